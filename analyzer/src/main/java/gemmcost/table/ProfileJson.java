@@ -1,0 +1,229 @@
+package gemmcost.table;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import gemmcost.BadInputException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Reads and writes {@link Profile}s as JSON (schema {@code gemmcost.profile}, version 1; see
+ * {@code profiles/README.md}). Writing is deterministic: fixed key order, entries sorted by shape, one entry
+ * per line, decimal numbers without exponents. Reading is strict and reports the first problem as a
+ * {@link BadInputException} naming the file, the JSON path and the bad value.
+ */
+public final class ProfileJson {
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+                    .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    private ProfileJson() {
+    }
+
+    /** Reads and validates a profile; every problem is a one-line {@link BadInputException}. */
+    public static Profile read(Path file) {
+        String name = file.toString();
+        JsonNode root;
+        try (InputStream in = Files.newInputStream(file)) {
+            root = MAPPER.readTree(in);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(name + ": no such file");
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? name : name + ":" + at.getLineNr() + ":" + at.getColumnNr();
+            throw new BadInputException(where + ": not valid JSON: " + describe(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new BadInputException(name + ": cannot read: " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode())
+            throw new BadInputException(name + ": not valid JSON: empty file");
+        return new ProfileReader(name).profile(root);
+    }
+
+    /** Writes atomically: to a temporary file in the same directory, then renamed over {@code file}. */
+    public static void write(Path file, Profile profile) {
+        byte[] bytes = toJson(profile).getBytes(StandardCharsets.UTF_8);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
+                + ".tmp");
+        try {
+            Files.createDirectories(dir);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write: " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the rename either happened or the error above is the one to report
+            }
+        }
+    }
+
+    /** The exact text {@link #write} writes, ending with a newline. */
+    public static String toJson(Profile profile) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.setPrettyPrinter(new ProfilePrettyPrinter());
+            g.writeStartObject();
+            g.writeStringField("schema", Profile.SCHEMA);
+            g.writeNumberField("schema_version", Profile.SCHEMA_VERSION);
+            g.writeStringField("dtype", profile.dtype());
+            optional(g, "compute_type", profile.computeType());
+            writeDevice(g, profile.device());
+            if (!profile.host().equals(Profile.Host.UNKNOWN))
+                writeHost(g, profile.host());
+            if (!profile.timing().equals(Profile.Timing.UNKNOWN))
+                writeTiming(g, profile.timing());
+            writeProvenance(g, profile.provenance());
+            g.writeArrayFieldStart("entries");
+            for (ProfileEntry e : profile.entries())
+                writeEntry(g, e);
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out + "\n";
+    }
+
+    private static void writeDevice(JsonGenerator g, Profile.Device d) throws IOException {
+        g.writeObjectFieldStart("device");
+        g.writeStringField("name", d.name());
+        optional(g, "catalog_id", d.catalogId());
+        optional(g, "compute_capability", d.computeCapability());
+        optional(g, "sm_count", d.smCount());
+        optional(g, "memory_bytes", d.memoryBytes());
+        optional(g, "l2_bytes", d.l2Bytes());
+        Profile.Clocks c = d.clocks();
+        if (!c.equals(Profile.Clocks.UNKNOWN)) {
+            g.writeObjectFieldStart("clocks");
+            optional(g, "sm_mhz_start", c.smMhzStart());
+            optional(g, "sm_mhz_end", c.smMhzEnd());
+            optional(g, "mem_mhz_start", c.memMhzStart());
+            optional(g, "mem_mhz_end", c.memMhzEnd());
+            optional(g, "throttle_reasons", c.throttleReasons());
+            g.writeEndObject();
+        }
+        optional(g, "driver_version", d.driverVersion());
+        optional(g, "cuda_runtime_version", d.cudaRuntimeVersion());
+        optional(g, "cublas_version", d.cublasVersion());
+        g.writeEndObject();
+    }
+
+    private static void writeHost(JsonGenerator g, Profile.Host h) throws IOException {
+        g.writeObjectFieldStart("host");
+        optional(g, "hostname", h.hostname());
+        optional(g, "os", h.os());
+        optional(g, "cpu", h.cpu());
+        g.writeEndObject();
+    }
+
+    private static void writeTiming(JsonGenerator g, Profile.Timing t) throws IOException {
+        g.writeObjectFieldStart("timing");
+        optional(g, "timer", t.timer());
+        optional(g, "warmup_iterations", t.warmupIterations());
+        if (t.l2Flush() != null)
+            g.writeBooleanField("l2_flush", t.l2Flush());
+        optional(g, "statistic", t.statistic());
+        optional(g, "stopping_rule", t.stoppingRule());
+        optional(g, "backend", t.backend());
+        g.writeEndObject();
+    }
+
+    private static void writeProvenance(JsonGenerator g, Profile.Provenance p) throws IOException {
+        g.writeObjectFieldStart("provenance");
+        g.writeStringField("kind", p.kind().jsonName());
+        optional(g, "source", p.source());
+        g.writeStringField("tool_version", p.toolVersion());
+        optional(g, "git_commit", p.gitCommit());
+        g.writeStringField("created_utc", p.createdUtc().toString());
+        g.writeEndObject();
+    }
+
+    private static void writeEntry(JsonGenerator g, ProfileEntry e) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("m", e.shape().m());
+        g.writeNumberField("k", e.shape().k());
+        g.writeNumberField("n", e.shape().n());
+        writeDouble(g, "time_us", e.timeUs());
+        if (e.hasSpread()) {
+            writeDouble(g, "p10_us", e.p10Us());
+            writeDouble(g, "p90_us", e.p90Us());
+        }
+        g.writeNumberField("samples", e.samples());
+        optional(g, "flags", e.flags());
+        g.writeEndObject();
+    }
+
+    /**
+     * The shortest decimal that reads back as the same double, without exponent and always with a fraction
+     * ({@code 1.0E7} becomes {@code 10000000.0}); independent of the default locale.
+     */
+    static String decimal(double value) {
+        String plain = BigDecimal.valueOf(value).toPlainString();
+        return plain.indexOf('.') < 0 ? plain + ".0" : plain;
+    }
+
+    private static void writeDouble(JsonGenerator g, String key, double value) throws IOException {
+        g.writeFieldName(key);
+        g.writeNumber(decimal(value));
+    }
+
+    private static void optional(JsonGenerator g, String key, String value) throws IOException {
+        if (value != null)
+            g.writeStringField(key, value);
+    }
+
+    private static void optional(JsonGenerator g, String key, Number value) throws IOException {
+        if (value != null)
+            g.writeNumberField(key, value.longValue());
+    }
+
+    private static void optional(JsonGenerator g, String key, List<String> values) throws IOException {
+        if (values.isEmpty())
+            return;
+        g.writeArrayFieldStart(key);
+        for (String v : values)
+            g.writeString(v);
+        g.writeEndArray();
+    }
+
+    /** Jackson's parser message, cut to its first line and without internal details. */
+    private static String describe(String message) {
+        String s = message == null ? "unknown error" : message.strip();
+        if (s.startsWith("Trailing token"))
+            return "unexpected content after the end of the JSON value";
+        for (String cut : new String[] {"\n", " (start marker at"}) {
+            int at = s.indexOf(cut);
+            if (at >= 0)
+                s = s.substring(0, at).strip();
+        }
+        return s;
+    }
+}

@@ -1,0 +1,32 @@
+package gemmcost;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Files of the shared data folder that lives beside the repository ({@code ../shared/data} from the repository
+ * root); never copied into the repository. Tests that need them are skipped, with a message, when absent.
+ */
+public final class SharedData {
+    private SharedData() {
+    }
+
+    /** {@code ../shared/data/gemm-public/<name>}, or the calling test is skipped if the file is not there. */
+    public static Path gemmPublic(String name) {
+        Path file = repositoryRoot().resolveSibling("shared").resolve("data").resolve("gemm-public").resolve(name);
+        Assumptions.assumeTrue(Files.isRegularFile(file),
+                () -> "skipped: " + file + " is absent (the shared data folder belongs beside the repository)");
+        return file;
+    }
+
+    /** The nearest directory at or above the working directory that holds the parent pom and the analyzer module. */
+    private static Path repositoryRoot() {
+        Path start = Path.of("").toAbsolutePath();
+        for (Path dir = start; dir != null; dir = dir.getParent())
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("analyzer")))
+                return dir;
+        throw new IllegalStateException("not inside the gemmcost repository: " + start);
+    }
+}

@@ -1,0 +1,37 @@
+package gemmcost.table;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class GemmShapeTest {
+    @Test
+    void shouldCountTwoFlopsPerMultiplyAdd() {
+        assertThat(new GemmShape(2, 3, 5).flops()).isEqualTo(60.0);
+        // 2 · 2^21 · 2^9 · 2^12 = 2^43, beyond int but exact in a double
+        assertThat(new GemmShape(2_097_152, 512, 4096).flops()).isEqualTo(Math.pow(2, 43));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0,1,1", "1,0,1", "1,1,0", "-5,16,32"})
+    void shouldRejectNonPositiveDimension(long m, long k, long n) {
+        assertThatThrownBy(() -> new GemmShape(m, k, n))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("must be > 0: m=" + m + ", k=" + k + ", n=" + n);
+    }
+
+    @Test
+    void shouldOrderByMThenKThenN() {
+        List<GemmShape> shapes = new ArrayList<>(List.of(new GemmShape(2, 1, 1), new GemmShape(1, 2, 1),
+                new GemmShape(1, 1, 2), new GemmShape(1, 1, 1)));
+        shapes.sort(null);
+        assertThat(shapes).containsExactly(new GemmShape(1, 1, 1), new GemmShape(1, 1, 2), new GemmShape(1, 2, 1),
+                new GemmShape(2, 1, 1));
+    }
+}
