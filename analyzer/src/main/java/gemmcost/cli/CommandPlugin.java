@@ -1,0 +1,15 @@
+package gemmcost.cli;
+
+/**
+ * A subcommand contributed by another module (e.g. {@code bench}), found with {@link java.util.ServiceLoader}:
+ * list the implementing class in {@code META-INF/services/gemmcost.cli.CommandPlugin}. It needs a public
+ * no-argument constructor.
+ */
+public interface CommandPlugin {
+    /**
+     * A new picocli command object: an instance of a class annotated with {@code @Command(name = ...)}, or a
+     * {@code picocli.CommandLine}. Errors that are the user's fault should be thrown as
+     * {@link gemmcost.BadInputException}.
+     */
+    Object command();
+}

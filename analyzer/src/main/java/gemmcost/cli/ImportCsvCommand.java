@@ -1,0 +1,61 @@
+package gemmcost.cli;
+
+import gemmcost.ToolVersion;
+import gemmcost.table.CsvImport;
+import gemmcost.table.ProfileJson;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/** {@code gemmcost import-csv}: a profile from someone else's measurements in the neutral CSV. */
+@Command(name = "import-csv",
+        description = {
+                "Build a profile from measurements made elsewhere, in the neutral CSV",
+                "(header source,gpu,dtype,m,n,k,time_us,notes). Keeps the rows of one gpu and dtype",
+                "(and source), aggregates repeated shapes by their median, and records the provenance",
+                "as imported: gemmcost did not measure these times."},
+        footerHeading = "%nExample:%n",
+        footer = {
+                "  scripts/gemmcost import-csv ../shared/data/gemm-public/vidur.csv \\",
+                "      --gpu H100 --dtype fp16 --out profiles/h100-vidur/fp16.json"})
+final class ImportCsvCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The measurements CSV.")
+    Path csv;
+
+    @Option(names = "--gpu", required = true, paramLabel = "NAME", description = "Keep rows whose gpu column is NAME.")
+    String gpu;
+
+    @Option(names = "--dtype", required = true, paramLabel = "DTYPE",
+            description = "Keep rows whose dtype column is DTYPE.")
+    String dtype;
+
+    @Option(names = "--source", paramLabel = "S", description = "Keep only rows whose source column is S.")
+    String source;
+
+    @Option(names = "--device", paramLabel = "CATALOG_ID",
+            description = "Device catalog id to record, e.g. h100-sxm.")
+    String catalogId;
+
+    @Option(names = "--out", required = true, paramLabel = "PROFILE.json", description = "The profile to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        CsvImport.Result result = CsvImport.fromCsv(csv, gpu, dtype, source, catalogId, ToolVersion.current(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        ProfileJson.write(out, result.profile());
+        spec.commandLine().getOut().println("wrote " + out + ": " + result.profile().entries().size()
+                + " shapes from " + result.rows() + " rows (imported, gpu=" + gpu + ", dtype=" + dtype + ")");
+        return Gemmcost.OK;
+    }
+}

@@ -1,0 +1,177 @@
+package gemmcost.cli;
+
+import gemmcost.table.GemmShape;
+import gemmcost.table.Profile;
+import gemmcost.table.ProfileJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GemmcostTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path dir;
+
+    /** The exit status and the captured standard streams of one run. */
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void shouldPrintHelpWithExamplesAndExitZero() {
+        Run run = run("--help");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("Usage: gemmcost").contains("import-csv").contains("--debug")
+                .contains("Examples:");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void shouldShowAnExampleInEveryCommandsHelp() {
+        CommandLine root = Gemmcost.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        assertThat(root.getSubcommands()).containsKeys("import-csv", "test-fail");
+        for (CommandLine command : root.getSubcommands().values()) {
+            if (command.getCommandName().equals("help"))
+                continue;
+            Run run = run(command.getCommandName(), "--help");
+            assertThat(run.status()).as(command.getCommandName()).isZero();
+            assertThat(run.out()).as(command.getCommandName()).containsPattern("Examples?:" + NL + "  \\S");
+        }
+    }
+
+    @Test
+    void shouldPrintTheVersionWithTheGitCommit() {
+        Run run = run("--version");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).matches("gemmcost \\S+ \\(git \\S+\\)" + NL);
+    }
+
+    @Test
+    void shouldExitTwoWithAHintWhenNoCommandIsGiven() {
+        Run run = run();
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: missing command" + NL + "Try 'gemmcost --help' for usage." + NL);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void shouldExitTwoOnAnUnknownOption() {
+        Run run = run("--bogus");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: Unknown option: '--bogus'" + NL
+                + "Try 'gemmcost --help' for usage." + NL);
+    }
+
+    @Test
+    void shouldExitTwoWhenARequiredOptionIsMissing() {
+        Run run = run("import-csv", "x.csv", "--gpu", "H100");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: Missing required options: '--dtype=DTYPE', '--out=PROFILE.json'"
+                + NL + "Try 'gemmcost import-csv --help' for usage." + NL);
+    }
+
+    @Test
+    void shouldImportACsvAndPrintOneSummaryLine() throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), """
+                source,gpu,dtype,m,n,k,time_us,notes
+                a,H100,fp16,1,2,3,10,
+                a,H100,fp16,1,2,3,20,
+                a,H100,fp16,4,5,6,7.5,
+                a,A100,fp16,4,5,6,7.5,
+                """);
+        Path out = dir.resolve("profiles/h100/fp16.json");
+
+        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString(),
+                "--device", "h100-sxm");
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("wrote " + out + ": 2 shapes from 3 rows (imported, gpu=H100, dtype=fp16)"
+                + NL);
+        Profile profile = ProfileJson.read(out);
+        assertThat(profile.provenance().kind()).isEqualTo(Profile.Kind.IMPORTED);
+        assertThat(profile.provenance().source()).isEqualTo("imported from " + csv);
+        assertThat(profile.device()).isEqualTo(Profile.Device.named("H100", "h100-sxm"));
+        assertThat(profile.entries().getFirst().shape()).isEqualTo(new GemmShape(1, 3, 2));
+    }
+
+    @Test
+    void shouldExitTwoWithOneLineOnABadRow() throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), """
+                source,gpu,dtype,m,n,k,time_us,notes
+                a,H100,fp16,1,2,3,10,
+                a,H100,fp16,1,2,3,abc,
+                """);
+        Path out = dir.resolve("out.json");
+
+        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + csv + ":3: column time_us: not a number: 'abc'" + NL);
+        assertThat(run.out()).isEmpty();
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void shouldExitTwoListingTheGroupsWhenNoRowMatches() throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), """
+                source,gpu,dtype,m,n,k,time_us,notes
+                a,H100,fp16,1,2,3,10,
+                """);
+
+        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "bf16", "--out", "x.json");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + csv + ": no rows with gpu=H100, dtype=bf16; the file has"
+                + " gpu/dtype: H100/fp16" + NL);
+    }
+
+    @Test
+    void shouldExitOneOnAnInternalErrorAndShowTheStackTraceOnlyWithDebug() {
+        Run plain = run("test-fail");
+        assertThat(plain.status()).isEqualTo(1);
+        assertThat(plain.err()).isEqualTo("gemmcost: internal error: java.lang.IllegalStateException: boom" + NL);
+
+        for (Run debug : new Run[] {run("--debug", "test-fail"), run("test-fail", "--debug")}) {
+            assertThat(debug.status()).isEqualTo(1);
+            assertThat(debug.err()).startsWith("gemmcost: internal error: java.lang.IllegalStateException: boom" + NL
+                    + "java.lang.IllegalStateException: boom" + NL + "\tat ");
+        }
+    }
+
+    @Test
+    void shouldExitTwoOnBadInputAndShowTheStackTraceOnlyWithDebug() {
+        Run plain = run("test-fail", "--bad-input");
+        assertThat(plain.status()).isEqualTo(2);
+        assertThat(plain.err()).isEqualTo("gemmcost: the input is bad" + NL);
+
+        Run debug = run("test-fail", "--bad-input", "--debug");
+        assertThat(debug.status()).isEqualTo(2);
+        assertThat(debug.err()).startsWith("gemmcost: the input is bad" + NL
+                + "gemmcost.BadInputException: the input is bad" + NL + "\tat ");
+    }
+}
