@@ -1,0 +1,35 @@
+package gemmcost.device;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** GEMM input types whose datasheet peak the catalog knows; tf32 means fp32 storage on TF32 tensor cores. */
+public enum Dtype {
+    BF16(2), FP16(2), TF32(4), FP32(4), FP8(1);
+
+    private final int elementBytes;
+
+    Dtype(int elementBytes) {
+        this.elementBytes = elementBytes;
+    }
+
+    /** Bytes of one stored element of A, B and C. */
+    public int elementBytes() {
+        return elementBytes;
+    }
+
+    /** The lower-case name used in files and on the command line. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code bf16}, {@code fp16}, {@code tf32}, {@code fp32} or {@code fp8}; anything else (e.g. imported {@code int8}) is empty. */
+    public static Optional<Dtype> parse(String text) {
+        for (Dtype d : values()) {
+            if (d.id().equals(text)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
+    }
+}

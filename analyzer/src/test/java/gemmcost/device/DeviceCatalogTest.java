@@ -1,0 +1,37 @@
+package gemmcost.device;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import gemmcost.BadInputException;
+import org.junit.jupiter.api.Test;
+
+class DeviceCatalogTest {
+    @Test
+    void shouldListTheRequiredDevicesWithDensePeaks() {
+        assertThat(DeviceCatalog.all()).extracting(Device::id)
+                .containsExactly("a100-sxm-80gb", "h100-sxm", "h100-pcie", "h200", "l40s", "b200");
+        // Dense, not the 2:4-sparse 1,979 TFLOP/s of the product page.
+        assertThat(DeviceCatalog.require("h100-sxm").peakFlopsPerSec().get(Dtype.BF16)).isEqualTo(989.4e12);
+        assertThat(DeviceCatalog.require("a100-sxm-80gb").roofline(Dtype.FP8)).isEmpty();
+    }
+
+    @Test
+    void shouldBeComputeBoundForLargeCubesAndMemoryBoundForSkinnyShapes() {
+        Roofline h100 = DeviceCatalog.require("h100-sxm").roofline(Dtype.BF16).orElseThrow();
+        // 8192³: 2·8192³ FLOP at 989.4 TFLOP/s beats 3·8192²·2 bytes at 3.35 TB/s.
+        assertThat(h100.timeUs(8192, 8192, 8192)).isCloseTo(2.0 * 8192 * 8192 * 8192 / 989.4e12 * 1e6, within(1e-9));
+        // m = 16 decode GEMM: streaming the 8192×8192 weight dominates.
+        double bytes = (16.0 * 8192 + 8192.0 * 8192 + 16.0 * 8192) * 2;
+        assertThat(h100.timeUs(16, 8192, 8192)).isCloseTo(bytes / 3350e9 * 1e6, within(1e-9));
+        assertThat(h100.ridgeFlopsPerByte()).isCloseTo(295.3, within(0.1));
+    }
+
+    @Test
+    void shouldNameTheCatalogWhenADeviceIsUnknown() {
+        assertThatThrownBy(() -> DeviceCatalog.require("h300"))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("unknown device 'h300' (catalog: a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200)");
+    }
+}
