@@ -21,6 +21,11 @@ public final class SharedData {
         return file;
     }
 
+    /** The repository's {@code scripts/} folder. */
+    public static Path scripts() {
+        return repositoryRoot().resolve("scripts");
+    }
+
     /** The nearest directory at or above the working directory that holds the parent pom and the analyzer module. */
     private static Path repositoryRoot() {
         Path start = Path.of("").toAbsolutePath();

@@ -1,0 +1,59 @@
+package gemmcost.gettime;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One Get_Time answer.
+ *
+ * @param timeUs           predicted GEMM time in µs
+ * @param label            how it was obtained
+ * @param method           which rule produced it
+ * @param octavesOutside   for {@link Label#EXTRAPOLATED}: how far (log2 units) the shape lies outside the measured
+ *                         range along {@code axisOutside}; 0 otherwise
+ * @param axisOutside      {@code "m"}, {@code "k"} or {@code "n"} when extrapolated, else {@code ""}
+ */
+public record Estimate(double timeUs, Label label, Method method, double octavesOutside, String axisOutside) {
+    /** The rule that produced an estimate. */
+    public enum Method {
+        /** Exact table hit. */
+        EXACT,
+        /** The transposed problem (n, k, m) was measured; C^T = B^T·A^T does the same work. */
+        TRANSPOSED_TWIN,
+        /** Interpolated along table lines (m, k or n varying, the other two fixed) that bracket the shape. */
+        ALONG_LINES,
+        /** Locally weighted linear fit of efficiency over the nearest measured shapes in log2 space. */
+        LOCAL_FIT,
+        /** Datasheet roofline. */
+        ROOFLINE
+    }
+
+    public Estimate {
+        if (!(timeUs > 0) || Double.isInfinite(timeUs)) {
+            throw new IllegalArgumentException("must be finite and > 0: timeUs=" + timeUs);
+        }
+        Objects.requireNonNull(label, "label");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(axisOutside, "axisOutside");
+    }
+
+    static Estimate of(double timeUs, Label label, Method method) {
+        return new Estimate(timeUs, label, method, 0, "");
+    }
+
+    /** A short human explanation, e.g. {@code extrapolated: 9.0 octaves beyond the measured m range}. */
+    public String explain() {
+        String how = switch (method) {
+            case EXACT -> "exact table hit";
+            case TRANSPOSED_TWIN -> "transposed shape (n, k, m) measured";
+            case ALONG_LINES -> "interpolated along measured lines";
+            case LOCAL_FIT -> "local fit of efficiency over nearest measured shapes";
+            case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
+        };
+        if (label == Label.EXTRAPOLATED) {
+            return how + "; " + String.format(Locale.ROOT, "%.1f", octavesOutside)
+                    + " octaves beyond the measured " + axisOutside + " range";
+        }
+        return how;
+    }
+}

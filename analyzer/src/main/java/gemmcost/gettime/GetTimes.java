@@ -1,0 +1,64 @@
+package gemmcost.gettime;
+
+import gemmcost.BadInputException;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.device.Roofline;
+import gemmcost.table.GemmShape;
+import gemmcost.table.Profile;
+import gemmcost.table.ProfileEntry;
+import gemmcost.table.ProfileJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Opens the Get_Time that a {@code --profile} argument names: a profile file, or a catalog device id. */
+public final class GetTimes {
+    private GetTimes() {
+    }
+
+    /**
+     * A table Get_Time if {@code profile} is an existing file, else the roofline of the catalog device it names.
+     *
+     * @param dtype the dtype to model when {@code profile} is a catalog id (a table has its own)
+     */
+    public static GetTime open(String profile, Dtype dtype) {
+        Path file = Path.of(profile);
+        if (Files.isRegularFile(file)) {
+            return fromProfile(file, ProfileJson.read(file));
+        }
+        Optional<Device> device = DeviceCatalog.find(profile);
+        if (device.isEmpty()) {
+            throw new BadInputException("--profile " + profile + ": no such file, and not a catalog device ("
+                    + DeviceCatalog.ids() + ")");
+        }
+        return new RooflineGetTime(device.get(), dtype);
+    }
+
+    /** A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known. */
+    public static TableGetTime fromProfile(Path file, Profile profile) {
+        Map<GemmShape, Double> times = new HashMap<>();
+        for (ProfileEntry e : profile.entries()) {
+            times.put(e.shape(), e.timeUs());
+        }
+        Roofline datasheet = datasheet(file, profile).orElse(null);
+        String source = profile.provenance().kind().jsonName() + ": " + file + " (" + profile.device().name()
+                + ", " + profile.dtype() + ", " + times.size() + " shapes"
+                + (datasheet == null ? ", device not in the catalog: bounded by the table's own roofline" : "")
+                + ")";
+        return TableGetTime.of(times, datasheet, source);
+    }
+
+    private static Optional<Roofline> datasheet(Path file, Profile profile) {
+        String id = profile.device().catalogId();
+        if (id == null) {
+            return Optional.empty();
+        }
+        Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
+                file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
+        return Dtype.parse(profile.dtype()).flatMap(device::roofline);
+    }
+}

@@ -1,0 +1,22 @@
+package gemmcost.gettime;
+
+import java.util.Locale;
+
+/** How a printed number was obtained; every number gemmcost prints carries one. */
+public enum Label {
+    /** Read verbatim from a measured table entry. */
+    MEASURED,
+    /** Predicted from measurements that surround the shape. */
+    INTERPOLATED,
+    /** Predicted for a shape outside the measured range. */
+    EXTRAPOLATED,
+    /** Computed from datasheet limits (roofline), no measurement involved. */
+    MODELED,
+    /** Stated by the seed report, not computed by gemmcost. */
+    CLAIMED;
+
+    /** The lower-case word printed next to numbers. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,183 @@
+package gemmcost.gettime;
+
+import gemmcost.device.Roofline;
+import gemmcost.gettime.Estimate.Method;
+import gemmcost.table.GemmShape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Get_Time from a table of measured times.
+ *
+ * <p>The method follows what the prior art found to generalise (AIConfigurator's util-space transfer): times are
+ * not interpolated directly but as a <em>residual against the table's own roofline</em>,
+ * {@code r = ln((t - t0) / sol(m, k, n))}, where {@code sol} uses the highest FLOP rate and operand-traffic rate the
+ * table itself shows and {@code t0} is half the fastest measured time (the launch floor no shape avoids). The
+ * residual varies slowly with shape, so:
+ * <ol>
+ *   <li>a measured shape returns its measured time verbatim;</li>
+ *   <li>a shape whose transpose (n, k, m) was measured takes that time: C^T = B^T·A^T is the same work, and the
+ *       public tables agree within about 1 % on such pairs; transposes also join the data of the rules below;</li>
+ *   <li>a shape on a measured line (e.g. inside a site's m-sweep, or a grid row) interpolates r linearly in log2
+ *       between the bracketing points, averaging over the lines that bracket it;</li>
+ *   <li>anything else takes r from a locally weighted linear fit over the 12 nearest shapes in log2(m, k, n),
+ *       clamped to the neighbours' range (efficiency is held, not extrapolated).</li>
+ * </ol>
+ * The result is never below the table's own roofline (every measured point is above it), nor below the
+ * datasheet's speed of light when the device is known. One method, one set of constants for every table.
+ */
+public final class TableGetTime implements GetTime {
+    /** The launch floor {@code t0} as a fraction of the fastest measured time. */
+    static final double FLOOR_FRACTION = 0.5;
+
+    private final Map<GemmShape, Double> measuredUs;
+    private final Map<GemmShape, Double> twinUs;
+    private final double floorUs;
+    private final double flopsPerUs;
+    private final double elementsPerUs;
+    private final Lines lines;
+    private final LocalFit fit;
+    private final long[] lowest = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+    private final long[] highest = {0, 0, 0};
+    private final Roofline datasheet;
+    private final String source;
+
+    private TableGetTime(Map<GemmShape, Double> measuredUs, Roofline datasheet, String source) {
+        this.measuredUs = Map.copyOf(measuredUs);
+        this.datasheet = datasheet;
+        this.source = Objects.requireNonNull(source, "source");
+        this.twinUs = twins(measuredUs);
+        this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double flops = 0;
+        double elements = 0;
+        for (var e : measuredUs.entrySet()) {
+            GemmShape s = e.getKey();
+            flops = Math.max(flops, s.flops() / e.getValue());
+            elements = Math.max(elements, operandElements(s.m(), s.k(), s.n()) / e.getValue());
+        }
+        this.flopsPerUs = flops;
+        this.elementsPerUs = elements;
+
+        Map<GemmShape, Double> all = new LinkedHashMap<>(measuredUs);
+        all.putAll(twinUs);
+        long[][] shapes = new long[all.size()][];
+        double[] residual = new double[all.size()];
+        double[][] log2 = new double[3][all.size()];
+        int p = 0;
+        for (var e : all.entrySet()) {
+            GemmShape s = e.getKey();
+            shapes[p] = new long[] {s.m(), s.k(), s.n()};
+            residual[p] = Math.log((e.getValue() - floorUs) / effectiveSolUs(s.m(), s.k(), s.n()));
+            for (int axis = 0; axis < 3; axis++) {
+                log2[axis][p] = Shapes.log2(shapes[p][axis]);
+                lowest[axis] = Math.min(lowest[axis], shapes[p][axis]);
+                highest[axis] = Math.max(highest[axis], shapes[p][axis]);
+            }
+            p++;
+        }
+        this.lines = new Lines(shapes, residual);
+        this.fit = new LocalFit(log2[0], log2[1], log2[2], residual);
+    }
+
+    /**
+     * A Get_Time over measured times.
+     *
+     * @param measuredUs  time in µs per measured shape (at least one)
+     * @param datasheet   the device's roofline for the table's dtype, or null when the device is not in the catalog
+     * @param source      one line of provenance, shown by {@link #source()}
+     */
+    public static TableGetTime of(Map<GemmShape, Double> measuredUs, Roofline datasheet, String source) {
+        if (measuredUs.isEmpty()) {
+            throw new IllegalArgumentException("a table needs at least one measured shape");
+        }
+        measuredUs.forEach((shape, t) -> {
+            if (!(t > 0) || Double.isInfinite(t)) {
+                throw new IllegalArgumentException("must be finite and > 0: time_us=" + t + " at " + shape);
+            }
+        });
+        return new TableGetTime(measuredUs, datasheet, source);
+    }
+
+    private static Map<GemmShape, Double> twins(Map<GemmShape, Double> measuredUs) {
+        Map<GemmShape, Double> twins = new HashMap<>();
+        for (var e : measuredUs.entrySet()) {
+            GemmShape s = e.getKey();
+            GemmShape t = new GemmShape(s.n(), s.k(), s.m());
+            if (!measuredUs.containsKey(t)) {
+                twins.put(t, e.getValue());
+            }
+        }
+        return Map.copyOf(twins);
+    }
+
+    private static double operandElements(double m, double k, double n) {
+        return m * k + k * n + m * n;
+    }
+
+    /** Speed of light at the best FLOP and traffic rates this table shows, in µs. */
+    private double effectiveSolUs(double m, double k, double n) {
+        return Math.max(2.0 * m * k * n / flopsPerUs, operandElements(m, k, n) / elementsPerUs);
+    }
+
+    @Override
+    public Estimate estimate(long m, long k, long n) {
+        Shapes.requirePositive(m, k, n);
+        GemmShape shape = new GemmShape(m, k, n);
+        Double measured = measuredUs.get(shape);
+        if (measured != null) {
+            return Estimate.of(measured, Label.MEASURED, Method.EXACT);
+        }
+        Double twin = twinUs.get(shape);
+        if (twin != null) {
+            return labelled(bounded(twin, m, k, n), Method.TRANSPOSED_TWIN, m, k, n);
+        }
+        double r = lines.residualAt(m, k, n);
+        Method method = Method.ALONG_LINES;
+        if (Double.isNaN(r)) {
+            r = fit.residualAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n));
+            method = Method.LOCAL_FIT;
+        }
+        double solUs = effectiveSolUs(m, k, n);
+        return labelled(bounded(Math.max(floorUs + Math.exp(r) * solUs, solUs), m, k, n), method, m, k, n);
+    }
+
+    private double bounded(double timeUs, long m, long k, long n) {
+        return datasheet == null ? timeUs : Math.max(timeUs, datasheet.timeUs(m, k, n));
+    }
+
+    private Estimate labelled(double timeUs, Method method, long m, long k, long n) {
+        long[] q = {m, k, n};
+        double worst = 0;
+        int worstAxis = -1;
+        for (int axis = 0; axis < 3; axis++) {
+            double outside = Math.max(Shapes.log2((double) lowest[axis] / q[axis]),
+                    Shapes.log2((double) q[axis] / highest[axis]));
+            if (outside > worst) {
+                worst = outside;
+                worstAxis = axis;
+            }
+        }
+        if (worstAxis < 0) {
+            return Estimate.of(timeUs, Label.INTERPOLATED, method);
+        }
+        return new Estimate(timeUs, Label.EXTRAPOLATED, method, worst, AXES.get(worstAxis));
+    }
+
+    private static final List<String> AXES = List.of("m", "k", "n");
+
+    @Override
+    public String source() {
+        return source;
+    }
+
+    /** The measured shapes, for callers that list or validate them. */
+    public List<GemmShape> measuredShapes() {
+        List<GemmShape> shapes = new ArrayList<>(measuredUs.keySet());
+        shapes.sort(null);
+        return shapes;
+    }
+}

@@ -1,0 +1,96 @@
+package gemmcost.gettime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import gemmcost.BadInputException;
+import gemmcost.device.Roofline;
+import gemmcost.gettime.Estimate.Method;
+import gemmcost.table.GemmShape;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TableGetTimeTest {
+    // Two points of one m-sweep at k = n = 1024: 20 µs at m = 1024 and 50 µs at m = 4096.
+    private static final Map<GemmShape, Double> SWEEP = Map.of(
+            new GemmShape(1024, 1024, 1024), 20.0,
+            new GemmShape(4096, 1024, 1024), 50.0);
+    private static final TableGetTime TABLE = TableGetTime.of(SWEEP, null, "test table");
+
+    // The table's own roofline, derived by hand: best FLOP rate 2·4096·1024²/50 µs, best operand-traffic rate
+    // (4096·1024·2 + 1024²) elements / 50 µs; launch floor t0 = half the fastest time = 10 µs.
+    private static final double FLOPS_PER_US = 2.0 * 4096 * 1024 * 1024 / 50;
+    private static final double ELEMENTS_PER_US = (4096.0 * 1024 * 2 + 1024.0 * 1024) / 50;
+    private static final double FLOOR_US = 10;
+
+    private static double solUs(double m, double k, double n) {
+        return Math.max(2 * m * k * n / FLOPS_PER_US, (m * k + k * n + m * n) / ELEMENTS_PER_US);
+    }
+
+    private static double residual(double m, double timeUs) {
+        return Math.log((timeUs - FLOOR_US) / solUs(m, 1024, 1024));
+    }
+
+    @Test
+    void shouldReturnMeasuredTimesVerbatim() {
+        Estimate e = TABLE.estimate(4096, 1024, 1024);
+        assertThat(e.timeUs()).isEqualTo(50.0);
+        assertThat(e.label()).isEqualTo(Label.MEASURED);
+        assertThat(e.method()).isEqualTo(Method.EXACT);
+    }
+
+    @Test
+    void shouldInterpolateEfficiencyLinearlyInLog2AlongAMeasuredLine() {
+        // m = 2048 sits halfway between m = 1024 and m = 4096 in log2.
+        double r = (residual(1024, 20) + residual(4096, 50)) / 2;
+        double expected = Math.max(FLOOR_US + Math.exp(r) * solUs(2048, 1024, 1024), solUs(2048, 1024, 1024));
+
+        Estimate e = TABLE.estimate(2048, 1024, 1024);
+
+        assertThat(e.timeUs()).isCloseTo(expected, within(1e-9));
+        assertThat(e.label()).isEqualTo(Label.INTERPOLATED);
+        assertThat(e.method()).isEqualTo(Method.ALONG_LINES);
+    }
+
+    @Test
+    void shouldTakeTheTimeOfTheMeasuredTransposedShape() {
+        Estimate e = TABLE.estimate(1024, 1024, 4096);
+        assertThat(e.timeUs()).isEqualTo(50.0);
+        assertThat(e.label()).isEqualTo(Label.INTERPOLATED);
+        assertThat(e.method()).isEqualTo(Method.TRANSPOSED_TWIN);
+    }
+
+    @Test
+    void shouldHoldEfficiencyAndSayHowFarOutsideWhenExtrapolating() {
+        Estimate e = TABLE.estimate(16384, 1024, 1024);
+
+        assertThat(e.label()).isEqualTo(Label.EXTRAPOLATED);
+        assertThat(e.axisOutside()).isEqualTo("m");
+        assertThat(e.octavesOutside()).isCloseTo(2.0, within(1e-12)); // 16384 / 4096 = 2^2
+        // The fitted residual is clamped to the neighbours' range [ln 0.6, ln 0.8]; even the better end gives
+        // 10 + 0.8·200 = 170 µs, faster than the table's own roofline (200 µs here), so the bound holds it there.
+        double sol = solUs(16384, 1024, 1024);
+        assertThat(FLOOR_US + Math.exp(residual(4096, 50)) * sol).isLessThan(sol);
+        assertThat(e.timeUs()).isCloseTo(sol, within(1e-9));
+        assertThat(e.explain()).isEqualTo(
+                "local fit of efficiency over nearest measured shapes; 2.0 octaves beyond the measured m range");
+    }
+
+    @Test
+    void shouldNeverBeFasterThanTheDatasheetSpeedOfLight() {
+        // A datasheet far slower than the table: its bound must win for every unmeasured shape.
+        Roofline slow = new Roofline(1e12, 1e9, 2);
+        TableGetTime bounded = TableGetTime.of(SWEEP, slow, "bounded");
+
+        assertThat(bounded.estimate(2048, 1024, 1024).timeUs()).isEqualTo(slow.timeUs(2048, 1024, 1024));
+        assertThat(bounded.estimate(4096, 1024, 1024).timeUs()).isEqualTo(50.0);
+    }
+
+    @Test
+    void shouldRejectNonPositiveDimensions() {
+        assertThatThrownBy(() -> TABLE.estimate(0, 1, 1))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("must be > 0: m=0, k=1, n=1");
+    }
+}
