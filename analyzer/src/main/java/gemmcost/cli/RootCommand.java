@@ -17,9 +17,11 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = RootCommand.Version.class,
         description = "GEMM cost tables, Get_Time for any shape, and DAG runtime analysis.",
-        subcommands = {ImportCsvCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GetTimeCommand.class, ImportCsvCommand.class, ValidateCommand.class,
+                CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
+                "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
                 "  scripts/gemmcost import-csv --help",
                 "  scripts/gemmcost --version",
                 "%nExit status: 0 ok, 1 internal error, 2 bad input or environment."})

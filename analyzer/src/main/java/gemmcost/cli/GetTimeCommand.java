@@ -1,0 +1,75 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.device.Dtype;
+import gemmcost.gettime.Estimate;
+import gemmcost.gettime.GetTime;
+import gemmcost.gettime.GetTimes;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost get-time}: Get_Time(m, k, n) for one shape, with its label. */
+@Command(name = "get-time",
+        description = {
+                "Print Get_Time(M, K, N), the time of C[MxN] = A[MxK]·B[KxN] in microseconds, labelled",
+                "measured (table hit), interpolated, extrapolated (with how far outside the table) or",
+                "modeled (roofline from datasheet peaks when PROFILE is a catalog device)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
+                "  scripts/gemmcost get-time --profile profiles/h100-vidur/fp16.json --json 1000 8192 1280"})
+final class GetTimeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "PROFILE",
+            description = "A profile file, or a catalog device id for the modeled roofline: "
+                    + "a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200.")
+    String profile;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
+            description = "Dtype for a catalog device (a profile has its own): bf16, fp16, tf32, fp32, fp8. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Parameters(index = "0", paramLabel = "M", description = "Rows of A and C.")
+    long m;
+
+    @Parameters(index = "1", paramLabel = "K", description = "Columns of A, rows of B.")
+    long k;
+
+    @Parameters(index = "2", paramLabel = "N", description = "Columns of B and C.")
+    long n;
+
+    @Override
+    public Integer call() throws Exception {
+        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        Estimate e = getTime.estimate(m, k, n);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode node = new ObjectMapper().createObjectNode()
+                    .put("m", m).put("k", k).put("n", n)
+                    .put("time_us", e.timeUs())
+                    .put("label", e.label().id())
+                    .put("method", e.method().name().toLowerCase(Locale.ROOT))
+                    .put("explain", e.explain())
+                    .put("source", getTime.source());
+            out.println(node);
+        } else {
+            out.printf(Locale.ROOT, "Get_Time(%d, %d, %d) = %s us  [%s] %s%n", m, k, n,
+                    Options.micros(e.timeUs()), e.label().id(), e.explain());
+            out.println("source: " + getTime.source());
+        }
+        return Gemmcost.OK;
+    }
+}

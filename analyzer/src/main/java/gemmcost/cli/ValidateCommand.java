@@ -1,0 +1,112 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gemmcost.BadInputException;
+import gemmcost.device.Dtype;
+import gemmcost.gettime.ErrorStats;
+import gemmcost.gettime.GetTime;
+import gemmcost.gettime.GetTimes;
+import gemmcost.gettime.Label;
+import gemmcost.gettime.Validation;
+import gemmcost.table.Measurement;
+import gemmcost.table.MeasurementCsv;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost validate}: predict independent measurements and report the error. */
+@Command(name = "validate",
+        description = {
+                "Predict every row of a measurements CSV (neutral format; every row is used, so filter it",
+                "first) with Get_Time from PROFILE, and print the count, median, p90 and max absolute",
+                "percentage error."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost validate --profile profiles/h100-vidur/fp16.json --against held-out.csv",
+                "  scripts/gemmcost validate --profile h100-sxm --against ours.csv --json --report rows.csv"})
+final class ValidateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", required = true, paramLabel = "PROFILE",
+            description = "A profile file, or a catalog device id (modeled roofline).")
+    String profile;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
+            description = "Dtype for a catalog device. Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--against", required = true, paramLabel = "MEASUREMENTS.csv",
+            description = "Measurements in the neutral CSV (source,gpu,dtype,m,n,k,time_us,notes).")
+    Path against;
+
+    @Option(names = "--json", description = "Print exactly one JSON object: count, median/p90/max APE in %%.")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "ROWS.csv", description = "Also write every row's prediction.")
+    Path report;
+
+    @Override
+    public Integer call() throws IOException {
+        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        List<Measurement> rows = MeasurementCsv.read(against);
+        if (rows.isEmpty()) {
+            throw new BadInputException(against + ": no measurement rows to validate against");
+        }
+        Validation.Result result = Validation.run(getTime, rows);
+        if (report != null) {
+            writeReport(result);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ErrorStats s = result.stats();
+        if (json) {
+            Map<String, Object> node = new LinkedHashMap<>();
+            node.put("count", s.count());
+            node.put("median_ape_pct", s.medianApePct());
+            node.put("p90_ape_pct", s.p90ApePct());
+            node.put("max_ape_pct", s.maxApePct());
+            out.println(new ObjectMapper().writeValueAsString(node));
+        } else {
+            out.printf(Locale.ROOT, "%d rows of %s predicted from %s%n", s.count(), against, getTime.source());
+            out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
+                    s.medianApePct(), s.p90ApePct(), s.maxApePct());
+            out.println("predictions: " + labelCounts(result));
+        }
+        return Gemmcost.OK;
+    }
+
+    private static String labelCounts(Validation.Result result) {
+        Map<Label, Integer> counts = new EnumMap<>(Label.class);
+        result.rows().forEach(r -> counts.merge(r.estimate().label(), 1, Integer::sum));
+        StringBuilder text = new StringBuilder();
+        counts.forEach((label, count) -> text.append(text.isEmpty() ? "" : ", ").append(count).append(' ')
+                .append(label.id()));
+        return text.toString();
+    }
+
+    private void writeReport(Validation.Result result) {
+        try (Writer w = Files.newBufferedWriter(report)) {
+            w.write("line,m,k,n,measured_us,predicted_us,label,ape_pct\n");
+            for (Validation.Row r : result.rows()) {
+                var s = r.measurement().shape();
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%.4f%n", r.measurement().line(),
+                        s.m(), s.k(), s.n(), r.measurement().timeUs(), r.estimate().timeUs(),
+                        r.estimate().label().id(), r.apePct()));
+            }
+        } catch (IOException e) {
+            throw new BadInputException("--report " + report + ": cannot write: " + e.getMessage());
+        }
+    }
+}
