@@ -5,8 +5,7 @@ package gemmcost.gettime;
  * weights, a small ridge on the slopes), clamped to the range of the neighbours' residuals so that it holds
  * efficiency rather than extrapolating a slope far outside the data.
  *
- * <p>Neighbour search is a brute-force scan: tables hold at most tens of thousands of points, and callers
- * that repeat shapes go through {@link TableGetTime}'s memo.
+ * Neighbours come from a {@link KdTree}.
  */
 final class LocalFit {
     static final int NEIGHBOURS = 12;
@@ -16,20 +15,22 @@ final class LocalFit {
     private final double[] y;
     private final double[] z;
     private final double[] residual;
+    private final KdTree tree;
 
     LocalFit(double[] x, double[] y, double[] z, double[] residual) {
         this.x = x;
         this.y = y;
         this.z = z;
         this.residual = residual;
+        this.tree = new KdTree(x, y, z);
     }
 
     /** The fitted residual at (qx, qy, qz). */
     double residualAt(double qx, double qy, double qz) {
-        int count = Math.min(NEIGHBOURS, residual.length);
-        int[] nearest = new int[count];
-        double[] dist2 = new double[count];
-        findNearest(qx, qy, qz, nearest, dist2);
+        KdTree.Nearest found = tree.nearest(qx, qy, qz, NEIGHBOURS);
+        int count = found.size;
+        int[] nearest = found.points;
+        double[] dist2 = found.dist2;
         double h = Math.sqrt(dist2[0]) * 1.0001 + 1e-9; // dist2[0] holds the largest (heap root)
         double[][] normal = new double[4][5];
         double lo = Double.POSITIVE_INFINITY;
@@ -54,66 +55,6 @@ final class LocalFit {
         }
         double fitted = solveIntercept(normal);
         return Double.isFinite(fitted) ? Math.min(hi, Math.max(lo, fitted)) : (lo + hi) / 2;
-    }
-
-    /** Fills {@code nearest}/{@code dist2} with the closest points, kept as a max-heap on distance. */
-    private void findNearest(double qx, double qy, double qz, int[] nearest, double[] dist2) {
-        int size = 0;
-        int capacity = nearest.length;
-        for (int p = 0; p < residual.length; p++) {
-            double dx = x[p] - qx;
-            double dy = y[p] - qy;
-            double dz = z[p] - qz;
-            double d = dx * dx + dy * dy + dz * dz;
-            if (size < capacity) {
-                nearest[size] = p;
-                dist2[size] = d;
-                siftUp(nearest, dist2, size++);
-            } else if (d < dist2[0]) {
-                nearest[0] = p;
-                dist2[0] = d;
-                siftDown(nearest, dist2, capacity);
-            }
-        }
-    }
-
-    private static void siftUp(int[] idx, double[] key, int i) {
-        while (i > 0) {
-            int parent = (i - 1) / 2;
-            if (key[parent] >= key[i]) {
-                return;
-            }
-            swap(idx, key, i, parent);
-            i = parent;
-        }
-    }
-
-    private static void siftDown(int[] idx, double[] key, int size) {
-        int i = 0;
-        while (true) {
-            int left = 2 * i + 1;
-            int largest = i;
-            if (left < size && key[left] > key[largest]) {
-                largest = left;
-            }
-            if (left + 1 < size && key[left + 1] > key[largest]) {
-                largest = left + 1;
-            }
-            if (largest == i) {
-                return;
-            }
-            swap(idx, key, i, largest);
-            i = largest;
-        }
-    }
-
-    private static void swap(int[] idx, double[] key, int a, int b) {
-        int ti = idx[a];
-        idx[a] = idx[b];
-        idx[b] = ti;
-        double tk = key[a];
-        key[a] = key[b];
-        key[b] = tk;
     }
 
     /** Gaussian elimination with partial pivoting on a 4×5 augmented matrix; returns the first unknown. */
