@@ -1,0 +1,110 @@
+package gemmcost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.table.GemmShape;
+import gemmcost.table.Profile;
+import gemmcost.table.ProfileEntry;
+import gemmcost.table.ProfileJson;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GetTimeAndValidateCommandTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path dir;
+    private Path profile;
+
+    private record Run(int status, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeEach
+    void writeProfile() {
+        profile = dir.resolve("table.json");
+        ProfileJson.write(profile, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, "bf16", null,
+                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 20.0, 3),
+                        new ProfileEntry(new GemmShape(4096, 1024, 1024), 50.0, 3))));
+    }
+
+    @Test
+    void shouldPrintTheModeledRooflineOfACatalogDevice() {
+        Run run = run("get-time", "--profile", "h100-sxm", "8192", "8192", "8192");
+
+        // 2·8192³ FLOP at the dense 989.4 TFLOP/s = 1111.31 µs (compute-bound)
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("Get_Time(8192, 8192, 8192) = 1111.3 us  [modeled] roofline speed of light"
+                + " from datasheet peaks (no efficiency loss)" + NL
+                + "source: modeled: NVIDIA H100 SXM5 80GB (h100-sxm), bf16, dense datasheet roofline, no measured table"
+                + NL);
+    }
+
+    @Test
+    void shouldPrintAMeasuredEntryAsJson() {
+        Run run = run("get-time", "--profile", profile.toString(), "--json", "4096", "1024", "1024");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("{\"m\":4096,\"k\":1024,\"n\":1024,\"time_us\":50.0,\"label\":\"measured\","
+                + "\"method\":\"exact\",\"explain\":\"exact table hit\",\"source\":\"imported: " + profile
+                + " (Test GPU, bf16, 2 shapes, device not in the catalog: bounded by the table's own roofline)\"}" + NL);
+    }
+
+    @Test
+    void shouldRejectBadShapesAndUnknownProfilesWithOneLine() {
+        assertThat(run("get-time", "--profile", "h100-sxm", "0", "512", "4096"))
+                .isEqualTo(new Run(2, "", "gemmcost: must be > 0: m=0, k=512, n=4096" + NL));
+        assertThat(run("get-time", "--profile", "h300", "1", "2", "3").err()).isEqualTo(
+                "gemmcost: --profile h300: no such file, and not a catalog device (a100-sxm-80gb, h100-sxm, h100-pcie,"
+                        + " h200, l40s, b200)" + NL);
+    }
+
+    @Test
+    void shouldSummariseAbsolutePercentageErrorsAsOneJsonObject() throws IOException {
+        Path csv = dir.resolve("m.csv");
+        // predictions are the table's 20 and 50 µs: errors |20-25|/25 = 20 % and |50-40|/40 = 25 %
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "x,G,bf16,1024,1024,1024,25,\n"
+                + "x,G,bf16,4096,1024,1024,40,\n");
+        Path rows = dir.resolve("rows.csv");
+
+        Run run = run("validate", "--profile", profile.toString(), "--against", csv.toString(), "--json",
+                "--report", rows.toString());
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(
+                "{\"count\":2,\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0}" + NL);
+        assertThat(Files.readAllLines(rows)).containsExactly(
+                "line,m,k,n,measured_us,predicted_us,label,ape_pct",
+                "2,1024,1024,1024,25.0,20.0,measured,20.0000",
+                "3,4096,1024,1024,40.0,50.0,measured,25.0000");
+    }
+
+    @Test
+    void shouldRefuseAnEmptyMeasurementsFile() throws IOException {
+        Path csv = dir.resolve("empty.csv");
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n");
+
+        Run run = run("validate", "--profile", profile.toString(), "--against", csv.toString());
+
+        assertThat(run).isEqualTo(new Run(2, "", "gemmcost: " + csv + ": no measurement rows to validate against" + NL));
+    }
+}
