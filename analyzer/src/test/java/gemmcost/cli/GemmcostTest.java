@@ -7,12 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,21 +21,10 @@ class GemmcostTest {
     @TempDir
     Path dir;
 
-    /** The exit status and the captured standard streams of one run. */
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void shouldPrintHelpWithExamplesAndExitZero() {
-        Run run = run("--help");
+        CliRun run = CliRun.of("--help");
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).startsWith("Usage: gemmcost").contains("import-csv").contains("--debug")
@@ -53,7 +39,7 @@ class GemmcostTest {
         for (CommandLine command : root.getSubcommands().values()) {
             if (command.getCommandName().equals("help"))
                 continue;
-            Run run = run(command.getCommandName(), "--help");
+            CliRun run = CliRun.of(command.getCommandName(), "--help");
             assertThat(run.status()).as(command.getCommandName()).isZero();
             assertThat(run.out()).as(command.getCommandName()).containsPattern("Examples?:" + NL + "  \\S");
         }
@@ -61,7 +47,7 @@ class GemmcostTest {
 
     @Test
     void shouldPrintTheVersionWithTheGitCommit() {
-        Run run = run("--version");
+        CliRun run = CliRun.of("--version");
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).matches("gemmcost \\S+ \\(git \\S+\\)" + NL);
@@ -69,7 +55,7 @@ class GemmcostTest {
 
     @Test
     void shouldExitTwoWithAHintWhenNoCommandIsGiven() {
-        Run run = run();
+        CliRun run = CliRun.of();
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: missing command" + NL + "Try 'gemmcost --help' for usage." + NL);
@@ -78,7 +64,7 @@ class GemmcostTest {
 
     @Test
     void shouldExitTwoOnAnUnknownOption() {
-        Run run = run("--bogus");
+        CliRun run = CliRun.of("--bogus");
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: Unknown option: '--bogus'" + NL
@@ -87,7 +73,7 @@ class GemmcostTest {
 
     @Test
     void shouldExitTwoWhenARequiredOptionIsMissing() {
-        Run run = run("import-csv", "x.csv", "--gpu", "H100");
+        CliRun run = CliRun.of("import-csv", "x.csv", "--gpu", "H100");
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: Missing required options: '--dtype=DTYPE', '--out=PROFILE.json'"
@@ -105,7 +91,7 @@ class GemmcostTest {
                 """);
         Path out = dir.resolve("profiles/h100/fp16.json");
 
-        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString(),
+        CliRun run = CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString(),
                 "--device", "h100-sxm");
 
         assertThat(run.err()).isEmpty();
@@ -128,7 +114,7 @@ class GemmcostTest {
                 """);
         Path out = dir.resolve("out.json");
 
-        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString());
+        CliRun run = CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString());
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: " + csv + ":3: column time_us: not a number: 'abc'" + NL);
@@ -143,7 +129,7 @@ class GemmcostTest {
                 a,H100,fp16,1,2,3,10,
                 """);
 
-        Run run = run("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "bf16", "--out", "x.json");
+        CliRun run = CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "bf16", "--out", "x.json");
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: " + csv + ": no rows with gpu=H100, dtype=bf16; the file has"
@@ -152,11 +138,11 @@ class GemmcostTest {
 
     @Test
     void shouldExitOneOnAnInternalErrorAndShowTheStackTraceOnlyWithDebug() {
-        Run plain = run("test-fail");
+        CliRun plain = CliRun.of("test-fail");
         assertThat(plain.status()).isEqualTo(1);
         assertThat(plain.err()).isEqualTo("gemmcost: internal error: java.lang.IllegalStateException: boom" + NL);
 
-        for (Run debug : new Run[] {run("--debug", "test-fail"), run("test-fail", "--debug")}) {
+        for (CliRun debug : new CliRun[] {CliRun.of("--debug", "test-fail"), CliRun.of("test-fail", "--debug")}) {
             assertThat(debug.status()).isEqualTo(1);
             assertThat(debug.err()).startsWith("gemmcost: internal error: java.lang.IllegalStateException: boom" + NL
                     + "java.lang.IllegalStateException: boom" + NL + "\tat ");
@@ -165,11 +151,11 @@ class GemmcostTest {
 
     @Test
     void shouldExitTwoOnBadInputAndShowTheStackTraceOnlyWithDebug() {
-        Run plain = run("test-fail", "--bad-input");
+        CliRun plain = CliRun.of("test-fail", "--bad-input");
         assertThat(plain.status()).isEqualTo(2);
         assertThat(plain.err()).isEqualTo("gemmcost: the input is bad" + NL);
 
-        Run debug = run("test-fail", "--bad-input", "--debug");
+        CliRun debug = CliRun.of("test-fail", "--bad-input", "--debug");
         assertThat(debug.status()).isEqualTo(2);
         assertThat(debug.err()).startsWith("gemmcost: the input is bad" + NL
                 + "gemmcost.BadInputException: the input is bad" + NL + "\tat ");

@@ -6,10 +6,7 @@ import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileEntry;
 import gemmcost.table.ProfileJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,16 +22,6 @@ class GetTimeAndValidateCommandTest {
     Path dir;
     private Path profile;
 
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @BeforeEach
     void writeProfile() {
@@ -48,7 +35,7 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void shouldPrintTheModeledRooflineOfACatalogDevice() {
-        Run run = run("get-time", "--profile", "h100-sxm", "8192", "8192", "8192");
+        CliRun run = CliRun.of("get-time", "--profile", "h100-sxm", "8192", "8192", "8192");
 
         // 2·8192³ FLOP at the dense 989.4 TFLOP/s = 1111.31 µs (compute-bound)
         assertThat(run.status()).isZero();
@@ -60,7 +47,7 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void shouldPrintAMeasuredEntryAsJson() {
-        Run run = run("get-time", "--profile", profile.toString(), "--json", "4096", "1024", "1024");
+        CliRun run = CliRun.of("get-time", "--profile", profile.toString(), "--json", "4096", "1024", "1024");
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"m\":4096,\"k\":1024,\"n\":1024,\"time_us\":50.0,\"label\":\"measured\","
@@ -70,9 +57,9 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void shouldRejectBadShapesAndUnknownProfilesWithOneLine() {
-        assertThat(run("get-time", "--profile", "h100-sxm", "0", "512", "4096"))
-                .isEqualTo(new Run(2, "", "gemmcost: must be > 0: m=0, k=512, n=4096" + NL));
-        assertThat(run("get-time", "--profile", "h300", "1", "2", "3").err()).isEqualTo(
+        assertThat(CliRun.of("get-time", "--profile", "h100-sxm", "0", "512", "4096"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: must be > 0: m=0, k=512, n=4096" + NL));
+        assertThat(CliRun.of("get-time", "--profile", "h300", "1", "2", "3").err()).isEqualTo(
                 "gemmcost: --profile h300: no such file, and not a catalog device (a100-sxm-80gb, h100-sxm, h100-pcie,"
                         + " h200, l40s, b200)" + NL);
     }
@@ -86,7 +73,7 @@ class GetTimeAndValidateCommandTest {
                 + "x,G,bf16,4096,1024,1024,40,\n");
         Path rows = dir.resolve("rows.csv");
 
-        Run run = run("validate", "--profile", profile.toString(), "--against", csv.toString(), "--json",
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString(), "--json",
                 "--report", rows.toString());
 
         assertThat(run.status()).isZero();
@@ -103,8 +90,8 @@ class GetTimeAndValidateCommandTest {
         Path csv = dir.resolve("empty.csv");
         Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n");
 
-        Run run = run("validate", "--profile", profile.toString(), "--against", csv.toString());
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString());
 
-        assertThat(run).isEqualTo(new Run(2, "", "gemmcost: " + csv + ": no measurement rows to validate against" + NL));
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: " + csv + ": no measurement rows to validate against" + NL));
     }
 }
