@@ -1,0 +1,42 @@
+package gemmcost.bench;
+
+import gemmcost.table.GemmShape;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost shapes}: print a shape set as CSV ({@code m,k,n}), the form {@code --shapes FILE} reads back. */
+@Command(name = "shapes",
+        description = {"Print the shapes of a set, one m,k,n per line (CSV with header).",
+                "seed: the 15 distinct Get_Time(m,k,n) of the seed report; FILE: a CSV whose header starts m,k,n."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost shapes --set seed", "  scripts/gemmcost shapes --set my-shapes.csv"})
+final class ShapesCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--set", required = true, paramLabel = "seed|FILE", description = "The shape set.")
+    String set;
+
+    @Override
+    public Integer call() {
+        List<GemmShape> shapes = set.equals("seed") ? ShapeSets.seed() : ShapeSets.read(Path.of(set));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("m,k,n");
+        shapes.forEach(s -> out.println(s.m() + "," + s.k() + "," + s.n()));
+        return 0;
+    }
+
+    /** Registers this command with the gemmcost command tree. */
+    public static final class Plugin implements gemmcost.cli.CommandPlugin {
+        @Override
+        public Object command() {
+            return new ShapesCommand();
+        }
+    }
+}

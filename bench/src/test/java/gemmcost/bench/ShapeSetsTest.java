@@ -1,0 +1,81 @@
+package gemmcost.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
+import gemmcost.cli.Gemmcost;
+import gemmcost.table.GemmShape;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShapeSetsTest {
+    private static final long M = 1024L * 2048; // batch × seq
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShipExactlyTheDistinctGetTimeExpressionsOfTheSeedReport() throws IOException {
+        Path report = Path.of("").toAbsolutePath().getParent().resolveSibling("shared")
+                .resolve("reference").resolve("seed-report.txt");
+        Assumptions.assumeTrue(Files.isRegularFile(report), "skipped: " + report + " is absent");
+        Set<GemmShape> inReport = new LinkedHashSet<>();
+        Matcher call = Pattern.compile("Get_Time\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)")
+                .matcher(Files.readString(report));
+        while (call.find()) {
+            inReport.add(new GemmShape(Long.parseLong(call.group(1)), Long.parseLong(call.group(2)),
+                    Long.parseLong(call.group(3))));
+        }
+        assertThat(ShapeSets.seed()).hasSize(15).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(inReport);
+    }
+
+    @Test
+    void shouldDeriveTheSeedShapesFromTheSeedModel() {
+        int hidden = 4096;
+        int tp = 8;
+        assertThat(ShapeSets.seed()).contains(
+                new GemmShape(M, 50265, hidden),          // embedding as a GEMM over the vocabulary
+                new GemmShape(M, hidden / tp, hidden),    // QKV, k split by TP as the seed wrote it
+                new GemmShape(M, 128, 2048),              // scores: head_dim × seq
+                new GemmShape(M, hidden / 12, 3 * 128),   // MA: 4096/12 = 341, 3 heads × 128
+                new GemmShape(M, hidden, 16),             // gate over 16 experts
+                new GemmShape(M, 4 * hidden, hidden));    // expert down
+    }
+
+    @Test
+    void shouldNameFileLineAndColumnOfABadShape() throws IOException {
+        Path file = dir.resolve("s.csv");
+        Files.writeString(file, "m,k,n\n1,2,3\n4,-5,6\n");
+        assertThatThrownBy(() -> ShapeSets.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":3: column k: must be > 0, was -5");
+        Files.writeString(file, "k,m,n\n1,2,3\n");
+        assertThatThrownBy(() -> ShapeSets.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":1: header must start with m,k,n, was 'k,m,n'");
+    }
+
+    @Test
+    void shouldPrintASetThatReadsBackAsAFile() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                "shapes", "--set", "seed");
+        assertThat(status).isZero();
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).startsWith("m,k,n" + System.lineSeparator() + "2097152,50265,4096" + System.lineSeparator());
+
+        Path file = dir.resolve("seed.csv");
+        Files.writeString(file, text);
+        assertThat(ShapeSets.read(file)).isEqualTo(ShapeSets.seed());
+    }
+}
