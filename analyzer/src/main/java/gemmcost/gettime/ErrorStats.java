@@ -1,5 +1,6 @@
 package gemmcost.gettime;
 
+import gemmcost.table.Quantiles;
 import java.util.Arrays;
 
 /**
@@ -26,13 +27,6 @@ public record ErrorStats(int count, double medianApePct, double p90ApePct, doubl
         }
         double[] sorted = apePct.clone();
         Arrays.sort(sorted);
-        return new ErrorStats(sorted.length, percentile(sorted, 50), percentile(sorted, 90), sorted[sorted.length - 1]);
-    }
-
-    static double percentile(double[] sorted, double pct) {
-        double rank = pct / 100 * (sorted.length - 1);
-        int lo = (int) Math.floor(rank);
-        int hi = Math.min(lo + 1, sorted.length - 1);
-        return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+        return new ErrorStats(sorted.length, Quantiles.of(sorted, 0.5), Quantiles.of(sorted, 0.9), sorted[sorted.length - 1]);
     }
 }

@@ -58,28 +58,19 @@ public final class CsvImport {
         List<ProfileEntry> entries = new ArrayList<>(byShape.size());
         byShape.forEach((shape, group) -> {
             double[] times = group.stream().mapToDouble(Measurement::timeUs).sorted().toArray();
-            double median = quantile(times, 0.5);
+            double median = Quantiles.of(times, 0.5);
             if (times.length == 1) {
                 entries.add(new ProfileEntry(shape, median, 1));
             } else {
                 // min/max guard the p10 <= median <= p90 invariant against rounding in the interpolation
-                double p10 = Math.min(quantile(times, 0.1), median);
-                double p90 = Math.max(quantile(times, 0.9), median);
+                double p10 = Math.min(Quantiles.of(times, 0.1), median);
+                double p90 = Math.max(Quantiles.of(times, 0.9), median);
                 entries.add(new ProfileEntry(shape, median, p10, p90, times.length, List.of()));
             }
         });
         return entries;
     }
 
-    /** The q-quantile of sorted values, interpolating linearly between closest ranks (numpy's default). */
-    static double quantile(double[] sorted, double q) {
-        double position = q * (sorted.length - 1);
-        int below = (int) Math.floor(position);
-        if (below == sorted.length - 1)
-            return sorted[below];
-        double fraction = position - below;
-        return fraction == 0 ? sorted[below] : sorted[below] + fraction * (sorted[below + 1] - sorted[below]);
-    }
 
     private static String groups(List<Measurement> rows, boolean withSource) {
         TreeSet<String> groups = new TreeSet<>();
