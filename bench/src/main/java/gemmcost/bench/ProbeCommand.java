@@ -1,0 +1,45 @@
+package gemmcost.bench;
+
+import gemmcost.BadInputException;
+import gemmcost.cuda.CudaProbe;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost probe}: which CUDA runtime, driver, devices and cuBLAS this node has; exit 2 if no usable GPU. */
+@Command(name = "probe",
+        description = {"Find and load the CUDA runtime (libcudart.so.13 or .12, via FFM), report the driver, the",
+                "devices and where cuBLAS is. Exits 2 with one line saying what is missing when the GPU is unusable."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost probe", "  scripts/gemmcost probe --cuda-lib-dir /usr/local/cuda/lib64"})
+final class ProbeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--cuda-lib-dir", paramLabel = "DIR", description = "Look here first for the CUDA libraries.")
+    Path cudaLibDir;
+
+    @Override
+    public Integer call() {
+        CudaProbe.Result result = CudaProbe.run(cudaLibDir);
+        PrintWriter out = spec.commandLine().getOut();
+        result.describe().forEach(out::println);
+        out.flush();
+        if (!result.available()) {
+            throw new BadInputException(result.problem().orElseThrow());
+        }
+        return 0;
+    }
+
+    /** Registers this command with the gemmcost command tree. */
+    public static final class Plugin implements gemmcost.cli.CommandPlugin {
+        @Override
+        public Object command() {
+            return new ProbeCommand();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package gemmcost.cuda;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Where to look for a CUDA library such as {@code libcudart.so.13}, in order: {@code --cuda-lib-dir}, then
+ * {@code CUDA_HOME}/{@code CUDA_PATH} ({@code lib64}, {@code lib}), then the loader cache ({@code ldconfig -p}),
+ * then the {@code nvidia/<pkg>/lib} folders of pip's NVIDIA wheels (GPU nodes often have cuBLAS only there,
+ * beside PyTorch) under {@code VIRTUAL_ENV}, {@code CONDA_PREFIX} and the usual site-packages folders.
+ */
+final class LibraryLocator {
+    private final Path explicitDir;
+    private final Map<String, String> env;
+    private final Supplier<String> ldconfig;
+    private final List<Path> sitePackages;
+
+    LibraryLocator(Path explicitDir, Map<String, String> env, Supplier<String> ldconfig, List<Path> sitePackages) {
+        this.explicitDir = explicitDir;
+        this.env = Map.copyOf(env);
+        this.ldconfig = ldconfig;
+        this.sitePackages = List.copyOf(sitePackages);
+    }
+
+    /** The locator of this process: its environment, the real loader cache and site-packages. */
+    static LibraryLocator system(Path explicitDir) {
+        return new LibraryLocator(explicitDir, System.getenv(), LibraryLocator::ldconfigOutput, defaultSitePackages());
+    }
+
+    /** Existing files named {@code fileName} (e.g. {@code libcublas.so.13}), most preferred first, no duplicates. */
+    List<Path> find(String fileName) {
+        Set<Path> found = new LinkedHashSet<>();
+        if (explicitDir != null) {
+            addIfFile(found, explicitDir.resolve(fileName));
+        }
+        for (String var : List.of("CUDA_HOME", "CUDA_PATH")) {
+            String home = env.get(var);
+            if (home != null && !home.isBlank()) {
+                addIfFile(found, Path.of(home, "lib64", fileName));
+                addIfFile(found, Path.of(home, "lib", fileName));
+            }
+        }
+        for (String line : ldconfig.get().split("\n")) {
+            String trimmed = line.strip();
+            int arrow = trimmed.indexOf("=>");
+            if (trimmed.startsWith(fileName + " ") && arrow > 0) {
+                addIfFile(found, Path.of(trimmed.substring(arrow + 2).strip()));
+            }
+        }
+        for (Path site : sitePackages) {
+            for (Path lib : wheelLibDirs(site.resolve("nvidia"))) {
+                addIfFile(found, lib.resolve(fileName));
+            }
+        }
+        return List.copyOf(found);
+    }
+
+    private static void addIfFile(Set<Path> found, Path file) {
+        if (Files.isRegularFile(file)) {
+            found.add(file.toAbsolutePath().normalize());
+        }
+    }
+
+    private static List<Path> wheelLibDirs(Path nvidia) {
+        List<Path> dirs = new ArrayList<>();
+        if (!Files.isDirectory(nvidia)) {
+            return dirs;
+        }
+        try (DirectoryStream<Path> packages = Files.newDirectoryStream(nvidia)) {
+            for (Path pkg : packages) {
+                dirs.add(pkg.resolve("lib"));
+            }
+        } catch (IOException e) {
+            return dirs;
+        }
+        dirs.sort(null);
+        return dirs;
+    }
+
+    private static String ldconfigOutput() {
+        for (String exe : List.of("/sbin/ldconfig", "/usr/sbin/ldconfig", "ldconfig")) {
+            try {
+                Process p = new ProcessBuilder(exe, "-p").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (p.waitFor() == 0) {
+                    return out;
+                }
+            } catch (IOException e) {
+                // try the next location
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "";
+            }
+        }
+        return "";
+    }
+
+    private static List<Path> defaultSitePackages() {
+        List<Path> roots = new ArrayList<>();
+        for (String var : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
+            String prefix = System.getenv(var);
+            if (prefix != null && !prefix.isBlank()) {
+                roots.add(Path.of(prefix, "lib"));
+            }
+        }
+        roots.add(Path.of(System.getProperty("user.home"), ".local", "lib"));
+        roots.add(Path.of("/usr/local/lib"));
+        roots.add(Path.of("/usr/lib"));
+        roots.add(Path.of("/opt/conda/lib"));
+        List<Path> sites = new ArrayList<>();
+        for (Path root : roots) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (DirectoryStream<Path> pythons = Files.newDirectoryStream(root, "python3*")) {
+                for (Path python : pythons) {
+                    sites.add(python.resolve("site-packages"));
+                    sites.add(python.resolve("dist-packages"));
+                }
+            } catch (IOException e) {
+                // unreadable: nothing there for us
+            }
+        }
+        return sites;
+    }
+}

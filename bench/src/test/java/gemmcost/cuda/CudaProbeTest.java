@@ -1,0 +1,33 @@
+package gemmcost.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** The real FFM binding against this machine's libcudart: loads, reads its version, and reports no GPU. */
+class CudaProbeTest {
+    @Test
+    void shouldExplainWhatIsMissingWhenNoRuntimeIsFound() {
+        CudaProbe.Result result = CudaProbe.run(new LibraryLocator(null, Map.of(), () -> "", List.of()));
+
+        assertThat(result.available()).isFalse();
+        assertThat(result.problem()).contains("no CUDA runtime: libcudart.so.13 or libcudart.so.12 not found"
+                + " (searched --cuda-lib-dir, CUDA_HOME/CUDA_PATH, ldconfig -p, pip's nvidia/*/lib)");
+    }
+
+    @Test
+    void shouldLoadTheRealRuntimeAndReportTheMissingDriver() {
+        CudaProbe.Result result = CudaProbe.run((Path) null);
+        Assumptions.assumeTrue(result.cudart().isPresent(), "skipped: no libcudart.so.13/.12 on this machine");
+        Assumptions.assumeTrue(result.driverVersion() == 0, "skipped: this machine has a CUDA driver");
+
+        assertThat(result.runtimeVersion()).isGreaterThanOrEqualTo(12000);
+        assertThat(result.available()).isFalse();
+        assertThat(result.problem()).contains("no GPU: cudaGetDeviceCount returned cudaErrorInsufficientDriver (35):"
+                + " CUDA driver version is insufficient for CUDA runtime version");
+    }
+}

@@ -1,0 +1,43 @@
+package gemmcost.cuda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LibraryLocatorTest {
+    @TempDir
+    Path dir;
+
+    private Path touch(String relative) throws IOException {
+        Path file = dir.resolve(relative);
+        Files.createDirectories(file.getParent());
+        return Files.createFile(file);
+    }
+
+    @Test
+    void shouldPreferExplicitDirThenCudaHomeThenLoaderCacheThenPipWheels() throws IOException {
+        Path explicit = touch("explicit/libcublas.so.13");
+        Path cudaHome = touch("cuda/lib64/libcublas.so.13");
+        Path cached = touch("cache/libcublas.so.13");
+        Path wheel = touch("site/nvidia/cublas/lib/libcublas.so.13");
+        String ldconfig = "123 libs found in cache `/etc/ld.so.cache'\n"
+                + "\tlibcublas.so.13 (libc6,x86-64) => " + cached + "\n"
+                + "\tlibcublasLt.so.13 (libc6,x86-64) => /nowhere/libcublasLt.so.13\n";
+        LibraryLocator locator = new LibraryLocator(explicit.getParent(), Map.of("CUDA_HOME", dir.resolve("cuda").toString()),
+                () -> ldconfig, List.of(dir.resolve("site")));
+
+        assertThat(locator.find("libcublas.so.13")).containsExactly(explicit, cudaHome, cached, wheel);
+    }
+
+    @Test
+    void shouldFindNothingWhereNothingIs() {
+        LibraryLocator locator = new LibraryLocator(null, Map.of(), () -> "", List.of(dir));
+        assertThat(locator.find("libcudart.so.13")).isEmpty();
+    }
+}
