@@ -112,6 +112,30 @@ public final class ProfileJson {
         return out + "\n";
     }
 
+    /** One entry as a single line of JSON, the same keys as in a profile (a sweep's journal is made of these). */
+    public static String entryToJson(ProfileEntry entry) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            writeEntry(g, entry);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Parses one {@link #entryToJson} line, validated like a profile entry; errors start with {@code where}. */
+    public static ProfileEntry entryFromJson(String line, String where) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(where + ": not valid JSON: " + describe(e.getOriginalMessage()));
+        }
+        if (node == null || node.isMissingNode())
+            throw new BadInputException(where + ": not valid JSON: empty line");
+        return new ProfileReader(where).entry(node, "$");
+    }
+
     private static void writeDevice(JsonGenerator g, Profile.Device d) throws IOException {
         g.writeObjectFieldStart("device");
         g.writeStringField("name", d.name());

@@ -148,7 +148,7 @@ final class ProfileReader {
         return entries;
     }
 
-    private ProfileEntry entry(JsonNode node, String path) {
+    ProfileEntry entry(JsonNode node, String path) {
         object(node, path);
         onlyKeys(node, path, ENTRY_KEYS);
         GemmShape shape = new GemmShape(dimension(node, path, "m"), dimension(node, path, "k"),
