@@ -1,0 +1,26 @@
+package gemmcost.cuda;
+
+import java.util.Objects;
+
+/**
+ * What a device says about itself; strings are null when unknown.
+ *
+ * @param name                marketing name, e.g. {@code NVIDIA H100 80GB HBM3}
+ * @param computeCapability   e.g. {@code 9.0}
+ * @param smCount             streaming multiprocessors
+ * @param memoryBytes         total device memory
+ * @param l2Bytes             L2 cache size (the flush buffer must exceed it)
+ * @param driverVersion       CUDA version the driver supports, e.g. {@code 13.0}
+ * @param runtimeVersion      CUDA runtime version, e.g. {@code 13.0}
+ * @param cublasVersion       cuBLAS version, e.g. {@code 13.0.2}
+ */
+public record DeviceProperties(String name, String computeCapability, int smCount, long memoryBytes, long l2Bytes,
+                               String driverVersion, String runtimeVersion, String cublasVersion) {
+    public DeviceProperties {
+        Objects.requireNonNull(name, "name");
+        if (smCount <= 0 || memoryBytes <= 0 || l2Bytes <= 0) {
+            throw new IllegalArgumentException("must be > 0: smCount=" + smCount + ", memoryBytes=" + memoryBytes
+                    + ", l2Bytes=" + l2Bytes);
+        }
+    }
+}

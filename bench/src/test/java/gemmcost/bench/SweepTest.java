@@ -1,0 +1,113 @@
+package gemmcost.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.cuda.DeviceProperties;
+import gemmcost.cuda.GemmBackend;
+import gemmcost.cuda.GpuException;
+import gemmcost.device.Dtype;
+import gemmcost.table.GemmShape;
+import gemmcost.table.ProfileEntry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepTest {
+    /** Deterministic timings: 1 µs + 1 µs per GFLOP, every launch alike; shapes with m = 13 run out of memory. */
+    static final class SimulatedBackend implements GemmBackend {
+        final List<GemmShape> opened = new ArrayList<>();
+        int launches;
+
+        static double timeUs(GemmShape s) {
+            return 1 + s.flops() / 1e9;
+        }
+
+        @Override
+        public String name() {
+            return "simulated";
+        }
+
+        @Override
+        public DeviceProperties device() {
+            return new DeviceProperties("Simulated GPU", "9.0", 132, 80_000_000_000L, 50_000_000L, null, null, null);
+        }
+
+        @Override
+        public GemmTrial open(GemmShape shape, Dtype dtype) {
+            if (shape.m() == 13) {
+                throw new GpuException("cudaMalloc: cudaErrorMemoryAllocation (2): out of memory", true);
+            }
+            opened.add(shape);
+            return new GemmTrial() {
+                @Override
+                public double launchUs() {
+                    launches++;
+                    return timeUs(shape);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final StoppingRule RULE = new StoppingRule(10, 0, 0.005, 1e9);
+    private static final GemmShape SMALL = new GemmShape(1024, 1024, 1024);
+    private static final GemmShape LARGE = new GemmShape(4096, 4096, 4096);
+    private static final GemmShape TOO_BIG = new GemmShape(13, 1, 1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMeasureEachShapeAfterWarmUpAndStopOnNoise() {
+        SimulatedBackend backend = new SimulatedBackend();
+        Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, 3, System::nanoTime);
+        try (Journal journal = Journal.open(dir.resolve("j"))) {
+            Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal);
+
+            // zero noise: stops at the 10-sample minimum; 3 warm-up + 10 timed launches per shape
+            assertThat(result.entries()).containsExactly(
+                    new ProfileEntry(SMALL, SimulatedBackend.timeUs(SMALL), SimulatedBackend.timeUs(SMALL),
+                            SimulatedBackend.timeUs(SMALL), 10, List.of("noise_pct=0.000", "stop=noise")),
+                    new ProfileEntry(LARGE, 1 + 2.0 * 4096 * 4096 * 4096 / 1e9, 1 + 2.0 * 4096 * 4096 * 4096 / 1e9,
+                            1 + 2.0 * 4096 * 4096 * 4096 / 1e9, 10, List.of("noise_pct=0.000", "stop=noise")));
+            assertThat(backend.launches).isEqualTo(2 * 13);
+        }
+    }
+
+    @Test
+    void shouldResumeFromTheJournalAndRecordFailuresWithoutStopping() {
+        Path file = dir.resolve("j");
+        try (Journal journal = Journal.open(file)) {
+            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime).run(List.of(SMALL), journal);
+        }
+        SimulatedBackend backend = new SimulatedBackend();
+        try (Journal journal = Journal.open(file)) {
+            Sweep.Result result = new Sweep(backend, Dtype.BF16, RULE, 0, System::nanoTime)
+                    .run(List.of(SMALL, TOO_BIG, LARGE), journal);
+
+            assertThat(backend.opened).containsExactly(LARGE); // SMALL came from the journal
+            assertThat(result.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL, LARGE);
+            assertThat(result.failures()).containsExactly(new Sweep.Failure(TOO_BIG,
+                    "cudaMalloc: cudaErrorMemoryAllocation (2): out of memory"));
+        }
+    }
+
+    @Test
+    void shouldStopAtTheWallTimeoutAndSaySo() {
+        long[] now = {0};
+        StoppingRule rule = new StoppingRule(10, 0, 0.005, 5); // 5 µs of wall time
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, rule, 0, () -> now[0] += 1000); // 1 µs per read
+        ProfileEntry entry = sweep.measure(SMALL);
+        assertThat(entry.samples()).isEqualTo(5);
+        assertThat(entry.flags()).containsExactly("noise_pct=0.000", "stop=timeout");
+    }
+}
