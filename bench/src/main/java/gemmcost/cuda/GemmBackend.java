@@ -22,6 +22,13 @@ public interface GemmBackend extends AutoCloseable {
      */
     GemmTrial open(GemmShape shape, Dtype dtype);
 
+    /**
+     * Runs one row-major GEMM {@code C = A·B} on the device with these inputs (each value exactly representable in
+     * {@code dtype}; A is m×k, B is k×n) and returns C (m×n, row-major) as floats. C is poisoned with NaN before the
+     * launch, so an element the GEMM did not write cannot pass for a result. For correctness checks on small shapes.
+     */
+    float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b);
+
     @Override
     void close();
 

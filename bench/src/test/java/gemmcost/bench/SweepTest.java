@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SweepTest {
     /** Deterministic timings: 1 µs + 1 µs per GFLOP, every launch alike; shapes with m = 13 run out of memory. */
-    static final class SimulatedBackend implements GemmBackend {
+    static class SimulatedBackend implements GemmBackend {
         final List<GemmShape> opened = new ArrayList<>();
         int launches;
 
@@ -51,6 +51,11 @@ class SweepTest {
                 public void close() {
                 }
             };
+        }
+
+        @Override
+        public float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b) {
+            throw new UnsupportedOperationException("timing only");
         }
 
         @Override
