@@ -2,6 +2,7 @@ package gemmcost.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -24,6 +25,20 @@ final class FfmCudaRuntime {
     private final MethodHandle getDeviceCount;
     private final MethodHandle getErrorName;
     private final MethodHandle getErrorString;
+    final MethodHandle malloc;
+    final MethodHandle free;
+    final MethodHandle memcpy;
+    final MethodHandle memsetAsync;
+    final MethodHandle memGetInfo;
+    final MethodHandle setDevice;
+    final MethodHandle deviceGetAttribute;
+    final MethodHandle streamCreate;
+    final MethodHandle streamDestroy;
+    final MethodHandle eventCreate;
+    final MethodHandle eventDestroy;
+    final MethodHandle eventRecord;
+    final MethodHandle eventSynchronize;
+    final MethodHandle eventElapsedTime;
 
     private FfmCudaRuntime(Path file, SymbolLookup lib) {
         this.file = file;
@@ -35,7 +50,35 @@ final class FfmCudaRuntime {
         getDeviceCount = linker.downcallHandle(symbol(lib, "cudaGetDeviceCount"), intOfPointer);
         getErrorName = linker.downcallHandle(symbol(lib, "cudaGetErrorName"), stringOfInt);
         getErrorString = linker.downcallHandle(symbol(lib, "cudaGetErrorString"), stringOfInt);
+        FunctionDescriptor intOfTwoPointers = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+        malloc = linker.downcallHandle(symbol(lib, "cudaMalloc"), FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+        free = linker.downcallHandle(symbol(lib, "cudaFree"), intOfPointer);
+        memcpy = linker.downcallHandle(symbol(lib, "cudaMemcpy"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+        memsetAsync = linker.downcallHandle(symbol(lib, "cudaMemsetAsync"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+        memGetInfo = linker.downcallHandle(symbol(lib, "cudaMemGetInfo"), intOfTwoPointers);
+        setDevice = linker.downcallHandle(symbol(lib, "cudaSetDevice"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        deviceGetAttribute = linker.downcallHandle(symbol(lib, "cudaDeviceGetAttribute"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        streamCreate = linker.downcallHandle(symbol(lib, "cudaStreamCreate"), intOfPointer);
+        streamDestroy = linker.downcallHandle(symbol(lib, "cudaStreamDestroy"), intOfPointer);
+        eventCreate = linker.downcallHandle(symbol(lib, "cudaEventCreate"), intOfPointer);
+        eventDestroy = linker.downcallHandle(symbol(lib, "cudaEventDestroy"), intOfPointer);
+        eventRecord = linker.downcallHandle(symbol(lib, "cudaEventRecord"), intOfTwoPointers);
+        eventSynchronize = linker.downcallHandle(symbol(lib, "cudaEventSynchronize"), intOfPointer);
+        eventElapsedTime = linker.downcallHandle(symbol(lib, "cudaEventElapsedTime"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     }
+
+    /** Throws a {@link GpuException} naming the call when {@code error} is not cudaSuccess. */
+    void check(int error, String call) {
+        if (error != 0) {
+            throw new GpuException(call + ": " + describeError(error), error == CUDA_ERROR_MEMORY_ALLOCATION);
+        }
+    }
+
+    static final int CUDA_ERROR_MEMORY_ALLOCATION = 2;
 
     private MemorySegment symbol(SymbolLookup lib, String name) {
         return lib.find(name).orElseThrow(() -> new UnsatisfiedLinkError(file + ": no symbol " + name));

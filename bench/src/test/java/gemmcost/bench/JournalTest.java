@@ -63,6 +63,7 @@ class JournalTest {
     void shouldRefuseASecondWriter() {
         Path file = dir.resolve("sweep.journal");
         try (Journal first = Journal.open(file)) {
+            assertThat(first.done()).isEmpty();
             assertThatThrownBy(() -> Journal.open(file)).isInstanceOf(BadInputException.class)
                     .hasMessage(file + ": another gemmcost process is writing this journal (locked)");
         }

@@ -1,6 +1,9 @@
 package gemmcost.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -29,5 +32,14 @@ class CudaProbeTest {
         assertThat(result.available()).isFalse();
         assertThat(result.problem()).contains("no GPU: cudaGetDeviceCount returned cudaErrorInsufficientDriver (35):"
                 + " CUDA driver version is insufficient for CUDA runtime version");
+    }
+
+    @Test
+    void shouldRefuseToOpenTheFfmBackendWithoutAGpu() {
+        CudaProbe.Result result = CudaProbe.run((Path) null);
+        Assumptions.assumeFalse(result.available(), "skipped: this machine has a usable GPU");
+
+        assertThatThrownBy(() -> FfmBackend.open(result, 0)).isInstanceOf(BadInputException.class)
+                .hasMessage(result.problem().orElseThrow());
     }
 }
