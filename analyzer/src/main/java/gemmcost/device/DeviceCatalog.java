@@ -8,6 +8,7 @@ import static gemmcost.device.Dtype.TF32;
 
 import gemmcost.BadInputException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -63,6 +64,29 @@ public final class DeviceCatalog {
     /** The device with this catalog id, if any. */
     public static Optional<Device> find(String id) {
         return DEVICES.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /**
+     * The catalog device a device-reported name denotes, e.g. {@code NVIDIA H100 80GB HBM3} → {@code h100-sxm},
+     * {@code NVIDIA H100 PCIe} → {@code h100-pcie}; empty for anything the catalog does not hold.
+     */
+    public static Optional<Device> matchName(String reportedName) {
+        String name = reportedName.toUpperCase(Locale.ROOT);
+        String id;
+        if (name.contains("H100")) {
+            id = name.contains("PCIE") ? "h100-pcie" : name.contains("NVL") ? null : "h100-sxm";
+        } else if (name.contains("H200")) {
+            id = name.contains("NVL") ? null : "h200";
+        } else if (name.contains("A100")) {
+            id = name.contains("SXM") && name.contains("80GB") ? "a100-sxm-80gb" : null;
+        } else if (name.contains("L40S")) {
+            id = "l40s";
+        } else if (name.contains("B200") && !name.contains("GB200")) {
+            id = "b200";
+        } else {
+            id = null;
+        }
+        return id == null ? Optional.empty() : find(id);
     }
 
     /** The device with this catalog id; bad input naming the known ids otherwise. */

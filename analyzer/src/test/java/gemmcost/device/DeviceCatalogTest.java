@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.BadInputException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DeviceCatalogTest {
     @Test
@@ -33,5 +35,14 @@ class DeviceCatalogTest {
         assertThatThrownBy(() -> DeviceCatalog.require("h300"))
                 .isInstanceOf(BadInputException.class)
                 .hasMessage("unknown device 'h300' (catalog: a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200)");
+    }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "none", value = {
+            "NVIDIA H100 80GB HBM3, h100-sxm", "NVIDIA H100 PCIe, h100-pcie", "NVIDIA H100 NVL, none",
+            "NVIDIA H200, h200", "NVIDIA A100-SXM4-80GB, a100-sxm-80gb", "NVIDIA A100-PCIE-40GB, none",
+            "NVIDIA L40S, l40s", "NVIDIA B200, b200", "NVIDIA GB200, none", "Tesla V100-SXM2-32GB, none"})
+    void shouldMatchDeviceReportedNames(String reported, String id) {
+        assertThat(DeviceCatalog.matchName(reported).map(Device::id).orElse(null)).isEqualTo(id);
     }
 }
