@@ -50,6 +50,10 @@ final class Sweep {
     }
 
     Result run(List<GemmShape> shapes, Journal journal) {
+        return run(shapes, journal, null);
+    }
+
+    Result run(List<GemmShape> shapes, Journal journal, Profiler.Progress progress) {
         List<ProfileEntry> entries = new ArrayList<>(journal.done());
         Set<GemmShape> done = new HashSet<>();
         entries.forEach(e -> done.add(e.shape()));
@@ -62,11 +66,20 @@ final class Sweep {
                 ProfileEntry entry = measure(shape);
                 journal.append(entry);
                 entries.add(entry);
+                report(progress, shape, String.format(Locale.ROOT, "%.4g us, %d samples, %s", entry.timeUs(),
+                        entry.samples(), String.join(" ", entry.flags())));
             } catch (GpuException e) {
                 failures.add(new Failure(shape, e.getMessage()));
+                report(progress, shape, "FAILED: " + e.getMessage());
             }
         }
         return new Result(entries, failures);
+    }
+
+    private static void report(Profiler.Progress progress, GemmShape shape, String what) {
+        if (progress != null) {
+            progress.finished(shape, what);
+        }
     }
 
     ProfileEntry measure(GemmShape shape) {

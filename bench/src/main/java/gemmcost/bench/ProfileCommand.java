@@ -1,0 +1,100 @@
+package gemmcost.bench;
+
+import gemmcost.BadInputException;
+import gemmcost.cuda.CudaProbe;
+import gemmcost.cuda.FfmBackend;
+import gemmcost.device.Dtype;
+import gemmcost.table.GemmShape;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost profile}: measure Get_Time tables on this node's GPU. */
+@Command(name = "profile",
+        description = {"Measure GEMM times on a GPU and write one table per dtype to OUT/<gpu>/<dtype>.json.",
+                "Each dtype is first checked against an fp64 CPU reference; each shape is journaled as it finishes,",
+                "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost profile --dtype bf16 --shapes seed",
+                "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes my-shapes.csv --out profiles/"})
+final class ProfileCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dtype", split = ",", defaultValue = "bf16", paramLabel = "DTYPE",
+            description = "Comma-separated: bf16, fp16, tf32, fp32. Default: ${DEFAULT-VALUE}.")
+    List<String> dtypes;
+
+    @Option(names = "--shapes", defaultValue = "seed", paramLabel = "seed|FILE",
+            description = "Shape set (see the shapes command). Default: ${DEFAULT-VALUE}.")
+    String shapes;
+
+    @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "CUDA device ordinal.")
+    int device;
+
+    @Option(names = "--out", defaultValue = "profiles", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--cuda-lib-dir", paramLabel = "DIR", description = "Look here first for the CUDA libraries.")
+    Path cudaLibDir;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed launches per shape. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--min-samples", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    int minSamples;
+
+    @Option(names = "--min-time-s", defaultValue = "0.5", description = "GPU time per shape before stopping on"
+            + " noise. Default: ${DEFAULT-VALUE}.")
+    double minTimeS;
+
+    @Option(names = "--max-noise-pct", defaultValue = "0.5", description = "Relative stdev target. Default:"
+            + " ${DEFAULT-VALUE}.")
+    double maxNoisePct;
+
+    @Option(names = "--timeout-s", defaultValue = "15", description = "Wall time per shape. Default: ${DEFAULT-VALUE}.")
+    double timeoutS;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        List<Dtype> parsed = new ArrayList<>();
+        for (String d : dtypes) {
+            parsed.add(Dtype.parse(d).orElseThrow(() -> new BadInputException("--dtype " + d
+                    + ": unknown dtype (bf16, fp16, tf32, fp32)")));
+        }
+        List<GemmShape> set = shapes.equals("seed") ? ShapeSets.seed() : ShapeSets.read(Path.of(shapes));
+        StoppingRule rule = rule();
+        CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
+        probe.describe().forEach(err::println);
+        try (FfmBackend backend = FfmBackend.open(probe, device)) {
+            err.println("backend: ffm (FFM binding of " + probe.cudart().orElseThrow() + " and "
+                    + probe.cublas().orElseThrow() + "); device: " + backend.device());
+            new Profiler(backend, rule, warmup, System::nanoTime, err).run(parsed, set, out)
+                    .forEach(spec.commandLine().getOut()::println);
+        }
+        return 0;
+    }
+
+    private StoppingRule rule() {
+        try {
+            return new StoppingRule(minSamples, minTimeS * 1e6, maxNoisePct / 100, timeoutS * 1e6);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("stopping rule: " + e.getMessage());
+        }
+    }
+
+    /** Registers this command with the gemmcost command tree. */
+    public static final class Plugin implements gemmcost.cli.CommandPlugin {
+        @Override
+        public Object command() {
+            return new ProfileCommand();
+        }
+    }
+}
