@@ -82,7 +82,74 @@ final class Sweep {
         }
     }
 
+    /**
+     * One shape's entry. A shape whose operands do not fit in {@value #MEMORY_BUDGET_FRACTION} of device memory is
+     * measured in m-chunks (rows of A and C are contiguous): a chunk of the largest power-of-two row count that fits,
+     * a half chunk for the linearity evidence, and the remainder rows if any; the entry is the sum, flagged. Out of
+     * memory halves the chunk and retries.
+     */
     ProfileEntry measure(GemmShape shape) {
+        long chunkRows = rowsThatFit(shape);
+        if (chunkRows >= shape.m()) {
+            try {
+                return measureWhole(shape);
+            } catch (GpuException e) {
+                if (!e.outOfMemory() || shape.m() < 2) {
+                    throw e;
+                }
+                chunkRows = Long.highestOneBit(shape.m() - 1);
+            }
+        }
+        while (true) {
+            try {
+                return measureChunked(shape, chunkRows);
+            } catch (GpuException e) {
+                if (!e.outOfMemory() || chunkRows < 2) {
+                    throw e;
+                }
+                chunkRows /= 2;
+            }
+        }
+    }
+
+    static final double MEMORY_BUDGET_FRACTION = 0.8;
+
+    /** Rows of A and C that fit beside B and the L2-flush buffer, rounded down to a power of two. */
+    long rowsThatFit(GemmShape shape) {
+        var device = backend.device();
+        long flushBytes = Math.max(2 * device.l2Bytes(), 256L << 20);
+        double budget = MEMORY_BUDGET_FRACTION * device.memoryBytes() - flushBytes;
+        double bytesPerRow = (double) (shape.k() + shape.n()) * dtype.elementBytes();
+        double fixedBytes = (double) shape.k() * shape.n() * dtype.elementBytes();
+        double rows = Math.floor((budget - fixedBytes) / bytesPerRow);
+        if (rows < 1) {
+            throw new GpuException("B (" + shape.k() + "x" + shape.n() + ") alone does not fit in device memory", false);
+        }
+        return rows >= shape.m() ? shape.m() : Long.highestOneBit((long) rows);
+    }
+
+    private ProfileEntry measureChunked(GemmShape shape, long chunkRows) {
+        long fullChunks = shape.m() / chunkRows;
+        long restRows = shape.m() % chunkRows;
+        ProfileEntry chunk = measureWhole(new GemmShape(chunkRows, shape.k(), shape.n()));
+        ProfileEntry half = chunkRows >= 2 ? measureWhole(new GemmShape(chunkRows / 2, shape.k(), shape.n())) : null;
+        ProfileEntry rest = restRows > 0 ? measureWhole(new GemmShape(restRows, shape.k(), shape.n())) : null;
+        double time = fullChunks * chunk.timeUs() + (rest == null ? 0 : rest.timeUs());
+        double p10 = fullChunks * chunk.p10Us() + (rest == null ? 0 : rest.p10Us());
+        double p90 = fullChunks * chunk.p90Us() + (rest == null ? 0 : rest.p90Us());
+        List<String> flags = new ArrayList<>();
+        flags.add("m_chunked");
+        flags.add("chunk_m=" + chunkRows);
+        flags.add("chunks=" + fullChunks + (rest == null ? "" : "+" + restRows + "_rows"));
+        if (half != null) {
+            // 1.0 = time exactly proportional to m at this size; the sum of chunks is then the whole shape's time
+            flags.add(String.format(Locale.ROOT, "linearity=%.4f", chunk.timeUs() / (2 * half.timeUs())));
+        }
+        chunk.flags().stream().filter(f -> f.startsWith("stop=")).forEach(flags::add);
+        return new ProfileEntry(shape, time, p10, p90, chunk.samples(), flags);
+    }
+
+    private ProfileEntry measureWhole(GemmShape shape) {
         try (GemmBackend.GemmTrial trial = backend.open(shape, dtype)) {
             for (int i = 0; i < warmupLaunches; i++) {
                 trial.launchUs();

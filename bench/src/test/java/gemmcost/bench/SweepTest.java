@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
@@ -11,11 +12,12 @@ import gemmcost.table.ProfileEntry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SweepTest {
-    /** Deterministic timings: 1 µs + 1 µs per GFLOP, every launch alike; shapes with m = 13 run out of memory. */
+    /** Deterministic timings: 1 µs + 1 µs per GFLOP, every launch alike; shapes with m = 13 fail to execute. */
     static class SimulatedBackend implements GemmBackend {
         final List<GemmShape> opened = new ArrayList<>();
         int launches;
@@ -37,7 +39,7 @@ class SweepTest {
         @Override
         public GemmTrial open(GemmShape shape, Dtype dtype) {
             if (shape.m() == 13) {
-                throw new GpuException("cudaMalloc: cudaErrorMemoryAllocation (2): out of memory", true);
+                throw new GpuException("cublasGemmEx: CUBLAS_STATUS_EXECUTION_FAILED (13)", false);
             }
             opened.add(shape);
             return new GemmTrial() {
@@ -102,7 +104,7 @@ class SweepTest {
             assertThat(backend.opened).containsExactly(LARGE); // SMALL came from the journal
             assertThat(result.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL, LARGE);
             assertThat(result.failures()).containsExactly(new Sweep.Failure(TOO_BIG,
-                    "cudaMalloc: cudaErrorMemoryAllocation (2): out of memory"));
+                    "cublasGemmEx: CUBLAS_STATUS_EXECUTION_FAILED (13)"));
         }
     }
 
@@ -114,5 +116,43 @@ class SweepTest {
         ProfileEntry entry = sweep.measure(SMALL);
         assertThat(entry.samples()).isEqualTo(5);
         assertThat(entry.flags()).containsExactly("noise_pct=0.000", "stop=timeout");
+    }
+
+    @Test
+    void shouldMeasureShapesLargerThanMemoryInMChunksWithLinearityEvidence() {
+        GemmShape huge = new GemmShape(2097152, 50265, 4096); // the seed's embedding: A alone is 211 GB in bf16
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime);
+        // (0.8·80e9 − 256 MiB flush − 50265·4096·2 B of B) / ((50265 + 4096)·2 B per row) = 582,404 rows → 2^19
+        assertThat(sweep.rowsThatFit(huge)).isEqualTo(524288);
+
+        ProfileEntry e = sweep.measure(huge);
+
+        double chunk = 1 + 2.0 * 524288 * 50265 * 4096 / 1e9;
+        double half = 1 + 2.0 * 262144 * 50265 * 4096 / 1e9;
+        assertThat(e.timeUs()).isCloseTo(4 * chunk, within(1e-6));
+        assertThat(e.flags()).containsExactly("m_chunked", "chunk_m=524288", "chunks=4",
+                String.format(Locale.ROOT, "linearity=%.4f", chunk / (2 * half)), "stop=noise");
+    }
+
+    @Test
+    void shouldHalveTheChunkWhileTheDeviceRunsOutOfMemory() {
+        SimulatedBackend tight = new SimulatedBackend() {
+            @Override
+            public GemmTrial open(GemmShape shape, Dtype dtype) {
+                if (shape.m() > 100_000) {
+                    throw new GpuException("cudaMalloc: out of memory", true);
+                }
+                return super.open(shape, dtype);
+            }
+        };
+        Sweep sweep = new Sweep(tight, Dtype.BF16, RULE, 0, System::nanoTime);
+
+        ProfileEntry e = sweep.measure(new GemmShape(300_000, 1024, 1024));
+
+        // 2^18 and 2^17 rows fail, 2^16 fits: 4 chunks of 65,536 rows + 37,856 rows
+        double chunk = SimulatedBackend.timeUs(new GemmShape(65536, 1024, 1024));
+        double rest = SimulatedBackend.timeUs(new GemmShape(37856, 1024, 1024));
+        assertThat(e.timeUs()).isCloseTo(4 * chunk + rest, within(1e-9));
+        assertThat(e.flags()).startsWith("m_chunked", "chunk_m=65536", "chunks=4+37856_rows");
     }
 }
