@@ -1,10 +1,7 @@
 package gemmcost.cli;
 
-import gemmcost.BadInputException;
 import gemmcost.device.Dtype;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** Parsing and formatting shared by the commands. */
 final class Options {
@@ -12,8 +9,7 @@ final class Options {
     }
 
     static Dtype dtype(String text) {
-        return Dtype.parse(text).orElseThrow(() -> new BadInputException("--dtype " + text + ": unknown dtype ("
-                + Arrays.stream(Dtype.values()).map(Dtype::id).collect(Collectors.joining(", ")) + ")"));
+        return Dtype.require("--dtype", text);
     }
 
     /** A time in µs with four significant digits at least and no exponent. */

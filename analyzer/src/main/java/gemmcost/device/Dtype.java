@@ -1,7 +1,10 @@
 package gemmcost.device;
 
+import gemmcost.BadInputException;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** GEMM input types whose datasheet peak the catalog knows; tf32 means fp32 storage on TF32 tensor cores. */
 public enum Dtype {
@@ -21,6 +24,12 @@ public enum Dtype {
     /** The lower-case name used in files and on the command line. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code text}; bad input naming {@code option} and the known dtypes otherwise. */
+    public static Dtype require(String option, String text) {
+        return parse(text).orElseThrow(() -> new BadInputException(option + " " + text + ": unknown dtype ("
+                + Arrays.stream(values()).map(Dtype::id).collect(Collectors.joining(", ")) + ")"));
     }
 
     /** Parses {@code bf16}, {@code fp16}, {@code tf32}, {@code fp32} or {@code fp8}; anything else (e.g. imported {@code int8}) is empty. */

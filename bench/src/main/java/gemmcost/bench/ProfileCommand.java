@@ -66,8 +66,7 @@ final class ProfileCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<Dtype> parsed = new ArrayList<>();
         for (String d : dtypes) {
-            parsed.add(Dtype.parse(d).orElseThrow(() -> new BadInputException("--dtype " + d
-                    + ": unknown dtype (bf16, fp16, tf32, fp32)")));
+            parsed.add(Dtype.require("--dtype", d));
         }
         List<GemmShape> set = shapes.equals("seed") ? ShapeSets.seed() : ShapeSets.read(Path.of(shapes));
         StoppingRule rule = rule();
