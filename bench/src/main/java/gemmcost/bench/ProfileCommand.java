@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
 import gemmcost.BadInputException;
+import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.CudaProbe;
 import gemmcost.cuda.FfmBackend;
 import gemmcost.device.Dtype;
@@ -75,7 +76,8 @@ final class ProfileCommand implements Callable<Integer> {
         try (FfmBackend backend = FfmBackend.open(probe, device)) {
             err.println("backend: ffm (FFM binding of " + probe.cudart().orElseThrow() + " and "
                     + probe.cublas().orElseThrow() + "); device: " + backend.device());
-            new Profiler(backend, rule, warmup, System::nanoTime, err).run(parsed, set, out)
+            ClockReader clocks = ClockReader.system();
+            new Profiler(backend, rule, warmup, System::nanoTime, err, () -> clocks.read(device)).run(parsed, set, out)
                     .forEach(spec.commandLine().getOut()::println);
         }
         return 0;

@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
 import gemmcost.ToolVersion;
+import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.device.Device;
@@ -19,7 +20,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Profiles one GPU: per dtype, the correctness check, then the sweep (resumable through its journal), then the
@@ -32,9 +37,12 @@ final class Profiler {
     private final int warmupLaunches;
     private final LongSupplier nanoTime;
     private final PrintWriter log;
+    private final Supplier<Optional<ClockReader.Sample>> clocks;
 
-    Profiler(GemmBackend backend, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime, PrintWriter log) {
+    Profiler(GemmBackend backend, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime, PrintWriter log,
+             Supplier<Optional<ClockReader.Sample>> clocks) {
         this.backend = backend;
+        this.clocks = clocks;
         this.rule = rule;
         this.warmupLaunches = warmupLaunches;
         this.nanoTime = nanoTime;
@@ -55,17 +63,19 @@ final class Profiler {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
+            Optional<ClockReader.Sample> before = clocks.get();
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"))) {
                 Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime);
                 result = sweep.run(shapes, journal, new Progress(log, shapes.size(), nanoTime));
             }
+            Profile.Clocks seen = clocksSeen(before, clocks.get());
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.entries().isEmpty()) {
                 log.println(dtype.id() + ": no shape measured, no table written");
                 continue;
             }
-            ProfileJson.write(table, profile(device, dtype, result, started));
+            ProfileJson.write(table, profile(device, dtype, result, started, seen));
             log.printf(Locale.ROOT, "wrote %s: %d shapes (%d failed) in %s%n", table, result.entries().size(),
                     result.failures().size(), Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS));
             written.add(table);
@@ -73,10 +83,21 @@ final class Profiler {
         return written;
     }
 
-    private Profile profile(DeviceProperties d, Dtype dtype, Sweep.Result result, Instant started) {
+    /** SM and memory clocks before and after the sweep, and every clock-event reason seen in either reading. */
+    static Profile.Clocks clocksSeen(Optional<ClockReader.Sample> before, Optional<ClockReader.Sample> after) {
+        Set<String> reasons = new TreeSet<>();
+        before.ifPresent(s -> reasons.addAll(s.reasons()));
+        after.ifPresent(s -> reasons.addAll(s.reasons()));
+        return new Profile.Clocks(before.map(ClockReader.Sample::smMhz).orElse(null),
+                after.map(ClockReader.Sample::smMhz).orElse(null), before.map(ClockReader.Sample::memMhz).orElse(null),
+                after.map(ClockReader.Sample::memMhz).orElse(null), List.copyOf(reasons));
+    }
+
+    private Profile profile(DeviceProperties d, Dtype dtype, Sweep.Result result, Instant started,
+                            Profile.Clocks seen) {
         ToolVersion tool = ToolVersion.current();
         Profile.Device device = new Profile.Device(d.name(), DeviceCatalog.matchName(d.name()).map(Device::id).orElse(null),
-                d.computeCapability(), d.smCount(), d.memoryBytes(), d.l2Bytes(), Profile.Clocks.UNKNOWN,
+                d.computeCapability(), d.smCount(), d.memoryBytes(), d.l2Bytes(), seen,
                 d.driverVersion(), d.runtimeVersion(), d.cublasVersion());
         Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmupLaunches, true,
                 "median (p10/p90 spread)", rule.describe(), backend.name());

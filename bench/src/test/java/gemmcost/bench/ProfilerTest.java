@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
+import gemmcost.cuda.ClockReader;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
@@ -13,7 +14,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +30,10 @@ class ProfilerTest {
     @Test
     void shouldCheckMeasureAndWriteAMeasuredTableWithProvenance() {
         StringWriter log = new StringWriter();
+        List<ClockReader.Sample> readings = new ArrayList<>(List.of(new ClockReader.Sample(1980, 2619, List.of()),
+                new ClockReader.Sample(1755, 2619, List.of("sw_power_cap"))));
         Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, 2, System::nanoTime,
-                new PrintWriter(log, true));
+                new PrintWriter(log, true), () -> Optional.of(readings.removeFirst()));
 
         List<Path> written = profiler.run(List.of(Dtype.BF16), List.of(SHAPE), dir);
 
@@ -39,6 +44,7 @@ class ProfilerTest {
         assertThat(p.device().name()).isEqualTo("Simulated GPU");
         assertThat(p.device().smCount()).isEqualTo(132);
         assertThat(p.timing().backend()).isEqualTo("simulated");
+        assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, 2619, 2619, List.of("sw_power_cap")));
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
         double t = SweepTest.SimulatedBackend.timeUs(SHAPE); // 1 µs + 2·2048·1024·512 / 1e9 µs
         assertThat(p.entries()).containsExactly(
@@ -49,7 +55,7 @@ class ProfilerTest {
     @Test
     void shouldNotTimeADtypeThatFailsTheCorrectnessCheck() {
         Profiler profiler = new Profiler(new CorrectnessCheckTest.ColumnMajorMixUp(), RULE, 0, System::nanoTime,
-                new PrintWriter(new StringWriter()));
+                new PrintWriter(new StringWriter()), Optional::empty);
 
         assertThatThrownBy(() -> profiler.run(List.of(Dtype.FP32), List.of(SHAPE), dir))
                 .isInstanceOf(BadInputException.class)
