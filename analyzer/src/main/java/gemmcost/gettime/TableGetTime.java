@@ -3,7 +3,6 @@ package gemmcost.gettime;
 import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,12 +171,5 @@ public final class TableGetTime implements GetTime {
     @Override
     public String source() {
         return source;
-    }
-
-    /** The measured shapes, for callers that list or validate them. */
-    public List<GemmShape> measuredShapes() {
-        List<GemmShape> shapes = new ArrayList<>(measuredUs.keySet());
-        shapes.sort(null);
-        return shapes;
     }
 }
