@@ -17,11 +17,13 @@ import java.util.function.Supplier;
  * {@code CUDA_HOME}/{@code CUDA_PATH} ({@code lib64}, {@code lib}), then the loader cache ({@code ldconfig -p}),
  * then the {@code nvidia/<pkg>/lib} folders of pip's NVIDIA wheels (GPU nodes often have cuBLAS only there,
  * beside PyTorch) under {@code VIRTUAL_ENV}, {@code CONDA_PREFIX} and the usual site-packages folders.
+ * Not thread-safe.
  */
 final class LibraryLocator {
     private final Path explicitDir;
     private final Map<String, String> env;
     private final Supplier<String> ldconfig;
+    private String loaderCache; // ldconfig -p, run at most once per locator
     private final List<Path> sitePackages;
 
     LibraryLocator(Path explicitDir, Map<String, String> env, Supplier<String> ldconfig, List<Path> sitePackages) {
@@ -49,7 +51,10 @@ final class LibraryLocator {
                 addIfFile(found, Path.of(home, "lib", fileName));
             }
         }
-        for (String line : ldconfig.get().split("\n")) {
+        if (loaderCache == null) {
+            loaderCache = ldconfig.get();
+        }
+        for (String line : loaderCache.split("\n")) {
             String trimmed = line.strip();
             int arrow = trimmed.indexOf("=>");
             if (trimmed.startsWith(fileName + " ") && arrow > 0) {

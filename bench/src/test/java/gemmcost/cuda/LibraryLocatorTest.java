@@ -40,4 +40,16 @@ class LibraryLocatorTest {
         LibraryLocator locator = new LibraryLocator(null, Map.of(), () -> "", List.of(dir));
         assertThat(locator.find("libcudart.so.13")).isEmpty();
     }
+
+    @Test
+    void shouldAskTheLoaderCacheOnceForManyLibraries() {
+        int[] calls = {0};
+        LibraryLocator locator = new LibraryLocator(null, Map.of(), () -> {
+            calls[0]++;
+            return "";
+        }, List.of());
+        locator.find("libcudart.so.13");
+        locator.find("libcublas.so.13");
+        assertThat(calls[0]).isEqualTo(1);
+    }
 }
