@@ -35,8 +35,10 @@ public final class CudaProbe {
         /** Human lines: what was found where. */
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
-            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + version(runtimeVersion) + ")").orElse("not found"));
-            lines.add("driver: " + (driverVersion == 0 ? "none" : "supports CUDA " + version(driverVersion)));
+            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + FfmCudaRuntime.versionText(runtimeVersion) + ")")
+                    .orElse("not found"));
+            lines.add("driver: " + (driverVersion == 0 ? "none"
+                    : "supports CUDA " + FfmCudaRuntime.versionText(driverVersion)));
             lines.add("devices: " + deviceCount);
             lines.add("cublas: " + cublas.map(Path::toString).orElse("not found"));
             return lines;
@@ -87,9 +89,5 @@ public final class CudaProbe {
             }
         }
         return Optional.empty();
-    }
-
-    private static String version(int cudaVersion) {
-        return cudaVersion / 1000 + "." + cudaVersion % 1000 / 10;
     }
 }

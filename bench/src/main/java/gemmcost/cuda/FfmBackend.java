@@ -59,7 +59,8 @@ public final class FfmBackend implements GemmBackend {
         int ccMinor = attribute(ATTR_CC_MINOR, ordinal);
         device = new DeviceProperties(deviceName(ordinal).orElse("CUDA device " + ordinal + " (cc " + ccMajor + "." + ccMinor + ")"),
                 ccMajor + "." + ccMinor, attribute(ATTR_SM_COUNT, ordinal), total.get(JAVA_LONG, 0),
-                attribute(ATTR_L2_BYTES, ordinal), cudaVersion(driverVersion), cudaVersion(runtimeVersion),
+                attribute(ATTR_L2_BYTES, ordinal), FfmCudaRuntime.versionText(driverVersion),
+                FfmCudaRuntime.versionText(runtimeVersion),
                 v / 10000 + "." + v / 100 % 100 + "." + v % 100);
     }
 
@@ -302,10 +303,6 @@ public final class FfmBackend implements GemmBackend {
         } catch (Throwable e) {
             return Optional.empty(); // the name is provenance, not a reason to fail
         }
-    }
-
-    private static String cudaVersion(int version) {
-        return version / 1000 + "." + version % 1000 / 10;
     }
 
     @Override

@@ -59,7 +59,7 @@ final class FfmCublas {
     }
 
     private MemorySegment symbol(SymbolLookup lib, String name) {
-        return lib.find(name).orElseThrow(() -> new UnsatisfiedLinkError(file + ": no symbol " + name));
+        return FfmCudaRuntime.symbol(lib, file, name);
     }
 
     void check(int status, String call) {

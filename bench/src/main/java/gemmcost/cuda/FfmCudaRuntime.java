@@ -81,7 +81,17 @@ final class FfmCudaRuntime {
     static final int CUDA_ERROR_MEMORY_ALLOCATION = 2;
 
     private MemorySegment symbol(SymbolLookup lib, String name) {
+        return symbol(lib, file, name);
+    }
+
+    /** An exported symbol of the library at {@code file}; a missing one is a link error naming both. */
+    static MemorySegment symbol(SymbolLookup lib, Path file, String name) {
         return lib.find(name).orElseThrow(() -> new UnsatisfiedLinkError(file + ": no symbol " + name));
+    }
+
+    /** CUDA's integer version as text: 13000 → {@code 13.0}, 12060 → {@code 12.6}. */
+    static String versionText(int cudaVersion) {
+        return cudaVersion / 1000 + "." + cudaVersion % 1000 / 10;
     }
 
     /** Binds the library at {@code file} for the lifetime of the global arena (a process loads CUDA once). */
