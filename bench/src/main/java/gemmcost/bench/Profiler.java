@@ -67,7 +67,7 @@ final class Profiler {
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"))) {
                 Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime);
-                result = sweep.run(shapes, journal, new Progress(log, shapes.size(), nanoTime));
+                result = sweep.run(shapes, journal, log);
             }
             Profile.Clocks seen = clocksSeen(before, clocks.get());
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
@@ -113,31 +113,6 @@ final class Profiler {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             return null;
-        }
-    }
-
-    /** One line per finished shape on the log, with an ETA from the mean wall time per shape so far. */
-    static final class Progress {
-        private final PrintWriter log;
-        private final int total;
-        private final LongSupplier nanoTime;
-        private final long start;
-        private int done;
-
-        Progress(PrintWriter log, int total, LongSupplier nanoTime) {
-            this.log = log;
-            this.total = total;
-            this.nanoTime = nanoTime;
-            this.start = nanoTime.getAsLong();
-        }
-
-        void finished(GemmShape shape, String what) {
-            done++;
-            double elapsedS = (nanoTime.getAsLong() - start) / 1e9;
-            double etaS = elapsedS / done * (total - done);
-            log.printf(Locale.ROOT, "[%d/%d] %s: %s  (ETA %s)%n", done, total, shape, what,
-                    Duration.ofSeconds(Math.round(etaS)).toString().substring(2).toLowerCase(Locale.ROOT));
-            log.flush();
         }
     }
 }

@@ -5,6 +5,7 @@ import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,37 +50,27 @@ final class Sweep {
         }
     }
 
-    Result run(List<GemmShape> shapes, Journal journal) {
-        return run(shapes, journal, null);
-    }
-
-    Result run(List<GemmShape> shapes, Journal journal, Profiler.Progress progress) {
+    /** Measures the shapes the journal does not hold yet, one progress line each on {@code log}. */
+    Result run(List<GemmShape> shapes, Journal journal, PrintWriter log) {
         List<ProfileEntry> entries = new ArrayList<>(journal.done());
         Set<GemmShape> done = new HashSet<>();
         entries.forEach(e -> done.add(e.shape()));
+        List<GemmShape> todo = shapes.stream().filter(done::add).toList();
+        Progress progress = new Progress(log, todo.size(), nanoTime);
         List<Failure> failures = new ArrayList<>();
-        for (GemmShape shape : shapes) {
-            if (!done.add(shape)) {
-                continue;
-            }
+        for (GemmShape shape : todo) {
             try {
                 ProfileEntry entry = measure(shape);
                 journal.append(entry);
                 entries.add(entry);
-                report(progress, shape, String.format(Locale.ROOT, "%.4g us, %d samples, %s", entry.timeUs(),
+                progress.finished(shape, String.format(Locale.ROOT, "%.4g us measured, %d samples, %s", entry.timeUs(),
                         entry.samples(), String.join(" ", entry.flags())));
             } catch (GpuException e) {
                 failures.add(new Failure(shape, e.getMessage()));
-                report(progress, shape, "FAILED: " + e.getMessage());
+                progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
         return new Result(entries, failures);
-    }
-
-    private static void report(Profiler.Progress progress, GemmShape shape, String what) {
-        if (progress != null) {
-            progress.finished(shape, what);
-        }
     }
 
     /**

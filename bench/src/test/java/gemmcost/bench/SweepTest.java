@@ -9,6 +9,9 @@ import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,6 +68,7 @@ class SweepTest {
         }
     }
 
+    private static final PrintWriter QUIET = new PrintWriter(Writer.nullWriter());
     private static final StoppingRule RULE = new StoppingRule(10, 0, 0.005, 1e9);
     private static final GemmShape SMALL = new GemmShape(1024, 1024, 1024);
     private static final GemmShape LARGE = new GemmShape(4096, 4096, 4096);
@@ -78,7 +82,7 @@ class SweepTest {
         SimulatedBackend backend = new SimulatedBackend();
         Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, 3, System::nanoTime);
         try (Journal journal = Journal.open(dir.resolve("j"))) {
-            Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal);
+            Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
 
             // zero noise: stops at the 10-sample minimum; 3 warm-up + 10 timed launches per shape
             assertThat(result.entries()).containsExactly(
@@ -94,17 +98,24 @@ class SweepTest {
     void shouldResumeFromTheJournalAndRecordFailuresWithoutStopping() {
         Path file = dir.resolve("j");
         try (Journal journal = Journal.open(file)) {
-            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime).run(List.of(SMALL), journal);
+            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime)
+                    .run(List.of(SMALL), journal, QUIET);
         }
         SimulatedBackend backend = new SimulatedBackend();
+        StringWriter log = new StringWriter();
         try (Journal journal = Journal.open(file)) {
             Sweep.Result result = new Sweep(backend, Dtype.BF16, RULE, 0, System::nanoTime)
-                    .run(List.of(SMALL, TOO_BIG, LARGE), journal);
+                    .run(List.of(SMALL, TOO_BIG, LARGE), journal, new PrintWriter(log));
 
             assertThat(backend.opened).containsExactly(LARGE); // SMALL came from the journal
             assertThat(result.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL, LARGE);
             assertThat(result.failures()).containsExactly(new Sweep.Failure(TOO_BIG,
                     "cublasGemmEx: CUBLAS_STATUS_EXECUTION_FAILED (13)"));
+            // progress counts only the shapes left to measure
+            assertThat(log.toString().lines()).hasSize(2).satisfiesExactly(
+                    first -> assertThat(first).startsWith("[1/2] " + TOO_BIG + ": FAILED: cublasGemmEx: "),
+                    second -> assertThat(second).startsWith("[2/2] " + LARGE + ": "
+                            + String.format(Locale.ROOT, "%.4g", SimulatedBackend.timeUs(LARGE)) + " us measured, 10 samples"));
         }
     }
 
