@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
                 "Each dtype is first checked against an fp64 CPU reference; each shape is journaled as it finishes,",
                 "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU."},
         footerHeading = "%nExamples:%n",
-        footer = {"  scripts/gemmcost profile --dtype bf16 --shapes seed",
+        footer = {"  scripts/gemmcost profile                      # bf16, seed shapes + grid",
+                "  scripts/gemmcost profile --dtype bf16 --shapes seed",
                 "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes my-shapes.csv --out profiles/"})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
@@ -32,8 +33,9 @@ final class ProfileCommand implements Callable<Integer> {
             description = "Comma-separated: bf16, fp16, tf32, fp32. Default: ${DEFAULT-VALUE}.")
     List<String> dtypes;
 
-    @Option(names = "--shapes", defaultValue = "seed", paramLabel = "seed|FILE",
-            description = "Shape set (see the shapes command). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--shapes", defaultValue = "all", paramLabel = ShapeSets.NAMES,
+            description = "Shape set (see the shapes command); all = the seed's shapes and the interpolation grid."
+                    + " Default: ${DEFAULT-VALUE}.")
     String shapes;
 
     @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "CUDA device ordinal.")
@@ -48,18 +50,22 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed launches per shape. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--min-samples", defaultValue = "10", description = "Default: ${DEFAULT-VALUE}.")
+    // nvbench's 10 samples and 0.5 s would spend ~5 s on each of the grid's many few-µs shapes (each sample also
+    // pays an L2 flush and a sync); 20 samples and 0.02 s give ≥ 2,000 samples there, plenty for a median, and
+    // keep the default set near 5 minutes on an H100.
+    @Option(names = "--min-samples", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
     int minSamples;
 
-    @Option(names = "--min-time-s", defaultValue = "0.5", description = "GPU time per shape before stopping on"
-            + " noise. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--min-time-s", defaultValue = "0.02", description = "GPU time per shape before stopping on"
+            + " noise (nvbench: 0.5). Default: ${DEFAULT-VALUE}.")
     double minTimeS;
 
     @Option(names = "--max-noise-pct", defaultValue = "0.5", description = "Relative stdev target. Default:"
             + " ${DEFAULT-VALUE}.")
     double maxNoisePct;
 
-    @Option(names = "--timeout-s", defaultValue = "15", description = "Wall time per shape. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--timeout-s", defaultValue = "2", description = "Wall time per shape (nvbench: 15)."
+            + " Default: ${DEFAULT-VALUE}.")
     double timeoutS;
 
     @Override
@@ -69,7 +75,7 @@ final class ProfileCommand implements Callable<Integer> {
         for (String d : dtypes) {
             parsed.add(Dtype.require("--dtype", d));
         }
-        List<GemmShape> set = shapes.equals("seed") ? ShapeSets.seed() : ShapeSets.read(Path.of(shapes));
+        List<GemmShape> set = ShapeSets.named(shapes);
         StoppingRule rule = rule();
         CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
         probe.describe().forEach(err::println);

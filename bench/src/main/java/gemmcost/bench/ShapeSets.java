@@ -11,12 +11,32 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
-/** The shape sets a sweep can measure: the seed report's shapes, or a user's file. */
+/**
+ * The shape sets a sweep can measure: the seed report's shapes, the interpolation grid, both ({@code all}), or a
+ * user's file.
+ */
 public final class ShapeSets {
     private static final String HEADER = "m,k,n";
+    /** The names {@link #named} knows; anything else is a file. */
+    public static final String NAMES = "seed|grid|all|FILE";
+
+    /**
+     * Grid rows: one-octave steps from 64 up, plus 1, 4 and 16 where decode-sized GEMMs are memory-bound and their
+     * time barely moves with m; 32768 is left out because times are linear in m by then (GridJustificationTest
+     * measures what these choices cost in accuracy).
+     */
+    static final List<Long> GRID_M = List.of(1L, 4L, 16L, 64L, 128L, 256L, 512L, 1024L, 2048L, 4096L, 8192L, 16384L,
+            65536L);
+    /** Grid k and n: powers of two from a head dimension (128) to past the largest vocabularies and FFN widths. */
+    static final int GRID_KN_MIN_LOG2 = 7;
+    static final int GRID_KN_MAX_LOG2 = 16;
+    /** Sites whose k and n differ more than this are not LLM operator shapes; leaving them out keeps the sweep short. */
+    static final int GRID_MAX_ASPECT = 32;
 
     private ShapeSets() {
     }
@@ -28,6 +48,38 @@ public final class ShapeSets {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The interpolation grid: {@link #GRID_M} × every (k, n) site of the power-of-two lattice within the aspect bound. */
+    public static List<GemmShape> grid() {
+        List<GemmShape> shapes = new ArrayList<>();
+        for (long m : GRID_M) {
+            for (int k = GRID_KN_MIN_LOG2; k <= GRID_KN_MAX_LOG2; k++) {
+                for (int n = GRID_KN_MIN_LOG2; n <= GRID_KN_MAX_LOG2; n++) {
+                    if (Math.abs(k - n) <= Integer.numberOfTrailingZeros(GRID_MAX_ASPECT)) {
+                        shapes.add(new GemmShape(m, 1L << k, 1L << n));
+                    }
+                }
+            }
+        }
+        return List.copyOf(shapes);
+    }
+
+    /** The seed shapes followed by the grid's, without repeats: the default set of a sweep. */
+    public static List<GemmShape> all() {
+        Set<GemmShape> union = new LinkedHashSet<>(seed());
+        union.addAll(grid());
+        return List.copyOf(union);
+    }
+
+    /** {@code seed}, {@code grid}, {@code all}, or else the CSV file of that name. */
+    public static List<GemmShape> named(String set) {
+        return switch (set) {
+            case "seed" -> seed();
+            case "grid" -> grid();
+            case "all" -> all();
+            default -> read(Path.of(set));
+        };
     }
 
     /** Shapes from a CSV whose header starts {@code m,k,n} ({@code #} lines are comments; extra columns ignored). */

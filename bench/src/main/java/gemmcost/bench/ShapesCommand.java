@@ -2,7 +2,6 @@ package gemmcost.bench;
 
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,19 +12,22 @@ import picocli.CommandLine.Spec;
 /** {@code gemmcost shapes}: print a shape set as CSV ({@code m,k,n}), the form {@code --shapes FILE} reads back. */
 @Command(name = "shapes",
         description = {"Print the shapes of a set, one m,k,n per line (CSV with header).",
-                "seed: the 15 distinct Get_Time(m,k,n) of the seed report; FILE: a CSV whose header starts m,k,n."},
+                "seed: the 15 distinct Get_Time(m,k,n) of the seed report; grid: the interpolation grid (m in 1..65536,",
+                "k and n powers of two in 128..65536 at most 32x apart); all: seed then grid; FILE: a CSV whose header",
+                "starts m,k,n."},
         footerHeading = "%nExamples:%n",
-        footer = {"  scripts/gemmcost shapes --set seed", "  scripts/gemmcost shapes --set my-shapes.csv"})
+        footer = {"  scripts/gemmcost shapes --set seed", "  scripts/gemmcost shapes --set grid | wc -l",
+                "  scripts/gemmcost shapes --set my-shapes.csv"})
 final class ShapesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--set", required = true, paramLabel = "seed|FILE", description = "The shape set.")
+    @Option(names = "--set", required = true, paramLabel = ShapeSets.NAMES, description = "The shape set.")
     String set;
 
     @Override
     public Integer call() {
-        List<GemmShape> shapes = set.equals("seed") ? ShapeSets.seed() : ShapeSets.read(Path.of(set));
+        List<GemmShape> shapes = ShapeSets.named(set);
         PrintWriter out = spec.commandLine().getOut();
         out.println("m,k,n");
         shapes.forEach(s -> out.println(s.m() + "," + s.k() + "," + s.n()));

@@ -28,6 +28,7 @@ import java.util.SplittableRandom;
 public final class FfmBackend implements GemmBackend {
     private static final int MEMCPY_HOST_TO_DEVICE = 1;
     private static final int MEMCPY_DEVICE_TO_HOST = 2;
+    private static final int MEMCPY_DEVICE_TO_DEVICE = 3;
     private static final int ATTR_SM_COUNT = 16;
     private static final int ATTR_L2_BYTES = 38;
     private static final int ATTR_CC_MAJOR = 75;
@@ -203,7 +204,10 @@ public final class FfmBackend implements GemmBackend {
             return out.get(ADDRESS, 0);
         }
 
-        /** Random values in [-1, 1) of the dtype (never zeros), tiled from one host block. */
+        /**
+         * Random values in [-1, 1) of the dtype (never zeros): one block uploaded, then tiled by device-to-device
+         * copies, so a multi-GB operand costs device bandwidth, not PCIe.
+         */
         private void fillRandom(MemorySegment target, long bytes) {
             long blockBytes = Math.min(bytes, FILL_BLOCK_BYTES);
             int count = (int) (blockBytes / types.elementBytes());
@@ -214,10 +218,12 @@ public final class FfmBackend implements GemmBackend {
             }
             try (Arena local = Arena.ofConfined()) {
                 MemorySegment host = encode(local, values, types);
-                for (long offset = 0; offset < bytes; offset += blockBytes) {
+                MemorySegment whole = target.reinterpret(bytes);
+                rt.check(callPPLI(rt.memcpy, whole, host, blockBytes, MEMCPY_HOST_TO_DEVICE), "cudaMemcpy(fill)");
+                for (long offset = blockBytes; offset < bytes; offset += blockBytes) {
                     long size = Math.min(blockBytes, bytes - offset);
-                    rt.check(callPPLI(rt.memcpy, target.reinterpret(bytes).asSlice(offset), host, size,
-                            MEMCPY_HOST_TO_DEVICE), "cudaMemcpy(fill)");
+                    rt.check(callPPLI(rt.memcpy, whole.asSlice(offset), whole, size, MEMCPY_DEVICE_TO_DEVICE),
+                            "cudaMemcpy(fill, device to device)");
                 }
             }
         }

@@ -78,4 +78,19 @@ class ShapeSetsTest {
         Files.writeString(file, text);
         assertThat(ShapeSets.read(file)).isEqualTo(ShapeSets.seed());
     }
+
+    @Test
+    void gridShouldBeThirteenRowsTimesTheEightySitesWithinAFactorOf32() {
+        // k, n in 2^7..2^16 (10 values each) with |log2 k - log2 n| <= 5: 10 + 2·(9 + 8 + 7 + 6 + 5) = 80 sites
+        assertThat(ShapeSets.grid()).hasSize(13 * 80).doesNotHaveDuplicates()
+                .contains(new GemmShape(1, 128, 4096), new GemmShape(65536, 65536, 65536), new GemmShape(64, 4096, 128))
+                .doesNotContain(new GemmShape(1, 128, 8192), new GemmShape(32768, 4096, 4096));
+    }
+
+    @Test
+    void allShouldBeTheSeedShapesThenTheGridWithoutRepeats() {
+        assertThat(ShapeSets.all()).startsWith(ShapeSets.seed().toArray(GemmShape[]::new))
+                .hasSize(15 + 13 * 80).doesNotHaveDuplicates();
+        assertThat(ShapeSets.named("grid")).isEqualTo(ShapeSets.grid());
+    }
 }
