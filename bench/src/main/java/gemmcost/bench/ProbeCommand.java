@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
 import gemmcost.BadInputException;
+import gemmcost.cuda.Backends;
 import gemmcost.cuda.CudaProbe;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code gemmcost probe}: which CUDA runtime, driver, devices and cuBLAS this node has; exit 2 if no usable GPU. */
 @Command(name = "probe",
         description = {"Find and load the CUDA runtime (libcudart.so.13 or .12, via FFM), report the driver, the",
-                "devices and where cuBLAS is. Exits 2 with one line saying what is missing when the GPU is unusable."},
+                "devices and where cuBLAS is, and whether JCuda 12.6 loads. Exits 2 with one line saying what is missing when the GPU is unusable."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost probe", "  scripts/gemmcost probe --cuda-lib-dir /usr/local/cuda/lib64"})
 final class ProbeCommand implements Callable<Integer> {
@@ -28,6 +29,7 @@ final class ProbeCommand implements Callable<Integer> {
         CudaProbe.Result result = CudaProbe.run(cudaLibDir);
         PrintWriter out = spec.commandLine().getOut();
         result.describe().forEach(out::println);
+        out.println("jcuda: " + Backends.jcudaProblem(cudaLibDir).map(p -> "not usable: " + p).orElse("usable"));
         out.flush();
         if (!result.available()) {
             throw new BadInputException(result.problem().orElseThrow());

@@ -3,7 +3,8 @@ package gemmcost.bench;
 import gemmcost.BadInputException;
 import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.CudaProbe;
-import gemmcost.cuda.FfmBackend;
+import gemmcost.cuda.GemmBackend;
+import gemmcost.cuda.Backends;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
@@ -44,6 +45,11 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "profiles", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
     Path out;
 
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "auto|jcuda|ffm", description = "How to reach"
+            + " cuBLAS: JCuda 12.6 (x86_64, cuBLAS 12) or FFM (CUDA 12 or 13, any CPU); auto prefers JCuda when it"
+            + " loads. Default: ${DEFAULT-VALUE}.")
+    String backendName;
+
     @Option(names = "--cuda-lib-dir", paramLabel = "DIR", description = "Look here first for the CUDA libraries.")
     Path cudaLibDir;
 
@@ -79,9 +85,9 @@ final class ProfileCommand implements Callable<Integer> {
         StoppingRule rule = rule();
         CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
         probe.describe().forEach(err::println);
-        try (FfmBackend backend = FfmBackend.open(probe, device)) {
-            err.println("backend: ffm (FFM binding of " + probe.cudart().orElseThrow() + " and "
-                    + probe.cublas().orElseThrow() + "); device: " + backend.device());
+        Backends.Opened opened = Backends.open(Backends.Choice.parse(backendName), probe, cudaLibDir, device);
+        try (GemmBackend backend = opened.backend()) {
+            err.println("backend: " + opened.explanation() + "; device: " + backend.device());
             ClockReader clocks = ClockReader.system();
             new Profiler(backend, rule, warmup, System::nanoTime, err, () -> clocks.read(device)).run(parsed, set, out)
                     .forEach(spec.commandLine().getOut()::println);

@@ -5,7 +5,6 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import gemmcost.BadInputException;
 import gemmcost.device.Dtype;
@@ -16,8 +15,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.SplittableRandom;
 
 /**
  * GEMMs through cuBLAS bound with FFM: works with CUDA 12 and 13 libraries and on aarch64, where JCuda cannot.
@@ -34,7 +33,6 @@ public final class FfmBackend implements GemmBackend {
     private static final int ATTR_CC_MAJOR = 75;
     private static final int ATTR_CC_MINOR = 76;
     private static final long MIN_FLUSH_BYTES = 256L << 20;
-    private static final long FILL_BLOCK_BYTES = 64L << 20;
 
     private final FfmCudaRuntime rt;
     private final FfmCublas blas;
@@ -49,7 +47,7 @@ public final class FfmBackend implements GemmBackend {
         MemorySegment handleOut = arena.allocate(ADDRESS);
         blas.check(callP(blas.create, handleOut), "cublasCreate_v2");
         handle = handleOut.get(ADDRESS, 0);
-        blas.check(callPI(blas.setMathMode, handle, FfmCublas.DEFAULT_MATH), "cublasSetMathMode");
+        blas.check(callPI(blas.setMathMode, handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
         MemorySegment version = arena.allocate(JAVA_INT);
         blas.check(callPP(blas.getVersion, handle, version), "cublasGetVersion_v2");
         int v = version.get(JAVA_INT, 0);
@@ -90,68 +88,35 @@ public final class FfmBackend implements GemmBackend {
         return device;
     }
 
-    /** cudaDataType of A, B and C, and the cublasComputeType, per dtype (fp32 accumulation throughout). */
-    private record Types(int dataType, int computeType, int elementBytes) {
-        static Types of(Dtype dtype) {
-            return switch (dtype) {
-                case BF16 -> new Types(14, 68, 2);  // CUDA_R_16BF, CUBLAS_COMPUTE_32F
-                case FP16 -> new Types(2, 68, 2);   // CUDA_R_16F
-                case FP32 -> new Types(0, 68, 4);   // CUDA_R_32F
-                case TF32 -> new Types(0, 77, 4);   // CUBLAS_COMPUTE_32F_FAST_TF32
-                case FP8 -> throw new BadInputException("--dtype fp8: not supported by the bench yet");
-            };
-        }
-    }
-
     @Override
     public GemmTrial open(GemmShape shape, Dtype dtype) {
-        return new Trial(shape, Types.of(dtype), true);
+        return new Trial(shape, GemmTypes.of(dtype), true);
     }
 
     @Override
     public float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b) {
-        Types types = Types.of(dtype);
-        try (Trial trial = new Trial(shape, types, false); Arena local = Arena.ofConfined()) {
-            int m = (int) shape.m();
-            int n = (int) shape.n();
-            upload(trial.a, encode(local, a, types), "A");
-            upload(trial.b, encode(local, b, types), "B");
+        GemmTypes types = GemmTypes.of(dtype);
+        try (Trial trial = new Trial(shape, types, false)) {
+            upload(trial.a, types.encode(a), "A");
+            upload(trial.b, types.encode(b), "B");
             rt.check(callPIL(rt.memsetAsync, trial.c, 0xFF, trial.cBytes, trial.stream), "cudaMemsetAsync(C)"); // NaN
             trial.gemm();
-            MemorySegment host = local.allocate(trial.cBytes);
-            rt.check(callPPLI(rt.memcpy, host, trial.c, trial.cBytes, MEMCPY_DEVICE_TO_HOST), "cudaMemcpy(C)");
-            float[] c = new float[m * n];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = switch (dtype) {
-                    case BF16 -> Float.intBitsToFloat((host.getAtIndex(JAVA_SHORT, i) & 0xFFFF) << 16);
-                    case FP16 -> Float.float16ToFloat(host.getAtIndex(JAVA_SHORT, i));
-                    default -> host.getAtIndex(JAVA_FLOAT, i);
-                };
-            }
-            return c;
+            ByteBuffer host = ByteBuffer.allocateDirect(Math.toIntExact(trial.cBytes));
+            rt.check(callPPLI(rt.memcpy, MemorySegment.ofBuffer(host), trial.c, trial.cBytes, MEMCPY_DEVICE_TO_HOST),
+                    "cudaMemcpy(C)");
+            return types.decode(host, Math.toIntExact(shape.m() * shape.n()));
         }
     }
 
-    private static MemorySegment encode(Arena arena, float[] values, Types types) {
-        MemorySegment out = arena.allocate((long) values.length * types.elementBytes());
-        for (int i = 0; i < values.length; i++) {
-            switch (types.dataType()) {
-                case 14 -> out.setAtIndex(JAVA_SHORT, i, (short) (Float.floatToRawIntBits(values[i]) >>> 16));
-                case 2 -> out.setAtIndex(JAVA_SHORT, i, Float.floatToFloat16(values[i]));
-                default -> out.setAtIndex(JAVA_FLOAT, i, values[i]);
-            }
-        }
-        return out;
-    }
-
-    private void upload(MemorySegment device, MemorySegment host, String what) {
-        rt.check(callPPLI(rt.memcpy, device, host, host.byteSize(), MEMCPY_HOST_TO_DEVICE), "cudaMemcpy(" + what + ")");
+    private void upload(MemorySegment device, ByteBuffer host, String what) {
+        rt.check(callPPLI(rt.memcpy, device, MemorySegment.ofBuffer(host), host.remaining(), MEMCPY_HOST_TO_DEVICE),
+                "cudaMemcpy(" + what + ")");
     }
 
     /** Buffers, stream, events and flush buffer for one shape; freed on close. */
     private final class Trial implements GemmTrial {
         private final GemmShape shape;
-        private final Types types;
+        private final GemmTypes types;
         private final Arena scratch = Arena.ofConfined();
         final MemorySegment a;
         final MemorySegment b;
@@ -167,28 +132,33 @@ public final class FfmBackend implements GemmBackend {
         private final MemorySegment elapsedMs;
         private int flushValue;
 
-        Trial(GemmShape shape, Types types, boolean forTiming) {
+        Trial(GemmShape shape, GemmTypes types, boolean forTiming) {
             this.shape = shape;
             this.types = types;
             long e = types.elementBytes();
-            a = deviceAlloc(shape.m() * shape.k() * e, "A");
-            b = deviceAlloc(shape.k() * shape.n() * e, "B");
             cBytes = shape.m() * shape.n() * e;
-            c = deviceAlloc(cBytes, "C");
             flushBytes = forTiming ? Math.max(2 * device.l2Bytes(), MIN_FLUSH_BYTES) : 0;
-            flush = forTiming ? deviceAlloc(flushBytes, "L2 flush buffer") : MemorySegment.NULL;
-            stream = created(rt.streamCreate, "cudaStreamCreate");
-            start = created(rt.eventCreate, "cudaEventCreate");
-            stop = created(rt.eventCreate, "cudaEventCreate");
-            blas.check(callPP(blas.setStream, handle, stream), "cublasSetStream_v2");
-            alpha = scratch.allocate(JAVA_FLOAT);
-            alpha.set(JAVA_FLOAT, 0, 1f);
-            beta = scratch.allocate(JAVA_FLOAT);
-            beta.set(JAVA_FLOAT, 0, 0f);
-            elapsedMs = scratch.allocate(JAVA_FLOAT);
-            if (forTiming) {
-                fillRandom(a, shape.m() * shape.k() * e);
-                fillRandom(b, shape.k() * shape.n() * e);
+            try { // a refused allocation must not leak the earlier ones: the sweep retries with smaller chunks
+                a = deviceAlloc(shape.m() * shape.k() * e, "A");
+                b = deviceAlloc(shape.k() * shape.n() * e, "B");
+                c = deviceAlloc(cBytes, "C");
+                flush = forTiming ? deviceAlloc(flushBytes, "L2 flush buffer") : MemorySegment.NULL;
+                stream = created(rt.streamCreate, "cudaStreamCreate");
+                start = created(rt.eventCreate, "cudaEventCreate");
+                stop = created(rt.eventCreate, "cudaEventCreate");
+                blas.check(callPP(blas.setStream, handle, stream), "cublasSetStream_v2");
+                alpha = scratch.allocate(JAVA_FLOAT);
+                alpha.set(JAVA_FLOAT, 0, 1f);
+                beta = scratch.allocate(JAVA_FLOAT);
+                beta.set(JAVA_FLOAT, 0, 0f);
+                elapsedMs = scratch.allocate(JAVA_FLOAT);
+                if (forTiming) {
+                    fillRandom(a, shape.m() * shape.k() * e);
+                    fillRandom(b, shape.k() * shape.n() * e);
+                }
+            } catch (RuntimeException ex) {
+                close();
+                throw ex;
             }
         }
 
@@ -204,27 +174,15 @@ public final class FfmBackend implements GemmBackend {
             return out.get(ADDRESS, 0);
         }
 
-        /**
-         * Random values in [-1, 1) of the dtype (never zeros): one block uploaded, then tiled by device-to-device
-         * copies, so a multi-GB operand costs device bandwidth, not PCIe.
-         */
+        /** Random values tiled from one uploaded block by device-to-device copies: device bandwidth, not PCIe. */
         private void fillRandom(MemorySegment target, long bytes) {
-            long blockBytes = Math.min(bytes, FILL_BLOCK_BYTES);
-            int count = (int) (blockBytes / types.elementBytes());
-            float[] values = new float[count];
-            SplittableRandom random = new SplittableRandom(bytes);
-            for (int i = 0; i < count; i++) {
-                values[i] = (float) random.nextDouble(-1, 1);
-            }
-            try (Arena local = Arena.ofConfined()) {
-                MemorySegment host = encode(local, values, types);
-                MemorySegment whole = target.reinterpret(bytes);
-                rt.check(callPPLI(rt.memcpy, whole, host, blockBytes, MEMCPY_HOST_TO_DEVICE), "cudaMemcpy(fill)");
-                for (long offset = blockBytes; offset < bytes; offset += blockBytes) {
-                    long size = Math.min(blockBytes, bytes - offset);
-                    rt.check(callPPLI(rt.memcpy, whole.asSlice(offset), whole, size, MEMCPY_DEVICE_TO_DEVICE),
-                            "cudaMemcpy(fill, device to device)");
-                }
+            ByteBuffer block = types.randomBlock(bytes);
+            long blockBytes = block.remaining();
+            MemorySegment whole = target.reinterpret(bytes);
+            upload(whole, block, "fill");
+            for (long offset = blockBytes; offset < bytes; offset += blockBytes) {
+                rt.check(callPPLI(rt.memcpy, whole.asSlice(offset), whole, Math.min(blockBytes, bytes - offset),
+                        MEMCPY_DEVICE_TO_DEVICE), "cudaMemcpy(fill, device to device)");
             }
         }
 
@@ -234,8 +192,8 @@ public final class FfmBackend implements GemmBackend {
             int n = Math.toIntExact(shape.n());
             int t = types.dataType();
             try {
-                int status = (int) blas.gemmEx.invokeExact(handle, FfmCublas.OP_N, FfmCublas.OP_N, n, m, k, alpha,
-                        b, t, n, a, t, k, beta, c, t, n, types.computeType(), FfmCublas.GEMM_DEFAULT);
+                int status = (int) blas.gemmEx.invokeExact(handle, GemmTypes.CUBLAS_OP_N, GemmTypes.CUBLAS_OP_N, n, m, k, alpha,
+                        b, t, n, a, t, k, beta, c, t, n, types.computeType(), GemmTypes.CUBLAS_GEMM_DEFAULT);
                 blas.check(status, "cublasGemmEx");
             } catch (GpuException e) {
                 throw e;
@@ -262,15 +220,20 @@ public final class FfmBackend implements GemmBackend {
 
         @Override
         public void close() {
-            callP(rt.eventDestroy, start);
-            callP(rt.eventDestroy, stop);
-            callP(rt.streamDestroy, stream);
+            release(rt.eventDestroy, start);
+            release(rt.eventDestroy, stop);
+            release(rt.streamDestroy, stream);
             for (MemorySegment p : new MemorySegment[] {a, b, c, flush}) {
-                if (!p.equals(MemorySegment.NULL)) {
-                    callP(rt.free, p);
-                }
+                release(rt.free, p);
             }
             scratch.close();
+        }
+
+        /** Null while the constructor has not got that far. */
+        private static void release(MethodHandle destroy, MemorySegment p) {
+            if (p != null && !p.equals(MemorySegment.NULL)) {
+                callP(destroy, p);
+            }
         }
     }
 

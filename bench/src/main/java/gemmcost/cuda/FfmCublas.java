@@ -15,9 +15,6 @@ import java.util.Map;
 /** The cuBLAS calls gemmcost needs, bound with FFM to {@code libcublas.so.13} or {@code .so.12} by exported name. */
 @SuppressWarnings("restricted") // native calls are this class's purpose; the jar enables native access
 final class FfmCublas {
-    static final int OP_N = 0;
-    static final int DEFAULT_MATH = 0;
-    static final int GEMM_DEFAULT = -1;
     private static final int STATUS_ALLOC_FAILED = 3;
     private static final Map<Integer, String> STATUS = Map.of(1, "CUBLAS_STATUS_NOT_INITIALIZED",
             3, "CUBLAS_STATUS_ALLOC_FAILED", 7, "CUBLAS_STATUS_INVALID_VALUE", 8, "CUBLAS_STATUS_ARCH_MISMATCH",

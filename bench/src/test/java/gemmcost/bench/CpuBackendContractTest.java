@@ -1,0 +1,83 @@
+package gemmcost.bench;
+
+import gemmcost.cuda.DeviceProperties;
+import gemmcost.cuda.GemmBackend;
+import gemmcost.cuda.GpuException;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.device.Roofline;
+import gemmcost.table.GemmShape;
+import java.util.Optional;
+
+/**
+ * The contract over a CPU stand-in that behaves as a backend should (fp32 accumulation, output rounded to the
+ * dtype, times 25 % above the H100 roofline, allocations beyond 80 GB refused): the GPU part of the contract runs
+ * here, so its assertions are known to be satisfiable and to exercise something.
+ */
+class CpuBackendContractTest extends GemmBackendContract {
+    @Override
+    Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    @Override
+    GemmBackend open() {
+        return new CpuBackend();
+    }
+
+    static final class CpuBackend implements GemmBackend {
+        private static final DeviceProperties H100 = new DeviceProperties("NVIDIA H100 80GB HBM3", "9.0", 132,
+                80L << 30, 50L << 20, "13.0", "13.0", "13.0.0");
+
+        @Override
+        public String name() {
+            return "cpu";
+        }
+
+        @Override
+        public DeviceProperties device() {
+            return H100;
+        }
+
+        @Override
+        public GemmTrial open(GemmShape shape, Dtype dtype) {
+            double bytes = Roofline.bytes(shape.m(), shape.k(), shape.n(), dtype.elementBytes());
+            if (bytes > H100.memoryBytes()) {
+                throw new GpuException("cudaMalloc: cudaErrorMemoryAllocation (2): out of memory", true);
+            }
+            Roofline roofline = DeviceCatalog.require("h100-sxm").roofline(dtype).orElseThrow();
+            return new GemmTrial() {
+                @Override
+                public double launchUs() {
+                    return 1.25 * roofline.timeUs(shape);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b) {
+            int m = (int) shape.m();
+            int k = (int) shape.k();
+            int n = (int) shape.n();
+            float[] c = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float sum = 0;
+                    for (int p = 0; p < k; p++) {
+                        sum += a[i * k + p] * b[p * n + j];
+                    }
+                    c[i * n + j] = dtype == Dtype.TF32 ? sum : DtypeRounding.round(dtype, sum);
+                }
+            }
+            return c;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
