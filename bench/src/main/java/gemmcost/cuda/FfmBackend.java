@@ -219,6 +219,15 @@ public final class FfmBackend implements GemmBackend {
         }
 
         @Override
+        public double syncOnlyUs() {
+            rt.check(callPP(rt.eventRecord, start, stream), "cudaEventRecord(start)");
+            rt.check(callPP(rt.eventRecord, stop, stream), "cudaEventRecord(stop)");
+            rt.check(callP(rt.eventSynchronize, stop), "cudaEventSynchronize");
+            rt.check(callPPP(rt.eventElapsedTime, elapsedMs, start, stop), "cudaEventElapsedTime");
+            return elapsedMs.get(JAVA_FLOAT, 0) * 1000.0;
+        }
+
+        @Override
         public void close() {
             release(rt.eventDestroy, start);
             release(rt.eventDestroy, stop);

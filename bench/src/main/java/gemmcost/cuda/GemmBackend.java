@@ -37,6 +37,12 @@ public interface GemmBackend extends AutoCloseable {
         /** One launch: L2 flushed (outside the timed region), then CUDA events around exactly one GEMM; GPU µs. */
         double launchUs();
 
+        /**
+         * The launch+sync baseline: the same events and synchronisation with no flush and no GEMM between the events;
+         * GPU µs (about the event resolution). The host time of this call is the per-launch overhead.
+         */
+        double syncOnlyUs();
+
         @Override
         void close();
     }

@@ -281,6 +281,15 @@ public final class JcudaBackend implements GemmBackend {
         }
 
         @Override
+        public double syncOnlyUs() {
+            check(JCuda.cudaEventRecord(start, stream), "cudaEventRecord(start)");
+            check(JCuda.cudaEventRecord(stop, stream), "cudaEventRecord(stop)");
+            check(JCuda.cudaEventSynchronize(stop), "cudaEventSynchronize");
+            check(JCuda.cudaEventElapsedTime(elapsedMs, start, stop), "cudaEventElapsedTime");
+            return elapsedMs[0] * 1000.0;
+        }
+
+        @Override
         public void close() {
             JCuda.cudaEventDestroy(start);
             JCuda.cudaEventDestroy(stop);

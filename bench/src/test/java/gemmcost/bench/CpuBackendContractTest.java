@@ -53,6 +53,11 @@ class CpuBackendContractTest extends GemmBackendContract {
                 }
 
                 @Override
+                public double syncOnlyUs() {
+                    return 0.5;
+                }
+
+                @Override
                 public void close() {
                 }
             };

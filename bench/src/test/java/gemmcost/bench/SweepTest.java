@@ -53,6 +53,11 @@ class SweepTest {
                 }
 
                 @Override
+                public double syncOnlyUs() {
+                    return 0.5;
+                }
+
+                @Override
                 public void close() {
                 }
             };

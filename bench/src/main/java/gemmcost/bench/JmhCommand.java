@@ -1,0 +1,114 @@
+package gemmcost.bench;
+
+import gemmcost.BadInputException;
+import gemmcost.cuda.Backends;
+import gemmcost.cuda.CudaProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * {@code gemmcost jmh ARGS}: JMH's own command line over the benchmarks in this jar, with fail-on-error on (JMH
+ * otherwise exits 0 when a setup throws), the GPU-event profiler added, native access enabled in forks, and the GPU
+ * probed first when GemmBenchmark is selected, so a node without a GPU gets the probe's line and exit 2.
+ */
+@Command(name = "jmh",
+        description = {"Run JMH on this jar's benchmarks: GemmBenchmark (GPU: host time per launch as JMH's score,",
+                "GPU-event time as gpu.median.us, and a launch+sync baseline) and GetTimeBenchmark (lookups).",
+                "Every JMH option passes through (-h lists them); -foe true and the GPU-event profiler are added."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost jmh -l",
+                "  scripts/gemmcost jmh GemmBenchmark -p shape=8192x8192x8192,1x4096x4096 -p dtype=bf16 -rf json -rff"
+                        + " gemm.json",
+                "  scripts/gemmcost jmh GetTimeBenchmark"})
+final class JmhCommand implements Callable<Integer> {
+    private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
+
+    @Unmatched
+    List<String> args = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        CommandLineOptions cmd;
+        try {
+            cmd = new CommandLineOptions(args.toArray(String[]::new));
+        } catch (CommandLineOptionException e) {
+            throw new BadInputException("jmh: " + e.getMessage());
+        }
+        try {
+            if (cmd.shouldHelp()) {
+                cmd.showHelp();
+                return 0;
+            }
+            if (cmd.shouldList() || cmd.shouldListWithParams()) {
+                new Runner(cmd).list();
+                return 0;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (selectsGemmBenchmark(cmd.getIncludes())) {
+            requireGpu(cmd);
+        }
+        return run(cmd);
+    }
+
+    /** Whether the include patterns (JMH: regexps found anywhere in the benchmark's name; none = all) pick it. */
+    static boolean selectsGemmBenchmark(List<String> includes) {
+        List<String> names = List.of(GemmBenchmark.class.getName() + ".gemm",
+                GemmBenchmark.class.getName() + ".launchSyncBaseline");
+        return includes.isEmpty() || includes.stream().map(Pattern::compile)
+                .anyMatch(p -> names.stream().anyMatch(name -> p.matcher(name).find()));
+    }
+
+    private static void requireGpu(CommandLineOptions cmd) {
+        String libDir = cmd.getParameter("cudaLibDir").hasValue()
+                ? cmd.getParameter("cudaLibDir").get().iterator().next() : "";
+        CudaProbe.Result probe = CudaProbe.run(libDir.isEmpty() ? null : Path.of(libDir));
+        if (!probe.available() && Backends.jcudaProblem(libDir.isEmpty() ? null : Path.of(libDir)).isPresent()) {
+            throw new BadInputException(probe.problem().orElseThrow());
+        }
+    }
+
+    private static int run(CommandLineOptions cmd) {
+        List<String> jvmArgs = new ArrayList<>(cmd.getJvmArgsAppend().orElse(List.of()));
+        if (!jvmArgs.contains(NATIVE_ACCESS)) {
+            jvmArgs.add(NATIVE_ACCESS);
+        }
+        Options options = new OptionsBuilder().parent(cmd).shouldFailOnError(true)
+                .addProfiler(GpuEventProfiler.class).jvmArgsAppend(jvmArgs.toArray(String[]::new)).build();
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options).run();
+        } catch (RunnerException e) {
+            throw new IllegalStateException("jmh: " + e.getMessage(), e);
+        }
+        if (results.isEmpty()) {
+            throw new BadInputException("jmh: no benchmark matched " + cmd.getIncludes() + " (scripts/gemmcost jmh -l"
+                    + " lists them)");
+        }
+        return 0;
+    }
+
+    /** Registers this command with the gemmcost command tree. */
+    public static final class Plugin implements gemmcost.cli.CommandPlugin {
+        @Override
+        public Object command() {
+            return new JmhCommand();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package gemmcost.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import gemmcost.cli.CliRun;
+import gemmcost.cuda.CudaProbe;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JmhCommandTest {
+    @Test
+    void shouldListTheGemmBenchmarkAndItsBaselineFromTheGeneratedBenchmarkList() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream listed = new ByteArrayOutputStream();
+        CliRun run;
+        try {
+            System.setOut(new PrintStream(listed, true, StandardCharsets.UTF_8)); // JMH's Runner prints to System.out
+            run = CliRun.of("jmh", "-l");
+        } finally {
+            System.setOut(original);
+        }
+
+        assertThat(run.status()).isZero();
+        assertThat(listed.toString(StandardCharsets.UTF_8)).contains("gemmcost.bench.GemmBenchmark.gemm",
+                "gemmcost.bench.GemmBenchmark.launchSyncBaseline", "gemmcost.bench.GetTimeBenchmark.lookup");
+    }
+
+    @Test
+    void shouldRefuseGemmBenchmarkWithoutAGpuWithTheProbesLineAndExit2() {
+        CudaProbe.Result probe = CudaProbe.run((Path) null);
+        assumeThat(probe.driverVersion()).as("skipped: this machine has a CUDA driver").isZero();
+
+        CliRun run = CliRun.of("jmh", "GemmBenchmark", "-p", "shape=64x64x64");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + probe.problem().orElseThrow() + System.lineSeparator());
+    }
+
+    @Test
+    void shouldNameABadJmhOption() {
+        CliRun run = CliRun.of("jmh", "-zzz");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: jmh: z is not a recognized option" + System.lineSeparator());
+    }
+
+    @Test
+    void shouldNeedTheGpuOnlyWhenAGemmBenchmarkMethodIsSelected() {
+        assertThat(JmhCommand.selectsGemmBenchmark(List.of())).isTrue();
+        assertThat(JmhCommand.selectsGemmBenchmark(List.of("GemmBenchmark"))).isTrue();
+        assertThat(JmhCommand.selectsGemmBenchmark(List.of("launchSync"))).isTrue();
+        assertThat(JmhCommand.selectsGemmBenchmark(List.of("GetTimeBenchmark"))).isFalse();
+    }
+
+    @Test
+    void shouldReadTheShapeParameterAsMxKxN() {
+        assertThat(GemmBenchmark.parse("8192x1x4096")).isEqualTo(new gemmcost.table.GemmShape(8192, 1, 4096));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GemmBenchmark.parse("8192,1,4096"))
+                .hasMessage("shape: expected m x k x n as in 8192x8192x8192, got '8192,1,4096'");
+    }
+}
