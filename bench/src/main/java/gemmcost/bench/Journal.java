@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +41,7 @@ final class Journal implements AutoCloseable {
             Files.createDirectories(dir);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = tryLock(channel);
+            FileLock lock = FileLocks.tryLock(channel);
             if (lock == null) {
                 throw new BadInputException(file + ": another gemmcost process is writing this journal (locked)");
             }
@@ -53,21 +52,14 @@ final class Journal implements AutoCloseable {
             channel.position(keep);
             return new Journal(file, channel, lock, done);
         } catch (IOException e) {
-            closeQuietly(channel);
+            FileLocks.closeQuietly(channel);
             throw new BadInputException(file + ": cannot open journal: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            FileLocks.closeQuietly(channel);
             throw e;
         }
     }
 
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null; // locked by this JVM
-        }
-    }
 
     private static List<ProfileEntry> parse(Path file, String text) {
         List<ProfileEntry> entries = new ArrayList<>();
@@ -106,16 +98,6 @@ final class Journal implements AutoCloseable {
         } catch (IOException e) {
             // closing the channel releases it too
         }
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing left to save
-            }
-        }
+        FileLocks.closeQuietly(channel);
     }
 }

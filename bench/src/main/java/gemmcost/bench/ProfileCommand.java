@@ -1,10 +1,10 @@
 package gemmcost.bench;
 
 import gemmcost.BadInputException;
+import gemmcost.cuda.Backends;
 import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.CudaProbe;
 import gemmcost.cuda.GemmBackend;
-import gemmcost.cuda.Backends;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
@@ -39,8 +39,14 @@ final class ProfileCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String shapes;
 
-    @Option(names = "--device", defaultValue = "0", paramLabel = "N", description = "CUDA device ordinal.")
-    int device;
+    @Option(names = "--devices", defaultValue = "0", paramLabel = "N|N,M,...|all", description = "CUDA device"
+            + " ordinal(s). Several: one process per GPU in parallel, tables under OUT/per-gpu/gpuN/, then merged per"
+            + " GPU model into OUT/<gpu>/<dtype>.json. Default: ${DEFAULT-VALUE}.")
+    String devices;
+
+    @Option(names = "--lock-dir", paramLabel = "DIR", description = "Where the per-GPU locks live. Default: the"
+            + " system temp directory.")
+    Path lockDir = Path.of(System.getProperty("java.io.tmpdir"));
 
     @Option(names = "--out", defaultValue = "profiles", paramLabel = "DIR", description = "Default: ${DEFAULT-VALUE}.")
     Path out;
@@ -85,14 +91,43 @@ final class ProfileCommand implements Callable<Integer> {
         StoppingRule rule = rule();
         CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
         probe.describe().forEach(err::println);
+        if (!devices.strip().matches("\\d+")) {
+            if (!probe.available()) {
+                throw new BadInputException(probe.problem().orElseThrow());
+            }
+            return fanOut(DeviceFanOut.parse(devices, probe.deviceCount()), err);
+        }
+        int device = Integer.parseInt(devices.strip());
         Backends.Opened opened = Backends.open(Backends.Choice.parse(backendName), probe, cudaLibDir, device);
-        try (GemmBackend backend = opened.backend()) {
+        try (GemmBackend backend = opened.backend();
+             GpuLock lock = GpuLock.acquire(lockDir, backend.device().pciBusId())) {
+            err.println("locked GPU " + backend.device().pciBusId() + " for this run: " + lock);
             err.println("backend: " + opened.explanation() + "; device: " + backend.device());
             ClockReader clocks = ClockReader.system();
             new Profiler(backend, rule, warmup, System::nanoTime, err, () -> clocks.read(device)).run(parsed, set, out)
                     .forEach(spec.commandLine().getOut()::println);
         }
         return 0;
+    }
+
+    private int fanOut(List<Integer> ordinals, PrintWriter err) {
+        List<String> original = spec.commandLine().getParseResult().originalArgs();
+        List<List<String>> children = new ArrayList<>();
+        List<Path> logs = new ArrayList<>();
+        Path perGpu = out.resolve("per-gpu");
+        for (int ordinal : ordinals) {
+            Path dir = perGpu.resolve("gpu" + ordinal);
+            List<String> args = DeviceFanOut.withOption(DeviceFanOut.withOption(original, "--devices",
+                    String.valueOf(ordinal)), "--out", dir.toString());
+            children.add(args);
+            logs.add(dir.resolve("profile.log"));
+        }
+        List<Integer> codes = DeviceFanOut.runChildren(children, logs, err);
+        for (int i = 0; i < codes.size(); i++) {
+            err.println("gpu " + ordinals.get(i) + ": exit " + codes.get(i) + " (log: " + logs.get(i) + ")");
+        }
+        DeviceFanOut.mergePerModel(perGpu, out).forEach(spec.commandLine().getOut()::println);
+        return codes.stream().allMatch(c -> c == 0) ? 0 : codes.stream().filter(c -> c != 0).findFirst().orElseThrow();
     }
 
     private StoppingRule rule() {

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param driverVersion       CUDA version the driver supports, e.g. {@code 13.0}
  * @param runtimeVersion      CUDA runtime version, e.g. {@code 13.0}
  * @param cublasVersion       cuBLAS version, e.g. {@code 13.0.2}
+ * @param pciBusId            e.g. {@code 0000:3B:00.0}: which physical GPU, whatever CUDA_VISIBLE_DEVICES says
  */
 public record DeviceProperties(String name, String computeCapability, int smCount, long memoryBytes, long l2Bytes,
-                               String driverVersion, String runtimeVersion, String cublasVersion) {
+                               String driverVersion, String runtimeVersion, String cublasVersion,
+                               String pciBusId) {
     public DeviceProperties {
         Objects.requireNonNull(name, "name");
         if (smCount <= 0 || memoryBytes <= 0 || l2Bytes <= 0) {

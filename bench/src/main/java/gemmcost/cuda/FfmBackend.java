@@ -60,7 +60,7 @@ public final class FfmBackend implements GemmBackend {
                 ccMajor + "." + ccMinor, attribute(ATTR_SM_COUNT, ordinal), total.get(JAVA_LONG, 0),
                 attribute(ATTR_L2_BYTES, ordinal), FfmCudaRuntime.versionText(driverVersion),
                 FfmCudaRuntime.versionText(runtimeVersion),
-                v / 10000 + "." + v / 100 % 100 + "." + v % 100);
+                v / 10000 + "." + v / 100 % 100 + "." + v % 100, pciBusId(ordinal));
     }
 
     /** Opens device {@code ordinal} with the libraries the probe found; the probe must have found a usable GPU. */
@@ -256,6 +256,18 @@ public final class FfmBackend implements GemmBackend {
         }
         rt.check(error, "cudaDeviceGetAttribute(" + attribute + ")");
         return out.get(JAVA_INT, 0);
+    }
+
+    private String pciBusId(int ordinal) {
+        MemorySegment out = arena.allocate(JAVA_BYTE, 64);
+        try {
+            rt.check((int) rt.deviceGetPciBusId.invokeExact(out, 64, ordinal), "cudaDeviceGetPCIBusId");
+        } catch (GpuException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cudaDeviceGetPCIBusId: " + e, e);
+        }
+        return out.getString(0);
     }
 
     /** The marketing name through the driver API ({@code libcuda.so.1}), which the runtime has no struct-free call for. */

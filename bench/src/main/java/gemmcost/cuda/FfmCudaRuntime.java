@@ -32,6 +32,7 @@ final class FfmCudaRuntime {
     final MethodHandle memGetInfo;
     final MethodHandle setDevice;
     final MethodHandle deviceGetAttribute;
+    final MethodHandle deviceGetPciBusId;
     final MethodHandle streamCreate;
     final MethodHandle streamDestroy;
     final MethodHandle eventCreate;
@@ -60,6 +61,8 @@ final class FfmCudaRuntime {
         memGetInfo = linker.downcallHandle(symbol(lib, "cudaMemGetInfo"), intOfTwoPointers);
         setDevice = linker.downcallHandle(symbol(lib, "cudaSetDevice"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         deviceGetAttribute = linker.downcallHandle(symbol(lib, "cudaDeviceGetAttribute"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        deviceGetPciBusId = linker.downcallHandle(symbol(lib, "cudaDeviceGetPCIBusId"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         streamCreate = linker.downcallHandle(symbol(lib, "cudaStreamCreate"), intOfPointer);
         streamDestroy = linker.downcallHandle(symbol(lib, "cudaStreamDestroy"), intOfPointer);

@@ -57,7 +57,7 @@ public final class JcudaBackend implements GemmBackend {
                 attribute(cudaDeviceAttr.cudaDevAttrMultiProcessorCount, ordinal), total[0],
                 attribute(cudaDeviceAttr.cudaDevAttrL2CacheSize, ordinal), FfmCudaRuntime.versionText(driver[0]),
                 FfmCudaRuntime.versionText(runtime[0]) + " (static, JCuda)",
-                v / 10000 + "." + v / 100 % 100 + "." + v % 100 + " (" + cublas + ")");
+                v / 10000 + "." + v / 100 % 100 + "." + v % 100 + " (" + cublas + ")", pciBusId(ordinal));
     }
 
     /** Why JCuda cannot run GEMMs here, or empty when it can; never throws. */
@@ -298,6 +298,12 @@ public final class JcudaBackend implements GemmBackend {
                 JCuda.cudaFree(p); // freeing a null pointer is a no-op
             }
         }
+    }
+
+    private static String pciBusId(int ordinal) {
+        String[] out = new String[1];
+        check(JCuda.cudaDeviceGetPCIBusId(out, 64, ordinal), "cudaDeviceGetPCIBusId");
+        return out[0];
     }
 
     private static int attribute(int attribute, int ordinal) {

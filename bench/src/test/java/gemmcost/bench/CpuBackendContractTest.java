@@ -27,7 +27,7 @@ class CpuBackendContractTest extends GemmBackendContract {
 
     static final class CpuBackend implements GemmBackend {
         private static final DeviceProperties H100 = new DeviceProperties("NVIDIA H100 80GB HBM3", "9.0", 132,
-                80L << 30, 50L << 20, "13.0", "13.0", "13.0.0");
+                80L << 30, 50L << 20, "13.0", "13.0", "13.0.0", "0000:3B:00.0");
 
         @Override
         public String name() {

@@ -60,6 +60,7 @@ abstract class GemmBackendContract {
             assertThat(d.memoryBytes()).isGreaterThan(1L << 30);
             assertThat(d.l2Bytes()).isGreaterThan(1L << 20);
             assertThat(d.computeCapability()).matches("\\d+\\.\\d+");
+            assertThat(d.pciBusId()).matches("[0-9A-Fa-f]{4,8}:[0-9A-Fa-f]{2}:[0-9A-Fa-f]{2}\\.[0-9A-Fa-f]");
         }
     }
 

@@ -36,7 +36,8 @@ class SweepTest {
 
         @Override
         public DeviceProperties device() {
-            return new DeviceProperties("Simulated GPU", "9.0", 132, 80_000_000_000L, 50_000_000L, null, null, null);
+            return new DeviceProperties("Simulated GPU", "9.0", 132, 80_000_000_000L, 50_000_000L, null, null, null,
+                    "0000:3B:00.0");
         }
 
         @Override

@@ -1,0 +1,135 @@
+package gemmcost.bench;
+
+import gemmcost.BadInputException;
+import gemmcost.ToolVersion;
+import gemmcost.table.ProfileJson;
+import gemmcost.table.TableMerge;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code profile --devices all}: one child process per GPU, in parallel (each with its own CUDA context, lock,
+ * journal and log), writing {@code <out>/per-gpu/gpu<N>/<slug>/<dtype>.json}; then the tables of each GPU model and
+ * dtype are merged into {@code <out>/<slug>/<dtype>.json}.
+ */
+final class DeviceFanOut {
+    private DeviceFanOut() {
+    }
+
+    /** {@code 0}, {@code 0,2} or {@code all} (every visible device) as ordinals. */
+    static List<Integer> parse(String devices, int visible) {
+        if (devices.equals("all")) {
+            return java.util.stream.IntStream.range(0, visible).boxed().toList();
+        }
+        List<Integer> ordinals = new ArrayList<>();
+        for (String part : devices.split(",", -1)) {
+            try {
+                ordinals.add(Integer.parseInt(part.strip()));
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--devices: expected N, N,M,... or all, got '" + devices + "'");
+            }
+        }
+        for (int ordinal : ordinals) {
+            if (ordinal < 0 || ordinal >= visible) {
+                throw new BadInputException("--devices: no device " + ordinal + " (" + visible + " visible)");
+            }
+        }
+        return List.copyOf(ordinals);
+    }
+
+    /** {@code args} with every {@code name VALUE} and {@code name=VALUE} replaced by one {@code name value}. */
+    static List<String> withOption(List<String> args, String name, String value) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals(name)) {
+                i++; // skip its value
+            } else if (!a.startsWith(name + "=")) {
+                out.add(a);
+            }
+        }
+        out.add(name);
+        out.add(value);
+        return out;
+    }
+
+    /** Runs {@code gemmcost <args>} once per entry in parallel, output to the given logs; returns the exit codes. */
+    static List<Integer> runChildren(List<List<String>> argsPerChild, List<Path> logs, PrintWriter err) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<Process> processes = new ArrayList<>();
+        try {
+            for (int i = 0; i < argsPerChild.size(); i++) {
+                List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                        System.getProperty("java.class.path"), "gemmcost.cli.Main"));
+                command.addAll(argsPerChild.get(i));
+                Files.createDirectories(logs.get(i).toAbsolutePath().getParent());
+                processes.add(new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(logs.get(i).toFile()).start());
+                err.println("started: gemmcost " + String.join(" ", argsPerChild.get(i)) + " (log: " + logs.get(i) + ")");
+                err.flush();
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Process p : processes) {
+                codes.add(p.waitFor());
+            }
+            return codes;
+        } catch (IOException e) {
+            processes.forEach(Process::destroy);
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            processes.forEach(Process::destroy);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the per-GPU profiles ran", e);
+        }
+    }
+
+    /**
+     * Merges {@code perGpu/<gpu>/<slug>/<dtype>.json} into {@code out/<slug>/<dtype>.json} per slug and dtype (a
+     * single table is copied); returns the tables written.
+     */
+    static List<Path> mergePerModel(Path perGpu, Path out) {
+        Map<Path, List<Path>> byModelAndDtype = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(perGpu, 3)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".json") && perGpu.relativize(f).getNameCount() == 3)
+                    .sorted().forEach(f -> byModelAndDtype.computeIfAbsent(perGpu.relativize(f).subpath(1, 3),
+                            k -> new ArrayList<>()).add(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<Path> written = new ArrayList<>();
+        byModelAndDtype.forEach((relative, tables) -> {
+            Path target = out.resolve(relative);
+            if (tables.size() == 1) {
+                copy(tables.getFirst(), target);
+            } else {
+                ToolVersion tool = ToolVersion.current();
+                ProfileJson.write(target, TableMerge.merge(tables.stream()
+                        .map(t -> new TableMerge.Input(t, ProfileJson.read(t))).toList(), tool.version(),
+                        tool.gitCommit(), Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+            }
+            written.add(target);
+        });
+        return written;
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
