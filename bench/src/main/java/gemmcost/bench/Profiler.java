@@ -66,7 +66,7 @@ final class Profiler {
             Optional<ClockReader.Sample> before = clocks.get();
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"))) {
-                Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime);
+                Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime, clocks);
                 result = sweep.run(shapes, journal, log);
             }
             Profile.Clocks seen = clocksSeen(before, clocks.get());

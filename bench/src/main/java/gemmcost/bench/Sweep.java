@@ -1,5 +1,6 @@
 package gemmcost.bench;
 
+import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Measures a list of shapes with one backend: per shape one trial (buffers allocated once), untimed warm-up
@@ -26,8 +28,11 @@ final class Sweep {
     private final StoppingRule rule;
     private final int warmupLaunches;
     private final LongSupplier nanoTime;
+    private final Supplier<Optional<ClockReader.Sample>> clocks;
 
-    Sweep(GemmBackend backend, Dtype dtype, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime) {
+    /** {@code clocks} is read once before the sweep and once after each shape (for {@link ThrottleFlags}). */
+    Sweep(GemmBackend backend, Dtype dtype, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime,
+          Supplier<Optional<ClockReader.Sample>> clocks) {
         if (warmupLaunches < 0) {
             throw new IllegalArgumentException("must be >= 0: warmupLaunches=" + warmupLaunches);
         }
@@ -36,6 +41,7 @@ final class Sweep {
         this.rule = rule;
         this.warmupLaunches = warmupLaunches;
         this.nanoTime = nanoTime;
+        this.clocks = clocks;
     }
 
     /** A shape the device refused. */
@@ -58,9 +64,10 @@ final class Sweep {
         List<GemmShape> todo = shapes.stream().filter(done::add).toList();
         Progress progress = new Progress(log, todo.size(), nanoTime);
         List<Failure> failures = new ArrayList<>();
+        Optional<ClockReader.Sample> atStart = todo.isEmpty() ? Optional.empty() : clocks.get();
         for (GemmShape shape : todo) {
             try {
-                ProfileEntry entry = measure(shape);
+                ProfileEntry entry = withFlags(measure(shape), ThrottleFlags.of(atStart, clocks.get()));
                 journal.append(entry);
                 entries.add(entry);
                 progress.finished(shape, String.format(Locale.ROOT, "%.4g us measured, %d samples, %s", entry.timeUs(),
@@ -155,6 +162,15 @@ final class Sweep {
             Samples.Summary s = samples.summary(stop.get());
             return new ProfileEntry(shape, s.medianUs(), s.p10Us(), s.p90Us(), s.samples(), flags(s));
         }
+    }
+
+    private static ProfileEntry withFlags(ProfileEntry e, List<String> extra) {
+        if (extra.isEmpty()) {
+            return e;
+        }
+        List<String> flags = new ArrayList<>(e.flags());
+        flags.addAll(extra);
+        return new ProfileEntry(e.shape(), e.timeUs(), e.p10Us(), e.p90Us(), e.samples(), flags);
     }
 
     private static List<String> flags(Samples.Summary s) {

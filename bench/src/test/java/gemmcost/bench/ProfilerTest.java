@@ -30,7 +30,9 @@ class ProfilerTest {
     @Test
     void shouldCheckMeasureAndWriteAMeasuredTableWithProvenance() {
         StringWriter log = new StringWriter();
+        // read before the dtype, at the sweep's start, after the shape, after the sweep
         List<ClockReader.Sample> readings = new ArrayList<>(List.of(new ClockReader.Sample(1980, 2619, List.of()),
+                new ClockReader.Sample(1980, 2619, List.of()), new ClockReader.Sample(1755, 2619, List.of("sw_power_cap")),
                 new ClockReader.Sample(1755, 2619, List.of("sw_power_cap"))));
         Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, 2, System::nanoTime,
                 new PrintWriter(log, true), () -> Optional.of(readings.removeFirst()));
@@ -48,7 +50,8 @@ class ProfilerTest {
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
         double t = SweepTest.SimulatedBackend.timeUs(SHAPE); // 1 µs + 2·2048·1024·512 / 1e9 µs
         assertThat(p.entries()).containsExactly(
-                new ProfileEntry(SHAPE, t, t, t, 10, List.of("noise_pct=0.000", "stop=noise")));
+                new ProfileEntry(SHAPE, t, t, t, 10, List.of("noise_pct=0.000", "stop=noise",
+                        "sm_clock_drop_pct=11.4"))); // 1 − 1755/1980
         assertThat(log.toString()).startsWith("bf16: relative Frobenius error ").contains("[1/1] " + SHAPE);
     }
 

@@ -3,6 +3,7 @@ package gemmcost.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import gemmcost.cuda.ClockReader;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
@@ -15,6 +16,7 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,7 +88,7 @@ class SweepTest {
     @Test
     void shouldMeasureEachShapeAfterWarmUpAndStopOnNoise() {
         SimulatedBackend backend = new SimulatedBackend();
-        Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, 3, System::nanoTime);
+        Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, 3, System::nanoTime, Optional::empty);
         try (Journal journal = Journal.open(dir.resolve("j"))) {
             Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
 
@@ -101,16 +103,36 @@ class SweepTest {
     }
 
     @Test
+    void shouldFlagAShapeThatFinishedOnAThrottledGpuInEntryAndJournal() {
+        java.util.Iterator<Optional<ClockReader.Sample>> readings = List.of(
+                Optional.of(new ClockReader.Sample(1980, 2619, List.of())),                 // before the sweep
+                Optional.of(new ClockReader.Sample(1980, 2619, List.of("sw_power_cap"))),   // after SMALL
+                Optional.of(new ClockReader.Sample(1600, 2619, List.of("hw_slowdown")))).iterator(); // after LARGE
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, readings::next);
+        try (Journal journal = Journal.open(dir.resolve("j"))) {
+            Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
+
+            assertThat(result.entries().get(0).flags()).containsExactly("noise_pct=0.000", "stop=noise");
+            // 1 − 1600/1980 = 19.2 %
+            assertThat(result.entries().get(1).flags()).containsExactly("noise_pct=0.000", "stop=noise",
+                    "throttled=hw_slowdown", "sm_clock_drop_pct=19.2");
+        }
+        try (Journal reopened = Journal.open(dir.resolve("j"))) {
+            assertThat(reopened.done().get(1).flags()).contains("throttled=hw_slowdown");
+        }
+    }
+
+    @Test
     void shouldResumeFromTheJournalAndRecordFailuresWithoutStopping() {
         Path file = dir.resolve("j");
         try (Journal journal = Journal.open(file)) {
-            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime)
+            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty)
                     .run(List.of(SMALL), journal, QUIET);
         }
         SimulatedBackend backend = new SimulatedBackend();
         StringWriter log = new StringWriter();
         try (Journal journal = Journal.open(file)) {
-            Sweep.Result result = new Sweep(backend, Dtype.BF16, RULE, 0, System::nanoTime)
+            Sweep.Result result = new Sweep(backend, Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty)
                     .run(List.of(SMALL, TOO_BIG, LARGE), journal, new PrintWriter(log));
 
             assertThat(backend.opened).containsExactly(LARGE); // SMALL came from the journal
@@ -129,7 +151,8 @@ class SweepTest {
     void shouldStopAtTheWallTimeoutAndSaySo() {
         long[] now = {0};
         StoppingRule rule = new StoppingRule(10, 0, 0.005, 5); // 5 µs of wall time
-        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, rule, 0, () -> now[0] += 1000); // 1 µs per read
+        // 1 µs per clock read
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, rule, 0, () -> now[0] += 1000, Optional::empty);
         ProfileEntry entry = sweep.measure(SMALL);
         assertThat(entry.samples()).isEqualTo(5);
         assertThat(entry.flags()).containsExactly("noise_pct=0.000", "stop=timeout");
@@ -138,7 +161,7 @@ class SweepTest {
     @Test
     void shouldMeasureShapesLargerThanMemoryInMChunksWithLinearityEvidence() {
         GemmShape huge = new GemmShape(2097152, 50265, 4096); // the seed's embedding: A alone is 211 GB in bf16
-        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime);
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty);
         // (0.8·80e9 − 256 MiB flush − 50265·4096·2 B of B) / ((50265 + 4096)·2 B per row) = 582,404 rows → 2^19
         assertThat(sweep.rowsThatFit(huge)).isEqualTo(524288);
 
@@ -162,7 +185,7 @@ class SweepTest {
                 return super.open(shape, dtype);
             }
         };
-        Sweep sweep = new Sweep(tight, Dtype.BF16, RULE, 0, System::nanoTime);
+        Sweep sweep = new Sweep(tight, Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty);
 
         ProfileEntry e = sweep.measure(new GemmShape(300_000, 1024, 1024));
 
