@@ -29,6 +29,7 @@ class ThrottleFlagsTest {
     @Test
     void shouldFlagNothingWithoutAReading() {
         assertThat(ThrottleFlags.of(Optional.empty(), Optional.empty())).isEmpty();
-        assertThat(ThrottleFlags.of(Optional.empty(), at(1000, "hw_slowdown"))).containsExactly("throttled=hw_slowdown");
+        assertThat(ThrottleFlags.of(Optional.empty(), at(1000, "hw_slowdown")))
+                .containsExactly("throttled=hw_slowdown");
     }
 }
