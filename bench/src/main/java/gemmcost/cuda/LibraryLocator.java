@@ -33,9 +33,19 @@ final class LibraryLocator {
         this.sitePackages = List.copyOf(sitePackages);
     }
 
+    private static String processLoaderCache; // ldconfig -p, run at most once per process: every locator shares it
+
     /** The locator of this process: its environment, the real loader cache and site-packages. */
     static LibraryLocator system(Path explicitDir) {
-        return new LibraryLocator(explicitDir, System.getenv(), LibraryLocator::ldconfigOutput, defaultSitePackages());
+        return new LibraryLocator(explicitDir, System.getenv(), LibraryLocator::processLoaderCache,
+                defaultSitePackages());
+    }
+
+    private static synchronized String processLoaderCache() {
+        if (processLoaderCache == null) {
+            processLoaderCache = ldconfigOutput();
+        }
+        return processLoaderCache;
     }
 
     /** Existing files named {@code fileName} (e.g. {@code libcublas.so.13}), most preferred first, no duplicates. */
