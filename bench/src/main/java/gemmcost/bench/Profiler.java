@@ -63,13 +63,12 @@ final class Profiler {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
-            Optional<ClockReader.Sample> before = clocks.get();
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"))) {
                 Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime, clocks);
                 result = sweep.run(shapes, journal, log);
             }
-            Profile.Clocks seen = clocksSeen(before, clocks.get());
+            Profile.Clocks seen = clocksSeen(result.clocksAtStart(), result.clocksAtEnd());
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.entries().isEmpty()) {
                 log.println(dtype.id() + ": no shape measured, no table written");

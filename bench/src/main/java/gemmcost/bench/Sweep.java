@@ -48,8 +48,12 @@ final class Sweep {
     record Failure(GemmShape shape, String reason) {
     }
 
-    /** Every entry (earlier runs' and this run's) and this run's failures. */
-    record Result(List<ProfileEntry> entries, List<Failure> failures) {
+    /**
+     * Every entry (earlier runs' and this run's), this run's failures, and the clock readings at its start and after
+     * its last shape (the same reading when there was nothing left to measure).
+     */
+    record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockReader.Sample> clocksAtStart,
+                  Optional<ClockReader.Sample> clocksAtEnd) {
         Result {
             entries = List.copyOf(entries);
             failures = List.copyOf(failures);
@@ -64,10 +68,13 @@ final class Sweep {
         List<GemmShape> todo = shapes.stream().filter(done::add).toList();
         Progress progress = new Progress(log, todo.size(), nanoTime);
         List<Failure> failures = new ArrayList<>();
-        Optional<ClockReader.Sample> atStart = todo.isEmpty() ? Optional.empty() : clocks.get();
+        Optional<ClockReader.Sample> atStart = clocks.get();
+        Optional<ClockReader.Sample> last = atStart;
         for (GemmShape shape : todo) {
             try {
-                ProfileEntry entry = withFlags(measure(shape), ThrottleFlags.of(atStart, clocks.get()));
+                ProfileEntry measured = measure(shape);
+                last = clocks.get();
+                ProfileEntry entry = withFlags(measured, ThrottleFlags.of(atStart, last));
                 journal.append(entry);
                 entries.add(entry);
                 progress.finished(shape, String.format(Locale.ROOT, "%.4g us measured, %d samples, %s", entry.timeUs(),
@@ -77,7 +84,7 @@ final class Sweep {
                 progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
-        return new Result(entries, failures);
+        return new Result(entries, failures, atStart, last);
     }
 
     /**

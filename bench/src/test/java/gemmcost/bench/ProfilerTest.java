@@ -30,10 +30,8 @@ class ProfilerTest {
     @Test
     void shouldCheckMeasureAndWriteAMeasuredTableWithProvenance() {
         StringWriter log = new StringWriter();
-        // read before the dtype, at the sweep's start, after the shape, after the sweep
+        // read at the sweep's start and after its one shape
         List<ClockReader.Sample> readings = new ArrayList<>(List.of(new ClockReader.Sample(1980, 2619, List.of()),
-                new ClockReader.Sample(1980, 2619, List.of()),
-                new ClockReader.Sample(1755, 2619, List.of("sw_power_cap")),
                 new ClockReader.Sample(1755, 2619, List.of("sw_power_cap"))));
         Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, 2, System::nanoTime,
                 new PrintWriter(log, true), () -> Optional.of(readings.removeFirst()));
