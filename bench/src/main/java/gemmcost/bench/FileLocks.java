@@ -2,7 +2,6 @@ package gemmcost.bench;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 
 /** Exclusive file locks shared by the journal and the GPU lock. */
@@ -10,12 +9,12 @@ final class FileLocks {
     private FileLocks() {
     }
 
-    /** The lock, or null when another process (or this JVM) holds it. */
-    static FileLock tryLock(FileChannel channel) throws IOException {
+    /** Whether the channel now holds an exclusive lock on its file (false: another process or this JVM holds it). */
+    static boolean tryLock(FileChannel channel) throws IOException {
         try {
-            return channel.tryLock();
+            return channel.tryLock() != null;
         } catch (OverlappingFileLockException e) {
-            return null; // held by this JVM
+            return false; // held by this JVM
         }
     }
 

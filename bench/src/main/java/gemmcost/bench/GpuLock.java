@@ -4,7 +4,6 @@ import gemmcost.BadInputException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +16,11 @@ import java.nio.file.StandardOpenOption;
  */
 final class GpuLock implements AutoCloseable {
     private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final FileChannel channel; // holds the lock; closing it releases the lock
 
-    private GpuLock(Path file, FileChannel channel, FileLock lock) {
+    private GpuLock(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
     }
 
     @Override
@@ -38,15 +35,14 @@ final class GpuLock implements AutoCloseable {
             Files.createDirectories(dir);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = FileLocks.tryLock(channel);
-            if (lock == null) {
+            if (!FileLocks.tryLock(channel)) {
                 String owner = Files.readString(file, StandardCharsets.UTF_8).strip();
                 throw new BadInputException("GPU " + pciBusId + " is already being profiled by another gemmcost"
                         + " process" + (owner.isEmpty() ? "" : " (pid " + owner + ")") + "; lock: " + file);
             }
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-            return new GpuLock(file, channel, lock);
+            return new GpuLock(file, channel);
         } catch (IOException e) {
             FileLocks.closeQuietly(channel);
             throw new BadInputException(file + ": cannot lock the GPU: " + e.getMessage(), e);
@@ -58,11 +54,6 @@ final class GpuLock implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // closing the channel releases it as well
-        }
         FileLocks.closeQuietly(channel);
     }
 }

@@ -6,7 +6,6 @@ import gemmcost.table.ProfileJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +21,12 @@ import java.util.List;
  */
 final class Journal implements AutoCloseable {
     private final Path file;
-    private final FileChannel channel;
-    private final FileLock lock;
+    private final FileChannel channel; // holds the lock; closing it releases the lock
     private final List<ProfileEntry> done;
 
-    private Journal(Path file, FileChannel channel, FileLock lock, List<ProfileEntry> done) {
+    private Journal(Path file, FileChannel channel, List<ProfileEntry> done) {
         this.file = file;
         this.channel = channel;
-        this.lock = lock;
         this.done = List.copyOf(done);
     }
 
@@ -41,8 +38,7 @@ final class Journal implements AutoCloseable {
             Files.createDirectories(dir);
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock = FileLocks.tryLock(channel);
-            if (lock == null) {
+            if (!FileLocks.tryLock(channel)) {
                 throw new BadInputException(file + ": another gemmcost process is writing this journal (locked)");
             }
             String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -50,7 +46,7 @@ final class Journal implements AutoCloseable {
             int keep = text.lastIndexOf('\n') + 1; // drop a torn last line
             channel.truncate(keep);
             channel.position(keep);
-            return new Journal(file, channel, lock, done);
+            return new Journal(file, channel, done);
         } catch (IOException e) {
             FileLocks.closeQuietly(channel);
             throw new BadInputException(file + ": cannot open journal: " + e.getMessage(), e);
@@ -93,11 +89,6 @@ final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // closing the channel releases it too
-        }
         FileLocks.closeQuietly(channel);
     }
 }
