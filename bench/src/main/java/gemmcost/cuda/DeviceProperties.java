@@ -25,4 +25,9 @@ public record DeviceProperties(String name, String computeCapability, int smCoun
                     + ", l2Bytes=" + l2Bytes);
         }
     }
+
+    /** The memset before each timed launch: max(2 × L2, 256 MiB), so no operand survives in L2 (timing-method §3). */
+    public long l2FlushBytes() {
+        return Math.max(2 * l2Bytes, 256L << 20);
+    }
 }

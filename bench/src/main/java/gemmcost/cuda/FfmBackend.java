@@ -32,7 +32,6 @@ public final class FfmBackend implements GemmBackend {
     private static final int ATTR_L2_BYTES = 38;
     private static final int ATTR_CC_MAJOR = 75;
     private static final int ATTR_CC_MINOR = 76;
-    private static final long MIN_FLUSH_BYTES = 256L << 20;
 
     private final FfmCudaRuntime rt;
     private final FfmCublas blas;
@@ -50,7 +49,6 @@ public final class FfmBackend implements GemmBackend {
         blas.check(callPI(blas.setMathMode, handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
         MemorySegment version = arena.allocate(JAVA_INT);
         blas.check(callPP(blas.getVersion, handle, version), "cublasGetVersion_v2");
-        int v = version.get(JAVA_INT, 0);
         MemorySegment free = arena.allocate(JAVA_LONG);
         MemorySegment total = arena.allocate(JAVA_LONG);
         rt.check(callPP(rt.memGetInfo, free, total), "cudaMemGetInfo");
@@ -60,7 +58,7 @@ public final class FfmBackend implements GemmBackend {
                 ccMajor + "." + ccMinor, attribute(ATTR_SM_COUNT, ordinal), total.get(JAVA_LONG, 0),
                 attribute(ATTR_L2_BYTES, ordinal), FfmCudaRuntime.versionText(driverVersion),
                 FfmCudaRuntime.versionText(runtimeVersion),
-                v / 10000 + "." + v / 100 % 100 + "." + v % 100, pciBusId(ordinal));
+                FfmCudaRuntime.cublasVersionText(version.get(JAVA_INT, 0)), pciBusId(ordinal));
     }
 
     /** Opens device {@code ordinal} with the libraries the probe found; the probe must have found a usable GPU. */
@@ -137,7 +135,7 @@ public final class FfmBackend implements GemmBackend {
             this.types = types;
             long e = types.elementBytes();
             cBytes = shape.m() * shape.n() * e;
-            flushBytes = forTiming ? Math.max(2 * device.l2Bytes(), MIN_FLUSH_BYTES) : 0;
+            flushBytes = forTiming ? device.l2FlushBytes() : 0;
             try { // a refused allocation must not leak the earlier ones: the sweep retries with smaller chunks
                 a = deviceAlloc(shape.m() * shape.k() * e, "A");
                 b = deviceAlloc(shape.k() * shape.n() * e, "B");

@@ -97,6 +97,11 @@ final class FfmCudaRuntime {
         return cudaVersion / 1000 + "." + cudaVersion % 1000 / 10;
     }
 
+    /** cuBLAS's integer version as text: 130002 → {@code 13.0.2}. */
+    static String cublasVersionText(int cublasVersion) {
+        return cublasVersion / 10000 + "." + cublasVersion / 100 % 100 + "." + cublasVersion % 100;
+    }
+
     /** Binds the library at {@code file} for the lifetime of the global arena (a process loads CUDA once). */
     static FfmCudaRuntime load(Path file) {
         return new FfmCudaRuntime(file, SymbolLookup.libraryLookup(file, Arena.global()));

@@ -31,19 +31,17 @@ import jcuda.runtime.cudaStream_t;
  * issued as {@code Cᵀ = Bᵀ·Aᵀ}, as in {@link FfmBackend}.
  */
 public final class JcudaBackend implements GemmBackend {
-    private static final long MIN_FLUSH_BYTES = 256L << 20;
     private static Optional<String> loadProblem; // the natives load once per process; a failed load is final
 
     private final cublasHandle handle = new cublasHandle();
     private final DeviceProperties device;
 
-    private JcudaBackend(int ordinal, Path cublas) {
+    private JcudaBackend(int ordinal) {
         check(JCuda.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
         checkBlas(JCublas2.cublasCreate(handle), "cublasCreate");
         checkBlas(JCublas2.cublasSetMathMode(handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
         int[] version = new int[1];
         checkBlas(JCublas2.cublasGetVersion(handle, version), "cublasGetVersion");
-        int v = version[0];
         long[] free = new long[1];
         long[] total = new long[1];
         check(JCuda.cudaMemGetInfo(free, total), "cudaMemGetInfo");
@@ -56,8 +54,7 @@ public final class JcudaBackend implements GemmBackend {
         device = new DeviceProperties(prop.getName(), prop.major + "." + prop.minor,
                 attribute(cudaDeviceAttr.cudaDevAttrMultiProcessorCount, ordinal), total[0],
                 attribute(cudaDeviceAttr.cudaDevAttrL2CacheSize, ordinal), FfmCudaRuntime.versionText(driver[0]),
-                FfmCudaRuntime.versionText(runtime[0]) + " (static, JCuda)",
-                v / 10000 + "." + v / 100 % 100 + "." + v % 100 + " (" + cublas + ")", pciBusId(ordinal));
+                FfmCudaRuntime.versionText(runtime[0]), FfmCudaRuntime.cublasVersionText(version[0]), pciBusId(ordinal));
     }
 
     /** Why JCuda cannot run GEMMs here, or empty when it can; never throws. */
@@ -74,7 +71,7 @@ public final class JcudaBackend implements GemmBackend {
         problem(locator).ifPresent(p -> {
             throw new BadInputException(p);
         });
-        return new JcudaBackend(ordinal, locator.find("libcublas.so.12").getFirst());
+        return new JcudaBackend(ordinal);
     }
 
     /**
@@ -221,7 +218,7 @@ public final class JcudaBackend implements GemmBackend {
             this.shape = shape;
             this.types = types;
             long e = types.elementBytes();
-            flushBytes = forTiming ? Math.max(2 * device.l2Bytes(), MIN_FLUSH_BYTES) : 0;
+            flushBytes = forTiming ? device.l2FlushBytes() : 0;
             try {
                 malloc(a, shape.m() * shape.k() * e, "A");
                 malloc(b, shape.k() * shape.n() * e, "B");
