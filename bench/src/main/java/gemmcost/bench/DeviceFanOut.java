@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -30,7 +31,7 @@ final class DeviceFanOut {
     /** {@code 0}, {@code 0,2} or {@code all} (every visible device) as ordinals. */
     static List<Integer> parse(String devices, int visible) {
         if (devices.equals("all")) {
-            return java.util.stream.IntStream.range(0, visible).boxed().toList();
+            return IntStream.range(0, visible).boxed().toList();
         }
         List<Integer> ordinals = new ArrayList<>();
         for (String part : devices.split(",", -1)) {

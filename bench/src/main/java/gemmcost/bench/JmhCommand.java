@@ -76,10 +76,11 @@ final class JmhCommand implements Callable<Integer> {
     }
 
     private static void requireGpu(CommandLineOptions cmd) {
-        String libDir = cmd.getParameter("cudaLibDir").hasValue()
+        String given = cmd.getParameter("cudaLibDir").hasValue()
                 ? cmd.getParameter("cudaLibDir").get().iterator().next() : "";
-        CudaProbe.Result probe = CudaProbe.run(libDir.isEmpty() ? null : Path.of(libDir));
-        if (!probe.available() && Backends.jcudaProblem(libDir.isEmpty() ? null : Path.of(libDir)).isPresent()) {
+        Path libDir = given.isEmpty() ? null : Path.of(given);
+        CudaProbe.Result probe = CudaProbe.run(libDir);
+        if (!probe.available() && Backends.jcudaProblem(libDir).isPresent()) {
             throw new BadInputException(probe.problem().orElseThrow());
         }
     }
