@@ -13,7 +13,9 @@ public enum Label {
     /** Computed from datasheet limits (roofline), no measurement involved. */
     MODELED,
     /** Stated by the seed report, not computed by gemmcost. */
-    CLAIMED;
+    CLAIMED,
+    /** Taken as is from the user's input (a duration in a DAG file). */
+    GIVEN;
 
     /** The lower-case word printed next to numbers. */
     public String id() {

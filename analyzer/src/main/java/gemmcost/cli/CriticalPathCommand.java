@@ -1,0 +1,67 @@
+package gemmcost.cli;
+
+import gemmcost.cost.CostModel;
+import gemmcost.cost.CostModels;
+import gemmcost.cost.Network;
+import gemmcost.dag.Dag;
+import gemmcost.dag.DagFiles;
+import gemmcost.report.DagReport;
+import gemmcost.schedule.DagAnalysis;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost critical-path}: critical path and per-GPU schedule of a JSON or DOT DAG. */
+@Command(name = "critical-path",
+        description = {
+                "Cost every node of a DAG (GEMMs by Get_Time, memory-bound ops by bandwidth, communication by an",
+                "alpha-beta model), then print the critical path with unlimited resources and the makespan of a",
+                "schedule in which ops on one GPU share it. FILE is the JSON DAG format or Graphviz DOT."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost critical-path --dag examples/diamond.json",
+                "  scripts/gemmcost critical-path --dag ../shared/data/agent-dags/2025-10-16-20-29-23/baseline_dag.dot --json"})
+final class CriticalPathCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dag", required = true, paramLabel = "FILE", description = "A JSON DAG or a Graphviz DOT file.")
+    Path dag;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
+            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
+            description = "Dtype for a catalog device (a profile has its own). Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        CostModel model = CostModels.open(profile, Options.dtype(dtype), Network.h100Default());
+        Dag graph = DagFiles.read(dag);
+        long t1 = System.nanoTime();
+        DagAnalysis analysis = DagAnalysis.of(graph, model);
+        long t2 = System.nanoTime();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            var root = DagReport.json(analysis);
+            root.putObject("timings_ms").put("read", (t1 - t0) / 1e6).put("analyse", (t2 - t1) / 1e6);
+            out.println(root);
+        } else {
+            out.printf(Locale.ROOT, "DAG %s: %d nodes, %d edges, %d GPUs%n", dag, graph.size(), graph.edgeCount(),
+                    graph.gpuCount());
+            DagReport.text(analysis, out);
+        }
+        return Gemmcost.OK;
+    }
+}

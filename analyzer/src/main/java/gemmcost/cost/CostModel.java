@@ -1,0 +1,99 @@
+package gemmcost.cost;
+
+import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
+import gemmcost.gettime.Estimate;
+import gemmcost.gettime.GetTime;
+import gemmcost.gettime.Label;
+import gemmcost.table.GemmShape;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Prices DAG nodes: a GEMM by Get_Time, a memory-bound op as bytes over {@code memoryBandwidthBytesPerSec} (the
+ * datasheet peak: a modeled lower bound), communication with the {@link Network}'s α–β tiers, a given duration
+ * as is. Not thread-safe (it caches Get_Time answers per shape).
+ */
+public final class CostModel {
+    private final GetTime getTime;
+    private final double memoryBandwidthBytesPerSec;
+    private final Network network;
+    private final Map<GemmShape, Estimate> estimates = new HashMap<>();
+
+    public CostModel(GetTime getTime, double memoryBandwidthBytesPerSec, Network network) {
+        this.getTime = Objects.requireNonNull(getTime, "getTime");
+        if (!(memoryBandwidthBytesPerSec > 0))
+            throw new IllegalArgumentException("must be > 0: memoryBandwidthBytesPerSec=" + memoryBandwidthBytesPerSec);
+        this.memoryBandwidthBytesPerSec = memoryBandwidthBytesPerSec;
+        this.network = Objects.requireNonNull(network, "network");
+    }
+
+    public GetTime getTime() {
+        return getTime;
+    }
+
+    public Network network() {
+        return network;
+    }
+
+    public double memoryBandwidthBytesPerSec() {
+        return memoryBandwidthBytesPerSec;
+    }
+
+    /** Get_Time with a per-shape cache. */
+    public Estimate gemm(GemmShape shape) {
+        return estimates.computeIfAbsent(shape, getTime::estimate);
+    }
+
+    /** The time of node {@code v}. */
+    public double timeUs(Dag dag, int v) {
+        return switch (dag.work(v)) {
+            case Work.Fixed f -> f.timeUs();
+            case Work.Gemm g -> gemm(g.costedShape()).timeUs();
+            case Work.Memory m -> m.bytes() / memoryBandwidthBytesPerSec * 1e6;
+            case Work.Comm c -> network.tier(gpus(dag, v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v));
+            case Work.Unknown u -> 0;
+        };
+    }
+
+    /** How the time of node {@code v} was obtained. */
+    public Label label(Dag dag, int v) {
+        return switch (dag.work(v)) {
+            case Work.Fixed f -> Label.GIVEN;
+            case Work.Gemm g -> gemm(g.costedShape()).label();
+            case Work.Memory m -> Label.MODELED;
+            case Work.Comm c -> Label.MODELED;
+            case Work.Unknown u -> Label.MODELED;
+        };
+    }
+
+    /** One line on how node {@code v} is costed, e.g. {@code Get_Time(1024, 4096, 512) interpolated}. */
+    public String explain(Dag dag, int v) {
+        return switch (dag.work(v)) {
+            case Work.Fixed f -> "duration given in the input";
+            case Work.Gemm g -> {
+                GemmShape s = g.costedShape();
+                String batched = g.count() > 1 ? g.count() + " × " + g.shape() + " as " : "";
+                yield batched + "Get_Time(" + s.m() + ", " + s.k() + ", " + s.n() + "), " + gemm(s).explain();
+            }
+            case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, datasheet bandwidth)",
+                    m.bytes(), memoryBandwidthBytesPerSec / 1e9);
+            case Work.Comm c -> {
+                LinkTier tier = network.tier(gpus(dag, v));
+                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw)",
+                        c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
+                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9);
+            }
+            case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";
+        };
+    }
+
+    private static int[] gpus(Dag dag, int v) {
+        int[] gpus = new int[dag.gpuCountOf(v)];
+        for (int i = 0; i < gpus.length; i++)
+            gpus[i] = dag.gpu(v, i);
+        return gpus;
+    }
+}

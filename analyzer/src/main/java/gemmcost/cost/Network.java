@@ -1,0 +1,54 @@
+package gemmcost.cost;
+
+import static gemmcost.dag.Collective.ALL_GATHER;
+import static gemmcost.dag.Collective.ALL_REDUCE;
+import static gemmcost.dag.Collective.ALL_TO_ALL;
+import static gemmcost.dag.Collective.BROADCAST;
+import static gemmcost.dag.Collective.M_TO_N;
+import static gemmcost.dag.Collective.REDUCE_SCATTER;
+import static gemmcost.dag.Collective.SEND_RECV;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * GPUs grouped into nodes of {@code gpusPerNode} (GPU g lives in node g / gpusPerNode); a collective whose GPUs
+ * all share a node uses {@code intraNode}, any other {@code interNode}.
+ */
+public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
+    private static final double GB = 1e9;
+
+    public Network {
+        if (gpusPerNode <= 0)
+            throw new IllegalArgumentException("must be > 0: gpus_per_node=" + gpusPerNode);
+        Objects.requireNonNull(intraNode, "intraNode");
+        Objects.requireNonNull(interNode, "interNode");
+    }
+
+    /**
+     * DGX/HGX H100-class nodes of 8 GPUs. Sources (all in {@code comm-models.md}): NVLink4 busbw all-reduce 370,
+     * all-to-all 320 GB/s (NVIDIA GTC25 S72583); all-gather 361, reduce-scatter 363 GB/s (8 × H200, ml-engineering);
+     * intra-node send/recv 348 GB/s at 66 MB (Vidur h100_dgx). Across nodes with 8 × 400 Gb NICs: all-reduce 370 and
+     * all-to-all 48 GB/s (GTC25, 32 GPUs); send/recv 32 GB/s (Vidur). Inter-node all-gather, reduce-scatter,
+     * broadcast and M-to-N are assumed NIC-bound like all-to-all (48 GB/s). Latency: GenZ's 5 µs base and
+     * 1.9 µs per NVLink step (8-rank all-reduce ≈ 32 µs, Vidur measured 32–37 µs); 12 µs per inter-node step so
+     * a small inter-node send/recv takes Vidur's 17 µs.
+     */
+    public static Network h100Default() {
+        LinkTier nvlink = new LinkTier("nvlink", 5, 1.9, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 361 * GB,
+                REDUCE_SCATTER, 363 * GB, ALL_TO_ALL, 320 * GB, BROADCAST, 370 * GB, SEND_RECV, 348 * GB,
+                M_TO_N, 320 * GB));
+        LinkTier infiniband = new LinkTier("infiniband", 5, 12, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 48 * GB,
+                REDUCE_SCATTER, 48 * GB, ALL_TO_ALL, 48 * GB, BROADCAST, 48 * GB, SEND_RECV, 32 * GB,
+                M_TO_N, 48 * GB));
+        return new Network(8, nvlink, infiniband);
+    }
+
+    /** The tier a collective among {@code gpus} uses. */
+    public LinkTier tier(int[] gpus) {
+        for (int g : gpus)
+            if (g / gpusPerNode != gpus[0] / gpusPerNode)
+                return interNode;
+        return intraNode;
+    }
+}

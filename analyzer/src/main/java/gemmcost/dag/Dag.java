@@ -1,0 +1,99 @@
+package gemmcost.dag;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable operator DAG in compressed-sparse-row form. Node {@code v} (0 ≤ v < {@link #size()}) has an id, a
+ * display name, the GPUs it occupies, its {@link Work} and its successors; {@link #topologicalOrder()} is computed
+ * once when the DAG is built, which is also where cycles are refused.
+ */
+public final class Dag {
+    private final String[] ids;
+    private final String[] names;
+    private final Work[] work;
+    private final int[] gpuStart;
+    private final int[] gpuList;
+    private final int[] succStart;
+    private final int[] succList;
+    private final int[] predCount;
+    private final int[] topo;
+    private final int gpuCount;
+
+    Dag(String[] ids, String[] names, Work[] work, int[] gpuStart, int[] gpuList, int[] succStart, int[] succList,
+        int[] predCount, int[] topo) {
+        this.ids = ids;
+        this.names = names;
+        this.work = work;
+        this.gpuStart = gpuStart;
+        this.gpuList = gpuList;
+        this.succStart = succStart;
+        this.succList = succList;
+        this.predCount = predCount;
+        this.topo = topo;
+        this.gpuCount = Arrays.stream(gpuList).max().orElse(-1) + 1;
+    }
+
+    public int size() {
+        return ids.length;
+    }
+
+    public int edgeCount() {
+        return succList.length;
+    }
+
+    /** GPUs are numbered 0 … gpuCount−1; the count is one more than the largest GPU any node names. */
+    public int gpuCount() {
+        return gpuCount;
+    }
+
+    public String id(int v) {
+        return ids[v];
+    }
+
+    /** What the node does in words (an op name); the id when none was given. */
+    public String name(int v) {
+        return names[v] == null ? ids[v] : names[v];
+    }
+
+    public Work work(int v) {
+        return work[v];
+    }
+
+    /** How many GPUs node {@code v} occupies; 0 for a node that names none (it runs without a resource). */
+    public int gpuCountOf(int v) {
+        return gpuStart[v + 1] - gpuStart[v];
+    }
+
+    /** The {@code i}-th GPU of node {@code v}. */
+    public int gpu(int v, int i) {
+        return gpuList[gpuStart[v] + i];
+    }
+
+    public int successorCount(int v) {
+        return succStart[v + 1] - succStart[v];
+    }
+
+    public int successor(int v, int i) {
+        return succList[succStart[v] + i];
+    }
+
+    public int predecessorCount(int v) {
+        return predCount[v];
+    }
+
+    /** Node indexes such that every edge goes from an earlier to a later one. A copy. */
+    public int[] topologicalOrder() {
+        return topo.clone();
+    }
+
+    /** The {@code i}-th node of the topological order, without copying. */
+    public int topological(int i) {
+        return topo[i];
+    }
+
+    /** The ids of {@code path}, for output. */
+    public List<String> ids(List<Integer> nodes) {
+        return nodes.stream().map(this::id).toList();
+    }
+}

@@ -1,0 +1,65 @@
+package gemmcost.dag;
+
+import gemmcost.table.GemmShape;
+import java.util.Objects;
+
+/** What one DAG node does, and so how it is costed. A closed set: costing switches over it exhaustively. */
+public sealed interface Work {
+    /** Whether the node runs on a GPU's communication stream rather than its compute stream. */
+    default boolean communication() {
+        return this instanceof Comm;
+    }
+
+    /** A duration given in the input, used as is. */
+    record Fixed(double timeUs) implements Work {
+        public Fixed {
+            if (!(timeUs >= 0) || Double.isInfinite(timeUs))
+                throw new IllegalArgumentException("must be finite and >= 0: duration_us=" + timeUs);
+        }
+    }
+
+    /**
+     * {@code count} independent GEMMs of one shape on one GPU (count > 1: a batched GEMM, e.g. attention scores
+     * for every sequence of a head). Costed as Get_Time(count·m, k, n): the same FLOPs and output bytes.
+     */
+    record Gemm(GemmShape shape, long count) implements Work {
+        public Gemm {
+            Objects.requireNonNull(shape, "shape");
+            if (count <= 0)
+                throw new IllegalArgumentException("must be > 0: count=" + count);
+        }
+
+        public Gemm(long m, long k, long n) {
+            this(new GemmShape(m, k, n), 1);
+        }
+
+        /** The single shape the table is asked for. */
+        public GemmShape costedShape() {
+            return new GemmShape(shape.m() * count, shape.k(), shape.n());
+        }
+    }
+
+    /** A memory-bound operation (norm, softmax, residual, activation, gather): bytes read plus written. */
+    record Memory(double bytes) implements Work {
+        public Memory {
+            if (!(bytes >= 0) || Double.isInfinite(bytes))
+                throw new IllegalArgumentException("must be finite and >= 0: bytes=" + bytes);
+        }
+    }
+
+    /** A collective or transfer among the node's GPUs; {@code bytes} is the message size S of nccl-tests. */
+    record Comm(Collective collective, double bytes) implements Work {
+        public Comm {
+            Objects.requireNonNull(collective, "collective");
+            if (!(bytes >= 0) || Double.isInfinite(bytes))
+                throw new IllegalArgumentException("must be finite and >= 0: bytes=" + bytes);
+        }
+    }
+
+    /** A node whose cost could not be determined (an imported label gemmcost did not understand); costs 0. */
+    record Unknown(String why) implements Work {
+        public Unknown {
+            Objects.requireNonNull(why, "why");
+        }
+    }
+}

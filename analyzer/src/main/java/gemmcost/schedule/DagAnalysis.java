@@ -1,0 +1,40 @@
+package gemmcost.schedule;
+
+import gemmcost.cost.CostModel;
+import gemmcost.cost.Costing;
+import gemmcost.dag.Dag;
+import gemmcost.gettime.Label;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/** A DAG costed under one model, with its critical path (unlimited resources) and its per-GPU schedule. */
+public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule schedule) {
+    public DagAnalysis {
+        Objects.requireNonNull(costing, "costing");
+        Objects.requireNonNull(criticalPath, "criticalPath");
+        Objects.requireNonNull(schedule, "schedule");
+    }
+
+    public static DagAnalysis of(Dag dag, CostModel model) {
+        Costing costing = Costing.of(dag, model);
+        return new DagAnalysis(costing, CriticalPath.of(dag, costing.timesUs()), Schedule.of(dag, costing.timesUs()));
+    }
+
+    public Dag dag() {
+        return costing.dag();
+    }
+
+    /** How much of the critical path's time carries each label. */
+    public Map<Label, Double> criticalPathByLabel() {
+        Map<Label, Double> byLabel = new EnumMap<>(Label.class);
+        for (int v : criticalPath.path())
+            byLabel.merge(costing.label(v), costing.timeUs(v), Double::sum);
+        return byLabel;
+    }
+
+    /** Makespan minus critical path: the time lost because operations share GPUs. */
+    public double contentionUs() {
+        return schedule.makespanUs() - criticalPath.lengthUs();
+    }
+}
