@@ -9,8 +9,8 @@ Subcommands:
   generate --nodes N --edges E [--gpus G] [--seed S] --out FILE
       Writes a random DAG (streamed, deterministic by --seed): edges go from a lower to a higher node index
       (acyclic, no self-loops), mostly to a target within --window indices after the source plus a
-      --long-frac share of long-range edges, so the critical path is long; no duplicate edges (except, rarely,
-      when a node's few possible targets are exhausted; the count is reported). Durations are log-uniform
+      --long-frac share of long-range edges, so the critical path is long; no duplicate edges (unless 100 draws
+      in a row miss a free target, which a sane --window prevents; the count is reported). Durations are log-uniform
       in [1, 1000] us, rounded to 3 decimals.
   networkx FILE
       json.load + nx.DiGraph + nx.dag_longest_path; prints one JSON line with the result and the timings.

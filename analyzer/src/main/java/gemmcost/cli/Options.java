@@ -1,11 +1,21 @@
 package gemmcost.cli;
 
+import gemmcost.BadInputException;
 import gemmcost.device.Dtype;
+import gemmcost.model.Phase;
 import java.util.Locale;
 
 /** Parsing and formatting shared by the commands. */
 final class Options {
     private Options() {
+    }
+
+    static Phase phase(String text) {
+        return switch (text) {
+            case "prefill" -> Phase.PREFILL;
+            case "decode" -> Phase.DECODE;
+            default -> throw new BadInputException("--phase " + text + ": must be prefill or decode");
+        };
     }
 
     static Dtype dtype(String text) {

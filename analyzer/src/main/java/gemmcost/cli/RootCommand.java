@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
         versionProvider = RootCommand.Version.class,
         description = "GEMM cost tables, Get_Time for any shape, and DAG runtime analysis.",
         subcommands = {GetTimeCommand.class, ImportCsvCommand.class, ValidateCommand.class, MergeCommand.class,
-                CriticalPathCommand.class,
+                CriticalPathCommand.class, AnalyzeCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

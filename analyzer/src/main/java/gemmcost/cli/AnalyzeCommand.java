@@ -1,0 +1,77 @@
+package gemmcost.cli;
+
+import gemmcost.cost.CostModel;
+import gemmcost.cost.CostModels;
+import gemmcost.dag.PlanDags;
+import gemmcost.model.Deployment;
+import gemmcost.model.DeploymentReader;
+import gemmcost.model.Phase;
+import gemmcost.report.DagReport;
+import gemmcost.report.Numbers;
+import gemmcost.schedule.DagAnalysis;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost analyze}: build a deployment's operator DAG and report its critical path and schedule. */
+@Command(name = "analyze",
+        description = {
+                "Build the operator DAG of a deployment config (model, TP x PP or MA-separation plan, phase, network),",
+                "cost it and print the critical path (unlimited resources) and the schedule makespan (ops on one GPU",
+                "share it). In decode, the makespan is the TPOT: one step in which every sequence advances by one",
+                "token (m = batch for every projection; attention reads a KV cache of seq_len tokens)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost analyze --config examples/seed-ma-separation.json",
+                "  scripts/gemmcost analyze --config examples/seed-baseline-tp8pp2.json --phase prefill --json"})
+final class AnalyzeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "A deployment config (JSON).")
+    Path config;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
+            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill or decode; default: the config's phase.")
+    String phase;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Deployment deployment = DeploymentReader.read(config);
+        if (phase != null)
+            deployment = deployment.withPhase(Options.phase(phase));
+        CostModel model = CostModels.open(profile, deployment.model().dtype(), deployment.network());
+        DagAnalysis analysis = DagAnalysis.of(PlanDags.build(deployment), model);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(DagReport.json(analysis).put("config", config.toString()).put("name", deployment.name())
+                    .put("phase", deployment.phase().id()).put("tokens_per_step", tokens(deployment)));
+            return Gemmcost.OK;
+        }
+        out.printf(Locale.ROOT, "%s (%s)%n", deployment.name(), config);
+        out.printf(Locale.ROOT, "phase %s: m = %d tokens per step%s; %d GPUs, %d nodes and %d edges in the DAG%n",
+                deployment.phase().id(), tokens(deployment),
+                deployment.phase() == Phase.DECODE ? " (one per sequence), KV cache " + deployment.model().seqLen() : "",
+                deployment.gpus(), analysis.dag().size(), analysis.dag().edgeCount());
+        if (deployment.phase() == Phase.DECODE)
+            out.printf(Locale.ROOT, "TPOT = makespan of one decode step = %s us%n",
+                    Numbers.micros(analysis.schedule().makespanUs()));
+        DagReport.text(analysis, out);
+        return Gemmcost.OK;
+    }
+
+    private static long tokens(Deployment d) {
+        return d.phase().tokens(d.model().batch(), d.model().seqLen());
+    }
+}

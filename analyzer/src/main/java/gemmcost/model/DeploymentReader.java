@@ -1,0 +1,262 @@
+package gemmcost.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gemmcost.BadInputException;
+import gemmcost.cost.LinkTier;
+import gemmcost.cost.Network;
+import gemmcost.dag.Collective;
+import gemmcost.device.Dtype;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a deployment config (JSON; format in the README and {@code examples/}). Every refusal is one line naming
+ * the file, the JSON path and the value: {@code cfg.json: $.plan.tp: 3 does not divide model.heads = 32}.
+ */
+public final class DeploymentReader {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String file;
+
+    private DeploymentReader(String file) {
+        this.file = file;
+    }
+
+    public static Deployment read(Path path) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(Files.readString(path));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(path + ": no such file");
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new BadInputException(path + ":" + line + ": not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadInputException(path + ": cannot read: " + e.getMessage(), e);
+        }
+        return new DeploymentReader(path.toString()).deployment(root);
+    }
+
+    private Deployment deployment(JsonNode root) {
+        object(root, "$", "schema", "name", "gpus", "phase", "model", "plan", "network");
+        int gpus = positive(root, "$", "gpus");
+        ModelSpec model = model(require(root, "$", "model"));
+        Plan plan = plan(require(root, "$", "plan"), model, gpus);
+        Phase phase = phase(text(root, "$", "phase", "decode"), "$.phase");
+        Network network = network(root.get("network"));
+        return new Deployment(text(root, "$", "name", file), gpus, model, plan, phase, network);
+    }
+
+    private ModelSpec model(JsonNode m) {
+        String at = "$.model";
+        object(m, at, "layers", "hidden", "heads", "head_dim", "seq_len", "batch", "vocab", "experts",
+                "expert_hidden", "top_k", "dtype", "activation");
+        int experts = positive(m, at, "experts");
+        int topK = positive(m, at, "top_k");
+        if (topK > experts)
+            throw bad(at + ".top_k", topK + " is more than model.experts = " + experts);
+        String activation = text(m, at, "activation", "gelu");
+        if (!activation.equals("gelu") && !activation.equals("swiglu"))
+            throw bad(at + ".activation", activation + ": must be gelu or swiglu");
+        Dtype dtype = Dtype.parse(text(m, at, "dtype", "bf16"))
+                .orElseThrow(() -> bad(at + ".dtype", m.get("dtype").asText() + ": unknown dtype"));
+        return new ModelSpec(positive(m, at, "layers"), positive(m, at, "hidden"), positive(m, at, "heads"),
+                positive(m, at, "head_dim"), positive(m, at, "seq_len"), positive(m, at, "batch"),
+                positive(m, at, "vocab"), experts, positive(m, at, "expert_hidden"), topK, dtype, activation);
+    }
+
+    private Plan plan(JsonNode p, ModelSpec model, int gpus) {
+        String kind = text(p, "$.plan", "kind", null);
+        return switch (kind) {
+            case "tp_pp" -> tpPp(p, model, gpus);
+            case "ma_separation" -> maSeparation(p, model, gpus);
+            case null -> throw bad("$.plan.kind", "missing (tp_pp or ma_separation)");
+            default -> throw bad("$.plan.kind", kind + ": unknown plan (tp_pp or ma_separation)");
+        };
+    }
+
+    private Plan tpPp(JsonNode p, ModelSpec model, int gpus) {
+        String at = "$.plan";
+        object(p, at, "kind", "tp", "pp", "micro_batches", "mlp");
+        int tp = positive(p, at, "tp");
+        int pp = positive(p, at, "pp");
+        int micro = microBatches(p, model);
+        divides(tp, "$.plan.tp", model.heads(), "model.heads");
+        divides(pp, "$.plan.pp", model.layers(), "model.layers");
+        divides(tp, "$.plan.tp", model.expertHidden(), "model.expert_hidden");
+        if ((long) tp * pp > gpus)
+            throw bad(at, "tp × pp = " + tp + " × " + pp + " = " + tp * pp + " GPUs, more than gpus = " + gpus);
+        String mlp = text(p, at, "mlp", "dense");
+        Plan.Mlp kind = switch (mlp) {
+            case "dense" -> Plan.Mlp.DENSE;
+            case "moe" -> Plan.Mlp.MOE;
+            default -> throw bad(at + ".mlp", mlp + ": must be dense (as the seed costs it) or moe (as the model is)");
+        };
+        return new Plan.TpPp(tp, pp, micro, kind);
+    }
+
+    private Plan maSeparation(JsonNode p, ModelSpec model, int gpus) {
+        String at = "$.plan";
+        object(p, at, "kind", "attention", "moe", "imbalance", "micro_batches");
+        JsonNode attention = require(p, at, "attention");
+        JsonNode moe = require(p, at, "moe");
+        object(attention, at + ".attention", "gpus", "heads");
+        object(moe, at + ".moe", "gpus", "experts");
+        List<Integer> attentionGpus = ints(attention, at + ".attention", "gpus");
+        List<Integer> heads = ints(attention, at + ".attention", "heads");
+        List<Integer> moeGpus = ints(moe, at + ".moe", "gpus");
+        List<Integer> experts = ints(moe, at + ".moe", "experts");
+        sameLength(attentionGpus, heads, at + ".attention");
+        sameLength(moeGpus, experts, at + ".moe");
+        sums(heads, at + ".attention.heads", model.heads(), "model.heads");
+        sums(experts, at + ".moe.experts", model.experts(), "model.experts");
+        Set<Integer> seen = new HashSet<>();
+        List<Integer> all = new ArrayList<>(attentionGpus);
+        all.addAll(moeGpus);
+        for (int g : all) {
+            if (g >= gpus)
+                throw bad(at, "GPU " + g + " does not exist: gpus = " + gpus + " (GPUs are 0 … " + (gpus - 1) + ")");
+            if (!seen.add(g))
+                throw bad(at, "GPU " + g + " is listed twice");
+        }
+        double imbalance = p.has("imbalance") ? number(p, at, "imbalance") : 1.0;
+        if (imbalance < 1)
+            throw bad(at + ".imbalance", imbalance + ": must be >= 1 (busiest expert's tokens over the mean)");
+        return new Plan.MaSeparation(attentionGpus, heads, moeGpus, experts, imbalance, microBatches(p, model));
+    }
+
+    private int microBatches(JsonNode p, ModelSpec model) {
+        int micro = p.has("micro_batches") ? positive(p, "$.plan", "micro_batches") : 1;
+        divides(micro, "$.plan.micro_batches", model.batch(), "model.batch");
+        return micro;
+    }
+
+    private Network network(JsonNode n) {
+        Network defaults = Network.h100Default();
+        if (n == null)
+            return defaults;
+        object(n, "$.network", "gpus_per_node", "intra_node", "inter_node");
+        int perNode = n.has("gpus_per_node") ? positive(n, "$.network", "gpus_per_node") : defaults.gpusPerNode();
+        return new Network(perNode, tier(n.get("intra_node"), "$.network.intra_node", defaults.intraNode()),
+                tier(n.get("inter_node"), "$.network.inter_node", defaults.interNode()));
+    }
+
+    private LinkTier tier(JsonNode t, String at, LinkTier defaults) {
+        if (t == null)
+            return defaults;
+        object(t, at, "name", "base_latency_us", "hop_latency_us", "busbw_gb_per_s");
+        Map<Collective, Double> busbw = new EnumMap<>(defaults.busBandwidthBytesPerSec());
+        JsonNode bw = t.get("busbw_gb_per_s");
+        if (bw != null) {
+            object(bw, at + ".busbw_gb_per_s", java.util.Arrays.stream(Collective.values()).map(Collective::id)
+                    .toArray(String[]::new));
+            for (Collective c : Collective.values())
+                if (bw.has(c.id()))
+                    busbw.put(c, positiveNumber(bw, at + ".busbw_gb_per_s", c.id()) * 1e9);
+        }
+        return new LinkTier(text(t, at, "name", defaults.name()),
+                t.has("base_latency_us") ? number(t, at, "base_latency_us") : defaults.baseLatencyUs(),
+                t.has("hop_latency_us") ? number(t, at, "hop_latency_us") : defaults.hopLatencyUs(), busbw);
+    }
+
+    private Phase phase(String text, String at) {
+        return switch (text) {
+            case "prefill" -> Phase.PREFILL;
+            case "decode" -> Phase.DECODE;
+            default -> throw bad(at, text + ": must be prefill or decode");
+        };
+    }
+
+    private void object(JsonNode node, String at, String... known) {
+        if (node == null || !node.isObject())
+            throw bad(at, "must be an object");
+        List<String> keys = List.of(known);
+        node.fieldNames().forEachRemaining(key -> {
+            if (!keys.contains(key))
+                throw bad(at + "." + key, "unknown key (known: " + String.join(", ", keys) + ")");
+        });
+    }
+
+    private JsonNode require(JsonNode node, String at, String key) {
+        JsonNode value = node.get(key);
+        if (value == null)
+            throw bad(at + "." + key, "missing");
+        return value;
+    }
+
+    private int positive(JsonNode node, String at, String key) {
+        JsonNode value = require(node, at, key);
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() <= 0)
+            throw bad(at + "." + key, value + ": must be an integer > 0");
+        return value.intValue();
+    }
+
+    private double number(JsonNode node, String at, String key) {
+        JsonNode value = require(node, at, key);
+        if (!value.isNumber() || !(value.doubleValue() >= 0) || Double.isInfinite(value.doubleValue()))
+            throw bad(at + "." + key, value + ": must be a number >= 0");
+        return value.doubleValue();
+    }
+
+    private double positiveNumber(JsonNode node, String at, String key) {
+        double value = number(node, at, key);
+        if (value <= 0)
+            throw bad(at + "." + key, value + ": must be > 0");
+        return value;
+    }
+
+    private String text(JsonNode node, String at, String key, String fallback) {
+        JsonNode value = node.get(key);
+        if (value == null)
+            return fallback;
+        if (!value.isTextual())
+            throw bad(at + "." + key, value + ": must be a string");
+        return value.textValue();
+    }
+
+    private List<Integer> ints(JsonNode node, String at, String key) {
+        JsonNode value = require(node, at, key);
+        if (!value.isArray() || value.isEmpty())
+            throw bad(at + "." + key, value + ": must be a non-empty array of integers");
+        List<Integer> list = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            if (!item.isIntegralNumber() || !item.canConvertToInt() || item.intValue() < 0)
+                throw bad(at + "." + key + "[" + i + "]", item + ": must be an integer >= 0");
+            list.add(item.intValue());
+        }
+        return list;
+    }
+
+    private void divides(int divisor, String at, int value, String what) {
+        if (value % divisor != 0)
+            throw bad(at, divisor + " does not divide " + what + " = " + value);
+    }
+
+    private void sums(List<Integer> parts, String at, int total, String what) {
+        int sum = parts.stream().mapToInt(Integer::intValue).sum();
+        if (sum != total)
+            throw bad(at, parts + " sum to " + sum + ", but " + what + " = " + total);
+        if (parts.contains(0))
+            throw bad(at, parts + ": every GPU of the group needs at least one");
+    }
+
+    private void sameLength(List<Integer> gpus, List<Integer> counts, String at) {
+        if (gpus.size() != counts.size())
+            throw bad(at, gpus.size() + " gpus but " + counts.size() + " counts: one count per GPU");
+    }
+
+    private BadInputException bad(String at, String what) {
+        return new BadInputException(file + ": " + at + ": " + what);
+    }
+}

@@ -1,0 +1,17 @@
+package gemmcost.model;
+
+import java.util.Locale;
+
+/** Prefill processes every prompt token (m = batch·seq); a decode step one token per sequence (m = batch). */
+public enum Phase {
+    PREFILL, DECODE;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Tokens in one step for {@code sequences} sequences of length {@code seqLen}. */
+    public long tokens(long sequences, long seqLen) {
+        return this == PREFILL ? sequences * seqLen : sequences;
+    }
+}
