@@ -1,0 +1,75 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gemmcost.claim.SeedFormulas;
+import gemmcost.cost.CostModels;
+import gemmcost.gettime.GetTime;
+import gemmcost.gettime.GetTimes;
+import gemmcost.gettime.Label;
+import gemmcost.report.Numbers;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost seed-formulas}: the seed report's Get_Time expressions, evaluated literally. */
+@Command(name = "seed-formulas",
+        description = {
+                "Evaluate the seed report's expressions exactly as written (m = 2097152 everywhere, its shapes,",
+                "coefficients and max()es, errors included) with a profile's Get_Time: the baseline's \"Total",
+                "Critical Path Time\" and \"Optimized\" expressions, and the MA-separation expression.",
+                "Communication_Overhead is 0 unless --comm-us is given."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost seed-formulas", "  scripts/gemmcost seed-formulas --profile h200 --comm-us 500 --json"})
+final class SeedFormulasCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
+            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
+            description = "Dtype for a catalog device. Default: ${DEFAULT-VALUE}.")
+    String dtype;
+
+    @Option(names = "--comm-us", paramLabel = "US", defaultValue = "0",
+            description = "Communication_Overhead in microseconds. Default: ${DEFAULT-VALUE}.")
+    double commUs;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (!(commUs >= 0) || Double.isInfinite(commUs))
+            throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
+        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
+        String labels = s.labels().stream().sorted().map(Label::id).collect(Collectors.joining("+"));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new ObjectMapper().createObjectNode().put("source", getTime.source()).put("labels", labels)
+                    .put("comm_us", commUs).put("baseline_total_us", s.baselineTotalUs())
+                    .put("baseline_optimized_us", s.baselineOptimizedUs()).put("ma_us", s.maUs())
+                    .put("reduction_vs_total", SeedFormulas.reduction(s.baselineTotalUs(), s.maUs()))
+                    .put("reduction_vs_optimized", SeedFormulas.reduction(s.baselineOptimizedUs(), s.maUs())));
+            return Gemmcost.OK;
+        }
+        out.println("Get_Time: " + getTime.source());
+        out.printf(Locale.ROOT, "seed expressions as written, m = %d, Communication_Overhead = %s us [%s]%n",
+                SeedFormulas.M, Numbers.micros(commUs), labels);
+        out.printf(Locale.ROOT, "  baseline \"Total Critical Path Time\"  %14s us%n", Numbers.micros(s.baselineTotalUs()));
+        out.printf(Locale.ROOT, "  baseline \"Optimized\"                 %14s us%n", Numbers.micros(s.baselineOptimizedUs()));
+        out.printf(Locale.ROOT, "  MA-separation                        %14s us  (attention %s, MoE %s per layer)%n",
+                Numbers.micros(s.maUs()), Numbers.micros(s.attentionUs()), Numbers.micros(s.moeUs()));
+        out.printf(Locale.ROOT, "  reduction vs Total %s, vs Optimized %s  (claimed: 34.2%%)%n",
+                Numbers.percent(SeedFormulas.reduction(s.baselineTotalUs(), s.maUs())),
+                Numbers.percent(SeedFormulas.reduction(s.baselineOptimizedUs(), s.maUs())));
+        return Gemmcost.OK;
+    }
+}

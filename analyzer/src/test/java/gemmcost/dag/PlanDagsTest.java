@@ -1,0 +1,68 @@
+package gemmcost.dag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.claim.SeedDeployments;
+import gemmcost.model.Phase;
+import gemmcost.model.Plan;
+import gemmcost.table.GemmShape;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlanDagsTest {
+    private static Map<String, Work> byId(Dag dag) {
+        Map<String, Work> work = new HashMap<>();
+        for (int v = 0; v < dag.size(); v++)
+            work.put(dag.id(v), dag.work(v));
+        return work;
+    }
+
+    @Test
+    void decodeProjectionsHaveOneTokenPerSequence() {
+        Map<String, Work> tp = byId(PlanDags.build(SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)));
+        // TP = 8, column-parallel Q: (m = batch = 1024, k = hidden = 4096, n = 4096/8 = 512)
+        assertThat(tp.get("mb0.L0.q")).isEqualTo(new Work.Gemm(1024, 4096, 512));
+        // row-parallel output projection: k = 4 heads × 128 = 512, n = 4096
+        assertThat(tp.get("mb0.L0.o_proj")).isEqualTo(new Work.Gemm(1024, 512, 4096));
+        // dense MLP column/row split: (1024, 4096, 16384/8 = 2048) then (1024, 2048, 4096)
+        assertThat(tp.get("mb0.L0.mlp.up")).isEqualTo(new Work.Gemm(1024, 4096, 2048));
+        assertThat(tp.get("mb0.L0.mlp.down")).isEqualTo(new Work.Gemm(1024, 2048, 4096));
+        // one head reads K and V of 1024 sequences × 2048 tokens × 128 × 2 bytes: 2 × 1024 × 2048 × 128 × 2
+        assertThat(tp.get("mb0.L0.head0")).isEqualTo(new Work.Memory(2.0 * 1024 * 2048 * 128 * 2));
+        // all-reduce of m × hidden × 2 bytes = 8,388,608
+        assertThat(tp.get("mb0.L0.attn_all_reduce")).isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 8_388_608));
+    }
+
+    @Test
+    void prefillProjectionsHaveEveryPromptToken() {
+        Map<String, Work> tp = byId(PlanDags.build(SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.PREFILL)));
+        // m = 1024 × 2048 = 2,097,152
+        assertThat(tp.get("mb0.L0.q")).isEqualTo(new Work.Gemm(2_097_152, 4096, 512));
+        // QK^T per head: 1024 sequences of (2048, 128, 2048), the seed's per-head Get_Time(2097152, 128, 2048)
+        Work.Gemm scores = (Work.Gemm) tp.get("mb0.L0.head0.scores");
+        assertThat(scores).isEqualTo(new Work.Gemm(new GemmShape(2048, 128, 2048), 1024));
+        assertThat(scores.costedShape()).isEqualTo(new GemmShape(2_097_152, 128, 2048));
+    }
+
+    @Test
+    void maAttentionGpusProjectTheirOwnHeadsFromTheFullHiddenState() {
+        Map<String, Work> ma = byId(PlanDags.build(SeedDeployments.maSeparation(Phase.DECODE)));
+        // 3 heads on GPU 0: Q is (1024, 4096, 3 × 128 = 384), not the seed's (m, 341, 384)
+        assertThat(ma.get("mb0.L0@0.q")).isEqualTo(new Work.Gemm(1024, 4096, 384));
+        assertThat(ma.get("mb0.L0@11.q")).isEqualTo(new Work.Gemm(1024, 4096, 256));
+        // top-2 of 16 experts: 1024 × 2 / 16 = 128 tokens per expert, full expert width
+        assertThat(ma.get("mb0.L0.expert0@12.up")).isEqualTo(new Work.Gemm(128, 4096, 16384));
+        assertThat(ma.get("mb0.L0.expert15@15.down")).isEqualTo(new Work.Gemm(128, 16384, 4096));
+        // the busiest MoE GPU receives 4 experts × 128 tokens × 4096 × 2 bytes
+        assertThat(ma.get("mb0.L0.dispatch")).isEqualTo(new Work.Comm(Collective.M_TO_N, 4.0 * 128 * 4096 * 2));
+    }
+
+    @Test
+    void imbalanceGivesTheBusiestExpertMoreAndConservesTokens() {
+        // mean 1024 × 2 / 16 = 128; busiest 1.5 × 128 = 192; others (2048 − 192) / 15 = 123.7 → 124
+        long[] tokens = Routing.tokensPerExpert(1024, 2, 16, 1.5);
+        assertThat(tokens[0]).isEqualTo(192);
+        assertThat(tokens[1]).isEqualTo(124);
+    }
+}
