@@ -5,6 +5,7 @@ import gemmcost.cost.CostModels;
 import gemmcost.cost.Network;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagFiles;
+import gemmcost.dag.ImportedDag;
 import gemmcost.report.DagReport;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
@@ -44,11 +45,18 @@ final class CriticalPathCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--allow-dangling", description = "DOT: cost nodes that only an edge names as 0 instead of refusing.")
+    boolean allowDangling;
+
+    @Option(names = "--import-notes", description = "DOT: print what was inferred for every node.")
+    boolean importNotes;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         CostModel model = CostModels.open(profile, Options.dtype(dtype), Network.h100Default());
-        Dag graph = DagFiles.read(dag);
+        ImportedDag imported = DagFiles.read(dag, allowDangling);
+        Dag graph = imported.dag();
         long t1 = System.nanoTime();
         DagAnalysis analysis = DagAnalysis.of(graph, model);
         long t2 = System.nanoTime();
@@ -56,10 +64,22 @@ final class CriticalPathCommand implements Callable<Integer> {
         if (json) {
             var root = DagReport.json(analysis);
             root.putObject("timings_ms").put("read", (t1 - t0) / 1e6).put("analyse", (t2 - t1) / 1e6);
+            if (!imported.notes().isEmpty()) {
+                var notes = root.putObject("import").put("not_understood", imported.notUnderstood()).putArray("nodes");
+                for (int v = 0; v < graph.size(); v++)
+                    notes.addObject().put("id", graph.id(v)).put("note", imported.notes().get(v));
+            }
             out.println(root);
         } else {
             out.printf(Locale.ROOT, "DAG %s: %d nodes, %d edges, %d GPUs%n", dag, graph.size(), graph.edgeCount(),
                     graph.gpuCount());
+            if (!imported.notes().isEmpty())
+                out.printf(Locale.ROOT, "imported from DOT: %d of %d nodes not understood (costed 0); shapes are as the"
+                        + " labels write them (per GPU or global is not marked)%s%n", imported.notUnderstood(),
+                        graph.size(), importNotes ? "" : "; --import-notes lists every node");
+            if (importNotes)
+                for (int v = 0; v < graph.size(); v++)
+                    out.printf(Locale.ROOT, "  %-32s %s%n", graph.id(v), imported.notes().get(v));
             DagReport.text(analysis, out);
         }
         return Gemmcost.OK;

@@ -1,0 +1,172 @@
+package gemmcost.dag;
+
+import gemmcost.BadInputException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Imports a Graphviz DOT DAG (as the seed's agent pipeline writes them): Graphviz's parser reads the file, then
+ * each node's label is interpreted ({@link DotLabel}, {@link DotOps}) into its work and GPUs, with a note saying
+ * what was inferred. Refusals are one line {@code file:line: what}: a syntax error, a cycle, or a dangling edge (an
+ * edge naming a node that no statement declares), unless dangling ends are allowed, which then cost 0.
+ */
+public final class DotDagReader {
+    private static final Pattern LINE = Pattern.compile("line (\\d+)");
+    private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([\\w.]+)");
+
+    private DotDagReader() {
+    }
+
+    public static ImportedDag read(Path file, boolean allowDangling) {
+        String text = utf8(file);
+        String[] error = new String[1];
+        Cgraph.Graph graph = Cgraph.load().parse(text, error);
+        if (graph == null)
+            throw syntaxError(file, error[0]);
+        if (!graph.directed())
+            throw new BadInputException(file + ":1: an undirected graph (graph {…}); a DAG needs digraph {…}");
+        Map<String, List<Integer>> lines = tokenLines(text);
+        List<String> deviceNames = new ArrayList<>();
+        Map<String, List<Integer>> gpusOf = new HashMap<>();
+        Map<String, DotOps.Inference> inference = new HashMap<>();
+        Set<Integer> allGpus = new TreeSet<>();
+        for (var node : graph.nodes().entrySet()) {
+            String id = node.getKey();
+            Map<String, String> attrs = node.getValue();
+            String label = attrs.getOrDefault("label", "\\N").replace("\\N", id);
+            DotLabel parsed = DotLabel.parse(label, attrs.containsKey("label.html"));
+            String spec = parsed.gpuSpec().isBlank() ? clusterGpus(graph.clusterLabel().get(id)) : parsed.gpuSpec();
+            List<Integer> gpus = DotLabel.gpus(spec, deviceNames);
+            gpusOf.put(id, gpus);
+            if (gpus != null)
+                allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
+            inference.put(id, declared(id, attrs, lines, text) ? DotOps.infer(parsed) : null);
+        }
+        int namedBase = allGpus.isEmpty() ? 0 : ((TreeSet<Integer>) allGpus).last() + 1;
+        for (int i = 0; i < deviceNames.size(); i++)
+            allGpus.add(namedBase + i);
+        DagBuilder builder = new DagBuilder();
+        List<String> notes = new ArrayList<>();
+        for (String id : graph.nodes().keySet()) {
+            DotOps.Inference inf = inference.get(id);
+            int line = first(lines.get(id));
+            if (inf == null) {
+                String dangling = "exists only because an edge names it (never declared)";
+                if (!allowDangling)
+                    throw new BadInputException(file + ":" + line + ": dangling edge: node \"" + id + "\" "
+                            + dangling + "; --allow-dangling costs such nodes 0");
+                inf = new DotOps.Inference(new Work.Unknown(dangling), "not understood: " + dangling + " (costed 0)");
+            }
+            int[] gpus = resolve(gpusOf.get(id), allGpus, namedBase);
+            builder.addNode(id, DotLabel.lines(graph.nodes().get(id).getOrDefault("label", id), false).stream()
+                    .findFirst().orElse(id), gpus, inf.work(), line);
+            notes.add(inf.note() + "; GPUs " + (gpus.length == 0 ? "none named" : describe(gpus)));
+        }
+        for (String[] edge : graph.edges())
+            builder.addEdge(builder.find(edge[0]).orElseThrow(), builder.find(edge[1]).orElseThrow(),
+                    edgeLine(edge, lines, text));
+        return new ImportedDag(builder.build(file.toString()), notes);
+    }
+
+    private static String utf8(Path file) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": no such file");
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(file + ": not UTF-8 text");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Graphviz says "Error: syntax error in line 289 near 'q'"; we say "file:289: syntax error near 'q'". */
+    private static BadInputException syntaxError(Path file, String message) {
+        String text = message.replaceAll("\\s+", " ").replaceFirst("^(Error|Warning): ", "").strip();
+        Matcher m = LINE.matcher(text);
+        if (m.find())
+            return new BadInputException(file + ":" + m.group(1) + ": not valid DOT: "
+                    + text.replace(" in line " + m.group(1), "").replace("line " + m.group(1), "").strip());
+        return new BadInputException(file + ": not valid DOT: " + text);
+    }
+
+    /** A cluster label like "Pipeline Stage 0 (GPUs 0-7)" gives its nodes' GPUs when their labels do not. */
+    private static String clusterGpus(String clusterLabel) {
+        if (clusterLabel == null)
+            return "";
+        Matcher m = Pattern.compile("(?i)\\bGPUs?:?\\s*(\\d+(?:\\s*[-–]\\s*\\d+)?)").matcher(clusterLabel);
+        return m.find() ? m.group(1) : "";
+    }
+
+    private static int[] resolve(List<Integer> gpus, Set<Integer> all, int namedBase) {
+        if (gpus == null)
+            return all.stream().mapToInt(Integer::intValue).toArray();
+        Set<Integer> resolved = new LinkedHashSet<>();
+        for (int g : gpus)
+            resolved.add(g >= 0 ? g : namedBase + (-1 - g));
+        return resolved.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    private static String describe(int[] gpus) {
+        boolean range = gpus[gpus.length - 1] - gpus[0] == gpus.length - 1;
+        return gpus.length == 1 ? Integer.toString(gpus[0])
+                : range ? gpus[0] + "-" + gpus[gpus.length - 1] : gpus.length + " GPUs";
+    }
+
+    /** A node with attributes, or named outside edge statements, is declared; one named only in edges is not. */
+    private static boolean declared(String id, Map<String, String> attrs, Map<String, List<Integer>> lines,
+                                    String text) {
+        if (attrs.containsKey("label"))
+            return true;
+        String[] all = text.split("\n", -1);
+        for (int line : lines.getOrDefault(id, List.of()))
+            if (!all[line - 1].contains("->"))
+                return true;
+        return false;
+    }
+
+    /** The first line where the edge's two ends appear joined by "->", else where its head first appears. */
+    private static int edgeLine(String[] edge, Map<String, List<Integer>> lines, String text) {
+        List<Integer> tails = lines.getOrDefault(edge[0], List.of());
+        List<Integer> heads = lines.getOrDefault(edge[1], List.of());
+        String[] all = text.split("\n", -1);
+        for (int line : tails)
+            if (heads.contains(line) && all[line - 1].contains("->"))
+                return line;
+        return first(heads);
+    }
+
+    /** The lines on which each identifier or quoted string occurs, in order. */
+    private static Map<String, List<Integer>> tokenLines(String text) {
+        Map<String, List<Integer>> lines = new HashMap<>();
+        String[] all = text.split("\n", -1);
+        for (int i = 0; i < all.length; i++) {
+            Matcher m = TOKEN.matcher(all[i]);
+            while (m.find()) {
+                String token = m.group(1) != null ? m.group(1) : m.group(2);
+                List<Integer> at = lines.computeIfAbsent(token, k -> new ArrayList<>());
+                if (at.isEmpty() || at.get(at.size() - 1) != i + 1)
+                    at.add(i + 1);
+            }
+        }
+        return lines;
+    }
+
+    private static int first(List<Integer> lines) {
+        return lines == null || lines.isEmpty() ? 0 : lines.get(0);
+    }
+}
