@@ -44,6 +44,9 @@ final class Cgraph {
     private final MethodHandle nextSubgraph;
     private final MethodHandle htmlString;
     private final MethodHandle directed;
+    private final MethodHandle resetLexer;
+    private final MethodHandle setFile;
+    private final MemorySegment inputName = Arena.global().allocateFrom("input");
 
     /** One parsed graph: node names in file order with attributes, edges, and each node's innermost cluster label. */
     record Graph(boolean directed, Map<String, Map<String, String>> nodes, List<String[]> edges,
@@ -64,6 +67,8 @@ final class Cgraph {
         nextSubgraph = fn(lib, "agnxtsubg", FunctionDescriptor.of(PTR, PTR));
         htmlString = fn(lib, "aghtmlstr", FunctionDescriptor.of(INT, PTR));
         directed = fn(lib, "agisdirected", FunctionDescriptor.of(INT, PTR));
+        resetLexer = fn(lib, "aaglex_destroy", FunctionDescriptor.of(INT));
+        setFile = fn(lib, "agsetfile", FunctionDescriptor.ofVoid(PTR));
         try {
             MethodHandle collect = MethodHandles.lookup().findStatic(Cgraph.class, "collectError",
                     MethodType.methodType(int.class, MemorySegment.class));
@@ -110,6 +115,9 @@ final class Cgraph {
     synchronized Graph parse(String text, String[] error) {
         ERRORS.setLength(0);
         try (Arena arena = Arena.ofConfined()) {
+            // the lexer is global: a failed parse leaves input in its buffer and the line count runs on
+            int ignoredReset = (int) resetLexer.invokeExact();
+            setFile.invokeExact(inputName);
             MemorySegment g = (MemorySegment) memread.invokeExact(arena.allocateFrom(text));
             if (g.equals(MemorySegment.NULL)) {
                 error[0] = ERRORS.isEmpty() ? "no graph in the file" : ERRORS.toString();

@@ -96,7 +96,8 @@ public final class DotDagReader {
 
     /** Graphviz says "Error: syntax error in line 289 near 'q'"; we say "file:289: syntax error near 'q'". */
     private static BadInputException syntaxError(Path file, String message) {
-        String text = message.replaceAll("\\s+", " ").replaceFirst("^(Error|Warning): ", "").strip();
+        String text = message.replaceAll("\\s+", " ").replaceFirst("^(Error|Warning): ", "").replaceFirst("^input: ", "")
+                .strip();
         Matcher m = LINE.matcher(text);
         if (m.find())
             return new BadInputException(file + ":" + m.group(1) + ": not valid DOT: "
@@ -144,9 +145,12 @@ public final class DotDagReader {
         List<Integer> tails = lines.getOrDefault(edge[0], List.of());
         List<Integer> heads = lines.getOrDefault(edge[1], List.of());
         String[] all = text.split("\n", -1);
-        for (int line : tails)
-            if (heads.contains(line) && all[line - 1].contains("->"))
+        for (int line : tails) {
+            String statement = all[line - 1];
+            int arrow = statement.indexOf("->", statement.indexOf(edge[0]) + edge[0].length());
+            if (heads.contains(line) && arrow >= 0 && statement.indexOf(edge[1], arrow) > 0)
                 return line;
+        }
         return first(heads);
     }
 

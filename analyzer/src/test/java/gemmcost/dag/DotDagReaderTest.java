@@ -1,0 +1,121 @@
+package gemmcost.dag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
+import gemmcost.table.GemmShape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DotDagReaderTest {
+    private static final Path AGENT_DAGS = Path.of("../../shared/data/agent-dags");
+
+    @TempDir
+    Path dir;
+
+    private Path dot(String text) throws IOException {
+        Path file = dir.resolve("g.dot");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void shouldInferShapesBytesAndGpusFromAgentLabels() throws IOException {
+        Path file = dot("""
+                digraph g {
+                  node [shape=box];
+                  q [label="QKV Projection\\nInput: [batch_size=1024, seq_len=1, hidden=4096]\\nOutput: [batch_size=1024, seq_len=1, heads=4, head_dim=128, 3]\\nGPU: 0-7 (TP split: 512 dim per GPU)"];
+                  ar [shape=ellipse, label="All-Reduce\\nInput: [batch_size=1024, seq_len=1, hidden=4096]\\nGPU: 0-7"];
+                  ln [label="LayerNorm
+                Input: [1024, 4096]
+                Output: [1024, 4096]
+                GPU: 3"];
+                  x [label="Mystery Op\\nGPU: all GPUs"];
+                  q -> ar -> ln -> x;
+                }
+                """);
+        ImportedDag imported = DotDagReader.read(file, false);
+        Dag dag = imported.dag();
+        // m = 1024·1 token rows, k = 4096, n = 4·128·3 (Q, K and V fused)
+        assertThat(dag.work(0)).isEqualTo(new Work.Gemm(new GemmShape(1024, 4096, 1536), 1));
+        assertThat(dag.gpuCountOf(0)).isEqualTo(8);
+        // 1024·1·4096 elements × 2 bytes
+        assertThat(dag.work(1)).isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 1024 * 4096 * 2.0));
+        // unnamed dims: (1024·4096 in + 1024·4096 out) × 2 bytes
+        assertThat(dag.work(2)).isEqualTo(new Work.Memory(2 * 1024 * 4096 * 2.0));
+        assertThat(dag.gpu(2, 0)).isEqualTo(3);
+        assertThat(dag.work(3)).isInstanceOf(Work.Unknown.class);
+        assertThat(dag.gpuCountOf(3)).isEqualTo(8); // "all GPUs": every GPU the file names
+        assertThat(imported.notes().get(3)).startsWith("not understood: op name 'Mystery Op' not recognised");
+    }
+
+    @Test
+    void shouldRefuseACycleWithTheLineOfTheEdgeThatClosesIt() throws IOException {
+        Path file = dot("digraph {\n a [label=\"A\"];\n b [label=\"B\"];\n a -> b;\n b -> a;\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":5: cycle: a -> b -> a");
+    }
+
+    @Test
+    void shouldRefuseASyntaxErrorWithGraphvizLineNumber() throws IOException {
+        Path file = dot("digraph {\n a [label=\"A\"];\n b [label=\"B\"\n q");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":4: not valid DOT: syntax error");
+    }
+
+    @Test
+    void shouldRefuseADanglingEdgeUnlessAllowed() throws IOException {
+        Path file = dot("digraph {\n a [label=\"A\"];\n a -> ghost;\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":3: dangling edge: node \"ghost\" exists only because an edge names it (never"
+                        + " declared); --allow-dangling costs such nodes 0");
+        assertThat(DotDagReader.read(file, true).dag().work(1)).isInstanceOf(Work.Unknown.class);
+    }
+
+    @Test
+    void everyAgentDagIsImportedOrRefusedWithOneLine() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(AGENT_DAGS), "../shared/data/agent-dags absent: skipped");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(AGENT_DAGS)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(f -> !f.toString().endsWith(".md") && !f.toString().endsWith(".json")).sorted().toList();
+        }
+        Map<String, Integer> outcomes = new TreeMap<>();
+        for (Path f : files) {
+            try {
+                DotDagReader.read(f, false);
+                outcomes.merge("imported", 1, Integer::sum);
+            } catch (BadInputException e) {
+                assertThat(e.getMessage()).startsWith(f.toString()).doesNotContain("\n");
+                String reason = e.getMessage().contains("not valid DOT") ? "syntax"
+                        : e.getMessage().contains("cycle") ? "cycle" : e.getMessage().contains("dangling") ? "dangling"
+                        : e.getMessage();
+                outcomes.merge(reason, 1, Integer::sum);
+            }
+        }
+        // as Graphviz itself sees them (agent-dags/README.md): 119 do not parse; of the 102 that do, 4 are cyclic,
+        // 8 name nodes in edges that no statement declares, and 90 import
+        assertThat(files).hasSize(221);
+        assertThat(outcomes).containsExactlyInAnyOrderEntriesOf(
+                Map.of("imported", 90, "syntax", 119, "cycle", 4, "dangling", 8));
+    }
+
+    @Test
+    void theSeedDagsImportWithGraphvizCounts() {
+        Assumptions.assumeTrue(Files.isDirectory(AGENT_DAGS), "../shared/data/agent-dags absent: skipped");
+        Path seed = AGENT_DAGS.resolve("2025-10-16-20-29-23");
+        Dag baseline = DotDagReader.read(seed.resolve("baseline_dag.dot"), false).dag();
+        Dag ma = DotDagReader.read(seed.resolve("ma_separation_dag.dot"), false).dag();
+        assertThat(List.of(baseline.size(), baseline.edgeCount(), ma.size(), ma.edgeCount()))
+                .containsExactly(52, 51, 102, 142);
+    }
+}
