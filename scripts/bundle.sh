@@ -24,7 +24,7 @@ cat >"$stage/gemmcost/bin/gemmcost" <<'LAUNCHER'
 #!/bin/sh
 # gemmcost with its own Java runtime; JCuda's natives are extracted to a private temp directory at run time.
 here=$(cd "$(dirname "$0")/.." && pwd)
-exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED -jar "$here/lib/gemmcost.jar" "$@"
+exec "$here/runtime/bin/java" -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -jar "$here/lib/gemmcost.jar" "$@"
 LAUNCHER
 chmod +x "$stage/gemmcost/bin/gemmcost"
 tarball="$out/gemmcost-bundle-linux-$arch.tar.gz"
