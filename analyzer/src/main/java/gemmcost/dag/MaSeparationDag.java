@@ -54,7 +54,7 @@ final class MaSeparationDag {
     /** One layer; returns, per attention GPU, the op after which it may start the next layer. */
     private int[] layer(LayerOps ops, String p, int[] ready, boolean last) {
         long m = ops.tokens();
-        long owned = ceilDiv(m, attentionGpus.length);
+        long owned = Math.ceilDiv(m, attentionGpus.length);
         int[] outs = new int[attentionGpus.length];
         for (int i = 0; i < attentionGpus.length; i++) {
             String at = "@" + attentionGpus[i];
@@ -126,9 +126,5 @@ final class MaSeparationDag {
 
     private int[] gpu(int attentionIndex) {
         return new int[] {attentionGpus[attentionIndex]};
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 }

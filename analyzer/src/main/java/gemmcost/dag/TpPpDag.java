@@ -53,7 +53,7 @@ final class TpPpDag {
         }
         int norm = ops.elementwise(p + ".final_norm", "final norm", group, m, 1, prev);
         ops.gemm(p + ".lm_head", "LM head (vocab-parallel)", group, m, model.hidden(),
-                ceilDiv(model.vocab(), tp), norm);
+                Math.ceilDiv(model.vocab(), tp), norm);
     }
 
     private int layer(LayerOps ops, String p, int[] group, int prev) {
@@ -90,9 +90,5 @@ final class TpPpDag {
             return after.length == 1 ? after[0] : graph.op(id, "join", group, new Work.Fixed(0), after);
         return graph.op(id, "all-reduce", group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(ops.tokens())),
                 after);
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 }
