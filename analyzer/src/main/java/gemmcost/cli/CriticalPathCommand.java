@@ -53,8 +53,8 @@ final class CriticalPathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        long t0 = System.nanoTime();
         CostModel model = CostModels.open(profile, Options.dtype(dtype), Network.h100Default());
+        long t0 = System.nanoTime();
         ImportedDag imported = DagFiles.read(dag, allowDangling);
         Dag graph = imported.dag();
         long t1 = System.nanoTime();

@@ -18,22 +18,21 @@ public final class CostModels {
     private CostModels() {
     }
 
+    /** Reads a profile file once: its Get_Time, and its catalog device's bandwidth for memory-bound ops. */
     public static CostModel open(String profile, Dtype dtype, Network network) {
-        return new CostModel(GetTimes.open(profile, dtype), device(profile).bandwidthBytesPerSec(), network);
-    }
-
-    /** The catalog device whose memory bandwidth prices memory-bound ops. */
-    static Device device(String profile) {
         Path file = Path.of(profile);
-        if (!Files.isRegularFile(file))
-            return DeviceCatalog.find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
+        if (!Files.isRegularFile(file)) {
+            Device device = DeviceCatalog.find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                     + ": no such file, and not a catalog device (" + DeviceCatalog.ids() + ")"));
+            return new CostModel(GetTimes.open(profile, dtype), device.bandwidthBytesPerSec(), network);
+        }
         Profile table = ProfileJson.read(file);
         String id = table.device().catalogId();
         if (id == null)
             throw new BadInputException(file + ": $.device.catalog_id: missing; memory-bound ops need the device's"
                     + " bandwidth (catalog: " + DeviceCatalog.ids() + ")");
-        return DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
+        Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
                 + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
+        return new CostModel(GetTimes.fromProfile(file, table), device.bandwidthBytesPerSec(), network);
     }
 }

@@ -39,7 +39,8 @@ public final class DotDagReader {
             throw syntaxError(file, error[0]);
         if (!graph.directed())
             throw new BadInputException(file + ":1: an undirected graph (graph {…}); a DAG needs digraph {…}");
-        Map<String, List<Integer>> lines = tokenLines(text);
+        String[] source = text.split("\n", -1);
+        Map<String, List<Integer>> lines = tokenLines(source);
         List<String> deviceNames = new ArrayList<>();
         Map<String, List<Integer>> gpusOf = new HashMap<>();
         Map<String, DotOps.Inference> inference = new HashMap<>();
@@ -54,7 +55,7 @@ public final class DotDagReader {
             gpusOf.put(id, gpus);
             if (gpus != null)
                 allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
-            inference.put(id, declared(id, attrs, lines, text) ? DotOps.infer(parsed) : null);
+            inference.put(id, declared(id, attrs, lines, source) ? DotOps.infer(parsed) : null);
         }
         int namedBase = allGpus.isEmpty() ? 0 : ((TreeSet<Integer>) allGpus).last() + 1;
         for (int i = 0; i < deviceNames.size(); i++)
@@ -78,7 +79,7 @@ public final class DotDagReader {
         }
         for (String[] edge : graph.edges())
             builder.addEdge(builder.find(edge[0]).orElseThrow(), builder.find(edge[1]).orElseThrow(),
-                    edgeLine(edge, lines, text));
+                    edgeLine(edge, lines, source));
         return new ImportedDag(builder.build(file.toString()), notes);
     }
 
@@ -130,10 +131,9 @@ public final class DotDagReader {
 
     /** A node with attributes, or named outside edge statements, is declared; one named only in edges is not. */
     private static boolean declared(String id, Map<String, String> attrs, Map<String, List<Integer>> lines,
-                                    String text) {
+                                    String[] all) {
         if (attrs.containsKey("label"))
             return true;
-        String[] all = text.split("\n", -1);
         for (int line : lines.getOrDefault(id, List.of()))
             if (!all[line - 1].contains("->"))
                 return true;
@@ -141,10 +141,9 @@ public final class DotDagReader {
     }
 
     /** The first line where the edge's two ends appear joined by "->", else where its head first appears. */
-    private static int edgeLine(String[] edge, Map<String, List<Integer>> lines, String text) {
+    private static int edgeLine(String[] edge, Map<String, List<Integer>> lines, String[] all) {
         List<Integer> tails = lines.getOrDefault(edge[0], List.of());
         List<Integer> heads = lines.getOrDefault(edge[1], List.of());
-        String[] all = text.split("\n", -1);
         for (int line : tails) {
             String statement = all[line - 1];
             int arrow = statement.indexOf("->", statement.indexOf(edge[0]) + edge[0].length());
@@ -155,9 +154,8 @@ public final class DotDagReader {
     }
 
     /** The lines on which each identifier or quoted string occurs, in order. */
-    private static Map<String, List<Integer>> tokenLines(String text) {
+    private static Map<String, List<Integer>> tokenLines(String[] all) {
         Map<String, List<Integer>> lines = new HashMap<>();
-        String[] all = text.split("\n", -1);
         for (int i = 0; i < all.length; i++) {
             Matcher m = TOKEN.matcher(all[i]);
             while (m.find()) {
