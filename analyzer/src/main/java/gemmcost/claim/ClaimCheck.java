@@ -5,7 +5,6 @@ import gemmcost.dag.PlanDags;
 import gemmcost.gettime.GetTime;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
-import gemmcost.model.Plan;
 import gemmcost.schedule.DagAnalysis;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,11 +93,5 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws) {
 
     private static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
-    }
-
-    /** Convenience for the built-in seed deployments. */
-    public static ClaimCheck seed(CostModel model) {
-        return run(model, SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE),
-                SeedDeployments.baseline(Plan.Mlp.MOE, Phase.DECODE), SeedDeployments.maSeparation(Phase.DECODE));
     }
 }

@@ -6,6 +6,7 @@ import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
+import gemmcost.report.Numbers;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,7 +68,7 @@ final class GetTimeCommand implements Callable<Integer> {
             out.println(node);
         } else {
             out.printf(Locale.ROOT, "Get_Time(%d, %d, %d) = %s us  [%s] %s%n", m, k, n,
-                    Options.micros(e.timeUs()), e.label().id(), e.explain());
+                    Numbers.micros(e.timeUs()), e.label().id(), e.explain());
             out.println("source: " + getTime.source());
         }
         return Gemmcost.OK;

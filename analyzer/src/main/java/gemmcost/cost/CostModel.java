@@ -53,7 +53,7 @@ public final class CostModel {
             case Work.Fixed f -> f.timeUs();
             case Work.Gemm g -> gemm(g.costedShape()).timeUs();
             case Work.Memory m -> m.bytes() / memoryBandwidthBytesPerSec * 1e6;
-            case Work.Comm c -> network.tier(gpus(dag, v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v));
+            case Work.Comm c -> network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v));
             case Work.Unknown u -> 0;
         };
     }
@@ -81,19 +81,12 @@ public final class CostModel {
             case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, datasheet bandwidth)",
                     m.bytes(), memoryBandwidthBytesPerSec / 1e9);
             case Work.Comm c -> {
-                LinkTier tier = network.tier(gpus(dag, v));
+                LinkTier tier = network.tier(dag.gpus(v));
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw)",
                         c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
                         tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9);
             }
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";
         };
-    }
-
-    private static int[] gpus(Dag dag, int v) {
-        int[] gpus = new int[dag.gpuCountOf(v)];
-        for (int i = 0; i < gpus.length; i++)
-            gpus[i] = dag.gpu(v, i);
-        return gpus;
     }
 }

@@ -2,6 +2,7 @@ package gemmcost.dag;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * An immutable operator DAG in compressed-sparse-row form. Node {@code v} (0 ≤ v < {@link #size()}) has an id, a
@@ -68,6 +69,20 @@ public final class Dag {
     /** The {@code i}-th GPU of node {@code v}. */
     public int gpu(int v, int i) {
         return gpuList[gpuStart[v] + i];
+    }
+
+    /** The GPUs of node {@code v}, ascending as given; a copy. */
+    public int[] gpus(int v) {
+        return Arrays.copyOfRange(gpuList, gpuStart[v], gpuStart[v + 1]);
+    }
+
+    /** {@code 3}, {@code 0-7} for a contiguous set, {@code 12 GPUs} otherwise, {@code -} for none. */
+    public static String describeGpus(int[] gpus) {
+        if (gpus.length == 0)
+            return "-";
+        boolean contiguous = IntStream.range(0, gpus.length).allMatch(i -> gpus[i] == gpus[0] + i);
+        return gpus.length == 1 ? Integer.toString(gpus[0])
+                : contiguous ? gpus[0] + "-" + gpus[gpus.length - 1] : gpus.length + " GPUs";
     }
 
     public int successorCount(int v) {

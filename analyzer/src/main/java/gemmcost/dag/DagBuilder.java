@@ -11,7 +11,7 @@ import java.util.OptionalInt;
 
 /**
  * Collects nodes and edges, then {@link #build} checks the graph (no cycles) and packs it into a {@link Dag}. Each
- * node and edge may carry the input line it came from, so refusals can say {@code file:line: what}.
+ * edge may carry the input line it came from, so refusals can say {@code file:line: what}.
  */
 public final class DagBuilder {
     private static final int[] NO_GPUS = {};
@@ -21,7 +21,6 @@ public final class DagBuilder {
     private final List<String> names = new ArrayList<>();
     private final List<Work> work = new ArrayList<>();
     private final List<int[]> gpus = new ArrayList<>();
-    private int[] nodeLine = new int[16];
     private int[] edgeFrom = new int[16];
     private int[] edgeTo = new int[16];
     private int[] edgeLine = new int[16];
@@ -32,10 +31,9 @@ public final class DagBuilder {
      *
      * @param name  op name for reports, or null to show the id
      * @param gpus  GPUs it occupies (none: it runs without a resource)
-     * @param line  input line, 0 if unknown
      * @throws IllegalArgumentException if the id is taken or a GPU is negative
      */
-    public int addNode(String id, String name, int[] gpus, Work work, int line) {
+    public int addNode(String id, String name, int[] gpus, Work work) {
         for (int g : gpus)
             if (g < 0)
                 throw new IllegalArgumentException("must be >= 0: gpu=" + g);
@@ -46,14 +44,11 @@ public final class DagBuilder {
         names.add(name);
         this.work.add(work);
         this.gpus.add(gpus.length == 0 ? NO_GPUS : gpus.clone());
-        if (v == nodeLine.length)
-            nodeLine = Arrays.copyOf(nodeLine, v * 2);
-        nodeLine[v] = line;
         return v;
     }
 
     public int addNode(String id, String name, int gpu, Work work) {
-        return addNode(id, name, new int[] {gpu}, work, 0);
+        return addNode(id, name, new int[] {gpu}, work);
     }
 
     /** The index of the node with this id, if one was added. */
@@ -169,10 +164,5 @@ public final class DagBuilder {
         text.append(ids.get(loop.get(0)));
         int line = edgeLine[inEdge[loop.get(0)]];
         return new BadInputException(source + (line > 0 ? ":" + line : "") + ": cycle: " + text);
-    }
-
-    /** The input line of node {@code v}, 0 if unknown. */
-    public int line(int v) {
-        return nodeLine[v];
     }
 }

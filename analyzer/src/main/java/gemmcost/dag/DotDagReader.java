@@ -64,18 +64,17 @@ public final class DotDagReader {
         List<String> notes = new ArrayList<>();
         for (String id : graph.nodes().keySet()) {
             DotOps.Inference inf = inference.get(id);
-            int line = first(lines.get(id));
             if (inf == null) {
                 String dangling = "exists only because an edge names it (never declared)";
                 if (!allowDangling)
-                    throw new BadInputException(file + ":" + line + ": dangling edge: node \"" + id + "\" "
+                    throw new BadInputException(file + ":" + first(lines.get(id)) + ": dangling edge: node \"" + id + "\" "
                             + dangling + "; --allow-dangling costs such nodes 0");
                 inf = new DotOps.Inference(new Work.Unknown(dangling), "not understood: " + dangling + " (costed 0)");
             }
             int[] gpus = resolve(gpusOf.get(id), allGpus, namedBase);
             builder.addNode(id, DotLabel.lines(graph.nodes().get(id).getOrDefault("label", id), false).stream()
-                    .findFirst().orElse(id), gpus, inf.work(), line);
-            notes.add(inf.note() + "; GPUs " + (gpus.length == 0 ? "none named" : describe(gpus)));
+                    .findFirst().orElse(id), gpus, inf.work());
+            notes.add(inf.note() + "; GPUs " + (gpus.length == 0 ? "none named" : Dag.describeGpus(gpus)));
         }
         for (String[] edge : graph.edges())
             builder.addEdge(builder.find(edge[0]).orElseThrow(), builder.find(edge[1]).orElseThrow(),
@@ -121,12 +120,6 @@ public final class DotDagReader {
         for (int g : gpus)
             resolved.add(g >= 0 ? g : namedBase + (-1 - g));
         return resolved.stream().mapToInt(Integer::intValue).sorted().toArray();
-    }
-
-    private static String describe(int[] gpus) {
-        boolean range = gpus[gpus.length - 1] - gpus[0] == gpus.length - 1;
-        return gpus.length == 1 ? Integer.toString(gpus[0])
-                : range ? gpus[0] + "-" + gpus[gpus.length - 1] : gpus.length + " GPUs";
     }
 
     /** A node with attributes, or named outside edge statements, is declared; one named only in edges is not. */

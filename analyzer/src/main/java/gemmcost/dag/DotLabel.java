@@ -30,8 +30,9 @@ record DotLabel(String opName, List<List<Dim>> inputs, List<Dim> output, String 
         for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
             String lower = line.toLowerCase(Locale.ROOT);
             if (lower.startsWith("input/output:")) {
-                inputs.addAll(tensors(line));
-                output = tensors(line).isEmpty() ? List.of() : tensors(line).get(0);
+                List<List<Dim>> t = tensors(line);
+                inputs.addAll(t);
+                output = t.isEmpty() ? List.of() : t.get(0);
             } else if (lower.startsWith("input:") || lower.startsWith("in:") || lower.startsWith("data:")) {
                 List<List<Dim>> t = tensors(line);
                 inputs.addAll(t);

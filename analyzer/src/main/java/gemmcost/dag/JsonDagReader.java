@@ -83,7 +83,6 @@ public final class JsonDagReader {
 
     private void node(String path) throws IOException {
         expect(parser.currentToken(), JsonToken.START_OBJECT, path, "an object");
-        int line = line();
         String id = null;
         String name = null;
         int[] gpus = {};
@@ -111,7 +110,7 @@ public final class JsonDagReader {
             throw bad(path, "node \"" + id + "\" needs one of duration_us, gemm, memory, comm");
         if (builder.find(id).isPresent())
             throw bad(path + ".id", "duplicate node id \"" + id + "\"");
-        builder.addNode(id, name, gpus, work, line);
+        builder.addNode(id, name, gpus, work);
     }
 
     private Work work(String key, String at) throws IOException {

@@ -7,7 +7,7 @@ final class OpGraph {
     private final DagBuilder builder = new DagBuilder();
 
     int op(String id, String name, int[] gpus, Work work, int... after) {
-        int v = builder.addNode(id, name, gpus, work, 0);
+        int v = builder.addNode(id, name, gpus, work);
         for (int u : after)
             builder.addEdge(u, v);
         return v;

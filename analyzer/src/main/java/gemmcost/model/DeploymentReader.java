@@ -170,11 +170,7 @@ public final class DeploymentReader {
     }
 
     private Phase phase(String text, String at) {
-        return switch (text) {
-            case "prefill" -> Phase.PREFILL;
-            case "decode" -> Phase.DECODE;
-            default -> throw bad(at, text + ": must be prefill or decode");
-        };
+        return Phase.parse(text).orElseThrow(() -> bad(at, text + ": must be prefill or decode"));
     }
 
     private void object(JsonNode node, String at, String... known) {

@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /** Renders a {@link DagAnalysis}: critical path, makespan, the ops on the path and per-GPU busy time. */
 public final class DagReport {
@@ -52,8 +51,8 @@ public final class DagReport {
         Dag dag = a.dag();
         ObjectNode op = MAPPER.createObjectNode().put("id", dag.id(v)).put("name", dag.name(v));
         ArrayNode gpus = op.putArray("gpus");
-        for (int i = 0; i < dag.gpuCountOf(v); i++)
-            gpus.add(dag.gpu(v, i));
+        for (int g : dag.gpus(v))
+            gpus.add(g);
         return op.put("time_us", a.costing().timeUs(v)).put("label", a.costing().label(v).id())
                 .put("start_us", a.schedule().startUs(v)).put("how", a.costing().model().explain(dag, v));
     }
@@ -77,7 +76,7 @@ public final class DagReport {
             }
             int v = path.get(i);
             out.printf(Locale.ROOT, "  %12s  %-12s  %-9s  %-28s  %s%n", Numbers.micros(a.costing().timeUs(v)),
-                    a.costing().label(v).id(), gpus(dag, v), dag.id(v), a.costing().model().explain(dag, v));
+                    a.costing().label(v).id(), Dag.describeGpus(dag.gpus(v)), dag.id(v), a.costing().model().explain(dag, v));
         }
         Schedule s = a.schedule();
         out.printf(Locale.ROOT, "%nper-GPU busy time (makespan %s us):%n", Numbers.micros(s.makespanUs()));
@@ -96,17 +95,5 @@ public final class DagReport {
         return byLabel.entrySet().stream()
                 .map(e -> e.getKey().id() + " " + Numbers.percent(e.getValue() / total))
                 .collect(Collectors.joining(", "));
-    }
-
-    private static String gpus(Dag dag, int v) {
-        int count = dag.gpuCountOf(v);
-        if (count == 0)
-            return "-";
-        int first = dag.gpu(v, 0);
-        int last = dag.gpu(v, count - 1);
-        boolean range = IntStream.range(0, count).allMatch(i -> dag.gpu(v, i) == first + i);
-        if (count == 1)
-            return Integer.toString(first);
-        return range ? first + "-" + last : count + " gpus";
     }
 }

@@ -71,7 +71,7 @@ class ScheduleTest {
     void communicationOverlapsComputeOnItsOwnStream() {
         DagBuilder b = new DagBuilder();
         int a = b.addNode("a", null, 0, us(10));
-        int x = b.addNode("x", null, new int[] {0, 1}, new Work.Comm(Collective.ALL_REDUCE, 1), 0);
+        int x = b.addNode("x", null, new int[] {0, 1}, new Work.Comm(Collective.ALL_REDUCE, 1));
         b.addNode("y", null, 0, us(15));
         b.addEdge(a, x);
         Dag dag = b.build("overlap");
@@ -88,7 +88,7 @@ class ScheduleTest {
     void aMultiGpuOpWaitsForAllItsGpus() {
         DagBuilder b = new DagBuilder();
         b.addNode("long", null, 1, us(50));
-        b.addNode("group", null, new int[] {0, 1}, us(10), 0);
+        b.addNode("group", null, new int[] {0, 1}, us(10));
         Dag dag = b.build("group");
         Schedule s = Schedule.of(dag, new double[] {50, 10});
         // "long" has the longer tail, takes GPU 1 first; the TP-group op needs GPU 1 too
