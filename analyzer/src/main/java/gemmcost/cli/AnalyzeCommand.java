@@ -3,6 +3,7 @@ package gemmcost.cli;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.PlanDags;
+import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
@@ -65,8 +66,8 @@ final class AnalyzeCommand implements Callable<Integer> {
                 deployment.phase() == Phase.DECODE ? " (one per sequence), KV cache " + deployment.model().seqLen() : "",
                 deployment.gpus(), analysis.dag().size(), analysis.dag().edgeCount());
         if (deployment.phase() == Phase.DECODE)
-            out.printf(Locale.ROOT, "TPOT = makespan of one decode step = %s us%n",
-                    Numbers.micros(analysis.schedule().makespanUs()));
+            out.printf(Locale.ROOT, "TPOT = makespan of one decode step = %s us [%s]%n",
+                    Numbers.micros(analysis.schedule().makespanUs()), Label.join(analysis.labels()));
         DagReport.text(analysis, out);
         return Gemmcost.OK;
     }

@@ -60,16 +60,22 @@ final class CheckClaimCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "baseline: %s%nMA:       %s%n", base.name(), split.name());
         out.println("TPOT = makespan of one decode step: every sequence advances one token, m = batch for every"
                 + " projection, attention reads a KV cache of seq_len; uniform top-2 routing; no micro-batch overlap.");
-        out.printf(Locale.ROOT, "%n  %-46s %14s %14s %10s%n", "", "baseline_ms", "MA_ms", "reduction");
-        for (ClaimCheck.Row row : check.rows())
-            out.printf(Locale.ROOT, "  %-46s %14.3f %14.3f %10s%n", row.what(), row.baselineUs() / 1000,
-                    row.maUs() / 1000, Numbers.percent(row.reduction()));
-        out.printf(Locale.ROOT, "  %-46s %14s %14s %10s%n", "claimed by the seed report [claimed]", "", "", "34.2%");
-        out.printf(Locale.ROOT, "  %-46s %14s %14s %10s%n", "source Table 1: 1 - 1.82/2.76 ms [claimed]", "2.760",
-                "1.820", Numbers.percent(ClaimCheck.SOURCE_TABLE));
-        out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile):%n");
+        String row = "  %-46s %12s %12s %10s  %s%n";
+        out.printf(Locale.ROOT, "%n" + row, "", "baseline_ms", "MA_ms", "reduction", "label");
+        for (ClaimCheck.Row r : check.rows())
+            out.printf(Locale.ROOT, row, r.what(), ms(r.baselineUs()), ms(r.maUs()), Numbers.percent(r.reduction()),
+                    r.labels());
+        out.printf(Locale.ROOT, row, "claimed by the seed report", "", "", Numbers.percent(ClaimCheck.CLAIMED),
+                "claimed");
+        out.printf(Locale.ROOT, row, "source Table 1: 1 - 1.82/2.76 ms", "2.760", "1.820",
+                Numbers.percent(ClaimCheck.SOURCE_TABLE), "claimed");
+        out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
             out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i));
         return Gemmcost.OK;
+    }
+
+    private static String ms(double us) {
+        return String.format(Locale.ROOT, "%.3f", us / 1000);
     }
 }

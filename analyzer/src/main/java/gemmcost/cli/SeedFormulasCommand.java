@@ -10,7 +10,6 @@ import gemmcost.report.Numbers;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +49,7 @@ final class SeedFormulasCommand implements Callable<Integer> {
             throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
         GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
         SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
-        String labels = s.labels().stream().sorted().map(Label::id).collect(Collectors.joining("+"));
+        String labels = Label.join(s.labels());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().createObjectNode().put("source", getTime.source()).put("labels", labels)

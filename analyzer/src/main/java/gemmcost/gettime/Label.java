@@ -1,6 +1,8 @@
 package gemmcost.gettime;
 
+import java.util.Collection;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /** How a printed number was obtained; every number gemmcost prints carries one. */
 public enum Label {
@@ -16,6 +18,12 @@ public enum Label {
     CLAIMED,
     /** Taken as is from the user's input (a duration in a DAG file). */
     GIVEN;
+
+    /** {@code interpolated+modeled}: the labels of a number computed from several, in declaration order. */
+    public static String join(Collection<Label> labels) {
+        return labels.isEmpty() ? "none" : labels.stream().sorted().distinct().map(Label::id)
+                .collect(Collectors.joining("+"));
+    }
 
     /** The lower-case word printed next to numbers. */
     public String id() {

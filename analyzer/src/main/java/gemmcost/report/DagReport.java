@@ -30,6 +30,7 @@ public final class DagReport {
                 .put("nodes", dag.size()).put("edges", dag.edgeCount()).put("gpus", dag.gpuCount())
                 .put("critical_path_us", a.criticalPath().lengthUs())
                 .put("makespan_us", a.schedule().makespanUs())
+                .put("makespan_labels", Label.join(a.labels()))
                 .put("contention_us", a.contentionUs());
         ArrayNode path = root.putArray("path");
         a.criticalPath().path().forEach(v -> path.add(dag.id(v)));
@@ -63,9 +64,10 @@ public final class DagReport {
         out.printf(Locale.ROOT, "critical path (unlimited resources):   %s us  [%s]%n",
                 Numbers.micros(a.criticalPath().lengthUs()), labelShares(a.criticalPathByLabel()));
         double cp = a.criticalPath().lengthUs();
-        out.printf(Locale.ROOT, "schedule makespan (GPUs shared):       %s us  (%s us = %s more: ops that share a GPU"
-                        + " run one after another)%n", Numbers.micros(a.schedule().makespanUs()),
-                Numbers.micros(a.contentionUs()), cp > 0 ? Numbers.percent(a.contentionUs() / cp) : "n/a");
+        out.printf(Locale.ROOT, "schedule makespan (GPUs shared):       %s us  [%s]  (%s us = %s more: ops that share"
+                        + " a GPU run one after another)%n", Numbers.micros(a.schedule().makespanUs()),
+                Label.join(a.labels()), Numbers.micros(a.contentionUs()),
+                cp > 0 ? Numbers.percent(a.contentionUs() / cp) : "n/a");
         var path = a.criticalPath().path();
         out.printf(Locale.ROOT, "%nops on the critical path (%d):%n", path.size());
         out.printf(Locale.ROOT, "  %12s  %-12s  %-9s  %-28s  %s%n", "time_us", "label", "gpus", "id", "how");
@@ -79,7 +81,8 @@ public final class DagReport {
                     a.costing().label(v).id(), Dag.describeGpus(dag.gpus(v)), dag.id(v), a.costing().model().explain(dag, v));
         }
         Schedule s = a.schedule();
-        out.printf(Locale.ROOT, "%nper-GPU busy time (makespan %s us):%n", Numbers.micros(s.makespanUs()));
+        out.printf(Locale.ROOT, "%nper-GPU busy time (makespan %s us) [%s]:%n", Numbers.micros(s.makespanUs()),
+                Label.join(a.labels()));
         out.printf(Locale.ROOT, "  %4s  %14s  %14s  %11s%n", "gpu", "compute_us", "comm_us", "compute_util");
         for (int g = 0; g < s.gpuCount(); g++)
             out.printf(Locale.ROOT, "  %4d  %14s  %14s  %11s%n", g, Numbers.micros(s.computeBusyUs(g)),

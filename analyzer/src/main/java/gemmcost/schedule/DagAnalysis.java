@@ -5,8 +5,10 @@ import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
 import gemmcost.gettime.Label;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /** A DAG costed under one model, with its critical path (unlimited resources) and its per-GPU schedule. */
 public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule schedule) {
@@ -31,6 +33,15 @@ public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule s
         for (int v : criticalPath.path())
             byLabel.merge(costing.label(v), costing.timeUs(v), Double::sum);
         return byLabel;
+    }
+
+    /** The labels of every node that takes time: what the makespan and per-GPU times are made of. */
+    public Set<Label> labels() {
+        Set<Label> labels = EnumSet.noneOf(Label.class);
+        for (int v = 0; v < dag().size(); v++)
+            if (costing.timeUs(v) > 0)
+                labels.add(costing.label(v));
+        return labels;
     }
 
     /** Makespan minus critical path: the time lost because operations share GPUs. */
