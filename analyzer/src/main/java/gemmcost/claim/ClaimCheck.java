@@ -85,7 +85,9 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws, Stri
         flaws.add(f("max(attention, MoE) per layer although MoE consumes attention's output: max = %s ms,"
                 + " attention then MoE = %s ms per layer", ms(Math.max(seed.attentionUs(), seed.moeUs())),
                 ms(seed.attentionUs() + seed.moeUs())));
-        double gatherUs = 2.0 * m * 4096 * 2 / model.memoryBandwidthBytesPerSec() * 1e6;
+        // a gather reads and writes m rows of hidden × element bytes
+        double gatherUs = 2.0 * m * SeedDeployments.MODEL.hidden() * SeedDeployments.MODEL.elementBytes()
+                / model.memoryBandwidthBytesPerSec() * 1e6;
         flaws.add(f("the embedding lookup as a GEMM with k = vocab: GT(M,50265,4096) = %s ms; as the gather it is,"
                 + " %s ms", ms(gt.us(m, 50265, 4096)), ms(gatherUs)));
         return new ClaimCheck(model.getTime().source(), rows, flaws,
