@@ -1,7 +1,11 @@
 package gemmcost.cost;
 
 import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
+import gemmcost.gettime.Estimate;
 import gemmcost.gettime.Label;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The time and label of every node of a DAG under one cost model. */
 public final class Costing {
@@ -16,8 +20,15 @@ public final class Costing {
         this.timeUs = new double[dag.size()];
         this.labels = new Label[dag.size()];
         for (int v = 0; v < dag.size(); v++) {
-            timeUs[v] = model.timeUs(dag, v);
-            labels[v] = model.label(dag, v);
+            if (dag.work(v) instanceof Work.Gemm g) {
+                // one Get_Time lookup for both (a plan search costs millions of nodes)
+                Estimate e = model.gemm(g.costedShape());
+                timeUs[v] = e.timeUs();
+                labels[v] = e.label();
+            } else {
+                timeUs[v] = model.timeUs(dag, v);
+                labels[v] = model.label(dag, v);
+            }
         }
     }
 
@@ -44,5 +55,14 @@ public final class Costing {
 
     public Label label(int v) {
         return labels[v];
+    }
+
+    /** The labels of every node that takes time: what a makespan or a per-GPU time is made of. */
+    public Set<Label> labels() {
+        Set<Label> used = EnumSet.noneOf(Label.class);
+        for (int v = 0; v < timeUs.length; v++)
+            if (timeUs[v] > 0)
+                used.add(labels[v]);
+        return used;
     }
 }

@@ -20,6 +20,8 @@ public final class Dag {
     private final int[] predCount;
     private final int[] topo;
     private final int gpuCount;
+    /** Per node, whether it runs on a communication stream: read once per node by every schedule. */
+    private final boolean[] communication;
 
     Dag(String[] ids, String[] names, Work[] work, int[] gpuStart, int[] gpuList, int[] succStart, int[] succList,
         int[] predCount, int[] topo) {
@@ -32,7 +34,13 @@ public final class Dag {
         this.succList = succList;
         this.predCount = predCount;
         this.topo = topo;
-        this.gpuCount = Arrays.stream(gpuList).max().orElse(-1) + 1;
+        int largest = -1;
+        for (int g : gpuList)
+            largest = Math.max(largest, g);
+        this.gpuCount = largest + 1;
+        this.communication = new boolean[work.length];
+        for (int v = 0; v < work.length; v++)
+            communication[v] = work[v] instanceof Work.Comm;
     }
 
     public int size() {
@@ -55,6 +63,11 @@ public final class Dag {
     /** What the node does in words (an op name); the id when none was given. */
     public String name(int v) {
         return names[v] == null ? ids[v] : names[v];
+    }
+
+    /** Whether node {@code v} runs on a communication stream rather than a compute stream. */
+    public boolean communication(int v) {
+        return communication[v];
     }
 
     public Work work(int v) {

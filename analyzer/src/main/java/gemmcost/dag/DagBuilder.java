@@ -14,17 +14,29 @@ import java.util.OptionalInt;
  * edge may carry the input line it came from, so refusals can say {@code file:line: what}.
  */
 public final class DagBuilder {
-    private static final int[] NO_GPUS = {};
-
-    private final Map<String, Integer> index = new HashMap<>();
-    private final List<String> ids = new ArrayList<>();
-    private final List<String> names = new ArrayList<>();
-    private final List<Work> work = new ArrayList<>();
-    private final List<int[]> gpus = new ArrayList<>();
+    /** Id → node, or null when the caller guarantees unique ids (generated plans: hashing every id is a third of
+     * the time a plan search spends building DAGs). */
+    private final Map<String, Integer> index;
+    // growable arrays rather than lists: a plan search builds thousands of DAGs a second
+    private String[] ids = new String[16];
+    private String[] names = new String[16];
+    private Work[] work = new Work[16];
+    private int[] gpuStart = new int[17];
+    private int[] gpuList = new int[16];
+    private int nodes;
     private int[] edgeFrom = new int[16];
     private int[] edgeTo = new int[16];
     private int[] edgeLine = new int[16];
     private int edges;
+
+    public DagBuilder() {
+        this(true);
+    }
+
+    /** @param indexIds false when ids are unique by construction and {@link #find} is never needed */
+    DagBuilder(boolean indexIds) {
+        this.index = indexIds ? new HashMap<>() : null;
+    }
 
     /**
      * Adds a node and returns its index.
@@ -37,13 +49,24 @@ public final class DagBuilder {
         for (int g : gpus)
             if (g < 0)
                 throw new IllegalArgumentException("must be >= 0: gpu=" + g);
-        int v = ids.size();
-        if (index.putIfAbsent(id, v) != null)
+        int v = nodes;
+        if (index != null && index.putIfAbsent(id, v) != null)
             throw new IllegalArgumentException("duplicate node id: " + id);
-        ids.add(id);
-        names.add(name);
-        this.work.add(work);
-        this.gpus.add(gpus.length == 0 ? NO_GPUS : gpus.clone());
+        if (v == ids.length) {
+            ids = Arrays.copyOf(ids, 2 * v);
+            names = Arrays.copyOf(names, 2 * v);
+            this.work = Arrays.copyOf(this.work, 2 * v);
+            gpuStart = Arrays.copyOf(gpuStart, 2 * v + 1);
+        }
+        int used = gpuStart[v];
+        if (used + gpus.length > gpuList.length)
+            gpuList = Arrays.copyOf(gpuList, Math.max(2 * gpuList.length, used + gpus.length));
+        System.arraycopy(gpus, 0, gpuList, used, gpus.length);
+        ids[v] = id;
+        names[v] = name;
+        this.work[v] = work;
+        gpuStart[v + 1] = used + gpus.length;
+        nodes++;
         return v;
     }
 
@@ -53,17 +76,19 @@ public final class DagBuilder {
 
     /** The index of the node with this id, if one was added. */
     public OptionalInt find(String id) {
+        if (index == null)
+            throw new IllegalStateException("find on a builder that does not index ids");
         Integer v = index.get(id);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     public int size() {
-        return ids.size();
+        return nodes;
     }
 
     /** Adds an edge {@code from → to} between added nodes; parallel edges are kept. */
     public void addEdge(int from, int to, int line) {
-        if (from < 0 || from >= ids.size() || to < 0 || to >= ids.size())
+        if (from < 0 || from >= nodes || to < 0 || to >= nodes)
             throw new IllegalArgumentException("no such node: from=" + from + ", to=" + to);
         if (edges == edgeFrom.length) {
             edgeFrom = Arrays.copyOf(edgeFrom, edges * 2);
@@ -87,7 +112,7 @@ public final class DagBuilder {
      * @throws BadInputException {@code source:line: cycle: a -> b -> a} if the graph has a cycle
      */
     public Dag build(String source) {
-        int n = ids.size();
+        int n = nodes;
         int[] succStart = new int[n + 1];
         for (int e = 0; e < edges; e++)
             succStart[edgeFrom[e] + 1]++;
@@ -104,14 +129,9 @@ public final class DagBuilder {
         int[] topo = topologicalOrder(n, succStart, succList, predCount);
         if (topo.length < n)
             throw cycle(source, topo);
-        int[] gpuStart = new int[n + 1];
-        for (int v = 0; v < n; v++)
-            gpuStart[v + 1] = gpuStart[v] + gpus.get(v).length;
-        int[] gpuList = new int[gpuStart[n]];
-        for (int v = 0; v < n; v++)
-            System.arraycopy(gpus.get(v), 0, gpuList, gpuStart[v], gpus.get(v).length);
-        return new Dag(ids.toArray(String[]::new), names.toArray(String[]::new), work.toArray(Work[]::new),
-                gpuStart, gpuList, succStart, succList, predCount, topo);
+        return new Dag(Arrays.copyOf(ids, n), Arrays.copyOf(names, n), Arrays.copyOf(work, n),
+                Arrays.copyOf(gpuStart, n + 1), Arrays.copyOf(gpuList, gpuStart[n]), succStart, succList, predCount,
+                topo);
     }
 
     /** Kahn's algorithm; returns fewer than n nodes iff there is a cycle. */
@@ -134,7 +154,7 @@ public final class DagBuilder {
 
     /** Finds one cycle among the nodes Kahn's algorithm could not order and names it. */
     private BadInputException cycle(String source, int[] ordered) {
-        int n = ids.size();
+        int n = nodes;
         boolean[] done = new boolean[n];
         for (int v : ordered)
             done[v] = true;
@@ -160,8 +180,8 @@ public final class DagBuilder {
         Collections.rotate(loop, 1);
         StringBuilder text = new StringBuilder();
         for (int u : loop)
-            text.append(ids.get(u)).append(" -> ");
-        text.append(ids.get(loop.get(0)));
+            text.append(ids[u]).append(" -> ");
+        text.append(ids[loop.get(0)]);
         int line = edgeLine[inEdge[loop.get(0)]];
         return new BadInputException(source + (line > 0 ? ":" + line : "") + ": cycle: " + text);
     }

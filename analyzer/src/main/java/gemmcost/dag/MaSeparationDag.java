@@ -23,6 +23,9 @@ final class MaSeparationDag {
     private final int[] attentionGpus;
     private final int[] moeGpus;
     private final int[] everyGpu;
+    /** {@code {g}} for each attention and MoE GPU, made once (the builder copies the GPUs it is given). */
+    private final int[][] attentionGpu;
+    private final int[][] moeGpu;
 
     private MaSeparationDag(Deployment deployment, Plan.MaSeparation plan) {
         this.deployment = deployment;
@@ -31,6 +34,8 @@ final class MaSeparationDag {
         this.attentionGpus = plan.attentionGpus().stream().mapToInt(Integer::intValue).toArray();
         this.moeGpus = plan.moeGpus().stream().mapToInt(Integer::intValue).toArray();
         this.everyGpu = OpGraph.union(attentionGpus, moeGpus);
+        this.attentionGpu = singletons(attentionGpus);
+        this.moeGpu = singletons(moeGpus);
     }
 
     static Dag build(Deployment deployment, Plan.MaSeparation plan) {
@@ -106,7 +111,7 @@ final class MaSeparationDag {
         int expert = 0;
         for (int j = 0; j < moeGpus.length; j++)
             for (int e = 0; e < plan.experts().get(j); e++, expert++)
-                downs.add(ops.ffn(p + ".expert" + expert + "@" + moeGpus[j], "expert " + expert, new int[] {moeGpus[j]},
+                downs.add(ops.ffn(p + ".expert" + expert + "@" + moeGpus[j], "expert " + expert, moeGpu[j],
                         tokens[expert], model.expertHidden(), dispatch));
         return downs.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -125,6 +130,13 @@ final class MaSeparationDag {
     }
 
     private int[] gpu(int attentionIndex) {
-        return new int[] {attentionGpus[attentionIndex]};
+        return attentionGpu[attentionIndex];
+    }
+
+    private static int[][] singletons(int[] gpus) {
+        int[][] each = new int[gpus.length][];
+        for (int i = 0; i < gpus.length; i++)
+            each[i] = new int[] {gpus[i]};
+        return each;
     }
 }

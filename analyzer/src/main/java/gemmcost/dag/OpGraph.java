@@ -2,9 +2,10 @@ package gemmcost.dag;
 
 import java.util.stream.IntStream;
 
-/** A {@link DagBuilder} for generated plans: each op is added with the ops it waits for. */
+/** A {@link DagBuilder} for generated plans, whose ids are unique by construction: each op is added with the ops it
+ * waits for. */
 final class OpGraph {
-    private final DagBuilder builder = new DagBuilder();
+    private final DagBuilder builder = new DagBuilder(false);
 
     int op(String id, String name, int[] gpus, Work work, int... after) {
         int v = builder.addNode(id, name, gpus, work);

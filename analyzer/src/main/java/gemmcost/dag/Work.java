@@ -5,11 +5,6 @@ import java.util.Objects;
 
 /** What one DAG node does, and so how it is costed. A closed set: costing switches over it exhaustively. */
 public sealed interface Work {
-    /** Whether the node runs on a GPU's communication stream rather than its compute stream. */
-    default boolean communication() {
-        return this instanceof Comm;
-    }
-
     /** A duration given in the input, used as is. */
     record Fixed(double timeUs) implements Work {
         public Fixed {

@@ -5,7 +5,6 @@ import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
 import gemmcost.gettime.Label;
 import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,11 +36,7 @@ public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule s
 
     /** The labels of every node that takes time: what the makespan and per-GPU times are made of. */
     public Set<Label> labels() {
-        Set<Label> labels = EnumSet.noneOf(Label.class);
-        for (int v = 0; v < dag().size(); v++)
-            if (costing.timeUs(v) > 0)
-                labels.add(costing.label(v));
-        return labels;
+        return costing.labels();
     }
 
     /** Makespan minus critical path: the time lost because operations share GPUs. */

@@ -1,7 +1,6 @@
 package gemmcost.schedule;
 
 import gemmcost.dag.Dag;
-import java.util.Arrays;
 
 /**
  * A list schedule of a costed DAG on its GPUs. Each GPU has one compute stream and one communication stream; an
@@ -17,12 +16,13 @@ public final class Schedule {
     private final double[] commBusyUs;
     private final double makespanUs;
 
-    private Schedule(double[] startUs, double[] finishUs, double[] computeBusyUs, double[] commBusyUs) {
+    private Schedule(double[] startUs, double[] finishUs, double[] computeBusyUs, double[] commBusyUs,
+                     double makespanUs) {
         this.startUs = startUs;
         this.finishUs = finishUs;
         this.computeBusyUs = computeBusyUs;
         this.commBusyUs = commBusyUs;
-        this.makespanUs = Arrays.stream(finishUs).max().orElse(0);
+        this.makespanUs = makespanUs;
     }
 
     public static Schedule of(Dag dag, double[] durationUs) {
@@ -37,6 +37,7 @@ public final class Schedule {
         double[] computeBusyUs = new double[gpus];
         double[] commBusyUs = new double[gpus];
         int[] waiting = new int[n];
+        double makespanUs = 0;
         ReadyQueue queue = new ReadyQueue(n, readyUs, tailUs);
         for (int v = 0; v < n; v++) {
             waiting[v] = dag.predecessorCount(v);
@@ -45,7 +46,7 @@ public final class Schedule {
         }
         while (!queue.isEmpty()) {
             int v = queue.poll();
-            boolean comm = dag.work(v).communication();
+            boolean comm = dag.communication(v);
             double[] freeUs = comm ? commFreeUs : computeFreeUs;
             double[] busyUs = comm ? commBusyUs : computeBusyUs;
             double start = readyUs[v];
@@ -58,6 +59,7 @@ public final class Schedule {
             }
             startUs[v] = start;
             finishUs[v] = finish;
+            makespanUs = Math.max(makespanUs, finish);
             for (int s = 0; s < dag.successorCount(v); s++) {
                 int w = dag.successor(v, s);
                 readyUs[w] = Math.max(readyUs[w], finish);
@@ -65,7 +67,7 @@ public final class Schedule {
                     queue.add(w);
             }
         }
-        return new Schedule(startUs, finishUs, computeBusyUs, commBusyUs);
+        return new Schedule(startUs, finishUs, computeBusyUs, commBusyUs, makespanUs);
     }
 
     /** For each node, the longest duration from its start to the end of the DAG (its "bottom level"). */

@@ -58,6 +58,17 @@ class PlanDagsTest {
         assertThat(ma.get("mb0.L0.dispatch")).isEqualTo(new Work.Comm(Collective.M_TO_N, 4.0 * 128 * 4096 * 2));
     }
 
+    /** Generated DAGs skip the builder's id index, so the generators alone keep ids unique. */
+    @Test
+    void generatedIdsAreUnique() {
+        for (Phase phase : Phase.values())
+            for (var deployment : java.util.List.of(SeedDeployments.baseline(Plan.Mlp.DENSE, phase),
+                    SeedDeployments.baseline(Plan.Mlp.MOE, phase), SeedDeployments.maSeparation(phase))) {
+                Dag dag = PlanDags.build(deployment);
+                assertThat(byId(dag)).as(deployment.name() + " " + phase).hasSize(dag.size());
+            }
+    }
+
     @Test
     void imbalanceGivesTheBusiestExpertMoreAndConservesTokens() {
         // mean 1024 × 2 / 16 = 128; busiest 1.5 × 128 = 192; others (2048 − 192) / 15 = 123.7 → 124
