@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
         description = "GEMM cost tables, Get_Time for any shape, and DAG runtime analysis.",
         subcommands = {GetTimeCommand.class, ImportCsvCommand.class, ValidateCommand.class, MergeCommand.class,
                 CriticalPathCommand.class, AnalyzeCommand.class,
-                SeedFormulasCommand.class, CheckClaimCommand.class,
+                SeedFormulasCommand.class, CheckClaimCommand.class, SearchCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {

@@ -30,6 +30,11 @@ public final class CostModel {
         this.network = Objects.requireNonNull(network, "network");
     }
 
+    /** The same costs with an empty cache, for another thread. */
+    public CostModel copy() {
+        return new CostModel(getTime, memoryBandwidthBytesPerSec, network);
+    }
+
     public GetTime getTime() {
         return getTime;
     }

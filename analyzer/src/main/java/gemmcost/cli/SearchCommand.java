@@ -1,0 +1,148 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.BadInputException;
+import gemmcost.cost.CostModel;
+import gemmcost.cost.CostModels;
+import gemmcost.model.Deployment;
+import gemmcost.model.DeploymentReader;
+import gemmcost.model.Plan;
+import gemmcost.search.Candidate;
+import gemmcost.search.Evaluated;
+import gemmcost.search.PlanSearch;
+import gemmcost.search.PlanSpace;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost search}: every TP × PP and MA plan of a model on N GPUs, ranked by modeled TPOT. */
+@Command(name = "search",
+        description = {
+                "Enumerate the plans of a config's model on N GPUs (TP x PP factorisations with the model's experts;",
+                "MA splits into a attention GPUs and N - a MoE GPUs, heads and experts balanced; each with every",
+                "micro-batch count asked for), build and schedule each one's DAG, and rank them by the makespan of one",
+                "step (the TPOT in decode). The seed's two plans are marked where they are in the space."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost search --config examples/seed-ma-separation.json --gpus 16",
+                "  scripts/gemmcost search --config examples/seed-ma-separation.json --gpus 16 --phase prefill --top 5 --json"})
+final class SearchCommand implements Callable<Integer> {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "A deployment config: its model, phase, network (and MA imbalance) are used; its plan is not.")
+    Path config;
+
+    @Option(names = "--gpus", paramLabel = "N", description = "GPUs to plan for. Default: the config's gpus.")
+    Integer gpus;
+
+    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill or decode; default: the config's phase.")
+    String phase;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
+            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
+    String profile;
+
+    @Option(names = "--micro-batches", paramLabel = "LIST", split = ",", defaultValue = "1,2,4",
+            description = "Micro-batch counts to try (those dividing the batch). Default: ${DEFAULT-VALUE}.")
+    List<Integer> microBatches;
+
+    @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Plans to list. Default: ${DEFAULT-VALUE}.")
+    int top;
+
+    @Option(names = "--threads", paramLabel = "T", description = "Threads. Default: the machine's cores.")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Deployment template = DeploymentReader.read(config);
+        if (phase != null)
+            template = template.withPhase(Options.phase(phase));
+        if (top < 1)
+            throw new BadInputException("--top " + top + ": must be >= 1");
+        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (workers < 1)
+            throw new BadInputException("--threads " + workers + ": must be >= 1");
+        PlanSpace space = new PlanSpace(gpus == null ? template.gpus() : gpus, microBatches);
+        double imbalance = template.plan() instanceof Plan.MaSeparation ma ? ma.imbalance() : 1.0;
+        List<Candidate> candidates = space.enumerate(template, imbalance);
+        if (candidates.isEmpty())
+            throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config
+                    + "'s model fits (TP must divide heads and expert_hidden, PP the layers; MA needs a <= heads"
+                    + " attention GPUs and at most one MoE GPU per expert)");
+        CostModel model = CostModels.open(profile, template.model().dtype(), template.network());
+        PlanSearch.Result result = PlanSearch.run(candidates, model, workers);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json)
+            out.println(json(result, space, template, model));
+        else
+            text(result, space, template, model, out);
+        return Gemmcost.OK;
+    }
+
+    private void text(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model, PrintWriter out) {
+        out.printf(Locale.ROOT, "plan search: %d GPUs, %s, the model of %s%n", space.gpus(), template.phase().id(),
+                config);
+        out.println("costs: " + model.getTime().source());
+        out.printf(Locale.ROOT, "%d plans (TP x PP and MA splits; micro-batches %s) evaluated in %.1f ms on %d threads"
+                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), space.microBatches(), r.wallNanos() / 1e6, r.threads(),
+                r.plansPerSecond());
+        String row = "  %5s  %10s  %-14s  %s%s%n";
+        out.printf(Locale.ROOT, "%n" + row, "rank", stepColumn(template), "label", "plan", "");
+        r.ranked().stream().limit(top).forEach(e -> row(out, row, e));
+        if (!r.seeds().isEmpty()) {
+            out.printf(Locale.ROOT, "%nthe seed's plans:%n");
+            r.seeds().forEach(e -> row(out, row, e));
+        }
+    }
+
+    private static void row(PrintWriter out, String format, Evaluated e) {
+        out.printf(Locale.ROOT, format, e.rank() > 0 ? Integer.toString(e.rank()) : "-",
+                String.format(Locale.ROOT, "%.3f", e.tpotUs() / 1000), e.labels(), e.candidate().describe(),
+                e.candidate().seed().isEmpty() ? "" : "   <- " + e.candidate().seed());
+    }
+
+    private static String stepColumn(Deployment template) {
+        return template.phase() == gemmcost.model.Phase.DECODE ? "TPOT_ms" : "step_ms";
+    }
+
+    private ObjectNode json(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model) {
+        ObjectNode root = MAPPER.createObjectNode().put("config", config.toString()).put("gpus", space.gpus())
+                .put("phase", template.phase().id()).put("source", model.getTime().source())
+                .put("plans_evaluated", r.evaluated()).put("threads", r.threads())
+                .put("wall_ms", r.wallNanos() / 1e6).put("plans_per_s", r.plansPerSecond());
+        ArrayNode mbs = root.putArray("micro_batches");
+        space.microBatches().forEach(mbs::add);
+        ArrayNode best = root.putArray("top");
+        r.ranked().stream().limit(top).forEach(e -> best.add(json(e)));
+        ArrayNode seeds = root.putArray("seed_plans");
+        r.seeds().forEach(e -> seeds.add(json(e)));
+        return root;
+    }
+
+    private static ObjectNode json(Evaluated e) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (e.rank() > 0)
+            node.put("rank", e.rank());
+        else
+            node.putNull("rank");
+        node.put("plan", e.candidate().describe()).put("step_us", e.tpotUs()).put("labels", e.labels());
+        if (!e.candidate().seed().isEmpty())
+            node.put("seed", e.candidate().seed());
+        return node;
+    }
+}

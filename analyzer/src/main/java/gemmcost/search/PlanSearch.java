@@ -1,0 +1,112 @@
+package gemmcost.search;
+
+import gemmcost.claim.SeedDeployments;
+import gemmcost.cost.CostModel;
+import gemmcost.cost.Costing;
+import gemmcost.dag.Dag;
+import gemmcost.dag.PlanDags;
+import gemmcost.gettime.Label;
+import gemmcost.model.Deployment;
+import gemmcost.model.Phase;
+import gemmcost.model.Plan;
+import gemmcost.schedule.Schedule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * Evaluates plans in parallel (each thread its own copy of the cost model: its Get_Time cache is not shared) and
+ * ranks them by TPOT. The seed's two plans are marked where the space contains them, and the seed's baseline as
+ * the seed costs it (one dense MLP instead of the experts) is evaluated next to them but not ranked: it is another
+ * model.
+ */
+public final class PlanSearch {
+    private PlanSearch() {
+    }
+
+    /** Everything a search found. {@code ranked} is fastest first; {@code seeds} are the seed's plans among them. */
+    public record Result(List<Evaluated> ranked, List<Evaluated> seeds, int threads, long wallNanos) {
+        public Result {
+            ranked = List.copyOf(ranked);
+            seeds = List.copyOf(seeds);
+        }
+
+        public int evaluated() {
+            return ranked.size() + (int) seeds.stream().filter(e -> e.rank() == 0).count();
+        }
+
+        public double plansPerSecond() {
+            return evaluated() / (wallNanos / 1e9);
+        }
+    }
+
+    public static Result run(List<Candidate> space, CostModel model, int threads) {
+        long start = System.nanoTime();
+        List<Candidate> candidates = markSeeds(space);
+        Evaluated[] results = evaluate(candidates, model, threads);
+        List<Evaluated> ranked = new ArrayList<>();
+        for (Evaluated e : results)
+            if (e.candidate().ranked())
+                ranked.add(e);
+        ranked.sort(Comparator.comparingDouble(Evaluated::tpotUs));
+        List<Evaluated> seeds = new ArrayList<>();
+        for (int i = 0; i < ranked.size(); i++) {
+            ranked.set(i, ranked.get(i).ranked(i + 1));
+            if (!ranked.get(i).candidate().seed().isEmpty())
+                seeds.add(ranked.get(i));
+        }
+        for (Evaluated e : results)
+            if (!e.candidate().ranked())
+                seeds.add(e);
+        return new Result(ranked, seeds, threads, System.nanoTime() - start);
+    }
+
+    private static Evaluated[] evaluate(List<Candidate> candidates, CostModel model, int threads) {
+        Evaluated[] results = new Evaluated[candidates.size()];
+        ThreadLocal<CostModel> models = ThreadLocal.withInitial(model::copy);
+        try (ForkJoinPool pool = new ForkJoinPool(threads)) {
+            pool.submit(() -> IntStream.range(0, results.length).parallel()
+                    .forEach(i -> results[i] = evaluate(candidates.get(i), models.get()))).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("plan search interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r)
+                throw r;
+            throw new IllegalStateException(e.getCause());
+        }
+        return results;
+    }
+
+    static Evaluated evaluate(Candidate candidate, CostModel model) {
+        Dag dag = PlanDags.build(candidate.deployment());
+        Costing costing = Costing.of(dag, model);
+        double makespanUs = Schedule.of(dag, costing.timesUs()).makespanUs();
+        return new Evaluated(candidate, makespanUs, Label.join(costing.labels()), 0);
+    }
+
+    /** Marks the seed's plans in the space and adds its dense-costed baseline beside its baseline. */
+    private static List<Candidate> markSeeds(List<Candidate> space) {
+        Plan baseline = SeedDeployments.baseline(Plan.Mlp.MOE, Phase.DECODE).plan();
+        Plan ma = SeedDeployments.maSeparation(Phase.DECODE).plan();
+        List<Candidate> marked = new ArrayList<>(space.size() + 1);
+        for (Candidate c : space) {
+            Deployment d = c.deployment();
+            if (d.gpus() == 16 && d.plan().equals(baseline)) {
+                marked.add(new Candidate(d, "seed baseline, with the model's experts", true));
+                Plan dense = new Plan.TpPp(8, 2, 1, Plan.Mlp.DENSE);
+                marked.add(new Candidate(new Deployment(PlanText.describe(dense), d.gpus(), d.model(), dense,
+                        d.phase(), d.network()), "seed baseline as the seed costs it (not this model: one dense MLP)",
+                        false));
+            } else if (d.gpus() == 16 && d.plan().equals(ma)) {
+                marked.add(new Candidate(d, "seed MA-separation", true));
+            } else {
+                marked.add(c);
+            }
+        }
+        return marked;
+    }
+}
