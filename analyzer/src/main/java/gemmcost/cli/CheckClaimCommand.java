@@ -1,13 +1,16 @@
 package gemmcost.cli;
 
 import gemmcost.claim.ClaimCheck;
-import gemmcost.claim.SeedDeployments;
+import gemmcost.claim.ClaimSweep;
+import gemmcost.dag.PlanDags;
+import gemmcost.report.HtmlReport;
+import gemmcost.schedule.DagAnalysis;
+import java.util.ArrayList;
+import java.util.List;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
-import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
-import gemmcost.model.Plan;
 import gemmcost.report.Numbers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,7 +28,8 @@ import picocli.CommandLine.Spec;
                 "the seed's expressions as written, the two plans as operator DAGs in prefill and decode, the claim,",
                 "and what the seed's expressions get wrong, each with a number computed under the same profile."},
         footerHeading = "%nExamples:%n",
-        footer = {"  scripts/gemmcost check-claim", "  scripts/gemmcost check-claim --profile profiles/h100-sxm/bf16.json"})
+        footer = {"  scripts/gemmcost check-claim", "  scripts/gemmcost check-claim --profile profiles/h100-sxm/bf16.json",
+                "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html claim.html"})
 final class CheckClaimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,22 +44,28 @@ final class CheckClaimCommand implements Callable<Integer> {
     @Option(names = "--ma", paramLabel = "FILE", description = "MA-separation config (default: the seed's 12 + 4).")
     Path ma;
 
+    @Option(names = "--sweep", paramLabel = "AXIS=LIST",
+            description = "Also decode TPOT against batch=N,N,… or seq=N,N,… (KV-cache length); repeatable.")
+    List<String> sweeps = List.of();
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML report: this table, the sweeps, both plans' timelines.")
+    Path html;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Deployment base = baseline == null ? SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)
-                : DeploymentReader.read(baseline);
-        Deployment split = ma == null ? SeedDeployments.maSeparation(Phase.DECODE) : DeploymentReader.read(ma);
-        Deployment moeBase = base.plan() instanceof Plan.TpPp tp
-                ? new Deployment(base.name() + " (experts)", base.gpus(), base.model(),
-                        new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE), base.phase(), base.network())
-                : base;
+        List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
+        ClaimPlans plans = ClaimPlans.of(baseline, ma);
+        Deployment base = plans.baseline();
+        Deployment split = plans.ma();
         String chosen = profile == null ? CostModels.DEFAULT_PROFILE : profile;
-        CostModel model = CostModels.open(chosen, base.model().dtype(), base.network());
+        CostModels.Opened costs = CostModels.openWithTable(chosen, base.model().dtype(), base.network());
+        CostModel model = costs.model();
         if (profile == null)
             out.println("MODELED: no --profile given, so every time below is the built-in H100 SXM datasheet roofline"
                     + " (speed of light, no measurement).");
-        ClaimCheck check = ClaimCheck.run(model, base, moeBase, split);
+        ClaimCheck check = ClaimCheck.run(model, base, plans.withExperts(), split);
         out.println("profile: " + check.source());
         out.printf(Locale.ROOT, "baseline: %s%nMA:       %s%n", base.name(), split.name());
         out.println("TPOT = makespan of one decode step: every sequence advances one token, m = batch for every"
@@ -72,7 +82,36 @@ final class CheckClaimCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
             out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i));
+        List<ClaimSweep> swept = new ArrayList<>();
+        for (ClaimSweep.Spec s : sweepSpecs) {
+            ClaimSweep sweep = ClaimSweep.run(s, model, base, plans.withExperts(), split);
+            swept.add(sweep);
+            printSweep(out, sweep);
+        }
+        if (html != null) {
+            List<HtmlReport.PlanView> views = new ArrayList<>();
+            for (Deployment d : List.of(plans.withExperts(), split))
+                views.add(new HtmlReport.PlanView(d == split ? source(ma) : source(baseline) + ", with experts",
+                        d.withPhase(Phase.DECODE), DagAnalysis.of(PlanDags.build(d.withPhase(Phase.DECODE)), model)));
+            HtmlReport.write(html, new HtmlReport.Input("gemmcost: the MA-separation claim", costs, check, swept, views));
+            out.println("\nwrote " + html);
+        }
         return Gemmcost.OK;
+    }
+
+    private static String source(Path config) {
+        return config == null ? "the seed's plan (built in)" : config.toString();
+    }
+
+    private static void printSweep(PrintWriter out, ClaimSweep sweep) {
+        out.printf(Locale.ROOT, "%ndecode TPOT against %s (%s), everything else as configured:%n", sweep.axis().id(),
+                sweep.axis().meaning());
+        String row = "  %8s %14s %14s %10s %14s %12s  %s%n";
+        out.printf(Locale.ROOT, row, sweep.axis().id(), "dense_ms", "experts_ms", "MA_ms", "MA_vs_experts",
+                "MA_vs_dense", "label");
+        for (ClaimSweep.Point p : sweep.points())
+            out.printf(Locale.ROOT, row, p.value(), ms(p.denseUs()), ms(p.expertsUs()), ms(p.maUs()),
+                    Numbers.percent(p.reduction()), Numbers.percent(p.reductionAgainstDense()), p.labels());
     }
 
     private static String ms(double us) {

@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
+import gemmcost.device.Roofline;
 import gemmcost.gettime.GetTimes;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
@@ -18,13 +19,30 @@ public final class CostModels {
     private CostModels() {
     }
 
+    /**
+     * A cost model with where it came from: the table read (null for a catalog device's roofline) and the device's
+     * datasheet roofline for the dtype (null when the catalog has none).
+     */
+    public record Opened(CostModel model, Profile table, Roofline roofline) {
+    }
+
     /** Reads a profile file once: its Get_Time, and its catalog device's bandwidth for memory-bound ops. */
     public static CostModel open(String profile, Dtype dtype, Network network) {
+        return openWithTable(profile, dtype, network).model();
+    }
+
+    /** The same GEMM and memory costs over another network. */
+    public static CostModel withNetwork(CostModel model, Network network) {
+        return new CostModel(model.getTime(), model.memoryBandwidthBytesPerSec(), network);
+    }
+
+    public static Opened openWithTable(String profile, Dtype dtype, Network network) {
         Path file = Path.of(profile);
         if (!Files.isRegularFile(file)) {
             Device device = DeviceCatalog.find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                     + ": no such file, and not a catalog device (" + DeviceCatalog.ids() + ")"));
-            return new CostModel(GetTimes.open(profile, dtype), device.bandwidthBytesPerSec(), network);
+            return new Opened(new CostModel(GetTimes.open(profile, dtype), device.bandwidthBytesPerSec(), network),
+                    null, device.roofline(dtype).orElse(null));
         }
         Profile table = ProfileJson.read(file);
         String id = table.device().catalogId();
@@ -33,6 +51,7 @@ public final class CostModels {
                     + " bandwidth (catalog: " + DeviceCatalog.ids() + ")");
         Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
                 + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
-        return new CostModel(GetTimes.fromProfile(file, table), device.bandwidthBytesPerSec(), network);
+        return new Opened(new CostModel(GetTimes.fromProfile(file, table), device.bandwidthBytesPerSec(), network),
+                table, Dtype.parse(table.dtype()).flatMap(device::roofline).orElse(null));
     }
 }

@@ -16,4 +16,8 @@ public record Deployment(String name, int gpus, ModelSpec model, Plan plan, Phas
     public Deployment withPhase(Phase other) {
         return new Deployment(name, gpus, model, plan, other, network);
     }
+
+    public Deployment withModel(ModelSpec other) {
+        return new Deployment(name, gpus, other, plan, phase, network);
+    }
 }

@@ -21,6 +21,16 @@ public record ModelSpec(int layers, int hidden, int heads, int headDim, int seqL
             throw new IllegalArgumentException("top_k: " + topK + " is more than experts=" + experts);
     }
 
+    public ModelSpec withBatch(int sequences) {
+        return new ModelSpec(layers, hidden, heads, headDim, seqLen, sequences, vocab, experts, expertHidden, topK,
+                dtype, activation);
+    }
+
+    public ModelSpec withSeqLen(int tokens) {
+        return new ModelSpec(layers, hidden, heads, headDim, tokens, batch, vocab, experts, expertHidden, topK,
+                dtype, activation);
+    }
+
     /** Bytes of one activation or weight element. */
     public int elementBytes() {
         return dtype.elementBytes();

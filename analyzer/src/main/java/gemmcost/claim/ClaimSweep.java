@@ -1,0 +1,122 @@
+package gemmcost.claim;
+
+import gemmcost.BadInputException;
+import gemmcost.cost.CostModel;
+import gemmcost.dag.PlanDags;
+import gemmcost.gettime.Label;
+import gemmcost.model.Deployment;
+import gemmcost.model.ModelSpec;
+import gemmcost.model.Phase;
+import gemmcost.schedule.DagAnalysis;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Decode TPOT of the baseline (dense as the seed costs it, and with the model's experts) and of MA-separation as
+ * the batch or the sequence length varies, everything else as configured: where, if anywhere, MA-separation wins.
+ */
+public record ClaimSweep(Axis axis, List<Point> points) {
+    public ClaimSweep {
+        points = List.copyOf(points);
+    }
+
+    /** What is varied. */
+    public enum Axis {
+        BATCH("batch", "sequences per decode step"),
+        SEQ("seq", "KV-cache length (tokens)");
+
+        private final String id;
+        private final String meaning;
+
+        Axis(String id, String meaning) {
+            this.id = id;
+            this.meaning = meaning;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public String meaning() {
+            return meaning;
+        }
+
+        ModelSpec apply(ModelSpec model, int value) {
+            return this == BATCH ? model.withBatch(value) : model.withSeqLen(value);
+        }
+    }
+
+    /** TPOTs in µs at one value of the axis. */
+    public record Point(int value, double denseUs, double expertsUs, double maUs, String labels) {
+        /** 1 − MA / baseline with the model's experts: positive when MA-separation is faster. */
+        public double reduction() {
+            return SeedFormulas.reduction(expertsUs, maUs);
+        }
+
+        public double reductionAgainstDense() {
+            return SeedFormulas.reduction(denseUs, maUs);
+        }
+    }
+
+    /**
+     * Parses {@code batch=1,8,64} or {@code seq=512,2048}.
+     *
+     * @throws BadInputException naming the bad part
+     */
+    public static ClaimSweep.Spec parse(String text) {
+        int eq = text.indexOf('=');
+        String name = eq < 0 ? text : text.substring(0, eq);
+        Axis axis = switch (name) {
+            case "batch" -> Axis.BATCH;
+            case "seq" -> Axis.SEQ;
+            default -> throw new BadInputException("--sweep " + text + ": must be batch=N,N,… or seq=N,N,…");
+        };
+        if (eq < 0 || eq == text.length() - 1)
+            throw new BadInputException("--sweep " + text + ": no values after " + name + "=");
+        List<Integer> values = new ArrayList<>();
+        for (String part : text.substring(eq + 1).split(",", -1)) {
+            try {
+                int value = Integer.parseInt(part.strip());
+                if (value < 1)
+                    throw new NumberFormatException();
+                values.add(value);
+            } catch (NumberFormatException e) {
+                throw new BadInputException("--sweep " + text + ": '" + part + "' is not an integer >= 1");
+            }
+        }
+        return new Spec(axis, values);
+    }
+
+    /** An axis and its values, as given on the command line. */
+    public record Spec(Axis axis, List<Integer> values) {
+        public Spec {
+            values = List.copyOf(values);
+        }
+    }
+
+    public static ClaimSweep run(Spec spec, CostModel model, Deployment dense, Deployment experts, Deployment ma) {
+        List<Point> points = new ArrayList<>();
+        for (int value : spec.values()) {
+            Set<Label> labels = EnumSet.noneOf(Label.class);
+            double denseUs = tpot(dense, spec, value, model, labels);
+            double expertsUs = tpot(experts, spec, value, model, labels);
+            double maUs = tpot(ma, spec, value, model, labels);
+            points.add(new Point(value, denseUs, expertsUs, maUs, Label.join(labels)));
+        }
+        return new ClaimSweep(spec.axis(), points);
+    }
+
+    private static double tpot(Deployment d, Spec spec, int value, CostModel model, Set<Label> labels) {
+        Deployment at = d.withModel(spec.axis().apply(d.model(), value)).withPhase(Phase.DECODE);
+        if (at.model().batch() % at.plan().microBatches() != 0)
+            throw new BadInputException(String.format(Locale.ROOT, "--sweep %s=%d: %s has %d micro-batches, which do"
+                    + " not divide a batch of %d", spec.axis().id(), value, d.name(), at.plan().microBatches(),
+                    at.model().batch()));
+        DagAnalysis analysis = DagAnalysis.of(PlanDags.build(at), model);
+        labels.addAll(analysis.labels());
+        return analysis.schedule().makespanUs();
+    }
+}

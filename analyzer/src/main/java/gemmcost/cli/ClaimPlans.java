@@ -1,0 +1,23 @@
+package gemmcost.cli;
+
+import gemmcost.claim.SeedDeployments;
+import gemmcost.model.Deployment;
+import gemmcost.model.DeploymentReader;
+import gemmcost.model.Phase;
+import gemmcost.model.Plan;
+import java.nio.file.Path;
+
+/** The three deployments the claim check compares: the baseline as given, the baseline with experts, MA. */
+record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
+    /** The given configs, or the seed's plans where none is given. */
+    static ClaimPlans of(Path baselineFile, Path maFile) {
+        Deployment base = baselineFile == null ? SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)
+                : DeploymentReader.read(baselineFile);
+        Deployment split = maFile == null ? SeedDeployments.maSeparation(Phase.DECODE) : DeploymentReader.read(maFile);
+        Deployment experts = base.plan() instanceof Plan.TpPp tp
+                ? new Deployment(base.name() + " (experts)", base.gpus(), base.model(),
+                        new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE), base.phase(), base.network())
+                : base;
+        return new ClaimPlans(base, experts, split);
+    }
+}

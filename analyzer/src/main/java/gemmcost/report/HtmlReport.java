@@ -1,0 +1,230 @@
+package gemmcost.report;
+
+import gemmcost.BadInputException;
+import gemmcost.ToolVersion;
+import gemmcost.claim.ClaimCheck;
+import gemmcost.claim.ClaimSweep;
+import gemmcost.cost.CostModels;
+import gemmcost.dag.Work;
+import gemmcost.gettime.Label;
+import gemmcost.model.Deployment;
+import gemmcost.model.Phase;
+import gemmcost.schedule.DagAnalysis;
+import gemmcost.table.Profile;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the profile's provenance, the
+ * claim check, sweeps, each plan's per-GPU timeline and breakdown, and the profile's TFLOP/s against m.
+ */
+public final class HtmlReport {
+    /** A deployment and its analysis; {@code source} is the config file, or what built it. */
+    public record PlanView(String source, Deployment deployment, DagAnalysis analysis) {
+        public PlanView {
+            Objects.requireNonNull(source, "source");
+            Objects.requireNonNull(deployment, "deployment");
+            Objects.requireNonNull(analysis, "analysis");
+        }
+    }
+
+    /** What the page shows; {@code claim} may be null, the lists empty. */
+    public record Input(String title, CostModels.Opened costs, ClaimCheck claim, List<ClaimSweep> sweeps,
+                        List<PlanView> plans) {
+        public Input {
+            Objects.requireNonNull(title, "title");
+            Objects.requireNonNull(costs, "costs");
+            sweeps = List.copyOf(sweeps);
+            plans = List.copyOf(plans);
+        }
+    }
+
+    private static final int PROFILE_SITES = 12;
+
+    private HtmlReport() {
+    }
+
+    /** Writes the page; an unwritable path is bad input. */
+    public static void write(Path out, Input input) {
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null)
+                Files.createDirectories(parent);
+            Files.writeString(out, render(input), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadInputException(out + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+
+    public static String render(Input in) {
+        Html html = new Html();
+        html.constant("<!DOCTYPE html>\n");
+        html.open("html", "lang", "en").open("head").empty("meta", "charset", "utf-8");
+        html.empty("meta", "http-equiv", "Content-Security-Policy", "content", "default-src 'none'; style-src 'unsafe-inline'");
+        html.element("title", in.title()).open("style").constant(Style.CSS).close("style").close("head");
+        html.open("body").element("h1", in.title());
+        html.open("p", "class", "meta").text("gemmcost " + ToolVersion.current() + ". Every number is labelled: ")
+                .element("b", "measured").text(" (read from a table), ").element("b", "interpolated")
+                .text(" / ").element("b", "extrapolated").text(" (Get_Time between or beyond measurements), ")
+                .element("b", "modeled").text(" (datasheet roofline, α–β network), ").element("b", "claimed")
+                .text(" (the seed report's).").close("p");
+        provenance(html, in.costs());
+        if (in.claim() != null)
+            claim(html, in.claim());
+        for (ClaimSweep sweep : in.sweeps())
+            sweep(html, sweep);
+        for (int i = 0; i < in.plans().size(); i++)
+            plan(html, in.plans().get(i), i);
+        profile(html, in);
+        html.close("body").close("html");
+        return html.toString();
+    }
+
+    private static void provenance(Html html, CostModels.Opened costs) {
+        html.open("section", "id", "profile-provenance").element("h2", "Costs: where the numbers come from");
+        html.element("p", costs.model().getTime().source());
+        Profile t = costs.table();
+        Map<String, Object> rows = new LinkedHashMap<>();
+        if (t == null) {
+            rows.put("kind", "modeled: no measured table; GEMMs at the datasheet roofline (speed of light)");
+        } else {
+            Profile.Device d = t.device();
+            rows.put("kind", t.provenance().kind().jsonName());
+            rows.put("GPU", d.name() + (d.catalogId() == null ? "" : " (" + d.catalogId() + ")"));
+            rows.put("driver", d.driverVersion());
+            rows.put("CUDA runtime", d.cudaRuntimeVersion());
+            rows.put("cuBLAS", d.cublasVersion());
+            rows.put("SM clock start/end (MHz)", d.clocks().smMhzStart() + " / " + d.clocks().smMhzEnd());
+            rows.put("throttle reasons", String.join(", ", d.clocks().throttleReasons()));
+            rows.put("dtype", t.dtype() + (t.computeType() == null ? "" : ", compute " + t.computeType()));
+            rows.put("timing", t.timing().timer() + ", " + t.timing().statistic() + ", L2 flush " + t.timing().l2Flush()
+                    + ", backend " + t.timing().backend());
+            rows.put("source", t.provenance().source());
+            rows.put("created (UTC)", t.provenance().createdUtc());
+            rows.put("written by", "gemmcost " + t.provenance().toolVersion() + " @ " + t.provenance().gitCommit());
+            rows.put("entries", t.entries().size());
+        }
+        if (costs.roofline() != null)
+            rows.put("datasheet roofline", String.format(Locale.ROOT, "%.0f TFLOP/s, %.0f GB/s (modeled bound)",
+                    costs.roofline().peakFlopsPerSec() / 1e12, costs.roofline().bandwidthBytesPerSec() / 1e9));
+        html.open("table", "class", "kv");
+        rows.forEach((k, v) -> html.open("tr").element("th", k).element("td", v == null ? "unknown" : v).close("tr"));
+        html.close("table").close("section");
+    }
+
+    private static void claim(Html html, ClaimCheck check) {
+        html.open("section", "id", "claim").element("h2", "Does MA-separation cut TPOT by 34.2%?");
+        html.open("table", "class", "claim").open("tr");
+        for (String h : List.of("", "baseline ms", "MA ms", "reduction", "label"))
+            html.element("th", h);
+        html.close("tr");
+        for (ClaimCheck.Row r : check.rows())
+            claimRow(html, r.what(), ms(r.baselineUs()), ms(r.maUs()), r.reduction(), r.labels());
+        claimRow(html, "claimed by the seed report", "", "", ClaimCheck.CLAIMED, Label.CLAIMED.id());
+        claimRow(html, "source Table 1: 1 - 1.82/2.76 ms", "2.760", "1.820", ClaimCheck.SOURCE_TABLE, Label.CLAIMED.id());
+        html.close("table");
+        html.element("h3", "What the seed's expressions get wrong (" + check.flawLabels() + ")");
+        html.open("ol");
+        check.flaws().forEach(f -> html.element("li", f));
+        html.close("ol").close("section");
+    }
+
+    private static void claimRow(Html html, String what, String base, String ma, double reduction, String labels) {
+        html.open("tr", "class", reduction < 0 ? "worse" : "better").element("td", what).element("td", base)
+                .element("td", ma).element("td", Numbers.percent(reduction)).element("td", labels).close("tr");
+    }
+
+    private static void sweep(Html html, ClaimSweep sweep) {
+        html.open("section", "class", "sweep-section").element("h2",
+                "Decode TPOT reduction against " + sweep.axis().id() + " (" + sweep.axis().meaning() + ")");
+        SweepChart.render(html, sweep);
+        html.open("table", "class", "claim").open("tr");
+        for (String h : List.of(sweep.axis().id(), "baseline dense ms", "baseline experts ms", "MA ms",
+                "MA vs experts", "MA vs dense", "label"))
+            html.element("th", h);
+        html.close("tr");
+        for (ClaimSweep.Point p : sweep.points())
+            html.open("tr").element("td", p.value()).element("td", ms(p.denseUs())).element("td", ms(p.expertsUs()))
+                    .element("td", ms(p.maUs())).element("td", Numbers.percent(p.reduction()))
+                    .element("td", Numbers.percent(p.reductionAgainstDense())).element("td", p.labels()).close("tr");
+        html.close("table").close("section");
+    }
+
+    private static void plan(Html html, PlanView view, int index) {
+        DagAnalysis a = view.analysis();
+        Deployment d = view.deployment();
+        html.open("section", "class", "plan", "id", "plan-" + index).element("h2", d.name());
+        String step = d.phase() == Phase.DECODE ? "TPOT (makespan of one decode step)" : "prefill makespan";
+        html.open("p").text(view.source() + ": " + d.gpus() + " GPUs, phase " + d.phase().id() + ", "
+                + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
+                        step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
+                .text("; critical path (unlimited resources) " + Numbers.micros(a.criticalPath().lengthUs()) + " µs, "
+                        + a.criticalPath().path().size() + " ops, in red.").close("p");
+        legend(html);
+        html.open("div", "class", "scroll");
+        PlanCharts.gantt(html, a);
+        html.close("div");
+        html.element("h3", "Busy time per GPU by op kind (line: makespan)");
+        PlanCharts.breakdown(html, a);
+        double[] byKind = PlanCharts.timeByKind(a);
+        double total = 0;
+        for (double us : byKind)
+            total += us;
+        html.open("table", "class", "kinds").open("tr").element("th", "op kind").element("th", "time µs (each op once)")
+                .element("th", "share").close("tr");
+        for (PlanCharts.Kind k : PlanCharts.Kind.values())
+            if (byKind[k.ordinal()] > 0)
+                html.open("tr").element("td", k.title).element("td", Numbers.micros(byKind[k.ordinal()]))
+                        .element("td", Numbers.percent(byKind[k.ordinal()] / total)).close("tr");
+        html.close("table").close("section");
+    }
+
+    private static void legend(Html html) {
+        html.open("p", "class", "legend");
+        for (PlanCharts.Kind k : List.of(PlanCharts.Kind.GEMM, PlanCharts.Kind.MEMORY, PlanCharts.Kind.COMM))
+            html.open("span", "class", "swatch " + k.css()).close("span").text(k.title + "  ");
+        html.open("span", "class", "swatch critical").close("span")
+                .text("on the critical path (compute lane above, communication lane below; hover for details)");
+        html.close("p");
+    }
+
+    private static void profile(Html html, Input in) {
+        html.open("section", "id", "profile-chart").element("h2", "Achieved TFLOP/s against m, per (k, n)");
+        List<ProfileChart.Site> sites = in.costs().table() != null
+                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : planSites(in.plans());
+        html.element("p", in.costs().table() != null
+                ? "Dots: measured entries. Line: Get_Time, coloured by its label (interpolated between measurements,"
+                + " extrapolated beyond them). Grey: the datasheet roofline (modeled)."
+                : "No measured table: Get_Time is the datasheet roofline (modeled) for the (k, n) sites of the plans"
+                + " above. A measured profile (--profile FILE) shows its measurements here.");
+        html.open("div", "class", "sites");
+        for (ProfileChart.Site site : sites)
+            ProfileChart.render(html, site, 1, 1 << 21, in.costs().model().getTime(), in.costs().roofline());
+        html.close("div").close("section");
+    }
+
+    /** The distinct (k, n) of the plans' GEMMs with the most time, for a profile without a table. */
+    private static List<ProfileChart.Site> planSites(List<PlanView> plans) {
+        Map<List<Long>, Double> time = new LinkedHashMap<>();
+        for (PlanView p : plans)
+            for (int v = 0; v < p.analysis().dag().size(); v++)
+                if (p.analysis().dag().work(v) instanceof Work.Gemm g)
+                    time.merge(List.of(g.shape().k(), g.shape().n()), p.analysis().costing().timeUs(v), Double::sum);
+        List<Map.Entry<List<Long>, Double>> sorted = new ArrayList<>(time.entrySet());
+        sorted.sort(Map.Entry.<List<Long>, Double>comparingByValue().reversed());
+        return sorted.stream().limit(6).map(e -> new ProfileChart.Site(e.getKey().get(0), e.getKey().get(1), List.of()))
+                .toList();
+    }
+
+    private static String ms(double us) {
+        return String.format(Locale.ROOT, "%.3f", us / 1000);
+    }
+}
