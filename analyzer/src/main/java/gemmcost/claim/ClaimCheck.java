@@ -1,13 +1,13 @@
 package gemmcost.claim;
 
+import gemmcost.Numbers;
 import gemmcost.cost.CostModel;
-import gemmcost.dag.PlanDags;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.Label;
-import gemmcost.table.GemmShape;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.schedule.DagAnalysis;
+import gemmcost.table.GemmShape;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -46,11 +46,11 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws, Stri
             gemmLabels.add(e.label());
             return e.timeUs();
         };
-        DagAnalysis basePrefill = analyse(baseline.withPhase(Phase.PREFILL), model);
-        DagAnalysis maPrefill = analyse(ma.withPhase(Phase.PREFILL), model);
-        DagAnalysis baseDecode = analyse(baseline.withPhase(Phase.DECODE), model);
-        DagAnalysis moeDecode = analyse(moeBaseline.withPhase(Phase.DECODE), model);
-        DagAnalysis maDecode = analyse(ma.withPhase(Phase.DECODE), model);
+        DagAnalysis basePrefill = DagAnalysis.of(baseline.withPhase(Phase.PREFILL), model);
+        DagAnalysis maPrefill = DagAnalysis.of(ma.withPhase(Phase.PREFILL), model);
+        DagAnalysis baseDecode = DagAnalysis.of(baseline.withPhase(Phase.DECODE), model);
+        DagAnalysis moeDecode = DagAnalysis.of(moeBaseline.withPhase(Phase.DECODE), model);
+        DagAnalysis maDecode = DagAnalysis.of(ma.withPhase(Phase.DECODE), model);
         List<Row> rows = List.of(
                 new Row("seed formula \"Total\" as written (m=2097152)", seed.baselineTotalUs(), seed.maUs(),
                         seedLabels),
@@ -61,35 +61,35 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws, Stri
         List<String> flaws = new ArrayList<>();
         long m = SeedFormulas.M;
         flaws.add(f("m = 2,097,152 is a whole prefill pass, not a decode step: the seed's MA expression gives %s ms,"
-                + " one decode step of the same plan (TPOT, m = 1024) %s ms", ms(seed.maUs()),
-                ms(maDecode.schedule().makespanUs())));
+                + " one decode step of the same plan (TPOT, m = 1024) %s ms", Numbers.millis(seed.maUs()),
+                Numbers.millis(maDecode.schedule().makespanUs())));
         long routed = m * SeedDeployments.MODEL.topK() / SeedDeployments.MODEL.experts();
         double allTokens = gt.us(m, 4096, 16384) + gt.us(m, 16384, 4096);
         double routedTokens = gt.us(routed, 4096, 16384) + gt.us(routed, 16384, 4096);
         flaws.add(f("every expert is given all %d tokens: one expert costs %s ms; with top-2 of 16 it gets %d,"
-                + " costing %s ms (%.1fx less)", m, ms(allTokens), routed, ms(routedTokens), allTokens / routedTokens));
+                + " costing %s ms (%.1fx less)", m, Numbers.millis(allTokens), routed, Numbers.millis(routedTokens), allTokens / routedTokens));
         flaws.add(f("the baseline is costed dense, MA as MoE: decode TPOT of the baseline is %s ms dense, %s ms with"
-                + " the model's experts", ms(baseDecode.schedule().makespanUs()), ms(moeDecode.schedule().makespanUs())));
+                + " the model's experts", Numbers.millis(baseDecode.schedule().makespanUs()), Numbers.millis(moeDecode.schedule().makespanUs())));
         flaws.add(f("k = 341 = 4096/12: a head split does not split the input; GT(M,341,384) = %s ms, the correct"
-                + " GT(M,4096,384) = %s ms", ms(gt.us(m, 341, 384)), ms(gt.us(m, 4096, 384))));
+                + " GT(M,4096,384) = %s ms", Numbers.millis(gt.us(m, 341, 384)), Numbers.millis(gt.us(m, 4096, 384))));
         flaws.add(f("TP=8 put on k: the seed's MLP is GT(M,512,16384) + GT(M,2048,512) = %s ms, Megatron's"
                         + " column/row split GT(M,4096,2048) + GT(M,2048,4096) = %s ms",
-                ms(gt.us(m, 512, 16384) + gt.us(m, 2048, 512)),
-                ms(gt.us(m, 4096, 2048) + gt.us(m, 2048, 4096))));
+                Numbers.millis(gt.us(m, 512, 16384) + gt.us(m, 2048, 512)),
+                Numbers.millis(gt.us(m, 4096, 2048) + gt.us(m, 2048, 4096))));
         flaws.add(f("two different baseline formulas: \"Total\" %s ms, \"Optimized\" %s ms (the max() over QKV and"
-                        + " attention, which run one after the other)", ms(seed.baselineTotalUs()),
-                ms(seed.baselineOptimizedUs())));
+                        + " attention, which run one after the other)", Numbers.millis(seed.baselineTotalUs()),
+                Numbers.millis(seed.baselineOptimizedUs())));
         flaws.add(f("\"4 experts per GPU execute in parallel\": in the MA prefill DAG the critical path (parallel for"
                         + " free) is %s ms, the schedule where they share the GPU %s ms",
-                ms(maPrefill.criticalPath().lengthUs()), ms(maPrefill.schedule().makespanUs())));
+                Numbers.millis(maPrefill.criticalPath().lengthUs()), Numbers.millis(maPrefill.schedule().makespanUs())));
         flaws.add(f("max(attention, MoE) per layer although MoE consumes attention's output: max = %s ms,"
-                + " attention then MoE = %s ms per layer", ms(Math.max(seed.attentionUs(), seed.moeUs())),
-                ms(seed.attentionUs() + seed.moeUs())));
+                + " attention then MoE = %s ms per layer", Numbers.millis(Math.max(seed.attentionUs(), seed.moeUs())),
+                Numbers.millis(seed.attentionUs() + seed.moeUs())));
         // a gather reads and writes m rows of hidden × element bytes
         double gatherUs = 2.0 * m * SeedDeployments.MODEL.hidden() * SeedDeployments.MODEL.elementBytes()
                 / model.memoryBandwidthBytesPerSec() * 1e6;
         flaws.add(f("the embedding lookup as a GEMM with k = vocab: GT(M,50265,4096) = %s ms; as the gather it is,"
-                + " %s ms", ms(gt.us(m, 50265, 4096)), ms(gatherUs)));
+                + " %s ms", Numbers.millis(gt.us(m, 50265, 4096)), Numbers.millis(gatherUs)));
         return new ClaimCheck(model.getTime().source(), rows, flaws,
                 "GEMM times " + Label.join(gemmLabels) + "; seed expressions " + seedLabels
                         + "; memory-bound and communication times modeled");
@@ -108,13 +108,6 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws, Stri
         double us(long m, long k, long n);
     }
 
-    private static DagAnalysis analyse(Deployment deployment, CostModel model) {
-        return DagAnalysis.of(PlanDags.build(deployment), model);
-    }
-
-    private static String ms(double us) {
-        return String.format(Locale.ROOT, "%.3f", us / 1000);
-    }
 
     private static String f(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);

@@ -2,7 +2,6 @@ package gemmcost.claim;
 
 import gemmcost.BadInputException;
 import gemmcost.cost.CostModel;
-import gemmcost.dag.PlanDags;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
@@ -115,7 +114,7 @@ public record ClaimSweep(Axis axis, List<Point> points) {
             throw new BadInputException(String.format(Locale.ROOT, "--sweep %s=%d: %s has %d micro-batches, which do"
                     + " not divide a batch of %d", spec.axis().id(), value, d.name(), at.plan().microBatches(),
                     at.model().batch()));
-        DagAnalysis analysis = DagAnalysis.of(PlanDags.build(at), model);
+        DagAnalysis analysis = DagAnalysis.of(at, model);
         labels.addAll(analysis.labels());
         return analysis.schedule().makespanUs();
     }

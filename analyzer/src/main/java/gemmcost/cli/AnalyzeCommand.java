@@ -1,14 +1,13 @@
 package gemmcost.cli;
 
+import gemmcost.Numbers;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
-import gemmcost.dag.PlanDags;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
 import gemmcost.report.DagReport;
-import gemmcost.report.Numbers;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (phase != null)
             deployment = deployment.withPhase(Options.phase(phase));
         CostModel model = CostModels.open(profile, deployment.model().dtype(), deployment.network());
-        DagAnalysis analysis = DagAnalysis.of(PlanDags.build(deployment), model);
+        DagAnalysis analysis = DagAnalysis.of(deployment, model);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(DagReport.json(analysis).put("config", config.toString()).put("name", deployment.name())

@@ -1,19 +1,18 @@
 package gemmcost.cli;
 
+import gemmcost.Numbers;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
-import gemmcost.dag.PlanDags;
-import gemmcost.report.HtmlReport;
-import gemmcost.schedule.DagAnalysis;
-import java.util.ArrayList;
-import java.util.List;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
-import gemmcost.report.Numbers;
+import gemmcost.report.HtmlReport;
+import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -73,7 +72,7 @@ final class CheckClaimCommand implements Callable<Integer> {
         String row = "  %-46s %12s %12s %10s  %s%n";
         out.printf(Locale.ROOT, "%n" + row, "", "baseline_ms", "MA_ms", "reduction", "label");
         for (ClaimCheck.Row r : check.rows())
-            out.printf(Locale.ROOT, row, r.what(), ms(r.baselineUs()), ms(r.maUs()), Numbers.percent(r.reduction()),
+            out.printf(Locale.ROOT, row, r.what(), Numbers.millis(r.baselineUs()), Numbers.millis(r.maUs()), Numbers.percent(r.reduction()),
                     r.labels());
         out.printf(Locale.ROOT, row, "claimed by the seed report", "", "", Numbers.percent(ClaimCheck.CLAIMED),
                 "claimed");
@@ -89,14 +88,18 @@ final class CheckClaimCommand implements Callable<Integer> {
             printSweep(out, sweep);
         }
         if (html != null) {
-            List<HtmlReport.PlanView> views = new ArrayList<>();
-            for (Deployment d : List.of(plans.withExperts(), split))
-                views.add(new HtmlReport.PlanView(d == split ? source(ma) : source(baseline) + ", with experts",
-                        d.withPhase(Phase.DECODE), DagAnalysis.of(PlanDags.build(d.withPhase(Phase.DECODE)), model)));
+            List<HtmlReport.PlanView> views = List.of(
+                    view(source(baseline) + ", with experts", plans.withExperts(), model),
+                    view(source(ma), split, model));
             HtmlReport.write(html, new HtmlReport.Input("gemmcost: the MA-separation claim", costs, check, swept, views));
             out.println("\nwrote " + html);
         }
         return Gemmcost.OK;
+    }
+
+    private static HtmlReport.PlanView view(String source, Deployment deployment, CostModel model) {
+        Deployment decode = deployment.withPhase(Phase.DECODE);
+        return new HtmlReport.PlanView(source, decode, DagAnalysis.of(decode, model));
     }
 
     private static String source(Path config) {
@@ -110,11 +113,8 @@ final class CheckClaimCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, row, sweep.axis().id(), "dense_ms", "experts_ms", "MA_ms", "MA_vs_experts",
                 "MA_vs_dense", "label");
         for (ClaimSweep.Point p : sweep.points())
-            out.printf(Locale.ROOT, row, p.value(), ms(p.denseUs()), ms(p.expertsUs()), ms(p.maUs()),
+            out.printf(Locale.ROOT, row, p.value(), Numbers.millis(p.denseUs()), Numbers.millis(p.expertsUs()), Numbers.millis(p.maUs()),
                     Numbers.percent(p.reduction()), Numbers.percent(p.reductionAgainstDense()), p.labels());
     }
 
-    private static String ms(double us) {
-        return String.format(Locale.ROOT, "%.3f", us / 1000);
-    }
 }

@@ -2,11 +2,11 @@ package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.Numbers;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
-import gemmcost.report.Numbers;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

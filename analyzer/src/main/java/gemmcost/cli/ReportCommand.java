@@ -2,8 +2,8 @@ package gemmcost.cli;
 
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
+import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
-import gemmcost.dag.PlanDags;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.report.HtmlReport;
@@ -62,8 +62,8 @@ final class ReportCommand implements Callable<Integer> {
         for (int i = 0; i < deployments.size(); i++) {
             Deployment d = deployments.get(i);
             // each config has its own network: cost it with the profile's times and that network
-            var model = CostModels.withNetwork(costs.model(), d.network());
-            views.add(new HtmlReport.PlanView(configs.get(i).toString(), d, DagAnalysis.of(PlanDags.build(d), model)));
+            CostModel model = costs.model().withNetwork(d.network());
+            views.add(new HtmlReport.PlanView(configs.get(i).toString(), d, DagAnalysis.of(d, model)));
         }
         ClaimPlans seed = ClaimPlans.of(null, null);
         ClaimCheck claim = ClaimCheck.run(costs.model(), seed.baseline(), seed.withExperts(), seed.ma());

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
+import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.search.Candidate;
 import gemmcost.search.Evaluated;
@@ -99,8 +101,8 @@ final class SearchCommand implements Callable<Integer> {
                 config);
         out.println("costs: " + model.getTime().source());
         out.printf(Locale.ROOT, "%d plans (TP x PP and MA splits; micro-batches %s) evaluated in %.1f ms on %d threads"
-                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), space.microBatches(), r.wallNanos() / 1e6, r.threads(),
-                r.plansPerSecond());
+                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), space.microBatches(),
+                r.wallNanos() / 1e6, r.threads(), r.plansPerSecond());
         String row = "  %5s  %10s  %-14s  %s%s%n";
         out.printf(Locale.ROOT, "%n" + row, "rank", stepColumn(template), "label", "plan", "");
         r.ranked().stream().limit(top).forEach(e -> row(out, row, e));
@@ -112,12 +114,12 @@ final class SearchCommand implements Callable<Integer> {
 
     private static void row(PrintWriter out, String format, Evaluated e) {
         out.printf(Locale.ROOT, format, e.rank() > 0 ? Integer.toString(e.rank()) : "-",
-                String.format(Locale.ROOT, "%.3f", e.tpotUs() / 1000), e.labels(), e.candidate().describe(),
+                Numbers.millis(e.tpotUs()), e.labels(), e.candidate().describe(),
                 e.candidate().seed().isEmpty() ? "" : "   <- " + e.candidate().seed());
     }
 
     private static String stepColumn(Deployment template) {
-        return template.phase() == gemmcost.model.Phase.DECODE ? "TPOT_ms" : "step_ms";
+        return template.phase() == Phase.DECODE ? "TPOT_ms" : "step_ms";
     }
 
     private ObjectNode json(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model) {

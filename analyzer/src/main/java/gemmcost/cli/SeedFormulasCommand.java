@@ -1,12 +1,12 @@
 package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import gemmcost.Numbers;
 import gemmcost.claim.SeedFormulas;
 import gemmcost.cost.CostModels;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
-import gemmcost.report.Numbers;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -30,9 +30,9 @@ public final class CostModel {
         this.network = Objects.requireNonNull(network, "network");
     }
 
-    /** The same costs with an empty cache, for another thread. */
-    public CostModel copy() {
-        return new CostModel(getTime, memoryBandwidthBytesPerSec, network);
+    /** The same GEMM and memory costs over {@code other}, with a cache of its own (also how a thread gets one). */
+    public CostModel withNetwork(Network other) {
+        return new CostModel(getTime, memoryBandwidthBytesPerSec, other);
     }
 
     public GetTime getTime() {
@@ -52,25 +52,22 @@ public final class CostModel {
         return estimates.computeIfAbsent(shape, getTime::estimate);
     }
 
-    /** The time of node {@code v}. */
-    public double timeUs(Dag dag, int v) {
-        return switch (dag.work(v)) {
-            case Work.Fixed f -> f.timeUs();
-            case Work.Gemm g -> gemm(g.costedShape()).timeUs();
-            case Work.Memory m -> m.bytes() / memoryBandwidthBytesPerSec * 1e6;
-            case Work.Comm c -> network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v));
-            case Work.Unknown u -> 0;
-        };
+    /** A node's time and how it was obtained. */
+    public record NodeCost(double timeUs, Label label) {
     }
 
-    /** How the time of node {@code v} was obtained. */
-    public Label label(Dag dag, int v) {
+    /** The time and label of node {@code v} (one Get_Time lookup for a GEMM). */
+    public NodeCost cost(Dag dag, int v) {
         return switch (dag.work(v)) {
-            case Work.Fixed f -> Label.GIVEN;
-            case Work.Gemm g -> gemm(g.costedShape()).label();
-            case Work.Memory m -> Label.MODELED;
-            case Work.Comm c -> Label.MODELED;
-            case Work.Unknown u -> Label.MODELED;
+            case Work.Fixed f -> new NodeCost(f.timeUs(), Label.GIVEN);
+            case Work.Gemm g -> {
+                Estimate e = gemm(g.costedShape());
+                yield new NodeCost(e.timeUs(), e.label());
+            }
+            case Work.Memory m -> new NodeCost(m.bytes() / memoryBandwidthBytesPerSec * 1e6, Label.MODELED);
+            case Work.Comm c -> new NodeCost(
+                    network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
+            case Work.Unknown u -> new NodeCost(0, Label.MODELED);
         };
     }
 

@@ -31,11 +31,7 @@ public final class CostModels {
         return openWithTable(profile, dtype, network).model();
     }
 
-    /** The same GEMM and memory costs over another network. */
-    public static CostModel withNetwork(CostModel model, Network network) {
-        return new CostModel(model.getTime(), model.memoryBandwidthBytesPerSec(), network);
-    }
-
+    /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */
     public static Opened openWithTable(String profile, Dtype dtype, Network network) {
         Path file = Path.of(profile);
         if (!Files.isRegularFile(file)) {

@@ -1,8 +1,6 @@
 package gemmcost.cost;
 
 import gemmcost.dag.Dag;
-import gemmcost.dag.Work;
-import gemmcost.gettime.Estimate;
 import gemmcost.gettime.Label;
 import java.util.EnumSet;
 import java.util.Set;
@@ -20,15 +18,9 @@ public final class Costing {
         this.timeUs = new double[dag.size()];
         this.labels = new Label[dag.size()];
         for (int v = 0; v < dag.size(); v++) {
-            if (dag.work(v) instanceof Work.Gemm g) {
-                // one Get_Time lookup for both (a plan search costs millions of nodes)
-                Estimate e = model.gemm(g.costedShape());
-                timeUs[v] = e.timeUs();
-                labels[v] = e.label();
-            } else {
-                timeUs[v] = model.timeUs(dag, v);
-                labels[v] = model.label(dag, v);
-            }
+            CostModel.NodeCost cost = model.cost(dag, v);
+            timeUs[v] = cost.timeUs();
+            labels[v] = cost.label();
         }
     }
 

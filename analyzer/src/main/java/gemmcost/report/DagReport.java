@@ -3,6 +3,7 @@ package gemmcost.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.Numbers;
 import gemmcost.cost.CostModel;
 import gemmcost.dag.Dag;
 import gemmcost.gettime.Label;

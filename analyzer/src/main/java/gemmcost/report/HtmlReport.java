@@ -1,6 +1,7 @@
 package gemmcost.report;
 
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import gemmcost.ToolVersion;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
@@ -127,7 +128,7 @@ public final class HtmlReport {
             html.element("th", h);
         html.close("tr");
         for (ClaimCheck.Row r : check.rows())
-            claimRow(html, r.what(), ms(r.baselineUs()), ms(r.maUs()), r.reduction(), r.labels());
+            claimRow(html, r.what(), Numbers.millis(r.baselineUs()), Numbers.millis(r.maUs()), r.reduction(), r.labels());
         claimRow(html, "claimed by the seed report", "", "", ClaimCheck.CLAIMED, Label.CLAIMED.id());
         claimRow(html, "source Table 1: 1 - 1.82/2.76 ms", "2.760", "1.820", ClaimCheck.SOURCE_TABLE, Label.CLAIMED.id());
         html.close("table");
@@ -152,8 +153,8 @@ public final class HtmlReport {
             html.element("th", h);
         html.close("tr");
         for (ClaimSweep.Point p : sweep.points())
-            html.open("tr").element("td", p.value()).element("td", ms(p.denseUs())).element("td", ms(p.expertsUs()))
-                    .element("td", ms(p.maUs())).element("td", Numbers.percent(p.reduction()))
+            html.open("tr").element("td", p.value()).element("td", Numbers.millis(p.denseUs())).element("td", Numbers.millis(p.expertsUs()))
+                    .element("td", Numbers.millis(p.maUs())).element("td", Numbers.percent(p.reduction()))
                     .element("td", Numbers.percent(p.reductionAgainstDense())).element("td", p.labels()).close("tr");
         html.close("table").close("section");
     }
@@ -166,24 +167,28 @@ public final class HtmlReport {
         html.open("p").text(view.source() + ": " + d.gpus() + " GPUs, phase " + d.phase().id() + ", "
                 + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
                         step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
-                .text("; critical path (unlimited resources) " + Numbers.micros(a.criticalPath().lengthUs()) + " µs, "
-                        + a.criticalPath().path().size() + " ops, in red.").close("p");
+                .text("; critical path (unlimited resources) " + Numbers.micros(a.criticalPath().lengthUs()) + " µs ["
+                        + Label.join(a.criticalPathByLabel().keySet()) + "], " + a.criticalPath().path().size()
+                        + " ops, in red.").close("p");
         legend(html);
         html.open("div", "class", "scroll");
         PlanCharts.gantt(html, a);
         html.close("div");
         html.element("h3", "Busy time per GPU by op kind (line: makespan)");
-        PlanCharts.breakdown(html, a);
-        double[] byKind = PlanCharts.timeByKind(a);
+        PlanCharts.KindTimes times = PlanCharts.KindTimes.of(a);
+        PlanCharts.breakdown(html, a, times);
         double total = 0;
-        for (double us : byKind)
+        for (double us : times.totalUs())
             total += us;
         html.open("table", "class", "kinds").open("tr").element("th", "op kind").element("th", "time µs (each op once)")
-                .element("th", "share").close("tr");
-        for (PlanCharts.Kind k : PlanCharts.Kind.values())
-            if (byKind[k.ordinal()] > 0)
-                html.open("tr").element("td", k.title).element("td", Numbers.micros(byKind[k.ordinal()]))
-                        .element("td", Numbers.percent(byKind[k.ordinal()] / total)).close("tr");
+                .element("th", "share").element("th", "label").close("tr");
+        for (PlanCharts.Kind k : PlanCharts.Kind.values()) {
+            double us = times.totalUs()[k.ordinal()];
+            if (us > 0)
+                html.open("tr").element("td", k.title).element("td", Numbers.micros(us))
+                        .element("td", Numbers.percent(us / total))
+                        .element("td", Label.join(times.labels().get(k.ordinal()))).close("tr");
+        }
         html.close("table").close("section");
     }
 
@@ -224,7 +229,4 @@ public final class HtmlReport {
                 .toList();
     }
 
-    private static String ms(double us) {
-        return String.format(Locale.ROOT, "%.3f", us / 1000);
-    }
 }

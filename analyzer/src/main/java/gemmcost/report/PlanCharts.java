@@ -1,10 +1,15 @@
 package gemmcost.report;
 
+import gemmcost.Numbers;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
+import gemmcost.gettime.Label;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.schedule.Schedule;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -89,16 +94,11 @@ final class PlanCharts {
     }
 
     /** Per GPU: busy time by kind as a stacked bar against the makespan, and the compute utilisation. */
-    static void breakdown(Html html, DagAnalysis a) {
-        Dag dag = a.dag();
-        int gpus = dag.gpuCount();
-        double[][] byKind = new double[gpus][Kind.values().length];
-        for (int v = 0; v < dag.size(); v++)
-            for (int i = 0; i < dag.gpuCountOf(v); i++)
-                byKind[dag.gpu(v, i)][Kind.of(dag.work(v)).ordinal()] += a.costing().timeUs(v);
+    static void breakdown(Html html, DagAnalysis a, KindTimes times) {
+        int gpus = a.dag().gpuCount();
         Schedule s = a.schedule();
         double most = 0;
-        for (double[] row : byKind) {
+        for (double[] row : times.gpuUs()) {
             double sum = 0;
             for (double us : row)
                 sum += us;
@@ -107,7 +107,7 @@ final class PlanCharts {
         Axis axis = Axis.upTo(Math.max(most, s.makespanUs()), 8);
         double width = 640;
         double row = 18;
-        html.open("svg", "class", "breakdown", "width", LEFT_PX + width + 140, "height", gpus * row + 30, "role", "img",
+        html.open("svg", "class", "breakdown", "width", LEFT_PX + width + 220, "height", gpus * row + 30, "role", "img",
                 "aria-label", "busy time per GPU by op kind");
         timeAxis(html, axis, width, gpus * row);
         for (int g = 0; g < gpus; g++) {
@@ -115,19 +115,23 @@ final class PlanCharts {
             html.open("g", "class", "bar", "data-gpu", g);
             html.element("text", "GPU " + g, "x", 4.0, "y", y + 12, "class", "row-label");
             double x = LEFT_PX;
+            Set<Label> compute = EnumSet.noneOf(Label.class);
             for (Kind k : Kind.values()) {
-                double us = byKind[g][k.ordinal()];
+                double us = times.gpuUs()[g][k.ordinal()];
                 if (us <= 0)
                     continue;
+                if (k != Kind.COMM)
+                    compute.addAll(times.gpuLabels().get(g).get(k.ordinal()));
                 double w = axis.px(us, width);
                 html.open("rect", "class", "op " + k.css(), "x", x, "y", y + 2, "width", w, "height", row - 5);
-                html.element("title", String.format(Locale.ROOT, "GPU %d: %s %s µs", g, k.title, Numbers.micros(us)));
+                html.element("title", String.format(Locale.ROOT, "GPU %d: %s %s µs [%s]", g, k.title,
+                        Numbers.micros(us), Label.join(times.gpuLabels().get(g).get(k.ordinal()))));
                 html.close("rect");
                 x += w;
             }
             double utilisation = s.makespanUs() > 0 ? s.computeBusyUs(g) / s.makespanUs() : 0;
-            html.element("text", "compute " + Numbers.percent(utilisation), "x", LEFT_PX + width + 8, "y", y + 12,
-                    "class", "row-label");
+            html.element("text", "compute " + Numbers.percent(utilisation) + " [" + Label.join(compute) + "]",
+                    "x", LEFT_PX + width + 8, "y", y + 12, "class", "row-label");
             html.close("g");
         }
         double makespanX = LEFT_PX + axis.px(s.makespanUs(), width);
@@ -145,11 +149,40 @@ final class PlanCharts {
         html.close("g");
     }
 
-    /** Total node time by kind (each op once, however many GPUs it spans). */
-    static double[] timeByKind(DagAnalysis a) {
-        double[] us = new double[Kind.values().length];
-        for (int v = 0; v < a.dag().size(); v++)
-            us[Kind.of(a.dag().work(v)).ordinal()] += a.costing().timeUs(v);
-        return us;
+    /**
+     * Time by op kind with the labels of the ops summed: per GPU (an op spanning several GPUs counts on each) and
+     * over the plan (each op once).
+     */
+    record KindTimes(double[][] gpuUs, List<List<Set<Label>>> gpuLabels, double[] totalUs, List<Set<Label>> labels) {
+        static KindTimes of(DagAnalysis a) {
+            Dag dag = a.dag();
+            int kinds = Kind.values().length;
+            double[][] gpuUs = new double[dag.gpuCount()][kinds];
+            double[] totalUs = new double[kinds];
+            List<Set<Label>> labels = emptySets(kinds);
+            List<List<Set<Label>>> gpuLabels = new ArrayList<>();
+            for (int g = 0; g < dag.gpuCount(); g++)
+                gpuLabels.add(emptySets(kinds));
+            for (int v = 0; v < dag.size(); v++) {
+                double us = a.costing().timeUs(v);
+                if (us <= 0)
+                    continue;
+                int k = Kind.of(dag.work(v)).ordinal();
+                totalUs[k] += us;
+                labels.get(k).add(a.costing().label(v));
+                for (int i = 0; i < dag.gpuCountOf(v); i++) {
+                    gpuUs[dag.gpu(v, i)][k] += us;
+                    gpuLabels.get(dag.gpu(v, i)).get(k).add(a.costing().label(v));
+                }
+            }
+            return new KindTimes(gpuUs, gpuLabels, totalUs, labels);
+        }
+
+        private static List<Set<Label>> emptySets(int count) {
+            List<Set<Label>> sets = new ArrayList<>();
+            for (int i = 0; i < count; i++)
+                sets.add(EnumSet.noneOf(Label.class));
+            return sets;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package gemmcost.report;
 
+import gemmcost.Numbers;
 import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
@@ -49,10 +50,11 @@ final class ProfileChart {
         List<String> labels = new ArrayList<>();
         double top = roofline == null ? 0 : roofline.peakFlopsPerSec() / 1e12;
         for (int i = 0; i <= SAMPLES; i++) {
-            long m = Math.round(lo * Math.pow((double) hi / lo, (double) i / SAMPLES));
-            Estimate e = getTime.estimate(new GemmShape(Math.max(1, m), site.k(), site.n()));
-            double tflops = tflops(new GemmShape(Math.max(1, m), site.k(), site.n()), e.timeUs());
-            curve.add(new double[] {Math.max(1, m), tflops});
+            GemmShape shape = new GemmShape(Math.max(1, Math.round(lo * Math.pow((double) hi / lo, (double) i / SAMPLES))),
+                    site.k(), site.n());
+            Estimate e = getTime.estimate(shape);
+            double tflops = tflops(shape, e.timeUs());
+            curve.add(new double[] {shape.m(), tflops});
             labels.add(e.label().id());
             top = Math.max(top, tflops);
         }
@@ -80,8 +82,11 @@ final class ProfileChart {
         }
         html.element("text", "m (log scale); TFLOP/s", "x", LEFT + W, "y", H + 26, "text-anchor", "end");
         html.close("g");
-        if (roofline != null)
-            html.empty("polyline", "class", "roofline", "points", roofline(site, lo, hi, logLo, logSpan, y, roofline));
+        if (roofline != null) {
+            html.open("polyline", "class", "roofline", "points", roofline(site, lo, hi, logLo, logSpan, y, roofline));
+            html.element("title", String.format(Locale.ROOT, "datasheet roofline: %.0f TFLOP/s peak [modeled]",
+                    roofline.peakFlopsPerSec() / 1e12)).close("polyline");
+        }
         for (int i = 1; i < curve.size(); i++) {
             double[] a = curve.get(i - 1);
             double[] b = curve.get(i);

@@ -1,5 +1,6 @@
 package gemmcost.report;
 
+import gemmcost.Numbers;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
 import java.util.List;
@@ -61,7 +62,7 @@ final class SweepChart {
             double r = reduction.applyAsDouble(p);
             html.open("circle", "class", "series " + css, "r", 3.5, "cx", scale.x(p.value()), "cy", scale.y(r * 100));
             html.element("title", String.format(Locale.ROOT, "%s = %d: MA %s ms, %s: %s ms, reduction %s [%s]",
-                    sweep.axis().id(), p.value(), ms(p.maUs()), name, ms(css.equals("dense") ? p.denseUs() : p.expertsUs()),
+                    sweep.axis().id(), p.value(), Numbers.millis(p.maUs()), name, Numbers.millis(css.equals("dense") ? p.denseUs() : p.expertsUs()),
                     Numbers.percent(r), p.labels()));
             html.close("circle");
         }
@@ -70,9 +71,6 @@ final class SweepChart {
         html.element("text", name, "x", LEFT + W + 32, "y", y, "class", "series-label");
     }
 
-    private static String ms(double us) {
-        return String.format(Locale.ROOT, "%.3f", us / 1000);
-    }
 
     /** Percent on y (linear), the swept value on x (log scale). */
     private record Scale(double bottomPct, double topPct, int first, int last) {

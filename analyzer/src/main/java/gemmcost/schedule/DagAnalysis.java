@@ -3,6 +3,8 @@ package gemmcost.schedule;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
+import gemmcost.dag.PlanDags;
+import gemmcost.model.Deployment;
 import gemmcost.gettime.Label;
 import java.util.EnumMap;
 import java.util.Map;
@@ -20,6 +22,11 @@ public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule s
     public static DagAnalysis of(Dag dag, CostModel model) {
         Costing costing = Costing.of(dag, model);
         return new DagAnalysis(costing, CriticalPath.of(dag, costing.timesUs()), Schedule.of(dag, costing.timesUs()));
+    }
+
+    /** The operator DAG of a deployment's plan for its phase, analysed. */
+    public static DagAnalysis of(Deployment deployment, CostModel model) {
+        return of(PlanDags.build(deployment), model);
     }
 
     public Dag dag() {

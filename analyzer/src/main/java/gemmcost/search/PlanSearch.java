@@ -66,7 +66,7 @@ public final class PlanSearch {
 
     private static Evaluated[] evaluate(List<Candidate> candidates, CostModel model, int threads) {
         Evaluated[] results = new Evaluated[candidates.size()];
-        ThreadLocal<CostModel> models = ThreadLocal.withInitial(model::copy);
+        ThreadLocal<CostModel> models = ThreadLocal.withInitial(() -> model.withNetwork(model.network()));
         try (ForkJoinPool pool = new ForkJoinPool(threads)) {
             pool.submit(() -> IntStream.range(0, results.length).parallel()
                     .forEach(i -> results[i] = evaluate(candidates.get(i), models.get()))).get();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import gemmcost.cli.CliRun;
 import gemmcost.cost.CostModels;
-import gemmcost.dag.PlanDags;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.schedule.DagAnalysis;
@@ -58,7 +57,7 @@ class ReportInBrowserTest {
         List<Path> configs = List.of(hostileConfig, Path.of("..", "examples", "seed-ma-separation.json"));
         for (int i = 0; i < configs.size(); i++) {
             Deployment d = DeploymentReader.read(configs.get(i));
-            DagAnalysis a = DagAnalysis.of(PlanDags.build(d),
+            DagAnalysis a = DagAnalysis.of(d,
                     CostModels.open(CostModels.DEFAULT_PROFILE, d.model().dtype(), d.network()));
             Element gantt = dom.selectFirst("#plan-" + i + " svg.gantt");
             assertThat(gantt).as("plan %d's timeline", i).isNotNull();

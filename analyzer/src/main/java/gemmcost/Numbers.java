@@ -1,8 +1,8 @@
-package gemmcost.report;
+package gemmcost;
 
 import java.util.Locale;
 
-/** Number formatting for reports: {@link Locale#ROOT}, µs with enough digits, percentages with one decimal. */
+/** Number formatting for reports: {@link Locale#ROOT}, µs with enough digits, ms with three decimals, percentages with one decimal. */
 public final class Numbers {
     private Numbers() {
     }
@@ -11,6 +11,11 @@ public final class Numbers {
     public static String micros(double timeUs) {
         return Math.abs(timeUs) >= 1000 ? String.format(Locale.ROOT, "%.1f", timeUs)
                 : String.format(Locale.ROOT, "%.4g", timeUs);
+    }
+
+    /** A time given in µs, printed in ms with three decimals: {@code 6.169}. */
+    public static String millis(double timeUs) {
+        return String.format(Locale.ROOT, "%.3f", timeUs / 1000);
     }
 
     /** {@code 34.2%}. */
