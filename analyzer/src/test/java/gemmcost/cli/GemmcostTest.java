@@ -7,9 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -43,6 +46,24 @@ class GemmcostTest {
             assertThat(run.status()).as(command.getCommandName()).isZero();
             assertThat(run.out()).as(command.getCommandName()).containsPattern("Examples?:" + NL + "  \\S");
         }
+    }
+
+    /** picocli reports a bad format string (a lone {@code %} in a description) on System.err, not the command's err. */
+    @Test
+    void shouldFormatEveryHelpWithoutPicocliWarnings() {
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        PrintStream systemErr = System.err;
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        CommandLine root = Gemmcost.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
+        try {
+            CliRun.of("--help");
+            for (String command : root.getSubcommands().keySet())
+                CliRun.of(command, "--help");
+        } finally {
+            System.setErr(systemErr);
+        }
+
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test
