@@ -2,15 +2,18 @@ package gemmcost.dag;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 /**
  * An immutable operator DAG in compressed-sparse-row form. Node {@code v} (0 ≤ v < {@link #size()}) has an id, a
- * display name, the GPUs it occupies, its {@link Work} and its successors; {@link #topologicalOrder()} is computed
- * once when the DAG is built, which is also where cycles are refused.
+ * display name, the GPUs it occupies, its {@link Work} and its successors; {@link #topologicalOrder()} is found
+ * once when the DAG is built (the nodes' own order where every edge goes forward), which is also where cycles are
+ * refused.
  */
 public final class Dag {
-    private final String[] ids;
+    private final int size;
+    private final IntFunction<String> ids;
     private final String[] names;
     private final Work[] work;
     private final int[] gpuStart;
@@ -18,13 +21,16 @@ public final class Dag {
     private final int[] succStart;
     private final int[] succList;
     private final int[] predCount;
+    /** Null when the nodes' own order is topological. */
     private final int[] topo;
     private final int gpuCount;
     /** Per node, whether it runs on a communication stream: read once per node by every schedule. */
     private final boolean[] communication;
 
-    Dag(String[] ids, String[] names, Work[] work, int[] gpuStart, int[] gpuList, int[] succStart, int[] succList,
-        int[] predCount, int[] topo) {
+    /** The node arrays may be longer than {@code size} (a builder's, handed over uncopied); the rest is unused. */
+    Dag(int size, IntFunction<String> ids, String[] names, Work[] work, int[] gpuStart, int[] gpuList, int[] succStart,
+        int[] succList, int[] predCount, int[] topo) {
+        this.size = size;
         this.ids = ids;
         this.names = names;
         this.work = work;
@@ -35,16 +41,16 @@ public final class Dag {
         this.predCount = predCount;
         this.topo = topo;
         int largest = -1;
-        for (int g : gpuList)
-            largest = Math.max(largest, g);
+        for (int i = 0; i < gpuStart[size]; i++)
+            largest = Math.max(largest, gpuList[i]);
         this.gpuCount = largest + 1;
-        this.communication = new boolean[work.length];
-        for (int v = 0; v < work.length; v++)
+        this.communication = new boolean[size];
+        for (int v = 0; v < size; v++)
             communication[v] = work[v] instanceof Work.Comm;
     }
 
     public int size() {
-        return ids.length;
+        return size;
     }
 
     public int edgeCount() {
@@ -57,12 +63,12 @@ public final class Dag {
     }
 
     public String id(int v) {
-        return ids[v];
+        return ids.apply(v);
     }
 
     /** What the node does in words (an op name); the id when none was given. */
     public String name(int v) {
-        return names[v] == null ? ids[v] : names[v];
+        return names[v] == null ? id(v) : names[v];
     }
 
     /** Whether node {@code v} runs on a communication stream rather than a compute stream. */
@@ -112,12 +118,12 @@ public final class Dag {
 
     /** Node indexes such that every edge goes from an earlier to a later one. A copy. */
     public int[] topologicalOrder() {
-        return topo.clone();
+        return topo == null ? IntStream.range(0, size).toArray() : topo.clone();
     }
 
     /** The {@code i}-th node of the topological order, without copying. */
     public int topological(int i) {
-        return topo[i];
+        return topo == null ? i : topo[i];
     }
 
     /** The ids of {@code path}, for output. */

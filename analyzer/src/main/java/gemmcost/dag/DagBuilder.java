@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.IntFunction;
 
 /**
  * Collects nodes and edges, then {@link #build} checks the graph (no cycles) and packs it into a {@link Dag}. Each
@@ -17,17 +18,24 @@ public final class DagBuilder {
     /** Id → node, or null when the caller guarantees unique ids (generated plans: hashing every id is a third of
      * the time a plan search spends building DAGs). */
     private final Map<String, Integer> index;
-    // growable arrays rather than lists: a plan search builds thousands of DAGs a second
-    private String[] ids = new String[16];
-    private String[] names = new String[16];
-    private Work[] work = new Work[16];
-    private int[] gpuStart = new int[17];
-    private int[] gpuList = new int[16];
+    // growable arrays rather than lists: a plan search builds thousands of DAGs a second; one micro-batch of a
+    // generated plan is a few hundred nodes
+    private static final int INITIAL_CAPACITY = 256;
+    private static final int EDGES_PER_NODE = 2;
+    private String[] ids = new String[INITIAL_CAPACITY];
+    private String[] names = new String[INITIAL_CAPACITY];
+    private Work[] work = new Work[INITIAL_CAPACITY];
+    private int[] gpuStart = new int[INITIAL_CAPACITY + 1];
+    private int[] gpuList = new int[INITIAL_CAPACITY];
     private int nodes;
-    private int[] edgeFrom = new int[16];
-    private int[] edgeTo = new int[16];
-    private int[] edgeLine = new int[16];
+    private int[] edgeFrom = new int[EDGES_PER_NODE * INITIAL_CAPACITY];
+    private int[] edgeTo = new int[EDGES_PER_NODE * INITIAL_CAPACITY];
+    private int[] edgeLine = new int[EDGES_PER_NODE * INITIAL_CAPACITY];
     private int edges;
+    /** Set by {@link #repeat}: how ids of copies are made, the size of the block copied, where the copies end. */
+    private CopyId copyId;
+    private int copiedBlock;
+    private int copiesEnd;
 
     public DagBuilder() {
         this(true);
@@ -61,7 +69,8 @@ public final class DagBuilder {
         int used = gpuStart[v];
         if (used + gpus.length > gpuList.length)
             gpuList = Arrays.copyOf(gpuList, Math.max(2 * gpuList.length, used + gpus.length));
-        System.arraycopy(gpus, 0, gpuList, used, gpus.length);
+        for (int i = 0; i < gpus.length; i++) // most nodes name one GPU: a loop is faster than System.arraycopy
+            gpuList[used + i] = gpus[i];
         ids[v] = id;
         names[v] = name;
         this.work[v] = work;
@@ -84,6 +93,72 @@ public final class DagBuilder {
 
     public int size() {
         return nodes;
+    }
+
+    /** How a copy's node is named: {@code id} is the node's id in the original. */
+    @FunctionalInterface
+    interface CopyId {
+        String id(int copy, String id);
+    }
+
+    /**
+     * Appends copies 1 … {@code copies}−1 of every node and edge added so far (copy 0): the same names, work and
+     * GPUs, edges within each copy, none between copies; node {@code v} of copy {@code c} is {@code c·size() + v},
+     * its id {@code idOfCopy(c, id of v)}, made only when asked for (a plan search never asks). Only for a builder
+     * that does not index ids, once.
+     */
+    void repeat(int copies, CopyId idOfCopy) {
+        if (index != null || copyId != null)
+            throw new IllegalStateException("repeat on a builder that indexes ids or has repeated already");
+        int block = nodes;
+        int blockGpus = gpuStart[block];
+        int blockEdges = edges;
+        reserve(block * copies, blockGpus * copies, blockEdges * copies);
+        for (int c = 1; c < copies; c++) {
+            int offset = c * block;
+            for (int v = 0; v < block; v++)
+                gpuStart[offset + v + 1] = gpuStart[v + 1] + c * blockGpus;
+            System.arraycopy(names, 0, names, offset, block);
+            System.arraycopy(work, 0, work, offset, block);
+            System.arraycopy(gpuList, 0, gpuList, c * blockGpus, blockGpus);
+            for (int e = 0; e < blockEdges; e++) {
+                edgeFrom[c * blockEdges + e] = edgeFrom[e] + offset;
+                edgeTo[c * blockEdges + e] = edgeTo[e] + offset;
+                edgeLine[c * blockEdges + e] = edgeLine[e];
+            }
+        }
+        nodes = block * copies;
+        edges = blockEdges * copies;
+        copyId = idOfCopy;
+        copiedBlock = block;
+        copiesEnd = nodes;
+    }
+
+    /** Node ids by index: those added, and those of copies made on demand. */
+    private IntFunction<String> idFunction() {
+        String[] added = ids;
+        if (copyId == null)
+            return v -> added[v];
+        CopyId copied = copyId;
+        int block = copiedBlock;
+        int end = copiesEnd;
+        return v -> v < block || v >= end ? added[v] : copied.id(v / block, added[v % block]);
+    }
+
+    private void reserve(int nodeCount, int gpuEntries, int edgeCount) {
+        if (nodeCount > ids.length) {
+            ids = Arrays.copyOf(ids, nodeCount);
+            names = Arrays.copyOf(names, nodeCount);
+            work = Arrays.copyOf(work, nodeCount);
+            gpuStart = Arrays.copyOf(gpuStart, nodeCount + 1);
+        }
+        if (gpuEntries > gpuList.length)
+            gpuList = Arrays.copyOf(gpuList, gpuEntries);
+        if (edgeCount > edgeFrom.length) {
+            edgeFrom = Arrays.copyOf(edgeFrom, edgeCount);
+            edgeTo = Arrays.copyOf(edgeTo, edgeCount);
+            edgeLine = Arrays.copyOf(edgeLine, edgeCount);
+        }
     }
 
     /** Adds an edge {@code from → to} between added nodes; parallel edges are kept. */
@@ -121,17 +196,20 @@ public final class DagBuilder {
         int[] succList = new int[edges];
         int[] fill = Arrays.copyOf(succStart, n);
         int[] predCount = new int[n];
+        boolean forward = true;
         for (int e = 0; e < edges; e++) {
             int slot = fill[edgeFrom[e]]++;
             succList[slot] = edgeTo[e];
             predCount[edgeTo[e]]++;
+            forward &= edgeFrom[e] < edgeTo[e];
         }
-        int[] topo = topologicalOrder(n, succStart, succList, predCount);
-        if (topo.length < n)
+        // nodes added after their inputs (generated plans, most files) are in topological order already, and a
+        // graph whose every edge goes forward has no cycle
+        int[] topo = forward ? null : topologicalOrder(n, succStart, succList, predCount);
+        if (topo != null && topo.length < n)
             throw cycle(source, topo);
-        return new Dag(Arrays.copyOf(ids, n), Arrays.copyOf(names, n), Arrays.copyOf(work, n),
-                Arrays.copyOf(gpuStart, n + 1), Arrays.copyOf(gpuList, gpuStart[n]), succStart, succList, predCount,
-                topo);
+        // the node arrays are handed over, not copied: adding to this builder afterwards writes past the DAG's nodes
+        return new Dag(n, idFunction(), names, work, gpuStart, gpuList, succStart, succList, predCount, topo);
     }
 
     /** Kahn's algorithm; returns fewer than n nodes iff there is a cycle. */
@@ -149,7 +227,7 @@ public final class DagBuilder {
                 if (--remaining[succList[i]] == 0)
                     order[tail++] = succList[i];
         }
-        return Arrays.copyOf(order, tail);
+        return tail == n ? order : Arrays.copyOf(order, tail);
     }
 
     /** Finds one cycle among the nodes Kahn's algorithm could not order and names it. */
@@ -178,10 +256,11 @@ public final class DagBuilder {
         List<Integer> loop = new ArrayList<>(walk.subList(seenAt[v], walk.size()));
         Collections.reverse(loop);
         Collections.rotate(loop, 1);
+        IntFunction<String> id = idFunction();
         StringBuilder text = new StringBuilder();
         for (int u : loop)
-            text.append(ids[u]).append(" -> ");
-        text.append(ids[loop.get(0)]);
+            text.append(id.apply(u)).append(" -> ");
+        text.append(id.apply(loop.get(0)));
         int line = edgeLine[inEdge[loop.get(0)]];
         return new BadInputException(source + (line > 0 ? ":" + line : "") + ": cycle: " + text);
     }

@@ -40,14 +40,15 @@ final class MaSeparationDag {
 
     static Dag build(Deployment deployment, Plan.MaSeparation plan) {
         MaSeparationDag dag = new MaSeparationDag(deployment, plan);
-        for (int mb = 0; mb < plan.microBatches(); mb++)
-            dag.microBatch(mb);
+        dag.microBatch();
+        dag.graph.repeatMicroBatches(plan.microBatches());
         return dag.graph.build(deployment.name());
     }
 
-    private void microBatch(int mb) {
+    /** Micro-batch 0; the others are copies of it. */
+    private void microBatch() {
         LayerOps ops = new LayerOps(graph, model, deployment.phase(), model.batch() / plan.microBatches());
-        String p = "mb" + mb;
+        String p = OpGraph.microBatch(0);
         int[] ready = new int[attentionGpus.length];
         for (int i = 0; i < attentionGpus.length; i++)
             ready[i] = ops.elementwise(p + ".embedding@" + attentionGpus[i], "embedding gather", gpu(i),

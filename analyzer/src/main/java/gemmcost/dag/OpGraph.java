@@ -14,6 +14,26 @@ final class OpGraph {
         return v;
     }
 
+    /** The id prefix of micro-batch {@code mb}. */
+    static String microBatch(int mb) {
+        return "mb" + mb;
+    }
+
+    /**
+     * Turns the ops added so far, micro-batch 0 (every id starting with {@code mb0.}), into {@code microBatches}
+     * micro-batches: the same ops on the same GPUs, ids starting {@code mb1.}, {@code mb2.}, …; no edges between
+     * them, so they meet only on the GPUs' streams. Copying arrays instead of generating each micro-batch again is
+     * what a plan search gains here.
+     */
+    void repeatMicroBatches(int microBatches) {
+        String first = microBatch(0) + ".";
+        builder.repeat(microBatches, (copy, id) -> {
+            if (!id.startsWith(first))
+                throw new IllegalStateException("op outside micro-batch 0: " + id);
+            return microBatch(copy) + id.substring(first.length() - 1);
+        });
+    }
+
     Dag build(String source) {
         return builder.build(source);
     }

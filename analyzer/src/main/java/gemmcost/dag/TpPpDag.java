@@ -25,17 +25,18 @@ final class TpPpDag {
 
     static Dag build(Deployment deployment, Plan.TpPp plan) {
         TpPpDag dag = new TpPpDag(deployment, plan);
-        for (int mb = 0; mb < plan.microBatches(); mb++)
-            dag.microBatch(mb);
+        dag.microBatch();
+        dag.graph.repeatMicroBatches(plan.microBatches());
         return dag.graph.build(deployment.name());
     }
 
-    private void microBatch(int mb) {
+    /** Micro-batch 0; the others are copies of it. */
+    private void microBatch() {
         LayerOps ops = new LayerOps(graph, model, deployment.phase(), model.batch() / plan.microBatches());
         long m = ops.tokens();
         int tp = plan.tp();
         int layersPerStage = model.layers() / plan.pp();
-        String p = "mb" + mb;
+        String p = OpGraph.microBatch(0);
         int[] group = OpGraph.gpus(0, tp);
         int prev = ops.elementwise(p + ".embedding", "embedding gather", group, m, 1);
         for (int stage = 0; stage < plan.pp(); stage++) {

@@ -3,10 +3,12 @@ package gemmcost.dag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gemmcost.claim.SeedDeployments;
+import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.table.GemmShape;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,11 +64,43 @@ class PlanDagsTest {
     @Test
     void generatedIdsAreUnique() {
         for (Phase phase : Phase.values())
-            for (var deployment : java.util.List.of(SeedDeployments.baseline(Plan.Mlp.DENSE, phase),
-                    SeedDeployments.baseline(Plan.Mlp.MOE, phase), SeedDeployments.maSeparation(phase))) {
+            for (var deployment : List.of(SeedDeployments.baseline(Plan.Mlp.DENSE, phase),
+                    SeedDeployments.baseline(Plan.Mlp.MOE, phase), SeedDeployments.maSeparation(phase),
+                    withMicroBatches(SeedDeployments.baseline(Plan.Mlp.MOE, phase), 2),
+                    withMicroBatches(SeedDeployments.maSeparation(phase), 4))) {
                 Dag dag = PlanDags.build(deployment);
                 assertThat(byId(dag)).as(deployment.name() + " " + phase).hasSize(dag.size());
             }
+    }
+
+    /** Micro-batch k is micro-batch 0 again, its ids prefixed mb k: the same work on the same GPUs, half the batch. */
+    @Test
+    void microBatchesAreTheFirstOneAgainOnHalfTheBatch() {
+        Deployment seed = SeedDeployments.maSeparation(Phase.DECODE);
+        Map<String, Work> one = byId(PlanDags.build(seed));
+        Dag two = PlanDags.build(withMicroBatches(seed, 2));
+        Map<String, Work> both = byId(two);
+
+        assertThat(two.size()).isEqualTo(2 * one.size());
+        // m = 1024 / 2 sequences; 512 × 2 / 16 = 64 tokens per expert
+        assertThat(both.get("mb0.L0@0.q")).isEqualTo(new Work.Gemm(512, 4096, 384));
+        assertThat(both.get("mb1.L0@0.q")).isEqualTo(new Work.Gemm(512, 4096, 384));
+        assertThat(both.get("mb1.L3.expert15@15.down")).isEqualTo(new Work.Gemm(64, 16384, 4096));
+        for (int v = 0; v < one.size(); v++) {
+            int copy = v + one.size();
+            assertThat(two.id(copy)).isEqualTo("mb1" + two.id(v).substring("mb0".length()));
+            assertThat(two.gpus(copy)).isEqualTo(two.gpus(v));
+            assertThat(two.work(copy)).isEqualTo(two.work(v));
+        }
+    }
+
+    private static Deployment withMicroBatches(Deployment d, int microBatches) {
+        Plan plan = switch (d.plan()) {
+            case Plan.TpPp p -> new Plan.TpPp(p.tp(), p.pp(), microBatches, p.mlp());
+            case Plan.MaSeparation p -> new Plan.MaSeparation(p.attentionGpus(), p.heads(), p.moeGpus(), p.experts(),
+                    p.imbalance(), microBatches);
+        };
+        return new Deployment(d.name(), d.gpus(), d.model(), plan, d.phase(), d.network());
     }
 
     @Test
