@@ -49,7 +49,13 @@ public final class CostModel {
 
     /** Get_Time with a per-shape cache. */
     public Estimate gemm(GemmShape shape) {
-        return estimates.computeIfAbsent(shape, getTime::estimate);
+        // get, then put on a miss: computeIfAbsent(shape, getTime::estimate) allocates the method reference each call
+        Estimate known = estimates.get(shape);
+        if (known != null)
+            return known;
+        Estimate estimate = getTime.estimate(shape);
+        estimates.put(shape, estimate);
+        return estimate;
     }
 
     /** A node's time and how it was obtained. */

@@ -30,7 +30,7 @@ public sealed interface Work {
 
         /** The single shape the table is asked for. */
         public GemmShape costedShape() {
-            return new GemmShape(shape.m() * count, shape.k(), shape.n());
+            return count == 1 ? shape : new GemmShape(shape.m() * count, shape.k(), shape.n());
         }
     }
 

@@ -5,12 +5,30 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GemmShapeTest {
+    /** 9³ grid shapes (sides 64 … 16384) into 1024 buckets the way HashMap indexes them: random hashes would fill
+     * 1024·(1 − e^(−729/1024)) ≈ 521; the record's default hash fills 255. */
+    @Test
+    void gridShapesSpreadOverAHashMapsBuckets() {
+        long[] sides = {64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384};
+        Set<Integer> buckets = new HashSet<>();
+        for (long m : sides)
+            for (long k : sides)
+                for (long n : sides) {
+                    int h = new GemmShape(m, k, n).hashCode();
+                    buckets.add((h ^ (h >>> 16)) & 1023);
+                }
+        assertThat(buckets.size()).isGreaterThan(480);
+        assertThat(new GemmShape(1024, 4096, 512)).hasSameHashCodeAs(new GemmShape(1024, 4096, 512));
+    }
+
     @Test
     void shouldCountTwoFlopsPerMultiplyAdd() {
         assertThat(new GemmShape(2, 3, 5).flops()).isEqualTo(60.0);
