@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -64,12 +67,27 @@ public final class PlanSearch {
         return new Result(ranked, seeds, threads, System.nanoTime() - start);
     }
 
+    /**
+     * Each thread takes the next plan not yet taken, its own copy of the model with it. Plans are taken biggest
+     * first (micro-batches multiply a DAG's size) so that no thread is left with a big one while the others idle.
+     */
     private static Evaluated[] evaluate(List<Candidate> candidates, CostModel model, int threads) {
         Evaluated[] results = new Evaluated[candidates.size()];
-        ThreadLocal<CostModel> models = ThreadLocal.withInitial(() -> model.withNetwork(model.network()));
-        try (ForkJoinPool pool = new ForkJoinPool(threads)) {
-            pool.submit(() -> IntStream.range(0, results.length).parallel()
-                    .forEach(i -> results[i] = evaluate(candidates.get(i), models.get()))).get();
+        int[] order = IntStream.range(0, candidates.size()).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> candidates.get(i).deployment().plan().microBatches())
+                        .reversed())
+                .mapToInt(Integer::intValue).toArray();
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            CostModel own = model.withNetwork(model.network());
+            for (int i = next.getAndIncrement(); i < order.length; i = next.getAndIncrement())
+                results[order[i]] = evaluate(candidates.get(order[i]), own);
+        };
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> workers = IntStream.range(0, threads)
+                    .<Future<?>>mapToObj(t -> pool.submit(worker)).toList();
+            for (Future<?> w : workers)
+                w.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("plan search interrupted", e);
