@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -36,12 +37,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "A deployment config (JSON).")
     Path config;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
-            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    Options.Profile profile;
 
-    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill or decode; default: the config's phase.")
-    String phase;
+    @Mixin
+    Options.PhaseOverride phase;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -49,9 +49,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Deployment deployment = DeploymentReader.read(config);
-        if (phase != null)
-            deployment = deployment.withPhase(Options.phase(phase));
-        CostModel model = CostModels.open(profile, deployment.model().dtype(), deployment.network());
+        deployment = phase.apply(deployment);
+        CostModel model = CostModels.open(profile.fileOrDevice, deployment.model().dtype(), deployment.network());
         DagAnalysis analysis = DagAnalysis.of(deployment, model);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,9 +35,8 @@ final class CriticalPathCommand implements Callable<Integer> {
     @Option(names = "--dag", required = true, paramLabel = "FILE", description = "A JSON DAG or a Graphviz DOT file.")
     Path dag;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
-            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    Options.Profile profile;
 
     @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
             description = "Dtype for a catalog device (a profile has its own). Default: ${DEFAULT-VALUE}.")
@@ -53,7 +53,7 @@ final class CriticalPathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostModel model = CostModels.open(profile, Options.dtype(dtype), Network.h100Default());
+        CostModel model = CostModels.open(profile.fileOrDevice, Options.dtype(dtype), Network.h100Default());
         long t0 = System.nanoTime();
         ImportedDag imported = DagFiles.read(dag, allowDangling);
         Dag graph = imported.dag();

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,12 +35,11 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "A deployment config; repeatable.")
     List<Path> configs;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
-            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    Options.Profile profile;
 
-    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill or decode; default: each config's phase.")
-    String phase;
+    @Mixin
+    Options.PhaseOverride phase;
 
     @Option(names = "--sweep", paramLabel = "AXIS=LIST",
             description = "Also plot the claim's decode TPOT against batch=N,N,… or seq=N,N,…; repeatable.")
@@ -54,10 +54,10 @@ final class ReportCommand implements Callable<Integer> {
         List<Deployment> deployments = new ArrayList<>();
         for (Path config : configs) {
             Deployment d = DeploymentReader.read(config);
-            deployments.add(phase == null ? d : d.withPhase(Options.phase(phase)));
+            deployments.add(phase.apply(d));
         }
         Deployment first = deployments.getFirst();
-        CostModels.Opened costs = CostModels.openWithTable(profile, first.model().dtype(), first.network());
+        CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, first.model().dtype(), first.network());
         List<HtmlReport.PlanView> views = new ArrayList<>();
         for (int i = 0; i < deployments.size(); i++) {
             Deployment d = deployments.get(i);

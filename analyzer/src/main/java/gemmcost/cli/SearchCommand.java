@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,12 +50,11 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--gpus", paramLabel = "N", description = "GPUs to plan for. Default: the config's gpus.")
     Integer gpus;
 
-    @Option(names = "--phase", paramLabel = "PHASE", description = "prefill or decode; default: the config's phase.")
-    String phase;
+    @Mixin
+    Options.PhaseOverride phase;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
-            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    Options.Profile profile;
 
     @Option(names = "--micro-batches", paramLabel = "LIST", split = ",", defaultValue = "1,2,4",
             description = "Micro-batch counts to try (those dividing the batch). Default: ${DEFAULT-VALUE}.")
@@ -72,8 +72,7 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Deployment template = DeploymentReader.read(config);
-        if (phase != null)
-            template = template.withPhase(Options.phase(phase));
+        template = phase.apply(template);
         if (top < 1)
             throw new BadInputException("--top " + top + ": must be >= 1");
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -86,7 +85,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config
                     + "'s model fits (TP must divide heads and expert_hidden, PP the layers; MA needs a <= heads"
                     + " attention GPUs and at most one MoE GPU per expert)");
-        CostModel model = CostModels.open(profile, template.model().dtype(), template.network());
+        CostModel model = CostModels.open(profile.fileOrDevice, template.model().dtype(), template.network());
         PlanSearch.Result result = PlanSearch.run(candidates, model, workers);
         PrintWriter out = spec.commandLine().getOut();
         if (json)

@@ -3,7 +3,6 @@ package gemmcost.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.Numbers;
 import gemmcost.claim.SeedFormulas;
-import gemmcost.cost.CostModels;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
@@ -12,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,9 +28,8 @@ final class SeedFormulasCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
-            description = "A profile file, or a catalog device id for modeled roofline times. Default: ${DEFAULT-VALUE}.")
-    String profile;
+    @Mixin
+    Options.Profile profile;
 
     @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
             description = "Dtype for a catalog device. Default: ${DEFAULT-VALUE}.")
@@ -47,7 +46,7 @@ final class SeedFormulasCommand implements Callable<Integer> {
     public Integer call() {
         if (!(commUs >= 0) || Double.isInfinite(commUs))
             throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
-        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        GetTime getTime = GetTimes.open(profile.fileOrDevice, Options.dtype(dtype));
         SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
         String labels = Label.join(s.labels());
         PrintWriter out = spec.commandLine().getOut();
