@@ -72,12 +72,12 @@ final class CheckClaimCommand implements Callable<Integer> {
         String row = "  %-46s %12s %12s %10s  %s%n";
         out.printf(Locale.ROOT, "%n" + row, "", "baseline_ms", "MA_ms", "reduction", "label");
         for (ClaimCheck.Row r : check.rows())
-            out.printf(Locale.ROOT, row, r.what(), Numbers.millis(r.baselineUs()), Numbers.millis(r.maUs()), Numbers.percent(r.reduction()),
-                    r.labels());
-        out.printf(Locale.ROOT, row, "claimed by the seed report", "", "", Numbers.percent(ClaimCheck.CLAIMED),
+            out.printf(Locale.ROOT, row, r.what(), Numbers.millis(r.baselineUs()), Numbers.millis(r.maUs()),
+                    Numbers.claimPercent(r.reduction()), r.labels());
+        out.printf(Locale.ROOT, row, "claimed by the seed report", "", "", Numbers.claimPercent(ClaimCheck.CLAIMED),
                 "claimed");
         out.printf(Locale.ROOT, row, "source Table 1: 1 - 1.82/2.76 ms", "2.760", "1.820",
-                Numbers.percent(ClaimCheck.SOURCE_TABLE), "claimed");
+                Numbers.claimPercent(ClaimCheck.SOURCE_TABLE), "claimed");
         out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
             out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i));

@@ -1,6 +1,7 @@
 package gemmcost.cli;
 
 import gemmcost.BadInputException;
+import gemmcost.ResumableFailure;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -14,12 +15,14 @@ import java.util.ServiceLoader;
 /**
  * Builds the command tree and runs it. Exit codes: {@value #OK} ok, {@value #INTERNAL_ERROR} internal error
  * (a bug: {@code gemmcost: internal error: <exception>}), {@value #BAD_INPUT} bad input or environment (one
- * line {@code gemmcost: <message>}). {@code --debug} adds the stack trace.
+ * line {@code gemmcost: <message>}), {@value #RESUMABLE} a fault outside gemmcost after which the same command, run
+ * again, resumes (a GPU's lost context; one line). {@code --debug} adds the stack trace.
  */
 public final class Gemmcost {
     public static final int OK = 0;
     public static final int INTERNAL_ERROR = 1;
     public static final int BAD_INPUT = 2;
+    public static final int RESUMABLE = 3;
 
     private Gemmcost() {
     }
@@ -54,9 +57,12 @@ public final class Gemmcost {
         root.setErr(err);
         root.setParameterExceptionHandler(Gemmcost::parameterError);
         root.setExecutionExceptionHandler((e, commandLine, parseResult) ->
-                e instanceof BadInputException
-                        ? badInput(e, commandLine.getErr(), debug(parseResult))
-                        : internalError(e, commandLine.getErr(), debug(parseResult)));
+                switch (e) {
+                    case BadInputException bad -> oneLineExit(bad, BAD_INPUT, commandLine.getErr(), debug(parseResult));
+                    case ResumableFailure stop -> oneLineExit(stop, RESUMABLE, commandLine.getErr(),
+                            debug(parseResult));
+                    default -> internalError(e, commandLine.getErr(), debug(parseResult));
+                });
         return root;
     }
 
@@ -68,11 +74,11 @@ public final class Gemmcost {
         return BAD_INPUT;
     }
 
-    private static int badInput(Exception e, PrintWriter err, boolean debug) {
+    private static int oneLineExit(Exception e, int status, PrintWriter err, boolean debug) {
         err.println("gemmcost: " + oneLine(e.getMessage()));
         if (debug)
             e.printStackTrace(err);
-        return BAD_INPUT;
+        return status;
     }
 
     private static int internalError(Throwable e, PrintWriter err, boolean debug) {

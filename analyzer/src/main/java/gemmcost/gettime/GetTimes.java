@@ -38,8 +38,11 @@ public final class GetTimes {
         return new RooflineGetTime(device.get(), dtype);
     }
 
-    /** A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known. */
-    public static TableGetTime fromProfile(Path file, Profile profile) {
+    /**
+     * A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known. A
+     * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived.
+     */
+    public static GetTime fromProfile(Path file, Profile profile) {
         Map<GemmShape, Double> times = new HashMap<>();
         for (ProfileEntry e : profile.entries()) {
             times.put(e.shape(), e.timeUs());
@@ -49,7 +52,22 @@ public final class GetTimes {
                 + ", " + profile.dtype() + ", " + times.size() + " shapes"
                 + (datasheet == null ? ", device not in the catalog: bounded by the table's own roofline" : "")
                 + ")";
-        return TableGetTime.of(times, datasheet, source);
+        TableGetTime table = TableGetTime.of(times, datasheet, source);
+        return profile.provenance().kind() == Profile.Kind.SIMULATED ? new Simulated(table) : table;
+    }
+
+    /** Another Get_Time's answers, labelled simulated. */
+    private record Simulated(GetTime table) implements GetTime {
+        @Override
+        public Estimate estimate(long m, long k, long n) {
+            Estimate e = table.estimate(m, k, n);
+            return new Estimate(e.timeUs(), Label.SIMULATED, e.method(), e.octavesOutside(), e.axisOutside());
+        }
+
+        @Override
+        public String source() {
+            return table.source();
+        }
     }
 
     private static Optional<Roofline> datasheet(Path file, Profile profile) {

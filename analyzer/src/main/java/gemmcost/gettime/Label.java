@@ -12,6 +12,8 @@ public enum Label {
     INTERPOLATED,
     /** Predicted for a shape outside the measured range. */
     EXTRAPOLATED,
+    /** From a table made on gemmcost's CUDA stand-in: a simulation of the bench, never a measurement of a GPU. */
+    SIMULATED,
     /** Computed from datasheet limits (roofline), no measurement involved. */
     MODELED,
     /** Stated by the seed report, not computed by gemmcost. */

@@ -140,7 +140,7 @@ public final class HtmlReport {
 
     private static void claimRow(Html html, String what, String base, String ma, double reduction, String labels) {
         html.open("tr", "class", reduction < 0 ? "worse" : "better").element("td", what).element("td", base)
-                .element("td", ma).element("td", Numbers.percent(reduction)).element("td", labels).close("tr");
+                .element("td", ma).element("td", Numbers.claimPercent(reduction)).element("td", labels).close("tr");
     }
 
     private static void sweep(Html html, ClaimSweep sweep) {

@@ -82,9 +82,12 @@ public record Profile(Device device, Host host, Timing timing, String dtype, Str
         }
     }
 
-    /** Whether gemmcost measured the times itself or imported them from someone else's measurements. */
+    /**
+     * Whether gemmcost measured the times itself, imported them from someone else's measurements, or simulated them
+     * on its CUDA stand-in (a test of the bench without a GPU, never a measurement).
+     */
     public enum Kind {
-        MEASURED, IMPORTED;
+        MEASURED, IMPORTED, SIMULATED;
 
         /** The JSON spelling, e.g. {@code "imported"}. */
         public String jsonName() {

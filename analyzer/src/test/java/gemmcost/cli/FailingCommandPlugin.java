@@ -1,6 +1,7 @@
 package gemmcost.cli;
 
 import gemmcost.BadInputException;
+import gemmcost.ResumableFailure;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,10 +18,15 @@ public final class FailingCommandPlugin implements CommandPlugin {
         @Option(names = "--bad-input", description = "Fail as the user's fault.")
         boolean badInput;
 
+        @Option(names = "--resumable", description = "Fail as a lost GPU would.")
+        boolean resumable;
+
         @Override
         public void run() {
             if (badInput)
                 throw new BadInputException("the input is bad");
+            if (resumable)
+                throw new ResumableFailure("the GPU is lost; run again to resume", new IllegalStateException("700"));
             throw new IllegalStateException("boom");
         }
     }

@@ -181,4 +181,24 @@ class GemmcostTest {
         assertThat(debug.err()).startsWith("gemmcost: the input is bad" + NL
                 + "gemmcost.BadInputException: the input is bad" + NL + "\tat ");
     }
+
+    @Test
+    void shouldExitThreeWithOneLineOnAResumableFailure() {
+        CliRun plain = CliRun.of("test-fail", "--resumable");
+        assertThat(plain.status()).isEqualTo(3);
+        assertThat(plain.err()).isEqualTo("gemmcost: the GPU is lost; run again to resume" + NL);
+    }
+
+    @Test
+    void checkClaimShouldSetTheClaimBesideItsSourceAndOurFiguresWithTwoDecimals() {
+        CliRun run = CliRun.of("check-claim");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        // 1 − 1.82/2.76 = 34.0580 %: the source table's figure, which one decimal would round to 34.1 %
+        assertThat(run.out())
+                .containsPattern("source Table 1: 1 - 1\\.82/2\\.76 ms +2\\.760 +1\\.820 +34\\.06%  claimed")
+                .containsPattern("claimed by the seed report +34\\.20%  claimed")
+                .containsPattern("DAG decode TPOT \\(m=1024\\), dense baseline +\\d+\\.\\d{3} +\\d+\\.\\d{3}"
+                        + " +-?\\d+\\.\\d{2}%  modeled");
+    }
 }

@@ -20,8 +20,8 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * {@code profile --devices all}: one child process per GPU, in parallel (each with its own CUDA context, lock,
- * journal and log), writing {@code <out>/per-gpu/gpu<N>/<slug>/<dtype>.json}; then the tables of each GPU model and
+ * {@code profile --devices all}: one child process per GPU, in parallel (each sees only its own GPU, and has its own
+ * CUDA context, lock, journal and log), writing {@code <out>/per-gpu/gpu<N>/<slug>/<dtype>.json}; then the tables of each GPU model and
  * dtype are merged into {@code <out>/<slug>/<dtype>.json}.
  */
 final class DeviceFanOut {
@@ -65,20 +65,33 @@ final class DeviceFanOut {
         return out;
     }
 
-    /** Runs {@code gemmcost <args>} once per entry in parallel, output to the given logs; returns the exit codes. */
-    static List<Integer> runChildren(List<List<String>> argsPerChild, List<Path> logs, PrintWriter err) {
+    /**
+     * One child: its arguments, its log, and the {@code CUDA_VISIBLE_DEVICES} that shows it its GPU alone (a UUID, so
+     * it is the same GPU whatever order CUDA enumerates in), or null to leave the environment as it is.
+     */
+    record Child(List<String> args, Path log, String visibleDevices) {
+    }
+
+    /** Runs {@code gemmcost <args>} once per child in parallel, output to the given logs; returns the exit codes. */
+    static List<Integer> runChildren(List<Child> children, PrintWriter err) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<Process> processes = new ArrayList<>();
         try {
-            for (int i = 0; i < argsPerChild.size(); i++) {
+            for (Child child : children) {
                 List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                         System.getProperty("java.class.path"), "gemmcost.cli.Main"));
-                command.addAll(argsPerChild.get(i));
-                Files.createDirectories(logs.get(i).toAbsolutePath().getParent());
-                processes.add(new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(logs.get(i).toFile()).start());
-                err.println("started: gemmcost " + String.join(" ", argsPerChild.get(i)) + " (log: " + logs.get(i) + ")");
+                command.addAll(child.args());
+                Files.createDirectories(child.log().toAbsolutePath().getParent());
+                ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(child.log().toFile());
+                if (child.visibleDevices() != null) {
+                    builder.environment().put("CUDA_VISIBLE_DEVICES", child.visibleDevices());
+                }
+                processes.add(builder.start());
+                err.println("started: " + (child.visibleDevices() == null ? ""
+                        : "CUDA_VISIBLE_DEVICES=" + child.visibleDevices() + " ") + "gemmcost "
+                        + String.join(" ", child.args()) + " (log: " + child.log() + ")");
                 err.flush();
             }
             List<Integer> codes = new ArrayList<>();

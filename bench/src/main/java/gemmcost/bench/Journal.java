@@ -1,5 +1,9 @@
 package gemmcost.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.BadInputException;
 import gemmcost.table.ProfileEntry;
 import gemmcost.table.ProfileJson;
@@ -11,13 +15,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * The append-only record of a sweep in progress: one JSON line per finished shape, forced to disk before the
- * next shape starts, so {@code kill -9} loses at most the shape in flight and rerunning resumes. A torn last
- * line (killed mid-write) is dropped; any other bad line is bad input naming file and line. An exclusive file
- * lock keeps two processes from writing the same journal.
+ * The append-only record of a sweep in progress: a header line with the setup that measures (backend, GPU, driver,
+ * runtime, cuBLAS, dtype, timing), then one JSON line per finished shape, forced to disk before the next shape
+ * starts, so {@code kill -9} loses at most the shape in flight and rerunning resumes. A resume with another setup
+ * is refused, naming what differs, so one table never mixes measurements of two setups. A torn last line (killed
+ * mid-write) is dropped; any other bad line is bad input naming file and line. An exclusive file lock keeps two
+ * processes from writing the same journal.
  */
 final class Journal implements AutoCloseable {
     private final Path file;
@@ -30,8 +39,11 @@ final class Journal implements AutoCloseable {
         this.done = List.copyOf(done);
     }
 
-    /** Opens (creating if needed) and locks the journal, reading the entries already finished. */
-    static Journal open(Path file) {
+    private static final String SCHEMA = "gemmcost.journal";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Opens (creating if needed) and locks the journal, reading the entries already finished under {@code setup}. */
+    static Journal open(Path file, Map<String, String> setup) {
         FileChannel channel = null;
         try {
             Path dir = file.toAbsolutePath().getParent();
@@ -42,11 +54,19 @@ final class Journal implements AutoCloseable {
                 throw new BadInputException(file + ": another gemmcost process is writing this journal (locked)");
             }
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            List<ProfileEntry> done = parse(file, text);
             int keep = text.lastIndexOf('\n') + 1; // drop a torn last line
             channel.truncate(keep);
             channel.position(keep);
-            return new Journal(file, channel, done);
+            Journal journal;
+            if (keep == 0) {
+                journal = new Journal(file, channel, List.of());
+                journal.writeLine(header(setup));
+            } else {
+                int headerEnd = text.indexOf('\n');
+                requireSameSetup(file, text.substring(0, headerEnd), setup);
+                journal = new Journal(file, channel, parse(file, text.substring(headerEnd + 1), 2));
+            }
+            return journal;
         } catch (IOException e) {
             FileLocks.closeQuietly(channel);
             throw new BadInputException(file + ": cannot open journal: " + e.getMessage(), e);
@@ -57,12 +77,44 @@ final class Journal implements AutoCloseable {
     }
 
 
-    private static List<ProfileEntry> parse(Path file, String text) {
+    private static String header(Map<String, String> setup) {
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("schema", SCHEMA);
+        header.put("schema_version", 1);
+        header.put("setup", setup);
+        try {
+            return JSON.writeValueAsString(header);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void requireSameSetup(Path file, String headerLine, Map<String, String> setup) {
+        Map<String, String> started;
+        try {
+            JsonNode header = JSON.readTree(headerLine);
+            if (!SCHEMA.equals(header.path("schema").asText()) || !header.path("setup").isObject()) {
+                throw new BadInputException(file + ":1: not a gemmcost journal header (schema " + SCHEMA + ")");
+            }
+            started = JSON.convertValue(header.get("setup"), new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new BadInputException(file + ":1: not a gemmcost journal header (schema " + SCHEMA + ")", e);
+        }
+        for (Map.Entry<String, String> field : setup.entrySet()) {
+            String then = started.get(field.getKey());
+            if (!Objects.equals(then, field.getValue())) {
+                throw new BadInputException(file + ": started with " + field.getKey() + " " + then + ", this run has "
+                        + field.getValue() + "; resume with the same setup, or move the journal away to start anew");
+            }
+        }
+    }
+
+    private static List<ProfileEntry> parse(Path file, String text, int firstLine) {
         List<ProfileEntry> entries = new ArrayList<>();
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length - 1; i++) { // the part after the last newline is torn or empty
             if (!lines[i].isBlank()) {
-                entries.add(ProfileJson.entryFromJson(lines[i], file + ":" + (i + 1)));
+                entries.add(ProfileJson.entryFromJson(lines[i], file + ":" + (i + firstLine)));
             }
         }
         return entries;
@@ -75,7 +127,11 @@ final class Journal implements AutoCloseable {
 
     /** Appends one finished shape and forces it to disk. */
     void append(ProfileEntry entry) {
-        byte[] line = (ProfileJson.entryToJson(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+        writeLine(ProfileJson.entryToJson(entry));
+    }
+
+    private void writeLine(String text) {
+        byte[] line = (text + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buffer = ByteBuffer.wrap(line);
             while (buffer.hasRemaining()) {

@@ -1,16 +1,19 @@
 package gemmcost.bench;
 
 import gemmcost.BadInputException;
+import gemmcost.ResumableFailure;
 import gemmcost.cuda.Backends;
-import gemmcost.cuda.ClockReader;
+import gemmcost.cuda.ClockMonitor;
 import gemmcost.cuda.CudaProbe;
 import gemmcost.cuda.GemmBackend;
+import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "profile",
         description = {"Measure GEMM times on a GPU and write one table per dtype to OUT/<gpu>/<dtype>.json.",
                 "Each dtype is first checked against an fp64 CPU reference; each shape is journaled as it finishes,",
-                "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU."},
+                "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU, 3 when",
+                "the GPU's CUDA context is lost mid-sweep (run the same command again to resume)."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost profile                      # bf16, seed shapes + grid",
                 "  scripts/gemmcost profile --dtype bf16 --shapes seed",
@@ -40,9 +44,13 @@ final class ProfileCommand implements Callable<Integer> {
     String shapes;
 
     @Option(names = "--devices", defaultValue = "0", paramLabel = "N|N,M,...|all", description = "CUDA device"
-            + " ordinal(s). Several: one process per GPU in parallel, tables under OUT/per-gpu/gpuN/, then merged per"
-            + " GPU model into OUT/<gpu>/<dtype>.json. Default: ${DEFAULT-VALUE}.")
+            + " ordinal(s). Several: one process per GPU in parallel, each shown only its GPU, tables under"
+            + " OUT/per-gpu/gpuN/, then merged per GPU model into OUT/<gpu>/<dtype>.json. Default: ${DEFAULT-VALUE}.")
     String devices;
+
+    /** Set by the fan-out for a child: the bus id its one visible GPU must have. */
+    @Option(names = "--pci-bus-id", hidden = true)
+    String expectedPciBusId;
 
     @Option(names = "--lock-dir", paramLabel = "DIR", description = "Where the per-GPU locks live. Default: the"
             + " system temp directory.")
@@ -59,8 +67,17 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--cuda-lib-dir", paramLabel = "DIR", description = "Look here first for the CUDA libraries.")
     Path cudaLibDir;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed launches per shape. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed launches per shape, at least."
+            + " Default: ${DEFAULT-VALUE}.")
     int warmup;
+
+    @Option(names = "--warmup-ms", defaultValue = "200", description = "Wall time of untimed launches per shape, at"
+            + " least. Default: ${DEFAULT-VALUE}.")
+    double warmupMs;
+
+    @Option(names = "--device-warmup-s", defaultValue = "10", description = "Back-to-back 8192³ GEMMs before the"
+            + " sweep; their SM clock is the baseline for the throttle flags. Default: ${DEFAULT-VALUE}.")
+    double deviceWarmupS;
 
     // nvbench's 10 samples and 0.5 s would spend ~5 s on each of the grid's many few-µs shapes (each sample also
     // pays an L2 flush and a sync); 20 samples and 0.02 s give ≥ 2,000 samples there, plenty for a median, and
@@ -83,51 +100,75 @@ final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        List<Dtype> parsed = new ArrayList<>();
-        for (String d : dtypes) {
-            parsed.add(Dtype.require("--dtype", d));
-        }
+        List<Dtype> parsed = BenchOptions.dtypes(dtypes);
         List<GemmShape> set = ShapeSets.named(shapes);
         StoppingRule rule = rule();
+        Warmup perShape = warmup();
+        if (!(deviceWarmupS >= 0)) {
+            throw new BadInputException("--device-warmup-s: must be >= 0, got " + deviceWarmupS);
+        }
         CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
         probe.describe().forEach(err::println);
         if (!devices.strip().matches("\\d+")) {
             if (!probe.available()) {
                 throw new BadInputException(probe.problem().orElseThrow());
             }
-            return fanOut(DeviceFanOut.parse(devices, probe.deviceCount()), err);
+            return fanOut(probe, DeviceFanOut.parse(devices, probe.deviceCount()), err);
         }
         int device = Integer.parseInt(devices.strip());
-        Backends.Opened opened = Backends.open(Backends.Choice.parse(backendName), probe, cudaLibDir, device);
-        try (GemmBackend backend = opened.backend();
-             GpuLock lock = GpuLock.acquire(lockDir, backend.device().pciBusId())) {
-            err.println("locked GPU " + backend.device().pciBusId() + " for this run: " + lock);
-            err.println("backend: " + opened.explanation() + "; device: " + backend.device());
-            ClockReader clocks = ClockReader.system();
-            new Profiler(backend, rule, warmup, System::nanoTime, err, () -> clocks.read(device)).run(parsed, set, out)
-                    .forEach(spec.commandLine().getOut()::println);
+        Backends.Choice choice = Backends.Choice.parse(backendName);
+        String busId = Backends.pciBusId(probe, device);
+        if (expectedPciBusId != null && !expectedPciBusId.equalsIgnoreCase(busId)) {
+            throw new BadInputException("CUDA device " + device + " is " + busId + ", not the GPU " + expectedPciBusId
+                    + " this process was started for");
+        }
+        try (GpuLock lock = GpuLock.acquire(lockDir, busId);
+             GemmBackend backend = Backends.open(choice, probe, cudaLibDir, device).backend();
+             ClockMonitor clocks = ClockMonitor.open(cudaLibDir, busId)) {
+            err.println("locked GPU " + busId + " for this run: " + lock);
+            err.println("backend: " + backend.name() + "; device: " + backend.device());
+            err.println("clocks: sampled during the timed launches through " + clocks.source()
+                    + clocks.problem().map(p -> " (" + p + ")").orElse(""));
+            new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err, clocks::between)
+                    .run(parsed, set, out).forEach(spec.commandLine().getOut()::println);
+        } catch (GpuException e) { // outside a sweep's shapes: the correctness check, the device warm-up
+            if (e.sticky()) {
+                throw new ResumableFailure("the GPU's CUDA context is lost (" + e.getMessage() + "); run the same"
+                        + " command again to resume in a fresh process", e);
+            }
+            throw new BadInputException("GPU error: " + e.getMessage(), e);
         }
         return 0;
     }
 
-    private int fanOut(List<Integer> ordinals, PrintWriter err) {
+    private int fanOut(CudaProbe.Result probe, List<Integer> ordinals, PrintWriter err) {
         List<String> original = spec.commandLine().getParseResult().originalArgs();
-        List<List<String>> children = new ArrayList<>();
-        List<Path> logs = new ArrayList<>();
+        List<DeviceFanOut.Child> children = new ArrayList<>();
         Path perGpu = out.resolve("per-gpu");
         for (int ordinal : ordinals) {
             Path dir = perGpu.resolve("gpu" + ordinal);
-            List<String> args = DeviceFanOut.withOption(DeviceFanOut.withOption(original, "--devices",
-                    String.valueOf(ordinal)), "--out", dir.toString());
-            children.add(args);
-            logs.add(dir.resolve("profile.log"));
+            String busId = Backends.pciBusId(probe, ordinal);
+            Optional<String> uuid = Backends.uuid(probe, busId);
+            List<String> args = DeviceFanOut.withOption(original, "--out", dir.toString());
+            // shown its GPU alone, a child measures "device 0"; without NVML's UUID it keeps the parent's numbering
+            args = DeviceFanOut.withOption(args, "--devices", uuid.isPresent() ? "0" : String.valueOf(ordinal));
+            args = DeviceFanOut.withOption(args, "--pci-bus-id", busId);
+            children.add(new DeviceFanOut.Child(args, dir.resolve("profile.log"), uuid.orElse(null)));
         }
-        List<Integer> codes = DeviceFanOut.runChildren(children, logs, err);
+        List<Integer> codes = DeviceFanOut.runChildren(children, err);
         for (int i = 0; i < codes.size(); i++) {
-            err.println("gpu " + ordinals.get(i) + ": exit " + codes.get(i) + " (log: " + logs.get(i) + ")");
+            err.println("gpu " + ordinals.get(i) + ": exit " + codes.get(i) + " (log: " + children.get(i).log() + ")");
         }
         DeviceFanOut.mergePerModel(perGpu, out).forEach(spec.commandLine().getOut()::println);
         return codes.stream().filter(c -> c != 0).findFirst().orElse(0);
+    }
+
+    private Warmup warmup() {
+        try {
+            return new Warmup(warmup, warmupMs);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--warmup " + warmup + " --warmup-ms " + warmupMs + ": " + e.getMessage());
+        }
     }
 
     private StoppingRule rule() {

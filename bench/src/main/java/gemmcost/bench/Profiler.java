@@ -1,7 +1,7 @@
 package gemmcost.bench;
 
 import gemmcost.ToolVersion;
-import gemmcost.cuda.ClockReader;
+import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.device.Device;
@@ -18,35 +18,41 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
- * Profiles one GPU: per dtype, the correctness check, then the sweep (resumable through its journal), then the
- * table written atomically to {@code <out>/<gpu-slug>/<dtype>.json} with the device's own properties and the
- * timing method as provenance.
+ * Profiles one GPU: the device warmed up under load first (its SM clock then is the sweep's baseline), then per
+ * dtype the correctness check, the sweep (resumable through its journal) and the table written atomically to
+ * {@code <out>/<gpu-slug>/<dtype>.json} with the device's own properties and the timing method as provenance. A
+ * table made on the CUDA stand-in says {@code simulated}: it is never a measurement.
  */
 final class Profiler {
+    /** The device warm-up's GEMM: large enough to hold a GPU at its sustained clocks. */
+    static final GemmShape WARMUP_SHAPE = new GemmShape(8192, 8192, 8192);
+
     private final GemmBackend backend;
     private final StoppingRule rule;
-    private final int warmupLaunches;
+    private final Warmup warmup;
+    private final double deviceWarmupS;
     private final LongSupplier nanoTime;
     private final PrintWriter log;
-    private final Supplier<Optional<ClockReader.Sample>> clocks;
+    private final Sweep.Clocks clocks;
 
-    Profiler(GemmBackend backend, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime, PrintWriter log,
-             Supplier<Optional<ClockReader.Sample>> clocks) {
+    Profiler(GemmBackend backend, StoppingRule rule, Warmup warmup, double deviceWarmupS, LongSupplier nanoTime,
+             PrintWriter log, Sweep.Clocks clocks) {
         this.backend = backend;
-        this.clocks = clocks;
         this.rule = rule;
-        this.warmupLaunches = warmupLaunches;
+        this.warmup = warmup;
+        this.deviceWarmupS = deviceWarmupS;
         this.nanoTime = nanoTime;
         this.log = log;
+        this.clocks = clocks;
     }
 
     /** {@code NVIDIA H100 80GB HBM3} → {@code nvidia-h100-80gb-hbm3}. */
@@ -59,22 +65,25 @@ final class Profiler {
         DeviceProperties device = backend.device();
         Path dir = outDir.resolve(slug(device.name()));
         List<Path> written = new ArrayList<>();
+        OptionalInt baseline = null;
         for (Dtype dtype : dtypes) {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
+            if (baseline == null) {
+                baseline = warmUpDevice(dtype);
+            }
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
             Sweep.Result result;
-            try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"))) {
-                Sweep sweep = new Sweep(backend, dtype, rule, warmupLaunches, nanoTime, clocks);
+            try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
+                Sweep sweep = new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline);
                 result = sweep.run(shapes, journal, log);
             }
-            Profile.Clocks seen = clocksSeen(result.clocksAtStart(), result.clocksAtEnd());
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.entries().isEmpty()) {
                 log.println(dtype.id() + ": no shape measured, no table written");
                 continue;
             }
-            ProfileJson.write(table, profile(device, dtype, result, started, seen));
+            ProfileJson.write(table, profile(device, dtype, result, started, clocksSeen(baseline, result)));
             log.printf(Locale.ROOT, "wrote %s: %d shapes (%d failed) in %s%n", table, result.entries().size(),
                     result.failures().size(), Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS));
             written.add(table);
@@ -82,14 +91,50 @@ final class Profiler {
         return written;
     }
 
-    /** SM and memory clocks before and after the sweep, and every clock-event reason seen in either reading. */
-    static Profile.Clocks clocksSeen(Optional<ClockReader.Sample> before, Optional<ClockReader.Sample> after) {
-        Set<String> reasons = new TreeSet<>();
-        before.ifPresent(s -> reasons.addAll(s.reasons()));
-        after.ifPresent(s -> reasons.addAll(s.reasons()));
-        return new Profile.Clocks(before.map(ClockReader.Sample::smMhz).orElse(null),
-                after.map(ClockReader.Sample::smMhz).orElse(null), before.map(ClockReader.Sample::memMhz).orElse(null),
-                after.map(ClockReader.Sample::memMhz).orElse(null), List.copyOf(reasons));
+    /**
+     * Runs {@link #WARMUP_SHAPE} back to back for the configured time (mamf-finder warms for 30 s: "a cold
+     * accelerator gives a higher score on say a single shape"); the median SM clock of its second half, under load,
+     * is the baseline the shapes' clocks are compared with.
+     */
+    OptionalInt warmUpDevice(Dtype dtype) {
+        long start = nanoTime.getAsLong();
+        long end = start + (long) (deviceWarmupS * 1e9);
+        int launches = 0;
+        try (GemmBackend.GemmTrial trial = backend.open(WARMUP_SHAPE, dtype)) {
+            do {
+                trial.launchUs();
+                launches++;
+            } while (nanoTime.getAsLong() < end);
+        }
+        int[] sm = clocks.between(start + (end - start) / 2, nanoTime.getAsLong()).stream()
+                .mapToInt(ClockSample::smMhz).sorted().toArray();
+        OptionalInt baseline = sm.length == 0 ? OptionalInt.empty() : OptionalInt.of(sm[sm.length / 2]);
+        log.printf(Locale.ROOT, "device warm-up: %d launches of %s %s in %.1f s; SM clock under load: %s%n", launches,
+                WARMUP_SHAPE, dtype.id(), (nanoTime.getAsLong() - start) / 1e9,
+                baseline.isPresent() ? baseline.getAsInt() + " MHz" : "unknown");
+        return baseline;
+    }
+
+    /** What a journal's measurements depend on: a resume must not mix two of these. */
+    private Map<String, String> setup(Dtype dtype) {
+        DeviceProperties d = backend.device();
+        Map<String, String> setup = new LinkedHashMap<>();
+        setup.put("backend", backend.name());
+        setup.put("device", d.name());
+        setup.put("pci_bus_id", d.pciBusId());
+        setup.put("driver_version", d.driverVersion());
+        setup.put("cuda_runtime_version", d.runtimeVersion());
+        setup.put("cublas_version", d.cublasVersion());
+        setup.put("dtype", dtype.id());
+        setup.put("timing", warmup.describe() + "; " + rule.describe());
+        return setup;
+    }
+
+    /** The baseline SM clock under load and the last one seen, and every clock-event reason seen while measuring. */
+    static Profile.Clocks clocksSeen(OptionalInt baselineSmMhz, Sweep.Result result) {
+        return new Profile.Clocks(baselineSmMhz.isPresent() ? baselineSmMhz.getAsInt() : null,
+                result.lastClocks().map(ClockSample::smMhz).orElse(null), null,
+                result.lastClocks().map(ClockSample::memMhz).orElse(null), List.copyOf(new TreeSet<>(result.reasonsSeen())));
     }
 
     private Profile profile(DeviceProperties d, Dtype dtype, Sweep.Result result, Instant started,
@@ -98,11 +143,13 @@ final class Profiler {
         Profile.Device device = new Profile.Device(d.name(), DeviceCatalog.matchName(d.name()).map(Device::id).orElse(null),
                 d.computeCapability(), d.smCount(), d.memoryBytes(), d.l2Bytes(), seen,
                 d.driverVersion(), d.runtimeVersion(), d.cublasVersion());
-        Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmupLaunches, true,
-                "median (p10/p90 spread)", rule.describe(), backend.name());
-        Profile.Provenance provenance = new Profile.Provenance(Profile.Kind.MEASURED,
-                "measured by gemmcost profile, started " + started.truncatedTo(ChronoUnit.SECONDS),
-                tool.version(), tool.gitCommit(), Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmup.minLaunches(), true,
+                "median (p10/p90 spread)", warmup.describe() + "; " + rule.describe(), backend.name());
+        Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
+        String source = (d.simulated() ? "SIMULATED on gemmcost's CUDA stand-in (no GPU), by gemmcost profile,"
+                : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS);
+        Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"), null), timing, dtype.id(), "fp32", provenance, result.entries());
     }

@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
-import gemmcost.cuda.ClockReader;
+import gemmcost.ResumableFailure;
+import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
@@ -9,39 +10,48 @@ import gemmcost.table.ProfileEntry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
- * Measures a list of shapes with one backend: per shape one trial (buffers allocated once), untimed warm-up
- * launches, then timed launches until the {@link StoppingRule} says stop; each finished shape goes to the
- * journal at once, and shapes the journal already holds are skipped. A GPU error on one shape is recorded and
- * the sweep goes on.
+ * Measures a list of shapes with one backend: per shape one trial (buffers allocated once), warm-up launches by
+ * count and wall time, then timed launches until the {@link StoppingRule} says stop; the clocks sampled meanwhile
+ * become the entry's flags. Each finished shape goes to the journal at once, and shapes the journal already holds
+ * are skipped. A GPU error on one shape is recorded and the sweep goes on, unless the CUDA context is lost: then
+ * every later shape would fail too, so the sweep stops with a {@link ResumableFailure} and a fresh process resumes.
  */
 final class Sweep {
+    static final double MEMORY_BUDGET_FRACTION = 0.8;
+
     private final GemmBackend backend;
     private final Dtype dtype;
     private final StoppingRule rule;
-    private final int warmupLaunches;
+    private final Warmup warmup;
     private final LongSupplier nanoTime;
-    private final Supplier<Optional<ClockReader.Sample>> clocks;
+    private final Clocks clocks;
+    private final OptionalInt baselineSmMhz;
 
-    /** {@code clocks} is read once before the sweep and once after each shape (for {@link ThrottleFlags}). */
-    Sweep(GemmBackend backend, Dtype dtype, StoppingRule rule, int warmupLaunches, LongSupplier nanoTime,
-          Supplier<Optional<ClockReader.Sample>> clocks) {
-        if (warmupLaunches < 0) {
-            throw new IllegalArgumentException("must be >= 0: warmupLaunches=" + warmupLaunches);
-        }
+    /** The clock samples a monitor took in an interval of {@link System#nanoTime()}. */
+    interface Clocks {
+        Clocks NONE = (from, to) -> List.of();
+
+        List<ClockSample> between(long fromNanos, long toNanos);
+    }
+
+    Sweep(GemmBackend backend, Dtype dtype, StoppingRule rule, Warmup warmup, LongSupplier nanoTime, Clocks clocks,
+          OptionalInt baselineSmMhz) {
         this.backend = backend;
         this.dtype = dtype;
         this.rule = rule;
-        this.warmupLaunches = warmupLaunches;
+        this.warmup = warmup;
         this.nanoTime = nanoTime;
         this.clocks = clocks;
+        this.baselineSmMhz = baselineSmMhz;
     }
 
     /** A shape the device refused. */
@@ -49,14 +59,15 @@ final class Sweep {
     }
 
     /**
-     * Every entry (earlier runs' and this run's), this run's failures, and the clock readings at its start and after
-     * its last shape (the same reading when there was nothing left to measure).
+     * Every entry (earlier runs' and this run's), this run's failures, the last clock sample this run saw and every
+     * clock-event reason seen while it measured.
      */
-    record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockReader.Sample> clocksAtStart,
-                  Optional<ClockReader.Sample> clocksAtEnd) {
+    record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockSample> lastClocks,
+                  Set<String> reasonsSeen) {
         Result {
             entries = List.copyOf(entries);
             failures = List.copyOf(failures);
+            reasonsSeen = Set.copyOf(reasonsSeen);
         }
     }
 
@@ -68,23 +79,45 @@ final class Sweep {
         List<GemmShape> todo = shapes.stream().filter(done::add).toList();
         Progress progress = new Progress(log, todo.size(), nanoTime);
         List<Failure> failures = new ArrayList<>();
-        Optional<ClockReader.Sample> atStart = clocks.get();
-        Optional<ClockReader.Sample> last = atStart;
+        Set<String> reasons = new LinkedHashSet<>();
+        Optional<ClockSample> last = Optional.empty();
+        String label = backend.device().simulated() ? "simulated" : "measured";
         for (GemmShape shape : todo) {
+            long start = nanoTime.getAsLong();
             try {
                 ProfileEntry measured = measure(shape);
-                last = clocks.get();
-                ProfileEntry entry = withFlags(measured, ThrottleFlags.of(atStart, last));
+                List<ClockSample> window = clocks.between(start, nanoTime.getAsLong());
+                window.forEach(s -> reasons.addAll(s.reasons()));
+                last = window.isEmpty() ? last : Optional.of(window.getLast());
+                ProfileEntry entry = withFlags(measured, ThrottleFlags.of(baselineSmMhz, window));
                 journal.append(entry);
                 entries.add(entry);
-                progress.finished(shape, String.format(Locale.ROOT, "%.4g us measured, %d samples, %s", entry.timeUs(),
-                        entry.samples(), String.join(" ", entry.flags())));
+                progress.finished(shape, String.format(Locale.ROOT, "%.4g us %s, %d samples, %s", entry.timeUs(),
+                        label, entry.samples(), String.join(" ", entry.flags())));
             } catch (GpuException e) {
+                stopIfContextLost(shape, e, entries.size());
                 failures.add(new Failure(shape, e.getMessage()));
                 progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
-        return new Result(entries, failures, atStart, last);
+        return new Result(entries, failures, last, reasons);
+    }
+
+    private void stopIfContextLost(GemmShape shape, GpuException e, int kept) {
+        GpuException lost = e;
+        if (!e.sticky() && !e.outOfMemory()) {
+            try {
+                backend.checkContext();
+                return;
+            } catch (GpuException check) {
+                lost = check;
+            }
+        }
+        if (lost.sticky()) {
+            throw new ResumableFailure("the GPU's CUDA context is lost (" + lost.getMessage() + ") at " + shape
+                    + "; the " + kept + " shapes done are in the journal: run the same command again to resume in a"
+                    + " fresh process", lost);
+        }
     }
 
     /**
@@ -117,13 +150,9 @@ final class Sweep {
         }
     }
 
-    static final double MEMORY_BUDGET_FRACTION = 0.8;
-
-    /** Rows of A and C that fit beside B and the L2-flush buffer, rounded down to a power of two. */
+    /** Rows of A and C that fit beside B and what the backend keeps for itself, rounded down to a power of two. */
     long rowsThatFit(GemmShape shape) {
-        var device = backend.device();
-        long flushBytes = Math.max(2 * device.l2Bytes(), 256L << 20);
-        double budget = MEMORY_BUDGET_FRACTION * device.memoryBytes() - flushBytes;
+        double budget = MEMORY_BUDGET_FRACTION * backend.device().memoryBytes() - backend.reservedBytes();
         double bytesPerRow = (double) (shape.k() + shape.n()) * dtype.elementBytes();
         double fixedBytes = (double) shape.k() * shape.n() * dtype.elementBytes();
         double rows = Math.floor((budget - fixedBytes) / bytesPerRow);
@@ -156,19 +185,31 @@ final class Sweep {
 
     private ProfileEntry measureWhole(GemmShape shape) {
         try (GemmBackend.GemmTrial trial = backend.open(shape, dtype)) {
-            for (int i = 0; i < warmupLaunches; i++) {
-                trial.launchUs();
-            }
-            Samples samples = new Samples(rule);
-            long start = nanoTime.getAsLong();
-            Optional<StoppingRule.Stop> stop = Optional.empty();
-            while (stop.isEmpty()) {
-                samples.add(trial.launchUs());
-                stop = samples.stop((nanoTime.getAsLong() - start) / 1e3);
-            }
-            Samples.Summary s = samples.summary(stop.get());
+            Samples.Summary s = sample(trial::launchUs);
             return new ProfileEntry(shape, s.medianUs(), s.p10Us(), s.p90Us(), s.samples(), flags(s));
         }
+    }
+
+    /** Warm-up, then timed launches until the stopping rule says stop. */
+    Samples.Summary sample(Launch launch) {
+        long warmupStart = nanoTime.getAsLong();
+        for (int i = 0; i < warmup.minLaunches() || (nanoTime.getAsLong() - warmupStart) / 1e6 < warmup.minWallMs();
+             i++) {
+            launch.us();
+        }
+        Samples samples = new Samples(rule);
+        long start = nanoTime.getAsLong();
+        Optional<StoppingRule.Stop> stop = Optional.empty();
+        while (stop.isEmpty()) {
+            samples.add(launch.us());
+            stop = samples.stop((nanoTime.getAsLong() - start) / 1e3);
+        }
+        return samples.summary(stop.get());
+    }
+
+    /** One timed launch, GPU µs. */
+    interface Launch {
+        double us();
     }
 
     private static ProfileEntry withFlags(ProfileEntry e, List<String> extra) {

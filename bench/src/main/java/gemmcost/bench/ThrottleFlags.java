@@ -1,17 +1,18 @@
 package gemmcost.bench;
 
-import gemmcost.cuda.ClockReader;
+import gemmcost.cuda.ClockSample;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Flags for a shape whose samples may have run on a slowed GPU, from a clock reading taken as the shape finished:
- * hardware/thermal slowdown or power-brake reasons (timing-method §6: reject or retry such samples), and an SM clock
- * more than 10 % below the sweep's starting clock. Steady software power capping is the card's real sustained
- * behaviour on large GEMMs and is not flagged.
+ * Flags for a shape from the clock samples taken while its timed launches ran: the SM clock's min/median/max
+ * (timing-method §9.7), hardware/thermal slowdown or power-brake reasons (§6: such samples are suspect), and a
+ * minimum SM clock more than 10 % below the baseline taken under load during the device warm-up. Steady software
+ * power capping is the card's real sustained behaviour on large GEMMs and is not flagged.
  */
 final class ThrottleFlags {
     private static final Set<String> SLOWDOWNS = Set.of("hw_slowdown", "sw_thermal_slowdown", "hw_thermal_slowdown",
@@ -21,19 +22,23 @@ final class ThrottleFlags {
     private ThrottleFlags() {
     }
 
-    static List<String> of(Optional<ClockReader.Sample> atStart, Optional<ClockReader.Sample> now) {
+    static List<String> of(OptionalInt baselineSmMhz, List<ClockSample> window) {
         List<String> flags = new ArrayList<>();
-        now.ifPresent(sample -> {
-            List<String> slowdowns = sample.reasons().stream().filter(SLOWDOWNS::contains).toList();
-            if (!slowdowns.isEmpty()) {
-                flags.add("throttled=" + String.join("+", slowdowns));
+        if (window.isEmpty()) {
+            return flags;
+        }
+        int[] sm = window.stream().mapToInt(ClockSample::smMhz).sorted().toArray();
+        flags.add("sm_mhz=" + sm[0] + "/" + sm[sm.length / 2] + "/" + sm[sm.length - 1]);
+        Set<String> slowdowns = new LinkedHashSet<>();
+        window.forEach(s -> s.reasons().stream().filter(SLOWDOWNS::contains).forEach(slowdowns::add));
+        if (!slowdowns.isEmpty()) {
+            flags.add("throttled=" + String.join("+", slowdowns));
+        }
+        baselineSmMhz.ifPresent(base -> {
+            double drop = 1 - (double) sm[0] / base;
+            if (drop > CLOCK_DROP_LIMIT) {
+                flags.add(String.format(Locale.ROOT, "sm_clock_drop_pct=%.1f", drop * 100));
             }
-            atStart.ifPresent(start -> {
-                double drop = 1 - (double) sample.smMhz() / start.smMhz();
-                if (drop > CLOCK_DROP_LIMIT) {
-                    flags.add(String.format(Locale.ROOT, "sm_clock_drop_pct=%.1f", drop * 100));
-                }
-            });
         });
         return flags;
     }

@@ -32,38 +32,74 @@ public final class Backends {
 
     /** Why JCuda cannot run here, or empty when it can. */
     public static Optional<String> jcudaProblem(Path cudaLibDir) {
-        return JcudaBackend.problem(LibraryLocator.system(cudaLibDir));
+        return JcudaBinding.problem(LibraryLocator.system(cudaLibDir));
     }
 
-    /** Opens device {@code ordinal}; without a usable GPU this is a one-line {@link BadInputException}. */
-    public static Opened open(Choice choice, CudaProbe.Result probe, Path cudaLibDir, int ordinal) {
-        LibraryLocator locator = LibraryLocator.system(cudaLibDir);
-        return switch (choice) {
-            case FFM -> ffm(probe, ordinal, "");
-            case JCUDA -> jcuda(locator, ordinal, "");
-            case AUTO -> {
-                Optional<String> why = JcudaBackend.problem(locator);
-                if (why.isEmpty()) {
-                    yield jcuda(locator, ordinal, "; auto: its natives and cuBLAS 12 load");
-                }
-                if (!probe.available()) {
-                    String problem = probe.problem().orElseThrow();
-                    throw new BadInputException(why.get().startsWith("no GPU") ? problem
-                            : problem + "; jcuda: " + why.get());
-                }
-                yield ffm(probe, ordinal, "; auto: jcuda not usable: " + why.get());
+    /**
+     * The PCI bus id of CUDA device {@code ordinal}, asked without creating a context, so the GPU can be locked
+     * before anything runs on it; through the probe's runtime, or JCuda's where the probe found none.
+     */
+    public static String pciBusId(CudaProbe.Result probe, int ordinal) {
+        try {
+            if (probe.available()) {
+                return FfmCudaRuntime.load(probe.cudart().orElseThrow()).pciBusId(ordinal);
             }
-        };
+            return JcudaBinding.pciBusId(ordinal);
+        } catch (GpuException e) {
+            throw new BadInputException("CUDA device " + ordinal + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The UUID NVML gives the GPU at {@code pciBusId} (CUDA_VISIBLE_DEVICES takes it), or empty without NVML. */
+    public static Optional<String> uuid(CudaProbe.Result probe, String pciBusId) {
+        return FfmNvml.find(probe.locator()).flatMap(n -> n.device(pciBusId)).flatMap(FfmNvml.Device::uuid);
+    }
+
+    /**
+     * Opens device {@code ordinal}; without a usable GPU, or when CUDA refuses the device, this is a one-line
+     * {@link BadInputException} and nothing stays allocated.
+     */
+    public static Opened open(Choice choice, CudaProbe.Result probe, Path cudaLibDir, int ordinal) {
+        try {
+            return switch (choice) {
+                case FFM -> ffm(probe, ordinal, "");
+                case JCUDA -> jcuda(probe.locator(), ordinal, "");
+                case AUTO -> auto(probe, ordinal);
+            };
+        } catch (GpuException e) {
+            throw new BadInputException("cannot open CUDA device " + ordinal + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Opened auto(CudaProbe.Result probe, int ordinal) {
+        Optional<String> why = JcudaBinding.problem(probe.locator());
+        if (why.isEmpty()) {
+            return jcuda(probe.locator(), ordinal, "; auto: its natives and cuBLAS 12 load");
+        }
+        if (!probe.available()) {
+            String problem = probe.problem().orElseThrow();
+            throw new BadInputException(why.get().startsWith("no GPU") ? problem : problem + "; jcuda: " + why.get());
+        }
+        return ffm(probe, ordinal, "; auto: jcuda not usable: " + why.get());
     }
 
     private static Opened ffm(CudaProbe.Result probe, int ordinal, String note) {
-        FfmBackend backend = FfmBackend.open(probe, ordinal);
+        if (!probe.available()) {
+            throw new BadInputException(probe.problem().orElseThrow());
+        }
+        GemmBackend backend;
+        try {
+            backend = FfmBinding.open(probe, ordinal);
+        } catch (UnsatisfiedLinkError e) {
+            throw new BadInputException("cuBLAS library unusable: " + probe.cublas().orElseThrow() + ": "
+                    + e.getMessage());
+        }
         return new Opened(backend, "ffm (FFM binding of " + probe.cudart().orElseThrow() + " and "
                 + probe.cublas().orElseThrow() + note + ")");
     }
 
     private static Opened jcuda(LibraryLocator locator, int ordinal, String note) {
-        JcudaBackend backend = JcudaBackend.open(locator, ordinal);
+        GemmBackend backend = JcudaBinding.open(locator, ordinal);
         return new Opened(backend, "jcuda (JCuda/JCublas2 12.6 with " + locator.find("libcublas.so.12").getFirst()
                 + note + ")");
     }

@@ -1,17 +1,21 @@
 package gemmcost.cuda;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds and loads the CUDA runtime, asks it for the driver and the devices, and finds cuBLAS, without ever
- * throwing: what is missing becomes the one-line {@link Result#problem()} that a command prints before exit 2.
+ * Finds a CUDA runtime that works with this node's driver and the cuBLAS that goes with it, without ever throwing:
+ * every {@code libcudart.so.13} and then {@code .so.12} the locator finds is loaded in turn and the first whose
+ * {@code cudaGetDeviceCount} succeeds is kept (a CUDA 13 runtime on a CUDA 12 driver fails there, so the node's
+ * CUDA 12 libraries are used instead of stopping); cuBLAS is then taken of the same major, which the driver
+ * therefore supports. What is missing becomes the one-line {@link Result#problem()} a command prints before exit 2.
  */
 public final class CudaProbe {
-    private static final List<String> CUDART = List.of("libcudart.so.13", "libcudart.so.12");
-    private static final List<String> CUBLAS = List.of("libcublas.so.13", "libcublas.so.12");
+    private static final List<Integer> MAJORS = List.of(13, 12);
+    private static final String SEARCHED = "searched --cuda-lib-dir, CUDA_HOME/CUDA_PATH, ldconfig -p, pip's nvidia/*/lib";
 
     private CudaProbe() {
     }
@@ -19,51 +23,88 @@ public final class CudaProbe {
     /**
      * What the probe found.
      *
-     * @param cudart          the runtime library loaded, if any
-     * @param runtimeVersion  e.g. 13000 for CUDA 13.0; 0 if unknown
-     * @param driverVersion   the CUDA version the driver supports; 0 when there is no driver
-     * @param deviceCount     visible devices
-     * @param cublas          the cuBLAS library found (not loaded here), if any
-     * @param problem         why the GPU cannot be used, or empty when it can
+     * @param cudart         the runtime chosen (or the first one tried, when none works)
+     * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 if unknown
+     * @param driverVersion  the CUDA version the driver supports; 0 when there is no driver
+     * @param deviceCount    visible devices
+     * @param cublas         cuBLAS of the runtime's major, if found (not loaded here)
+     * @param standin        the description of gemmcost's CUDA stand-in when the runtime is that simulation
+     * @param skipped        one line per runtime tried and not kept, with the reason
+     * @param problem        why the GPU cannot be used, or empty when it can
+     * @param cudaLibDir     where the search started (may be null)
      */
     public record Result(Optional<Path> cudart, int runtimeVersion, int driverVersion, int deviceCount,
-                         Optional<Path> cublas, Optional<String> problem) {
+                         Optional<Path> cublas, Optional<String> standin, List<String> skipped,
+                         Optional<String> problem, Path cudaLibDir) {
+        public Result {
+            skipped = List.copyOf(skipped);
+        }
+
         public boolean available() {
             return problem.isEmpty();
         }
 
-        /** Human lines: what was found where. */
+        /** Human lines: what was found where, and why. */
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
-            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + FfmCudaRuntime.versionText(runtimeVersion) + ")")
-                    .orElse("not found"));
-            lines.add("driver: " + (driverVersion == 0 ? "none"
-                    : "supports CUDA " + FfmCudaRuntime.versionText(driverVersion)));
+            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + FfmCudaRuntime.versionText(runtimeVersion) + ")"
+                    + (available() ? ", the first whose cudaGetDeviceCount succeeds" : "")).orElse("not found"));
+            skipped.forEach(s -> lines.add("  skipped " + s));
+            lines.add("driver: " + (driverVersion == 0 ? "none" : "supports CUDA "
+                    + FfmCudaRuntime.versionText(driverVersion)));
             lines.add("devices: " + deviceCount);
-            lines.add("cublas: " + cublas.map(Path::toString).orElse("not found"));
+            lines.add("cublas: " + cublas.map(p -> p + " (the runtime's major"
+                    + (Files.isRegularFile(FfmCublas.siblingLt(p)) ? ", loaded after its sibling "
+                    + FfmCublas.siblingLt(p).getFileName() : "") + ")").orElse("not found"));
+            standin.ifPresent(s -> lines.add("SIMULATED: " + s));
             return lines;
+        }
+
+        LibraryLocator locator() {
+            return LibraryLocator.system(cudaLibDir);
         }
     }
 
     /** Probes with the libraries of this process's environment ({@code cudaLibDir} first, may be null). */
     public static Result run(Path cudaLibDir) {
-        return run(LibraryLocator.system(cudaLibDir));
+        return run(LibraryLocator.system(cudaLibDir), cudaLibDir);
     }
 
-    static Result run(LibraryLocator locator) {
-        Optional<Path> cublas = first(locator, CUBLAS);
-        Optional<Path> cudartFile = first(locator, CUDART);
-        if (cudartFile.isEmpty()) {
-            return new Result(Optional.empty(), 0, 0, 0, cublas, Optional.of("no CUDA runtime: "
-                    + String.join(" or ", CUDART) + " not found (searched --cuda-lib-dir, CUDA_HOME/CUDA_PATH,"
-                    + " ldconfig -p, pip's nvidia/*/lib)"));
+    static Result run(LibraryLocator locator, Path cudaLibDir) {
+        List<String> skipped = new ArrayList<>();
+        Result firstFailure = null;
+        for (int major : MAJORS) {
+            for (Path file : locator.find("libcudart.so." + major)) {
+                Result tried = tryRuntime(file, major, locator, skipped, cudaLibDir);
+                if (tried.available()) {
+                    return tried;
+                }
+                skipped.add(file + ": " + tried.problem().orElseThrow());
+                if (firstFailure == null) {
+                    firstFailure = tried;
+                }
+            }
         }
+        if (firstFailure == null) {
+            return new Result(Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty(), List.of(),
+                    Optional.of("no CUDA runtime: libcudart.so.13 or libcudart.so.12 not found (" + SEARCHED + ")"),
+                    cudaLibDir);
+        }
+        // none works: report the most preferred runtime's reason, and the others as skipped
+        return new Result(firstFailure.cudart(), firstFailure.runtimeVersion(), firstFailure.driverVersion(), 0,
+                firstFailure.cublas(), firstFailure.standin(), skipped.subList(1, skipped.size()),
+                firstFailure.problem(), cudaLibDir);
+    }
+
+    private static Result tryRuntime(Path file, int major, LibraryLocator locator, List<String> skipped,
+                                     Path cudaLibDir) {
+        Optional<Path> cublas = locator.find("libcublas.so." + major).stream().findFirst();
         FfmCudaRuntime rt;
         try {
-            rt = FfmCudaRuntime.load(cudartFile.get());
+            rt = FfmCudaRuntime.load(file);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return new Result(cudartFile, 0, 0, 0, cublas,
-                    Optional.of("cannot load " + cudartFile.get() + ": " + e.getMessage()));
+            return new Result(Optional.of(file), 0, 0, 0, cublas, Optional.empty(), skipped,
+                    Optional.of("cannot load " + file + ": " + e.getMessage()), cudaLibDir);
         }
         int runtime = rt.runtimeVersion().value();
         int driver = rt.driverVersion().value();
@@ -75,19 +116,10 @@ public final class CudaProbe {
         } else if (count == 0) {
             problem = Optional.of("no GPU: cudaGetDeviceCount found 0 devices");
         } else if (cublas.isEmpty()) {
-            problem = Optional.of("cuBLAS library missing: " + String.join(" or ", CUBLAS)
-                    + " not found (searched --cuda-lib-dir, CUDA_HOME/CUDA_PATH, ldconfig -p, pip's nvidia/*/lib)");
+            problem = Optional.of("cuBLAS library missing: libcublas.so." + major + " (the runtime's major) not found ("
+                    + SEARCHED + ")");
         }
-        return new Result(cudartFile, runtime, driver, count, cublas, problem);
-    }
-
-    private static Optional<Path> first(LibraryLocator locator, List<String> names) {
-        for (String name : names) {
-            List<Path> found = locator.find(name);
-            if (!found.isEmpty()) {
-                return Optional.of(found.getFirst());
-            }
-        }
-        return Optional.empty();
+        return new Result(Optional.of(file), runtime, driver, count, cublas, rt.standin(), skipped, problem,
+                cudaLibDir);
     }
 }

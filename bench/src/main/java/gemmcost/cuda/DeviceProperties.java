@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param runtimeVersion      CUDA runtime version, e.g. {@code 13.0}
  * @param cublasVersion       cuBLAS version, e.g. {@code 13.0.2}
  * @param pciBusId            e.g. {@code 0000:3B:00.0}: which physical GPU, whatever CUDA_VISIBLE_DEVICES says
+ * @param uuid                e.g. {@code GPU-5a7d…}, from NVML; null when NVML is not there
+ * @param simulated           true on gemmcost's CUDA stand-in: its times come from a virtual clock, never a GPU
  */
 public record DeviceProperties(String name, String computeCapability, int smCount, long memoryBytes, long l2Bytes,
                                String driverVersion, String runtimeVersion, String cublasVersion,
-                               String pciBusId) {
+                               String pciBusId, String uuid, boolean simulated) {
     public DeviceProperties {
         Objects.requireNonNull(name, "name");
         if (smCount <= 0 || memoryBytes <= 0 || l2Bytes <= 0) {

@@ -2,18 +2,15 @@ package gemmcost.cuda;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /** The cuBLAS calls gemmcost needs, bound with FFM to {@code libcublas.so.13} or {@code .so.12} by exported name. */
-@SuppressWarnings("restricted") // native calls are this class's purpose; the jar enables native access
 final class FfmCublas {
     private static final int STATUS_ALLOC_FAILED = 3;
     private static final Map<Integer, String> STATUS = Map.of(1, "CUBLAS_STATUS_NOT_INITIALIZED",
@@ -26,37 +23,46 @@ final class FfmCublas {
     final MethodHandle destroy;
     final MethodHandle setStream;
     final MethodHandle setMathMode;
+    final MethodHandle setWorkspace;
     final MethodHandle getVersion;
     final MethodHandle gemmEx;
 
-    private FfmCublas(Path file, SymbolLookup lib) {
-        this.file = file;
-        Linker linker = Linker.nativeLinker();
+    private FfmCublas(Ffm lib) {
+        this.file = lib.file();
         FunctionDescriptor intOfPointer = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        create = linker.downcallHandle(symbol(lib, "cublasCreate_v2"), intOfPointer);
-        destroy = linker.downcallHandle(symbol(lib, "cublasDestroy_v2"), intOfPointer);
-        setStream = linker.downcallHandle(symbol(lib, "cublasSetStream_v2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        setMathMode = linker.downcallHandle(symbol(lib, "cublasSetMathMode"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-        getVersion = linker.downcallHandle(symbol(lib, "cublasGetVersion_v2"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        create = lib.function("cublasCreate_v2", intOfPointer);
+        destroy = lib.function("cublasDestroy_v2", intOfPointer);
+        setStream = lib.function("cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        setMathMode = lib.function("cublasSetMathMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        setWorkspace = lib.function("cublasSetWorkspace_v2",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        getVersion = lib.function("cublasGetVersion_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         // handle, transa, transb, m, n, k, alpha, A, Atype, lda, B, Btype, ldb, beta, C, Ctype, ldc, computeType, algo
-        gemmEx = linker.downcallHandle(symbol(lib, "cublasGemmEx"), FunctionDescriptor.of(JAVA_INT,
+        gemmEx = lib.function("cublasGemmEx", FunctionDescriptor.of(JAVA_INT,
                 ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT,
                 ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
+    /**
+     * Loads cuBLAS at {@code file} after its own {@code libcublasLt} from the same folder, when there is one: the
+     * loader would otherwise satisfy cuBLAS's dependency from {@code LD_LIBRARY_PATH} first, possibly with an Lt of
+     * another version.
+     */
     static FfmCublas load(Path file) {
-        return new FfmCublas(file, SymbolLookup.libraryLookup(file, Arena.global()));
+        Path lt = siblingLt(file);
+        if (Files.isRegularFile(lt)) {
+            Ffm.load(lt);
+        }
+        return new FfmCublas(Ffm.load(file));
+    }
+
+    /** {@code …/libcublas.so.13} → {@code …/libcublasLt.so.13}. */
+    static Path siblingLt(Path cublas) {
+        return cublas.resolveSibling(cublas.getFileName().toString().replace("libcublas.", "libcublasLt."));
     }
 
     Path file() {
         return file;
-    }
-
-    private MemorySegment symbol(SymbolLookup lib, String name) {
-        return FfmCudaRuntime.symbol(lib, file, name);
     }
 
     void check(int status, String call) {

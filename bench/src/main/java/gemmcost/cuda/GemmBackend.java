@@ -4,8 +4,8 @@ import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 
 /**
- * One way of running and timing GEMMs on one GPU (JCuda, FFM, or a simulation in tests). Everything outside
- * this package sees the GPU only through this interface.
+ * One way of running and timing work on one GPU (FFM or JCuda over {@link NativeBackend}, or a simulation in
+ * tests). Everything outside this package sees the GPU only through this interface.
  */
 public interface GemmBackend extends AutoCloseable {
     /** Short name for tables and logs, e.g. {@code ffm}. */
@@ -15,12 +15,15 @@ public interface GemmBackend extends AutoCloseable {
     DeviceProperties device();
 
     /**
-     * Allocates A, B and C for one shape (filled with random values, never zeros) and whatever a timed launch
-     * needs (stream, events, L2-flush buffer). One trial per shape; its launches reuse all of it.
+     * Allocates A, B and C for one shape (A and B filled with normal random values, never zeros) and whatever a
+     * timed launch needs. One trial per shape; its launches reuse all of it.
      *
      * @throws GpuException when the device refuses, e.g. out of memory
      */
     GemmTrial open(GemmShape shape, Dtype dtype);
+
+    /** A trial whose launch is one device-to-device copy of {@code bytes} (it reads and writes that much). */
+    GemmTrial openCopy(long bytes);
 
     /**
      * Runs one row-major GEMM {@code C = A·B} on the device with these inputs (each value exactly representable in
@@ -29,16 +32,22 @@ public interface GemmBackend extends AutoCloseable {
      */
     float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b);
 
+    /** Device memory the backend keeps for itself (L2-flush buffer, cuBLAS workspace, operand pools). */
+    long reservedBytes();
+
+    /** Throws a sticky {@link GpuException} when the CUDA context is lost (after an illegal address, say). */
+    void checkContext();
+
     @Override
     void close();
 
-    /** A shape ready to launch. */
+    /** A workload ready to launch. */
     interface GemmTrial extends AutoCloseable {
-        /** One launch: L2 flushed (outside the timed region), then CUDA events around exactly one GEMM; GPU µs. */
+        /** One launch: L2 flushed (outside the timed region), then CUDA events around exactly one launch; GPU µs. */
         double launchUs();
 
         /**
-         * The launch+sync baseline: the same events and synchronisation with no flush and no GEMM between the events;
+         * The launch+sync baseline: the same events and synchronisation with no flush and no work between the events;
          * GPU µs (about the event resolution). The host time of this call is the per-launch overhead.
          */
         double syncOnlyUs();

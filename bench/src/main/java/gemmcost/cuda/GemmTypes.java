@@ -21,8 +21,6 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
     static final int CUBLAS_DEFAULT_MATH = 0;
     static final int CUBLAS_GEMM_DEFAULT = -1;
 
-    private static final long RANDOM_BLOCK_BYTES = 64L << 20;
-
     static GemmTypes of(Dtype dtype) {
         return switch (dtype) {
             case BF16 -> new GemmTypes(dtype, CUDA_R_16BF, CUBLAS_COMPUTE_32F, 2);
@@ -38,12 +36,21 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
         ByteBuffer out = ByteBuffer.allocateDirect(values.length * elementBytes).order(ByteOrder.nativeOrder());
         for (float v : values) {
             switch (dtype) {
-                case BF16 -> out.putShort((short) (Float.floatToRawIntBits(v) >>> 16)); // inputs are bf16-exact
+                case BF16 -> out.putShort(bf16(v));
                 case FP16 -> out.putShort(Float.floatToFloat16(v));
                 default -> out.putFloat(v);
             }
         }
         return out.flip();
+    }
+
+    /** The bf16 nearest to {@code v} (ties to even; NaN stays NaN). */
+    static short bf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
     }
 
     /** The first {@code count} elements of {@code buffer} as floats. */
@@ -61,15 +68,14 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
     }
 
     /**
-     * Up to 64 MiB of uniform random values in [-1, 1) (never zeros, which run faster than real data), to be tiled
-     * over an operand of {@code operandBytes}.
+     * {@code bytes} of standard normal values in this encoding (as mamf-finder's {@code torch.randn}; never zeros,
+     * which run faster than real data), from {@code seed}: each operand gets its own seed, so A and B never coincide.
      */
-    ByteBuffer randomBlock(long operandBytes) {
-        int count = (int) (Math.min(operandBytes, RANDOM_BLOCK_BYTES) / elementBytes);
-        float[] values = new float[count];
-        SplittableRandom random = new SplittableRandom(operandBytes);
-        for (int i = 0; i < count; i++) {
-            values[i] = (float) random.nextDouble(-1, 1);
+    ByteBuffer normalValues(long bytes, long seed) {
+        float[] values = new float[Math.toIntExact(bytes / elementBytes)];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
         }
         return encode(values);
     }

@@ -1,18 +1,43 @@
 package gemmcost.cuda;
 
-/** A CUDA or cuBLAS call failed on a working device (e.g. out of memory); the sweep records it and goes on. */
+import java.util.Set;
+
+/**
+ * A CUDA or cuBLAS call failed on a working device. Out of memory: a smaller allocation may succeed. Sticky: the
+ * CUDA context is lost (an illegal address, a failed launch), every later call in this process fails too, and only a
+ * fresh process can go on.
+ */
 public class GpuException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** cudaErrorIllegalAddress, LaunchTimeout, HardwareStackError … LaunchFailure: "the process must be terminated". */
+    static final Set<Integer> STICKY_CUDA_ERRORS = Set.of(700, 702, 714, 715, 716, 717, 718, 719);
+
     private final boolean outOfMemory;
+    private final boolean sticky;
 
     public GpuException(String message, boolean outOfMemory) {
+        this(message, outOfMemory, false);
+    }
+
+    public GpuException(String message, boolean outOfMemory, boolean sticky) {
         super(message);
         this.outOfMemory = outOfMemory;
+        this.sticky = sticky;
+    }
+
+    /** The exception for a failed CUDA runtime call's error code. */
+    static GpuException ofCudaError(String message, int error) {
+        return new GpuException(message, error == 2, STICKY_CUDA_ERRORS.contains(error));
     }
 
     /** Whether a smaller allocation might succeed. */
     public boolean outOfMemory() {
         return outOfMemory;
+    }
+
+    /** Whether the CUDA context is lost for the rest of this process. */
+    public boolean sticky() {
+        return sticky;
     }
 }

@@ -27,7 +27,7 @@ class CpuBackendContractTest extends GemmBackendContract {
 
     static final class CpuBackend implements GemmBackend {
         private static final DeviceProperties H100 = new DeviceProperties("NVIDIA H100 80GB HBM3", "9.0", 132,
-                80L << 30, 50L << 20, "13.0", "13.0", "13.0.0", "0000:3B:00.0");
+                80L << 30, 50L << 20, "13.0", "13.0", "13.0.0", "0000:3B:00.0", null, false);
 
         @Override
         public String name() {
@@ -72,6 +72,34 @@ class CpuBackendContractTest extends GemmBackendContract {
                 c[i] = dtype == Dtype.TF32 ? (float) exact[i] : DtypeRounding.round(dtype, (float) exact[i]);
             }
             return c;
+        }
+
+        @Override
+        public GemmTrial openCopy(long bytes) {
+            return new GemmTrial() {
+                @Override
+                public double launchUs() {
+                    return 2.0 * bytes / 3.35e6; // read + write at the H100's 3.35 TB/s
+                }
+
+                @Override
+                public double syncOnlyUs() {
+                    return 0.5;
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public long reservedBytes() {
+            return (256L + 32 + 64) << 20;
+        }
+
+        @Override
+        public void checkContext() {
         }
 
         @Override

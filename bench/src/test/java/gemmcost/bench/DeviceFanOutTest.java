@@ -44,13 +44,16 @@ class DeviceFanOutTest {
         StringWriter err = new StringWriter();
         List<Path> logs = List.of(dir.resolve("gpu0/profile.log"), dir.resolve("gpu1/profile.log"));
 
-        List<Integer> codes = DeviceFanOut.runChildren(List.of(List.of("shapes", "--set", "seed"),
-                List.of("shapes", "--set", dir.resolve("missing.csv").toString())), logs, new PrintWriter(err));
+        List<Integer> codes = DeviceFanOut.runChildren(List.of(
+                new DeviceFanOut.Child(List.of("shapes", "--set", "seed"), logs.get(0), null),
+                new DeviceFanOut.Child(List.of("shapes", "--set", dir.resolve("missing.csv").toString()), logs.get(1),
+                        "GPU-5a7d1e00-0000-4000-8000-000000000001")), new PrintWriter(err));
 
         assertThat(codes).containsExactly(0, 2);
         assertThat(Files.readString(logs.get(0))).startsWith("m,k,n");
         assertThat(Files.readString(logs.get(1))).contains("missing.csv: cannot read");
-        assertThat(err.toString()).contains("started: gemmcost shapes --set seed (log: " + logs.get(0) + ")");
+        assertThat(err.toString()).contains("started: gemmcost shapes --set seed (log: " + logs.get(0) + ")")
+                .contains("started: CUDA_VISIBLE_DEVICES=GPU-5a7d1e00-0000-4000-8000-000000000001 gemmcost shapes");
     }
 
     @Test

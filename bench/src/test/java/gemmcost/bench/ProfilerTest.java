@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
-import gemmcost.cuda.ClockReader;
+import gemmcost.cuda.ClockSample;
+import gemmcost.cuda.DeviceProperties;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,11 +30,12 @@ class ProfilerTest {
     @Test
     void shouldCheckMeasureAndWriteAMeasuredTableWithProvenance() {
         StringWriter log = new StringWriter();
-        // read at the sweep's start and after its one shape
-        List<ClockReader.Sample> readings = new ArrayList<>(List.of(new ClockReader.Sample(1980, 2619, List.of()),
-                new ClockReader.Sample(1755, 2619, List.of("sw_power_cap"))));
-        Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, 2, System::nanoTime,
-                new PrintWriter(log, true), () -> Optional.of(readings.removeFirst()));
+        // one window under the device warm-up, one while the shape ran
+        List<List<ClockSample>> windows = new ArrayList<>(List.of(
+                List.of(new ClockSample(0, 1980, 2619, List.of())),
+                List.of(new ClockSample(0, 1755, 2600, List.of("sw_power_cap")))));
+        Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, new Warmup(2, 1e-6), 0,
+                ticking(), new PrintWriter(log, true), (from, to) -> windows.removeFirst());
 
         List<Path> written = profiler.run(List.of(Dtype.BF16), List.of(SHAPE), dir);
 
@@ -45,24 +46,51 @@ class ProfilerTest {
         assertThat(p.device().name()).isEqualTo("Simulated GPU");
         assertThat(p.device().smCount()).isEqualTo(132);
         assertThat(p.timing().backend()).isEqualTo("simulated");
-        assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, 2619, 2619, List.of("sw_power_cap")));
+        // the baseline under load, the last sample, and every reason seen
+        assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, null, 2600, List.of("sw_power_cap")));
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
         double t = SweepTest.SimulatedBackend.timeUs(SHAPE); // 1 µs + 2·2048·1024·512 / 1e9 µs
         assertThat(p.entries()).containsExactly(
                 new ProfileEntry(SHAPE, t, t, t, 10, List.of("noise_pct=0.000", "stop=noise",
-                        "sm_clock_drop_pct=11.4"))); // 1 − 1755/1980
-        assertThat(log.toString()).startsWith("bf16: relative Frobenius error ").contains("[1/1] " + SHAPE);
+                        "sm_mhz=1755/1755/1755", "sm_clock_drop_pct=11.4"))); // 1 − 1755/1980
+        assertThat(log.toString()).startsWith("bf16: relative Frobenius error ")
+                .contains("device warm-up: 1 launches of (m=8192, k=8192, n=8192) bf16 in 0.0 s; SM clock under load: 1980 MHz")
+                .contains("[1/1] " + SHAPE + ": " + String.format(java.util.Locale.ROOT, "%.4g", t) + " us measured");
     }
 
     @Test
     void shouldNotTimeADtypeThatFailsTheCorrectnessCheck() {
-        Profiler profiler = new Profiler(new CorrectnessCheckTest.ColumnMajorMixUp(), RULE, 0, System::nanoTime,
-                new PrintWriter(new StringWriter()), Optional::empty);
+        Profiler profiler = new Profiler(new CorrectnessCheckTest.ColumnMajorMixUp(), RULE, new Warmup(1, 1e-6), 0,
+                ticking(), new PrintWriter(new StringWriter()), Sweep.Clocks.NONE);
 
         assertThatThrownBy(() -> profiler.run(List.of(Dtype.FP32), List.of(SHAPE), dir))
                 .isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith("correctness check failed, not timing fp32 on simulated: ");
         assertThat(Files.exists(dir.resolve("simulated-gpu").resolve("fp32.json"))).isFalse();
+    }
+
+    private static java.util.function.LongSupplier ticking() {
+        long[] now = {0};
+        return () -> ++now[0];
+    }
+
+    @Test
+    void aTableMadeOnTheStandInShouldSaySimulated() {
+        SweepTest.SimulatedBackend standin = new CorrectnessCheckTest.FaithfulBackend() {
+            @Override
+            public DeviceProperties device() {
+                return new DeviceProperties("gemmcost CUDA stand-in (simulated, not a GPU)", "9.0", 132, 80L << 30,
+                        50L << 20, "13.0", "13.0", "13.0.0", "0000:18:00.0", null, true);
+            }
+        };
+        Profiler profiler = new Profiler(standin, RULE, new Warmup(1, 1e-6), 0, ticking(),
+                new PrintWriter(new StringWriter()), Sweep.Clocks.NONE);
+
+        Profile p = ProfileJson.read(profiler.run(List.of(Dtype.BF16), List.of(SHAPE), dir).getFirst());
+
+        assertThat(p.provenance().kind()).isEqualTo(Profile.Kind.SIMULATED);
+        assertThat(p.provenance().source()).startsWith("SIMULATED on gemmcost's CUDA stand-in (no GPU)");
+        assertThat(p.device().name()).contains("stand-in");
     }
 
     @Test

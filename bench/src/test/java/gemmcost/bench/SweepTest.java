@@ -1,9 +1,11 @@
 package gemmcost.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import gemmcost.cuda.ClockReader;
+import gemmcost.ResumableFailure;
+import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
@@ -16,7 +18,8 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +29,7 @@ class SweepTest {
     static class SimulatedBackend implements GemmBackend {
         final List<GemmShape> opened = new ArrayList<>();
         int launches;
+        boolean contextLost;
 
         static double timeUs(GemmShape s) {
             return 1 + s.flops() / 1e9;
@@ -39,7 +43,7 @@ class SweepTest {
         @Override
         public DeviceProperties device() {
             return new DeviceProperties("Simulated GPU", "9.0", 132, 80_000_000_000L, 50_000_000L, null, null, null,
-                    "0000:3B:00.0");
+                    "0000:3B:00.0", null, false);
         }
 
         @Override
@@ -67,8 +71,26 @@ class SweepTest {
         }
 
         @Override
+        public GemmTrial openCopy(long bytes) {
+            throw new UnsupportedOperationException("GEMMs only");
+        }
+
+        @Override
         public float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b) {
             throw new UnsupportedOperationException("timing only");
+        }
+
+        /** A 256 MiB flush buffer, a 32 MiB workspace and two 32 MiB operand pools, as a real backend keeps. */
+        @Override
+        public long reservedBytes() {
+            return (256L + 32 + 64) << 20;
+        }
+
+        @Override
+        public void checkContext() {
+            if (contextLost) {
+                throw new GpuException("cudaDeviceSynchronize: cudaErrorIllegalAddress (700)", false, true);
+            }
         }
 
         @Override
@@ -77,6 +99,8 @@ class SweepTest {
     }
 
     private static final PrintWriter QUIET = new PrintWriter(Writer.nullWriter());
+    /** Exactly {@code minLaunches}: the clock below moves 1 ns per read, and 1 ns is the minimum wall time. */
+    static final Warmup THREE_LAUNCHES = new Warmup(3, 1e-6);
     private static final StoppingRule RULE = new StoppingRule(10, 0, 0.005, 1e9);
     private static final GemmShape SMALL = new GemmShape(1024, 1024, 1024);
     private static final GemmShape LARGE = new GemmShape(4096, 4096, 4096);
@@ -85,11 +109,21 @@ class SweepTest {
     @TempDir
     Path dir;
 
+    /** A sweep on a clock that moves 1 ns per read. */
+    static Sweep sweep(GemmBackend backend, StoppingRule rule, Sweep.Clocks clocks) {
+        long[] now = {0};
+        return new Sweep(backend, Dtype.BF16, rule, THREE_LAUNCHES, () -> ++now[0], clocks, OptionalInt.of(1980));
+    }
+
+    private static Journal journal(Path file) {
+        return Journal.open(file, Map.of("backend", "simulated"));
+    }
+
     @Test
     void shouldMeasureEachShapeAfterWarmUpAndStopOnNoise() {
         SimulatedBackend backend = new SimulatedBackend();
-        Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, 3, System::nanoTime, Optional::empty);
-        try (Journal journal = Journal.open(dir.resolve("j"))) {
+        Sweep sweep = sweep(backend, RULE, Sweep.Clocks.NONE);
+        try (Journal journal = journal(dir.resolve("j"))) {
             Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
 
             // zero noise: stops at the 10-sample minimum; 3 warm-up + 10 timed launches per shape
@@ -104,20 +138,23 @@ class SweepTest {
 
     @Test
     void shouldFlagAShapeThatFinishedOnAThrottledGpuInEntryAndJournal() {
-        java.util.Iterator<Optional<ClockReader.Sample>> readings = List.of(
-                Optional.of(new ClockReader.Sample(1980, 2619, List.of())),                 // before the sweep
-                Optional.of(new ClockReader.Sample(1980, 2619, List.of("sw_power_cap"))),   // after SMALL
-                Optional.of(new ClockReader.Sample(1600, 2619, List.of("hw_slowdown")))).iterator(); // after LARGE
-        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, readings::next);
-        try (Journal journal = Journal.open(dir.resolve("j"))) {
+        java.util.Iterator<List<ClockSample>> windows = List.of(
+                List.of(new ClockSample(0, 1980, 2619, List.of("sw_power_cap"))),      // while SMALL ran
+                List.of(new ClockSample(0, 1980, 2619, List.of()),                     // while LARGE ran
+                        new ClockSample(0, 1600, 2619, List.of("hw_slowdown")))).iterator();
+        Sweep sweep = sweep(new SimulatedBackend(), RULE, (from, to) -> windows.next());
+        try (Journal journal = journal(dir.resolve("j"))) {
             Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
 
-            assertThat(result.entries().get(0).flags()).containsExactly("noise_pct=0.000", "stop=noise");
-            // 1 − 1600/1980 = 19.2 %
+            assertThat(result.entries().get(0).flags()).containsExactly("noise_pct=0.000", "stop=noise",
+                    "sm_mhz=1980/1980/1980");
+            // 1 − 1600/1980 = 19.2 % below the baseline under load
             assertThat(result.entries().get(1).flags()).containsExactly("noise_pct=0.000", "stop=noise",
-                    "throttled=hw_slowdown", "sm_clock_drop_pct=19.2");
+                    "sm_mhz=1600/1980/1980", "throttled=hw_slowdown", "sm_clock_drop_pct=19.2");
+            assertThat(result.reasonsSeen()).containsExactlyInAnyOrder("sw_power_cap", "hw_slowdown");
+            assertThat(result.lastClocks()).map(ClockSample::smMhz).contains(1600);
         }
-        try (Journal reopened = Journal.open(dir.resolve("j"))) {
+        try (Journal reopened = journal(dir.resolve("j"))) {
             assertThat(reopened.done().get(1).flags()).contains("throttled=hw_slowdown");
         }
     }
@@ -125,14 +162,13 @@ class SweepTest {
     @Test
     void shouldResumeFromTheJournalAndRecordFailuresWithoutStopping() {
         Path file = dir.resolve("j");
-        try (Journal journal = Journal.open(file)) {
-            new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty)
-                    .run(List.of(SMALL), journal, QUIET);
+        try (Journal journal = journal(file)) {
+            sweep(new SimulatedBackend(), RULE, Sweep.Clocks.NONE).run(List.of(SMALL), journal, QUIET);
         }
         SimulatedBackend backend = new SimulatedBackend();
         StringWriter log = new StringWriter();
-        try (Journal journal = Journal.open(file)) {
-            Sweep.Result result = new Sweep(backend, Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty)
+        try (Journal journal = journal(file)) {
+            Sweep.Result result = sweep(backend, RULE, Sweep.Clocks.NONE)
                     .run(List.of(SMALL, TOO_BIG, LARGE), journal, new PrintWriter(log));
 
             assertThat(backend.opened).containsExactly(LARGE); // SMALL came from the journal
@@ -152,8 +188,10 @@ class SweepTest {
         long[] now = {0};
         StoppingRule rule = new StoppingRule(10, 0, 0.005, 5); // 5 µs of wall time
         // 1 µs per clock read
-        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, rule, 0, () -> now[0] += 1000, Optional::empty);
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, rule, new Warmup(1, 1e-3), () -> now[0] += 1000,
+                Sweep.Clocks.NONE, OptionalInt.empty());
         ProfileEntry entry = sweep.measure(SMALL);
+        // warm-up: 1 launch, then 1 µs ≥ 1e-3 ms; sampling: a read per sample, 5 µs at the 5th
         assertThat(entry.samples()).isEqualTo(5);
         assertThat(entry.flags()).containsExactly("noise_pct=0.000", "stop=timeout");
     }
@@ -161,8 +199,8 @@ class SweepTest {
     @Test
     void shouldMeasureShapesLargerThanMemoryInMChunksWithLinearityEvidence() {
         GemmShape huge = new GemmShape(2097152, 50265, 4096); // the seed's embedding: A alone is 211 GB in bf16
-        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty);
-        // (0.8·80e9 − 256 MiB flush − 50265·4096·2 B of B) / ((50265 + 4096)·2 B per row) = 582,404 rows → 2^19
+        Sweep sweep = sweep(new SimulatedBackend(), RULE, Sweep.Clocks.NONE);
+        // (0.8·80e9 − 352 MiB reserved − 50265·4096·2 B of B) / ((50265 + 4096)·2 B per row) = 581,475 rows → 2^19
         assertThat(sweep.rowsThatFit(huge)).isEqualTo(524288);
 
         ProfileEntry e = sweep.measure(huge);
@@ -185,7 +223,7 @@ class SweepTest {
                 return super.open(shape, dtype);
             }
         };
-        Sweep sweep = new Sweep(tight, Dtype.BF16, RULE, 0, System::nanoTime, Optional::empty);
+        Sweep sweep = sweep(tight, RULE, Sweep.Clocks.NONE);
 
         ProfileEntry e = sweep.measure(new GemmShape(300_000, 1024, 1024));
 
@@ -194,5 +232,38 @@ class SweepTest {
         double rest = SimulatedBackend.timeUs(new GemmShape(37856, 1024, 1024));
         assertThat(e.timeUs()).isCloseTo(4 * chunk + rest, within(1e-9));
         assertThat(e.flags()).startsWith("m_chunked", "chunk_m=65536", "chunks=4+37856_rows");
+    }
+
+    @Test
+    void aStickyErrorShouldStopTheSweepResumablyKeepingWhatIsDone() {
+        SimulatedBackend lost = new SimulatedBackend() {
+            @Override
+            public GemmTrial open(GemmShape shape, Dtype dtype) {
+                if (shape.equals(LARGE)) {
+                    throw new GpuException("cudaEventSynchronize: cudaErrorIllegalAddress (700)", false, true);
+                }
+                return super.open(shape, dtype);
+            }
+        };
+        try (Journal journal = journal(dir.resolve("j"))) {
+            assertThatThrownBy(() -> sweep(lost, RULE, Sweep.Clocks.NONE).run(List.of(SMALL, LARGE, TOO_BIG),
+                    journal, QUIET)).isInstanceOf(ResumableFailure.class).hasMessage("the GPU's CUDA context is lost"
+                    + " (cudaEventSynchronize: cudaErrorIllegalAddress (700)) at " + LARGE + "; the 1 shapes done are in"
+                    + " the journal: run the same command again to resume in a fresh process");
+        }
+        try (Journal reopened = journal(dir.resolve("j"))) {
+            assertThat(reopened.done()).extracting(ProfileEntry::shape).containsExactly(SMALL);
+        }
+    }
+
+    @Test
+    void aFailureThatLeftTheContextLostShouldStopTooWhileAnOrdinaryOneDoesNot() {
+        SimulatedBackend backend = new SimulatedBackend();
+        backend.contextLost = true;
+        try (Journal journal = journal(dir.resolve("j"))) {
+            assertThatThrownBy(() -> sweep(backend, RULE, Sweep.Clocks.NONE).run(List.of(TOO_BIG), journal, QUIET))
+                    .isInstanceOf(ResumableFailure.class).hasMessageContaining("cudaErrorIllegalAddress (700)) at "
+                            + TOO_BIG);
+        }
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class CudaProbeTest {
     @Test
     void shouldExplainWhatIsMissingWhenNoRuntimeIsFound() {
-        CudaProbe.Result result = CudaProbe.run(new LibraryLocator(null, Map.of(), () -> "", List.of()));
+        CudaProbe.Result result = CudaProbe.run(new LibraryLocator(null, Map.of(), () -> "", List.of()), null);
 
         assertThat(result.available()).isFalse();
         assertThat(result.problem()).contains("no CUDA runtime: libcudart.so.13 or libcudart.so.12 not found"
@@ -39,7 +39,7 @@ class CudaProbeTest {
         CudaProbe.Result result = CudaProbe.run((Path) null);
         Assumptions.assumeFalse(result.available(), "skipped: this machine has a usable GPU");
 
-        assertThatThrownBy(() -> FfmBackend.open(result, 0)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> Backends.open(Backends.Choice.FFM, result, null, 0)).isInstanceOf(BadInputException.class)
                 .hasMessage(result.problem().orElseThrow());
     }
 }

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 class DevicePropertiesTest {
     private static DeviceProperties withL2(long l2Bytes) {
-        return new DeviceProperties("GPU", "9.0", 132, 80L << 30, l2Bytes, null, null, null, null);
+        return new DeviceProperties("GPU", "9.0", 132, 80L << 30, l2Bytes, null, null, null, null, null, false);
     }
 
     @Test

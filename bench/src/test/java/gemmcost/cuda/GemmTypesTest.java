@@ -33,11 +33,34 @@ class GemmTypesTest {
     }
 
     @Test
-    void randomBlockShouldHoldNoZerosAndAtMost64MiB() {
-        ByteBuffer block = GemmTypes.of(Dtype.FP32).randomBlock(1L << 40);
-        assertThat(block.remaining()).isEqualTo(64 << 20);
-        for (int i = 0; i < 1000; i++) {
-            assertThat(block.getFloat(4 * i)).isNotZero().isBetween(-1f, 1f);
+    void normalValuesShouldBeStandardNormalWithoutZerosAndDifferPerSeed() {
+        int count = 1 << 16;
+        ByteBuffer a = GemmTypes.of(Dtype.FP32).normalValues(4L * count, 1);
+        ByteBuffer b = GemmTypes.of(Dtype.FP32).normalValues(4L * count, 2);
+        double sum = 0;
+        double squares = 0;
+        int outsideOneSigma = 0;
+        for (int i = 0; i < count; i++) {
+            float v = a.getFloat(4 * i);
+            assertThat(v).isNotZero();
+            sum += v;
+            squares += v * v;
+            outsideOneSigma += Math.abs(v) > 1 ? 1 : 0;
         }
+        // N(0, 1) over 65,536 values: mean within 4/sqrt(n) = 0.016, variance within 2 %, 31.7 % beyond one sigma
+        assertThat(sum / count).isBetween(-0.016, 0.016);
+        assertThat(squares / count).isBetween(0.98, 1.02);
+        assertThat(outsideOneSigma / (double) count).isBetween(0.31, 0.325);
+        assertThat(a).isNotEqualTo(b);
+        assertThat(b.getFloat(0)).isNotEqualTo(a.getFloat(0));
+    }
+
+    @Test
+    void bf16ShouldRoundToNearestEven() {
+        // 1 + 2^-8 lies halfway between bf16 1.0 and 1 + 2^-7: ties go to the even mantissa, 1.0
+        assertThat(GemmTypes.bf16(1f + 0x1p-8f)).isEqualTo((short) 0x3F80);
+        // 1 + 3·2^-8 lies halfway between 1 + 2^-7 (odd) and 1 + 2^-6: up to the even one
+        assertThat(GemmTypes.bf16(1f + 3 * 0x1p-8f)).isEqualTo((short) 0x3F82);
+        assertThat(GemmTypes.bf16(1f + 0x1p-8f + 0x1p-20f)).isEqualTo((short) 0x3F81);
     }
 }

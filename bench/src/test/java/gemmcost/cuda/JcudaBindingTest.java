@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** JCuda's real natives on this machine: they load, find no driver, and cannot find cuBLAS 12. */
-class JcudaBackendTest {
+class JcudaBindingTest {
     @Test
     void shouldReportNoGpuFromJcudasOwnStaticRuntime() {
         CudaProbe.Result probe = CudaProbe.run((Path) null);
@@ -48,12 +48,12 @@ class JcudaBackendTest {
         assertThat(failure).isInstanceOfAny(UnsatisfiedLinkError.class, NoClassDefFoundError.class);
         assumeThat(failure).as("skipped: JCublas2 already failed to load earlier in this JVM")
                 .isInstanceOf(UnsatisfiedLinkError.class);
-        assertThat(JcudaBackend.linkProblem(failure)).endsWith("libcublas.so.12: cannot open shared object file:"
+        assertThat(JcudaBinding.linkProblem(failure)).endsWith("libcublas.so.12: cannot open shared object file:"
                 + " No such file or directory");
     }
 
     @Test
     void shouldKeepTheFirstLineOfAnUnrecognisedFailure() {
-        assertThat(JcudaBackend.linkProblem(new UnsatisfiedLinkError("first\nsecond"))).isEqualTo("first");
+        assertThat(JcudaBinding.linkProblem(new UnsatisfiedLinkError("first\nsecond"))).isEqualTo("first");
     }
 }

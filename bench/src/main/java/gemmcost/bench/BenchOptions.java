@@ -1,0 +1,25 @@
+package gemmcost.bench;
+
+import gemmcost.BadInputException;
+import gemmcost.device.Dtype;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Option values the GPU commands share, converted once. */
+final class BenchOptions {
+    private BenchOptions() {
+    }
+
+    /** {@code --dtype} values the bench can measure; fp8 is refused before any GPU is touched. */
+    static List<Dtype> dtypes(List<String> names) {
+        List<Dtype> parsed = new ArrayList<>();
+        for (String name : names) {
+            Dtype dtype = Dtype.require("--dtype", name);
+            if (dtype == Dtype.FP8) {
+                throw new BadInputException("--dtype fp8: not a profile dtype yet (bf16, fp16, tf32, fp32)");
+            }
+            parsed.add(dtype);
+        }
+        return parsed;
+    }
+}
