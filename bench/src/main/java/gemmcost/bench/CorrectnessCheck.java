@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * (dtype-rounded) inputs. The shape is deliberately non-square (m ≠ k ≠ n) so that a row-/column-major or
  * transpose mix-up cannot pass, and the relative Frobenius error must be within the dtype's tolerance.
  */
-final class CorrectnessCheck {
+public final class CorrectnessCheck {
     /** m, k, n all different and not multiples of each other. */
     static final GemmShape SHAPE = new GemmShape(96, 160, 224);
 
@@ -31,7 +31,7 @@ final class CorrectnessCheck {
     }
 
     /** The check's numbers, and whether they pass. */
-    record Result(Dtype dtype, double errorRel, double toleranceRel) {
+    public record Result(Dtype dtype, double errorRel, double toleranceRel) {
         boolean passed() {
             return errorRel <= toleranceRel; // NaN (an unwritten, poisoned element) never passes
         }
@@ -58,7 +58,7 @@ final class CorrectnessCheck {
     }
 
     /** Runs the check and stops that dtype with a clear line when it fails. */
-    static Result require(GemmBackend backend, Dtype dtype) {
+    public static Result require(GemmBackend backend, Dtype dtype) {
         Result result = run(backend, dtype, 20261124L);
         if (!result.passed()) {
             throw new BadInputException("correctness check failed, not timing " + dtype.id() + " on "

@@ -24,12 +24,12 @@ import java.util.stream.Stream;
  * CUDA context, lock, journal and log), writing {@code <out>/per-gpu/gpu<N>/<slug>/<dtype>.json}; then the tables of each GPU model and
  * dtype are merged into {@code <out>/<slug>/<dtype>.json}.
  */
-final class DeviceFanOut {
+public final class DeviceFanOut {
     private DeviceFanOut() {
     }
 
     /** {@code 0}, {@code 0,2} or {@code all} (every visible device) as ordinals. */
-    static List<Integer> parse(String devices, int visible) {
+    public static List<Integer> parse(String devices, int visible) {
         if (devices.equals("all")) {
             return IntStream.range(0, visible).boxed().toList();
         }
@@ -50,7 +50,7 @@ final class DeviceFanOut {
     }
 
     /** {@code args} with every {@code name VALUE} and {@code name=VALUE} replaced by one {@code name value}. */
-    static List<String> withOption(List<String> args, String name, String value) {
+    public static List<String> withOption(List<String> args, String name, String value) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -69,11 +69,11 @@ final class DeviceFanOut {
      * One child: its arguments, its log, and the {@code CUDA_VISIBLE_DEVICES} that shows it its GPU alone (a UUID, so
      * it is the same GPU whatever order CUDA enumerates in), or null to leave the environment as it is.
      */
-    record Child(List<String> args, Path log, String visibleDevices) {
+    public record Child(List<String> args, Path log, String visibleDevices) {
     }
 
     /** Runs {@code gemmcost <args>} once per child in parallel, output to the given logs; returns the exit codes. */
-    static List<Integer> runChildren(List<Child> children, PrintWriter err) {
+    public static List<Integer> runChildren(List<Child> children, PrintWriter err) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<Process> processes = new ArrayList<>();
@@ -113,7 +113,7 @@ final class DeviceFanOut {
      * Merges {@code perGpu/<gpu>/<slug>/<dtype>.json} into {@code out/<slug>/<dtype>.json} per slug and dtype (a
      * single table is copied); returns the tables written.
      */
-    static List<Path> mergePerModel(Path perGpu, Path out) {
+    public static List<Path> mergePerModel(Path perGpu, Path out) {
         Map<Path, List<Path>> byModelAndDtype = new TreeMap<>();
         try (Stream<Path> files = Files.walk(perGpu, 3)) {
             files.filter(f -> f.getFileName().toString().endsWith(".json") && perGpu.relativize(f).getNameCount() == 3)

@@ -14,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * {@code java.io.tmpdir}, which is node-local where GPUs are), holding the owner's pid for the refusal message.
  * The operating system drops the lock when the process dies, so a killed run never leaves the GPU locked.
  */
-final class GpuLock implements AutoCloseable {
+public final class GpuLock implements AutoCloseable {
     private final Path file;
     private final FileChannel channel; // holds the lock; closing it releases the lock
 
@@ -28,7 +28,7 @@ final class GpuLock implements AutoCloseable {
         return file.toString();
     }
 
-    static GpuLock acquire(Path dir, String pciBusId) {
+    public static GpuLock acquire(Path dir, String pciBusId) {
         Path file = dir.resolve("gemmcost-gpu-" + pciBusId.replaceAll("[^A-Za-z0-9]+", "-") + ".lock");
         FileChannel channel = null;
         try {

@@ -32,7 +32,7 @@ import java.util.function.LongSupplier;
  * {@code <out>/<gpu-slug>/<dtype>.json} with the device's own properties and the timing method as provenance. A
  * table made on the CUDA stand-in says {@code simulated}: it is never a measurement.
  */
-final class Profiler {
+public final class Profiler {
     /** The device warm-up's GEMM: large enough to hold a GPU at its sustained clocks. */
     static final GemmShape WARMUP_SHAPE = new GemmShape(8192, 8192, 8192);
 
@@ -44,7 +44,7 @@ final class Profiler {
     private final PrintWriter log;
     private final Sweep.Clocks clocks;
 
-    Profiler(GemmBackend backend, StoppingRule rule, Warmup warmup, double deviceWarmupS, LongSupplier nanoTime,
+    public Profiler(GemmBackend backend, StoppingRule rule, Warmup warmup, double deviceWarmupS, LongSupplier nanoTime,
              PrintWriter log, Sweep.Clocks clocks) {
         this.backend = backend;
         this.rule = rule;
@@ -61,7 +61,7 @@ final class Profiler {
     }
 
     /** Measures every dtype and returns the tables written. */
-    List<Path> run(List<Dtype> dtypes, List<GemmShape> shapes, Path outDir) {
+    public List<Path> run(List<Dtype> dtypes, List<GemmShape> shapes, Path outDir) {
         DeviceProperties device = backend.device();
         Path dir = outDir.resolve(slug(device.name()));
         List<Path> written = new ArrayList<>();

@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * are skipped. A GPU error on one shape is recorded and the sweep goes on, unless the CUDA context is lost: then
  * every later shape would fail too, so the sweep stops with a {@link ResumableFailure} and a fresh process resumes.
  */
-final class Sweep {
+public final class Sweep {
     static final double MEMORY_BUDGET_FRACTION = 0.8;
 
     private final GemmBackend backend;
@@ -37,7 +37,7 @@ final class Sweep {
     private final OptionalInt baselineSmMhz;
 
     /** The clock samples a monitor took in an interval of {@link System#nanoTime()}. */
-    interface Clocks {
+    public interface Clocks {
         Clocks NONE = (from, to) -> List.of();
 
         List<ClockSample> between(long fromNanos, long toNanos);

@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.perf;
 
 import gemmcost.gettime.TableGetTime;
 import gemmcost.table.GemmShape;

@@ -1,4 +1,7 @@
-package gemmcost.bench;
+package gemmcost.bench.cli;
+
+import gemmcost.bench.jmh.GemmBenchmark;
+import gemmcost.bench.jmh.GpuEventProfiler;
 
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;

@@ -1,4 +1,6 @@
-package gemmcost.bench;
+package gemmcost.bench.jmh;
+
+import gemmcost.bench.CorrectnessCheck;
 
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;

@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.perf;
 
 import gemmcost.claim.SeedDeployments;
 import gemmcost.cost.CostModel;

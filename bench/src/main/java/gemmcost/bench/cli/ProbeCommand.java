@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.bench.cli;
 
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;

@@ -1,4 +1,11 @@
-package gemmcost.bench;
+package gemmcost.bench.cli;
+
+import gemmcost.bench.DeviceFanOut;
+import gemmcost.bench.GpuLock;
+import gemmcost.bench.Profiler;
+import gemmcost.bench.ShapeSets;
+import gemmcost.bench.StoppingRule;
+import gemmcost.bench.Warmup;
 
 import gemmcost.BadInputException;
 import gemmcost.ResumableFailure;

@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.bench.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -26,8 +26,8 @@ class JmhCommandTest {
         }
 
         assertThat(run.status()).isZero();
-        assertThat(listed.toString(StandardCharsets.UTF_8)).contains("gemmcost.bench.GemmBenchmark.gemm",
-                "gemmcost.bench.GemmBenchmark.launchSyncBaseline", "gemmcost.bench.GetTimeBenchmark.lookup");
+        assertThat(listed.toString(StandardCharsets.UTF_8)).contains("gemmcost.bench.jmh.GemmBenchmark.gemm",
+                "gemmcost.bench.jmh.GemmBenchmark.launchSyncBaseline", "gemmcost.perf.GetTimeBenchmark.lookup");
     }
 
     @Test
@@ -55,12 +55,5 @@ class JmhCommandTest {
         assertThat(JmhCommand.selectsGemmBenchmark(List.of("GemmBenchmark"))).isTrue();
         assertThat(JmhCommand.selectsGemmBenchmark(List.of("launchSync"))).isTrue();
         assertThat(JmhCommand.selectsGemmBenchmark(List.of("GetTimeBenchmark"))).isFalse();
-    }
-
-    @Test
-    void shouldReadTheShapeParameterAsMxKxN() {
-        assertThat(GemmBenchmark.parse("8192x1x4096")).isEqualTo(new gemmcost.table.GemmShape(8192, 1, 4096));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> GemmBenchmark.parse("8192,1,4096"))
-                .hasMessage("shape: expected m x k x n as in 8192x8192x8192, got '8192,1,4096'");
     }
 }

@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.bench.jmh;
 
 import gemmcost.table.Quantiles;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package gemmcost.bench;
+package gemmcost.bench.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,6 @@
-package gemmcost.bench;
+package gemmcost.bench.cli;
+
+import gemmcost.bench.ShapeSets;
 
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
