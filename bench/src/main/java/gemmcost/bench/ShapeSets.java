@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The shape sets a sweep can measure: the seed report's shapes, the interpolation grid, both ({@code all}), or a
@@ -23,7 +25,7 @@ import java.util.Set;
 public final class ShapeSets {
     private static final String HEADER = "m,k,n";
     /** The names {@link #named} knows; anything else is a file. */
-    public static final String NAMES = "seed|grid|all|FILE";
+    public static final String NAMES = "seed|grid|all|offgrid|FILE";
 
     /**
      * Grid rows: one-octave steps from 64 up, plus 1, 4 and 16 where decode-sized GEMMs are memory-bound and their
@@ -72,12 +74,40 @@ public final class ShapeSets {
         return List.copyOf(union);
     }
 
-    /** {@code seed}, {@code grid}, {@code all}, or else the CSV file of that name. */
+    /** Held-out shapes per {@code offgrid} set: enough for a median and a p90 of the interpolation error. */
+    static final int OFFGRID_COUNT = 200;
+    static final long OFFGRID_SEED = 20261130L;
+
+    /**
+     * {@value #OFFGRID_COUNT} shapes off the grid, to judge Get_Time on a table of the grid: m log-uniform in the grid's
+     * m range, k and n log-uniform multiples of 8 in its k/n range within its aspect bound, never a grid shape; the
+     * same shapes on every node (a fixed seed).
+     */
+    public static List<GemmShape> offGrid() {
+        Set<GemmShape> grid = new HashSet<>(grid());
+        Set<GemmShape> shapes = new LinkedHashSet<>();
+        SplittableRandom random = new SplittableRandom(OFFGRID_SEED);
+        double kMin = Math.log(1L << GRID_KN_MIN_LOG2);
+        double kMax = Math.log(1L << GRID_KN_MAX_LOG2);
+        while (shapes.size() < OFFGRID_COUNT) {
+            long m = Math.round(Math.exp(random.nextDouble(0, Math.log(GRID_M.getLast()))));
+            long k = 8 * Math.max(1, Math.round(Math.exp(random.nextDouble(kMin, kMax)) / 8));
+            long n = 8 * Math.max(1, Math.round(Math.exp(random.nextDouble(kMin, kMax)) / 8));
+            GemmShape shape = new GemmShape(m, k, n);
+            if (Math.max(k, n) <= GRID_MAX_ASPECT * Math.min(k, n) && !grid.contains(shape)) {
+                shapes.add(shape);
+            }
+        }
+        return List.copyOf(shapes);
+    }
+
+    /** {@code seed}, {@code grid}, {@code all}, {@code offgrid}, or else the CSV file of that name. */
     public static List<GemmShape> named(String set) {
         return switch (set) {
             case "seed" -> seed();
             case "grid" -> grid();
             case "all" -> all();
+            case "offgrid" -> offGrid();
             default -> read(Path.of(set));
         };
     }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,5 +93,20 @@ class ShapeSetsTest {
         assertThat(ShapeSets.all()).startsWith(ShapeSets.seed().toArray(GemmShape[]::new))
                 .hasSize(15 + 13 * 80).doesNotHaveDuplicates();
         assertThat(ShapeSets.named("grid")).isEqualTo(ShapeSets.grid());
+    }
+
+    @Test
+    void offGridShapesShouldBeTwoHundredDistinctShapesOffTheGridInItsRange() {
+        List<GemmShape> off = ShapeSets.offGrid();
+        java.util.Set<GemmShape> grid = new java.util.HashSet<>(ShapeSets.grid());
+
+        assertThat(off).hasSize(200).doesNotHaveDuplicates().noneMatch(grid::contains);
+        assertThat(off).allSatisfy(s -> {
+            assertThat(s.m()).isBetween(1L, 65536L);
+            assertThat(s.k() % 8).isZero();
+            assertThat(s.n() % 8).isZero();
+            assertThat(Math.max(s.k(), s.n())).isLessThanOrEqualTo(32 * Math.min(s.k(), s.n()));
+        });
+        assertThat(ShapeSets.named("offgrid")).isEqualTo(off); // the same shapes every time
     }
 }

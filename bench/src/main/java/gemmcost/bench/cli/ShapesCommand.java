@@ -15,8 +15,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "shapes",
         description = {"Print the shapes of a set, one m,k,n per line (CSV with header).",
                 "seed: the 15 distinct Get_Time(m,k,n) of the seed report; grid: the interpolation grid (m in 1..65536,",
-                "k and n powers of two in 128..65536 at most 32x apart); all: seed then grid; FILE: a CSV whose header",
-                "starts m,k,n."},
+                "k and n powers of two in 128..65536 at most 32x apart); all: seed then grid; offgrid: 200 shapes off",
+                "the grid (fixed seed) to validate a table's Get_Time on; FILE: a CSV whose header starts m,k,n."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost shapes --set seed", "  scripts/gemmcost shapes --set grid | wc -l",
                 "  scripts/gemmcost shapes --set my-shapes.csv"})
