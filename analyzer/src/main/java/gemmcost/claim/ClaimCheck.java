@@ -87,12 +87,12 @@ public record ClaimCheck(String source, List<Row> rows, List<String> flaws, Stri
                 Numbers.millis(seed.attentionUs() + seed.moeUs())));
         // a gather reads and writes m rows of hidden × element bytes
         double gatherUs = 2.0 * m * SeedDeployments.MODEL.hidden() * SeedDeployments.MODEL.elementBytes()
-                / model.memoryBandwidthBytesPerSec() * 1e6;
+                / model.memory().bytesPerSec() * 1e6;
         flaws.add(f("the embedding lookup as a GEMM with k = vocab: GT(M,50265,4096) = %s ms; as the gather it is,"
                 + " %s ms", Numbers.millis(gt.us(m, 50265, 4096)), Numbers.millis(gatherUs)));
         return new ClaimCheck(model.getTime().source(), rows, flaws,
                 "GEMM times " + Label.join(gemmLabels) + "; seed expressions " + seedLabels
-                        + "; memory-bound and communication times modeled");
+                        + "; memory-bound times " + model.memory().label().id() + "; communication times modeled");
     }
 
     private static Row dagRow(String what, DagAnalysis baseline, DagAnalysis ma) {

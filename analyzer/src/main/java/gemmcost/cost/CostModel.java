@@ -12,27 +12,25 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Prices DAG nodes: a GEMM by Get_Time, a memory-bound op as bytes over {@code memoryBandwidthBytesPerSec} (the
- * datasheet peak: a modeled lower bound), communication with the {@link Network}'s α–β tiers, a given duration
+ * Prices DAG nodes: a GEMM by Get_Time, a memory-bound op as bytes over the {@link MemoryBandwidth} (measured
+ * with the table where it has one, else the datasheet peak: a modeled lower bound), communication with the {@link Network}'s α–β tiers, a given duration
  * as is. Not thread-safe (it caches Get_Time answers per shape).
  */
 public final class CostModel {
     private final GetTime getTime;
-    private final double memoryBandwidthBytesPerSec;
+    private final MemoryBandwidth memory;
     private final Network network;
     private final Map<GemmShape, Estimate> estimates = new HashMap<>();
 
-    public CostModel(GetTime getTime, double memoryBandwidthBytesPerSec, Network network) {
+    public CostModel(GetTime getTime, MemoryBandwidth memory, Network network) {
         this.getTime = Objects.requireNonNull(getTime, "getTime");
-        if (!(memoryBandwidthBytesPerSec > 0))
-            throw new IllegalArgumentException("must be > 0: memoryBandwidthBytesPerSec=" + memoryBandwidthBytesPerSec);
-        this.memoryBandwidthBytesPerSec = memoryBandwidthBytesPerSec;
+        this.memory = Objects.requireNonNull(memory, "memory");
         this.network = Objects.requireNonNull(network, "network");
     }
 
     /** The same GEMM and memory costs over {@code other}, with a cache of its own (also how a thread gets one). */
     public CostModel withNetwork(Network other) {
-        return new CostModel(getTime, memoryBandwidthBytesPerSec, other);
+        return new CostModel(getTime, memory, other);
     }
 
     public GetTime getTime() {
@@ -43,8 +41,8 @@ public final class CostModel {
         return network;
     }
 
-    public double memoryBandwidthBytesPerSec() {
-        return memoryBandwidthBytesPerSec;
+    public MemoryBandwidth memory() {
+        return memory;
     }
 
     /** Get_Time with a per-shape cache. */
@@ -70,7 +68,7 @@ public final class CostModel {
                 Estimate e = gemm(g.costedShape());
                 yield new NodeCost(e.timeUs(), e.label());
             }
-            case Work.Memory m -> new NodeCost(m.bytes() / memoryBandwidthBytesPerSec * 1e6, Label.MODELED);
+            case Work.Memory m -> new NodeCost(m.bytes() / memory.bytesPerSec() * 1e6, memory.label());
             case Work.Comm c -> new NodeCost(
                     network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.MODELED);
@@ -86,8 +84,8 @@ public final class CostModel {
                 String batched = g.count() > 1 ? g.count() + " × " + g.shape() + " as " : "";
                 yield batched + "Get_Time(" + s.m() + ", " + s.k() + ", " + s.n() + "), " + gemm(s).explain();
             }
-            case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, datasheet bandwidth)",
-                    m.bytes(), memoryBandwidthBytesPerSec / 1e9);
+            case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, %s)",
+                    m.bytes(), memory.bytesPerSec() / 1e9, memory.source());
             case Work.Comm c -> {
                 LinkTier tier = network.tier(dag.gpus(v));
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw)",

@@ -10,6 +10,7 @@ import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** Opens the cost model a {@code --profile} argument names: a profile file or a catalog device. */
 public final class CostModels {
@@ -26,7 +27,10 @@ public final class CostModels {
     public record Opened(CostModel model, Profile table, Roofline roofline) {
     }
 
-    /** Reads a profile file once: its Get_Time, and its catalog device's bandwidth for memory-bound ops. */
+    /**
+     * Reads a profile file once: its Get_Time, and for memory-bound ops the bandwidth measured with it, else its
+     * catalog device's datasheet bandwidth.
+     */
     public static CostModel open(String profile, Dtype dtype, Network network) {
         return openWithTable(profile, dtype, network).model();
     }
@@ -37,17 +41,22 @@ public final class CostModels {
         if (!Files.isRegularFile(file)) {
             Device device = DeviceCatalog.find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                     + ": no such file, and not a catalog device (" + DeviceCatalog.ids() + ")"));
-            return new Opened(new CostModel(GetTimes.open(profile, dtype), device.bandwidthBytesPerSec(), network),
+            return new Opened(new CostModel(GetTimes.open(profile, dtype), MemoryBandwidth.datasheet(device), network),
                     null, device.roofline(dtype).orElse(null));
         }
         Profile table = ProfileJson.read(file);
         String id = table.device().catalogId();
+        Optional<MemoryBandwidth> measured = MemoryBandwidth.measured(table);
+        if (id == null && measured.isPresent())
+            return new Opened(new CostModel(GetTimes.fromProfile(file, table), measured.get(), network), table, null);
         if (id == null)
-            throw new BadInputException(file + ": $.device.catalog_id: missing; memory-bound ops need the device's"
-                    + " bandwidth (catalog: " + DeviceCatalog.ids() + ")");
+            throw new BadInputException(file + ": $.device.catalog_id: missing, and no measured"
+                    + " $.device.memory_bandwidth_bytes_per_s; memory-bound ops need the device's bandwidth (catalog: "
+                    + DeviceCatalog.ids() + ")");
         Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
                 + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
-        return new Opened(new CostModel(GetTimes.fromProfile(file, table), device.bandwidthBytesPerSec(), network),
+        return new Opened(new CostModel(GetTimes.fromProfile(file, table),
+                measured.orElseGet(() -> MemoryBandwidth.datasheet(device)), network),
                 table, Dtype.parse(table.dtype()).flatMap(device::roofline).orElse(null));
     }
 }

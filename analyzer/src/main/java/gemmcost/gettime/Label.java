@@ -14,6 +14,11 @@ public enum Label {
     EXTRAPOLATED,
     /** From a table made on gemmcost's CUDA stand-in: a simulation of the bench, never a measurement of a GPU. */
     SIMULATED,
+    /**
+     * A memory-bound time: bytes over the device-memory bandwidth measured with the table (the rate is measured, the
+     * op's time follows from it).
+     */
+    MEASURED_BANDWIDTH,
     /** Computed from datasheet limits (roofline), no measurement involved. */
     MODELED,
     /** Stated by the seed report, not computed by gemmcost. */

@@ -33,18 +33,26 @@ public record Profile(Device device, Host host, Timing timing, String dtype, Str
         entries = List.copyOf(sorted);
     }
 
-    /** The GPU the times belong to. {@code catalogId} is a key of the device catalog (e.g. {@code h100-sxm}). */
+    /**
+     * The GPU the times belong to. {@code catalogId} is a key of the device catalog (e.g. {@code h100-sxm});
+     * {@code memoryBandwidthBytesPerSec} the achievable device-memory bandwidth measured with the table (a large
+     * device-to-device copy, bytes read plus written per second), null when not measured.
+     */
     public record Device(String name, String catalogId, String computeCapability, Integer smCount,
                          Long memoryBytes, Long l2Bytes, Clocks clocks, String driverVersion,
-                         String cudaRuntimeVersion, String cublasVersion) {
+                         String cudaRuntimeVersion, String cublasVersion, Double memoryBandwidthBytesPerSec) {
         public Device {
             requireText(name, "device name");
             Objects.requireNonNull(clocks, "clocks");
+            if (memoryBandwidthBytesPerSec != null
+                    && !(memoryBandwidthBytesPerSec > 0 && Double.isFinite(memoryBandwidthBytesPerSec)))
+                throw new IllegalArgumentException("must be finite and > 0: memoryBandwidthBytesPerSec="
+                        + memoryBandwidthBytesPerSec);
         }
 
         /** A device known only by name (and optionally its catalog id). */
         public static Device named(String name, String catalogId) {
-            return new Device(name, catalogId, null, null, null, null, Clocks.UNKNOWN, null, null, null);
+            return new Device(name, catalogId, null, null, null, null, Clocks.UNKNOWN, null, null, null, null);
         }
     }
 

@@ -157,6 +157,7 @@ public final class ProfileJson {
         optional(g, "driver_version", d.driverVersion());
         optional(g, "cuda_runtime_version", d.cudaRuntimeVersion());
         optional(g, "cublas_version", d.cublasVersion());
+        optional(g, "memory_bandwidth_bytes_per_s", d.memoryBandwidthBytesPerSec());
         g.writeEndObject();
     }
 

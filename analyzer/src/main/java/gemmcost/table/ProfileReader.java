@@ -19,7 +19,8 @@ final class ProfileReader {
     private static final List<String> TOP_KEYS = List.of("schema", "schema_version", "dtype", "compute_type",
             "device", "host", "timing", "provenance", "entries");
     private static final List<String> DEVICE_KEYS = List.of("name", "catalog_id", "compute_capability", "sm_count",
-            "memory_bytes", "l2_bytes", "clocks", "driver_version", "cuda_runtime_version", "cublas_version");
+            "memory_bytes", "l2_bytes", "clocks", "driver_version", "cuda_runtime_version", "cublas_version",
+            "memory_bandwidth_bytes_per_s");
     private static final List<String> CLOCKS_KEYS = List.of("sm_mhz_start", "sm_mhz_end", "mem_mhz_start",
             "mem_mhz_end", "throttle_reasons");
     private static final List<String> HOST_KEYS = List.of("hostname", "os", "cpu");
@@ -73,7 +74,9 @@ final class ProfileReader {
                 clocks,
                 optionalText(node, path, "driver_version"),
                 optionalText(node, path, "cuda_runtime_version"),
-                optionalText(node, path, "cublas_version"));
+                optionalText(node, path, "cublas_version"),
+                node.has("memory_bandwidth_bytes_per_s") ? positiveNumber(node.get("memory_bandwidth_bytes_per_s"),
+                        path + ".memory_bandwidth_bytes_per_s") : null);
     }
 
     private Profile.Clocks clocks(JsonNode node, String path) {
@@ -116,7 +119,8 @@ final class ProfileReader {
             if (k.jsonName().equals(kindText))
                 kind = k;
         if (kind == null)
-            throw fail(path + ".kind", "must be \"measured\" or \"imported\", was \"" + kindText + "\"");
+            throw fail(path + ".kind", "must be \"measured\", \"imported\" or \"simulated\", was \"" + kindText
+                    + "\"");
         String created = text(required(node, path, "created_utc"), path + ".created_utc");
         Instant createdUtc;
         try {
@@ -188,12 +192,16 @@ final class ProfileReader {
     }
 
     private double positiveTime(JsonNode value, String path) {
+        return positiveNumber(value, path);
+    }
+
+    private double positiveNumber(JsonNode value, String path) {
         if (!value.isNumber())
             throw fail(path, "must be a number, was " + show(value));
-        double time = value.doubleValue();
-        if (!(Double.isFinite(time) && time > 0))
+        double number = value.doubleValue();
+        if (!(Double.isFinite(number) && number > 0))
             throw fail(path, "must be finite and > 0, was " + show(value));
-        return time;
+        return number;
     }
 
     private long integer(JsonNode value, String path) {

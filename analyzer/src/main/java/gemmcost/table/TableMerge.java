@@ -48,7 +48,7 @@ public final class TableMerge {
         Profile.Device d = p.device();
         Profile.Device device = new Profile.Device(d.name(), d.catalogId(), d.computeCapability(), d.smCount(),
                 d.memoryBytes(), d.l2Bytes(), clocks(inputs), joined(inputs, in -> in.profile().device().driverVersion()),
-                d.cudaRuntimeVersion(), d.cublasVersion());
+                d.cudaRuntimeVersion(), d.cublasVersion(), medianBandwidth(inputs));
         Profile.Host host = new Profile.Host(joined(inputs, in -> in.profile().host().hostname()), p.host().os(),
                 p.host().cpu());
         String sources = inputs.stream().map(in -> in.file().toString()).collect(Collectors.joining(", "));
@@ -108,6 +108,13 @@ public final class TableMerge {
         Set<String> values = inputs.stream().map(field).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(TreeSet::new));
         return values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    /** The median of the inputs' measured bandwidths (the GPUs are of one model), or null when none has one. */
+    private static Double medianBandwidth(List<Input> inputs) {
+        double[] measured = inputs.stream().map(in -> in.profile().device().memoryBandwidthBytesPerSec())
+                .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).sorted().toArray();
+        return measured.length == 0 ? null : Quantiles.of(measured, 0.5);
     }
 
     private static Profile.Kind commonKind(List<Input> inputs) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
+import gemmcost.dag.DagBuilder;
+import gemmcost.dag.Work;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Label;
 import gemmcost.table.GemmShape;
@@ -15,24 +17,53 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CostModelsTest {
     private static final Path GOLDEN = Path.of("src/test/resources/golden/profile-v1.json");
+    private static final String MEASURED_BANDWIDTH = "    \"memory_bandwidth_bytes_per_s\": 2950000000000\n";
 
-    @Test
-    void aProfileFileGivesItsTableAndItsCatalogDevicesBandwidth() {
-        CostModel model = CostModels.open(GOLDEN.toString(), Dtype.FP16, Network.h100Default());
-        // the golden table measured 4096³ at 180.25 µs; its catalog_id h100-sxm has 3,350 GB/s
-        var e = model.gemm(new GemmShape(4096, 4096, 4096));
-        assertThat(e.timeUs()).isEqualTo(180.25);
-        assertThat(e.label()).isEqualTo(Label.MEASURED);
-        assertThat(model.memoryBandwidthBytesPerSec()).isEqualTo(3350e9);
+    private static Path withoutBandwidth(Path dir) throws IOException {
+        Path file = dir.resolve("no-bandwidth.json");
+        Files.writeString(file, Files.readString(GOLDEN).replace(",\n" + MEASURED_BANDWIDTH, "\n"));
+        assertThat(Files.readString(file)).doesNotContain("memory_bandwidth");
+        return file;
     }
 
     @Test
-    void aProfileWithoutCatalogDeviceIsRefusedForMemoryBoundOps(@TempDir Path dir) throws IOException {
+    void aProfileWithAMeasuredBandwidthCostsMemoryBoundOpsWithItLabelledSo() {
+        CostModel model = CostModels.open(GOLDEN.toString(), Dtype.FP16, Network.h100Default());
+        // the golden table measured 4096³ at 180.25 µs and a copy bandwidth of 2.95 TB/s
+        var e = model.gemm(new GemmShape(4096, 4096, 4096));
+        assertThat(e.timeUs()).isEqualTo(180.25);
+        assertThat(e.label()).isEqualTo(Label.MEASURED);
+        assertThat(model.memory()).isEqualTo(new MemoryBandwidth(2.95e12, Label.MEASURED_BANDWIDTH,
+                "measured bandwidth"));
+    }
+
+    @Test
+    void withoutAMeasuredBandwidthTheCatalogDevicesDatasheetIsModeled(@TempDir Path dir) throws IOException {
+        CostModel model = CostModels.open(withoutBandwidth(dir).toString(), Dtype.FP16, Network.h100Default());
+        // catalog_id h100-sxm: 3,350 GB/s; 2.95e9 bytes then take 880.6 µs
+        assertThat(model.memory()).isEqualTo(new MemoryBandwidth(3350e9, Label.MODELED, "datasheet bandwidth"));
+    }
+
+    @Test
+    void aMemoryOpTakesItsBytesOverTheBandwidthWithTheBandwidthsLabel() {
+        CostModel model = CostModels.open(GOLDEN.toString(), Dtype.FP16, Network.h100Default());
+        DagBuilder b = new DagBuilder();
+        int v = b.addNode("kv", "kv-read", 0, new Work.Memory(5.9e9));
+        var cost = model.cost(b.build("test"), v);
+        // 5.9e9 B / 2.95e12 B/s = 2,000 µs
+        assertThat(cost.timeUs()).isEqualTo(2000.0);
+        assertThat(cost.label()).isEqualTo(Label.MEASURED_BANDWIDTH);
+    }
+
+    @Test
+    void aProfileWithoutCatalogDeviceOrMeasuredBandwidthIsRefusedForMemoryBoundOps(@TempDir Path dir)
+            throws IOException {
         Path file = dir.resolve("p.json");
-        Files.writeString(file, Files.readString(GOLDEN).replace("\"catalog_id\": \"h100-sxm\",", ""));
+        Files.writeString(file, Files.readString(withoutBandwidth(dir)).replace("\"catalog_id\": \"h100-sxm\",", ""));
         assertThat(Files.readString(file)).doesNotContain("catalog_id");
         assertThatThrownBy(() -> CostModels.open(file.toString(), Dtype.FP16, Network.h100Default()))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageStartingWith(file + ": $.device.catalog_id: missing; memory-bound ops need");
+                .hasMessageStartingWith(file + ": $.device.catalog_id: missing, and no measured"
+                        + " $.device.memory_bandwidth_bytes_per_s; memory-bound ops need");
     }
 }

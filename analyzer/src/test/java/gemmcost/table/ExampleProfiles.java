@@ -13,7 +13,7 @@ final class ExampleProfiles {
         Profile.Device device = new Profile.Device("NVIDIA H100 80GB HBM3", "h100-sxm", "9.0", 132,
                 85_520_809_984L, 52_428_800L,
                 new Profile.Clocks(1980, 1755, 2619, 2619, List.of("SwPowerCap")),
-                "550.54.15", "12.4", "12.4.5.8");
+                "550.54.15", "12.4", "12.4.5.8", 2.95e12);
         Profile.Host host = new Profile.Host("gpu-node-7", "Linux 5.15.0 amd64", "AMD EPYC 9454 48-Core Processor");
         Profile.Timing timing = new Profile.Timing("cuda_event", 5, true, "median",
                 "rel_stdev <= 0.5% after >= 10 samples, or 15 s", "cublasLt");

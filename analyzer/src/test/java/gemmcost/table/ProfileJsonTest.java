@@ -195,7 +195,11 @@ class ProfileJsonTest {
                                 .replace("{\"name\": \"H100\"}", "{\"catalog_id\": \"h100-sxm\"}"),
                         ": $.device.name: missing required field"),
                 Arguments.of("bad provenance kind", withEntries("[" + VALID_ENTRY + "]").replace("imported", "guessed"),
-                        ": $.provenance.kind: must be \"measured\" or \"imported\", was \"guessed\""),
+                        ": $.provenance.kind: must be \"measured\", \"imported\" or \"simulated\", was \"guessed\""),
+                Arguments.of("negative bandwidth", withEntries("[" + VALID_ENTRY + "]")
+                                .replace("{\"name\": \"H100\"}",
+                                        "{\"name\": \"H100\", \"memory_bandwidth_bytes_per_s\": -3}"),
+                        ": $.device.memory_bandwidth_bytes_per_s: must be finite and > 0, was -3"),
                 Arguments.of("bad created_utc", withEntries("[" + VALID_ENTRY + "]")
                                 .replace("2025-02-01T00:00:00Z", "yesterday"),
                         ": $.provenance.created_utc: must be an ISO-8601 UTC time like 2025-01-31T12:00:00Z,"

@@ -19,7 +19,8 @@ class TableMergeTest {
         Profile.Device d = f.device();
         Profile.Device device = new Profile.Device(d.name(), d.catalogId(), d.computeCapability(), d.smCount(),
                 d.memoryBytes(), d.l2Bytes(), new Profile.Clocks(smStart, smStart - 100, 2619, 2619,
-                List.of(host.equals("a") ? "SwPowerCap" : "None")), "550." + host, d.cudaRuntimeVersion(), cublas);
+                List.of(host.equals("a") ? "SwPowerCap" : "None")), "550." + host, d.cudaRuntimeVersion(), cublas,
+                3.0e12 + 0.1e12 * (host.charAt(0) - 'a'));
         return new Profile(device, new Profile.Host(host, null, null), f.timing(), "bf16", "fp32", f.provenance(),
                 entries);
     }
@@ -46,6 +47,8 @@ class TableMergeTest {
                 List.of("None", "SwPowerCap")));
         assertThat(merged.host().hostname()).isEqualTo("a, b, c");
         assertThat(merged.device().driverVersion()).isEqualTo("550.a, 550.b, 550.c");
+        // measured bandwidths 3.0, 3.1 and 3.2 TB/s: the median
+        assertThat(merged.device().memoryBandwidthBytesPerSec()).isEqualTo(3.1e12);
         assertThat(merged.provenance()).isEqualTo(new Profile.Provenance(Profile.Kind.MEASURED,
                 "merged by gemmcost merge from 3 tables: a.json, b.json, c.json", "0.2.0", "abc1234", NOW));
     }

@@ -66,10 +66,12 @@ public final class Profiler {
         Path dir = outDir.resolve(slug(device.name()));
         List<Path> written = new ArrayList<>();
         OptionalInt baseline = null;
+        Double bandwidth = null;
         for (Dtype dtype : dtypes) {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
             if (baseline == null) {
                 baseline = warmUpDevice(dtype);
+                bandwidth = measureBandwidth(new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline));
             }
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
@@ -83,7 +85,7 @@ public final class Profiler {
                 log.println(dtype.id() + ": no shape measured, no table written");
                 continue;
             }
-            ProfileJson.write(table, profile(device, dtype, result, started, clocksSeen(baseline, result)));
+            ProfileJson.write(table, profile(device, dtype, result, started, clocksSeen(baseline, result), bandwidth));
             log.printf(Locale.ROOT, "wrote %s: %d shapes (%d failed) in %s%n", table, result.entries().size(),
                     result.failures().size(), Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS));
             written.add(table);
@@ -115,6 +117,30 @@ public final class Profiler {
         return baseline;
     }
 
+    /** Bytes each copy of the bandwidth measurement moves one way: far beyond any L2, small beside device memory. */
+    static final long BANDWIDTH_COPY_BYTES = 2L << 30;
+
+    /**
+     * The achievable device-memory bandwidth: a {@value #BANDWIDTH_COPY_BYTES}-byte device-to-device copy timed
+     * like a GEMM (flush, events around one copy, the same warm-up and stopping rule); it reads and writes that many
+     * bytes, so bandwidth = 2 · bytes / median time. Smaller when device memory is: a quarter of what the sweep may
+     * use per buffer.
+     */
+    double measureBandwidth(Sweep sweep) {
+        long budget = (long) (Sweep.MEMORY_BUDGET_FRACTION * backend.device().memoryBytes()) - backend.reservedBytes();
+        long bytes = Math.min(BANDWIDTH_COPY_BYTES, Math.max(budget / 4, 1L << 20));
+        Samples.Summary s;
+        try (GemmBackend.GemmTrial copy = backend.openCopy(bytes)) {
+            s = sweep.sample(copy::launchUs);
+        }
+        double bytesPerSec = 2.0 * bytes / (s.medianUs() * 1e-6);
+        log.printf(Locale.ROOT, "memory bandwidth: %.4g GB/s %s (device-to-device copy of %d MiB, read + written;"
+                        + " median of %d, p10-p90 %.4g-%.4g us)%n", bytesPerSec / 1e9,
+                backend.device().simulated() ? "simulated" : "measured", bytes >> 20, s.samples(), s.p10Us(),
+                s.p90Us());
+        return bytesPerSec;
+    }
+
     /** What a journal's measurements depend on: a resume must not mix two of these. */
     private Map<String, String> setup(Dtype dtype) {
         DeviceProperties d = backend.device();
@@ -138,11 +164,11 @@ public final class Profiler {
     }
 
     private Profile profile(DeviceProperties d, Dtype dtype, Sweep.Result result, Instant started,
-                            Profile.Clocks seen) {
+                            Profile.Clocks seen, Double bandwidthBytesPerSec) {
         ToolVersion tool = ToolVersion.current();
         Profile.Device device = new Profile.Device(d.name(), DeviceCatalog.matchName(d.name()).map(Device::id).orElse(null),
                 d.computeCapability(), d.smCount(), d.memoryBytes(), d.l2Bytes(), seen,
-                d.driverVersion(), d.runtimeVersion(), d.cublasVersion());
+                d.driverVersion(), d.runtimeVersion(), d.cublasVersion(), bandwidthBytesPerSec);
         Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmup.minLaunches(), true,
                 "median (p10/p90 spread)", warmup.describe() + "; " + rule.describe(), backend.name());
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;

@@ -46,21 +46,7 @@ class CpuBackendContractTest extends GemmBackendContract {
                 throw new GpuException("cudaMalloc: cudaErrorMemoryAllocation (2): out of memory", true);
             }
             Roofline roofline = DeviceCatalog.require("h100-sxm").roofline(dtype).orElseThrow();
-            return new GemmTrial() {
-                @Override
-                public double launchUs() {
-                    return 1.25 * roofline.timeUs(shape);
-                }
-
-                @Override
-                public double syncOnlyUs() {
-                    return 0.5;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return new FixedTrial(() -> 1.25 * roofline.timeUs(shape));
         }
 
         /** The fp64 reference rounded to what the GEMM would store: fp32, or the dtype for 16-bit outputs. */
@@ -76,21 +62,7 @@ class CpuBackendContractTest extends GemmBackendContract {
 
         @Override
         public GemmTrial openCopy(long bytes) {
-            return new GemmTrial() {
-                @Override
-                public double launchUs() {
-                    return 2.0 * bytes / 3.35e6; // read + write at the H100's 3.35 TB/s
-                }
-
-                @Override
-                public double syncOnlyUs() {
-                    return 0.5;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return new FixedTrial(() -> 2.0 * bytes / 3.35e6); // read + write at the H100's 3.35 TB/s
         }
 
         @Override

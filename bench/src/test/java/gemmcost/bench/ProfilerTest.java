@@ -2,6 +2,7 @@ package gemmcost.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.BadInputException;
 import gemmcost.cuda.ClockSample;
@@ -46,6 +47,8 @@ class ProfilerTest {
         assertThat(p.device().name()).isEqualTo("Simulated GPU");
         assertThat(p.device().smCount()).isEqualTo(132);
         assertThat(p.timing().backend()).isEqualTo("simulated");
+        // 2 GiB copied at the simulated backend's 3 TB/s
+        assertThat(p.device().memoryBandwidthBytesPerSec()).isCloseTo(3.0e12, within(1.0));
         // the baseline under load, the last sample, and every reason seen
         assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, null, 2600, List.of("sw_power_cap")));
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
@@ -54,6 +57,8 @@ class ProfilerTest {
                 new ProfileEntry(SHAPE, t, t, t, 10, List.of("noise_pct=0.000", "stop=noise",
                         "sm_mhz=1755/1755/1755", "sm_clock_drop_pct=11.4"))); // 1 − 1755/1980
         assertThat(log.toString()).startsWith("bf16: relative Frobenius error ")
+                .contains("memory bandwidth: 3000 GB/s measured (device-to-device copy of 2048 MiB, read + written;"
+                        + " median of 10, p10-p90 1432-1432 us)")
                 .contains("device warm-up: 1 launches of (m=8192, k=8192, n=8192) bf16 in 0.0 s; SM clock under load: 1980 MHz")
                 .contains("[1/1] " + SHAPE + ": " + String.format(java.util.Locale.ROOT, "%.4g", t) + " us measured");
     }

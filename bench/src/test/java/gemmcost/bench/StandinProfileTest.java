@@ -104,6 +104,8 @@ class StandinProfileTest {
             assertThat(p.provenance().kind()).isEqualTo(Profile.Kind.SIMULATED);
             assertThat(p.device().name()).contains("stand-in");
             assertThat(p.entries()).hasSize(15);
+            // the copy of 2 GiB reads and writes it at the stand-in's 3.35 TB/s
+            assertThat(p.device().memoryBandwidthBytesPerSec()).isCloseTo(3.35e12, within(3.35e12 * 1e-5));
             for (ProfileEntry e : p.entries()) {
                 double expectedUs = e.shape().flops() / peak * 1e6;
                 assertThat(e.timeUs()).as("%s %s", dtype, e.shape()).isCloseTo(expectedUs, within(expectedUs * 1e-5));

@@ -52,28 +52,19 @@ class SweepTest {
                 throw new GpuException("cublasGemmEx: CUBLAS_STATUS_EXECUTION_FAILED (13)", false);
             }
             opened.add(shape);
-            return new GemmTrial() {
-                @Override
-                public double launchUs() {
-                    launches++;
-                    return timeUs(shape);
-                }
-
-                @Override
-                public double syncOnlyUs() {
-                    return 0.5;
-                }
-
-                @Override
-                public void close() {
-                }
-            };
+            return new FixedTrial(() -> {
+                launches++;
+                return timeUs(shape);
+            });
         }
 
+        /** A copy reads and writes its bytes at {@value #COPY_BYTES_PER_SEC} bytes/s. */
         @Override
         public GemmTrial openCopy(long bytes) {
-            throw new UnsupportedOperationException("GEMMs only");
+            return new FixedTrial(() -> 2.0 * bytes / COPY_BYTES_PER_SEC * 1e6);
         }
+
+        static final double COPY_BYTES_PER_SEC = 3.0e12;
 
         @Override
         public float[] multiply(GemmShape shape, Dtype dtype, float[] a, float[] b) {

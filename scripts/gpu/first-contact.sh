@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The first run on a GPU node, as one time-boxed script (the GPU machine has no Java and no network): probe; the fp64
+# correctness check of bf16, fp16, tf32 and fp32; the bf16 sweep of the seed shapes and the grid; PyTorch on the same
+# shapes with the same method; 200 shapes off the grid and `validate` of the new table against them; `check-claim` on
+# it. Each stage has its own time box and writes as it goes, so a failing or slow stage loses nothing of the others.
+# Everything lands under $OUT (default ./first-contact); $OUT/summary holds the table printed last.
+#
+# Usage: scripts/gpu/first-contact.sh [--budget-s N]      (default 540 s: 9 minutes)
+# Environment: GEMMCOST_CUDA_LIB_DIR  look there first for the CUDA libraries (the CUDA stand-in for a dry run)
+#              GEMMCOST               the gemmcost command (default: the bundle in dist/, unpacked; else scripts/gemmcost)
+#              GEMMCOST_FIRST_CONTACT_SHAPES   the sweep's shape set (default all = seed + grid)
+#              GEMMCOST_PROFILE_OPTS  warm-up and sampling options for every profile stage, instead of each stage's
+#                                     own (a dry run shrinks the sampling)
+set -uo pipefail
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+budget=540
+while (( $# > 0 )); do
+    case $1 in
+        --budget-s) budget=${2:?--budget-s needs a number}; shift 2 ;;
+        *) echo "first-contact: unknown argument '$1' (usage: first-contact.sh [--budget-s N])" >&2; exit 2 ;;
+    esac
+done
+out=${OUT:-$PWD/first-contact}
+mkdir -p "$out"
+summary="$out/summary"
+printf '%-10s %-8s %8s %10s  %s\n' stage status wall_s estimate_s "what (H100/H200 estimate)" >"$summary"
+start=$(date +%s)
+
+gemmcost=()
+if [[ -n "${GEMMCOST:-}" ]]; then
+    read -r -a gemmcost <<<"$GEMMCOST"
+elif bundle=$(ls "$root"/dist/gemmcost-bundle-linux-"$(uname -m)".tar.gz 2>/dev/null); then
+    mkdir -p "$out/bundle" && tar -xzf "$bundle" -C "$out/bundle" && gemmcost=("$out/bundle/gemmcost/bin/gemmcost")
+else
+    gemmcost=("$root/scripts/gemmcost")
+fi
+lib_args=()
+[[ -n "${GEMMCOST_CUDA_LIB_DIR:-}" ]] && lib_args=(--cuda-lib-dir "$GEMMCOST_CUDA_LIB_DIR")
+# tuning STAGE_DEFAULTS...: the stage's warm-up/sampling options, or GEMMCOST_PROFILE_OPTS instead of them
+tuning() {
+    if [[ -n "${GEMMCOST_PROFILE_OPTS:-}" ]]; then
+        read -r -a tuned <<<"$GEMMCOST_PROFILE_OPTS"
+    else
+        tuned=("$@")
+    fi
+}
+shapes=${GEMMCOST_FIRST_CONTACT_SHAPES:-all}
+
+# stage NAME ESTIMATE_S CAP_S DESCRIPTION -- COMMAND...: runs COMMAND in at most min(CAP_S, what is left of the
+# budget), output to $out/NAME.log, one summary row
+stage() {
+    local name=$1 estimate=$2 cap=$3 what=$4; shift 5
+    local left=$(( budget - ($(date +%s) - start) )) status t0 t1 rc
+    (( cap > left )) && cap=$left
+    if (( cap <= 0 )); then
+        printf '%-10s %-8s %8s %10s  %s\n' "$name" no-time 0 "$estimate" "$what" >>"$summary"
+        return
+    fi
+    t0=$(date +%s)
+    timeout --kill-after=10 "$cap" "$@" >"$out/$name.log" 2>&1
+    rc=$?
+    case $rc in
+        0) status=ok ;;
+        124|137) status=timeout ;;
+        *) status="exit-$rc" ;;
+    esac
+    t1=$(date +%s)
+    printf '%-10s %-8s %8s %10s  %s\n' "$name" "$status" $(( t1 - t0 )) "$estimate" "$what" >>"$summary"
+    echo "first-contact: $name: $status in $(( t1 - t0 )) s (log: $out/$name.log)" >&2
+}
+
+printf 'm,k,n\n4096,4096,4096\n' >"$out/one-shape.csv"
+stage probe 5 60 "libraries, driver, devices, simulated or not" -- "${gemmcost[@]}" probe "${lib_args[@]}"
+tuning --device-warmup-s 2
+stage check 40 120 "fp64 check of bf16, fp16, tf32, fp32 (+ 4096^3 each)" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
+    --dtype bf16,fp16,tf32,fp32 --shapes "$out/one-shape.csv" --out "$out/check" "${tuned[@]}"
+# the device stays busy from shape to shape (operands come from on-device pools), so 50 ms of warm-up per shape
+tuning --warmup-ms 50 --device-warmup-s 10
+stage sweep 240 330 "bf16 $shapes: ~1,055 shapes, seed ones m-chunked" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
+    --dtype bf16 --shapes "$shapes" --out "$out/profiles" "${tuned[@]}"
+table=$(ls "$out"/profiles/*/bf16.json 2>/dev/null | head -1)
+"${gemmcost[@]}" shapes --set "$shapes" >"$out/sweep-shapes.csv" 2>/dev/null
+stage torch 150 180 "torch.matmul, same shapes and method" -- python3 "$root/scripts/torch_compare.py" \
+    --shapes "$out/sweep-shapes.csv" --dtype bf16 ${table:+--ours "$table"} --out "$out/torch" --budget-s 170
+tuning --warmup-ms 50 --device-warmup-s 1
+stage offgrid 30 60 "200 held-out shapes off the grid" -- "${gemmcost[@]}" profile "${lib_args[@]}" --dtype bf16 \
+    --shapes offgrid --out "$out/offgrid" "${tuned[@]}"
+heldout=$(ls "$out"/offgrid/*/bf16.json 2>/dev/null | head -1)
+if [[ -n "$heldout" ]]; then
+    python3 - "$heldout" >"$out/offgrid.csv" <<'PY'
+import json, sys
+table = json.load(open(sys.argv[1]))
+print("source,gpu,dtype,m,n,k,time_us,notes")
+for e in table["entries"]:
+    print(f"first-contact,{table['device']['name'].replace(',', ' ')},bf16,{e['m']},{e['n']},{e['k']},{e['time_us']},"
+          f"{table['provenance']['kind']}")
+PY
+fi
+stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gemmcost[@]}" validate \
+    --profile "${table:-missing-table}" --against "$out/offgrid.csv" --report "$out/validate-rows.csv"
+stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim --profile "${table:-missing-table}"
+
+printf '\ntotal wall: %s s of a %s s budget; table: %s\n' $(( $(date +%s) - start )) "$budget" "${table:-none}" \
+    >>"$summary"
+cat "$summary"
