@@ -4,6 +4,7 @@ import gemmcost.ToolVersion;
 import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
+import gemmcost.cuda.GpuException;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
@@ -119,26 +120,38 @@ public final class Profiler {
 
     /** Bytes each copy of the bandwidth measurement moves one way: far beyond any L2, small beside device memory. */
     static final long BANDWIDTH_COPY_BYTES = 2L << 30;
+    static final long BANDWIDTH_MIN_BYTES = 64L << 20;
 
     /**
      * The achievable device-memory bandwidth: a {@value #BANDWIDTH_COPY_BYTES}-byte device-to-device copy timed
      * like a GEMM (flush, events around one copy, the same warm-up and stopping rule); it reads and writes that many
-     * bytes, so bandwidth = 2 · bytes / median time. Smaller when device memory is: a quarter of what the sweep may
-     * use per buffer.
+     * bytes, so bandwidth = 2 · bytes / median time. A power of two, at most a quarter of what the sweep may use, halved
+     * while the device runs out of memory (another process may hold some) down to {@value #BANDWIDTH_MIN_BYTES}
+     * bytes; null, said on the log, when even that does not fit.
      */
-    double measureBandwidth(Sweep sweep) {
+    Double measureBandwidth(Sweep sweep) {
         long budget = (long) (Sweep.MEMORY_BUDGET_FRACTION * backend.device().memoryBytes()) - backend.reservedBytes();
-        long bytes = Math.min(BANDWIDTH_COPY_BYTES, Math.max(budget / 4, 1L << 20));
-        Samples.Summary s;
-        try (GemmBackend.GemmTrial copy = backend.openCopy(bytes)) {
-            s = sweep.sample(copy::launchUs);
+        long first = Long.highestOneBit(Math.max(1, Math.min(BANDWIDTH_COPY_BYTES, budget / 4)));
+        for (long bytes = first; bytes >= BANDWIDTH_MIN_BYTES; bytes /= 2) {
+            Samples.Summary s;
+            try (GemmBackend.GemmTrial copy = backend.openCopy(bytes)) {
+                s = sweep.sample(copy::launchUs);
+            } catch (GpuException e) {
+                if (e.outOfMemory()) {
+                    continue;
+                }
+                throw e;
+            }
+            double bytesPerSec = 2.0 * bytes / (s.medianUs() * 1e-6);
+            log.printf(Locale.ROOT, "memory bandwidth: %.4g GB/s %s (device-to-device copy of %d MiB, read + written;"
+                            + " median of %d, p10-p90 %.4g-%.4g us)%n", bytesPerSec / 1e9,
+                    backend.device().simulated() ? "simulated" : "measured", bytes >> 20, s.samples(), s.p10Us(),
+                    s.p90Us());
+            return bytesPerSec;
         }
-        double bytesPerSec = 2.0 * bytes / (s.medianUs() * 1e-6);
-        log.printf(Locale.ROOT, "memory bandwidth: %.4g GB/s %s (device-to-device copy of %d MiB, read + written;"
-                        + " median of %d, p10-p90 %.4g-%.4g us)%n", bytesPerSec / 1e9,
-                backend.device().simulated() ? "simulated" : "measured", bytes >> 20, s.samples(), s.p10Us(),
-                s.p90Us());
-        return bytesPerSec;
+        log.println("memory bandwidth: not measured (no room for two " + (BANDWIDTH_MIN_BYTES >> 20)
+                + " MiB buffers); memory-bound ops will use the datasheet");
+        return null;
     }
 
     /** What a journal's measurements depend on: a resume must not mix two of these. */

@@ -131,6 +131,9 @@ class StandinProfileTest {
         // whole: A and C 1 GiB each + B 32 MiB > the 1.65 GiB left; 65,536 rows: 1.03 GiB fits
         assertThat(e.flags()).startsWith("m_chunked", "chunk_m=65536", "chunks=2", "linearity=1.0000");
         assertThat(e.timeUs()).isCloseTo(e.shape().flops() / PEAK_16BIT_FLOPS * 1e6, within(1e-3));
+        // the bandwidth copy: 2^30 (a quarter of the budget, rounded down) needs two 1 GiB buffers > the 1.65 GiB left
+        // beside the backend's 352 MiB, so it is halved to 512 MiB
+        assertThat(result.err()).contains("memory bandwidth: 3350 GB/s simulated (device-to-device copy of 512 MiB");
     }
 
     /**
