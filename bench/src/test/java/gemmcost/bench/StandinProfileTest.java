@@ -261,4 +261,45 @@ class StandinProfileTest {
         }
         return shapes;
     }
+
+    /**
+     * Reviews 5, 7 and 8 on the trace of executed operations: the NVML slowdown the stand-in reports during the
+     * timed launches flags every shape; the random operands are uploaded once per dtype (two 32 MiB pools), never
+     * per shape; every GEMM runs on the backend's one stream.
+     */
+    @Test
+    void operandsShouldBeUploadedOncePerDtypeOnOneStreamWithClocksSampledUnderLoad() throws IOException {
+        Path trace = dir.resolve("trace.txt");
+        GemmcostProcess.Result result = run(Map.of("CUDA_STANDIN_TRACE", trace.toString(),
+                "CUDA_STANDIN_CLOCK_EVENT_REASONS", "0x8"), profile(CudaStandin.libraries(),
+                shapesFile("1024,1024,1024", "2048,1024,512", "4096,4096,4096").toString(), "bf16"));
+
+        assertThat(result.status()).as(result.toString()).isZero();
+        assertThat(table("bf16").entries()).allSatisfy(e -> assertThat(e.flags()).contains("throttled=hw_slowdown"));
+        List<String> ops = Files.readAllLines(trace);
+        long poolUploads = ops.stream().filter(l -> l.contains("op=memcpy_h2d") && l.contains("bytes=33554432"))
+                .count();
+        assertThat(poolUploads).isEqualTo(2);
+        // the correctness check uploads its own small A and B; nothing else goes host to device
+        assertThat(ops.stream().filter(l -> l.contains("op=memcpy_h2d")).count()).isEqualTo(4);
+        assertThat(ops.stream().filter(l -> l.contains("op=gemm")).map(l -> l.replaceAll(".*(stream=\\d+).*", "$1"))
+                .distinct()).hasSize(1);
+    }
+
+    /** Review 13: the GPU is locked by bus id before anything runs on it: a second profiler is refused first. */
+    @Test
+    void aGpuLockedByAnotherProfilerShouldBeRefusedBeforeItsContextExists() throws IOException {
+        Path trace = dir.resolve("trace.txt");
+        try (GpuLock held = GpuLock.acquire(dir, "0000:18:00.0")) {
+            GemmcostProcess.Result result = run(Map.of("CUDA_STANDIN_TRACE", trace.toString()),
+                    profile(CudaStandin.libraries(), "seed", "bf16"));
+
+            assertThat(result.status()).as(result.toString()).isEqualTo(2);
+            assertThat(result.err().lines().reduce((a, b) -> b).orElseThrow()).startsWith("gemmcost: GPU 0000:18:00.0"
+                    + " is already being profiled by another gemmcost process (pid " + ProcessHandle.current().pid()
+                    + "); lock: ");
+            assertThat(result.err()).doesNotContain("backend: ");
+            assertThat(trace.toFile().length()).isZero(); // no operation ever reached the device
+        }
+    }
 }

@@ -1,0 +1,33 @@
+package gemmcost.bench.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.cli.Gemmcost;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** What {@code profile} refuses before it looks for a GPU: one line, exit 2. */
+class ProfileCommandTest {
+    private static String refusal(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Gemmcost.run(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        assertThat(status).isEqualTo(2);
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aWarmupOfNoLaunchesShouldBeRefused() {
+        assertThat(refusal("profile", "--warmup", "0")).isEqualTo("gemmcost: --warmup 0 --warmup-ms 200.0: must be"
+                + " >= 1 launch and > 0 ms: minLaunches=0, minWallMs=200.0" + System.lineSeparator());
+        assertThat(refusal("profile", "--warmup-ms", "0")).startsWith("gemmcost: --warmup 3 --warmup-ms 0.0: must be");
+    }
+
+    @Test
+    void fp8ShouldBeRefusedBeforeAnyGpuIsTouched() {
+        assertThat(refusal("profile", "--dtype", "bf16,fp8")).isEqualTo("gemmcost: --dtype fp8: not a profile dtype"
+                + " yet (bf16, fp16, tf32, fp32)" + System.lineSeparator());
+    }
+}
