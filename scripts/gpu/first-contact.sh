@@ -102,4 +102,13 @@ stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim 
 
 printf '\ntotal wall: %s s of a %s s budget; table: %s\n' $(( $(date +%s) - start )) "$budget" "${table:-none}" \
     >>"$summary"
+# the lines of each log that carry its result, so the summary alone says what the GPU did
+printf '\nresults:\n' >>"$summary"
+{
+    grep -h "relative Frobenius error" "$out/check.log" 2>/dev/null
+    grep -h -e "^memory bandwidth:" -e "^device warm-up:" -e "^wrote " "$out/sweep.log" 2>/dev/null
+    grep -h -e "^summary:" -e "^torch_compare: skipped" "$out/torch.log" 2>/dev/null
+    grep -h -e "^absolute error:" -e "^predictions:" "$out/validate.log" 2>/dev/null
+    grep -h -e "DAG decode TPOT" -e "claimed by the seed report" "$out/claim.log" 2>/dev/null
+} | sed 's/^/  /' >>"$summary"
 cat "$summary"

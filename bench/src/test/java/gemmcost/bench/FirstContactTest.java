@@ -49,6 +49,10 @@ class FirstContactTest {
             assertThat(summary).as(output).anySatisfy(line -> assertThat(line).startsWith(stage).contains(" ok "));
         }
         assertThat(output).endsWith(String.join("\n", summary) + "\n");
+        assertThat(summary).contains("results:")
+                .anySatisfy(line -> assertThat(line).startsWith("  memory bandwidth: 3350 GB/s simulated"))
+                .anySatisfy(line -> assertThat(line).startsWith("  absolute error: median "))
+                .anySatisfy(line -> assertThat(line).contains("DAG decode TPOT (m=1024), dense baseline"));
         assertThat(Files.readString(out.resolve("probe.log"))).contains("SIMULATED: gemmcost CUDA stand-in");
         assertThat(Files.readString(out.resolve("check.log"))).contains("bf16: relative Frobenius error")
                 .contains("fp16: relative").contains("tf32: relative").contains("fp32: relative");
