@@ -44,6 +44,9 @@ public final class Backends {
             if (probe.available()) {
                 return FfmCudaRuntime.load(probe.cudart().orElseThrow()).pciBusId(ordinal);
             }
+            JcudaBinding.problem(probe.locator()).ifPresent(why -> {
+                throw new BadInputException(neitherBinding(probe, why));
+            });
             return JcudaBinding.pciBusId(ordinal);
         } catch (GpuException e) {
             throw new BadInputException("CUDA device " + ordinal + ": " + e.getMessage(), e);
@@ -77,10 +80,15 @@ public final class Backends {
             return jcuda(probe.locator(), ordinal, "; auto: its natives and cuBLAS 12 load");
         }
         if (!probe.available()) {
-            String problem = probe.problem().orElseThrow();
-            throw new BadInputException(why.get().startsWith("no GPU") ? problem : problem + "; jcuda: " + why.get());
+            throw new BadInputException(neitherBinding(probe, why.get()));
         }
         return ffm(probe, ordinal, "; auto: jcuda not usable: " + why.get());
+    }
+
+    /** The probe's reason, and JCuda's where it says more than "no GPU" too. */
+    private static String neitherBinding(CudaProbe.Result probe, String jcudaProblem) {
+        String problem = probe.problem().orElseThrow();
+        return jcudaProblem.startsWith("no GPU") ? problem : problem + "; jcuda: " + jcudaProblem;
     }
 
     private static Opened ffm(CudaProbe.Result probe, int ordinal, String note) {

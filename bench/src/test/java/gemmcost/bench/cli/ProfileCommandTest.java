@@ -3,9 +3,11 @@ package gemmcost.bench.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gemmcost.cli.Gemmcost;
+import gemmcost.cuda.CudaProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** What {@code profile} refuses before it looks for a GPU: one line, exit 2. */
@@ -29,5 +31,18 @@ class ProfileCommandTest {
     void fp8ShouldBeRefusedBeforeAnyGpuIsTouched() {
         assertThat(refusal("profile", "--dtype", "bf16,fp8")).isEqualTo("gemmcost: --dtype fp8: not a profile dtype"
                 + " yet (bf16, fp16, tf32, fp32)" + System.lineSeparator());
+    }
+
+    /** Without a GPU the bus id cannot be asked for: the probe's one line, as from every GPU command. */
+    @Test
+    void withoutAGpuShouldExitTwoWithTheProbesLine() {
+        CudaProbe.Result probe = CudaProbe.run((java.nio.file.Path) null);
+        Assumptions.assumeTrue(probe.cudart().isPresent() && probe.driverVersion() == 0,
+                "skipped: needs a CUDA runtime without a driver, as on this project's machines");
+
+        String err = refusal("profile", "--shapes", "seed");
+
+        assertThat(err.lines().reduce((a, b) -> b).orElseThrow())
+                .isEqualTo("gemmcost: " + probe.problem().orElseThrow());
     }
 }
