@@ -123,6 +123,12 @@ final class Cgraph {
                 error[0] = ERRORS.isEmpty() ? "no graph in the file" : ERRORS.toString();
                 return null;
             }
+            if (ERRORS.indexOf("Error") >= 0 || ERRORS.indexOf("memory exhausted") >= 0) {
+                // Graphviz gave up part-way (e.g. its parser's stack is exhausted) and returned what it had
+                int ignored = (int) close.invokeExact(g);
+                error[0] = ERRORS.toString();
+                return null;
+            }
             try {
                 return read(g, arena);
             } finally {

@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class DotDagReader {
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
-    private static final Pattern TOKEN = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"|([\\w.]+)");
 
     private DotDagReader() {
     }
@@ -39,6 +38,9 @@ public final class DotDagReader {
             throw syntaxError(file, error[0]);
         if (!graph.directed())
             throw new BadInputException(file + ":1: an undirected graph (graph {…}); a DAG needs digraph {…}");
+        int second = lineAfterFirstGraph(text);
+        if (second > 0)
+            throw new BadInputException(file + ":" + second + ": a second graph; gemmcost reads one graph per file");
         String[] source = text.split("\n", -1);
         Map<String, List<Integer>> lines = tokenLines(source);
         List<String> deviceNames = new ArrayList<>();
@@ -51,7 +53,13 @@ public final class DotDagReader {
             String label = attrs.getOrDefault("label", "\\N").replace("\\N", id);
             DotLabel parsed = DotLabel.parse(label, attrs.containsKey("label.html"));
             String spec = parsed.gpuSpec().isBlank() ? clusterGpus(graph.clusterLabel().get(id)) : parsed.gpuSpec();
-            List<Integer> gpus = DotLabel.gpus(spec, deviceNames);
+            List<Integer> gpus;
+            try {
+                gpus = DotLabel.gpus(spec, deviceNames);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(file + ":" + first(lines.get(id)) + ": node \"" + id + "\": "
+                        + e.getMessage());
+            }
             gpusOf.put(id, gpus);
             if (gpus != null)
                 allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
@@ -150,15 +158,97 @@ public final class DotDagReader {
     private static Map<String, List<Integer>> tokenLines(String[] all) {
         Map<String, List<Integer>> lines = new HashMap<>();
         for (int i = 0; i < all.length; i++) {
-            Matcher m = TOKEN.matcher(all[i]);
-            while (m.find()) {
-                String token = m.group(1) != null ? m.group(1) : m.group(2);
+            for (String token : tokens(all[i])) {
                 List<Integer> at = lines.computeIfAbsent(token, k -> new ArrayList<>());
                 if (at.isEmpty() || at.get(at.size() - 1) != i + 1)
                     at.add(i + 1);
             }
         }
         return lines;
+    }
+
+    /**
+     * The quoted strings (their content, escapes kept) and identifiers ({@code [\\w.]+}) of one line, scanned by hand:
+     * a regular expression with an alternation inside a repetition recurses once per character and overflows the
+     * stack on labels of a few thousand characters.
+     */
+    static List<String> tokens(String line) {
+        List<String> tokens = new ArrayList<>();
+        int i = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                int end = i + 1;
+                while (end < line.length() && line.charAt(end) != '"')
+                    end += line.charAt(end) == '\\' ? 2 : 1;
+                if (end < line.length()) {
+                    tokens.add(line.substring(i + 1, end));
+                    i = end + 1;
+                } else {
+                    i++; // unterminated on this line: its words count as identifiers
+                }
+            } else if (isWordChar(c)) {
+                int end = i;
+                while (end < line.length() && isWordChar(line.charAt(end)))
+                    end++;
+                tokens.add(line.substring(i, end));
+                i = end;
+            } else {
+                i++;
+            }
+        }
+        return tokens;
+    }
+
+    /**
+     * The line of the first thing after the first graph's closing brace that is not white space or a comment, or 0:
+     * Graphviz reads the first graph of a text and silently leaves the rest. Strings and HTML labels are skipped
+     * whole, so braces inside them do not count.
+     */
+    static int lineAfterFirstGraph(String text) {
+        int depth = 0;
+        boolean opened = false;
+        int line = 1;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                line++;
+            } else if (c == '"') {
+                for (i++; i < text.length() && text.charAt(i) != '"'; i++) {
+                    if (text.charAt(i) == '\\')
+                        i++;
+                    else if (text.charAt(i) == '\n')
+                        line++;
+                }
+            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/' || c == '#') {
+                while (i + 1 < text.length() && text.charAt(i + 1) != '\n')
+                    i++;
+            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
+                for (i += 2; i + 1 < text.length() && !(text.charAt(i) == '*' && text.charAt(i + 1) == '/'); i++)
+                    if (text.charAt(i) == '\n')
+                        line++;
+                i++;
+            } else if (c == '<' && opened) {
+                for (int html = 1; html > 0 && i + 1 < text.length(); ) {
+                    char h = text.charAt(++i);
+                    html += h == '<' ? 1 : h == '>' ? -1 : 0;
+                    if (h == '\n')
+                        line++;
+                }
+            } else if (c == '{') {
+                depth++;
+                opened = true;
+            } else if (c == '}') {
+                depth--;
+            } else if (opened && depth == 0 && !Character.isWhitespace(c) && c != ';') {
+                return line;
+            }
+        }
+        return 0;
+    }
+
+    private static boolean isWordChar(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
     }
 
     private static int first(List<Integer> lines) {

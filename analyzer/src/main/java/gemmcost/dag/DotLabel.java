@@ -91,7 +91,16 @@ record DotLabel(String opName, List<List<Dim>> inputs, List<Dim> output, String 
         return tensors;
     }
 
-    /** GPU indexes in the spec: numbers and inclusive ranges outside parentheses; "all" gives null. */
+    /** The largest GPU index a label may name: more GPUs than any deployment a DOT file describes. */
+    static final int MAX_GPU = 65535;
+    private static final Pattern GPU_NUMBERS = Pattern.compile(
+            "(\\d+)\\s*[-–]\\s*(\\d+)|(?<![A-Za-z0-9_])(-)(\\d+)|(\\d+)");
+
+    /**
+     * GPU indexes in the spec: numbers and inclusive ranges outside parentheses; "all" gives null. What cannot be
+     * meant is refused, never read some other way: a negative index, a range that runs backwards, an index beyond
+     * {@value #MAX_GPU} (an {@link IllegalArgumentException} saying which).
+     */
     static List<Integer> gpus(String spec, List<String> deviceNames) {
         List<Integer> gpus = new ArrayList<>();
         if (spec.isBlank())
@@ -100,16 +109,22 @@ record DotLabel(String opName, List<List<Dim>> inputs, List<Dim> output, String 
             String clean = part.replaceAll("\\([^)]*\\)", " ").strip();
             if (clean.toLowerCase(Locale.ROOT).matches(".*\\ball\\b.*"))
                 return null;
-            Matcher range = Pattern.compile("(\\d+)\\s*[-–]\\s*(\\d+)|(\\d+)").matcher(clean);
+            Matcher m = GPU_NUMBERS.matcher(clean);
             boolean any = false;
-            while (range.find()) {
+            while (m.find()) {
                 any = true;
-                if (range.group(3) != null) {
-                    gpus.add(Integer.parseInt(range.group(3)));
+                if (m.group(3) != null)
+                    throw new IllegalArgumentException("GPU -" + m.group(4) + " in \"" + clean + "\": a GPU index is"
+                            + " >= 0");
+                if (m.group(5) != null) {
+                    gpus.add(index(m.group(5), clean));
                 } else {
-                    int from = Integer.parseInt(range.group(1));
-                    int to = Integer.parseInt(range.group(2));
-                    for (int g = Math.min(from, to); g <= Math.max(from, to) && g - from < 4096; g++)
+                    int from = index(m.group(1), clean);
+                    int to = index(m.group(2), clean);
+                    if (to < from)
+                        throw new IllegalArgumentException("GPU range " + from + "-" + to + " in \"" + clean
+                                + "\" runs backwards");
+                    for (int g = from; g <= to; g++)
                         gpus.add(g);
                 }
             }
@@ -120,5 +135,12 @@ record DotLabel(String opName, List<List<Dim>> inputs, List<Dim> output, String 
             }
         }
         return gpus;
+    }
+
+    private static int index(String digits, String spec) {
+        if (digits.length() > 9 || Integer.parseInt(digits) > MAX_GPU)
+            throw new IllegalArgumentException("GPU " + digits + " in \"" + spec + "\": beyond the largest GPU index "
+                    + MAX_GPU);
+        return Integer.parseInt(digits);
     }
 }

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class DotDagReaderTest {
@@ -63,6 +65,42 @@ class DotDagReaderTest {
         Path file = dot("digraph {\n a [label=\"A\"];\n b [label=\"B\"];\n a -> b;\n b -> a;\n}\n");
         assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ":5: cycle: a -> b -> a");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "GPU: 99999999999      | GPU 99999999999 in \"99999999999\": beyond the largest GPU index 65535",
+        "GPU: 2147483647       | GPU 2147483647 in \"2147483647\": beyond the largest GPU index 65535",
+        "GPU: 2147483647-15    | GPU 2147483647 in \"2147483647-15\": beyond the largest GPU index 65535",
+        "GPU: 0-2000000000     | GPU 2000000000 in \"0-2000000000\": beyond the largest GPU index 65535",
+        "GPU: -1               | GPU -1 in \"-1\": a GPU index is >= 0",
+        "GPU: 7-0              | GPU range 7-0 in \"7-0\" runs backwards"})
+    void shouldRefuseGpusThatCannotBeMeantNamingNodeAndLine(String gpuLine, String why) throws IOException {
+        Path file = dot("digraph {\n a [label=\"op\\n" + gpuLine + "\"];\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":2: node \"a\": " + why);
+    }
+
+    @Test
+    void aLabelOfThousandsOfCharactersShouldImport() throws IOException {
+        Path file = dot("digraph {\n a [label=\"op\\nInput: [" + "x".repeat(20_000) + "]\\nGPU: 0\"];\n"
+                + " b [label=\"b\"];\n a -> b;\n}\n");
+        assertThat(DotDagReader.read(file, false).dag().size()).isEqualTo(2);
+    }
+
+    @Test
+    void subgraphsNestedBeyondGraphvizsParserShouldBeRefusedNotReadAsEmpty() throws IOException {
+        Path file = dot("digraph g {" + "subgraph { ".repeat(10_000) + "a" + " }".repeat(10_000) + "}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":1: not valid DOT: memory exhausted near 'subgraph'");
+    }
+
+    @Test
+    void aSecondGraphShouldBeRefusedNotIgnored() throws IOException {
+        Path file = dot("digraph g { a [label=\"}{\"]; b [label=<<b>}</b>>]; a -> b } // one\n/* two */\n\n"
+                + "digraph h { c }\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":4: a second graph; gemmcost reads one graph per file");
     }
 
     @Test
