@@ -1,5 +1,6 @@
 package gemmcost.cli;
 
+import gemmcost.BadInputException;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.cost.Network;
@@ -58,7 +59,12 @@ final class CriticalPathCommand implements Callable<Integer> {
         ImportedDag imported = DagFiles.read(dag, allowDangling);
         Dag graph = imported.dag();
         long t1 = System.nanoTime();
-        DagAnalysis analysis = DagAnalysis.of(graph, model);
+        DagAnalysis analysis;
+        try {
+            analysis = DagAnalysis.of(graph, model);
+        } catch (BadInputException e) {
+            throw new BadInputException(dag + ": " + e.getMessage(), e);
+        }
         long t2 = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -38,9 +38,13 @@ public final class Gemmcost {
         PrintWriter errWriter = new PrintWriter(err, true);
         try {
             return commandLine(outWriter, errWriter).execute(args);
-        } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
-            // failures outside a command, e.g. a broken plugin
+        } catch (RuntimeException | ServiceConfigurationError | LinkageError | StackOverflowError e) {
+            // failures outside a command (e.g. a broken plugin), and a bug's runaway recursion: still one line
             return internalError(e, errWriter, List.of(args).contains("--debug"));
+        } catch (OutOfMemoryError e) {
+            errWriter.println("gemmcost: out of memory (Java heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                    + " MiB): the input is larger than this run can hold; JAVA_TOOL_OPTIONS=-Xmx… gives it more");
+            return BAD_INPUT;
         } finally {
             outWriter.flush();
             errWriter.flush();

@@ -110,6 +110,8 @@ public final class JsonDagReader {
             throw bad(path, "node \"" + id + "\" needs one of duration_us, gemm, memory, comm");
         if (builder.find(id).isPresent())
             throw bad(path + ".id", "duplicate node id \"" + id + "\"");
+        if (work instanceof Work.Comm && gpus.length == 0)
+            throw bad(path + ".gpus", "a collective needs the GPUs it runs over, got none");
         builder.addNode(id, name, gpus, work);
     }
 
@@ -144,6 +146,8 @@ public final class JsonDagReader {
         for (int i = 0; i < 3; i++)
             if (mknc[i] == 0)
                 throw bad(at + "." + "mkn".charAt(i), "missing");
+        if (Math.multiplyHigh(mknc[0], mknc[3]) != 0 || mknc[0] * mknc[3] < 0)
+            throw bad(at + ".count", "m × count (" + mknc[0] + " × " + mknc[3] + ") overflows a 64-bit integer");
         return new Work.Gemm(new GemmShape(mknc[0], mknc[1], mknc[2]), mknc[3]);
     }
 

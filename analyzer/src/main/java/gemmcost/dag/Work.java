@@ -22,6 +22,8 @@ public sealed interface Work {
             Objects.requireNonNull(shape, "shape");
             if (count <= 0)
                 throw new IllegalArgumentException("must be > 0: count=" + count);
+            if (Math.multiplyHigh(shape.m(), count) != 0 || shape.m() * count < 0)
+                throw new IllegalArgumentException("m × count overflows: m=" + shape.m() + ", count=" + count);
         }
 
         public Gemm(long m, long k, long n) {

@@ -1,5 +1,6 @@
 package gemmcost.schedule;
 
+import gemmcost.BadInputException;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
@@ -19,9 +20,18 @@ public record DagAnalysis(Costing costing, CriticalPath criticalPath, Schedule s
         Objects.requireNonNull(schedule, "schedule");
     }
 
+    /**
+     * Costs, critical path and schedule. Times that add up beyond what a double holds (durations near 1.8e308 µs)
+     * are the input's fault: a {@link BadInputException}, never an Infinity or NaN printed.
+     */
     public static DagAnalysis of(Dag dag, CostModel model) {
         Costing costing = Costing.of(dag, model);
-        return new DagAnalysis(costing, CriticalPath.of(dag, costing.timesUs()), Schedule.of(dag, costing.timesUs()));
+        DagAnalysis analysis = new DagAnalysis(costing, CriticalPath.of(dag, costing.timesUs()),
+                Schedule.of(dag, costing.timesUs()));
+        if (!Double.isFinite(analysis.schedule.makespanUs()) || !Double.isFinite(analysis.criticalPath.lengthUs()))
+            throw new BadInputException("the DAG's times add up beyond what a 64-bit float holds (1.8e308 us):"
+                    + " its durations are too large to mean anything");
+        return analysis;
     }
 
     /** The operator DAG of a deployment's plan for its phase, analysed. */
