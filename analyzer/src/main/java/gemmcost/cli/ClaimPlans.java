@@ -1,5 +1,6 @@
 package gemmcost.cli;
 
+import gemmcost.BadInputException;
 import gemmcost.claim.SeedDeployments;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
@@ -14,10 +15,24 @@ record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
         Deployment base = baselineFile == null ? SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)
                 : DeploymentReader.read(baselineFile);
         Deployment split = maFile == null ? SeedDeployments.maSeparation(Phase.DECODE) : DeploymentReader.read(maFile);
+        if (!(base.plan() instanceof Plan.TpPp))
+            throw new BadInputException("--baseline " + baselineFile + ": $.plan.kind: the baseline must be a tp_pp"
+                    + " plan, this is " + kind(base));
+        if (!(split.plan() instanceof Plan.MaSeparation))
+            throw new BadInputException("--ma " + maFile + ": $.plan.kind: the MA side must be an ma_separation plan,"
+                    + " this is " + kind(split));
         Deployment experts = base.plan() instanceof Plan.TpPp tp
                 ? new Deployment(base.name() + " (experts)", base.gpus(), base.model(),
                         new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE), base.phase(), base.network())
                 : base;
         return new ClaimPlans(base, experts, split);
+    }
+
+    /** The config's {@code plan.kind} as written in it. */
+    private static String kind(Deployment d) {
+        return switch (d.plan()) {
+            case Plan.TpPp tp -> "tp_pp";
+            case Plan.MaSeparation ma -> "ma_separation";
+        };
     }
 }

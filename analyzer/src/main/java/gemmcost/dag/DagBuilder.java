@@ -61,6 +61,7 @@ public final class DagBuilder {
         if (index != null && index.putIfAbsent(id, v) != null)
             throw new IllegalArgumentException("duplicate node id: " + id);
         if (v == ids.length) {
+            requireRoom(v + 1);
             ids = Arrays.copyOf(ids, 2 * v);
             names = Arrays.copyOf(names, 2 * v);
             this.work = Arrays.copyOf(this.work, 2 * v);
@@ -113,6 +114,7 @@ public final class DagBuilder {
         int block = nodes;
         int blockGpus = gpuStart[block];
         int blockEdges = edges;
+        requireRoom((long) block * copies);
         reserve(block * copies, blockGpus * copies, blockEdges * copies);
         for (int c = 1; c < copies; c++) {
             int offset = c * block;
@@ -145,7 +147,17 @@ public final class DagBuilder {
         return v -> v < block || v >= end ? added[v] : copied.id(v / block, added[v % block]);
     }
 
+    /** More operators than gemmcost analyses in memory (a million-node DAG takes about 2.5 s): surely not meant. */
+    public static final int MAX_NODES = 10_000_000;
+
+    private static void requireRoom(long nodeCount) {
+        if (nodeCount > MAX_NODES)
+            throw new BadInputException("the DAG would have more than " + MAX_NODES + " operators (" + nodeCount
+                    + " or more), beyond what gemmcost analyses in memory");
+    }
+
     private void reserve(int nodeCount, int gpuEntries, int edgeCount) {
+        requireRoom(nodeCount < 0 ? Integer.MAX_VALUE + 1L : nodeCount); // negative: a product overflowed int
         if (nodeCount > ids.length) {
             ids = Arrays.copyOf(ids, nodeCount);
             names = Arrays.copyOf(names, nodeCount);

@@ -1,8 +1,10 @@
 package gemmcost.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import gemmcost.BadInputException;
 import gemmcost.cost.LinkTier;
 import gemmcost.cost.Network;
@@ -24,7 +26,9 @@ import java.util.Set;
  * the file, the JSON path and the value: {@code cfg.json: $.plan.tp: 3 does not divide model.heads = 32}.
  */
 public final class DeploymentReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Duplicate keys are refused, as the profile and DAG readers refuse them: "the last one wins" hides typos. */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final String file;
 
@@ -40,7 +44,10 @@ public final class DeploymentReader {
             throw new BadInputException(path + ": no such file");
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new BadInputException(path + ":" + line + ": not valid JSON: " + e.getOriginalMessage());
+            String why = e.getOriginalMessage().startsWith("Duplicate field")
+                    ? e.getOriginalMessage().replaceFirst("Duplicate field '(.*)'", "duplicate key \"$1\"")
+                    : "not valid JSON: " + e.getOriginalMessage();
+            throw new BadInputException(path + ":" + line + ": " + why);
         } catch (IOException e) {
             throw new BadInputException(path + ": cannot read: " + e.getMessage(), e);
         }
@@ -70,7 +77,7 @@ public final class DeploymentReader {
             throw bad(at + ".activation", activation + ": must be gelu or swiglu");
         Dtype dtype = Dtype.parse(text(m, at, "dtype", "bf16"))
                 .orElseThrow(() -> bad(at + ".dtype", m.get("dtype").asText() + ": unknown dtype"));
-        return new ModelSpec(positive(m, at, "layers"), positive(m, at, "hidden"), positive(m, at, "heads"),
+        return new ModelSpec(atMost(m, at, "layers", MAX_LAYERS), positive(m, at, "hidden"), positive(m, at, "heads"),
                 positive(m, at, "head_dim"), positive(m, at, "seq_len"), positive(m, at, "batch"),
                 positive(m, at, "vocab"), experts, positive(m, at, "expert_hidden"), topK, dtype, activation);
     }
@@ -136,7 +143,7 @@ public final class DeploymentReader {
     }
 
     private int microBatches(JsonNode p, ModelSpec model) {
-        int micro = p.has("micro_batches") ? positive(p, "$.plan", "micro_batches") : 1;
+        int micro = p.has("micro_batches") ? atMost(p, "$.plan", "micro_batches", MAX_MICRO_BATCHES) : 1;
         divides(micro, "$.plan.micro_batches", model.batch(), "model.batch");
         return micro;
     }
@@ -187,6 +194,18 @@ public final class DeploymentReader {
         JsonNode value = node.get(key);
         if (value == null)
             throw bad(at + "." + key, "missing");
+        return value;
+    }
+
+    /** Far beyond any model (the deepest public LLMs have about 160 layers); a plan's DAG grows with it. */
+    static final int MAX_LAYERS = 1024;
+    /** Pipelines run a few micro-batches per stage; thousands only multiply the DAG. */
+    static final int MAX_MICRO_BATCHES = 1024;
+
+    private int atMost(JsonNode node, String at, String key, int max) {
+        int value = positive(node, at, key);
+        if (value > max)
+            throw bad(at + "." + key, value + ": at most " + max);
         return value;
     }
 

@@ -201,4 +201,17 @@ class GemmcostTest {
                 .containsPattern("DAG decode TPOT \\(m=1024\\), dense baseline +\\d+\\.\\d{3} +\\d+\\.\\d{3}"
                         + " +-?\\d+\\.\\d{2}%  modeled");
     }
+
+    @Test
+    void checkClaimShouldRefuseAPlanOfTheWrongKindOnEitherSide() {
+        CliRun ma = CliRun.of("check-claim", "--ma", "../examples/seed-baseline-tp8pp2.json");
+        assertThat(ma.status()).isEqualTo(2);
+        assertThat(ma.err()).isEqualTo("gemmcost: --ma ../examples/seed-baseline-tp8pp2.json: $.plan.kind: the MA side"
+                + " must be an ma_separation plan, this is tp_pp" + NL);
+
+        CliRun baseline = CliRun.of("check-claim", "--baseline", "../examples/seed-ma-separation.json");
+        assertThat(baseline.status()).isEqualTo(2);
+        assertThat(baseline.err()).isEqualTo("gemmcost: --baseline ../examples/seed-ma-separation.json: $.plan.kind:"
+                + " the baseline must be a tp_pp plan, this is ma_separation" + NL);
+    }
 }

@@ -1,9 +1,12 @@
 package gemmcost.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gemmcost.BadInputException;
 import gemmcost.claim.SeedDeployments;
 import gemmcost.model.Deployment;
+import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.table.GemmShape;
@@ -74,6 +77,20 @@ class PlanDagsTest {
     }
 
     /** Micro-batch k is micro-batch 0 again, its ids prefixed mb k: the same work on the same GPUs, half the batch. */
+    @Test
+    void aPlanWhoseDagWouldExceedTenMillionOperatorsShouldBeRefusedBeforeItIsBuilt() {
+        Deployment seed = SeedDeployments.maSeparation(Phase.DECODE);
+        ModelSpec m = seed.model();
+        // the seed's 4 layers are some 3,000 operators per micro-batch: 1,024 layers × 64 micro-batches, 50 million
+        Deployment huge = withMicroBatches(seed.withModel(new ModelSpec(1024, m.hidden(), m.heads(), m.headDim(),
+                m.seqLen(), m.batch(), m.vocab(), m.experts(), m.expertHidden(), m.topK(), m.dtype(),
+                m.activation())), 64);
+
+        assertThatThrownBy(() -> PlanDags.build(huge)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith("the DAG would have more than 10000000 operators (")
+                .hasMessageEndingWith(" or more), beyond what gemmcost analyses in memory");
+    }
+
     @Test
     void microBatchesAreTheFirstOneAgainOnHalfTheBatch() {
         Deployment seed = SeedDeployments.maSeparation(Phase.DECODE);

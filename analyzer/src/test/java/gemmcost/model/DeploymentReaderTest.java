@@ -37,7 +37,9 @@ class DeploymentReaderTest {
             "\"mlp\": \"dense\"|\"mlp\": \"sparse\"|$.plan.mlp: sparse: must be dense (as the seed costs it) or moe (as the model is)",
             "\"hidden\": 4096|\"hiden\": 4096|$.model.hiden: unknown key (known: layers, hidden, heads, head_dim, seq_len, batch, vocab, experts, expert_hidden, top_k, dtype, activation)",
             "\"top_k\": 2|\"top_k\": 17|$.model.top_k: 17 is more than model.experts = 16",
-            "\"phase\": \"decode\"|\"phase\": \"training\"|$.phase: training: must be prefill or decode"})
+            "\"phase\": \"decode\"|\"phase\": \"training\"|$.phase: training: must be prefill or decode",
+            "\"layers\": 4|\"layers\": 1000000|$.model.layers: 1000000: at most 1024",
+            "\"micro_batches\": 1|\"micro_batches\": 5000|$.plan.micro_batches: 5000: at most 1024"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {
         Path file = edited("seed-baseline-tp8pp2.json", from, to);
         assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
@@ -54,6 +56,13 @@ class DeploymentReaderTest {
         Path file = edited("seed-ma-separation.json", from, to);
         assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ": " + message);
+    }
+
+    @Test
+    void aDuplicateKeyShouldBeRefusedWithItsLineNotTheLastOneWinning() throws IOException {
+        Path file = edited("seed-baseline-tp8pp2.json", "\"layers\": 4", "\"layers\": 4, \"layers\": 8");
+        assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":7: duplicate key \"layers\"");
     }
 
     private Path edited(String example, String from, String to) throws IOException {
