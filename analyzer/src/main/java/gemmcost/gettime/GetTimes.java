@@ -39,7 +39,8 @@ public final class GetTimes {
     }
 
     /**
-     * A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known. A
+     * A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known.
+     * Entries faster than any GPU can be, by far, are refused ({@link PhysicsCheck}). A
      * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived.
      */
     public static GetTime fromProfile(Path file, Profile profile) {
@@ -48,9 +49,11 @@ public final class GetTimes {
             times.put(e.shape(), e.timeUs());
         }
         Roofline datasheet = datasheet(file, profile).orElse(null);
+        int beyondDatasheet = PhysicsCheck.check(file, profile.entries(), Optional.ofNullable(datasheet));
         String source = profile.provenance().kind().jsonName() + ": " + file + " (" + profile.device().name()
                 + ", " + profile.dtype() + ", " + times.size() + " shapes"
                 + (datasheet == null ? ", device not in the catalog: bounded by the table's own roofline" : "")
+                + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
         TableGetTime table = TableGetTime.of(times, datasheet, source);
         return profile.provenance().kind() == Profile.Kind.SIMULATED ? new Simulated(table) : table;

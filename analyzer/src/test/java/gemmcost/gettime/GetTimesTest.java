@@ -1,6 +1,10 @@
 package gemmcost.gettime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
+import gemmcost.device.Dtype;
 
 import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
@@ -38,5 +42,28 @@ class GetTimesTest {
 
         assertThat(measured.estimate(4096, 4096, 4096).label()).isEqualTo(Label.MEASURED);
         assertThat(measured.estimate(2048, 4096, 4096).label()).isEqualTo(Label.INTERPOLATED);
+    }
+
+    @Test
+    void anEntryBeyondAnyGpuByFarShouldBeRefusedNotReturnedAsMeasured() {
+        Profile p = table(Profile.Kind.MEASURED);
+        Profile impossible = new Profile(p.device(), p.host(), p.timing(), p.dtype(), p.computeType(), p.provenance(),
+                List.of(new ProfileEntry(new GemmShape(256, 256, 256), 1e-300, 1)));
+
+        // 2·256³ FLOP at 10 × 4.5e15 FLOP/s (B200 fp8, the fastest catalogued) take 7.46e-4 µs; 3·256² bytes at
+        // 10 × 8e12 bytes/s take 2.46e-3 µs: the larger is the least any GPU 10x faster would need
+        assertThatThrownBy(() -> GetTimes.fromProfile(Path.of("t.json"), impossible))
+                .isInstanceOf(BadInputException.class).hasMessage("t.json: $.entries (m=256, k=256, n=256): time_us"
+                        + " 1.0E-300 is under 0.00246 us, the least a GPU 10x the fastest catalogued one (4.50e+15"
+                        + " FLOP/s, 8.00e+12 bytes/s) would need: not a measurement");
+    }
+
+    @Test
+    void entriesFasterThanTheirDevicesDatasheetShouldBeCountedInTheSource() {
+        GetTime golden = GetTimes.open("src/test/resources/golden/profile-v1.json", Dtype.BF16);
+
+        // (16, 16, 16) in 0.000125 µs: the H100's roofline needs 2·16³ / 989.4e12 s = 0.0083 ns of math but
+        // 3·16²·2 bytes / 3.35e12 B/s = 0.46 ns of traffic
+        assertThat(golden.source()).endsWith(", 5 shapes, 1 faster than the datasheet allows)");
     }
 }
