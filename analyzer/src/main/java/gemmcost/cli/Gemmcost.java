@@ -9,6 +9,7 @@ import picocli.CommandLine.ParseResult;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
@@ -70,12 +71,64 @@ public final class Gemmcost {
         return root;
     }
 
+    /** Exactly one line, the usage hint inside it: a second line would break "one line per error". */
     private static int parameterError(ParameterException e, String[] args) {
         CommandLine command = e.getCommandLine();
-        PrintWriter err = command.getErr();
-        err.println("gemmcost: " + oneLine(e.getMessage()));
-        err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for usage.");
+        String message = unknownOption(command, args).orElse(oneLine(e.getMessage()));
+        command.getErr().println("gemmcost: " + message + " (usage: " + command.getCommandSpec().qualifiedName()
+                + " --help)");
         return BAD_INPUT;
+    }
+
+    /**
+     * The first argument that looks like an option but is none of the command's (or its parents'), said as such:
+     * picocli would otherwise take it for a positional parameter and blame the next one ("'h100-sxm' is not a
+     * long"). With the nearest option name when it is a likely typo.
+     */
+    static Optional<String> unknownOption(CommandLine command, String[] args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--") || arg.matches("-[0-9.].*"))
+                continue;
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            boolean known = false;
+            for (CommandLine c = command; c != null && !known; c = c.getParent())
+                known = c.getCommandSpec().findOption(name) != null;
+            if (!known)
+                return Optional.of("unknown option '" + name + "'" + nearest(command, name)
+                        .map(n -> " (did you mean " + n + "?)").orElse(""));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> nearest(CommandLine command, String name) {
+        String best = null;
+        int bestDistance = 3; // a typo: at most two edits
+        for (String option : command.getCommandSpec().optionsMap().keySet()) {
+            int d = editDistance(name, option);
+            if (d < bestDistance) {
+                best = option;
+                bestDistance = d;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Levenshtein distance. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++)
+            previous[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++)
+                current[j] = Math.min(Math.min(current[j - 1], previous[j]) + 1,
+                        previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static int oneLineExit(Exception e, int status, PrintWriter err, boolean debug) {

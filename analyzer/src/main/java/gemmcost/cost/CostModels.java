@@ -39,8 +39,7 @@ public final class CostModels {
     public static Opened openWithTable(String profile, Dtype dtype, Network network) {
         Path file = Path.of(profile);
         if (!Files.isRegularFile(file)) {
-            Device device = DeviceCatalog.find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
-                    + ": no such file, and not a catalog device (" + DeviceCatalog.ids() + ")"));
+            Device device = DeviceCatalog.requireForProfile(profile);
             return new Opened(new CostModel(GetTimes.open(profile, dtype), MemoryBandwidth.datasheet(device), network),
                     null, device.roofline(dtype).orElse(null));
         }

@@ -1,10 +1,9 @@
 package gemmcost.dag;
 
-import gemmcost.BadInputException;
+import gemmcost.InputFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,10 +28,8 @@ public final class DagFiles {
                 c = in.read();
             } while (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0xEF || c == 0xBB || c == 0xBF);
             return c == '{';
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw InputFiles.cannotRead(file, e);
         }
     }
 }

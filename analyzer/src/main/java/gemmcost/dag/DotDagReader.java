@@ -1,12 +1,7 @@
 package gemmcost.dag;
 
+import gemmcost.InputFiles;
 import gemmcost.BadInputException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +26,7 @@ public final class DotDagReader {
     }
 
     public static ImportedDag read(Path file, boolean allowDangling) {
-        String text = utf8(file);
+        String text = InputFiles.text(file);
         String[] error = new String[1];
         Cgraph.Graph graph = Cgraph.load().parse(text, error);
         if (graph == null)
@@ -90,17 +85,6 @@ public final class DotDagReader {
         return new ImportedDag(builder.build(file.toString()), notes);
     }
 
-    private static String utf8(Path file) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw new BadInputException(file + ": not UTF-8 text");
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
-        }
-    }
 
     /** Graphviz says "Error: syntax error in line 289 near 'q'"; we say "file:289: syntax error near 'q'". */
     private static BadInputException syntaxError(Path file, String message) {

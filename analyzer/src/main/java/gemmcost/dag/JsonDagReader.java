@@ -1,5 +1,6 @@
 package gemmcost.dag;
 
+import gemmcost.InputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,7 +9,6 @@ import gemmcost.BadInputException;
 import gemmcost.table.GemmShape;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.OptionalInt;
@@ -38,13 +38,10 @@ public final class JsonDagReader {
     public static Dag read(Path file) {
         try (JsonParser parser = FACTORY.createParser(Files.newInputStream(file))) {
             return new JsonDagReader(file.toString(), parser).document();
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(file + ": no such file");
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw new BadInputException(file + ":" + line + ": not valid JSON: " + e.getOriginalMessage());
+            throw InputFiles.notJson(file, e);
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e.getMessage(), e);
+            throw InputFiles.cannotRead(file, e);
         }
     }
 

@@ -7,6 +7,8 @@ import static gemmcost.device.Dtype.FP8;
 import static gemmcost.device.Dtype.TF32;
 
 import gemmcost.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +56,16 @@ public final class DeviceCatalog {
                     "NVIDIA HGX B200 spec table; stas00/ml-engineering @744d01e"));
 
     private DeviceCatalog() {
+    }
+
+    /**
+     * The catalog device a {@code --profile} value names when it is no file; a one-line refusal naming what it is
+     * instead (a directory, or neither a file nor a catalog id).
+     */
+    public static Device requireForProfile(String profile) {
+        return find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
+                + (Files.isDirectory(Path.of(profile)) ? ": a directory, not a profile file"
+                : ": no such file, and not a catalog device (" + ids() + ")")));
     }
 
     /** Every catalog device, in a stable order. */

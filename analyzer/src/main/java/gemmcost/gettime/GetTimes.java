@@ -30,12 +30,7 @@ public final class GetTimes {
         if (Files.isRegularFile(file)) {
             return fromProfile(file, ProfileJson.read(file));
         }
-        Optional<Device> device = DeviceCatalog.find(profile);
-        if (device.isEmpty()) {
-            throw new BadInputException("--profile " + profile + ": no such file, and not a catalog device ("
-                    + DeviceCatalog.ids() + ")");
-        }
-        return new RooflineGetTime(device.get(), dtype);
+        return new RooflineGetTime(DeviceCatalog.requireForProfile(profile), dtype);
     }
 
     /**

@@ -1,5 +1,6 @@
 package gemmcost.model;
 
+import gemmcost.InputFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,9 +11,6 @@ import gemmcost.cost.LinkTier;
 import gemmcost.cost.Network;
 import gemmcost.dag.Collective;
 import gemmcost.device.Dtype;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,17 +37,9 @@ public final class DeploymentReader {
     public static Deployment read(Path path) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(Files.readString(path));
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(path + ": no such file");
+            root = MAPPER.readTree(InputFiles.text(path));
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String why = e.getOriginalMessage().startsWith("Duplicate field")
-                    ? e.getOriginalMessage().replaceFirst("Duplicate field '(.*)'", "duplicate key \"$1\"")
-                    : "not valid JSON: " + e.getOriginalMessage();
-            throw new BadInputException(path + ":" + line + ": " + why);
-        } catch (IOException e) {
-            throw new BadInputException(path + ": cannot read: " + e.getMessage(), e);
+            throw InputFiles.notJson(path, e);
         }
         return new DeploymentReader(path.toString()).deployment(root);
     }

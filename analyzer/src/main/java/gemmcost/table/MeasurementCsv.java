@@ -1,13 +1,12 @@
 package gemmcost.table;
 
+import gemmcost.InputFiles;
 import gemmcost.BadInputException;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,12 +37,8 @@ public final class MeasurementCsv {
             if (!header.equals(HEADER))
                 throw new BadInputException(name + ":1: expected the header " + HEADER + ", found '" + header + "'");
             return rows(in, name);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(name + ": no such file");
-        } catch (CharacterCodingException e) {
-            throw new BadInputException(name + ": not UTF-8 text");
         } catch (IOException e) {
-            throw new BadInputException(name + ": cannot read: " + e, e);
+            throw InputFiles.cannotRead(name, e);
         }
     }
 

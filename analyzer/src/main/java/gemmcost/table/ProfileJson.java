@@ -1,8 +1,8 @@
 package gemmcost.table;
 
+import gemmcost.InputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -50,14 +49,10 @@ public final class ProfileJson {
         JsonNode root;
         try (InputStream in = Files.newInputStream(file)) {
             root = MAPPER.readTree(in);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException(name + ": no such file");
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? name : name + ":" + at.getLineNr() + ":" + at.getColumnNr();
-            throw new BadInputException(where + ": not valid JSON: " + describe(e.getOriginalMessage()));
+            throw InputFiles.notJson(name, e);
         } catch (IOException e) {
-            throw new BadInputException(name + ": cannot read: " + e.getMessage(), e);
+            throw InputFiles.cannotRead(name, e);
         }
         if (root == null || root.isMissingNode())
             throw new BadInputException(name + ": not valid JSON: empty file");
@@ -129,7 +124,7 @@ public final class ProfileJson {
         try {
             node = MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new BadInputException(where + ": not valid JSON: " + describe(e.getOriginalMessage()));
+            throw new BadInputException(where + ": " + InputFiles.jsonProblem(e.getOriginalMessage()), e);
         }
         if (node == null || node.isMissingNode())
             throw new BadInputException(where + ": not valid JSON: empty line");
@@ -237,18 +232,5 @@ public final class ProfileJson {
         for (String v : values)
             g.writeString(v);
         g.writeEndArray();
-    }
-
-    /** Jackson's parser message, cut to its first line and without internal details. */
-    private static String describe(String message) {
-        String s = message == null ? "unknown error" : message.strip();
-        if (s.startsWith("Trailing token"))
-            return "unexpected content after the end of the JSON value";
-        for (String cut : new String[] {"\n", " (start marker at"}) {
-            int at = s.indexOf(cut);
-            if (at >= 0)
-                s = s.substring(0, at).strip();
-        }
-        return s;
     }
 }

@@ -79,7 +79,7 @@ class GemmcostTest {
         CliRun run = CliRun.of();
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: missing command" + NL + "Try 'gemmcost --help' for usage." + NL);
+        assertThat(run.err()).isEqualTo("gemmcost: missing command (usage: gemmcost --help)" + NL);
         assertThat(run.out()).isEmpty();
     }
 
@@ -88,8 +88,7 @@ class GemmcostTest {
         CliRun run = CliRun.of("--bogus");
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: Unknown option: '--bogus'" + NL
-                + "Try 'gemmcost --help' for usage." + NL);
+        assertThat(run.err()).isEqualTo("gemmcost: unknown option '--bogus' (usage: gemmcost --help)" + NL);
     }
 
     @Test
@@ -98,7 +97,16 @@ class GemmcostTest {
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: Missing required options: '--dtype=DTYPE', '--out=PROFILE.json'"
-                + NL + "Try 'gemmcost import-csv --help' for usage." + NL);
+                + " (usage: gemmcost import-csv --help)" + NL);
+    }
+
+    @Test
+    void aMistypedOptionShouldBeNamedWithTheNearestOneNotBlameTheNextArgument() {
+        CliRun run = CliRun.of("get-time", "--profle", "h100-sxm", "1", "2", "3");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: unknown option '--profle' (did you mean --profile?) (usage:"
+                + " gemmcost get-time --help)" + NL);
     }
 
     @Test

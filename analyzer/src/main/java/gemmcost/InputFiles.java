@@ -1,0 +1,76 @@
+package gemmcost;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The user's files, read with one-line messages that name the file for every way reading fails (no such file, a
+ * directory, no permission, not UTF-8, a JSON syntax error), in words rather than Java's or Jackson's.
+ */
+public final class InputFiles {
+    private InputFiles() {
+    }
+
+    /** The file's text, which must be UTF-8. */
+    public static String text(Path file) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (IOException e) {
+            throw cannotRead(file, e);
+        }
+    }
+
+    /** The one-line refusal for an {@link IOException} met while reading {@code file}. */
+    public static BadInputException cannotRead(Object file, IOException e) {
+        String why;
+        if (Files.isDirectory(Path.of(file.toString())))
+            why = "a directory, not a file";
+        else if (e instanceof NoSuchFileException)
+            why = "no such file";
+        else if (e instanceof AccessDeniedException)
+            why = "permission denied";
+        else if (e instanceof CharacterCodingException)
+            why = "not UTF-8 text";
+        else if (e instanceof FileSystemException f && f.getReason() != null)
+            why = "cannot read: " + f.getReason();
+        else
+            why = "cannot read (" + (e.getMessage() == null ? "I/O error" : e.getMessage().lines().findFirst()
+                    .orElse("I/O error")) + ")";
+        return new BadInputException(file + ": " + why, e);
+    }
+
+    /** {@code file:line:column: not valid JSON: what}, without Jackson's feature names, source excerpts or a line 0. */
+    public static BadInputException notJson(Object file, JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        String where = at == null || at.getLineNr() <= 0 ? file.toString()
+                : file + ":" + at.getLineNr() + (at.getColumnNr() > 0 ? ":" + at.getColumnNr() : "");
+        return new BadInputException(where + ": " + jsonProblem(e.getOriginalMessage()), e);
+    }
+
+    /** Jackson's message for a JSON syntax error, in words: {@code not valid JSON: …} or {@code duplicate key …}. */
+    public static String jsonProblem(String message) {
+        String s = message == null ? "unknown error" : message.strip();
+        if (s.startsWith("Duplicate field"))
+            return s.replaceFirst("(?s)Duplicate field '([^']*)'.*", "duplicate key \"$1\"");
+        if (s.startsWith("Trailing token"))
+            return "not valid JSON: unexpected content after the end of the JSON value";
+        if (s.startsWith("Non-standard token"))
+            return "not valid JSON: " + s.replaceFirst("(?s)Non-standard token '([^']*)'.*", "$1")
+                    + " is not a JSON number (JSON has no NaN or Infinity)";
+        for (String cut : new String[] {"\n", " (start marker at", ": enable `", ": was expecting"})
+            if (s.contains(cut))
+                s = s.substring(0, s.indexOf(cut)).strip();
+        return "not valid JSON: " + s.replaceAll(" \\(code \\d+\\)", "");
+    }
+}

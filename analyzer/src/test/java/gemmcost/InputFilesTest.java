@@ -1,0 +1,42 @@
+package gemmcost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InputFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyWayReadingFailsShouldBeOneLineNamingTheFileInWords() throws IOException {
+        assertThatThrownBy(() -> InputFiles.text(dir)).isInstanceOf(BadInputException.class)
+                .hasMessage(dir + ": a directory, not a file");
+        assertThatThrownBy(() -> InputFiles.text(dir.resolve("missing.json"))).hasMessage(dir.resolve("missing.json")
+                + ": no such file");
+        Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'{', (byte) 0xE9, '}'});
+        assertThatThrownBy(() -> InputFiles.text(latin1)).hasMessage(latin1 + ": not UTF-8 text");
+    }
+
+    @Test
+    void aDirectoryGivenAsAProfileShouldBeCalledOne() {
+        assertThatThrownBy(() -> gemmcost.gettime.GetTimes.open(dir.toString(), gemmcost.device.Dtype.BF16))
+                .isInstanceOf(BadInputException.class).hasMessage("--profile " + dir + ": a directory, not a profile"
+                        + " file");
+    }
+
+    @Test
+    void jacksonsMessagesShouldLoseTheirFeatureNamesAndExcerpts() {
+        assertThat(InputFiles.jsonProblem("Non-standard token 'Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC"
+                + "_NUMBERS` to allow\n at [Source: REDACTED; line: 1]"))
+                .isEqualTo("not valid JSON: Infinity is not a JSON number (JSON has no NaN or Infinity)");
+        assertThat(InputFiles.jsonProblem("Unexpected character ('x' (code 120)): was expecting double-quote to start"
+                + " field name")).isEqualTo("not valid JSON: Unexpected character ('x')");
+        assertThat(InputFiles.jsonProblem("Duplicate field 'layers'")).isEqualTo("duplicate key \"layers\"");
+    }
+}
