@@ -53,6 +53,7 @@ final class CheckClaimCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.requireFolder("--html", html);
         PrintWriter out = spec.commandLine().getOut();
         List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
         ClaimPlans plans = ClaimPlans.of(baseline, ma);

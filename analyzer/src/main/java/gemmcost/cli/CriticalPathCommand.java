@@ -39,9 +39,8 @@ final class CriticalPathCommand implements Callable<Integer> {
     @Mixin
     Options.Profile profile;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
-            description = "Dtype for a catalog device (a profile has its own). Default: ${DEFAULT-VALUE}.")
-    String dtype;
+    @Mixin
+    Options.CatalogDtype dtype;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -54,7 +53,7 @@ final class CriticalPathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostModel model = CostModels.open(profile.fileOrDevice, Options.dtype(dtype), Network.h100Default());
+        CostModel model = CostModels.open(profile.fileOrDevice, dtype.forProfile(profile.fileOrDevice), Network.h100Default());
         long t0 = System.nanoTime();
         ImportedDag imported = DagFiles.read(dag, allowDangling);
         Dag graph = imported.dag();

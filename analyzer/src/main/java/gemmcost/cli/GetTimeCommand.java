@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
-                "  scripts/gemmcost get-time --profile profiles/h100-vidur/fp16.json --json 1000 8192 1280"})
+                "  scripts/gemmcost get-time --profile /tmp/h100-vidur-fp16.json --json 1000 8192 1280"})
 final class GetTimeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,10 +36,8 @@ final class GetTimeCommand implements Callable<Integer> {
                     + "a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200.")
     String profile;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
-            description = "Dtype for a catalog device (a profile has its own): bf16, fp16, tf32, fp32, fp8. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    String dtype;
+    @Mixin
+    Options.CatalogDtype dtype;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -54,7 +53,7 @@ final class GetTimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
         Estimate e = getTime.estimate(m, k, n);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExample:%n",
         footer = {
                 "  scripts/gemmcost import-csv ../shared/data/gemm-public/vidur.csv \\",
-                "      --gpu H100 --dtype fp16 --out profiles/h100-vidur/fp16.json"})
+                "      --gpu H100 --dtype fp16 --out /tmp/h100-vidur-fp16.json"})
 final class ImportCsvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -51,6 +51,7 @@ final class ImportCsvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.requireFolder("--out", out);
         CsvImport.Result result = CsvImport.fromCsv(csv, gpu, dtype, source, catalogId, ToolVersion.current(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         ProfileJson.write(out, result.profile());

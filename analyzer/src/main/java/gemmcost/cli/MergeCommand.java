@@ -1,5 +1,6 @@
 package gemmcost.cli;
 
+import gemmcost.BadInputException;
 import gemmcost.ToolVersion;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
@@ -35,7 +36,13 @@ final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.requireFolder("--out", out);
         List<TableMerge.Input> inputs = tables.stream().map(t -> new TableMerge.Input(t, ProfileJson.read(t))).toList();
+        for (int i = 1; i < inputs.size(); i++)
+            for (int j = 0; j < i; j++)
+                if (inputs.get(i).profile().equals(inputs.get(j).profile()))
+                    throw new BadInputException("merge: " + tables.get(i) + " is the same table as " + tables.get(j)
+                            + " (a table given twice would count its measurements twice)");
         ToolVersion tool = ToolVersion.current();
         Profile merged = TableMerge.merge(inputs, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));

@@ -5,6 +5,9 @@ import gemmcost.cost.CostModels;
 import gemmcost.device.Dtype;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
+import gemmcost.table.ProfileJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options and parsing shared by the commands. */
@@ -30,6 +33,43 @@ final class Options {
         Deployment apply(Deployment deployment) {
             return phase == null ? deployment : deployment.withPhase(phase(phase));
         }
+    }
+
+    /** {@code --dtype}, mixed into the commands that take {@code --profile}: it applies to a catalog device only. */
+    static final class CatalogDtype {
+        @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype for a catalog device: bf16, fp16,"
+                + " tf32, fp32, fp8 (a profile file has its own). Default: bf16.")
+        String dtype;
+
+        /**
+         * The dtype to model a catalog device in. Given with a profile file of another dtype it would change nothing,
+         * silently: refused.
+         */
+        Dtype forProfile(String profile) {
+            if (dtype == null)
+                return Dtype.BF16;
+            Dtype asked = dtype(dtype);
+            Path file = Path.of(profile);
+            if (Files.isRegularFile(file)) {
+                String tableDtype = ProfileJson.read(file).dtype();
+                if (!tableDtype.equals(asked.id()))
+                    throw new BadInputException("--dtype " + dtype + ": " + profile + " is a " + tableDtype + " table;"
+                            + " --dtype chooses a catalog device's dtype and cannot change a table's");
+            }
+            return asked;
+        }
+    }
+
+    /**
+     * An output file's folder must exist: gemmcost writes files, and a mistyped path should not leave directories
+     * behind wherever it points.
+     */
+    static void requireFolder(String option, Path file) {
+        if (file == null)
+            return;
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder))
+            throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
     }
 
     static Phase phase(String text) {

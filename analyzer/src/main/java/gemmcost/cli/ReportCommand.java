@@ -50,6 +50,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Options.requireFolder("--out", out);
         List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
         List<Deployment> deployments = new ArrayList<>();
         for (Path config : configs) {

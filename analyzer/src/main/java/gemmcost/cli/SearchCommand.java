@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +64,12 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Plans to list. Default: ${DEFAULT-VALUE}.")
     int top;
 
-    @Option(names = "--threads", paramLabel = "T", description = "Threads. Default: the machine's cores.")
+    @Option(names = "--threads", paramLabel = "T", description = "Threads, at most 4 per core. Default: the"
+            + " machine's cores.")
     Integer threads;
+
+    /** Plan evaluation is CPU-bound: more threads than this only cost memory. */
+    static final int MAX_THREADS_PER_CORE = 4;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -75,11 +80,17 @@ final class SearchCommand implements Callable<Integer> {
         template = phase.apply(template);
         if (top < 1)
             throw new BadInputException("--top " + top + ": must be >= 1");
-        int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (workers < 1)
-            throw new BadInputException("--threads " + workers + ": must be >= 1");
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = threads == null ? cores : threads;
+        if (workers < 1 || workers > MAX_THREADS_PER_CORE * cores)
+            throw new BadInputException("--threads " + workers + ": must be from 1 to " + MAX_THREADS_PER_CORE * cores
+                    + " (" + MAX_THREADS_PER_CORE + " per core; this machine has " + cores + ")");
         PlanSpace space = new PlanSpace(gpus == null ? template.gpus() : gpus, microBatches);
         double imbalance = template.plan() instanceof Plan.MaSeparation ma ? ma.imbalance() : 1.0;
+        int batch = template.model().batch();
+        if (microBatches.stream().noneMatch(mb -> mb > 0 && batch % mb == 0))
+            throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
+                    .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");
         List<Candidate> candidates = space.enumerate(template, imbalance);
         if (candidates.isEmpty())
             throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config

@@ -31,9 +31,8 @@ final class SeedFormulasCommand implements Callable<Integer> {
     @Mixin
     Options.Profile profile;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
-            description = "Dtype for a catalog device. Default: ${DEFAULT-VALUE}.")
-    String dtype;
+    @Mixin
+    Options.CatalogDtype dtype;
 
     @Option(names = "--comm-us", paramLabel = "US", defaultValue = "0",
             description = "Communication_Overhead in microseconds. Default: ${DEFAULT-VALUE}.")
@@ -46,8 +45,12 @@ final class SeedFormulasCommand implements Callable<Integer> {
     public Integer call() {
         if (!(commUs >= 0) || Double.isInfinite(commUs))
             throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
-        GetTime getTime = GetTimes.open(profile.fileOrDevice, Options.dtype(dtype));
+        GetTime getTime = GetTimes.open(profile.fileOrDevice, dtype.forProfile(profile.fileOrDevice));
         SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
+        if (!Double.isFinite(s.baselineTotalUs()) || !Double.isFinite(s.baselineOptimizedUs())
+                || !Double.isFinite(s.maUs()))
+            throw new gemmcost.BadInputException("--comm-us " + commUs + ": the seed's expressions overflow a 64-bit"
+                    + " float with it");
         String labels = Label.join(s.labels());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "percentage error."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  scripts/gemmcost validate --profile profiles/h100-vidur/fp16.json --against held-out.csv",
+                "  scripts/gemmcost validate --profile /tmp/h100-vidur-fp16.json --against held-out.csv",
                 "  scripts/gemmcost validate --profile h100-sxm --against ours.csv --json --report rows.csv"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
@@ -44,9 +45,8 @@ final class ValidateCommand implements Callable<Integer> {
             description = "A profile file, or a catalog device id (modeled roofline).")
     String profile;
 
-    @Option(names = "--dtype", paramLabel = "DTYPE", defaultValue = "bf16",
-            description = "Dtype for a catalog device. Default: ${DEFAULT-VALUE}.")
-    String dtype;
+    @Mixin
+    Options.CatalogDtype dtype;
 
     @Option(names = "--against", required = true, paramLabel = "MEASUREMENTS.csv",
             description = "Measurements in the neutral CSV (source,gpu,dtype,m,n,k,time_us,notes).")
@@ -60,7 +60,8 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        GetTime getTime = GetTimes.open(profile, Options.dtype(dtype));
+        Options.requireFolder("--report", report);
+        GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
         List<Measurement> rows = MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");

@@ -118,7 +118,7 @@ class GemmcostTest {
                 a,H100,fp16,4,5,6,7.5,
                 a,A100,fp16,4,5,6,7.5,
                 """);
-        Path out = dir.resolve("profiles/h100/fp16.json");
+        Path out = dir.resolve("fp16.json");
 
         CliRun run = CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", out.toString(),
                 "--device", "h100-sxm");
@@ -221,5 +221,40 @@ class GemmcostTest {
         assertThat(baseline.status()).isEqualTo(2);
         assertThat(baseline.err()).isEqualTo("gemmcost: --baseline ../examples/seed-ma-separation.json: $.plan.kind:"
                 + " the baseline must be a tp_pp plan, this is ma_separation" + NL);
+    }
+
+    @Test
+    void aDtypeGivenWithATableOfAnotherDtypeShouldBeRefusedNotIgnored() {
+        String golden = "src/test/resources/golden/profile-v1.json";
+        CliRun run = CliRun.of("get-time", "--profile", golden, "--dtype", "fp16", "1", "2", "3");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: --dtype fp16: " + golden + " is a bf16 table; --dtype chooses a"
+                + " catalog device's dtype and cannot change a table's" + NL);
+        assertThat(CliRun.of("get-time", "--profile", golden, "--dtype", "bf16", "1", "2", "3").status()).isZero();
+    }
+
+    @Test
+    void searchShouldBoundItsThreadsAndBlameMicroBatchesThatDivideNothing() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        CliRun threads = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--threads", "10000");
+        assertThat(threads.status()).isEqualTo(2);
+        assertThat(threads.err()).isEqualTo("gemmcost: --threads 10000: must be from 1 to " + 4 * cores + " (4 per"
+                + " core; this machine has " + cores + ")" + NL);
+
+        CliRun micro = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--micro-batches", "3");
+        assertThat(micro.status()).isEqualTo(2);
+        assertThat(micro.err()).isEqualTo("gemmcost: --micro-batches 3: none divides the model's batch of 1024"
+                + " sequences" + NL);
+    }
+
+    @Test
+    void seedFormulasShouldRefuseACommunicationTimeThatOverflowsThem() {
+        CliRun run = CliRun.of("seed-formulas", "--comm-us", "1e308");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: --comm-us 1.0E308: the seed's expressions overflow a 64-bit"
+                + " float with it" + NL);
+        assertThat(run.out()).doesNotContain("Infinity");
     }
 }

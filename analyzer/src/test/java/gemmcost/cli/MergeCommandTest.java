@@ -28,8 +28,32 @@ class MergeCommandTest {
     }
 
     @Test
+    void theSameTableTwiceShouldBeRefusedNotCountedTwice() {
+        Path a = table("a.json", 10);
+
+        CliRun run = CliRun.of("merge", "--out", dir.resolve("m.json").toString(), a.toString(), a.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: merge: " + a + " is the same table as " + a + " (a table given twice"
+                + " would count its measurements twice)" + System.lineSeparator());
+    }
+
+    @Test
+    void anOutputInAFolderThatDoesNotExistShouldBeRefusedNotCreated() {
+        Path out = dir.resolve("no/such/folder/m.json");
+
+        CliRun run = CliRun.of("merge", "--out", out.toString(), table("a.json", 10).toString(),
+                table("b.json", 12).toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: --out " + out + ": no folder " + out.getParent()
+                + " (create it first)" + System.lineSeparator());
+        assertThat(dir.resolve("no")).doesNotExist();
+    }
+
+    @Test
     void shouldWriteTheMergedTable() {
-        Path out = dir.resolve("merged/bf16.json");
+        Path out = dir.resolve("bf16.json");
 
         CliRun run = CliRun.of("merge", "--out", out.toString(), table("a.json", 10).toString(),
                 table("b.json", 12).toString());
