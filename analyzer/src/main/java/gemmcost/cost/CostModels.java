@@ -35,6 +35,24 @@ public final class CostModels {
         return openWithTable(profile, dtype, network).model();
     }
 
+    /**
+     * A table that names no catalog device and measured no bandwidth (an import without {@code --device}): its
+     * memory-bound ops take the datasheet bandwidth of the catalog device its name matches, said in the source line;
+     * a name that matches none is refused, saying how to name the device.
+     */
+    private static Opened inferredDevice(Path file, Profile table, Network network) {
+        String name = table.device().name();
+        Device device = DeviceCatalog.matchName(name).orElseThrow(() -> new BadInputException(file
+                + ": $.device.catalog_id: missing, no measured $.device.memory_bandwidth_bytes_per_s, and the name '"
+                + name + "' matches no catalog device; memory-bound ops need the device's bandwidth: import the table"
+                + " again with --device ID (catalog: " + DeviceCatalog.ids() + ")"));
+        MemoryBandwidth bandwidth = MemoryBandwidth.datasheet(device);
+        String note = "memory-bound ops at " + device.id() + "'s datasheet bandwidth, the device inferred from the name '"
+                + name + "' (import-csv --device chooses it)";
+        return new Opened(new CostModel(GetTimes.withNote(GetTimes.fromProfile(file, table), note), bandwidth, network),
+                table, null);
+    }
+
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */
     public static Opened openWithTable(String profile, Dtype dtype, Network network) {
         Path file = Path.of(profile);
@@ -49,9 +67,7 @@ public final class CostModels {
         if (id == null && measured.isPresent())
             return new Opened(new CostModel(GetTimes.fromProfile(file, table), measured.get(), network), table, null);
         if (id == null)
-            throw new BadInputException(file + ": $.device.catalog_id: missing, and no measured"
-                    + " $.device.memory_bandwidth_bytes_per_s; memory-bound ops need the device's bandwidth (catalog: "
-                    + DeviceCatalog.ids() + ")");
+            return inferredDevice(file, table, network);
         Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
                 + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
         return new Opened(new CostModel(GetTimes.fromProfile(file, table),

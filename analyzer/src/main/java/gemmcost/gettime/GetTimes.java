@@ -54,6 +54,23 @@ public final class GetTimes {
         return profile.provenance().kind() == Profile.Kind.SIMULATED ? new Simulated(table) : table;
     }
 
+    /** {@code getTime} with {@code note} added to its source line, e.g. how the cost model chose a bandwidth. */
+    public static GetTime withNote(GetTime getTime, String note) {
+        return new Noted(getTime, note);
+    }
+
+    private record Noted(GetTime inner, String note) implements GetTime {
+        @Override
+        public Estimate estimate(long m, long k, long n) {
+            return inner.estimate(m, k, n);
+        }
+
+        @Override
+        public String source() {
+            return inner.source() + "; " + note;
+        }
+    }
+
     /** Another Get_Time's answers, labelled simulated. */
     private record Simulated(GetTime table) implements GetTime {
         @Override

@@ -56,14 +56,29 @@ class CostModelsTest {
     }
 
     @Test
-    void aProfileWithoutCatalogDeviceOrMeasuredBandwidthIsRefusedForMemoryBoundOps(@TempDir Path dir)
+    void withoutCatalogIdOrMeasuredBandwidthTheDeviceIsInferredFromItsNameAndSaidSo(@TempDir Path dir)
             throws IOException {
         Path file = dir.resolve("p.json");
         Files.writeString(file, Files.readString(withoutBandwidth(dir)).replace("\"catalog_id\": \"h100-sxm\",", ""));
         assertThat(Files.readString(file)).doesNotContain("catalog_id");
+
+        CostModel model = CostModels.open(file.toString(), Dtype.FP16, Network.h100Default());
+
+        assertThat(model.memory()).isEqualTo(new MemoryBandwidth(3350e9, Label.MODELED, "datasheet bandwidth"));
+        assertThat(model.getTime().source()).endsWith("; memory-bound ops at h100-sxm's datasheet bandwidth, the device"
+                + " inferred from the name 'NVIDIA H100 80GB HBM3' (import-csv --device chooses it)");
+    }
+
+    @Test
+    void aNameThatMatchesNoCatalogDeviceIsRefusedSayingHowToNameIt(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("p.json");
+        Files.writeString(file, Files.readString(withoutBandwidth(dir)).replace("\"catalog_id\": \"h100-sxm\",", "")
+                .replace("NVIDIA H100 80GB HBM3", "Mystery GPU"));
+
         assertThatThrownBy(() -> CostModels.open(file.toString(), Dtype.FP16, Network.h100Default()))
                 .isInstanceOf(BadInputException.class)
-                .hasMessageStartingWith(file + ": $.device.catalog_id: missing, and no measured"
-                        + " $.device.memory_bandwidth_bytes_per_s; memory-bound ops need");
+                .hasMessageStartingWith(file + ": $.device.catalog_id: missing, no measured"
+                        + " $.device.memory_bandwidth_bytes_per_s, and the name 'Mystery GPU' matches no catalog device;"
+                        + " memory-bound ops need the device's bandwidth: import the table again with --device ID");
     }
 }
