@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost analyze}: build a deployment's operator DAG and report its critical path and schedule. */
 @Command(name = "analyze",
+        header = "The operator DAG of a deployment config, costed and scheduled.",
         description = {
                 "Build the operator DAG of a deployment config (model, TP x PP or MA-separation plan, phase, network),",
                 "cost it and print the critical path (unlimited resources) and the schedule makespan (ops on one GPU",

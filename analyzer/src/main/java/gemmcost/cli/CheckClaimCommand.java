@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost check-claim}: does MA-separation cut TPOT by 34.2 %? One screen. */
 @Command(name = "check-claim",
+        header = "Check the seed report's claim that MA-separation cuts TPOT by 34.2%%.",
         description = {
                 "Answer \"does MA-separation (12 attention + 4 MoE GPUs) cut TPOT by 34.2%% against TP8 x PP2?\":",
                 "the seed's expressions as written, the two plans as operator DAGs in prefill and decode, the claim,",

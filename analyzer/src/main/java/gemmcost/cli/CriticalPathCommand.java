@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost critical-path}: critical path and per-GPU schedule of a JSON or DOT DAG. */
 @Command(name = "critical-path",
+        header = "Cost a DAG file: its critical path and per-GPU schedule.",
         description = {
                 "Cost every node of a DAG (GEMMs by Get_Time, memory-bound ops by bandwidth, communication by an",
                 "alpha-beta model), then print the critical path with unlimited resources and the makespan of a",

@@ -58,6 +58,7 @@ public final class Gemmcost {
         for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class))
             root.addSubcommand(plugin.command());
         // set last: these settings reach only the subcommands present at the time of the call
+        root.setUsageHelpWidth(usageWidth(root, System.getenv("COLUMNS")));
         root.setOut(out);
         root.setErr(err);
         root.setParameterExceptionHandler(Gemmcost::parameterError);
@@ -69,6 +70,20 @@ public final class Gemmcost {
                     default -> internalError(e, commandLine.getErr(), debug(parseResult));
                 });
         return root;
+    }
+
+    /**
+     * The terminal's width ({@code COLUMNS}, else 80), widened to the longest example line of any command: an example
+     * wrapped inside its arguments could not be copied and run.
+     */
+    static int usageWidth(CommandLine root, String columns) {
+        int width = columns != null && columns.matches("\\d{2,4}") ? Math.max(55, Integer.parseInt(columns)) : 80;
+        List<CommandLine> all = new java.util.ArrayList<>(List.of(root));
+        all.addAll(root.getSubcommands().values());
+        for (CommandLine c : all)
+            for (String line : c.getCommandSpec().usageMessage().footer())
+                width = Math.max(width, line.length() + 1);
+        return width;
     }
 
     /** Exactly one line, the usage hint inside it: a second line would break "one line per error". */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost get-time}: Get_Time(m, k, n) for one shape, with its label. */
 @Command(name = "get-time",
+        header = "Get_Time(M, K, N) from a profile or a catalog device, labelled.",
         description = {
                 "Print Get_Time(M, K, N), the time of C[MxN] = A[MxK]·B[KxN] in microseconds, labelled",
                 "measured (table hit), interpolated, extrapolated (with how far outside the table) or",

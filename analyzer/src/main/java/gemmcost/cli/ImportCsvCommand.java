@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gemmcost import-csv}: a profile from someone else's measurements in the neutral CSV. */
 @Command(name = "import-csv",
+        header = "Build a profile from measurements made elsewhere.",
         description = {
                 "Build a profile from measurements made elsewhere, in the neutral CSV",
                 "(header source,gpu,dtype,m,n,k,time_us,notes). Keeps the rows of one gpu and dtype",

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost merge}: one table from the tables of several GPUs of one model. */
 @Command(name = "merge",
+        header = "Merge tables measured on several GPUs of one model.",
         description = {"Merge tables measured on several GPUs of the same model (e.g. one per GPU from",
                 "profile --devices all, or from several nodes) into one. Refuses tables that differ in dtype, compute",
                 "type, GPU model, compute capability, cuBLAS or CUDA runtime version, or timing method. A shape",

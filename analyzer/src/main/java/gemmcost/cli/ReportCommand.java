@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost report}: one self-contained HTML page for deployments, the claim and the profile. */
 @Command(name = "report",
+        header = "Write a self-contained HTML report of deployment plans.",
         description = {
                 "Write one self-contained HTML file (inline SVG, no script, nothing fetched): the profile's provenance,",
                 "the claim check (the seed's plans under the same profile), each config's per-GPU timeline with its",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost search}: every TP × PP and MA plan of a model on N GPUs, ranked by modeled TPOT. */
 @Command(name = "search",
+        header = "Rank the TP x PP and MA plans of a model on N GPUs by TPOT.",
         description = {
                 "Enumerate the plans of a config's model on N GPUs (TP x PP factorisations with the model's experts;",
                 "MA splits into a attention GPUs and N - a MoE GPUs, heads and experts balanced; each with every",

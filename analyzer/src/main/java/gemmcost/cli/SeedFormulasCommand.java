@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost seed-formulas}: the seed report's Get_Time expressions, evaluated literally. */
 @Command(name = "seed-formulas",
+        header = "The seed report's expressions, evaluated exactly as written.",
         description = {
                 "Evaluate the seed report's expressions exactly as written (m = 2097152 everywhere, its shapes,",
                 "coefficients and max()es, errors included) with a profile's Get_Time: the baseline's \"Total",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost validate}: predict independent measurements and report the error. */
 @Command(name = "validate",
+        header = "Predict independent measurements with Get_Time; report the error.",
         description = {
                 "Predict every row of a measurements CSV (neutral format; every row is used, so filter it",
                 "first) with Get_Time from PROFILE, and print the count, median, p90 and max absolute",

@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -256,5 +257,34 @@ class GemmcostTest {
         assertThat(run.err()).isEqualTo("gemmcost: --comm-us 1.0E308: the seed's expressions overflow a 64-bit"
                 + " float with it" + NL);
         assertThat(run.out()).doesNotContain("Infinity");
+    }
+
+    @Test
+    void everyExampleShouldStandWholeOnItsLineInTheHelpAndTheCommandListShowWholeSentences() {
+        CommandLine root = Gemmcost.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        for (var command : root.getSubcommands().entrySet()) {
+            if (command.getKey().equals("help") || command.getValue().getCommandSpec().usageMessage().hidden())
+                continue;
+            CliRun help = CliRun.of(command.getKey(), "--help");
+            assertThat(help.out().lines()).as(command.getKey())
+                    .containsAll(List.of(command.getValue().getCommandSpec().usageMessage().footer()).stream()
+                            .filter(line -> line.startsWith("  scripts/")).toList());
+            String header = String.join(" ", command.getValue().getCommandSpec().usageMessage().header());
+            assertThat(header).as(command.getKey()).endsWith(".").doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void theHelpWidthShouldFollowColumnsButNeverCutAnExample() {
+        CommandLine root = Gemmcost.commandLine(new java.io.PrintWriter(java.io.Writer.nullWriter()),
+                new java.io.PrintWriter(java.io.Writer.nullWriter()));
+        int longest = root.getSubcommands().values().stream()
+                .flatMap(c -> List.of(c.getCommandSpec().usageMessage().footer()).stream())
+                .mapToInt(String::length).max().orElseThrow();
+
+        assertThat(Gemmcost.usageWidth(root, "300")).isEqualTo(300);
+        assertThat(Gemmcost.usageWidth(root, "60")).isEqualTo(Math.max(60, longest + 1));
+        assertThat(Gemmcost.usageWidth(root, null)).isEqualTo(Math.max(80, longest + 1));
     }
 }

@@ -30,6 +30,7 @@ import picocli.CommandLine.Unmatched;
  * probed first when GemmBenchmark is selected, so a node without a GPU gets the probe's line and exit 2.
  */
 @Command(name = "jmh",
+        header = "Run JMH on this jar's benchmarks (GEMMs on a GPU, the analyzer's speed).",
         description = {"Run JMH on this jar's benchmarks: GemmBenchmark (GPU: host time per launch as JMH's score,",
                 "GPU-event time as gpu.median.us, and a launch+sync baseline) and GetTimeBenchmark (lookups).",
                 "Every JMH option passes through (-h lists them); -foe true and the GPU-event profiler are added."},

@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost probe}: which CUDA runtime, driver, devices and cuBLAS this node has; exit 2 if no usable GPU. */
 @Command(name = "probe",
+        header = "Which CUDA runtime, driver, devices and cuBLAS this node has.",
         description = {"Find and load the CUDA runtime (libcudart.so.13 or .12, via FFM), report the driver, the",
                 "devices and where cuBLAS is, and whether JCuda 12.6 loads. Exits 2 with one line saying what is missing when the GPU is unusable."},
         footerHeading = "%nExamples:%n",

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost profile}: measure Get_Time tables on this node's GPU. */
 @Command(name = "profile",
+        header = "Measure GEMM times on this node's GPU into tables.",
         description = {"Measure GEMM times on a GPU and write one table per dtype to OUT/<gpu>/<dtype>.json.",
                 "Each dtype is first checked against an fp64 CPU reference; each shape is journaled as it finishes,",
                 "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU, 3 when",

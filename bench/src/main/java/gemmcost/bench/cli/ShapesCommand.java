@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost shapes}: print a shape set as CSV ({@code m,k,n}), the form {@code --shapes FILE} reads back. */
 @Command(name = "shapes",
+        header = "Print a shape set as CSV (m,k,n).",
         description = {"Print the shapes of a set, one m,k,n per line (CSV with header).",
                 "seed: the 15 distinct Get_Time(m,k,n) of the seed report; grid: the interpolation grid (m in 1..65536,",
                 "k and n powers of two in 128..65536 at most 32x apart); all: seed then grid; offgrid: 200 shapes off",
