@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
                 "the seed's expressions as written, the two plans as operator DAGs in prefill and decode, the claim,",
                 "and what the seed's expressions get wrong, each with a number computed under the same profile."},
         footerHeading = "%nExamples:%n",
-        footer = {"  scripts/gemmcost check-claim", "  scripts/gemmcost check-claim --profile profiles/h100-sxm/bf16.json",
-                "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html claim.html"})
+        footer = {"  scripts/gemmcost check-claim", "  scripts/gemmcost check-claim --profile h200",
+                "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html /tmp/claim.html"})
 final class CheckClaimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

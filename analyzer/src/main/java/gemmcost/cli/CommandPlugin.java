@@ -12,4 +12,12 @@ public interface CommandPlugin {
      * {@link gemmcost.BadInputException}.
      */
     Object command();
+
+    /**
+     * Whether the command hands {@code -h}/{@code --help} to a tool it wraps (JMH has its own) instead of printing
+     * gemmcost's usage; the command then offers its own usage some other way.
+     */
+    default boolean passesHelpThrough() {
+        return false;
+    }
 }

@@ -55,8 +55,17 @@ public final class Gemmcost {
     /** The root command with every built-in and plugin subcommand, wired to the given streams. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine root = new CommandLine(new RootCommand());
-        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class))
+        for (CommandPlugin plugin : ServiceLoader.load(CommandPlugin.class)) {
             root.addSubcommand(plugin.command());
+            if (plugin.passesHelpThrough()) {
+                CommandLine added = root.getSubcommands().values().stream().reduce((a, b) -> b).orElseThrow();
+                for (String name : List.of("-h", "--help")) {
+                    var option = added.getCommandSpec().findOption(name);
+                    if (option != null)
+                        added.getCommandSpec().remove(option);
+                }
+            }
+        }
         // set last: these settings reach only the subcommands present at the time of the call
         root.setUsageHelpWidth(usageWidth(root, System.getenv("COLUMNS")));
         root.setOut(out);

@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
-                "  scripts/gemmcost get-time --profile /tmp/h100-vidur-fp16.json --json 1000 8192 1280"})
+                "  scripts/gemmcost get-time --profile h200 --dtype fp8 --json 1000 8192 1280"})
 final class GetTimeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

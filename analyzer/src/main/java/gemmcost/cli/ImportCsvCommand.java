@@ -24,8 +24,8 @@ import java.util.concurrent.Callable;
                 "as imported: gemmcost did not measure these times."},
         footerHeading = "%nExample:%n",
         footer = {
-                "  scripts/gemmcost import-csv ../shared/data/gemm-public/vidur.csv \\",
-                "      --gpu H100 --dtype fp16 --out /tmp/h100-vidur-fp16.json"})
+                "  scripts/gemmcost import-csv ../shared/data/gemm-public/vidur.csv --gpu H100 --dtype fp16 --out"
+                        + " /tmp/h100-vidur-fp16.json"})
 final class ImportCsvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

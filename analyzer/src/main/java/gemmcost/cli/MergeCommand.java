@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
                 "type, GPU model, compute capability, cuBLAS or CUDA runtime version, or timing method. A shape",
                 "measured on several GPUs gets the median of their medians and the widest p10/p90."},
         footerHeading = "%nExample:%n",
-        footer = "  scripts/gemmcost merge --out profiles/nvidia-h100-80gb-hbm3/bf16.json per-gpu/*/*/bf16.json")
+        footer = "  scripts/gemmcost merge --out /tmp/h100-bf16.json profiles/per-gpu/gpu0/nvidia-h100-80gb-hbm3/bf16.json"
+                + " profiles/per-gpu/gpu1/nvidia-h100-80gb-hbm3/bf16.json")
 final class MergeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

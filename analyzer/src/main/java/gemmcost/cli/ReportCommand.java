@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
                 "critical path, busy time by op kind per GPU, and the profile's TFLOP/s against m per (k, n)."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  scripts/gemmcost report --config examples/seed-baseline-tp8pp2.json --config examples/seed-ma-separation.json --out report.html",
-                "  scripts/gemmcost report --config examples/seed-ma-separation.json --profile my-h100/bf16.json --sweep batch=1,64,1024 --out r.html"})
+                "  scripts/gemmcost report --config examples/seed-baseline-tp8pp2.json --config examples/seed-ma-separation.json --out /tmp/report.html",
+                "  scripts/gemmcost report --config examples/seed-ma-separation.json --profile h200 --sweep batch=1,64,1024 --out /tmp/r.html"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
                 "percentage error."},
         footerHeading = "%nExamples:%n",
         footer = {
-                "  scripts/gemmcost validate --profile /tmp/h100-vidur-fp16.json --against held-out.csv",
-                "  scripts/gemmcost validate --profile h100-sxm --against ours.csv --json --report rows.csv"})
+                "  scripts/gemmcost validate --profile h100-sxm --against ../shared/data/gemm-public/llmcompass.csv",
+                "  scripts/gemmcost validate --profile a100-sxm-80gb --against ../shared/data/gemm-public/llmcompass.csv --json --report /tmp/rows.csv"})
 final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

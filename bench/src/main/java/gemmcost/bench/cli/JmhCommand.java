@@ -38,7 +38,7 @@ import picocli.CommandLine.Unmatched;
         footer = {"  scripts/gemmcost jmh -l",
                 "  scripts/gemmcost jmh GemmBenchmark -p shape=8192x8192x8192,1x4096x4096 -p dtype=bf16 -rf json -rff"
                         + " gemm.json",
-                "  scripts/gemmcost jmh GetTimeBenchmark"})
+                "  scripts/gemmcost jmh GetTimeBenchmark -f 1 -wi 1 -i 1 -w 1s -r 1s"})
 final class JmhCommand implements Callable<Integer> {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
@@ -114,6 +114,12 @@ final class JmhCommand implements Callable<Integer> {
         @Override
         public Object command() {
             return new JmhCommand();
+        }
+
+        /** {@code gemmcost jmh -h} is JMH's own option list; {@code gemmcost help jmh} is this command's. */
+        @Override
+        public boolean passesHelpThrough() {
+            return true;
         }
     }
 }

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost profile                      # bf16, seed shapes + grid",
                 "  scripts/gemmcost profile --dtype bf16 --shapes seed",
-                "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes my-shapes.csv --out profiles/"})
+                "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes offgrid --out profiles/"})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
                 "the grid (fixed seed) to validate a table's Get_Time on; FILE: a CSV whose header starts m,k,n."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost shapes --set seed", "  scripts/gemmcost shapes --set grid | wc -l",
-                "  scripts/gemmcost shapes --set my-shapes.csv"})
+                "  scripts/gemmcost shapes --set offgrid"})
 final class ShapesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,86 @@
+package gemmcost.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import gemmcost.cli.CliRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example of every command's {@code --help} and of the README's console blocks, run as printed (the part
+ * before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 0, or on this
+ * GPU-less machine exit 2 with one line for the examples that need a GPU (or the tables only a GPU run makes).
+ */
+class ExamplesTest {
+    private static final Pattern CONSOLE_COMMAND = Pattern.compile("^\\$ scripts/gemmcost (.*)$", Pattern.MULTILINE);
+
+    @TempDir
+    Path dir;
+
+    /** The README's and every command's examples, in the order a reader meets them. */
+    static List<String> examples() throws IOException {
+        List<String> examples = new ArrayList<>();
+        Matcher readme = CONSOLE_COMMAND.matcher(Files.readString(CudaStandin.repositoryRoot().resolve("README.md")));
+        while (readme.find())
+            examples.add(readme.group(1));
+        List<String> commands = new ArrayList<>(List.of(""));
+        for (String line : CliRun.of("--help").out().lines().toList())
+            if (line.matches("  [a-z][a-z-]+ .*") && !line.startsWith("  help "))
+                commands.add(line.strip().split(" ")[0]);
+        for (String command : commands) {
+            String help = CliRun.of(command.isEmpty() ? new String[] {"--help"} : new String[] {"help", command}).out();
+            help.lines().filter(l -> l.startsWith("  scripts/gemmcost ")).map(l -> l.substring(19))
+                    .forEach(examples::add);
+        }
+        return examples;
+    }
+
+    /** Needs a GPU, or the per-GPU tables of a run on one. */
+    private static boolean needsGpu(List<String> args) {
+        return List.of("probe", "profile", "merge").contains(args.getFirst())
+                || args.getFirst().equals("jmh") && args.stream().anyMatch(a -> a.startsWith("GemmBenchmark"));
+    }
+
+    @Test
+    void everyExampleShouldRunAsPrinted() throws IOException {
+        Path shared = CudaStandin.repositoryRoot().resolveSibling("shared");
+        assumeThat(shared.resolve("data")).as("skipped: the examples read ../shared/data, absent here").exists();
+        Path clone = Files.createDirectory(dir.resolve("gemmcost"));
+        for (String tracked : List.of("examples", "scripts", "README.md"))
+            Files.createSymbolicLink(clone.resolve(tracked), CudaStandin.repositoryRoot().resolve(tracked));
+        Files.createDirectory(clone.resolve("profiles"));
+        Files.createSymbolicLink(dir.resolve("shared"), shared);
+
+        List<String> examples = examples();
+        assertThat(examples).hasSizeGreaterThan(30);
+        for (String example : examples) {
+            String command = example.replaceAll("\\s+#.*$", "").split(" \\| ")[0].strip();
+            List<String> args = Arrays.asList(command.split("\\s+"));
+            GemmcostProcess.Result run = GemmcostProcess.run(clone, Map.of(), args.toArray(String[]::new));
+            if (needsGpu(args)) {
+                assertThat(run.status()).as(example + "\n" + run).isEqualTo(2);
+                assertThat(run.err().lines().reduce((a, b) -> b).orElse("")).as(example).startsWith("gemmcost: ");
+            } else {
+                assertThat(run.status()).as(example + "\n" + run).isZero();
+            }
+        }
+    }
+
+    @Test
+    void jmhHelpShouldBeJmhsOwnOptionList() {
+        GemmcostProcess.Result run = GemmcostProcess.run(dir, Map.of(), "jmh", "-h");
+
+        assertThat(run.status()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Usage: java -jar ... [regexp*] [options]");
+    }
+}
