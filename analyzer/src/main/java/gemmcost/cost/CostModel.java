@@ -5,6 +5,7 @@ import gemmcost.dag.Work;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.Label;
+import gemmcost.gettime.RooflineGetTime;
 import gemmcost.table.GemmShape;
 import java.util.HashMap;
 import java.util.Locale;
@@ -68,11 +69,16 @@ public final class CostModel {
                 Estimate e = gemm(g.costedShape());
                 yield new NodeCost(e.timeUs(), e.label());
             }
-            case Work.Memory m -> new NodeCost(m.bytes() / memory.bytesPerSec() * 1e6, memory.label());
+            case Work.Memory m -> new NodeCost(memoryUs(m.bytes()), memory.label());
             case Work.Comm c -> new NodeCost(
                     network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.MODELED);
         };
+    }
+
+    /** A memory-bound kernel's time: its bytes over the bandwidth, never under the kernel floor (none for 0 bytes). */
+    private double memoryUs(double bytes) {
+        return bytes == 0 ? 0 : Math.max(RooflineGetTime.KERNEL_FLOOR_US, bytes / memory.bytesPerSec() * 1e6);
     }
 
     /** One line on how node {@code v} is costed, e.g. {@code Get_Time(1024, 4096, 512) interpolated}. */

@@ -5,8 +5,19 @@ import gemmcost.device.Dtype;
 import gemmcost.device.Roofline;
 import gemmcost.BadInputException;
 
-/** Get_Time from datasheet limits alone: the roofline speed of light, labelled {@link Label#MODELED}. */
+/**
+ * Get_Time from datasheet limits alone: the roofline speed of light, but never under {@link #KERNEL_FLOOR_US},
+ * labelled {@link Label#MODELED}.
+ */
 public final class RooflineGetTime implements GetTime {
+    /**
+     * The least time a GEMM kernel takes, whatever its shape: the fastest cuBLAS GEMMs in the public tables of
+     * {@code ../shared/data/gemm-public} (AIConfigurator's graph-replayed bf16 kernels, tiny shapes, on A100, H100
+     * and H200) take 2.44 to 2.54 µs. A roofline alone goes to zero for tiny shapes (Get_Time(1, 1, 1) = 2e-6 µs), and
+     * a decode DAG of hundreds of small operators would then carry no kernel time at all.
+     */
+    public static final double KERNEL_FLOOR_US = 2.4;
+
     private final Device device;
     private final Dtype dtype;
     private final Roofline roofline;
@@ -21,12 +32,13 @@ public final class RooflineGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        return Estimate.of(roofline.timeUs(m, k, n), Label.MODELED, Estimate.Method.ROOFLINE);
+        return Estimate.of(Math.max(KERNEL_FLOOR_US, roofline.timeUs(m, k, n)), Label.MODELED,
+                Estimate.Method.ROOFLINE);
     }
 
     @Override
     public String source() {
         return "modeled: " + device.name() + " (" + device.id() + "), " + dtype.id()
-                + ", dense datasheet roofline, no measured table";
+                + ", dense datasheet roofline with a " + KERNEL_FLOOR_US + " us kernel floor, no measured table";
     }
 }

@@ -41,8 +41,17 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("Get_Time(8192, 8192, 8192) = 1111.3 us  [modeled] roofline speed of light"
                 + " from datasheet peaks (no efficiency loss)" + NL
-                + "source: modeled: NVIDIA H100 SXM5 80GB (h100-sxm), bf16, dense datasheet roofline, no measured table"
-                + NL);
+                + "source: modeled: NVIDIA H100 SXM5 80GB (h100-sxm), bf16, dense datasheet roofline with a 2.4 us kernel"
+                + " floor, no measured table" + NL);
+    }
+
+    @Test
+    void aTinyModeledGemmShouldTakeTheKernelFloorNotNothing() {
+        CliRun run = CliRun.of("get-time", "--profile", "h100-sxm", "--json", "1", "1", "1");
+
+        // the roofline gives 2 FLOP / 989.4e12 FLOP/s ≈ 2e-6 µs; no kernel runs in under 2.4 µs
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).contains("\"time_us\":2.4,\"label\":\"modeled\"");
     }
 
     @Test

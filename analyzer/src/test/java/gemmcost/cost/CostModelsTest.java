@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
+import gemmcost.dag.Dag;
 import gemmcost.dag.DagBuilder;
 import gemmcost.dag.Work;
 import gemmcost.device.Dtype;
@@ -24,6 +25,19 @@ class CostModelsTest {
         Files.writeString(file, Files.readString(GOLDEN).replace(",\n" + MEASURED_BANDWIDTH, "\n"));
         assertThat(Files.readString(file)).doesNotContain("memory_bandwidth");
         return file;
+    }
+
+    @Test
+    void aSmallMemoryOpShouldTakeTheKernelFloorAndAnEmptyOneNothing() {
+        CostModel model = CostModels.open("h100-sxm", Dtype.BF16, Network.h100Default());
+        DagBuilder b = new DagBuilder();
+        int small = b.addNode("small", null, 0, new Work.Memory(1024));
+        int empty = b.addNode("empty", null, 0, new Work.Memory(0));
+        Dag dag = b.build("test");
+
+        // 1,024 B at 3,350 GB/s is 0.0003 µs; no kernel takes under 2.4 µs
+        assertThat(model.cost(dag, small).timeUs()).isEqualTo(2.4);
+        assertThat(model.cost(dag, empty).timeUs()).isZero();
     }
 
     @Test
