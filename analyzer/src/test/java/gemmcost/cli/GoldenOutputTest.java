@@ -47,4 +47,10 @@ class GoldenOutputTest {
                 "critical path (unlimited resources):   %.1f us", 10 + b + x + 5));
         matchesGolden(run.out().replace("../examples/", "examples/"), "diamond-critical-path.txt");
     }
+
+    @Test
+    void theReadmeShouldQuoteTheExampleDagAsItIs() throws IOException {
+        assertThat(Files.readString(Path.of("../README.md"))).contains("```json\n"
+                + Files.readString(Path.of("../examples/diamond.json")).stripTrailing() + "\n```");
+    }
 }
