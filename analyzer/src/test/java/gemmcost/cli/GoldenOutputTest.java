@@ -49,8 +49,8 @@ class GoldenOutputTest {
     }
 
     @Test
-    void theReadmeShouldQuoteTheExampleDagAsItIs() throws IOException {
-        assertThat(Files.readString(Path.of("../README.md"))).contains("```json\n"
+    void theManualShouldQuoteTheExampleDagAsItIs() throws IOException {
+        assertThat(Files.readString(Path.of("../docs/dags.md"))).contains("```json\n"
                 + Files.readString(Path.of("../examples/diamond.json")).stripTrailing() + "\n```");
     }
 }

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every example of every command's {@code --help} and of the README's console blocks, run as printed (the part
- * before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 0, or on this
- * GPU-less machine exit 2 with one line for the examples that need a GPU (or the tables only a GPU run makes).
+ * Every example of every command's {@code --help} and of the console blocks of the README and {@code docs/}, run as
+ * printed (the part before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 0,
+ * or on this GPU-less machine exit 2 with one line for the examples that need a GPU or the tables a GPU run writes
+ * ({@code profiles/…}, the per-GPU tables {@code merge} combines).
  */
 class ExamplesTest {
     private static final Pattern CONSOLE_COMMAND = Pattern.compile("^\\$ scripts/gemmcost (.*)$", Pattern.MULTILINE);
@@ -27,12 +28,19 @@ class ExamplesTest {
     @TempDir
     Path dir;
 
-    /** The README's and every command's examples, in the order a reader meets them. */
+    /** The README's, the manual's and every command's examples, in the order a reader meets them. */
     static List<String> examples() throws IOException {
         List<String> examples = new ArrayList<>();
-        Matcher readme = CONSOLE_COMMAND.matcher(Files.readString(CudaStandin.repositoryRoot().resolve("README.md")));
-        while (readme.find())
-            examples.add(readme.group(1));
+        Path root = CudaStandin.repositoryRoot();
+        List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
+        try (var docs = Files.list(root.resolve("docs"))) {
+            docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        for (Path page : pages) {
+            Matcher console = CONSOLE_COMMAND.matcher(Files.readString(page));
+            while (console.find())
+                examples.add(console.group(1));
+        }
         List<String> commands = new ArrayList<>(List.of(""));
         for (String line : CliRun.of("--help").out().lines().toList())
             if (line.matches("  [a-z][a-z-]+ .*") && !line.startsWith("  help "))
@@ -48,7 +56,8 @@ class ExamplesTest {
     /** Needs a GPU, or the per-GPU tables of a run on one. */
     private static boolean needsGpu(List<String> args) {
         return List.of("probe", "profile", "merge").contains(args.getFirst())
-                || args.getFirst().equals("jmh") && args.stream().anyMatch(a -> a.startsWith("GemmBenchmark"));
+                || args.getFirst().equals("jmh") && args.stream().anyMatch(a -> a.startsWith("GemmBenchmark"))
+                || args.stream().anyMatch(a -> a.startsWith("profiles/"));
     }
 
     @Test
@@ -56,7 +65,7 @@ class ExamplesTest {
         Path shared = CudaStandin.repositoryRoot().resolveSibling("shared");
         assumeThat(shared.resolve("data")).as("skipped: the examples read ../shared/data, absent here").exists();
         Path clone = Files.createDirectory(dir.resolve("gemmcost"));
-        for (String tracked : List.of("examples", "scripts", "README.md"))
+        for (String tracked : List.of("examples", "scripts", "README.md", "docs"))
             Files.createSymbolicLink(clone.resolve(tracked), CudaStandin.repositoryRoot().resolve(tracked));
         Files.createDirectory(clone.resolve("profiles"));
         Files.createSymbolicLink(dir.resolve("shared"), shared);
