@@ -82,7 +82,7 @@ final class CheckClaimCommand implements Callable<Integer> {
                 Numbers.claimPercent(ClaimCheck.SOURCE_TABLE), "claimed");
         out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
-            out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i));
+            out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i).description());
         List<ClaimSweep> swept = new ArrayList<>();
         for (ClaimSweep.Spec s : sweepSpecs) {
             ClaimSweep sweep = ClaimSweep.run(s, model, base, plans.withExperts(), split);

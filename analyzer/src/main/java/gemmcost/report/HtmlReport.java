@@ -134,7 +134,7 @@ public final class HtmlReport {
         html.close("table");
         html.element("h3", "What the seed's expressions get wrong (" + check.flawLabels() + ")");
         html.open("ol");
-        check.flaws().forEach(f -> html.element("li", f));
+        check.flaws().forEach(f -> html.element("li", f.description()));
         html.close("ol").close("section");
     }
 
