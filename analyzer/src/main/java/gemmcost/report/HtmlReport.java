@@ -10,6 +10,7 @@ import gemmcost.dag.Work;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
+import gemmcost.schedule.CriticalChain;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.table.Profile;
 import java.io.IOException;
@@ -73,10 +74,15 @@ public final class HtmlReport {
         html.element("title", in.title()).open("style").constant(Style.CSS).close("style").close("head");
         html.open("body").element("h1", in.title());
         html.open("p", "class", "meta").text("gemmcost " + ToolVersion.current() + ". Every number is labelled: ")
-                .element("b", "measured").text(" (read from a table), ").element("b", "interpolated")
-                .text(" / ").element("b", "extrapolated").text(" (Get_Time between or beyond measurements), ")
-                .element("b", "modeled").text(" (datasheet roofline, α–β network), ").element("b", "claimed")
-                .text(" (the seed report's).").close("p");
+                .element("b", "measured").text(" (read from a table), ").element("b", "imported")
+                .text(" (someone else's measurement), ").element("b", "interpolated").text(" / ")
+                .element("b", "extrapolated").text(" (Get_Time between or beyond measurements), ")
+                .element("b", "modeled").text(" (datasheet roofline, 2.4 µs kernel floor, α–β network), ")
+                .element("b", "measured_bandwidth").text(" (bytes over the table's measured bandwidth), ")
+                .element("b", "simulated").text(" (the CUDA stand-in: never a measurement), ").element("b", "claimed")
+                .text(" (the seed report's), ").element("b", "given").text(" (a duration in the input).").close("p");
+        navigation(html, in);
+        summary(html, in);
         provenance(html, in.costs());
         if (in.claim() != null)
             claim(html, in.claim());
@@ -87,6 +93,46 @@ public final class HtmlReport {
         profile(html, in);
         html.close("body").close("html");
         return html.toString();
+    }
+
+    /** Links to every section: the page is long. */
+    private static void navigation(Html html, Input in) {
+        html.open("nav");
+        html.element("a", "Summary", "href", "#summary").element("a", "Costs", "href", "#profile-provenance");
+        if (in.claim() != null)
+            html.element("a", "The claim", "href", "#claim");
+        for (ClaimSweep sweep : in.sweeps())
+            html.element("a", "Sweep: " + sweep.axis().id(), "href", "#sweep-" + sweep.axis().id());
+        for (int i = 0; i < in.plans().size(); i++)
+            html.element("a", "Plan " + (i + 1), "href", "#plan-" + i);
+        html.element("a", "TFLOP/s", "href", "#profile-chart").close("nav");
+    }
+
+    /** One line per plan: its step time and what sets it. */
+    private static void summary(Html html, Input in) {
+        html.open("section", "id", "summary").element("h2", "Summary");
+        html.open("table", "class", "summary").open("tr").element("th", "plan").element("th", "step")
+                .element("th", "ms").element("th", "label").element("th", "most time in").close("tr");
+        for (PlanView view : in.plans()) {
+            DagAnalysis a = view.analysis();
+            PlanCharts.KindTimes times = PlanCharts.KindTimes.of(a);
+            PlanCharts.Kind most = PlanCharts.Kind.GEMM;
+            for (PlanCharts.Kind k : PlanCharts.Kind.values())
+                if (times.totalUs()[k.ordinal()] > times.totalUs()[most.ordinal()])
+                    most = k;
+            html.open("tr").element("td", view.deployment().name())
+                    .element("td", view.deployment().phase() == Phase.DECODE ? "TPOT" : "prefill")
+                    .element("td", Numbers.millis(a.schedule().makespanUs())).element("td", Label.join(a.labels()))
+                    .element("td", most.title).close("tr");
+        }
+        html.close("table");
+        if (in.claim() != null) {
+            ClaimCheck.Row decode = in.claim().rows().getLast();
+            html.element("p", decode.what() + ": MA-separation " + Numbers.claimPercent(decode.reduction())
+                    + " [" + decode.labels() + "]; claimed by the seed report " + Numbers.claimPercent(ClaimCheck.CLAIMED)
+                    + ".");
+        }
+        html.close("section");
     }
 
     private static void provenance(Html html, CostModels.Opened costs) {
@@ -144,7 +190,7 @@ public final class HtmlReport {
     }
 
     private static void sweep(Html html, ClaimSweep sweep) {
-        html.open("section", "class", "sweep-section").element("h2",
+        html.open("section", "class", "sweep-section", "id", "sweep-" + sweep.axis().id()).element("h2",
                 "Decode TPOT reduction against " + sweep.axis().id() + " (" + sweep.axis().meaning() + ")");
         SweepChart.render(html, sweep);
         html.open("table", "class", "claim").open("tr");
@@ -167,9 +213,11 @@ public final class HtmlReport {
         html.open("p").text(view.source() + ": " + d.gpus() + " GPUs, phase " + d.phase().id() + ", "
                 + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
                         step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
-                .text("; critical path (unlimited resources) " + Numbers.micros(a.criticalPath().lengthUs()) + " µs ["
-                        + Label.join(a.criticalPathByLabel().keySet()) + "], " + a.criticalPath().path().size()
-                        + " ops, in red.").close("p");
+                .text(". In red: the schedule's critical chain, the " + CriticalChain.of(a.dag(), a.schedule()).size()
+                        + " ops whose runs and waits (for inputs or for a GPU) end at the makespan. The critical path with"
+                        + " unlimited resources, what the DAG would take if no op ever waited for a GPU, is "
+                        + Numbers.micros(a.criticalPath().lengthUs()) + " µs [" + Label.join(a.criticalPathByLabel().keySet())
+                        + "], " + a.criticalPath().path().size() + " ops.").close("p");
         legend(html);
         html.open("div", "class", "scroll");
         PlanCharts.gantt(html, a);
@@ -180,7 +228,8 @@ public final class HtmlReport {
         double total = 0;
         for (double us : times.totalUs())
             total += us;
-        html.open("table", "class", "kinds").open("tr").element("th", "op kind").element("th", "time µs (each op once)")
+        html.open("table", "class", "kinds").open("tr").element("th", "op kind")
+                .element("th", "total op time µs (an op on several GPUs counted once)")
                 .element("th", "share").element("th", "label").close("tr");
         for (PlanCharts.Kind k : PlanCharts.Kind.values()) {
             double us = times.totalUs()[k.ordinal()];
@@ -197,19 +246,23 @@ public final class HtmlReport {
         for (PlanCharts.Kind k : List.of(PlanCharts.Kind.GEMM, PlanCharts.Kind.MEMORY, PlanCharts.Kind.COMM))
             html.open("span", "class", "swatch " + k.css()).close("span").text(k.title + "  ");
         html.open("span", "class", "swatch critical").close("span")
-                .text("on the critical path (compute lane above, communication lane below; hover for details)");
+                .text("on the schedule's critical chain (compute lane above, communication lane below; hover for"
+                        + " details)");
         html.close("p");
     }
 
     private static void profile(Html html, Input in) {
         html.open("section", "id", "profile-chart").element("h2", "Achieved TFLOP/s against m, per (k, n)");
+        // without a table every site shows the same roofline: one panel, the site the plans spend most time in
         List<ProfileChart.Site> sites = in.costs().table() != null
-                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : planSites(in.plans());
+                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : planSites(in.plans()).stream().limit(1)
+                .toList();
         html.element("p", in.costs().table() != null
                 ? "Dots: measured entries. Line: Get_Time, coloured by its label (interpolated between measurements,"
                 + " extrapolated beyond them). Grey: the datasheet roofline (modeled)."
-                : "No measured table: Get_Time is the datasheet roofline (modeled) for the (k, n) sites of the plans"
-                + " above. A measured profile (--profile FILE) shows its measurements here.");
+                : "No measured table: Get_Time is the datasheet roofline (modeled), the same shape at every (k, n); shown"
+                + " for the site the plans above spend the most GEMM time in. A measured profile (--profile FILE) shows"
+                + " its measurements here, one panel per site.");
         html.open("div", "class", "sites");
         for (ProfileChart.Site site : sites)
             ProfileChart.render(html, site, 1, 1 << 21, in.costs().model().getTime(), in.costs().roofline());

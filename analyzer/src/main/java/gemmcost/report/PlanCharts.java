@@ -4,6 +4,7 @@ import gemmcost.Numbers;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
 import gemmcost.gettime.Label;
+import gemmcost.schedule.CriticalChain;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.schedule.Schedule;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.Set;
 
 /**
  * A plan's schedule as SVG: a Gantt chart with one row per GPU (compute lane above, communication lane below,
- * critical-path ops in red, a hover title per op), and per-GPU busy time by op kind with utilisation.
+ * the schedule's critical chain in red, a hover title per op), and per-GPU busy time by op kind with utilisation.
  */
 final class PlanCharts {
     private static final double LEFT_PX = 64;
@@ -56,7 +57,7 @@ final class PlanCharts {
         Dag dag = a.dag();
         Schedule s = a.schedule();
         Axis axis = Axis.upTo(s.makespanUs(), 10);
-        Set<Integer> critical = new HashSet<>(a.criticalPath().path());
+        Set<Integer> critical = new HashSet<>(CriticalChain.of(dag, s));
         double height = dag.gpuCount() * ROW_PX + 30;
         html.open("svg", "class", "gantt", "width", LEFT_PX + WIDTH_PX + 20, "height", height, "role", "img",
                 "aria-label", "per-GPU timeline");
@@ -89,7 +90,7 @@ final class PlanCharts {
         html.element("title", String.format(Locale.ROOT, "%s (%s)%n%s%n%s µs from %s µs [%s]%s", dag.name(v), dag.id(v),
                 a.costing().model().explain(dag, v), Numbers.micros(a.costing().timeUs(v)),
                 Numbers.micros(a.schedule().startUs(v)), a.costing().label(v).id(),
-                critical ? "\non the critical path" : ""));
+                critical ? "\non the schedule's critical chain" : ""));
         html.close("rect");
     }
 

@@ -22,8 +22,9 @@ import java.util.Map;
 final class ProfileChart {
     private static final double W = 300;
     private static final double H = 170;
-    private static final double LEFT = 44;
+    private static final double LEFT = 50;
     private static final double BOTTOM = 28;
+    private static final double RIGHT = 28; // room for the last tick's label
     private static final int SAMPLES = 48;
 
     private ProfileChart() {
@@ -63,7 +64,7 @@ final class ProfileChart {
         Axis y = Axis.upTo(top * 1.05, 4);
         double logLo = Math.log(lo);
         double logSpan = Math.max(1e-9, Math.log(hi) - logLo);
-        html.open("svg", "class", "site", "width", W + LEFT + 10, "height", H + BOTTOM + 24, "role", "img",
+        html.open("svg", "class", "site", "width", W + LEFT + RIGHT, "height", H + BOTTOM + 24, "role", "img",
                 "aria-label", "TFLOP/s against m");
         html.element("text", String.format(Locale.ROOT, "k = %d, n = %d", site.k(), site.n()), "x", LEFT, "y", 14.0,
                 "class", "chart-title");
@@ -74,13 +75,16 @@ final class ProfileChart {
             html.empty("line", "x1", LEFT, "x2", LEFT + W, "y1", py, "y2", py);
             html.element("text", String.format(Locale.ROOT, "%.0f", t), "x", LEFT - 4, "y", py + 4, "text-anchor", "end");
         }
-        for (long m = Long.highestOneBit(lo); m <= hi; m *= 4) {
+        long step = (long) Math.pow(4, Math.max(1, Math.ceil(Math.log(hi / (double) lo) / Math.log(4) / 5)));
+        for (long m = 1; m <= hi; m *= step) {
             if (m < lo)
                 continue;
             double px = LEFT + (Math.log(m) - logLo) / logSpan * W;
-            html.element("text", Long.toString(m), "x", px, "y", H + 14, "text-anchor", "middle");
+            html.element("text", compact(m), "x", px, "y", H + 14, "text-anchor", "middle");
         }
-        html.element("text", "m (log scale); TFLOP/s", "x", LEFT + W, "y", H + 26, "text-anchor", "end");
+        html.element("text", "m (log scale)", "x", LEFT + W, "y", H + 26, "text-anchor", "end");
+        html.element("text", "TFLOP/s", "x", 10.0, "y", H / 2, "text-anchor", "middle", "transform",
+                "rotate(-90 10 " + Html.number(H / 2) + ")", "class", "axis-title");
         html.close("g");
         if (roofline != null) {
             html.open("polyline", "class", "roofline", "points", roofline(site, lo, hi, logLo, logSpan, y, roofline));
@@ -119,6 +123,15 @@ final class ProfileChart {
 
     private static double x(double m, double logLo, double logSpan) {
         return LEFT + (Math.log(m) - logLo) / logSpan * W;
+    }
+
+    /** {@code 4096} → {@code 4k}, {@code 1048576} → {@code 1M}: tick labels that fit beside each other. */
+    static String compact(long m) {
+        if (m >= 1 << 20 && m % (1 << 20) == 0)
+            return m / (1 << 20) + "M";
+        if (m >= 1 << 10 && m % (1 << 10) == 0)
+            return m / (1 << 10) + "k";
+        return Long.toString(m);
     }
 
     static double tflops(GemmShape shape, double timeUs) {

@@ -13,7 +13,7 @@ final class Style {
             .scroll{overflow-x:auto}svg text{font-size:11px;fill:#333}.row-label{font-size:11px}
             .axis line{stroke:#e4e4e4}.axis line.zero{stroke:#888}.lane{fill:#f7f7f7}
             .op.gemm{fill:#4e79a7}.op.memory{fill:#76b7b2}.op.comm{fill:#f28e2b}.op.given{fill:#9c9c9c}.op.unknown{fill:#d0d0d0}
-            .op.critical{fill:#d62728}.op.comm.critical{fill:#8c1c13}.makespan{stroke:#222;stroke-dasharray:4 3}
+            .op.critical{fill:#d62728}.makespan{stroke:#222;stroke-dasharray:4 3}
             .legend .swatch{display:inline-block;width:12px;height:12px;margin:0 4px -2px 12px}
             .swatch.gemm{background:#4e79a7}.swatch.memory{background:#76b7b2}.swatch.comm{background:#f28e2b}
             .swatch.critical{background:#d62728}
@@ -24,6 +24,8 @@ final class Style {
             .sweep .series{fill:none;stroke-width:2}.sweep circle.series{stroke:none}
             .series.experts{stroke:#4e79a7}circle.series.experts{fill:#4e79a7}.series.dense{stroke:#9c755f}
             circle.series.dense{fill:#9c755f}.claimed{stroke:#d62728;stroke-dasharray:5 4}.claimed-label{fill:#d62728}
+            svg text.axis-title{font-size:11px;fill:#555}nav{margin:8px 0 4px}nav a{margin-right:14px}
+            .summary td,.summary th{text-align:left}
             """;
 
     private Style() {

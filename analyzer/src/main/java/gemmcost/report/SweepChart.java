@@ -24,22 +24,26 @@ final class SweepChart {
             lo = Math.min(lo, Math.min(p.reduction(), p.reductionAgainstDense()));
             hi = Math.max(hi, Math.max(p.reduction(), p.reductionAgainstDense()));
         }
+        // ticks at round steps, the range no wider than the data and the claim line: points at −20 % and below
+        // should not sit under an empty +200 %
         Axis step = Axis.upTo((hi - lo) * 100, 6);
         double bottom = Math.floor(lo * 100 / step.step()) * step.step();
-        double topPct = Math.ceil(hi * 100 / step.step()) * step.step();
+        double topPct = hi * 100 + 0.06 * (hi - lo) * 100;
         Scale scale = new Scale(bottom, topPct, points.getFirst().value(), points.getLast().value());
         html.open("svg", "class", "sweep", "data-axis", sweep.axis().id(), "width", LEFT + W + 260, "height", H + 40,
                 "role", "img", "aria-label", "reduction against " + sweep.axis().id());
         html.open("g", "class", "axis");
-        for (double t = bottom; t <= topPct + 1e-9; t += step.step()) {
+        for (double t = bottom; t <= topPct; t += step.step()) {
             double y = scale.y(t);
             html.empty("line", "x1", LEFT, "x2", LEFT + W, "y1", y, "y2", y, "class", t == 0 ? "zero" : null);
             html.element("text", String.format(Locale.ROOT, "%.0f%%", t), "x", LEFT - 6, "y", y + 4, "text-anchor", "end");
         }
         for (ClaimSweep.Point p : points)
             html.element("text", Integer.toString(p.value()), "x", scale.x(p.value()), "y", H + 16, "text-anchor", "middle");
-        html.element("text", sweep.axis().id() + ": " + sweep.axis().meaning(), "x", LEFT + W, "y", H + 34,
-                "text-anchor", "end");
+        html.element("text", sweep.axis().id() + ": " + sweep.axis().meaning() + " (log scale)", "x", LEFT + W,
+                "y", H + 34, "text-anchor", "end");
+        html.element("text", "MA's TPOT reduction", "x", 10.0, "y", 10 + (H - 10) / 2, "text-anchor", "middle",
+                "transform", "rotate(-90 10 " + Html.number(10 + (H - 10) / 2) + ")", "class", "axis-title");
         html.close("g");
         double claimed = scale.y(ClaimCheck.CLAIMED * 100);
         html.empty("line", "class", "claimed", "x1", LEFT, "x2", LEFT + W, "y1", claimed, "y2", claimed);

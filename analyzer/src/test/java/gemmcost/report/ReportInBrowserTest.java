@@ -7,6 +7,7 @@ import gemmcost.cli.CliRun;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
+import gemmcost.schedule.CriticalChain;
 import gemmcost.schedule.DagAnalysis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Renders {@code gemmcost report} in headless Chromium, off the network, and checks the DOM the browser built: one
- * timeline row per GPU, the highlighted ops exactly the analyzer's critical path, a hostile config name shown as
+ * timeline row per GPU, the highlighted ops exactly the schedule's critical chain (ending at the makespan), every
+ * section reachable from the navigation, axis titles on the charts, a hostile config name shown as
  * text. Leaves {@code target/report-in-browser/report.png} to look at. Skips when Chromium is not installed
  * ({@code .ci/run} installs Debian's {@code chromium}).
  */
@@ -51,7 +53,7 @@ class ReportInBrowserTest {
     }
 
     @Test
-    void timelineHasOneRowPerGpuAndTheAnalyzersCriticalPathHighlighted() throws Exception {
+    void timelineHasOneRowPerGpuAndTheSchedulesCriticalChainHighlighted() throws Exception {
         assumeTrue(chromium != null, "chromium not installed: browser test skipped (.ci/run installs it)");
         Document dom = Jsoup.parse(chromium("--dump-dom", report.toUri().toString()));
         List<Path> configs = List.of(hostileConfig, Path.of("..", "examples", "seed-ma-separation.json"));
@@ -66,11 +68,28 @@ class ReportInBrowserTest {
                     .containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15");
             Set<String> highlighted = gantt.select("rect.op.critical").eachAttr("data-op-id").stream()
                     .collect(Collectors.toSet());
-            Set<String> analyzer = a.criticalPath().path().stream().filter(v -> a.costing().timeUs(v) > 0)
+            List<Integer> chain = CriticalChain.of(a.dag(), a.schedule());
+            Set<String> analyzer = chain.stream().filter(v -> a.costing().timeUs(v) > 0)
                     .map(v -> a.dag().id(v)).collect(Collectors.toSet());
             assertThat(highlighted).isEqualTo(analyzer);
+            assertThat(a.schedule().finishUs(chain.getLast())).isEqualTo(a.schedule().makespanUs());
             assertThat(gantt.select("rect.op.comm")).isNotEmpty();
         }
+    }
+
+    @Test
+    void everySectionShouldBeReachableFromTheNavigationAndEveryChartHaveAxisTitles() throws Exception {
+        assumeTrue(chromium != null, "chromium not installed: browser test skipped (.ci/run installs it)");
+        Document dom = Jsoup.parse(chromium("--dump-dom", report.toUri().toString()));
+        List<String> targets = dom.select("nav a").eachAttr("href");
+        assertThat(targets).contains("#summary", "#plan-0", "#plan-1", "#sweep-batch", "#profile-chart");
+        for (String target : targets)
+            assertThat(dom.selectFirst(target)).as(target).isNotNull();
+        assertThat(dom.select("#summary tr")).hasSize(3); // a header and one row per plan
+        assertThat(dom.select("svg.sweep text.axis-title").eachText()).containsExactly("MA's TPOT reduction");
+        assertThat(dom.select("svg.sweep text").eachText()).anySatisfy(t -> assertThat(t).endsWith("(log scale)"));
+        assertThat(dom.select("svg.site")).hasSize(1); // no measured table: one roofline panel, not six alike
+        assertThat(dom.select("svg.site text.axis-title").eachText()).containsExactly("TFLOP/s");
     }
 
     @Test
