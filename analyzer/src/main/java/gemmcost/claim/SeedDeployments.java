@@ -1,7 +1,8 @@
 package gemmcost.claim;
 
-import gemmcost.cost.Network;
+import gemmcost.comm.Network;
 import gemmcost.device.Dtype;
+import gemmcost.model.Activation;
 import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
@@ -15,7 +16,7 @@ import java.util.List;
 public final class SeedDeployments {
     /** 4 layers, hidden 4096, 32 heads × 128, seq 2048, batch 1024, vocab 50265, 16 experts of 16384, top-2. */
     public static final ModelSpec MODEL = new ModelSpec(4, 4096, 32, 128, 2048, 1024, 50265, 16, 16384, 2, Dtype.BF16,
-            "gelu");
+            Activation.GELU);
 
     private SeedDeployments() {
     }

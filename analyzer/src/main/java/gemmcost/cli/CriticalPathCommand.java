@@ -1,9 +1,9 @@
 package gemmcost.cli;
 
 import gemmcost.BadInputException;
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
-import gemmcost.cost.Network;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagFiles;
 import gemmcost.dag.ImportedDag;
@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
+import gemmcost.claim.SeedPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
@@ -19,11 +20,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -98,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
                     + "'s model fits (TP must divide heads and expert_hidden, PP the layers; MA needs a <= heads"
                     + " attention GPUs and at most one MoE GPU per expert)");
         CostModel model = CostModels.open(profile.fileOrDevice, template.model().dtype(), template.network());
-        PlanSearch.Result result = PlanSearch.run(candidates, model, workers);
+        PlanSearch.Result result = PlanSearch.run(SeedPlans.mark(candidates), model, workers);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
             out.println(json(result, space, template, model));

@@ -1,5 +1,7 @@
 package gemmcost.cost;
 
+import gemmcost.comm.LinkTier;
+import gemmcost.comm.Network;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
 import gemmcost.gettime.Estimate;

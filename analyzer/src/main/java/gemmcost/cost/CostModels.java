@@ -1,6 +1,7 @@
 package gemmcost.cost;
 
 import gemmcost.BadInputException;
+import gemmcost.comm.Network;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;

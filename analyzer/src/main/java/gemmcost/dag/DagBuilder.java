@@ -42,7 +42,7 @@ public final class DagBuilder {
     }
 
     /** @param indexIds false when ids are unique by construction and {@link #find} is never needed */
-    DagBuilder(boolean indexIds) {
+    public DagBuilder(boolean indexIds) {
         this.index = indexIds ? new HashMap<>() : null;
     }
 
@@ -98,7 +98,7 @@ public final class DagBuilder {
 
     /** How a copy's node is named: {@code id} is the node's id in the original. */
     @FunctionalInterface
-    interface CopyId {
+    public interface CopyId {
         String id(int copy, String id);
     }
 
@@ -108,7 +108,7 @@ public final class DagBuilder {
      * its id {@code idOfCopy(c, id of v)}, made only when asked for (a plan search never asks). Only for a builder
      * that does not index ids, once.
      */
-    void repeat(int copies, CopyId idOfCopy) {
+    public void repeat(int copies, CopyId idOfCopy) {
         if (index != null || copyId != null)
             throw new IllegalStateException("repeat on a builder that indexes ids or has repeated already");
         int block = nodes;

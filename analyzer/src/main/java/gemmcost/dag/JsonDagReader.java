@@ -1,11 +1,12 @@
 package gemmcost.dag;
 
-import gemmcost.InputFiles;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import gemmcost.BadInputException;
+import gemmcost.InputFiles;
+import gemmcost.comm.Collective;
 import gemmcost.table.GemmShape;
 import java.io.IOException;
 import java.nio.file.Files;

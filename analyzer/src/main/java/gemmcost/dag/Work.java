@@ -1,5 +1,6 @@
 package gemmcost.dag;
 
+import gemmcost.comm.Collective;
 import gemmcost.table.GemmShape;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package gemmcost.model;
 
-import gemmcost.cost.Network;
+import gemmcost.comm.Network;
 import java.util.Objects;
 
 /** A model, a plan on {@code gpus} GPUs, the phase to analyse and the network between the GPUs. */

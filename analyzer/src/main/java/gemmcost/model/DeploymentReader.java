@@ -1,15 +1,15 @@
 package gemmcost.model;
 
-import gemmcost.InputFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import gemmcost.BadInputException;
-import gemmcost.cost.LinkTier;
-import gemmcost.cost.Network;
-import gemmcost.dag.Collective;
+import gemmcost.InputFiles;
+import gemmcost.comm.Collective;
+import gemmcost.comm.LinkTier;
+import gemmcost.comm.Network;
 import gemmcost.device.Dtype;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +62,9 @@ public final class DeploymentReader {
         int topK = positive(m, at, "top_k");
         if (topK > experts)
             throw bad(at + ".top_k", topK + " is more than model.experts = " + experts);
-        String activation = text(m, at, "activation", "gelu");
-        if (!activation.equals("gelu") && !activation.equals("swiglu"))
-            throw bad(at + ".activation", activation + ": must be gelu or swiglu");
+        String activationText = text(m, at, "activation", "gelu");
+        Activation activation = Activation.parse(activationText).orElseThrow(
+                () -> bad(at + ".activation", activationText + ": must be gelu or swiglu"));
         Dtype dtype = Dtype.parse(text(m, at, "dtype", "bf16"))
                 .orElseThrow(() -> bad(at + ".dtype", m.get("dtype").asText() + ": unknown dtype"));
         return new ModelSpec(atMost(m, at, "layers", MAX_LAYERS), positive(m, at, "hidden"), positive(m, at, "heads"),

@@ -8,15 +8,13 @@ import java.util.Objects;
  * length read by each decode step.
  *
  * @param expertHidden hidden size of one expert, and of the dense MLP when a plan costs the MLP dense
- * @param activation   {@code gelu} (up, activation, down) or {@code swiglu} (gate and up fused: n = 2·expertHidden)
+ * @param activation   GELU (up, activation, down) or SwiGLU (gate and up fused: n = 2·expertHidden)
  */
 public record ModelSpec(int layers, int hidden, int heads, int headDim, int seqLen, int batch, int vocab,
-                        int experts, int expertHidden, int topK, Dtype dtype, String activation) {
+                        int experts, int expertHidden, int topK, Dtype dtype, Activation activation) {
     public ModelSpec {
         Objects.requireNonNull(dtype, "dtype");
         Objects.requireNonNull(activation, "activation");
-        if (!activation.equals("gelu") && !activation.equals("swiglu"))
-            throw new IllegalArgumentException("activation: must be gelu or swiglu, got " + activation);
         if (topK > experts)
             throw new IllegalArgumentException("top_k: " + topK + " is more than experts=" + experts);
     }
@@ -38,6 +36,6 @@ public record ModelSpec(int layers, int hidden, int heads, int headDim, int seqL
 
     /** Width of the first expert GEMM: gate and up fused for SwiGLU. */
     public int upWidth(int expertHiddenShard) {
-        return activation.equals("swiglu") ? 2 * expertHiddenShard : expertHiddenShard;
+        return activation == Activation.SWIGLU ? 2 * expertHiddenShard : expertHiddenShard;
     }
 }

@@ -1,14 +1,13 @@
 package gemmcost.search;
 
-import gemmcost.claim.SeedDeployments;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
-import gemmcost.dag.PlanDags;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
+import gemmcost.plan.PlanDags;
 import gemmcost.schedule.Schedule;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -46,10 +45,10 @@ public final class PlanSearch {
         }
     }
 
+    /** Evaluates every candidate; the caller has marked the ones it wants named (e.g. the seed's). */
     public static Result run(List<Candidate> space, CostModel model, int threads) {
         long start = System.nanoTime();
-        List<Candidate> candidates = markSeeds(space);
-        Evaluated[] results = evaluate(candidates, model, threads);
+        Evaluated[] results = evaluate(space, model, threads);
         List<Evaluated> ranked = new ArrayList<>();
         for (Evaluated e : results)
             if (e.candidate().ranked())
@@ -104,27 +103,5 @@ public final class PlanSearch {
         Costing costing = Costing.of(dag, model);
         double makespanUs = Schedule.of(dag, costing.timesUs()).makespanUs();
         return new Evaluated(candidate, makespanUs, Label.join(costing.labels()), 0);
-    }
-
-    /** Marks the seed's plans in the space and adds its dense-costed baseline beside its baseline. */
-    private static List<Candidate> markSeeds(List<Candidate> space) {
-        Plan baseline = SeedDeployments.baseline(Plan.Mlp.MOE, Phase.DECODE).plan();
-        Plan ma = SeedDeployments.maSeparation(Phase.DECODE).plan();
-        List<Candidate> marked = new ArrayList<>(space.size() + 1);
-        for (Candidate c : space) {
-            Deployment d = c.deployment();
-            if (d.gpus() == 16 && d.plan().equals(baseline)) {
-                marked.add(new Candidate(d, "seed baseline, with the model's experts", true));
-                Plan dense = new Plan.TpPp(8, 2, 1, Plan.Mlp.DENSE);
-                marked.add(new Candidate(new Deployment(PlanText.describe(dense), d.gpus(), d.model(), dense,
-                        d.phase(), d.network()), "seed baseline as the seed costs it (not this model: one dense MLP)",
-                        false));
-            } else if (d.gpus() == 16 && d.plan().equals(ma)) {
-                marked.add(new Candidate(d, "seed MA-separation", true));
-            } else {
-                marked.add(c);
-            }
-        }
-        return marked;
     }
 }

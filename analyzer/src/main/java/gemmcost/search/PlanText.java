@@ -5,11 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Short descriptions of plans: {@code TP8 x PP2, 1 micro-batch, experts} or {@code MA 12+4, heads 3x8 2x4, …}. */
-final class PlanText {
+public final class PlanText {
     private PlanText() {
     }
 
-    static String describe(Plan plan) {
+    public static String describe(Plan plan) {
         return switch (plan) {
             case Plan.TpPp p -> "TP" + p.tp() + " x PP" + p.pp() + ", " + microBatches(p.microBatches()) + ", "
                     + (p.mlp() == Plan.Mlp.MOE ? "experts" : "dense MLP");

@@ -3,10 +3,10 @@ package gemmcost.claim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.cost.MemoryBandwidth;
-import gemmcost.cost.Network;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;

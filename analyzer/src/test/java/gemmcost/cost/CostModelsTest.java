@@ -2,6 +2,7 @@ package gemmcost.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import gemmcost.comm.Network;
 
 import gemmcost.BadInputException;
 import gemmcost.dag.Dag;

@@ -2,6 +2,7 @@ package gemmcost.dag;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import gemmcost.comm.Collective;
 
 import gemmcost.BadInputException;
 import gemmcost.table.GemmShape;
@@ -14,9 +15,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class DotDagReaderTest {
     private static final Path AGENT_DAGS = Path.of("../../shared/data/agent-dags");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
-import gemmcost.cost.Network;
 import gemmcost.device.Dtype;
 import gemmcost.schedule.DagAnalysis;
 import java.io.IOException;

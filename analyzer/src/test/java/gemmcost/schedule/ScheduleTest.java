@@ -2,7 +2,7 @@ package gemmcost.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gemmcost.dag.Collective;
+import gemmcost.comm.Collective;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagBuilder;
 import gemmcost.dag.Work;

@@ -1,6 +1,7 @@
 package gemmcost.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import gemmcost.claim.SeedPlans;
 
 import gemmcost.claim.SeedDeployments;
 import gemmcost.cost.CostModel;
@@ -38,7 +39,7 @@ class PlanSearchTest {
 
     @Test
     void rankingIsByTpotAndTheSeedPlansAreFoundWithTheirOwnTimes() {
-        PlanSearch.Result r = PlanSearch.run(new PlanSpace(16, List.of(1, 2)).enumerate(SEED, 1.0), MODEL, 2);
+        PlanSearch.Result r = PlanSearch.run(SeedPlans.mark(new PlanSpace(16, List.of(1, 2)).enumerate(SEED, 1.0)), MODEL, 2);
         assertThat(r.ranked()).hasSize(3 * 2 + 15 * 2);
         for (int i = 1; i < r.ranked().size(); i++) {
             assertThat(r.ranked().get(i).tpotUs()).isGreaterThanOrEqualTo(r.ranked().get(i - 1).tpotUs());

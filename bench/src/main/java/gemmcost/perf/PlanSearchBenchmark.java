@@ -1,6 +1,7 @@
 package gemmcost.perf;
 
 import gemmcost.claim.SeedDeployments;
+import gemmcost.claim.SeedPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
@@ -66,7 +67,7 @@ public class PlanSearchBenchmark {
 
     @Benchmark
     public PlanSearch.Result search(Plans counter) {
-        PlanSearch.Result result = PlanSearch.run(space, model, Runtime.getRuntime().availableProcessors());
+        PlanSearch.Result result = PlanSearch.run(SeedPlans.mark(space), model, Runtime.getRuntime().availableProcessors());
         counter.plans += result.evaluated();
         return result;
     }

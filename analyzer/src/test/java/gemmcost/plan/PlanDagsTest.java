@@ -1,7 +1,10 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import gemmcost.comm.Collective;
+import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
 
 import gemmcost.BadInputException;
 import gemmcost.claim.SeedDeployments;

@@ -1,4 +1,4 @@
-package gemmcost.dag;
+package gemmcost.comm;
 
 import java.util.Locale;
 import java.util.Optional;

@@ -1,5 +1,6 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
+import gemmcost.dag.Work;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.table.GemmShape;

@@ -1,5 +1,6 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
+import gemmcost.dag.Dag;
 import gemmcost.model.Deployment;
 import gemmcost.model.Plan;
 

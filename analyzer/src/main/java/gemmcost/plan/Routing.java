@@ -1,4 +1,4 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
 import java.util.Arrays;
 

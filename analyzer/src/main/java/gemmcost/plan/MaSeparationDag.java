@@ -1,5 +1,8 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
+import gemmcost.comm.Collective;
+import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
 import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Plan;

@@ -1,6 +1,5 @@
-package gemmcost.cost;
+package gemmcost.comm;
 
-import gemmcost.dag.Collective;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

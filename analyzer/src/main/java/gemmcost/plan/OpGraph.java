@@ -1,5 +1,8 @@
-package gemmcost.dag;
+package gemmcost.plan;
 
+import gemmcost.dag.Dag;
+import gemmcost.dag.DagBuilder;
+import gemmcost.dag.Work;
 import java.util.stream.IntStream;
 
 /** A {@link DagBuilder} for generated plans, whose ids are unique by construction: each op is added with the ops it

@@ -1,12 +1,12 @@
-package gemmcost.cost;
+package gemmcost.comm;
 
-import static gemmcost.dag.Collective.ALL_GATHER;
-import static gemmcost.dag.Collective.ALL_REDUCE;
-import static gemmcost.dag.Collective.ALL_TO_ALL;
-import static gemmcost.dag.Collective.BROADCAST;
-import static gemmcost.dag.Collective.M_TO_N;
-import static gemmcost.dag.Collective.REDUCE_SCATTER;
-import static gemmcost.dag.Collective.SEND_RECV;
+import static gemmcost.comm.Collective.ALL_GATHER;
+import static gemmcost.comm.Collective.ALL_REDUCE;
+import static gemmcost.comm.Collective.ALL_TO_ALL;
+import static gemmcost.comm.Collective.BROADCAST;
+import static gemmcost.comm.Collective.M_TO_N;
+import static gemmcost.comm.Collective.REDUCE_SCATTER;
+import static gemmcost.comm.Collective.SEND_RECV;
 
 import java.util.Map;
 import java.util.Objects;
