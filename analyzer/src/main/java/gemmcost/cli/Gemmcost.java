@@ -68,6 +68,7 @@ public final class Gemmcost {
         }
         // set last: these settings reach only the subcommands present at the time of the call
         root.setUsageHelpWidth(usageWidth(root, System.getenv("COLUMNS")));
+        Options.registerConverters(root);
         root.setOut(out);
         root.setErr(err);
         root.setParameterExceptionHandler(Gemmcost::parameterError);

@@ -8,7 +8,9 @@ import gemmcost.model.Phase;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** Options and parsing shared by the commands. */
 final class Options {
@@ -27,11 +29,11 @@ final class Options {
     static final class PhaseOverride {
         @Option(names = "--phase", paramLabel = "PHASE",
                 description = "prefill or decode; default: the config's phase.")
-        String phase;
+        Phase phase;
 
         /** The deployment in the phase asked for, or as it is. */
         Deployment apply(Deployment deployment) {
-            return phase == null ? deployment : deployment.withPhase(phase(phase));
+            return phase == null ? deployment : deployment.withPhase(phase);
         }
     }
 
@@ -39,7 +41,7 @@ final class Options {
     static final class CatalogDtype {
         @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype for a catalog device: bf16, fp16,"
                 + " tf32, fp32, fp8 (a profile file has its own). Default: bf16.")
-        String dtype;
+        Dtype dtype;
 
         /**
          * The dtype to model a catalog device in. Given with a profile file of another dtype it would change nothing,
@@ -48,12 +50,12 @@ final class Options {
         Dtype forProfile(String profile) {
             if (dtype == null)
                 return Dtype.BF16;
-            Dtype asked = dtype(dtype);
+            Dtype asked = dtype;
             Path file = Path.of(profile);
             if (Files.isRegularFile(file)) {
                 String tableDtype = ProfileJson.read(file).dtype();
                 if (!tableDtype.equals(asked.id()))
-                    throw new BadInputException("--dtype " + dtype + ": " + profile + " is a " + tableDtype + " table;"
+                    throw new BadInputException("--dtype " + dtype.id() + ": " + profile + " is a " + tableDtype + " table;"
                             + " --dtype chooses a catalog device's dtype and cannot change a table's");
             }
             return asked;
@@ -72,12 +74,11 @@ final class Options {
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
     }
 
-    static Phase phase(String text) {
-        return Phase.parse(text).orElseThrow(
-                () -> new BadInputException("--phase " + text + ": must be prefill or decode"));
-    }
-
-    static Dtype dtype(String text) {
-        return Dtype.require("--dtype", text);
+    /** Converts option values to their types once, at the edge: a bad value is picocli's one-line refusal. */
+    static void registerConverters(CommandLine root) {
+        root.registerConverter(Phase.class, text -> Phase.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": must be prefill or decode")));
+        root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": unknown dtype (bf16, fp16, tf32, fp32, fp8)")));
     }
 }

@@ -287,4 +287,17 @@ class GemmcostTest {
         assertThat(Gemmcost.usageWidth(root, "60")).isEqualTo(Math.max(60, longest + 1));
         assertThat(Gemmcost.usageWidth(root, null)).isEqualTo(Math.max(80, longest + 1));
     }
+
+    @Test
+    void typedOptionsShouldBeConvertedOnceWithOneLineForABadValue() {
+        CliRun phase = CliRun.of("analyze", "--config", "../examples/seed-ma-separation.json", "--phase", "bogus");
+        assertThat(phase.status()).isEqualTo(2);
+        assertThat(phase.err()).isEqualTo("gemmcost: Invalid value for option '--phase': bogus: must be prefill or"
+                + " decode (usage: gemmcost analyze --help)" + NL);
+
+        CliRun dtype = CliRun.of("get-time", "--profile", "h100-sxm", "--dtype", "fp9", "1", "2", "3");
+        assertThat(dtype.status()).isEqualTo(2);
+        assertThat(dtype.err()).isEqualTo("gemmcost: Invalid value for option '--dtype': fp9: unknown dtype (bf16,"
+                + " fp16, tf32, fp32, fp8) (usage: gemmcost get-time --help)" + NL);
+    }
 }
