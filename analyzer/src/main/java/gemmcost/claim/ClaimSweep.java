@@ -4,8 +4,8 @@ import gemmcost.BadInputException;
 import gemmcost.cost.CostModel;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
-import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
+import gemmcost.model.Workload;
 import gemmcost.schedule.DagAnalysis;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -43,8 +43,8 @@ public record ClaimSweep(Axis axis, List<Point> points) {
             return meaning;
         }
 
-        ModelSpec apply(ModelSpec model, int value) {
-            return this == BATCH ? model.withBatch(value) : model.withSeqLen(value);
+        Workload apply(Workload workload, int value) {
+            return this == BATCH ? workload.withBatch(value) : workload.withSeqLen(value);
         }
     }
 
@@ -109,11 +109,11 @@ public record ClaimSweep(Axis axis, List<Point> points) {
     }
 
     private static double tpot(Deployment d, Spec spec, int value, CostModel model, Set<Label> labels) {
-        Deployment at = d.withModel(spec.axis().apply(d.model(), value)).withPhase(Phase.DECODE);
-        if (at.model().batch() % at.plan().microBatches() != 0)
+        Deployment at = d.withWorkload(spec.axis().apply(d.workload(), value)).withPhase(Phase.DECODE);
+        if (at.workload().batch() % at.plan().microBatches() != 0)
             throw new BadInputException(String.format(Locale.ROOT, "--sweep %s=%d: %s has %d micro-batches, which do"
                     + " not divide a batch of %d", spec.axis().id(), value, d.name(), at.plan().microBatches(),
-                    at.model().batch()));
+                    at.workload().batch()));
         DagAnalysis analysis = DagAnalysis.of(at, model);
         labels.addAll(analysis.labels());
         return analysis.schedule().makespanUs();

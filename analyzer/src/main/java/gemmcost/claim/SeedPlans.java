@@ -23,9 +23,8 @@ public final class SeedPlans {
             if (d.gpus() == 16 && d.plan().equals(baseline)) {
                 marked.add(new Candidate(d, "seed baseline, with the model's experts", true));
                 Plan dense = new Plan.TpPp(8, 2, 1, Plan.Mlp.DENSE);
-                marked.add(new Candidate(new Deployment(PlanText.describe(dense), d.gpus(), d.model(), dense,
-                        d.phase(), d.network()), "seed baseline as the seed costs it (not this model: one dense MLP)",
-                        false));
+                marked.add(new Candidate(d.withPlan(PlanText.describe(dense), d.gpus(), dense),
+                        "seed baseline as the seed costs it (not this model: one dense MLP)", false));
             } else if (d.gpus() == 16 && d.plan().equals(ma)) {
                 marked.add(new Candidate(d, "seed MA-separation", true));
             } else {

@@ -62,7 +62,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s (%s)%n", deployment.name(), config);
         out.printf(Locale.ROOT, "phase %s: m = %d tokens per step%s; %d GPUs, %d nodes and %d edges in the DAG%n",
                 deployment.phase().id(), tokens(deployment),
-                deployment.phase() == Phase.DECODE ? " (one per sequence), KV cache " + deployment.model().seqLen() : "",
+                deployment.phase() == Phase.DECODE ? " (one per sequence), KV cache " + deployment.workload().seqLen() : "",
                 deployment.gpus(), analysis.dag().size(), analysis.dag().edgeCount());
         if (deployment.phase() == Phase.DECODE)
             out.printf(Locale.ROOT, "TPOT = makespan of one decode step = %s us [%s]%n",
@@ -72,6 +72,6 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     private static long tokens(Deployment d) {
-        return d.phase().tokens(d.model().batch(), d.model().seqLen());
+        return d.phase().tokens(d.workload().batch(), d.workload().seqLen());
     }
 }

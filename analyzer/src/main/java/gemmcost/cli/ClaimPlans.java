@@ -22,9 +22,8 @@ record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
             throw new BadInputException("--ma " + maFile + ": $.plan.kind: the MA side must be an ma_separation plan,"
                     + " this is " + kind(split));
         Deployment experts = base.plan() instanceof Plan.TpPp tp
-                ? new Deployment("baseline TP" + tp.tp() + " x PP" + tp.pp() + " with the model's experts (MoE MLP)",
-                        base.gpus(), base.model(),
-                        new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE), base.phase(), base.network())
+                ? base.withPlan("baseline TP" + tp.tp() + " x PP" + tp.pp() + " with the model's experts (MoE MLP)",
+                        base.gpus(), new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE))
                 : base;
         return new ClaimPlans(base, experts, split);
     }

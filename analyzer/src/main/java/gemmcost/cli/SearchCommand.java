@@ -89,7 +89,7 @@ final class SearchCommand implements Callable<Integer> {
                     + " (" + MAX_THREADS_PER_CORE + " per core; this machine has " + cores + ")");
         PlanSpace space = new PlanSpace(gpus == null ? template.gpus() : gpus, microBatches);
         double imbalance = template.plan() instanceof Plan.MaSeparation ma ? ma.imbalance() : 1.0;
-        int batch = template.model().batch();
+        int batch = template.workload().batch();
         if (microBatches.stream().noneMatch(mb -> mb > 0 && batch % mb == 0))
             throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
                     .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");

@@ -48,10 +48,17 @@ public final class DeploymentReader {
         object(root, "$", "schema", "name", "gpus", "phase", "model", "plan", "network");
         int gpus = positive(root, "$", "gpus");
         ModelSpec model = model(require(root, "$", "model"));
+        Workload workload = workload(require(root, "$", "model"));
         Plan plan = plan(require(root, "$", "plan"), model, gpus);
+        divides(plan.microBatches(), "$.plan.micro_batches", workload.batch(), "model.batch");
         Phase phase = phase(text(root, "$", "phase", "decode"), "$.phase");
         Network network = network(root.get("network"));
-        return new Deployment(text(root, "$", "name", file), gpus, model, plan, phase, network);
+        return new Deployment(text(root, "$", "name", file), gpus, model, workload, plan, phase, network);
+    }
+
+    /** The config keeps the workload beside the architecture, in {@code model} (so the seed's configs stay valid). */
+    private Workload workload(JsonNode m) {
+        return new Workload(positive(m, "$.model", "batch"), positive(m, "$.model", "seq_len"));
     }
 
     private ModelSpec model(JsonNode m) {
@@ -68,8 +75,8 @@ public final class DeploymentReader {
         Dtype dtype = Dtype.parse(text(m, at, "dtype", "bf16"))
                 .orElseThrow(() -> bad(at + ".dtype", m.get("dtype").asText() + ": unknown dtype"));
         return new ModelSpec(atMost(m, at, "layers", MAX_LAYERS), positive(m, at, "hidden"), positive(m, at, "heads"),
-                positive(m, at, "head_dim"), positive(m, at, "seq_len"), positive(m, at, "batch"),
-                positive(m, at, "vocab"), experts, positive(m, at, "expert_hidden"), topK, dtype, activation);
+                positive(m, at, "head_dim"), positive(m, at, "vocab"), experts, positive(m, at, "expert_hidden"), topK,
+                dtype, activation);
     }
 
     private Plan plan(JsonNode p, ModelSpec model, int gpus) {
@@ -87,7 +94,7 @@ public final class DeploymentReader {
         object(p, at, "kind", "tp", "pp", "micro_batches", "mlp");
         int tp = positive(p, at, "tp");
         int pp = positive(p, at, "pp");
-        int micro = microBatches(p, model);
+        int micro = microBatches(p);
         divides(tp, "$.plan.tp", model.heads(), "model.heads");
         divides(pp, "$.plan.pp", model.layers(), "model.layers");
         divides(tp, "$.plan.tp", model.expertHidden(), "model.expert_hidden");
@@ -129,13 +136,11 @@ public final class DeploymentReader {
         double imbalance = p.has("imbalance") ? number(p, at, "imbalance") : 1.0;
         if (imbalance < 1)
             throw bad(at + ".imbalance", imbalance + ": must be >= 1 (busiest expert's tokens over the mean)");
-        return new Plan.MaSeparation(attentionGpus, heads, moeGpus, experts, imbalance, microBatches(p, model));
+        return new Plan.MaSeparation(attentionGpus, heads, moeGpus, experts, imbalance, microBatches(p));
     }
 
-    private int microBatches(JsonNode p, ModelSpec model) {
-        int micro = p.has("micro_batches") ? atMost(p, "$.plan", "micro_batches", MAX_MICRO_BATCHES) : 1;
-        divides(micro, "$.plan.micro_batches", model.batch(), "model.batch");
-        return micro;
+    private int microBatches(JsonNode p) {
+        return p.has("micro_batches") ? atMost(p, "$.plan", "micro_batches", MAX_MICRO_BATCHES) : 1;
     }
 
     private Network network(JsonNode n) {

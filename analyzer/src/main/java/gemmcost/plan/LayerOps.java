@@ -11,15 +11,18 @@ final class LayerOps {
     private final ModelSpec model;
     private final Phase phase;
     private final long sequences;
+    private final long seqLen;
     private final long tokens;
     private final int bytes;
 
-    LayerOps(OpGraph graph, ModelSpec model, Phase phase, long sequences) {
+    /** {@code sequences} of one micro-batch, each of {@code seqLen} tokens (prompt, or KV cache in decode). */
+    LayerOps(OpGraph graph, ModelSpec model, Phase phase, long sequences, long seqLen) {
         this.graph = graph;
         this.model = model;
         this.phase = phase;
         this.sequences = sequences;
-        this.tokens = phase.tokens(sequences, model.seqLen());
+        this.seqLen = seqLen;
+        this.tokens = phase.tokens(sequences, seqLen);
         this.bytes = model.elementBytes();
     }
 
@@ -52,7 +55,7 @@ final class LayerOps {
      * against a KV cache of seq_len tokens, which is memory-bound: the K and V bytes over the bandwidth.
      */
     int head(String prefix, int[] gpus, int... after) {
-        long s = model.seqLen();
+        long s = seqLen;
         long d = model.headDim();
         if (phase == Phase.DECODE)
             return graph.op(prefix, "attention (KV-cache read)", gpus,

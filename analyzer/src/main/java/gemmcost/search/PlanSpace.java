@@ -29,7 +29,7 @@ public record PlanSpace(int gpus, List<Integer> microBatches) {
         ModelSpec model = template.model();
         List<Candidate> plans = new ArrayList<>();
         for (int mb : microBatches) {
-            if (model.batch() % mb != 0)
+            if (template.workload().batch() % mb != 0)
                 continue;
             for (int tp = 1; tp <= gpus; tp++)
                 if (gpus % tp == 0 && model.heads() % tp == 0 && model.expertHidden() % tp == 0
@@ -43,8 +43,7 @@ public record PlanSpace(int gpus, List<Integer> microBatches) {
     }
 
     private Candidate candidate(Deployment template, Plan plan) {
-        Deployment d = new Deployment(PlanText.describe(plan), gpus, template.model(), plan, template.phase(),
-                template.network());
+        Deployment d = template.withPlan(PlanText.describe(plan), gpus, plan);
         return new Candidate(d, "", true);
     }
 

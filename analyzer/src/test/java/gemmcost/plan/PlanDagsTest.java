@@ -86,8 +86,7 @@ class PlanDagsTest {
         ModelSpec m = seed.model();
         // the seed's 4 layers are some 3,000 operators per micro-batch: 1,024 layers × 64 micro-batches, 50 million
         Deployment huge = withMicroBatches(seed.withModel(new ModelSpec(1024, m.hidden(), m.heads(), m.headDim(),
-                m.seqLen(), m.batch(), m.vocab(), m.experts(), m.expertHidden(), m.topK(), m.dtype(),
-                m.activation())), 64);
+                m.vocab(), m.experts(), m.expertHidden(), m.topK(), m.dtype(), m.activation())), 64);
 
         assertThatThrownBy(() -> PlanDags.build(huge)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith("the DAG would have more than 10000000 operators (")
@@ -120,7 +119,7 @@ class PlanDagsTest {
             case Plan.MaSeparation p -> new Plan.MaSeparation(p.attentionGpus(), p.heads(), p.moeGpus(), p.experts(),
                     p.imbalance(), microBatches);
         };
-        return new Deployment(d.name(), d.gpus(), d.model(), plan, d.phase(), d.network());
+        return d.withPlan(d.name(), d.gpus(), plan);
     }
 
     @Test
