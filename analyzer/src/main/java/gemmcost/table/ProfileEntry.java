@@ -6,11 +6,11 @@ import java.util.Objects;
 /**
  * The measured time of one shape. Times are in microseconds; {@code timeUs} is the median of {@code samples}
  * timings. The spread {@code p10Us}/{@code p90Us} is either both known or both {@link Double#NaN} (unknown, e.g.
- * a single imported row), and when known p10 ≤ median ≤ p90. {@code flags} are free-form markers such as
- * {@code throttled}, kept in the given order.
+ * a single imported row), and when known p10 ≤ median ≤ p90. {@code flags} say what the sweep noticed (noise,
+ * clocks, m-chunking…), kept in the given order.
  */
 public record ProfileEntry(GemmShape shape, double timeUs, double p10Us, double p90Us, long samples,
-                           List<String> flags) {
+                           List<EntryFlag> flags) {
     public ProfileEntry {
         Objects.requireNonNull(shape, "shape");
         if (!(Double.isFinite(timeUs) && timeUs > 0))
@@ -24,14 +24,16 @@ public record ProfileEntry(GemmShape shape, double timeUs, double p10Us, double 
         if (samples < 1)
             throw new IllegalArgumentException("must be >= 1: samples=" + samples);
         flags = List.copyOf(flags);
-        for (String flag : flags)
-            if (flag.isBlank())
-                throw new IllegalArgumentException("must not be blank: flag='" + flag + "'");
     }
 
     /** An entry without spread or flags. */
     public ProfileEntry(GemmShape shape, double timeUs, long samples) {
         this(shape, timeUs, Double.NaN, Double.NaN, samples, List.of());
+    }
+
+    /** The flags as the table writes them. */
+    public List<String> flagTexts() {
+        return flags.stream().map(EntryFlag::text).toList();
     }
 
     /** Whether p10/p90 are known. */

@@ -197,7 +197,7 @@ public final class ProfileJson {
             writeDouble(g, "p90_us", e.p90Us());
         }
         g.writeNumberField("samples", e.samples());
-        optional(g, "flags", e.flags());
+        optional(g, "flags", e.flagTexts());
         g.writeEndObject();
     }
 

@@ -176,10 +176,14 @@ final class ProfileReader {
         long samples = integer(samplesNode, path + ".samples");
         if (samples < 1)
             throw fail(path + ".samples", "must be >= 1, was " + show(samplesNode));
-        List<String> flags = strings(node, path, "flags");
-        for (int i = 0; i < flags.size(); i++)
-            if (flags.get(i).isBlank())
-                throw fail(path + ".flags[" + i + "]", "must not be blank, was \"" + flags.get(i) + "\"");
+        List<String> texts = strings(node, path, "flags");
+        List<EntryFlag> flags = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++)
+            try {
+                flags.add(EntryFlag.parse(texts.get(i)));
+            } catch (IllegalArgumentException e) {
+                throw fail(path + ".flags[" + i + "]", e.getMessage());
+            }
         return new ProfileEntry(shape, time, p10, p90, samples, flags);
     }
 

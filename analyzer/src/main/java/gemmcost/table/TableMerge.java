@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,9 +85,9 @@ public final class TableMerge {
         double median = Quantiles.of(medians, 0.5);
         double p10 = Math.min(median, measured.stream().mapToDouble(ProfileEntry::p10Us).min().orElseThrow());
         double p90 = Math.max(median, measured.stream().mapToDouble(ProfileEntry::p90Us).max().orElseThrow());
-        Set<String> flags = new TreeSet<>();
+        Set<EntryFlag> flags = new TreeSet<>(Comparator.comparing(EntryFlag::text));
         measured.forEach(e -> flags.addAll(e.flags()));
-        flags.add("merged_gpus=" + measured.size());
+        flags.add(new EntryFlag.MergedGpus(measured.size()));
         return new ProfileEntry(measured.getFirst().shape(), median, p10, p90,
                 measured.stream().mapToLong(ProfileEntry::samples).sum(), List.copyOf(flags));
     }

@@ -21,9 +21,9 @@ final class ExampleProfiles {
                 "0.1.0", "685e225", Instant.parse("2025-01-31T12:34:56Z"));
         List<ProfileEntry> entries = List.of(
                 new ProfileEntry(new GemmShape(4096, 4096, 4096), 180.25, 179.5, 181.0, 40, List.of()),
-                new ProfileEntry(new GemmShape(1, 4096, 4096), 11.5, 11.25, 12.0, 200, List.of("hot_l2")),
+                new ProfileEntry(new GemmShape(1, 4096, 4096), 11.5, 11.25, 12.0, 200, EntryFlag.parseAll(List.of("hot_l2"))),
                 new ProfileEntry(new GemmShape(2_097_152, 512, 4096), 12_345_678.9, 12_300_000.0, 12_400_000.125, 10,
-                        List.of("m_chunked", "throttled")),
+                        EntryFlag.parseAll(List.of("m_chunked", "throttled"))),
                 new ProfileEntry(new GemmShape(16, 16, 16), 0.000_125, 1),
                 new ProfileEntry(new GemmShape(1, 4096, 1024), 7.0, 3));
         return new Profile(device, host, timing, "bf16", "fp32", provenance, entries);

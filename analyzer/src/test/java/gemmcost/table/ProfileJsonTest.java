@@ -58,7 +58,7 @@ class ProfileJsonTest {
         assertThat(big.p10Us()).isEqualTo(12_300_000.0);
         assertThat(big.p90Us()).isEqualTo(12_400_000.125);
         assertThat(big.samples()).isEqualTo(10);
-        assertThat(big.flags()).containsExactly("m_chunked", "throttled");
+        assertThat(big.flags()).containsExactly(new EntryFlag.MChunked(), new EntryFlag.Throttled(List.of()));
         ProfileEntry tiny = profile.entries().get(2);
         assertThat(tiny.timeUs()).isEqualTo(0.000125);
         assertThat(tiny.hasSpread()).isFalse();
@@ -242,6 +242,9 @@ class ProfileJsonTest {
                         ": $.entries[0].samples: must be >= 1, was 0"),
                 Arguments.of("blank flag", withEntries(entry("\"time_us\": 4.5, \"samples\": 1, \"flags\": [\" \"]")),
                         ": $.entries[0].flags[0]: must not be blank, was \" \""),
+                Arguments.of("malformed known flag", withEntries(entry(
+                                "\"time_us\": 4.5, \"samples\": 1, \"flags\": [\"stop=noise\", \"sm_mhz=1980/1700\"]")),
+                        ": $.entries[0].flags[1]: sm_mhz: must be min/median/max, was \"1980/1700\""),
                 Arguments.of("unknown entry key", withEntries(entry("\"time_ms\": 4.5, \"samples\": 1")),
                         ": $.entries[0].time_ms: unknown key (expected one of: m, k, n, time_us, p10_us, p90_us,"
                                 + " samples, flags)"),

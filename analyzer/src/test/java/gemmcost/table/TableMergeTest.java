@@ -33,7 +33,7 @@ class TableMergeTest {
     void shouldTakeTheMedianOfMediansAndTheWidestSpreadOfAShapeMeasuredOnSeveralGpus() {
         Profile a = gpu("a", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 180, 179, 181, 40, List.of()),
                 new ProfileEntry(DECODE, 11.5, 11, 12, 200, List.of())));
-        Profile b = gpu("b", "12.4.5.8", 1900, List.of(new ProfileEntry(SQUARE, 184, 182, 190, 30, List.of("throttled"))));
+        Profile b = gpu("b", "12.4.5.8", 1900, List.of(new ProfileEntry(SQUARE, 184, 182, 190, 30, List.of(new EntryFlag.Throttled(List.of())))));
         Profile c = gpu("c", "12.4.5.8", 1950, List.of(new ProfileEntry(SQUARE, 181, 180, 183, 20, List.of())));
 
         Profile merged = TableMerge.merge(List.of(input("a.json", a), input("b.json", b), input("c.json", c)),
@@ -42,7 +42,7 @@ class TableMergeTest {
         // SQUARE: medians 180, 184, 181 → 181; p10 = min(179, 182, 180); p90 = max(181, 190, 183); samples 90
         assertThat(merged.entries()).containsExactly(
                 new ProfileEntry(DECODE, 11.5, 11, 12, 200, List.of()),
-                new ProfileEntry(SQUARE, 181, 179, 190, 90, List.of("merged_gpus=3", "throttled")));
+                new ProfileEntry(SQUARE, 181, 179, 190, 90, List.of(new EntryFlag.MergedGpus(3), new EntryFlag.Throttled(List.of()))));
         assertThat(merged.device().clocks()).isEqualTo(new Profile.Clocks(1900, 1800, 2619, 2619,
                 List.of("None", "SwPowerCap")));
         assertThat(merged.host().hostname()).isEqualTo("a, b, c");

@@ -5,6 +5,7 @@ import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
+import gemmcost.table.EntryFlag;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ public final class Sweep {
                 journal.append(entry);
                 entries.add(entry);
                 progress.finished(shape, String.format(Locale.ROOT, "%.4g us %s, %d samples, %s", entry.timeUs(),
-                        label, entry.samples(), String.join(" ", entry.flags())));
+                        label, entry.samples(), String.join(" ", entry.flagTexts())));
             } catch (GpuException e) {
                 stopIfContextLost(shape, e, entries.size());
                 failures.add(new Failure(shape, e.getMessage()));
@@ -171,15 +172,15 @@ public final class Sweep {
         double time = fullChunks * chunk.timeUs() + (rest == null ? 0 : rest.timeUs());
         double p10 = fullChunks * chunk.p10Us() + (rest == null ? 0 : rest.p10Us());
         double p90 = fullChunks * chunk.p90Us() + (rest == null ? 0 : rest.p90Us());
-        List<String> flags = new ArrayList<>();
-        flags.add("m_chunked");
-        flags.add("chunk_m=" + chunkRows);
-        flags.add("chunks=" + fullChunks + (rest == null ? "" : "+" + restRows + "_rows"));
+        List<EntryFlag> flags = new ArrayList<>();
+        flags.add(new EntryFlag.MChunked());
+        flags.add(new EntryFlag.ChunkM(chunkRows));
+        flags.add(new EntryFlag.Chunks(fullChunks, restRows));
         if (half != null) {
             // 1.0 = time exactly proportional to m at this size; the sum of chunks is then the whole shape's time
-            flags.add(String.format(Locale.ROOT, "linearity=%.4f", chunk.timeUs() / (2 * half.timeUs())));
+            flags.add(new EntryFlag.Linearity(chunk.timeUs() / (2 * half.timeUs())));
         }
-        chunk.flags().stream().filter(f -> f.startsWith("stop=")).forEach(flags::add);
+        chunk.flags().stream().filter(EntryFlag.Stop.class::isInstance).forEach(flags::add);
         return new ProfileEntry(shape, time, p10, p90, chunk.samples(), flags);
     }
 
@@ -212,19 +213,17 @@ public final class Sweep {
         double us();
     }
 
-    private static ProfileEntry withFlags(ProfileEntry e, List<String> extra) {
+    private static ProfileEntry withFlags(ProfileEntry e, List<EntryFlag> extra) {
         if (extra.isEmpty()) {
             return e;
         }
-        List<String> flags = new ArrayList<>(e.flags());
+        List<EntryFlag> flags = new ArrayList<>(e.flags());
         flags.addAll(extra);
         return new ProfileEntry(e.shape(), e.timeUs(), e.p10Us(), e.p90Us(), e.samples(), flags);
     }
 
-    private static List<String> flags(Samples.Summary s) {
-        List<String> flags = new ArrayList<>();
-        flags.add(String.format(Locale.ROOT, "noise_pct=%.3f", s.noiseRel() * 100));
-        flags.add("stop=" + s.stop().name().toLowerCase(Locale.ROOT));
-        return flags;
+    private static List<EntryFlag> flags(Samples.Summary s) {
+        return List.of(new EntryFlag.NoisePct(s.noiseRel() * 100),
+                new EntryFlag.Stop(s.stop().name().toLowerCase(Locale.ROOT)));
     }
 }

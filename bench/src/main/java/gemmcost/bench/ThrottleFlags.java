@@ -1,10 +1,10 @@
 package gemmcost.bench;
 
 import gemmcost.cuda.ClockSample;
+import gemmcost.table.EntryFlag;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -22,22 +22,22 @@ final class ThrottleFlags {
     private ThrottleFlags() {
     }
 
-    static List<String> of(OptionalInt baselineSmMhz, List<ClockSample> window) {
-        List<String> flags = new ArrayList<>();
+    static List<EntryFlag> of(OptionalInt baselineSmMhz, List<ClockSample> window) {
+        List<EntryFlag> flags = new ArrayList<>();
         if (window.isEmpty()) {
             return flags;
         }
         int[] sm = window.stream().mapToInt(ClockSample::smMhz).sorted().toArray();
-        flags.add("sm_mhz=" + sm[0] + "/" + sm[sm.length / 2] + "/" + sm[sm.length - 1]);
+        flags.add(new EntryFlag.SmMhz(sm[0], sm[sm.length / 2], sm[sm.length - 1]));
         Set<String> slowdowns = new LinkedHashSet<>();
         window.forEach(s -> s.reasons().stream().filter(SLOWDOWNS::contains).forEach(slowdowns::add));
         if (!slowdowns.isEmpty()) {
-            flags.add("throttled=" + String.join("+", slowdowns));
+            flags.add(new EntryFlag.Throttled(List.copyOf(slowdowns)));
         }
         baselineSmMhz.ifPresent(base -> {
             double drop = 1 - (double) sm[0] / base;
             if (drop > CLOCK_DROP_LIMIT) {
-                flags.add(String.format(Locale.ROOT, "sm_clock_drop_pct=%.1f", drop * 100));
+                flags.add(new EntryFlag.SmClockDropPct(drop * 100));
             }
         });
         return flags;

@@ -8,6 +8,7 @@ import gemmcost.BadInputException;
 import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.DeviceProperties;
 import gemmcost.device.Dtype;
+import gemmcost.table.EntryFlag;
 import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileEntry;
@@ -54,8 +55,8 @@ class ProfilerTest {
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
         double t = SweepTest.SimulatedBackend.timeUs(SHAPE); // 1 µs + 2·2048·1024·512 / 1e9 µs
         assertThat(p.entries()).containsExactly(
-                new ProfileEntry(SHAPE, t, t, t, 10, List.of("noise_pct=0.000", "stop=noise",
-                        "sm_mhz=1755/1755/1755", "sm_clock_drop_pct=11.4"))); // 1 − 1755/1980
+                new ProfileEntry(SHAPE, t, t, t, 10, EntryFlag.parseAll(List.of("noise_pct=0.000", "stop=noise",
+                        "sm_mhz=1755/1755/1755", "sm_clock_drop_pct=11.4")))); // 1 − 1755/1980
         assertThat(log.toString()).startsWith("bf16: relative Frobenius error ")
                 .contains("memory bandwidth: 3000 GB/s measured (device-to-device copy of 2048 MiB, read + written;"
                         + " median of 10, p10-p90 1432-1432 us)")

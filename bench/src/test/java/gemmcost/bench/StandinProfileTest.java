@@ -114,7 +114,7 @@ class StandinProfileTest {
         ProfileEntry embedding = table("bf16").entries().stream()
                 .filter(e -> e.shape().equals(new GemmShape(2097152, 50265, 4096))).findFirst().orElseThrow();
         // (0.8 · 80 GiB − 352 MiB kept by the backend − B) / ((50265 + 4096) · 2 B per row) = 630,854 → 2^19
-        assertThat(embedding.flags()).startsWith("m_chunked", "chunk_m=524288", "chunks=4", "linearity=1.0000");
+        assertThat(embedding.flagTexts()).startsWith("m_chunked", "chunk_m=524288", "chunks=4", "linearity=1.0000");
         assertThat(result.err()).contains("SIMULATED: gemmcost CUDA stand-in").contains("us simulated, 3 samples");
     }
 
@@ -129,7 +129,7 @@ class StandinProfileTest {
         assertThat(result.status()).as(result.toString()).isZero();
         ProfileEntry e = table("bf16").entries().getFirst();
         // whole: A and C 1 GiB each + B 32 MiB > the 1.65 GiB left; 65,536 rows: 1.03 GiB fits
-        assertThat(e.flags()).startsWith("m_chunked", "chunk_m=65536", "chunks=2", "linearity=1.0000");
+        assertThat(e.flagTexts()).startsWith("m_chunked", "chunk_m=65536", "chunks=2", "linearity=1.0000");
         assertThat(e.timeUs()).isCloseTo(e.shape().flops() / PEAK_16BIT_FLOPS * 1e6, within(1e-3));
         // the bandwidth copy: 2^30 (a quarter of the budget, rounded down) needs two 1 GiB buffers > the 1.65 GiB left
         // beside the backend's 352 MiB, so it is halved to 512 MiB
@@ -275,7 +275,7 @@ class StandinProfileTest {
                 shapesFile("1024,1024,1024", "2048,1024,512", "4096,4096,4096").toString(), "bf16"));
 
         assertThat(result.status()).as(result.toString()).isZero();
-        assertThat(table("bf16").entries()).allSatisfy(e -> assertThat(e.flags()).contains("throttled=hw_slowdown"));
+        assertThat(table("bf16").entries()).allSatisfy(e -> assertThat(e.flagTexts()).contains("throttled=hw_slowdown"));
         List<String> ops = Files.readAllLines(trace);
         long poolUploads = ops.stream().filter(l -> l.contains("op=memcpy_h2d") && l.contains("bytes=33554432"))
                 .count();

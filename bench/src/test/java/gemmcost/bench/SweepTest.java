@@ -10,6 +10,7 @@ import gemmcost.cuda.DeviceProperties;
 import gemmcost.cuda.GemmBackend;
 import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
+import gemmcost.table.EntryFlag;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
 import java.io.PrintWriter;
@@ -120,9 +121,9 @@ class SweepTest {
             // zero noise: stops at the 10-sample minimum; 3 warm-up + 10 timed launches per shape
             assertThat(result.entries()).containsExactly(
                     new ProfileEntry(SMALL, SimulatedBackend.timeUs(SMALL), SimulatedBackend.timeUs(SMALL),
-                            SimulatedBackend.timeUs(SMALL), 10, List.of("noise_pct=0.000", "stop=noise")),
+                            SimulatedBackend.timeUs(SMALL), 10, EntryFlag.parseAll(List.of("noise_pct=0.000", "stop=noise"))),
                     new ProfileEntry(LARGE, 1 + 2.0 * 4096 * 4096 * 4096 / 1e9, 1 + 2.0 * 4096 * 4096 * 4096 / 1e9,
-                            1 + 2.0 * 4096 * 4096 * 4096 / 1e9, 10, List.of("noise_pct=0.000", "stop=noise")));
+                            1 + 2.0 * 4096 * 4096 * 4096 / 1e9, 10, EntryFlag.parseAll(List.of("noise_pct=0.000", "stop=noise"))));
             assertThat(backend.launches).isEqualTo(2 * 13);
         }
     }
@@ -137,16 +138,16 @@ class SweepTest {
         try (Journal journal = journal(dir.resolve("j"))) {
             Sweep.Result result = sweep.run(List.of(SMALL, LARGE), journal, QUIET);
 
-            assertThat(result.entries().get(0).flags()).containsExactly("noise_pct=0.000", "stop=noise",
+            assertThat(result.entries().get(0).flagTexts()).containsExactly("noise_pct=0.000", "stop=noise",
                     "sm_mhz=1980/1980/1980");
             // 1 − 1600/1980 = 19.2 % below the baseline under load
-            assertThat(result.entries().get(1).flags()).containsExactly("noise_pct=0.000", "stop=noise",
+            assertThat(result.entries().get(1).flagTexts()).containsExactly("noise_pct=0.000", "stop=noise",
                     "sm_mhz=1600/1980/1980", "throttled=hw_slowdown", "sm_clock_drop_pct=19.2");
             assertThat(result.reasonsSeen()).containsExactlyInAnyOrder("sw_power_cap", "hw_slowdown");
             assertThat(result.lastClocks()).map(ClockSample::smMhz).contains(1600);
         }
         try (Journal reopened = journal(dir.resolve("j"))) {
-            assertThat(reopened.done().get(1).flags()).contains("throttled=hw_slowdown");
+            assertThat(reopened.done().get(1).flagTexts()).contains("throttled=hw_slowdown");
         }
     }
 
@@ -184,7 +185,7 @@ class SweepTest {
         ProfileEntry entry = sweep.measure(SMALL);
         // warm-up: 1 launch, then 1 µs ≥ 1e-3 ms; sampling: a read per sample, 5 µs at the 5th
         assertThat(entry.samples()).isEqualTo(5);
-        assertThat(entry.flags()).containsExactly("noise_pct=0.000", "stop=timeout");
+        assertThat(entry.flagTexts()).containsExactly("noise_pct=0.000", "stop=timeout");
     }
 
     @Test
@@ -199,7 +200,7 @@ class SweepTest {
         double chunk = 1 + 2.0 * 524288 * 50265 * 4096 / 1e9;
         double half = 1 + 2.0 * 262144 * 50265 * 4096 / 1e9;
         assertThat(e.timeUs()).isCloseTo(4 * chunk, within(1e-6));
-        assertThat(e.flags()).containsExactly("m_chunked", "chunk_m=524288", "chunks=4",
+        assertThat(e.flagTexts()).containsExactly("m_chunked", "chunk_m=524288", "chunks=4",
                 String.format(Locale.ROOT, "linearity=%.4f", chunk / (2 * half)), "stop=noise");
     }
 
@@ -222,7 +223,7 @@ class SweepTest {
         double chunk = SimulatedBackend.timeUs(new GemmShape(65536, 1024, 1024));
         double rest = SimulatedBackend.timeUs(new GemmShape(37856, 1024, 1024));
         assertThat(e.timeUs()).isCloseTo(4 * chunk + rest, within(1e-9));
-        assertThat(e.flags()).startsWith("m_chunked", "chunk_m=65536", "chunks=4+37856_rows");
+        assertThat(e.flagTexts()).startsWith("m_chunked", "chunk_m=65536", "chunks=4+37856_rows");
     }
 
     @Test
