@@ -15,7 +15,16 @@ public final class SharedData {
 
     /** {@code ../shared/data/gemm-public/<name>}, or the calling test is skipped if the file is not there. */
     public static Path gemmPublic(String name) {
-        Path file = repositoryRoot().resolveSibling("shared").resolve("data").resolve("gemm-public").resolve(name);
+        return file("gemm-public", name);
+    }
+
+    /** {@code ../shared/data/model-configs/<name>}, or the calling test is skipped if the file is not there. */
+    public static Path modelConfig(String name) {
+        return file("model-configs", name);
+    }
+
+    private static Path file(String folder, String name) {
+        Path file = repositoryRoot().resolveSibling("shared").resolve("data").resolve(folder).resolve(name);
         Assumptions.assumeTrue(Files.isRegularFile(file),
                 () -> "skipped: " + file + " is absent (the shared data folder belongs beside the repository)");
         return file;

@@ -1,0 +1,57 @@
+package gemmcost.model.hf;
+
+import java.util.Objects;
+
+/**
+ * A decoder-only transformer as gemmcost costs it: {@code layers} blocks of attention then an FFN, the first
+ * {@code denseLayers} with a dense SwiGLU MLP of {@code denseIntermediate}, the rest with {@code experts}
+ * ({@code null} for a dense model, whose every layer is dense), between a {@code vocab}-row embedding and the
+ * LM head (the same matrix when {@code tiedEmbeddings}). RMSNorms: two per layer and a final one.
+ */
+public record Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
+                           int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights) {
+    public Architecture {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(attention, "attention");
+        Objects.requireNonNull(weights, "weights");
+        if (layers < 1 || hidden < 1 || vocab < 1 || denseLayers < 0 || denseLayers > layers)
+            throw new IllegalArgumentException("must be >= 1 with 0 <= denseLayers <= layers: layers=" + layers
+                    + ", hidden=" + hidden + ", vocab=" + vocab + ", denseLayers=" + denseLayers);
+        if (experts == null && denseLayers != layers)
+            throw new IllegalArgumentException("a model without experts is dense in every layer: denseLayers="
+                    + denseLayers + ", layers=" + layers);
+        if (denseLayers > 0 && denseIntermediate < 1)
+            throw new IllegalArgumentException("must be >= 1 with dense layers: denseIntermediate=" + denseIntermediate);
+    }
+
+    public int moeLayers() {
+        return layers - denseLayers;
+    }
+
+    /** Every weight, in elements (what a checkpoint of this architecture holds, auxiliary MTP modules aside). */
+    public long parameters() {
+        long h = hidden;
+        long embeddings = (tiedEmbeddings ? 1 : 2) * (long) vocab * h;
+        long perLayer = attention.parameters(h) + 2 * h;
+        long ffn = denseLayers * swiGlu(h, denseIntermediate)
+                + (experts == null ? 0 : moeLayers() * experts.parameters(h));
+        return embeddings + layers * perLayer + ffn + h;
+    }
+
+    /** Weights one token's forward pass reads: the dense part, its top-k and shared experts, the LM head. */
+    public long activeParameters() {
+        if (experts == null)
+            return parameters();
+        long h = hidden;
+        return parameters() - moeLayers() * (experts.parameters(h) - experts.activeParameters(h));
+    }
+
+    /** Bytes one token adds to the KV cache over all layers, at {@code bytesPerElement} (2 for bf16, 1 for fp8). */
+    public long kvBytesPerToken(int bytesPerElement) {
+        return layers * attention.kvElementsPerToken() * bytesPerElement;
+    }
+
+    static long swiGlu(long hidden, long intermediate) {
+        return 3 * hidden * intermediate; // gate, up, down
+    }
+}

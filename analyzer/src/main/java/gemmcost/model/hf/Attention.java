@@ -1,0 +1,62 @@
+package gemmcost.model.hf;
+
+/** How a layer attends: grouped-query attention (MHA and MQA are its ends) or DeepSeek's multi-head latent attention. */
+public sealed interface Attention {
+    int heads();
+
+    /** Weights of one layer's attention projections (and their norms), in elements. */
+    long parameters(long hidden);
+
+    /** Elements one token adds to one layer's KV cache. */
+    long kvElementsPerToken();
+
+    /** {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each. */
+    record Gqa(int heads, int kvHeads, int headDim) implements Attention {
+        public Gqa {
+            if (heads < 1 || kvHeads < 1 || headDim < 1 || heads % kvHeads != 0)
+                throw new IllegalArgumentException("must be >= 1 with kv heads dividing heads: heads=" + heads
+                        + ", kvHeads=" + kvHeads + ", headDim=" + headDim);
+        }
+
+        @Override
+        public long parameters(long hidden) {
+            long q = (long) heads * headDim;
+            long kv = (long) kvHeads * headDim;
+            return hidden * q + 2 * hidden * kv + q * hidden; // q, k, v, o
+        }
+
+        @Override
+        public long kvElementsPerToken() {
+            return 2L * kvHeads * headDim;
+        }
+    }
+
+    /**
+     * Queries through a rank-{@code qLoraRank} bottleneck; keys and values from one cached latent of
+     * {@code kvLoraRank} plus a shared rotary key of {@code qkRopeDim} (what the cache holds per token).
+     */
+    record Mla(int heads, int qLoraRank, int kvLoraRank, int qkNopeDim, int qkRopeDim, int vHeadDim)
+            implements Attention {
+        public Mla {
+            if (heads < 1 || qLoraRank < 1 || kvLoraRank < 1 || qkNopeDim < 1 || qkRopeDim < 1 || vHeadDim < 1)
+                throw new IllegalArgumentException("must all be >= 1: heads=" + heads + ", qLoraRank=" + qLoraRank
+                        + ", kvLoraRank=" + kvLoraRank + ", qkNopeDim=" + qkNopeDim + ", qkRopeDim=" + qkRopeDim
+                        + ", vHeadDim=" + vHeadDim);
+        }
+
+        @Override
+        public long parameters(long hidden) {
+            long qDown = hidden * qLoraRank + qLoraRank; // q_a_proj and its norm
+            long qUp = (long) qLoraRank * heads * (qkNopeDim + qkRopeDim);
+            long kvDown = hidden * (kvLoraRank + qkRopeDim) + kvLoraRank; // kv_a_proj_with_mqa and its norm
+            long kvUp = (long) kvLoraRank * heads * (qkNopeDim + vHeadDim);
+            long out = (long) heads * vHeadDim * hidden;
+            return qDown + qUp + kvDown + kvUp + out;
+        }
+
+        @Override
+        public long kvElementsPerToken() {
+            return kvLoraRank + qkRopeDim;
+        }
+    }
+}

@@ -1,0 +1,254 @@
+package gemmcost.model.hf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import gemmcost.BadInputException;
+import gemmcost.InputFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads a HuggingFace {@code config.json} into an {@link Architecture}. Every field is either modelled, listed as
+ * not changing what a forward pass computes or reads ({@link #COST_NEUTRAL}), or refused with the field's name, so
+ * that no model is silently costed as something it is not. The weight format comes from the config's
+ * {@code quantization_config}, or from a {@code hf_quant_config.json} beside it (ModelOpt's), bf16 otherwise.
+ */
+public final class HfConfigReader {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /**
+     * Token ids, initialisation, norm epsilon, RoPE constants and context limit, dropout, routing-score details
+     * (the same experts' work whichever are chosen), training-only losses; and the multi-token-prediction modules
+     * ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving without speculative decoding does not
+     * run. Qwen's {@code max_window_layers} only matters with the sliding window, which is refused when on.
+     */
+    static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
+            "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
+            "rope_scaling", "rotary_dim", "max_position_embeddings", "attention_dropout", "use_cache", "pretraining_tp",
+            "router_aux_loss_coef", "output_router_logits", "norm_topk_prob", "scoring_func", "topk_method", "n_group",
+            "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size", "qk_norm_type", "use_qk_norm",
+            "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp");
+
+    private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
+            "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
+            "attention_bias", "torch_dtype", "quantization_config");
+
+    /** Architectures read, and the fields each models beyond {@link #COMMON}. */
+    static final Map<String, Set<String>> SUPPORTED = Map.of(
+            "LlamaForCausalLM", Set.of("head_dim", "mlp_bias"),
+            "Qwen3ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window"),
+            "Qwen3MoeForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window", "num_experts",
+                    "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"),
+            "MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok"),
+            "MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
+                    "shared_intermediate_size"),
+            "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
+                    "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
+                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"));
+
+    private final String file;
+    private final JsonNode root;
+
+    private HfConfigReader(String file, JsonNode root) {
+        this.file = file;
+        this.root = root;
+    }
+
+    public static Architecture read(Path config) {
+        return new HfConfigReader(config.toString(), json(config)).architecture(quantConfigBeside(config));
+    }
+
+    private static JsonNode json(Path path) {
+        try {
+            return MAPPER.readTree(InputFiles.text(path));
+        } catch (JsonProcessingException e) {
+            throw InputFiles.notJson(path, e);
+        }
+    }
+
+    /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
+    private static Path quantConfigBeside(Path config) {
+        String name = config.getFileName().toString();
+        String quant = name.endsWith("config.json")
+                ? name.substring(0, name.length() - "config.json".length()) + "hf_quant_config.json"
+                : null;
+        return quant == null ? null : config.resolveSibling(quant);
+    }
+
+    private Architecture architecture(Path quantConfig) {
+        if (!root.isObject())
+            throw bad("$", "must be a JSON object");
+        String arch = architectureName();
+        refuseUnmodelledFields(arch);
+        requireValue("hidden_act", "silu");
+        requireValue("attention_bias", false);
+        requireValue("mlp_bias", false);
+        refuseSlidingWindow();
+        int hidden = positive("hidden_size");
+        int layers = positive("num_hidden_layers");
+        int heads = positive("num_attention_heads");
+        Attention attention = arch.equals("DeepseekV3ForCausalLM") ? mla(heads) : gqa(heads, hidden);
+        WeightFormat weights = weights(quantConfig);
+        boolean tied = root.path("tie_word_embeddings").asBoolean(false);
+        int vocab = positive("vocab_size");
+        return switch (arch) {
+            case "LlamaForCausalLM", "Qwen3ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
+                    attention, layers, positive("intermediate_size"), null, weights);
+            case "Qwen3MoeForCausalLM" -> {
+                requireValue("decoder_sparse_step", 1);
+                if (root.has("mlp_only_layers") && !root.get("mlp_only_layers").isEmpty())
+                    throw bad("mlp_only_layers", "dense layers between MoE layers are not modelled, was "
+                            + root.get("mlp_only_layers"));
+                yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0,
+                        new Experts(positive("num_experts"), positive("num_experts_per_tok"),
+                                positive("moe_intermediate_size"), 0), weights);
+            }
+            case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
+                    attention, 0, 0, new Experts(positive("num_local_experts"), positive("num_experts_per_tok"),
+                    positive("intermediate_size"), atLeastZero("shared_intermediate_size")), weights);
+            case "DeepseekV3ForCausalLM" -> {
+                requireValue("moe_layer_freq", 1);
+                int denseLayers = atLeastZero("first_k_dense_replace");
+                int moeIntermediate = positive("moe_intermediate_size");
+                yield new Architecture(arch, layers, hidden, vocab, tied, attention, denseLayers,
+                        positive("intermediate_size"), new Experts(positive("n_routed_experts"),
+                        positive("num_experts_per_tok"), moeIntermediate,
+                        atLeastZero("n_shared_experts") * moeIntermediate), weights);
+            }
+            default -> throw new IllegalStateException("supported but not built: " + arch);
+        };
+    }
+
+    private String architectureName() {
+        JsonNode archs = root.get("architectures");
+        if (archs == null || !archs.isArray() || archs.size() != 1 || !archs.get(0).isTextual())
+            throw bad("architectures", "must be an array of one name, was " + archs);
+        String arch = archs.get(0).asText();
+        if (!SUPPORTED.containsKey(arch))
+            throw bad("architectures", arch + " is not supported (supported: "
+                    + String.join(", ", new TreeSet<>(SUPPORTED.keySet())) + ")");
+        return arch;
+    }
+
+    private void refuseUnmodelledFields(String arch) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!COMMON.contains(field) && !COST_NEUTRAL.contains(field) && !SUPPORTED.get(arch).contains(field))
+                throw bad(field, "not modelled by gemmcost for " + arch);
+        }
+    }
+
+    private void refuseSlidingWindow() {
+        boolean on = root.has("use_sliding_window") ? root.get("use_sliding_window").asBoolean()
+                : root.has("sliding_window") && !root.get("sliding_window").isNull();
+        if (on)
+            throw bad(root.has("use_sliding_window") ? "use_sliding_window" : "sliding_window",
+                    "sliding-window attention is not modelled, was " + root.get("sliding_window"));
+    }
+
+    private Attention gqa(int heads, int hidden) {
+        int kvHeads = root.has("num_key_value_heads") ? positive("num_key_value_heads") : heads;
+        if (heads % kvHeads != 0)
+            throw bad("num_key_value_heads", "must divide num_attention_heads (" + heads + "), was " + kvHeads);
+        int headDim;
+        if (root.has("head_dim") && !root.get("head_dim").isNull())
+            headDim = positive("head_dim");
+        else if (hidden % heads != 0)
+            throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
+        else
+            headDim = hidden / heads;
+        return new Attention.Gqa(heads, kvHeads, headDim);
+    }
+
+    private Attention mla(int heads) {
+        return new Attention.Mla(heads, positive("q_lora_rank"), positive("kv_lora_rank"),
+                positive("qk_nope_head_dim"), positive("qk_rope_head_dim"), positive("v_head_dim"));
+    }
+
+    private WeightFormat weights(Path quantConfig) {
+        String dtype = root.path("torch_dtype").asText("bfloat16");
+        if (!dtype.equals("bfloat16"))
+            throw bad("torch_dtype", dtype + " is not modelled (bfloat16 is)");
+        JsonNode q = root.get("quantization_config");
+        if (q != null)
+            return quantization(q);
+        if (quantConfig != null && Files.isRegularFile(quantConfig))
+            return modelOpt(quantConfig);
+        return WeightFormat.BF16;
+    }
+
+    private WeightFormat quantization(JsonNode q) {
+        for (Iterator<String> it = q.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!Set.of("quant_method", "fmt", "activation_scheme", "weight_block_size", "modules_to_not_convert")
+                    .contains(field))
+                throw bad("quantization_config." + field, "not modelled by gemmcost");
+        }
+        String method = q.path("quant_method").asText("");
+        if (!method.equals("fp8"))
+            throw bad("quantization_config.quant_method", "\"" + method + "\" is not modelled (fp8 is)");
+        JsonNode block = q.get("weight_block_size");
+        if (block == null || block.isNull())
+            return WeightFormat.FP8;
+        if (!(block.isArray() && block.size() == 2 && block.get(0).asInt() == 128 && block.get(1).asInt() == 128))
+            throw bad("quantization_config.weight_block_size", "only [128, 128] is modelled, was " + block);
+        return WeightFormat.FP8_BLOCK;
+    }
+
+    /** ModelOpt's {@code hf_quant_config.json}: {@code quantization.quant_algo} FP8 is per-tensor fp8. */
+    private static WeightFormat modelOpt(Path quantConfig) {
+        JsonNode algo = json(quantConfig).path("quantization").path("quant_algo");
+        if (algo.asText("").equals("FP8"))
+            return WeightFormat.FP8;
+        throw new BadInputException(quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
+    }
+
+    private void requireValue(String field, Object expected) {
+        JsonNode node = root.get(field);
+        if (node == null)
+            return;
+        boolean same = expected instanceof Boolean b ? node.isBoolean() && node.asBoolean() == b
+                : expected instanceof Integer i ? node.isInt() && node.asInt() == i
+                : node.isTextual() && node.asText().equals(expected);
+        if (!same)
+            throw bad(field, "only " + (expected instanceof String ? "\"" + expected + "\"" : expected)
+                    + " is modelled, was " + node);
+    }
+
+    private int positive(String field) {
+        int value = integer(field);
+        if (value < 1)
+            throw bad(field, "must be >= 1, was " + value);
+        return value;
+    }
+
+    private int atLeastZero(String field) {
+        if (!root.has(field))
+            return 0;
+        int value = integer(field);
+        if (value < 0)
+            throw bad(field, "must be >= 0, was " + value);
+        return value;
+    }
+
+    private int integer(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull())
+            throw bad(field, "missing");
+        if (!node.isInt())
+            throw bad(field, "must be an integer, was " + node);
+        return node.asInt();
+    }
+
+    private BadInputException bad(String field, String what) {
+        return new BadInputException(file + ": " + field + ": " + what);
+    }
+}

@@ -1,0 +1,21 @@
+package gemmcost.model.hf;
+
+/** How a checkpoint stores its linear layers' weights, which picks the Get_Time table of its GEMMs. */
+public enum WeightFormat {
+    /** 2 bytes per weight. */
+    BF16(2),
+    /** fp8 e4m3, one scale per tensor. */
+    FP8(1),
+    /** fp8 e4m3 with one scale per 128×128 block (DeepSeek-V3's recipe); the scales are 1/16384 of the bytes. */
+    FP8_BLOCK(1);
+
+    private final int bytesPerWeight;
+
+    WeightFormat(int bytesPerWeight) {
+        this.bytesPerWeight = bytesPerWeight;
+    }
+
+    public int bytesPerWeight() {
+        return bytesPerWeight;
+    }
+}

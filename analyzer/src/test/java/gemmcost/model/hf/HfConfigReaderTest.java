@@ -1,0 +1,148 @@
+package gemmcost.model.hf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
+import gemmcost.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class HfConfigReaderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void llama31With8BShouldHaveItsPublished8_03BParametersAnd128KiBOfBf16KvPerToken() {
+        Architecture llama = HfConfigReader.read(SharedData.modelConfig("meta-llama--Llama-3.1-8B-Instruct.config.json"));
+
+        long h = 4096;
+        long embeddingAndHead = 2 * 128_256 * h; // untied: 1,050,673,152
+        long attention = h * 4096 + 2 * h * (8 * 128) + 4096 * h; // q, k, v (8 KV heads × 128), o: 41,943,040
+        long mlp = 3 * h * 14_336; // gate, up, down: 176,160,768
+        long perLayer = attention + mlp + 2 * h; // two RMSNorms
+        assertThat(llama.parameters()).isEqualTo(embeddingAndHead + 32 * perLayer + h).isEqualTo(8_030_261_248L);
+        // K and V × 32 layers × 8 heads × 128 × 2 bytes
+        assertThat(llama.kvBytesPerToken(2)).isEqualTo(2 * 32 * 8 * 128 * 2).isEqualTo(131_072);
+        assertThat(llama.weights()).isEqualTo(WeightFormat.BF16);
+    }
+
+    @Test
+    void llama31With70BShouldHaveItsPublished70_55BParameters() {
+        Architecture llama = HfConfigReader.read(SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json"));
+
+        long h = 8192;
+        long perLayer = 2 * h * h + 2 * h * (8 * 128) + 3 * h * 28_672 + 2 * h;
+        assertThat(llama.parameters()).isEqualTo(2 * 128_256 * h + 80 * perLayer + h).isEqualTo(70_553_706_496L);
+        assertThat(llama.kvBytesPerToken(2)).isEqualTo(2 * 80 * 8 * 128 * 2).isEqualTo(327_680);
+    }
+
+    @Test
+    void deepSeekR1ShouldHaveItsPublished671BParametersAndALatentKvCacheInFp8Blocks() {
+        Architecture r1 = HfConfigReader.read(SharedData.modelConfig("deepseek-ai--DeepSeek-R1.config.json"));
+
+        long h = 7168;
+        long mla = h * 1536 + 1536 // q_a_proj and its norm
+                + 1536L * 128 * (128 + 64) // q_b_proj: 128 heads × (nope + rope)
+                + h * (512 + 64) + 512 // kv_a_proj_with_mqa (latent + shared rope key) and its norm
+                + 512L * 128 * (128 + 128) // kv_b_proj: 128 heads × (nope key + value)
+                + 128L * 128 * h; // o_proj
+        long dense = 3 * h * 18_432;
+        long moe = 256 * 3 * h * 2048 + 3 * h * 2048 + 256 * h; // routed experts, 1 shared, router
+        long total = 2 * 129_280 * h + 61 * (mla + 2 * h) + 3 * dense + 58 * moe + h;
+        assertThat(r1.parameters()).isEqualTo(total).isEqualTo(671_026_404_352L); // "671B total", MTP module aside
+        // 8 of 256 routed experts and the shared one: "37B activated"
+        assertThat(r1.activeParameters()).isEqualTo(total - 58L * (256 - 8) * 3 * h * 2048)
+                .isBetween(37_000_000_000L, 38_000_000_000L);
+        // one latent of 512 and a rope key of 64 per layer, bf16
+        assertThat(r1.kvBytesPerToken(2)).isEqualTo(61 * (512 + 64) * 2).isEqualTo(70_272);
+        assertThat(r1.denseLayers()).isEqualTo(3);
+        assertThat(r1.weights()).isEqualTo(WeightFormat.FP8_BLOCK);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "Qwen--Qwen3-32B.config.json, Qwen3ForCausalLM, 64, 0, BF16, false",
+            "Qwen--Qwen3-235B-A22B-FP8.config.json, Qwen3MoeForCausalLM, 94, 128, FP8_BLOCK, true",
+            "Qwen--Qwen3-30B-A3B.config.json, Qwen3MoeForCausalLM, 48, 128, BF16, true",
+            "mistralai--Mixtral-8x7B-v0.1.config.json, MixtralForCausalLM, 32, 8, BF16, true",
+            "mistralai--Mixtral-8x22B-v0.1.config.json, MixtralForCausalLM, 56, 8, BF16, true",
+            "MiniMaxAI--MiniMax-M2.5.config.json, MiniMaxM2ForCausalLM, 62, 256, FP8_BLOCK, true",
+            "deepseek-ai--DeepSeek-V3.config.json, DeepseekV3ForCausalLM, 61, 256, FP8_BLOCK, true",
+            "meta-llama--Meta-Llama-3.1-405B.config.json, LlamaForCausalLM, 126, 0, BF16, false",
+            // its config says nothing of fp8 and no quant config lies beside it: bf16 until a flag says otherwise
+            "nvidia--Llama-3.1-8B-Instruct-FP8.config.json, LlamaForCausalLM, 32, 0, BF16, false"})
+    void everySupportedSharedConfigShouldBeRead(String file, String arch, int layers, int experts, WeightFormat weights,
+                                                boolean moe) {
+        Architecture a = HfConfigReader.read(SharedData.modelConfig(file));
+        assertThat(a.name()).isEqualTo(arch);
+        assertThat(a.layers()).isEqualTo(layers);
+        assertThat(a.experts() == null ? 0 : a.experts().experts()).isEqualTo(experts);
+        assertThat(a.experts() != null).isEqualTo(moe);
+        assertThat(a.weights()).isEqualTo(weights);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Qwen--Qwen3.5-397B-A17B", "moonshotai--Kimi-K2.5", "openai--gpt-oss-120b", "zhipuai--GLM-5"})
+    void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture(String model) {
+        Path file = SharedData.modelConfig(model + ".config.json");
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessageStartingWith(file + ": architectures: ")
+                .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, LlamaForCausalLM,"
+                        + " MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM, Qwen3MoeForCausalLM)");
+    }
+
+    @Test
+    void nvfp4WeightsBesideTheConfigShouldBeRefusedNamingTheQuantConfig() {
+        Path file = SharedData.modelConfig("nvidia--DeepSeek-V3.1-NVFP4.config.json");
+        assertThatThrownBy(() -> HfConfigReader.read(file))
+                .hasMessage(file.resolveSibling("nvidia--DeepSeek-V3.1-NVFP4.hf_quant_config.json")
+                        + ": quantization.quant_algo: \"NVFP4\" is not modelled (FP8 is)");
+    }
+
+    private static final String TINY = """
+            {"architectures": ["LlamaForCausalLM"], "hidden_size": 64, "num_hidden_layers": 2,
+             "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 128, "vocab_size": 100,
+             "tie_word_embeddings": true%s}""";
+
+    @Test
+    void aTinyTiedGqaModelShouldCountEachWeightOnce() throws IOException {
+        Architecture tiny = HfConfigReader.read(write(TINY.formatted("")));
+        // 100 × 64 tied; per layer: q 64×64, k and v 64×(2×16), o 64×64, MLP 3×64×128, two norms; a final norm
+        assertThat(tiny.parameters()).isEqualTo(100 * 64 + 2 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128 + 2 * 64) + 64);
+        assertThat(tiny.kvBytesPerToken(1)).isEqualTo(2 * 2 * 2 * 16);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            ", \"rope_theta\": 1e6, \"layer_types\": [\"full\"] | layer_types: not modelled by gemmcost for LlamaForCausalLM",
+            ", \"hidden_act\": \"gelu\" | hidden_act: only \"silu\" is modelled, was \"gelu\"",
+            ", \"attention_bias\": true | attention_bias: only false is modelled, was true",
+            ", \"head_dim\": 0 | head_dim: must be >= 1, was 0",
+            ", \"torch_dtype\": \"float32\" | torch_dtype: float32 is not modelled (bfloat16 is)",
+            ", \"quantization_config\": {\"quant_method\": \"awq\"} | quantization_config.quant_method: \"awq\" is not modelled (fp8 is)",
+            ", \"quantization_config\": {\"quant_method\": \"fp8\", \"weight_block_size\": [64, 64]} | quantization_config.weight_block_size: only [128, 128] is modelled, was [64,64]",
+            ", \"quantization_config\": {\"quant_method\": \"fp8\", \"ignored_layers\": []} | quantization_config.ignored_layers: not modelled by gemmcost",
+            ", \"sliding_window\": 4096 | sliding_window: not modelled by gemmcost for LlamaForCausalLM"})
+    void aFieldGemmcostDoesNotModelShouldBeRefusedInOneLineNamingIt(String extra, String message) throws IOException {
+        Path file = write(TINY.formatted(extra));
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": " + message);
+    }
+
+    @Test
+    void aMissingSizeShouldBeRefusedNamingIt() throws IOException {
+        Path file = write(TINY.formatted("").replace("\"vocab_size\": 100,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(file)).hasMessage(file + ": vocab_size: missing");
+    }
+
+    private Path write(String json) throws IOException {
+        return Files.writeString(dir.resolve("config.json"), json);
+    }
+}
