@@ -12,6 +12,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The user's files, read with one-line messages that name the file for every way reading fails (no such file, a
@@ -56,6 +58,17 @@ public final class InputFiles {
         String where = at == null || at.getLineNr() <= 0 ? file.toString()
                 : file + ":" + at.getLineNr() + (at.getColumnNr() > 0 ? ":" + at.getColumnNr() : "");
         return new BadInputException(where + ": " + jsonProblem(e.getOriginalMessage()), e);
+    }
+
+    /**
+     * {@code where: not valid JSON: number … is beyond what can be read}: Jackson's refusal of a number whose exponent
+     * has too many digits for a {@link java.math.BigDecimal}, which it throws as a {@link NumberFormatException}.
+     */
+    public static BadInputException numberTooLarge(Object where, NumberFormatException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        Matcher value = Pattern.compile("Value \"([^\"]{1,40})").matcher(message);
+        return new BadInputException(where + ": not valid JSON: number " + (value.find() ? value.group(1) + " " : "")
+                + "is beyond what can be read", e);
     }
 
     /** Jackson's message for a JSON syntax error, in words: {@code not valid JSON: …} or {@code duplicate key …}. */

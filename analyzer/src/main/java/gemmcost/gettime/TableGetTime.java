@@ -1,5 +1,6 @@
 package gemmcost.gettime;
 
+import gemmcost.BadInputException;
 import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
@@ -149,6 +150,9 @@ public final class TableGetTime implements GetTime {
     }
 
     private Estimate labelled(double timeUs, Method method, long m, long k, long n) {
+        if (!Double.isFinite(timeUs))
+            throw new BadInputException("the estimate for m=" + m + ", k=" + k + ", n=" + n + " overflows: the table's"
+                    + " times span too many orders of magnitude to fit (is a time_us implausible?)");
         long[] q = {m, k, n};
         double worst = 0;
         int worstAxis = -1;

@@ -51,6 +51,8 @@ public final class ProfileJson {
             root = MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
             throw InputFiles.notJson(name, e);
+        } catch (NumberFormatException e) {
+            throw InputFiles.numberTooLarge(name, e);
         } catch (IOException e) {
             throw InputFiles.cannotRead(name, e);
         }
@@ -125,6 +127,8 @@ public final class ProfileJson {
             node = MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
             throw new BadInputException(where + ": " + InputFiles.jsonProblem(e.getOriginalMessage()), e);
+        } catch (NumberFormatException e) {
+            throw InputFiles.numberTooLarge(where, e);
         }
         if (node == null || node.isMissingNode())
             throw new BadInputException(where + ": not valid JSON: empty line");

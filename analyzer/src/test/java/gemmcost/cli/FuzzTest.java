@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile) with a fixed seed
- * ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer campaign) and
+ * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile) and a HuggingFace config
+ * with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer campaign) and
  * runs the commands that read them: every run must end within {@value #LIMIT_S} s with exit 0 and no NaN or
  * Infinity in its output, or exit 2 with exactly one line; never an internal error, a stack trace or a hang. The
  * counts are printed, so a run says how much it tried.
@@ -57,6 +57,17 @@ class FuzzTest {
             }
             """;
 
+    /** A small DeepSeek-V3-shaped HuggingFace config: MLA, a dense first layer, routed and shared experts, fp8 blocks. */
+    private static final String HF_CONFIG = """
+            {"architectures": ["DeepseekV3ForCausalLM"], "hidden_size": 256, "num_hidden_layers": 3,
+             "num_attention_heads": 8, "num_key_value_heads": 8, "q_lora_rank": 64, "kv_lora_rank": 32,
+             "qk_nope_head_dim": 16, "qk_rope_head_dim": 8, "v_head_dim": 16, "intermediate_size": 512,
+             "moe_intermediate_size": 64, "n_routed_experts": 16, "n_shared_experts": 1, "num_experts_per_tok": 4,
+             "first_k_dense_replace": 1, "moe_layer_freq": 1, "vocab_size": 1000, "hidden_act": "silu",
+             "tie_word_embeddings": false, "torch_dtype": "bfloat16",
+             "quantization_config": {"quant_method": "fp8", "weight_block_size": [128, 128]}}
+            """;
+
     @Test
     void mutatedInputsShouldEndInAnAnswerOrOneLine() throws Exception {
         SplittableRandom random = new SplittableRandom(SEED);
@@ -69,11 +80,12 @@ class FuzzTest {
                 f -> List.of("critical-path", "--dag", f.toString(), "--json"));
         fuzz(random, counts, Files.readString(Path.of("src/test/resources/golden/profile-v1.json")), "profile.json",
                 f -> List.of("get-time", "--profile", f.toString(), "1000", "4000", "3000"));
+        fuzz(random, counts, HF_CONFIG, "config.json", f -> List.of("model", "--json", f.toString()));
         if (graphvizPresent())
             fuzz(random, counts, DOT, "g.dot", f -> List.of("critical-path", "--dag", f.toString()));
         System.out.printf("fuzz: %d runs, %d answered (exit 0), %d refused with one line (exit 2)%n", counts[0],
                 counts[1], counts[2]);
-        assertThat(counts[0]).isGreaterThanOrEqualTo(4 * MUTANTS_PER_FILE);
+        assertThat(counts[0]).isGreaterThanOrEqualTo(5 * MUTANTS_PER_FILE);
     }
 
     private void fuzz(SplittableRandom random, int[] counts, String original, String name,

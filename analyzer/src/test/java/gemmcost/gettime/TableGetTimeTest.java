@@ -33,6 +33,17 @@ class TableGetTimeTest {
     }
 
     @Test
+    void anEstimateThatOverflowsShouldBeRefusedNotReturnedAsInfinity() {
+        // 1e308 µs at m = 4096: halfway in log2 the efficiency is ~1e150 times worse; at m = 2^30 it overflows
+        TableGetTime absurd = TableGetTime.of(Map.of(new GemmShape(1024, 1024, 1024), 20.0,
+                new GemmShape(4096, 1024, 1024), 1e308), null, "test table");
+
+        assertThatThrownBy(() -> absurd.estimate(1L << 30, 1024, 1024)).isInstanceOf(BadInputException.class)
+                .hasMessage("the estimate for m=1073741824, k=1024, n=1024 overflows: the table's times span too many"
+                        + " orders of magnitude to fit (is a time_us implausible?)");
+    }
+
+    @Test
     void shouldReturnMeasuredTimesVerbatim() {
         Estimate e = TABLE.estimate(4096, 1024, 1024);
         assertThat(e.timeUs()).isEqualTo(50.0);

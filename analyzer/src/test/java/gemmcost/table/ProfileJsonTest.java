@@ -238,6 +238,8 @@ class ProfileJsonTest {
                         ": $.entries[0].p90_us: must be >= time_us (4.5), was 4.25"),
                 Arguments.of("p10 without p90", withEntries(entry("\"time_us\": 4.5, \"p10_us\": 4.0, \"samples\": 9")),
                         ": $.entries[0].p90_us: missing required field"),
+                Arguments.of("exponent beyond BigDecimal", withEntries(entry("\"time_us\": 1e3099999999999999999999, \"samples\": 1")),
+                        ": not valid JSON: number 1e3099999999999999999999 is beyond what can be read"),
                 Arguments.of("zero samples", withEntries(entry("\"time_us\": 4.5, \"samples\": 0")),
                         ": $.entries[0].samples: must be >= 1, was 0"),
                 Arguments.of("blank flag", withEntries(entry("\"time_us\": 4.5, \"samples\": 1, \"flags\": [\" \"]")),

@@ -54,6 +54,17 @@ public final class HfConfigReader {
                     "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
                     "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"));
 
+    /**
+     * Largest value read of each size (65,536 for one not listed): beyond every published model, and small enough
+     * that no weight or KV count can overflow 64 bits (at most 1,024 layers × 4,096 experts × 3 × 2^16 × 2^20).
+     */
+    private static final Map<String, Integer> MAX = Map.ofEntries(Map.entry("num_hidden_layers", 1024),
+            Map.entry("vocab_size", 1 << 22), Map.entry("intermediate_size", 1 << 20),
+            Map.entry("moe_intermediate_size", 1 << 20), Map.entry("shared_intermediate_size", 1 << 20),
+            Map.entry("num_experts", 4096), Map.entry("num_local_experts", 4096), Map.entry("n_routed_experts", 4096),
+            Map.entry("n_shared_experts", 16), Map.entry("num_attention_heads", 4096),
+            Map.entry("num_key_value_heads", 4096), Map.entry("head_dim", 4096));
+
     private final String file;
     private final JsonNode root;
 
@@ -99,6 +110,15 @@ public final class HfConfigReader {
         WeightFormat weights = weights(quantConfig);
         boolean tied = root.path("tie_word_embeddings").asBoolean(false);
         int vocab = positive("vocab_size");
+        try {
+            return build(arch, layers, hidden, vocab, tied, attention, weights);
+        } catch (IllegalArgumentException e) { // a combination of sizes no field check caught: still one line
+            throw bad("$", e.getMessage());
+        }
+    }
+
+    private Architecture build(String arch, int layers, int hidden, int vocab, boolean tied, Attention attention,
+                               WeightFormat weights) {
         return switch (arch) {
             case "LlamaForCausalLM", "Qwen3ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, layers, positive("intermediate_size"), null, weights);
@@ -108,23 +128,33 @@ public final class HfConfigReader {
                     throw bad("mlp_only_layers", "dense layers between MoE layers are not modelled, was "
                             + root.get("mlp_only_layers"));
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0,
-                        new Experts(positive("num_experts"), positive("num_experts_per_tok"),
-                                positive("moe_intermediate_size"), 0), weights);
+                        experts("num_experts", positive("moe_intermediate_size"), 0), weights);
             }
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
-                    attention, 0, 0, new Experts(positive("num_local_experts"), positive("num_experts_per_tok"),
-                    positive("intermediate_size"), atLeastZero("shared_intermediate_size")), weights);
+                    attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
+                    atLeastZero("shared_intermediate_size")), weights);
             case "DeepseekV3ForCausalLM" -> {
                 requireValue("moe_layer_freq", 1);
                 int denseLayers = atLeastZero("first_k_dense_replace");
+                if (denseLayers > layers)
+                    throw bad("first_k_dense_replace", "must be <= num_hidden_layers (" + layers + "), was "
+                            + denseLayers);
                 int moeIntermediate = positive("moe_intermediate_size");
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, denseLayers,
-                        positive("intermediate_size"), new Experts(positive("n_routed_experts"),
-                        positive("num_experts_per_tok"), moeIntermediate,
+                        positive("intermediate_size"), experts("n_routed_experts", moeIntermediate,
                         atLeastZero("n_shared_experts") * moeIntermediate), weights);
             }
             default -> throw new IllegalStateException("supported but not built: " + arch);
         };
+    }
+
+    /** Routed experts counted by {@code countField}, {@code num_experts_per_tok} of them per token. */
+    private Experts experts(String countField, int intermediate, int sharedIntermediate) {
+        int experts = positive(countField);
+        int topK = positive("num_experts_per_tok");
+        if (topK > experts)
+            throw bad("num_experts_per_tok", "must be <= " + countField + " (" + experts + "), was " + topK);
+        return new Experts(experts, topK, intermediate, sharedIntermediate);
     }
 
     private String architectureName() {
@@ -245,6 +275,9 @@ public final class HfConfigReader {
             throw bad(field, "missing");
         if (!node.isInt())
             throw bad(field, "must be an integer, was " + node);
+        int max = MAX.getOrDefault(field, 1 << 16);
+        if (node.asInt() > max)
+            throw bad(field, "must be <= " + max + " (beyond any model gemmcost sizes), was " + node);
         return node.asInt();
     }
 

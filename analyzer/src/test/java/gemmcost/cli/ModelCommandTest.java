@@ -1,0 +1,76 @@
+package gemmcost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCommandTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path dir;
+
+    /** 2 layers, hidden 64, 4 query heads and 2 KV heads of 16, 4 experts of 32 (top-2), vocab 100, untied. */
+    private Path tinyMixtral() throws IOException {
+        return Files.writeString(dir.resolve("tiny.config.json"), """
+                {"architectures": ["MixtralForCausalLM"], "hidden_size": 64, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 32, "vocab_size": 100,
+                 "num_local_experts": 4, "num_experts_per_tok": 2, "hidden_act": "silu", "sliding_window": null}""");
+    }
+
+    @Test
+    void jsonShouldGiveTheHandCountedSizes() throws IOException {
+        Path config = tinyMixtral();
+
+        CliRun run = CliRun.of("model", "--json", config.toString());
+
+        // embedding + head 2·100·64 = 12,800; per layer: attention 64·64 + 2·64·32 + 64·64 = 12,288, two norms 128,
+        // experts 4·3·64·32 = 24,576 and router 64·4 = 256; final norm 64: 12,800 + 2·37,248 + 64 = 87,360
+        // active: 2 of 4 experts, so 2 layers × 2 × 6,144 fewer; KV: 2 layers × (K, V) × 2 heads × 16
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
+                + "\"layers\":2,\"dense_layers\":0,\"weights\":\"bf16\",\"parameters\":87360,"
+                + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"
+                + "\"kv_bytes_per_token_fp8\":128,\"label\":\"modeled\"}" + NL);
+    }
+
+    @Test
+    void textShouldDescribeTheArchitectureAndLabelTheSizes() throws IOException {
+        Path config = tinyMixtral();
+
+        CliRun run = CliRun.of("model", config.toString());
+
+        assertThat(run.out()).startsWith(config + ": MixtralForCausalLM, 2 layers (0 dense, 2 MoE), hidden 64, vocab 100"
+                + NL + "attention: GQA, 4 query heads, 2 KV heads of 16" + NL + "experts:   4 routed of 32, top-2" + NL
+                + "weights:   bf16" + NL + "sizes (modeled: counted from the config):" + NL)
+                .contains("  KV cache / token  256 B in bf16, 128 B in fp8" + NL);
+    }
+
+    @Test
+    void moreExpertsPerTokenThanExpertsShouldBeRefusedNamingBoth() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral())
+                .replace("\"num_experts_per_tok\": 2", "\"num_experts_per_tok\": 5"));
+
+        CliRun run = CliRun.of("model", config.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + config + ": num_experts_per_tok: must be <= num_local_experts"
+                + " (4), was 5" + NL);
+    }
+
+    @Test
+    void anUnmodelledFieldShouldExitTwoWithOneLine() throws IOException {
+        Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral())
+                .replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
+
+        CliRun run = CliRun.of("model", config.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + config + ": sliding_window: sliding-window attention is not"
+                + " modelled, was 4096" + NL);
+    }
+}
