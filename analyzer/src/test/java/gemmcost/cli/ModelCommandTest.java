@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelCommandTest {
     private static final String NL = System.lineSeparator();
@@ -50,27 +52,17 @@ class ModelCommandTest {
                 .contains("  KV cache / token  256 B in bf16, 128 B in fp8" + NL);
     }
 
-    @Test
-    void moreExpertsPerTokenThanExpertsShouldBeRefusedNamingBoth() throws IOException {
-        Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral())
-                .replace("\"num_experts_per_tok\": 2", "\"num_experts_per_tok\": 5"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "\"num_experts_per_tok\": 2 | \"num_experts_per_tok\": 5 | num_experts_per_tok: must be <= num_local_experts (4), was 5",
+            "\"sliding_window\": null | \"sliding_window\": 4096 | sliding_window: sliding-window attention is not modelled, was 4096"})
+    void aConfigGemmcostCannotCostShouldExitTwoWithOneLineNamingTheField(String field, String changed, String message)
+            throws IOException {
+        Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral()).replace(field, changed));
 
         CliRun run = CliRun.of("model", config.toString());
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: " + config + ": num_experts_per_tok: must be <= num_local_experts"
-                + " (4), was 5" + NL);
-    }
-
-    @Test
-    void anUnmodelledFieldShouldExitTwoWithOneLine() throws IOException {
-        Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral())
-                .replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
-
-        CliRun run = CliRun.of("model", config.toString());
-
-        assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: " + config + ": sliding_window: sliding-window attention is not"
-                + " modelled, was 4096" + NL);
+        assertThat(run.err()).isEqualTo("gemmcost: " + config + ": " + message + NL);
     }
 }
