@@ -2,14 +2,22 @@ package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.BadInputException;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.deploy.Parallelism;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.WeightFormat;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,10 +30,14 @@ import picocli.CommandLine.Spec;
         description = {"Read a HuggingFace config.json (and a ModelOpt hf_quant_config.json beside it, if any) and",
                 "print the architecture gemmcost costs, its weights and the KV cache one token adds. Supported:",
                 "Llama, Qwen3, Qwen3-MoE, Mixtral, MiniMax-M2, DeepSeek-V3/R1; any other architecture, and any field",
-                "gemmcost does not model, is refused naming it. The sizes are modeled: counted from the config."},
+                "gemmcost does not model, is refused naming it. The sizes are modeled: counted from the config.",
+                "With --gpu, the weights and KV cache one GPU of the fullest pipeline stage holds, refused (exit 2)",
+                "when over the 90 %% of its memory an engine gives them (vLLM's default gpu_memory_utilization)."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json",
-                "  scripts/gemmcost model --json ../shared/data/model-configs/meta-llama--Llama-3.1-8B-Instruct.config.json"})
+                "  scripts/gemmcost model --json ../shared/data/model-configs/meta-llama--Llama-3.1-8B-Instruct.config.json",
+                "  scripts/gemmcost model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json --gpu h200 --tp 8"
+                        + " --ep 8 --dp 8 --concurrency 256 --isl 4096 --osl 1024 --kv-dtype fp8"})
 final class ModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -36,32 +48,106 @@ final class ModelCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--weights", paramLabel = "FORMAT", description = "The linear layers' weight format (bf16, fp8,"
+            + " fp8_block), for a checkpoint whose config does not say; default: what the config says.")
+    WeightFormat weights;
+
+    @ArgGroup(exclusive = false, heading = "%nDoes it fit (with --gpu):%n")
+    Fit fit;
+
+    /** A layout and a workload whose weights and KV cache must fit the GPUs' memory. */
+    static final class Fit {
+        @Option(names = "--gpu", required = true, paramLabel = "DEVICE", description = "A catalog device id.")
+        String gpu;
+
+        @Option(names = "--tp", defaultValue = "1", description = "GPUs per pipeline stage. Default: ${DEFAULT-VALUE}.")
+        int tp;
+
+        @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
+        int pp;
+
+        @Option(names = "--ep", defaultValue = "1",
+                description = "Expert-parallel groups within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+        int ep;
+
+        @Option(names = "--dp", defaultValue = "1",
+                description = "Attention replicas within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+        int dp;
+
+        @Option(names = "--concurrency", defaultValue = "1", description = "Sequences served at once."
+                + " Default: ${DEFAULT-VALUE}.")
+        int concurrency;
+
+        @Option(names = "--isl", defaultValue = "1024", description = "Input tokens per sequence. Default: ${DEFAULT-VALUE}.")
+        int isl;
+
+        @Option(names = "--osl", defaultValue = "1024", description = "Output tokens per sequence. Default: ${DEFAULT-VALUE}.")
+        int osl;
+
+        @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
+                description = "KV-cache element type (bf16, fp8). Default: ${DEFAULT-VALUE}.")
+        Dtype kvDtype;
+    }
+
     @Override
     public Integer call() {
-        Architecture a = HfConfigReader.read(config);
+        Architecture read = HfConfigReader.read(config);
+        Architecture a = weights == null ? read : read.withWeights(weights);
+        MemoryFootprint footprint = fit == null ? null : footprint(a);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(a));
+            out.println(json(a, footprint));
         else
-            text(a, out);
+            text(a, footprint, out);
         return Gemmcost.OK;
     }
 
-    private void text(Architecture a, PrintWriter out) {
+    /** The footprint on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
+    private MemoryFootprint footprint(Architecture a) {
+        Device device = DeviceCatalog.require(fit.gpu);
+        for (String[] option : new String[][] {{"--concurrency", "" + fit.concurrency}, {"--isl", "" + fit.isl},
+                {"--osl", "" + fit.osl}})
+            if (Integer.parseInt(option[1]) < 1)
+                throw new BadInputException(option[0] + " " + option[1] + ": must be >= 1");
+        Parallelism layout;
+        try {
+            layout = new Parallelism(fit.tp, fit.pp, fit.ep, fit.dp);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(e.getMessage());
+        }
+        String misfit = layout.misfit(a);
+        if (misfit != null)
+            throw new BadInputException(config + " cannot be laid out as " + layout + ": " + misfit);
+        long tokens = (long) fit.isl + fit.osl;
+        MemoryFootprint f = MemoryFootprint.of(a, layout, fit.concurrency, tokens, fit.kvDtype.elementBytes());
+        if (!f.fits(device))
+            throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
+                            + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses of %.2f GB (%.2f)",
+                    config, layout.gpus(), device.id(), layout, f.describe(), fit.concurrency, tokens,
+                    fit.kvDtype.id(), MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
+                    MemoryFootprint.USABLE_MEMORY_FRACTION));
+        return f;
+    }
+
+    private void text(Architecture a, MemoryFootprint footprint, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
         out.println("attention: " + attention(a.attention()));
         if (a.experts() != null)
             out.println("experts:   " + experts(a.experts()));
-        out.println("weights:   " + a.weights().name().toLowerCase(Locale.ROOT));
+        out.println("weights:   " + a.weights().id());
         out.println("sizes (modeled: counted from the config):");
         out.printf(Locale.ROOT, "  parameters        %.2f B (%.2f B active per token)%n", a.parameters() / 1e9,
                 a.activeParameters() / 1e9);
-        out.printf(Locale.ROOT, "  weight bytes      %.2f GB at %d byte(s) per weight (scales and unquantised modules aside)%n",
-                weightBytes(a) / 1e9, a.weights().bytesPerWeight());
+        out.printf(Locale.ROOT, "  weight bytes      %.2f GB (linear layers at %d byte(s) per weight, embeddings and norms"
+                + " in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
         out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
                 a.kvBytesPerToken(1));
+        if (footprint != null)
+            out.printf(Locale.ROOT, "  fits %d x %s (tp=%d, pp=%d, ep=%d, dp=%d): %s of the %.2f GB an engine uses%n",
+                    fit.tp * fit.pp, fit.gpu, fit.tp, fit.pp, fit.ep, fit.dp, footprint.describe(),
+                    MemoryFootprint.usableBytes(DeviceCatalog.require(fit.gpu)) / 1e9);
     }
 
     private static String attention(Attention attention) {
@@ -79,23 +165,22 @@ final class ModelCommand implements Callable<Integer> {
                 e.sharedIntermediate() == 0 ? "" : ", shared " + e.sharedIntermediate());
     }
 
-    private static long weightBytes(Architecture a) {
-        return a.parameters() * a.weights().bytesPerWeight();
-    }
-
-    private String json(Architecture a) {
+    private String json(Architecture a, MemoryFootprint footprint) {
         ObjectNode node = new ObjectMapper().createObjectNode()
                 .put("config", config.toString())
                 .put("architecture", a.name())
                 .put("layers", a.layers())
                 .put("dense_layers", a.denseLayers())
-                .put("weights", a.weights().name().toLowerCase(Locale.ROOT))
+                .put("weights", a.weights().id())
                 .put("parameters", a.parameters())
                 .put("active_parameters", a.activeParameters())
-                .put("weight_bytes", weightBytes(a))
+                .put("weight_bytes", a.weightBytes())
                 .put("kv_bytes_per_token_bf16", a.kvBytesPerToken(2))
                 .put("kv_bytes_per_token_fp8", a.kvBytesPerToken(1))
                 .put("label", "modeled");
+        if (footprint != null)
+            node.put("weight_bytes_per_gpu", footprint.weightBytes()).put("kv_bytes_per_gpu", footprint.kvBytes())
+                    .put("usable_bytes_per_gpu", MemoryFootprint.usableBytes(DeviceCatalog.require(fit.gpu)));
         return node.toString();
     }
 }

@@ -3,6 +3,7 @@ package gemmcost.cli;
 import gemmcost.BadInputException;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Dtype;
+import gemmcost.model.hf.WeightFormat;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.table.ProfileJson;
@@ -80,5 +81,7 @@ final class Options {
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": unknown dtype (bf16, fp16, tf32, fp32, fp8)")));
+        root.registerConverter(WeightFormat.class, text -> WeightFormat.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": unknown weight format (bf16, fp8, fp8_block)")));
     }
 }

@@ -2,6 +2,7 @@ package gemmcost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gemmcost.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,5 +65,41 @@ class ModelCommandTest {
 
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).isEqualTo("gemmcost: " + config + ": " + message + NL);
+    }
+
+    @Test
+    void withAGpuShouldSayWhatOneGpuHoldsAndThatItFits() {
+        Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");
+
+        CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency", "64",
+                "--isl", "3072", "--osl", "1024");
+
+        // MemoryFootprintTest derives these: 17,640,718,336 B of weights; 64 × 4096 × 80 × 2 × 128 × 2 B of KV
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).endsWith("  fits 8 x h100-sxm (tp=8, pp=1, ep=1, dp=1): 17.64 GB of weights + 10.74 GB"
+                + " of KV cache per GPU of the 72.00 GB an engine uses" + NL);
+    }
+
+    @Test
+    void aModelThatDoesNotFitShouldBeRefusedInOneLineWithTheNumbers() {
+        Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");
+
+        CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--isl", "1", "--osl", "1");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + llama + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not"
+                + " fit: 141.11 GB of weights + 0.00 GB of KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16)"
+                + " is over the 72.00 GB an engine uses of 80.00 GB (0.90)" + NL);
+    }
+
+    @Test
+    void aLayoutThatCannotSplitTheModelShouldBeRefusedNamingWhy() {
+        Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");
+
+        CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--pp", "100");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + llama + " cannot be laid out as tp=8, pp=100, ep=1, dp=1:"
+                + " pp=100 is more stages than the 80 layers" + NL);
     }
 }

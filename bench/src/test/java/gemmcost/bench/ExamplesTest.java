@@ -18,19 +18,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every example of every command's {@code --help} and of the console blocks of the README and {@code docs/}, run as
- * printed (the part before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 0,
+ * printed (the part before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 2
+ * with exactly the line the page shows where it shows a refusal ({@code gemmcost: …}), else exit 0,
  * or on this GPU-less machine exit 2 with one line for the examples that need a GPU or the tables a GPU run writes
  * ({@code profiles/…}, the per-GPU tables {@code merge} combines).
  */
 class ExamplesTest {
-    private static final Pattern CONSOLE_COMMAND = Pattern.compile("^\\$ scripts/gemmcost (.*)$", Pattern.MULTILINE);
+    /** A console example's command, and the line after it (a documented refusal starts {@code gemmcost: }). */
+    private static final Pattern CONSOLE_COMMAND = Pattern.compile("^\\$ scripts/gemmcost (.*)(?=\n(.*))",
+            Pattern.MULTILINE);
+
+    /** An example's arguments, and the one-line refusal the page shows for it ({@code null}: it must succeed). */
+    record Example(String command, String refusal) {
+    }
 
     @TempDir
     Path dir;
 
     /** The README's, the manual's and every command's examples, in the order a reader meets them. */
-    static List<String> examples() throws IOException {
-        List<String> examples = new ArrayList<>();
+    static List<Example> examples() throws IOException {
+        List<Example> examples = new ArrayList<>();
         Path root = CudaStandin.repositoryRoot();
         List<Path> pages = new ArrayList<>(List.of(root.resolve("README.md")));
         try (var docs = Files.list(root.resolve("docs"))) {
@@ -39,7 +46,8 @@ class ExamplesTest {
         for (Path page : pages) {
             Matcher console = CONSOLE_COMMAND.matcher(Files.readString(page));
             while (console.find())
-                examples.add(console.group(1));
+                examples.add(new Example(console.group(1),
+                        console.group(2).startsWith("gemmcost: ") ? console.group(2) : null));
         }
         List<String> commands = new ArrayList<>(List.of(""));
         for (String line : CliRun.of("--help").out().lines().toList())
@@ -48,7 +56,7 @@ class ExamplesTest {
         for (String command : commands) {
             String help = CliRun.of(command.isEmpty() ? new String[] {"--help"} : new String[] {"help", command}).out();
             help.lines().filter(l -> l.startsWith("  scripts/gemmcost ")).map(l -> l.substring(19))
-                    .forEach(examples::add);
+                    .forEach(example -> examples.add(new Example(example, null)));
         }
         return examples;
     }
@@ -70,15 +78,20 @@ class ExamplesTest {
         Files.createDirectory(clone.resolve("profiles"));
         Files.createSymbolicLink(dir.resolve("shared"), shared);
 
-        List<String> examples = examples();
+        List<Example> examples = examples();
         assertThat(examples).hasSizeGreaterThan(30);
-        for (String example : examples) {
+        for (Example e : examples) {
+            String example = e.command();
             String command = example.replaceAll("\\s+#.*$", "").split(" \\| ")[0].strip();
             List<String> args = Arrays.asList(command.split("\\s+"));
             GemmcostProcess.Result run = GemmcostProcess.run(clone, Map.of(), args.toArray(String[]::new));
-            if (needsGpu(args)) {
+            String lastErrorLine = run.err().lines().reduce((a, b) -> b).orElse("");
+            if (e.refusal() != null) {
                 assertThat(run.status()).as(example + "\n" + run).isEqualTo(2);
-                assertThat(run.err().lines().reduce((a, b) -> b).orElse("")).as(example).startsWith("gemmcost: ");
+                assertThat(lastErrorLine).as(example).isEqualTo(e.refusal());
+            } else if (needsGpu(args)) {
+                assertThat(run.status()).as(example + "\n" + run).isEqualTo(2);
+                assertThat(lastErrorLine).as(example).startsWith("gemmcost: ");
             } else {
                 assertThat(run.status()).as(example + "\n" + run).isZero();
             }

@@ -24,6 +24,12 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
             throw new IllegalArgumentException("must be >= 1 with dense layers: denseIntermediate=" + denseIntermediate);
     }
 
+    /** The same architecture with its linear layers stored as {@code format} (a checkpoint whose config omits it). */
+    public Architecture withWeights(WeightFormat format) {
+        return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
+                experts, format);
+    }
+
     public int moeLayers() {
         return layers - denseLayers;
     }
@@ -31,11 +37,47 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     /** Every weight, in elements (what a checkpoint of this architecture holds, auxiliary MTP modules aside). */
     public long parameters() {
         long h = hidden;
-        long embeddings = (tiedEmbeddings ? 1 : 2) * (long) vocab * h;
-        long perLayer = attention.parameters(h) + 2 * h;
-        long ffn = denseLayers * swiGlu(h, denseIntermediate)
-                + (experts == null ? 0 : moeLayers() * experts.parameters(h));
+        long embeddings = (tiedEmbeddings ? 1 : 2) * embeddingParameters();
+        long perLayer = attention.parameters(h) + normParametersPerLayer();
+        long ffn = denseLayers * denseFfnParameters() + moeLayers() * moeFfnParameters();
         return embeddings + layers * perLayer + ffn + h;
+    }
+
+    /**
+     * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head and norms in bf16 (fp8
+     * checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
+     */
+    public long weightBytes() {
+        long unquantised = (tiedEmbeddings ? 1 : 2) * embeddingParameters() + layers * normParametersPerLayer() + hidden;
+        return (parameters() - unquantised) * weights.bytesPerWeight() + unquantised * UNQUANTISED_BYTES;
+    }
+
+    /** Bytes of an embedding, LM-head or norm weight: bf16 in every checkpoint format. */
+    public static final int UNQUANTISED_BYTES = 2;
+
+    /** The embedding matrix (the LM head is another of the same size unless tied). */
+    public long embeddingParameters() {
+        return (long) vocab * hidden;
+    }
+
+    /** A layer's two RMSNorms. */
+    public long normParametersPerLayer() {
+        return 2L * hidden;
+    }
+
+    /** One dense layer's SwiGLU MLP. */
+    public long denseFfnParameters() {
+        return swiGlu(hidden, denseIntermediate);
+    }
+
+    /** One MoE layer's FFN: routed experts, shared expert, router; 0 for a dense model. */
+    public long moeFfnParameters() {
+        return experts == null ? 0 : experts.parameters(hidden);
+    }
+
+    /** One MoE layer's router; 0 for a dense model. */
+    public long routerParameters() {
+        return experts == null ? 0 : (long) hidden * experts.experts();
     }
 
     /** Weights one token's forward pass reads: the dense part, its top-k and shared experts, the LM head. */

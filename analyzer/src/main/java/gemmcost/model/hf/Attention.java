@@ -10,6 +10,12 @@ public sealed interface Attention {
     /** Elements one token adds to one layer's KV cache. */
     long kvElementsPerToken();
 
+    /** One GPU's share of {@link #parameters} when the heads are split over {@code tp} GPUs. */
+    long parametersPerGpu(long hidden, int tp);
+
+    /** One GPU's share of {@link #kvElementsPerToken} when the heads are split over {@code tp} GPUs. */
+    long kvElementsPerTokenPerGpu(int tp);
+
     /** {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each. */
     record Gqa(int heads, int kvHeads, int headDim) implements Attention {
         public Gqa {
@@ -28,6 +34,22 @@ public sealed interface Attention {
         @Override
         public long kvElementsPerToken() {
             return 2L * kvHeads * headDim;
+        }
+
+        /** Query heads split evenly; KV heads too, or each GPU holds a copy of one when there are fewer than GPUs. */
+        @Override
+        public long parametersPerGpu(long hidden, int tp) {
+            long q = (long) heads / tp * headDim;
+            return 2 * hidden * q + 2 * hidden * kvHeadsPerGpu(tp) * headDim;
+        }
+
+        @Override
+        public long kvElementsPerTokenPerGpu(int tp) {
+            return 2L * kvHeadsPerGpu(tp) * headDim;
+        }
+
+        private long kvHeadsPerGpu(int tp) {
+            return Math.max(1, kvHeads / tp);
         }
     }
 
@@ -57,6 +79,19 @@ public sealed interface Attention {
         @Override
         public long kvElementsPerToken() {
             return kvLoraRank + qkRopeDim;
+        }
+
+        /** The down-projections (and their norms) on every GPU, as SGLang and vLLM run MLA; the rest split by heads. */
+        @Override
+        public long parametersPerGpu(long hidden, int tp) {
+            long down = hidden * qLoraRank + qLoraRank + hidden * (kvLoraRank + qkRopeDim) + kvLoraRank;
+            return down + (parameters(hidden) - down) / tp;
+        }
+
+        /** The latent is not split by heads: every GPU of the group caches all of it. */
+        @Override
+        public long kvElementsPerTokenPerGpu(int tp) {
+            return kvElementsPerToken();
         }
     }
 }

@@ -1,5 +1,9 @@
 package gemmcost.model.hf;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
 /** How a checkpoint stores its linear layers' weights, which picks the Get_Time table of its GEMMs. */
 public enum WeightFormat {
     /** 2 bytes per weight. */
@@ -17,5 +21,14 @@ public enum WeightFormat {
 
     public int bytesPerWeight() {
         return bytesPerWeight;
+    }
+
+    /** {@code bf16}, {@code fp8} or {@code fp8_block}, as options and JSON write it. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<WeightFormat> parse(String id) {
+        return Arrays.stream(values()).filter(f -> f.id().equals(id)).findFirst();
     }
 }

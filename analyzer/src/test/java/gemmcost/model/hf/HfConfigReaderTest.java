@@ -31,6 +31,10 @@ class HfConfigReaderTest {
         // K and V × 32 layers × 8 heads × 128 × 2 bytes
         assertThat(llama.kvBytesPerToken(2)).isEqualTo(2 * 32 * 8 * 128 * 2).isEqualTo(131_072);
         assertThat(llama.weights()).isEqualTo(WeightFormat.BF16);
+        assertThat(llama.weightBytes()).isEqualTo(2 * 8_030_261_248L);
+        // in fp8 the linear weights take a byte; embedding, head and 32 × 2 + 1 norms stay bf16
+        assertThat(llama.withWeights(WeightFormat.FP8).weightBytes())
+                .isEqualTo(32 * (attention + mlp) + 2 * (embeddingAndHead + 65 * h)).isEqualTo(9_081_200_640L);
     }
 
     @Test

@@ -1,0 +1,90 @@
+package gemmcost.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.SharedData;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.WeightFormat;
+import org.junit.jupiter.api.Test;
+
+class MemoryFootprintTest {
+    @Test
+    void llama70BOnEightGpusShouldHoldAnEighthOfEachLayerAndOneKvHeadPerGpu() {
+        Architecture llama = HfConfigReader.read(SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json"));
+
+        MemoryFootprint f = MemoryFootprint.of(llama, new Parallelism(8, 1, 1, 1), 64, 4096, 2);
+
+        long attention = 2L * 8192 * (64 / 8 * 128) + 2L * 8192 * (8 / 8) * 128; // q, o: 8 heads; k, v: 1 KV head
+        long mlp = 3L * 8192 * 28_672 / 8;
+        long perLayerBytes = (attention + mlp) * 2 + 2 * 8192 * 2; // bf16, and two bf16 norms
+        long embeddingAndHeadBytes = 2 * (128_256L * 8192 / 8) * 2;
+        assertThat(f.weightBytes()).isEqualTo(80 * perLayerBytes + embeddingAndHeadBytes).isEqualTo(17_640_718_336L);
+        // 64 sequences × 4096 tokens × 80 layers × (K, V) × 1 head × 128 × 2 bytes
+        assertThat(f.kvBytes()).isEqualTo(64L * 4096 * 80 * 2 * 128 * 2);
+        assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isTrue();
+    }
+
+    @Test
+    void llama70BInBf16ShouldNotFitOneH100() {
+        Architecture llama = HfConfigReader.read(SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json"));
+
+        MemoryFootprint f = MemoryFootprint.of(llama, new Parallelism(1, 1, 1, 1), 1, 1, 2);
+
+        assertThat(f.weightBytes()).isEqualTo(141_107_396_608L); // every weight but the final norm, 2 bytes each
+        assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isFalse(); // 0.9 × 80 GB usable
+    }
+
+    @Test
+    void deepSeekR1InFp8ShouldFitEightH200sWithDpAttentionButNotEightH100s() {
+        Architecture r1 = HfConfigReader.read(SharedData.modelConfig("deepseek-ai--DeepSeek-R1.config.json"));
+
+        MemoryFootprint f = MemoryFootprint.of(r1, new Parallelism(8, 1, 8, 8), 256, 4096, 1);
+
+        long h = 7168;
+        long mla = h * 1536 + 1536 + 1536L * 128 * 192 + h * 576 + 512 + 512L * 128 * 256 + 128L * 128 * h;
+        long dense = 3 * h * 18_432 / 8;
+        long router = 256 * h;
+        long moe = (256 * 3 * h * 2048 + 3 * h * 2048) / 8 + router; // experts and shared expert split, router whole
+        long norms = 2 * h * 2;
+        long embeddingAndHead = 2 * (129_280 * h / 8) * 2;
+        // attention DP: each GPU a whole MLA replica (fp8, 1 byte per weight)
+        assertThat(f.weightBytes()).isEqualTo(61 * (mla + norms) + 3 * dense + 58 * moe + embeddingAndHead)
+                .isEqualTo(94_191_589_376L);
+        // 256 / 8 = 32 sequences per replica × 4096 tokens × 61 layers × (512 + 64) × 1 byte (fp8)
+        assertThat(f.kvBytes()).isEqualTo(32L * 4096 * 61 * 576);
+        assertThat(f.fits(DeviceCatalog.require("h200"))).isTrue();
+        assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isFalse();
+    }
+
+    @Test
+    void pipelineStagesShouldSplitLayersEvenlyAndTheFullestStageDecide() {
+        // 5 dense layers over 2 stages: 3 then 2; stage 0 also holds the embedding, stage 1 the head
+        Architecture tiny = new Architecture("tiny", 5, 64, 100, false, new Attention.Gqa(4, 4, 16), 5, 128, null,
+                WeightFormat.BF16);
+
+        MemoryFootprint f = MemoryFootprint.of(tiny, new Parallelism(1, 2, 1, 1), 2, 10, 2);
+
+        long layer = (4 * 64L * 64 + 3 * 64L * 128) * 2 + 2 * 64 * 2;
+        assertThat(f.weightBytes()).isEqualTo(3 * layer + 100 * 64 * 2);
+        assertThat(f.kvBytes()).isEqualTo(2L * 10 * 3 * (2 * 4 * 16) * 2);
+    }
+
+    @Test
+    void aLayoutThatCannotSplitTheModelShouldSayWhy() {
+        Architecture moe = new Architecture("moe", 2, 64, 100, false, new Attention.Gqa(6, 2, 16), 0, 0,
+                new Experts(6, 2, 32, 0), WeightFormat.BF16);
+
+        assertThat(new Parallelism(4, 1, 1, 1).misfit(moe)).isEqualTo("tp/dp=4 does not divide the 6 attention heads");
+        assertThat(new Parallelism(4, 1, 4, 4).misfit(moe)).isEqualTo("ep=4 does not divide the 6 experts");
+        assertThat(new Parallelism(3, 1, 1, 1).misfit(moe))
+                .isEqualTo("tp/dp=3 and the 2 KV heads do not divide one another");
+        assertThat(new Parallelism(1, 3, 1, 1).misfit(moe)).isEqualTo("pp=3 is more stages than the 2 layers");
+        assertThatThrownBy(() -> new Parallelism(8, 1, 3, 1)).hasMessage(
+                "ep must divide tp (experts are spread over the tp GPUs of a stage): tp=8, ep=3");
+    }
+}
