@@ -93,22 +93,28 @@ final class ModelCommand implements Callable<Integer> {
     public Integer call() {
         Architecture read = HfConfigReader.read(config);
         Architecture a = weights == null ? read : read.withWeights(weights);
-        MemoryFootprint footprint = fit == null ? null : footprint(a);
+        Placement placement = fit == null ? null : place(a);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(a, footprint));
+            out.println(json(a, placement));
         else
-            text(a, footprint, out);
+            text(a, placement, out);
         return Gemmcost.OK;
     }
 
-    /** The footprint on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
-    private MemoryFootprint footprint(Architecture a) {
+    /** The model laid out on {@code --gpu} and what one GPU of it holds. */
+    private record Placement(Device device, Parallelism layout, MemoryFootprint footprint) {
+        long usableBytes() {
+            return MemoryFootprint.usableBytes(device);
+        }
+    }
+
+    /** The placement on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
+    private Placement place(Architecture a) {
         Device device = DeviceCatalog.require(fit.gpu);
-        for (String[] option : new String[][] {{"--concurrency", "" + fit.concurrency}, {"--isl", "" + fit.isl},
-                {"--osl", "" + fit.osl}})
-            if (Integer.parseInt(option[1]) < 1)
-                throw new BadInputException(option[0] + " " + option[1] + ": must be >= 1");
+        requirePositive("--concurrency", fit.concurrency);
+        requirePositive("--isl", fit.isl);
+        requirePositive("--osl", fit.osl);
         Parallelism layout;
         try {
             layout = new Parallelism(fit.tp, fit.pp, fit.ep, fit.dp);
@@ -126,10 +132,15 @@ final class ModelCommand implements Callable<Integer> {
                     config, layout.gpus(), device.id(), layout, f.describe(), fit.concurrency, tokens,
                     fit.kvDtype.id(), MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
-        return f;
+        return new Placement(device, layout, f);
     }
 
-    private void text(Architecture a, MemoryFootprint footprint, PrintWriter out) {
+    private static void requirePositive(String option, int value) {
+        if (value < 1)
+            throw new BadInputException(option + " " + value + ": must be >= 1");
+    }
+
+    private void text(Architecture a, Placement placement, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
@@ -144,10 +155,10 @@ final class ModelCommand implements Callable<Integer> {
                 + " in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
         out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
                 a.kvBytesPerToken(1));
-        if (footprint != null)
-            out.printf(Locale.ROOT, "  fits %d x %s (tp=%d, pp=%d, ep=%d, dp=%d): %s of the %.2f GB an engine uses%n",
-                    fit.tp * fit.pp, fit.gpu, fit.tp, fit.pp, fit.ep, fit.dp, footprint.describe(),
-                    MemoryFootprint.usableBytes(DeviceCatalog.require(fit.gpu)) / 1e9);
+        if (placement != null)
+            out.printf(Locale.ROOT, "  fits %d x %s (%s): %s of the %.2f GB an engine uses%n",
+                    placement.layout().gpus(), placement.device().id(), placement.layout(),
+                    placement.footprint().describe(), placement.usableBytes() / 1e9);
     }
 
     private static String attention(Attention attention) {
@@ -165,7 +176,7 @@ final class ModelCommand implements Callable<Integer> {
                 e.sharedIntermediate() == 0 ? "" : ", shared " + e.sharedIntermediate());
     }
 
-    private String json(Architecture a, MemoryFootprint footprint) {
+    private String json(Architecture a, Placement placement) {
         ObjectNode node = new ObjectMapper().createObjectNode()
                 .put("config", config.toString())
                 .put("architecture", a.name())
@@ -178,9 +189,10 @@ final class ModelCommand implements Callable<Integer> {
                 .put("kv_bytes_per_token_bf16", a.kvBytesPerToken(2))
                 .put("kv_bytes_per_token_fp8", a.kvBytesPerToken(1))
                 .put("label", "modeled");
-        if (footprint != null)
-            node.put("weight_bytes_per_gpu", footprint.weightBytes()).put("kv_bytes_per_gpu", footprint.kvBytes())
-                    .put("usable_bytes_per_gpu", MemoryFootprint.usableBytes(DeviceCatalog.require(fit.gpu)));
+        if (placement != null)
+            node.put("weight_bytes_per_gpu", placement.footprint().weightBytes())
+                    .put("kv_bytes_per_gpu", placement.footprint().kvBytes())
+                    .put("usable_bytes_per_gpu", placement.usableBytes());
         return node.toString();
     }
 }

@@ -6,6 +6,8 @@ import gemmcost.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,28 +80,25 @@ class ModelCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).endsWith("  fits 8 x h100-sxm (tp=8, pp=1, ep=1, dp=1): 17.64 GB of weights + 10.74 GB"
                 + " of KV cache per GPU of the 72.00 GB an engine uses" + NL);
+        assertThat(CliRun.of("model", "--json", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
+                "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640718336,"
+                + "\"kv_bytes_per_gpu\":10737418240,\"usable_bytes_per_gpu\":72000000000}" + NL);
     }
 
-    @Test
-    void aModelThatDoesNotFitShouldBeRefusedInOneLineWithTheNumbers() {
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--isl 1 --osl 1 | on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: 141.11 GB of weights + 0.00 GB of"
+                    + " KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16) is over the 72.00 GB an engine uses"
+                    + " of 80.00 GB (0.90)",
+            "--tp 8 --pp 100 | cannot be laid out as tp=8, pp=100, ep=1, dp=1: pp=100 is more stages than the 80 layers"})
+    void aLayoutThatCannotHoldOrSplitTheModelShouldBeRefusedInOneLineSayingWhy(String options, String message) {
         Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");
+        List<String> args = new ArrayList<>(List.of("model", llama.toString(), "--gpu", "h100-sxm"));
+        args.addAll(List.of(options.split(" ")));
 
-        CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--isl", "1", "--osl", "1");
+        CliRun run = CliRun.of(args.toArray(String[]::new));
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: " + llama + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not"
-                + " fit: 141.11 GB of weights + 0.00 GB of KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16)"
-                + " is over the 72.00 GB an engine uses of 80.00 GB (0.90)" + NL);
-    }
-
-    @Test
-    void aLayoutThatCannotSplitTheModelShouldBeRefusedNamingWhy() {
-        Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");
-
-        CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--pp", "100");
-
-        assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: " + llama + " cannot be laid out as tp=8, pp=100, ep=1, dp=1:"
-                + " pp=100 is more stages than the 80 layers" + NL);
+        assertThat(run.err()).isEqualTo("gemmcost: " + llama + " " + message + NL);
     }
 }
