@@ -23,6 +23,11 @@ public final class SharedData {
         return file("model-configs", name);
     }
 
+    /** {@code ../shared/data/comm-public/<name>}, or the calling test is skipped if the file is not there. */
+    public static Path commPublic(String name) {
+        return file("comm-public", name);
+    }
+
     private static Path file(String folder, String name) {
         Path file = repositoryRoot().resolveSibling("shared").resolve("data").resolve(folder).resolve(name);
         Assumptions.assumeTrue(Files.isRegularFile(file),

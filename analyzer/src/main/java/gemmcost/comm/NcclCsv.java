@@ -1,0 +1,92 @@
+package gemmcost.comm;
+
+import gemmcost.BadInputException;
+import gemmcost.InputFiles;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads nccl-tests timings in the CSV of {@code ../shared/data/comm-public/} (header exactly {@value #HEADER}):
+ * {@code message_elements} is nccl-tests' size in bytes over the element size ({@code half} 2 bytes, {@code int8} 1).
+ * Every bad row is one line {@code FILE:LINE: column NAME: problem: 'value'}.
+ */
+public final class NcclCsv {
+    public static final String HEADER = "gpu,nccl_version,collective,dtype,num_gpus,message_elements,time_us";
+    private static final String[] COLUMNS = HEADER.split(",");
+
+    /** One timing: {@code bytes} is the nccl-tests size. */
+    public record Row(String gpu, Collective collective, int ranks, long bytes, double timeUs) {
+    }
+
+    private NcclCsv() {
+    }
+
+    public static List<Row> read(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String header = in.readLine();
+            if (header == null || !header.strip().equals(HEADER))
+                throw new BadInputException(file + ":1: expected the header " + HEADER + ", found '"
+                        + (header == null ? "" : header.strip()) + "'");
+            List<Row> rows = new ArrayList<>();
+            long line = 1;
+            for (String text; (text = in.readLine()) != null; ) {
+                line++;
+                rows.add(row(file + ":" + line, text.strip().split(",", -1)));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw InputFiles.cannotRead(file, e);
+        }
+    }
+
+    private static Row row(String where, String[] f) {
+        if (f.length != COLUMNS.length)
+            throw new BadInputException(where + ": expected " + COLUMNS.length + " columns, found " + f.length);
+        Collective collective = switch (f[2]) {
+            case "all_gather" -> Collective.ALL_GATHER;
+            case "all_reduce" -> Collective.ALL_REDUCE;
+            case "reduce_scatter" -> Collective.REDUCE_SCATTER;
+            case "alltoall" -> Collective.ALL_TO_ALL;
+            default -> throw bad(where, 2, "not a collective gemmcost models", f[2]);
+        };
+        int elementBytes = switch (f[3]) {
+            case "half", "bfloat16" -> 2;
+            case "int8", "uint8", "fp8" -> 1;
+            case "float" -> 4;
+            default -> throw bad(where, 3, "unknown element type", f[3]);
+        };
+        long ranks = number(where, 4, f[4]);
+        long elements = number(where, 5, f[5]);
+        double timeUs;
+        try {
+            timeUs = Double.parseDouble(f[6]);
+        } catch (NumberFormatException e) {
+            throw bad(where, 6, "not a number", f[6]);
+        }
+        if (ranks < 2 || ranks > 1 << 16)
+            throw bad(where, 4, "must be 2 to 65536", f[4]);
+        if (!(Double.isFinite(timeUs) && timeUs > 0))
+            throw bad(where, 6, "must be finite and > 0", f[6]);
+        return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);
+    }
+
+    private static long number(String where, int column, String text) {
+        try {
+            long value = Long.parseLong(text);
+            if (value >= 1 && value <= 1L << 50)
+                return value;
+        } catch (NumberFormatException e) {
+            // refused below, as a value out of range is
+        }
+        throw bad(where, column, "must be an integer from 1 to 2^50", text);
+    }
+
+    private static BadInputException bad(String where, int column, String problem, String value) {
+        return new BadInputException(where + ": column " + COLUMNS[column] + ": " + problem + ": '" + value + "'");
+    }
+}

@@ -1,0 +1,67 @@
+package gemmcost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CheckCommCommandTest {
+    private static final String NL = System.lineSeparator();
+    private static final String HEADER = "gpu,nccl_version,collective,dtype,num_gpus,message_elements,time_us\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldGiveTheMedianErrorAndTheWorstRowOfEachGroup() throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER
+                + "H100_SXM,2.29.2,all_reduce,half,2,1000000,20.0\n"
+                + "H100_SXM,2.29.2,all_reduce,half,2,500000,10.0\n"
+                + "B200_SXM,2.29.2,all_reduce,half,2,500000,1.0\n");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
+
+        // nvlink: 5 µs + 2·(2−1) steps × 1.9 µs + bytes × 2·(2−1)/2 / 370 GB/s:
+        // 2,000,000 B → 14.2054 µs (−28.97 % of 20), 1,000,000 B → 11.5027 µs (+15.03 % of 10); median 22.0 %
+        assertThat(run.status()).as(run.err()).isZero();
+        String[] lines = run.out().split(NL);
+        assertThat(lines[0]).isEqualTo("H100_SXM (imported, 2 rows) against the nvlink tier of the default network"
+                + " (modeled)");
+        assertThat(lines[2].strip().split("\\s+"))
+                .containsExactly("all_reduce", "2", "2", "22.0%", "2000000", "20.00", "14.21", "-29.0%");
+        assertThat(lines).hasSize(3);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "H100_SXM,2.29.2,broadcast,half,2,256,5.0 | :2: column collective: not a collective gemmcost models: 'broadcast'",
+            "H100_SXM,2.29.2,all_reduce,half,1,256,5.0 | :2: column num_gpus: must be 2 to 65536: '1'",
+            "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: must be finite and > 0: 'NaN'",
+            "H100_SXM,2.29.2,all_reduce,half,2,256 | :2: expected 7 columns, found 6",
+            "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM'"})
+    void aBadRowShouldBeRefusedInOneLineNamingItsColumn(String row, String message) throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + row + "\n");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: " + csv + message + NL);
+    }
+
+    @Test
+    void thePublicNcclTestsOfH100ShouldGiveTwelveGroups() {
+        Path nccl = SharedData.commPublic("nccl.csv");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", nccl.toString());
+
+        // 4 collectives × 2, 4, 8 GPUs, in half and int8 (sizes in bytes differ, so both count)
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines().skip(2)).hasSize(12);
+    }
+}
