@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile) and a HuggingFace config
- * with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer campaign) and
- * runs the commands that read them: every run must end within {@value #LIMIT_S} s with exit 0 and no NaN or
+ * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile), a HuggingFace config
+ * and nccl-tests rows with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer
+ * campaign) and runs the commands that read them: every run must end within {@value #LIMIT_S} s with exit 0 and no NaN or
  * Infinity in its output, or exit 2 with exactly one line; never an internal error, a stack trace or a hang. The
  * counts are printed, so a run says how much it tried.
  */
@@ -68,6 +68,15 @@ class FuzzTest {
              "quantization_config": {"quant_method": "fp8", "weight_block_size": [128, 128]}}
             """;
 
+    /** nccl-tests rows in the CSV check-comm reads. */
+    private static final String NCCL = """
+            gpu,nccl_version,collective,dtype,num_gpus,message_elements,time_us
+            H100_SXM,2.29.2,all_reduce,half,8,1048576,25.4
+            H100_SXM,2.29.2,all_gather,int8,4,512,7.07
+            H100_SXM,2.29.2,alltoall,half,2,268435456,958.87
+            H100_SXM,2.29.2,reduce_scatter,half,8,33554432,200.75
+            """;
+
     @Test
     void mutatedInputsShouldEndInAnAnswerOrOneLine() throws Exception {
         SplittableRandom random = new SplittableRandom(SEED);
@@ -81,11 +90,12 @@ class FuzzTest {
         fuzz(random, counts, Files.readString(Path.of("src/test/resources/golden/profile-v1.json")), "profile.json",
                 f -> List.of("get-time", "--profile", f.toString(), "1000", "4000", "3000"));
         fuzz(random, counts, HF_CONFIG, "config.json", f -> List.of("model", "--json", f.toString()));
+        fuzz(random, counts, NCCL, "nccl.csv", f -> List.of("check-comm", "--nccl", f.toString()));
         if (graphvizPresent())
             fuzz(random, counts, DOT, "g.dot", f -> List.of("critical-path", "--dag", f.toString()));
         System.out.printf("fuzz: %d runs, %d answered (exit 0), %d refused with one line (exit 2)%n", counts[0],
                 counts[1], counts[2]);
-        assertThat(counts[0]).isGreaterThanOrEqualTo(5 * MUTANTS_PER_FILE);
+        assertThat(counts[0]).isGreaterThanOrEqualTo(6 * MUTANTS_PER_FILE);
     }
 
     private void fuzz(SplittableRandom random, int[] counts, String original, String name,
