@@ -58,7 +58,8 @@ class ModelCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"num_experts_per_tok\": 2 | \"num_experts_per_tok\": 5 | num_experts_per_tok: must be <= num_local_experts (4), was 5",
-            "\"sliding_window\": null | \"sliding_window\": 4096 | sliding_window: sliding-window attention is not modelled, was 4096"})
+            "\"sliding_window\": null | \"sliding_window\": 4096 | sliding_window: sliding-window attention is not modelled, was 4096",
+            "\"hidden_act\": \"silu\" | \"hidden_act\": \"silu\", \"tie_word_embeddings\": 1 | tie_word_embeddings: must be true or false, was 1"})
     void aConfigGemmcostCannotCostShouldExitTwoWithOneLineNamingTheField(String field, String changed, String message)
             throws IOException {
         Path config = Files.writeString(dir.resolve("config.json"), Files.readString(tinyMixtral()).replace(field, changed));

@@ -108,7 +108,7 @@ public final class HfConfigReader {
         int heads = positive("num_attention_heads");
         Attention attention = arch.equals("DeepseekV3ForCausalLM") ? mla(heads) : gqa(heads, hidden);
         WeightFormat weights = weights(quantConfig);
-        boolean tied = root.path("tie_word_embeddings").asBoolean(false);
+        boolean tied = bool("tie_word_embeddings");
         int vocab = positive("vocab_size");
         try {
             return build(arch, layers, hidden, vocab, tied, attention, weights);
@@ -177,7 +177,7 @@ public final class HfConfigReader {
     }
 
     private void refuseSlidingWindow() {
-        boolean on = root.has("use_sliding_window") ? root.get("use_sliding_window").asBoolean()
+        boolean on = root.has("use_sliding_window") ? bool("use_sliding_window")
                 : root.has("sliding_window") && !root.get("sliding_window").isNull();
         if (on)
             throw bad(root.has("use_sliding_window") ? "use_sliding_window" : "sliding_window",
@@ -208,7 +208,7 @@ public final class HfConfigReader {
         if (!dtype.equals("bfloat16"))
             throw bad("torch_dtype", dtype + " is not modelled (bfloat16 is)");
         JsonNode q = root.get("quantization_config");
-        if (q != null)
+        if (q != null && !q.isNull())
             return quantization(q);
         if (quantConfig != null && Files.isRegularFile(quantConfig))
             return modelOpt(quantConfig);
@@ -251,6 +251,16 @@ public final class HfConfigReader {
         if (!same)
             throw bad(field, "only " + (expected instanceof String ? "\"" + expected + "\"" : expected)
                     + " is modelled, was " + node);
+    }
+
+    /** A boolean field; absent or null is false. */
+    private boolean bool(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull())
+            return false;
+        if (!node.isBoolean())
+            throw bad(field, "must be true or false, was " + node);
+        return node.asBoolean();
     }
 
     private int positive(String field) {

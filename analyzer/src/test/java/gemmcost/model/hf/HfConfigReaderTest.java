@@ -121,6 +121,8 @@ class HfConfigReaderTest {
         // 100 × 64 tied; per layer: q 64×64, k and v 64×(2×16), o 64×64, MLP 3×64×128, two norms; a final norm
         assertThat(tiny.parameters()).isEqualTo(100 * 64 + 2 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128 + 2 * 64) + 64);
         assertThat(tiny.kvBytesPerToken(1)).isEqualTo(2 * 2 * 2 * 16);
+        assertThat(HfConfigReader.read(write(TINY.formatted(", \"quantization_config\": null"))).weights())
+                .isEqualTo(WeightFormat.BF16);
     }
 
     @ParameterizedTest
