@@ -363,6 +363,17 @@ static cudaError_t usable(void)
     return sticky;
 }
 
+/*
+ * The prologue of an entry point that needs a working runtime: take the lock, and fail as the real runtime does
+ * once initialisation failed or a sticky error happened. Declares the cudaError_t e for the rest of the function.
+ */
+#define ENTER_USABLE(e) \
+    enter(); \
+    cudaError_t e = usable(); \
+    if (e != cudaSuccess) { \
+        return leave(e); \
+    }
+
 static sim_device *current_device(void)
 {
     return &devs[visible[current_ordinal]];
@@ -1040,11 +1051,7 @@ cudaError_t cudaGetDeviceCount(int *count)
 
 cudaError_t cudaSetDevice(int device)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (device < 0 || device >= n_visible) {
         return leave(cudaErrorInvalidDevice);
     }
@@ -1054,11 +1061,7 @@ cudaError_t cudaSetDevice(int device)
 
 cudaError_t cudaGetDevice(int *device)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (device == NULL) {
         return leave(cudaErrorInvalidValue);
     }
@@ -1079,11 +1082,7 @@ cudaError_t cudaDeviceSynchronize(void)
 
 cudaError_t cudaDeviceGetAttribute(int *value, enum cudaDeviceAttr attr, int device)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (device < 0 || device >= n_visible) {
         return leave(cudaErrorInvalidDevice);
     }
@@ -1133,11 +1132,7 @@ cudaError_t cudaDeviceGetAttribute(int *value, enum cudaDeviceAttr attr, int dev
 
 cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (device < 0 || device >= n_visible) {
         return leave(cudaErrorInvalidDevice);
     }
@@ -1152,11 +1147,7 @@ cudaError_t cudaDeviceGetPCIBusId(char *pciBusId, int len, int device)
 
 cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBusId)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (device == NULL || pciBusId == NULL) {
         return leave(cudaErrorInvalidValue);
     }
@@ -1177,11 +1168,7 @@ cudaError_t cudaDeviceGetByPCIBusId(int *device, const char *pciBusId)
 
 cudaError_t cudaMemGetInfo(size_t *free, size_t *total)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (free == NULL || total == NULL) {
         return leave(cudaErrorInvalidValue);
     }
@@ -1193,11 +1180,7 @@ cudaError_t cudaMemGetInfo(size_t *free, size_t *total)
 
 cudaError_t cudaMalloc(void **devPtr, size_t size)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (devPtr == NULL) {
         return leave(cudaErrorInvalidValue);
     }
@@ -1256,11 +1239,7 @@ cudaError_t cudaFree(void *devPtr)
 
 cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     op *o;
     if ((e = make_copy(dst, src, count, kind, 0, &o)) != cudaSuccess || o == NULL) {
         return leave(e);
@@ -1270,11 +1249,7 @@ cudaError_t cudaMemcpy(void *dst, const void *src, size_t count, enum cudaMemcpy
 
 cudaError_t cudaMemcpyAsync(void *dst, const void *src, size_t count, enum cudaMemcpyKind kind, cudaStream_t stream)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_stream *s = stream_of(stream, visible[current_ordinal]);
     if (s == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1310,11 +1285,7 @@ static cudaError_t make_memset(void *devPtr, int value, size_t count, op **out)
 
 cudaError_t cudaMemset(void *devPtr, int value, size_t count)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     op *o;
     if ((e = make_memset(devPtr, value, count, &o)) != cudaSuccess || o == NULL) {
         return leave(e);
@@ -1324,11 +1295,7 @@ cudaError_t cudaMemset(void *devPtr, int value, size_t count)
 
 cudaError_t cudaMemsetAsync(void *devPtr, int value, size_t count, cudaStream_t stream)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_stream *s = stream_of(stream, visible[current_ordinal]);
     if (s == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1347,11 +1314,7 @@ cudaError_t cudaMemsetAsync(void *devPtr, int value, size_t count, cudaStream_t 
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t *pStream, unsigned int flags)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     if (pStream == NULL || (flags & ~(unsigned) cudaStreamNonBlocking) != 0 || n_stream_ids >= (size_t) INT_MAX) {
         return leave(cudaErrorInvalidValue);
     }
@@ -1385,11 +1348,7 @@ cudaError_t cudaStreamCreate(cudaStream_t *pStream)
 
 cudaError_t cudaStreamDestroy(cudaStream_t stream)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_stream *s = is_default_stream(stream) ? NULL : stream_of(stream, 0);
     if (s == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1402,11 +1361,7 @@ cudaError_t cudaStreamDestroy(cudaStream_t stream)
 
 cudaError_t cudaStreamSynchronize(cudaStream_t stream)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_stream *s = stream_of(stream, visible[current_ordinal]);
     if (s == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1422,11 +1377,7 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream)
 
 cudaError_t cudaEventCreateWithFlags(cudaEvent_t *event, unsigned int flags)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     unsigned known = cudaEventBlockingSync | cudaEventDisableTiming | cudaEventInterprocess;
     if (event == NULL || (flags & ~known) != 0
             || ((flags & cudaEventInterprocess) && !(flags & cudaEventDisableTiming))
@@ -1457,11 +1408,7 @@ cudaError_t cudaEventCreate(cudaEvent_t *event)
 
 cudaError_t cudaEventDestroy(cudaEvent_t event)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_event *ev = event_of(event);
     if (ev == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1474,11 +1421,7 @@ cudaError_t cudaEventDestroy(cudaEvent_t event)
 
 cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_event *ev = event_of(event);
     sim_stream *s = stream_of(stream, visible[current_ordinal]);
     if (ev == NULL || s == NULL || s->dev != ev->dev) { /* event and stream must share a device */
@@ -1499,11 +1442,7 @@ cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream)
 
 cudaError_t cudaEventQuery(cudaEvent_t event)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_event *ev = event_of(event);
     if (ev == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1514,11 +1453,7 @@ cudaError_t cudaEventQuery(cudaEvent_t event)
 
 cudaError_t cudaEventSynchronize(cudaEvent_t event)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_event *ev = event_of(event);
     if (ev == NULL) {
         return leave(cudaErrorInvalidResourceHandle);
@@ -1533,11 +1468,7 @@ cudaError_t cudaEventSynchronize(cudaEvent_t event)
 
 cudaError_t cudaEventElapsedTime(float *ms, cudaEvent_t start, cudaEvent_t end)
 {
-    enter();
-    cudaError_t e = usable();
-    if (e != cudaSuccess) {
-        return leave(e);
-    }
+    ENTER_USABLE(e);
     sim_event *a = event_of(start);
     sim_event *b = event_of(end);
     if (ms == NULL) {

@@ -70,15 +70,18 @@ public final class Profiler {
         Double bandwidth = null;
         for (Dtype dtype : dtypes) {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
-            if (baseline == null) {
+            boolean first = baseline == null;
+            if (first) {
                 baseline = warmUpDevice(dtype);
-                bandwidth = measureBandwidth(new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline));
+            }
+            Sweep sweep = new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline);
+            if (first) {
+                bandwidth = measureBandwidth(sweep);
             }
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
-                Sweep sweep = new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline);
                 result = sweep.run(shapes, journal, log);
             }
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
@@ -114,7 +117,7 @@ public final class Profiler {
         OptionalInt baseline = sm.length == 0 ? OptionalInt.empty() : OptionalInt.of(sm[sm.length / 2]);
         log.printf(Locale.ROOT, "device warm-up: %d launches of %s %s in %.1f s; SM clock under load: %s%n", launches,
                 WARMUP_SHAPE, dtype.id(), (nanoTime.getAsLong() - start) / 1e9,
-                baseline.isPresent() ? baseline.getAsInt() + " MHz" : "unknown");
+                baseline.isPresent() ? baseline.getAsInt() + " MHz " + Sweep.reading(backend) : "unknown");
         return baseline;
     }
 
@@ -130,7 +133,7 @@ public final class Profiler {
      * bytes; null, said on the log, when even that does not fit.
      */
     Double measureBandwidth(Sweep sweep) {
-        long budget = (long) (Sweep.MEMORY_BUDGET_FRACTION * backend.device().memoryBytes()) - backend.reservedBytes();
+        long budget = sweep.budgetBytes();
         long first = Long.highestOneBit(Math.max(1, Math.min(BANDWIDTH_COPY_BYTES, budget / 4)));
         for (long bytes = first; bytes >= BANDWIDTH_MIN_BYTES; bytes /= 2) {
             Samples.Summary s;
@@ -145,7 +148,7 @@ public final class Profiler {
             double bytesPerSec = 2.0 * bytes / (s.medianUs() * 1e-6);
             log.printf(Locale.ROOT, "memory bandwidth: %.4g GB/s %s (device-to-device copy of %d MiB, read + written;"
                             + " median of %d, p10-p90 %.4g-%.4g us)%n", bytesPerSec / 1e9,
-                    backend.device().simulated() ? "simulated" : "measured", bytes >> 20, s.samples(), s.p10Us(),
+                    Sweep.reading(backend), bytes >> 20, s.samples(), s.p10Us(),
                     s.p90Us());
             return bytesPerSec;
         }
@@ -165,8 +168,13 @@ public final class Profiler {
         setup.put("cuda_runtime_version", d.runtimeVersion());
         setup.put("cublas_version", d.cublasVersion());
         setup.put("dtype", dtype.id());
-        setup.put("timing", warmup.describe() + "; " + rule.describe());
+        setup.put("timing", timingRule());
         return setup;
+    }
+
+    /** The warm-up and stopping rule, as the table and the journal's setup state them. */
+    private String timingRule() {
+        return warmup.describe() + "; " + rule.describe();
     }
 
     /** The baseline SM clock under load and the last one seen, and every clock-event reason seen while measuring. */
@@ -183,7 +191,7 @@ public final class Profiler {
                 d.computeCapability(), d.smCount(), d.memoryBytes(), d.l2Bytes(), seen,
                 d.driverVersion(), d.runtimeVersion(), d.cublasVersion(), bandwidthBytesPerSec);
         Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmup.minLaunches(), true,
-                "median (p10/p90 spread)", warmup.describe() + "; " + rule.describe(), backend.name());
+                "median (p10/p90 spread)", timingRule(), backend.name());
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
         String source = (d.simulated() ? "SIMULATED on gemmcost's CUDA stand-in (no GPU), by gemmcost profile,"
                 : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS);

@@ -82,7 +82,7 @@ public final class Sweep {
         List<Failure> failures = new ArrayList<>();
         Set<String> reasons = new LinkedHashSet<>();
         Optional<ClockSample> last = Optional.empty();
-        String label = backend.device().simulated() ? "simulated" : "measured";
+        String label = reading(backend);
         for (GemmShape shape : todo) {
             long start = nanoTime.getAsLong();
             try {
@@ -151,9 +151,19 @@ public final class Sweep {
         }
     }
 
+    /** How a time or clock read through {@code backend} is labelled: {@code simulated} on the stand-in, else measured. */
+    static String reading(GemmBackend backend) {
+        return backend.device().simulated() ? "simulated" : "measured";
+    }
+
+    /** Device memory the sweep's operands may use: a fraction of it, less what the backend keeps for itself. */
+    long budgetBytes() {
+        return (long) (MEMORY_BUDGET_FRACTION * backend.device().memoryBytes()) - backend.reservedBytes();
+    }
+
     /** Rows of A and C that fit beside B and what the backend keeps for itself, rounded down to a power of two. */
     long rowsThatFit(GemmShape shape) {
-        double budget = MEMORY_BUDGET_FRACTION * backend.device().memoryBytes() - backend.reservedBytes();
+        double budget = budgetBytes();
         double bytesPerRow = (double) (shape.k() + shape.n()) * dtype.elementBytes();
         double fixedBytes = (double) shape.k() * shape.n() * dtype.elementBytes();
         double rows = Math.floor((budget - fixedBytes) / bytesPerRow);

@@ -26,8 +26,12 @@ public final class Backends {
         }
     }
 
-    /** An open backend and one line on what it is and why it was chosen. */
-    public record Opened(GemmBackend backend, String explanation) {
+    /** An open backend and one line on what it is and why it was chosen; closing it closes the backend. */
+    public record Opened(GemmBackend backend, String explanation) implements AutoCloseable {
+        @Override
+        public void close() {
+            backend.close();
+        }
     }
 
     /** Why JCuda cannot run here, or empty when it can. */
@@ -62,7 +66,7 @@ public final class Backends {
      * Opens device {@code ordinal}; without a usable GPU, or when CUDA refuses the device, this is a one-line
      * {@link BadInputException} and nothing stays allocated.
      */
-    public static Opened open(Choice choice, CudaProbe.Result probe, Path cudaLibDir, int ordinal) {
+    public static Opened open(Choice choice, CudaProbe.Result probe, int ordinal) {
         try {
             return switch (choice) {
                 case FFM -> ffm(probe, ordinal, "");

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.IntConsumer;
 
 /**
  * The device primitives over the CUDA runtime and cuBLAS bound with FFM: works with CUDA 12 and 13 libraries and
@@ -40,8 +41,8 @@ final class FfmBinding implements DeviceOps<MemorySegment, MemorySegment> {
         this.blas = blas;
         try {
             rt.check(Ffm.call(rt.setDevice, ordinal), "cudaSetDevice(" + ordinal + ")");
-            handle = created.add(outPointer(blas.create, "cublasCreate_v2", true), h -> Ffm.call(blas.destroy, h));
-            stream = created.add(outPointer(rt.streamCreate, "cudaStreamCreate", false),
+            handle = created.add(outPointer(blas.create, status -> blas.check(status, "cublasCreate_v2")), h -> Ffm.call(blas.destroy, h));
+            stream = created.add(outPointer(rt.streamCreate, status -> rt.check(status, "cudaStreamCreate")),
                     s -> rt.check(Ffm.call(rt.streamDestroy, s), "cudaStreamDestroy"));
             blas.check(Ffm.call(blas.setStream, handle, stream), "cublasSetStream_v2");
             blas.check(Ffm.call(blas.setMathMode, handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
@@ -88,26 +89,19 @@ final class FfmBinding implements DeviceOps<MemorySegment, MemorySegment> {
                 nvml.flatMap(FfmNvml.Device::uuid).orElse(null), standin.isPresent());
     }
 
-    private MemorySegment outPointer(MethodHandle create, String what, boolean cublas) {
-        MemorySegment out = arena.allocate(ADDRESS);
-        int status = Ffm.call(create, out);
-        if (cublas) {
-            blas.check(status, what);
-        } else {
-            rt.check(status, what);
-        }
-        return out.get(ADDRESS, 0);
-    }
-
     @Override
     public MemorySegment malloc(long bytes, String what) {
-        return outPointer(rt.malloc, bytes, "cudaMalloc(" + what + ", " + bytes + " bytes)");
+        return outPointer(rt.malloc, status -> rt.check(status, "cudaMalloc(" + what + ", " + bytes + " bytes)"), bytes);
     }
 
-    private MemorySegment outPointer(MethodHandle malloc, long bytes, String what) {
+    /** Calls {@code create(out, args…)} with a slot of its own and returns what it wrote there. */
+    private MemorySegment outPointer(MethodHandle create, IntConsumer check, Object... args) {
         try (Arena local = Arena.ofConfined()) {
             MemorySegment out = local.allocate(ADDRESS);
-            rt.check(Ffm.call(malloc, out, bytes), what);
+            Object[] all = new Object[args.length + 1];
+            all[0] = out;
+            System.arraycopy(args, 0, all, 1, args.length);
+            check.accept(Ffm.call(create, all));
             return out.get(ADDRESS, 0);
         }
     }
@@ -153,7 +147,7 @@ final class FfmBinding implements DeviceOps<MemorySegment, MemorySegment> {
 
     @Override
     public MemorySegment createEvent() {
-        return outPointer(rt.eventCreate, "cudaEventCreate", false);
+        return outPointer(rt.eventCreate, status -> rt.check(status, "cudaEventCreate"));
     }
 
     @Override

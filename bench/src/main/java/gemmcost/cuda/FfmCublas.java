@@ -18,7 +18,6 @@ final class FfmCublas {
             11, "CUBLAS_STATUS_MAPPING_ERROR", 13, "CUBLAS_STATUS_EXECUTION_FAILED", 14, "CUBLAS_STATUS_INTERNAL_ERROR",
             15, "CUBLAS_STATUS_NOT_SUPPORTED", 16, "CUBLAS_STATUS_LICENSE_ERROR");
 
-    private final Path file;
     final MethodHandle create;
     final MethodHandle destroy;
     final MethodHandle setStream;
@@ -28,7 +27,6 @@ final class FfmCublas {
     final MethodHandle gemmEx;
 
     private FfmCublas(Ffm lib) {
-        this.file = lib.file();
         FunctionDescriptor intOfPointer = FunctionDescriptor.of(JAVA_INT, ADDRESS);
         create = lib.function("cublasCreate_v2", intOfPointer);
         destroy = lib.function("cublasDestroy_v2", intOfPointer);
@@ -59,10 +57,6 @@ final class FfmCublas {
     /** {@code …/libcublas.so.13} → {@code …/libcublasLt.so.13}. */
     static Path siblingLt(Path cublas) {
         return cublas.resolveSibling(cublas.getFileName().toString().replace("libcublas.", "libcublasLt."));
-    }
-
-    Path file() {
-        return file;
     }
 
     void check(int status, String call) {

@@ -17,7 +17,6 @@ import java.util.Optional;
  * names are used, no struct layouts ({@code cudaDeviceProp} changed between majors).
  */
 final class FfmCudaRuntime {
-    static final int CUDA_ERROR_MEMORY_ALLOCATION = 2;
     /** The symbol gemmcost's CUDA stand-in exports: a library that has it is a simulation, never a GPU. */
     static final String STANDIN_SYMBOL = "gemmcostStandinDescription";
 
@@ -43,7 +42,6 @@ final class FfmCudaRuntime {
     final MethodHandle deviceGetPciBusId;
     final MethodHandle streamCreate;
     final MethodHandle streamDestroy;
-    final MethodHandle streamSynchronize;
     final MethodHandle eventCreate;
     final MethodHandle eventDestroy;
     final MethodHandle eventRecord;
@@ -75,7 +73,6 @@ final class FfmCudaRuntime {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         streamCreate = lib.function("cudaStreamCreate", INT_OF_POINTER);
         streamDestroy = lib.function("cudaStreamDestroy", INT_OF_POINTER);
-        streamSynchronize = lib.function("cudaStreamSynchronize", INT_OF_POINTER);
         eventCreate = lib.function("cudaEventCreate", INT_OF_POINTER);
         eventDestroy = lib.function("cudaEventDestroy", INT_OF_POINTER);
         eventRecord = lib.function("cudaEventRecord", INT_OF_TWO_POINTERS);
@@ -87,10 +84,6 @@ final class FfmCudaRuntime {
     /** Binds the library at {@code file}; a missing symbol is an {@link UnsatisfiedLinkError} naming it. */
     static FfmCudaRuntime load(Path file) {
         return new FfmCudaRuntime(Ffm.load(file));
-    }
-
-    Path file() {
-        return lib.file();
     }
 
     /** Throws a {@link GpuException} naming the call when {@code error} is not cudaSuccess. */

@@ -22,7 +22,6 @@ final class FfmNvml {
     private static final int NVML_CLOCK_MEM = 2;
     private static final int TEXT_BYTES = 96;
 
-    private final Path file;
     private final MethodHandle handleByPciBusId;
     private final MethodHandle name;
     private final MethodHandle uuid;
@@ -31,7 +30,6 @@ final class FfmNvml {
     private final MethodHandle errorString;
 
     private FfmNvml(Ffm lib) {
-        file = lib.file();
         FunctionDescriptor text = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
         handleByPciBusId = lib.function("nvmlDeviceGetHandleByPciBusId_v2",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
@@ -60,10 +58,6 @@ final class FfmNvml {
             }
         }
         return Optional.empty();
-    }
-
-    Path file() {
-        return file;
     }
 
     /** The GPU at {@code pciBusId}, or empty when NVML does not know it. */

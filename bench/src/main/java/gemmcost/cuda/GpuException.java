@@ -26,9 +26,12 @@ public class GpuException extends RuntimeException {
         this.sticky = sticky;
     }
 
+    /** cudaErrorMemoryAllocation. */
+    static final int CUDA_ERROR_MEMORY_ALLOCATION = 2;
+
     /** The exception for a failed CUDA runtime call's error code. */
     static GpuException ofCudaError(String message, int error) {
-        return new GpuException(message, error == 2, STICKY_CUDA_ERRORS.contains(error));
+        return new GpuException(message, error == CUDA_ERROR_MEMORY_ALLOCATION, STICKY_CUDA_ERRORS.contains(error));
     }
 
     /** Whether a smaller allocation might succeed. */

@@ -132,7 +132,7 @@ final class JcudaBinding implements DeviceOps<Pointer, cudaEvent_t> {
                                 .map(p -> "; " + p + " is cuBLAS 13, whose symbol versions JCublas2 cannot bind")
                                 .orElse(""));
             }
-            Path lt = cublas.getFirst().resolveSibling("libcublasLt.so.12");
+            Path lt = FfmCublas.siblingLt(cublas.getFirst());
             if (Files.isRegularFile(lt)) {
                 System.load(lt.toString());
             }

@@ -9,6 +9,7 @@ import gemmcost.model.Phase;
 import gemmcost.search.Candidate;
 import gemmcost.search.PlanSearch;
 import gemmcost.search.PlanSpace;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -60,14 +61,14 @@ public class PlanSearchBenchmark {
     @Setup
     public void setUp() {
         Deployment seed = SeedDeployments.maSeparation(Phase.DECODE);
-        List<Integer> counts = java.util.Arrays.stream(microBatches.split(" ")).map(Integer::valueOf).toList();
-        space = new PlanSpace(16, counts).enumerate(seed, 1.0);
+        List<Integer> counts = Arrays.stream(microBatches.split(" ")).map(Integer::valueOf).toList();
+        space = SeedPlans.mark(new PlanSpace(16, counts).enumerate(seed, 1.0));
         model = CostModels.open(CostModels.DEFAULT_PROFILE, seed.model().dtype(), seed.network());
     }
 
     @Benchmark
     public PlanSearch.Result search(Plans counter) {
-        PlanSearch.Result result = PlanSearch.run(SeedPlans.mark(space), model, Runtime.getRuntime().availableProcessors());
+        PlanSearch.Result result = PlanSearch.run(space, model, Runtime.getRuntime().availableProcessors());
         counter.plans += result.evaluated();
         return result;
     }

@@ -15,6 +15,6 @@ class JcudaBackendContractTest extends GemmBackendContract {
 
     @Override
     GemmBackend open() {
-        return Backends.open(Backends.Choice.JCUDA, CudaProbe.run((Path) null), null, 0).backend();
+        return Backends.open(Backends.Choice.JCUDA, CudaProbe.run((Path) null), 0).backend();
     }
 }

@@ -27,7 +27,7 @@ class StandinBackendContractTest extends GemmBackendContract {
 
     @Override
     GemmBackend open() {
-        return Backends.open(Backends.Choice.FFM, CudaProbe.run(CudaStandin.libraries()), CudaStandin.libraries(), 0)
+        return Backends.open(Backends.Choice.FFM, CudaProbe.run(CudaStandin.libraries()), 0)
                 .backend();
     }
 

@@ -39,7 +39,7 @@ class CudaProbeTest {
         CudaProbe.Result result = CudaProbe.run((Path) null);
         Assumptions.assumeFalse(result.available(), "skipped: this machine has a usable GPU");
 
-        assertThatThrownBy(() -> Backends.open(Backends.Choice.FFM, result, null, 0)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> Backends.open(Backends.Choice.FFM, result, 0)).isInstanceOf(BadInputException.class)
                 .hasMessage(result.problem().orElseThrow());
     }
 }

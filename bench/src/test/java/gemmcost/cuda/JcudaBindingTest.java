@@ -29,7 +29,7 @@ class JcudaBindingTest {
         assumeThat(probe.driverVersion()).as("skipped: this machine has a CUDA driver").isZero();
         assumeThat(probe.cudart()).as("skipped: no libcudart here").isPresent();
 
-        assertThatThrownBy(() -> Backends.open(Backends.Choice.AUTO, probe, null, 0))
+        assertThatThrownBy(() -> Backends.open(Backends.Choice.AUTO, probe, 0))
                 .isInstanceOf(BadInputException.class).hasMessage(probe.problem().orElseThrow());
     }
 

@@ -131,10 +131,11 @@ final class ProfileCommand implements Callable<Integer> {
                     + " this process was started for");
         }
         try (GpuLock lock = GpuLock.acquire(lockDir, busId);
-             GemmBackend backend = Backends.open(choice, probe, cudaLibDir, device).backend();
+             Backends.Opened opened = Backends.open(choice, probe, device);
              ClockMonitor clocks = ClockMonitor.open(cudaLibDir, busId)) {
             err.println("locked GPU " + busId + " for this run: " + lock);
-            err.println("backend: " + backend.name() + "; device: " + backend.device());
+            GemmBackend backend = opened.backend();
+            err.println("backend: " + opened.explanation() + "; device: " + backend.device());
             err.println("clocks: sampled during the timed launches through " + clocks.source()
                     + clocks.problem().map(p -> " (" + p + ")").orElse(""));
             new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err, clocks::between)

@@ -62,7 +62,7 @@ public class GemmBenchmark {
     public void setUp() {
         Path libDir = cudaLibDir.isEmpty() ? null : Path.of(cudaLibDir);
         Dtype type = Dtype.require("dtype", dtype);
-        opened = Backends.open(Backends.Choice.parse(backend), CudaProbe.run(libDir), libDir, device).backend();
+        opened = Backends.open(Backends.Choice.parse(backend), CudaProbe.run(libDir), device).backend();
         CorrectnessCheck.require(opened, type);
         trial = opened.open(parse(shape), type);
     }
