@@ -2,6 +2,11 @@ package gemmcost;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -21,6 +26,25 @@ import java.util.regex.Pattern;
  */
 public final class InputFiles {
     private InputFiles() {
+    }
+
+    /** Refuses duplicate keys (the last would win silently) and content after the JSON value. */
+    private static final ObjectMapper STRICT = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    /** The file's JSON tree, read strictly; every problem is one line naming the file (and line and column). */
+    public static JsonNode json(Path file) {
+        try {
+            JsonNode root = STRICT.readTree(text(file));
+            if (root == null || root.isMissingNode())
+                throw new BadInputException(file + ": not valid JSON: empty file");
+            return root;
+        } catch (JsonProcessingException e) {
+            throw notJson(file, e);
+        } catch (NumberFormatException e) {
+            throw numberTooLarge(file, e);
+        }
     }
 
     /** The file's text, which must be UTF-8. */

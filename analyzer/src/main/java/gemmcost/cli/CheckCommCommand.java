@@ -44,7 +44,7 @@ final class CheckCommCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (imported, %d rows) against the %s tier of the default network (modeled)%n", gpu,
                 rows.size(), tier.name());
-        out.println("collective      ranks  rows  median |err|  worst row: bytes  measured us  modeled us   error");
+        out.println("collective      ranks  rows  median |err|  worst row: bytes  imported us  modeled us   error");
         for (CommCheck.Group g : CommCheck.of(tier, rows))
             out.printf(Locale.ROOT, "%-14s %6d %5d %12.1f%% %17d %12.2f %11.2f %+7.1f%%%n", g.collective().id(),
                     g.ranks(), g.rows(), g.medianApePct(), g.worst().bytes(), g.worst().timeUs(), g.worstModeledUs(),

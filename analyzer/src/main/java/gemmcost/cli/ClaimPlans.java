@@ -15,24 +15,15 @@ record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
         Deployment base = baselineFile == null ? SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)
                 : DeploymentReader.read(baselineFile);
         Deployment split = maFile == null ? SeedDeployments.maSeparation(Phase.DECODE) : DeploymentReader.read(maFile);
-        if (!(base.plan() instanceof Plan.TpPp))
+        if (!(base.plan() instanceof Plan.TpPp tp))
             throw new BadInputException("--baseline " + baselineFile + ": $.plan.kind: the baseline must be a tp_pp"
-                    + " plan, this is " + kind(base));
+                    + " plan, this is ma_separation");
         if (!(split.plan() instanceof Plan.MaSeparation))
             throw new BadInputException("--ma " + maFile + ": $.plan.kind: the MA side must be an ma_separation plan,"
-                    + " this is " + kind(split));
-        Deployment experts = base.plan() instanceof Plan.TpPp tp
-                ? base.withPlan("baseline TP" + tp.tp() + " x PP" + tp.pp() + " with the model's experts (MoE MLP)",
-                        base.gpus(), new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE))
-                : base;
+                    + " this is tp_pp");
+        Deployment experts = base.withPlan("baseline TP" + tp.tp() + " x PP" + tp.pp()
+                + " with the model's experts (MoE MLP)", base.gpus(),
+                new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE));
         return new ClaimPlans(base, experts, split);
-    }
-
-    /** The config's {@code plan.kind} as written in it. */
-    private static String kind(Deployment d) {
-        return switch (d.plan()) {
-            case Plan.TpPp tp -> "tp_pp";
-            case Plan.MaSeparation ma -> "ma_separation";
-        };
     }
 }

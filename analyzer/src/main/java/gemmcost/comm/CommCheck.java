@@ -1,7 +1,7 @@
 package gemmcost.comm;
 
+import gemmcost.gettime.ErrorStats;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,25 +29,20 @@ public final class CommCheck {
             groups.computeIfAbsent((long) r.collective().ordinal() << 32 | r.ranks(), k -> new ArrayList<>()).add(r);
         List<Group> result = new ArrayList<>();
         for (List<NcclCsv.Row> group : groups.values()) {
-            double[] ape = group.stream().mapToDouble(r -> ape(tier, r)).sorted().toArray();
-            NcclCsv.Row worst = group.stream().max(Comparator.comparingDouble(r -> ape(tier, r))).orElseThrow();
+            double[] ape = new double[group.size()];
+            double[] modeledUs = new double[group.size()];
+            int worst = 0;
+            for (int i = 0; i < ape.length; i++) {
+                NcclCsv.Row r = group.get(i);
+                modeledUs[i] = tier.timeUs(r.collective(), r.bytes(), r.ranks());
+                ape[i] = ErrorStats.apePct(modeledUs[i], r.timeUs());
+                if (ape[i] > ape[worst])
+                    worst = i;
+            }
             NcclCsv.Row first = group.getFirst();
-            result.add(new Group(first.collective(), first.ranks(), group.size(), median(ape), worst,
-                    modeledUs(tier, worst)));
+            result.add(new Group(first.collective(), first.ranks(), group.size(), ErrorStats.of(ape).medianApePct(),
+                    group.get(worst), modeledUs[worst]));
         }
         return result;
-    }
-
-    static double modeledUs(LinkTier tier, NcclCsv.Row r) {
-        return tier.timeUs(r.collective(), r.bytes(), r.ranks());
-    }
-
-    private static double ape(LinkTier tier, NcclCsv.Row r) {
-        return Math.abs(modeledUs(tier, r) - r.timeUs()) / r.timeUs() * 100;
-    }
-
-    private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

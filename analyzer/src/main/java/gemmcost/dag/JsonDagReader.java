@@ -144,9 +144,11 @@ public final class JsonDagReader {
         for (int i = 0; i < 3; i++)
             if (mknc[i] == 0)
                 throw bad(at + "." + "mkn".charAt(i), "missing");
-        if (Math.multiplyHigh(mknc[0], mknc[3]) != 0 || mknc[0] * mknc[3] < 0)
+        try {
+            return new Work.Gemm(new GemmShape(mknc[0], mknc[1], mknc[2]), mknc[3]);
+        } catch (IllegalArgumentException e) { // the one check the fields above do not make: m × count overflows
             throw bad(at + ".count", "m × count (" + mknc[0] + " × " + mknc[3] + ") overflows a 64-bit integer");
-        return new Work.Gemm(new GemmShape(mknc[0], mknc[1], mknc[2]), mknc[3]);
+        }
     }
 
     private Work comm(String at) throws IOException {

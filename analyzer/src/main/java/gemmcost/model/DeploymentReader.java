@@ -1,10 +1,6 @@
 package gemmcost.model;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import gemmcost.comm.Collective;
@@ -25,9 +21,6 @@ import java.util.Set;
  */
 public final class DeploymentReader {
     /** Duplicate keys are refused, as the profile and DAG readers refuse them: "the last one wins" hides typos. */
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
     private final String file;
 
     private DeploymentReader(String file) {
@@ -35,13 +28,7 @@ public final class DeploymentReader {
     }
 
     public static Deployment read(Path path) {
-        JsonNode root;
-        try {
-            root = MAPPER.readTree(InputFiles.text(path));
-        } catch (JsonProcessingException e) {
-            throw InputFiles.notJson(path, e);
-        }
-        return new DeploymentReader(path.toString()).deployment(root);
+        return new DeploymentReader(path.toString()).deployment(InputFiles.json(path));
     }
 
     private Deployment deployment(JsonNode root) {

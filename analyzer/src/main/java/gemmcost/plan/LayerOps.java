@@ -1,6 +1,7 @@
 package gemmcost.plan;
 
 import gemmcost.dag.Work;
+import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.table.GemmShape;
@@ -15,8 +16,14 @@ final class LayerOps {
     private final long tokens;
     private final int bytes;
 
+    /** The ops of one of the deployment's micro-batches: its share of the batch, at the workload's length. */
+    static LayerOps microBatch(OpGraph graph, Deployment deployment) {
+        return new LayerOps(graph, deployment.model(), deployment.phase(),
+                deployment.workload().batch() / deployment.plan().microBatches(), deployment.workload().seqLen());
+    }
+
     /** {@code sequences} of one micro-batch, each of {@code seqLen} tokens (prompt, or KV cache in decode). */
-    LayerOps(OpGraph graph, ModelSpec model, Phase phase, long sequences, long seqLen) {
+    private LayerOps(OpGraph graph, ModelSpec model, Phase phase, long sequences, long seqLen) {
         this.graph = graph;
         this.model = model;
         this.phase = phase;

@@ -50,8 +50,7 @@ final class MaSeparationDag {
 
     /** Micro-batch 0; the others are copies of it. */
     private void microBatch() {
-        LayerOps ops = new LayerOps(graph, model, deployment.phase(),
-                deployment.workload().batch() / plan.microBatches(), deployment.workload().seqLen());
+        LayerOps ops = LayerOps.microBatch(graph, deployment);
         String p = OpGraph.microBatch(0);
         int[] ready = new int[attentionGpus.length];
         for (int i = 0; i < attentionGpus.length; i++)

@@ -35,8 +35,7 @@ final class TpPpDag {
 
     /** Micro-batch 0; the others are copies of it. */
     private void microBatch() {
-        LayerOps ops = new LayerOps(graph, model, deployment.phase(),
-                deployment.workload().batch() / plan.microBatches(), deployment.workload().seqLen());
+        LayerOps ops = LayerOps.microBatch(graph, deployment);
         long m = ops.tokens();
         int tp = plan.tp();
         int layersPerStage = model.layers() / plan.pp();

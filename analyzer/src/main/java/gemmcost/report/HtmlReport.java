@@ -8,6 +8,7 @@ import gemmcost.claim.ClaimSweep;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.Work;
 import gemmcost.gettime.Label;
+import gemmcost.gettime.RooflineGetTime;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.schedule.CriticalChain;
@@ -77,7 +78,7 @@ public final class HtmlReport {
                 .element("b", "measured").text(" (read from a table), ").element("b", "imported")
                 .text(" (someone else's measurement), ").element("b", "interpolated").text(" / ")
                 .element("b", "extrapolated").text(" (Get_Time between or beyond measurements), ")
-                .element("b", "modeled").text(" (datasheet roofline, 2.4 µs kernel floor, α–β network), ")
+                .element("b", "modeled").text(" (datasheet roofline, " + RooflineGetTime.KERNEL_FLOOR_US + " µs kernel floor, α–β network), ")
                 .element("b", "measured_bandwidth").text(" (bytes over the table's measured bandwidth), ")
                 .element("b", "simulated").text(" (the CUDA stand-in: never a measurement), ").element("b", "claimed")
                 .text(" (the seed report's), ").element("b", "given").text(" (a duration in the input).").close("p");

@@ -1,10 +1,6 @@
 package gemmcost.model.hf;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import java.nio.file.Files;
@@ -21,9 +17,6 @@ import java.util.TreeSet;
  * {@code quantization_config}, or from a {@code hf_quant_config.json} beside it (ModelOpt's), bf16 otherwise.
  */
 public final class HfConfigReader {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-
     /**
      * Token ids, initialisation, norm epsilon, RoPE constants and context limit, dropout, routing-score details
      * (the same experts' work whichever are chosen), training-only losses; and the multi-token-prediction modules
@@ -74,15 +67,7 @@ public final class HfConfigReader {
     }
 
     public static Architecture read(Path config) {
-        return new HfConfigReader(config.toString(), json(config)).architecture(quantConfigBeside(config));
-    }
-
-    private static JsonNode json(Path path) {
-        try {
-            return MAPPER.readTree(InputFiles.text(path));
-        } catch (JsonProcessingException e) {
-            throw InputFiles.notJson(path, e);
-        }
+        return new HfConfigReader(config.toString(), InputFiles.json(config)).architecture(quantConfigBeside(config));
     }
 
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
@@ -235,7 +220,7 @@ public final class HfConfigReader {
 
     /** ModelOpt's {@code hf_quant_config.json}: {@code quantization.quant_algo} FP8 is per-tensor fp8. */
     private static WeightFormat modelOpt(Path quantConfig) {
-        JsonNode algo = json(quantConfig).path("quantization").path("quant_algo");
+        JsonNode algo = InputFiles.json(quantConfig).path("quantization").path("quant_algo");
         if (algo.asText("").equals("FP8"))
             return WeightFormat.FP8;
         throw new BadInputException(quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
