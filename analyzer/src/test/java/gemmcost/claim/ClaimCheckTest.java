@@ -68,8 +68,9 @@ class ClaimCheckTest {
         // 9: the embedding as a GEMM with k = vocab against a gather reading and writing M × 4096 bf16 at 1e12 B/s
         assertThat(f.get(8).seedUs()).isCloseTo(m * 50265 * 4096 / 1e9, within(1e-6));
         assertThat(f.get(8).correctUs()).isCloseTo(2 * m * 4096 * 2 / 1e12 * 1e6, within(1e-6));
-        // 7: experts "in parallel" for free (the critical path) is never longer than the schedule sharing the GPU
-        assertThat(f.get(6).seedUs()).isLessThanOrEqualTo(f.get(6).correctUs());
+        // 7: experts "in parallel" for free (the critical path) is shorter than the schedule that runs each MoE GPU's
+        // four experts one after another
+        assertThat(f.get(6).seedUs()).isLessThan(f.get(6).correctUs());
         // 8: max(attention, MoE) against attention then MoE
         assertThat(f.get(7).seedUs()).isLessThan(f.get(7).correctUs());
         assertThat(check.flawLabels()).isEqualTo("GEMM times measured; seed expressions measured; memory-bound times"

@@ -33,6 +33,7 @@ class CheckCommCommandTest {
         String[] lines = run.out().split(NL);
         assertThat(lines[0]).isEqualTo("H100_SXM (imported, 2 rows) against the nvlink tier of the default network"
                 + " (modeled)");
+        assertThat(lines[1]).contains("imported us  modeled us");
         assertThat(lines[2].strip().split("\\s+"))
                 .containsExactly("all_reduce", "2", "2", "22.0%", "2000000", "20.00", "14.21", "-29.0%");
         assertThat(lines).hasSize(3);

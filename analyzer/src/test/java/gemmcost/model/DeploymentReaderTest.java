@@ -65,6 +65,14 @@ class DeploymentReaderTest {
                 .hasMessage(file + ":7:26: duplicate key \"layers\"");
     }
 
+    @Test
+    void aSecondObjectAfterTheConfigShouldBeRefusedNotIgnored() throws IOException {
+        Path file = dir.resolve("two.json");
+        Files.writeString(file, Files.readString(EXAMPLES.resolve("seed-baseline-tp8pp2.json")).strip() + " {}");
+        assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessageEndingWith(": not valid JSON: unexpected content after the end of the JSON value");
+    }
+
     private Path edited(String example, String from, String to) throws IOException {
         String text = Files.readString(EXAMPLES.resolve(example));
         assertThat(text).contains(from);

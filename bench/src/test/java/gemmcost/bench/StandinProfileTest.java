@@ -113,9 +113,10 @@ class StandinProfileTest {
         });
         ProfileEntry embedding = table("bf16").entries().stream()
                 .filter(e -> e.shape().equals(new GemmShape(2097152, 50265, 4096))).findFirst().orElseThrow();
-        // (0.8 · 80 GiB − 352 MiB kept by the backend − B) / ((50265 + 4096) · 2 B per row) = 630,854 → 2^19
+        // (0.8 · 80 GiB − 352 MiB kept by the backend − B) / ((50265 + 4096) · 2 B per row) = 624,884 → 2^19
         assertThat(embedding.flagTexts()).startsWith("m_chunked", "chunk_m=524288", "chunks=4", "linearity=1.0000");
-        assertThat(result.err()).contains("SIMULATED: gemmcost CUDA stand-in").contains("us simulated, 3 samples");
+        assertThat(result.err()).contains("SIMULATED: gemmcost CUDA stand-in").contains("us simulated, 3 samples")
+                .contains("backend: ffm (FFM binding of " + CudaStandin.libraries().resolve("libcudart.so.13"));
     }
 
     /** Another process holds 6 of the 8 GiB: the shape the budget thought fits runs out of memory and is halved. */
@@ -220,6 +221,7 @@ class StandinProfileTest {
                 profile(CudaStandin.libraries(), shapesFile("256,256,256").toString(), "bf16"));
 
         assertThat(result.status()).as(result.toString()).isZero();
+        assertThat(table("bf16").entries()).hasSize(1);
     }
 
     /** Reviews 12 and 13: a device CUDA refuses is one line and exit 2, found before any lock or context. */
