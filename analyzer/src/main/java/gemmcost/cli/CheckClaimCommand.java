@@ -101,7 +101,7 @@ final class CheckClaimCommand implements Callable<Integer> {
 
     private static HtmlReport.PlanView view(String source, Deployment deployment, CostModel model) {
         Deployment decode = deployment.withPhase(Phase.DECODE);
-        return new HtmlReport.PlanView(source, decode, DagAnalysis.of(decode, model));
+        return HtmlReport.PlanView.of(source, decode, DagAnalysis.of(decode, model));
     }
 
     private static String source(Path config) {

@@ -3,6 +3,7 @@ package gemmcost.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.deploy.Fit;
 import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
@@ -53,10 +54,10 @@ final class ModelCommand implements Callable<Integer> {
     WeightFormat weights;
 
     @ArgGroup(exclusive = false, heading = "%nDoes it fit (with --gpu):%n")
-    Fit fit;
+    FitOptions fit;
 
     /** A layout and a workload whose weights and KV cache must fit the GPUs' memory. */
-    static final class Fit {
+    static final class FitOptions {
         @Option(names = "--gpu", required = true, paramLabel = "DEVICE", description = "A catalog device id.")
         String gpu;
 
@@ -93,7 +94,7 @@ final class ModelCommand implements Callable<Integer> {
     public Integer call() {
         Architecture read = HfConfigReader.read(config);
         Architecture a = weights == null ? read : read.withWeights(weights);
-        Placement placement = fit == null ? null : place(a);
+        Fit placement = fit == null ? null : place(a);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
             out.println(json(a, placement));
@@ -102,45 +103,31 @@ final class ModelCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** The model laid out on {@code --gpu} and what one GPU of it holds. */
-    private record Placement(Device device, Parallelism layout, MemoryFootprint footprint) {
-        long usableBytes() {
-            return MemoryFootprint.usableBytes(device);
-        }
-    }
-
     /** The placement on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
-    private Placement place(Architecture a) {
+    private Fit place(Architecture a) {
         Device device = DeviceCatalog.require(fit.gpu);
         requirePositive("--concurrency", fit.concurrency);
         requirePositive("--isl", fit.isl);
         requirePositive("--osl", fit.osl);
-        Parallelism layout;
+        return Fit.check(config, a, device, parallelism(fit.tp, fit.pp, fit.ep, fit.dp), fit.concurrency,
+                (long) fit.isl + fit.osl, fit.kvDtype);
+    }
+
+    /** The layout, or the one-line reason it is not one. */
+    static Parallelism parallelism(int tp, int pp, int ep, int dp) {
         try {
-            layout = new Parallelism(fit.tp, fit.pp, fit.ep, fit.dp);
+            return new Parallelism(tp, pp, ep, dp);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage());
         }
-        String misfit = layout.misfit(a);
-        if (misfit != null)
-            throw new BadInputException(config + " cannot be laid out as " + layout + ": " + misfit);
-        long tokens = (long) fit.isl + fit.osl;
-        MemoryFootprint f = MemoryFootprint.of(a, layout, fit.concurrency, tokens, fit.kvDtype.elementBytes());
-        if (!f.fits(device))
-            throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
-                            + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses of %.2f GB (%.2f)",
-                    config, layout.gpus(), device.id(), layout, f.describe(), fit.concurrency, tokens,
-                    fit.kvDtype.id(), MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
-                    MemoryFootprint.USABLE_MEMORY_FRACTION));
-        return new Placement(device, layout, f);
     }
 
-    private static void requirePositive(String option, int value) {
+    static void requirePositive(String option, int value) {
         if (value < 1)
             throw new BadInputException(option + " " + value + ": must be >= 1");
     }
 
-    private void text(Architecture a, Placement placement, PrintWriter out) {
+    private void text(Architecture a, Fit placement, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
@@ -176,7 +163,7 @@ final class ModelCommand implements Callable<Integer> {
                 e.sharedIntermediate() == 0 ? "" : ", shared " + e.sharedIntermediate());
     }
 
-    private String json(Architecture a, Placement placement) {
+    private String json(Architecture a, Fit placement) {
         ObjectNode node = new ObjectMapper().createObjectNode()
                 .put("config", config.toString())
                 .put("architecture", a.name())

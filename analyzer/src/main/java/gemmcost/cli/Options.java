@@ -6,6 +6,7 @@ import gemmcost.device.Dtype;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
+import gemmcost.serving.Mode;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +76,33 @@ final class Options {
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
     }
 
+    /** {@code --afd ATTN:FFN}: GPUs of attention and of experts. */
+    record GpuSplit(int attention, int ffn) {
+        static GpuSplit parse(String text) {
+            String[] parts = text.split(":", -1);
+            try {
+                if (parts.length == 2)
+                    return new GpuSplit(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new TypeConversionException(text + ": must be ATTN_GPUS:FFN_GPUS, e.g. 12:4");
+        }
+
+        @Override
+        public String toString() {
+            return attention + ":" + ffn;
+        }
+    }
+
     /** Converts option values to their types once, at the edge: a bad value is picocli's one-line refusal. */
     static void registerConverters(CommandLine root) {
+        root.registerConverter(GpuSplit.class, GpuSplit::parse);
+        root.registerConverter(Mode.class, text -> switch (text) {
+            case "agg" -> Mode.AGG;
+            case "disagg" -> Mode.DISAGG;
+            default -> throw new TypeConversionException(text + ": must be agg or disagg");
+        });
         root.registerConverter(Phase.class, text -> Phase.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(

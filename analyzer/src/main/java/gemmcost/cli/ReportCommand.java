@@ -65,7 +65,7 @@ final class ReportCommand implements Callable<Integer> {
             Deployment d = deployments.get(i);
             // each config has its own network: cost it with the profile's times and that network
             CostModel model = costs.model().withNetwork(d.network());
-            views.add(new HtmlReport.PlanView(configs.get(i).toString(), d, DagAnalysis.of(d, model)));
+            views.add(HtmlReport.PlanView.of(configs.get(i).toString(), d, DagAnalysis.of(d, model)));
         }
         ClaimPlans seed = ClaimPlans.of(null, null);
         ClaimCheck claim = ClaimCheck.run(costs.model(), seed.baseline(), seed.withExperts(), seed.ma());

@@ -16,24 +16,32 @@ import java.util.Objects;
 
 /**
  * Prices DAG nodes: a GEMM by Get_Time, a memory-bound op as bytes over the {@link MemoryBandwidth} (measured
- * with the table where it has one, else the datasheet peak: a modeled lower bound), communication with the {@link Network}'s α–β tiers, a given duration
- * as is. Not thread-safe (it caches Get_Time answers per shape).
+ * with the table where it has one, else the datasheet peak: a modeled lower bound), a fused attention kernel as the
+ * slower of its FLOPs at the {@link AttentionRate} and its bytes at that bandwidth, communication with the
+ * {@link Network}'s α–β tiers, a given duration as is. Not thread-safe (it caches Get_Time answers per shape).
  */
 public final class CostModel {
     private final GetTime getTime;
     private final MemoryBandwidth memory;
     private final Network network;
+    private final AttentionRate attention;
     private final Map<GemmShape, Estimate> estimates = new HashMap<>();
 
+    /** A cost model for DAGs without fused attention kernels (the seed's plans, imported DAGs). */
     public CostModel(GetTime getTime, MemoryBandwidth memory, Network network) {
+        this(getTime, memory, network, AttentionRate.NONE);
+    }
+
+    public CostModel(GetTime getTime, MemoryBandwidth memory, Network network, AttentionRate attention) {
         this.getTime = Objects.requireNonNull(getTime, "getTime");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.network = Objects.requireNonNull(network, "network");
+        this.attention = Objects.requireNonNull(attention, "attention");
     }
 
     /** The same GEMM and memory costs over {@code other}, with a cache of its own (also how a thread gets one). */
     public CostModel withNetwork(Network other) {
-        return new CostModel(getTime, memory, other);
+        return new CostModel(getTime, memory, other, attention);
     }
 
     public GetTime getTime() {
@@ -42,6 +50,10 @@ public final class CostModel {
 
     public Network network() {
         return network;
+    }
+
+    public AttentionRate attention() {
+        return attention;
     }
 
     public MemoryBandwidth memory() {
@@ -72,6 +84,8 @@ public final class CostModel {
                 yield new NodeCost(e.timeUs(), e.label());
             }
             case Work.Memory m -> new NodeCost(memoryUs(m.bytes()), memory.label());
+            case Work.Attention a -> new NodeCost(Math.max(memoryUs(a.bytes()), attention.timeUs(a.flops())),
+                    Label.MODELED);
             case Work.Comm c -> new NodeCost(
                     network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.MODELED);
@@ -94,6 +108,9 @@ public final class CostModel {
             }
             case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, %s)",
                     m.bytes(), memory.bytesPerSec() / 1e9, memory.source());
+            case Work.Attention a -> String.format(Locale.ROOT,
+                    "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s)", a.flops(),
+                    attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9);
             case Work.Comm c -> {
                 LinkTier tier = network.tier(dag.gpus(v));
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw)",

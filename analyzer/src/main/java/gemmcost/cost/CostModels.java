@@ -6,7 +6,15 @@ import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
 import gemmcost.device.Roofline;
+import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
+import gemmcost.gettime.RooflineGetTime;
+import gemmcost.table.CsvImport;
+import gemmcost.table.Measurement;
+import gemmcost.table.MeasurementCsv;
+import gemmcost.ToolVersion;
+import java.time.Instant;
+import java.util.List;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
@@ -54,6 +62,45 @@ public final class CostModels {
                 table, null);
     }
 
+    /**
+     * The cost model of a real model's steps on {@code device}: GEMMs from a Get_Time table of {@code gemmDtype}
+     * ({@code bf16}, {@code fp8}, {@code fp8_block}) — the rows of {@code gemmCsv} whose gpu is {@code device}, or
+     * the profile file {@code profile} — else the device's datasheet roofline for it (modeled); memory-bound ops at
+     * the table's measured bandwidth, else {@link MemoryBandwidth#achievable}; attention at
+     * {@link AttentionRate#of}.
+     */
+    public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv,
+                                    Network network) {
+        AttentionRate attention = AttentionRate.of(device);
+        Dtype rooflineDtype = Dtype.ofTable(gemmDtype).orElseThrow();
+        if (gemmCsv == null && profile == null) {
+            GetTime roofline = new RooflineGetTime(device, rooflineDtype);
+            return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device), network, attention), null,
+                    device.roofline(rooflineDtype).orElse(null));
+        }
+        Path file = gemmCsv != null ? gemmCsv : Path.of(profile);
+        Profile table = gemmCsv != null ? importedRows(gemmCsv, device, gemmDtype) : ProfileJson.read(file);
+        if (!table.dtype().equals(gemmDtype))
+            throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
+                    + gemmDtype + " (--weights chooses the format they are costed in)");
+        MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
+        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, network, attention), table,
+                device.roofline(rooflineDtype).orElse(null));
+    }
+
+    /** The rows of {@code csv} measured on {@code device} in {@code dtype}, as an imported table. */
+    private static Profile importedRows(Path csv, Device device, String dtype) {
+        List<Measurement> rows = MeasurementCsv.read(csv);
+        List<String> labels = rows.stream().map(Measurement::gpu).distinct()
+                .filter(gpu -> DeviceCatalog.matchName(gpu).map(d -> d.id().equals(device.id())).orElse(false))
+                .sorted().toList();
+        if (labels.isEmpty())
+            throw new BadInputException(csv + ": no rows of a " + device.id() + " GPU; the file has "
+                    + rows.stream().map(Measurement::gpu).distinct().sorted().toList());
+        return CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, null, device.id(), ToolVersion.current(),
+                Instant.now()).profile();
+    }
+
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */
     public static Opened openWithTable(String profile, Dtype dtype, Network network) {
         Path file = Path.of(profile);
@@ -73,6 +120,6 @@ public final class CostModels {
                 + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
         return new Opened(new CostModel(GetTimes.fromProfile(file, table),
                 measured.orElseGet(() -> MemoryBandwidth.datasheet(device)), network),
-                table, Dtype.parse(table.dtype()).flatMap(device::roofline).orElse(null));
+                table, Dtype.ofTable(table.dtype()).flatMap(device::roofline).orElse(null));
     }
 }

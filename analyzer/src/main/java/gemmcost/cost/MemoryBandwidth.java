@@ -21,6 +21,18 @@ public record MemoryBandwidth(double bytesPerSec, Label label, String source) {
         return new MemoryBandwidth(device.bandwidthBytesPerSec(), Label.MODELED, "datasheet bandwidth");
     }
 
+    /**
+     * What streaming kernels reach of the datasheet bandwidth: decode GEMMs on an H100 SXM stream weights at
+     * 3.02–3.08 TB/s of 3.35 (Vidur's public profiles, Llama-2-70B up-projection at TP1, {@code gpu-limits.md} §5).
+     */
+    public static final double ACHIEVABLE_BANDWIDTH_FRACTION = 0.90;
+
+    /** {@link #ACHIEVABLE_BANDWIDTH_FRACTION} of a catalog device's datasheet peak: a modeled achievable rate. */
+    public static MemoryBandwidth achievable(Device device) {
+        return new MemoryBandwidth(device.bandwidthBytesPerSec() * ACHIEVABLE_BANDWIDTH_FRACTION, Label.MODELED,
+                Math.round(ACHIEVABLE_BANDWIDTH_FRACTION * 100) + " % of the datasheet bandwidth");
+    }
+
     /** The bandwidth a table measured, if it has one. */
     public static Optional<MemoryBandwidth> measured(Profile table) {
         Double measured = table.device().memoryBandwidthBytesPerSec();

@@ -45,6 +45,17 @@ public sealed interface Work {
         }
     }
 
+    /**
+     * A fused attention kernel (FlashAttention, FlashMLA): {@code flops} of QKᵀ and ·V on tensor cores and
+     * {@code bytes} of Q, K, V (the KV cache in decode) and output moved; costed as the slower of the two.
+     */
+    record Attention(double flops, double bytes) implements Work {
+        public Attention {
+            if (!(flops >= 0) || Double.isInfinite(flops) || !(bytes >= 0) || Double.isInfinite(bytes))
+                throw new IllegalArgumentException("must be finite and >= 0: flops=" + flops + ", bytes=" + bytes);
+        }
+    }
+
     /** A collective or transfer among the node's GPUs; {@code bytes} is the message size S of nccl-tests. */
     record Comm(Collective collective, double bytes) implements Work {
         public Comm {

@@ -5,9 +5,9 @@ import gemmcost.model.hf.Architecture;
 import java.util.Locale;
 
 /**
- * What one GPU of the fullest pipeline stage holds: its share of the weights and the KV cache of its attention
- * replica's sequences. Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised);
- * routers are counted at the linear layers' width, a few MB at most.
+ * What the fullest GPU holds: its share of the weights and the KV cache of its attention replica's sequences.
+ * Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised); routers are counted at
+ * the linear layers' width, a few MB at most.
  */
 public record MemoryFootprint(long weightBytes, long kvBytes) {
     /**
@@ -20,47 +20,57 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
      * The footprint of {@code model} laid out as {@code layout}, serving {@code concurrency} sequences of up to
      * {@code tokensPerSequence} tokens each with a KV cache of {@code kvBytesPerElement} (2 for bf16, 1 for fp8).
      */
-    public static MemoryFootprint of(Architecture model, Parallelism layout, long concurrency, long tokensPerSequence,
+    public static MemoryFootprint of(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
                                      int kvBytesPerElement) {
-        long worstWeights = 0;
-        long worstKv = 0;
-        for (int stage = 0; stage < layout.pp(); stage++) {
-            int first = firstLayer(model.layers(), layout.pp(), stage);
-            int last = firstLayer(model.layers(), layout.pp(), stage + 1);
-            long weights = 0;
-            for (int layer = first; layer < last; layer++)
-                weights += layerWeightBytes(model, layout, layer < model.denseLayers());
-            boolean embeds = stage == 0;
-            boolean heads = stage == layout.pp() - 1 && !(model.tiedEmbeddings() && embeds);
-            weights += ((embeds ? 1 : 0) + (heads ? 1 : 0)) * model.embeddingParameters() / layout.tp()
-                    * Architecture.UNQUANTISED_BYTES;
-            long sequences = Math.ceilDiv(concurrency, layout.dp());
-            long kv = sequences * tokensPerSequence * (last - first)
-                    * model.attention().kvElementsPerTokenPerGpu(layout.attentionTp()) * kvBytesPerElement;
-            if (weights + kv > worstWeights + worstKv) {
-                worstWeights = weights;
-                worstKv = kv;
+        long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
+        long kvPerLayer = sequences * tokensPerSequence
+                * model.attention().kvElementsPerTokenPerGpu(layout.attentionTp()) * kvBytesPerElement;
+        return switch (layout) {
+            case Parallelism p -> fullestStage(model, p, kvPerLayer);
+            case Afd afd -> {
+                MemoryFootprint attention = new MemoryFootprint(attentionSide(model, afd.attentionTp(), 0,
+                        model.layers(), true, true), kvPerLayer * model.layers());
+                MemoryFootprint ffn = new MemoryFootprint(
+                        model.moeLayers() * model.routedExpertParameters() / afd.ffnGpus()
+                                * model.weights().bytesPerWeight(), 0);
+                yield attention.totalBytes() >= ffn.totalBytes() ? attention : ffn;
             }
-        }
-        return new MemoryFootprint(worstWeights, worstKv);
+        };
     }
 
-    /** Layers split as evenly as can be, the earlier stages taking one more. */
-    private static int firstLayer(int layers, int stages, int stage) {
-        int base = layers / stages;
-        int extra = layers % stages;
-        return stage * base + Math.min(stage, extra);
+    private static MemoryFootprint fullestStage(Architecture model, Parallelism layout, long kvPerLayer) {
+        MemoryFootprint worst = new MemoryFootprint(0, 0);
+        for (int stage = 0; stage < layout.pp(); stage++) {
+            int first = layout.firstLayer(model.layers(), stage);
+            int last = layout.firstLayer(model.layers(), stage + 1);
+            int moeLayers = last - Math.max(first, Math.min(last, model.denseLayers()));
+            long weights = attentionSide(model, layout.attentionTp(), first, last, stage == 0,
+                    stage == layout.pp() - 1)
+                    + moeLayers * model.routedExpertParameters() / layout.tp() * model.weights().bytesPerWeight();
+            MemoryFootprint f = new MemoryFootprint(weights, kvPerLayer * (last - first));
+            if (f.totalBytes() > worst.totalBytes())
+                worst = f;
+        }
+        return worst;
     }
 
-    private static long layerWeightBytes(Architecture model, Parallelism layout, boolean dense) {
-        long linear = model.attention().parametersPerGpu(model.hidden(), layout.attentionTp());
-        if (dense) {
-            linear += model.denseFfnParameters() / layout.tp();
-        } else {
-            long router = model.routerParameters();
-            linear += (model.moeFfnParameters() - router) / layout.tp() + router;
+    /**
+     * Bytes of what goes with attention in layers [first, last) on one GPU of a replica split over {@code tp}:
+     * attention, dense MLPs, shared experts and norms; routers whole; the embedding and LM head when the span
+     * starts or ends the model.
+     */
+    private static long attentionSide(Architecture model, int tp, int first, int last, boolean embeds,
+                                      boolean heads) {
+        long linear = 0;
+        for (int layer = first; layer < last; layer++) {
+            linear += model.attention().parametersPerGpu(model.hidden(), tp);
+            linear += layer < model.denseLayers() ? model.denseFfnParameters() / tp
+                    : model.sharedExpertParameters() / tp + model.routerParameters();
         }
-        return linear * model.weights().bytesPerWeight() + model.normParametersPerLayer() * Architecture.UNQUANTISED_BYTES;
+        boolean lmHead = heads && !(model.tiedEmbeddings() && embeds);
+        long unquantised = (last - first) * model.normParametersPerLayer()
+                + ((embeds ? 1 : 0) + (lmHead ? 1 : 0)) * model.embeddingParameters() / tp;
+        return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }
 
     public long totalBytes() {

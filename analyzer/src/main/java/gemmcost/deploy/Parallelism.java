@@ -1,7 +1,6 @@
 package gemmcost.deploy;
 
 import gemmcost.model.hf.Architecture;
-import gemmcost.model.hf.Attention;
 
 /**
  * How a model is laid over {@code tp × pp} GPUs, as SGLang and TensorRT-LLM run it: {@code pp} pipeline stages of
@@ -10,7 +9,7 @@ import gemmcost.model.hf.Attention;
  * tensor-parallel over {@code tp / ep} GPUs. Dense MLPs, embeddings and the LM head are tensor-parallel over
  * {@code tp}.
  */
-public record Parallelism(int tp, int pp, int ep, int dp) {
+public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
     public Parallelism {
         if (tp < 1 || pp < 1 || ep < 1 || dp < 1)
             throw new IllegalArgumentException("must all be >= 1: tp=" + tp + ", pp=" + pp + ", ep=" + ep + ", dp=" + dp);
@@ -22,28 +21,45 @@ public record Parallelism(int tp, int pp, int ep, int dp) {
                     + " tp=" + tp + ", dp=" + dp);
     }
 
+    @Override
     public int gpus() {
         return tp * pp;
     }
 
-    /** GPUs one attention replica's heads are split over. */
+    @Override
+    public int microBatches() {
+        return pp;
+    }
+
+    @Override
     public int attentionTp() {
         return tp / dp;
     }
 
-    /** Why {@code model} cannot be laid out this way, or {@code null} when it can. */
+    @Override
+    public int attentionReplicas() {
+        return dp;
+    }
+
+    @Override
     public String misfit(Architecture model) {
-        int attentionTp = attentionTp();
-        if (model.attention().heads() % attentionTp != 0)
-            return "tp/dp=" + attentionTp + " does not divide the " + model.attention().heads() + " attention heads";
-        if (model.attention() instanceof Attention.Gqa g && g.kvHeads() % attentionTp != 0
-                && attentionTp % g.kvHeads() != 0)
-            return "tp/dp=" + attentionTp + " and the " + g.kvHeads() + " KV heads do not divide one another";
+        String heads = Layout.headMisfit(model, attentionTp(), "tp/dp");
+        if (heads != null)
+            return heads;
+        if (model.experts() == null && ep > 1)
+            return "ep=" + ep + " spreads experts, and " + model.name() + " has none";
         if (model.experts() != null && model.experts().experts() % ep != 0)
             return "ep=" + ep + " does not divide the " + model.experts().experts() + " experts";
         if (pp > model.layers())
             return "pp=" + pp + " is more stages than the " + model.layers() + " layers";
         return null;
+    }
+
+    /** The first of {@code layers} layers in {@code stage}: split as evenly as can be, earlier stages taking one more. */
+    public int firstLayer(int layers, int stage) {
+        int base = layers / pp;
+        int extra = layers % pp;
+        return stage * base + Math.min(stage, extra);
     }
 
     @Override

@@ -32,6 +32,14 @@ public enum Dtype {
                 + Arrays.stream(values()).map(Dtype::id).collect(Collectors.joining(", ")) + ")"));
     }
 
+    /**
+     * The dtype whose datasheet peak bounds a table of {@code tableDtype}: itself, or fp8 for {@code fp8_block}
+     * (DeepSeek-style 128 × 128 block scales run on the same fp8 tensor cores).
+     */
+    public static Optional<Dtype> ofTable(String tableDtype) {
+        return "fp8_block".equals(tableDtype) ? Optional.of(FP8) : parse(tableDtype);
+    }
+
     /** Parses {@code bf16}, {@code fp16}, {@code tf32}, {@code fp32} or {@code fp8}; anything else (e.g. imported {@code int8}) is empty. */
     public static Optional<Dtype> parse(String text) {
         for (Dtype d : values()) {

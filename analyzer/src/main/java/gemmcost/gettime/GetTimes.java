@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /** Opens the Get_Time that a {@code --profile} argument names: a profile file, or a catalog device id. */
 public final class GetTimes {
@@ -36,7 +37,8 @@ public final class GetTimes {
     /**
      * A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known.
      * Entries faster than any GPU can be, by far, are refused ({@link PhysicsCheck}). A
-     * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived.
+     * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived; an imported table's
+     * verbatim answers {@link Label#IMPORTED}.
      */
     public static GetTime fromProfile(Path file, Profile profile) {
         Map<GemmShape, Double> times = new HashMap<>();
@@ -51,7 +53,11 @@ public final class GetTimes {
                 + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
         TableGetTime table = TableGetTime.of(times, datasheet, source);
-        return profile.provenance().kind() == Profile.Kind.SIMULATED ? new Simulated(table) : table;
+        return switch (profile.provenance().kind()) {
+            case SIMULATED -> new Relabelled(table, label -> Label.SIMULATED);
+            case IMPORTED -> new Relabelled(table, label -> label == Label.MEASURED ? Label.IMPORTED : label);
+            case MEASURED -> table;
+        };
     }
 
     /** {@code getTime} with {@code note} added to its source line, e.g. how the cost model chose a bandwidth. */
@@ -71,12 +77,12 @@ public final class GetTimes {
         }
     }
 
-    /** Another Get_Time's answers, labelled simulated. */
-    private record Simulated(GetTime table) implements GetTime {
+    /** Another Get_Time's answers, relabelled: all simulated, or the verbatim ones of an import imported. */
+    private record Relabelled(GetTime table, UnaryOperator<Label> relabel) implements GetTime {
         @Override
         public Estimate estimate(long m, long k, long n) {
             Estimate e = table.estimate(m, k, n);
-            return new Estimate(e.timeUs(), Label.SIMULATED, e.method(), e.octavesOutside(), e.axisOutside());
+            return new Estimate(e.timeUs(), relabel.apply(e.label()), e.method(), e.octavesOutside(), e.axisOutside());
         }
 
         @Override
@@ -92,6 +98,6 @@ public final class GetTimes {
         }
         Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
                 file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
-        return Dtype.parse(profile.dtype()).flatMap(device::roofline);
+        return Dtype.ofTable(profile.dtype()).flatMap(device::roofline);
     }
 }

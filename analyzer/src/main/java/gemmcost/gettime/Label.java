@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
 public enum Label {
     /** Read verbatim from a measured table entry. */
     MEASURED,
+    /** Read verbatim from an imported table: someone else's measurement (a public dataset, another tool). */
+    IMPORTED,
     /** Predicted from measurements that surround the shape. */
     INTERPOLATED,
     /** Predicted for a shape outside the measured range. */

@@ -30,12 +30,17 @@ import java.util.Objects;
  * claim check, sweeps, each plan's per-GPU timeline and breakdown, and the profile's TFLOP/s against m.
  */
 public final class HtmlReport {
-    /** A deployment and its analysis; {@code source} is the config file, or what built it. */
-    public record PlanView(String source, Deployment deployment, DagAnalysis analysis) {
+    /** A step's DAG on {@code gpus} GPUs and its analysis; {@code source} is the config file, or what built it. */
+    public record PlanView(String source, String name, Phase phase, int gpus, DagAnalysis analysis) {
         public PlanView {
             Objects.requireNonNull(source, "source");
-            Objects.requireNonNull(deployment, "deployment");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(phase, "phase");
             Objects.requireNonNull(analysis, "analysis");
+        }
+
+        public static PlanView of(String source, Deployment deployment, DagAnalysis analysis) {
+            return new PlanView(source, deployment.name(), deployment.phase(), deployment.gpus(), analysis);
         }
     }
 
@@ -121,8 +126,8 @@ public final class HtmlReport {
             for (PlanCharts.Kind k : PlanCharts.Kind.values())
                 if (times.totalUs()[k.ordinal()] > times.totalUs()[most.ordinal()])
                     most = k;
-            html.open("tr").element("td", view.deployment().name())
-                    .element("td", view.deployment().phase() == Phase.DECODE ? "TPOT" : "prefill")
+            html.open("tr").element("td", view.name())
+                    .element("td", view.phase() == Phase.DECODE ? "TPOT" : "prefill")
                     .element("td", Numbers.millis(a.schedule().makespanUs())).element("td", Label.join(a.labels()))
                     .element("td", most.title).close("tr");
         }
@@ -208,10 +213,9 @@ public final class HtmlReport {
 
     private static void plan(Html html, PlanView view, int index) {
         DagAnalysis a = view.analysis();
-        Deployment d = view.deployment();
-        html.open("section", "class", "plan", "id", "plan-" + index).element("h2", d.name());
-        String step = d.phase() == Phase.DECODE ? "TPOT (makespan of one decode step)" : "prefill makespan";
-        html.open("p").text(view.source() + ": " + d.gpus() + " GPUs, phase " + d.phase().id() + ", "
+        html.open("section", "class", "plan", "id", "plan-" + index).element("h2", view.name());
+        String step = view.phase() == Phase.DECODE ? "TPOT (makespan of one decode step)" : "prefill makespan";
+        html.open("p").text(view.source() + ": " + view.gpus() + " GPUs, phase " + view.phase().id() + ", "
                 + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
                         step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
                 .text(". In red: the schedule's critical chain, the " + CriticalChain.of(a.dag(), a.schedule()).size()
@@ -244,7 +248,8 @@ public final class HtmlReport {
 
     private static void legend(Html html) {
         html.open("p", "class", "legend");
-        for (PlanCharts.Kind k : List.of(PlanCharts.Kind.GEMM, PlanCharts.Kind.MEMORY, PlanCharts.Kind.COMM))
+        for (PlanCharts.Kind k : List.of(PlanCharts.Kind.GEMM, PlanCharts.Kind.ATTENTION, PlanCharts.Kind.MEMORY,
+                PlanCharts.Kind.COMM))
             html.open("span", "class", "swatch " + k.css()).close("span").text(k.title + "  ");
         html.open("span", "class", "swatch critical").close("span")
                 .text("on the schedule's critical chain (compute lane above, communication lane below; hover for"

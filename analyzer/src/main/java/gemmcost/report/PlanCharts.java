@@ -27,7 +27,7 @@ final class PlanCharts {
 
     /** The kinds of work, in the order the breakdown stacks them. */
     enum Kind {
-        GEMM("GEMM"), MEMORY("memory-bound"), COMM("communication"), GIVEN("given"), UNKNOWN("not understood");
+        GEMM("GEMM"), ATTENTION("attention"), MEMORY("memory-bound"), COMM("communication"), GIVEN("given"), UNKNOWN("not understood");
 
         final String title;
 
@@ -43,6 +43,7 @@ final class PlanCharts {
             return switch (work) {
                 case Work.Gemm g -> GEMM;
                 case Work.Memory m -> MEMORY;
+                case Work.Attention a -> ATTENTION;
                 case Work.Comm c -> COMM;
                 case Work.Fixed f -> GIVEN;
                 case Work.Unknown u -> UNKNOWN;

@@ -31,7 +31,12 @@ public final class CsvImport {
      */
     public static Result fromCsv(Path csv, String gpu, String dtype, String source, String catalogId,
                                  ToolVersion tool, Instant createdUtc) {
-        List<Measurement> all = MeasurementCsv.read(csv);
+        return fromRows(csv, MeasurementCsv.read(csv), gpu, dtype, source, catalogId, tool, createdUtc);
+    }
+
+    /** Like {@link #fromCsv}, over the rows {@code all} already read from {@code csv}. */
+    public static Result fromRows(Path csv, List<Measurement> all, String gpu, String dtype, String source,
+                                  String catalogId, ToolVersion tool, Instant createdUtc) {
         List<Measurement> rows = new ArrayList<>();
         for (Measurement m : all)
             if (m.gpu().equals(gpu) && m.dtype().equals(dtype) && (source == null || m.source().equals(source)))

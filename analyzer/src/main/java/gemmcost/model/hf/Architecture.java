@@ -75,6 +75,16 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
         return experts == null ? 0 : experts.parameters(hidden);
     }
 
+    /** One MoE layer's routed experts; 0 for a dense model. */
+    public long routedExpertParameters() {
+        return experts == null ? 0 : experts.experts() * swiGlu(hidden, experts.expertIntermediate());
+    }
+
+    /** One MoE layer's shared expert; 0 for a dense model or one without. */
+    public long sharedExpertParameters() {
+        return experts == null ? 0 : swiGlu(hidden, experts.sharedIntermediate());
+    }
+
     /** One MoE layer's router; 0 for a dense model. */
     public long routerParameters() {
         return experts == null ? 0 : (long) hidden * experts.experts();

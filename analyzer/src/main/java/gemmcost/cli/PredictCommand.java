@@ -1,0 +1,289 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.BadInputException;
+import gemmcost.Numbers;
+import gemmcost.comm.Network;
+import gemmcost.cost.CostModels;
+import gemmcost.deploy.Afd;
+import gemmcost.deploy.Fit;
+import gemmcost.deploy.Layout;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.gettime.Label;
+import gemmcost.model.Phase;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.WeightFormat;
+import gemmcost.report.HtmlReport;
+import gemmcost.serving.Mode;
+import gemmcost.serving.Request;
+import gemmcost.serving.ServingModel;
+import gemmcost.serving.StepCost;
+import gemmcost.serving.Workers;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost predict}: TTFT, TPOT and tokens/s/GPU of a HuggingFace model served on a plan. */
+@Command(name = "predict",
+        header = "TTFT, TPOT and output tokens/s/GPU of a model served on N GPUs with a plan.",
+        description = {
+                "Read a HuggingFace config.json, lay it out (TP x PP with expert parallelism and attention DP, or",
+                "attention-FFN disaggregation), build the operator DAGs of a decode step and a prefill, cost them",
+                "(GEMMs from a Get_Time table of the model's GEMM dtype, or the datasheet roofline; attention and",
+                "memory-bound ops from bytes and FLOPs; communication from the alpha-beta model) and turn them into",
+                "what a benchmark client keeping --concurrency requests in flight measures. Every number carries its",
+                "labels; the equations are in the README (How predict models serving)."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  scripts/gemmcost predict --model ../shared/data/model-configs/meta-llama--Llama-3.1-70B.config.json"
+                        + " --gpu h100-sxm --tp 4 --concurrency 32 --isl 1024 --osl 512",
+                "  scripts/gemmcost predict --model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
+                        + " --gpu h200 --tp 8 --ep 8 --dp 8 --kv-dtype fp8 --concurrency 256 --isl 4096 --osl 1024"
+                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-sglang.csv"})
+final class PredictCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "CONFIG.json", description = "A HuggingFace config.json.")
+    Path config;
+
+    @Option(names = "--gpu", required = true, paramLabel = "DEVICE", description = "A catalog device id.")
+    String gpu;
+
+    @Option(names = "--profile", paramLabel = "TABLE",
+            description = "A profile (Get_Time table) of the model's GEMM dtype on --gpu. Default: the datasheet roofline.")
+    String profile;
+
+    @Option(names = "--gemm-csv", paramLabel = "FILE",
+            description = "Imported GEMM measurements (neutral CSV): the rows of --gpu in the model's GEMM dtype.")
+    Path gemmCsv;
+
+    @Option(names = "--weights", paramLabel = "FORMAT",
+            description = "The linear layers' format (bf16, fp8, fp8_block). Default: what the config says.")
+    WeightFormat weights;
+
+    @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
+            description = "KV-cache element type (bf16, fp8). Default: ${DEFAULT-VALUE}.")
+    Dtype kvDtype;
+
+    @Option(names = "--tp", defaultValue = "1",
+            description = "GPUs per pipeline stage; with --afd, per attention replica. Default: ${DEFAULT-VALUE}.")
+    int tp;
+
+    @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
+    int pp;
+
+    @Option(names = "--ep", defaultValue = "1",
+            description = "Expert-parallel groups within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+    int ep;
+
+    @Option(names = "--dp", defaultValue = "1",
+            description = "Attention replicas within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+    int dp;
+
+    @Option(names = "--afd", paramLabel = "ATTN:FFN",
+            description = "Attention-FFN disaggregation: ATTN GPUs of attention replicas (--tp each), FFN GPUs of experts.")
+    Options.GpuSplit afd;
+
+    @Option(names = "--micro-batches", paramLabel = "N",
+            description = "With --afd: micro-batches in ping-pong. Default: 2.")
+    Integer microBatches;
+
+    @Option(names = "--concurrency", required = true, description = "Requests in flight.")
+    int concurrency;
+
+    @Option(names = "--isl", required = true, description = "Input tokens per request.")
+    int isl;
+
+    @Option(names = "--osl", required = true, description = "Output tokens per request (>= 2).")
+    int osl;
+
+    @Option(names = "--mode", defaultValue = "agg", paramLabel = "MODE",
+            description = "agg (prefill and decode on the same GPUs) or disagg (separate prefill workers)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Mode mode;
+
+    @Option(names = "--prefill-tp", description = "disagg: the prefill workers' --tp. Default: --tp.")
+    Integer prefillTp;
+
+    @Option(names = "--prefill-pp", description = "disagg: the prefill workers' --pp. Default: --pp.")
+    Integer prefillPp;
+
+    @Option(names = "--prefill-ep", description = "disagg: the prefill workers' --ep. Default: --ep.")
+    Integer prefillEp;
+
+    @Option(names = "--prefill-dp", description = "disagg: the prefill workers' --dp. Default: --dp.")
+    Integer prefillDp;
+
+    @Option(names = "--prefill-workers", defaultValue = "1", description = "disagg: prefill workers. Default: 1.")
+    int prefillWorkers;
+
+    @Option(names = "--decode-workers", defaultValue = "1",
+            description = "Decode workers (agg: workers), each serving its share of --concurrency. Default: 1.")
+    int decodeWorkers;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write the decode step and prefill DAGs as HTML.")
+    Path html;
+
+    @Override
+    public Integer call() {
+        ModelCommand.requirePositive("--concurrency", concurrency);
+        ModelCommand.requirePositive("--isl", isl);
+        if (osl < 2)
+            throw new BadInputException("--osl " + osl + ": must be >= 2 (TPOT is between output tokens)");
+        ModelCommand.requirePositive("--prefill-workers", prefillWorkers);
+        ModelCommand.requirePositive("--decode-workers", decodeWorkers);
+        Architecture read = HfConfigReader.read(config);
+        Architecture model = weights == null ? read : read.withWeights(weights);
+        Device device = DeviceCatalog.require(gpu);
+        Layout decodeLayout = decodeLayout();
+        long tokens = (long) isl + osl;
+        Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
+                kvDtype);
+        Workers decode = new Workers(decodeLayout, decodeWorkers);
+        Workers prefill = decode;
+        if (mode == Mode.DISAGG) {
+            Layout prefillLayout = ModelCommand.parallelism(or(prefillTp, tp), or(prefillPp, pp), or(prefillEp, ep),
+                    or(prefillDp, dp));
+            Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
+            prefill = new Workers(prefillLayout, prefillWorkers);
+        }
+        if (profile != null && gemmCsv != null)
+            throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
+        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv,
+                Network.h100Default());
+        ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
+                new Request(concurrency, isl, osl), kvDtype.elementBytes(), costs.model());
+        if (html != null)
+            HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
+                    List.of(new HtmlReport.PlanView(config.toString(), "decode step", Phase.DECODE, decode.layout().gpus(),
+                                    e.decode().analysis()),
+                            new HtmlReport.PlanView(config.toString(), "prefill", Phase.PREFILL,
+                                    prefill.layout().gpus(), e.prefill().analysis()))));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json)
+            out.println(json(model, device, fit, e, costs));
+        else
+            text(model, device, fit, e, costs, out);
+        return Gemmcost.OK;
+    }
+
+    private Layout decodeLayout() {
+        if (afd == null) {
+            if (microBatches != null)
+                throw new BadInputException("--micro-batches " + microBatches + ": applies to --afd plans only"
+                        + " (a TP x PP plan runs --pp micro-batches)");
+            return ModelCommand.parallelism(tp, pp, ep, dp);
+        }
+        if (pp != 1 || ep != 1 || dp != 1)
+            throw new BadInputException("--afd " + afd + ": --pp, --ep and --dp do not apply (attention replicas are"
+                    + " ATTN / --tp, experts are spread over the FFN GPUs)");
+        try {
+            return new Afd(afd.attention(), tp, afd.ffn(), microBatches == null ? 2 : microBatches);
+        } catch (IllegalArgumentException ex) {
+            throw new BadInputException("--afd " + afd + ": " + ex.getMessage());
+        }
+    }
+
+    private static int or(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private String request() {
+        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s", mode.id(), concurrency,
+                isl, osl, kvDtype.id());
+    }
+
+    private void text(Architecture model, Device device, Fit fit, ServingModel.Estimate e, CostModels.Opened costs,
+                      PrintWriter out) {
+        String labels = "[" + Label.join(e.labels()) + "]";
+        out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
+                e.gpus(), device.id(), fit.layout());
+        out.println(request());
+        out.println("GEMMs:     " + costs.model().getTime().source());
+        out.println("memory:    " + costs.model().memory().source() + " (" + costs.model().memory().label().id()
+                + "); attention: " + costs.model().attention().source() + " (modeled)");
+        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses%n", fit.footprint().describe(),
+                fit.usableBytes() / 1e9);
+        out.println();
+        out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
+        out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
+        out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
+                labels);
+        out.println();
+        step(out, "decode step (T_d)", e.decode());
+        step(out, "prefill (T_p)", e.prefill());
+        if (mode == Mode.DISAGG)
+            out.printf(Locale.ROOT, "KV-cache transfer to the decode worker: %s us [modeled]%n",
+                    Numbers.micros(e.kvTransferUs()));
+        out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue)%n",
+                Numbers.percent(e.prefillUtilisation()));
+    }
+
+    private static void step(PrintWriter out, String what, StepCost s) {
+        out.printf(Locale.ROOT, "%s: %s us = max(busiest GPU's compute %s us, one micro-batch's critical path %s us)"
+                        + " [%s]%n", what, Numbers.micros(s.stepUs()), Numbers.micros(s.busiestGpuUs()),
+                Numbers.micros(s.criticalPathUs()), Label.join(s.labels()));
+        StringBuilder kinds = new StringBuilder("  critical path by kind:");
+        for (Map.Entry<String, Double> k : s.criticalPathByKind().entrySet())
+            kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey(), Numbers.micros(k.getValue()),
+                    s.criticalPathUs() > 0 ? Numbers.percent(k.getValue() / s.criticalPathUs()) : "n/a"));
+        out.println(kinds);
+        out.printf(Locale.ROOT, "  %d ops on %d GPUs, %d on the critical path%n", s.analysis().dag().size(),
+                s.analysis().dag().gpuCount(), s.analysis().criticalPath().path().size());
+    }
+
+    private String json(Architecture model, Device device, Fit fit, ServingModel.Estimate e, CostModels.Opened costs) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode node = mapper.createObjectNode()
+                .put("model", config.toString())
+                .put("architecture", model.name())
+                .put("weights", model.weights().id())
+                .put("gpu", device.id())
+                .put("gpus", e.gpus())
+                .put("layout", fit.layout().toString())
+                .put("mode", mode.id())
+                .put("concurrency", concurrency)
+                .put("isl", isl)
+                .put("osl", osl)
+                .put("kv_dtype", kvDtype.id())
+                .put("ttft_ms", e.ttftMs())
+                .put("tpot_ms", e.tpotMs())
+                .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
+        ArrayNode labels = node.putArray("labels");
+        e.labels().stream().sorted().forEach(l -> labels.add(l.id()));
+        node.put("gemm_source", costs.model().getTime().source())
+                .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
+                .put("kv_bytes_per_gpu", fit.footprint().kvBytes());
+        node.set("decode_step", step(mapper, e.decode()));
+        node.set("prefill_step", step(mapper, e.prefill()));
+        node.put("kv_transfer_us", e.kvTransferUs()).put("prefill_utilisation", e.prefillUtilisation());
+        return node.toString();
+    }
+
+    private static ObjectNode step(ObjectMapper mapper, StepCost s) {
+        ObjectNode node = mapper.createObjectNode()
+                .put("step_us", s.stepUs())
+                .put("busiest_gpu_us", s.busiestGpuUs())
+                .put("critical_path_us", s.criticalPathUs())
+                .put("ops", s.analysis().dag().size());
+        ObjectNode kinds = node.putObject("critical_path_us_by_kind");
+        s.criticalPathByKind().forEach(kinds::put);
+        return node;
+    }
+}

@@ -1,0 +1,99 @@
+package gemmcost.serving;
+
+import gemmcost.comm.Collective;
+import gemmcost.cost.CostModel;
+import gemmcost.gettime.Label;
+import gemmcost.model.Phase;
+import gemmcost.model.hf.Architecture;
+import gemmcost.plan.Step;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * TTFT, TPOT and throughput of a benchmark client that keeps {@code c} requests in flight, in steady state. The
+ * equations (README, "How predict models serving"):
+ * <ul>
+ *   <li>T_d: one decode step of the c_d = ⌈c / decode workers⌉ sequences of a worker, at the mean KV length
+ *       isl + osl/2 (decode attention is linear in it); T_p: one prefill of isl tokens on each attention replica.</li>
+ *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · r) · T_p — while a request decodes, each of the other c_d − 1 is replaced
+ *       about once, and its prefill (r at a time, r = attention replicas) stalls every decode step of the worker;
+ *       disagg: TPOT = T_d.</li>
+ *   <li>TTFT = T_p + W + (agg: T_d/2, the decode step a new request arrives in; disagg: the KV cache's transfer to
+ *       the decode worker). W, the wait for prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with
+ *       ρ = X · T_p / slots, capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
+ *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
+ *       bisection; tokens/s/GPU = X · osl / GPUs.</li>
+ * </ul>
+ */
+public final class ServingModel {
+    /** Halvings of the TTFT interval: 2^-60 of it, far below a nanosecond. */
+    private static final int BISECTION_STEPS = 60;
+
+    private ServingModel() {
+    }
+
+    /** The prediction, its parts and the labels of everything it is made of. */
+    public record Estimate(Mode mode, double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
+                           StepCost decode, StepCost prefill, double kvTransferUs, double prefillUtilisation) {
+        public Set<Label> labels() {
+            Set<Label> labels = EnumSet.copyOf(decode.labels());
+            labels.addAll(prefill.labels());
+            labels.add(Label.MODELED);
+            return labels;
+        }
+    }
+
+    /** {@code prefill} is {@code decode} in agg mode. */
+    public static Estimate predict(Architecture model, Mode mode, Workers prefill, Workers decode, Request r,
+                                   int kvBytesPerElement, CostModel cost) {
+        int sequences = Math.ceilDiv(r.concurrency(), decode.count());
+        StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
+                new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
+        Workers prefilling = mode == Mode.AGG ? decode : prefill;
+        StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(),
+                new Step(Phase.PREFILL, prefilling.layout().attentionReplicas(), r.isl(), kvBytesPerElement), cost);
+        double td = decodeStep.stepUs();
+        double tp = prefillStep.stepUs();
+        int slots = prefilling.prefillSlots();
+        double tpot = mode == Mode.AGG
+                ? td + (sequences - 1.0) / ((double) r.osl() * decode.layout().attentionReplicas()) * tp : td;
+        double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
+                (double) r.isl() * model.kvBytesPerToken(kvBytesPerElement), 2);
+        double arrival = mode == Mode.AGG && r.concurrency() > 1 ? td / 2 : transfer;
+        double ttft = solveTtft(tp + arrival, tp, tpot, r, slots);
+        double rho = utilisation(ttft, tp, tpot, r, slots);
+        double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
+        int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
+        return new Estimate(mode, ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
+                prefillStep, transfer, rho);
+    }
+
+    /**
+     * The TTFT with TTFT = base + W(ρ(TTFT)): the right side falls as TTFT grows (a longer TTFT means fewer
+     * arrivals), so the one solution lies between {@code base} and base + the longest wait, found by bisection.
+     */
+    private static double solveTtft(double base, double prefillUs, double tpotUs, Request r, int slots) {
+        double low = base;
+        double high = base + queueWait(Double.POSITIVE_INFINITY, prefillUs, r.concurrency(), slots);
+        for (int i = 0; i < BISECTION_STEPS; i++) {
+            double mid = (low + high) / 2;
+            double wait = queueWait(utilisation(mid, prefillUs, tpotUs, r, slots), prefillUs, r.concurrency(), slots);
+            if (base + wait > mid)
+                low = mid;
+            else
+                high = mid;
+        }
+        return (low + high) / 2;
+    }
+
+    /** ρ: the share of the prefill slots' time busy at the throughput a TTFT of {@code ttftUs} gives. */
+    private static double utilisation(double ttftUs, double prefillUs, double tpotUs, Request r, int slots) {
+        return r.concurrency() / (ttftUs + (r.osl() - 1) * tpotUs) * prefillUs / slots;
+    }
+
+    /** The M/D/1 wait for prefills ahead, never more than every other request's prefill. */
+    private static double queueWait(double rho, double prefillUs, int concurrency, int slots) {
+        double allAhead = (concurrency - 1.0) * prefillUs / slots;
+        return rho < 1 ? Math.min(rho * prefillUs / (2 * (1 - rho)), allAhead) : allAhead;
+    }
+}

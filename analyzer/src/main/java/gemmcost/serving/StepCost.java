@@ -1,0 +1,39 @@
+package gemmcost.serving;
+
+import gemmcost.cost.CostModel;
+import gemmcost.dag.Dag;
+import gemmcost.deploy.Layout;
+import gemmcost.gettime.Label;
+import gemmcost.model.hf.Architecture;
+import gemmcost.plan.ModelDag;
+import gemmcost.plan.Step;
+import gemmcost.schedule.DagAnalysis;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The time of one step in steady state: the slower of the busiest GPU's compute (every micro-batch's ops on it,
+ * communication overlapped) and one micro-batch's critical path (communication included). With one micro-batch
+ * on one group both are the sum of its ops; with several (pipeline stages, AFD ping-pong) the groups work on
+ * different micro-batches at once, and a step cannot be shorter than either bound.
+ */
+public record StepCost(DagAnalysis analysis, double stepUs, double busiestGpuUs, double criticalPathUs) {
+    public static StepCost of(String name, Architecture model, Layout layout, Step step, CostModel cost) {
+        Dag dag = ModelDag.build(name, model, layout, step);
+        DagAnalysis analysis = DagAnalysis.of(dag, cost);
+        double busiest = 0;
+        for (int g = 0; g < dag.gpuCount(); g++)
+            busiest = Math.max(busiest, analysis.schedule().computeBusyUs(g));
+        double path = analysis.criticalPath().lengthUs();
+        return new StepCost(analysis, Math.max(busiest, path), busiest, path);
+    }
+
+    /** Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory, communication. */
+    public Map<String, Double> criticalPathByKind() {
+        return StepKinds.ofCriticalPath(analysis);
+    }
+
+    public Set<Label> labels() {
+        return analysis.labels();
+    }
+}

@@ -1,0 +1,22 @@
+package gemmcost.serving;
+
+import gemmcost.deploy.Layout;
+import java.util.Objects;
+
+/** {@code count} identical engine instances (workers), each laid out as {@code layout}. */
+public record Workers(Layout layout, int count) {
+    public Workers {
+        Objects.requireNonNull(layout, "layout");
+        if (count < 1)
+            throw new IllegalArgumentException("must be >= 1: workers=" + count);
+    }
+
+    public int gpus() {
+        return layout.gpus() * count;
+    }
+
+    /** Requests whose prefill the workers run at once: one per attention replica. */
+    int prefillSlots() {
+        return layout.attentionReplicas() * count;
+    }
+}

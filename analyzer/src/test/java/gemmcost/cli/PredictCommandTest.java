@@ -1,0 +1,108 @@
+package gemmcost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import gemmcost.SharedData;
+import gemmcost.model.hf.HfConfigReader;
+import gemmcost.BadInputException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class PredictCommandTest {
+    private static final String NL = System.lineSeparator();
+    private static final String SMALL_LLAMA = "../examples/small-llama.config.json";
+
+    /**
+     * Seals the {@code predict --json} format and its numbers for the example dense config on the H100 roofline,
+     * byte for byte; rerun with {@code -Dgemmcost.golden.update=true} after an intended change and read the diff.
+     */
+    @Test
+    void theExampleConfigsJsonShouldBeTheGoldenOne() throws IOException {
+        CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "16", "--isl",
+                "512", "--osl", "128", "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        Path golden = Path.of("src/test/resources/golden/predict-small-llama.json");
+        String output = run.out().replace("../examples/", "examples/");
+        if (Boolean.getBoolean("gemmcost.golden.update"))
+            Files.writeString(golden, output, StandardCharsets.UTF_8);
+        assertThat(output).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("labels").toString()).isEqualTo("[\"modeled\"]");
+        assertThat(json.get("tpot_ms").asDouble()).isPositive();
+    }
+
+    @Test
+    void aPlanThatDoesNotFitShouldBeRefusedWithItsNumbers() {
+        CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
+                "8192", "--osl", "8192");
+
+        // 2.08 GB of weights + 512 × 16,384 tokens × 32,768 B = 274.88 GB of KV cache
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: " + SMALL_LLAMA + " on 1 x l40s (tp=1, pp=1, ep=1, dp=1)"
+                + " does not fit: 2.08 GB of weights + 274.88 GB of KV cache per GPU (512 sequences of up to 16384"
+                + " tokens, KV in bf16) is over the 43.20 GB an engine uses of 48.00 GB (0.90)" + NL));
+    }
+
+    @Test
+    void plansThatDoNotApplyShouldBeRefusedInOneLine() {
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--tp", "2", "--ep", "2",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: " + SMALL_LLAMA
+                + " cannot be laid out as tp=2, pp=1, ep=2, dp=1: ep=2 spreads experts, and LlamaForCausalLM has none"
+                + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--afd", "2:2",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: " + SMALL_LLAMA
+                + " cannot be laid out as AFD 2 attention GPUs (tp=1) : 2 FFN GPUs, 2 micro-batches: AFD separates"
+                + " experts from attention, and LlamaForCausalLM has no experts" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--micro-batches", "3",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --micro-batches 3:"
+                + " applies to --afd plans only (a TP x PP plan runs --pp micro-batches)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--afd", "12x4",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").status()).isEqualTo(2);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
+                "8", "--osl", "1").err()).isEqualTo("gemmcost: --osl 1: must be >= 2 (TPOT is between output tokens)"
+                + NL);
+    }
+
+    /** Every config of the shared folder: predicted on 8 H200s, or refused by the reader in one line. */
+    @Test
+    void everySharedConfigShouldBePredictedOrRefusedInOneLine() throws IOException {
+        Path folder = SharedData.modelConfig("meta-llama--Llama-3.1-8B-Instruct.config.json").getParent();
+        List<Path> configs;
+        try (Stream<Path> files = Files.list(folder)) {
+            configs = files.filter(f -> f.getFileName().toString().endsWith(".config.json")).sorted().toList();
+        }
+        int predicted = 0;
+        for (Path config : configs) {
+            String refusal = refusal(config);
+            boolean moe = refusal == null && HfConfigReader.read(config).experts() != null;
+            CliRun run = CliRun.of("predict", "--model", config.toString(), "--gpu", "h200", "--tp", "8", "--ep",
+                    moe ? "8" : "1", "--concurrency", "32", "--isl", "1024", "--osl", "256", "--json");
+            if (refusal != null) {
+                assertThat(run).as(config.toString()).isEqualTo(new CliRun(2, "", "gemmcost: " + refusal + NL));
+                continue;
+            }
+            assertThat(run.status()).as(config + ": " + run.err()).isZero();
+            JsonNode json = new ObjectMapper().readTree(run.out());
+            assertThat(json.get("tpot_ms").asDouble()).as(config.toString()).isPositive();
+            assertThat(json.get("ttft_ms").asDouble()).as(config.toString()).isGreaterThan(0);
+            predicted++;
+        }
+        assertThat(predicted).isGreaterThanOrEqualTo(10);
+    }
+
+    private static String refusal(Path config) {
+        try {
+            HfConfigReader.read(config);
+            return null;
+        } catch (BadInputException e) {
+            return e.getMessage();
+        }
+    }
+}

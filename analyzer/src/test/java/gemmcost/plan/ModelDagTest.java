@@ -1,0 +1,88 @@
+package gemmcost.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.comm.Collective;
+import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
+import gemmcost.deploy.Afd;
+import gemmcost.deploy.Parallelism;
+import gemmcost.model.Phase;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.WeightFormat;
+import org.junit.jupiter.api.Test;
+
+class ModelDagTest {
+    /** Layer 0 dense (SwiGLU 2048), layer 1 with 16 experts of 512, top-2; hidden 1024, 8 heads of 128. */
+    private static Architecture smallMoe(WeightFormat weights) {
+        return new Architecture("small-moe", 2, 1024, 1000, false, new Attention.Gqa(8, 8, 128), 1, 2048,
+                new Experts(16, 2, 512, 0), weights);
+    }
+
+    private static final Step DECODE_64 = new Step(Phase.DECODE, 64, 100, 2);
+
+    private static int node(Dag dag, String id) {
+        for (int v = 0; v < dag.size(); v++)
+            if (dag.id(v).equals(id))
+                return v;
+        throw new AssertionError("no op " + id);
+    }
+
+    @Test
+    void expertParallelDispatchShouldSendEachGpusTokensTopKTimes() {
+        // tp 8 = 8 attention replicas (dp 8) of 8 sequences each; experts over 8 GPUs (ep 8), 2 per GPU
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 8), DECODE_64);
+
+        // each GPU sends its 64 / 8 = 8 tokens to 2 experts: 16 rows × 1024 × 2 B
+        int dispatch = node(dag, "mb0.L1.dispatch");
+        assertThat(dag.work(dispatch)).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        assertThat(dag.gpus(dispatch)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        // 64 × 2 / 8 = 16 rows reach a GPU's 2 experts, both chosen by some token: 8 rows each, weights side by side
+        assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2 * 512));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 512, 2 * 1024));
+        // the dense layer and attention run per replica, 8 rows, with no all-reduce (one GPU per replica)
+        assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2048));
+        assertThat(dag.ids(java.util.stream.IntStream.range(0, dag.size()).boxed().toList()))
+                .noneMatch(id -> id.contains("all_reduce"));
+    }
+
+    @Test
+    void fp8ExpertsShouldBeDispatchedInFp8AndCombinedInBf16() {
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.FP8), new Parallelism(8, 1, 8, 8), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024));
+        assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+    }
+
+    @Test
+    void oneTokenShouldRunOnlyItsTopKExperts() {
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1),
+                new Step(Phase.DECODE, 1, 100, 2));
+
+        // 1 - (1 - 2/16)^1 of 16 experts = 2 run, one row each
+        assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(1, 1024, 2 * 2 * 512));
+        assertThat(dag.name(node(dag, "mb0.L1.experts.up"))).isEqualTo("2 routed experts gate and up");
+    }
+
+    @Test
+    void afdShouldPutAttentionAndExpertsOnSeparateGpusWithMToNTransfersBetween() {
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Afd(8, 1, 8, 2), DECODE_64);
+
+        // 2 micro-batches of 32 sequences, 4 per attention GPU; 32 × 2 / 8 = 8 rows reach each FFN GPU
+        assertThat(dag.gpus(node(dag, "mb0.L1.attention"))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(4, 1024, 3 * 8 * 128));
+        assertThat(dag.gpus(node(dag, "mb0.L1.experts.up"))).containsExactly(8, 9, 10, 11, 12, 13, 14, 15);
+        assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(4, 1024, 2 * 2 * 512));
+        int dispatch = node(dag, "mb0.L1.dispatch");
+        assertThat(dag.work(dispatch)).isEqualTo(new Work.Comm(Collective.M_TO_N, 8 * 1024 * 2));
+        assertThat(dag.gpuCountOf(dispatch)).isEqualTo(16);
+        // each attention GPU gets its 4 tokens' 2 expert outputs back
+        assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.M_TO_N, 8 * 1024 * 2));
+        // the dense layer stays with attention; micro-batch 1 is a copy of micro-batch 0
+        assertThat(dag.gpus(node(dag, "mb0.L0.mlp.up"))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(dag.work(node(dag, "mb1.L1.dispatch"))).isEqualTo(dag.work(dispatch));
+    }
+}

@@ -1,0 +1,69 @@
+package gemmcost.serving;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import gemmcost.comm.Collective;
+import gemmcost.cost.CostModel;
+import gemmcost.deploy.Parallelism;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.WeightFormat;
+import org.junit.jupiter.api.Test;
+
+/** The serving equations (README, "How predict models serving") recomputed from the two step times. */
+class ServingModelTest {
+    private static final Architecture MODEL = new Architecture("small", 4, 1024, 1000, false,
+            new Attention.Gqa(8, 2, 128), 4, 2048, null, WeightFormat.BF16);
+    private static final CostModel COSTS = TestCosts.teraFlopGigaByte();
+    private static final Workers ONE_GPU = new Workers(new Parallelism(1, 1, 1, 1), 1);
+
+    @Test
+    void oneRequestAtATimeShouldSeeOnePrefillAndBareDecodeSteps() {
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(1, 100, 50), 2,
+                COSTS);
+
+        assertThat(e.ttftMs() * 1e3).isCloseTo(e.prefill().stepUs(), within(1e-6));
+        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs(), within(1e-9));
+        assertThat(e.tokensPerSecPerGpu()).isCloseTo(50 / ((e.ttftMs() + 49 * e.tpotMs()) / 1e3), within(1e-6));
+    }
+
+    @Test
+    void aggregatedServingShouldStallDecodeForTheOtherRequestsPrefillsAndQueueThem() {
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(8, 100, 50), 2,
+                COSTS);
+
+        double td = e.decode().stepUs();
+        double tp = e.prefill().stepUs();
+        double tpot = td + 7.0 / 50 * tp; // the other 7 requests' prefills, spread over 50 steps
+        assertThat(e.tpotMs() * 1e3).isCloseTo(tpot, within(1e-9));
+        double ttft = e.ttftMs() * 1e3;
+        double requestsPerUs = 8 / (ttft + 49 * tpot);
+        double rho = requestsPerUs * tp;
+        assertThat(e.prefillUtilisation()).isCloseTo(rho, within(1e-9));
+        // TTFT = T_p + half a decode step + the M/D/1 wait, which is below the 7 prefills' cap here
+        assertThat(rho * tp / (2 * (1 - rho))).isLessThan(7 * tp);
+        assertThat(ttft).isCloseTo(tp + td / 2 + rho * tp / (2 * (1 - rho)), within(1e-6));
+        assertThat(e.tokensPerSecPerGpu()).isCloseTo(requestsPerUs * 1e6 * 50, within(1e-6));
+    }
+
+    @Test
+    void disaggregatedServingShouldDecodeUndisturbedAndAddTheKvTransfer() {
+        Workers prefill = new Workers(new Parallelism(1, 1, 1, 1), 2);
+        Workers decode = new Workers(new Parallelism(2, 1, 1, 1), 1);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.DISAGG, prefill, decode, new Request(8, 100, 50), 2,
+                COSTS);
+
+        // 100 tokens × 4 layers × 2 × 2 KV heads × 128 × 2 B over the inter-node send/recv tier
+        double kvBytes = 100.0 * 4 * 2 * 2 * 128 * 2;
+        assertThat(e.kvTransferUs()).isEqualTo(
+                COSTS.network().interNode().timeUs(Collective.SEND_RECV, kvBytes, 2));
+        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs(), within(1e-9));
+        double tp = e.prefill().stepUs();
+        double ttft = e.ttftMs() * 1e3;
+        double rho = 8 / (ttft + 49 * e.tpotMs() * 1e3) * tp / 2; // two prefill workers
+        assertThat(ttft).isCloseTo(tp + e.kvTransferUs() + rho * tp / (2 * (1 - rho)), within(1e-6));
+        assertThat(e.gpus()).isEqualTo(4);
+    }
+}
