@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +30,9 @@ import picocli.CommandLine.Spec;
                 "and what the seed's expressions get wrong, each with a number computed under the same profile."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost check-claim", "  scripts/gemmcost check-claim --profile h200",
-                "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html /tmp/claim.html"})
+                "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html /tmp/claim.html",
+                "  scripts/gemmcost check-claim --afd-model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
+                        + " --afd-gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"})
 final class CheckClaimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +50,37 @@ final class CheckClaimCommand implements Callable<Integer> {
     @Option(names = "--sweep", paramLabel = "AXIS=LIST",
             description = "Also decode TPOT against batch=N,N,… or seq=N,N,… (KV-cache length); repeatable.")
     List<String> sweeps = List.of();
+
+    @ArgGroup(exclusive = false, heading = "%nWhere AFD wins for a real MoE model:%n")
+    AfdOptions afd;
+
+    /** The real-model section: a HuggingFace MoE config on two or more nodes, baseline engines against AFD. */
+    static final class AfdOptions {
+        @Option(names = "--afd-model", required = true, paramLabel = "CONFIG.json",
+                description = "A HuggingFace MoE config.json (e.g. DeepSeek-R1, Qwen3-235B-A22B).")
+        Path model;
+
+        @Option(names = "--afd-gpu", defaultValue = "h200", paramLabel = "DEVICE",
+                description = "A catalog device id, 8 per node. Default: ${DEFAULT-VALUE}.")
+        String gpu;
+
+        @Option(names = "--afd-gemm-csv", paramLabel = "FILE",
+                description = "Imported GEMM measurements of the device (default: its datasheet roofline).")
+        Path gemmCsv;
+
+        @Option(names = "--afd-split", defaultValue = "8:8", paramLabel = "ATTN:FFN",
+                description = "AFD's attention and FFN GPUs; the baseline is as many 8-GPU engines (tp 8, ep 8,"
+                        + " dp 8). Default: ${DEFAULT-VALUE}.")
+        Options.GpuSplit split;
+
+        @Option(names = "--afd-micro-batches", defaultValue = "3", paramLabel = "N",
+                description = "AFD's ping-pong micro-batches. Default: ${DEFAULT-VALUE}.")
+        int microBatches;
+
+        @Option(names = "--afd-concurrency", defaultValue = "64,128,256,512,1024,2048,4096", split = ",",
+                paramLabel = "N,N,…", description = "Requests in flight. Default: ${DEFAULT-VALUE}.")
+        List<Integer> concurrency;
+    }
 
     @Option(names = "--html", paramLabel = "FILE",
             description = "Also write a self-contained HTML report: this table, the sweeps, both plans' timelines.")
@@ -83,6 +117,11 @@ final class CheckClaimCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
             out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i).description());
+        if (afd == null)
+            out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins for a real MoE model: add --afd-model"
+                    + " CONFIG.json (e.g. DeepSeek-R1's; README, \"Where AFD wins\")%n");
+        else
+            AfdSection.print(out, afd);
         List<ClaimSweep> swept = new ArrayList<>();
         for (ClaimSweep.Spec s : sweepSpecs) {
             ClaimSweep sweep = ClaimSweep.run(s, model, base, plans.withExperts(), split);

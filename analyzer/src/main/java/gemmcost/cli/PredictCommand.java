@@ -51,7 +51,7 @@ import picocli.CommandLine.Spec;
                         + " --gpu h100-sxm --tp 4 --concurrency 32 --isl 1024 --osl 512",
                 "  scripts/gemmcost predict --model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
                         + " --gpu h200 --tp 8 --ep 8 --dp 8 --kv-dtype fp8 --concurrency 256 --isl 4096 --osl 1024"
-                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-sglang.csv"})
+                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

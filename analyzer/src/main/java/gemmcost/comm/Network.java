@@ -30,12 +30,15 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
      * all-to-all 320 GB/s (NVIDIA GTC25 S72583); all-gather 361, reduce-scatter 363 GB/s (8 × H200, ml-engineering);
      * intra-node send/recv 348 GB/s at 66 MB (Vidur h100_dgx). Across nodes with 8 × 400 Gb NICs: all-reduce 370 and
      * all-to-all 48 GB/s (GTC25, 32 GPUs); send/recv 32 GB/s (Vidur). Inter-node all-gather, reduce-scatter,
-     * broadcast and M-to-N are assumed NIC-bound like all-to-all (48 GB/s). Latency: GenZ's 5 µs base and
-     * 1.9 µs per NVLink step (8-rank all-reduce ≈ 32 µs, Vidur measured 32–37 µs); 12 µs per inter-node step so
-     * a small inter-node send/recv takes Vidur's 17 µs.
+     * broadcast and M-to-N are assumed NIC-bound like all-to-all (48 GB/s). NVLink latency: 4.3 µs base and 0.8 µs
+     * per ring step, fitted to the smallest messages of the public nccl-tests runs on H100 SXM
+     * ({@code ../shared/data/comm-public/nccl.csv}, NCCL 2.29: all-reduce 5.8 / 9.3 / 15.6 µs and all-gather
+     * 5.1 / 7.1 / 10.1 µs on 2 / 4 / 8 GPUs, i.e. 4.3 µs + 0.8 µs × 2(n−1) and × (n−1)), where GenZ's 5 + 1.9 µs
+     * doubled the 8-GPU all-reduce. Across nodes, 5 µs base and 12 µs per step so that a small send/recv takes
+     * Vidur's 17 µs.
      */
     public static Network h100Default() {
-        LinkTier nvlink = new LinkTier("nvlink", 5, 1.9, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 361 * GB,
+        LinkTier nvlink = new LinkTier("nvlink", 4.3, 0.8, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 361 * GB,
                 REDUCE_SCATTER, 363 * GB, ALL_TO_ALL, 320 * GB, BROADCAST, 370 * GB, SEND_RECV, 348 * GB,
                 M_TO_N, 320 * GB));
         LinkTier infiniband = new LinkTier("infiniband", 5, 12, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 48 * GB,

@@ -17,15 +17,18 @@ import java.util.Set;
  * on one group both are the sum of its ops; with several (pipeline stages, AFD ping-pong) the groups work on
  * different micro-batches at once, and a step cannot be shorter than either bound.
  */
-public record StepCost(DagAnalysis analysis, double stepUs, double busiestGpuUs, double criticalPathUs) {
+public record StepCost(DagAnalysis analysis, double stepUs, int busiestGpu, double busiestGpuUs,
+                       double criticalPathUs) {
     public static StepCost of(String name, Architecture model, Layout layout, Step step, CostModel cost) {
         Dag dag = ModelDag.build(name, model, layout, step);
         DagAnalysis analysis = DagAnalysis.of(dag, cost);
-        double busiest = 0;
-        for (int g = 0; g < dag.gpuCount(); g++)
-            busiest = Math.max(busiest, analysis.schedule().computeBusyUs(g));
+        int busiest = 0;
+        for (int g = 1; g < dag.gpuCount(); g++)
+            if (analysis.schedule().computeBusyUs(g) > analysis.schedule().computeBusyUs(busiest))
+                busiest = g;
+        double busy = analysis.schedule().computeBusyUs(busiest);
         double path = analysis.criticalPath().lengthUs();
-        return new StepCost(analysis, Math.max(busiest, path), busiest, path);
+        return new StepCost(analysis, Math.max(busy, path), busiest, busy, path);
     }
 
     /** Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory, communication. */

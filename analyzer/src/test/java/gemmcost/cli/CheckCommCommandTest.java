@@ -27,15 +27,15 @@ class CheckCommCommandTest {
 
         CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
 
-        // nvlink: 5 µs + 2·(2−1) steps × 1.9 µs + bytes × 2·(2−1)/2 / 370 GB/s:
-        // 2,000,000 B → 14.2054 µs (−28.97 % of 20), 1,000,000 B → 11.5027 µs (+15.03 % of 10); median 22.0 %
+        // nvlink: 4.3 µs + 2·(2−1) steps × 0.8 µs + bytes × 2·(2−1)/2 / 370 GB/s:
+        // 2,000,000 B → 11.3054 µs (−43.47 % of 20), 1,000,000 B → 8.6027 µs (−13.97 % of 10); median 28.7 %
         assertThat(run.status()).as(run.err()).isZero();
         String[] lines = run.out().split(NL);
         assertThat(lines[0]).isEqualTo("H100_SXM (imported, 2 rows) against the nvlink tier of the default network"
                 + " (modeled)");
         assertThat(lines[1]).contains("imported us  modeled us");
         assertThat(lines[2].strip().split("\\s+"))
-                .containsExactly("all_reduce", "2", "2", "22.0%", "2000000", "20.00", "14.21", "-29.0%");
+                .containsExactly("all_reduce", "2", "2", "28.7%", "2000000", "20.00", "11.31", "-43.5%");
         assertThat(lines).hasSize(3);
     }
 

@@ -33,15 +33,15 @@ class GoldenOutputTest {
 
     /**
      * a (10 µs given) → b (4096³ bf16 on the H100 roofline: 2·4096³ / 989.4e12 s = 138.911 µs) → x (all_reduce of
-     * 32 MiB over 2 GPUs on NVLink: 5 µs + 2 steps × 1.9 µs + 33,554,432 B / 370 GB/s = 99.487 µs) → d (5 µs): 253.398
-     * µs; c (64 MiB at 3,350 GB/s, 20.03 µs) is off the path.
+     * 32 MiB over 2 GPUs on NVLink: 4.3 µs + 2 steps × 0.8 µs + 33,554,432 B / 370 GB/s = 96.587 µs) → d (5 µs):
+     * 250.498 µs; c (64 MiB at 3,350 GB/s, 20.03 µs) is off the path.
      */
     @Test
     void theExampleDagsCriticalPathShouldBeTheOneDerivedByHandAndTheGoldenOutput() throws IOException {
         CliRun run = CliRun.of("critical-path", "--dag", "../examples/diamond.json");
 
         double b = 2.0 * 4096 * 4096 * 4096 / 989.4e12 * 1e6;
-        double x = 5 + 2 * 1.9 + 33554432 / 370e9 * 1e6;
+        double x = 4.3 + 2 * 0.8 + 33554432 / 370e9 * 1e6;
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains(String.format(java.util.Locale.ROOT,
                 "critical path (unlimited resources):   %.1f us", 10 + b + x + 5));

@@ -1,0 +1,113 @@
+package gemmcost.claim;
+
+import gemmcost.cost.CostModel;
+import gemmcost.deploy.Afd;
+import gemmcost.deploy.Layout;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.deploy.Parallelism;
+import gemmcost.device.Device;
+import gemmcost.gettime.Label;
+import gemmcost.model.Phase;
+import gemmcost.model.hf.Architecture;
+import gemmcost.plan.Step;
+import gemmcost.serving.StepCost;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Where attention–FFN disaggregation wins for a real MoE model, in decode: the same GPUs as two or more
+ * expert-parallel engines with attention DP (one per node), or as one AFD engine of attention GPUs and FFN GPUs
+ * with ping-pong micro-batches, over a sweep of concurrency. As MegaScale-Infer reports it: decoding throughput per
+ * GPU (concurrency / TPOT / GPUs), with TPOT one decode step at the mean KV length; prefill runs elsewhere.
+ */
+public record AfdSweep(String model, Parallelism baseline, int baselineEngines, Afd afd, int isl, int osl,
+                       List<Point> points) {
+    /** MegaScale-Infer (arXiv 2504.02263, abstract): up to 1.90× per-GPU decoding throughput. */
+    public static final double MEGASCALE_INFER_CLAIMED_GAIN = 1.90;
+
+    public AfdSweep {
+        points = List.copyOf(points);
+    }
+
+    /** One plan at one concurrency: its decode step, or why it does not fit. */
+    public record Result(StepCost step, int concurrency, int gpus, String misfit) {
+        public double tpotMs() {
+            return step.stepUs() / 1e3;
+        }
+
+        public double tokensPerSecPerGpu() {
+            return concurrency / (step.stepUs() / 1e6) / gpus;
+        }
+
+        public boolean fits() {
+            return misfit == null;
+        }
+    }
+
+    /** Both plans at one concurrency. */
+    public record Point(int concurrency, Result baseline, Result afd) {
+        /** AFD's tokens/s/GPU over the baseline's; NaN when either does not fit. */
+        public double gain() {
+            return baseline.fits() && afd.fits() ? afd.tokensPerSecPerGpu() / baseline.tokensPerSecPerGpu()
+                    : Double.NaN;
+        }
+
+        public Set<Label> labels() {
+            Set<Label> labels = EnumSet.of(Label.MODELED);
+            for (Result r : List.of(baseline, afd))
+                if (r.fits())
+                    labels.addAll(r.step().labels());
+            return labels;
+        }
+    }
+
+    /**
+     * Decode steps of {@code model} on {@code device}: {@code engines} baseline engines of {@code baseline} against
+     * {@code afd} (the same GPUs in all), at each concurrency, requests of {@code isl} tokens in and {@code osl}
+     * out: a step reads the mean KV cache, isl + osl/2, and the memory must hold isl + osl per sequence
+     * ({@code kvBytes} per element).
+     */
+    public static AfdSweep run(Architecture model, Device device, CostModel cost, Parallelism baseline, int engines,
+                               Afd afd, List<Integer> concurrencies, int isl, int osl, int kvBytes) {
+        if (baseline.gpus() * engines != afd.gpus())
+            throw new IllegalArgumentException("the plans must use the same GPUs: " + engines + " x "
+                    + baseline.gpus() + " against " + afd.gpus());
+        List<Point> points = new ArrayList<>();
+        for (int c : concurrencies) {
+            Result base = result(model, device, cost, baseline, Math.ceilDiv(c, engines), isl, osl, kvBytes, c,
+                    afd.gpus());
+            Result split = result(model, device, cost, afd, c, isl, osl, kvBytes, c, afd.gpus());
+            points.add(new Point(c, base, split));
+        }
+        return new AfdSweep(model.name(), baseline, engines, afd, isl, osl, points);
+    }
+
+    private static Result result(Architecture model, Device device, CostModel cost, Layout layout, int sequences,
+                                 int isl, int osl, int kvBytes, int concurrency, int gpus) {
+        String misfit = layout.misfit(model);
+        if (misfit == null) {
+            MemoryFootprint f = MemoryFootprint.of(model, layout, sequences, (long) isl + osl, kvBytes);
+            if (!f.fits(device))
+                misfit = String.format(Locale.ROOT, "does not fit: %s", f.describe());
+        }
+        if (misfit != null)
+            return new Result(null, concurrency, gpus, misfit);
+        return new Result(StepCost.of(layout.toString(), model, layout,
+                new Step(Phase.DECODE, sequences, isl + osl / 2, kvBytes), cost), concurrency, gpus, null);
+    }
+
+    /** The first concurrency from which AFD's tokens/s/GPU stay above the baseline's, or null. */
+    public Point firstWin() {
+        for (int i = 0; i < points.size(); i++) {
+            boolean winsFromHere = true;
+            for (Point p : points.subList(i, points.size()))
+                winsFromHere &= p.gain() > 1 || Double.isNaN(p.gain()) && p.afd().fits();
+            if (winsFromHere && points.get(i).gain() > 1)
+                return points.get(i);
+        }
+        return null;
+    }
+}
