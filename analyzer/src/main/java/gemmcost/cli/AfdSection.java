@@ -48,7 +48,7 @@ final class AfdSection {
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"
                         + " isl %d, osl %d, KV cache fp8%n", o.model, model.name(), model.weights().id(), gpus,
                 device.id(), ISL, OSL);
-        out.printf(Locale.ROOT, "baseline: %d engines of %s (one per node); AFD: %s, the attention and FFN GPUs on"
+        out.printf(Locale.ROOT, "baseline: %d engines of %s (one per node); %s, the attention and FFN GPUs on"
                 + " different nodes%n", gpus / GPUS_PER_ENGINE, engine, afd);
         out.println("GEMMs: " + costs.model().getTime().source());
         out.println("TPOT = one decode step at the mean KV length (prefill elsewhere); tokens/s/GPU = concurrency /"

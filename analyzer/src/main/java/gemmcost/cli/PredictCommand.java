@@ -171,9 +171,10 @@ final class PredictCommand implements Callable<Integer> {
                 new Request(concurrency, isl, osl), kvDtype.elementBytes(), costs.model());
         if (html != null)
             HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
-                    List.of(new HtmlReport.PlanView(config.toString(), "decode step", Phase.DECODE, decode.layout().gpus(),
-                                    e.decode().analysis()),
-                            new HtmlReport.PlanView(config.toString(), "prefill", Phase.PREFILL,
+                    List.of(new HtmlReport.PlanView(config.toString(), String.format(Locale.ROOT,
+                                    "decode step T_d (the predicted TPOT, %.3f ms, adds prefill stalls)", e.tpotMs()),
+                                    Phase.DECODE, decode.layout().gpus(), e.decode().analysis()),
+                            new HtmlReport.PlanView(config.toString(), "prefill T_p", Phase.PREFILL,
                                     prefill.layout().gpus(), e.prefill().analysis()))));
         PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -225,12 +226,21 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
                 labels);
+        int sequences = Math.ceilDiv(concurrency, decodeWorkers);
+        int replicas = fit.layout().attentionReplicas();
+        if (mode == Mode.AGG)
+            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r) T_p = %s + %d / (%d x %d) x %s ms;"
+                            + " TTFT = T_p + arrival + queue = %s + %s + %s ms%n", Numbers.millis(e.decode().stepUs()),
+                    sequences - 1, osl, replicas, Numbers.millis(e.prefill().stepUs()),
+                    Numbers.millis(e.prefill().stepUs()), Numbers.millis(e.arrivalUs()),
+                    Numbers.millis(e.queueWaitUs()));
+        else
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; TTFT = T_p + queue + KV transfer = %s + %s + %s ms%n",
+                    Numbers.millis(e.decode().stepUs()), Numbers.millis(e.prefill().stepUs()),
+                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()));
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p)", e.prefill());
-        if (mode == Mode.DISAGG)
-            out.printf(Locale.ROOT, "KV-cache transfer to the decode worker: %s us [modeled]%n",
-                    Numbers.micros(e.kvTransferUs()));
         out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue)%n",
                 Numbers.percent(e.prefillUtilisation()));
     }
@@ -272,7 +282,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("kv_transfer_us", e.kvTransferUs()).put("prefill_utilisation", e.prefillUtilisation());
+        node.put("queue_wait_us", e.queueWaitUs()).put("kv_transfer_us", e.kvTransferUs())
+                .put("prefill_utilisation", e.prefillUtilisation());
         return node.toString();
     }
 

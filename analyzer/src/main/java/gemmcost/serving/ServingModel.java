@@ -34,7 +34,8 @@ public final class ServingModel {
 
     /** The prediction, its parts and the labels of everything it is made of. */
     public record Estimate(Mode mode, double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
-                           StepCost decode, StepCost prefill, double kvTransferUs, double prefillUtilisation) {
+                           StepCost decode, StepCost prefill, double arrivalUs, double queueWaitUs,
+                           double kvTransferUs, double prefillUtilisation) {
         public Set<Label> labels() {
             Set<Label> labels = EnumSet.copyOf(decode.labels());
             labels.addAll(prefill.labels());
@@ -65,7 +66,7 @@ public final class ServingModel {
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(mode, ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
-                prefillStep, transfer, rho);
+                prefillStep, arrival, ttft - tp - arrival, transfer, rho);
     }
 
     /**
