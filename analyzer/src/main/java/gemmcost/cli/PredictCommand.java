@@ -53,6 +53,9 @@ import picocli.CommandLine.Spec;
                         + " --gpu h200 --tp 8 --ep 8 --dp 8 --kv-dtype fp8 --concurrency 256 --isl 4096 --osl 1024"
                         + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"})
 final class PredictCommand implements Callable<Integer> {
+    /** 16 M tokens: beyond every published context window, and far from overflowing a token count. */
+    private static final int MAX_TOKENS = 1 << 24;
+
     @Spec
     CommandSpec spec;
 
@@ -146,6 +149,9 @@ final class PredictCommand implements Callable<Integer> {
         ModelCommand.requirePositive("--isl", isl);
         if (osl < 2)
             throw new BadInputException("--osl " + osl + ": must be >= 2 (TPOT is between output tokens)");
+        if (isl > MAX_TOKENS || osl > MAX_TOKENS)
+            throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
+                    + " tokens (beyond any model's context)");
         ModelCommand.requirePositive("--prefill-workers", prefillWorkers);
         ModelCommand.requirePositive("--decode-workers", decodeWorkers);
         Architecture read = HfConfigReader.read(config);
@@ -157,6 +163,9 @@ final class PredictCommand implements Callable<Integer> {
                 kvDtype);
         Workers decode = new Workers(decodeLayout, decodeWorkers);
         Workers prefill = decode;
+        if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
+                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
+            throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         if (mode == Mode.DISAGG) {
             Layout prefillLayout = ModelCommand.parallelism(or(prefillTp, tp), or(prefillPp, pp), or(prefillEp, ep),
                     or(prefillDp, dp));

@@ -79,6 +79,9 @@ public final class CostModels {
                     device.roofline(rooflineDtype).orElse(null));
         }
         Path file = gemmCsv != null ? gemmCsv : Path.of(profile);
+        if (gemmCsv == null && !Files.isRegularFile(file))
+            throw new BadInputException("--profile " + profile + ": no such file (the device is --gpu " + device.id()
+                    + "; without --profile its datasheet roofline costs the GEMMs)");
         Profile table = gemmCsv != null ? importedRows(gemmCsv, device, gemmDtype) : ProfileJson.read(file);
         if (!table.dtype().equals(gemmDtype))
             throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "

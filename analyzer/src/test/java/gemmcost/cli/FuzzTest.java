@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile), a HuggingFace config
- * and nccl-tests rows with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer
+ * (read by {@code model} and {@code predict}) and nccl-tests rows with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer
  * campaign) and runs the commands that read them: every run must end within {@value #LIMIT_S} s with exit 0 and no NaN or
  * Infinity in its output, or exit 2 with exactly one line; never an internal error, a stack trace or a hang. The
  * counts are printed, so a run says how much it tried.
@@ -90,6 +90,8 @@ class FuzzTest {
         fuzz(random, counts, Files.readString(Path.of("src/test/resources/golden/profile-v1.json")), "profile.json",
                 f -> List.of("get-time", "--profile", f.toString(), "1000", "4000", "3000"));
         fuzz(random, counts, HF_CONFIG, "config.json", f -> List.of("model", "--json", f.toString()));
+        fuzz(random, counts, HF_CONFIG, "predict.json", f -> List.of("predict", "--model", f.toString(), "--gpu", "h200",
+                "--tp", "8", "--ep", "8", "--dp", "8", "--concurrency", "64", "--isl", "512", "--osl", "64", "--json"));
         fuzz(random, counts, NCCL, "nccl.csv", f -> List.of("check-comm", "--nccl", f.toString()));
         if (graphvizPresent())
             fuzz(random, counts, DOT, "g.dot", f -> List.of("critical-path", "--dag", f.toString()));

@@ -68,6 +68,16 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
                 "8", "--osl", "1").err()).isEqualTo("gemmcost: --osl 1: must be >= 2 (TPOT is between output tokens)"
                 + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
+                "2147483647", "--osl", "8").err()).isEqualTo("gemmcost: --isl 2147483647 --osl 8: each must be <="
+                + " 16777216 tokens (beyond any model's context)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--prefill-tp", "2",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --prefill-*: apply to"
+                + " --mode disagg only (in agg the decode GPUs prefill)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--profile", "h100-sxm",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --profile h100-sxm: no"
+                + " such file (the device is --gpu h100-sxm; without --profile its datasheet roofline costs the GEMMs)"
+                + NL);
     }
 
     /** Every config of the shared folder: predicted on 8 H200s, or refused by the reader in one line. */
