@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.MemoryFootprint;
-import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
@@ -61,19 +60,8 @@ final class ModelCommand implements Callable<Integer> {
         @Option(names = "--gpu", required = true, paramLabel = "DEVICE", description = "A catalog device id.")
         String gpu;
 
-        @Option(names = "--tp", defaultValue = "1", description = "GPUs per pipeline stage. Default: ${DEFAULT-VALUE}.")
-        int tp;
-
-        @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
-        int pp;
-
-        @Option(names = "--ep", defaultValue = "1",
-                description = "Expert-parallel groups within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
-        int ep;
-
-        @Option(names = "--dp", defaultValue = "1",
-                description = "Attention replicas within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
-        int dp;
+        @ArgGroup(exclusive = false)
+        Options.Layout layout = new Options.Layout();
 
         @Option(names = "--concurrency", defaultValue = "1", description = "Sequences served at once."
                 + " Default: ${DEFAULT-VALUE}.")
@@ -109,17 +97,8 @@ final class ModelCommand implements Callable<Integer> {
         requirePositive("--concurrency", fit.concurrency);
         requirePositive("--isl", fit.isl);
         requirePositive("--osl", fit.osl);
-        return Fit.check(config, a, device, parallelism(fit.tp, fit.pp, fit.ep, fit.dp), fit.concurrency,
-                (long) fit.isl + fit.osl, fit.kvDtype);
-    }
-
-    /** The layout, or the one-line reason it is not one. */
-    static Parallelism parallelism(int tp, int pp, int ep, int dp) {
-        try {
-            return new Parallelism(tp, pp, ep, dp);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(e.getMessage());
-        }
+        return Fit.check(config, a, device, fit.layout.parallelism(), fit.concurrency, (long) fit.isl + fit.osl,
+                fit.kvDtype);
     }
 
     static void requirePositive(String option, int value) {

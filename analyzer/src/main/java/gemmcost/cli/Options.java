@@ -5,6 +5,7 @@ import gemmcost.cost.CostModels;
 import gemmcost.device.Dtype;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.model.Deployment;
+import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
 import gemmcost.serving.Mode;
 import gemmcost.table.ProfileJson;
@@ -74,6 +75,33 @@ final class Options {
         Path folder = file.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder))
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
+    }
+
+    /** {@code --tp --pp --ep --dp}: how a real model is laid over the GPUs ({@link Parallelism}). */
+    static final class Layout {
+        @Option(names = "--tp", defaultValue = "1",
+                description = "GPUs per pipeline stage (predict --afd: per attention replica). Default: ${DEFAULT-VALUE}.")
+        int tp = 1;
+
+        @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
+        int pp = 1;
+
+        @Option(names = "--ep", defaultValue = "1",
+                description = "Expert-parallel groups within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+        int ep = 1;
+
+        @Option(names = "--dp", defaultValue = "1",
+                description = "Attention replicas within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
+        int dp = 1;
+
+        /** The layout, or the one-line reason it is not one. */
+        Parallelism parallelism() {
+            try {
+                return new Parallelism(tp, pp, ep, dp);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(e.getMessage());
+            }
+        }
     }
 
     /** {@code --afd ATTN:FFN}: GPUs of attention and of experts. */

@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -81,20 +82,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "KV-cache element type (bf16, fp8). Default: ${DEFAULT-VALUE}.")
     Dtype kvDtype;
 
-    @Option(names = "--tp", defaultValue = "1",
-            description = "GPUs per pipeline stage; with --afd, per attention replica. Default: ${DEFAULT-VALUE}.")
-    int tp;
-
-    @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
-    int pp;
-
-    @Option(names = "--ep", defaultValue = "1",
-            description = "Expert-parallel groups within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
-    int ep;
-
-    @Option(names = "--dp", defaultValue = "1",
-            description = "Attention replicas within a stage (divides --tp). Default: ${DEFAULT-VALUE}.")
-    int dp;
+    @Mixin
+    Options.Layout layout;
 
     @Option(names = "--afd", paramLabel = "ATTN:FFN",
             description = "Attention-FFN disaggregation: ATTN GPUs of attention replicas (--tp each), FFN GPUs of experts.")
@@ -167,8 +156,12 @@ final class PredictCommand implements Callable<Integer> {
                 || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
             throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         if (mode == Mode.DISAGG) {
-            Layout prefillLayout = ModelCommand.parallelism(or(prefillTp, tp), or(prefillPp, pp), or(prefillEp, ep),
-                    or(prefillDp, dp));
+            Options.Layout p = new Options.Layout();
+            p.tp = or(prefillTp, layout.tp);
+            p.pp = or(prefillPp, layout.pp);
+            p.ep = or(prefillEp, layout.ep);
+            p.dp = or(prefillDp, layout.dp);
+            Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
             prefill = new Workers(prefillLayout, prefillWorkers);
         }
@@ -198,13 +191,13 @@ final class PredictCommand implements Callable<Integer> {
             if (microBatches != null)
                 throw new BadInputException("--micro-batches " + microBatches + ": applies to --afd plans only"
                         + " (a TP x PP plan runs --pp micro-batches)");
-            return ModelCommand.parallelism(tp, pp, ep, dp);
+            return layout.parallelism();
         }
-        if (pp != 1 || ep != 1 || dp != 1)
+        if (layout.pp != 1 || layout.ep != 1 || layout.dp != 1)
             throw new BadInputException("--afd " + afd + ": --pp, --ep and --dp do not apply (attention replicas are"
                     + " ATTN / --tp, experts are spread over the FFN GPUs)");
         try {
-            return new Afd(afd.attention(), tp, afd.ffn(), microBatches == null ? 2 : microBatches);
+            return new Afd(afd.attention(), layout.tp, afd.ffn(), microBatches == null ? 2 : microBatches);
         } catch (IllegalArgumentException ex) {
             throw new BadInputException("--afd " + afd + ": " + ex.getMessage());
         }
