@@ -34,6 +34,11 @@ public record AfdSweep(String model, Parallelism baseline, int baselineEngines, 
 
     /** One plan at one concurrency: its decode step, or why it does not fit. */
     public record Result(StepCost step, int concurrency, int gpus, String misfit) {
+        public Result {
+            if ((step == null) == (misfit == null))
+                throw new IllegalArgumentException("a result has a step or a misfit, not both or neither");
+        }
+
         public double tpotMs() {
             return step.stepUs() / 1e3;
         }
@@ -89,9 +94,13 @@ public record AfdSweep(String model, Parallelism baseline, int baselineEngines, 
                                  int isl, int osl, int kvBytes, int concurrency, int gpus) {
         String misfit = layout.misfit(model);
         if (misfit == null) {
-            MemoryFootprint f = MemoryFootprint.of(model, layout, sequences, (long) isl + osl, kvBytes);
-            if (!f.fits(device))
-                misfit = String.format(Locale.ROOT, "does not fit: %s", f.describe());
+            try {
+                MemoryFootprint f = MemoryFootprint.of(model, layout, sequences, (long) isl + osl, kvBytes);
+                if (!f.fits(device))
+                    misfit = String.format(Locale.ROOT, "does not fit: %s (modeled)", f.describe());
+            } catch (ArithmeticException e) {
+                misfit = "does not fit: a KV cache beyond 2^63 bytes";
+            }
         }
         if (misfit != null)
             return new Result(null, concurrency, gpus, misfit);

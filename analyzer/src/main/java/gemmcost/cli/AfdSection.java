@@ -30,16 +30,19 @@ final class AfdSection {
     static void print(PrintWriter out, CheckClaimCommand.AfdOptions o) {
         Architecture model = HfConfigReader.read(o.model);
         Device device = DeviceCatalog.require(o.gpu);
-        int gpus = o.split.attention() + o.split.ffn();
-        if (gpus % GPUS_PER_ENGINE != 0)
-            throw new BadInputException("--afd-split " + o.split + ": " + gpus + " GPUs are not whole "
-                    + GPUS_PER_ENGINE + "-GPU nodes, which the baseline engines need");
         Afd afd;
         try {
             afd = new Afd(o.split.attention(), 1, o.split.ffn(), o.microBatches);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--afd-split " + o.split + ": " + e.getMessage());
         }
+        int gpus = afd.gpus();
+        if (gpus % GPUS_PER_ENGINE != 0)
+            throw new BadInputException("--afd-split " + o.split + ": " + gpus + " GPUs are not whole "
+                    + GPUS_PER_ENGINE + "-GPU nodes, which the baseline engines need");
+        for (int c : o.concurrency)
+            if (c < 1)
+                throw new BadInputException("--afd-concurrency " + c + ": must be >= 1");
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv,
                 Network.h100Default());
@@ -48,8 +51,9 @@ final class AfdSection {
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"
                         + " isl %d, osl %d, KV cache fp8%n", o.model, model.name(), model.weights().id(), gpus,
                 device.id(), ISL, OSL);
-        out.printf(Locale.ROOT, "baseline: %d engines of %s (one per node); %s, the attention and FFN GPUs on"
-                + " different nodes%n", gpus / GPUS_PER_ENGINE, engine, afd);
+        out.printf(Locale.ROOT, "baseline: %d engines of %s (one per node); %s, %s%n", gpus / GPUS_PER_ENGINE, engine,
+                afd, afd.attentionGpus() % GPUS_PER_ENGINE == 0 ? "the attention and FFN GPUs on different nodes"
+                        : "attention and FFN GPUs sharing a node");
         out.println("GEMMs: " + costs.model().getTime().source());
         out.println("TPOT = one decode step at the mean KV length (prefill elsewhere); tokens/s/GPU = concurrency /"
                 + " TPOT / GPUs, MegaScale-Infer's per-GPU decoding throughput");
@@ -67,7 +71,7 @@ final class AfdSection {
             for (AfdSweep.Result r : new AfdSweep.Result[] {p.baseline(), p.afd()})
                 if (!r.fits())
                     out.printf(Locale.ROOT, "  -: at concurrency %d, %s%n", p.concurrency(), r.misfit());
-        out.println(verdict(sweep));
+        out.println(verdict(sweep) + " [modeled]");
     }
 
     private static String tpot(AfdSweep.Result r) {

@@ -74,7 +74,7 @@ final class CheckClaimCommand implements Callable<Integer> {
         Options.GpuSplit split;
 
         @Option(names = "--afd-micro-batches", defaultValue = "3", paramLabel = "N",
-                description = "AFD's ping-pong micro-batches. Default: ${DEFAULT-VALUE}.")
+                description = "AFD's ping-pong micro-batches. Default: ${DEFAULT-VALUE} (one on each side, one in flight).")
         int microBatches;
 
         @Option(names = "--afd-concurrency", defaultValue = "64,128,256,512,1024,2048,4096", split = ",",

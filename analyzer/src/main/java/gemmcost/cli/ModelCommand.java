@@ -94,6 +94,7 @@ final class ModelCommand implements Callable<Integer> {
     /** The placement on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
     private Fit place(Architecture a) {
         Device device = DeviceCatalog.require(fit.gpu);
+        Options.requireKvDtype(fit.kvDtype);
         requirePositive("--concurrency", fit.concurrency);
         requirePositive("--isl", fit.isl);
         requirePositive("--osl", fit.osl);

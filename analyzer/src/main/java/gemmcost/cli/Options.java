@@ -77,6 +77,12 @@ final class Options {
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
     }
 
+    /** A KV cache is stored in 2 or 1 byte(s) per element: bf16, fp16 or fp8. */
+    static void requireKvDtype(Dtype kvDtype) {
+        if (kvDtype.elementBytes() > 2)
+            throw new BadInputException("--kv-dtype " + kvDtype.id() + ": a KV cache is bf16, fp16 or fp8");
+    }
+
     /** {@code --tp --pp --ep --dp}: how a real model is laid over the GPUs ({@link Parallelism}). */
     static final class Layout {
         @Option(names = "--tp", defaultValue = "1",

@@ -90,7 +90,7 @@ final class PredictCommand implements Callable<Integer> {
     Options.GpuSplit afd;
 
     @Option(names = "--micro-batches", paramLabel = "N",
-            description = "With --afd: micro-batches in ping-pong. Default: 2.")
+            description = "With --afd: micro-batches in ping-pong. Default: 2 (one computing on each side).")
     Integer microBatches;
 
     @Option(names = "--concurrency", required = true, description = "Requests in flight.")
@@ -132,8 +132,13 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the decode step and prefill DAGs as HTML.")
     Path html;
 
+    private String decodeLayoutText;
+    private Layout prefillLayout;
+
     @Override
     public Integer call() {
+        Options.requireFolder("--html", html);
+        Options.requireKvDtype(kvDtype);
         ModelCommand.requirePositive("--concurrency", concurrency);
         ModelCommand.requirePositive("--isl", isl);
         if (osl < 2)
@@ -147,10 +152,11 @@ final class PredictCommand implements Callable<Integer> {
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
+        decodeLayoutText = decodeLayout.toString();
         long tokens = (long) isl + osl;
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
-        Workers decode = new Workers(decodeLayout, decodeWorkers);
+        Workers decode = workers(decodeLayout, decodeWorkers, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
                 || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
@@ -161,9 +167,9 @@ final class PredictCommand implements Callable<Integer> {
             p.pp = or(prefillPp, layout.pp);
             p.ep = or(prefillEp, layout.ep);
             p.dp = or(prefillDp, layout.dp);
-            Layout prefillLayout = p.parallelism();
+            prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = new Workers(prefillLayout, prefillWorkers);
+            prefill = workers(prefillLayout, prefillWorkers, "--prefill-workers");
         }
         if (profile != null && gemmCsv != null)
             throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
@@ -184,6 +190,14 @@ final class PredictCommand implements Callable<Integer> {
         else
             text(model, device, fit, e, costs, out);
         return Gemmcost.OK;
+    }
+
+    private static Workers workers(Layout layout, int count, String option) {
+        try {
+            return new Workers(layout, count);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(option + " " + count + ": " + e.getMessage());
+        }
     }
 
     private Layout decodeLayout() {
@@ -207,6 +221,13 @@ final class PredictCommand implements Callable<Integer> {
         return value == null ? fallback : value;
     }
 
+    /** {@code tp=8, pp=1, ep=8, dp=8}, with the workers and, in disagg, the prefill workers' layout. */
+    private String workersText() {
+        String decode = (decodeWorkers > 1 ? decodeWorkers + " workers of " : "") + decodeLayoutText;
+        return mode == Mode.AGG ? decode : "decode " + decode + "; prefill " + prefillWorkers + " worker(s) of "
+                + prefillLayout;
+    }
+
     private String request() {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s", mode.id(), concurrency,
                 isl, osl, kvDtype.id());
@@ -216,12 +237,12 @@ final class PredictCommand implements Callable<Integer> {
                       PrintWriter out) {
         String labels = "[" + Label.join(e.labels()) + "]";
         out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
-                e.gpus(), device.id(), fit.layout());
+                e.gpus(), device.id(), workersText());
         out.println(request());
         out.println("GEMMs:     " + costs.model().getTime().source());
         out.println("memory:    " + costs.model().memory().source() + " (" + costs.model().memory().label().id()
                 + "); attention: " + costs.model().attention().source() + " (modeled)");
-        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses%n", fit.footprint().describe(),
+        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
@@ -243,7 +264,7 @@ final class PredictCommand implements Callable<Integer> {
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p)", e.prefill());
-        out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue)%n",
+        out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [modeled]%n",
                 Numbers.percent(e.prefillUtilisation()));
     }
 
@@ -269,6 +290,9 @@ final class PredictCommand implements Callable<Integer> {
                 .put("gpu", device.id())
                 .put("gpus", e.gpus())
                 .put("layout", fit.layout().toString())
+                .put("decode_workers", decodeWorkers)
+                .put("prefill_layout", mode == Mode.DISAGG ? prefillLayout.toString() : null)
+                .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
                 .put("mode", mode.id())
                 .put("concurrency", concurrency)
                 .put("isl", isl)

@@ -84,8 +84,11 @@ public final class CostModel {
                 yield new NodeCost(e.timeUs(), e.label());
             }
             case Work.Memory m -> new NodeCost(memoryUs(m.bytes()), memory.label());
-            case Work.Attention a -> new NodeCost(Math.max(memoryUs(a.bytes()), attention.timeUs(a.flops())),
-                    Label.MODELED);
+            case Work.Attention a -> {
+                double bytesUs = memoryUs(a.bytes());
+                double flopsUs = attention.timeUs(a.flops());
+                yield bytesUs >= flopsUs ? new NodeCost(bytesUs, memory.label()) : new NodeCost(flopsUs, Label.MODELED);
+            }
             case Work.Comm c -> new NodeCost(
                     network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.MODELED);

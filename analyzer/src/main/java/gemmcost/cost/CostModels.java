@@ -1,6 +1,7 @@
 package gemmcost.cost;
 
 import gemmcost.BadInputException;
+import gemmcost.ToolVersion;
 import gemmcost.comm.Network;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
@@ -12,13 +13,12 @@ import gemmcost.gettime.RooflineGetTime;
 import gemmcost.table.CsvImport;
 import gemmcost.table.Measurement;
 import gemmcost.table.MeasurementCsv;
-import gemmcost.ToolVersion;
-import java.time.Instant;
-import java.util.List;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Opens the cost model a {@code --profile} argument names: a profile file or a catalog device. */
@@ -97,9 +97,10 @@ public final class CostModels {
         List<String> labels = rows.stream().map(Measurement::gpu).distinct()
                 .filter(gpu -> DeviceCatalog.matchName(gpu).map(d -> d.id().equals(device.id())).orElse(false))
                 .sorted().toList();
-        if (labels.isEmpty())
-            throw new BadInputException(csv + ": no rows of a " + device.id() + " GPU; the file has "
-                    + rows.stream().map(Measurement::gpu).distinct().sorted().toList());
+        if (labels.size() != 1)
+            throw new BadInputException(csv + ": " + (labels.isEmpty() ? "no rows" : "rows of several GPU names " + labels)
+                    + " of a " + device.id() + " GPU; the file has " + rows.stream().map(Measurement::gpu).distinct()
+                    .sorted().toList());
         return CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, null, device.id(), ToolVersion.current(),
                 Instant.now()).profile();
     }

@@ -14,6 +14,9 @@ public record Afd(int attentionGpus, int attentionTp, int ffnGpus, int microBatc
         if (attentionGpus < 1 || attentionTp < 1 || ffnGpus < 1 || microBatches < 1)
             throw new IllegalArgumentException("must all be >= 1: attention GPUs=" + attentionGpus + ", attention tp="
                     + attentionTp + ", FFN GPUs=" + ffnGpus + ", micro-batches=" + microBatches);
+        if ((long) attentionGpus + ffnGpus > MAX_GPUS)
+            throw new IllegalArgumentException("attention and FFN GPUs must be at most " + MAX_GPUS + " in all:"
+                    + " attention GPUs=" + attentionGpus + ", FFN GPUs=" + ffnGpus);
         if (attentionGpus % attentionTp != 0)
             throw new IllegalArgumentException("the attention tp must divide the attention GPUs: attention GPUs="
                     + attentionGpus + ", tp=" + attentionTp);
@@ -35,7 +38,8 @@ public record Afd(int attentionGpus, int attentionTp, int ffnGpus, int microBatc
             return "AFD separates experts from attention, and " + model.name() + " has no experts";
         if (model.experts().experts() % ffnGpus != 0)
             return "the " + ffnGpus + " FFN GPUs do not divide the " + model.experts().experts() + " experts";
-        return Layout.headMisfit(model, attentionTp, "tp");
+        String widths = Layout.widthMisfit(model, attentionTp, 1);
+        return widths != null ? widths : Layout.headMisfit(model, attentionTp, "tp");
     }
 
     @Override

@@ -6,9 +6,16 @@ import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Objects;
 
 /** A model laid out on a device, with what its fullest GPU holds: checked to fit before anything is costed. */
 public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
+    public Fit {
+        Objects.requireNonNull(device, "device");
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(footprint, "footprint");
+    }
+
     public long usableBytes() {
         return MemoryFootprint.usableBytes(device);
     }
@@ -23,7 +30,14 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
         String misfit = layout.misfit(model);
         if (misfit != null)
             throw new BadInputException(config + " cannot be laid out as " + layout + ": " + misfit);
-        MemoryFootprint f = MemoryFootprint.of(model, layout, concurrency, tokens, kvDtype.elementBytes());
+        MemoryFootprint f;
+        try {
+            f = MemoryFootprint.of(model, layout, concurrency, tokens, kvDtype.elementBytes());
+        } catch (ArithmeticException e) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of"
+                    + " %d sequences of %d tokens is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout,
+                    concurrency, tokens));
+        }
         if (!f.fits(device))
             throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
                             + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses of %.2f GB (%.2f)",

@@ -19,6 +19,27 @@ public sealed interface Layout permits Parallelism, Afd {
     /** Attention replicas, each serving its share of the sequences. */
     int attentionReplicas();
 
+    /** The most GPUs a layout may span: far beyond any deployment, and small enough for per-GPU arrays. */
+    int MAX_GPUS = 65_536;
+
+    /**
+     * Why the MLP widths of {@code model} cannot be split: dense MLPs and shared experts over {@code attentionTp}
+     * GPUs, each routed expert over {@code expertTp}; or {@code null}.
+     */
+    static String widthMisfit(Architecture model, int attentionTp, int expertTp) {
+        if (model.denseLayers() > 0 && model.denseIntermediate() % attentionTp != 0)
+            return attentionTp + " GPUs per attention replica do not divide the dense MLP's width "
+                    + model.denseIntermediate();
+        if (model.experts() == null)
+            return null;
+        if (model.experts().sharedIntermediate() % attentionTp != 0)
+            return attentionTp + " GPUs per attention replica do not divide the shared expert's width "
+                    + model.experts().sharedIntermediate();
+        if (model.experts().expertIntermediate() % expertTp != 0)
+            return expertTp + " GPUs per expert do not divide the expert width " + model.experts().expertIntermediate();
+        return null;
+    }
+
     /** Why {@code tp} cannot split the heads of {@code model}, or {@code null}. */
     static String headMisfit(Architecture model, int tp, String name) {
         if (model.attention().heads() % tp != 0)

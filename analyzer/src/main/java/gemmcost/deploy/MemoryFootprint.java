@@ -10,6 +10,11 @@ import java.util.Locale;
  * the linear layers' width, a few MB at most.
  */
 public record MemoryFootprint(long weightBytes, long kvBytes) {
+    public MemoryFootprint {
+        if (weightBytes < 0 || kvBytes < 0)
+            throw new IllegalArgumentException("must be >= 0: weightBytes=" + weightBytes + ", kvBytes=" + kvBytes);
+    }
+
     /**
      * Of an engine's memory, the part it gives to weights and KV cache: vLLM's default {@code gpu_memory_utilization};
      * the rest holds activations, CUDA graphs, the CUDA context and the communication buffers.
@@ -19,17 +24,19 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
     /**
      * The footprint of {@code model} laid out as {@code layout}, serving {@code concurrency} sequences of up to
      * {@code tokensPerSequence} tokens each with a KV cache of {@code kvBytesPerElement} (2 for bf16, 1 for fp8).
+     *
+     * @throws ArithmeticException if the KV cache is beyond 2^63 bytes
      */
     public static MemoryFootprint of(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
                                      int kvBytesPerElement) {
         long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
-        long kvPerLayer = sequences * tokensPerSequence
-                * model.attention().kvElementsPerTokenPerGpu(layout.attentionTp()) * kvBytesPerElement;
+        long kvPerLayer = Math.multiplyExact(Math.multiplyExact(sequences, tokensPerSequence),
+                model.attention().kvElementsPerTokenPerGpu(layout.attentionTp()) * kvBytesPerElement);
         return switch (layout) {
             case Parallelism p -> fullestStage(model, p, kvPerLayer);
             case Afd afd -> {
                 MemoryFootprint attention = new MemoryFootprint(attentionSide(model, afd.attentionTp(), 0,
-                        model.layers(), true, true), kvPerLayer * model.layers());
+                        model.layers(), true, true), Math.multiplyExact(kvPerLayer, model.layers()));
                 MemoryFootprint ffn = new MemoryFootprint(
                         model.moeLayers() * model.routedExpertParameters() / afd.ffnGpus()
                                 * model.weights().bytesPerWeight(), 0);
@@ -47,7 +54,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
             long weights = attentionSide(model, layout.attentionTp(), first, last, stage == 0,
                     stage == layout.pp() - 1)
                     + moeLayers * model.routedExpertParameters() / layout.tp() * model.weights().bytesPerWeight();
-            MemoryFootprint f = new MemoryFootprint(weights, kvPerLayer * (last - first));
+            MemoryFootprint f = new MemoryFootprint(weights, Math.multiplyExact(kvPerLayer, last - first));
             if (f.totalBytes() > worst.totalBytes())
                 worst = f;
         }
@@ -73,8 +80,10 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }
 
+    /** Weights and KV cache; saturates at 2^63 − 1 bytes, far over any GPU's memory. */
     public long totalBytes() {
-        return weightBytes + kvBytes;
+        long total = weightBytes + kvBytes;
+        return total < 0 ? Long.MAX_VALUE : total;
     }
 
     /** Bytes the engine can give to weights and KV cache on {@code device}. */

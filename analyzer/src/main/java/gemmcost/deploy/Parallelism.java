@@ -16,6 +16,8 @@ public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
         if (tp % ep != 0)
             throw new IllegalArgumentException("ep must divide tp (experts are spread over the tp GPUs of a stage):"
                     + " tp=" + tp + ", ep=" + ep);
+        if ((long) tp * pp > MAX_GPUS)
+            throw new IllegalArgumentException("tp x pp must be at most " + MAX_GPUS + " GPUs: tp=" + tp + ", pp=" + pp);
         if (tp % dp != 0)
             throw new IllegalArgumentException("dp must divide tp (attention replicas share the tp GPUs of a stage):"
                     + " tp=" + tp + ", dp=" + dp);
@@ -46,6 +48,9 @@ public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
         String heads = Layout.headMisfit(model, attentionTp(), "tp/dp");
         if (heads != null)
             return heads;
+        String widths = Layout.widthMisfit(model, attentionTp(), tp / ep);
+        if (widths != null)
+            return widths;
         if (model.experts() == null && ep > 1)
             return "ep=" + ep + " spreads experts, and " + model.name() + " has none";
         if (model.experts() != null && model.experts().experts() % ep != 0)

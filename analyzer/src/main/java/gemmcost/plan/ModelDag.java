@@ -6,7 +6,6 @@ import gemmcost.dag.Work;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
-import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Experts;
 
@@ -14,7 +13,9 @@ import gemmcost.model.hf.Experts;
  * The operator DAG of one step of a real model ({@link Architecture}) on a {@link Layout}. Every GPU of a group does
  * the same share of an op (its heads, its experts, its replica's sequences), so an op is one node on the whole group
  * and a collective among one replica's GPUs is a node on the first replica's. Micro-batch 0 is built; the others
- * are copies of it, which meet it only on the GPUs.
+ * are copies of it, which meet it only on the GPUs. Each replica's micro-batch holds the average share of the
+ * sequences, step sequences / (micro-batches × replicas), fractional where they do not divide: bytes, FLOPs and
+ * routed tokens use it as is, a GEMM's m is it rounded up.
  */
 public final class ModelDag {
     /** Activations between ops, and what MoE combine sends, are bf16 in every engine. */
@@ -22,18 +23,13 @@ public final class ModelDag {
 
     private final Architecture model;
     private final Layout layout;
-    private final Step step;
     private final OpGraph graph = new OpGraph();
     private final ModelOps ops;
-    /** Sequences of one attention replica in one micro-batch. */
-    private final long replicaSequences;
 
     private ModelDag(Architecture model, Layout layout, Step step) {
         this.model = model;
         this.layout = layout;
-        this.step = step;
-        long microBatch = Math.ceilDiv(step.sequences(), layout.microBatches());
-        this.replicaSequences = Math.ceilDiv(microBatch, layout.attentionReplicas());
+        double replicaSequences = (double) step.sequences() / layout.microBatches() / layout.attentionReplicas();
         this.ops = new ModelOps(graph, model, step, replicaSequences, layout.attentionTp());
     }
 
@@ -49,19 +45,19 @@ public final class ModelDag {
     }
 
     /** Tokens of the step over every attention replica of a stage: what the router spreads over the experts. */
-    private long stageRows() {
-        return ops.rows() * layout.attentionReplicas();
+    private double stageTokens() {
+        return ops.tokens() * layout.attentionReplicas();
     }
 
     private void stages(Parallelism p) {
         String mb = OpGraph.microBatch(0);
         int[] group = OpGraph.gpus(0, p.tp());
-        int prev = ops.elementwise(mb + ".embedding", "embedding gather", group, ops.rows(), 1);
+        int prev = ops.elementwise(mb + ".embedding", "embedding gather", group, ops.tokens(), 1);
         for (int stage = 0; stage < p.pp(); stage++) {
             if (stage > 0) {
                 int[] pair = {(stage - 1) * p.tp(), stage * p.tp()};
                 prev = graph.op(mb + ".send" + stage, "send to stage " + stage, pair,
-                        new Work.Comm(Collective.SEND_RECV, ops.hiddenBytes(ops.rows())), prev);
+                        new Work.Comm(Collective.SEND_RECV, ops.hiddenBytes(ops.tokens())), prev);
             }
             group = OpGraph.gpus(stage * p.tp(), p.tp());
             int[] replica = OpGraph.gpus(stage * p.tp(), p.attentionTp());
@@ -83,7 +79,7 @@ public final class ModelDag {
         int[] replica = OpGraph.gpus(0, afd.attentionTp());
         int[] ffn = OpGraph.gpus(afd.attentionGpus(), afd.ffnGpus());
         int[] both = OpGraph.union(attention, ffn);
-        int prev = ops.elementwise(mb + ".embedding", "embedding gather", attention, ops.rows(), 1);
+        int prev = ops.elementwise(mb + ".embedding", "embedding gather", attention, ops.tokens(), 1);
         for (int l = 0; l < model.layers(); l++) {
             String id = mb + ".L" + l;
             int mixed = ops.attentionBlock(id, attention, replica, prev);
@@ -93,23 +89,26 @@ public final class ModelDag {
             }
             Experts e = model.experts();
             int router = ops.router(id, attention, mixed);
-            long toExperts = Math.ceilDiv(stageRows() * e.topK(), afd.ffnGpus());
+            double toExperts = stageTokens() * e.topK() / afd.ffnGpus();
             int dispatch = graph.op(id + ".dispatch", "dispatch to the FFN GPUs (M-to-N)", both,
-                    new Work.Comm(Collective.M_TO_N, (double) toExperts * model.hidden() * dispatchBytes()), router);
-            int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageRows(), 1, dispatch);
-            double back = (double) Math.ceilDiv(ops.rows() * e.topK(), afd.attentionTp()) * model.hidden()
-                    * ACTIVATION_BYTES;
+                    new Work.Comm(Collective.M_TO_N, toExperts * model.hidden() * dispatchBytes()), router);
+            int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageTokens(), 1, dispatch);
+            // each attention GPU gets its 1/tp of its replica's rows back, top-k partial outputs each
+            double back = ops.tokens() * e.topK() / afd.attentionTp() * model.hidden() * ACTIVATION_BYTES;
             int combine = graph.op(id + ".combine", "combine to the attention GPUs (M-to-N)", both,
                     new Work.Comm(Collective.M_TO_N, back), experts);
-            prev = ops.residual(id, attention, ops.sharedExpert(id, attention, replica, false, mixed), combine);
+            int gathered = ops.gatherReplica(id, replica, combine);
+            prev = ops.residual(id, attention, ops.sharedExpert(id, attention, replica, false, mixed), gathered);
         }
         ops.lmHead(mb, attention, prev);
     }
 
     /**
      * A MoE layer whose experts share the stage's GPUs with attention. {@code ep = 1}: every GPU holds a 1/tp slice
-     * of every expert and needs every token of the stage (all-gathered from the replicas when {@code dp > 1}).
-     * {@code ep > 1}: tokens go to their experts' GPUs by all-to-all (dispatch) and back (combine).
+     * of every expert and needs every token of the stage (all-gathered from the replicas when {@code dp > 1}, the
+     * outputs reduce-scattered back). {@code ep > 1}: each GPU of a replica sends its 1/(tp/dp) of the replica's
+     * tokens to their experts' GPUs by all-to-all (dispatch) and gets them back (combine). Where a GPU ends up with
+     * a part of its replica's tokens, the replica all-gathers them.
      */
     private int colocatedMoe(String id, Parallelism p, int[] group, int[] replica, int mixed) {
         Experts e = model.experts();
@@ -117,30 +116,30 @@ public final class ModelDag {
         int router = ops.router(id, group, mixed);
         boolean oneAllReduce = p.ep() == 1 && p.dp() == 1;
         int shared = ops.sharedExpert(id, group, replica, oneAllReduce, mixed);
-        long stageRows = stageRows();
+        double stageTokens = stageTokens();
         if (p.ep() == 1) {
             int in = router;
             if (p.dp() > 1)
                 in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
-                        new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageRows)), router);
-            int experts = ops.experts(id, group, e.experts(), stageRows * e.topK(), stageRows, expertTp, in);
+                        new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
+            int experts = ops.experts(id, group, e.experts(), stageTokens * e.topK(), stageTokens, expertTp, in);
+            if (p.dp() == 1 && p.tp() > 1)
+                return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)",
+                        group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
             int out = experts;
             if (p.dp() > 1)
-                out = graph.op(id + ".moe_scatter", "reduce-scatter expert outputs", group,
-                        new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageRows)), experts);
-            else if (p.tp() > 1)
-                return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)",
-                        group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageRows)), out, shared), -1);
+                out = ops.gatherReplica(id, replica, graph.op(id + ".moe_scatter", "reduce-scatter expert outputs",
+                        group, new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageTokens)), experts));
             return ops.residual(id, group, shared, out);
         }
-        long perGpu = Math.ceilDiv(stageRows, p.tp()) * e.topK() * expertTp;
+        double perGpu = stageTokens / p.tp() * e.topK() * expertTp;
         int dispatch = graph.op(id + ".dispatch", "dispatch to experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, (double) perGpu * model.hidden() * dispatchBytes()), router);
-        int experts = ops.experts(id, group, e.experts() / p.ep(), Math.ceilDiv(stageRows * e.topK(), p.ep()),
-                stageRows, expertTp, dispatch);
+                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * dispatchBytes()), router);
+        int experts = ops.experts(id, group, e.experts() / p.ep(), stageTokens * e.topK() / p.ep(), stageTokens,
+                expertTp, dispatch);
         int combine = graph.op(id + ".combine", "combine from experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, (double) perGpu * model.hidden() * ACTIVATION_BYTES), experts);
-        return ops.residual(id, group, shared, combine);
+                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * ACTIVATION_BYTES), experts);
+        return ops.residual(id, group, shared, ops.gatherReplica(id, replica, combine));
     }
 
     /**
@@ -149,10 +148,5 @@ public final class ModelDag {
      */
     private int dispatchBytes() {
         return Math.min(ACTIVATION_BYTES, model.weights().bytesPerWeight());
-    }
-
-    /** Rows (tokens) of one micro-batch of one attention replica. */
-    static long rows(Step step, long replicaSequences) {
-        return step.phase() == Phase.PREFILL ? replicaSequences * step.tokens() : replicaSequences;
     }
 }

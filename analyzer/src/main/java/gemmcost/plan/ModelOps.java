@@ -8,8 +8,9 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 
 /**
- * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs,
- * for {@code replicaSequences} sequences of one micro-batch. Element-wise ops and attention move bf16 activations.
+ * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs, for
+ * {@code sequences} sequences of one micro-batch (an average share, so possibly fractional: bytes and FLOPs take it
+ * as is, a GEMM's m rounded up). Element-wise ops and attention move bf16 activations.
  */
 final class ModelOps {
     private static final int BYTES = ModelDag.ACTIVATION_BYTES;
@@ -17,55 +18,63 @@ final class ModelOps {
     private final OpGraph graph;
     private final Architecture model;
     private final Step step;
-    private final long sequences;
-    private final long rows;
+    private final double sequences;
+    private final double tokens;
+    private final long m;
     private final int tp;
 
-    ModelOps(OpGraph graph, Architecture model, Step step, long replicaSequences, int tp) {
+    ModelOps(OpGraph graph, Architecture model, Step step, double sequences, int tp) {
         this.graph = graph;
         this.model = model;
         this.step = step;
-        this.sequences = replicaSequences;
-        this.rows = ModelDag.rows(step, replicaSequences);
+        this.sequences = sequences;
+        this.tokens = step.phase() == Phase.PREFILL ? sequences * step.tokens() : sequences;
+        this.m = rows(tokens);
         this.tp = tp;
     }
 
-    /** Tokens one replica computes in the step: m of its projections. */
-    long rows() {
-        return rows;
+    /** GEMM rows for {@code tokens} tokens: rounded up, at least one. */
+    private static long rows(double tokens) {
+        return Math.max(1, (long) Math.ceil(tokens - 1e-9));
     }
 
-    double hiddenBytes(long tokens) {
-        return (double) tokens * model.hidden() * BYTES;
+    /** Tokens one replica computes in the step. */
+    double tokens() {
+        return tokens;
     }
 
-    /** An element-wise op over {@code tokens} × hidden that reads {@code reads} tensors and writes one. */
-    int elementwise(String id, String name, int[] gpus, long tokens, int reads, int... after) {
-        return graph.op(id, name, gpus, new Work.Memory(hiddenBytes(tokens) * (reads + 1)), after);
+    double hiddenBytes(double rows) {
+        return rows * model.hidden() * BYTES;
     }
 
-    private int gemm(String id, String name, int[] gpus, long m, long k, long n, int... after) {
-        return graph.op(id, name, gpus, new Work.Gemm(m, k, n), after);
+    /** An element-wise op over {@code rows} × hidden that reads {@code reads} tensors and writes one. */
+    int elementwise(String id, String name, int[] gpus, double rows, int reads, int... after) {
+        return graph.op(id, name, gpus, new Work.Memory(hiddenBytes(rows) * (reads + 1)), after);
+    }
+
+    private int gemm(String id, String name, int[] gpus, long rows, long k, long n, int... after) {
+        return graph.op(id, name, gpus, new Work.Gemm(rows, k, n), after);
     }
 
     /** Norm, attention, its all-reduce over the replica, the residual add and the FFN's norm. */
     int attentionBlock(String id, int[] group, int[] replica, int after) {
-        int norm = elementwise(id + ".norm1", "norm", group, rows, 1, after);
+        int norm = elementwise(id + ".norm1", "norm", group, tokens, 1, after);
         int out = switch (model.attention()) {
             case Attention.Gqa g -> gqa(id, group, g, norm);
-            case Attention.Mla m -> mla(id, group, m, norm);
+            case Attention.Mla a -> mla(id, group, a, norm);
         };
-        return elementwise(id + ".norm2", "residual add and norm", group, rows, 2, allReduce(id + ".attn",
+        return elementwise(id + ".norm2", "residual add and norm", group, tokens, 2, allReduce(id + ".attn",
                 replica, out));
     }
 
     private int gqa(String id, int[] group, Attention.Gqa g, int after) {
         long heads = g.heads() / tp;
-        long kvPerGpu = g.kvElementsPerTokenPerGpu(tp) / 2 / g.headDim();
-        int qkv = gemm(id + ".qkv", "QKV projection", group, rows, model.hidden(), (heads + 2 * kvPerGpu) * g.headDim(),
+        long kvHeads = g.kvHeadsPerGpu(tp);
+        int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(), (heads + 2 * kvHeads) * g.headDim(),
                 after);
-        int attention = attention(id, group, heads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp), qkv);
-        return gemm(id + ".o_proj", "output projection", group, rows, heads * g.headDim(), model.hidden(), attention);
+        int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
+                qkv);
+        return gemm(id + ".o_proj", "output projection", group, m, heads * g.headDim(), model.hidden(), attention);
     }
 
     /**
@@ -74,46 +83,47 @@ final class ModelOps {
      * expands the latent into per-head keys and values. A per-head projection is costed as one GEMM of every
      * head's weights side by side: the same FLOPs and weight bytes, one kernel.
      */
-    private int mla(String id, int[] group, Attention.Mla m, int after) {
-        long heads = m.heads() / tp;
-        long latent = m.kvLoraRank() + m.qkRopeDim();
-        int down = gemm(id + ".qkv_down", "Q and KV down-projection", group, rows, model.hidden(),
-                m.qLoraRank() + latent, after);
+    private int mla(String id, int[] group, Attention.Mla a, int after) {
+        long heads = a.heads() / tp;
+        long latent = a.kvLoraRank() + a.qkRopeDim();
+        int down = gemm(id + ".qkv_down", "Q and KV down-projection", group, m, model.hidden(),
+                a.qLoraRank() + latent, after);
         int norms = graph.op(id + ".latent_norm", "latent norms", group,
-                new Work.Memory(2.0 * rows * (m.qLoraRank() + m.kvLoraRank()) * BYTES), down);
-        int qUp = gemm(id + ".q_up", "Q up-projection", group, rows, m.qLoraRank(),
-                heads * (m.qkNopeDim() + m.qkRopeDim()), norms);
+                new Work.Memory(2.0 * tokens * (a.qLoraRank() + a.kvLoraRank()) * BYTES), down);
+        int qUp = gemm(id + ".q_up", "Q up-projection", group, m, a.qLoraRank(),
+                heads * (a.qkNopeDim() + a.qkRopeDim()), norms);
         if (step.phase() == Phase.DECODE) {
-            int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, rows, m.qkNopeDim(),
-                    heads * m.kvLoraRank(), qUp);
-            int attention = attention(id, group, heads, latent, m.kvLoraRank(), latent, absorb);
-            int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, rows, m.kvLoraRank(),
-                    heads * m.vHeadDim(), attention);
-            return gemm(id + ".o_proj", "output projection", group, rows, heads * m.vHeadDim(), model.hidden(), vUp);
+            int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, m, a.qkNopeDim(),
+                    heads * a.kvLoraRank(), qUp);
+            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, absorb);
+            int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, m, a.kvLoraRank(),
+                    heads * a.vHeadDim(), attention);
+            return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), vUp);
         }
-        int kvUp = gemm(id + ".kv_up", "KV up-projection", group, rows, m.kvLoraRank(),
-                heads * (m.qkNopeDim() + m.vHeadDim()), qUp);
-        int attention = attention(id, group, heads, m.qkNopeDim() + m.qkRopeDim(), m.vHeadDim(), latent, kvUp);
-        return gemm(id + ".o_proj", "output projection", group, rows, heads * m.vHeadDim(), model.hidden(), attention);
+        int kvUp = gemm(id + ".kv_up", "KV up-projection", group, m, a.kvLoraRank(),
+                heads * (a.qkNopeDim() + a.vHeadDim()), qUp);
+        int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent, kvUp);
+        return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
     }
 
     /**
-     * A fused attention kernel over {@code heads} heads of key width {@code qkDim} and value width {@code vDim},
-     * with {@code kvPerToken} cached elements per token. Decode: each sequence's new token against its
-     * {@code tokens}-long cache, which is read whole. Prefill: causal, so the (t·(t+1)/2) query-key pairs of a
-     * t-token prompt; Q, K, V and the output move once, and the cache is written.
+     * A fused attention kernel over {@code heads} query heads and {@code kvHeads} key/value heads of key width
+     * {@code qkDim} and value width {@code vDim}, with {@code kvPerToken} cached elements per token. Decode: each
+     * sequence's new token against its {@code tokens}-long cache, which is read whole. Prefill: causal, so the
+     * t·(t+1)/2 query-key pairs of a t-token prompt; Q, K, V and the output move once, and the cache is written.
      */
-    private int attention(String id, int[] group, long heads, long qkDim, long vDim, long kvPerToken, int after) {
+    private int attention(String id, int[] group, long heads, long kvHeads, long qkDim, long vDim, long kvPerToken,
+                          int after) {
         double t = step.tokens();
         int kv = step.kvBytesPerElement();
         Work.Attention work;
         if (step.phase() == Phase.DECODE) {
             work = new Work.Attention(2.0 * sequences * heads * t * (qkDim + vDim),
-                    sequences * t * kvPerToken * kv + (double) rows * heads * (qkDim + vDim) * BYTES);
+                    sequences * t * kvPerToken * kv + tokens * heads * (qkDim + vDim) * BYTES);
         } else {
             double pairs = t * (t + 1) / 2;
             work = new Work.Attention(2.0 * sequences * heads * pairs * (qkDim + vDim),
-                    (double) rows * (heads * (2 * qkDim + 2 * vDim) * BYTES + kvPerToken * kv));
+                    tokens * ((heads + kvHeads) * (qkDim + vDim) * BYTES + kvPerToken * kv));
         }
         return graph.op(id + ".attention", step.phase() == Phase.DECODE ? "attention (KV-cache read)"
                 : "attention (causal)", group, work, after);
@@ -121,12 +131,12 @@ final class ModelOps {
 
     /** A dense SwiGLU MLP split over the replica, its all-reduce and the residual add. */
     int denseMlp(String id, int[] group, int[] replica, int after) {
-        int mlp = mlp(id + ".mlp", "dense MLP", group, rows, model.denseIntermediate() / tp, 1, after);
+        int mlp = mlp(id + ".mlp", "dense MLP", group, m, model.denseIntermediate() / tp, 1, after);
         return residual(id, group, allReduce(id + ".mlp", replica, mlp), -1);
     }
 
     int router(String id, int[] group, int after) {
-        return gemm(id + ".router", "router", group, rows, model.hidden(), model.experts().experts(), after);
+        return gemm(id + ".router", "router", group, m, model.hidden(), model.experts().experts(), after);
     }
 
     /**
@@ -137,38 +147,37 @@ final class ModelOps {
         int shared = model.experts().sharedIntermediate();
         if (shared == 0)
             return after;
-        int mlp = mlp(id + ".shared", "shared expert", group, rows, shared / tp, 1, after);
+        int mlp = mlp(id + ".shared", "shared expert", group, m, shared / tp, 1, after);
         return reducedLater ? mlp : allReduce(id + ".shared", replica, mlp);
     }
 
     /**
      * {@code local} experts on each GPU of {@code group}, each split over {@code expertTp} GPUs, receiving
-     * {@code routedRows} token rows in all from the {@code tokens} tokens the router spread over every expert. Only
-     * the experts some token chose run: with uniform top-k routing, an expert is idle with probability
+     * {@code routedRows} token rows in all from the {@code stageTokens} tokens the router spread over every expert.
+     * Only the experts some token chose run: with uniform top-k routing, an expert is idle with probability
      * (1 − k/E)^tokens. Their up (gate and up) and down GEMMs are each costed as one GEMM of the active experts'
      * weights side by side, as a grouped MoE kernel runs them.
      */
-    int experts(String id, int[] group, int local, long routedRows, long tokens, int expertTp, int after) {
+    int experts(String id, int[] group, int local, double routedRows, double stageTokens, int expertTp, int after) {
         Experts e = model.experts();
-        double idle = Math.pow(1 - (double) e.topK() / e.experts(), tokens);
+        double idle = Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
         int active = (int) Math.max(1, Math.min(local, Math.ceil(local * (1 - idle) - 1e-9)));
-        long perExpert = Math.max(1, Math.ceilDiv(routedRows, active));
-        return mlp(id + ".experts", active + " routed experts", group, perExpert, e.expertIntermediate() / expertTp,
-                active, after);
+        return mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
+                e.expertIntermediate() / expertTp, active, after);
     }
 
-    /** {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code m} rows each: up, activation, down. */
-    private int mlp(String id, String name, int[] group, long m, long width, long groups, int after) {
-        int up = gemm(id + ".up", name + " gate and up", group, m, model.hidden(), groups * 2 * width, after);
+    /** {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code rows} rows each: up, activation, down. */
+    private int mlp(String id, String name, int[] group, long rows, long width, long groups, int after) {
+        int up = gemm(id + ".up", name + " gate and up", group, rows, model.hidden(), groups * 2 * width, after);
         int act = graph.op(id + ".act", name + " activation", group,
-                new Work.Memory(3.0 * groups * m * width * BYTES), up);
-        return gemm(id + ".down", name + " down", group, m, width, groups * model.hidden(), act);
+                new Work.Memory(3.0 * groups * rows * width * BYTES), up);
+        return gemm(id + ".down", name + " down", group, rows, width, groups * model.hidden(), act);
     }
 
     /** The residual add once {@code a} and {@code b} (-1: none) are done. */
     int residual(String id, int[] group, int a, int b) {
-        return b < 0 ? elementwise(id + ".residual", "residual add", group, rows, 2, a)
-                : elementwise(id + ".residual", "residual add", group, rows, 2, a, b);
+        return b < 0 ? elementwise(id + ".residual", "residual add", group, tokens, 2, a)
+                : elementwise(id + ".residual", "residual add", group, tokens, 2, a, b);
     }
 
     /** An all-reduce of the replica's activations, or {@code after} itself on one GPU. */
@@ -176,12 +185,24 @@ final class ModelOps {
         if (replica.length < 2)
             return after;
         return graph.op(id + "_all_reduce", "all-reduce", replica,
-                new Work.Comm(Collective.ALL_REDUCE, hiddenBytes(rows)), after);
+                new Work.Comm(Collective.ALL_REDUCE, hiddenBytes(tokens)), after);
+    }
+
+    /**
+     * The replica's activations all-gathered, when each of its GPUs holds a part of them after the experts (its
+     * share of the dispatch, or of a reduce-scatter); {@code after} itself on one GPU.
+     */
+    int gatherReplica(String id, int[] replica, int after) {
+        if (replica.length < 2)
+            return after;
+        return graph.op(id + ".replica_gather", "all-gather the replica's tokens", replica,
+                new Work.Comm(Collective.ALL_GATHER, hiddenBytes(tokens)), after);
     }
 
     /** The final norm and the LM head, on the last token of each sequence (vocab split over the replica). */
     void lmHead(String prefix, int[] group, int after) {
         int norm = elementwise(prefix + ".final_norm", "final norm", group, sequences, 1, after);
-        gemm(prefix + ".lm_head", "LM head", group, sequences, model.hidden(), Math.ceilDiv(model.vocab(), tp), norm);
+        gemm(prefix + ".lm_head", "LM head", group, rows(sequences), model.hidden(), Math.ceilDiv(model.vocab(), tp),
+                norm);
     }
 }

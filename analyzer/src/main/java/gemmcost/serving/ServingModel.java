@@ -2,6 +2,8 @@ package gemmcost.serving;
 
 import gemmcost.comm.Collective;
 import gemmcost.cost.CostModel;
+import gemmcost.deploy.Layout;
+import gemmcost.deploy.Parallelism;
 import gemmcost.gettime.Label;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
@@ -18,9 +20,10 @@ import java.util.Set;
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · r) · T_p — while a request decodes, each of the other c_d − 1 is replaced
  *       about once, and its prefill (r at a time, r = attention replicas) stalls every decode step of the worker;
  *       disagg: TPOT = T_d.</li>
- *   <li>TTFT = T_p + W + (agg: T_d/2, the decode step a new request arrives in; disagg: the KV cache's transfer to
- *       the decode worker). W, the wait for prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with
- *       ρ = X · T_p / slots, capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
+ *   <li>TTFT = T_p + W + (agg: T_d/2 when c > 1, the decode step of the others a new request arrives in; disagg:
+ *       the transfer of each prefill GPU's share of the KV cache to the decode worker). W, the wait for prefills
+ *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: the attention replicas of
+ *       the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
  *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
  *       bisection; tokens/s/GPU = X · osl / GPUs.</li>
  * </ul>
@@ -59,7 +62,7 @@ public final class ServingModel {
         double tpot = mode == Mode.AGG
                 ? td + (sequences - 1.0) / ((double) r.osl() * decode.layout().attentionReplicas()) * tp : td;
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
-                (double) r.isl() * model.kvBytesPerToken(kvBytesPerElement), 2);
+                kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         double arrival = mode == Mode.AGG && r.concurrency() > 1 ? td / 2 : transfer;
         double ttft = solveTtft(tp + arrival, tp, tpot, r, slots);
         double rho = utilisation(ttft, tp, tpot, r, slots);
@@ -67,6 +70,16 @@ public final class ServingModel {
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(mode, ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
                 prefillStep, arrival, ttft - tp - arrival, transfer, rho);
+    }
+
+    /**
+     * What one prefill GPU sends of a request's KV cache, all of them at once over their own links: its layers'
+     * share (the fullest pipeline stage's) of its heads' share.
+     */
+    private static double kvShardBytes(Architecture model, Layout layout, int isl, int kvBytesPerElement) {
+        int layers = layout instanceof Parallelism p ? Math.ceilDiv(model.layers(), p.pp()) : model.layers();
+        return (double) isl * layers * model.attention().kvElementsPerTokenPerGpu(layout.attentionTp())
+                * kvBytesPerElement;
     }
 
     /**

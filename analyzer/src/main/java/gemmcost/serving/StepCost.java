@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * The time of one step in steady state: the slower of the busiest GPU's compute (every micro-batch's ops on it,
  * communication overlapped) and one micro-batch's critical path (communication included). With one micro-batch
- * on one group both are the sum of its ops; with several (pipeline stages, AFD ping-pong) the groups work on
- * different micro-batches at once, and a step cannot be shorter than either bound.
+ * on one group the path is its ops' sum and the busy time that sum less the communication; with several (pipeline
+ * stages, AFD ping-pong) the groups work on different micro-batches at once, and a step cannot be shorter than
+ * either bound.
  */
 public record StepCost(DagAnalysis analysis, double stepUs, int busiestGpu, double busiestGpuUs,
                        double criticalPathUs) {

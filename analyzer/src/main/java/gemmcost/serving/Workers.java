@@ -7,8 +7,9 @@ import java.util.Objects;
 public record Workers(Layout layout, int count) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
-        if (count < 1)
-            throw new IllegalArgumentException("must be >= 1: workers=" + count);
+        if (count < 1 || (long) count * layout.gpus() > Layout.MAX_GPUS)
+            throw new IllegalArgumentException("must be >= 1 and span at most " + Layout.MAX_GPUS + " GPUs: workers="
+                    + count + " of " + layout.gpus() + " GPUs");
     }
 
     public int gpus() {

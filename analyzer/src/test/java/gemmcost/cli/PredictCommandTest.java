@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PredictCommandTest {
     private static final String NL = System.lineSeparator();
@@ -78,6 +79,25 @@ class PredictCommandTest {
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --profile h100-sxm: no"
                 + " such file (the device is --gpu h100-sxm; without --profile its datasheet roofline costs the GEMMs)"
                 + NL);
+    }
+
+    @Test
+    void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
+        Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))
+                .replace("\"intermediate_size\": 8192", "\"intermediate_size\": 100"));
+        assertThat(CliRun.of("predict", "--model", narrow.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
+                "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: " + narrow + " cannot be laid out as tp=8,"
+                + " pp=1, ep=1, dp=1: 8 GPUs per attention replica do not divide the dense MLP's width 100" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "2147483647",
+                "--isl", "16777216", "--osl", "16777216").err()).isEqualTo("gemmcost: " + SMALL_LLAMA + " on 1 x h100-sxm"
+                + " (tp=1, pp=1, ep=1, dp=1) does not fit: the KV cache of 2147483647 sequences of 33554432 tokens is"
+                + " beyond 2^63 bytes" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp32",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --kv-dtype fp32: a KV"
+                + " cache is bf16, fp16 or fp8" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--tp", "65536", "--pp", "2",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: tp x pp must be at most"
+                + " 65536 GPUs: tp=65536, pp=2" + NL);
     }
 
     /** Every config of the shared folder: predicted on 8 H200s, or refused by the reader in one line. */

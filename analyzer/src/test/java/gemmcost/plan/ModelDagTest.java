@@ -50,6 +50,34 @@ class ModelDagTest {
     }
 
     @Test
+    void aReplicaOfSeveralGpusShouldAllGatherWhatItsGpusGotBackFromTheExperts() {
+        // one replica over tp 8 (dp 1): 64 tokens, each GPU dispatching its 8, top-2: 16 rows; then the replica
+        // all-gathers its 64 tokens (64 × 1024 × 2 B) before the residual add
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 1), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        int gather = node(dag, "mb0.L1.replica_gather");
+        assertThat(dag.work(gather)).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 64 * 1024 * 2));
+        assertThat(dag.gpus(gather)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        // attention's all-reduce over the 8 GPUs of the replica too
+        assertThat(dag.work(node(dag, "mb0.L1.attn_all_reduce"))).isEqualTo(
+                new Work.Comm(Collective.ALL_REDUCE, 64 * 1024 * 2));
+    }
+
+    @Test
+    void sequencesThatDoNotDivideShouldBeAnAverageShareWithGemmRowsRoundedUp() {
+        // 3 sequences over 2 pipeline micro-batches: 1.5 each; m = 2, but the KV read is 1.5 sequences' worth
+        Architecture dense = new Architecture("dense", 2, 1024, 1000, false, new Attention.Gqa(8, 8, 128), 2, 2048,
+                null, WeightFormat.BF16);
+        Dag dag = ModelDag.build("t", dense, new Parallelism(1, 2, 1, 1), new Step(Phase.DECODE, 3, 100, 2));
+
+        assertThat(dag.work(node(dag, "mb0.L0.qkv"))).isEqualTo(new Work.Gemm(2, 1024, 3 * 8 * 128));
+        Work.Attention attention = (Work.Attention) dag.work(node(dag, "mb0.L0.attention"));
+        assertThat(attention.bytes()).isEqualTo(1.5 * 100 * (2 * 8 * 128) * 2 + 1.5 * 8 * 256 * 2);
+        assertThat(dag.work(node(dag, "mb1.L1.attention"))).isEqualTo(attention);
+    }
+
+    @Test
     void fp8ExpertsShouldBeDispatchedInFp8AndCombinedInBf16() {
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.FP8), new Parallelism(8, 1, 8, 8), DECODE_64);
 

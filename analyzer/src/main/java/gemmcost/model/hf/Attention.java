@@ -48,7 +48,8 @@ public sealed interface Attention {
             return 2L * kvHeadsPerGpu(tp) * headDim;
         }
 
-        private long kvHeadsPerGpu(int tp) {
+        /** KV heads one of {@code tp} GPUs holds: its share, or a copy of one when there are fewer than GPUs. */
+        public long kvHeadsPerGpu(int tp) {
             return Math.max(1, kvHeads / tp);
         }
     }
