@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         versionProvider = RootCommand.Version.class,
         description = "GEMM cost tables, Get_Time for any shape, and DAG runtime analysis.",
-        subcommands = {GetTimeCommand.class, ImportCsvCommand.class, ValidateCommand.class, MergeCommand.class, ModelCommand.class, PredictCommand.class,
+        subcommands = {GetTimeCommand.class, ImportCsvCommand.class, ValidateCommand.class, MergeCommand.class, ModelCommand.class, PredictCommand.class, ValidateServingCommand.class,
                 CheckCommCommand.class,
                 CriticalPathCommand.class, AnalyzeCommand.class,
                 SeedFormulasCommand.class, CheckClaimCommand.class, SearchCommand.class, ReportCommand.class,

@@ -33,7 +33,12 @@ public record LinkTier(String name, double baseLatencyUs, double hopLatencyUs,
         if (ranks < 2 && collective != Collective.SEND_RECV && collective != Collective.M_TO_N)
             return 0;
         int n = Math.max(ranks, 2);
-        return baseLatencyUs + collective.steps(n) * hopLatencyUs
-                + bytes * collective.busBandwidthFactor(n) / busBandwidthBytesPerSec.get(collective) * 1e6;
+        return baseLatencyUs + collective.steps(n) * hopLatencyUs + bandwidthUs(collective, bytes, n);
+    }
+
+    /** The bandwidth term alone: {@code S·factor(n)/busbw}. */
+    public double bandwidthUs(Collective collective, double bytes, int ranks) {
+        int n = Math.max(ranks, 2);
+        return bytes * collective.busBandwidthFactor(n) / busBandwidthBytesPerSec.get(collective) * 1e6;
     }
 }

@@ -8,6 +8,7 @@ import static gemmcost.comm.Collective.M_TO_N;
 import static gemmcost.comm.Collective.REDUCE_SCATTER;
 import static gemmcost.comm.Collective.SEND_RECV;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,6 +46,24 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
                 REDUCE_SCATTER, 48 * GB, ALL_TO_ALL, 48 * GB, BROADCAST, 48 * GB, SEND_RECV, 32 * GB,
                 M_TO_N, 48 * GB));
         return new Network(8, nvlink, infiniband);
+    }
+
+    /**
+     * Time of {@code collective} with message size {@code bytes} among {@code gpus}. Within a node: the intra-node
+     * tier. Across nodes, as NCCL runs it hierarchically (rings or trees within each node, then across nodes): the
+     * inter-node tier's base latency and its bandwidth over all the ranks, with the inter-node steps of the nodes
+     * and the intra-node steps of the GPUs of a node, each at its tier's hop latency. A flat ring of 16 GPUs over
+     * two nodes would pay 30 inter-node hops where NCCL pays 2.
+     */
+    public double timeUs(Collective collective, double bytes, int[] gpus) {
+        LinkTier tier = tier(gpus);
+        if (tier == intraNode)
+            return intraNode.timeUs(collective, bytes, gpus.length);
+        int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
+        int perNode = Math.ceilDiv(gpus.length, nodes);
+        double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
+                + (perNode > 1 ? collective.steps(perNode) * intraNode.hopLatencyUs() : 0);
+        return latency + interNode.bandwidthUs(collective, bytes, gpus.length);
     }
 
     /** The tier a collective among {@code gpus} uses. */

@@ -90,7 +90,7 @@ public final class CostModel {
                 yield bytesUs >= flopsUs ? new NodeCost(bytesUs, memory.label()) : new NodeCost(flopsUs, Label.MODELED);
             }
             case Work.Comm c -> new NodeCost(
-                    network.tier(dag.gpus(v)).timeUs(c.collective(), c.bytes(), dag.gpuCountOf(v)), Label.MODELED);
+                    network.timeUs(c.collective(), c.bytes(), dag.gpus(v)), Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.MODELED);
         };
     }
@@ -116,9 +116,10 @@ public final class CostModel {
                     attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9);
             case Work.Comm c -> {
                 LinkTier tier = network.tier(dag.gpus(v));
-                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw)",
+                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw%s)",
                         c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
-                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9);
+                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9,
+                        tier == network.intraNode() ? "" : "; hierarchical: steps within a node on " + network.intraNode().name());
             }
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";
         };

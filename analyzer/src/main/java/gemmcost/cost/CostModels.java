@@ -78,22 +78,21 @@ public final class CostModels {
             return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device), network, attention), null,
                     device.roofline(rooflineDtype).orElse(null));
         }
-        Path file = gemmCsv != null ? gemmCsv : Path.of(profile);
-        if (gemmCsv == null && !Files.isRegularFile(file))
+        if (gemmCsv != null)
+            return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null, network);
+        Path file = Path.of(profile);
+        if (!Files.isRegularFile(file))
             throw new BadInputException("--profile " + profile + ": no such file (the device is --gpu " + device.id()
                     + "; without --profile its datasheet roofline costs the GEMMs)");
-        Profile table = gemmCsv != null ? importedRows(gemmCsv, device, gemmDtype) : ProfileJson.read(file);
-        if (!table.dtype().equals(gemmDtype))
-            throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
-                    + gemmDtype + " (--weights chooses the format they are costed in)");
-        MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
-        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, network, attention), table,
-                device.roofline(rooflineDtype).orElse(null));
+        return fromTable(device, gemmDtype, file, ProfileJson.read(file), network);
     }
 
-    /** The rows of {@code csv} measured on {@code device} in {@code dtype}, as an imported table. */
-    private static Profile importedRows(Path csv, Device device, String dtype) {
-        List<Measurement> rows = MeasurementCsv.read(csv);
+    /**
+     * Like {@link #forServing}, over the rows already read from {@code csv}: those measured on {@code device} in
+     * {@code dtype} (and from {@code source}, unless it is null).
+     */
+    public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source,
+                                  Network network) {
         List<String> labels = rows.stream().map(Measurement::gpu).distinct()
                 .filter(gpu -> DeviceCatalog.matchName(gpu).map(d -> d.id().equals(device.id())).orElse(false))
                 .sorted().toList();
@@ -101,8 +100,18 @@ public final class CostModels {
             throw new BadInputException(csv + ": " + (labels.isEmpty() ? "no rows" : "rows of several GPU names " + labels)
                     + " of a " + device.id() + " GPU; the file has " + rows.stream().map(Measurement::gpu).distinct()
                     .sorted().toList());
-        return CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, null, device.id(), ToolVersion.current(),
-                Instant.now()).profile();
+        Profile table = CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, source, device.id(),
+                ToolVersion.current(), Instant.now()).profile();
+        return fromTable(device, dtype, csv, table, network);
+    }
+
+    private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table, Network network) {
+        if (!table.dtype().equals(gemmDtype))
+            throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
+                    + gemmDtype + " (--weights chooses the format they are costed in)");
+        MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
+        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, network, AttentionRate.of(device)),
+                table, Dtype.ofTable(gemmDtype).flatMap(device::roofline).orElse(null));
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */

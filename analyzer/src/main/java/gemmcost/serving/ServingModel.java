@@ -16,7 +16,8 @@ import java.util.Set;
  * equations (README, "How predict models serving"):
  * <ul>
  *   <li>T_d: one decode step of the c_d = ⌈c / decode workers⌉ sequences of a worker, at the mean KV length
- *       isl + osl/2 (decode attention is linear in it); T_p: one prefill of isl tokens on each attention replica.</li>
+ *       isl + osl/2 (decode attention is linear in it); T_p: one prefill step of isl tokens for each of the prefill
+ *       batch's requests on each attention replica.</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · r) · T_p — while a request decodes, each of the other c_d − 1 is replaced
  *       about once, and its prefill (r at a time, r = attention replicas) stalls every decode step of the worker;
  *       disagg: TPOT = T_d.</li>
@@ -54,13 +55,14 @@ public final class ServingModel {
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
-        StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(),
-                new Step(Phase.PREFILL, prefilling.layout().attentionReplicas(), r.isl(), kvBytesPerElement), cost);
+        StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
+                prefilling.layout().attentionReplicas() * prefilling.prefillBatch(), r.isl(), kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
         int slots = prefilling.prefillSlots();
         double tpot = mode == Mode.AGG
-                ? td + (sequences - 1.0) / ((double) r.osl() * decode.layout().attentionReplicas()) * tp : td;
+                ? td + (sequences - 1.0) / ((double) r.osl() * decode.layout().attentionReplicas()
+                * decode.prefillBatch()) * tp : td;
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         double arrival = mode == Mode.AGG && r.concurrency() > 1 ? td / 2 : transfer;

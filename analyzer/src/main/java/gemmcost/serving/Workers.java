@@ -3,21 +3,34 @@ package gemmcost.serving;
 import gemmcost.deploy.Layout;
 import java.util.Objects;
 
-/** {@code count} identical engine instances (workers), each laid out as {@code layout}. */
-public record Workers(Layout layout, int count) {
+/**
+ * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
+ * prefilling {@code prefillBatch} requests in one step.
+ */
+public record Workers(Layout layout, int count, int prefillBatch) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
+        if (prefillBatch < 1 || prefillBatch > MAX_PREFILL_BATCH)
+            throw new IllegalArgumentException("must be 1 to " + MAX_PREFILL_BATCH + ": prefill batch=" + prefillBatch);
         if (count < 1 || (long) count * layout.gpus() > Layout.MAX_GPUS)
             throw new IllegalArgumentException("must be >= 1 and span at most " + Layout.MAX_GPUS + " GPUs: workers="
                     + count + " of " + layout.gpus() + " GPUs");
+    }
+
+    /** Requests prefilled together in one step, at most: beyond any engine's prefill batch. */
+    public static final int MAX_PREFILL_BATCH = 65_536;
+
+    /** Workers prefilling one request per replica and step. */
+    public Workers(Layout layout, int count) {
+        this(layout, count, 1);
     }
 
     public int gpus() {
         return layout.gpus() * count;
     }
 
-    /** Requests whose prefill the workers run at once: one per attention replica. */
+    /** Requests whose prefill the workers run at once: the prefill batch of every attention replica. */
     int prefillSlots() {
-        return layout.attentionReplicas() * count;
+        return layout.attentionReplicas() * count * prefillBatch;
     }
 }

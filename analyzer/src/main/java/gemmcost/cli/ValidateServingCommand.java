@@ -1,0 +1,173 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.BadInputException;
+import gemmcost.gettime.Label;
+import gemmcost.silicon.Accuracy;
+import gemmcost.silicon.ServingCheck;
+import gemmcost.silicon.SiliconCsv;
+import gemmcost.silicon.SiliconRow;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code gemmcost validate-serving}: predict's TTFT and TPOT against measured serving runs. */
+@Command(name = "validate-serving",
+        header = "Check predict's TTFT and TPOT against measured serving runs.",
+        description = {
+                "Read measured serving runs (AIConfigurator's silicon_sample.csv columns), model each one as predict",
+                "does (its model from --model-dir, its plan from the plan columns, its GEMMs from the --gemm-csv table",
+                "of its GPU, dtype and, where there is one, engine) or refuse it with a reason, and print per model,",
+                "system and mode and overall: rows, predicted, median and p90 absolute %% error of TPOT and TTFT and",
+                "their signed median (bias: positive = predicted too slow). Refusals are counted by reason."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  scripts/gemmcost validate-serving --against ../shared/data/serving/silicon.csv"
+                + " --model-dir ../shared/data/model-configs --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"
+                + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-vllm.csv"})
+final class ValidateServingCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--against", required = true, paramLabel = "ROWS.csv", description = "Measured serving runs.")
+    Path against;
+
+    @Option(names = "--model-dir", required = true, paramLabel = "DIR",
+            description = "HuggingFace configs, DIR/<org>--<name>.config.json for model_path <org>/<name>.")
+    Path modelDir;
+
+    @Option(names = "--gemm-csv", required = true, paramLabel = "FILE",
+            description = "GEMM measurements in the neutral CSV; repeatable.")
+    List<Path> gemmCsvs;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write every row: prediction, error, labels.")
+    Path report;
+
+    @Option(names = "--json", description = "End with one JSON object (the last line).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Options.requireFolder("--report", report);
+        if (!Files.isDirectory(modelDir))
+            throw new BadInputException("--model-dir " + modelDir + ": no such folder");
+        long start = System.nanoTime();
+        List<SiliconRow> rows = SiliconCsv.read(against);
+        List<ServingCheck.Outcome> outcomes = ServingCheck.run(rows, modelDir, gemmCsvs);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Accuracy> groups = Accuracy.byGroup(outcomes);
+        Accuracy all = Accuracy.of("all", outcomes);
+        Map<String, Integer> refused = new TreeMap<>();
+        for (ServingCheck.Outcome o : outcomes)
+            if (!o.predicted())
+                refused.merge(o.refusal(), 1, Integer::sum);
+        if (report != null)
+            writeReport(outcomes);
+        PrintWriter out = spec.commandLine().getOut();
+        text(out, all, groups, refused, seconds);
+        if (json)
+            out.println(json(all, groups, refused));
+        return Gemmcost.OK;
+    }
+
+    private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, Map<String, Integer> refused,
+                      double seconds) {
+        out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
+                all.predicted(), all.rows() - all.predicted(), seconds);
+        refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
+        out.println("errors of the predictions (imported GEMM tables, interpolated and extrapolated; everything else"
+                + " modeled): absolute % error median and p90, signed median (bias)");
+        String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
+        out.printf(Locale.ROOT, row, "model system mode", "rows", "pred", "TPOT_med", "TPOT_p90", "TPOT_bias",
+                "TTFT_med", "TTFT_p90", "TTFT_bias");
+        for (Accuracy a : groups)
+            line(out, row, a);
+        line(out, row, all);
+    }
+
+    private static void line(PrintWriter out, String row, Accuracy a) {
+        out.printf(Locale.ROOT, row, a.group(), a.rows(), a.predicted(), pct(a.tpotMedianApePct()),
+                pct(a.tpotP90ApePct()), signed(a.tpotBiasPct()), pct(a.ttftMedianApePct()), pct(a.ttftP90ApePct()),
+                signed(a.ttftBiasPct()));
+    }
+
+    private static String pct(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", value);
+    }
+
+    private static String signed(double value) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%+.1f%%", value);
+    }
+
+    private static String json(Accuracy all, List<Accuracy> groups, Map<String, Integer> refused) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode node = mapper.createObjectNode()
+                .put("rows", all.rows())
+                .put("predicted", all.predicted())
+                .put("refused", all.rows() - all.predicted());
+        put(node, all);
+        ObjectNode reasons = node.putObject("refused_by_reason");
+        refused.forEach(reasons::put);
+        ArrayNode list = node.putArray("groups");
+        for (Accuracy a : groups) {
+            ObjectNode g = list.addObject().put("group", a.group()).put("rows", a.rows()).put("predicted", a.predicted());
+            put(g, a);
+        }
+        return node.toString();
+    }
+
+    private static void put(ObjectNode node, Accuracy a) {
+        putNumber(node, "tpot_median_ape_pct", a.tpotMedianApePct());
+        putNumber(node, "tpot_p90_ape_pct", a.tpotP90ApePct());
+        putNumber(node, "tpot_bias_pct", a.tpotBiasPct());
+        putNumber(node, "ttft_median_ape_pct", a.ttftMedianApePct());
+        putNumber(node, "ttft_p90_ape_pct", a.ttftP90ApePct());
+        putNumber(node, "ttft_bias_pct", a.ttftBiasPct());
+    }
+
+    private static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value))
+            node.putNull(key);
+        else
+            node.put(key, value);
+    }
+
+    private void writeReport(List<ServingCheck.Outcome> outcomes) {
+        List<String> lines = new ArrayList<>();
+        lines.add("id,group,backend,status,reason,measured_ttft_ms,predicted_ttft_ms,ttft_error_pct,measured_tpot_ms,"
+                + "predicted_tpot_ms,tpot_error_pct,labels,gemm_source,detail");
+        for (ServingCheck.Outcome o : outcomes) {
+            SiliconRow r = o.row();
+            String prefix = String.join(",", r.id(), r.group(), r.text("backend"), o.predicted() ? "predicted"
+                    : "refused", o.predicted() ? "" : o.refusal());
+            String numbers = o.predicted() ? String.format(Locale.ROOT, "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%s",
+                    r.ttftMs(), o.estimate().ttftMs(), o.ttftErrorPct(), r.tpotMs(), o.estimate().tpotMs(),
+                    o.tpotErrorPct(), Label.join(o.estimate().labels()))
+                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,", r.ttftMs(), r.tpotMs());
+            lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
+        }
+        try {
+            Files.write(report, lines, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadInputException(report + ": cannot write the report: " + e.getMessage(), e);
+        }
+    }
+
+    /** A free-text field in a comma-separated line: commas become semicolons. */
+    private static String csv(String text) {
+        return text == null ? "" : text.replace(',', ';');
+    }
+}

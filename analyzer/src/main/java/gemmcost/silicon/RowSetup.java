@@ -1,0 +1,154 @@
+package gemmcost.silicon;
+
+import gemmcost.BadInputException;
+import gemmcost.deploy.Fit;
+import gemmcost.deploy.Layout;
+import gemmcost.deploy.Parallelism;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.WeightFormat;
+import gemmcost.serving.Mode;
+import gemmcost.serving.Request;
+import gemmcost.serving.Workers;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What {@code predict} needs to model one measured run, or why the run cannot be expressed. */
+sealed interface RowSetup {
+    /** Systems of the serving data and the catalog devices they are. */
+    Map<String, String> DEVICES = Map.of("h100_sxm", "h100-sxm", "h200_sxm", "h200", "b200_sxm", "b200");
+
+    /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
+    record Refused(String reason, String detail) implements RowSetup {
+    }
+
+    /** A run as predict models it: GEMMs from a table of {@code gemmDtype}, ideally measured under {@code backend}. */
+    record Setup(Architecture model, Device device, String gemmDtype, String backend, int kvBytes, Mode mode,
+                 Workers prefill, Workers decode, Request request) implements RowSetup {
+    }
+
+    /**
+     * The setup of {@code row}, its model read by {@code models} from {@code DIR/<org>--<name>.config.json}. The
+     * KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8 checkpoints quantise it) and
+     * bf16 otherwise (vLLM's and SGLang's {@code auto}).
+     */
+    static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
+        String device = DEVICES.get(row.text("system"));
+        if (device == null)
+            return new Refused("system not in the device catalog", row.text("system"));
+        Architecture model;
+        try {
+            model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
+        } catch (BadInputException e) {
+            return new Refused("model not read", e.getMessage());
+        }
+        String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
+        String dtype = switch (quant) {
+            case "" -> "bf16";
+            case "fp8", "fp8_block" -> quant;
+            default -> null;
+        };
+        if (dtype == null)
+            return new Refused("quantization not modeled", quant);
+        model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
+        boolean fp8Kv = row.text("backend").equals("trtllm") && !dtype.equals("bf16");
+        try {
+            return setup(row, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
+        } catch (BadInputException e) {
+            return new Refused(reason(e.getMessage()), e.getMessage());
+        }
+    }
+
+    private static RowSetup setup(SiliconRow row, Architecture model, Device device, String dtype, Dtype kv) {
+        int isl = row.positiveInt("isl");
+        int osl = row.positiveInt("osl");
+        if (osl < 2)
+            throw new BadInputException(row.where() + ": osl 1 has no TPOT");
+        boolean agg = row.text("mode").equals("agg");
+        if (!agg && !row.text("mode").equals("disagg"))
+            throw new BadInputException(row.where() + ": column mode: must be agg or disagg: '" + row.text("mode") + "'");
+        String p = agg ? "" : "prefill_";
+        String d = agg ? "" : "decode_";
+        Layout decodeLayout = layout(row, d, model);
+        int decodeWorkers = agg ? 1 : row.intOr("decode_num_workers", 1);
+        int concurrency = concurrency(row, decodeWorkers);
+        Path config = Path.of(row.text("model_path"));
+        Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), (long) isl + osl, kv);
+        Workers decode = new Workers(decodeLayout, decodeWorkers);
+        Workers prefill = decode;
+        if (!agg) {
+            Layout prefillLayout = layout(row, p, model);
+            int batch = row.intOr("prefill_batch_size", 1);
+            Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
+            prefill = new Workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch);
+        }
+        return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), agg ? Mode.AGG : Mode.DISAGG,
+                prefill, decode, new Request(concurrency, isl, osl));
+    }
+
+    /**
+     * The client's concurrency: {@code batch_size}, else the {@code silicon_concurrency=N} the source column
+     * records, else the decode workers' batch; a disaggregated run that names no worker counts had one of each.
+     */
+    private static int concurrency(SiliconRow row, int decodeWorkers) {
+        if (!row.text("batch_size").isEmpty())
+            return row.positiveInt("batch_size");
+        Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));
+        if (m.find()) {
+            int c = Integer.parseInt(m.group(1));
+            if (c >= 1)
+                return c;
+        }
+        return Math.multiplyExact(row.positiveInt("decode_batch_size"), decodeWorkers);
+    }
+
+    Pattern SOURCE_CONCURRENCY = Pattern.compile("silicon_concurrency=(\\d{1,9})\\b");
+
+    /**
+     * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the
+     * data's {@code tp_size} is one attention replica's GPUs, {@code attention_dp_size} the replicas, and
+     * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs. One known slip of the data is read as its id
+     * says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id naming {@code _tpN_epN}.
+     */
+    private static Layout layout(SiliconRow row, String prefix, Architecture model) {
+        int tp = row.positiveInt(prefix + "tp_size");
+        int dp = row.intOr(prefix + "attention_dp_size", 1);
+        int moeTp = row.intOr(prefix + "moe_tp_size", 1);
+        int moeEp = row.intOr(prefix + "moe_ep_size", 1);
+        if (moeTp == moeEp && moeTp > 1 && tp == moeTp * moeEp && row.id().contains("_tp" + moeTp + "_ep" + moeEp)) {
+            // the collector wrote tp × ep into tp_size and both into moe_tp_size and moe_ep_size for these runs;
+            // their ids name tp N and ep N: N GPUs, attention over all N, experts expert-parallel over N
+            tp = moeEp;
+            moeTp = 1;
+        }
+        if (model.experts() != null && (long) moeTp * moeEp != (long) tp * dp)
+            throw new BadInputException(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
+                    + " attention_dp %d GPUs", row.where(), moeTp, moeEp, tp, dp));
+        Parallelism layout;
+        try {
+            layout = new Parallelism(tp * dp, row.intOr(prefix + "pp_size", 1), model.experts() == null ? 1 : moeEp,
+                    dp);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(row.where() + ": plan: " + e.getMessage());
+        }
+        String misfit = layout.misfit(model);
+        if (misfit != null)
+            throw new BadInputException(row.where() + ": plan: " + misfit);
+        return layout;
+    }
+
+    /** The count a refusal is kept under: the kind of problem, without the row's numbers. */
+    private static String reason(String message) {
+        if (message.contains("does not fit"))
+            return "weights and KV cache do not fit the GPU memory";
+        if (message.contains(": plan: "))
+            return "plan not expressible";
+        return "bad row";
+    }
+}

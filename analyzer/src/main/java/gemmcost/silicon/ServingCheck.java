@@ -1,0 +1,84 @@
+package gemmcost.silicon;
+
+import gemmcost.BadInputException;
+import gemmcost.comm.Network;
+import gemmcost.cost.CostModels;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.HfConfigReader;
+import gemmcost.serving.ServingModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Predicts every measured run it can express with {@link ServingModel}, and says why it refuses the others. */
+public final class ServingCheck {
+    private ServingCheck() {
+    }
+
+    /** One row: its prediction (and the GEMM table behind it), or why it was refused. */
+    public record Outcome(SiliconRow row, ServingModel.Estimate estimate, String gemmSource, String refusal,
+                          String detail) {
+        public Outcome {
+            Objects.requireNonNull(row, "row");
+            if ((estimate == null) == (refusal == null))
+                throw new IllegalArgumentException("an outcome is a prediction or a refusal");
+        }
+
+        public boolean predicted() {
+            return estimate != null;
+        }
+
+        /** Signed error of the predicted TPOT, in % of the measured one. */
+        public double tpotErrorPct() {
+            return (estimate.tpotMs() - row.tpotMs()) / row.tpotMs() * 100;
+        }
+
+        public double ttftErrorPct() {
+            return (estimate.ttftMs() - row.ttftMs()) / row.ttftMs() * 100;
+        }
+    }
+
+    /** Every row of {@code rows}, models from {@code modelDir}, GEMMs from the {@code gemmCsvs} files. */
+    public static List<Outcome> run(List<SiliconRow> rows, Path modelDir, List<Path> gemmCsvs) {
+        Network network = Network.h100Default();
+        GemmTables tables = new GemmTables(gemmCsvs, network);
+        Map<Path, Architecture> models = new HashMap<>();
+        Map<Path, BadInputException> unreadable = new HashMap<>();
+        List<Outcome> outcomes = new ArrayList<>(rows.size());
+        for (SiliconRow row : rows) {
+            row.ttftMs(); // a bad measurement is the file's fault, whatever the row's setup
+            row.tpotMs();
+            RowSetup setup = RowSetup.of(row, modelDir, config -> read(config, models, unreadable));
+            outcomes.add(switch (setup) {
+                case RowSetup.Refused r -> new Outcome(row, null, null, r.reason(), r.detail());
+                case RowSetup.Setup s -> predict(row, s, tables);
+            });
+        }
+        return outcomes;
+    }
+
+    private static Architecture read(Path config, Map<Path, Architecture> models, Map<Path, BadInputException> bad) {
+        if (bad.containsKey(config))
+            throw bad.get(config);
+        try {
+            return models.computeIfAbsent(config, HfConfigReader::read);
+        } catch (BadInputException e) {
+            bad.put(config, e);
+            throw e;
+        }
+    }
+
+    private static Outcome predict(SiliconRow row, RowSetup.Setup s, GemmTables tables) {
+        Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.backend());
+        if (costs.isEmpty())
+            return new Outcome(row, null, null, "no GEMM table of the device and dtype",
+                    s.device().id() + " " + s.gemmDtype());
+        ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
+                s.kvBytes(), costs.get().model());
+        return new Outcome(row, e, costs.get().model().getTime().source(), null, null);
+    }
+}
