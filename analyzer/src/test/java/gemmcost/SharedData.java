@@ -23,6 +23,11 @@ public final class SharedData {
         return file("model-configs", name);
     }
 
+    /** {@code ../shared/data/serving/<name>}, or the calling test is skipped if the file is not there. */
+    public static Path serving(String name) {
+        return file("serving", name);
+    }
+
     /** {@code ../shared/data/comm-public/<name>}, or the calling test is skipped if the file is not there. */
     public static Path commPublic(String name) {
         return file("comm-public", name);

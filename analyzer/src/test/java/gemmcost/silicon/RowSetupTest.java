@@ -1,0 +1,94 @@
+package gemmcost.silicon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.BadInputException;
+import gemmcost.deploy.Parallelism;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.WeightFormat;
+import gemmcost.serving.Mode;
+import gemmcost.serving.Request;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RowSetupTest {
+    /** 4 layers, 64 heads (8 KV), 64 experts top-8: a Qwen3-MoE-like model any plan here can split. */
+    private static final Architecture MOE = new Architecture("Qwen3MoeForCausalLM", 4, 4096, 1000, false,
+            new Attention.Gqa(64, 8, 128), 0, 0, new Experts(64, 8, 1536, 0), WeightFormat.BF16);
+
+    private static SiliconRow row(String... pairs) {
+        Map<String, String> columns = new HashMap<>();
+        for (String column : SiliconCsv.HEADER.split(","))
+            columns.put(column, "");
+        columns.putAll(Map.of("id", "run", "backend", "trtllm", "model_path", "org/moe", "system", "h200_sxm",
+                "mode", "agg", "isl", "1024", "osl", "128", "silicon_ttft_ms", "100", "silicon_tpot_ms", "10"));
+        for (int i = 0; i < pairs.length; i += 2)
+            columns.put(pairs[i], pairs[i + 1]);
+        return new SiliconRow("rows.csv:2", columns);
+    }
+
+    private static RowSetup setup(SiliconRow row) {
+        return RowSetup.of(row, Path.of("configs"), config -> {
+            assertThat(config).isEqualTo(Path.of("configs/org--moe.config.json"));
+            return MOE;
+        });
+    }
+
+    @Test
+    void anAggregatedRowShouldBeItsPlanColumnsWithAttentionReplicasAndExpertGroups() {
+        // tp_size is one replica's GPUs: 2 replicas of 4 = 8 GPUs, experts over ep 8 (moe_tp 1 x moe_ep 8 = 8)
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "64", "tp_size", "4", "pp_size", "1",
+                "attention_dp_size", "2", "moe_tp_size", "1", "moe_ep_size", "8", "gemm_quant_mode", "fp8",
+                "moe_quant_mode", "fp8_block"));
+
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 2));
+        assertThat(s.mode()).isEqualTo(Mode.AGG);
+        assertThat(s.request()).isEqualTo(new Request(64, 1024, 128));
+        // an MoE model's GEMMs are costed in its experts' format; TensorRT-LLM keeps an fp8 checkpoint's KV in fp8
+        assertThat(s.gemmDtype()).isEqualTo("fp8_block");
+        assertThat(s.model().weights()).isEqualTo(WeightFormat.FP8_BLOCK);
+        assertThat(s.kvBytes()).isEqualTo(1);
+    }
+
+    @Test
+    void aDisaggregatedRowWithoutWorkerCountsShouldTakeTheRecordedConcurrencyAndOneWorkerOfEach() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "backend", "sglang",
+                "silicon_data_source", "model=x; silicon_concurrency=96; measured=2026", "prefill_tp_size", "8",
+                "prefill_moe_ep_size", "8", "decode_tp_size", "8", "decode_moe_ep_size", "8"));
+
+        assertThat(s.request().concurrency()).isEqualTo(96);
+        assertThat(s.decode().count()).isOne();
+        assertThat(s.prefill().count()).isOne();
+        assertThat(s.prefill().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
+        assertThat(s.kvBytes()).isEqualTo(2); // SGLang's auto: bf16
+    }
+
+    @Test
+    void aTpSizeThatIsTpTimesEpShouldBeReadAsTheIdSays() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("id", "deepseek_agg_c4_tp8_ep8_951", "batch_size", "4",
+                "tp_size", "64", "moe_tp_size", "8", "moe_ep_size", "8"));
+
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
+    }
+
+    @Test
+    void whatCannotBeModeledShouldBeRefusedWithACountableReason() {
+        assertThat(setup(row("system", "gb200", "batch_size", "4", "tp_size", "8")))
+                .isEqualTo(new RowSetup.Refused("system not in the device catalog", "gb200"));
+        assertThat(setup(row("moe_quant_mode", "nvfp4", "batch_size", "4", "tp_size", "8")))
+                .isEqualTo(new RowSetup.Refused("quantization not modeled", "nvfp4"));
+        assertThat(setup(row("batch_size", "4", "tp_size", "2", "moe_tp_size", "4", "moe_ep_size", "1")))
+                .isEqualTo(new RowSetup.Refused("plan not expressible",
+                        "rows.csv:2: plan: moe_tp 4 x moe_ep 1 is not tp 2 x attention_dp 1 GPUs"));
+        assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), Path.of("configs"), config -> {
+            throw new BadInputException(config + ": architectures: X is not supported");
+        })).isEqualTo(new RowSetup.Refused("model not read", "configs/org--moe.config.json: architectures: X is not"
+                + " supported"));
+        assertThat(((RowSetup.Refused) setup(row("batch_size", "100000", "isl", "100000", "tp_size", "1"))).reason())
+                .isEqualTo("weights and KV cache do not fit the GPU memory");
+    }
+}
