@@ -249,12 +249,11 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
                 labels);
-        int sequences = Math.ceilDiv(concurrency, decodeWorkers);
         int replicas = fit.layout().attentionReplicas();
         if (mode == Mode.AGG)
-            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r) T_p = %s + %d / (%d x %d) x %s ms;"
+            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
                             + " TTFT = T_p + arrival + queue = %s + %s + %s ms%n", Numbers.millis(e.decode().stepUs()),
-                    sequences - 1, osl, replicas, Numbers.millis(e.prefill().stepUs()),
+                    e.running() - 1, osl, replicas, e.prefillBatch(), Numbers.millis(e.prefill().stepUs()),
                     Numbers.millis(e.prefill().stepUs()), Numbers.millis(e.arrivalUs()),
                     Numbers.millis(e.queueWaitUs()));
         else
@@ -263,7 +262,7 @@ final class PredictCommand implements Callable<Integer> {
                     Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()));
         out.println();
         step(out, "decode step (T_d)", e.decode());
-        step(out, "prefill (T_p)", e.prefill());
+        step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
         out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [modeled]%n",
                 Numbers.percent(e.prefillUtilisation()));
     }

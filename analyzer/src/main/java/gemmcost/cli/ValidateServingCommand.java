@@ -88,6 +88,9 @@ final class ValidateServingCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
+        int inScope = inScope(all, refused);
+        out.printf(Locale.ROOT, "in scope (a catalog GPU, a supported architecture, bf16/fp8/fp8_block): %d rows, %s"
+                + " predicted%n", inScope, inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
         out.println("errors of the predictions (imported GEMM tables, interpolated and extrapolated; everything else"
                 + " modeled): absolute % error median and p90, signed median (bias)");
         String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
@@ -96,6 +99,15 @@ final class ValidateServingCommand implements Callable<Integer> {
         for (Accuracy a : groups)
             line(out, row, a);
         line(out, row, all);
+    }
+
+    /** Rows of a GPU, architecture and precision predict models: the share of these predicted is the coverage. */
+    private static int inScope(Accuracy all, Map<String, Integer> refused) {
+        int out = 0;
+        for (var e : refused.entrySet())
+            if (ServingCheck.outOfScope(e.getKey()))
+                out += e.getValue();
+        return all.rows() - out;
     }
 
     private static void line(PrintWriter out, String row, Accuracy a) {
@@ -117,7 +129,8 @@ final class ValidateServingCommand implements Callable<Integer> {
         ObjectNode node = mapper.createObjectNode()
                 .put("rows", all.rows())
                 .put("predicted", all.predicted())
-                .put("refused", all.rows() - all.predicted());
+                .put("refused", all.rows() - all.predicted())
+                .put("in_scope", inScope(all, refused));
         put(node, all);
         ObjectNode reasons = node.putObject("refused_by_reason");
         refused.forEach(reasons::put);
@@ -148,15 +161,16 @@ final class ValidateServingCommand implements Callable<Integer> {
     private void writeReport(List<ServingCheck.Outcome> outcomes) {
         List<String> lines = new ArrayList<>();
         lines.add("id,group,backend,status,reason,measured_ttft_ms,predicted_ttft_ms,ttft_error_pct,measured_tpot_ms,"
-                + "predicted_tpot_ms,tpot_error_pct,labels,gemm_source,detail");
+                + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,labels,gemm_source,detail");
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();
             String prefix = String.join(",", r.id(), r.group(), r.text("backend"), o.predicted() ? "predicted"
                     : "refused", o.predicted() ? "" : o.refusal());
-            String numbers = o.predicted() ? String.format(Locale.ROOT, "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%s",
+            String numbers = o.predicted() ? String.format(Locale.ROOT, "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%s",
                     r.ttftMs(), o.estimate().ttftMs(), o.ttftErrorPct(), r.tpotMs(), o.estimate().tpotMs(),
-                    o.tpotErrorPct(), Label.join(o.estimate().labels()))
-                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,", r.ttftMs(), r.tpotMs());
+                    o.tpotErrorPct(), o.estimate().decode().stepUs() / 1e3, o.estimate().prefill().stepUs() / 1e3,
+                    Label.join(o.estimate().labels()))
+                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,,,", r.ttftMs(), r.tpotMs());
             lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
         }
         try {

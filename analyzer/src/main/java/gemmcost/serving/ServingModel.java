@@ -15,21 +15,30 @@ import java.util.Set;
  * TTFT, TPOT and throughput of a benchmark client that keeps {@code c} requests in flight, in steady state. The
  * equations (README, "How predict models serving"):
  * <ul>
- *   <li>T_d: one decode step of the c_d = ⌈c / decode workers⌉ sequences of a worker, at the mean KV length
- *       isl + osl/2 (decode attention is linear in it); T_p: one prefill step of isl tokens for each of the prefill
- *       batch's requests on each attention replica.</li>
- *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · r) · T_p — while a request decodes, each of the other c_d − 1 is replaced
- *       about once, and its prefill (r at a time, r = attention replicas) stalls every decode step of the worker;
- *       disagg: TPOT = T_d.</li>
- *   <li>TTFT = T_p + W + (agg: T_d/2 when c > 1, the decode step of the others a new request arrives in; disagg:
+ *   <li>c_d = min(⌈c / decode workers⌉, what a worker's KV cache holds) sequences run on a worker; the rest wait to
+ *       be admitted (only where a caller gives the room: predict refuses a plan whose memory is too small).</li>
+ *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
+ *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
+ *       budget of {@value #PREFILL_BUDGET_TOKENS} tokens holds (requests that finished in one step come back in one
+ *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch.</li>
+ *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
+ *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
+ *   <li>TTFT = T_p + W + (agg: T_d/2 when c_d > 1, the decode step of the others a new request arrives in; disagg:
  *       the transfer of each prefill GPU's share of the KV cache to the decode worker). W, the wait for prefills
- *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: the attention replicas of
- *       the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
- *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
- *       bisection; tokens/s/GPU = X · osl / GPUs.</li>
+ *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the attention replicas
+ *       of the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
+ *   <li>X = c_d·workers / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
+ *       bisection; where requests wait to be admitted, TTFT grows until X = c / (TTFT + (osl − 1) · TPOT);
+ *       tokens/s/GPU = X · osl / GPUs.</li>
  * </ul>
  */
 public final class ServingModel {
+    /**
+     * Prompt tokens an engine prefills in one step: TensorRT-LLM's default {@code max_num_tokens}, vLLM's server
+     * default {@code max_num_batched_tokens} and SGLang's {@code chunked_prefill_size} on 80 GB GPUs are all 8,192.
+     */
+    public static final int PREFILL_BUDGET_TOKENS = 8192;
+
     /** Halvings of the TTFT interval: 2^-60 of it, far below a nanosecond. */
     private static final int BISECTION_STEPS = 60;
 
@@ -38,8 +47,8 @@ public final class ServingModel {
 
     /** The prediction, its parts and the labels of everything it is made of. */
     public record Estimate(Mode mode, double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
-                           StepCost decode, StepCost prefill, double arrivalUs, double queueWaitUs,
-                           double kvTransferUs, double prefillUtilisation) {
+                           StepCost decode, StepCost prefill, int running, int prefillBatch, double arrivalUs,
+                           double queueWaitUs, double kvTransferUs, double prefillUtilisation) {
         public Set<Label> labels() {
             Set<Label> labels = EnumSet.copyOf(decode.labels());
             labels.addAll(prefill.labels());
@@ -51,27 +60,38 @@ public final class ServingModel {
     /** {@code prefill} is {@code decode} in agg mode. */
     public static Estimate predict(Architecture model, Mode mode, Workers prefill, Workers decode, Request r,
                                    int kvBytesPerElement, CostModel cost) {
-        int sequences = Math.ceilDiv(r.concurrency(), decode.count());
+        int wanted = Math.ceilDiv(r.concurrency(), decode.count());
+        int sequences = Math.min(wanted, decode.maxRunning());
+        Request admitted = sequences < wanted ? new Request(sequences * decode.count(), r.isl(), r.osl()) : r;
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
                 prefilling.layout().attentionReplicas() * prefilling.prefillBatch(), r.isl(), kvBytesPerElement), cost);
+        int slots = prefilling.prefillSlots();
+        int burst = mode == Mode.AGG
+                ? Math.clamp(PREFILL_BUDGET_TOKENS / r.isl(), 1, Math.ceilDiv(admitted.concurrency(), slots)) : 1;
+        if (burst > 1) {
+            prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
+                    prefilling.layout().attentionReplicas() * burst, r.isl(), kvBytesPerElement), cost);
+            slots *= burst;
+        }
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
-        int slots = prefilling.prefillSlots();
-        double tpot = mode == Mode.AGG
-                ? td + (sequences - 1.0) / ((double) r.osl() * decode.layout().attentionReplicas()
-                * decode.prefillBatch()) * tp : td;
+        double tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp
+                : td;
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
-        double arrival = mode == Mode.AGG && r.concurrency() > 1 ? td / 2 : transfer;
-        double ttft = solveTtft(tp + arrival, tp, tpot, r, slots);
-        double rho = utilisation(ttft, tp, tpot, r, slots);
+        double arrival = mode == Mode.AGG && admitted.concurrency() > 1 ? td / 2 : transfer;
+        double ttft = solveTtft(tp + arrival, tp, tpot, admitted, slots);
+        double rho = utilisation(ttft, tp, tpot, admitted, slots);
+        if (admitted != r) // the others wait for a place: Little's law over all c of the closed loop
+            ttft = (double) r.concurrency() / admitted.concurrency() * (ttft + (r.osl() - 1) * tpot)
+                    - (r.osl() - 1) * tpot;
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(mode, ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
-                prefillStep, arrival, ttft - tp - arrival, transfer, rho);
+                prefillStep, sequences, burst * prefilling.prefillBatch(), arrival, ttft - tp - arrival, transfer, rho);
     }
 
     /**

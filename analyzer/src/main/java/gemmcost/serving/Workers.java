@@ -5,11 +5,14 @@ import java.util.Objects;
 
 /**
  * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
- * prefilling {@code prefillBatch} requests in one step.
+ * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
+ * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does).
  */
-public record Workers(Layout layout, int count, int prefillBatch) {
+public record Workers(Layout layout, int count, int prefillBatch, int maxRunning) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
+        if (maxRunning < 1)
+            throw new IllegalArgumentException("must be >= 1: max running=" + maxRunning);
         if (prefillBatch < 1 || prefillBatch > MAX_PREFILL_BATCH)
             throw new IllegalArgumentException("must be 1 to " + MAX_PREFILL_BATCH + ": prefill batch=" + prefillBatch);
         if (count < 1 || (long) count * layout.gpus() > Layout.MAX_GPUS)
@@ -20,9 +23,9 @@ public record Workers(Layout layout, int count, int prefillBatch) {
     /** Requests prefilled together in one step, at most: beyond any engine's prefill batch. */
     public static final int MAX_PREFILL_BATCH = 65_536;
 
-    /** Workers prefilling one request per replica and step. */
+    /** Workers prefilling one request per replica and step, with room for every request. */
     public Workers(Layout layout, int count) {
-        this(layout, count, 1);
+        this(layout, count, 1, Integer.MAX_VALUE);
     }
 
     public int gpus() {

@@ -3,6 +3,7 @@ package gemmcost.silicon;
 import gemmcost.BadInputException;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
+import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
@@ -15,6 +16,7 @@ import gemmcost.serving.Workers;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,6 +25,13 @@ import java.util.regex.Pattern;
 sealed interface RowSetup {
     /** Systems of the serving data and the catalog devices they are. */
     Map<String, String> DEVICES = Map.of("h100_sxm", "h100-sxm", "h200_sxm", "h200", "b200_sxm", "b200");
+
+    String NO_DEVICE = "system not in the device catalog";
+    String MODEL_NOT_READ = "model not read";
+    String QUANTIZATION = "quantization not modeled";
+
+    /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
+    Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, MODEL_NOT_READ, QUANTIZATION);
 
     /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
     record Refused(String reason, String detail) implements RowSetup {
@@ -41,12 +50,12 @@ sealed interface RowSetup {
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
         String device = DEVICES.get(row.text("system"));
         if (device == null)
-            return new Refused("system not in the device catalog", row.text("system"));
+            return new Refused(NO_DEVICE, row.text("system"));
         Architecture model;
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
         } catch (BadInputException e) {
-            return new Refused("model not read", e.getMessage());
+            return new Refused(MODEL_NOT_READ, e.getMessage());
         }
         String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
         String dtype = switch (quant) {
@@ -55,7 +64,7 @@ sealed interface RowSetup {
             default -> null;
         };
         if (dtype == null)
-            return new Refused("quantization not modeled", quant);
+            return new Refused(QUANTIZATION, quant);
         model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
         boolean fp8Kv = row.text("backend").equals("trtllm") && !dtype.equals("bf16");
         try {
@@ -79,17 +88,49 @@ sealed interface RowSetup {
         int decodeWorkers = agg ? 1 : row.intOr("decode_num_workers", 1);
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
-        Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), (long) isl + osl, kv);
-        Workers decode = new Workers(decodeLayout, decodeWorkers);
+        int wanted = Math.ceilDiv(concurrency, decodeWorkers);
+        int room = room(model, decodeLayout, device, wanted, (long) isl + osl, kv);
+        if (room == 0)
+            Fit.check(config, model, device, decodeLayout, 1, (long) isl + osl, kv); // says why in one line
+        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room);
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = new Workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch);
+            prefill = new Workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch, Integer.MAX_VALUE);
         }
         return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), agg ? Mode.AGG : Mode.DISAGG,
                 prefill, decode, new Request(concurrency, isl, osl));
+    }
+
+    /**
+     * How many of {@code wanted} sequences of {@code tokens} a worker's memory holds beside its weights (0: not
+     * one): an engine runs that many and admits the others as they finish.
+     */
+    private static int room(Architecture model, Layout layout, Device device, int wanted, long tokens, Dtype kv) {
+        if (holds(model, layout, device, wanted, tokens, kv))
+            return wanted;
+        int low = 0;
+        int high = wanted;
+        while (high - low > 1) {
+            int mid = (low + high) >>> 1;
+            if (holds(model, layout, device, mid, tokens, kv))
+                low = mid;
+            else
+                high = mid;
+        }
+        return low;
+    }
+
+    private static boolean holds(Architecture model, Layout layout, Device device, int sequences, long tokens,
+                                 Dtype kv) {
+        try {
+            return sequences == 0
+                    || MemoryFootprint.of(model, layout, sequences, tokens, kv.elementBytes()).fits(device);
+        } catch (ArithmeticException e) {
+            return false;
+        }
     }
 
     /**

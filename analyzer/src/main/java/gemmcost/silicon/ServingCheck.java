@@ -42,6 +42,11 @@ public final class ServingCheck {
         }
     }
 
+    /** Whether a refusal puts its run outside what predict models: a GPU, architecture or precision it lacks. */
+    public static boolean outOfScope(String reason) {
+        return RowSetup.OUT_OF_SCOPE.contains(reason);
+    }
+
     /** Every row of {@code rows}, models from {@code modelDir}, GEMMs from the {@code gemmCsvs} files. */
     public static List<Outcome> run(List<SiliconRow> rows, Path modelDir, List<Path> gemmCsvs) {
         Network network = Network.h100Default();

@@ -33,18 +33,38 @@ class ServingModelTest {
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(8, 100, 50), 2,
                 COSTS);
 
+        // 8192 / 100 = 81 prompts fit one step's budget, so the 8 requests that come back together prefill in one
+        // step of 8 (at most c): T_p is that step, and 8 prefill slots serve the queue
+        assertThat(e.prefillBatch()).isEqualTo(8);
         double td = e.decode().stepUs();
         double tp = e.prefill().stepUs();
-        double tpot = td + 7.0 / 50 * tp; // the other 7 requests' prefills, spread over 50 steps
+        double tpot = td + 7.0 / (50 * 8) * tp; // the other 7 requests' prefills, spread over 50 steps
         assertThat(e.tpotMs() * 1e3).isCloseTo(tpot, within(1e-9));
         double ttft = e.ttftMs() * 1e3;
         double requestsPerUs = 8 / (ttft + 49 * tpot);
-        double rho = requestsPerUs * tp;
+        double rho = requestsPerUs * tp / 8;
         assertThat(e.prefillUtilisation()).isCloseTo(rho, within(1e-9));
         // TTFT = T_p + half a decode step + the M/D/1 wait, which is below the 7 prefills' cap here
-        assertThat(rho * tp / (2 * (1 - rho))).isLessThan(7 * tp);
+        assertThat(rho * tp / (2 * (1 - rho))).isLessThan(7 * tp / 8);
         assertThat(ttft).isCloseTo(tp + td / 2 + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.tokensPerSecPerGpu()).isCloseTo(requestsPerUs * 1e6 * 50, within(1e-6));
+    }
+
+    @Test
+    void requestsBeyondWhatAWorkerHoldsShouldWaitToBeAdmitted() {
+        Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4);
+
+        ServingModel.Estimate held = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
+                new Request(4, 100, 50), 2, COSTS);
+        ServingModel.Estimate waiting = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
+                new Request(12, 100, 50), 2, COSTS);
+
+        // 4 run either way, so the steps are the same; 12 clients through 4 places take 3 cycles per request
+        assertThat(waiting.running()).isEqualTo(4);
+        assertThat(waiting.tpotMs()).isEqualTo(held.tpotMs());
+        double cycle = held.ttftMs() + 49 * held.tpotMs();
+        assertThat(waiting.ttftMs()).isCloseTo(3 * cycle - 49 * held.tpotMs(), within(1e-9));
+        assertThat(waiting.tokensPerSecPerGpu()).isCloseTo(held.tokensPerSecPerGpu(), within(1e-6));
     }
 
     @Test

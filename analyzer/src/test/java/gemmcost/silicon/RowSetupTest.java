@@ -88,7 +88,23 @@ class RowSetupTest {
             throw new BadInputException(config + ": architectures: X is not supported");
         })).isEqualTo(new RowSetup.Refused("model not read", "configs/org--moe.config.json: architectures: X is not"
                 + " supported"));
-        assertThat(((RowSetup.Refused) setup(row("batch_size", "100000", "isl", "100000", "tp_size", "1"))).reason())
-                .isEqualTo("weights and KV cache do not fit the GPU memory");
+        Architecture big = new Architecture("big", 64, 4096, 1000, false, new Attention.Gqa(64, 8, 128), 0, 0,
+                new Experts(128, 8, 1536, 0), WeightFormat.BF16); // 309 GB of experts alone
+        assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "1"), Path.of("configs"),
+                config -> big)).reason()).isEqualTo("weights and KV cache do not fit the GPU memory");
+    }
+
+    @Test
+    void moreSequencesThanTheKvCacheHoldsShouldRunAsManyAsFit() {
+        // 4 layers × 2 × 8 KV heads × 128 × 1 B (fp8) × 2,048 tokens = 16.8 MB a sequence, beside ~9.7 GB of weights
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "100000", "isl", "1024", "osl", "1024",
+                "tp_size", "1", "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"));
+
+        int room = s.decode().maxRunning();
+        assertThat(room).isLessThan(100_000).isGreaterThan(5000);
+        assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room, 2048, 1)
+                .fits(s.device())).isTrue();
+        assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 2048, 1)
+                .fits(s.device())).isFalse();
     }
 }
