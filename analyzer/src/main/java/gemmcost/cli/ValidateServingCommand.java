@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.comm.CommCheck;
+import gemmcost.comm.LinkTier;
+import gemmcost.comm.NcclCsv;
+import gemmcost.comm.Network;
 import gemmcost.gettime.Label;
 import gemmcost.silicon.Accuracy;
 import gemmcost.silicon.ServingCheck;
@@ -15,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +58,10 @@ final class ValidateServingCommand implements Callable<Integer> {
             description = "GEMM measurements in the neutral CSV; repeatable.")
     List<Path> gemmCsvs;
 
+    @Option(names = "--comm-csv", paramLabel = "FILE",
+            description = "nccl-tests rows (check-comm's CSV): also print how far the NVLink tier is from the H100 rows.")
+    Path commCsv;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write every row: prediction, error, labels.")
     Path report;
 
@@ -78,6 +87,8 @@ final class ValidateServingCommand implements Callable<Integer> {
             writeReport(outcomes);
         PrintWriter out = spec.commandLine().getOut();
         text(out, all, groups, refused, seconds);
+        if (commCsv != null)
+            out.println(commLine());
         if (json)
             out.println(json(all, groups, refused));
         return Gemmcost.OK;
@@ -108,6 +119,19 @@ final class ValidateServingCommand implements Callable<Integer> {
             if (ServingCheck.outOfScope(e.getKey()))
                 out += e.getValue();
         return all.rows() - out;
+    }
+
+    /** The communication model's error against nccl-tests rows of H100 SXM: the range of the groups' medians. */
+    private String commLine() {
+        List<NcclCsv.Row> rows = NcclCsv.read(commCsv).stream().filter(r -> r.gpu().equals("H100_SXM")).toList();
+        if (rows.isEmpty())
+            throw new BadInputException(commCsv + ": no rows of gpu 'H100_SXM'");
+        LinkTier tier = Network.h100Default().intraNode();
+        DoubleSummaryStatistics medians = CommCheck.of(tier, rows).stream()
+                .mapToDouble(CommCheck.Group::medianApePct).summaryStatistics();
+        return String.format(Locale.ROOT, "communication: the %s tier (modeled) against %d imported H100_SXM rows of %s:"
+                + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)", tier.name(),
+                rows.size(), commCsv, medians.getMin(), medians.getMax());
     }
 
     private static void line(PrintWriter out, String row, Accuracy a) {

@@ -86,6 +86,24 @@ class ValidateServingCommandTest {
     }
 
     @Test
+    void theCommunicationModelsErrorShouldBeTheCheckCommMedian() throws IOException {
+        Path rows = inputs();
+        Path nccl = Files.writeString(dir.resolve("nccl.csv"), "gpu,nccl_version,collective,dtype,num_gpus,"
+                + "message_elements,time_us\nH100_SXM,2.29.2,all_reduce,half,2,1000000,20.0\n"
+                + "H100_SXM,2.29.2,all_reduce,half,2,500000,10.0\n");
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--comm-csv",
+                nccl.toString());
+
+        // CheckCommCommandTest derives it: |11.3054 - 20| / 20 and |8.6027 - 10| / 10, median 28.7 %
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines().toList().getLast()).isEqualTo("communication: the nvlink tier (modeled) against 2"
+                + " imported H100_SXM rows of " + nccl + ": median |error| 28.7-28.7% per collective and rank count"
+                + " (check-comm shows them)");
+    }
+
+    @Test
     void aFileThatIsNotServingRunsShouldBeRefusedInOneLine() throws IOException {
         inputs();
         Path bad = Files.writeString(dir.resolve("bad.csv"), "id,x\n1,2\n");
