@@ -45,7 +45,7 @@ final class AfdSection {
                 throw new BadInputException("--afd-concurrency " + c + ": must be >= 1");
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv,
-                Network.h100Default());
+                Network.forDevice(device.id()));
         AfdSweep sweep = AfdSweep.run(model, device, costs.model(), engine, gpus / GPUS_PER_ENGINE, afd,
                 o.concurrency, ISL, OSL, KV_BYTES);
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"

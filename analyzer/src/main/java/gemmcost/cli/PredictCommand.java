@@ -174,7 +174,7 @@ final class PredictCommand implements Callable<Integer> {
         if (profile != null && gemmCsv != null)
             throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv,
-                Network.h100Default());
+                Network.forDevice(device.id()));
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
                 new Request(concurrency, isl, osl), kvDtype.elementBytes(), costs.model());
         if (html != null)

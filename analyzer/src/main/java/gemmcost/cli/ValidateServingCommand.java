@@ -20,9 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -86,7 +88,11 @@ final class ValidateServingCommand implements Callable<Integer> {
         if (report != null)
             writeReport(outcomes);
         PrintWriter out = spec.commandLine().getOut();
-        text(out, all, groups, refused, seconds);
+        Set<Label> labels = EnumSet.noneOf(Label.class);
+        for (ServingCheck.Outcome o : outcomes)
+            if (o.predicted())
+                labels.addAll(o.estimate().labels());
+        text(out, all, groups, refused, labels, seconds);
         if (commCsv != null)
             out.println(commLine());
         if (json)
@@ -95,15 +101,15 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, Map<String, Integer> refused,
-                      double seconds) {
+                      Set<Label> labels, double seconds) {
         out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
         int inScope = inScope(all, refused);
         out.printf(Locale.ROOT, "in scope (a catalog GPU, a supported architecture, bf16/fp8/fp8_block): %d rows, %s"
                 + " predicted%n", inScope, inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
-        out.println("errors of the predictions (imported GEMM tables, interpolated and extrapolated; everything else"
-                + " modeled): absolute % error median and p90, signed median (bias)");
+        out.println("errors of the predictions [" + Label.join(labels) + "]: absolute % error median and p90, signed"
+                + " median (bias)");
         String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
         out.printf(Locale.ROOT, row, "model system mode", "rows", "pred", "TPOT_med", "TPOT_p90", "TPOT_bias",
                 "TTFT_med", "TTFT_p90", "TTFT_bias");
@@ -129,6 +135,8 @@ final class ValidateServingCommand implements Callable<Integer> {
         LinkTier tier = Network.h100Default().intraNode();
         DoubleSummaryStatistics medians = CommCheck.of(tier, rows).stream()
                 .mapToDouble(CommCheck.Group::medianApePct).summaryStatistics();
+        if (medians.getCount() == 0)
+            throw new BadInputException(commCsv + ": no group of H100_SXM rows to compare");
         return String.format(Locale.ROOT, "communication: the %s tier (modeled) against %d imported H100_SXM rows of %s:"
                 + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)", tier.name(),
                 rows.size(), commCsv, medians.getMin(), medians.getMax());

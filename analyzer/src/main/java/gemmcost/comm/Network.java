@@ -66,6 +66,28 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
         return latency + interNode.bandwidthUs(collective, bytes, gpus.length);
     }
 
+    /**
+     * DGX/HGX B200-class nodes of 8 GPUs on NVLink5: all-reduce busbw 682 GB/s (8 × B200, ring, 8 GiB,
+     * ml-engineering in {@code comm-models.md}), the other collectives scaled from it as on NVLink4 (all-gather
+     * 361/370, reduce-scatter 363/370, all-to-all and M-to-N 320/370, send/recv 348/370). Latency: 7.6 µs base and
+     * 1.24 µs per ring step, fitted like H100's to the smallest messages of the public nccl-tests runs
+     * ({@code nccl.csv}, B200: all-reduce 10.2 / 15.0 / 25.1 µs and all-gather 8.7 / 11.1 / 16.1 µs on 2 / 4 / 8
+     * GPUs). Across nodes the same 400 Gb NICs as {@link #h100Default()}.
+     */
+    public static Network b200Default() {
+        double allReduce = 682 * GB;
+        LinkTier nvlink5 = new LinkTier("nvlink5", 7.6, 1.24, Map.of(ALL_REDUCE, allReduce,
+                ALL_GATHER, allReduce * 361 / 370, REDUCE_SCATTER, allReduce * 363 / 370,
+                ALL_TO_ALL, allReduce * 320 / 370, BROADCAST, allReduce, SEND_RECV, allReduce * 348 / 370,
+                M_TO_N, allReduce * 320 / 370));
+        return new Network(8, nvlink5, h100Default().interNode());
+    }
+
+    /** The default network of a catalog device's nodes: NVLink5 for B200, NVLink4 (H100, H200) otherwise. */
+    public static Network forDevice(String catalogId) {
+        return catalogId.equals("b200") ? b200Default() : h100Default();
+    }
+
     /** The tier a collective among {@code gpus} uses. */
     public LinkTier tier(int[] gpus) {
         for (int g : gpus)

@@ -66,23 +66,19 @@ public final class ServingModel {
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
+        int burst = mode == Mode.AGG ? Math.clamp(PREFILL_BUDGET_TOKENS / r.isl(), 1,
+                Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
+        int slots = prefilling.prefillSlots() * burst;
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
-                prefilling.layout().attentionReplicas() * prefilling.prefillBatch(), r.isl(), kvBytesPerElement), cost);
-        int slots = prefilling.prefillSlots();
-        int burst = mode == Mode.AGG
-                ? Math.clamp(PREFILL_BUDGET_TOKENS / r.isl(), 1, Math.ceilDiv(admitted.concurrency(), slots)) : 1;
-        if (burst > 1) {
-            prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
-                    prefilling.layout().attentionReplicas() * burst, r.isl(), kvBytesPerElement), cost);
-            slots *= burst;
-        }
+                Math.multiplyExact(prefilling.layout().attentionReplicas() * prefilling.prefillBatch(), burst), r.isl(),
+                kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
         double tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp
                 : td;
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
-        double arrival = mode == Mode.AGG && admitted.concurrency() > 1 ? td / 2 : transfer;
+        double arrival = mode == Mode.AGG && sequences > 1 ? td / 2 : transfer;
         double ttft = solveTtft(tp + arrival, tp, tpot, admitted, slots);
         double rho = utilisation(ttft, tp, tpot, admitted, slots);
         if (admitted != r) // the others wait for a place: Little's law over all c of the closed loop

@@ -21,7 +21,7 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
     }
 
     /** Requests prefilled together in one step, at most: beyond any engine's prefill batch. */
-    public static final int MAX_PREFILL_BATCH = 65_536;
+    public static final int MAX_PREFILL_BATCH = 4096;
 
     /** Workers prefilling one request per replica and step, with room for every request. */
     public Workers(Layout layout, int count) {

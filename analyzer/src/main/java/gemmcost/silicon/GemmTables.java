@@ -18,16 +18,14 @@ import java.util.stream.Collectors;
 /**
  * The GEMM tables of {@code --gemm-csv} files, as cost models per device, dtype and engine: a row's table is the one
  * of its engine's framework ({@code aiconfigurator-trtllm} for TensorRT-LLM, and so on) where a file has it, else
- * any file's rows of the device and dtype. Each cost model is made once and shared, Get_Time cache included.
+ * the first {@code --gemm-csv} file with rows of the device and dtype (the report names the table each row used).
+ * Each cost model is made once per device, dtype and engine and shared, Get_Time cache included.
  */
 final class GemmTables {
     private final Map<Path, List<Measurement>> files = new LinkedHashMap<>();
     private final Map<Path, Set<String>> keys = new HashMap<>();
     private final Map<String, Optional<CostModels.Opened>> opened = new HashMap<>();
-    private final Network network;
-
-    GemmTables(List<Path> csvs, Network network) {
-        this.network = network;
+    GemmTables(List<Path> csvs) {
         for (Path csv : csvs) {
             List<Measurement> rows = MeasurementCsv.read(csv);
             files.put(csv, rows);
@@ -54,12 +52,12 @@ final class GemmTables {
         for (var file : files.entrySet())
             if (keys.get(file.getKey()).contains(key(preferred, device.id(), dtype)))
                 return Optional.of(CostModels.imported(device, dtype, file.getKey(), file.getValue(), preferred,
-                        network));
+                        Network.forDevice(device.id())));
         for (var file : files.entrySet())
             for (String k : keys.get(file.getKey()))
                 if (k.endsWith("|" + device.id() + "|" + dtype))
                     return Optional.of(CostModels.imported(device, dtype, file.getKey(), file.getValue(),
-                            k.substring(0, k.indexOf('|')), network));
+                            k.substring(0, k.indexOf('|')), Network.forDevice(device.id())));
         return Optional.empty();
     }
 }

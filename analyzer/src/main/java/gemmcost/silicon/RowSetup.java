@@ -27,11 +27,12 @@ sealed interface RowSetup {
     Map<String, String> DEVICES = Map.of("h100_sxm", "h100-sxm", "h200_sxm", "h200", "b200_sxm", "b200");
 
     String NO_DEVICE = "system not in the device catalog";
-    String MODEL_NOT_READ = "model not read";
+    String ARCHITECTURE = "architecture or config field not modeled";
+    String CONFIG_UNREADABLE = "model config missing or unreadable";
     String QUANTIZATION = "quantization not modeled";
 
     /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
-    Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, MODEL_NOT_READ, QUANTIZATION);
+    Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION);
 
     /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
     record Refused(String reason, String detail) implements RowSetup {
@@ -43,9 +44,10 @@ sealed interface RowSetup {
     }
 
     /**
-     * The setup of {@code row}, its model read by {@code models} from {@code DIR/<org>--<name>.config.json}. The
-     * KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8 checkpoints quantise it) and
-     * bf16 otherwise (vLLM's and SGLang's {@code auto}).
+     * The setup of {@code row}, its model read by {@code models} from {@code DIR/<org>--<name>.config.json}. An MoE
+     * model is costed in its experts' format ({@code moe_quant_mode}: they hold nearly all its weights), a dense one
+     * in {@code gemm_quant_mode}. The KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8
+     * checkpoints quantise it) and bf16 otherwise (vLLM's and SGLang's {@code auto}).
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
         String device = DEVICES.get(row.text("system"));
@@ -55,7 +57,8 @@ sealed interface RowSetup {
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
         } catch (BadInputException e) {
-            return new Refused(MODEL_NOT_READ, e.getMessage());
+            boolean notModeled = e.getMessage().contains(" is not supported") || e.getMessage().contains("not modelled");
+            return new Refused(notModeled ? ARCHITECTURE : CONFIG_UNREADABLE, e.getMessage());
         }
         String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
         String dtype = switch (quant) {
@@ -71,6 +74,8 @@ sealed interface RowSetup {
             return setup(row, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
         } catch (BadInputException e) {
             return new Refused(reason(e.getMessage()), e.getMessage());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            return new Refused("plan not expressible", row.where() + ": plan: " + e.getMessage());
         }
     }
 
@@ -134,18 +139,19 @@ sealed interface RowSetup {
     }
 
     /**
-     * The client's concurrency: {@code batch_size}, else the {@code silicon_concurrency=N} the source column
-     * records, else the decode workers' batch; a disaggregated run that names no worker counts had one of each.
+     * The client's concurrency: the {@code silicon_concurrency=N} the source column records, else
+     * {@code batch_size} (in TensorRT-LLM's attention-DP runs that is the concurrency over the replicas), else the
+     * decode workers' batch; a disaggregated run that names no worker counts is taken as one worker of each kind.
      */
     private static int concurrency(SiliconRow row, int decodeWorkers) {
-        if (!row.text("batch_size").isEmpty())
-            return row.positiveInt("batch_size");
         Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));
         if (m.find()) {
             int c = Integer.parseInt(m.group(1));
             if (c >= 1)
                 return c;
         }
+        if (!row.text("batch_size").isEmpty())
+            return row.positiveInt("batch_size");
         return Math.multiplyExact(row.positiveInt("decode_batch_size"), decodeWorkers);
     }
 
@@ -160,28 +166,38 @@ sealed interface RowSetup {
     private static Layout layout(SiliconRow row, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
         int dp = row.intOr(prefix + "attention_dp_size", 1);
-        int moeTp = row.intOr(prefix + "moe_tp_size", 1);
-        int moeEp = row.intOr(prefix + "moe_ep_size", 1);
-        if (moeTp == moeEp && moeTp > 1 && tp == moeTp * moeEp && row.id().contains("_tp" + moeTp + "_ep" + moeEp)) {
-            // the collector wrote tp × ep into tp_size and both into moe_tp_size and moe_ep_size for these runs;
-            // their ids name tp N and ep N: N GPUs, attention over all N, experts expert-parallel over N
-            tp = moeEp;
+        if (model.experts() == null)
+            return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
+                    model);
+        int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
+        int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
+        if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
+                && row.id().contains("_tp" + moeTp + "_ep" + moeEp)) {
+            // the collector wrote N² into tp_size (or attention_dp_size) and N into both moe columns for these runs;
+            // their ids name tp N and ep N: N GPUs, attention over them (or N replicas), experts expert-parallel
+            if (dp == 1)
+                tp = moeEp;
+            else
+                dp = moeEp;
             moeTp = 1;
         }
-        if (model.experts() != null && (long) moeTp * moeEp != (long) tp * dp)
+        if ((long) moeTp * moeEp != (long) tp * dp)
             throw new BadInputException(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
                     + " attention_dp %d GPUs", row.where(), moeTp, moeEp, tp, dp));
-        Parallelism layout;
-        try {
-            layout = new Parallelism(tp * dp, row.intOr(prefix + "pp_size", 1), model.experts() == null ? 1 : moeEp,
-                    dp);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException(row.where() + ": plan: " + e.getMessage());
-        }
+        return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), moeEp, dp),
+                model);
+    }
+
+    private static Parallelism checked(SiliconRow row, Parallelism layout, Architecture model) {
         String misfit = layout.misfit(model);
         if (misfit != null)
             throw new BadInputException(row.where() + ": plan: " + misfit);
         return layout;
+    }
+
+    /** A MoE plan column, where 0 (as some rows write it) or empty means no split: 1. */
+    private static int unsetIsOne(SiliconRow row, String column) {
+        return row.text(column).equals("0") ? 1 : row.intOr(column, 1);
     }
 
     /** The count a refusal is kept under: the kind of problem, without the row's numbers. */

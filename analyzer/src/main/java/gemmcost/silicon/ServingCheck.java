@@ -1,7 +1,6 @@
 package gemmcost.silicon;
 
 import gemmcost.BadInputException;
-import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
@@ -49,8 +48,7 @@ public final class ServingCheck {
 
     /** Every row of {@code rows}, models from {@code modelDir}, GEMMs from the {@code gemmCsvs} files. */
     public static List<Outcome> run(List<SiliconRow> rows, Path modelDir, List<Path> gemmCsvs) {
-        Network network = Network.h100Default();
-        GemmTables tables = new GemmTables(gemmCsvs, network);
+        GemmTables tables = new GemmTables(gemmCsvs);
         Map<Path, Architecture> models = new HashMap<>();
         Map<Path, BadInputException> unreadable = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>(rows.size());
@@ -82,8 +80,12 @@ public final class ServingCheck {
         if (costs.isEmpty())
             return new Outcome(row, null, null, "no GEMM table of the device and dtype",
                     s.device().id() + " " + s.gemmDtype());
-        ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
-                s.kvBytes(), costs.get().model());
-        return new Outcome(row, e, costs.get().model().getTime().source(), null, null);
+        try {
+            ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
+                    s.kvBytes(), costs.get().model());
+            return new Outcome(row, e, costs.get().model().getTime().source(), null, null);
+        } catch (BadInputException | ArithmeticException e) {
+            return new Outcome(row, null, null, "step not costed", row.where() + ": " + e.getMessage());
+        }
     }
 }

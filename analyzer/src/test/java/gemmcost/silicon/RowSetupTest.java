@@ -71,6 +71,21 @@ class RowSetupTest {
     void aTpSizeThatIsTpTimesEpShouldBeReadAsTheIdSays() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("id", "deepseek_agg_c4_tp8_ep8_951", "batch_size", "4",
                 "tp_size", "64", "moe_tp_size", "8", "moe_ep_size", "8"));
+        // the attention-DP form of the same slip: 64 replicas written for 8
+        RowSetup.Setup dp = (RowSetup.Setup) setup(row("id", "deepseek_agg_c256_tp8_ep8_1999", "batch_size", "32",
+                "silicon_data_source", "silicon_concurrency=256", "tp_size", "1", "attention_dp_size", "64",
+                "moe_tp_size", "8", "moe_ep_size", "8"));
+
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
+        assertThat(dp.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 8));
+        // the recorded concurrency, not batch_size (TensorRT-LLM's per-replica figure under attention DP)
+        assertThat(dp.request().concurrency()).isEqualTo(256);
+    }
+
+    @Test
+    void moeColumnsOfZeroShouldMeanNoSplit() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "4", "tp_size", "8", "moe_tp_size", "0",
+                "moe_ep_size", "8"));
 
         assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
     }
@@ -86,8 +101,11 @@ class RowSetupTest {
                         "rows.csv:2: plan: moe_tp 4 x moe_ep 1 is not tp 2 x attention_dp 1 GPUs"));
         assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), Path.of("configs"), config -> {
             throw new BadInputException(config + ": architectures: X is not supported");
-        })).isEqualTo(new RowSetup.Refused("model not read", "configs/org--moe.config.json: architectures: X is not"
-                + " supported"));
+        })).isEqualTo(new RowSetup.Refused(RowSetup.ARCHITECTURE, "configs/org--moe.config.json: architectures: X is"
+                + " not supported"));
+        assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), Path.of("configs"), config -> {
+            throw new BadInputException(config + ": no such file");
+        })).isEqualTo(new RowSetup.Refused(RowSetup.CONFIG_UNREADABLE, "configs/org--moe.config.json: no such file"));
         Architecture big = new Architecture("big", 64, 4096, 1000, false, new Attention.Gqa(64, 8, 128), 0, 0,
                 new Experts(128, 8, 1536, 0), WeightFormat.BF16); // 309 GB of experts alone
         assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "1"), Path.of("configs"),
