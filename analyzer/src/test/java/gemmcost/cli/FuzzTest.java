@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mutates the shipped example files (deployment configs, a JSON DAG, a DOT DAG, a profile), a HuggingFace config
- * (read by {@code model} and {@code predict}) and nccl-tests rows with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer
+ * (read by {@code model} and {@code predict}), measured serving runs and nccl-tests rows with a fixed seed ({@code -Dgemmcost.fuzz.seed=N -Dgemmcost.fuzz.mutants=M} for a longer
  * campaign) and runs the commands that read them: every run must end within {@value #LIMIT_S} s with exit 0 and no NaN or
  * Infinity in its output, or exit 2 with exactly one line; never an internal error, a stack trace or a hang. The
  * counts are printed, so a run says how much it tried.
@@ -68,6 +68,19 @@ class FuzzTest {
              "quantization_config": {"quant_method": "fp8", "weight_block_size": [128, 128]}}
             """;
 
+    /** Two measured serving runs of the example config (one aggregated, one disaggregated) in silicon.csv columns. */
+    private static final String SILICON = gemmcost.silicon.SiliconCsv.HEADER + "\n"
+            + "a,silicon_concurrency=8,trtllm,1,org/small,h200_sxm,,agg,512,64,,,8,1,1,1,1,1,,,,,,,,,,,,,,,50.5,2.25\n"
+            + "b,x,vllm,1,org/small,h200_sxm,,disagg,1024,128,,,,,,,,,1,2,1,1,1,1,1,16,1,2,1,1,1,1,80.5,3.5\n";
+
+    /** A few bf16 GEMMs of an H200, in the neutral CSV. */
+    private static final String GEMM = """
+            source,gpu,dtype,m,n,k,time_us,notes
+            t,H200_SXM,bf16,1,4096,4096,20,
+            t,H200_SXM,bf16,64,4096,4096,22,
+            t,H200_SXM,bf16,4096,4096,4096,160,
+            """;
+
     /** nccl-tests rows in the CSV check-comm reads. */
     private static final String NCCL = """
             gpu,nccl_version,collective,dtype,num_gpus,message_elements,time_us
@@ -93,6 +106,11 @@ class FuzzTest {
         fuzz(random, counts, HF_CONFIG, "predict.json", f -> List.of("predict", "--model", f.toString(), "--gpu", "h200",
                 "--tp", "8", "--ep", "8", "--dp", "8", "--concurrency", "64", "--isl", "512", "--osl", "64", "--json"));
         fuzz(random, counts, NCCL, "nccl.csv", f -> List.of("check-comm", "--nccl", f.toString()));
+        Path configs = Files.createDirectories(dir.resolve("configs"));
+        Files.copy(Path.of("../examples/small-llama.config.json"), configs.resolve("org--small.config.json"));
+        Path gemm = Files.writeString(dir.resolve("gemm.csv"), GEMM);
+        fuzz(random, counts, SILICON, "silicon.csv", f -> List.of("validate-serving", "--against", f.toString(),
+                "--model-dir", configs.toString(), "--gemm-csv", gemm.toString(), "--json"));
         if (graphvizPresent())
             fuzz(random, counts, DOT, "g.dot", f -> List.of("critical-path", "--dag", f.toString()));
         System.out.printf("fuzz: %d runs, %d answered (exit 0), %d refused with one line (exit 2)%n", counts[0],
