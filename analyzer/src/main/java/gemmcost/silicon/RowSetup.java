@@ -30,6 +30,9 @@ sealed interface RowSetup {
     String ARCHITECTURE = "architecture or config field not modeled";
     String CONFIG_UNREADABLE = "model config missing or unreadable";
     String QUANTIZATION = "quantization not modeled";
+    String PLAN = "plan not expressible";
+    String MEMORY = "weights and KV cache do not fit the GPU memory";
+    String BAD_ROW = "bad row";
 
     /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
     Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION);
@@ -75,7 +78,7 @@ sealed interface RowSetup {
         } catch (BadInputException e) {
             return new Refused(reason(e.getMessage()), e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
-            return new Refused("plan not expressible", row.where() + ": plan: " + e.getMessage());
+            return new Refused(PLAN, row.where() + ": plan: " + e.getMessage());
         }
     }
 
@@ -203,9 +206,9 @@ sealed interface RowSetup {
     /** The count a refusal is kept under: the kind of problem, without the row's numbers. */
     private static String reason(String message) {
         if (message.contains("does not fit"))
-            return "weights and KV cache do not fit the GPU memory";
+            return MEMORY;
         if (message.contains(": plan: "))
-            return "plan not expressible";
-        return "bad row";
+            return PLAN;
+        return BAD_ROW;
     }
 }
