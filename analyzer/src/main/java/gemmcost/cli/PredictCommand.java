@@ -252,14 +252,14 @@ final class PredictCommand implements Callable<Integer> {
         int replicas = fit.layout().attentionReplicas();
         if (mode == Mode.AGG)
             out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
-                            + " TTFT = T_p + arrival + queue = %s + %s + %s ms%n", Numbers.millis(e.decode().stepUs()),
+                            + " TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n", Numbers.millis(e.decode().stepUs()),
                     e.running() - 1, osl, replicas, e.prefillBatch(), Numbers.millis(e.prefill().stepUs()),
                     Numbers.millis(e.prefill().stepUs()), Numbers.millis(e.arrivalUs()),
-                    Numbers.millis(e.queueWaitUs()));
+                    Numbers.millis(e.queueWaitUs()), Label.join(e.labels()));
         else
-            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; TTFT = T_p + queue + KV transfer = %s + %s + %s ms%n",
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; TTFT = T_p + queue + KV transfer = %s + %s + %s ms [%s]%n",
                     Numbers.millis(e.decode().stepUs()), Numbers.millis(e.prefill().stepUs()),
-                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()));
+                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), Label.join(e.labels()));
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
@@ -275,7 +275,7 @@ final class PredictCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> k : s.criticalPathByKind().entrySet())
             kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey(), Numbers.micros(k.getValue()),
                     s.criticalPathUs() > 0 ? Numbers.percent(k.getValue() / s.criticalPathUs()) : "n/a"));
-        out.println(kinds);
+        out.println(kinds.append(" [").append(Label.join(s.analysis().criticalPathByLabel().keySet())).append("]"));
         out.printf(Locale.ROOT, "  %d ops on %d GPUs, %d on the critical path%n", s.analysis().dag().size(),
                 s.analysis().dag().gpuCount(), s.analysis().criticalPath().path().size());
     }

@@ -192,7 +192,7 @@ final class ValidateServingCommand implements Callable<Integer> {
 
     private void writeReport(List<ServingCheck.Outcome> outcomes) {
         List<String> lines = new ArrayList<>();
-        lines.add("id,group,backend,status,reason,measured_ttft_ms,predicted_ttft_ms,ttft_error_pct,measured_tpot_ms,"
+        lines.add("id,group,backend,status,reason,imported_ttft_ms,predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,"
                 + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,labels,gemm_source,detail");
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();

@@ -83,11 +83,11 @@ public final class CostModel {
                 Estimate e = gemm(g.costedShape());
                 yield new NodeCost(e.timeUs(), e.label());
             }
-            case Work.Memory m -> new NodeCost(memoryUs(m.bytes()), memory.label());
+            case Work.Memory m -> memoryCost(m.bytes());
             case Work.Attention a -> {
-                double bytesUs = memoryUs(a.bytes());
+                NodeCost bytes = memoryCost(a.bytes());
                 double flopsUs = attention.timeUs(a.flops());
-                yield bytesUs >= flopsUs ? new NodeCost(bytesUs, memory.label()) : new NodeCost(flopsUs, Label.MODELED);
+                yield bytes.timeUs() >= flopsUs ? bytes : new NodeCost(flopsUs, Label.MODELED);
             }
             case Work.Comm c -> new NodeCost(
                     network.timeUs(c.collective(), c.bytes(), dag.gpus(v)), Label.MODELED);
@@ -95,9 +95,17 @@ public final class CostModel {
         };
     }
 
-    /** A memory-bound kernel's time: its bytes over the bandwidth, never under the kernel floor (none for 0 bytes). */
-    private double memoryUs(double bytes) {
-        return bytes == 0 ? 0 : Math.max(RooflineGetTime.KERNEL_FLOOR_US, bytes / memory.bytesPerSec() * 1e6);
+    /**
+     * A memory-bound kernel: its bytes over the bandwidth, labelled as the bandwidth is, or the kernel floor (none
+     * for 0 bytes) where that is longer, which is modeled whatever the bandwidth.
+     */
+    private NodeCost memoryCost(double bytes) {
+        return onKernelFloor(bytes) ? new NodeCost(RooflineGetTime.KERNEL_FLOOR_US, Label.MODELED)
+                : new NodeCost(bytes / memory.bytesPerSec() * 1e6, memory.label());
+    }
+
+    private boolean onKernelFloor(double bytes) {
+        return bytes > 0 && bytes / memory.bytesPerSec() * 1e6 < RooflineGetTime.KERNEL_FLOOR_US;
     }
 
     /** One line on how node {@code v} is costed, e.g. {@code Get_Time(1024, 4096, 512) interpolated}. */
@@ -109,11 +117,15 @@ public final class CostModel {
                 String batched = g.count() > 1 ? g.count() + " × " + g.shape() + " as " : "";
                 yield batched + "Get_Time(" + s.m() + ", " + s.k() + ", " + s.n() + "), " + gemm(s).explain();
             }
-            case Work.Memory m -> String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, %s)",
-                    m.bytes(), memory.bytesPerSec() / 1e9, memory.source());
+            case Work.Memory m -> !onKernelFloor(m.bytes())
+                    ? String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, %s)", m.bytes(),
+                    memory.bytesPerSec() / 1e9, memory.source())
+                    : String.format(Locale.ROOT, "%.4g bytes: the %.1f us kernel floor (modeled)", m.bytes(),
+                    RooflineGetTime.KERNEL_FLOOR_US);
             case Work.Attention a -> String.format(Locale.ROOT,
-                    "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s)", a.flops(),
-                    attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9);
+                    "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s (%s))", a.flops(),
+                    attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9,
+                    memory.source());
             case Work.Comm c -> {
                 LinkTier tier = network.tier(dag.gpus(v));
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw%s)",

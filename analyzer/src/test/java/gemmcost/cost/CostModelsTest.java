@@ -71,6 +71,18 @@ class CostModelsTest {
     }
 
     @Test
+    void aMemoryOpUnderTheKernelFloorTakesTheFloorWhichIsModeledWhateverTheBandwidth() {
+        CostModel model = CostModels.open(GOLDEN.toString(), Dtype.FP16, Network.h100Default());
+        DagBuilder b = new DagBuilder();
+        int v = b.addNode("norm", "norm", 0, new Work.Memory(1e6));
+        Dag dag = b.build("test");
+        var cost = model.cost(dag, v);
+        // 1e6 B / 2.95e12 B/s = 0.34 µs, under the 2.4 µs floor no kernel beats
+        assertThat(cost).isEqualTo(new CostModel.NodeCost(2.4, Label.MODELED));
+        assertThat(model.explain(dag, v)).isEqualTo("1.000e+06 bytes: the 2.4 us kernel floor (modeled)");
+    }
+
+    @Test
     void withoutCatalogIdOrMeasuredBandwidthTheDeviceIsInferredFromItsNameAndSaidSo(@TempDir Path dir)
             throws IOException {
         Path file = dir.resolve("p.json");
