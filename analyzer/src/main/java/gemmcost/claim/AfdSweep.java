@@ -3,9 +3,10 @@ package gemmcost.claim;
 import gemmcost.cost.CostModel;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Layout;
-import gemmcost.deploy.MemoryFootprint;
+import gemmcost.deploy.Fit;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
+import gemmcost.device.Dtype;
 import gemmcost.gettime.Label;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
@@ -14,7 +15,6 @@ import gemmcost.serving.StepCost;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -23,8 +23,7 @@ import java.util.Set;
  * with ping-pong micro-batches, over a sweep of concurrency. As MegaScale-Infer reports it: decoding throughput per
  * GPU (concurrency / TPOT / GPUs), with TPOT one decode step at the mean KV length; prefill runs elsewhere.
  */
-public record AfdSweep(String model, Parallelism baseline, int baselineEngines, Afd afd, int isl, int osl,
-                       List<Point> points) {
+public record AfdSweep(Afd afd, List<Point> points) {
     /** MegaScale-Infer (arXiv 2504.02263, abstract): up to 1.90× per-GPU decoding throughput. */
     public static final double MEGASCALE_INFER_CLAIMED_GAIN = 1.90;
 
@@ -73,50 +72,46 @@ public record AfdSweep(String model, Parallelism baseline, int baselineEngines, 
      * Decode steps of {@code model} on {@code device}: {@code engines} baseline engines of {@code baseline} against
      * {@code afd} (the same GPUs in all), at each concurrency, requests of {@code isl} tokens in and {@code osl}
      * out: a step reads the mean KV cache, isl + osl/2, and the memory must hold isl + osl per sequence
-     * ({@code kvBytes} per element).
+     * (in {@code kv}).
      */
     public static AfdSweep run(Architecture model, Device device, CostModel cost, Parallelism baseline, int engines,
-                               Afd afd, List<Integer> concurrencies, int isl, int osl, int kvBytes) {
+                               Afd afd, List<Integer> concurrencies, int isl, int osl, Dtype kv) {
         if (baseline.gpus() * engines != afd.gpus())
             throw new IllegalArgumentException("the plans must use the same GPUs: " + engines + " x "
                     + baseline.gpus() + " against " + afd.gpus());
         List<Point> points = new ArrayList<>();
         for (int c : concurrencies) {
-            Result base = result(model, device, cost, baseline, Math.ceilDiv(c, engines), isl, osl, kvBytes, c,
+            Result base = result(model, device, cost, baseline, Math.ceilDiv(c, engines), isl, osl, kv, c,
                     afd.gpus());
-            Result split = result(model, device, cost, afd, c, isl, osl, kvBytes, c, afd.gpus());
+            Result split = result(model, device, cost, afd, c, isl, osl, kv, c, afd.gpus());
             points.add(new Point(c, base, split));
         }
-        return new AfdSweep(model.name(), baseline, engines, afd, isl, osl, points);
+        return new AfdSweep(afd, points);
     }
 
     private static Result result(Architecture model, Device device, CostModel cost, Layout layout, int sequences,
-                                 int isl, int osl, int kvBytes, int concurrency, int gpus) {
+                                 int isl, int osl, Dtype kv, int concurrency, int gpus) {
         String misfit = layout.misfit(model);
-        if (misfit == null) {
-            try {
-                MemoryFootprint f = MemoryFootprint.of(model, layout, sequences, (long) isl + osl, kvBytes);
-                if (!f.fits(device))
-                    misfit = String.format(Locale.ROOT, "does not fit: %s (modeled)", f.describe());
-            } catch (ArithmeticException e) {
-                misfit = "does not fit: a KV cache beyond 2^63 bytes";
-            }
-        }
+        if (misfit == null)
+            misfit = Fit.footprint(model, layout, sequences, (long) isl + osl, kv)
+                    .map(f -> f.fits(device) ? null : "does not fit: " + f.describe() + " (modeled)")
+                    .orElse("does not fit: a KV cache beyond 2^63 bytes");
         if (misfit != null)
             return new Result(null, concurrency, gpus, misfit);
         return new Result(StepCost.of(layout.toString(), model, layout,
-                new Step(Phase.DECODE, sequences, isl + osl / 2, kvBytes), cost), concurrency, gpus, null);
+                new Step(Phase.DECODE, sequences, isl + osl / 2, kv.elementBytes()), cost), concurrency, gpus, null);
     }
 
-    /** The first concurrency from which AFD's tokens/s/GPU stay above the baseline's, or null. */
+    /** The first concurrency from which AFD's tokens/s/GPU stay above the baseline's (or only AFD fits), or null. */
     public Point firstWin() {
-        for (int i = 0; i < points.size(); i++) {
-            boolean winsFromHere = true;
-            for (Point p : points.subList(i, points.size()))
-                winsFromHere &= p.gain() > 1 || Double.isNaN(p.gain()) && p.afd().fits();
-            if (winsFromHere && points.get(i).gain() > 1)
-                return points.get(i);
+        Point win = null;
+        for (Point p : points.reversed()) {
+            boolean wins = p.gain() > 1 || Double.isNaN(p.gain()) && p.afd().fits();
+            if (!wins)
+                break;
+            if (p.gain() > 1)
+                win = p;
         }
-        return null;
+        return win;
     }
 }

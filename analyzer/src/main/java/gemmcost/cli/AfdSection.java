@@ -8,6 +8,7 @@ import gemmcost.deploy.Afd;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
 import gemmcost.gettime.Label;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
@@ -22,7 +23,7 @@ final class AfdSection {
     /** Step-3's setting (4K context): a request of 4,096 tokens in and 1,024 out, KV cache in fp8. */
     private static final int ISL = 4096;
     private static final int OSL = 1024;
-    private static final int KV_BYTES = 1;
+    private static final Dtype KV = Dtype.FP8;
 
     private AfdSection() {
     }
@@ -41,13 +42,12 @@ final class AfdSection {
             throw new BadInputException("--afd-split " + o.split + ": " + gpus + " GPUs are not whole "
                     + GPUS_PER_ENGINE + "-GPU nodes, which the baseline engines need");
         for (int c : o.concurrency)
-            if (c < 1)
-                throw new BadInputException("--afd-concurrency " + c + ": must be >= 1");
+            Options.requirePositive("--afd-concurrency", c);
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv,
                 Network.forDevice(device.id()));
         AfdSweep sweep = AfdSweep.run(model, device, costs.model(), engine, gpus / GPUS_PER_ENGINE, afd,
-                o.concurrency, ISL, OSL, KV_BYTES);
+                o.concurrency, ISL, OSL, KV);
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"
                         + " isl %d, osl %d, KV cache fp8%n", o.model, model.name(), model.weights().id(), gpus,
                 device.id(), ISL, OSL);

@@ -1,9 +1,7 @@
 package gemmcost.cli;
 
-import gemmcost.BadInputException;
 import gemmcost.comm.CommCheck;
 import gemmcost.comm.LinkTier;
-import gemmcost.comm.NcclCsv;
 import gemmcost.comm.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -37,15 +35,13 @@ final class CheckCommCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<NcclCsv.Row> rows = NcclCsv.read(nccl).stream().filter(r -> r.gpu().equals(gpu)).toList();
-        if (rows.isEmpty())
-            throw new BadInputException(nccl + ": no rows of gpu '" + gpu + "'");
+        List<CommCheck.Group> groups = CommCheck.ofNvlink(nccl, gpu);
         LinkTier tier = Network.h100Default().intraNode();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (imported, %d rows) against the %s tier of the default network (modeled)%n", gpu,
-                rows.size(), tier.name());
+                groups.stream().mapToInt(CommCheck.Group::rows).sum(), tier.name());
         out.println("collective      ranks  rows  median |err|  worst row: bytes  imported us  modeled us   error");
-        for (CommCheck.Group g : CommCheck.of(tier, rows))
+        for (CommCheck.Group g : groups)
             out.printf(Locale.ROOT, "%-14s %6d %5d %12.1f%% %17d %12.2f %11.2f %+7.1f%%%n", g.collective().id(),
                     g.ranks(), g.rows(), g.medianApePct(), g.worst().bytes(), g.worst().timeUs(), g.worstModeledUs(),
                     g.worstErrorPct());

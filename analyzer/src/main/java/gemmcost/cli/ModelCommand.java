@@ -2,9 +2,7 @@ package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gemmcost.BadInputException;
 import gemmcost.deploy.Fit;
-import gemmcost.deploy.MemoryFootprint;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
@@ -95,17 +93,13 @@ final class ModelCommand implements Callable<Integer> {
     private Fit place(Architecture a) {
         Device device = DeviceCatalog.require(fit.gpu);
         Options.requireKvDtype(fit.kvDtype);
-        requirePositive("--concurrency", fit.concurrency);
-        requirePositive("--isl", fit.isl);
-        requirePositive("--osl", fit.osl);
+        Options.requirePositive("--concurrency", fit.concurrency);
+        Options.requirePositive("--isl", fit.isl);
+        Options.requirePositive("--osl", fit.osl);
         return Fit.check(config, a, device, fit.layout.parallelism(), fit.concurrency, (long) fit.isl + fit.osl,
                 fit.kvDtype);
     }
 
-    static void requirePositive(String option, int value) {
-        if (value < 1)
-            throw new BadInputException(option + " " + value + ": must be >= 1");
-    }
 
     private void text(Architecture a, Fit placement, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),

@@ -77,6 +77,12 @@ final class Options {
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");
     }
 
+    /** A count option that must be at least 1. */
+    static void requirePositive(String option, int value) {
+        if (value < 1)
+            throw new BadInputException(option + " " + value + ": must be >= 1");
+    }
+
     /** A KV cache is stored in 2 or 1 byte(s) per element: bf16, fp16 or fp8. */
     static void requireKvDtype(Dtype kvDtype) {
         if (kvDtype.elementBytes() > 2)

@@ -132,27 +132,23 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the decode step and prefill DAGs as HTML.")
     Path html;
 
-    private String decodeLayoutText;
-    private Layout prefillLayout;
-
     @Override
     public Integer call() {
         Options.requireFolder("--html", html);
         Options.requireKvDtype(kvDtype);
-        ModelCommand.requirePositive("--concurrency", concurrency);
-        ModelCommand.requirePositive("--isl", isl);
+        Options.requirePositive("--concurrency", concurrency);
+        Options.requirePositive("--isl", isl);
         if (osl < 2)
             throw new BadInputException("--osl " + osl + ": must be >= 2 (TPOT is between output tokens)");
         if (isl > MAX_TOKENS || osl > MAX_TOKENS)
             throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
                     + " tokens (beyond any model's context)");
-        ModelCommand.requirePositive("--prefill-workers", prefillWorkers);
-        ModelCommand.requirePositive("--decode-workers", decodeWorkers);
+        Options.requirePositive("--prefill-workers", prefillWorkers);
+        Options.requirePositive("--decode-workers", decodeWorkers);
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
-        decodeLayoutText = decodeLayout.toString();
         long tokens = (long) isl + osl;
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
@@ -167,7 +163,7 @@ final class PredictCommand implements Callable<Integer> {
             p.pp = or(prefillPp, layout.pp);
             p.ep = or(prefillEp, layout.ep);
             p.dp = or(prefillDp, layout.dp);
-            prefillLayout = p.parallelism();
+            Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, "--prefill-workers");
         }
@@ -186,9 +182,9 @@ final class PredictCommand implements Callable<Integer> {
                                     prefill.layout().gpus(), e.prefill().analysis()))));
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(model, device, fit, e, costs));
+            out.println(json(model, device, fit, prefill, e, costs));
         else
-            text(model, device, fit, e, costs, out);
+            text(model, device, fit, prefill, e, costs, out);
         return Gemmcost.OK;
     }
 
@@ -222,10 +218,10 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** {@code tp=8, pp=1, ep=8, dp=8}, with the workers and, in disagg, the prefill workers' layout. */
-    private String workersText() {
-        String decode = (decodeWorkers > 1 ? decodeWorkers + " workers of " : "") + decodeLayoutText;
-        return mode == Mode.AGG ? decode : "decode " + decode + "; prefill " + prefillWorkers + " worker(s) of "
-                + prefillLayout;
+    private String workersText(Fit fit, Workers prefill) {
+        String decode = (decodeWorkers > 1 ? decodeWorkers + " workers of " : "") + fit.layout();
+        return mode == Mode.AGG ? decode : "decode " + decode + "; prefill " + prefill.count() + " worker(s) of "
+                + prefill.layout();
     }
 
     private String request() {
@@ -233,11 +229,11 @@ final class PredictCommand implements Callable<Integer> {
                 isl, osl, kvDtype.id());
     }
 
-    private void text(Architecture model, Device device, Fit fit, ServingModel.Estimate e, CostModels.Opened costs,
-                      PrintWriter out) {
+    private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
+                      CostModels.Opened costs, PrintWriter out) {
         String labels = "[" + Label.join(e.labels()) + "]";
         out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
-                e.gpus(), device.id(), workersText());
+                e.gpus(), device.id(), workersText(fit, prefill));
         out.println(request());
         out.println("GEMMs:     " + costs.model().getTime().source());
         out.println("memory:    " + costs.model().memory().source() + " (" + costs.model().memory().label().id()
@@ -280,7 +276,8 @@ final class PredictCommand implements Callable<Integer> {
                 s.analysis().dag().gpuCount(), s.analysis().criticalPath().path().size());
     }
 
-    private String json(Architecture model, Device device, Fit fit, ServingModel.Estimate e, CostModels.Opened costs) {
+    private String json(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
+                        CostModels.Opened costs) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
                 .put("model", config.toString())
@@ -290,7 +287,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("gpus", e.gpus())
                 .put("layout", fit.layout().toString())
                 .put("decode_workers", decodeWorkers)
-                .put("prefill_layout", mode == Mode.DISAGG ? prefillLayout.toString() : null)
+                .put("prefill_layout", mode == Mode.DISAGG ? prefill.layout().toString() : null)
                 .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
                 .put("mode", mode.id())
                 .put("concurrency", concurrency)

@@ -4,9 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import gemmcost.comm.CommCheck;
-import gemmcost.comm.LinkTier;
-import gemmcost.comm.NcclCsv;
 import gemmcost.comm.Network;
 import gemmcost.gettime.Label;
 import gemmcost.silicon.Accuracy;
@@ -129,17 +128,13 @@ final class ValidateServingCommand implements Callable<Integer> {
 
     /** The communication model's error against nccl-tests rows of H100 SXM: the range of the groups' medians. */
     private String commLine() {
-        List<NcclCsv.Row> rows = NcclCsv.read(commCsv).stream().filter(r -> r.gpu().equals("H100_SXM")).toList();
-        if (rows.isEmpty())
-            throw new BadInputException(commCsv + ": no rows of gpu 'H100_SXM'");
-        LinkTier tier = Network.h100Default().intraNode();
-        DoubleSummaryStatistics medians = CommCheck.of(tier, rows).stream()
-                .mapToDouble(CommCheck.Group::medianApePct).summaryStatistics();
-        if (medians.getCount() == 0)
-            throw new BadInputException(commCsv + ": no group of H100_SXM rows to compare");
+        List<CommCheck.Group> groups = CommCheck.ofNvlink(commCsv, "H100_SXM");
+        DoubleSummaryStatistics medians = groups.stream().mapToDouble(CommCheck.Group::medianApePct)
+                .summaryStatistics();
         return String.format(Locale.ROOT, "communication: the %s tier (modeled) against %d imported H100_SXM rows of %s:"
-                + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)", tier.name(),
-                rows.size(), commCsv, medians.getMin(), medians.getMax());
+                + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)",
+                Network.h100Default().intraNode().name(), groups.stream().mapToInt(CommCheck.Group::rows).sum(),
+                commCsv, medians.getMin(), medians.getMax());
     }
 
     private static void line(PrintWriter out, String row, Accuracy a) {
@@ -149,7 +144,7 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private static String pct(double value) {
-        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%.1f%%", value);
+        return Double.isNaN(value) ? "-" : Numbers.percent(value / 100);
     }
 
     private static String signed(double value) {

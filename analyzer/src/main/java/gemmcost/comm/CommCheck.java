@@ -1,5 +1,7 @@
 package gemmcost.comm;
 
+import gemmcost.BadInputException;
+import java.nio.file.Path;
 import gemmcost.gettime.ErrorStats;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,17 @@ public final class CommCheck {
     }
 
     private CommCheck() {
+    }
+
+    /**
+     * The groups of {@code file}'s rows of {@code gpu} against the default network's NVLink tier; a file without
+     * such rows is refused in one line.
+     */
+    public static List<Group> ofNvlink(Path file, String gpu) {
+        List<NcclCsv.Row> rows = NcclCsv.read(file).stream().filter(r -> r.gpu().equals(gpu)).toList();
+        if (rows.isEmpty())
+            throw new BadInputException(file + ": no rows of gpu '" + gpu + "'");
+        return of(Network.h100Default().intraNode(), rows);
     }
 
     /** The groups of {@code rows}, ordered by collective then ranks. */

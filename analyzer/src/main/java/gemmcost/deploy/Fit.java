@@ -5,7 +5,9 @@ import gemmcost.device.Device;
 import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import java.nio.file.Path;
+import java.io.Serial;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Objects;
 
 /** A model laid out on a device, with what its fullest GPU holds: checked to fit before anything is costed. */
@@ -20,30 +22,60 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
         return MemoryFootprint.usableBytes(device);
     }
 
+    /** A plan refused: the layout cannot split the model, or its weights and KV cache do not fit. */
+    public static final class Refused extends BadInputException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final boolean memory;
+
+        private Refused(boolean memory, String message) {
+            super(message);
+            this.memory = memory;
+        }
+
+        /** Whether it is the memory (not the layout) that refuses it. */
+        public boolean memory() {
+            return memory;
+        }
+    }
+
     /**
      * The footprint of {@code model} (read from {@code config}) on {@code layout} of {@code device}, serving
-     * {@code concurrency} sequences of up to {@code tokens} tokens; a one-line refusal naming the numbers when the
-     * layout cannot split the model or it does not fit.
+     * {@code concurrency} sequences of up to {@code tokens} tokens; a one-line {@link Refused} naming the numbers
+     * when the layout cannot split the model or it does not fit.
      */
     public static Fit check(Path config, Architecture model, Device device, Layout layout, long concurrency,
                             long tokens, Dtype kvDtype) {
         String misfit = layout.misfit(model);
         if (misfit != null)
-            throw new BadInputException(config + " cannot be laid out as " + layout + ": " + misfit);
-        MemoryFootprint f;
-        try {
-            f = MemoryFootprint.of(model, layout, concurrency, tokens, kvDtype.elementBytes());
-        } catch (ArithmeticException e) {
-            throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of"
-                    + " %d sequences of %d tokens is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout,
-                    concurrency, tokens));
-        }
+            throw new Refused(false, config + " cannot be laid out as " + layout + ": " + misfit);
+        MemoryFootprint f = footprint(model, layout, concurrency, tokens, kvDtype).orElseThrow(() -> new Refused(true,
+                String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of %d sequences of %d tokens"
+                        + " is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout, concurrency, tokens)));
         if (!f.fits(device))
-            throw new BadInputException(String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
+            throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
                             + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses of %.2f GB (%.2f)",
                     config, layout.gpus(), device.id(), layout, f.describe(), concurrency, tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
         return new Fit(device, layout, f);
+    }
+
+    /** What the fullest GPU holds for {@code sequences} of {@code tokens}; empty when the KV cache is beyond 2^63 B. */
+    public static Optional<MemoryFootprint> footprint(Architecture model, Layout layout, long sequences, long tokens,
+                                                      Dtype kvDtype) {
+        try {
+            return Optional.of(MemoryFootprint.of(model, layout, sequences, tokens, kvDtype.elementBytes()));
+        } catch (ArithmeticException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether {@code sequences} of {@code tokens} fit {@code device} beside the weights (0 sequences always do). */
+    public static boolean holds(Architecture model, Layout layout, Device device, long sequences, long tokens,
+                                Dtype kvDtype) {
+        return sequences == 0 || footprint(model, layout, sequences, tokens, kvDtype).map(f -> f.fits(device))
+                .orElse(false);
     }
 }

@@ -46,7 +46,7 @@ public final class ServingModel {
     }
 
     /** The prediction, its parts and the labels of everything it is made of. */
-    public record Estimate(Mode mode, double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
+    public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, int running, int prefillBatch, double arrivalUs,
                            double queueWaitUs, double kvTransferUs, double prefillUtilisation) {
         public Set<Label> labels() {
@@ -86,7 +86,7 @@ public final class ServingModel {
                     - (r.osl() - 1) * tpot;
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
-        return new Estimate(mode, ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
+        return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
                 prefillStep, sequences, burst * prefilling.prefillBatch(), arrival, ttft - tp - arrival, transfer, rho);
     }
 

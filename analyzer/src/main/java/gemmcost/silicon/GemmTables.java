@@ -9,11 +9,11 @@ import gemmcost.table.MeasurementCsv;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The GEMM tables of {@code --gemm-csv} files, as cost models per device, dtype and engine: a row's table is the one
@@ -22,24 +22,24 @@ import java.util.stream.Collectors;
  * Each cost model is made once per device, dtype and engine and shared, Get_Time cache included.
  */
 final class GemmTables {
+    /** The rows of one source, GPU (a catalog device id, or the file's name for it) and dtype. */
+    private record Key(String source, String device, String dtype) {
+    }
+
     private final Map<Path, List<Measurement>> files = new LinkedHashMap<>();
-    private final Map<Path, Set<String>> keys = new HashMap<>();
+    private final Map<Path, Set<Key>> keys = new HashMap<>();
     private final Map<String, Optional<CostModels.Opened>> opened = new HashMap<>();
+
     GemmTables(List<Path> csvs) {
         for (Path csv : csvs) {
             List<Measurement> rows = MeasurementCsv.read(csv);
+            Set<Key> present = new LinkedHashSet<>();
+            for (Measurement m : rows)
+                present.add(new Key(m.source(), DeviceCatalog.matchName(m.gpu()).map(Device::id).orElse(m.gpu()),
+                        m.dtype()));
             files.put(csv, rows);
-            keys.put(csv, rows.stream().map(m -> key(m.source(), deviceId(m.gpu()), m.dtype()))
-                    .collect(Collectors.toSet()));
+            keys.put(csv, present);
         }
-    }
-
-    private static String deviceId(String gpu) {
-        return DeviceCatalog.matchName(gpu).map(Device::id).orElse("?" + gpu);
-    }
-
-    private static String key(String source, String device, String dtype) {
-        return source + "|" + device + "|" + dtype;
     }
 
     /** The cost model of {@code device}'s {@code dtype} GEMMs, preferring the rows measured under {@code backend}. */
@@ -48,16 +48,19 @@ final class GemmTables {
     }
 
     private Optional<CostModels.Opened> open(Device device, String dtype, String backend) {
-        String preferred = "aiconfigurator-" + backend;
+        Key preferred = new Key("aiconfigurator-" + backend, device.id(), dtype);
         for (var file : files.entrySet())
-            if (keys.get(file.getKey()).contains(key(preferred, device.id(), dtype)))
-                return Optional.of(CostModels.imported(device, dtype, file.getKey(), file.getValue(), preferred,
-                        Network.forDevice(device.id())));
+            if (keys.get(file.getKey()).contains(preferred))
+                return Optional.of(open(device, dtype, file.getKey(), file.getValue(), preferred.source()));
         for (var file : files.entrySet())
-            for (String k : keys.get(file.getKey()))
-                if (k.endsWith("|" + device.id() + "|" + dtype))
-                    return Optional.of(CostModels.imported(device, dtype, file.getKey(), file.getValue(),
-                            k.substring(0, k.indexOf('|')), Network.forDevice(device.id())));
+            for (Key k : keys.get(file.getKey()))
+                if (k.device().equals(device.id()) && k.dtype().equals(dtype))
+                    return Optional.of(open(device, dtype, file.getKey(), file.getValue(), k.source()));
         return Optional.empty();
+    }
+
+    private static CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows,
+                                          String source) {
+        return CostModels.imported(device, dtype, csv, rows, source, Network.forDevice(device.id()));
     }
 }

@@ -3,12 +3,12 @@ package gemmcost.silicon;
 import gemmcost.BadInputException;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
-import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.UnmodeledException;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
@@ -59,9 +59,11 @@ sealed interface RowSetup {
         Architecture model;
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
+        } catch (UnmodeledException e) {
+            return new Refused(e.kind() == UnmodeledException.Kind.QUANTIZATION ? QUANTIZATION : ARCHITECTURE,
+                    e.getMessage());
         } catch (BadInputException e) {
-            boolean notModeled = e.getMessage().contains(" is not supported") || e.getMessage().contains("not modelled");
-            return new Refused(notModeled ? ARCHITECTURE : CONFIG_UNREADABLE, e.getMessage());
+            return new Refused(CONFIG_UNREADABLE, e.getMessage());
         }
         String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
         String dtype = switch (quant) {
@@ -75,8 +77,12 @@ sealed interface RowSetup {
         boolean fp8Kv = row.text("backend").equals("trtllm") && !dtype.equals("bf16");
         try {
             return setup(row, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
+        } catch (Fit.Refused e) {
+            return new Refused(e.memory() ? MEMORY : PLAN, e.getMessage());
+        } catch (PlanRefused e) {
+            return new Refused(PLAN, e.getMessage());
         } catch (BadInputException e) {
-            return new Refused(reason(e.getMessage()), e.getMessage());
+            return new Refused(BAD_ROW, e.getMessage());
         } catch (IllegalArgumentException | ArithmeticException e) {
             return new Refused(PLAN, row.where() + ": plan: " + e.getMessage());
         }
@@ -117,28 +123,18 @@ sealed interface RowSetup {
      * one): an engine runs that many and admits the others as they finish.
      */
     private static int room(Architecture model, Layout layout, Device device, int wanted, long tokens, Dtype kv) {
-        if (holds(model, layout, device, wanted, tokens, kv))
+        if (Fit.holds(model, layout, device, wanted, tokens, kv))
             return wanted;
         int low = 0;
         int high = wanted;
         while (high - low > 1) {
             int mid = (low + high) >>> 1;
-            if (holds(model, layout, device, mid, tokens, kv))
+            if (Fit.holds(model, layout, device, mid, tokens, kv))
                 low = mid;
             else
                 high = mid;
         }
         return low;
-    }
-
-    private static boolean holds(Architecture model, Layout layout, Device device, int sequences, long tokens,
-                                 Dtype kv) {
-        try {
-            return sequences == 0
-                    || MemoryFootprint.of(model, layout, sequences, tokens, kv.elementBytes()).fits(device);
-        } catch (ArithmeticException e) {
-            return false;
-        }
     }
 
     /**
@@ -185,7 +181,7 @@ sealed interface RowSetup {
             moeTp = 1;
         }
         if ((long) moeTp * moeEp != (long) tp * dp)
-            throw new BadInputException(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
+            throw new PlanRefused(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
                     + " attention_dp %d GPUs", row.where(), moeTp, moeEp, tp, dp));
         return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), moeEp, dp),
                 model);
@@ -194,7 +190,7 @@ sealed interface RowSetup {
     private static Parallelism checked(SiliconRow row, Parallelism layout, Architecture model) {
         String misfit = layout.misfit(model);
         if (misfit != null)
-            throw new BadInputException(row.where() + ": plan: " + misfit);
+            throw new PlanRefused(row.where() + ": plan: " + misfit);
         return layout;
     }
 
@@ -203,12 +199,13 @@ sealed interface RowSetup {
         return row.text(column).equals("0") ? 1 : row.intOr(column, 1);
     }
 
-    /** The count a refusal is kept under: the kind of problem, without the row's numbers. */
-    private static String reason(String message) {
-        if (message.contains("does not fit"))
-            return MEMORY;
-        if (message.contains(": plan: "))
-            return PLAN;
-        return BAD_ROW;
+    /** A row whose plan columns gemmcost cannot lay out. */
+    final class PlanRefused extends BadInputException {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+
+        PlanRefused(String message) {
+            super(message);
+        }
     }
 }

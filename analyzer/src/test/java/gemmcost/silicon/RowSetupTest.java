@@ -2,7 +2,7 @@ package gemmcost.silicon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gemmcost.BadInputException;
+import gemmcost.model.hf.HfConfigReader;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
@@ -10,10 +10,13 @@ import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RowSetupTest {
     /** 4 layers, 64 heads (8 KV), 64 experts top-8: a Qwen3-MoE-like model any plan here can split. */
@@ -99,13 +102,31 @@ class RowSetupTest {
         assertThat(setup(row("batch_size", "4", "tp_size", "2", "moe_tp_size", "4", "moe_ep_size", "1")))
                 .isEqualTo(new RowSetup.Refused("plan not expressible",
                         "rows.csv:2: plan: moe_tp 4 x moe_ep 1 is not tp 2 x attention_dp 1 GPUs"));
-        assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), Path.of("configs"), config -> {
-            throw new BadInputException(config + ": architectures: X is not supported");
-        })).isEqualTo(new RowSetup.Refused(RowSetup.ARCHITECTURE, "configs/org--moe.config.json: architectures: X is"
-                + " not supported"));
-        assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), Path.of("configs"), config -> {
-            throw new BadInputException(config + ": no such file");
-        })).isEqualTo(new RowSetup.Refused(RowSetup.CONFIG_UNREADABLE, "configs/org--moe.config.json: no such file"));
+    }
+
+    /** The reader's own refusals, sorted by what it says it does not model, not by their wording. */
+    @Test
+    void theConfigReadersRefusalsShouldBeCountedByKind(@TempDir Path dir) throws IOException {
+        String llama = Files.readString(Path.of("../examples/small-llama.config.json"));
+        Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("LlamaForCausalLM", "GptOssForCausalLM"));
+        Path configs = dir;
+        assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs, HfConfigReader::read).toString())
+                .startsWith("Refused[reason=" + RowSetup.ARCHITECTURE + ", detail=" + configs
+                        + "/org--moe.config.json: architectures: GptOssForCausalLM is not supported");
+        Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("\"torch_dtype\": \"bfloat16\"",
+                "\"torch_dtype\": \"bfloat16\", \"quantization_config\": {\"quant_method\": \"nvfp4\"}"));
+        assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs,
+                HfConfigReader::read)).reason()).isEqualTo(RowSetup.QUANTIZATION);
+        Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("\"silu\"", "\"gelu\""));
+        assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs,
+                HfConfigReader::read)).reason()).isEqualTo(RowSetup.ARCHITECTURE);
+        Files.delete(dir.resolve("org--moe.config.json"));
+        assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs,
+                HfConfigReader::read)).reason()).isEqualTo(RowSetup.CONFIG_UNREADABLE);
+    }
+
+    @Test
+    void aModelTooLargeForTheGpuShouldBeRefusedForItsMemory() {
         Architecture big = new Architecture("big", 64, 4096, 1000, false, new Attention.Gqa(64, 8, 128), 0, 0,
                 new Experts(128, 8, 1536, 0), WeightFormat.BF16); // 309 GB of experts alone
         assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "1"), Path.of("configs"),

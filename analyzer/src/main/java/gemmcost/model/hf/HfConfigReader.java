@@ -110,7 +110,7 @@ public final class HfConfigReader {
             case "Qwen3MoeForCausalLM" -> {
                 requireValue("decoder_sparse_step", 1);
                 if (root.has("mlp_only_layers") && !root.get("mlp_only_layers").isEmpty())
-                    throw bad("mlp_only_layers", "dense layers between MoE layers are not modelled, was "
+                    throw unmodeled(UnmodeledException.Kind.FIELD, "mlp_only_layers", "dense layers between MoE layers are not modelled, was "
                             + root.get("mlp_only_layers"));
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0,
                         experts("num_experts", positive("moe_intermediate_size"), 0), weights);
@@ -148,7 +148,7 @@ public final class HfConfigReader {
             throw bad("architectures", "must be an array of one name, was " + archs);
         String arch = archs.get(0).asText();
         if (!SUPPORTED.containsKey(arch))
-            throw bad("architectures", arch + " is not supported (supported: "
+            throw unmodeled(UnmodeledException.Kind.ARCHITECTURE, "architectures", arch + " is not supported (supported: "
                     + String.join(", ", new TreeSet<>(SUPPORTED.keySet())) + ")");
         return arch;
     }
@@ -157,7 +157,7 @@ public final class HfConfigReader {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!COMMON.contains(field) && !COST_NEUTRAL.contains(field) && !SUPPORTED.get(arch).contains(field))
-                throw bad(field, "not modelled by gemmcost for " + arch);
+                throw unmodeled(UnmodeledException.Kind.FIELD, field, "not modelled by gemmcost for " + arch);
         }
     }
 
@@ -165,7 +165,8 @@ public final class HfConfigReader {
         boolean on = root.has("use_sliding_window") ? bool("use_sliding_window")
                 : root.has("sliding_window") && !root.get("sliding_window").isNull();
         if (on)
-            throw bad(root.has("use_sliding_window") ? "use_sliding_window" : "sliding_window",
+            throw unmodeled(UnmodeledException.Kind.FIELD,
+                    root.has("use_sliding_window") ? "use_sliding_window" : "sliding_window",
                     "sliding-window attention is not modelled, was " + root.get("sliding_window"));
     }
 
@@ -191,7 +192,7 @@ public final class HfConfigReader {
     private WeightFormat weights(Path quantConfig) {
         String dtype = root.path("torch_dtype").asText("bfloat16");
         if (!dtype.equals("bfloat16"))
-            throw bad("torch_dtype", dtype + " is not modelled (bfloat16 is)");
+            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "torch_dtype", dtype + " is not modelled (bfloat16 is)");
         JsonNode q = root.get("quantization_config");
         if (q != null && !q.isNull())
             return quantization(q);
@@ -205,16 +206,19 @@ public final class HfConfigReader {
             String field = it.next();
             if (!Set.of("quant_method", "fmt", "activation_scheme", "weight_block_size", "modules_to_not_convert")
                     .contains(field))
-                throw bad("quantization_config." + field, "not modelled by gemmcost");
+                throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config." + field,
+                        "not modelled by gemmcost");
         }
         String method = q.path("quant_method").asText("");
         if (!method.equals("fp8"))
-            throw bad("quantization_config.quant_method", "\"" + method + "\" is not modelled (fp8 is)");
+            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config.quant_method",
+                    "\"" + method + "\" is not modelled (fp8 is)");
         JsonNode block = q.get("weight_block_size");
         if (block == null || block.isNull())
             return WeightFormat.FP8;
         if (!(block.isArray() && block.size() == 2 && block.get(0).asInt() == 128 && block.get(1).asInt() == 128))
-            throw bad("quantization_config.weight_block_size", "only [128, 128] is modelled, was " + block);
+            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config.weight_block_size",
+                    "only [128, 128] is modelled, was " + block);
         return WeightFormat.FP8_BLOCK;
     }
 
@@ -223,7 +227,8 @@ public final class HfConfigReader {
         JsonNode algo = InputFiles.json(quantConfig).path("quantization").path("quant_algo");
         if (algo.asText("").equals("FP8"))
             return WeightFormat.FP8;
-        throw new BadInputException(quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
+        throw new UnmodeledException(UnmodeledException.Kind.QUANTIZATION,
+                quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
     }
 
     private void requireValue(String field, Object expected) {
@@ -234,8 +239,8 @@ public final class HfConfigReader {
                 : expected instanceof Integer i ? node.isInt() && node.asInt() == i
                 : node.isTextual() && node.asText().equals(expected);
         if (!same)
-            throw bad(field, "only " + (expected instanceof String ? "\"" + expected + "\"" : expected)
-                    + " is modelled, was " + node);
+            throw unmodeled(UnmodeledException.Kind.FIELD, field, "only "
+                    + (expected instanceof String ? "\"" + expected + "\"" : expected) + " is modelled, was " + node);
     }
 
     /** A boolean field; absent or null is false. */
@@ -274,6 +279,10 @@ public final class HfConfigReader {
         if (node.asInt() > max)
             throw bad(field, "must be <= " + max + " (beyond any model gemmcost sizes), was " + node);
         return node.asInt();
+    }
+
+    private UnmodeledException unmodeled(UnmodeledException.Kind kind, String field, String what) {
+        return new UnmodeledException(kind, file + ": " + field + ": " + what);
     }
 
     private BadInputException bad(String field, String what) {
