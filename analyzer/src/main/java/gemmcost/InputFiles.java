@@ -35,8 +35,13 @@ public final class InputFiles {
 
     /** The file's JSON tree, read strictly; every problem is one line naming the file (and line and column). */
     public static JsonNode json(Path file) {
+        return json(file, STRICT);
+    }
+
+    /** Like {@link #json(Path)}, with {@code mapper}'s own settings (e.g. exact numbers). */
+    public static JsonNode json(Path file, ObjectMapper mapper) {
         try {
-            JsonNode root = STRICT.readTree(text(file));
+            JsonNode root = mapper.readTree(text(file));
             if (root == null || root.isMissingNode())
                 throw new BadInputException(file + ": not valid JSON: empty file");
             return root;

@@ -271,9 +271,9 @@ final class PredictCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> k : s.criticalPathByKind().entrySet())
             kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey(), Numbers.micros(k.getValue()),
                     s.criticalPathUs() > 0 ? Numbers.percent(k.getValue() / s.criticalPathUs()) : "n/a"));
-        out.println(kinds.append(" [").append(Label.join(s.analysis().criticalPathByLabel().keySet())).append("]"));
-        out.printf(Locale.ROOT, "  %d ops on %d GPUs, %d on the critical path%n", s.analysis().dag().size(),
-                s.analysis().dag().gpuCount(), s.analysis().criticalPath().path().size());
+        out.println(kinds.append(" [").append(Label.join(s.criticalPathLabels())).append("]"));
+        out.printf(Locale.ROOT, "  %d ops on %d GPUs, %d on the critical path%n", s.dag().size(), s.dag().gpuCount(),
+                s.path().path().size());
     }
 
     private String json(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
@@ -314,7 +314,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("step_us", s.stepUs())
                 .put("busiest_gpu_us", s.busiestGpuUs())
                 .put("critical_path_us", s.criticalPathUs())
-                .put("ops", s.analysis().dag().size());
+                .put("ops", s.dag().size());
         ObjectNode kinds = node.putObject("critical_path_us_by_kind");
         s.criticalPathByKind().forEach(kinds::put);
         return node;

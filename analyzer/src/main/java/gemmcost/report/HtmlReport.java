@@ -87,15 +87,16 @@ public final class HtmlReport {
                 .element("b", "measured_bandwidth").text(" (bytes over the table's measured bandwidth), ")
                 .element("b", "simulated").text(" (the CUDA stand-in: never a measurement), ").element("b", "claimed")
                 .text(" (the seed report's), ").element("b", "given").text(" (a duration in the input).").close("p");
+        List<PlanCharts.KindTimes> times = in.plans().stream().map(v -> PlanCharts.KindTimes.of(v.analysis())).toList();
         navigation(html, in);
-        summary(html, in);
+        summary(html, in, times);
         provenance(html, in.costs());
         if (in.claim() != null)
             claim(html, in.claim());
         for (ClaimSweep sweep : in.sweeps())
             sweep(html, sweep);
         for (int i = 0; i < in.plans().size(); i++)
-            plan(html, in.plans().get(i), i);
+            plan(html, in.plans().get(i), times.get(i), i);
         profile(html, in);
         html.close("body").close("html");
         return html.toString();
@@ -115,13 +116,14 @@ public final class HtmlReport {
     }
 
     /** One line per plan: its step time and what sets it. */
-    private static void summary(Html html, Input in) {
+    private static void summary(Html html, Input in, List<PlanCharts.KindTimes> kindTimes) {
         html.open("section", "id", "summary").element("h2", "Summary");
         html.open("table", "class", "summary").open("tr").element("th", "plan").element("th", "step")
                 .element("th", "ms").element("th", "label").element("th", "most time in").close("tr");
-        for (PlanView view : in.plans()) {
+        for (int i = 0; i < in.plans().size(); i++) {
+            PlanView view = in.plans().get(i);
             DagAnalysis a = view.analysis();
-            PlanCharts.KindTimes times = PlanCharts.KindTimes.of(a);
+            PlanCharts.KindTimes times = kindTimes.get(i);
             PlanCharts.Kind most = PlanCharts.Kind.GEMM;
             for (PlanCharts.Kind k : PlanCharts.Kind.values())
                 if (times.totalUs()[k.ordinal()] > times.totalUs()[most.ordinal()])
@@ -211,24 +213,24 @@ public final class HtmlReport {
         html.close("table").close("section");
     }
 
-    private static void plan(Html html, PlanView view, int index) {
+    private static void plan(Html html, PlanView view, PlanCharts.KindTimes times, int index) {
         DagAnalysis a = view.analysis();
+        List<Integer> chain = CriticalChain.of(a.dag(), a.schedule());
         html.open("section", "class", "plan", "id", "plan-" + index).element("h2", view.name());
         String step = view.phase() == Phase.DECODE ? "TPOT (makespan of one decode step)" : "prefill makespan";
         html.open("p").text(view.source() + ": " + view.gpus() + " GPUs, phase " + view.phase().id() + ", "
                 + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
                         step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
-                .text(". In red: the schedule's critical chain, the " + CriticalChain.of(a.dag(), a.schedule()).size()
+                .text(". In red: the schedule's critical chain, the " + chain.size()
                         + " ops whose runs and waits (for inputs or for a GPU) end at the makespan. The critical path with"
                         + " unlimited resources, what the DAG would take if no op ever waited for a GPU, is "
                         + Numbers.micros(a.criticalPath().lengthUs()) + " µs [" + Label.join(a.criticalPathByLabel().keySet())
                         + "], " + a.criticalPath().path().size() + " ops.").close("p");
         legend(html);
         html.open("div", "class", "scroll");
-        PlanCharts.gantt(html, a);
+        PlanCharts.gantt(html, a, chain);
         html.close("div");
         html.element("h3", "Busy time per GPU by op kind (line: makespan)");
-        PlanCharts.KindTimes times = PlanCharts.KindTimes.of(a);
         PlanCharts.breakdown(html, a, times);
         double total = 0;
         for (double us : times.totalUs())

@@ -4,7 +4,6 @@ import gemmcost.Numbers;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
 import gemmcost.gettime.Label;
-import gemmcost.schedule.CriticalChain;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.schedule.Schedule;
 import java.util.ArrayList;
@@ -54,11 +53,12 @@ final class PlanCharts {
     private PlanCharts() {
     }
 
-    static void gantt(Html html, DagAnalysis a) {
+    /** The per-GPU timeline, the ops of the schedule's critical {@code chain} in red. */
+    static void gantt(Html html, DagAnalysis a, List<Integer> chain) {
         Dag dag = a.dag();
         Schedule s = a.schedule();
         Axis axis = Axis.upTo(s.makespanUs(), 10);
-        Set<Integer> critical = new HashSet<>(CriticalChain.of(dag, s));
+        Set<Integer> critical = new HashSet<>(chain);
         double height = dag.gpuCount() * ROW_PX + 30;
         html.open("svg", "class", "gantt", "width", LEFT_PX + WIDTH_PX + 20, "height", height, "role", "img",
                 "aria-label", "per-GPU timeline");

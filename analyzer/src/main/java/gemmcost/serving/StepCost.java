@@ -1,13 +1,17 @@
 package gemmcost.serving;
 
 import gemmcost.cost.CostModel;
+import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
 import gemmcost.deploy.Layout;
 import gemmcost.gettime.Label;
 import gemmcost.model.hf.Architecture;
 import gemmcost.plan.ModelDag;
 import gemmcost.plan.Step;
+import gemmcost.schedule.CriticalPath;
 import gemmcost.schedule.DagAnalysis;
+import gemmcost.schedule.Schedule;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,26 +22,50 @@ import java.util.Set;
  * stages, AFD ping-pong) the groups work on different micro-batches at once, and a step cannot be shorter than
  * either bound.
  */
-public record StepCost(DagAnalysis analysis, double stepUs, int busiestGpu, double busiestGpuUs,
-                       double criticalPathUs) {
+public record StepCost(Costing costing, CriticalPath path, double stepUs, int busiestGpu, double busiestGpuUs) {
     public static StepCost of(String name, Architecture model, Layout layout, Step step, CostModel cost) {
-        Dag dag = ModelDag.build(name, model, layout, step);
-        DagAnalysis analysis = DagAnalysis.of(dag, cost);
+        Costing costing = Costing.of(ModelDag.build(name, model, layout, step), cost);
+        Dag dag = costing.dag();
+        double[] busyUs = new double[dag.gpuCount()];
+        for (int v = 0; v < dag.size(); v++)
+            if (!dag.communication(v))
+                for (int g : dag.gpus(v))
+                    busyUs[g] += costing.timeUs(v);
         int busiest = 0;
-        for (int g = 1; g < dag.gpuCount(); g++)
-            if (analysis.schedule().computeBusyUs(g) > analysis.schedule().computeBusyUs(busiest))
+        for (int g = 1; g < busyUs.length; g++)
+            if (busyUs[g] > busyUs[busiest])
                 busiest = g;
-        double busy = analysis.schedule().computeBusyUs(busiest);
-        double path = analysis.criticalPath().lengthUs();
-        return new StepCost(analysis, Math.max(busy, path), busiest, busy, path);
+        CriticalPath path = CriticalPath.of(dag, costing.timesUs());
+        return new StepCost(costing, path, Math.max(busyUs[busiest], path.lengthUs()), busiest, busyUs[busiest]);
+    }
+
+    public double criticalPathUs() {
+        return path.lengthUs();
+    }
+
+    public Dag dag() {
+        return costing.dag();
+    }
+
+    /** The step scheduled on its GPUs as {@code analyze} and {@code report} show a DAG (a list schedule: not free). */
+    public DagAnalysis analysis() {
+        return new DagAnalysis(costing, path, Schedule.of(dag(), costing.timesUs()));
     }
 
     /** Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory, communication. */
     public Map<String, Double> criticalPathByKind() {
-        return StepKinds.ofCriticalPath(analysis);
+        return StepKinds.ofCriticalPath(costing, path);
+    }
+
+    /** The labels of the critical path's ops. */
+    public Set<Label> criticalPathLabels() {
+        Set<Label> labels = EnumSet.noneOf(Label.class);
+        for (int v : path.path())
+            labels.add(costing.label(v));
+        return labels;
     }
 
     public Set<Label> labels() {
-        return analysis.labels();
+        return costing.labels();
     }
 }

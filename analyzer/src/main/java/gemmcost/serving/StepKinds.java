@@ -2,7 +2,8 @@ package gemmcost.serving;
 
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
-import gemmcost.schedule.DagAnalysis;
+import gemmcost.cost.Costing;
+import gemmcost.schedule.CriticalPath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,13 +13,13 @@ final class StepKinds {
     }
 
     /** Microseconds of the critical path per kind: gemm, attention, memory, communication (in that order). */
-    static Map<String, Double> ofCriticalPath(DagAnalysis a) {
+    static Map<String, Double> ofCriticalPath(Costing costing, CriticalPath path) {
         Map<String, Double> us = new LinkedHashMap<>();
         for (String kind : new String[] {"gemm", "attention", "memory", "communication"})
             us.put(kind, 0.0);
-        Dag dag = a.dag();
-        for (int v : a.criticalPath().path())
-            us.merge(kind(dag, v), a.costing().timeUs(v), Double::sum);
+        Dag dag = costing.dag();
+        for (int v : path.path())
+            us.merge(kind(dag, v), costing.timeUs(v), Double::sum);
         return us;
     }
 

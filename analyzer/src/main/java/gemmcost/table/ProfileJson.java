@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import gemmcost.BadInputException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -45,20 +44,7 @@ public final class ProfileJson {
 
     /** Reads and validates a profile; every problem is a one-line {@link BadInputException}. */
     public static Profile read(Path file) {
-        String name = file.toString();
-        JsonNode root;
-        try (InputStream in = Files.newInputStream(file)) {
-            root = MAPPER.readTree(in);
-        } catch (JsonProcessingException e) {
-            throw InputFiles.notJson(name, e);
-        } catch (NumberFormatException e) {
-            throw InputFiles.numberTooLarge(name, e);
-        } catch (IOException e) {
-            throw InputFiles.cannotRead(name, e);
-        }
-        if (root == null || root.isMissingNode())
-            throw new BadInputException(name + ": not valid JSON: empty file");
-        return new ProfileReader(name).profile(root);
+        return new ProfileReader(file.toString()).profile(InputFiles.json(file, MAPPER));
     }
 
     /** Writes atomically: to a temporary file in the same directory, then renamed over {@code file}. */

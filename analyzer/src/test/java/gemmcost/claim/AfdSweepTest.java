@@ -13,7 +13,7 @@ class AfdSweepTest {
     /** A plan at concurrency c whose decode step takes {@code stepMs}; 16 GPUs; NaN: it does not fit. */
     private static AfdSweep.Result result(int c, double stepMs) {
         return Double.isNaN(stepMs) ? new AfdSweep.Result(null, c, 16, "does not fit")
-                : new AfdSweep.Result(new StepCost(null, stepMs * 1e3, 0, stepMs * 1e3, stepMs * 1e3), c, 16, null);
+                : new AfdSweep.Result(new StepCost(null, null, stepMs * 1e3, 0, stepMs * 1e3), c, 16, null);
     }
 
     private static AfdSweep.Point point(int c, double baselineMs, double afdMs) {
