@@ -21,8 +21,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Measures a list of shapes with one backend: per shape one trial (buffers allocated once), warm-up launches by
- * count and wall time, then timed launches until the {@link StoppingRule} says stop; the clocks sampled meanwhile
- * become the entry's flags. Each finished shape goes to the journal at once, and shapes the journal already holds
+ * count and wall time, then timed launches until the {@link StoppingRule} says stop; the clocks sampled during the
+ * timed launches (not the allocation or the warm-up) become the entry's flags. Each finished shape goes to the journal at once, and shapes the journal already holds
  * are skipped. A GPU error on one shape is recorded and the sweep goes on, unless the CUDA context is lost: then
  * every later shape would fail too, so the sweep stops with a {@link ResumableFailure} and a fresh process resumes.
  */
@@ -35,6 +35,8 @@ public final class Sweep {
     private final Warmup warmup;
     private final LongSupplier nanoTime;
     private final Clocks clocks;
+    /** The clock samples of the current shape's timed launches, every timed interval of it (chunks included). */
+    private final List<ClockSample> timedClocks = new ArrayList<>();
     private final OptionalInt baselineSmMhz;
 
     /** The clock samples a monitor took in an interval of {@link System#nanoTime()}. */
@@ -84,10 +86,10 @@ public final class Sweep {
         Optional<ClockSample> last = Optional.empty();
         String label = reading(backend);
         for (GemmShape shape : todo) {
-            long start = nanoTime.getAsLong();
+            timedClocks.clear();
             try {
                 ProfileEntry measured = measure(shape);
-                List<ClockSample> window = clocks.between(start, nanoTime.getAsLong());
+                List<ClockSample> window = List.copyOf(timedClocks);
                 window.forEach(s -> reasons.addAll(s.reasons()));
                 last = window.isEmpty() ? last : Optional.of(window.getLast());
                 ProfileEntry entry = withFlags(measured, ThrottleFlags.of(baselineSmMhz, window));
@@ -152,7 +154,7 @@ public final class Sweep {
     }
 
     /** How a time or clock read through {@code backend} is labelled: {@code simulated} on the stand-in, else measured. */
-    static String reading(GemmBackend backend) {
+    public static String reading(GemmBackend backend) {
         return backend.device().simulated() ? "simulated" : "measured";
     }
 
@@ -196,13 +198,22 @@ public final class Sweep {
 
     private ProfileEntry measureWhole(GemmShape shape) {
         try (GemmBackend.GemmTrial trial = backend.open(shape, dtype)) {
-            Samples.Summary s = sample(trial::launchUs);
+            Samples.Summary s = sampleWithClocks(trial::launchUs);
             return new ProfileEntry(shape, s.medianUs(), s.p10Us(), s.p90Us(), s.samples(), flags(s));
         }
     }
 
     /** Warm-up, then timed launches until the stopping rule says stop. */
     Samples.Summary sample(Launch launch) {
+        return sample(launch, false);
+    }
+
+    /** Like {@link #sample(Launch)}, keeping the clocks sampled during the timed launches for the shape's flags. */
+    Samples.Summary sampleWithClocks(Launch launch) {
+        return sample(launch, true);
+    }
+
+    private Samples.Summary sample(Launch launch, boolean keepClocks) {
         long warmupStart = nanoTime.getAsLong();
         for (int i = 0; i < warmup.minLaunches() || (nanoTime.getAsLong() - warmupStart) / 1e6 < warmup.minWallMs();
              i++) {
@@ -210,11 +221,15 @@ public final class Sweep {
         }
         Samples samples = new Samples(rule);
         long start = nanoTime.getAsLong();
+        long end = start;
         Optional<StoppingRule.Stop> stop = Optional.empty();
         while (stop.isEmpty()) {
             samples.add(launch.us());
-            stop = samples.stop((nanoTime.getAsLong() - start) / 1e3);
+            end = nanoTime.getAsLong();
+            stop = samples.stop((end - start) / 1e3);
         }
+        if (keepClocks)
+            timedClocks.addAll(clocks.between(start, end));
         return samples.summary(stop.get());
     }
 

@@ -129,8 +129,14 @@ final class FfmBinding implements DeviceOps<MemorySegment, MemorySegment> {
 
     @Override
     public void copyAsync(MemorySegment target, MemorySegment source, long bytes) {
-        rt.check(Ffm.call(rt.memcpyAsync, target, source, bytes, MEMCPY_DEVICE_TO_DEVICE, stream),
-                "cudaMemcpyAsync(device to device, " + bytes + " bytes)");
+        int error; // invokeExact, and the message only on error: this call sits between the timing events
+        try {
+            error = (int) rt.memcpyAsync.invokeExact(target, source, bytes, MEMCPY_DEVICE_TO_DEVICE, stream);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+        if (error != 0)
+            rt.check(error, "cudaMemcpyAsync(device to device, " + bytes + " bytes)");
     }
 
     @Override

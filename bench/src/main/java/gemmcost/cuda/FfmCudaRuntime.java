@@ -10,7 +10,9 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CUDA runtime calls gemmcost needs, bound with FFM to {@code libcudart.so.13} or {@code .so.12}. Only exported
@@ -81,9 +83,14 @@ final class FfmCudaRuntime {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
     }
 
-    /** Binds the library at {@code file}; a missing symbol is an {@link UnsatisfiedLinkError} naming it. */
+    private static final Map<Path, FfmCudaRuntime> LOADED = new ConcurrentHashMap<>();
+
+    /**
+     * Binds the library at {@code file}, once per process (the probe, the fan-out and the backend all ask); a
+     * missing symbol is an {@link UnsatisfiedLinkError} naming it, and nothing is kept.
+     */
     static FfmCudaRuntime load(Path file) {
-        return new FfmCudaRuntime(Ffm.load(file));
+        return LOADED.computeIfAbsent(file, f -> new FfmCudaRuntime(Ffm.load(f)));
     }
 
     /** Throws a {@link GpuException} naming the call when {@code error} is not cudaSuccess. */

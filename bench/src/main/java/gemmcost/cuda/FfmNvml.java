@@ -10,7 +10,9 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read-only NVML calls gemmcost makes ({@code libnvidia-ml.so.1}, the driver's): name, UUID, clocks and
@@ -48,11 +50,16 @@ final class FfmNvml {
         }
     }
 
-    /** NVML from the first place the locator finds it, or empty (no driver, or a container without it). */
+    private static final Map<Path, FfmNvml> LOADED = new ConcurrentHashMap<>();
+
+    /**
+     * NVML from the first place the locator finds it, or empty (no driver, or a container without it); bound and
+     * initialised once per process and file.
+     */
     static Optional<FfmNvml> find(LibraryLocator locator) {
         for (Path file : locator.find("libnvidia-ml.so.1")) {
             try {
-                return Optional.of(new FfmNvml(Ffm.load(file)));
+                return Optional.of(LOADED.computeIfAbsent(file, f -> new FfmNvml(Ffm.load(f))));
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 // an unusable copy: try the next
             }

@@ -129,6 +129,30 @@ class SweepTest {
     }
 
     @Test
+    void theClocksShouldBeThoseOfTheTimedLaunchesNotTheWarmUp() {
+        long[] now = {0};
+        List<Long> launchedAt = new ArrayList<>();
+        List<long[]> asked = new ArrayList<>();
+        Sweep sweep = new Sweep(new SimulatedBackend(), Dtype.BF16, RULE, THREE_LAUNCHES, () -> ++now[0],
+                (from, to) -> {
+                    asked.add(new long[] {from, to});
+                    return List.of();
+                }, OptionalInt.of(1980));
+
+        Samples.Summary s = sweep.sampleWithClocks(() -> {
+            launchedAt.add(++now[0]);
+            return 1.0;
+        });
+
+        // 3 warm-up launches, then the timed ones: the one window asked for starts after the last warm-up launch
+        // and ends at or after the last timed one
+        assertThat(asked).hasSize(1);
+        assertThat(asked.getFirst()[0]).isGreaterThan(launchedAt.get(2)).isLessThan(launchedAt.get(3));
+        assertThat(asked.getFirst()[1]).isGreaterThan(launchedAt.getLast());
+        assertThat(launchedAt).hasSize(3 + s.samples());
+    }
+
+    @Test
     void shouldFlagAShapeThatFinishedOnAThrottledGpuInEntryAndJournal() {
         java.util.Iterator<List<ClockSample>> windows = List.of(
                 List.of(new ClockSample(0, 1980, 2619, List.of("sw_power_cap"))),      // while SMALL ran

@@ -1,6 +1,7 @@
 package gemmcost.bench.jmh;
 
 import gemmcost.bench.CorrectnessCheck;
+import gemmcost.bench.Sweep;
 
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;
@@ -63,6 +64,7 @@ public class GemmBenchmark {
         Path libDir = cudaLibDir.isEmpty() ? null : Path.of(cudaLibDir);
         Dtype type = Dtype.require("dtype", dtype);
         opened = Backends.open(Backends.Choice.parse(backend), CudaProbe.run(libDir), device).backend();
+        GpuEventProfiler.reading(Sweep.reading(opened));
         CorrectnessCheck.require(opened, type);
         trial = opened.open(parse(shape), type);
     }

@@ -21,6 +21,8 @@ import org.openjdk.jmh.results.ScalarResult;
 public final class GpuEventProfiler implements InternalProfiler {
     private static double[] samplesUs = new double[1024];
     private static int count;
+    /** How the times were obtained, in their unit: {@code measured} on a GPU, {@code simulated} on the stand-in. */
+    private static volatile String reading = "measured";
 
     /** Called by the benchmark thread once per launch. */
     static synchronized void record(double gpuUs) {
@@ -28,6 +30,11 @@ public final class GpuEventProfiler implements InternalProfiler {
             samplesUs = Arrays.copyOf(samplesUs, 2 * count);
         }
         samplesUs[count++] = gpuUs;
+    }
+
+    /** Set once the backend is open: {@code measured} or {@code simulated} ({@code Sweep.reading}). */
+    static void reading(String how) {
+        reading = how;
     }
 
     static synchronized void reset() {
@@ -41,9 +48,10 @@ public final class GpuEventProfiler implements InternalProfiler {
         }
         double[] sorted = Arrays.copyOf(samplesUs, count);
         Arrays.sort(sorted);
-        return List.of(new ScalarResult("gpu.median.us", Quantiles.of(sorted, 0.5), "us", AggregationPolicy.AVG),
-                new ScalarResult("gpu.p10.us", Quantiles.of(sorted, 0.1), "us", AggregationPolicy.AVG),
-                new ScalarResult("gpu.p90.us", Quantiles.of(sorted, 0.9), "us", AggregationPolicy.AVG),
+        String unit = "us " + reading;
+        return List.of(new ScalarResult("gpu.median.us", Quantiles.of(sorted, 0.5), unit, AggregationPolicy.AVG),
+                new ScalarResult("gpu.p10.us", Quantiles.of(sorted, 0.1), unit, AggregationPolicy.AVG),
+                new ScalarResult("gpu.p90.us", Quantiles.of(sorted, 0.9), unit, AggregationPolicy.AVG),
                 new ScalarResult("gpu.samples", count, "launches", AggregationPolicy.SUM));
     }
 

@@ -9,6 +9,7 @@ import org.openjdk.jmh.results.ScalarResult;
 class GpuEventProfilerTest {
     @Test
     void shouldReportMedianAndSpreadOfTheIterationsLaunches() {
+        GpuEventProfiler.reading("measured");
         GpuEventProfiler.reset();
         for (double us : new double[] {5, 1, 4, 2, 3}) {
             GpuEventProfiler.record(us);
@@ -19,7 +20,7 @@ class GpuEventProfilerTest {
         assertThat(results).extracting(ScalarResult::getLabel)
                 .containsExactly("gpu.median.us", "gpu.p10.us", "gpu.p90.us", "gpu.samples");
         assertThat(results).extracting(ScalarResult::getScore).containsExactly(3.0, 1.4, 4.6, 5.0);
-        assertThat(results.getFirst().getScoreUnit()).isEqualTo("us");
+        assertThat(results.getFirst().getScoreUnit()).isEqualTo("us measured");
         assertThat(results.getFirst().getStatistics().getN()).isEqualTo(1);
     }
 
