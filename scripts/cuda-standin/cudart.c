@@ -1209,6 +1209,11 @@ cudaError_t cudaMalloc(void **devPtr, size_t size)
     }
     d->used += need;
     *devPtr = (void *) (uintptr_t) al.base;
+    if (cfg.trace != NULL) { /* traced at the call (no stream, no clock): memory exists only in a context */
+        fprintf(cfg.trace, "device=%d stream=none op=malloc start_ns=%.3f end_ns=%.3f bytes=%zu flops=0 name=-\n", p,
+                d->clock_ns, d->clock_ns, size);
+        fflush(cfg.trace);
+    }
     return leave(cudaSuccess);
 }
 
