@@ -17,6 +17,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +52,37 @@ public final class InputFiles {
         } catch (NumberFormatException e) {
             throw numberTooLarge(file, e);
         }
+    }
+
+    /** One data line of a CSV file: where it is ({@code FILE:LINE}) and its fields. */
+    public record CsvLine(String where, String[] fields) {
+    }
+
+    /**
+     * The data lines of a small comma-separated file without quoting: the header must be exactly {@code header}
+     * (a BOM and surrounding blanks aside), blank lines are skipped, every other line must have the header's
+     * number of fields, and there must be at least one; each problem is one line naming the file and line.
+     */
+    public static List<CsvLine> csv(Path file, String header) {
+        List<String> lines = text(file).lines().toList();
+        String first = lines.isEmpty() ? "" : lines.getFirst().replace("\uFEFF", "").strip();
+        if (!first.equals(header))
+            throw new BadInputException(file + ":1: expected the header " + header + ", found '" + first + "'");
+        int columns = header.split(",").length;
+        List<CsvLine> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty())
+                continue;
+            String[] fields = line.split(",", -1);
+            String where = file + ":" + (i + 1);
+            if (fields.length != columns)
+                throw new BadInputException(where + ": expected " + columns + " columns, found " + fields.length);
+            rows.add(new CsvLine(where, fields));
+        }
+        if (rows.isEmpty())
+            throw new BadInputException(file + ": no rows under the header");
+        return rows;
     }
 
     /** The file's text, which must be UTF-8. */

@@ -2,12 +2,7 @@ package gemmcost.comm;
 
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -27,26 +22,10 @@ public final class NcclCsv {
     }
 
     public static List<Row> read(Path file) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.strip().equals(HEADER))
-                throw new BadInputException(file + ":1: expected the header " + HEADER + ", found '"
-                        + (header == null ? "" : header.strip()) + "'");
-            List<Row> rows = new ArrayList<>();
-            long line = 1;
-            for (String text; (text = in.readLine()) != null; ) {
-                line++;
-                rows.add(row(file + ":" + line, text.strip().split(",", -1)));
-            }
-            return rows;
-        } catch (IOException e) {
-            throw InputFiles.cannotRead(file, e);
-        }
+        return InputFiles.csv(file, HEADER).stream().map(line -> row(line.where(), line.fields())).toList();
     }
 
     private static Row row(String where, String[] f) {
-        if (f.length != COLUMNS.length)
-            throw new BadInputException(where + ": expected " + COLUMNS.length + " columns, found " + f.length);
         Collective collective = switch (f[2]) {
             case "all_gather" -> Collective.ALL_GATHER;
             case "all_reduce" -> Collective.ALL_REDUCE;

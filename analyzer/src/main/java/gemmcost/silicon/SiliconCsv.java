@@ -1,11 +1,6 @@
 package gemmcost.silicon;
 
-import gemmcost.BadInputException;
 import gemmcost.InputFiles;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,32 +24,13 @@ public final class SiliconCsv {
     }
 
     public static List<SiliconRow> read(Path file) {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.strip().equals(HEADER))
-                throw new BadInputException(file + ":1: expected the header " + HEADER + ", found '"
-                        + (header == null ? "" : header.strip()) + "'");
-            List<SiliconRow> rows = new ArrayList<>();
-            long line = 1;
-            for (String text; (text = in.readLine()) != null; ) {
-                line++;
-                if (text.isBlank())
-                    continue;
-                String[] fields = text.strip().split(",", -1);
-                String where = file + ":" + line;
-                if (fields.length != COLUMNS.length)
-                    throw new BadInputException(where + ": expected " + COLUMNS.length + " columns, found "
-                            + fields.length);
-                Map<String, String> columns = new HashMap<>();
-                for (int i = 0; i < COLUMNS.length; i++)
-                    columns.put(COLUMNS[i], fields[i].strip());
-                rows.add(new SiliconRow(where, columns));
-            }
-            if (rows.isEmpty())
-                throw new BadInputException(file + ": no rows under the header");
-            return rows;
-        } catch (IOException e) {
-            throw InputFiles.cannotRead(file, e);
+        List<SiliconRow> rows = new ArrayList<>();
+        for (InputFiles.CsvLine line : InputFiles.csv(file, HEADER)) {
+            Map<String, String> columns = new HashMap<>();
+            for (int i = 0; i < COLUMNS.length; i++)
+                columns.put(COLUMNS[i], line.fields()[i].strip());
+            rows.add(new SiliconRow(line.where(), columns));
         }
+        return rows;
     }
 }
