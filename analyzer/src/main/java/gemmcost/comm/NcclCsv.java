@@ -2,6 +2,7 @@ package gemmcost.comm;
 
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
+import gemmcost.Limits;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -47,8 +48,8 @@ public final class NcclCsv {
         } catch (NumberFormatException e) {
             throw bad(where, 6, "not a number", f[6]);
         }
-        if (ranks < 2 || ranks > 1 << 16)
-            throw bad(where, 4, "must be 2 to 65536", f[4]);
+        if (ranks < 2 || ranks > Limits.MAX_GPUS)
+            throw bad(where, 4, "must be 2 to " + Limits.MAX_GPUS, f[4]);
         if (!(Double.isFinite(timeUs) && timeUs > 0))
             throw bad(where, 6, "must be finite and > 0", f[6]);
         return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);

@@ -1,6 +1,7 @@
 package gemmcost.dag;
 
 import gemmcost.BadInputException;
+import gemmcost.Limits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -55,8 +56,8 @@ public final class DagBuilder {
      */
     public int addNode(String id, String name, int[] gpus, Work work) {
         for (int g : gpus)
-            if (g < 0)
-                throw new IllegalArgumentException("must be >= 0: gpu=" + g);
+            if (g < 0 || g >= Limits.MAX_GPUS)
+                throw new IllegalArgumentException("must be 0 to " + (Limits.MAX_GPUS - 1) + ": gpu=" + g);
         int v = nodes;
         if (index != null && index.putIfAbsent(id, v) != null)
             throw new IllegalArgumentException("duplicate node id: " + id);

@@ -1,5 +1,6 @@
 package gemmcost.dag;
 
+import gemmcost.Limits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -92,7 +93,7 @@ record DotLabel(String opName, List<List<Dim>> inputs, List<Dim> output, String 
     }
 
     /** The largest GPU index a label may name: more GPUs than any deployment a DOT file describes. */
-    static final int MAX_GPU = 65535;
+    static final int MAX_GPU = Limits.MAX_GPUS - 1;
     private static final Pattern GPU_NUMBERS = Pattern.compile(
             "(\\d+)\\s*[-–]\\s*(\\d+)|(?<![A-Za-z0-9_])(-)(\\d+)|(\\d+)");
 

@@ -1,11 +1,12 @@
 package gemmcost.dag;
 
+import gemmcost.BadInputException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import gemmcost.BadInputException;
 import gemmcost.InputFiles;
+import gemmcost.Limits;
 import gemmcost.comm.Collective;
 import gemmcost.table.GemmShape;
 import java.io.IOException;
@@ -217,8 +218,8 @@ public final class JsonDagReader {
 
     private int gpu(String at) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0
-                || parser.getLongValue() > 1_000_000)
-            throw bad(at, "must be a GPU index >= 0, got " + parser.getText());
+                || parser.getLongValue() >= Limits.MAX_GPUS)
+            throw bad(at, "must be a GPU index from 0 to " + (Limits.MAX_GPUS - 1) + ", got " + parser.getText());
         return parser.getIntValue();
     }
 

@@ -1,5 +1,6 @@
 package gemmcost.deploy;
 
+import gemmcost.Limits;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 
@@ -19,8 +20,8 @@ public sealed interface Layout permits Parallelism, Afd {
     /** Attention replicas, each serving its share of the sequences. */
     int attentionReplicas();
 
-    /** The most GPUs a layout may span: far beyond any deployment, and small enough for per-GPU arrays. */
-    int MAX_GPUS = 65_536;
+    /** The most GPUs a layout may span. */
+    int MAX_GPUS = Limits.MAX_GPUS;
 
     /**
      * Why the MLP widths of {@code model} cannot be split: dense MLPs and shared experts over {@code attentionTp}
