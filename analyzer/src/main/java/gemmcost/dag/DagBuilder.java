@@ -116,7 +116,8 @@ public final class DagBuilder {
         int blockGpus = gpuStart[block];
         int blockEdges = edges;
         requireRoom((long) block * copies);
-        reserve(block * copies, blockGpus * copies, blockEdges * copies);
+        reserve(block * copies, arraySize((long) blockGpus * copies, "GPU entries"),
+                arraySize((long) blockEdges * copies, "edges"));
         for (int c = 1; c < copies; c++) {
             int offset = c * block;
             for (int v = 0; v < block; v++)
@@ -157,8 +158,15 @@ public final class DagBuilder {
                     + " or more), beyond what gemmcost analyses in memory");
     }
 
+    /** {@code n} as an array size, or bad input saying what is too many. */
+    private static int arraySize(long n, String what) {
+        if (n > Integer.MAX_VALUE - 8)
+            throw new BadInputException("the DAG would have " + n + " " + what + ", beyond what gemmcost analyses in"
+                    + " memory");
+        return (int) n;
+    }
+
     private void reserve(int nodeCount, int gpuEntries, int edgeCount) {
-        requireRoom(nodeCount < 0 ? Integer.MAX_VALUE + 1L : nodeCount); // negative: a product overflowed int
         if (nodeCount > ids.length) {
             ids = Arrays.copyOf(ids, nodeCount);
             names = Arrays.copyOf(names, nodeCount);

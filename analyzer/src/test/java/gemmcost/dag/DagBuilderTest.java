@@ -77,4 +77,14 @@ class DagBuilderTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("repeat on a builder that indexes ids or has repeated already");
     }
+
+    @Test
+    void copiesWhoseGpuEntriesOverflowAnArrayShouldBeRefusedNotWrap() {
+        DagBuilder b = new DagBuilder(false);
+        b.addNode("mb0.a", null, java.util.stream.IntStream.range(0, 65_536).toArray(), new Work.Fixed(1));
+
+        // 40,000 copies of one node are few operators, but 65,536 × 40,000 GPU entries overflow an int
+        assertThatThrownBy(() -> b.repeat(40_000, (copy, id) -> id + copy)).isInstanceOf(BadInputException.class)
+                .hasMessage("the DAG would have 2621440000 GPU entries, beyond what gemmcost analyses in memory");
+    }
 }
