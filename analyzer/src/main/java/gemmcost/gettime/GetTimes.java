@@ -54,40 +54,33 @@ public final class GetTimes {
                 + ")";
         TableGetTime table = TableGetTime.of(times, datasheet, source);
         return switch (profile.provenance().kind()) {
-            case SIMULATED -> new Relabelled(table, label -> Label.SIMULATED);
-            case IMPORTED -> new Relabelled(table, label -> label == Label.MEASURED ? Label.IMPORTED : label);
+            case SIMULATED -> new Wrapped(table, label -> Label.SIMULATED, null);
+            case IMPORTED -> new Wrapped(table, label -> label == Label.MEASURED ? Label.IMPORTED : label, null);
             case MEASURED -> table;
         };
     }
 
     /** {@code getTime} with {@code note} added to its source line, e.g. how the cost model chose a bandwidth. */
     public static GetTime withNote(GetTime getTime, String note) {
-        return new Noted(getTime, note);
+        return new Wrapped(getTime, UnaryOperator.identity(), note);
     }
 
-    private record Noted(GetTime inner, String note) implements GetTime {
+    /**
+     * Another Get_Time's answers relabelled (all simulated, or the verbatim ones of an import imported), its source
+     * line with a {@code note} added (none if null).
+     */
+    private record Wrapped(GetTime inner, UnaryOperator<Label> relabel, String note) implements GetTime {
         @Override
         public Estimate estimate(long m, long k, long n) {
-            return inner.estimate(m, k, n);
+            Estimate e = inner.estimate(m, k, n);
+            Label label = relabel.apply(e.label());
+            return label == e.label() ? e
+                    : new Estimate(e.timeUs(), label, e.method(), e.octavesOutside(), e.axisOutside());
         }
 
         @Override
         public String source() {
-            return inner.source() + "; " + note;
-        }
-    }
-
-    /** Another Get_Time's answers, relabelled: all simulated, or the verbatim ones of an import imported. */
-    private record Relabelled(GetTime table, UnaryOperator<Label> relabel) implements GetTime {
-        @Override
-        public Estimate estimate(long m, long k, long n) {
-            Estimate e = table.estimate(m, k, n);
-            return new Estimate(e.timeUs(), relabel.apply(e.label()), e.method(), e.octavesOutside(), e.axisOutside());
-        }
-
-        @Override
-        public String source() {
-            return table.source();
+            return note == null ? inner.source() : inner.source() + "; " + note;
         }
     }
 

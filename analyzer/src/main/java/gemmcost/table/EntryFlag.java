@@ -17,12 +17,12 @@ public sealed interface EntryFlag {
     /** The median of the samples moved by this fraction (percent) over the last window; the stopping rule's test. */
     record NoisePct(double pct) implements EntryFlag {
         public NoisePct {
-            pct = rounded(nonNegative(pct, "noise_pct"), 1e3);
+            pct = rounded(nonNegative(pct, "noise_pct"), 3);
         }
 
         @Override
         public String text() {
-            return String.format(Locale.ROOT, "noise_pct=%.3f", pct);
+            return decimal("noise_pct", pct, 3);
         }
     }
 
@@ -68,12 +68,12 @@ public sealed interface EntryFlag {
     /** The lowest SM clock under load fell this far (percent) below the baseline of the idle warm-up. */
     record SmClockDropPct(double pct) implements EntryFlag {
         public SmClockDropPct {
-            pct = rounded(nonNegative(pct, "sm_clock_drop_pct"), 1e1);
+            pct = rounded(nonNegative(pct, "sm_clock_drop_pct"), 1);
         }
 
         @Override
         public String text() {
-            return String.format(Locale.ROOT, "sm_clock_drop_pct=%.1f", pct);
+            return decimal("sm_clock_drop_pct", pct, 1);
         }
     }
 
@@ -114,12 +114,12 @@ public sealed interface EntryFlag {
     /** A chunk's time over twice a half chunk's: 1.0 means time proportional to m there, so chunks add up. */
     record Linearity(double ratio) implements EntryFlag {
         public Linearity {
-            ratio = rounded(nonNegative(ratio, "linearity"), 1e4);
+            ratio = rounded(nonNegative(ratio, "linearity"), 4);
         }
 
         @Override
         public String text() {
-            return String.format(Locale.ROOT, "linearity=%.4f", ratio);
+            return decimal("linearity", ratio, 4);
         }
     }
 
@@ -203,8 +203,17 @@ public sealed interface EntryFlag {
         return value;
     }
 
-    /** {@code value} to the decimals its text keeps, so that a flag read back from a table equals the one written. */
-    private static double rounded(double value, double scale) {
+    /**
+     * {@code value} to the {@code decimals} its text keeps ({@link #decimal}), so that a flag read back from a table
+     * equals the one written.
+     */
+    private static double rounded(double value, int decimals) {
+        double scale = Math.pow(10, decimals);
         return Math.round(value * scale) / scale;
+    }
+
+    /** {@code key=value} with {@code decimals} decimals. */
+    private static String decimal(String key, double value, int decimals) {
+        return String.format(Locale.ROOT, "%s=%." + decimals + "f", key, value);
     }
 }

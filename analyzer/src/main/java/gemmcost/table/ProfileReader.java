@@ -6,10 +6,12 @@ import gemmcost.BadInputException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Turns a parsed JSON tree into a {@link Profile}, checking every field before any record is built so that
@@ -119,7 +121,8 @@ final class ProfileReader {
             if (k.jsonName().equals(kindText))
                 kind = k;
         if (kind == null)
-            throw fail(path + ".kind", "must be \"measured\", \"imported\" or \"simulated\", was \"" + kindText
+            throw fail(path + ".kind", "must be " + Arrays.stream(Profile.Kind.values())
+                    .map(k -> "\"" + k.jsonName() + "\"").collect(Collectors.joining(", ")) + "; was \"" + kindText
                     + "\"");
         String created = text(required(node, path, "created_utc"), path + ".created_utc");
         Instant createdUtc;
@@ -157,14 +160,14 @@ final class ProfileReader {
         onlyKeys(node, path, ENTRY_KEYS);
         GemmShape shape = new GemmShape(dimension(node, path, "m"), dimension(node, path, "k"),
                 dimension(node, path, "n"));
-        double time = positiveTime(required(node, path, "time_us"), path + ".time_us");
+        double time = positiveNumber(required(node, path, "time_us"), path + ".time_us");
         double p10 = Double.NaN;
         double p90 = Double.NaN;
         if (node.has("p10_us") || node.has("p90_us")) {
             JsonNode p10Node = required(node, path, "p10_us");
             JsonNode p90Node = required(node, path, "p90_us");
-            p10 = positiveTime(p10Node, path + ".p10_us");
-            p90 = positiveTime(p90Node, path + ".p90_us");
+            p10 = positiveNumber(p10Node, path + ".p10_us");
+            p90 = positiveNumber(p90Node, path + ".p90_us");
             if (p10 > time)
                 throw fail(path + ".p10_us", "must be <= time_us (" + show(node.get("time_us")) + "), was "
                         + show(p10Node));
@@ -193,10 +196,6 @@ final class ProfileReader {
         if (dim <= 0)
             throw fail(path + "." + key, "must be > 0, was " + show(value));
         return dim;
-    }
-
-    private double positiveTime(JsonNode value, String path) {
-        return positiveNumber(value, path);
     }
 
     private double positiveNumber(JsonNode value, String path) {

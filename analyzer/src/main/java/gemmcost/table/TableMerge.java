@@ -114,7 +114,7 @@ public final class TableMerge {
     /** The median of the inputs' measured bandwidths (the GPUs are of one model), or null when none has one. */
     private static Double medianBandwidth(List<Input> inputs) {
         double[] measured = inputs.stream().map(in -> in.profile().device().memoryBandwidthBytesPerSec())
-                .filter(java.util.Objects::nonNull).mapToDouble(Double::doubleValue).sorted().toArray();
+                .filter(Objects::nonNull).mapToDouble(Double::doubleValue).sorted().toArray();
         return measured.length == 0 ? null : Quantiles.of(measured, 0.5);
     }
 

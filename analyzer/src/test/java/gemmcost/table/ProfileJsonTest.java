@@ -196,7 +196,7 @@ class ProfileJsonTest {
                                 .replace("{\"name\": \"H100\"}", "{\"catalog_id\": \"h100-sxm\"}"),
                         ": $.device.name: missing required field"),
                 Arguments.of("bad provenance kind", withEntries("[" + VALID_ENTRY + "]").replace("imported", "guessed"),
-                        ": $.provenance.kind: must be \"measured\", \"imported\" or \"simulated\", was \"guessed\""),
+                        ": $.provenance.kind: must be \"measured\", \"imported\", \"simulated\"; was \"guessed\""),
                 Arguments.of("negative bandwidth", withEntries("[" + VALID_ENTRY + "]")
                                 .replace("{\"name\": \"H100\"}",
                                         "{\"name\": \"H100\", \"memory_bandwidth_bytes_per_s\": -3}"),
