@@ -45,24 +45,6 @@ public final class CostModels {
     }
 
     /**
-     * A table that names no catalog device and measured no bandwidth (an import without {@code --device}): its
-     * memory-bound ops take the datasheet bandwidth of the catalog device its name matches, said in the source line;
-     * a name that matches none is refused, saying how to name the device.
-     */
-    private static Opened inferredDevice(Path file, Profile table, Network network) {
-        String name = table.device().name();
-        Device device = DeviceCatalog.matchName(name).orElseThrow(() -> new BadInputException(file
-                + ": $.device.catalog_id: missing, no measured $.device.memory_bandwidth_bytes_per_s, and the name '"
-                + name + "' matches no catalog device; memory-bound ops need the device's bandwidth: import the table"
-                + " again with --device ID (catalog: " + DeviceCatalog.ids() + ")"));
-        MemoryBandwidth bandwidth = MemoryBandwidth.datasheet(device);
-        String note = "memory-bound ops at " + device.id() + "'s datasheet bandwidth, the device inferred from the name '"
-                + name + "' (import-csv --device chooses it)";
-        return new Opened(new CostModel(GetTimes.withNote(GetTimes.fromProfile(file, table), note), bandwidth, network),
-                table, null);
-    }
-
-    /**
      * The cost model of a real model's steps on {@code device}: GEMMs from a Get_Time table of {@code gemmDtype}
      * ({@code bf16}, {@code fp8}, {@code fp8_block}) — the rows of {@code gemmCsv} whose gpu is {@code device}, or
      * the profile file {@code profile} — else the device's datasheet roofline for it (modeled); memory-bound ops at
@@ -123,16 +105,21 @@ public final class CostModels {
                     null, device.roofline(dtype).orElse(null));
         }
         Profile table = ProfileJson.read(file);
-        String id = table.device().catalogId();
+        Optional<Device> device = GetTimes.catalogDevice(file, table);
         Optional<MemoryBandwidth> measured = MemoryBandwidth.measured(table);
-        if (id == null && measured.isPresent())
-            return new Opened(new CostModel(GetTimes.fromProfile(file, table), measured.get(), network), table, null);
-        if (id == null)
-            return inferredDevice(file, table, network);
-        Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(file
-                + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
-        return new Opened(new CostModel(GetTimes.fromProfile(file, table),
-                measured.orElseGet(() -> MemoryBandwidth.datasheet(device)), network),
-                table, Dtype.ofTable(table.dtype()).flatMap(device::roofline).orElse(null));
+        GetTime getTime = GetTimes.fromProfile(file, table);
+        if (measured.isEmpty()) {
+            String name = table.device().name();
+            Device known = device.orElseThrow(() -> new BadInputException(file + ": $.device.catalog_id: missing, no"
+                    + " measured $.device.memory_bandwidth_bytes_per_s, and the name '" + name + "' matches no catalog"
+                    + " device; memory-bound ops need the device's bandwidth: import the table again with --device ID"
+                    + " (catalog: " + DeviceCatalog.ids() + ")"));
+            if (table.device().catalogId() == null)
+                getTime = GetTimes.withNote(getTime, "memory-bound ops at " + known.id() + "'s datasheet bandwidth, the"
+                        + " device inferred from the name '" + name + "' (import-csv --device chooses it)");
+        }
+        MemoryBandwidth memory = measured.orElseGet(() -> MemoryBandwidth.datasheet(device.orElseThrow()));
+        return new Opened(new CostModel(getTime, memory, network), table,
+                device.flatMap(d -> Dtype.ofTable(table.dtype()).flatMap(d::roofline)).orElse(null));
     }
 }

@@ -85,12 +85,18 @@ public final class GetTimes {
     }
 
     private static Optional<Roofline> datasheet(Path file, Profile profile) {
+        return catalogDevice(file, profile).flatMap(d -> Dtype.ofTable(profile.dtype()).flatMap(d::roofline));
+    }
+
+    /**
+     * The catalog device a table was measured on: its {@code catalog_id} (an unknown one is refused), else the
+     * device its name denotes ({@link DeviceCatalog#matchName}), else none.
+     */
+    public static Optional<Device> catalogDevice(Path file, Profile profile) {
         String id = profile.device().catalogId();
-        if (id == null) {
-            return Optional.empty();
-        }
-        Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
-                file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
-        return Dtype.ofTable(profile.dtype()).flatMap(device::roofline);
+        if (id == null)
+            return DeviceCatalog.matchName(profile.device().name());
+        return Optional.of(DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
+                file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")")));
     }
 }

@@ -94,6 +94,10 @@ class CostModelsTest {
         assertThat(model.memory()).isEqualTo(new MemoryBandwidth(3350e9, Label.MODELED, "datasheet bandwidth"));
         assertThat(model.getTime().source()).endsWith("; memory-bound ops at h100-sxm's datasheet bandwidth, the device"
                 + " inferred from the name 'NVIDIA H100 80GB HBM3' (import-csv --device chooses it)");
+        // the same device bounds its GEMMs: its fp16 datasheet roofline, not the table's own
+        assertThat(model.getTime().source()).doesNotContain("bounded by the table's own roofline");
+        assertThat(CostModels.openWithTable(file.toString(), Dtype.FP16, Network.h100Default()).roofline())
+                .isEqualTo(gemmcost.device.DeviceCatalog.require("h100-sxm").roofline(Dtype.FP16).orElseThrow());
     }
 
     @Test
