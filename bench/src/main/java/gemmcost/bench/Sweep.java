@@ -131,24 +131,15 @@ public final class Sweep {
      */
     ProfileEntry measure(GemmShape shape) {
         long chunkRows = rowsThatFit(shape);
-        if (chunkRows >= shape.m()) {
-            try {
-                return measureWhole(shape);
-            } catch (GpuException e) {
-                if (!e.outOfMemory() || shape.m() < 2) {
-                    throw e;
-                }
-                chunkRows = Long.highestOneBit(shape.m() - 1);
-            }
-        }
         while (true) {
+            boolean whole = chunkRows >= shape.m();
             try {
-                return measureChunked(shape, chunkRows);
+                return whole ? measureWhole(shape) : measureChunked(shape, chunkRows);
             } catch (GpuException e) {
-                if (!e.outOfMemory() || chunkRows < 2) {
+                if (!e.outOfMemory() || (whole ? shape.m() : chunkRows) < 2) {
                     throw e;
                 }
-                chunkRows /= 2;
+                chunkRows = whole ? Long.highestOneBit(shape.m() - 1) : chunkRows / 2;
             }
         }
     }
