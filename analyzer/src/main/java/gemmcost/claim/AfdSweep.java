@@ -2,8 +2,9 @@ package gemmcost.claim;
 
 import gemmcost.cost.CostModel;
 import gemmcost.deploy.Afd;
-import gemmcost.deploy.Layout;
 import gemmcost.deploy.Fit;
+import gemmcost.deploy.Layout;
+import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.Dtype;
@@ -15,6 +16,7 @@ import gemmcost.serving.StepCost;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -92,10 +94,13 @@ public record AfdSweep(Afd afd, List<Point> points) {
     private static Result result(Architecture model, Device device, CostModel cost, Layout layout, int sequences,
                                  int isl, int osl, Dtype kv, int concurrency, int gpus) {
         String misfit = layout.misfit(model);
-        if (misfit == null)
-            misfit = Fit.footprint(model, layout, sequences, (long) isl + osl, kv)
-                    .map(f -> f.fits(device) ? null : "does not fit: " + f.describe() + " (modeled)")
-                    .orElse("does not fit: a KV cache beyond 2^63 bytes");
+        if (misfit == null) {
+            Optional<MemoryFootprint> f = Fit.footprint(model, layout, sequences, (long) isl + osl, kv);
+            if (f.isEmpty())
+                misfit = "does not fit: a KV cache beyond 2^63 bytes";
+            else if (!f.get().fits(device))
+                misfit = "does not fit: " + f.get().describe() + " (modeled)";
+        }
         if (misfit != null)
             return new Result(null, concurrency, gpus, misfit);
         return new Result(StepCost.of(layout.toString(), model, layout,
