@@ -32,6 +32,7 @@ sealed interface RowSetup {
     String QUANTIZATION = "quantization not modeled";
     String PLAN = "plan not expressible";
     String MEMORY = "weights and KV cache do not fit the GPU memory";
+    String WORKERS = "disagg run without worker counts";
     String BAD_ROW = "bad row";
 
     /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
@@ -98,8 +99,11 @@ sealed interface RowSetup {
             throw new BadInputException(row.where() + ": column mode: must be agg or disagg: '" + row.text("mode") + "'");
         String p = agg ? "" : "prefill_";
         String d = agg ? "" : "decode_";
+        if (!agg && (row.text("prefill_num_workers").isEmpty() || row.text("decode_num_workers").isEmpty()))
+            return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty: the"
+                    + " decode workers' batch, which sets TPOT, is not determined");
         Layout decodeLayout = layout(row, d, model);
-        int decodeWorkers = agg ? 1 : row.intOr("decode_num_workers", 1);
+        int decodeWorkers = agg ? 1 : row.positiveInt("decode_num_workers");
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
@@ -112,7 +116,7 @@ sealed interface RowSetup {
             Layout prefillLayout = layout(row, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = new Workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch, Integer.MAX_VALUE);
+            prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE);
         }
         return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), agg ? Mode.AGG : Mode.DISAGG,
                 prefill, decode, new Request(concurrency, isl, osl));
@@ -140,7 +144,7 @@ sealed interface RowSetup {
     /**
      * The client's concurrency: the {@code silicon_concurrency=N} the source column records, else
      * {@code batch_size} (in TensorRT-LLM's attention-DP runs that is the concurrency over the replicas), else the
-     * decode workers' batch; a disaggregated run that names no worker counts is taken as one worker of each kind.
+     * decode workers' batch.
      */
     private static int concurrency(SiliconRow row, int decodeWorkers) {
         Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));

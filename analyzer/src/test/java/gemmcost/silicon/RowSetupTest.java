@@ -58,16 +58,27 @@ class RowSetupTest {
     }
 
     @Test
-    void aDisaggregatedRowWithoutWorkerCountsShouldTakeTheRecordedConcurrencyAndOneWorkerOfEach() {
+    void aDisaggregatedRowShouldTakeTheRecordedConcurrencyAndItsWorkerCounts() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "backend", "sglang",
                 "silicon_data_source", "model=x; silicon_concurrency=96; measured=2026", "prefill_tp_size", "8",
-                "prefill_moe_ep_size", "8", "decode_tp_size", "8", "decode_moe_ep_size", "8"));
+                "prefill_moe_ep_size", "8", "prefill_num_workers", "3", "decode_tp_size", "8", "decode_moe_ep_size",
+                "8", "decode_num_workers", "2"));
 
         assertThat(s.request().concurrency()).isEqualTo(96);
-        assertThat(s.decode().count()).isOne();
-        assertThat(s.prefill().count()).isOne();
+        assertThat(s.decode().count()).isEqualTo(2);
+        assertThat(s.prefill().count()).isEqualTo(3);
         assertThat(s.prefill().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
         assertThat(s.kvBytes()).isEqualTo(2); // SGLang's auto: bf16
+    }
+
+    /** Without worker counts the decode workers' batch, and with it TPOT, is not determined: no guess is made. */
+    @Test
+    void aDisaggregatedRowWithoutWorkerCountsShouldBeRefused() {
+        assertThat(setup(row("mode", "disagg", "silicon_data_source", "silicon_concurrency=96", "prefill_tp_size", "8",
+                "decode_tp_size", "8", "decode_num_workers", "2")))
+                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", "rows.csv:2: prefill_num_workers"
+                        + " or decode_num_workers is empty: the decode workers' batch, which sets TPOT, is not"
+                        + " determined"));
     }
 
     @Test
