@@ -5,10 +5,14 @@ For each group (source, gpu, dtype) the rows are split deterministically by shap
 crc32("m,k,n") % 5 == 0 (about 20 %), so every row of one shape lands on the same side. The other 80 % build
 the table (repeated shapes aggregated by their median); every held-out row is predicted.
 
+Groups: every (file, gpu, dtype) of the folder with at least 100 distinct shapes, and the small DeepBench ones.
+
 Peers, trained on the same aggregated table:
-  rf   sklearn RandomForestRegressor on raw (m, n, k) -> time (Vidur's method), random_state=0
-  knn  distance-weighted 4-nearest-neighbours on log2(m, n, k) -> log(time)
+  rf     sklearn RandomForestRegressor on raw (m, n, k) -> time (Vidur's method), random_state=0
+  rflog  the same forest on log2(m, n, k) -> log(time)
+  knn    distance-weighted 4-nearest-neighbours on log2(m, n, k) -> log(time)
 With --gemmcost, ours runs end to end through the CLI: import-csv of the training rows, validate of the rest.
+A group passes when ours has a median at most the best peer's and a p90 at most 1.1 x the best peer's p90.
 
 Needs numpy and scikit-learn (Debian: apt-get install python3-sklearn; run with /usr/bin/python3).
 """
@@ -26,13 +30,28 @@ import numpy as np
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.neighbors import KNeighborsRegressor
 
-GROUPS = [
-    ("vidur", "H100", "fp16"), ("vidur", "A100", "fp16"),
-    ("xla_perf_table", "H100", "bf16"), ("xla_perf_table", "B200", "bf16"),
-    ("neusight", "H100-80GB-HBM3", "fp32"), ("neusight", "A100-PCIE-40GB", "fp32"),
-    ("deepbench", "V100", "fp16"), ("deepbench", "T4", "fp32"),
-]
+MIN_SHAPES = 100
+SMALL_GROUPS = [("deepbench", "V100", "fp16"), ("deepbench", "T4", "fp32")]
+PEERS = ("rf", "rflog", "knn")
+P90_SLACK = 1.1
 HEADER = ["source", "gpu", "dtype", "m", "n", "k", "time_us", "notes"]
+
+
+def groups(data_dir):
+    """(file, gpu, dtype) of every group with at least MIN_SHAPES distinct shapes, in file order, then SMALL_GROUPS."""
+    found = []
+    for name in sorted(os.listdir(data_dir)):
+        if not name.endswith(".csv"):
+            continue
+        shapes = defaultdict(set)
+        with open(os.path.join(data_dir, name), newline="") as f:
+            reader = csv.reader(f)
+            if next(reader) != HEADER:
+                sys.exit(f"{f.name}: unexpected header")
+            for row in reader:
+                shapes[(row[1], row[2])].add((row[3], row[4], row[5]))
+        found += [(name[:-4], gpu, dtype) for (gpu, dtype), s in shapes.items() if len(s) >= MIN_SHAPES]
+    return found + [g for g in SMALL_GROUPS if g not in found]
 
 
 def held_out(m, k, n):
@@ -70,9 +89,18 @@ def peers(train, test):
     y = np.array([np.median([t for t, _ in train[s]]) for s in shapes])
     xt = np.array([[int(r[3]), int(r[4]), int(r[5])] for r in test], dtype=float)
     truth = np.array([float(r[6]) for r in test])
-    rf = RandomForestRegressor(random_state=0).fit(x, y)
+    rf = RandomForestRegressor(random_state=0, n_jobs=-1).fit(x, y)
+    rflog = RandomForestRegressor(random_state=0, n_jobs=-1).fit(np.log2(x), np.log(y))
     knn = KNeighborsRegressor(n_neighbors=4, weights="distance").fit(np.log2(x), np.log(y))
-    return {"rf": stats(rf.predict(xt), truth), "knn": stats(np.exp(knn.predict(np.log2(xt))), truth)}
+    return {"rf": stats(rf.predict(xt), truth), "rflog": stats(np.exp(rflog.predict(np.log2(xt))), truth),
+            "knn": stats(np.exp(knn.predict(np.log2(xt))), truth)}
+
+
+def verdict(r):
+    """Whether ours meets the bar against the best peer of the group."""
+    best_median = min(r[p]["median_ape_pct"] for p in PEERS)
+    best_p90 = min(r[p]["p90_ape_pct"] for p in PEERS)
+    return r["ours"]["median_ape_pct"] <= best_median and r["ours"]["p90_ape_pct"] <= P90_SLACK * best_p90
 
 
 def ours(gemmcost, group, train, test):
@@ -87,9 +115,27 @@ def ours(gemmcost, group, train, test):
         source, gpu, dtype = group
         subprocess.run([gemmcost, "import-csv", train_csv, "--gpu", gpu, "--dtype", dtype, "--out", profile],
                        check=True, stdout=subprocess.DEVNULL)
-        out = subprocess.run([gemmcost, "validate", "--profile", profile, "--against", test_csv, "--json"],
-                             check=True, capture_output=True, text=True).stdout
-        return json.loads(out)
+        report = os.path.join(tmp, "rows.csv")
+        out = subprocess.run([gemmcost, "validate", "--profile", profile, "--against", test_csv, "--json",
+                              "--report", report], check=True, capture_output=True, text=True).stdout
+        result = json.loads(out)
+        with open(report, newline="") as f:
+            rows = list(csv.DictReader(f))
+        result["by_m"] = breakdown(rows, lambda r: next(b for b in M_BANDS if int(r["m"]) <= b[1])[0])
+        result["by_method"] = breakdown(rows, lambda r: r["method"])
+        return result
+
+
+M_BANDS = [("m<=16", 16), ("m<=256", 256), ("m<=4096", 4096), ("m>4096", float("inf"))]
+
+
+def breakdown(rows, key):
+    """Rows and median / p90 absolute % error of ours per key (an m band, or the rule that answered)."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[key(r)].append(float(r["ape_pct"]))
+    return {k: {"rows": len(v), "median_ape_pct": float(np.median(v)), "p90_ape_pct": float(np.percentile(v, 90))}
+            for k, v in sorted(groups.items())}
 
 
 def main():
@@ -97,26 +143,40 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", default=os.path.join(here, "..", "..", "shared", "data", "gemm-public"))
     ap.add_argument("--gemmcost", help="path of scripts/gemmcost: also run ours end to end")
+    ap.add_argument("--only", help="only the groups whose 'file gpu dtype' contains this text")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = ap.parse_args()
     results = []
-    for group in GROUPS:
+    for group in groups(args.data):
+        if args.only and args.only not in " ".join(group):
+            continue
         train, test = split(read_group(args.data, *group))
         r = {"source": group[0], "gpu": group[1], "dtype": group[2],
              "train_shapes": len(train), "test_rows": len(test), **peers(train, test)}
         if args.gemmcost:
             r["ours"] = ours(args.gemmcost, group, train, test)
+            r["meets_bar"] = verdict(r)
         results.append(r)
+        print(f"{' '.join(group)} done", file=sys.stderr)
     if args.json:
         print(json.dumps({"groups": results}, indent=1))
         return
-    cols = ["ours", "rf", "knn"] if args.gemmcost else ["rf", "knn"]
+    cols = (["ours"] if args.gemmcost else []) + list(PEERS)
     print("held-out absolute % error (median / p90 / max)")
-    print(f"{'group':36} {'test':>6}  " + "  ".join(f"{c:>22}" for c in cols))
+    print(f"{'group':40} {'test':>6}  " + "  ".join(f"{c:>22}" for c in cols) + ("  bar" if args.gemmcost else ""))
     for r in results:
         name = f"{r['source']} {r['gpu']} {r['dtype']}"
         cells = [f"{r[c]['median_ape_pct']:6.2f} /{r[c]['p90_ape_pct']:6.2f} /{r[c]['max_ape_pct']:6.1f}" for c in cols]
-        print(f"{name:36} {r['test_rows']:>6}  " + "  ".join(f"{c:>22}" for c in cells))
+        bar = ("  met" if r["meets_bar"] else "  MISSED") if args.gemmcost else ""
+        print(f"{name:40} {r['test_rows']:>6}  " + "  ".join(f"{c:>22}" for c in cells) + bar)
+    if args.gemmcost:
+        print(f"{sum(r['meets_bar'] for r in results)} of {len(results)} groups meet the bar (median <= the best"
+              f" peer's, p90 <= {P90_SLACK} x the best peer's)")
+        print("ours by m band and by rule: rows median / p90")
+        for r in results:
+            parts = [f"{k} {v['rows']} {v['median_ape_pct']:.2f}/{v['p90_ape_pct']:.1f}"
+                     for k, v in {**r["ours"]["by_m"], **r["ours"]["by_method"]}.items()]
+            print(f"{r['source']} {r['gpu']} {r['dtype']}: " + "; ".join(parts))
 
 
 if __name__ == "__main__":

@@ -100,12 +100,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     private void writeReport(Validation.Result result) {
         try (Writer w = Files.newBufferedWriter(report)) {
-            w.write("line,m,k,n,measured_us,predicted_us,label,ape_pct\n");
+            w.write("line,m,k,n,measured_us,predicted_us,label,ape_pct,method\n");
             for (Validation.Row r : result.rows()) {
                 var s = r.measurement().shape();
-                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%.4f%n", r.measurement().line(),
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%.4f,%s%n", r.measurement().line(),
                         s.m(), s.k(), s.n(), r.measurement().timeUs(), r.estimate().timeUs(),
-                        r.estimate().label().id(), r.apePct()));
+                        r.estimate().label().id(), r.apePct(), r.estimate().method().name().toLowerCase(Locale.ROOT)));
             }
         } catch (IOException e) {
             throw new BadInputException("--report " + report + ": cannot write: " + e.getMessage());

@@ -35,8 +35,8 @@ public final class GetTimes {
     }
 
     /**
-     * A table Get_Time over a profile read from {@code file}; bounded by the datasheet when the device is known.
-     * Entries faster than any GPU can be, by far, are refused ({@link PhysicsCheck}). A
+     * A table Get_Time over a profile read from {@code file}. Entries faster than any GPU can be, by far, are refused
+     * ({@link PhysicsCheck}); those faster than the device's datasheet are counted in the source line. A
      * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived; an imported table's
      * verbatim answers {@link Label#IMPORTED}.
      */
@@ -49,10 +49,10 @@ public final class GetTimes {
         int beyondDatasheet = PhysicsCheck.check(file, profile.entries(), Optional.ofNullable(datasheet));
         String source = profile.provenance().kind().jsonName() + ": " + file + " (" + profile.device().name()
                 + ", " + profile.dtype() + ", " + times.size() + " shapes"
-                + (datasheet == null ? ", device not in the catalog: bounded by the table's own roofline" : "")
+                + (datasheet == null ? ", device not in the catalog" : "")
                 + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
-        TableGetTime table = TableGetTime.of(times, datasheet, source);
+        TableGetTime table = TableGetTime.of(times, source);
         return switch (profile.provenance().kind()) {
             case SIMULATED -> new Wrapped(table, label -> Label.SIMULATED, null);
             case IMPORTED -> new Wrapped(table, label -> label == Label.MEASURED ? Label.IMPORTED : label, null);

@@ -2,23 +2,56 @@ package gemmcost.gettime;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The table's points grouped into lines along each axis (m varying at fixed (k, n), and likewise for k and n),
- * for linear interpolation of the residual in log2 space between the two points that bracket a query.
- * A measured m-sweep at one (k, n) site is such a line; so is every row of a grid.
+ * The table's points grouped into lines along each axis (m varying at fixed (k, n), and likewise for k and n). A
+ * measured m-sweep at one (k, n) site is such a line; so is every row of a grid. A query that a line brackets is
+ * answered from that line and from the lines near it:
+ * <ul>
+ *   <li><b>along the line:</b> the residual interpolated linearly in log2 between the two bracketing points, plus
+ *       the <em>detail</em> the nearest neighbouring lines show there: the median of their departures at the query's
+ *       coordinate from their own straight line between the same two coordinates. Kernel switches and tile steps
+ *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen;</li>
+ *   <li><b>across lines:</b> the median, over the nearest neighbouring lines that measured the query's coordinate,
+ *       of their residual there plus their mean offset from this line over the coordinates both measured within
+ *       {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
+ *       bracketing points weighs less;</li>
+ *   <li>the two are blended by their expected error: the along-line estimate with weight 1/width² (the bracket's
+ *       width in octaves), the across-lines one with weight 1/({@value #ACROSS_DISTANCE_WEIGHT}·d²), d the distance
+ *       in octaves of its median neighbour. A dense sweep (Vidur's) keeps its own points; a coarse one borrows from
+ *       its neighbours.</li>
+ * </ul>
+ * Neighbouring lines are the {@value #NEIGHBOURS} nearest of the same axis, within {@value #RADIUS_OCTAVES}
+ * octaves in log2 of the two fixed coordinates, that measured what is needed; ties go to the earlier line.
+ * Where several axes bracket the query, their answers are averaged with weights 1/width².
  */
 final class Lines {
+    static final int NEIGHBOURS = 12;
+    static final double RADIUS_OCTAVES = 3;
+    static final double OFFSET_WINDOW_OCTAVES = 0.5;
+    /** Offsets are averaged with weights 1/(|x' − x| + this), in octaves: the nearest coordinates count most. */
+    static final double OFFSET_SOFTENING_OCTAVES = 0.25;
+    static final double ACROSS_DISTANCE_WEIGHT = 0.1;
+
     private record Key(long a, long b) {
     }
 
-    private record Line(double[] log2x, double[] residual) {
+    /** One line: its points' log2 coordinates (ascending) and residuals, and log2 of its two fixed coordinates. */
+    private record Line(double[] log2x, double[] residual, double log2a, double log2b) {
+        /** The residual measured at exactly {@code x}, NaN if none. */
+        double at(double x) {
+            int i = Arrays.binarySearch(log2x, x);
+            return i >= 0 ? residual[i] : Double.NaN;
+        }
     }
 
     private final List<Map<Key, Line>> byAxis = new ArrayList<>(3);
+    /** Per axis, per line: the other lines of the axis within the radius, nearest first. */
+    private final List<Map<Key, Line[]>> neighbours = new ArrayList<>(3);
 
     Lines(long[][] shapes, double[] residual) {
         for (int axis = 0; axis < 3; axis++) {
@@ -26,14 +59,42 @@ final class Lines {
             for (int p = 0; p < shapes.length; p++) {
                 members.computeIfAbsent(key(shapes[p], axis), key -> new ArrayList<>()).add(p);
             }
+            List<Key> keys = new ArrayList<>(members.keySet());
+            keys.sort(Comparator.comparingLong(Key::a).thenComparingLong(Key::b));
             Map<Key, Line> lines = new HashMap<>();
-            for (var e : members.entrySet()) {
-                if (e.getValue().size() >= 2) {
-                    lines.put(e.getKey(), line(shapes, residual, e.getValue(), axis));
+            for (Key key : keys) {
+                if (members.get(key).size() >= 2) {
+                    lines.put(key, line(shapes, residual, members.get(key), axis, key));
                 }
             }
             byAxis.add(lines);
+            neighbours.add(neighbours(keys.stream().filter(lines::containsKey).toList(), lines));
         }
+    }
+
+    /** Per line (in key order), the other lines within the radius, nearest first; ties keep key order. */
+    private static Map<Key, Line[]> neighbours(List<Key> keys, Map<Key, Line> lines) {
+        Map<Key, Line[]> result = new HashMap<>();
+        double radius2 = RADIUS_OCTAVES * RADIUS_OCTAVES;
+        for (Key key : keys) {
+            Line line = lines.get(key);
+            List<Line> near = new ArrayList<>();
+            for (Key otherKey : keys) {
+                Line other = lines.get(otherKey);
+                if (other != line && distance2(line, other) <= radius2) {
+                    near.add(other);
+                }
+            }
+            near.sort(Comparator.comparingDouble(other -> distance2(line, other))); // a stable sort
+            result.put(key, near.toArray(Line[]::new));
+        }
+        return result;
+    }
+
+    private static double distance2(Line p, Line q) {
+        double da = p.log2a - q.log2a;
+        double db = p.log2b - q.log2b;
+        return da * da + db * db;
     }
 
     private static Key key(long[] shape, int axis) {
@@ -44,7 +105,7 @@ final class Lines {
         };
     }
 
-    private static Line line(long[][] shapes, double[] residual, List<Integer> points, int axis) {
+    private static Line line(long[][] shapes, double[] residual, List<Integer> points, int axis, Key key) {
         Integer[] order = points.toArray(Integer[]::new);
         Arrays.sort(order, (p, q) -> Long.compare(shapes[p][axis], shapes[q][axis]));
         double[] xs = new double[order.length];
@@ -53,19 +114,17 @@ final class Lines {
             xs[i] = Shapes.log2(shapes[order[i]][axis]);
             rs[i] = residual[order[i]];
         }
-        return new Line(xs, rs);
+        return new Line(xs, rs, Shapes.log2(key.a()), Shapes.log2(key.b()));
     }
 
-    /**
-     * The residual interpolated along every line that brackets the query, averaged with weights
-     * 1/width² (the tighter the bracket, the more it counts); NaN if no line brackets it.
-     */
+    /** The residual at (m, k, n) from every line that brackets it (see the class comment); NaN if none does. */
     double residualAt(long m, long k, long n) {
         long[] q = {m, k, n};
         double weighted = 0;
         double weights = 0;
         for (int axis = 0; axis < 3; axis++) {
-            Line line = byAxis.get(axis).get(key(q, axis));
+            Key key = key(q, axis);
+            Line line = byAxis.get(axis).get(key);
             if (line == null) {
                 continue;
             }
@@ -78,14 +137,111 @@ final class Lines {
             if (hi == 0 || hi == line.log2x.length) {
                 continue;
             }
-            double x0 = line.log2x[hi - 1];
-            double width = line.log2x[hi] - x0;
-            double f = (x - x0) / width;
-            double r = line.residual[hi - 1] + f * (line.residual[hi] - line.residual[hi - 1]);
+            double width = line.log2x[hi] - line.log2x[hi - 1];
+            double r = bracketed(line, neighbours.get(axis).get(key), x, hi - 1, hi);
             double w = 1 / (width * width);
             weighted += w * r;
             weights += w;
         }
         return weights > 0 ? weighted / weights : Double.NaN;
+    }
+
+    /** The blend of the along-line and the across-lines estimate at x, between the line's points lo and hi. */
+    private static double bracketed(Line line, Line[] near, double x, int lo, int hi) {
+        double x0 = line.log2x[lo];
+        double x1 = line.log2x[hi];
+        double f = (x - x0) / (x1 - x0);
+        double along = line.residual[lo] + f * (line.residual[hi] - line.residual[lo]) + detail(near, x, x0, x1, f);
+        double[] across = across(line, near, x);
+        if (across == null) {
+            return along;
+        }
+        double width = x1 - x0;
+        double alongWeight = 1 / (width * width);
+        double acrossWeight = 1 / (ACROSS_DISTANCE_WEIGHT * across[1]);
+        return (alongWeight * along + acrossWeight * across[0]) / (alongWeight + acrossWeight);
+    }
+
+    /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
+    private static double detail(Line[] near, double x, double x0, double x1, double f) {
+        double[] departures = new double[NEIGHBOURS];
+        int count = 0;
+        for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {
+            Line other = near[j];
+            double rx = other.at(x);
+            if (Double.isNaN(rx)) {
+                continue;
+            }
+            double r0 = other.at(x0);
+            double r1 = other.at(x1);
+            if (Double.isNaN(r0) || Double.isNaN(r1)) {
+                continue;
+            }
+            departures[count++] = rx - (r0 + f * (r1 - r0));
+        }
+        return count == 0 ? 0 : median(departures, count);
+    }
+
+    /**
+     * The across-lines estimate at x and the squared distance of its median neighbour, or null when no nearby line
+     * measured x and shares a coordinate with this line within the window.
+     */
+    private static double[] across(Line line, Line[] near, double x) {
+        double[] estimates = new double[NEIGHBOURS];
+        double[] distances2 = new double[NEIGHBOURS];
+        int count = 0;
+        for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {
+            Line other = near[j];
+            double rx = other.at(x);
+            if (Double.isNaN(rx)) {
+                continue;
+            }
+            double offset = offset(line, other, x);
+            if (Double.isNaN(offset)) {
+                continue;
+            }
+            estimates[count] = rx + offset;
+            distances2[count++] = distance2(line, other);
+        }
+        if (count == 0) {
+            return null;
+        }
+        return new double[] {median(estimates, count), distances2[(count - 1) / 2]};
+    }
+
+    /** The weighted mean of line − other over the coordinates both measured within the window around x. */
+    private static double offset(Line line, Line other, double x) {
+        double weights = 0;
+        double sum = 0;
+        int i = lowerBound(line.log2x, x - OFFSET_WINDOW_OCTAVES);
+        int j = lowerBound(other.log2x, x - OFFSET_WINDOW_OCTAVES);
+        while (i < line.log2x.length && j < other.log2x.length) {
+            double a = line.log2x[i];
+            double b = other.log2x[j];
+            if (a > x + OFFSET_WINDOW_OCTAVES || b > x + OFFSET_WINDOW_OCTAVES) {
+                break;
+            }
+            if (a < b) {
+                i++;
+            } else if (b < a) {
+                j++;
+            } else {
+                double w = 1 / (Math.abs(a - x) + OFFSET_SOFTENING_OCTAVES);
+                weights += w;
+                sum += w * (line.residual[i++] - other.residual[j++]);
+            }
+        }
+        return weights > 0 ? sum / weights : Double.NaN;
+    }
+
+    private static int lowerBound(double[] sorted, double value) {
+        int i = Arrays.binarySearch(sorted, value);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    private static double median(double[] values, int count) {
+        double[] v = Arrays.copyOf(values, count);
+        Arrays.sort(v);
+        return count % 2 == 1 ? v[count / 2] : (v[count / 2 - 1] + v[count / 2]) / 2;
     }
 }

@@ -61,7 +61,7 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"m\":4096,\"k\":1024,\"n\":1024,\"time_us\":50.0,\"label\":\"imported\","
                 + "\"method\":\"exact\",\"explain\":\"exact table hit\",\"source\":\"imported: " + profile
-                + " (Test GPU, bf16, 2 shapes, device not in the catalog: bounded by the table's own roofline)\"}" + NL);
+                + " (Test GPU, bf16, 2 shapes, device not in the catalog)\"}" + NL);
     }
 
     @Test
@@ -89,9 +89,9 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.out()).isEqualTo(
                 "{\"count\":2,\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0}" + NL);
         assertThat(Files.readAllLines(rows)).containsExactly(
-                "line,m,k,n,measured_us,predicted_us,label,ape_pct",
-                "2,1024,1024,1024,25.0,20.0,imported,20.0000",
-                "3,4096,1024,1024,40.0,50.0,imported,25.0000");
+                "line,m,k,n,measured_us,predicted_us,label,ape_pct,method",
+                "2,1024,1024,1024,25.0,20.0,imported,20.0000,exact",
+                "3,4096,1024,1024,40.0,50.0,imported,25.0000,exact");
     }
 
     @Test

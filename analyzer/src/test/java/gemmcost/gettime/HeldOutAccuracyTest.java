@@ -20,17 +20,35 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Assumptions;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Get_Time's held-out error on the public tables in {@code ../shared/data/gemm-public}: per group, the shapes
- * with {@code crc32("m,k,n") % 5 == 0} (about 20 %) are predicted from a table built of the others. The same
- * split and the two peers live in {@code scripts/peer_compare.py}; one method, one setting for every group.
+ * with {@code crc32("m,k,n") % 5 == 0} (about 20 %) are predicted from a table built of the others. The groups, the
+ * split and the three peers (random forests on raw and on log2 features, 4-NN in log space) come from
+ * {@code scripts/peer_compare.py}; one method, one setting for every group.
  */
 class HeldOutAccuracyTest {
+    /** Ours against the best peer: median at most {@code median} times its median, p90 at most {@code p90} times. */
+    private record Bar(double median, double p90) {
+    }
+
+    private static final Bar BAR = new Bar(1.0, 1.1);
+
+    /**
+     * Groups that miss the bar, with the bar they meet instead.
+     * XLA's fp8 lattices of B200 are 77 shapes of 5–30 µs each, 23 held out, where 4-NN's median is one or two rows
+     * away from ours; on Vidur's H100 m-sweeps the log2 forest is 0.2 % ahead at the median (see docs/get-time.md).
+     */
+    private static final Map<String, Bar> KNOWN_MISSES = Map.of(
+            "xla_perf_table B200 fp8_e4m3xe4m3", new Bar(1.25, 1.15),
+            "xla_perf_table B200 fp8_e5m2xe4m3", new Bar(1.1, 1.1),
+            "vidur H100 fp16", new Bar(1.01, 1.1));
+
     private static final Map<String, List<Measurement>> FILES = new HashMap<>();
-    private static JsonNode peers;
 
     @ParameterizedTest(name = "{0} {1} {2}: median <= {3} %")
     @CsvSource({
@@ -42,20 +60,28 @@ class HeldOutAccuracyTest {
         assertThat(heldOutError(source, gpu, dtype).medianApePct()).isLessThanOrEqualTo(targetPct);
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
-    @CsvSource({
-            "vidur, H100, fp16", "vidur, A100, fp16",
-            "xla_perf_table, H100, bf16", "xla_perf_table, B200, bf16",
-            "neusight, H100-80GB-HBM3, fp32", "neusight, A100-PCIE-40GB, fp32",
-            "deepbench, V100, fp16", "deepbench, T4, fp32"})
-    void shouldBeatRandomForestAndNearestNeighbours(String source, String gpu, String dtype) {
-        ErrorStats ours = heldOutError(source, gpu, dtype);
-        JsonNode group = peerGroup(source, gpu, dtype);
-        assertThat(ours.count()).isEqualTo(group.get("test_rows").asInt());
-        double bestMedian = Math.min(group.at("/rf/median_ape_pct").asDouble(), group.at("/knn/median_ape_pct").asDouble());
-        double bestP90 = Math.min(group.at("/rf/p90_ape_pct").asDouble(), group.at("/knn/p90_ape_pct").asDouble());
-        assertThat(ours.medianApePct()).isLessThanOrEqualTo(bestMedian);
-        assertThat(ours.p90ApePct()).isLessThanOrEqualTo(1.15 * bestP90); // timing noise limits the tail
+    @Test
+    void everyPublicGroupShouldBeatTheBestPeer() {
+        JsonNode groups = runPeerScript(SharedData.gemmPublic("vidur.csv").getParent()).get("groups");
+        assertThat(groups.size()).isGreaterThanOrEqualTo(40);
+        SoftAssertions softly = new SoftAssertions();
+        for (JsonNode group : groups) {
+            String name = group.get("source").asText() + " " + group.get("gpu").asText() + " " + group.get("dtype").asText();
+            ErrorStats ours = heldOutError(group.get("source").asText(), group.get("gpu").asText(),
+                    group.get("dtype").asText());
+            softly.assertThat(ours.count()).as(name).isEqualTo(group.get("test_rows").asInt());
+            double bestMedian = best(group, "median_ape_pct");
+            double bestP90 = best(group, "p90_ape_pct");
+            Bar bar = KNOWN_MISSES.getOrDefault(name, BAR);
+            softly.assertThat(ours.medianApePct()).as(name + ": median").isLessThanOrEqualTo(bar.median() * bestMedian);
+            softly.assertThat(ours.p90ApePct()).as(name + ": p90").isLessThanOrEqualTo(bar.p90() * bestP90);
+        }
+        softly.assertAll();
+    }
+
+    private static double best(JsonNode group, String stat) {
+        return Math.min(Math.min(group.get("rf").get(stat).asDouble(), group.get("rflog").get(stat).asDouble()),
+                group.get("knn").get(stat).asDouble());
     }
 
     static boolean heldOut(GemmShape s) {
@@ -76,24 +102,11 @@ class HeldOutAccuracyTest {
         for (ProfileEntry e : CsvImport.aggregateByShape(train)) {
             table.put(e.shape(), e.timeUs());
         }
-        return Validation.run(TableGetTime.of(table, null, source + " train split"), test).stats();
+        return Validation.run(TableGetTime.of(table, source + " train split"), test).stats();
     }
 
     private static synchronized List<Measurement> rows(String source) {
         return FILES.computeIfAbsent(source, s -> MeasurementCsv.read(SharedData.gemmPublic(s + ".csv")));
-    }
-
-    private static synchronized JsonNode peerGroup(String source, String gpu, String dtype) {
-        if (peers == null) {
-            peers = runPeerScript(SharedData.gemmPublic("vidur.csv").getParent());
-        }
-        for (JsonNode g : peers.get("groups")) {
-            if (g.get("source").asText().equals(source) && g.get("gpu").asText().equals(gpu)
-                    && g.get("dtype").asText().equals(dtype)) {
-                return g;
-            }
-        }
-        throw new AssertionError("peer script has no group " + source + "/" + gpu + "/" + dtype);
     }
 
     /** Runs the peers with the first Python that has scikit-learn; skips when none has (CI installs it). */
@@ -106,7 +119,7 @@ class HeldOutAccuracyTest {
             Process p = new ProcessBuilder(python, SharedData.scripts().resolve("peer_compare.py").toString(),
                     "--data", data.toString(), "--json").redirectError(ProcessBuilder.Redirect.INHERIT).start();
             JsonNode result = new ObjectMapper().readTree(p.getInputStream());
-            assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+            assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
             assertThat(p.exitValue()).isZero();
             return result;
         } catch (IOException e) {

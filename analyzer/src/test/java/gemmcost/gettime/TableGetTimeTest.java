@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.BadInputException;
-import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
 import java.util.Map;
@@ -16,7 +15,7 @@ class TableGetTimeTest {
     private static final Map<GemmShape, Double> SWEEP = Map.of(
             new GemmShape(1024, 1024, 1024), 20.0,
             new GemmShape(4096, 1024, 1024), 50.0);
-    private static final TableGetTime TABLE = TableGetTime.of(SWEEP, null, "test table");
+    private static final TableGetTime TABLE = TableGetTime.of(SWEEP, "test table");
 
     // The table's own roofline, derived by hand: best FLOP rate 2·4096·1024²/50 µs, best operand-traffic rate
     // (4096·1024·2 + 1024²) elements / 50 µs; launch floor t0 = half the fastest time = 10 µs.
@@ -36,7 +35,7 @@ class TableGetTimeTest {
     void anEstimateThatOverflowsShouldBeRefusedNotReturnedAsInfinity() {
         // 1e308 µs at m = 4096: halfway in log2 the efficiency is ~1e150 times worse; at m = 2^30 it overflows
         TableGetTime absurd = TableGetTime.of(Map.of(new GemmShape(1024, 1024, 1024), 20.0,
-                new GemmShape(4096, 1024, 1024), 1e308), null, "test table");
+                new GemmShape(4096, 1024, 1024), 1e308), "test table");
 
         assertThatThrownBy(() -> absurd.estimate(1L << 30, 1024, 1024)).isInstanceOf(BadInputException.class)
                 .hasMessage("the estimate for m=1073741824, k=1024, n=1024 overflows: the table's times span too many"
@@ -88,14 +87,22 @@ class TableGetTimeTest {
                 "local fit of efficiency over nearest measured shapes; 2.0 octaves beyond the measured m range");
     }
 
+    /** 20 pairs measured both ways: one in ten may disagree (p90 within 1.35×), two may not. */
     @Test
-    void shouldNeverBeFasterThanTheDatasheetSpeedOfLight() {
-        // A datasheet far slower than the table: its bound must win for every unmeasured shape.
-        Roofline slow = new Roofline(1e12, 1e9, 2);
-        TableGetTime bounded = TableGetTime.of(SWEEP, slow, "bounded");
+    void transposesShouldStandInForEachOtherOnlyWhereNineInTenOfTheTablesPairsAgree() {
+        assertThat(TableGetTime.transposesAgree(pairs(2))).isTrue();
+        assertThat(TableGetTime.transposesAgree(pairs(3))).isFalse();
+        assertThat(TableGetTime.transposesAgree(SWEEP)).isTrue(); // no pairs: nothing says they disagree
+    }
 
-        assertThat(bounded.estimate(2048, 1024, 1024).timeUs()).isEqualTo(slow.timeUs(2048, 1024, 1024));
-        assertThat(bounded.estimate(4096, 1024, 1024).timeUs()).isEqualTo(50.0);
+    /** 20 shapes (m, 64, n) with m < n measured both ways, the first {@code disagreeing} pairs 2× apart. */
+    private static Map<GemmShape, Double> pairs(int disagreeing) {
+        Map<GemmShape, Double> times = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            times.put(new GemmShape(i + 1, 64, 100), 10.0);
+            times.put(new GemmShape(100, 64, i + 1), i < disagreeing ? 20.0 : 10.5);
+        }
+        return times;
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Get_Time lookups on a 10k-entry table (100 (k, n) sites × 100 m each, synthetic roofline-like times), one
+ * Get_Time lookups on a 30k-entry table (300 (k, n) sites × 100 m each, synthetic roofline-like times), one
  * thread. {@code query}: {@code exact} measured shapes; {@code on_site} m between measured points of a site (the
  * analyzer's usual case: its shapes sit on a profiled site); {@code off_site} random shapes on no site (local fit).
  * Target: ≥ 5 million lookups/s. Run: {@code java -cp bench/target/gemmcost.jar org.openjdk.jmh.Main GetTimeBenchmark}.
@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class GetTimeBenchmark {
-    private static final int SITES = 100;
+    private static final int SITES = 300;
     private static final int M_PER_SITE = 100;
     private static final int QUERIES = 1024;
 
@@ -57,7 +57,7 @@ public class GetTimeBenchmark {
                 times.put(shape, syntheticUs(shape, random));
             }
         }
-        table = TableGetTime.of(times, null, "synthetic 10k-entry table");
+        table = TableGetTime.of(times, "synthetic 30k-entry table");
         GemmShape[] measured = times.keySet().toArray(GemmShape[]::new);
         for (int q = 0; q < QUERIES; q++) {
             switch (query) {

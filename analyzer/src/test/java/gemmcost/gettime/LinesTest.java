@@ -1,0 +1,43 @@
+package gemmcost.gettime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LinesTest {
+    /**
+     * Three m-lines, a step of 1 octave apart in n or k: the query's line (k = n = 1024) has m = 16 and 32; its two
+     * neighbours also measured m = 20, where both show a bump above their chord.
+     */
+    private static final long[][] SHAPES = {
+            {16, 1024, 1024}, {32, 1024, 1024},
+            {16, 1024, 2048}, {20, 1024, 2048}, {32, 1024, 2048},
+            {16, 2048, 1024}, {20, 2048, 1024}, {32, 2048, 1024}};
+    private static final double[] RESIDUALS = {0.5, 1.0, 0.0, 0.6, 0.2, 0.1, 0.9, 0.3};
+
+    @Test
+    void aStepTheNeighbouringLinesShowShouldBeBlendedFromTheChordPlusTheirDetailAndTheirShiftedValues() {
+        double f = Math.log(20.0 / 16) / Math.log(2); // m = 20 between m = 16 and 32, in log2
+        // along the line: its chord 0.5 + 0.5 f, plus the median (here the mean) of the neighbours' departures from
+        // their own chords at m = 20: 0.6 - (0 + 0.2 f) and 0.9 - (0.1 + 0.2 f)
+        double along = 0.5 + 0.5 * f + ((0.6 - 0.2 * f) + (0.8 - 0.2 * f)) / 2;
+        // across lines: each neighbour's value at m = 20 plus its offset from the line at m = 16 (the only common
+        // coordinate within half an octave of m = 20): 0.6 + 0.5 and 0.9 + 0.4
+        double across = (1.1 + 1.3) / 2;
+        // weights: 1 / (bracket width 1 octave)^2 and 1 / (0.1 x distance^2 of the median neighbour, 1 octave^2)
+        double expected = (1 * along + 10 * across) / 11;
+
+        assertThat(new Lines(SHAPES, RESIDUALS).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+    }
+
+    @Test
+    void aLineWithoutNeighboursShouldBeInterpolatedAlongItsChord() {
+        Lines alone = new Lines(new long[][] {{16, 1024, 1024}, {32, 1024, 1024}}, new double[] {0.5, 1.0});
+        double f = Math.log(20.0 / 16) / Math.log(2);
+
+        assertThat(alone.residualAt(20, 1024, 1024)).isCloseTo(0.5 + 0.5 * f, within(1e-12));
+        assertThat(alone.residualAt(64, 1024, 1024)).isNaN(); // beyond the line: not bracketed
+        assertThat(alone.residualAt(20, 1024, 4096)).isNaN(); // on no line
+    }
+}
