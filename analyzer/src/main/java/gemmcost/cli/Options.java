@@ -43,7 +43,7 @@ final class Options {
     /** {@code --dtype}, mixed into the commands that take {@code --profile}: it applies to a catalog device only. */
     static final class CatalogDtype {
         @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype for a catalog device: bf16, fp16,"
-                + " tf32, fp32, fp8 (a profile file has its own). Default: bf16.")
+                + " tf32, fp32, fp8, fp8_block (a profile file has its own). Default: bf16.")
         Dtype dtype;
 
         /**
@@ -146,7 +146,7 @@ final class Options {
         root.registerConverter(Phase.class, text -> Phase.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(
-                () -> new TypeConversionException(text + ": unknown dtype (bf16, fp16, tf32, fp32, fp8)")));
+                () -> new TypeConversionException(text + ": unknown dtype (" + Dtype.ids() + ")")));
         root.registerConverter(WeightFormat.class, text -> WeightFormat.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": unknown weight format (bf16, fp8, fp8_block)")));
     }

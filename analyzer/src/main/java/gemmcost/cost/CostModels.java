@@ -54,7 +54,7 @@ public final class CostModels {
     public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv,
                                     Network network) {
         AttentionRate attention = AttentionRate.of(device);
-        Dtype rooflineDtype = Dtype.ofTable(gemmDtype).orElseThrow();
+        Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
         if (gemmCsv == null && profile == null) {
             GetTime roofline = new RooflineGetTime(device, rooflineDtype);
             return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device), network, attention), null,
@@ -93,7 +93,7 @@ public final class CostModels {
                     + gemmDtype + " (--weights chooses the format they are costed in)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
         return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, network, AttentionRate.of(device)),
-                table, Dtype.ofTable(gemmDtype).flatMap(device::roofline).orElse(null));
+                table, Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */
@@ -120,6 +120,6 @@ public final class CostModels {
         }
         MemoryBandwidth memory = measured.orElseGet(() -> MemoryBandwidth.datasheet(device.orElseThrow()));
         return new Opened(new CostModel(getTime, memory, network), table,
-                device.flatMap(d -> Dtype.ofTable(table.dtype()).flatMap(d::roofline)).orElse(null));
+                device.flatMap(d -> Dtype.parse(table.dtype()).flatMap(d::roofline)).orElse(null));
     }
 }

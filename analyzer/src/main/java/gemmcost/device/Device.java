@@ -36,7 +36,7 @@ public record Device(String id, String name, int smCount, long memoryBytes, doub
 
     /** The roofline of this device for {@code dtype}, if the datasheet gives a peak for it. */
     public Optional<Roofline> roofline(Dtype dtype) {
-        Double peak = peakFlopsPerSec.get(dtype);
+        Double peak = peakFlopsPerSec.get(dtype.peakDtype());
         return peak == null ? Optional.empty()
                 : Optional.of(new Roofline(peak, bandwidthBytesPerSec, dtype.elementBytes()));
     }

@@ -6,9 +6,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** GEMM input types whose datasheet peak the catalog knows; tf32 means fp32 storage on TF32 tensor cores. */
+/**
+ * GEMM input types whose datasheet peak the catalog knows; tf32 means fp32 storage on TF32 tensor cores, fp8 one
+ * scale per tensor, fp8_block DeepSeek-style 128 × 128 block scales (the same fp8 tensor cores, so fp8's peak).
+ */
 public enum Dtype {
-    BF16(2), FP16(2), TF32(4), FP32(4), FP8(1);
+    BF16(2), FP16(2), TF32(4), FP32(4), FP8(1), FP8_BLOCK(1);
 
     private final int elementBytes;
 
@@ -28,19 +31,21 @@ public enum Dtype {
 
     /** Parses {@code text}; bad input naming {@code option} and the known dtypes otherwise. */
     public static Dtype require(String option, String text) {
-        return parse(text).orElseThrow(() -> new BadInputException(option + " " + text + ": unknown dtype ("
-                + Arrays.stream(values()).map(Dtype::id).collect(Collectors.joining(", ")) + ")"));
+        return parse(text).orElseThrow(() -> new BadInputException(option + " " + text + ": unknown dtype (" + ids()
+                + ")"));
     }
 
-    /**
-     * The dtype whose datasheet peak bounds a table of {@code tableDtype}: itself, or fp8 for {@code fp8_block}
-     * (DeepSeek-style 128 × 128 block scales run on the same fp8 tensor cores).
-     */
-    public static Optional<Dtype> ofTable(String tableDtype) {
-        return "fp8_block".equals(tableDtype) ? Optional.of(FP8) : parse(tableDtype);
+    /** The dtype whose datasheet peak applies: fp8's for fp8_block, else itself. */
+    public Dtype peakDtype() {
+        return this == FP8_BLOCK ? FP8 : this;
     }
 
-    /** Parses {@code bf16}, {@code fp16}, {@code tf32}, {@code fp32} or {@code fp8}; anything else (e.g. imported {@code int8}) is empty. */
+    /** The lower-case names, comma-separated, for messages. */
+    public static String ids() {
+        return Arrays.stream(values()).map(Dtype::id).collect(Collectors.joining(", "));
+    }
+
+    /** Parses a dtype's {@link #id()}; anything else (e.g. an imported {@code int8}) is empty. */
     public static Optional<Dtype> parse(String text) {
         for (Dtype d : values()) {
             if (d.id().equals(text)) {

@@ -85,7 +85,7 @@ public final class GetTimes {
     }
 
     private static Optional<Roofline> datasheet(Path file, Profile profile) {
-        return catalogDevice(file, profile).flatMap(d -> Dtype.ofTable(profile.dtype()).flatMap(d::roofline));
+        return catalogDevice(file, profile).flatMap(d -> Dtype.parse(profile.dtype()).flatMap(d::roofline));
     }
 
     /**

@@ -89,7 +89,10 @@ final class KdTree {
         point[b] = t;
     }
 
-    /** A bounded max-heap of (squared distance, point): the k nearest found so far, farthest at the root. */
+    /**
+     * A bounded max-heap of (squared distance, point): the k nearest found so far, farthest at the root. Equal
+     * distances are ordered by point index, so the k nearest are one set whatever the order points are offered in.
+     */
     static final class Nearest {
         final int[] points;
         final double[] dist2;
@@ -109,21 +112,21 @@ final class KdTree {
                 points[size] = p;
                 dist2[size] = d;
                 int i = size++;
-                while (i > 0 && dist2[(i - 1) / 2] < dist2[i]) {
+                while (i > 0 && closer(dist2[(i - 1) / 2], points[(i - 1) / 2], dist2[i], points[i])) {
                     swapEntries(i, (i - 1) / 2);
                     i = (i - 1) / 2;
                 }
-            } else if (d < dist2[0]) {
+            } else if (closer(d, p, dist2[0], points[0])) {
                 points[0] = p;
                 dist2[0] = d;
                 int i = 0;
                 while (true) {
                     int left = 2 * i + 1;
                     int largest = i;
-                    if (left < size && dist2[left] > dist2[largest]) {
+                    if (left < size && closer(dist2[largest], points[largest], dist2[left], points[left])) {
                         largest = left;
                     }
-                    if (left + 1 < size && dist2[left + 1] > dist2[largest]) {
+                    if (left + 1 < size && closer(dist2[largest], points[largest], dist2[left + 1], points[left + 1])) {
                         largest = left + 1;
                     }
                     if (largest == i) {
@@ -133,6 +136,28 @@ final class KdTree {
                     i = largest;
                 }
             }
+        }
+
+        /** Whether (d, p) comes before (e, q): nearer, or as near with the smaller index. */
+        static boolean closer(double d, int p, double e, int q) {
+            return d < e || d == e && p < q;
+        }
+
+        /** The entries nearest first (ties by index), as a new {@code Nearest} whose arrays are in that order. */
+        Nearest sorted() {
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> closer(dist2[a], points[a], dist2[b], points[b]) ? -1
+                    : closer(dist2[b], points[b], dist2[a], points[a]) ? 1 : 0);
+            Nearest result = new Nearest(size);
+            for (int i = 0; i < size; i++) {
+                result.points[i] = points[order[i]];
+                result.dist2[i] = dist2[order[i]];
+            }
+            result.size = size;
+            return result;
         }
 
         private void swapEntries(int a, int b) {
@@ -152,6 +177,49 @@ final class KdTree {
         return found;
     }
 
+    /** Indices of every point within {@code radius2} (squared) of q, ascending. */
+    int[] within(double qx, double qy, double qz, double radius2) {
+        int[] found = new int[16];
+        int count = 0;
+        int[] stack = new int[128];
+        int top = 0;
+        stack[top++] = 0;
+        stack[top++] = point.length;
+        double[] q = {qx, qy, qz};
+        while (top > 0) {
+            int hi = stack[--top];
+            int lo = stack[--top];
+            if (lo >= hi) {
+                continue;
+            }
+            int mid = (lo + hi) >>> 1;
+            double dx = coords[0][mid] - qx;
+            double dy = coords[1][mid] - qy;
+            double dz = coords[2][mid] - qz;
+            if (dx * dx + dy * dy + dz * dz <= radius2) {
+                if (count == found.length) {
+                    found = Arrays.copyOf(found, 2 * count);
+                }
+                found[count++] = point[mid];
+            }
+            double delta = q[splitAxis[mid]] - coords[splitAxis[mid]][mid];
+            if (top + 4 > stack.length) {
+                stack = Arrays.copyOf(stack, 2 * stack.length);
+            }
+            if (delta <= 0 || delta * delta <= radius2) {
+                stack[top++] = lo;
+                stack[top++] = mid;
+            }
+            if (delta >= 0 || delta * delta <= radius2) {
+                stack[top++] = mid + 1;
+                stack[top++] = hi;
+            }
+        }
+        int[] result = Arrays.copyOf(found, count);
+        Arrays.sort(result);
+        return result;
+    }
+
     private void search(int lo, int hi, double[] q, Nearest found) {
         if (lo >= hi) {
             return;
@@ -168,7 +236,7 @@ final class KdTree {
         double delta = q[axis] - coords[axis][mid];
         boolean leftFirst = delta < 0;
         search(leftFirst ? lo : mid + 1, leftFirst ? mid : hi, q, found);
-        if (delta * delta < found.worst()) {
+        if (delta * delta <= found.worst()) { // <=: an equally near point with a smaller index may be there
             search(leftFirst ? mid + 1 : lo, leftFirst ? hi : mid, q, found);
         }
     }

@@ -52,6 +52,8 @@ final class Lines {
     private final List<Map<Key, Line>> byAxis = new ArrayList<>(3);
     /** Per axis, per line: the other lines of the axis within the radius, nearest first. */
     private final List<Map<Key, Line[]>> neighbours = new ArrayList<>(3);
+    /** Per axis, every coordinate some line of the axis measured, ascending: a query elsewhere has no neighbours. */
+    private final List<double[]> coordinates = new ArrayList<>(3);
 
     Lines(long[][] shapes, double[] residual) {
         for (int axis = 0; axis < 3; axis++) {
@@ -69,6 +71,8 @@ final class Lines {
             }
             byAxis.add(lines);
             neighbours.add(neighbours(keys.stream().filter(lines::containsKey).toList(), lines));
+            coordinates.add(lines.values().stream().flatMapToDouble(line -> Arrays.stream(line.log2x)).distinct()
+                    .sorted().toArray());
         }
     }
 
@@ -90,6 +94,8 @@ final class Lines {
         }
         return result;
     }
+
+    private static final Line[] NONE = {};
 
     private static double distance2(Line p, Line q) {
         double da = p.log2a - q.log2a;
@@ -138,7 +144,8 @@ final class Lines {
                 continue;
             }
             double width = line.log2x[hi] - line.log2x[hi - 1];
-            double r = bracketed(line, neighbours.get(axis).get(key), x, hi - 1, hi);
+            Line[] near = Arrays.binarySearch(coordinates.get(axis), x) >= 0 ? neighbours.get(axis).get(key) : NONE;
+            double r = bracketed(line, near, x, hi - 1, hi);
             double w = 1 / (width * width);
             weighted += w * r;
             weights += w;

@@ -5,7 +5,8 @@ package gemmcost.gettime;
  * weights, a small ridge on the slopes), clamped to the range of the neighbours' residuals so that it holds
  * efficiency rather than extrapolating a slope far outside the data.
  *
- * Neighbours come from a {@link KdTree}.
+ * Neighbours come from {@link NeighbourCells} (a {@link KdTree} outside its lattice), nearest first, and enter the
+ * fit in that order, so the answer does not depend on how they were found.
  */
 final class LocalFit {
     static final int NEIGHBOURS = 12;
@@ -15,24 +16,28 @@ final class LocalFit {
     private final double[] y;
     private final double[] z;
     private final double[] residual;
-    private final KdTree tree;
+    private final NeighbourCells cells;
 
     LocalFit(double[] x, double[] y, double[] z, double[] residual) {
         this.x = x;
         this.y = y;
         this.z = z;
         this.residual = residual;
-        this.tree = new KdTree(x, y, z);
+        this.cells = new NeighbourCells(x, y, z, NEIGHBOURS);
     }
 
     /** The fitted residual at (qx, qy, qz). */
     double residualAt(double qx, double qy, double qz) {
-        KdTree.Nearest found = tree.nearest(qx, qy, qz, NEIGHBOURS);
+        return residualAt(cells.nearest(qx, qy, qz), qx, qy, qz);
+    }
+
+    /** The fitted residual at (qx, qy, qz) over these neighbours, nearest first. */
+    double residualAt(KdTree.Nearest found, double qx, double qy, double qz) {
         int count = found.size;
         int[] nearest = found.points;
         double[] dist2 = found.dist2;
-        double h = Math.sqrt(dist2[0]) * 1.0001 + 1e-9; // dist2[0] holds the largest (heap root)
-        double[][] normal = new double[4][5];
+        double h = Math.sqrt(dist2[count - 1]) * 1.0001 + 1e-9; // the farthest neighbour
+        double[] normal = new double[4 * 5]; // the augmented normal equations, row-major; symmetric, so upper half
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
@@ -40,50 +45,69 @@ final class LocalFit {
             double u = Math.sqrt(dist2[i]) / h;
             double t = 1 - u * u * u;
             double w = t * t * t + 1e-6;
-            double[] row = {1, x[p] - qx, y[p] - qy, z[p] - qz};
-            for (int a = 0; a < 4; a++) {
-                for (int b = 0; b < 4; b++) {
-                    normal[a][b] += w * row[a] * row[b];
-                }
-                normal[a][4] += w * row[a] * residual[p];
-            }
-            lo = Math.min(lo, residual[p]);
-            hi = Math.max(hi, residual[p]);
+            double r1 = x[p] - qx;
+            double r2 = y[p] - qy;
+            double r3 = z[p] - qz;
+            double v = residual[p];
+            normal[0] += w;
+            normal[1] += w * r1;
+            normal[2] += w * r2;
+            normal[3] += w * r3;
+            normal[4] += w * v;
+            normal[6] += w * r1 * r1;
+            normal[7] += w * r1 * r2;
+            normal[8] += w * r1 * r3;
+            normal[9] += w * r1 * v;
+            normal[12] += w * r2 * r2;
+            normal[13] += w * r2 * r3;
+            normal[14] += w * r2 * v;
+            normal[18] += w * r3 * r3;
+            normal[19] += w * r3 * v;
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
         }
         for (int a = 1; a < 4; a++) {
-            normal[a][a] += RIDGE;
+            normal[a * 5 + a] += RIDGE;
+            for (int b = 0; b < a; b++) {
+                normal[a * 5 + b] = normal[b * 5 + a];
+            }
         }
         double fitted = solveIntercept(normal);
         return Double.isFinite(fitted) ? Math.min(hi, Math.max(lo, fitted)) : (lo + hi) / 2;
     }
 
-    /** Gaussian elimination with partial pivoting on a 4×5 augmented matrix; returns the first unknown. */
-    private static double solveIntercept(double[][] a) {
+    /** Gaussian elimination with partial pivoting on a 4×5 augmented matrix (row-major); returns the first unknown. */
+    private static double solveIntercept(double[] a) {
         int n = 4;
+        int w = n + 1;
         for (int col = 0; col < n; col++) {
             int pivot = col;
             for (int r = col + 1; r < n; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                if (Math.abs(a[r * w + col]) > Math.abs(a[pivot * w + col])) {
                     pivot = r;
                 }
             }
-            double[] tmp = a[col];
-            a[col] = a[pivot];
-            a[pivot] = tmp;
+            if (pivot != col) {
+                for (int c = 0; c < w; c++) {
+                    double tmp = a[col * w + c];
+                    a[col * w + c] = a[pivot * w + c];
+                    a[pivot * w + c] = tmp;
+                }
+            }
             for (int r = col + 1; r < n; r++) {
-                double f = a[r][col] / a[col][col];
+                double f = a[r * w + col] / a[col * w + col];
                 for (int c = col; c <= n; c++) {
-                    a[r][c] -= f * a[col][c];
+                    a[r * w + c] -= f * a[col * w + c];
                 }
             }
         }
         double[] sol = new double[n];
         for (int r = n - 1; r >= 0; r--) {
-            double s = a[r][n];
+            double s = a[r * w + n];
             for (int c = r + 1; c < n; c++) {
-                s -= a[r][c] * sol[c];
+                s -= a[r * w + c] * sol[c];
             }
-            sol[r] = s / a[r][r];
+            sol[r] = s / a[r * w + r];
         }
         return sol[0];
     }

@@ -38,7 +38,8 @@ public final class RooflineGetTime implements GetTime {
 
     @Override
     public String source() {
-        return "modeled: " + device.name() + " (" + device.id() + "), " + dtype.id()
+        String peak = dtype.peakDtype() == dtype ? "" : " (" + dtype.peakDtype().id() + " tensor cores)";
+        return "modeled: " + device.name() + " (" + device.id() + "), " + dtype.id() + peak
                 + ", dense datasheet roofline with a " + KERNEL_FLOOR_US + " us kernel floor, no measured table";
     }
 }

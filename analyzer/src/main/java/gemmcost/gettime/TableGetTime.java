@@ -180,6 +180,9 @@ public final class TableGetTime implements GetTime {
         double worst = 0;
         int worstAxis = -1;
         for (int axis = 0; axis < 3; axis++) {
+            if (q[axis] >= lowest[axis] && q[axis] <= highest[axis]) {
+                continue; // inside the measured range (the common case): no logarithm needed
+            }
             double outside = Math.max(Shapes.log2((double) lowest[axis] / q[axis]),
                     Shapes.log2((double) q[axis] / highest[axis]));
             if (outside > worst) {

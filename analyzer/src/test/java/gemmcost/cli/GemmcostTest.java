@@ -298,6 +298,6 @@ class GemmcostTest {
         CliRun dtype = CliRun.of("get-time", "--profile", "h100-sxm", "--dtype", "fp9", "1", "2", "3");
         assertThat(dtype.status()).isEqualTo(2);
         assertThat(dtype.err()).isEqualTo("gemmcost: Invalid value for option '--dtype': fp9: unknown dtype (bf16,"
-                + " fp16, tf32, fp32, fp8) (usage: gemmcost get-time --help)" + NL);
+                + " fp16, tf32, fp32, fp8, fp8_block) (usage: gemmcost get-time --help)" + NL);
     }
 }

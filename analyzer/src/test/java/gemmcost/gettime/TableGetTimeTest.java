@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import gemmcost.BadInputException;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class TableGetTimeTest {
@@ -103,6 +105,37 @@ class TableGetTimeTest {
             times.put(new GemmShape(100, 64, i + 1), i < disagreeing ? 20.0 : 10.5);
         }
         return times;
+    }
+
+    /**
+     * Shapes off every measured site, answered by the local fit, as the k-d tree version of it answered them before
+     * the lattice of neighbour cells (commit 2204b49, its output copied here): the same 12 neighbours and fit; only
+     * the order they are summed in, hence the last bits, may differ.
+     */
+    @Test
+    void offSiteAnswersShouldBeTheKdTreeVersions() {
+        SplittableRandom random = new SplittableRandom(11);
+        Map<GemmShape, Double> times = new HashMap<>();
+        for (int s = 0; s < 60; s++) {
+            long k = 256L << random.nextInt(7);
+            long n = 256L << random.nextInt(7);
+            for (int i = 0; i < 40; i++) {
+                long m = 1 + 5L * i * i;
+                double computeUs = 2.0 * m * k * n / 700e6;
+                double memoryUs = (m * k + k * n + m * n) * 2 / 3.0e6;
+                times.put(new GemmShape(m, k, n), (5 + Math.max(computeUs, memoryUs)) * (1 + 0.05 * random.nextDouble()));
+            }
+        }
+        TableGetTime table = TableGetTime.of(times, "synthetic");
+        SplittableRandom queries = new SplittableRandom(5);
+        double[] before = {138.01292086589106, 1490.8736009114307, 239.65106069303370, 272.44848487692440,
+                1365.0828960356728, 971.78691828713060, 165.27713459541735, 305.94994197838090, 1210.4495330342700,
+                3342.1166648585327};
+        for (double expected : before) {
+            Estimate e = table.estimate(1 + queries.nextInt(8000), 200 + queries.nextInt(20000), 200 + queries.nextInt(20000));
+            assertThat(e.method()).isEqualTo(Method.LOCAL_FIT);
+            assertThat(e.timeUs()).isCloseTo(expected, within(expected * 1e-12));
+        }
     }
 
     @Test

@@ -26,7 +26,7 @@ public final class CorrectnessCheck {
             case FP16 -> 2e-3;  // 11 significant bits (2^-12)
             case TF32 -> 5e-3;  // inputs at 11 significant bits; the device may round them differently than we do
             case FP32 -> 1e-5;  // fp32 accumulation over k = 160
-            case FP8 -> 1e-1;
+            case FP8, FP8_BLOCK -> 1e-1;
         };
     }
 

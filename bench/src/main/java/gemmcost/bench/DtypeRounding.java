@@ -13,7 +13,7 @@ final class DtypeRounding {
             case FP16 -> Float.float16ToFloat(Float.floatToFloat16(value));
             case BF16 -> keepMantissaBits(value, 7);
             case TF32 -> keepMantissaBits(value, 10);
-            case FP8 -> throw new IllegalArgumentException("fp8 inputs are not supported by the bench yet");
+            case FP8, FP8_BLOCK -> throw new IllegalArgumentException("fp8 inputs are not supported by the bench yet");
         };
     }
 

@@ -27,7 +27,7 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
             case FP16 -> new GemmTypes(dtype, CUDA_R_16F, CUBLAS_COMPUTE_32F, 2);
             case FP32 -> new GemmTypes(dtype, CUDA_R_32F, CUBLAS_COMPUTE_32F, 4);
             case TF32 -> new GemmTypes(dtype, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, 4);
-            case FP8 -> throw new BadInputException("--dtype fp8: not supported by the bench yet");
+            case FP8, FP8_BLOCK -> throw new BadInputException("--dtype " + dtype.id() + ": not supported by the bench yet");
         };
     }
 

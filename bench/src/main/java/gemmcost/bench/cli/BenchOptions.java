@@ -10,13 +10,14 @@ final class BenchOptions {
     private BenchOptions() {
     }
 
-    /** {@code --dtype} values the bench can measure; fp8 is refused before any GPU is touched. */
+    /** {@code --dtype} values the bench can measure; fp8 and fp8_block are refused before any GPU is touched. */
     static List<Dtype> dtypes(List<String> names) {
         List<Dtype> parsed = new ArrayList<>();
         for (String name : names) {
             Dtype dtype = Dtype.require("--dtype", name);
-            if (dtype == Dtype.FP8) {
-                throw new BadInputException("--dtype fp8: not a profile dtype yet (bf16, fp16, tf32, fp32)");
+            if (dtype == Dtype.FP8 || dtype == Dtype.FP8_BLOCK) {
+                throw new BadInputException("--dtype " + dtype.id() + ": not a profile dtype yet (bf16, fp16, tf32,"
+                        + " fp32)");
             }
             parsed.add(dtype);
         }

@@ -1,0 +1,197 @@
+package gemmcost.gettime;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The k nearest points of a query in 3-D, fast: a lattice of cubic cells over the points' bounding box (one octave
+ * of margin on every side), each holding, once first asked, every point that can be among the k nearest of any
+ * query inside it. With c the cell's centre, d_k(c) its k-th nearest distance and h the cell's half-diagonal, a
+ * query q of the cell has its k nearest within d_k(c) + h of q, hence within d_k(c) + 2h of c: that ball is the
+ * cell's list, and a scan of it returns exactly the k nearest (ties by index, as {@link KdTree.Nearest} orders
+ * them). Written by hand because a lookup must take a fraction of a microsecond: a cell's points sit side by side in
+ * one pool (coordinates and index together), nearest its centre first, so a query reads one short run of
+ * memory. Queries outside the lattice, and cells beyond the pool's budget, go to the k-d tree.
+ */
+final class NeighbourCells {
+    /** Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. */
+    static final double CELL_OCTAVES = 0.125;
+    static final int MAX_CELLS = 1 << 20;
+    /** Pool entries (one per point of a cell's list) kept at most: 32 MB. */
+    static final int MAX_POOL_ENTRIES = 1 << 20;
+    private static final double MARGIN_OCTAVES = 1;
+    /** A pool entry: x, y, z, the point's index. */
+    private static final int STRIDE = 4;
+
+    private final double[] x;
+    private final double[] y;
+    private final double[] z;
+    private final KdTree tree;
+    private final int k;
+    private final double[] origin = new double[3];
+    private final int[] cellsPerAxis = new int[3];
+    private final double edge;
+    private final int cellCount;
+    /**
+     * Per cell: 0 not built yet, -1 left to the tree, else 1 + the pool entry where its list starts; made on the
+     * first query (a table asked only on its lines never needs it).
+     */
+    private volatile AtomicIntegerArray start;
+    private volatile double[] pool = new double[STRIDE * 1024];
+    private int used; // pool entries, guarded by this
+
+    /** Over points (x, y, z), for queries of the {@code k} nearest. */
+    NeighbourCells(double[] x, double[] y, double[] z, int k) {
+        this.x = x;
+        this.y = y;
+        this.z = z;
+        this.tree = new KdTree(x, y, z);
+        this.k = Math.min(k, x.length);
+        double[][] axes = {x, y, z};
+        double[] extent = new double[3];
+        for (int axis = 0; axis < 3; axis++) {
+            double lo = Arrays.stream(axes[axis]).min().orElseThrow();
+            double hi = Arrays.stream(axes[axis]).max().orElseThrow();
+            origin[axis] = lo - MARGIN_OCTAVES;
+            extent[axis] = hi - lo + 2 * MARGIN_OCTAVES;
+        }
+        double size = CELL_OCTAVES;
+        while (cells(extent, size) > MAX_CELLS) {
+            size *= 1.25;
+        }
+        this.edge = size;
+        for (int axis = 0; axis < 3; axis++) {
+            cellsPerAxis[axis] = (int) Math.ceil(extent[axis] / edge);
+        }
+        this.cellCount = (int) cells(extent, edge);
+    }
+
+    private static long cells(double[] extent, double edge) {
+        long count = 1;
+        for (double e : extent) {
+            count *= (long) Math.ceil(e / edge);
+        }
+        return count;
+    }
+
+    /** The k nearest points of q, nearest first (ties by index). */
+    KdTree.Nearest nearest(double qx, double qy, double qz) {
+        int cell = cellOf(qx, qy, qz);
+        AtomicIntegerArray start = this.start;
+        if (start == null) {
+            start = starts();
+        }
+        int first = cell < 0 ? -1 : start.get(cell);
+        if (first == 0) {
+            first = build(cell);
+        }
+        if (first < 0) {
+            return tree.nearest(qx, qy, qz, k).sorted();
+        }
+        return scan(pool, first - 1, qx, qy, qz);
+    }
+
+    private synchronized AtomicIntegerArray starts() {
+        if (start == null) {
+            start = new AtomicIntegerArray(cellCount);
+        }
+        return start;
+    }
+
+    private int cellOf(double qx, double qy, double qz) {
+        int ix = (int) Math.floor((qx - origin[0]) / edge);
+        int iy = (int) Math.floor((qy - origin[1]) / edge);
+        int iz = (int) Math.floor((qz - origin[2]) / edge);
+        if (ix < 0 || iy < 0 || iz < 0 || ix >= cellsPerAxis[0] || iy >= cellsPerAxis[1] || iz >= cellsPerAxis[2]) {
+            return -1;
+        }
+        return (ix * cellsPerAxis[1] + iy) * cellsPerAxis[2] + iz;
+    }
+
+    /** Builds the cell's list into the pool (or marks it for the tree); returns its {@link #start} value. */
+    private synchronized int build(int cell) {
+        int known = start.get(cell);
+        if (known != 0) {
+            return known;
+        }
+        int iz = cell % cellsPerAxis[2];
+        int iy = (cell / cellsPerAxis[2]) % cellsPerAxis[1];
+        int ix = cell / cellsPerAxis[2] / cellsPerAxis[1];
+        double cx = origin[0] + (ix + 0.5) * edge;
+        double cy = origin[1] + (iy + 0.5) * edge;
+        double cz = origin[2] + (iz + 0.5) * edge;
+        KdTree.Nearest nearest = tree.nearest(cx, cy, cz, k);
+        double radius = Math.sqrt(nearest.dist2[0]) + edge * Math.sqrt(3); // dist2[0]: the heap's farthest; + 2h
+        int[] points = byDistance(tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12), cx, cy, cz);
+        // the list ends with a sentinel entry whose index is -1
+        if (used + points.length + 1 > MAX_POOL_ENTRIES) {
+            start.set(cell, -1);
+            return -1;
+        }
+        double[] p = pool;
+        if (STRIDE * (used + points.length + 1) > p.length) {
+            p = Arrays.copyOf(p, Math.max(2 * p.length, STRIDE * (used + points.length + 1)));
+        }
+        int first = used;
+        for (int point : points) {
+            int at = STRIDE * used++;
+            p[at] = x[point];
+            p[at + 1] = y[point];
+            p[at + 2] = z[point];
+            p[at + 3] = point;
+        }
+        p[STRIDE * used++ + 3] = -1;
+        pool = p; // published before the cell's start (both volatile)
+        start.set(cell, first + 1);
+        return first + 1;
+    }
+
+    /** The points nearest the centre first: a query's k nearest then come early, and few later ones displace them. */
+    private int[] byDistance(int[] points, double cx, double cy, double cz) {
+        double[] d2 = new double[points.length];
+        Integer[] order = new Integer[points.length];
+        for (int i = 0; i < points.length; i++) {
+            int p = points[i];
+            d2[i] = (x[p] - cx) * (x[p] - cx) + (y[p] - cy) * (y[p] - cy) + (z[p] - cz) * (z[p] - cz);
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(d2[a], d2[b]) != 0 ? Double.compare(d2[a], d2[b])
+                : Integer.compare(points[a], points[b]));
+        int[] sorted = new int[points.length];
+        for (int i = 0; i < points.length; i++) {
+            sorted[i] = points[order[i]];
+        }
+        return sorted;
+    }
+
+    /** The k nearest of q among a cell's list, kept sorted by insertion (nearest first, ties by index). */
+    private KdTree.Nearest scan(double[] p, int first, double qx, double qy, double qz) {
+        KdTree.Nearest found = new KdTree.Nearest(k);
+        int[] ids = found.points;
+        double[] d2 = found.dist2;
+        int size = 0;
+        for (int at = STRIDE * first; ; at += STRIDE) {
+            int id = (int) p[at + 3];
+            if (id < 0) {
+                break;
+            }
+            double dx = p[at] - qx;
+            double dy = p[at + 1] - qy;
+            double dz = p[at + 2] - qz;
+            double d = dx * dx + dy * dy + dz * dz;
+            if (size == k && !KdTree.Nearest.closer(d, id, d2[k - 1], ids[k - 1])) {
+                continue;
+            }
+            int j = size < k ? size++ : k - 1;
+            while (j > 0 && KdTree.Nearest.closer(d, id, d2[j - 1], ids[j - 1])) {
+                d2[j] = d2[j - 1];
+                ids[j] = ids[j - 1];
+                j--;
+            }
+            d2[j] = d;
+            ids[j] = id;
+        }
+        found.size = size;
+        return found;
+    }
+}
