@@ -172,20 +172,8 @@ final class Lines {
     /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
     private static double detail(Line[] near, double x, double x0, double x1, double f) {
         double[] departures = new double[NEIGHBOURS];
-        int count = 0;
-        for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {
-            Line other = near[j];
-            double rx = other.at(x);
-            if (Double.isNaN(rx)) {
-                continue;
-            }
-            double r0 = other.at(x0);
-            double r1 = other.at(x1);
-            if (Double.isNaN(r0) || Double.isNaN(r1)) {
-                continue;
-            }
-            departures[count++] = rx - (r0 + f * (r1 - r0));
-        }
+        int count = fromNearest(near, x, (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0))),
+                departures, new Line[NEIGHBOURS]);
         return count == 0 ? 0 : median(departures, count);
     }
 
@@ -195,25 +183,35 @@ final class Lines {
      */
     private static double[] across(Line line, Line[] near, double x) {
         double[] estimates = new double[NEIGHBOURS];
-        double[] distances2 = new double[NEIGHBOURS];
-        int count = 0;
-        for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {
-            Line other = near[j];
-            double rx = other.at(x);
-            if (Double.isNaN(rx)) {
-                continue;
-            }
-            double offset = offset(line, other, x);
-            if (Double.isNaN(offset)) {
-                continue;
-            }
-            estimates[count] = rx + offset;
-            distances2[count++] = distance2(line, other);
-        }
+        Line[] used = new Line[NEIGHBOURS];
+        int count = fromNearest(near, x, (other, rx) -> rx + offset(line, other, x), estimates, used);
         if (count == 0) {
             return null;
         }
-        return new double[] {median(estimates, count), distances2[(count - 1) / 2]};
+        return new double[] {median(estimates, count), distance2(line, used[(count - 1) / 2])};
+    }
+
+    /** What a neighbouring line that measured {@code rx} at the query's coordinate says; NaN: nothing. */
+    @FunctionalInterface
+    private interface LineValue {
+        double of(Line other, double rx);
+    }
+
+    /**
+     * The values of the nearest lines (at most {@link #NEIGHBOURS}, nearest first) that measured x and give one, into
+     * {@code values} and the lines into {@code used}; returns how many.
+     */
+    private static int fromNearest(Line[] near, double x, LineValue value, double[] values, Line[] used) {
+        int count = 0;
+        for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {
+            double rx = near[j].at(x);
+            double v = Double.isNaN(rx) ? Double.NaN : value.of(near[j], rx);
+            if (!Double.isNaN(v)) {
+                values[count] = v;
+                used[count++] = near[j];
+            }
+        }
+        return count;
     }
 
     /** The weighted mean of line − other over the coordinates both measured within the window around x. */
