@@ -19,22 +19,26 @@ usage() {
 }
 (($# >= 2)) || usage
 action=$1
-dir=$(mkdir -p "$2" && cd "$2" && pwd)
 gpus=${3:-2}
+[[ $action =~ ^(start|status|stop)$ && $gpus =~ ^[1-9][0-9]*$ ]] || usage
+[[ $action == start ]] && mkdir -p "$2"
+[[ -d $2 ]] || { echo "local-cluster.sh: no folder $2" >&2; exit 2; }
+dir=$(CDPATH='' cd "$2" && pwd)
 conf=$dir/etc/slurm.conf
 daemons=(slurmd slurmctld munged) # stopped in this order, started in the reverse
 
 fail() {
     echo "local-cluster.sh: $*" >&2
+    if [[ ${launched:-} == yes ]]; then stop > /dev/null; fi # a start that fails leaves nothing of its own running
     exit 1
 }
 
-pid_of() { # the pid in a daemon's pid file, if that process is alive
+pid_of() { # the pid in a daemon's pid file, if that process is alive and is that daemon (not a reused pid)
     local file=$dir/run/$1.pid
     [[ -s $file ]] || return 1
     local pid
     pid=$(<"$file")
-    kill -0 "$pid" 2>/dev/null || return 1
+    [[ $pid =~ ^[0-9]+$ && $(cat "/proc/$pid/comm" 2>/dev/null) == "$1" ]] || return 1
     echo "$pid"
 }
 
@@ -43,10 +47,13 @@ free_port() {
 }
 
 write_config() {
-    local host user cpus memory_mb
+    local host user cpus memory_mb controller_port node_port
     host=$(hostname -s)
     user=$(id -un)
-    cpus=$(nproc)
+    cpus=$(getconf _NPROCESSORS_ONLN) # all of them (nproc would honour OMP_NUM_THREADS)
+    controller_port=$(free_port) || fail "no free port (python3 needed)"
+    node_port=$(free_port) || fail "no free port (python3 needed)"
+    while [[ $node_port == "$controller_port" ]]; do node_port=$(free_port); done
     # what the node really has: slurmd refuses to register a node that claims more; keep 5 % back for the OS
     memory_mb=$(awk '/^MemTotal:/ { printf "%d", $2 / 1024 * 0.95 }' /proc/meminfo)
     mkdir -p "$dir"/{etc,run,log,state,spool,munge}
@@ -54,8 +61,8 @@ write_config() {
 # written by scripts/slurm/local-cluster.sh: a one-node cluster, every path under $dir
 ClusterName=gemmcost-local
 SlurmctldHost=$host(127.0.0.1)
-SlurmctldPort=$(free_port)
-SlurmdPort=$(free_port)
+SlurmctldPort=$controller_port
+SlurmdPort=$node_port
 SlurmUser=$user
 SlurmdUser=$user
 AuthType=auth/munge
@@ -92,26 +99,35 @@ EOF
 }
 
 start() {
-    for tool in munged slurmctld slurmd sinfo sbatch; do
+    for tool in munged slurmctld slurmd sinfo sbatch python3; do
         command -v "$tool" >/dev/null || fail "$tool not found (Debian: apt-get install slurmctld slurmd slurm-client munge)"
     done
     for daemon in "${daemons[@]}"; do
         if pid=$(pid_of "$daemon"); then fail "$daemon already runs for $dir (pid $pid): stop it first"; fi
     done
+    # munge's socket is a Unix socket: its path must fit the kernel's 108 bytes
+    ((${#dir} + 20 < 108)) || fail "$dir is too long a path for munge's socket (at most 87 characters)"
     write_config
     if [[ ! -s $dir/munge/munge.key ]]; then
         (umask 077 && head -c 1024 /dev/urandom > "$dir/munge/munge.key")
     fi
     chmod 700 "$dir/munge"
+    launched=yes
     munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
         --pid-file="$dir/run/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed" \
         || fail "munged did not start: see $dir/log/munged.log"
     export SLURM_CONF=$conf
     slurmctld -f "$conf" || fail "slurmctld did not start: see $dir/log/slurmctld.log"
     slurmd -f "$conf" || fail "slurmd did not start: see $dir/log/slurmd.log"
-    local state="" deadline=$((SECONDS + ${LOCAL_CLUSTER_TIMEOUT_S:-30}))
+    local daemon deadline=$((SECONDS + 10))
+    for daemon in munged slurmctld slurmd; do # their pid files, which stop finds them by
+        until pid_of "$daemon" > /dev/null || ((SECONDS >= deadline)); do sleep 0.1; done
+        pid_of "$daemon" > /dev/null || fail "$daemon wrote no pid file: see $dir/log/$daemon.log"
+    done
+    local state=""
+    deadline=$((SECONDS + ${LOCAL_CLUSTER_TIMEOUT_S:-30}))
     while ((SECONDS < deadline)); do
-        state=$(sinfo -h -N -o %T 2>/dev/null | head -1)
+        state=$(sinfo -h -N -o %T 2>/dev/null | head -1) || state="" # the controller may not answer yet
         [[ $state == idle ]] && break
         sleep 0.5
     done
@@ -132,14 +148,14 @@ stop() {
     local pids=() daemon pid
     for daemon in "${daemons[@]}"; do
         if pid=$(pid_of "$daemon"); then
-            kill "$pid"
+            kill "$pid" 2>/dev/null || true # it may have just exited
             pids+=("$pid")
         fi
     done
     local deadline=$((SECONDS + 15))
     for pid in "${pids[@]}"; do
         while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-        if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid"; fi
+        if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     done
     echo "local cluster stopped (${#pids[@]} daemons)"
 }

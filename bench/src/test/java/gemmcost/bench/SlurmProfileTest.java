@@ -63,6 +63,15 @@ class SlurmProfileTest {
             assertThat(merged.entries()).hasSize(2)
                     .allSatisfy(e -> assertThat(e.flagTexts()).contains("merged_gpus=2"));
 
+            // a table an earlier run left (a GPU this node no longer has) is not this job's: not merged
+            Path leftover = node.resolve("per-gpu/gpu7").resolve(SLUG);
+            Files.createDirectories(leftover);
+            Files.copy(node.resolve("per-gpu/gpu0").resolve(SLUG).resolve("bf16.json"), leftover.resolve("bf16.json"));
+            Run again = run(sbatch(libs, "bf16"), env);
+            assertThat(again.status).as(again + jobLogs()).isZero();
+            assertThat(ProfileJson.read(dir.resolve("profiles").resolve(SLUG).resolve("bf16.json")).entries())
+                    .allSatisfy(e -> assertThat(e.flagTexts()).contains("merged_gpus=2"));
+
             Run failed = run(sbatch(libs, "fp9"), env);
 
             assertThat(failed.status).as(failed.toString()).isNotZero();
