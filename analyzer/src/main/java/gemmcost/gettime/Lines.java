@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The table's points grouped into lines along each axis (m varying at fixed (k, n), and likewise for k and n). A
@@ -17,7 +18,7 @@ import java.util.Map;
  *       coordinate from their own straight line between the same two coordinates. Kernel switches and tile steps
  *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen;</li>
  *   <li><b>across lines:</b> the median, over the nearest neighbouring lines that measured the query's coordinate,
- *       of their residual there plus their mean offset from this line over the coordinates both measured within
+ *       of their residual there plus their weighted mean offset from this line over the coordinates both measured within
  *       {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
  *       bracketing points weighs less;</li>
  *   <li>the two are blended by their expected error: the along-line estimate with weight 1/width² (the bracket's
@@ -36,6 +37,11 @@ final class Lines {
     /** Offsets are averaged with weights 1/(|x' − x| + this), in octaves: the nearest coordinates count most. */
     static final double OFFSET_SOFTENING_OCTAVES = 0.25;
     static final double ACROSS_DISTANCE_WEIGHT = 0.1;
+    /**
+     * Lines kept per line as candidates, nearest first: enough to find {@value #NEIGHBOURS} that measured a query's
+     * coordinate on the public tables, and a bound on memory where a table has thousands of short lines.
+     */
+    static final int NEAR_LINES_KEPT = 64;
 
     private record Key(long a, long b) {
     }
@@ -50,8 +56,18 @@ final class Lines {
     }
 
     private final List<Map<Key, Line>> byAxis = new ArrayList<>(3);
-    /** Per axis, per line: the other lines of the axis within the radius, nearest first. */
-    private final List<Map<Key, Line[]>> neighbours = new ArrayList<>(3);
+    /**
+     * The other lines of an axis within the radius, nearest first (ties in key order): the first
+     * {@link #NEAR_LINES_KEPT} of them, and whether that is all.
+     */
+    private record Near(Line[] lines, boolean complete) {
+        static final Near NONE = new Near(new Line[0], true);
+    }
+
+    /** Per axis, per line: its {@link Near} lines. */
+    private final List<Map<Key, Near>> neighbours = new ArrayList<>(3);
+    /** Per axis, per coordinate: the lines that measured it, in key order (where a line's kept near ones fall short). */
+    private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
     /** Per axis, every coordinate some line of the axis measured, ascending: a query elsewhere has no neighbours. */
     private final List<double[]> coordinates = new ArrayList<>(3);
 
@@ -70,32 +86,44 @@ final class Lines {
                 }
             }
             byAxis.add(lines);
-            neighbours.add(neighbours(keys.stream().filter(lines::containsKey).toList(), lines));
+            List<Key> lineKeys = keys.stream().filter(lines::containsKey).toList();
+            neighbours.add(neighbours(lineKeys, lines));
+            Map<Double, List<Line>> byCoordinate = new HashMap<>();
+            for (Key key : lineKeys) {
+                for (double x : lines.get(key).log2x) {
+                    byCoordinate.computeIfAbsent(x, c -> new ArrayList<>()).add(lines.get(key));
+                }
+            }
+            measuring.add(byCoordinate);
             coordinates.add(lines.values().stream().flatMapToDouble(line -> Arrays.stream(line.log2x)).distinct()
                     .sorted().toArray());
         }
     }
 
-    /** Per line (in key order), the other lines within the radius, nearest first; ties keep key order. */
-    private static Map<Key, Line[]> neighbours(List<Key> keys, Map<Key, Line> lines) {
-        Map<Key, Line[]> result = new HashMap<>();
-        double radius2 = RADIUS_OCTAVES * RADIUS_OCTAVES;
+    /** Per line (keys in key order), its {@link Near} lines. */
+    private static Map<Key, Near> neighbours(List<Key> keys, Map<Key, Line> lines) {
+        Map<Key, Near> result = new HashMap<>();
+        List<Line> all = keys.stream().map(lines::get).toList();
         for (Key key : keys) {
-            Line line = lines.get(key);
-            List<Line> near = new ArrayList<>();
-            for (Key otherKey : keys) {
-                Line other = lines.get(otherKey);
-                if (other != line && distance2(line, other) <= radius2) {
-                    near.add(other);
-                }
-            }
-            near.sort(Comparator.comparingDouble(other -> distance2(line, other))); // a stable sort
-            result.put(key, near.toArray(Line[]::new));
+            Line[] near = within(lines.get(key), all);
+            result.put(key, new Near(Arrays.copyOf(near, Math.min(near.length, NEAR_LINES_KEPT)),
+                    near.length <= NEAR_LINES_KEPT));
         }
         return result;
     }
 
-    private static final Line[] NONE = {};
+    /** Those of {@code candidates} (in key order) within the radius of {@code line}, nearest first, ties kept in order. */
+    private static Line[] within(Line line, List<Line> candidates) {
+        double radius2 = RADIUS_OCTAVES * RADIUS_OCTAVES;
+        List<Line> near = new ArrayList<>();
+        for (Line other : candidates) {
+            if (other != line && distance2(line, other) <= radius2) {
+                near.add(other);
+            }
+        }
+        near.sort(Comparator.comparingDouble(other -> distance2(line, other))); // a stable sort
+        return near.toArray(Line[]::new);
+    }
 
     private static double distance2(Line p, Line q) {
         double da = p.log2a - q.log2a;
@@ -144,8 +172,10 @@ final class Lines {
                 continue;
             }
             double width = line.log2x[hi] - line.log2x[hi - 1];
-            Line[] near = Arrays.binarySearch(coordinates.get(axis), x) >= 0 ? neighbours.get(axis).get(key) : NONE;
-            double r = bracketed(line, near, x, hi - 1, hi);
+            Near near = Arrays.binarySearch(coordinates.get(axis), x) >= 0 ? neighbours.get(axis).get(key) : Near.NONE;
+            List<Line> measuringX = measuring.get(axis).get(x); // null where no line measured x: then near is NONE
+            Supplier<Line[]> measured = () -> within(line, measuringX);
+            double r = bracketed(line, near, measured, x, hi - 1, hi);
             double w = 1 / (width * width);
             weighted += w * r;
             weights += w;
@@ -154,12 +184,13 @@ final class Lines {
     }
 
     /** The blend of the along-line and the across-lines estimate at x, between the line's points lo and hi. */
-    private static double bracketed(Line line, Line[] near, double x, int lo, int hi) {
+    private static double bracketed(Line line, Near near, Supplier<Line[]> measured, double x, int lo, int hi) {
         double x0 = line.log2x[lo];
         double x1 = line.log2x[hi];
         double f = (x - x0) / (x1 - x0);
-        double along = line.residual[lo] + f * (line.residual[hi] - line.residual[lo]) + detail(near, x, x0, x1, f);
-        double[] across = across(line, near, x);
+        double along = line.residual[lo] + f * (line.residual[hi] - line.residual[lo])
+                + detail(near, measured, x, x0, x1, f);
+        double[] across = across(line, near, measured, x);
         if (across == null) {
             return along;
         }
@@ -170,10 +201,10 @@ final class Lines {
     }
 
     /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
-    private static double detail(Line[] near, double x, double x0, double x1, double f) {
+    private static double detail(Near near, Supplier<Line[]> measured, double x, double x0, double x1, double f) {
         double[] departures = new double[NEIGHBOURS];
-        int count = fromNearest(near, x, (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0))),
-                departures, new Line[NEIGHBOURS]);
+        int count = fromNearest(near, measured, x,
+                (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0))), departures, new Line[NEIGHBOURS]);
         return count == 0 ? 0 : median(departures, count);
     }
 
@@ -181,10 +212,10 @@ final class Lines {
      * The across-lines estimate at x and the squared distance of its median neighbour, or null when no nearby line
      * measured x and shares a coordinate with this line within the window.
      */
-    private static double[] across(Line line, Line[] near, double x) {
+    private static double[] across(Line line, Near near, Supplier<Line[]> measured, double x) {
         double[] estimates = new double[NEIGHBOURS];
         Line[] used = new Line[NEIGHBOURS];
-        int count = fromNearest(near, x, (other, rx) -> rx + offset(line, other, x), estimates, used);
+        int count = fromNearest(near, measured, x, (other, rx) -> rx + offset(line, other, x), estimates, used);
         if (count == 0) {
             return null;
         }
@@ -199,8 +230,16 @@ final class Lines {
 
     /**
      * The values of the nearest lines (at most {@link #NEIGHBOURS}, nearest first) that measured x and give one, into
-     * {@code values} and the lines into {@code used}; returns how many.
+     * {@code values} and the lines into {@code used}; returns how many. The kept near lines are looked at first; where
+     * they fall short and are not all, the lines within the radius that {@code measured} x, which are the same lines
+     * in the same order with the ones that cannot give a value left out.
      */
+    private static int fromNearest(Near near, Supplier<Line[]> measured, double x, LineValue value, double[] values,
+                                   Line[] used) {
+        int count = fromNearest(near.lines(), x, value, values, used);
+        return count < NEIGHBOURS && !near.complete() ? fromNearest(measured.get(), x, value, values, used) : count;
+    }
+
     private static int fromNearest(Line[] near, double x, LineValue value, double[] values, Line[] used) {
         int count = 0;
         for (int j = 0; j < near.length && count < NEIGHBOURS; j++) {

@@ -3,6 +3,8 @@ package gemmcost.gettime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LinesTest {
@@ -39,5 +41,41 @@ class LinesTest {
         assertThat(alone.residualAt(20, 1024, 1024)).isCloseTo(0.5 + 0.5 * f, within(1e-12));
         assertThat(alone.residualAt(64, 1024, 1024)).isNaN(); // beyond the line: not bracketed
         assertThat(alone.residualAt(20, 1024, 4096)).isNaN(); // on no line
+    }
+
+    /**
+     * More than the kept 64 near lines, none of which measured the query's m: the farther lines that did still give
+     * the step, exactly as if the near ones were not there.
+     */
+    @Test
+    void linesBeyondTheKeptNearOnesShouldStillBeFound() {
+        List<long[]> far = new ArrayList<>();
+        List<Double> farResiduals = new ArrayList<>();
+        far.add(new long[] {16, 1024, 1024});
+        far.add(new long[] {32, 1024, 1024});
+        farResiduals.addAll(List.of(0.5, 1.0));
+        for (int i = 1; i <= 12; i++) { // 1 to 1.2 octaves away in k, with the step at m = 20
+            for (long m : new long[] {16, 20, 32}) {
+                far.add(new long[] {m, 2048 + 16L * i, 1024});
+                farResiduals.add(m == 20 ? 0.9 : 0.1);
+            }
+        }
+        List<long[]> all = new ArrayList<>(far);
+        List<Double> allResiduals = new ArrayList<>(farResiduals);
+        for (int i = 1; i <= 70; i++) { // nearer (k within 0.1 octave) but never measured at m = 20
+            for (long m : new long[] {16, 32}) {
+                all.add(new long[] {m, 1024 + i, 1024});
+                allResiduals.add(0.3);
+            }
+        }
+
+        double withNear = lines(all, allResiduals).residualAt(20, 1024, 1024);
+
+        assertThat(withNear).isEqualTo(lines(far, farResiduals).residualAt(20, 1024, 1024));
+        assertThat(withNear).isGreaterThan(1.0); // the step (0.8 above the chord) is there
+    }
+
+    private static Lines lines(List<long[]> shapes, List<Double> residuals) {
+        return new Lines(shapes.toArray(long[][]::new), residuals.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }
