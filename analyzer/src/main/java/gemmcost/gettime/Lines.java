@@ -18,8 +18,8 @@ import java.util.function.Supplier;
  *       coordinate from their own straight line between the same two coordinates. Kernel switches and tile steps
  *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen;</li>
  *   <li><b>across lines:</b> the median, over the nearest neighbouring lines that measured the query's coordinate,
- *       of their residual there plus their weighted mean offset from this line over the coordinates both measured within
- *       {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
+ *       of their residual there plus their weighted mean offset from this line over the coordinates both measured
+ *       within {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
  *       bracketing points weighs less;</li>
  *   <li>the two are blended by their expected error: the along-line estimate with weight 1/width² (the bracket's
  *       width in octaves), the across-lines one with weight 1/({@value #ACROSS_DISTANCE_WEIGHT}·d²), d the distance
@@ -66,7 +66,7 @@ final class Lines {
 
     /** Per axis, per line: its {@link Near} lines. */
     private final List<Map<Key, Near>> neighbours = new ArrayList<>(3);
-    /** Per axis, per coordinate: the lines that measured it, in key order (where a line's kept near ones fall short). */
+    /** Per axis, per coordinate: the lines that measured it, in key order (for where a line's near ones fall short). */
     private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
     /** Per axis, every coordinate some line of the axis measured, ascending: a query elsewhere has no neighbours. */
     private final List<double[]> coordinates = new ArrayList<>(3);
@@ -112,7 +112,7 @@ final class Lines {
         return result;
     }
 
-    /** Those of {@code candidates} (in key order) within the radius of {@code line}, nearest first, ties kept in order. */
+    /** Those of {@code candidates} (in key order) within the radius of {@code line}, nearest first, ties in order. */
     private static Line[] within(Line line, List<Line> candidates) {
         double radius2 = RADIUS_OCTAVES * RADIUS_OCTAVES;
         List<Line> near = new ArrayList<>();
@@ -203,8 +203,8 @@ final class Lines {
     /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
     private static double detail(Near near, Supplier<Line[]> measured, double x, double x0, double x1, double f) {
         double[] departures = new double[NEIGHBOURS];
-        int count = fromNearest(near, measured, x,
-                (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0))), departures, new Line[NEIGHBOURS]);
+        LineValue departure = (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0)));
+        int count = fromNearest(near, measured, x, departure, departures, new Line[NEIGHBOURS]);
         return count == 0 ? 0 : median(departures, count);
     }
 
