@@ -66,7 +66,8 @@ class HeldOutAccuracyTest {
         assertThat(groups.size()).isGreaterThanOrEqualTo(40);
         SoftAssertions softly = new SoftAssertions();
         for (JsonNode group : groups) {
-            String name = group.get("source").asText() + " " + group.get("gpu").asText() + " " + group.get("dtype").asText();
+            String name = group.get("source").asText() + " " + group.get("gpu").asText() + " "
+                    + group.get("dtype").asText();
             ErrorStats ours = heldOutError(group.get("source").asText(), group.get("gpu").asText(),
                     group.get("dtype").asText());
             softly.assertThat(ours.count()).as(name).isEqualTo(group.get("test_rows").asInt());

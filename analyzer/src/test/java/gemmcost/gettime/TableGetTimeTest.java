@@ -123,7 +123,8 @@ class TableGetTimeTest {
                 long m = 1 + 5L * i * i;
                 double computeUs = 2.0 * m * k * n / 700e6;
                 double memoryUs = (m * k + k * n + m * n) * 2 / 3.0e6;
-                times.put(new GemmShape(m, k, n), (5 + Math.max(computeUs, memoryUs)) * (1 + 0.05 * random.nextDouble()));
+                double timeUs = (5 + Math.max(computeUs, memoryUs)) * (1 + 0.05 * random.nextDouble());
+                times.put(new GemmShape(m, k, n), timeUs);
             }
         }
         TableGetTime table = TableGetTime.of(times, "synthetic");
@@ -132,7 +133,9 @@ class TableGetTimeTest {
                 1365.0828960356728, 971.78691828713060, 165.27713459541735, 305.94994197838090, 1210.4495330342700,
                 3342.1166648585327};
         for (double expected : before) {
-            Estimate e = table.estimate(1 + queries.nextInt(8000), 200 + queries.nextInt(20000), 200 + queries.nextInt(20000));
+            long m = 1 + queries.nextInt(8000);
+            long k = 200 + queries.nextInt(20000);
+            Estimate e = table.estimate(m, k, 200 + queries.nextInt(20000));
             assertThat(e.method()).isEqualTo(Method.LOCAL_FIT);
             assertThat(e.timeUs()).isCloseTo(expected, within(expected * 1e-12));
         }

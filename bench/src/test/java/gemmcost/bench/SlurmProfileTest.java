@@ -49,8 +49,9 @@ class SlurmProfileTest {
 
             assertThat(job.status).as(job + jobLogs()).isZero();
             String host = Files.readString(cluster.resolve("etc/gres.conf")).split("[ =]")[1];
-            assertThat(jobLogs()).contains("node " + host + ": done; its log: " + dir.resolve("profiles/per-node/" + host
-                    + "/profile.log")).contains("merged tables: " + SLUG + "/bf16.json");
+            Path nodeLog = dir.resolve("profiles/per-node/" + host + "/profile.log");
+            assertThat(jobLogs()).contains("node " + host + ": done; its log: " + nodeLog)
+                    .contains("merged tables: " + SLUG + "/bf16.json");
             Path node = dir.resolve("profiles/per-node").resolve(host);
             // Slurm gave the node's step both GPUs of the GRES and said so in CUDA_VISIBLE_DEVICES
             assertThat(Files.readString(node.resolve("profile.log")))
