@@ -2,7 +2,6 @@ package gemmcost.cli;
 
 import gemmcost.comm.CommCheck;
 import gemmcost.comm.LinkTier;
-import gemmcost.comm.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,8 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "check-comm",
         header = "Compare the communication model with measured nccl-tests collectives.",
         description = {"Time every row of an nccl-tests CSV (gpu, nccl_version, collective, dtype, num_gpus,",
-                "message_elements, time_us) of one GPU with the NVLink tier of the default network (H100-class",
-                "nodes) and print, per collective and rank count, the median absolute error and the row missed most.",
+                "message_elements, time_us) of one GPU with the NVLink tier of its default network (NVLink5 for",
+                "B200, NVLink4 otherwise) and print, per collective and rank count, the median absolute error and the",
+                "row missed most.",
                 "Measured times are imported; the model's are modeled."},
         footerHeading = "%nExample:%n",
         footer = "  scripts/gemmcost check-comm --nccl ../shared/data/comm-public/nccl.csv --gpu H100_SXM")
@@ -36,7 +36,7 @@ final class CheckCommCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<CommCheck.Group> groups = CommCheck.ofNvlink(nccl, gpu);
-        LinkTier tier = Network.h100Default().intraNode();
+        LinkTier tier = CommCheck.nvlinkOf(gpu);
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (imported, %d rows) against the %s tier of the default network (modeled)%n", gpu,
                 groups.stream().mapToInt(CommCheck.Group::rows).sum(), tier.name());

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
 import gemmcost.comm.CommCheck;
-import gemmcost.comm.Network;
 import gemmcost.gettime.Label;
 import gemmcost.silicon.Accuracy;
 import gemmcost.silicon.ServingCheck;
@@ -133,7 +132,7 @@ final class ValidateServingCommand implements Callable<Integer> {
                 .summaryStatistics();
         return String.format(Locale.ROOT, "communication: the %s tier (modeled) against %d imported H100_SXM rows of %s:"
                 + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)",
-                Network.h100Default().intraNode().name(), groups.stream().mapToInt(CommCheck.Group::rows).sum(),
+                CommCheck.nvlinkOf("H100_SXM").name(), groups.stream().mapToInt(CommCheck.Group::rows).sum(),
                 commCsv, medians.getMin(), medians.getMax());
     }
 

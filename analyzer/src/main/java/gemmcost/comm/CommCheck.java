@@ -1,6 +1,8 @@
 package gemmcost.comm;
 
 import gemmcost.BadInputException;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
 import java.nio.file.Path;
 import gemmcost.gettime.ErrorStats;
 import java.util.ArrayList;
@@ -25,14 +27,22 @@ public final class CommCheck {
     }
 
     /**
-     * The groups of {@code file}'s rows of {@code gpu} against the default network's NVLink tier; a file without
-     * such rows is refused in one line.
+     * The NVLink tier of the default network of the catalog device {@code gpu} names (NVLink5 for B200, NVLink4
+     * otherwise, as {@link Network#forDevice} chooses), which the rows of {@code gpu} are checked against.
+     */
+    public static LinkTier nvlinkOf(String gpu) {
+        return Network.forDevice(DeviceCatalog.matchName(gpu).map(Device::id).orElse("h100-sxm")).intraNode();
+    }
+
+    /**
+     * The groups of {@code file}'s rows of {@code gpu} against {@link #nvlinkOf} that GPU; a file without such rows is
+     * refused in one line.
      */
     public static List<Group> ofNvlink(Path file, String gpu) {
         List<NcclCsv.Row> rows = NcclCsv.read(file).stream().filter(r -> r.gpu().equals(gpu)).toList();
         if (rows.isEmpty())
             throw new BadInputException(file + ": no rows of gpu '" + gpu + "'");
-        return of(Network.h100Default().intraNode(), rows);
+        return of(nvlinkOf(gpu), rows);
     }
 
     /** The groups of {@code rows}, ordered by collective then ranks. */

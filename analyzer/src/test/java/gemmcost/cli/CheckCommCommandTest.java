@@ -39,6 +39,22 @@ class CheckCommCommandTest {
         assertThat(lines).hasSize(3);
     }
 
+    /** A B200's rows are checked against its own NVLink5 tier, not H100's NVLink4. */
+    @Test
+    void aB200ShouldBeCheckedAgainstNvlinkFive() throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + "B200_SXM,2.29.2,all_reduce,half,2,500000,1.0\n");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString(), "--gpu", "B200_SXM");
+
+        // nvlink5: 7.6 µs + 2·(2−1) steps × 1.24 µs + 1,000,000 B × 2·(2−1)/2 / 682 GB/s = 11.546 µs
+        assertThat(run.status()).as(run.err()).isZero();
+        String[] lines = run.out().split(NL);
+        assertThat(lines[0]).isEqualTo("B200_SXM (imported, 1 rows) against the nvlink5 tier of the default network"
+                + " (modeled)");
+        assertThat(lines[2].strip().split("\\s+"))
+                .containsExactly("all_reduce", "2", "1", "1054.6%", "1000000", "1.00", "11.55", "+1054.6%");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "H100_SXM,2.29.2,broadcast,half,2,256,5.0 | :2: column collective: not a collective gemmcost models: 'broadcast'",
