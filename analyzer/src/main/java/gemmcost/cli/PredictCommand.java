@@ -134,6 +134,11 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (profile != null && gemmCsv != null)
+            throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
+        if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
+                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
+            throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         Options.requireFolder("--html", html);
         Options.requireKvDtype(kvDtype);
         Options.requirePositive("--concurrency", concurrency);
@@ -154,9 +159,6 @@ final class PredictCommand implements Callable<Integer> {
                 kvDtype);
         Workers decode = workers(decodeLayout, decodeWorkers, "--decode-workers");
         Workers prefill = decode;
-        if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
-                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
-            throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
             p.tp = or(prefillTp, layout.tp);
@@ -167,8 +169,6 @@ final class PredictCommand implements Callable<Integer> {
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, "--prefill-workers");
         }
-        if (profile != null && gemmCsv != null)
-            throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv,
                 Network.forDevice(device.id()));
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
@@ -317,6 +317,10 @@ final class PredictCommand implements Callable<Integer> {
                 .put("ops", s.dag().size());
         ObjectNode kinds = node.putObject("critical_path_us_by_kind");
         s.criticalPathByKind().forEach(kinds::put);
+        ArrayNode labels = node.putArray("labels");
+        s.labels().stream().sorted().forEach(l -> labels.add(l.id()));
+        ArrayNode pathLabels = node.putArray("critical_path_labels");
+        s.criticalPathLabels().stream().sorted().forEach(l -> pathLabels.add(l.id()));
         return node;
     }
 }

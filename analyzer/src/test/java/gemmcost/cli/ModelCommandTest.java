@@ -90,7 +90,7 @@ class ModelCommandTest {
     @CsvSource(delimiter = '|', value = {
             "--isl 1 --osl 1 | on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: 141.11 GB of weights + 0.00 GB of"
                     + " KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16) is over the 72.00 GB an engine uses"
-                    + " of 80.00 GB (0.90)",
+                    + " of 80.00 GB (0.90) [modeled]",
             "--tp 8 --pp 100 | cannot be laid out as tp=8, pp=100, ep=1, dp=1: pp=100 is more stages than the 80 layers"})
     void aLayoutThatCannotHoldOrSplitTheModelShouldBeRefusedInOneLineSayingWhy(String options, String message) {
         Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");

@@ -39,6 +39,9 @@ class PredictCommandTest {
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.get("labels").toString()).isEqualTo("[\"modeled\"]");
         assertThat(json.get("tpot_ms").asDouble()).isPositive();
+        // each step's numbers carry their labels, as the text output's do
+        assertThat(json.at("/decode_step/labels").toString()).isEqualTo("[\"modeled\"]");
+        assertThat(json.at("/prefill_step/critical_path_labels").toString()).isEqualTo("[\"modeled\"]");
     }
 
     @Test
@@ -49,7 +52,7 @@ class PredictCommandTest {
         // 2.08 GB of weights + 512 × 16,384 tokens × 32,768 B = 274.88 GB of KV cache
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: " + SMALL_LLAMA + " on 1 x l40s (tp=1, pp=1, ep=1, dp=1)"
                 + " does not fit: 2.08 GB of weights + 274.88 GB of KV cache per GPU (512 sequences of up to 16384"
-                + " tokens, KV in bf16) is over the 43.20 GB an engine uses of 48.00 GB (0.90)" + NL));
+                + " tokens, KV in bf16) is over the 43.20 GB an engine uses of 48.00 GB (0.90) [modeled]" + NL));
     }
 
     @Test
