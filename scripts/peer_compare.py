@@ -37,33 +37,31 @@ P90_SLACK = 1.1
 HEADER = ["source", "gpu", "dtype", "m", "n", "k", "time_us", "notes"]
 
 
-def groups(data_dir):
-    """(file, gpu, dtype) of every group with at least MIN_SHAPES distinct shapes, in file order, then SMALL_GROUPS."""
-    found = []
+def read_groups(data_dir):
+    """(file, gpu, dtype), rows of every group with at least MIN_SHAPES distinct shapes, in file order, then
+    SMALL_GROUPS; each file is read once, and only one is held at a time."""
+    small = []
     for name in sorted(os.listdir(data_dir)):
         if not name.endswith(".csv"):
             continue
-        shapes = defaultdict(set)
+        rows = defaultdict(list)
         with open(os.path.join(data_dir, name), newline="") as f:
             reader = csv.reader(f)
             if next(reader) != HEADER:
                 sys.exit(f"{f.name}: unexpected header")
             for row in reader:
-                shapes[(row[1], row[2])].add((row[3], row[4], row[5]))
-        found += [(name[:-4], gpu, dtype) for (gpu, dtype), s in shapes.items() if len(s) >= MIN_SHAPES]
-    return found + [g for g in SMALL_GROUPS if g not in found]
+                rows[(row[1], row[2])].append(row)
+        for (gpu, dtype), group in rows.items():
+            key = (name[:-4], gpu, dtype)
+            if key in SMALL_GROUPS:
+                small.append((key, group))
+            elif len({(r[3], r[4], r[5]) for r in group}) >= MIN_SHAPES:
+                yield key, group
+    yield from sorted(small, key=lambda g: SMALL_GROUPS.index(g[0]))
 
 
 def held_out(m, k, n):
     return zlib.crc32(f"{m},{k},{n}".encode()) % 5 == 0
-
-
-def read_group(data_dir, source, gpu, dtype):
-    with open(os.path.join(data_dir, source + ".csv"), newline="") as f:
-        reader = csv.reader(f)
-        if next(reader) != HEADER:
-            sys.exit(f"{f.name}: unexpected header")
-        return [row for row in reader if row[1] == gpu and row[2] == dtype]
 
 
 def split(rows):
@@ -147,10 +145,10 @@ def main():
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
     args = ap.parse_args()
     results = []
-    for group in groups(args.data):
+    for group, rows in read_groups(args.data):
         if args.only and args.only not in " ".join(group):
             continue
-        train, test = split(read_group(args.data, *group))
+        train, test = split(rows)
         r = {"source": group[0], "gpu": group[1], "dtype": group[2],
              "train_shapes": len(train), "test_rows": len(test), **peers(train, test)}
         if args.gemmcost:

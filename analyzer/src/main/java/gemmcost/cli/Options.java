@@ -138,11 +138,8 @@ final class Options {
     /** Converts option values to their types once, at the edge: a bad value is picocli's one-line refusal. */
     static void registerConverters(CommandLine root) {
         root.registerConverter(GpuSplit.class, GpuSplit::parse);
-        root.registerConverter(Mode.class, text -> switch (text) {
-            case "agg" -> Mode.AGG;
-            case "disagg" -> Mode.DISAGG;
-            default -> throw new TypeConversionException(text + ": must be agg or disagg");
-        });
+        root.registerConverter(Mode.class, text -> Mode.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": must be agg or disagg")));
         root.registerConverter(Phase.class, text -> Phase.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(

@@ -68,8 +68,6 @@ final class Lines {
     private final List<Map<Key, Near>> neighbours = new ArrayList<>(3);
     /** Per axis, per coordinate: the lines that measured it, in key order (for where a line's near ones fall short). */
     private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
-    /** Per axis, every coordinate some line of the axis measured, ascending: a query elsewhere has no neighbours. */
-    private final List<double[]> coordinates = new ArrayList<>(3);
 
     Lines(long[][] shapes, double[] residual) {
         for (int axis = 0; axis < 3; axis++) {
@@ -95,8 +93,6 @@ final class Lines {
                 }
             }
             measuring.add(byCoordinate);
-            coordinates.add(lines.values().stream().flatMapToDouble(line -> Arrays.stream(line.log2x)).distinct()
-                    .sorted().toArray());
         }
     }
 
@@ -172,8 +168,9 @@ final class Lines {
                 continue;
             }
             double width = line.log2x[hi] - line.log2x[hi - 1];
-            Near near = Arrays.binarySearch(coordinates.get(axis), x) >= 0 ? neighbours.get(axis).get(key) : Near.NONE;
-            List<Line> measuringX = measuring.get(axis).get(x); // null where no line measured x: then near is NONE
+            // a coordinate no line measured (a query elsewhere) has no neighbours to look through
+            List<Line> measuringX = measuring.get(axis).get(x);
+            Near near = measuringX == null ? Near.NONE : neighbours.get(axis).get(key);
             Supplier<Line[]> measured = () -> within(line, measuringX);
             double r = bracketed(line, near, measured, x, hi - 1, hi);
             double w = 1 / (width * width);

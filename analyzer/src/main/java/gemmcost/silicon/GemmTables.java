@@ -19,7 +19,8 @@ import java.util.Set;
  * The GEMM tables of {@code --gemm-csv} files, as cost models per device, dtype and engine: a row's table is the one
  * of its engine's framework ({@code aiconfigurator-trtllm} for TensorRT-LLM, and so on) where a file has it, else
  * the first {@code --gemm-csv} file with rows of the device and dtype (the report names the table each row used).
- * Each cost model is made once per device, dtype and engine and shared, Get_Time cache included.
+ * Each cost model is made once per file, source, device and dtype and shared, Get_Time cache included (engines that
+ * fall back to the same rows share it).
  */
 final class GemmTables {
     /** The rows of one source, GPU (a catalog device id, or the file's name for it) and dtype. */
@@ -29,6 +30,7 @@ final class GemmTables {
     private final Map<Path, List<Measurement>> files = new LinkedHashMap<>();
     private final Map<Path, Set<Key>> keys = new HashMap<>();
     private final Map<String, Optional<CostModels.Opened>> opened = new HashMap<>();
+    private final Map<List<Object>, CostModels.Opened> built = new HashMap<>();
 
     GemmTables(List<Path> csvs) {
         for (Path csv : csvs) {
@@ -59,8 +61,8 @@ final class GemmTables {
         return Optional.empty();
     }
 
-    private static CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows,
-                                          String source) {
-        return CostModels.imported(device, dtype, csv, rows, source, Network.forDevice(device.id()));
+    private CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
+        return built.computeIfAbsent(List.of(csv, source, device.id(), dtype),
+                k -> CostModels.imported(device, dtype, csv, rows, source, Network.forDevice(device.id())));
     }
 }

@@ -23,7 +23,10 @@ import java.util.regex.Pattern;
 
 /** What {@code predict} needs to model one measured run, or why the run cannot be expressed. */
 sealed interface RowSetup {
-    /** Systems of the serving data and the catalog devices they are. */
+    /**
+     * Systems of the serving data and the catalog devices they are: those whose interconnect the network model knows
+     * (NVLink 4 and 5). {@code DeviceCatalog.matchName} would also take an L40S, whose PCIe it does not model.
+     */
     Map<String, String> DEVICES = Map.of("h100_sxm", "h100-sxm", "h200_sxm", "h200", "b200_sxm", "b200");
 
     String NO_DEVICE = "system not in the device catalog";
@@ -94,9 +97,9 @@ sealed interface RowSetup {
         int osl = row.positiveInt("osl");
         if (osl < 2)
             throw new BadInputException(row.where() + ": osl 1 has no TPOT");
-        boolean agg = row.text("mode").equals("agg");
-        if (!agg && !row.text("mode").equals("disagg"))
-            throw new BadInputException(row.where() + ": column mode: must be agg or disagg: '" + row.text("mode") + "'");
+        Mode mode = Mode.parse(row.text("mode")).orElseThrow(() -> new BadInputException(row.where()
+                + ": column mode: must be agg or disagg: '" + row.text("mode") + "'"));
+        boolean agg = mode == Mode.AGG;
         String p = agg ? "" : "prefill_";
         String d = agg ? "" : "decode_";
         if (!agg && (row.text("prefill_num_workers").isEmpty() || row.text("decode_num_workers").isEmpty()))
@@ -118,7 +121,7 @@ sealed interface RowSetup {
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
             prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE);
         }
-        return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), agg ? Mode.AGG : Mode.DISAGG,
+        return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl));
     }
 
