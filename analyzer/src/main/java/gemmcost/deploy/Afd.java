@@ -1,5 +1,6 @@
 package gemmcost.deploy;
 
+import gemmcost.Limits;
 import gemmcost.model.hf.Architecture;
 
 /**
@@ -14,8 +15,8 @@ public record Afd(int attentionGpus, int attentionTp, int ffnGpus, int microBatc
         if (attentionGpus < 1 || attentionTp < 1 || ffnGpus < 1 || microBatches < 1)
             throw new IllegalArgumentException("must all be >= 1: attention GPUs=" + attentionGpus + ", attention tp="
                     + attentionTp + ", FFN GPUs=" + ffnGpus + ", micro-batches=" + microBatches);
-        if ((long) attentionGpus + ffnGpus > MAX_GPUS)
-            throw new IllegalArgumentException("attention and FFN GPUs must be at most " + MAX_GPUS + " in all:"
+        if ((long) attentionGpus + ffnGpus > Limits.MAX_GPUS)
+            throw new IllegalArgumentException("attention and FFN GPUs must be at most " + Limits.MAX_GPUS + " in all:"
                     + " attention GPUs=" + attentionGpus + ", FFN GPUs=" + ffnGpus);
         if (attentionGpus % attentionTp != 0)
             throw new IllegalArgumentException("the attention tp must divide the attention GPUs: attention GPUs="

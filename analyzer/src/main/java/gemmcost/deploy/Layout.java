@@ -1,6 +1,5 @@
 package gemmcost.deploy;
 
-import gemmcost.Limits;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 
@@ -19,9 +18,6 @@ public sealed interface Layout permits Parallelism, Afd {
 
     /** Attention replicas, each serving its share of the sequences. */
     int attentionReplicas();
-
-    /** The most GPUs a layout may span. */
-    int MAX_GPUS = Limits.MAX_GPUS;
 
     /**
      * Why the MLP widths of {@code model} cannot be split: dense MLPs and shared experts over {@code attentionTp}

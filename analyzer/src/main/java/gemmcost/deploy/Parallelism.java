@@ -1,5 +1,6 @@
 package gemmcost.deploy;
 
+import gemmcost.Limits;
 import gemmcost.model.hf.Architecture;
 
 /**
@@ -16,8 +17,8 @@ public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
         if (tp % ep != 0)
             throw new IllegalArgumentException("ep must divide tp (experts are spread over the tp GPUs of a stage):"
                     + " tp=" + tp + ", ep=" + ep);
-        if ((long) tp * pp > MAX_GPUS)
-            throw new IllegalArgumentException("tp x pp must be at most " + MAX_GPUS + " GPUs: tp=" + tp + ", pp=" + pp);
+        if ((long) tp * pp > Limits.MAX_GPUS)
+            throw new IllegalArgumentException("tp x pp must be at most " + Limits.MAX_GPUS + " GPUs: tp=" + tp + ", pp=" + pp);
         if (tp % dp != 0)
             throw new IllegalArgumentException("dp must divide tp (attention replicas share the tp GPUs of a stage):"
                     + " tp=" + tp + ", dp=" + dp);

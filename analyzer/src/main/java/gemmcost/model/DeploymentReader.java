@@ -20,7 +20,6 @@ import java.util.Set;
  * the file, the JSON path and the value: {@code cfg.json: $.plan.tp: 3 does not divide model.heads = 32}.
  */
 public final class DeploymentReader {
-    /** Duplicate keys are refused, as the profile and DAG readers refuse them: "the last one wins" hides typos. */
     private final String file;
 
     private DeploymentReader(String file) {

@@ -18,12 +18,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One self-contained HTML page (inline CSS and SVG, no script, nothing fetched): the profile's provenance, the
@@ -263,8 +263,7 @@ public final class HtmlReport {
         html.open("section", "id", "profile-chart").element("h2", "Achieved TFLOP/s against m, per (k, n)");
         // without a table every site shows the same roofline: one panel, the site the plans spend most time in
         List<ProfileChart.Site> sites = in.costs().table() != null
-                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : planSites(in.plans()).stream().limit(1)
-                .toList();
+                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : busiestPlanSite(in.plans()).stream().toList();
         html.element("p", in.costs().table() != null
                 ? "Dots: measured entries. Line: Get_Time, coloured by its label (interpolated between measurements,"
                 + " extrapolated beyond them). Grey: the datasheet roofline (modeled)."
@@ -277,17 +276,15 @@ public final class HtmlReport {
         html.close("div").close("section");
     }
 
-    /** The distinct (k, n) of the plans' GEMMs with the most time, for a profile without a table. */
-    private static List<ProfileChart.Site> planSites(List<PlanView> plans) {
+    /** The (k, n) of the plans' GEMMs with the most time, for a profile without a table (none without GEMMs). */
+    private static Optional<ProfileChart.Site> busiestPlanSite(List<PlanView> plans) {
         Map<List<Long>, Double> time = new LinkedHashMap<>();
         for (PlanView p : plans)
             for (int v = 0; v < p.analysis().dag().size(); v++)
                 if (p.analysis().dag().work(v) instanceof Work.Gemm g)
                     time.merge(List.of(g.shape().k(), g.shape().n()), p.analysis().costing().timeUs(v), Double::sum);
-        List<Map.Entry<List<Long>, Double>> sorted = new ArrayList<>(time.entrySet());
-        sorted.sort(Map.Entry.<List<Long>, Double>comparingByValue().reversed());
-        return sorted.stream().limit(6).map(e -> new ProfileChart.Site(e.getKey().get(0), e.getKey().get(1), List.of()))
-                .toList();
+        return time.entrySet().stream().max(Map.Entry.comparingByValue())
+                .map(e -> new ProfileChart.Site(e.getKey().get(0), e.getKey().get(1), List.of()));
     }
 
 }

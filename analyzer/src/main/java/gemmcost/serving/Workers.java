@@ -1,5 +1,6 @@
 package gemmcost.serving;
 
+import gemmcost.Limits;
 import gemmcost.deploy.Layout;
 import java.util.Objects;
 
@@ -15,8 +16,8 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
             throw new IllegalArgumentException("must be >= 1: max running=" + maxRunning);
         if (prefillBatch < 1 || prefillBatch > MAX_PREFILL_BATCH)
             throw new IllegalArgumentException("must be 1 to " + MAX_PREFILL_BATCH + ": prefill batch=" + prefillBatch);
-        if (count < 1 || (long) count * layout.gpus() > Layout.MAX_GPUS)
-            throw new IllegalArgumentException("must be >= 1 and span at most " + Layout.MAX_GPUS + " GPUs: workers="
+        if (count < 1 || (long) count * layout.gpus() > Limits.MAX_GPUS)
+            throw new IllegalArgumentException("must be >= 1 and span at most " + Limits.MAX_GPUS + " GPUs: workers="
                     + count + " of " + layout.gpus() + " GPUs");
     }
 

@@ -1,5 +1,8 @@
 package gemmcost.silicon;
 
+import static java.lang.Double.NaN;
+
+import gemmcost.gettime.ErrorStats;
 import gemmcost.table.Quantiles;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,21 +28,23 @@ public record Accuracy(String group, int rows, int predicted, double tpotMedianA
 
     public static Accuracy of(String group, List<ServingCheck.Outcome> outcomes) {
         List<ServingCheck.Outcome> predicted = outcomes.stream().filter(ServingCheck.Outcome::predicted).toList();
+        if (predicted.isEmpty())
+            return new Accuracy(group, outcomes.size(), 0, NaN, NaN, NaN, NaN, NaN, NaN);
         double[] tpot = predicted.stream().mapToDouble(ServingCheck.Outcome::tpotErrorPct).toArray();
         double[] ttft = predicted.stream().mapToDouble(ServingCheck.Outcome::ttftErrorPct).toArray();
-        return new Accuracy(group, outcomes.size(), predicted.size(), quantile(abs(tpot), 0.5), quantile(abs(tpot), 0.9),
-                quantile(tpot, 0.5), quantile(abs(ttft), 0.5), quantile(abs(ttft), 0.9), quantile(ttft, 0.5));
+        ErrorStats tpotApe = ErrorStats.of(abs(tpot));
+        ErrorStats ttftApe = ErrorStats.of(abs(ttft));
+        return new Accuracy(group, outcomes.size(), predicted.size(), tpotApe.medianApePct(), tpotApe.p90ApePct(),
+                median(tpot), ttftApe.medianApePct(), ttftApe.p90ApePct(), median(ttft));
     }
 
     private static double[] abs(double[] values) {
         return Arrays.stream(values).map(Math::abs).toArray();
     }
 
-    private static double quantile(double[] values, double q) {
-        if (values.length == 0)
-            return Double.NaN;
+    private static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return Quantiles.of(sorted, q);
+        return Quantiles.of(sorted, 0.5);
     }
 }

@@ -5,13 +5,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}); typed
- * accessors refuse a bad value in one line naming the file, line, column and value.
+ * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}) and its measured
+ * TTFT and TPOT; typed accessors refuse a bad value in one line naming the file, line, column and value.
  */
-public record SiliconRow(String where, Map<String, String> columns) {
+public record SiliconRow(String where, Map<String, String> columns, double ttftMs, double tpotMs) {
     public SiliconRow {
         Objects.requireNonNull(where, "where");
         columns = Map.copyOf(columns);
+    }
+
+    /** The row at {@code where} with these columns; a bad measurement is refused here, whatever the row's setup. */
+    public static SiliconRow of(String where, Map<String, String> columns) {
+        return new SiliconRow(where, columns, positive(where, columns, "silicon_ttft_ms"),
+                positive(where, columns, "silicon_tpot_ms"));
     }
 
     public String text(String column) {
@@ -41,27 +47,19 @@ public record SiliconRow(String where, Map<String, String> columns) {
     }
 
     /** The column's finite positive number. */
-    public double positive(String column) {
+    private static double positive(String where, Map<String, String> columns, String column) {
         try {
-            double v = Double.parseDouble(text(column));
+            double v = Double.parseDouble(columns.get(column));
             if (v > 0 && Double.isFinite(v))
                 return v;
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw bad(column, "must be finite and > 0");
+        throw bad(where, columns, column, "must be finite and > 0");
     }
 
     public String id() {
         return text("id");
-    }
-
-    public double ttftMs() {
-        return positive("silicon_ttft_ms");
-    }
-
-    public double tpotMs() {
-        return positive("silicon_tpot_ms");
     }
 
     /** The group the accuracy is reported by: model, system, mode. */
@@ -70,6 +68,10 @@ public record SiliconRow(String where, Map<String, String> columns) {
     }
 
     private BadInputException bad(String column, String problem) {
-        return new BadInputException(where + ": column " + column + ": " + problem + ": '" + text(column) + "'");
+        return bad(where, columns, column, problem);
+    }
+
+    private static BadInputException bad(String where, Map<String, String> columns, String column, String problem) {
+        return new BadInputException(where + ": column " + column + ": " + problem + ": '" + columns.get(column) + "'");
     }
 }
