@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.claim.AfdSweep;
 import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
+import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
@@ -125,8 +126,8 @@ final class AfdSection {
      * GEMMs}; GPUs below {@code attentionGpus} are AFD's attention GPUs (-1: not an AFD step).
      */
     private static String anatomy(StepCost s, int attentionGpus) {
-        double comm = s.criticalPathByKind().get("communication");
-        double gemm = s.criticalPathByKind().get("gemm");
+        double comm = s.criticalPathByKind().get(WorkKind.COMMUNICATION);
+        double gemm = s.criticalPathByKind().get(WorkKind.GEMM);
         String gpu = attentionGpus < 0 ? "a GPU's" : s.busiestGpu() < attentionGpus ? "an attention GPU's"
                 : "an FFN GPU's";
         return String.format(Locale.ROOT, "%.2f ms, set by %s, with %.0f %% of a micro-batch's path in communication"

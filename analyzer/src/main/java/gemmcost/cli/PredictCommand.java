@@ -7,6 +7,7 @@ import gemmcost.BadInputException;
 import gemmcost.Numbers;
 import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
+import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
@@ -268,8 +269,8 @@ final class PredictCommand implements Callable<Integer> {
                         + " [%s]%n", what, Numbers.micros(s.stepUs()), Numbers.micros(s.busiestGpuUs()),
                 Numbers.micros(s.criticalPathUs()), Label.join(s.labels()));
         StringBuilder kinds = new StringBuilder("  critical path by kind:");
-        for (Map.Entry<String, Double> k : s.criticalPathByKind().entrySet())
-            kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey(), Numbers.micros(k.getValue()),
+        for (Map.Entry<WorkKind, Double> k : s.criticalPathByKind().entrySet())
+            kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey().id(), Numbers.micros(k.getValue()),
                     s.criticalPathUs() > 0 ? Numbers.percent(k.getValue() / s.criticalPathUs()) : "n/a"));
         out.println(kinds.append(" [").append(Label.join(s.criticalPathLabels())).append("]"));
         out.printf(Locale.ROOT, "  %d ops on %d GPUs, %d on the critical path%n", s.dag().size(), s.dag().gpuCount(),
@@ -316,7 +317,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("critical_path_us", s.criticalPathUs())
                 .put("ops", s.dag().size());
         ObjectNode kinds = node.putObject("critical_path_us_by_kind");
-        s.criticalPathByKind().forEach(kinds::put);
+        s.criticalPathByKind().forEach((kind, us) -> kinds.put(kind.id(), us));
         ArrayNode labels = node.putArray("labels");
         s.labels().stream().sorted().forEach(l -> labels.add(l.id()));
         ArrayNode pathLabels = node.putArray("critical_path_labels");

@@ -3,6 +3,7 @@ package gemmcost.report;
 import gemmcost.Numbers;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
+import gemmcost.dag.WorkKind;
 import gemmcost.gettime.Label;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.schedule.Schedule;
@@ -26,11 +27,15 @@ final class PlanCharts {
 
     /** The kinds of work, in the order the breakdown stacks them. */
     enum Kind {
-        GEMM("GEMM"), ATTENTION("attention"), MEMORY("memory-bound"), COMM("communication"), GIVEN("given"), UNKNOWN("not understood");
+        GEMM(WorkKind.GEMM, "GEMM"), ATTENTION(WorkKind.ATTENTION, "attention"), MEMORY(WorkKind.MEMORY, "memory-bound"),
+        COMM(WorkKind.COMMUNICATION, "communication"), GIVEN(WorkKind.GIVEN, "given"),
+        UNKNOWN(WorkKind.UNKNOWN, "not understood");
 
+        private final WorkKind kind;
         final String title;
 
-        Kind(String title) {
+        Kind(WorkKind kind, String title) {
+            this.kind = kind;
             this.title = title;
         }
 
@@ -39,14 +44,11 @@ final class PlanCharts {
         }
 
         static Kind of(Work work) {
-            return switch (work) {
-                case Work.Gemm g -> GEMM;
-                case Work.Memory m -> MEMORY;
-                case Work.Attention a -> ATTENTION;
-                case Work.Comm c -> COMM;
-                case Work.Fixed f -> GIVEN;
-                case Work.Unknown u -> UNKNOWN;
-            };
+            WorkKind kind = WorkKind.of(work);
+            for (Kind k : values())
+                if (k.kind == kind)
+                    return k;
+            throw new AssertionError(kind);
         }
     }
 

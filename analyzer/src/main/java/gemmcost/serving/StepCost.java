@@ -3,6 +3,7 @@ package gemmcost.serving;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
+import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Layout;
 import gemmcost.gettime.Label;
 import gemmcost.model.hf.Architecture;
@@ -11,7 +12,9 @@ import gemmcost.plan.Step;
 import gemmcost.schedule.CriticalPath;
 import gemmcost.schedule.DagAnalysis;
 import gemmcost.schedule.Schedule;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,9 +55,17 @@ public record StepCost(Costing costing, CriticalPath path, double stepUs, int bu
         return new DagAnalysis(costing, path, Schedule.of(dag(), costing.timesUs()));
     }
 
-    /** Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory, communication. */
-    public Map<String, Double> criticalPathByKind() {
-        return StepKinds.ofCriticalPath(costing, path);
+    /**
+     * Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory and communication always
+     * (0 where none), then any other kind on the path.
+     */
+    public Map<WorkKind, Double> criticalPathByKind() {
+        Map<WorkKind, Double> us = new EnumMap<>(WorkKind.class);
+        for (WorkKind kind : List.of(WorkKind.GEMM, WorkKind.ATTENTION, WorkKind.MEMORY, WorkKind.COMMUNICATION))
+            us.put(kind, 0.0);
+        for (int v : path.path())
+            us.merge(WorkKind.of(dag().work(v)), costing.timeUs(v), Double::sum);
+        return us;
     }
 
     /** The labels of the critical path's ops. */

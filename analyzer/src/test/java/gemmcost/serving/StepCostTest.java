@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.dag.Dag;
+import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
@@ -51,6 +52,6 @@ class StepCostTest {
         // one GPU, one micro-batch: every op in a row, so the step is their sum both ways
         assertThat(step.stepUs()).isCloseTo(total, within(1e-9)).isCloseTo(652.935168, within(1e-6));
         assertThat(step.busiestGpuUs()).isCloseTo(total, within(1e-9));
-        assertThat(step.criticalPathByKind()).containsEntry("communication", 0.0);
+        assertThat(step.criticalPathByKind()).containsEntry(WorkKind.COMMUNICATION, 0.0);
     }
 }
