@@ -14,9 +14,10 @@ import java.util.Objects;
 
 /**
  * GPUs grouped into nodes of {@code gpusPerNode} (GPU g lives in node g / gpusPerNode); a collective whose GPUs
- * all share a node uses {@code intraNode}, any other {@code interNode}.
+ * all share a node uses {@code intraNode}, any other {@code interNode}. With an {@code engineAllReduce} (null: none),
+ * an all-reduce within a node takes the faster of it and the intra-node tier, as serving engines choose.
  */
-public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
+public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, OneShotAllReduce engineAllReduce) {
     private static final double GB = 1e9;
 
     public Network {
@@ -24,6 +25,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
             throw new IllegalArgumentException("must be > 0: gpus_per_node=" + gpusPerNode);
         Objects.requireNonNull(intraNode, "intraNode");
         Objects.requireNonNull(interNode, "interNode");
+    }
+
+    /** NCCL's collectives alone, as nccl-tests measures them. */
+    public Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
+        this(gpusPerNode, intraNode, interNode, null);
     }
 
     /**
@@ -57,8 +63,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
      */
     public double timeUs(Collective collective, double bytes, int[] gpus) {
         LinkTier tier = tier(gpus);
-        if (tier == intraNode)
-            return intraNode.timeUs(collective, bytes, gpus.length);
+        if (tier == intraNode) {
+            double nccl = intraNode.timeUs(collective, bytes, gpus.length);
+            return collective == ALL_REDUCE && engineAllReduce != null
+                    ? Math.min(nccl, engineAllReduce.timeUs(bytes, gpus.length)) : nccl;
+        }
         int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
         int perNode = Math.ceilDiv(gpus.length, nodes);
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
@@ -83,9 +92,13 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode) {
         return new Network(8, nvlink5, h100Default().interNode());
     }
 
-    /** The default network of a catalog device's nodes: NVLink5 for B200, NVLink4 (H100, H200) otherwise. */
+    /**
+     * The network a serving engine sees on a catalog device's nodes: NVLink5 for B200, NVLink4 (H100, H200)
+     * otherwise, with the engines' own small-message all-reduce ({@link OneShotAllReduce#ENGINE_KERNEL}).
+     */
     public static Network forDevice(String catalogId) {
-        return catalogId.equals("b200") ? b200Default() : h100Default();
+        Network nccl = catalogId.equals("b200") ? b200Default() : h100Default();
+        return new Network(nccl.gpusPerNode(), nccl.intraNode(), nccl.interNode(), OneShotAllReduce.ENGINE_KERNEL);
     }
 
     /** The tier a collective among {@code gpus} uses. */

@@ -12,6 +12,7 @@ import gemmcost.table.MeasurementCsv;
 import gemmcost.table.ProfileEntry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -117,12 +118,15 @@ class HeldOutAccuracyTest {
         Assumptions.assumeTrue(python != null,
                 "skipped: no python3 with scikit-learn for the peers (Debian: apt-get install python3-sklearn)");
         try {
+            Path log = Files.createTempFile("peer_compare", ".log");
             Process p = new ProcessBuilder(python, SharedData.scripts().resolve("peer_compare.py").toString(),
-                    "--data", data.toString(), "--json").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            JsonNode result = new ObjectMapper().readTree(p.getInputStream());
+                    "--data", data.toString(), "--json").redirectError(log.toFile()).start();
+            // All of stdout first: a parser that closes the pipe at the object's end can break the script's last write.
+            byte[] out = p.getInputStream().readAllBytes();
             assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).isZero();
-            return result;
+            assertThat(p.exitValue()).as("peer script's stderr: %s", Files.readString(log)).isZero();
+            Files.delete(log);
+            return new ObjectMapper().readTree(out);
         } catch (IOException e) {
             throw new AssertionError("peer script failed: " + e, e);
         } catch (InterruptedException e) {

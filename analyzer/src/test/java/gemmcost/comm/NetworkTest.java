@@ -1,0 +1,48 @@
+package gemmcost.comm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class NetworkTest {
+    private static final int[] ONE_NODE = {0, 1, 2, 3, 4, 5, 6, 7};
+
+    @Test
+    void aSmallAllReduceShouldTakeTheEnginesOneShotKernel() {
+        // 3.9 + 1.55 * log2(8 / 2) + 1024 B / 37.4 GB/s; NCCL's tier gives 4.3 + 14 * 0.8 + 1024 * 1.75 / 370 GB/s.
+        double oneShot = 3.9 + 1.55 * 2 + 1024 / 37.4e9 * 1e6;
+        assertThat(Network.forDevice("h100-sxm").timeUs(Collective.ALL_REDUCE, 1024, ONE_NODE))
+                .isCloseTo(oneShot, within(1e-9));
+        assertThat(Network.h100Default().timeUs(Collective.ALL_REDUCE, 1024, ONE_NODE))
+                .isCloseTo(15.5 + 1024 * 1.75 / 370e9 * 1e6, within(1e-9));
+    }
+
+    @Test
+    void aLargeAllReduceShouldStayNcclsWhereNcclIsFaster() {
+        double bytes = 1 << 20;
+        double nccl = 15.5 + bytes * 1.75 / 370e9 * 1e6; // 20.46 us, the one-shot kernel 35.04 us
+        assertThat(Network.forDevice("h200").timeUs(Collective.ALL_REDUCE, bytes, ONE_NODE))
+                .isCloseTo(nccl, within(1e-9));
+    }
+
+    @Test
+    void otherCollectivesAndOtherNodesShouldNotUseTheKernel() {
+        Network engine = Network.forDevice("b200");
+        Network nccl = Network.b200Default();
+        int[] twoNodes = {0, 8};
+        assertThat(engine.timeUs(Collective.ALL_GATHER, 1024, ONE_NODE))
+                .isEqualTo(nccl.timeUs(Collective.ALL_GATHER, 1024, ONE_NODE));
+        assertThat(engine.timeUs(Collective.ALL_REDUCE, 1024, twoNodes))
+                .isEqualTo(nccl.timeUs(Collective.ALL_REDUCE, 1024, twoNodes));
+        assertThat(OneShotAllReduce.ENGINE_KERNEL.timeUs(1024, 1)).isZero();
+    }
+
+    @Test
+    void aNegativeRateShouldBeRefused() {
+        assertThatThrownBy(() -> new OneShotAllReduce(1, 1, -1))
+                .hasMessage("must be >= 0 and a rate > 0: latency_us=1.0, latency_us_per_doubling=1.0,"
+                        + " bytes_per_sec=-1.0");
+    }
+}
