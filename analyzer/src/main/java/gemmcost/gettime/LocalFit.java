@@ -37,7 +37,9 @@ final class LocalFit {
         int[] nearest = found.points;
         double[] dist2 = found.dist2;
         double h = Math.sqrt(dist2[count - 1]) * 1.0001 + 1e-9; // the farthest neighbour
-        double[] normal = new double[4 * 5]; // the augmented normal equations, row-major; symmetric, so upper half
+        // the sums of the weighted normal equations, in locals (registers) rather than an array
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, sv = 0;
+        double s11 = 0, s12 = 0, s13 = 0, s1v = 0, s22 = 0, s23 = 0, s2v = 0, s33 = 0, s3v = 0;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
@@ -49,29 +51,28 @@ final class LocalFit {
             double r2 = y[p] - qy;
             double r3 = z[p] - qz;
             double v = residual[p];
-            normal[0] += w;
-            normal[1] += w * r1;
-            normal[2] += w * r2;
-            normal[3] += w * r3;
-            normal[4] += w * v;
-            normal[6] += w * r1 * r1;
-            normal[7] += w * r1 * r2;
-            normal[8] += w * r1 * r3;
-            normal[9] += w * r1 * v;
-            normal[12] += w * r2 * r2;
-            normal[13] += w * r2 * r3;
-            normal[14] += w * r2 * v;
-            normal[18] += w * r3 * r3;
-            normal[19] += w * r3 * v;
+            s0 += w;
+            s1 += w * r1;
+            s2 += w * r2;
+            s3 += w * r3;
+            sv += w * v;
+            s11 += w * r1 * r1;
+            s12 += w * r1 * r2;
+            s13 += w * r1 * r3;
+            s1v += w * r1 * v;
+            s22 += w * r2 * r2;
+            s23 += w * r2 * r3;
+            s2v += w * r2 * v;
+            s33 += w * r3 * r3;
+            s3v += w * r3 * v;
             lo = Math.min(lo, v);
             hi = Math.max(hi, v);
         }
-        for (int a = 1; a < 4; a++) {
-            normal[a * 5 + a] += RIDGE;
-            for (int b = 0; b < a; b++) {
-                normal[a * 5 + b] = normal[b * 5 + a];
-            }
-        }
+        double[] normal = { // the augmented normal equations, row-major, a small ridge on the slopes
+                s0, s1, s2, s3, sv,
+                s1, s11 + RIDGE, s12, s13, s1v,
+                s2, s12, s22 + RIDGE, s23, s2v,
+                s3, s13, s23, s33 + RIDGE, s3v};
         double fitted = solveIntercept(normal);
         return Double.isFinite(fitted) ? Math.min(hi, Math.max(lo, fitted)) : (lo + hi) / 2;
     }
