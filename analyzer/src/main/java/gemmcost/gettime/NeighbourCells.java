@@ -2,16 +2,18 @@ package gemmcost.gettime;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.IntStream;
 
 /**
  * The k nearest points of a query in 3-D, fast: a lattice of cubic cells over the points' bounding box (one octave
  * of margin on every side), each holding, once first asked, every point that can be among the k nearest of any
  * query inside it. With c the cell's centre, d_k(c) its k-th nearest distance and h the cell's half-diagonal, a
- * query q of the cell has its k nearest within d_k(c) + h of q, hence within d_k(c) + 2h of c: that ball is the
- * cell's list, and a scan of it returns exactly the k nearest (ties by index, as {@link KdTree.Nearest} orders
- * them). Written by hand because a lookup must take a fraction of a microsecond: a cell's points sit side by side in
- * one pool (coordinates and index together), nearest its centre first, so a query reads one short run of
- * memory. Queries outside the lattice, and cells beyond the pool's budget, go to the k-d tree.
+ * query q of the cell has its k nearest within d_k(c) + h of q, hence within d_k(c) + 2h of c: that ball, trimmed by
+ * the cell's box ({@link #inReach}), is the cell's list, and a scan of it returns exactly the k nearest (ties by
+ * index, as {@link KdTree.Nearest} orders them). Written by hand because a lookup must take a fraction of a
+ * microsecond: a cell's points sit side by side in one pool (coordinates and index together), nearest its centre
+ * first, so a query reads one short run of memory. Queries outside the lattice, and cells beyond the pool's budget,
+ * go to the k-d tree.
  */
 final class NeighbourCells {
     /** Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. */
@@ -122,7 +124,8 @@ final class NeighbourCells {
         double cz = origin[2] + (iz + 0.5) * edge;
         KdTree.Nearest nearest = tree.nearest(cx, cy, cz, k);
         double radius = Math.sqrt(nearest.dist2[0]) + edge * Math.sqrt(3); // dist2[0]: the heap's farthest; + 2h
-        int[] points = byDistance(tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12), cx, cy, cz);
+        int[] candidates = tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12);
+        int[] points = byDistance(inReach(candidates, cx, cy, cz), cx, cy, cz);
         // the list ends with a sentinel entry whose index is -1
         if (used + points.length + 1 > MAX_POOL_ENTRIES) {
             start.set(cell, -1);
@@ -144,6 +147,37 @@ final class NeighbourCells {
         pool = p; // published before the cell's start (both volatile)
         start.set(cell, first + 1);
         return first + 1;
+    }
+
+    /**
+     * Those of the candidates (a superset: every point within d_k(c) + 2h of the centre) that can be among the k
+     * nearest of a query in the cell, tighter than that ball: with R the k-th smallest farthest distance from a
+     * candidate to the cell, every query of the cell has k points within R, so only points whose nearest distance to
+     * the cell is at most R can be among its k nearest (ties included).
+     */
+    private int[] inReach(int[] candidates, double cx, double cy, double cz) {
+        if (candidates.length <= k) {
+            return candidates;
+        }
+        double half = edge / 2;
+        double[] far2 = new double[candidates.length];
+        double[] near2 = new double[candidates.length];
+        for (int i = 0; i < candidates.length; i++) {
+            int p = candidates[i];
+            double ax = Math.abs(x[p] - cx);
+            double ay = Math.abs(y[p] - cy);
+            double az = Math.abs(z[p] - cz);
+            far2[i] = sq(ax + half) + sq(ay + half) + sq(az + half);
+            near2[i] = sq(Math.max(0, ax - half)) + sq(Math.max(0, ay - half)) + sq(Math.max(0, az - half));
+        }
+        double[] sorted = far2.clone();
+        Arrays.sort(sorted);
+        double reach2 = sorted[k - 1] * (1 + 1e-9) + 1e-12;
+        return IntStream.range(0, candidates.length).filter(i -> near2[i] <= reach2).map(i -> candidates[i]).toArray();
+    }
+
+    private static double sq(double v) {
+        return v * v;
     }
 
     /** The points nearest the centre first: a query's k nearest then come early, and few later ones displace them. */
