@@ -19,11 +19,16 @@ final class NeighbourCells {
     /** Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. */
     static final double CELL_OCTAVES = 0.125;
     static final int MAX_CELLS = 1 << 20;
-    /** Pool entries (one per point of a cell's list) kept at most: 32 MB. */
+    /** Pool entries (one per point of a cell's list, and two per list) kept at most: 40 MB. */
     static final int MAX_POOL_ENTRIES = 1 << 20;
     private static final double MARGIN_OCTAVES = 1;
-    /** A pool entry: x, y, z, the point's index. */
-    private static final int STRIDE = 4;
+    /**
+     * A pool entry: x, y, z, the distance from the cell's centre, the point's index. A cell's list starts with a
+     * header entry holding the centre and ends with a sentinel whose index is -1.
+     */
+    private static final int STRIDE = 5;
+    private static final int ID = 4;
+    private static final int FROM_CENTRE = 3;
 
     private final double[] x;
     private final double[] y;
@@ -126,24 +131,21 @@ final class NeighbourCells {
         double radius = Math.sqrt(nearest.dist2[0]) + edge * Math.sqrt(3); // dist2[0]: the heap's farthest; + 2h
         int[] candidates = tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12);
         int[] points = byDistance(inReach(candidates, cx, cy, cz), cx, cy, cz);
-        // the list ends with a sentinel entry whose index is -1
-        if (used + points.length + 1 > MAX_POOL_ENTRIES) {
+        if (used + points.length + 2 > MAX_POOL_ENTRIES) {
             start.set(cell, -1);
             return -1;
         }
         double[] p = pool;
-        if (STRIDE * (used + points.length + 1) > p.length) {
-            p = Arrays.copyOf(p, Math.max(2 * p.length, STRIDE * (used + points.length + 1)));
+        if (STRIDE * (used + points.length + 2) > p.length) {
+            p = Arrays.copyOf(p, Math.max(2 * p.length, STRIDE * (used + points.length + 2)));
         }
         int first = used;
+        put(p, used++, cx, cy, cz, 0, -2);
         for (int point : points) {
-            int at = STRIDE * used++;
-            p[at] = x[point];
-            p[at + 1] = y[point];
-            p[at + 2] = z[point];
-            p[at + 3] = point;
+            double fromCentre = Math.sqrt(sq(x[point] - cx) + sq(y[point] - cy) + sq(z[point] - cz));
+            put(p, used++, x[point], y[point], z[point], fromCentre, point);
         }
-        p[STRIDE * used++ + 3] = -1;
+        put(p, used++, 0, 0, 0, Double.POSITIVE_INFINITY, -1);
         pool = p; // published before the cell's start (both volatile)
         start.set(cell, first + 1);
         return first + 1;
@@ -180,6 +182,15 @@ final class NeighbourCells {
         return v * v;
     }
 
+    private static void put(double[] p, int entry, double px, double py, double pz, double fromCentre, int id) {
+        int at = STRIDE * entry;
+        p[at] = px;
+        p[at + 1] = py;
+        p[at + 2] = pz;
+        p[at + FROM_CENTRE] = fromCentre;
+        p[at + ID] = id;
+    }
+
     /** The points nearest the centre first: a query's k nearest then come early, and few later ones displace them. */
     private int[] byDistance(int[] points, double cx, double cy, double cz) {
         double[] d2 = new double[points.length];
@@ -198,14 +209,22 @@ final class NeighbourCells {
         return sorted;
     }
 
-    /** The k nearest of q among a cell's list, kept sorted by insertion (nearest first, ties by index). */
+    /**
+     * The k nearest of q among a cell's list, kept sorted by insertion (nearest first, ties by index). The list is in
+     * order of distance from the centre c, so the scan stops at the first point farther from c than the k-th nearest
+     * found so far plus |q − c|: by the triangle inequality it and every later one are strictly farther from q (the
+     * bound is rounded up by far more than the arithmetic's error).
+     */
     private KdTree.Nearest scan(double[] p, int first, double qx, double qy, double qz) {
         KdTree.Nearest found = new KdTree.Nearest(k);
         int[] ids = found.points;
         double[] d2 = found.dist2;
         int size = 0;
-        for (int at = STRIDE * first; ; at += STRIDE) {
-            int id = (int) p[at + 3];
+        int at = STRIDE * first;
+        double offset = Math.sqrt(sq(qx - p[at]) + sq(qy - p[at + 1]) + sq(qz - p[at + 2]));
+        double limit = Double.POSITIVE_INFINITY;
+        for (at += STRIDE; p[at + FROM_CENTRE] <= limit; at += STRIDE) {
+            int id = (int) p[at + ID];
             if (id < 0) {
                 break;
             }
@@ -224,6 +243,9 @@ final class NeighbourCells {
             }
             d2[j] = d;
             ids[j] = id;
+            if (size == k) {
+                limit = (Math.sqrt(d2[k - 1]) + offset) * (1 + 1e-9) + 1e-9;
+            }
         }
         found.size = size;
         return found;
