@@ -15,17 +15,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options and parsing shared by the commands. */
-final class Options {
+/** Options and parsing shared by the commands (also those of {@code gemmcost.cli.table} and {@code gemmcost.cli.claim}). */
+public final class Options {
     private Options() {
     }
 
     /** {@code --profile}, mixed into every command that costs a DAG or the seed's formulas. */
-    static final class Profile {
+    public static final class Profile {
         @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = CostModels.DEFAULT_PROFILE,
                 description = "A profile file, or a catalog device id for modeled roofline times. "
                         + "Default: ${DEFAULT-VALUE}.")
-        String fileOrDevice;
+        public String fileOrDevice;
     }
 
     /** {@code --phase}, mixed into the commands that read deployment configs. */
@@ -41,7 +41,7 @@ final class Options {
     }
 
     /** {@code --dtype}, mixed into the commands that take {@code --profile}: it applies to a catalog device only. */
-    static final class CatalogDtype {
+    public static final class CatalogDtype {
         @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype for a catalog device: bf16, fp16,"
                 + " tf32, fp32, fp8, fp8_block (a profile file has its own). Default: bf16.")
         Dtype dtype;
@@ -50,7 +50,7 @@ final class Options {
          * The dtype to model a catalog device in. Given with a profile file of another dtype it would change nothing,
          * silently: refused.
          */
-        Dtype forProfile(String profile) {
+        public Dtype forProfile(String profile) {
             if (dtype == null)
                 return Dtype.BF16;
             Dtype asked = dtype;
@@ -69,7 +69,7 @@ final class Options {
      * An output file's folder must exist: gemmcost writes files, and a mistyped path should not leave directories
      * behind wherever it points.
      */
-    static void requireFolder(String option, Path file) {
+    public static void requireFolder(String option, Path file) {
         if (file == null)
             return;
         Path folder = file.toAbsolutePath().getParent();
@@ -78,7 +78,7 @@ final class Options {
     }
 
     /** A count option that must be at least 1. */
-    static void requirePositive(String option, int value) {
+    public static void requirePositive(String option, int value) {
         if (value < 1)
             throw new BadInputException(option + " " + value + ": must be >= 1");
     }
@@ -117,7 +117,7 @@ final class Options {
     }
 
     /** {@code --afd ATTN:FFN}: GPUs of attention and of experts. */
-    record GpuSplit(int attention, int ffn) {
+    public record GpuSplit(int attention, int ffn) {
         static GpuSplit parse(String text) {
             String[] parts = text.split(":", -1);
             try {

@@ -2,6 +2,7 @@ package gemmcost.cli;
 
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
+import gemmcost.cli.claim.ClaimPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;

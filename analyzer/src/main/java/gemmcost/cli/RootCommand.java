@@ -1,6 +1,12 @@
 package gemmcost.cli;
 
 import gemmcost.ToolVersion;
+import gemmcost.cli.claim.CheckClaimCommand;
+import gemmcost.cli.claim.SeedFormulasCommand;
+import gemmcost.cli.table.GetTimeCommand;
+import gemmcost.cli.table.ImportCsvCommand;
+import gemmcost.cli.table.MergeCommand;
+import gemmcost.cli.table.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

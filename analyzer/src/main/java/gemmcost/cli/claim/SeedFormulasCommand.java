@@ -1,8 +1,10 @@
-package gemmcost.cli;
+package gemmcost.cli.claim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.Numbers;
 import gemmcost.claim.SeedFormulas;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
@@ -10,8 +12,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
                 "Communication_Overhead is 0 unless --comm-us is given."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost seed-formulas", "  scripts/gemmcost seed-formulas --profile h200 --comm-us 500 --json"})
-final class SeedFormulasCommand implements Callable<Integer> {
+public final class SeedFormulasCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

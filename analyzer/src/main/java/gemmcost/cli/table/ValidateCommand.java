@@ -1,7 +1,9 @@
-package gemmcost.cli;
+package gemmcost.cli.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.BadInputException;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.ErrorStats;
 import gemmcost.gettime.GetTime;
@@ -38,7 +40,7 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  scripts/gemmcost validate --profile h100-sxm --against ../shared/data/gemm-public/llmcompass.csv",
                 "  scripts/gemmcost validate --profile a100-sxm-80gb --against ../shared/data/gemm-public/llmcompass.csv --json --report /tmp/rows.csv"})
-final class ValidateCommand implements Callable<Integer> {
+public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

@@ -1,4 +1,4 @@
-package gemmcost.cli;
+package gemmcost.cli.claim;
 
 import gemmcost.BadInputException;
 import gemmcost.claim.SeedDeployments;
@@ -9,9 +9,9 @@ import gemmcost.model.Plan;
 import java.nio.file.Path;
 
 /** The three deployments the claim check compares: the baseline as given, the baseline with experts, MA. */
-record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
+public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
     /** The given configs, or the seed's plans where none is given. */
-    static ClaimPlans of(Path baselineFile, Path maFile) {
+    public static ClaimPlans of(Path baselineFile, Path maFile) {
         Deployment base = baselineFile == null ? SeedDeployments.baseline(Plan.Mlp.DENSE, Phase.DECODE)
                 : DeploymentReader.read(baselineFile);
         Deployment split = maFile == null ? SeedDeployments.maSeparation(Phase.DECODE) : DeploymentReader.read(maFile);

@@ -1,18 +1,19 @@
-package gemmcost.cli;
+package gemmcost.cli.table;
 
 import gemmcost.ToolVersion;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.table.CsvImport;
 import gemmcost.table.ProfileJson;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Callable;
 
 /** {@code gemmcost import-csv}: a profile from someone else's measurements in the neutral CSV. */
 @Command(name = "import-csv",
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
         footer = {
                 "  scripts/gemmcost import-csv ../shared/data/gemm-public/vidur.csv --gpu H100 --dtype fp16 --out"
                         + " /tmp/h100-vidur-fp16.json"})
-final class ImportCsvCommand implements Callable<Integer> {
+public final class ImportCsvCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

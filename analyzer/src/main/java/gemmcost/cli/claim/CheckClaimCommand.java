@@ -1,8 +1,10 @@
-package gemmcost.cli;
+package gemmcost.cli.claim;
 
 import gemmcost.Numbers;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Spec;
                 "  scripts/gemmcost check-claim --sweep batch=1,8,64,256,1024 --sweep seq=512,2048,8192 --html /tmp/claim.html",
                 "  scripts/gemmcost check-claim --afd-model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
                         + " --afd-gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"})
-final class CheckClaimCommand implements Callable<Integer> {
+public final class CheckClaimCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

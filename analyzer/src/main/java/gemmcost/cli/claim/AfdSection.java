@@ -1,7 +1,8 @@
-package gemmcost.cli;
+package gemmcost.cli.claim;
 
 import gemmcost.BadInputException;
 import gemmcost.claim.AfdSweep;
+import gemmcost.cli.Options;
 import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;

@@ -1,7 +1,9 @@
-package gemmcost.cli;
+package gemmcost.cli.table;
 
 import gemmcost.BadInputException;
 import gemmcost.ToolVersion;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
 import gemmcost.table.TableMerge;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExample:%n",
         footer = "  scripts/gemmcost merge --out /tmp/h100-bf16.json profiles/per-gpu/gpu0/nvidia-h100-80gb-hbm3/bf16.json"
                 + " profiles/per-gpu/gpu1/nvidia-h100-80gb-hbm3/bf16.json")
-final class MergeCommand implements Callable<Integer> {
+public final class MergeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 

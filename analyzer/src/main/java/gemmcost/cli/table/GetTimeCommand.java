@@ -1,8 +1,10 @@
-package gemmcost.cli;
+package gemmcost.cli.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.Numbers;
+import gemmcost.cli.Gemmcost;
+import gemmcost.cli.Options;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
                 "  scripts/gemmcost get-time --profile h200 --dtype fp8 --json 1000 8192 1280"})
-final class GetTimeCommand implements Callable<Integer> {
+public final class GetTimeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
