@@ -15,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** Options and parsing shared by the commands (also those of {@code gemmcost.cli.table} and {@code gemmcost.cli.claim}). */
+/** Options and parsing shared by the commands, those of {@code gemmcost.cli.table} and {@code .claim} too. */
 public final class Options {
     private Options() {
     }
