@@ -1,8 +1,8 @@
 package gemmcost.cli;
 
 import gemmcost.claim.ClaimCheck;
+import gemmcost.claim.ClaimPlans;
 import gemmcost.claim.ClaimSweep;
-import gemmcost.cli.claim.ClaimPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;

@@ -62,11 +62,9 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * two nodes would pay 30 inter-node hops where NCCL pays 2.
      */
     public double timeUs(Collective collective, double bytes, int[] gpus) {
-        LinkTier tier = tier(gpus);
-        if (tier == intraNode) {
+        if (sameNode(gpus)) {
             double nccl = intraNode.timeUs(collective, bytes, gpus.length);
-            return collective == ALL_REDUCE && engineAllReduce != null
-                    ? Math.min(nccl, engineAllReduce.timeUs(bytes, gpus.length)) : nccl;
+            return engineKernelWins(collective, bytes, gpus) ? engineAllReduce.timeUs(bytes, gpus.length) : nccl;
         }
         int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
         int perNode = Math.ceilDiv(gpus.length, nodes);
@@ -103,9 +101,20 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
 
     /** The tier a collective among {@code gpus} uses. */
     public LinkTier tier(int[] gpus) {
+        return sameNode(gpus) ? intraNode : interNode;
+    }
+
+    /** Whether all of {@code gpus} share a node. */
+    public boolean sameNode(int[] gpus) {
         for (int g : gpus)
             if (g / gpusPerNode != gpus[0] / gpusPerNode)
-                return interNode;
-        return intraNode;
+                return false;
+        return true;
+    }
+
+    /** Whether {@link #timeUs} costs this collective with the engines' own kernel (faster than NCCL there). */
+    public boolean engineKernelWins(Collective collective, double bytes, int[] gpus) {
+        return collective == ALL_REDUCE && engineAllReduce != null && sameNode(gpus)
+                && engineAllReduce.timeUs(bytes, gpus.length) < intraNode.timeUs(collective, bytes, gpus.length);
     }
 }

@@ -126,6 +126,10 @@ public final class CostModel {
                     "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s (%s))", a.flops(),
                     attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9,
                     memory.source());
+            case Work.Comm c when network.engineKernelWins(c.collective(), c.bytes(), dag.gpus(v)) -> String.format(
+                    Locale.ROOT, "%s of %.4g bytes over %d GPUs: the engines' one-shot kernel (%s), faster than NCCL's"
+                            + " α–β here", c.collective().id(), c.bytes(), dag.gpuCountOf(v),
+                    network.engineAllReduce().formula());
             case Work.Comm c -> {
                 LinkTier tier = network.tier(dag.gpus(v));
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw%s)",

@@ -11,8 +11,8 @@ import java.util.stream.IntStream;
  * query q of the cell has its k nearest within d_k(c) + h of q, hence within d_k(c) + 2h of c: that ball, trimmed by
  * the cell's box ({@link #inReach}), is the cell's list, and a scan of it returns exactly the k nearest (ties by
  * index, as {@link KdTree.Nearest} orders them). Written by hand because a lookup must take a fraction of a
- * microsecond: a cell's points sit side by side in one pool (coordinates and index together), nearest its centre
- * first, so a query reads one short run of memory. Queries outside the lattice, and cells beyond the pool's budget,
+ * microsecond: a cell's points sit side by side in one pool (coordinates, distance from the centre and index
+ * together), nearest its centre first, so a query reads one short run of memory and stops early. Queries outside the lattice, and cells beyond the pool's budget,
  * go to the k-d tree.
  */
 final class NeighbourCells {

@@ -40,6 +40,24 @@ class NetworkTest {
     }
 
     @Test
+    void theKernelShouldBeNamedWhereItWins() {
+        Network engine = Network.forDevice("h100-sxm");
+        assertThat(engine.engineKernelWins(Collective.ALL_REDUCE, 1024, ONE_NODE)).isTrue();
+        assertThat(engine.engineKernelWins(Collective.ALL_REDUCE, 1 << 20, ONE_NODE)).isFalse();
+        assertThat(Network.h100Default().engineKernelWins(Collective.ALL_REDUCE, 1024, ONE_NODE)).isFalse();
+        assertThat(OneShotAllReduce.ENGINE_KERNEL.formula())
+                .isEqualTo("3.9 µs + 1.55 µs per doubling of the GPUs + bytes at 37.4 GB/s");
+    }
+
+    @Test
+    void gpusOfTwoNodesShouldTakeTheInterNodeTierEvenWhenBothTiersAreOneObject() {
+        LinkTier nvlink = Network.h100Default().intraNode();
+        Network flat = new Network(8, nvlink, nvlink, OneShotAllReduce.ENGINE_KERNEL);
+        assertThat(flat.sameNode(new int[] {0, 8})).isFalse();
+        assertThat(flat.engineKernelWins(Collective.ALL_REDUCE, 1024, new int[] {0, 8})).isFalse();
+    }
+
+    @Test
     void aNegativeRateShouldBeRefused() {
         assertThatThrownBy(() -> new OneShotAllReduce(1, 1, -1))
                 .hasMessage("must be >= 0 and a rate > 0: latency_us=1.0, latency_us_per_doubling=1.0,"

@@ -119,14 +119,17 @@ class HeldOutAccuracyTest {
                 "skipped: no python3 with scikit-learn for the peers (Debian: apt-get install python3-sklearn)");
         try {
             Path log = Files.createTempFile("peer_compare", ".log");
-            Process p = new ProcessBuilder(python, SharedData.scripts().resolve("peer_compare.py").toString(),
-                    "--data", data.toString(), "--json").redirectError(log.toFile()).start();
-            // All of stdout first: a parser that closes the pipe at the object's end can break the script's last write.
-            byte[] out = p.getInputStream().readAllBytes();
-            assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
-            assertThat(p.exitValue()).as("peer script's stderr: %s", Files.readString(log)).isZero();
-            Files.delete(log);
-            return new ObjectMapper().readTree(out);
+            try {
+                Process p = new ProcessBuilder(python, SharedData.scripts().resolve("peer_compare.py").toString(),
+                        "--data", data.toString(), "--json").redirectError(log.toFile()).start();
+                // All of stdout first: a parser that closes the pipe at the object's end can break the last write.
+                byte[] out = p.getInputStream().readAllBytes();
+                assertThat(p.waitFor(20, TimeUnit.MINUTES)).isTrue();
+                assertThat(p.exitValue()).as("peer script's stderr: %s", Files.readString(log)).isZero();
+                return new ObjectMapper().readTree(out);
+            } finally {
+                Files.deleteIfExists(log);
+            }
         } catch (IOException e) {
             throw new AssertionError("peer script failed: " + e, e);
         } catch (InterruptedException e) {

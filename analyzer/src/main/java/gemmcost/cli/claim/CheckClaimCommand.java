@@ -2,6 +2,7 @@ package gemmcost.cli.claim;
 
 import gemmcost.Numbers;
 import gemmcost.claim.ClaimCheck;
+import gemmcost.claim.ClaimPlans;
 import gemmcost.claim.ClaimSweep;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;

@@ -1,7 +1,6 @@
-package gemmcost.cli.claim;
+package gemmcost.claim;
 
 import gemmcost.BadInputException;
-import gemmcost.claim.SeedDeployments;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
