@@ -12,6 +12,7 @@ import gemmcost.gettime.Label;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.plan.Step;
+import gemmcost.serving.Request;
 import gemmcost.serving.StepCost;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -104,7 +105,14 @@ public record AfdSweep(Afd afd, List<Point> points) {
         if (misfit != null)
             return new Result(null, concurrency, gpus, misfit);
         return new Result(StepCost.of(layout.toString(), model, layout,
-                new Step(Phase.DECODE, sequences, isl + osl / 2, kv.elementBytes()), cost), concurrency, gpus, null);
+                new Step(Phase.DECODE, sequences, new Request(concurrency, isl, osl).meanKvTokens(), kv.elementBytes()), cost), concurrency, gpus, null);
+    }
+
+    /** The labels of every point's numbers. */
+    public Set<Label> labels() {
+        Set<Label> labels = EnumSet.of(Label.MODELED);
+        points.forEach(p -> labels.addAll(p.labels()));
+        return labels;
     }
 
     /** The first concurrency from which AFD's tokens/s/GPU stay above the baseline's (or only AFD fits), or null. */

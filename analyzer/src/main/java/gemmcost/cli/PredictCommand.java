@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
-import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
@@ -170,8 +169,7 @@ final class PredictCommand implements Callable<Integer> {
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, "--prefill-workers");
         }
-        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv,
-                Network.forDevice(device.id()));
+        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
                 new Request(concurrency, isl, osl), kvDtype.elementBytes(), costs.model());
         if (html != null)
@@ -302,7 +300,8 @@ final class PredictCommand implements Callable<Integer> {
         e.labels().stream().sorted().forEach(l -> labels.add(l.id()));
         node.put("gemm_source", costs.model().getTime().source())
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
-                .put("kv_bytes_per_gpu", fit.footprint().kvBytes());
+                .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
+                .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
         node.put("queue_wait_us", e.queueWaitUs()).put("kv_transfer_us", e.kvTransferUs())

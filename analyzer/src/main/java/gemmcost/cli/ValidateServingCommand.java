@@ -94,7 +94,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         if (commCsv != null)
             out.println(commLine());
         if (json)
-            out.println(json(all, groups, refused));
+            out.println(json(all, groups, refused, labels));
         return Gemmcost.OK;
     }
 
@@ -150,13 +150,14 @@ final class ValidateServingCommand implements Callable<Integer> {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%+.1f%%", value);
     }
 
-    private static String json(Accuracy all, List<Accuracy> groups, Map<String, Integer> refused) {
+    private static String json(Accuracy all, List<Accuracy> groups, Map<String, Integer> refused, Set<Label> labels) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
                 .put("rows", all.rows())
                 .put("predicted", all.predicted())
                 .put("refused", all.rows() - all.predicted())
-                .put("in_scope", inScope(all, refused));
+                .put("in_scope", inScope(all, refused))
+                .put("labels", Label.join(labels));
         put(node, all);
         ObjectNode reasons = node.putObject("refused_by_reason");
         refused.forEach(reasons::put);

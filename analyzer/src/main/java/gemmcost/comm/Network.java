@@ -64,7 +64,8 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
     public double timeUs(Collective collective, double bytes, int[] gpus) {
         if (sameNode(gpus)) {
             double nccl = intraNode.timeUs(collective, bytes, gpus.length);
-            return engineKernelWins(collective, bytes, gpus) ? engineAllReduce.timeUs(bytes, gpus.length) : nccl;
+            return collective == ALL_REDUCE && engineAllReduce != null
+                    ? Math.min(nccl, engineAllReduce.timeUs(bytes, gpus.length)) : nccl;
         }
         int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
         int perNode = Math.ceilDiv(gpus.length, nodes);

@@ -49,10 +49,10 @@ public final class CostModels {
      * ({@code bf16}, {@code fp8}, {@code fp8_block}) — the rows of {@code gemmCsv} whose gpu is {@code device}, or
      * the profile file {@code profile} — else the device's datasheet roofline for it (modeled); memory-bound ops at
      * the table's measured bandwidth, else {@link MemoryBandwidth#achievable}; attention at
-     * {@link AttentionRate#of}.
+     * {@link AttentionRate#of}; communication as an engine sees it ({@link Network#forDevice}).
      */
-    public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv,
-                                    Network network) {
+    public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv) {
+        Network network = Network.forDevice(device.id());
         AttentionRate attention = AttentionRate.of(device);
         Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
         if (gemmCsv == null && profile == null) {
@@ -61,7 +61,7 @@ public final class CostModels {
                     device.roofline(rooflineDtype).orElse(null));
         }
         if (gemmCsv != null)
-            return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null, network);
+            return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null);
         Path file = Path.of(profile);
         if (!Files.isRegularFile(file))
             throw new BadInputException("--profile " + profile + ": no such file (the device is --gpu " + device.id()
@@ -73,8 +73,7 @@ public final class CostModels {
      * Like {@link #forServing}, over the rows already read from {@code csv}: those measured on {@code device} in
      * {@code dtype} (and from {@code source}, unless it is null).
      */
-    public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source,
-                                  Network network) {
+    public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
         List<String> labels = rows.stream().map(Measurement::gpu).distinct()
                 .filter(gpu -> DeviceCatalog.matchName(gpu).map(d -> d.id().equals(device.id())).orElse(false))
                 .sorted().toList();
@@ -84,7 +83,7 @@ public final class CostModels {
                     .sorted().toList());
         Profile table = CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, source, device.id(),
                 ToolVersion.current(), Instant.now()).profile();
-        return fromTable(device, dtype, csv, table, network);
+        return fromTable(device, dtype, csv, table, Network.forDevice(device.id()));
     }
 
     private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table, Network network) {

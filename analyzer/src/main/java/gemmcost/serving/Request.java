@@ -9,7 +9,7 @@ public record Request(int concurrency, int isl, int osl) {
     }
 
     /** The KV length a decode step reads, averaged over a request's decode steps: isl + osl / 2. */
-    int meanKvTokens() {
+    public int meanKvTokens() {
         return isl + osl / 2;
     }
 }

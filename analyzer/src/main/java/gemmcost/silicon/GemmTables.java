@@ -1,6 +1,5 @@
 package gemmcost.silicon;
 
-import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
@@ -63,6 +62,6 @@ final class GemmTables {
 
     private CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
         return built.computeIfAbsent(List.of(csv, source, device.id(), dtype),
-                k -> CostModels.imported(device, dtype, csv, rows, source, Network.forDevice(device.id())));
+                k -> CostModels.imported(device, dtype, csv, rows, source));
     }
 }

@@ -74,11 +74,11 @@ public final class ServingCheck {
     }
 
     private static Outcome predict(SiliconRow row, RowSetup.Setup s, GemmTables tables) {
-        Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.backend());
-        if (costs.isEmpty())
-            return new Outcome(row, null, null, "no GEMM table of the device and dtype",
-                    s.device().id() + " " + s.gemmDtype());
         try {
+            Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.backend());
+            if (costs.isEmpty())
+                return new Outcome(row, null, null, "no GEMM table of the device and dtype",
+                        s.device().id() + " " + s.gemmDtype());
             ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
                     s.kvBytes(), costs.get().model());
             return new Outcome(row, e, costs.get().model().getTime().source(), null, null);

@@ -2,7 +2,6 @@ package gemmcost.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gemmcost.comm.Network;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.deploy.Afd;
@@ -55,7 +54,7 @@ class AfdSweepTest {
         Architecture moe = new Architecture("small-moe", 4, 4096, 32000, false, new Attention.Gqa(64, 8, 128), 0, 0,
                 new Experts(64, 8, 1536, 0), WeightFormat.BF16);
         Device h200 = DeviceCatalog.require("h200");
-        CostModel cost = CostModels.forServing(h200, "bf16", null, null, Network.forDevice("h200")).model();
+        CostModel cost = CostModels.forServing(h200, "bf16", null, null).model();
 
         AfdSweep sweep = AfdSweep.run(moe, h200, cost, new Parallelism(8, 1, 8, 8), 2, AFD, List.of(64, 1_000_000),
                 1024, 1024, Dtype.FP8);

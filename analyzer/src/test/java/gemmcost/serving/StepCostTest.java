@@ -42,10 +42,10 @@ class StepCostTest {
         expectedUs.put("mb0.final_norm", 4 * 1024 * 2 * 2 / 1e3);               // the last token of each sequence
         expectedUs.put("mb0.lm_head", 2.0 * 4 * 1024 * 1000 / 1e6);
 
-        Dag dag = step.analysis().dag();
+        Dag dag = step.dag();
         Map<String, Double> actualUs = new LinkedHashMap<>();
         for (int v = 0; v < dag.size(); v++)
-            actualUs.put(dag.id(v), step.analysis().costing().timeUs(v));
+            actualUs.put(dag.id(v), step.costing().timeUs(v));
         assertThat(actualUs.keySet()).containsExactlyElementsOf(expectedUs.keySet());
         expectedUs.forEach((id, us) -> assertThat(actualUs.get(id)).as(id).isCloseTo(us, within(1e-9)));
         double total = expectedUs.values().stream().mapToDouble(Double::doubleValue).sum();

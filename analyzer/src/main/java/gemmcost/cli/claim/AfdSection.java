@@ -3,7 +3,6 @@ package gemmcost.cli.claim;
 import gemmcost.BadInputException;
 import gemmcost.claim.AfdSweep;
 import gemmcost.cli.Options;
-import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
@@ -46,8 +45,7 @@ final class AfdSection {
         for (int c : o.concurrency)
             Options.requirePositive("--afd-concurrency", c);
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
-        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv,
-                Network.forDevice(device.id()));
+        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv);
         AfdSweep sweep = AfdSweep.run(model, device, costs.model(), engine, gpus / GPUS_PER_ENGINE, afd,
                 o.concurrency, ISL, OSL, KV);
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"
@@ -73,7 +71,7 @@ final class AfdSection {
             for (AfdSweep.Result r : new AfdSweep.Result[] {p.baseline(), p.afd()})
                 if (!r.fits())
                     out.printf(Locale.ROOT, "  -: at concurrency %d, %s%n", p.concurrency(), r.misfit());
-        out.println(verdict(sweep) + " [modeled]");
+        out.println(verdict(sweep) + " [" + Label.join(sweep.labels()) + "]");
     }
 
     private static String tpot(AfdSweep.Result r) {
