@@ -177,7 +177,7 @@ final class KdTree {
         return found;
     }
 
-    /** Indices of every point within {@code radius2} (squared) of q, ascending. */
+    /** Indices of every point within {@code radius2} (squared) of q, in no particular order. */
     int[] within(double qx, double qy, double qz, double radius2) {
         int[] found = new int[16];
         int count = 0;
@@ -215,9 +215,7 @@ final class KdTree {
                 stack[top++] = hi;
             }
         }
-        int[] result = Arrays.copyOf(found, count);
-        Arrays.sort(result);
-        return result;
+        return Arrays.copyOf(found, count);
     }
 
     private void search(int lo, int hi, double[] q, Nearest found) {

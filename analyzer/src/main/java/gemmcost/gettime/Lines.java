@@ -171,13 +171,19 @@ final class Lines {
             // a coordinate no line measured (a query elsewhere) has no neighbours to look through
             List<Line> measuringX = measuring.get(axis).get(x);
             Near near = measuringX == null ? Near.NONE : neighbours.get(axis).get(key);
-            Supplier<Line[]> measured = () -> within(line, measuringX);
+            Supplier<Line[]> measured = once(() -> within(line, measuringX));
             double r = bracketed(line, near, measured, x, hi - 1, hi);
             double w = 1 / (width * width);
             weighted += w * r;
             weights += w;
         }
         return weights > 0 ? weighted / weights : Double.NaN;
+    }
+
+    /** {@code lines}, computed on the first call only: the detail and the across-lines estimate both may ask. */
+    private static Supplier<Line[]> once(Supplier<Line[]> lines) {
+        Line[][] computed = new Line[1][];
+        return () -> computed[0] != null ? computed[0] : (computed[0] = lines.get());
     }
 
     /** The blend of the along-line and the across-lines estimate at x, between the line's points lo and hi. */

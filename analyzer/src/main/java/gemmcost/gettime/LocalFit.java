@@ -32,7 +32,7 @@ final class LocalFit {
     }
 
     /** The fitted residual at (qx, qy, qz) over these neighbours, nearest first. */
-    double residualAt(KdTree.Nearest found, double qx, double qy, double qz) {
+    private double residualAt(KdTree.Nearest found, double qx, double qy, double qz) {
         int count = found.size;
         int[] nearest = found.points;
         double[] dist2 = found.dist2;
