@@ -140,6 +140,7 @@ public final class Sweep {
                     throw e;
                 }
                 chunkRows = whole ? Long.highestOneBit(shape.m() - 1) : chunkRows / 2;
+                timedClocks.clear(); // the failed attempt's clocks do not describe the entry that will be kept
             }
         }
     }

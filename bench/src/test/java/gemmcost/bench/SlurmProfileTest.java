@@ -145,12 +145,16 @@ class SlurmProfileTest {
         builder.environment().putAll(env);
         String path = builder.environment().getOrDefault("PATH", "/usr/bin:/bin");
         builder.environment().put("PATH", path + ":/usr/sbin:/sbin");
+        Path log = Files.createTempFile("slurm-run", ".log"); // a file, not a pipe: waitFor's limit can then fire
+        builder.redirectOutput(log.toFile());
         Process p = builder.start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended)
+            p.destroyForcibly().waitFor();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        if (!ended)
             throw new AssertionError(command + " ran over 120 s: " + output);
-        }
         return new Run(p.exitValue(), output);
     }
 }

@@ -251,6 +251,30 @@ class SweepTest {
     }
 
     @Test
+    void theClocksOfAnAttemptThatRanOutOfMemoryShouldNotFlagTheEntryKept() {
+        SimulatedBackend tight = new SimulatedBackend() {
+            @Override
+            public GemmTrial open(GemmShape shape, Dtype dtype) {
+                if (shape.m() == 300_000 || shape.m() == 131_072) { // the 2^18-row attempt times its chunk, then fails
+                    throw new GpuException("cudaMalloc: out of memory", true);
+                }
+                return super.open(shape, dtype);
+            }
+        };
+        int[] windows = {0};
+        Sweep sweep = sweep(tight, RULE, (from, to) -> windows[0]++ == 0
+                ? List.of(new ClockSample(0, 1600, 2619, List.of("hw_slowdown")))
+                : List.of(new ClockSample(0, 1980, 2619, List.of())));
+        try (Journal journal = journal(dir.resolve("j"))) {
+            ProfileEntry e = sweep.run(List.of(new GemmShape(300_000, 1024, 1024)), journal, QUIET).entries().getFirst();
+
+            assertThat(windows[0]).isEqualTo(4); // 2^18 rows, then 2^16, 2^15 and the 37,856 rows left
+            assertThat(e.flagTexts()).contains("chunk_m=65536", "sm_mhz=1980/1980/1980")
+                    .noneMatch(f -> f.startsWith("throttled"));
+        }
+    }
+
+    @Test
     void aStickyErrorShouldStopTheSweepResumablyKeepingWhatIsDone() {
         SimulatedBackend lost = new SimulatedBackend() {
             @Override
