@@ -9,14 +9,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Where to look for a CUDA library such as {@code libcudart.so.13}, in order: {@code --cuda-lib-dir}, then
+ * Where to look for a CUDA library such as {@code libcudart.so.13}, in order: {@code --cuda-lib-dir}, then the
+ * folders of {@code LD_LIBRARY_PATH} (where containers put the driver's libraries), then
  * {@code CUDA_HOME}/{@code CUDA_PATH} ({@code lib64}, {@code lib}), then the loader cache ({@code ldconfig -p}),
  * then the {@code nvidia/<pkg>/lib} folders of pip's NVIDIA wheels (GPU nodes often have cuBLAS only there,
- * beside PyTorch) under {@code VIRTUAL_ENV}, {@code CONDA_PREFIX} and the usual site-packages folders.
+ * beside PyTorch) under {@code VIRTUAL_ENV}, {@code CONDA_PREFIX}, the environment of the first {@code python3} on
+ * {@code PATH} (a virtual environment nobody activated) and the usual site-packages folders.
  * Not thread-safe.
  */
 final class LibraryLocator {
@@ -38,7 +41,7 @@ final class LibraryLocator {
     /** The locator of this process: its environment, the real loader cache and site-packages. */
     static LibraryLocator system(Path explicitDir) {
         return new LibraryLocator(explicitDir, System.getenv(), LibraryLocator::processLoaderCache,
-                defaultSitePackages());
+                defaultSitePackages(System.getenv()));
     }
 
     private static synchronized String processLoaderCache() {
@@ -53,6 +56,11 @@ final class LibraryLocator {
         Set<Path> found = new LinkedHashSet<>();
         if (explicitDir != null) {
             addIfFile(found, explicitDir.resolve(fileName));
+        }
+        for (String folder : env.getOrDefault("LD_LIBRARY_PATH", "").split(":")) {
+            if (!folder.isBlank()) {
+                addIfFile(found, Path.of(folder, fileName));
+            }
         }
         for (String var : List.of("CUDA_HOME", "CUDA_PATH")) {
             String home = env.get(var);
@@ -119,14 +127,16 @@ final class LibraryLocator {
         return "";
     }
 
-    private static List<Path> defaultSitePackages() {
+    static List<Path> defaultSitePackages(Map<String, String> env) {
         List<Path> roots = new ArrayList<>();
         for (String var : List.of("VIRTUAL_ENV", "CONDA_PREFIX")) {
-            String prefix = System.getenv(var);
+            String prefix = env.get(var);
             if (prefix != null && !prefix.isBlank()) {
                 roots.add(Path.of(prefix, "lib"));
             }
         }
+        firstPython(env.getOrDefault("PATH", ""))
+                .ifPresent(python -> roots.add(python.getParent().resolveSibling("lib")));
         roots.add(Path.of(System.getProperty("user.home"), ".local", "lib"));
         roots.add(Path.of("/usr/local/lib"));
         roots.add(Path.of("/usr/lib"));
@@ -146,5 +156,20 @@ final class LibraryLocator {
             }
         }
         return sites;
+    }
+
+    /** The first {@code python3} on {@code path}, e.g. {@code /opt/torch/.venv/bin/python3}. */
+    private static Optional<Path> firstPython(String path) {
+        for (String folder : path.split(":")) {
+            if (folder.isBlank()) {
+                continue;
+            }
+            Path python = Path.of(folder, "python3");
+            if (Files.isExecutable(python)) {
+                // a venv's python3 links to the system one: the venv is where the link is, not where it points
+                return Optional.of(python.toAbsolutePath().normalize());
+            }
+        }
+        return Optional.empty();
     }
 }

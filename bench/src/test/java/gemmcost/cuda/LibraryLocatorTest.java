@@ -36,6 +36,28 @@ class LibraryLocatorTest {
     }
 
     @Test
+    void shouldLookInLdLibraryPathFoldersBeforeCudaHome() throws IOException {
+        Path driver = touch("nvidia/lib64/libnvidia-ml.so.1");
+        Path cudaHome = touch("cuda/lib64/libnvidia-ml.so.1");
+        LibraryLocator locator = new LibraryLocator(null, Map.of("LD_LIBRARY_PATH", "::" + dir.resolve("empty") + ":"
+                + driver.getParent(), "CUDA_HOME", dir.resolve("cuda").toString()), () -> "", List.of());
+
+        assertThat(locator.find("libnvidia-ml.so.1")).containsExactly(driver, cudaHome);
+    }
+
+    @Test
+    void shouldSearchTheEnvironmentOfTheFirstPythonOnThePath() throws IOException {
+        Path python = touch("venv/bin/python3");
+        assertThat(python.toFile().setExecutable(true)).isTrue();
+        Path wheel = touch("venv/lib/python3.12/site-packages/nvidia/cu13/lib/libcublas.so.13");
+        List<Path> sites = LibraryLocator.defaultSitePackages(Map.of("PATH", dir.resolve("nopython") + ":"
+                + python.getParent()));
+
+        assertThat(sites).contains(dir.resolve("venv/lib/python3.12/site-packages"));
+        assertThat(new LibraryLocator(null, Map.of(), () -> "", sites).find("libcublas.so.13")).containsExactly(wheel);
+    }
+
+    @Test
     void shouldFindNothingWhereNothingIs() {
         LibraryLocator locator = new LibraryLocator(null, Map.of(), () -> "", List.of(dir));
         assertThat(locator.find("libcudart.so.13")).isEmpty();
