@@ -107,6 +107,22 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
+    void shouldTakeAnotherProfilesEntriesAsTheMeasurements() {
+        Path heldOut = dir.resolve("held-out.json");
+        // measured 25 µs where the table holds 20: |20-25|/25 = 20 %
+        ProfileJson.write(heldOut, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, "bf16", null,
+                new Profile.Provenance(Profile.Kind.MEASURED, "held out", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 25.0, 3))));
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString(), "--json");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(
+                "{\"count\":1,\"median_ape_pct\":20.0,\"p90_ape_pct\":20.0,\"max_ape_pct\":20.0}" + NL);
+    }
+
+    @Test
     void shouldRefuseAnEmptyMeasurementsFile() throws IOException {
         Path csv = dir.resolve("empty.csv");
         Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n");

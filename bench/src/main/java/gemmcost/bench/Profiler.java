@@ -44,6 +44,7 @@ public final class Profiler {
     private final LongSupplier nanoTime;
     private final PrintWriter log;
     private final Sweep.Clocks clocks;
+    private long deadlineNanos = Long.MAX_VALUE;
 
     public Profiler(GemmBackend backend, StoppingRule rule, Warmup warmup, double deviceWarmupS, LongSupplier nanoTime,
              PrintWriter log, Sweep.Clocks clocks) {
@@ -54,6 +55,15 @@ public final class Profiler {
         this.nanoTime = nanoTime;
         this.log = log;
         this.clocks = clocks;
+    }
+
+    /**
+     * Starts no shape once {@code nanoTime} reaches {@code deadlineNanos}: each dtype's table then holds the shapes
+     * measured so far (its source says partial) and the journal lets the same command resume the rest.
+     */
+    public Profiler stopStartingShapesAt(long deadlineNanos) {
+        this.deadlineNanos = deadlineNanos;
+        return this;
     }
 
     /** {@code NVIDIA H100 80GB HBM3} → {@code nvidia-h100-80gb-hbm3}. */
@@ -82,9 +92,14 @@ public final class Profiler {
             Instant started = Instant.now();
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
-                result = sweep.run(shapes, journal, log);
+                result = sweep.run(shapes, journal, log, deadlineNanos);
             }
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
+            if (result.notStarted() > 0) {
+                log.printf(Locale.ROOT, "%s: time limit reached, %d of %d shapes not started; the journal holds the"
+                        + " %d measured: run the same command again to resume%n", dtype.id(), result.notStarted(),
+                        shapes.size(), result.entries().size());
+            }
             if (result.entries().isEmpty()) {
                 log.println(dtype.id() + ": no shape measured, no table written");
                 continue;
@@ -194,7 +209,9 @@ public final class Profiler {
                 "median (p10/p90 spread)", timingRule(), backend.name());
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
         String source = (d.simulated() ? "SIMULATED on gemmcost's CUDA stand-in (no GPU), by gemmcost profile,"
-                : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS);
+                : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS)
+                + (result.notStarted() > 0 ? "; partial: the time limit stopped it with " + result.notStarted()
+                        + " shapes of the set not started (the same command resumes them from the journal)" : "");
         Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "

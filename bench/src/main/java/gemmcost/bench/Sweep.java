@@ -62,11 +62,11 @@ public final class Sweep {
     }
 
     /**
-     * Every entry (earlier runs' and this run's), this run's failures, the last clock sample this run saw and every
-     * clock-event reason seen while it measured.
+     * Every entry (earlier runs' and this run's), this run's failures, the last clock sample this run saw, every
+     * clock-event reason seen while it measured, and how many shapes were not started because the deadline passed.
      */
     record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockSample> lastClocks,
-                  Set<String> reasonsSeen) {
+                  Set<String> reasonsSeen, int notStarted) {
         Result {
             entries = List.copyOf(entries);
             failures = List.copyOf(failures);
@@ -76,6 +76,14 @@ public final class Sweep {
 
     /** Measures the shapes the journal does not hold yet, one progress line each on {@code log}. */
     Result run(List<GemmShape> shapes, Journal journal, PrintWriter log) {
+        return run(shapes, journal, log, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(List, Journal, PrintWriter)}, starting no shape once {@code nanoTime} has reached
+     * {@code deadlineNanos}: the shapes left stay out of the result and the journal, for a later run to resume.
+     */
+    Result run(List<GemmShape> shapes, Journal journal, PrintWriter log, long deadlineNanos) {
         List<ProfileEntry> entries = new ArrayList<>(journal.done());
         Set<GemmShape> done = new HashSet<>();
         entries.forEach(e -> done.add(e.shape()));
@@ -85,7 +93,12 @@ public final class Sweep {
         Set<String> reasons = new LinkedHashSet<>();
         Optional<ClockSample> last = Optional.empty();
         String label = reading(backend);
+        int started = 0;
         for (GemmShape shape : todo) {
+            if (nanoTime.getAsLong() - deadlineNanos >= 0) {
+                break;
+            }
+            started++;
             timedClocks.clear();
             try {
                 ProfileEntry measured = measure(shape);
@@ -103,7 +116,7 @@ public final class Sweep {
                 progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
-        return new Result(entries, failures, last, reasons);
+        return new Result(entries, failures, last, reasons, todo.size() - started);
     }
 
     private void stopIfContextLost(GemmShape shape, GpuException e, int kept) {

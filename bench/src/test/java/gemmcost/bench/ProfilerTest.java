@@ -100,6 +100,26 @@ class ProfilerTest {
     }
 
     @Test
+    void aTableCutShortByTheTimeLimitShouldSayPartialAndTheLogHowToResume() {
+        new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, new Warmup(1, 1e-6), 0, ticking(),
+                new PrintWriter(new StringWriter()), Sweep.Clocks.NONE).run(List.of(Dtype.BF16), List.of(SHAPE), dir);
+        StringWriter log = new StringWriter();
+        GemmShape more = new GemmShape(4096, 1024, 512);
+
+        // the deadline has passed before the second run starts a shape: the table holds the journal's one entry
+        Path table = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, new Warmup(1, 1e-6), 0, ticking(),
+                new PrintWriter(log, true), Sweep.Clocks.NONE).stopStartingShapesAt(0)
+                .run(List.of(Dtype.BF16), List.of(SHAPE, more), dir).getFirst();
+
+        Profile p = ProfileJson.read(table);
+        assertThat(p.entries()).extracting(ProfileEntry::shape).containsExactly(SHAPE);
+        assertThat(p.provenance().source()).endsWith("; partial: the time limit stopped it with 1 shapes of the set not"
+                + " started (the same command resumes them from the journal)");
+        assertThat(log.toString()).contains("bf16: time limit reached, 1 of 2 shapes not started; the journal holds the"
+                + " 1 measured: run the same command again to resume");
+    }
+
+    @Test
     void shouldSlugDeviceNames() {
         assertThat(Profiler.slug("NVIDIA H100 80GB HBM3")).isEqualTo("nvidia-h100-80gb-hbm3");
         assertThat(Profiler.slug("NVIDIA A100-SXM4-80GB")).isEqualTo("nvidia-a100-sxm4-80gb");

@@ -112,6 +112,28 @@ class SweepTest {
     }
 
     @Test
+    void shouldStartNoShapeAfterTheDeadlineAndResumeTheRestLater() {
+        SimulatedBackend backend = new SimulatedBackend();
+        long[] now = {0};
+        // the clock jumps past the deadline once the first shape's 3 warm-up + 10 timed launches are done
+        Sweep sweep = new Sweep(backend, Dtype.BF16, RULE, THREE_LAUNCHES,
+                () -> backend.launches >= 13 ? 2_000_000 : ++now[0], Sweep.Clocks.NONE, OptionalInt.of(1980));
+        try (Journal journal = journal(dir.resolve("j"))) {
+            Sweep.Result cut = sweep.run(List.of(SMALL, LARGE), journal, QUIET, 1_000_000);
+
+            assertThat(cut.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL);
+            assertThat(cut.notStarted()).isEqualTo(1);
+        }
+        try (Journal journal = journal(dir.resolve("j"))) {
+            Sweep.Result resumed = sweep(backend, RULE, Sweep.Clocks.NONE).run(List.of(SMALL, LARGE), journal, QUIET);
+
+            assertThat(resumed.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL, LARGE);
+            assertThat(resumed.notStarted()).isZero();
+            assertThat(backend.launches).isEqualTo(2 * 13);
+        }
+    }
+
+    @Test
     void shouldMeasureEachShapeAfterWarmUpAndStopOnNoise() {
         SimulatedBackend backend = new SimulatedBackend();
         Sweep sweep = sweep(backend, RULE, Sweep.Clocks.NONE);

@@ -12,6 +12,9 @@ import gemmcost.gettime.Label;
 import gemmcost.gettime.Validation;
 import gemmcost.table.Measurement;
 import gemmcost.table.MeasurementCsv;
+import gemmcost.table.Profile;
+import gemmcost.table.ProfileEntry;
+import gemmcost.table.ProfileJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +38,8 @@ import picocli.CommandLine.Spec;
         header = "Predict independent measurements with Get_Time; report the error.",
         description = {
                 "Predict every row of a measurements CSV (neutral format; every row is used, so filter it",
-                "first) with Get_Time from PROFILE, and print the count, median, p90 and max absolute",
-                "percentage error."},
+                "first), or every entry of another profile (e.g. shapes held out of a sweep), with Get_Time",
+                "from PROFILE, and print the count, median, p90 and max absolute percentage error."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost validate --profile h100-sxm --against ../shared/data/gemm-public/llmcompass.csv",
@@ -51,8 +55,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Mixin
     Options.CatalogDtype dtype;
 
-    @Option(names = "--against", required = true, paramLabel = "MEASUREMENTS.csv",
-            description = "Measurements in the neutral CSV (source,gpu,dtype,m,n,k,time_us,notes).")
+    @Option(names = "--against", required = true, paramLabel = "MEASUREMENTS.csv|PROFILE.json",
+            description = "Measurements in the neutral CSV (source,gpu,dtype,m,n,k,time_us,notes), or a profile"
+                    + " (.json) whose entries are the measurements (the report's line is the entry's number).")
     Path against;
 
     @Option(names = "--json", description = "Print exactly one JSON object: count, median/p90/max APE in %%.")
@@ -65,7 +70,8 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Options.requireFolder("--report", report);
         GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
-        List<Measurement> rows = MeasurementCsv.read(against);
+        List<Measurement> rows = against.toString().endsWith(".json") ? entriesOf(against)
+                : MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
@@ -89,6 +95,14 @@ public final class ValidateCommand implements Callable<Integer> {
             out.println("predictions: " + labelCounts(result));
         }
         return Gemmcost.OK;
+    }
+
+    private static List<Measurement> entriesOf(Path file) {
+        Profile held = ProfileJson.read(file);
+        List<ProfileEntry> entries = held.entries();
+        return IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(
+                held.provenance().kind().name().toLowerCase(Locale.ROOT), held.device().name(), held.dtype(),
+                entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1)).toList();
     }
 
     private static String labelCounts(Validation.Result result) {

@@ -105,13 +105,22 @@ final class ProfileCommand implements Callable<Integer> {
             + " Default: ${DEFAULT-VALUE}.")
     double timeoutS;
 
+    @Option(names = "--time-limit-s", paramLabel = "S", description = "Start no shape after S seconds: each table"
+            + " then holds the shapes measured (its source says partial) and the same command resumes the rest from"
+            + " the journal. Default: none.")
+    Double timeLimitS;
+
     @Override
     public Integer call() {
+        long startNanos = System.nanoTime();
         PrintWriter err = spec.commandLine().getErr();
         List<Dtype> parsed = BenchOptions.dtypes(dtypes);
         List<GemmShape> set = ShapeSets.named(shapes);
         StoppingRule rule = rule();
         Warmup perShape = warmup();
+        if (timeLimitS != null && !(timeLimitS > 0)) {
+            throw new BadInputException("--time-limit-s: must be > 0, got " + timeLimitS);
+        }
         if (!(deviceWarmupS >= 0)) {
             throw new BadInputException("--device-warmup-s: must be >= 0, got " + deviceWarmupS);
         }
@@ -139,6 +148,7 @@ final class ProfileCommand implements Callable<Integer> {
             err.println("clocks: sampled during the timed launches through " + clocks.source()
                     + clocks.problem().map(p -> " (" + p + ")").orElse(""));
             new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err, clocks::between)
+                    .stopStartingShapesAt(timeLimitS == null ? Long.MAX_VALUE : startNanos + (long) (timeLimitS * 1e9))
                     .run(parsed, set, out).forEach(spec.commandLine().getOut()::println);
         } catch (GpuException e) { // outside a sweep's shapes: the correctness check, the device warm-up
             if (e.sticky()) {
