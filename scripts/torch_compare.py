@@ -650,7 +650,48 @@ def parse_args(argv):
                    help="GPU time per shape before stopping on noise (default: %(default)s)")
     p.add_argument("--max-noise-pct", type=float, default=0.5, help="rel. stdev target (default: %(default)s)")
     p.add_argument("--timeout-s", type=float, default=2.0, help="wall time per shape (default: %(default)s)")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the shapes an earlier run measured into the same --out (same device, dtype and "
+                        "method) and measure only the others")
     return p.parse_args(argv)
+
+
+RESUME_MUST_MATCH = ("dtype", "method.warmup_per_shape", "method.stopping_rule", "device.name")
+
+
+def _get(doc, dotted):
+    for part in dotted.split("."):
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    return doc
+
+
+def earlier_rows(out_dir, meta, shapes):
+    """--resume: the measured rows of OUT/torch.csv whose shapes are in `shapes`, keyed by shape; {} without an
+    earlier run. Raises InputError when the earlier run's device, dtype or method differ from this one's."""
+    meta_path = os.path.join(out_dir, "torch-meta.json")
+    csv_path = os.path.join(out_dir, "torch.csv")
+    if not (os.path.exists(meta_path) and os.path.exists(csv_path)):
+        return {}
+    try:
+        with open(meta_path, encoding="utf-8") as f:
+            earlier = json.load(f)
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+    except (OSError, ValueError) as e:
+        raise InputError(meta_path, f"cannot resume: {_one_line(e)}")
+    for key in RESUME_MUST_MATCH:
+        if _get(earlier, key) != _get(meta, key):
+            raise InputError(meta_path, f"cannot resume: {key} was {json.dumps(_get(earlier, key))}, this run's is "
+                                        f"{json.dumps(_get(meta, key))}; use another --out")
+    wanted = set(shapes)
+    kept = {}
+    for r in rows:
+        shape = (int(r["m"]), int(r["k"]), int(r["n"]))
+        if r.get("label") == "measured" and shape in wanted:
+            kept[shape] = {"m": shape[0], "k": shape[1], "n": shape[2], "torch_us": float(r["torch_us"]),
+                           "p10_us": float(r["p10_us"]), "p90_us": float(r["p90_us"]),
+                           "samples": int(r["samples"]), "stop": r["stop"], "label": "measured"}
+    return kept
 
 
 def fail_input(e):
@@ -736,6 +777,16 @@ def main(argv=None):
         },
         "clocks_and_power": "not changed, not read (no nvidia-smi)",
     }
+    try:
+        kept = earlier_rows(args.out, meta, shapes) if args.resume else {}
+    except InputError as e:
+        return fail_input(e)
+    meta["resumed_shapes"] = len(kept)
+    if kept:
+        meta["label"] = ("measured: every torch time in torch.csv was measured on this device, by this run or by the "
+                         "earlier runs into the same --out that it resumed (same device, dtype and method)")
+        print(f"{PROG}: resumed: {len(kept)} shape(s) measured by an earlier run into {args.out} kept",
+              file=sys.stderr)
     meta_path = os.path.join(args.out, "torch-meta.json")
     write_json_atomic(meta_path, meta)
 
@@ -764,7 +815,11 @@ def main(argv=None):
             print(f"[{len(torch_rows)}/{total}] {row['m']}x{row['k']}x{row['n']}: {shown} {row['label']}, "
                   f"{row['samples']} samples, {row['stop']}", file=sys.stderr, flush=True)
 
-        sweep(shapes, lambda s: bench.measure(s, rule, args.warmup_ms / 1000, time.perf_counter),
+        for shape in shapes:
+            if shape in kept:
+                emit(kept[shape])
+        sweep([s for s in shapes if s not in kept],
+              lambda s: bench.measure(s, rule, args.warmup_ms / 1000, time.perf_counter),
               time.perf_counter, t0, args.budget_s, emit)
 
     counts = {label: sum(1 for r in torch_rows if r["label"] == label) for label in ("measured", "failed", "not_run")}
@@ -775,9 +830,10 @@ def main(argv=None):
     write_json_atomic(meta_path, meta)
 
     device_name = meta["device"]["name"]
-    print(f"torch: {counts['measured']} measured, {counts['failed']} failed, {counts['not_run']} not_run (budget) "
-          f"of {len(shapes)}; torch {torch.__version__}, CUDA {meta['torch_version_cuda']}, {device_name}, "
-          f"{args.dtype}")
+    resumed = f" ({len(kept)} of them by an earlier run)" if kept else ""
+    print(f"torch: {counts['measured']} measured{resumed}, {counts['failed']} failed, "
+          f"{counts['not_run']} not_run (budget) of {len(shapes)}; torch {torch.__version__}, "
+          f"CUDA {meta['torch_version_cuda']}, {device_name}, {args.dtype}")
     if ours is None:
         for line in format_torch_table(torch_rows):
             print(line)

@@ -8,7 +8,7 @@
 #
 # Usage: scripts/gpu/first-contact.sh [--budget-s N]      (default 540 s: 9 minutes)
 # On an H200 the whole needs about 11 minutes (sweep 430 s, held-out shapes 70 s, PyTorch the rest): a second call
-# with the same $OUT resumes the sweep and the held-out shapes from their journals and gives PyTorch more time.
+# with the same $OUT resumes the sweep and the held-out shapes from their journals, and PyTorch from its torch.csv.
 # Environment: GEMMCOST_CUDA_LIB_DIR  look there first for the CUDA libraries (the CUDA stand-in for a dry run)
 #              GEMMCOST               the gemmcost command (default: the bundle in dist/, unpacked; else scripts/gemmcost)
 #              GEMMCOST_FIRST_CONTACT_SHAPES   the sweep's shape set (default all = seed + grid)
@@ -96,7 +96,8 @@ stage offgrid 70 90 "200 held-out shapes off the grid" -- "${gemmcost[@]}" profi
 heldout=$(ls "$out"/offgrid/*/bf16.json 2>/dev/null | head -1)
 # PyTorch gets what the budget leaves, so its shapes come in order of need: 8192^3 first, then the shapes the new
 # table times at >= 50 us (the 2 % target) from the shortest up, then the rest. It stops starting shapes at its own
-# budget and then writes its comparison: 15 s before the stage's cap. Same warm-up as the sweep's.
+# budget and then writes its comparison: 15 s before the stage's cap. Same warm-up as the sweep's; a second call
+# keeps the shapes the first one measured.
 if [[ -n "$table" ]]; then
     python3 - "$table" >"$out/torch-shapes.csv" <<'PY'
 import json, sys
@@ -113,7 +114,7 @@ torch_budget=$(( budget - ($(date +%s) - start) - 15 ))
 (( torch_budget > 165 )) && torch_budget=165
 stage torch 150 180 "torch.matmul, same shapes and method" -- python3 "$root/scripts/torch_compare.py" \
     --shapes "$out/torch-shapes.csv" --dtype bf16 ${table:+--ours "$table"} --out "$out/torch" \
-    --warmup-ms 50 --device-warmup-s 10 --budget-s "$(( torch_budget > 1 ? torch_budget : 1 ))"
+    --warmup-ms 50 --device-warmup-s 10 --resume --budget-s "$(( torch_budget > 1 ? torch_budget : 1 ))"
 stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gemmcost[@]}" validate \
     --profile "${table:-missing-table}" --against "${heldout:-missing-held-out-table}" \
     --report "$out/validate-rows.csv"

@@ -647,5 +647,36 @@ class EndToEndWithFakeTest(unittest.TestCase):
             self.assertGreater(meta["device_warmup"]["launches"], 0)
 
 
+    def test_resume_keeps_earlier_rows_and_measures_the_rest(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out")
+            opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
+                    "--min-time-s", "0.001"]
+            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n")
+            r = run_script(["--shapes", first] + opts, FAKE_TORCH, tmp)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            both = write(os.path.join(tmp, "both.csv"), "m,k,n\n4096,4096,4096\n64,64,64\n")
+
+            r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
+
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn(f"torch_compare: resumed: 1 shape(s) measured by an earlier run into {out} kept\n",
+                          r.stderr)
+            self.assertTrue(r.stdout.startswith("torch: 2 measured (1 of them by an earlier run), 0 failed, "))
+            with open(os.path.join(out, "torch.csv"), newline="") as f:
+                rows = list(csv.reader(f))
+            # the kept row first, as written by the first run (200 samples of 5 us), then the new one
+            self.assertEqual([row[:4] + row[6:] for row in rows[1:]], [
+                ["64", "64", "64", "5.000", "200", "noise", "measured"],
+                ["4096", "4096", "4096", "137.439", "20", "noise", "measured"]])
+            with open(os.path.join(out, "torch-meta.json")) as f:
+                self.assertEqual(json.load(f)["resumed_shapes"], 1)
+
+            r = run_script(["--shapes", both, "--resume", "--dtype", "fp16"] + opts[2:], FAKE_TORCH, tmp)
+            self.assertEqual((r.returncode, r.stderr), (2, f"torch_compare: {out}/torch-meta.json: cannot resume: "
+                                                           'dtype was "bf16", this run\'s is "fp16"; use another '
+                                                           "--out\n"))
+
+
 if __name__ == "__main__":
     unittest.main()
