@@ -12,17 +12,18 @@ final class LocalFit {
     static final int NEIGHBOURS = 12;
     private static final double RIDGE = 1e-3;
 
-    private final double[] x;
-    private final double[] y;
-    private final double[] z;
-    private final double[] residual;
+    /** Per point x, y, z and residual side by side: a neighbour's four values come in one cache line. */
+    private final double[] packed;
     private final NeighbourCells cells;
 
     LocalFit(double[] x, double[] y, double[] z, double[] residual) {
-        this.x = x;
-        this.y = y;
-        this.z = z;
-        this.residual = residual;
+        this.packed = new double[4 * x.length];
+        for (int p = 0; p < x.length; p++) {
+            packed[4 * p] = x[p];
+            packed[4 * p + 1] = y[p];
+            packed[4 * p + 2] = z[p];
+            packed[4 * p + 3] = residual[p];
+        }
         this.cells = new NeighbourCells(x, y, z, NEIGHBOURS);
     }
 
@@ -36,21 +37,21 @@ final class LocalFit {
         int count = found.size;
         int[] nearest = found.points;
         double[] dist2 = found.dist2;
-        double h = Math.sqrt(dist2[count - 1]) * 1.0001 + 1e-9; // the farthest neighbour
+        double perH = 1 / (Math.sqrt(dist2[count - 1]) * 1.0001 + 1e-9); // 1 / the farthest neighbour's distance
         // the sums of the weighted normal equations, in locals (registers) rather than an array
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, sv = 0;
         double s11 = 0, s12 = 0, s13 = 0, s1v = 0, s22 = 0, s23 = 0, s2v = 0, s33 = 0, s3v = 0;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
-            int p = nearest[i];
-            double u = Math.sqrt(dist2[i]) / h;
+            int at = 4 * nearest[i];
+            double u = Math.sqrt(dist2[i]) * perH;
             double t = 1 - u * u * u;
             double w = t * t * t + 1e-6;
-            double r1 = x[p] - qx;
-            double r2 = y[p] - qy;
-            double r3 = z[p] - qz;
-            double v = residual[p];
+            double r1 = packed[at] - qx;
+            double r2 = packed[at + 1] - qy;
+            double r3 = packed[at + 2] - qz;
+            double v = packed[at + 3];
             s0 += w;
             s1 += w * r1;
             s2 += w * r2;
@@ -65,51 +66,47 @@ final class LocalFit {
             s2v += w * r2 * v;
             s33 += w * r3 * r3;
             s3v += w * r3 * v;
-            lo = Math.min(lo, v);
-            hi = Math.max(hi, v);
+            if (v < lo) { // residuals are finite: plain comparisons, not Math.min's NaN and -0.0 rules
+                lo = v;
+            }
+            if (v > hi) {
+                hi = v;
+            }
         }
-        double[] normal = { // the augmented normal equations, row-major, a small ridge on the slopes
-                s0, s1, s2, s3, sv,
-                s1, s11 + RIDGE, s12, s13, s1v,
-                s2, s12, s22 + RIDGE, s23, s2v,
-                s3, s13, s23, s33 + RIDGE, s3v};
-        double fitted = solveIntercept(normal);
+        double fitted = intercept(s0, s1, s2, s3, sv, s11 + RIDGE, s12, s13, s1v, s22 + RIDGE, s23, s2v, s33 + RIDGE,
+                s3v);
         return Double.isFinite(fitted) ? Math.min(hi, Math.max(lo, fitted)) : (lo + hi) / 2;
     }
 
-    /** Gaussian elimination with partial pivoting on a 4×5 augmented matrix (row-major); returns the first unknown. */
-    private static double solveIntercept(double[] a) {
-        int n = 4;
-        int w = n + 1;
-        for (int col = 0; col < n; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < n; r++) {
-                if (Math.abs(a[r * w + col]) > Math.abs(a[pivot * w + col])) {
-                    pivot = r;
-                }
-            }
-            if (pivot != col) {
-                for (int c = 0; c < w; c++) {
-                    double tmp = a[col * w + c];
-                    a[col * w + c] = a[pivot * w + c];
-                    a[pivot * w + c] = tmp;
-                }
-            }
-            for (int r = col + 1; r < n; r++) {
-                double f = a[r * w + col] / a[col * w + col];
-                for (int c = col; c <= n; c++) {
-                    a[r * w + c] -= f * a[col * w + c];
-                }
-            }
-        }
-        double[] sol = new double[n];
-        for (int r = n - 1; r >= 0; r--) {
-            double s = a[r * w + n];
-            for (int c = r + 1; c < n; c++) {
-                s -= a[r * w + c] * sol[c];
-            }
-            sol[r] = s / a[r * w + r];
-        }
-        return sol[0];
+    /**
+     * The intercept c0 of the symmetric positive definite system [a00 a01 a02 a03; a01 a11 a12 a13; a02 a12 a22 a23;
+     * a03 a13 a23 a33] · c = b, by eliminating c3, c2 and c1 in turn (the pivots are Schur complements of a positive
+     * definite matrix, so positive: no pivoting), which leaves c0 without back-substitution. In locals, no array.
+     */
+    private static double intercept(double a00, double a01, double a02, double a03, double b0, double a11, double a12,
+                                    double a13, double b1, double a22, double a23, double b2, double a33, double b3) {
+        double f0 = a03 / a33;
+        double f1 = a13 / a33;
+        double f2 = a23 / a33;
+        a00 -= f0 * a03;
+        a01 -= f0 * a13;
+        a02 -= f0 * a23;
+        b0 -= f0 * b3;
+        a11 -= f1 * a13;
+        a12 -= f1 * a23;
+        b1 -= f1 * b3;
+        a22 -= f2 * a23;
+        b2 -= f2 * b3;
+        double g0 = a02 / a22;
+        double g1 = a12 / a22;
+        a00 -= g0 * a02;
+        a01 -= g0 * a12;
+        b0 -= g0 * b2;
+        a11 -= g1 * a12;
+        b1 -= g1 * b2;
+        double h0 = a01 / a11;
+        a00 -= h0 * a01;
+        b0 -= h0 * b1;
+        return b0 / a00;
     }
 }

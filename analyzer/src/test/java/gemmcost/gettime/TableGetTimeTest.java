@@ -110,7 +110,7 @@ class TableGetTimeTest {
     /**
      * Shapes off every measured site, answered by the local fit, as the k-d tree version of it answered them before
      * the lattice of neighbour cells (commit 2204b49, its output copied here): the same 12 neighbours and fit; only
-     * the order they are summed in, hence the last bits, may differ.
+     * the order they are summed in and how the normal equations are eliminated, hence the last bits, may differ.
      */
     @Test
     void offSiteAnswersShouldBeTheKdTreeVersions() {
