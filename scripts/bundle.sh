@@ -12,10 +12,10 @@ max_bytes=$((60 * 1024 * 1024))
 # java.desktop is needed only by optional parts of Jackson and commons-math3: leaving it out saves ~15 MB
 modules=java.base,java.management,java.sql,jdk.unsupported
 
-"$root/scripts/gemmcost" --version >/dev/null # builds the jar if it is missing or stale
+version=$("$root/scripts/gemmcost" --version) # builds the jar if it is missing or stale
 # the tables a bundle writes record the commit its jar was built from: refuse a jar of another commit (bench built
 # alone against an older installed analyzer: the first H200 table says ef77dda-dirty for this reason)
-built=$("$root/scripts/gemmcost" --version | sed -n 's/.*(git \([0-9a-f]*\).*/\1/p')
+built=$(sed -n 's/.*(git \([0-9a-f]*\).*/\1/p' <<<"$version")
 head=$(git -C "$root" rev-parse --short=7 HEAD 2>/dev/null || true)
 if [[ -n "$head" && "${built:0:7}" != "${head:0:7}" ]]; then
     echo "bundle.sh: $jar records git commit '${built:-unknown}', the tree is at $head: rebuild at the root first" \

@@ -666,32 +666,34 @@ def _get(doc, dotted):
 
 
 def earlier_rows(out_dir, meta, shapes):
-    """--resume: the measured rows of OUT/torch.csv whose shapes are in `shapes`, keyed by shape; {} without an
-    earlier run. Raises InputError when the earlier run's device, dtype or method differ from this one's."""
+    """--resume: the measured rows of OUT/torch.csv as (those of `shapes`, keyed by shape; the others, which stay in
+    the file); ({}, []) without an earlier run. Raises InputError when the earlier run's device, dtype or method
+    differ from this one's, or its files cannot be read."""
     meta_path = os.path.join(out_dir, "torch-meta.json")
     csv_path = os.path.join(out_dir, "torch.csv")
     if not (os.path.exists(meta_path) and os.path.exists(csv_path)):
-        return {}
+        return {}, []
     try:
         with open(meta_path, encoding="utf-8") as f:
             earlier = json.load(f)
-        with open(csv_path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
     except (OSError, ValueError) as e:
-        raise InputError(meta_path, f"cannot resume: {_one_line(e)}")
+        raise InputError(meta_path, f"cannot resume: {_one_line(f'{type(e).__name__}: {e}')}")
     for key in RESUME_MUST_MATCH:
         if _get(earlier, key) != _get(meta, key):
             raise InputError(meta_path, f"cannot resume: {key} was {json.dumps(_get(earlier, key))}, this run's is "
                                         f"{json.dumps(_get(meta, key))}; use another --out")
+    try:
+        with open(csv_path, newline="", encoding="utf-8") as f:
+            rows = [r for r in csv.DictReader(f) if r.get("label") == "measured"]
+        measured = [row_measured((int(r["m"]), int(r["k"]), int(r["n"])),
+                                 {"median_us": float(r["torch_us"]), "p10_us": float(r["p10_us"]),
+                                  "p90_us": float(r["p90_us"]), "samples": int(r["samples"]), "stop": r["stop"]})
+                    for r in rows]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(csv_path, f"cannot resume: {_one_line(f'{type(e).__name__}: {e}')}")
     wanted = set(shapes)
-    kept = {}
-    for r in rows:
-        shape = (int(r["m"]), int(r["k"]), int(r["n"]))
-        if r.get("label") == "measured" and shape in wanted:
-            kept[shape] = {"m": shape[0], "k": shape[1], "n": shape[2], "torch_us": float(r["torch_us"]),
-                           "p10_us": float(r["p10_us"]), "p90_us": float(r["p90_us"]),
-                           "samples": int(r["samples"]), "stop": r["stop"], "label": "measured"}
-    return kept
+    kept = {(r["m"], r["k"], r["n"]): r for r in measured if (r["m"], r["k"], r["n"]) in wanted}
+    return kept, [r for r in measured if (r["m"], r["k"], r["n"]) not in wanted]
 
 
 def fail_input(e):
@@ -778,7 +780,7 @@ def main(argv=None):
         "clocks_and_power": "not changed, not read (no nvidia-smi)",
     }
     try:
-        kept = earlier_rows(args.out, meta, shapes) if args.resume else {}
+        kept, carried = earlier_rows(args.out, meta, shapes) if args.resume else ({}, [])
     except InputError as e:
         return fail_input(e)
     meta["resumed_shapes"] = len(kept)
@@ -787,6 +789,9 @@ def main(argv=None):
                          "earlier runs into the same --out that it resumed (same device, dtype and method)")
         print(f"{PROG}: resumed: {len(kept)} shape(s) measured by an earlier run into {args.out} kept",
               file=sys.stderr)
+    if carried:
+        print(f"{PROG}: resumed: {len(carried)} earlier row(s) of shapes not in --shapes stay in torch.csv",
+              file=sys.stderr)
     meta_path = os.path.join(args.out, "torch-meta.json")
     write_json_atomic(meta_path, meta)
 
@@ -794,17 +799,9 @@ def main(argv=None):
     with open(os.path.join(args.out, "torch.csv"), "w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f, lineterminator="\n")
         writer.writerow(TORCH_CSV_HEADER)
-        f.flush()
-        try:
-            meta["device_warmup"] = bench.warm_device(args.device_warmup_s, time.perf_counter)
-        except Exception as e:
-            torch.cuda.empty_cache()
-            meta["device_warmup"] = {"failed": _one_line(f"{type(e).__name__}: {e}")}
-        # versions of libraries torch has loaded by now (cuBLAS after the first matmul)
-        meta["cublas_version"] = _try(cublas_version)
-        meta["driver_version"] = _try(driver_version)
-        write_json_atomic(meta_path, meta)
-
+        # what an earlier run measured goes back into the file before anything can fail or be killed
+        for row in carried:
+            writer.writerow(torch_csv_cells(row))
         total = len(shapes)
 
         def emit(row):
@@ -818,6 +815,17 @@ def main(argv=None):
         for shape in shapes:
             if shape in kept:
                 emit(kept[shape])
+        f.flush()
+        try:
+            meta["device_warmup"] = bench.warm_device(args.device_warmup_s, time.perf_counter)
+        except Exception as e:
+            torch.cuda.empty_cache()
+            meta["device_warmup"] = {"failed": _one_line(f"{type(e).__name__}: {e}")}
+        # versions of libraries torch has loaded by now (cuBLAS after the first matmul)
+        meta["cublas_version"] = _try(cublas_version)
+        meta["driver_version"] = _try(driver_version)
+        write_json_atomic(meta_path, meta)
+
         sweep([s for s in shapes if s not in kept],
               lambda s: bench.measure(s, rule, args.warmup_ms / 1000, time.perf_counter),
               time.perf_counter, t0, args.budget_s, emit)

@@ -72,27 +72,32 @@ stage() {
     echo "first-contact: $name: $status in $(( t1 - t0 )) s (log: $out/$name.log)" >&2
 }
 
+# left_s CAP_S: the seconds left of the budget, at most CAP_S
+left_s() {
+    local left=$(( budget - ($(date +%s) - start) ))
+    echo $(( left < $1 ? left : $1 ))
+}
+
 printf 'm,k,n\n4096,4096,4096\n' >"$out/one-shape.csv"
 stage probe 5 60 "libraries, driver, devices, simulated or not" -- "${gemmcost[@]}" probe "${lib_args[@]}"
 tuning --device-warmup-s 2
 stage check 10 120 "fp64 check of bf16, fp16, tf32, fp32 (+ 4096^3 each)" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
     --dtype bf16,fp16,tf32,fp32 --shapes "$out/one-shape.csv" --out "$out/check" "${tuned[@]}"
 # the device stays busy from shape to shape (operands come from on-device pools), so 50 ms of warm-up per shape.
-# The sweep took 430 s on an H200 (2026-11-30); it starts no shape 30 s before its cap, so a table is always written
-# (partial if cut, and the journal resumes it on the next run).
+# The sweep took 430 s on an H200 (2026-11-30); it starts no shape 45 s before its cap (the seed's largest takes
+# about 20 s with its warm-up), so a table is always written (partial if cut; the journal resumes it next run).
 tuning --warmup-ms 50 --device-warmup-s 10
-sweep_cap=$(( budget - ($(date +%s) - start) ))
-(( sweep_cap > 480 )) && sweep_cap=480
+sweep_cap_s=$(left_s 480)
 stage sweep 430 480 "bf16 $shapes: ~1,055 shapes, seed ones m-chunked" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
-    --dtype bf16 --shapes "$shapes" --out "$out/profiles" --time-limit-s "$(( sweep_cap > 31 ? sweep_cap - 30 : 1 ))" \
-    "${tuned[@]}"
+    --dtype bf16 --shapes "$shapes" --out "$out/profiles" \
+    --time-limit-s "$(( sweep_cap_s > 46 ? sweep_cap_s - 45 : 1 ))" "${tuned[@]}"
 table=$(ls "$out"/profiles/*/bf16.json 2>/dev/null | head -1)
 "${gemmcost[@]}" shapes --set "$shapes" >"$out/sweep-shapes.csv" 2>/dev/null
 tuning --warmup-ms 50 --device-warmup-s 1
-offgrid_cap=$(( budget - ($(date +%s) - start) ))
-(( offgrid_cap > 90 )) && offgrid_cap=90
+offgrid_cap_s=$(left_s 90)
 stage offgrid 70 90 "200 held-out shapes off the grid" -- "${gemmcost[@]}" profile "${lib_args[@]}" --dtype bf16 \
-    --shapes offgrid --out "$out/offgrid" --time-limit-s "$(( offgrid_cap > 16 ? offgrid_cap - 15 : 1 ))" "${tuned[@]}"
+    --shapes offgrid --out "$out/offgrid" --time-limit-s "$(( offgrid_cap_s > 16 ? offgrid_cap_s - 15 : 1 ))" \
+    "${tuned[@]}"
 heldout=$(ls "$out"/offgrid/*/bf16.json 2>/dev/null | head -1)
 # PyTorch gets what the budget leaves, so its shapes come in order of need: 8192^3 first, then the shapes the new
 # table times at >= 50 us (the 2 % target) from the shortest up, then the rest. It stops starting shapes at its own
@@ -110,11 +115,10 @@ PY
 else
     cp "$out/sweep-shapes.csv" "$out/torch-shapes.csv"
 fi
-torch_budget=$(( budget - ($(date +%s) - start) - 15 ))
-(( torch_budget > 165 )) && torch_budget=165
+torch_budget_s=$(( $(left_s 180) - 15 ))
 stage torch 150 180 "torch.matmul, same shapes and method" -- python3 "$root/scripts/torch_compare.py" \
     --shapes "$out/torch-shapes.csv" --dtype bf16 ${table:+--ours "$table"} --out "$out/torch" \
-    --warmup-ms 50 --device-warmup-s 10 --resume --budget-s "$(( torch_budget > 1 ? torch_budget : 1 ))"
+    --warmup-ms 50 --device-warmup-s 10 --resume --budget-s "$(( torch_budget_s > 1 ? torch_budget_s : 1 ))"
 stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gemmcost[@]}" validate \
     --profile "${table:-missing-table}" --against "${heldout:-missing-held-out-table}" \
     --report "$out/validate-rows.csv"

@@ -652,7 +652,7 @@ class EndToEndWithFakeTest(unittest.TestCase):
             out = os.path.join(tmp, "out")
             opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
                     "--min-time-s", "0.001"]
-            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n")
+            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n32,32,32\n")
             r = run_script(["--shapes", first] + opts, FAKE_TORCH, tmp)
             self.assertEqual(r.returncode, 0, r.stderr)
             both = write(os.path.join(tmp, "both.csv"), "m,k,n\n4096,4096,4096\n64,64,64\n")
@@ -662,15 +662,27 @@ class EndToEndWithFakeTest(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             self.assertIn(f"torch_compare: resumed: 1 shape(s) measured by an earlier run into {out} kept\n",
                           r.stderr)
+            self.assertIn("torch_compare: resumed: 1 earlier row(s) of shapes not in --shapes stay in torch.csv\n",
+                          r.stderr)
             self.assertTrue(r.stdout.startswith("torch: 2 measured (1 of them by an earlier run), 0 failed, "))
             with open(os.path.join(out, "torch.csv"), newline="") as f:
                 rows = list(csv.reader(f))
-            # the kept row first, as written by the first run (200 samples of 5 us), then the new one
-            self.assertEqual([row[:4] + row[6:] for row in rows[1:]], [
-                ["64", "64", "64", "5.000", "200", "noise", "measured"],
-                ["4096", "4096", "4096", "137.439", "20", "noise", "measured"]])
+            # the row of a shape this run did not ask for stays; the kept row as the first run wrote it (200 samples
+            # of 5 us); then the new one
+            self.assertEqual([row[:3] + row[7:] for row in rows[1:]], [
+                ["32", "32", "32", "noise", "measured"],
+                ["64", "64", "64", "noise", "measured"],
+                ["4096", "4096", "4096", "noise", "measured"]])
+            self.assertEqual([row[3] for row in rows[2:]], ["5.000", "137.439"])
             with open(os.path.join(out, "torch-meta.json")) as f:
                 self.assertEqual(json.load(f)["resumed_shapes"], 1)
+
+            with open(os.path.join(out, "torch.csv"), "a", encoding="utf-8") as f:
+                f.write("x,8,8,1.000,1.000,1.000,5,noise,measured\n")  # not a shape
+            r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
+            self.assertEqual(r.returncode, 2)
+            self.assertEqual(r.stderr, f"torch_compare: {out}/torch.csv: cannot resume: ValueError: invalid literal "
+                                       "for int() with base 10: 'x'\n")
 
             r = run_script(["--shapes", both, "--resume", "--dtype", "fp16"] + opts[2:], FAKE_TORCH, tmp)
             self.assertEqual((r.returncode, r.stderr), (2, f"torch_compare: {out}/torch-meta.json: cannot resume: "

@@ -48,6 +48,8 @@ public final class TableGetTime implements GetTime {
     /** The launch floor {@code t0} as a fraction of the fastest measured time. */
     static final double FLOOR_FRACTION = 0.5;
 
+    private static final int KNOWN_M_BITS = 4096;
+
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
     /**
@@ -55,7 +57,6 @@ public final class TableGetTime implements GetTime {
      * (most lookups off every site), at the cost of a multiply and a shift.
      */
     private final long[] knownMBits = new long[KNOWN_M_BITS / 64];
-    private static final int KNOWN_M_BITS = 4096;
     private final double floorUs;
     private final double flopsPerUs;
     private final double elementsPerUs;
@@ -70,7 +71,7 @@ public final class TableGetTime implements GetTime {
         this.source = Objects.requireNonNull(source, "source");
         this.twinUs = transposesAgree(measuredUs) ? twins(measuredUs) : Map.of();
         Stream.concat(this.measuredUs.keySet().stream(), twinUs.keySet().stream()).mapToLong(GemmShape::m)
-                .forEach(m -> knownMBits[knownMBit(m) >>> 6] |= 1L << knownMBit(m));
+                .forEach(m -> knownMBits[bit(m) >>> 6] |= 1L << bit(m));
         this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double flops = 0;
         double elements = 0;
@@ -154,8 +155,13 @@ public final class TableGetTime implements GetTime {
         return m * k + k * n + m * n;
     }
 
+    /** Whether a measured or twin shape may have this m (false: surely none). */
+    private boolean mayBeMeasured(long m) {
+        return (knownMBits[bit(m) >>> 6] & 1L << bit(m)) != 0;
+    }
+
     /** m's bit in {@link #knownMBits}: the top 12 bits of a Fibonacci hash. */
-    private static int knownMBit(long m) {
+    private static int bit(long m) {
         return (int) (m * 0x9E3779B97F4A7C15L >>> 52);
     }
 
@@ -167,7 +173,7 @@ public final class TableGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        if ((knownMBits[knownMBit(m) >>> 6] & 1L << knownMBit(m)) != 0) {
+        if (mayBeMeasured(m)) {
             GemmShape shape = new GemmShape(m, k, n);
             Double measured = measuredUs.get(shape);
             if (measured != null) {

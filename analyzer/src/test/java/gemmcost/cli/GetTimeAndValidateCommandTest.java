@@ -123,6 +123,20 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
+    void shouldRefuseAHeldOutProfileOfAnotherDtype() {
+        Path heldOut = dir.resolve("fp16.json");
+        ProfileJson.write(heldOut, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, "fp16", null,
+                new Profile.Provenance(Profile.Kind.MEASURED, "held out", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 25.0, 3))));
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString());
+
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --against " + heldOut + ": dtype fp16, but " + profile
+                + " is bf16: compare like with like" + NL));
+    }
+
+    @Test
     void shouldRefuseAnEmptyMeasurementsFile() throws IOException {
         Path csv = dir.resolve("empty.csv");
         Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n");

@@ -95,7 +95,8 @@ public final class Sweep {
         String label = reading(backend);
         int started = 0;
         for (GemmShape shape : todo) {
-            if (nanoTime.getAsLong() - deadlineNanos >= 0) {
+            // Long.MAX_VALUE: no deadline (the overflow-safe difference would misread it for a negative clock)
+            if (deadlineNanos != Long.MAX_VALUE && nanoTime.getAsLong() - deadlineNanos >= 0) {
                 break;
             }
             started++;

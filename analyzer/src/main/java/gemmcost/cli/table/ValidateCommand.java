@@ -70,7 +70,7 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Options.requireFolder("--report", report);
         GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
-        List<Measurement> rows = against.toString().endsWith(".json") ? entriesOf(against)
+        List<Measurement> rows = against.toString().endsWith(".json") ? entriesOf(against, profile)
                 : MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
@@ -97,8 +97,16 @@ public final class ValidateCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private static List<Measurement> entriesOf(Path file) {
+    /** The entries of a held-out profile as measurements, refused when its dtype is not the --profile file's. */
+    private static List<Measurement> entriesOf(Path file, String profile) {
         Profile held = ProfileJson.read(file);
+        if (Files.isRegularFile(Path.of(profile))) {
+            String dtype = ProfileJson.read(Path.of(profile)).dtype();
+            if (!dtype.equals(held.dtype())) {
+                throw new BadInputException("--against " + file + ": dtype " + held.dtype() + ", but " + profile
+                        + " is " + dtype + ": compare like with like");
+            }
+        }
         List<ProfileEntry> entries = held.entries();
         return IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(
                 held.provenance().kind().name().toLowerCase(Locale.ROOT), held.device().name(), held.dtype(),
