@@ -108,12 +108,8 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void shouldTakeAnotherProfilesEntriesAsTheMeasurements() {
-        Path heldOut = dir.resolve("held-out.json");
         // measured 25 µs where the table holds 20: |20-25|/25 = 20 %
-        ProfileJson.write(heldOut, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
-                Profile.Timing.UNKNOWN, "bf16", null,
-                new Profile.Provenance(Profile.Kind.MEASURED, "held out", "0", "unknown", Instant.EPOCH),
-                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 25.0, 3))));
+        Path heldOut = heldOut("bf16");
 
         CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString(), "--json");
 
@@ -124,16 +120,22 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void shouldRefuseAHeldOutProfileOfAnotherDtype() {
-        Path heldOut = dir.resolve("fp16.json");
-        ProfileJson.write(heldOut, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
-                Profile.Timing.UNKNOWN, "fp16", null,
-                new Profile.Provenance(Profile.Kind.MEASURED, "held out", "0", "unknown", Instant.EPOCH),
-                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 25.0, 3))));
+        Path heldOut = heldOut("fp16");
 
         CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString());
 
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --against " + heldOut + ": dtype fp16, but " + profile
                 + " is bf16: compare like with like" + NL));
+    }
+
+    /** A measured profile of one shape, 1024³ in 25 µs, in DTYPE. */
+    private Path heldOut(String dtype) {
+        Path file = dir.resolve(dtype + "-held-out.json");
+        ProfileJson.write(file, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, dtype, null,
+                new Profile.Provenance(Profile.Kind.MEASURED, "held out", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 25.0, 3))));
+        return file;
     }
 
     @Test
