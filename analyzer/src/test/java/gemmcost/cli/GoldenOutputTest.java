@@ -32,6 +32,24 @@ class GoldenOutputTest {
     }
 
     /**
+     * The same screen on the first measured table (an H200, profiles/README.md), and the README's excerpt of it: its
+     * result lines as they are, and its get-time line of 8192³ (an exact hit on the table's 1640.064 µs).
+     */
+    @Test
+    void theCheckClaimScreenOnTheMeasuredH200TableShouldBeTheGoldenOneAndTheReadmesExcerpt() throws IOException {
+        CliRun run = CliRun.of("check-claim", "--profile", "../profiles/nvidia-h200/bf16.json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        String screen = run.out().replace("../profiles/", "profiles/");
+        matchesGolden(screen, "check-claim-measured-h200.txt");
+        String readme = Files.readString(Path.of("../README.md"));
+        for (String line : screen.lines().filter(l -> l.startsWith("  seed formula \"Total\"")
+                || l.startsWith("  DAG decode TPOT") || l.startsWith("  claimed by")).toList())
+            assertThat(readme).contains(line);
+        assertThat(readme).contains("Get_Time(8192, 8192, 8192) = 1640.1 us  [measured] exact table hit");
+    }
+
+    /**
      * a (10 µs given) → b (4096³ bf16 on the H100 roofline: 2·4096³ / 989.4e12 s = 138.911 µs) → x (all_reduce of
      * 32 MiB over 2 GPUs on NVLink: 4.3 µs + 2 steps × 0.8 µs + 33,554,432 B / 370 GB/s = 96.587 µs) → d (5 µs):
      * 250.498 µs; c (64 MiB at 3,350 GB/s, 20.03 µs) is off the path.
