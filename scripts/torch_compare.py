@@ -692,8 +692,9 @@ def earlier_rows(out_dir, meta, shapes):
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise InputError(csv_path, f"cannot resume: {_one_line(f'{type(e).__name__}: {e}')}")
     wanted = set(shapes)
-    kept = {(r["m"], r["k"], r["n"]): r for r in measured if (r["m"], r["k"], r["n"]) in wanted}
-    return kept, [r for r in measured if (r["m"], r["k"], r["n"]) not in wanted]
+    by_shape = {(r["m"], r["k"], r["n"]): r for r in measured}
+    return ({shape: r for shape, r in by_shape.items() if shape in wanted},
+            [r for shape, r in by_shape.items() if shape not in wanted])
 
 
 def fail_input(e):

@@ -62,10 +62,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * two nodes would pay 30 inter-node hops where NCCL pays 2.
      */
     public double timeUs(Collective collective, double bytes, int[] gpus) {
+        if (engineKernelWins(collective, bytes, gpus)) {
+            return engineAllReduce.timeUs(bytes, gpus.length);
+        }
         if (sameNode(gpus)) {
-            double nccl = intraNode.timeUs(collective, bytes, gpus.length);
-            return collective == ALL_REDUCE && engineAllReduce != null
-                    ? Math.min(nccl, engineAllReduce.timeUs(bytes, gpus.length)) : nccl;
+            return intraNode.timeUs(collective, bytes, gpus.length);
         }
         int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
         int perNode = Math.ceilDiv(gpus.length, nodes);

@@ -131,11 +131,12 @@ public final class CostModel {
                             + " α–β here", c.collective().id(), c.bytes(), dag.gpuCountOf(v),
                     network.engineAllReduce().formula());
             case Work.Comm c -> {
-                LinkTier tier = network.tier(dag.gpus(v));
+                int[] gpus = dag.gpus(v);
+                LinkTier tier = network.tier(gpus);
                 yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw%s)",
                         c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
-                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9,
-                        tier == network.intraNode() ? "" : "; hierarchical: steps within a node on " + network.intraNode().name());
+                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9, network.sameNode(gpus) ? ""
+                                : "; hierarchical: steps within a node on " + network.intraNode().name());
             }
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";
         };

@@ -52,12 +52,11 @@ public final class CostModels {
      * {@link AttentionRate#of}; communication as an engine sees it ({@link Network#forDevice}).
      */
     public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv) {
-        Network network = Network.forDevice(device.id());
-        AttentionRate attention = AttentionRate.of(device);
-        Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
         if (gemmCsv == null && profile == null) {
+            Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
             GetTime roofline = new RooflineGetTime(device, rooflineDtype);
-            return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device), network, attention), null,
+            return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device),
+                    Network.forDevice(device.id()), AttentionRate.of(device)), null,
                     device.roofline(rooflineDtype).orElse(null));
         }
         if (gemmCsv != null)
@@ -66,7 +65,7 @@ public final class CostModels {
         if (!Files.isRegularFile(file))
             throw new BadInputException("--profile " + profile + ": no such file (the device is --gpu " + device.id()
                     + "; without --profile its datasheet roofline costs the GEMMs)");
-        return fromTable(device, gemmDtype, file, ProfileJson.read(file), network);
+        return fromTable(device, gemmDtype, file, ProfileJson.read(file));
     }
 
     /**
@@ -83,15 +82,16 @@ public final class CostModels {
                     .sorted().toList());
         Profile table = CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, source, device.id(),
                 ToolVersion.current(), Instant.now()).profile();
-        return fromTable(device, dtype, csv, table, Network.forDevice(device.id()));
+        return fromTable(device, dtype, csv, table);
     }
 
-    private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table, Network network) {
+    private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table) {
         if (!table.dtype().equals(gemmDtype))
             throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
                     + gemmDtype + " (--weights chooses the format they are costed in)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
-        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, network, AttentionRate.of(device)),
+        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, Network.forDevice(device.id()),
+                AttentionRate.of(device)),
                 table, Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
     }
 

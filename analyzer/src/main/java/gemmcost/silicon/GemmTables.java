@@ -1,5 +1,6 @@
 package gemmcost.silicon;
 
+import gemmcost.BadInputException;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
@@ -29,7 +30,20 @@ final class GemmTables {
     private final Map<Path, List<Measurement>> files = new LinkedHashMap<>();
     private final Map<Path, Set<Key>> keys = new HashMap<>();
     private final Map<String, Optional<CostModels.Opened>> opened = new HashMap<>();
-    private final Map<List<Object>, CostModels.Opened> built = new HashMap<>();
+    private final Map<Table, Built> built = new HashMap<>();
+
+    /** One table: the rows of one file, source, device and dtype. */
+    private record Table(Path csv, String source, String device, String dtype) {
+    }
+
+    /** A table's cost model, or why it could not be made: a bad table is imported once, not once per row. */
+    private record Built(CostModels.Opened costs, BadInputException failure) {
+        CostModels.Opened get() {
+            if (failure != null)
+                throw failure;
+            return costs;
+        }
+    }
 
     GemmTables(List<Path> csvs) {
         for (Path csv : csvs) {
@@ -61,7 +75,12 @@ final class GemmTables {
     }
 
     private CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
-        return built.computeIfAbsent(List.of(csv, source, device.id(), dtype),
-                k -> CostModels.imported(device, dtype, csv, rows, source));
+        return built.computeIfAbsent(new Table(csv, source, device.id(), dtype), table -> {
+            try {
+                return new Built(CostModels.imported(device, dtype, csv, rows, source), null);
+            } catch (BadInputException e) {
+                return new Built(null, e);
+            }
+        }).get();
     }
 }

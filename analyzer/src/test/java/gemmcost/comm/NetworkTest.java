@@ -55,6 +55,12 @@ class NetworkTest {
         Network flat = new Network(8, nvlink, nvlink, OneShotAllReduce.ENGINE_KERNEL);
         assertThat(flat.sameNode(new int[] {0, 8})).isFalse();
         assertThat(flat.engineKernelWins(Collective.ALL_REDUCE, 1024, new int[] {0, 8})).isFalse();
+        // across the nodes NCCL's α–β (4.3 µs + 2 steps × 0.8 µs + 1 KiB at 370 GB/s = 5.903 µs), not the one-shot
+        // kernel that wins within a node (3.9 µs, no doubling beyond 2 GPUs, + 1 KiB at 37.4 GB/s = 3.927 µs)
+        assertThat(flat.timeUs(Collective.ALL_REDUCE, 1024, new int[] {0, 8}))
+                .isCloseTo(4.3 + 2 * 0.8 + 1024 / 370e9 * 1e6, within(1e-9));
+        assertThat(flat.timeUs(Collective.ALL_REDUCE, 1024, new int[] {0, 1}))
+                .isCloseTo(3.9 + 1024 / 37.4e9 * 1e6, within(1e-9));
     }
 
     @Test

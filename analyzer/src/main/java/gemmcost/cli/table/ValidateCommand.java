@@ -69,9 +69,12 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Options.requireFolder("--report", report);
-        GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
-        List<Measurement> rows = against.toString().endsWith(".json") ? entriesOf(against, profile)
-                : MeasurementCsv.read(against);
+        Dtype asked = dtype.forProfile(profile);
+        Path file = Path.of(profile);
+        Profile table = Files.isRegularFile(file) ? ProfileJson.read(file) : null; // read once: the dtype is needed too
+        GetTime getTime = table != null ? GetTimes.fromProfile(file, table) : GetTimes.open(profile, asked);
+        List<Measurement> rows = against.toString().endsWith(".json")
+                ? entriesOf(against, table != null ? table.dtype() : asked.id()) : MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
@@ -97,20 +100,17 @@ public final class ValidateCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** The entries of a held-out profile as measurements, refused when its dtype is not the --profile file's. */
-    private static List<Measurement> entriesOf(Path file, String profile) {
+    /** The entries of a held-out profile as measurements, refused when its dtype is not the one predicted. */
+    private List<Measurement> entriesOf(Path file, String predictedDtype) {
         Profile held = ProfileJson.read(file);
-        if (Files.isRegularFile(Path.of(profile))) {
-            String dtype = ProfileJson.read(Path.of(profile)).dtype();
-            if (!dtype.equals(held.dtype())) {
-                throw new BadInputException("--against " + file + ": dtype " + held.dtype() + ", but " + profile
-                        + " is " + dtype + ": compare like with like");
-            }
+        if (!predictedDtype.equals(held.dtype())) {
+            throw new BadInputException("--against " + file + ": dtype " + held.dtype() + ", but " + profile + " is "
+                    + predictedDtype + ": compare like with like");
         }
         List<ProfileEntry> entries = held.entries();
-        return IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(
-                held.provenance().kind().name().toLowerCase(Locale.ROOT), held.device().name(), held.dtype(),
-                entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1)).toList();
+        String source = held.provenance().kind().jsonName();
+        return IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(source, held.device().name(),
+                held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1)).toList();
     }
 
     private static String labelCounts(Validation.Result result) {
