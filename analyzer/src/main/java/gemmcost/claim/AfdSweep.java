@@ -63,7 +63,7 @@ public record AfdSweep(Afd afd, List<Point> points) {
         }
 
         public Set<Label> labels() {
-            Set<Label> labels = EnumSet.of(Label.MODELED);
+            Set<Label> labels = EnumSet.noneOf(Label.class);
             for (Result r : List.of(baseline, afd))
                 if (r.fits())
                     labels.addAll(r.step().labels());
@@ -110,7 +110,7 @@ public record AfdSweep(Afd afd, List<Point> points) {
 
     /** The labels of every point's numbers. */
     public Set<Label> labels() {
-        Set<Label> labels = EnumSet.of(Label.MODELED);
+        Set<Label> labels = EnumSet.noneOf(Label.class);
         points.forEach(p -> labels.addAll(p.labels()));
         return labels;
     }

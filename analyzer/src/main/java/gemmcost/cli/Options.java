@@ -40,10 +40,18 @@ public final class Options {
         }
     }
 
+    /** The dtypes' ids, for picocli's {@code ${COMPLETION-CANDIDATES}}: the help lists what the converter takes. */
+    static final class DtypeIds implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(Dtype.values()).map(Dtype::id).iterator();
+        }
+    }
+
     /** {@code --dtype}, mixed into the commands that take {@code --profile}: it applies to a catalog device only. */
     public static final class CatalogDtype {
-        @Option(names = "--dtype", paramLabel = "DTYPE", description = "Dtype for a catalog device: bf16, fp16,"
-                + " tf32, fp32, fp8, fp8_block (a profile file has its own). Default: bf16.")
+        @Option(names = "--dtype", paramLabel = "DTYPE", completionCandidates = DtypeIds.class, description = "Dtype"
+                + " for a catalog device: ${COMPLETION-CANDIDATES} (a profile file has its own). Default: bf16.")
         Dtype dtype;
 
         /**

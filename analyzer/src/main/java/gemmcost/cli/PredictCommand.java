@@ -296,8 +296,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
-        ArrayNode labels = node.putArray("labels");
-        e.labels().stream().sorted().forEach(l -> labels.add(l.id()));
+        putLabels(node, "labels", e.labels());
         node.put("gemm_source", costs.model().getTime().source())
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
@@ -317,10 +316,14 @@ final class PredictCommand implements Callable<Integer> {
                 .put("ops", s.dag().size());
         ObjectNode kinds = node.putObject("critical_path_us_by_kind");
         s.criticalPathByKind().forEach((kind, us) -> kinds.put(kind.id(), us));
-        ArrayNode labels = node.putArray("labels");
-        s.labels().stream().sorted().forEach(l -> labels.add(l.id()));
-        ArrayNode pathLabels = node.putArray("critical_path_labels");
-        s.criticalPathLabels().stream().sorted().forEach(l -> pathLabels.add(l.id()));
+        putLabels(node, "labels", s.labels());
+        putLabels(node, "critical_path_labels", s.criticalPathLabels());
         return node;
+    }
+
+    /** {@code labels} as a sorted array of their ids under {@code field}. */
+    private static void putLabels(ObjectNode node, String field, java.util.Collection<Label> labels) {
+        ArrayNode array = node.putArray(field);
+        labels.stream().sorted().forEach(l -> array.add(l.id()));
     }
 }

@@ -1,5 +1,6 @@
 package gemmcost.gettime;
 
+import gemmcost.table.Quantiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -289,6 +290,6 @@ final class Lines {
     private static double median(double[] values, int count) {
         double[] v = Arrays.copyOf(values, count);
         Arrays.sort(v);
-        return count % 2 == 1 ? v[count / 2] : (v[count / 2 - 1] + v[count / 2]) / 2;
+        return Quantiles.of(v, 0.5);
     }
 }

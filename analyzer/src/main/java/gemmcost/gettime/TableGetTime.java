@@ -71,7 +71,7 @@ public final class TableGetTime implements GetTime {
         this.source = Objects.requireNonNull(source, "source");
         this.twinUs = transposesAgree(measuredUs) ? twins(measuredUs) : Map.of();
         Stream.concat(this.measuredUs.keySet().stream(), twinUs.keySet().stream()).mapToLong(GemmShape::m)
-                .forEach(m -> knownMBits[bit(m) >>> 6] |= 1L << bit(m));
+                .map(TableGetTime::bit).forEach(b -> knownMBits[(int) (b >>> 6)] |= 1L << b);
         this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double flops = 0;
         double elements = 0;
@@ -157,12 +157,13 @@ public final class TableGetTime implements GetTime {
 
     /** Whether a measured or twin shape may have this m (false: surely none). */
     private boolean mayBeMeasured(long m) {
-        return (knownMBits[bit(m) >>> 6] & 1L << bit(m)) != 0;
+        long b = bit(m);
+        return (knownMBits[(int) (b >>> 6)] & 1L << b) != 0;
     }
 
     /** m's bit in {@link #knownMBits}: the top 12 bits of a Fibonacci hash. */
-    private static int bit(long m) {
-        return (int) (m * 0x9E3779B97F4A7C15L >>> 52);
+    private static long bit(long m) {
+        return m * 0x9E3779B97F4A7C15L >>> 52;
     }
 
     /** Speed of light at the best FLOP and traffic rates this table shows, in µs. */

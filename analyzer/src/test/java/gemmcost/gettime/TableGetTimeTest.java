@@ -99,7 +99,7 @@ class TableGetTimeTest {
 
     /** 20 shapes (m, 64, n) with m < n measured both ways, the first {@code disagreeing} pairs 2× apart. */
     private static Map<GemmShape, Double> pairs(int disagreeing) {
-        Map<GemmShape, Double> times = new java.util.HashMap<>();
+        Map<GemmShape, Double> times = new HashMap<>();
         for (int i = 0; i < 20; i++) {
             times.put(new GemmShape(i + 1, 64, 100), 10.0);
             times.put(new GemmShape(100, 64, i + 1), i < disagreeing ? 20.0 : 10.5);
