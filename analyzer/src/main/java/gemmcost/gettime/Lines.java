@@ -56,7 +56,8 @@ final class Lines {
         }
     }
 
-    private final List<Map<Key, Line>> byAxis = new ArrayList<>(3);
+    /** Per axis, per line's key: the line and its {@link Near} lines (one lookup a query). */
+    private final List<Map<Key, Located>> byAxis = new ArrayList<>(3);
     /**
      * The other lines of an axis within the radius, nearest first (ties in key order): the first
      * {@link #NEAR_LINES_KEPT} of them, and whether that is all.
@@ -65,8 +66,9 @@ final class Lines {
         static final Near NONE = new Near(new Line[0], true);
     }
 
-    /** Per axis, per line: its {@link Near} lines. */
-    private final List<Map<Key, Near>> neighbours = new ArrayList<>(3);
+    private record Located(Line line, Near near) {
+    }
+
     /** Per axis, per coordinate: the lines that measured it, in key order (for where a line's near ones fall short). */
     private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
 
@@ -84,9 +86,8 @@ final class Lines {
                     lines.put(key, line(shapes, residual, members.get(key), axis, key));
                 }
             }
-            byAxis.add(lines);
             List<Key> lineKeys = keys.stream().filter(lines::containsKey).toList();
-            neighbours.add(neighbours(lineKeys, lines));
+            byAxis.add(located(lineKeys, lines));
             Map<Double, List<Line>> byCoordinate = new HashMap<>();
             for (Key key : lineKeys) {
                 for (double x : lines.get(key).log2x) {
@@ -97,14 +98,14 @@ final class Lines {
         }
     }
 
-    /** Per line (keys in key order), its {@link Near} lines. */
-    private static Map<Key, Near> neighbours(List<Key> keys, Map<Key, Line> lines) {
-        Map<Key, Near> result = new HashMap<>();
+    /** Per line (keys in key order), the line with its {@link Near} lines. */
+    private static Map<Key, Located> located(List<Key> keys, Map<Key, Line> lines) {
+        Map<Key, Located> result = new HashMap<>();
         List<Line> all = keys.stream().map(lines::get).toList();
         for (Key key : keys) {
             Line[] near = within(lines.get(key), all);
-            result.put(key, new Near(Arrays.copyOf(near, Math.min(near.length, NEAR_LINES_KEPT)),
-                    near.length <= NEAR_LINES_KEPT));
+            result.put(key, new Located(lines.get(key), new Near(Arrays.copyOf(near, Math.min(near.length,
+                    NEAR_LINES_KEPT)), near.length <= NEAR_LINES_KEPT)));
         }
         return result;
     }
@@ -154,11 +155,11 @@ final class Lines {
         double weighted = 0;
         double weights = 0;
         for (int axis = 0; axis < 3; axis++) {
-            Key key = key(q, axis);
-            Line line = byAxis.get(axis).get(key);
-            if (line == null) {
+            Located located = byAxis.get(axis).get(key(q, axis));
+            if (located == null) {
                 continue;
             }
+            Line line = located.line();
             double x = Shapes.log2(q[axis]);
             int i = Arrays.binarySearch(line.log2x, x);
             if (i >= 0) {
@@ -171,7 +172,7 @@ final class Lines {
             double width = line.log2x[hi] - line.log2x[hi - 1];
             // a coordinate no line measured (a query elsewhere) has no neighbours to look through
             List<Line> measuringX = measuring.get(axis).get(x);
-            Near near = measuringX == null ? Near.NONE : neighbours.get(axis).get(key);
+            Near near = measuringX == null ? Near.NONE : located.near();
             Supplier<Line[]> measured = once(() -> within(line, measuringX));
             double r = bracketed(line, near, measured, x, hi - 1, hi);
             double w = 1 / (width * width);
