@@ -53,7 +53,9 @@ sealed interface RowSetup {
     /**
      * The setup of {@code row}, its model read by {@code models} from {@code DIR/<org>--<name>.config.json}. An MoE
      * model is costed in its experts' format ({@code moe_quant_mode}: they hold nearly all its weights), a dense one
-     * in {@code gemm_quant_mode}. The KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8
+     * in {@code gemm_quant_mode}; {@code fp8} on a checkpoint whose config declares 128×128 block scales is
+     * {@code fp8_block}: engines run such a checkpoint's GEMMs with its block scales (vLLM's and SGLang's block fp8
+     * path, TensorRT-LLM's fp8 block-scale kernels) rather than requantising it per tensor. The KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8
      * checkpoints quantise it) and bf16 otherwise (vLLM's and SGLang's {@code auto}).
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
@@ -72,7 +74,8 @@ sealed interface RowSetup {
         String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
         String dtype = switch (quant) {
             case "" -> "bf16";
-            case "fp8", "fp8_block" -> quant;
+            case "fp8" -> model.weights() == WeightFormat.FP8_BLOCK ? "fp8_block" : quant;
+            case "fp8_block" -> quant;
             default -> null;
         };
         if (dtype == null)

@@ -57,6 +57,23 @@ class RowSetupTest {
         assertThat(s.kvBytes()).isEqualTo(1);
     }
 
+    /** DeepSeek-R1's and Qwen3-235B-A22B-FP8's checkpoints hold 128×128 block scales; their rows say fp8. */
+    @Test
+    void fp8OnABlockScaledCheckpointShouldBeCostedAsFp8Block() {
+        Architecture blockScaled = MOE.withWeights(WeightFormat.FP8_BLOCK);
+        SiliconRow fp8 = row("batch_size", "8", "tp_size", "8", "moe_ep_size", "8", "gemm_quant_mode", "fp8",
+                "moe_quant_mode", "fp8");
+
+        RowSetup.Setup s = (RowSetup.Setup) RowSetup.of(fp8, Path.of("configs"), config -> blockScaled);
+
+        assertThat(s.gemmDtype()).isEqualTo("fp8_block");
+        assertThat(s.model().weights()).isEqualTo(WeightFormat.FP8_BLOCK);
+        // a bf16 checkpoint served in fp8 is quantised per tensor
+        RowSetup.Setup bf16 = (RowSetup.Setup) setup(fp8);
+        assertThat(bf16.gemmDtype()).isEqualTo("fp8");
+        assertThat(bf16.model().weights()).isEqualTo(WeightFormat.FP8);
+    }
+
     @Test
     void aDisaggregatedRowShouldTakeTheRecordedConcurrencyAndItsWorkerCounts() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "backend", "sglang",
