@@ -169,7 +169,10 @@ sealed interface RowSetup {
     /**
      * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the
      * data's {@code tp_size} is one attention replica's GPUs, {@code attention_dp_size} the replicas, and
-     * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs. One known slip of the data is read as its id
+     * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs. Where {@code attention_dp_size} is empty and
+     * the MoE columns span more GPUs than {@code tp_size}, the others are attention replicas: vLLM's
+     * {@code --data-parallel-size} runs the experts tensor-parallel over every replica's GPUs unless expert
+     * parallelism is on, so its rows record tp 1 and moe_tp 2 for two replicas of one GPU. One known slip of the data is read as its id
      * says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id naming {@code _tpN_epN}.
      */
     private static Layout layout(SiliconRow row, String prefix, Architecture model) {
@@ -190,7 +193,10 @@ sealed interface RowSetup {
                 dp = moeEp;
             moeTp = 1;
         }
-        if ((long) moeTp * moeEp != (long) tp * dp)
+        long moeGpus = (long) moeTp * moeEp;
+        if (row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp && moeGpus % tp == 0)
+            dp = Math.toIntExact(moeGpus / tp); // vLLM's data parallelism without expert parallelism
+        if (moeGpus != (long) tp * dp)
             throw new PlanRefused(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
                     + " attention_dp %d GPUs", row.where(), moeTp, moeEp, tp, dp));
         return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), moeEp, dp),

@@ -57,6 +57,22 @@ class RowSetupTest {
         assertThat(s.kvBytes()).isEqualTo(1);
     }
 
+    /** vLLM's data-parallel runs record one replica's tp and the experts' TP over all GPUs, attention_dp empty. */
+    @Test
+    void moeColumnsWiderThanTpWithoutAttentionDpShouldBeAttentionReplicas() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("backend", "vllm", "batch_size", "5", "tp_size", "1",
+                "moe_tp_size", "2"));
+        RowSetup.Setup four = (RowSetup.Setup) setup(row("backend", "vllm", "batch_size", "8", "tp_size", "2",
+                "moe_tp_size", "4"));
+
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(2, 1, 1, 2));
+        assertThat(four.decode().layout()).isEqualTo(new Parallelism(4, 1, 1, 2));
+        // a row that says one replica means it
+        assertThat(setup(row("batch_size", "5", "tp_size", "1", "attention_dp_size", "1", "moe_tp_size", "2")))
+                .isEqualTo(new RowSetup.Refused("plan not expressible",
+                        "rows.csv:2: plan: moe_tp 2 x moe_ep 1 is not tp 1 x attention_dp 1 GPUs"));
+    }
+
     /** DeepSeek-R1's and Qwen3-235B-A22B-FP8's checkpoints hold 128×128 block scales; their rows say fp8. */
     @Test
     void fp8OnABlockScaledCheckpointShouldBeCostedAsFp8Block() {
@@ -127,9 +143,9 @@ class RowSetupTest {
                 .isEqualTo(new RowSetup.Refused("system not in the device catalog", "gb200"));
         assertThat(setup(row("moe_quant_mode", "nvfp4", "batch_size", "4", "tp_size", "8")))
                 .isEqualTo(new RowSetup.Refused("quantization not modeled", "nvfp4"));
-        assertThat(setup(row("batch_size", "4", "tp_size", "2", "moe_tp_size", "4", "moe_ep_size", "1")))
+        assertThat(setup(row("batch_size", "4", "tp_size", "8", "moe_tp_size", "4", "moe_ep_size", "1")))
                 .isEqualTo(new RowSetup.Refused("plan not expressible",
-                        "rows.csv:2: plan: moe_tp 4 x moe_ep 1 is not tp 2 x attention_dp 1 GPUs"));
+                        "rows.csv:2: plan: moe_tp 4 x moe_ep 1 is not tp 8 x attention_dp 1 GPUs"));
     }
 
     /** The reader's own refusals, sorted by what it says it does not model, not by their wording. */
