@@ -80,17 +80,17 @@ class ModelCommandTest {
         // MemoryFootprintTest derives these: 17,640,718,336 B of weights; 64 × 4096 × 80 × 2 × 128 × 2 B of KV
         assertThat(run.status()).isZero();
         assertThat(run.out()).endsWith("  fits 8 x h100-sxm (tp=8, pp=1, ep=1, dp=1): 17.64 GB of weights + 10.74 GB"
-                + " of KV cache per GPU of the 72.00 GB an engine uses" + NL);
+                + " of KV cache per GPU of the 77.31 GB an engine uses" + NL);
         assertThat(CliRun.of("model", "--json", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
                 "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640718336,"
-                + "\"kv_bytes_per_gpu\":10737418240,\"usable_bytes_per_gpu\":72000000000}" + NL);
+                + "\"kv_bytes_per_gpu\":10737418240,\"usable_bytes_per_gpu\":77309411328}" + NL);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "--isl 1 --osl 1 | on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: 141.11 GB of weights + 0.00 GB of"
-                    + " KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16) is over the 72.00 GB an engine uses"
-                    + " of 80.00 GB (0.90) [modeled]",
+                    + " KV cache per GPU (1 sequences of up to 2 tokens, KV in bf16) is over the 77.31 GB an engine uses"
+                    + " of 85.90 GB (0.90) [modeled]",
             "--tp 8 --pp 100 | cannot be laid out as tp=8, pp=100, ep=1, dp=1: pp=100 is more stages than the 80 layers"})
     void aLayoutThatCannotHoldOrSplitTheModelShouldBeRefusedInOneLineSayingWhy(String options, String message) {
         Path llama = SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json");

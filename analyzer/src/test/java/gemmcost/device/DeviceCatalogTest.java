@@ -19,6 +19,15 @@ class DeviceCatalogTest {
         assertThat(DeviceCatalog.require("a100-sxm-80gb").roofline(Dtype.FP8)).isEmpty();
     }
 
+    /** The datasheets' "141 GB" is binary: CUDA reported 150,109,880,320 bytes on this project's H200. */
+    @Test
+    void memoryShouldBeTheDatasheetsBinaryGigabytesAtLeastWhatCudaReports() {
+        assertThat(DeviceCatalog.require("h200").memoryBytes()).isEqualTo(141L << 30)
+                .isGreaterThanOrEqualTo(150_109_880_320L);
+        assertThat(DeviceCatalog.require("h100-sxm").memoryBytes()).isEqualTo(85_899_345_920L);
+        assertThat(DeviceCatalog.require("b200").memoryBytes()).isEqualTo(180L << 30);
+    }
+
     @Test
     void shouldBeComputeBoundForLargeCubesAndMemoryBoundForSkinnyShapes() {
         Roofline h100 = DeviceCatalog.require("h100-sxm").roofline(Dtype.BF16).orElseThrow();
