@@ -55,8 +55,9 @@ sealed interface RowSetup {
      * model is costed in its experts' format ({@code moe_quant_mode}: they hold nearly all its weights), a dense one
      * in {@code gemm_quant_mode}; {@code fp8} on a checkpoint whose config declares 128×128 block scales is
      * {@code fp8_block}: engines run such a checkpoint's GEMMs with its block scales (vLLM's and SGLang's block fp8
-     * path, TensorRT-LLM's fp8 block-scale kernels) rather than requantising it per tensor. The KV cache is fp8 where TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8
-     * checkpoints quantise it) and bf16 otherwise (vLLM's and SGLang's {@code auto}).
+     * path, TensorRT-LLM's fp8 block-scale kernels) rather than requantising it per tensor. The KV cache is fp8 where
+     * TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8 checkpoints quantise it) and bf16 otherwise (vLLM's and
+     * SGLang's {@code auto}).
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
         String device = DEVICES.get(row.text("system"));
@@ -172,8 +173,9 @@ sealed interface RowSetup {
      * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs. Where {@code attention_dp_size} is empty and
      * the MoE columns span more GPUs than {@code tp_size}, the others are attention replicas: vLLM's
      * {@code --data-parallel-size} runs the experts tensor-parallel over every replica's GPUs unless expert
-     * parallelism is on, so its rows record tp 1 and moe_tp 2 for two replicas of one GPU. One known slip of the data is read as its id
-     * says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id naming {@code _tpN_epN}.
+     * parallelism is on, so its rows record tp 1 and moe_tp 2 for two replicas of one GPU. One known slip of the
+     * data is read as its id says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id
+     * naming {@code _tpN_epN}.
      */
     private static Layout layout(SiliconRow row, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
