@@ -96,7 +96,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         return totalBytes() <= usableBytes(device);
     }
 
-    /** {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB, as the catalog's memory). */
+    /** {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB of bytes). */
     public String describe() {
         return String.format(Locale.ROOT, "%.2f GB of weights + %.2f GB of KV cache per GPU", weightBytes / 1e9,
                 kvBytes / 1e9);

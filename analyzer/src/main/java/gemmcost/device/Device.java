@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param id                    catalog key used on the command line, e.g. {@code h100-sxm}
  * @param name                  marketing name
  * @param smCount               streaming multiprocessors
- * @param memoryBytes           device memory, decimal bytes
+ * @param memoryBytes           device memory in bytes (the catalog's: the datasheet's binary gigabytes)
  * @param bandwidthBytesPerSec  peak memory bandwidth, decimal bytes per second
  * @param peakFlopsPerSec       dense peak per dtype; a dtype missing here has no datasheet peak on this device
  * @param source                where the numbers come from

@@ -49,8 +49,9 @@ public final class DeviceCatalog {
                     Map.of(BF16, 989.4 * T, FP16, 989.4 * T, TF32, 494.7 * T, FP32, 67 * T, FP8, 1979 * T),
                     "NVIDIA H200 product brief; stas00/ml-engineering @744d01e"),
             // NVIDIA L40S datasheet ("* With Sparsity", halved): 362 bf16, 183 tf32, 733 fp8, 91.6 fp32,
-            // 48 GB GDDR6 at 864 GB/s; 142 SMs from third-party listings (142 x 128 x 2 x 2.52 GHz = 91.6 TF).
-            new Device("l40s", "NVIDIA L40S 48GB", 142, 48 * GIB, 864e9,
+            // 48 GB GDDR6 at 864 GB/s, ECC on by default, which keeps 1/16 of GDDR6 for its codes: 45 GiB;
+            // 142 SMs from third-party listings (142 x 128 x 2 x 2.52 GHz = 91.6 TF).
+            new Device("l40s", "NVIDIA L40S 48GB", 142, 48 * GIB / 16 * 15, 864e9,
                     Map.of(BF16, 362 * T, FP16, 362 * T, TF32, 183 * T, FP32, 91.6 * T, FP8, 733 * T),
                     "NVIDIA L40S datasheet; third-party SM count"),
             // HGX B200 spec table (sparse halved) and stas00/ml-engineering: 2,250 bf16, 1,100-1,125 tf32 (upper

@@ -170,10 +170,11 @@ sealed interface RowSetup {
     /**
      * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the
      * data's {@code tp_size} is one attention replica's GPUs, {@code attention_dp_size} the replicas, and
-     * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs. Where {@code attention_dp_size} is empty and
-     * the MoE columns span more GPUs than {@code tp_size}, the others are attention replicas: vLLM's
-     * {@code --data-parallel-size} runs the experts tensor-parallel over every replica's GPUs unless expert
-     * parallelism is on, so its rows record tp 1 and moe_tp 2 for two replicas of one GPU. One known slip of the
+     * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs; with neither MoE column set, the experts are
+     * tensor-parallel over all of them. Where a vLLM row's {@code attention_dp_size} is empty and its MoE columns span
+     * more GPUs than {@code tp_size}, the others are attention replicas: vLLM's {@code --data-parallel-size} runs the
+     * experts tensor-parallel over every replica's GPUs unless expert parallelism is on, so tp 1 with moe_tp 2 is
+     * read as two replicas of one GPU (235 GB of Qwen3-235B-A22B-FP8 cannot be on one H200). One known slip of the
      * data is read as its id says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id
      * naming {@code _tpN_epN}.
      */
@@ -183,6 +184,9 @@ sealed interface RowSetup {
         if (model.experts() == null)
             return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
                     model);
+        if (unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
+            return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
+                    model); // no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
         int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
         int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
         if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
@@ -196,7 +200,8 @@ sealed interface RowSetup {
             moeTp = 1;
         }
         long moeGpus = (long) moeTp * moeEp;
-        if (row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp && moeGpus % tp == 0)
+        if (row.text("backend").equals("vllm") && row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp
+                && moeGpus % tp == 0)
             dp = Math.toIntExact(moeGpus / tp); // vLLM's data parallelism without expert parallelism
         if (moeGpus != (long) tp * dp)
             throw new PlanRefused(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
@@ -214,7 +219,11 @@ sealed interface RowSetup {
 
     /** A MoE plan column, where 0 (as some rows write it) or empty means no split: 1. */
     private static int unsetIsOne(SiliconRow row, String column) {
-        return row.text(column).equals("0") ? 1 : row.intOr(column, 1);
+        return unset(row, column) ? 1 : row.intOr(column, 1);
+    }
+
+    private static boolean unset(SiliconRow row, String column) {
+        return row.text(column).isEmpty() || row.text(column).equals("0");
     }
 
     /** A row whose plan columns gemmcost cannot lay out. */

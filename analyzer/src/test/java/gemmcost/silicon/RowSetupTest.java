@@ -67,10 +67,24 @@ class RowSetupTest {
 
         assertThat(s.decode().layout()).isEqualTo(new Parallelism(2, 1, 1, 2));
         assertThat(four.decode().layout()).isEqualTo(new Parallelism(4, 1, 1, 2));
-        // a row that says one replica means it
-        assertThat(setup(row("batch_size", "5", "tp_size", "1", "attention_dp_size", "1", "moe_tp_size", "2")))
-                .isEqualTo(new RowSetup.Refused("plan not expressible",
-                        "rows.csv:2: plan: moe_tp 2 x moe_ep 1 is not tp 1 x attention_dp 1 GPUs"));
+        // a row that says one replica means it, and other engines' rows record their replicas
+        RowSetup.Refused refused = new RowSetup.Refused("plan not expressible",
+                "rows.csv:2: plan: moe_tp 2 x moe_ep 1 is not tp 1 x attention_dp 1 GPUs");
+        assertThat(setup(row("backend", "vllm", "batch_size", "5", "tp_size", "1", "attention_dp_size", "1",
+                "moe_tp_size", "2"))).isEqualTo(refused);
+        assertThat(setup(row("backend", "sglang", "batch_size", "5", "tp_size", "1", "moe_tp_size", "2")))
+                .isEqualTo(refused);
+    }
+
+    @Test
+    void noMoeColumnsShouldMeanExpertsTensorParallelOverEveryGpu() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "backend", "vllm", "prefill_tp_size", "1",
+                "prefill_attention_dp_size", "4", "prefill_moe_tp_size", "0", "prefill_moe_ep_size", "0",
+                "prefill_num_workers", "1", "decode_tp_size", "4", "decode_num_workers", "1", "decode_batch_size",
+                "8"));
+
+        assertThat(s.prefill().layout()).isEqualTo(new Parallelism(4, 1, 1, 4));
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(4, 1, 1, 1));
     }
 
     /** DeepSeek-R1's and Qwen3-235B-A22B-FP8's checkpoints hold 128×128 block scales; their rows say fp8. */
