@@ -181,12 +181,10 @@ sealed interface RowSetup {
     private static Layout layout(SiliconRow row, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
         int dp = row.intOr(prefix + "attention_dp_size", 1);
-        if (model.experts() == null)
+        // dense, or no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
+        if (model.experts() == null || unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
             return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
                     model);
-        if (unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
-            return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
-                    model); // no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
         int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
         int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
         if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
