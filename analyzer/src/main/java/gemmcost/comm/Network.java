@@ -62,11 +62,9 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * two nodes would pay 30 inter-node hops where NCCL pays 2.
      */
     public double timeUs(Collective collective, double bytes, int[] gpus) {
-        if (engineKernelWins(collective, bytes, gpus)) {
-            return engineAllReduce.timeUs(bytes, gpus.length);
-        }
         if (sameNode(gpus)) {
-            return intraNode.timeUs(collective, bytes, gpus.length);
+            return Math.min(intraNode.timeUs(collective, bytes, gpus.length),
+                    engineUs(collective, bytes, gpus.length));
         }
         int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
         int perNode = Math.ceilDiv(gpus.length, nodes);
@@ -116,7 +114,13 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
 
     /** Whether {@link #timeUs} costs this collective with the engines' own kernel (faster than NCCL there). */
     public boolean engineKernelWins(Collective collective, double bytes, int[] gpus) {
-        return collective == ALL_REDUCE && engineAllReduce != null && sameNode(gpus)
-                && engineAllReduce.timeUs(bytes, gpus.length) < intraNode.timeUs(collective, bytes, gpus.length);
+        return sameNode(gpus)
+                && engineUs(collective, bytes, gpus.length) < intraNode.timeUs(collective, bytes, gpus.length);
+    }
+
+    /** The engines' own kernel's time for this collective within a node; infinite where it has none. */
+    private double engineUs(Collective collective, double bytes, int ranks) {
+        return collective == ALL_REDUCE && engineAllReduce != null ? engineAllReduce.timeUs(bytes, ranks)
+                : Double.POSITIVE_INFINITY;
     }
 }
