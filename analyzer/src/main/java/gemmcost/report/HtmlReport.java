@@ -7,6 +7,7 @@ import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.Work;
+import gemmcost.dag.WorkKind;
 import gemmcost.gettime.Label;
 import gemmcost.gettime.RooflineGetTime;
 import gemmcost.model.Deployment;
@@ -124,14 +125,14 @@ public final class HtmlReport {
             PlanView view = in.plans().get(i);
             DagAnalysis a = view.analysis();
             PlanCharts.KindTimes times = kindTimes.get(i);
-            PlanCharts.Kind most = PlanCharts.Kind.GEMM;
-            for (PlanCharts.Kind k : PlanCharts.Kind.values())
+            WorkKind most = WorkKind.GEMM;
+            for (WorkKind k : WorkKind.values())
                 if (times.totalUs()[k.ordinal()] > times.totalUs()[most.ordinal()])
                     most = k;
             html.open("tr").element("td", view.name())
                     .element("td", view.phase() == Phase.DECODE ? "TPOT" : "prefill")
                     .element("td", Numbers.millis(a.schedule().makespanUs())).element("td", Label.join(a.labels()))
-                    .element("td", most.title).close("tr");
+                    .element("td", PlanCharts.title(most)).close("tr");
         }
         html.close("table");
         if (in.claim() != null) {
@@ -238,10 +239,10 @@ public final class HtmlReport {
         html.open("table", "class", "kinds").open("tr").element("th", "op kind")
                 .element("th", "total op time µs (an op on several GPUs counted once)")
                 .element("th", "share").element("th", "label").close("tr");
-        for (PlanCharts.Kind k : PlanCharts.Kind.values()) {
+        for (WorkKind k : WorkKind.values()) {
             double us = times.totalUs()[k.ordinal()];
             if (us > 0)
-                html.open("tr").element("td", k.title).element("td", Numbers.micros(us))
+                html.open("tr").element("td", PlanCharts.title(k)).element("td", Numbers.micros(us))
                         .element("td", Numbers.percent(us / total))
                         .element("td", Label.join(times.labels().get(k.ordinal()))).close("tr");
         }
@@ -250,9 +251,8 @@ public final class HtmlReport {
 
     private static void legend(Html html) {
         html.open("p", "class", "legend");
-        for (PlanCharts.Kind k : List.of(PlanCharts.Kind.GEMM, PlanCharts.Kind.ATTENTION, PlanCharts.Kind.MEMORY,
-                PlanCharts.Kind.COMM))
-            html.open("span", "class", "swatch " + k.css()).close("span").text(k.title + "  ");
+        for (WorkKind k : List.of(WorkKind.GEMM, WorkKind.ATTENTION, WorkKind.MEMORY, WorkKind.COMMUNICATION))
+            html.open("span", "class", "swatch " + k.id()).close("span").text(PlanCharts.title(k) + "  ");
         html.open("span", "class", "swatch critical").close("span")
                 .text("on the schedule's critical chain (compute lane above, communication lane below; hover for"
                         + " details)");

@@ -25,31 +25,16 @@ final class PlanCharts {
     private static final double COMPUTE_PX = 15;
     private static final double COMM_PX = 7;
 
-    /** The kinds of work, in the order the breakdown stacks them. */
-    enum Kind {
-        GEMM(WorkKind.GEMM, "GEMM"), ATTENTION(WorkKind.ATTENTION, "attention"), MEMORY(WorkKind.MEMORY, "memory-bound"),
-        COMM(WorkKind.COMMUNICATION, "communication"), GIVEN(WorkKind.GIVEN, "given"),
-        UNKNOWN(WorkKind.UNKNOWN, "not understood");
-
-        private final WorkKind kind;
-        final String title;
-
-        Kind(WorkKind kind, String title) {
-            this.kind = kind;
-            this.title = title;
-        }
-
-        String css() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        static Kind of(Work work) {
-            WorkKind kind = WorkKind.of(work);
-            for (Kind k : values())
-                if (k.kind == kind)
-                    return k;
-            throw new AssertionError(kind);
-        }
+    /** What the breakdown calls each kind of work; it stacks them in {@link WorkKind}'s order. */
+    static String title(WorkKind kind) {
+        return switch (kind) {
+            case GEMM -> "GEMM";
+            case ATTENTION -> "attention";
+            case MEMORY -> "memory-bound";
+            case COMMUNICATION -> "communication";
+            case GIVEN -> "given";
+            case UNKNOWN -> "not understood";
+        };
     }
 
     private PlanCharts() {
@@ -87,7 +72,7 @@ final class PlanCharts {
         double x = LEFT_PX + axis.px(a.schedule().startUs(v), WIDTH_PX);
         double w = Math.max(0.6, axis.px(a.costing().timeUs(v), WIDTH_PX));
         double y = gpu * ROW_PX + (comm ? COMPUTE_PX + 1 : 0);
-        String css = "op " + Kind.of(dag.work(v)).css() + (critical ? " critical" : "");
+        String css = "op " + WorkKind.of(dag.work(v)).id() + (critical ? " critical" : "");
         html.open("rect", "class", css, "data-op-id", dag.id(v), "data-gpu", gpu, "x", x, "y", y, "width", w,
                 "height", comm ? COMM_PX : COMPUTE_PX);
         html.element("title", String.format(Locale.ROOT, "%s (%s)%n%s%n%s µs from %s µs [%s]%s", dag.name(v), dag.id(v),
@@ -120,15 +105,15 @@ final class PlanCharts {
             html.element("text", "GPU " + g, "x", 4.0, "y", y + 12, "class", "row-label");
             double x = LEFT_PX;
             Set<Label> compute = EnumSet.noneOf(Label.class);
-            for (Kind k : Kind.values()) {
+            for (WorkKind k : WorkKind.values()) {
                 double us = times.gpuUs()[g][k.ordinal()];
                 if (us <= 0)
                     continue;
-                if (k != Kind.COMM)
+                if (k != WorkKind.COMMUNICATION)
                     compute.addAll(times.gpuLabels().get(g).get(k.ordinal()));
                 double w = axis.px(us, width);
-                html.open("rect", "class", "op " + k.css(), "x", x, "y", y + 2, "width", w, "height", row - 5);
-                html.element("title", String.format(Locale.ROOT, "GPU %d: %s %s µs [%s]", g, k.title,
+                html.open("rect", "class", "op " + k.id(), "x", x, "y", y + 2, "width", w, "height", row - 5);
+                html.element("title", String.format(Locale.ROOT, "GPU %d: %s %s µs [%s]", g, title(k),
                         Numbers.micros(us), Label.join(times.gpuLabels().get(g).get(k.ordinal()))));
                 html.close("rect");
                 x += w;
@@ -160,7 +145,7 @@ final class PlanCharts {
     record KindTimes(double[][] gpuUs, List<List<Set<Label>>> gpuLabels, double[] totalUs, List<Set<Label>> labels) {
         static KindTimes of(DagAnalysis a) {
             Dag dag = a.dag();
-            int kinds = Kind.values().length;
+            int kinds = WorkKind.values().length;
             double[][] gpuUs = new double[dag.gpuCount()][kinds];
             double[] totalUs = new double[kinds];
             List<Set<Label>> labels = emptySets(kinds);
@@ -171,7 +156,7 @@ final class PlanCharts {
                 double us = a.costing().timeUs(v);
                 if (us <= 0)
                     continue;
-                int k = Kind.of(dag.work(v)).ordinal();
+                int k = WorkKind.of(dag.work(v)).ordinal();
                 totalUs[k] += us;
                 labels.get(k).add(a.costing().label(v));
                 for (int i = 0; i < dag.gpuCountOf(v); i++) {

@@ -12,10 +12,10 @@ final class Style {
             tr.better td:nth-child(4){color:#1b7a33;font-weight:600}
             .scroll{overflow-x:auto}svg text{font-size:11px;fill:#333}.row-label{font-size:11px}
             .axis line{stroke:#e4e4e4}.axis line.zero{stroke:#888}.lane{fill:#f7f7f7}
-            .op.gemm{fill:#4e79a7}.op.attention{fill:#59a14f}.op.memory{fill:#76b7b2}.op.comm{fill:#f28e2b}.op.given{fill:#9c9c9c}.op.unknown{fill:#d0d0d0}
+            .op.gemm{fill:#4e79a7}.op.attention{fill:#59a14f}.op.memory{fill:#76b7b2}.op.communication{fill:#f28e2b}.op.given{fill:#9c9c9c}.op.unknown{fill:#d0d0d0}
             .op.critical{fill:#d62728}.makespan{stroke:#222;stroke-dasharray:4 3}
             .legend .swatch{display:inline-block;width:12px;height:12px;margin:0 4px -2px 12px}
-            .swatch.gemm{background:#4e79a7}.swatch.attention{background:#59a14f}.swatch.memory{background:#76b7b2}.swatch.comm{background:#f28e2b}
+            .swatch.gemm{background:#4e79a7}.swatch.attention{background:#59a14f}.swatch.memory{background:#76b7b2}.swatch.communication{background:#f28e2b}
             .swatch.critical{background:#d62728}
             .sites{display:flex;flex-wrap:wrap;gap:8px}.chart-title{font-weight:600}
             .roofline{fill:none;stroke:#999;stroke-width:1.5}.estimate{stroke-width:2}

@@ -73,7 +73,7 @@ class ReportInBrowserTest {
                     .map(v -> a.dag().id(v)).collect(Collectors.toSet());
             assertThat(highlighted).isEqualTo(analyzer);
             assertThat(a.schedule().finishUs(chain.getLast())).isEqualTo(a.schedule().makespanUs());
-            assertThat(gantt.select("rect.op.comm")).isNotEmpty();
+            assertThat(gantt.select("rect.op.communication")).isNotEmpty();
         }
     }
 
