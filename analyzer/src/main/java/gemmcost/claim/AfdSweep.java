@@ -84,28 +84,29 @@ public record AfdSweep(Afd afd, List<Point> points) {
                     + baseline.gpus() + " against " + afd.gpus());
         List<Point> points = new ArrayList<>();
         for (int c : concurrencies) {
-            Result base = result(model, device, cost, baseline, Math.ceilDiv(c, engines), isl, osl, kv, c,
-                    afd.gpus());
-            Result split = result(model, device, cost, afd, c, isl, osl, kv, c, afd.gpus());
+            Request request = new Request(c, isl, osl);
+            Result base = result(model, device, cost, baseline, Math.ceilDiv(c, engines), request, kv, afd.gpus());
+            Result split = result(model, device, cost, afd, c, request, kv, afd.gpus());
             points.add(new Point(c, base, split));
         }
         return new AfdSweep(afd, points);
     }
 
     private static Result result(Architecture model, Device device, CostModel cost, Layout layout, int sequences,
-                                 int isl, int osl, Dtype kv, int concurrency, int gpus) {
+                                 Request request, Dtype kv, int gpus) {
         String misfit = layout.misfit(model);
         if (misfit == null) {
-            Optional<MemoryFootprint> f = Fit.footprint(model, layout, sequences, (long) isl + osl, kv);
+            Optional<MemoryFootprint> f = Fit.footprint(model, layout, sequences,
+                    (long) request.isl() + request.osl(), kv);
             if (f.isEmpty())
                 misfit = "does not fit: a KV cache beyond 2^63 bytes";
             else if (!f.get().fits(device))
                 misfit = "does not fit: " + f.get().describe() + " (modeled)";
         }
         if (misfit != null)
-            return new Result(null, concurrency, gpus, misfit);
-        return new Result(StepCost.of(layout.toString(), model, layout,
-                new Step(Phase.DECODE, sequences, new Request(concurrency, isl, osl).meanKvTokens(), kv.elementBytes()), cost), concurrency, gpus, null);
+            return new Result(null, request.concurrency(), gpus, misfit);
+        Step step = new Step(Phase.DECODE, sequences, request.meanKvTokens(), kv.elementBytes());
+        return new Result(StepCost.of(layout.toString(), model, layout, step, cost), request.concurrency(), gpus, null);
     }
 
     /** The labels of every point's numbers. */
