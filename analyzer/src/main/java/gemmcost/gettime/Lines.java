@@ -208,7 +208,10 @@ final class Lines {
     /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
     private static double detail(Near near, Supplier<Line[]> measured, double x, double x0, double x1, double f) {
         double[] departures = new double[NEIGHBOURS];
-        LineValue departure = (other, rx) -> rx - (other.at(x0) + f * (other.at(x1) - other.at(x0)));
+        LineValue departure = (other, rx) -> {
+            double r0 = other.at(x0);
+            return rx - (r0 + f * (other.at(x1) - r0));
+        };
         int count = fromNearest(near, measured, x, departure, departures, new Line[NEIGHBOURS]);
         return count == 0 ? 0 : median(departures, count);
     }
