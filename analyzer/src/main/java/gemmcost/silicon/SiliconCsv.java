@@ -29,7 +29,7 @@ public final class SiliconCsv {
             Map<String, String> columns = new HashMap<>();
             for (int i = 0; i < COLUMNS.length; i++)
                 columns.put(COLUMNS[i], line.fields()[i].strip());
-            rows.add(SiliconRow.of(line.where(), columns));
+            rows.add(new SiliconRow(line.where(), columns));
         }
         return rows;
     }

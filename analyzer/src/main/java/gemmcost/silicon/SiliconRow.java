@@ -5,19 +5,27 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}) and its measured
- * TTFT and TPOT; typed accessors refuse a bad value in one line naming the file, line, column and value.
+ * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}); a row whose
+ * measured TTFT or TPOT is not a finite positive number is refused when made, whatever its setup, and typed accessors
+ * refuse a bad value in one line naming the file, line, column and value.
  */
-public record SiliconRow(String where, Map<String, String> columns, double ttftMs, double tpotMs) {
+public record SiliconRow(String where, Map<String, String> columns) {
     public SiliconRow {
         Objects.requireNonNull(where, "where");
         columns = Map.copyOf(columns);
+        positive(where, columns, TTFT);
+        positive(where, columns, TPOT);
     }
 
-    /** The row at {@code where} with these columns; a bad measurement is refused here, whatever the row's setup. */
-    public static SiliconRow of(String where, Map<String, String> columns) {
-        return new SiliconRow(where, columns, positive(where, columns, "silicon_ttft_ms"),
-                positive(where, columns, "silicon_tpot_ms"));
+    private static final String TTFT = "silicon_ttft_ms";
+    private static final String TPOT = "silicon_tpot_ms";
+
+    public double ttftMs() {
+        return positive(where, columns, TTFT);
+    }
+
+    public double tpotMs() {
+        return positive(where, columns, TPOT);
     }
 
     public String text(String column) {

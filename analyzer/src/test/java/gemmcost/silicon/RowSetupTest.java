@@ -31,7 +31,7 @@ class RowSetupTest {
                 "mode", "agg", "isl", "1024", "osl", "128", "silicon_ttft_ms", "100", "silicon_tpot_ms", "10"));
         for (int i = 0; i < pairs.length; i += 2)
             columns.put(pairs[i], pairs[i + 1]);
-        return SiliconRow.of("rows.csv:2", columns);
+        return new SiliconRow("rows.csv:2", columns);
     }
 
     private static RowSetup setup(SiliconRow row) {
