@@ -3,6 +3,7 @@ package gemmcost.cli;
 import gemmcost.BadInputException;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Dtype;
+import gemmcost.gettime.GetTimes;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.model.Deployment;
 import gemmcost.deploy.Parallelism;
@@ -59,17 +60,24 @@ public final class Options {
          * silently: refused.
          */
         public Dtype forProfile(String profile) {
-            if (dtype == null)
-                return Dtype.BF16;
-            Dtype asked = dtype;
             Path file = Path.of(profile);
-            if (Files.isRegularFile(file)) {
-                String tableDtype = ProfileJson.read(file).dtype();
-                if (!tableDtype.equals(asked.id()))
-                    throw new BadInputException("--dtype " + dtype.id() + ": " + profile + " is a " + tableDtype + " table;"
-                            + " --dtype chooses a catalog device's dtype and cannot change a table's");
-            }
-            return asked;
+            if (dtype != null && Files.isRegularFile(file))
+                requireOwn(profile, ProfileJson.read(file).dtype());
+            return dtype == null ? Dtype.BF16 : dtype;
+        }
+
+        /** The Get_Time {@code profile} names, as {@link #forProfile} checks it, its file read once. */
+        public GetTimes.Typed open(String profile) {
+            GetTimes.Typed opened = GetTimes.typed(profile, dtype == null ? Dtype.BF16 : dtype);
+            if (dtype != null)
+                requireOwn(profile, opened.dtype());
+            return opened;
+        }
+
+        private void requireOwn(String profile, String tableDtype) {
+            if (!tableDtype.equals(dtype.id()))
+                throw new BadInputException("--dtype " + dtype.id() + ": " + profile + " is a " + tableDtype + " table;"
+                        + " --dtype chooses a catalog device's dtype and cannot change a table's");
         }
     }
 

@@ -27,11 +27,21 @@ public final class GetTimes {
      * @param dtype the dtype to model when {@code profile} is a catalog id (a table has its own)
      */
     public static GetTime open(String profile, Dtype dtype) {
+        return typed(profile, dtype).getTime();
+    }
+
+    /** A Get_Time and the dtype its answers are for (a table's own, or the roofline's). */
+    public record Typed(GetTime getTime, String dtype) {
+    }
+
+    /** As {@link #open}, with the dtype: a profile file is read once for both. */
+    public static Typed typed(String profile, Dtype dtype) {
         Path file = Path.of(profile);
         if (Files.isRegularFile(file)) {
-            return fromProfile(file, ProfileJson.read(file));
+            Profile table = ProfileJson.read(file);
+            return new Typed(fromProfile(file, table), table.dtype());
         }
-        return new RooflineGetTime(DeviceCatalog.requireForProfile(profile), dtype);
+        return new Typed(new RooflineGetTime(DeviceCatalog.requireForProfile(profile), dtype), dtype.id());
     }
 
     /**

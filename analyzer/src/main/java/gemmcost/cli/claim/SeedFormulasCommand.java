@@ -6,7 +6,6 @@ import gemmcost.claim.SeedFormulas;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
 import gemmcost.gettime.GetTime;
-import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -48,7 +47,7 @@ public final class SeedFormulasCommand implements Callable<Integer> {
     public Integer call() {
         if (!(commUs >= 0) || Double.isInfinite(commUs))
             throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
-        GetTime getTime = GetTimes.open(profile.fileOrDevice, dtype.forProfile(profile.fileOrDevice));
+        GetTime getTime = dtype.open(profile.fileOrDevice).getTime();
         SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
         if (!Double.isFinite(s.baselineTotalUs()) || !Double.isFinite(s.baselineOptimizedUs())
                 || !Double.isFinite(s.maUs()))

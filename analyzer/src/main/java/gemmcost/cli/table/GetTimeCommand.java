@@ -8,7 +8,6 @@ import gemmcost.cli.Options;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
-import gemmcost.gettime.GetTimes;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,7 +55,7 @@ public final class GetTimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GetTime getTime = GetTimes.open(profile, dtype.forProfile(profile));
+        GetTime getTime = dtype.open(profile).getTime();
         Estimate e = getTime.estimate(m, k, n);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

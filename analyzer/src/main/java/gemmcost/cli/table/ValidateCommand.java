@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.BadInputException;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
-import gemmcost.device.Dtype;
 import gemmcost.gettime.ErrorStats;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
@@ -69,12 +68,10 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Options.requireFolder("--report", report);
-        Dtype asked = dtype.forProfile(profile);
-        Path file = Path.of(profile);
-        Profile table = Files.isRegularFile(file) ? ProfileJson.read(file) : null; // read once: the dtype is needed too
-        GetTime getTime = table != null ? GetTimes.fromProfile(file, table) : GetTimes.open(profile, asked);
+        GetTimes.Typed opened = dtype.open(profile);
+        GetTime getTime = opened.getTime();
         List<Measurement> rows = against.toString().endsWith(".json")
-                ? entriesOf(against, table != null ? table.dtype() : asked.id()) : MeasurementCsv.read(against);
+                ? entriesOf(against, opened.dtype()) : MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
