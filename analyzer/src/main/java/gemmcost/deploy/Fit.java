@@ -55,8 +55,8 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
                         + " is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout, concurrency, tokens)));
         if (!f.fits(device))
             throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
-                            + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses of %.2f GB (%.2f)"
-                            + " [modeled]",
+                            + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses"
+                            + " of %.2f GB (%.2f) [modeled]",
                     config, layout.gpus(), device.id(), layout, f.describe(), concurrency, tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));

@@ -18,7 +18,8 @@ public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
             throw new IllegalArgumentException("ep must divide tp (experts are spread over the tp GPUs of a stage):"
                     + " tp=" + tp + ", ep=" + ep);
         if ((long) tp * pp > Limits.MAX_GPUS)
-            throw new IllegalArgumentException("tp x pp must be at most " + Limits.MAX_GPUS + " GPUs: tp=" + tp + ", pp=" + pp);
+            throw new IllegalArgumentException("tp x pp must be at most " + Limits.MAX_GPUS + " GPUs: tp=" + tp
+                    + ", pp=" + pp);
         if (tp % dp != 0)
             throw new IllegalArgumentException("dp must divide tp (attention replicas share the tp GPUs of a stage):"
                     + " tp=" + tp + ", dp=" + dp);

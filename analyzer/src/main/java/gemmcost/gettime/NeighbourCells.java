@@ -12,8 +12,8 @@ import java.util.stream.IntStream;
  * the cell's box ({@link #inReach}), is the cell's list, and a scan of it returns exactly the k nearest (ties by
  * index, as {@link KdTree.Nearest} orders them). Written by hand because a lookup must take a fraction of a
  * microsecond: a cell's points sit side by side in one pool (coordinates, distance from the centre and index
- * together), nearest its centre first, so a query reads one short run of memory and stops early. Queries outside the lattice, and cells beyond the pool's budget,
- * go to the k-d tree.
+ * together), nearest its centre first, so a query reads one short run of memory and stops early. Queries outside the
+ * lattice, and cells beyond the pool's budget, go to the k-d tree.
  */
 final class NeighbourCells {
     /** Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. */

@@ -263,7 +263,8 @@ public final class HtmlReport {
         html.open("section", "id", "profile-chart").element("h2", "Achieved TFLOP/s against m, per (k, n)");
         // without a table every site shows the same roofline: one panel, the site the plans spend most time in
         List<ProfileChart.Site> sites = in.costs().table() != null
-                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES) : busiestPlanSite(in.plans()).stream().toList();
+                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES)
+                : busiestPlanSite(in.plans()).stream().toList();
         html.element("p", in.costs().table() != null
                 ? "Dots: measured entries. Line: Get_Time, coloured by its label (interpolated between measurements,"
                 + " extrapolated beyond them). Grey: the datasheet roofline (modeled)."
