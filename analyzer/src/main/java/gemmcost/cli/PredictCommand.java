@@ -1,7 +1,6 @@
 package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
@@ -296,7 +295,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
-        putLabels(node, "labels", e.labels());
+        Label.ids(e.labels()).forEach(node.putArray("labels")::add);
         node.put("gemm_source", costs.model().getTime().source())
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
@@ -316,14 +315,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("ops", s.dag().size());
         ObjectNode kinds = node.putObject("critical_path_us_by_kind");
         s.criticalPathByKind().forEach((kind, us) -> kinds.put(kind.id(), us));
-        putLabels(node, "labels", s.labels());
-        putLabels(node, "critical_path_labels", s.criticalPathLabels());
+        Label.ids(s.labels()).forEach(node.putArray("labels")::add);
+        Label.ids(s.criticalPathLabels()).forEach(node.putArray("critical_path_labels")::add);
         return node;
-    }
-
-    /** {@code labels} as a sorted array of their ids under {@code field}. */
-    private static void putLabels(ObjectNode node, String field, java.util.Collection<Label> labels) {
-        ArrayNode array = node.putArray(field);
-        labels.stream().sorted().forEach(l -> array.add(l.id()));
     }
 }

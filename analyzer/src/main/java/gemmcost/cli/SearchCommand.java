@@ -8,6 +8,7 @@ import gemmcost.Numbers;
 import gemmcost.claim.SeedPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
+import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
@@ -126,7 +127,7 @@ final class SearchCommand implements Callable<Integer> {
 
     private static void row(PrintWriter out, String format, Evaluated e) {
         out.printf(Locale.ROOT, format, e.rank() > 0 ? Integer.toString(e.rank()) : "-",
-                Numbers.millis(e.tpotUs()), e.labels(), e.candidate().describe(),
+                Numbers.millis(e.tpotUs()), Label.join(e.labels()), e.candidate().describe(),
                 e.candidate().seed().isEmpty() ? "" : "   <- " + e.candidate().seed());
     }
 
@@ -154,7 +155,8 @@ final class SearchCommand implements Callable<Integer> {
             node.put("rank", e.rank());
         else
             node.putNull("rank");
-        node.put("plan", e.candidate().describe()).put("step_us", e.tpotUs()).put("labels", e.labels());
+        node.put("plan", e.candidate().describe()).put("step_us", e.tpotUs());
+        Label.ids(e.labels()).forEach(node.putArray("labels")::add);
         if (!e.candidate().seed().isEmpty())
             node.put("seed", e.candidate().seed());
         return node;

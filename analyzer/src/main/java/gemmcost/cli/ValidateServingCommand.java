@@ -156,8 +156,8 @@ final class ValidateServingCommand implements Callable<Integer> {
                 .put("rows", all.rows())
                 .put("predicted", all.predicted())
                 .put("refused", all.rows() - all.predicted())
-                .put("in_scope", inScope(all, refused))
-                .put("labels", Label.join(labels));
+                .put("in_scope", inScope(all, refused));
+        Label.ids(labels).forEach(node.putArray("labels")::add);
         put(node, all);
         ObjectNode reasons = node.putObject("refused_by_reason");
         refused.forEach(reasons::put);

@@ -1,6 +1,7 @@
 package gemmcost.gettime;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -32,6 +33,11 @@ public enum Label {
     public static String join(Collection<Label> labels) {
         return labels.isEmpty() ? "none" : labels.stream().sorted().distinct().map(Label::id)
                 .collect(Collectors.joining("+"));
+    }
+
+    /** The ids of {@code labels}, each once, in declaration order: how every {@code --json} lists them. */
+    public static List<String> ids(Collection<Label> labels) {
+        return labels.stream().sorted().distinct().map(Label::id).toList();
     }
 
     /** The lower-case word printed next to numbers. */

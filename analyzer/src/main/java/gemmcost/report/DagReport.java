@@ -30,9 +30,9 @@ public final class DagReport {
                 .put("source", model.getTime().source())
                 .put("nodes", dag.size()).put("edges", dag.edgeCount()).put("gpus", dag.gpuCount())
                 .put("critical_path_us", a.criticalPath().lengthUs())
-                .put("makespan_us", a.schedule().makespanUs())
-                .put("makespan_labels", Label.join(a.labels()))
-                .put("contention_us", a.contentionUs());
+                .put("makespan_us", a.schedule().makespanUs());
+        Label.ids(a.labels()).forEach(root.putArray("makespan_labels")::add);
+        root.put("contention_us", a.contentionUs());
         ArrayNode path = root.putArray("path");
         a.criticalPath().path().forEach(v -> path.add(dag.id(v)));
         ObjectNode byLabel = root.putObject("critical_path_us_by_label");

@@ -3,7 +3,6 @@ package gemmcost.search;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
-import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
@@ -102,6 +101,6 @@ public final class PlanSearch {
         Dag dag = PlanDags.build(candidate.deployment());
         Costing costing = Costing.of(dag, model);
         double makespanUs = Schedule.of(dag, costing.timesUs()).makespanUs();
-        return new Evaluated(candidate, makespanUs, Label.join(costing.labels()), 0);
+        return new Evaluated(candidate, makespanUs, costing.labels(), 0);
     }
 }

@@ -1,5 +1,7 @@
 package gemmcost.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileJson;
@@ -247,6 +249,26 @@ class GemmcostTest {
         assertThat(micro.status()).isEqualTo(2);
         assertThat(micro.err()).isEqualTo("gemmcost: --micro-batches 3: none divides the model's batch of 1024"
                 + " sequences" + NL);
+    }
+
+    @Test
+    void everyJsonOutputShouldListItsLabelsAsAnArrayOfIdsInDeclarationOrder() throws IOException {
+        String config = "../examples/seed-ma-separation.json";
+        JsonNode search = lastLineJson("search", "--config", config, "--json");
+        JsonNode analyze = lastLineJson("analyze", "--config", config, "--json");
+        JsonNode seed = lastLineJson("seed-formulas", "--json", "--profile", "src/test/resources/golden/profile-v1.json");
+
+        assertThat(search.at("/top/0/labels").toString()).isEqualTo("[\"modeled\"]");
+        assertThat(search.at("/seed_plans/0/labels").toString()).isEqualTo("[\"modeled\"]");
+        assertThat(analyze.get("makespan_labels").toString()).isEqualTo("[\"modeled\"]");
+        // the golden profile's five shapes: the seed's GEMMs hit some, fall between others and outside the rest
+        assertThat(seed.get("labels").toString()).isEqualTo("[\"measured\",\"interpolated\",\"extrapolated\"]");
+    }
+
+    private static JsonNode lastLineJson(String... args) throws IOException {
+        CliRun run = CliRun.of(args);
+        assertThat(run.status()).as(run.err()).isZero();
+        return new ObjectMapper().readTree(run.out().lines().toList().getLast());
     }
 
     @Test

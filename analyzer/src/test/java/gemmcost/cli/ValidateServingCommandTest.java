@@ -82,6 +82,8 @@ class ValidateServingCommandTest {
         assertThat(json.get("tpot_p90_ape_pct").asDouble()).isCloseTo(low + 0.9 * (high - low), within(0.01));
         assertThat(json.get("tpot_bias_pct").asDouble()).isCloseTo((a + b) / 2, within(0.01));
         assertThat(json.get("refused_by_reason").toString()).isEqualTo("{\"system not in the device catalog\":1}");
+        // no fixture shape was measured: every GEMM time is predicted from the table's points
+        assertThat(json.get("labels").toString()).isEqualTo("[\"interpolated\",\"extrapolated\",\"modeled\"]");
         assertThat(Files.readAllLines(report).getFirst()).startsWith("id,group,backend,status,reason,imported_ttft_ms,"
                 + "predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,predicted_tpot_ms,tpot_error_pct,");
         double c = Math.abs(Double.parseDouble(reported.get(0)[7]));

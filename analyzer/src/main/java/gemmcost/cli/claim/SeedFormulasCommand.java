@@ -1,6 +1,7 @@
 package gemmcost.cli.claim;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.Numbers;
 import gemmcost.claim.SeedFormulas;
 import gemmcost.cli.Gemmcost;
@@ -56,8 +57,9 @@ public final class SeedFormulasCommand implements Callable<Integer> {
         String labels = Label.join(s.labels());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new ObjectMapper().createObjectNode().put("source", getTime.source()).put("labels", labels)
-                    .put("comm_us", commUs).put("baseline_total_us", s.baselineTotalUs())
+            ObjectNode node = new ObjectMapper().createObjectNode().put("source", getTime.source());
+            Label.ids(s.labels()).forEach(node.putArray("labels")::add);
+            out.println(node.put("comm_us", commUs).put("baseline_total_us", s.baselineTotalUs())
                     .put("baseline_optimized_us", s.baselineOptimizedUs()).put("ma_us", s.maUs())
                     .put("reduction_vs_total", SeedFormulas.reduction(s.baselineTotalUs(), s.maUs()))
                     .put("reduction_vs_optimized", SeedFormulas.reduction(s.baselineOptimizedUs(), s.maUs())));
