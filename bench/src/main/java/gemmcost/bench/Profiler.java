@@ -44,7 +44,6 @@ public final class Profiler {
     private final LongSupplier nanoTime;
     private final PrintWriter log;
     private final Sweep.Clocks clocks;
-    private long deadlineNanos = Long.MAX_VALUE;
 
     public Profiler(GemmBackend backend, StoppingRule rule, Warmup warmup, double deviceWarmupS, LongSupplier nanoTime,
              PrintWriter log, Sweep.Clocks clocks) {
@@ -57,15 +56,6 @@ public final class Profiler {
         this.clocks = clocks;
     }
 
-    /**
-     * Starts no shape once {@code nanoTime} reaches {@code deadlineNanos}: each dtype's table then holds the shapes
-     * measured so far (its source says partial) and the journal lets the same command resume the rest.
-     */
-    public Profiler stopStartingShapesAt(long deadlineNanos) {
-        this.deadlineNanos = deadlineNanos;
-        return this;
-    }
-
     /** {@code NVIDIA H100 80GB HBM3} → {@code nvidia-h100-80gb-hbm3}. */
     static String slug(String deviceName) {
         return deviceName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
@@ -73,6 +63,15 @@ public final class Profiler {
 
     /** Measures every dtype and returns the tables written. */
     public List<Path> run(List<Dtype> dtypes, List<GemmShape> shapes, Path outDir) {
+        return run(dtypes, shapes, outDir, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #run(List, List, Path)}, starting no shape once {@code nanoTime} reaches {@code deadlineNanos}: each
+     * dtype's table then holds the shapes measured so far (its source says partial) and the journal lets the same
+     * command resume the rest.
+     */
+    public List<Path> run(List<Dtype> dtypes, List<GemmShape> shapes, Path outDir, long deadlineNanos) {
         DeviceProperties device = backend.device();
         Path dir = outDir.resolve(slug(device.name()));
         List<Path> written = new ArrayList<>();

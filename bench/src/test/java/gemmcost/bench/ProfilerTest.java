@@ -108,8 +108,8 @@ class ProfilerTest {
 
         // the deadline has passed before the second run starts a shape: the table holds the journal's one entry
         Path table = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, new Warmup(1, 1e-6), 0, ticking(),
-                new PrintWriter(log, true), Sweep.Clocks.NONE).stopStartingShapesAt(0)
-                .run(List.of(Dtype.BF16), List.of(SHAPE, more), dir).getFirst();
+                new PrintWriter(log, true), Sweep.Clocks.NONE).run(List.of(Dtype.BF16), List.of(SHAPE, more), dir, 0)
+                .getFirst();
 
         Profile p = ProfileJson.read(table);
         assertThat(p.entries()).extracting(ProfileEntry::shape).containsExactly(SHAPE);

@@ -147,9 +147,9 @@ final class ProfileCommand implements Callable<Integer> {
             err.println("backend: " + opened.explanation() + "; device: " + backend.device());
             err.println("clocks: sampled during the timed launches through " + clocks.source()
                     + clocks.problem().map(p -> " (" + p + ")").orElse(""));
+            long deadlineNanos = timeLimitS == null ? Long.MAX_VALUE : startNanos + (long) (timeLimitS * 1e9);
             new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err, clocks::between)
-                    .stopStartingShapesAt(timeLimitS == null ? Long.MAX_VALUE : startNanos + (long) (timeLimitS * 1e9))
-                    .run(parsed, set, out).forEach(spec.commandLine().getOut()::println);
+                    .run(parsed, set, out, deadlineNanos).forEach(spec.commandLine().getOut()::println);
         } catch (GpuException e) { // outside a sweep's shapes: the correctness check, the device warm-up
             if (e.sticky()) {
                 throw new ResumableFailure("the GPU's CUDA context is lost (" + e.getMessage() + "); run the same"
