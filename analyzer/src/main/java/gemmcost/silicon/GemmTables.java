@@ -29,8 +29,12 @@ final class GemmTables {
 
     private final Map<Path, List<Measurement>> files = new LinkedHashMap<>();
     private final Map<Path, Set<Key>> keys = new HashMap<>();
-    private final Map<String, Optional<CostModels.Opened>> opened = new HashMap<>();
+    private final Map<Wanted, Optional<CostModels.Opened>> opened = new HashMap<>();
     private final Map<Table, Built> built = new HashMap<>();
+
+    /** What a row asks for: its device's dtype GEMMs, preferably as its engine measured them. */
+    private record Wanted(String device, String dtype, String backend) {
+    }
 
     /** One table: the rows of one file, source, device and dtype. */
     private record Table(Path csv, String source, String device, String dtype) {
@@ -59,7 +63,7 @@ final class GemmTables {
 
     /** The cost model of {@code device}'s {@code dtype} GEMMs, preferring the rows measured under {@code backend}. */
     Optional<CostModels.Opened> costs(Device device, String dtype, String backend) {
-        return opened.computeIfAbsent(device.id() + "|" + dtype + "|" + backend, k -> open(device, dtype, backend));
+        return opened.computeIfAbsent(new Wanted(device.id(), dtype, backend), k -> open(device, dtype, backend));
     }
 
     private Optional<CostModels.Opened> open(Device device, String dtype, String backend) {
