@@ -9,6 +9,7 @@ import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import java.io.PrintWriter;
@@ -105,7 +106,10 @@ final class ModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
-        out.println("attention: " + attention(a.attention()));
+        out.println("attention: " + attention(a.attention()) + (a.linearAttention() == null ? ""
+                : String.format(Locale.ROOT, ", in %d of %d layers", a.fullAttentionLayers(0, a.layers()), a.layers())));
+        if (a.linearAttention() != null)
+            out.println("linear:    " + linear(a));
         if (a.experts() != null)
             out.println("experts:   " + experts(a.experts()));
         out.println("weights:   " + a.weights().id());
@@ -116,6 +120,9 @@ final class ModelCommand implements Callable<Integer> {
                 + " in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
         out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
                 a.kvBytesPerToken(1));
+        if (a.linearAttention() != null)
+            out.printf(Locale.ROOT, "  state / sequence  %d B (linear attention, whatever the length)%n",
+                    a.stateBytesPerSequence());
         if (placement != null)
             out.printf(Locale.ROOT, "  fits %d x %s (%s): %s of the %.2f GB an engine uses%n",
                     placement.layout().gpus(), placement.device().id(), placement.layout(),
@@ -124,12 +131,20 @@ final class ModelCommand implements Callable<Integer> {
 
     private static String attention(Attention attention) {
         return switch (attention) {
-            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d", g.heads(),
-                    g.kvHeads(), g.headDim());
+            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s", g.heads(),
+                    g.kvHeads(), g.headDim(), g.outputGate() ? ", output gate" : "");
             case Attention.Mla m -> String.format(Locale.ROOT,
                     "MLA, %d heads, query rank %d, KV latent %d + rotary key %d, value head %d", m.heads(),
                     m.qLoraRank(), m.kvLoraRank(), m.qkRopeDim(), m.vHeadDim());
         };
+    }
+
+    private static String linear(Architecture a) {
+        GatedDeltaNet d = a.linearAttention();
+        return String.format(Locale.ROOT, "Gated DeltaNet in %d of %d layers, %d key heads of %d, %d value heads of"
+                        + " %d, convolution of %d, state in %d-byte elements",
+                a.layers() - a.fullAttentionLayers(0, a.layers()), a.layers(), d.keyHeads(), d.keyDim(),
+                d.valueHeads(), d.valueDim(), d.convKernel(), d.stateBytes());
     }
 
     private static String experts(Experts e) {
@@ -149,6 +164,7 @@ final class ModelCommand implements Callable<Integer> {
                 .put("weight_bytes", a.weightBytes())
                 .put("kv_bytes_per_token_bf16", a.kvBytesPerToken(2))
                 .put("kv_bytes_per_token_fp8", a.kvBytesPerToken(1))
+                .put("state_bytes_per_sequence", a.stateBytesPerSequence())
                 .put("label", "modeled");
         if (placement != null)
             node.put("weight_bytes_per_gpu", placement.footprint().weightBytes())

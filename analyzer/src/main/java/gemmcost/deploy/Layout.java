@@ -44,6 +44,9 @@ public sealed interface Layout permits Parallelism, Afd {
         if (model.attention() instanceof Attention.Gqa g && g.kvHeads() % tp != 0
                 && tp % g.kvHeads() != 0)
             return name + "=" + tp + " and the " + g.kvHeads() + " KV heads do not divide one another";
+        if (model.linearAttention() != null && model.linearAttention().keyHeads() % tp != 0)
+            return name + "=" + tp + " does not divide the " + model.linearAttention().keyHeads()
+                    + " linear-attention key heads";
         return null;
     }
 }

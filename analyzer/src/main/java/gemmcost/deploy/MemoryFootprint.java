@@ -5,7 +5,8 @@ import gemmcost.model.hf.Architecture;
 import java.util.Locale;
 
 /**
- * What the fullest GPU holds: its share of the weights and the KV cache of its attention replica's sequences.
+ * What the fullest GPU holds: its share of the weights and the KV cache of its attention replica's sequences (with
+ * a linear-attention model's recurrent state, which the engines keep beside it: {@code kvBytes} holds both).
  * Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised); routers are counted at
  * the linear layers' width, a few MB at most.
  */
@@ -30,13 +31,13 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
     public static MemoryFootprint of(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
                                      int kvBytesPerElement) {
         long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
-        long kvPerLayer = Math.multiplyExact(Math.multiplyExact(sequences, tokensPerSequence),
-                model.attention().kvElementsPerTokenPerGpu(layout.attentionTp()) * kvBytesPerElement);
+        Cache cache = (first, last) -> Math.multiplyExact(sequences, model.cacheBytesPerSequencePerGpu(first, last,
+                layout.attentionTp(), tokensPerSequence, kvBytesPerElement));
         return switch (layout) {
-            case Parallelism p -> fullestStage(model, p, kvPerLayer);
+            case Parallelism p -> fullestStage(model, p, cache);
             case Afd afd -> {
                 MemoryFootprint attention = new MemoryFootprint(attentionSide(model, afd.attentionTp(), 0,
-                        model.layers(), true, true), Math.multiplyExact(kvPerLayer, model.layers()));
+                        model.layers(), true, true), cache.bytes(0, model.layers()));
                 MemoryFootprint ffn = new MemoryFootprint(
                         model.moeLayers() * model.routedExpertParameters() / afd.ffnGpus()
                                 * model.weights().bytesPerWeight(), 0);
@@ -45,7 +46,12 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         };
     }
 
-    private static MemoryFootprint fullestStage(Architecture model, Parallelism layout, long kvPerLayer) {
+    /** The sequences' KV cache and state in layers [first, last) on one GPU. */
+    private interface Cache {
+        long bytes(int first, int last);
+    }
+
+    private static MemoryFootprint fullestStage(Architecture model, Parallelism layout, Cache cache) {
         MemoryFootprint worst = new MemoryFootprint(0, 0);
         for (int stage = 0; stage < layout.pp(); stage++) {
             int first = layout.firstLayer(model.layers(), stage);
@@ -54,7 +60,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
             long weights = attentionSide(model, layout.attentionTp(), first, last, stage == 0,
                     stage == layout.pp() - 1)
                     + moeLayers * model.routedExpertParameters() / layout.tp() * model.weights().bytesPerWeight();
-            MemoryFootprint f = new MemoryFootprint(weights, Math.multiplyExact(kvPerLayer, last - first));
+            MemoryFootprint f = new MemoryFootprint(weights, cache.bytes(first, last));
             if (f.totalBytes() > worst.totalBytes())
                 worst = f;
         }
@@ -70,7 +76,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
                                       boolean heads) {
         long linear = 0;
         for (int layer = first; layer < last; layer++) {
-            linear += model.attention().parametersPerGpu(model.hidden(), tp);
+            linear += model.mixerParametersPerGpu(layer, tp);
             linear += layer < model.denseLayers() ? model.denseFfnParameters() / tp
                     : model.sharedExpertParameters() / tp + model.routerParameters();
         }

@@ -65,7 +65,7 @@ public final class ModelDag {
             int last = p.firstLayer(model.layers(), stage + 1);
             for (int l = first; l < last; l++) {
                 String id = mb + ".L" + l;
-                int mixed = ops.attentionBlock(id, group, replica, prev);
+                int mixed = ops.attentionBlock(id, l, group, replica, prev);
                 prev = l < model.denseLayers() ? ops.denseMlp(id, group, replica, mixed)
                         : colocatedMoe(id, p, group, replica, mixed);
             }
@@ -82,7 +82,7 @@ public final class ModelDag {
         int prev = ops.elementwise(mb + ".embedding", "embedding gather", attention, ops.tokens(), 1);
         for (int l = 0; l < model.layers(); l++) {
             String id = mb + ".L" + l;
-            int mixed = ops.attentionBlock(id, attention, replica, prev);
+            int mixed = ops.attentionBlock(id, l, attention, replica, prev);
             if (l < model.denseLayers()) {
                 prev = ops.denseMlp(id, attention, replica, mixed);
                 continue;

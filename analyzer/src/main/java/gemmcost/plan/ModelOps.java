@@ -6,6 +6,7 @@ import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.GatedDeltaNet;
 
 /**
  * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs, for
@@ -56,13 +57,14 @@ final class ModelOps {
         return graph.op(id, name, gpus, new Work.Gemm(rows, k, n), after);
     }
 
-    /** Norm, attention, its all-reduce over the replica, the residual add and the FFN's norm. */
-    int attentionBlock(String id, int[] group, int[] replica, int after) {
+    /** Norm, layer {@code layer}'s token mixer, its all-reduce over the replica, the residual add and the FFN's norm. */
+    int attentionBlock(String id, int layer, int[] group, int[] replica, int after) {
         int norm = elementwise(id + ".norm1", "norm", group, tokens, 1, after);
-        int out = switch (model.attention()) {
-            case Attention.Gqa g -> gqa(id, group, g, norm);
-            case Attention.Mla a -> mla(id, group, a, norm);
-        };
+        int out = !model.fullAttentionAt(layer) ? gatedDeltaNet(id, group, model.linearAttention(), norm)
+                : switch (model.attention()) {
+                    case Attention.Gqa g -> gqa(id, group, g, norm);
+                    case Attention.Mla a -> mla(id, group, a, norm);
+                };
         return elementwise(id + ".norm2", "residual add and norm", group, tokens, 2, allReduce(id + ".attn",
                 replica, out));
     }
@@ -70,11 +72,49 @@ final class ModelOps {
     private int gqa(String id, int[] group, Attention.Gqa g, int after) {
         long heads = g.heads() / tp;
         long kvHeads = g.kvHeadsPerGpu(tp);
-        int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(), (heads + 2 * kvHeads) * g.headDim(),
-                after);
+        int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(),
+                heads * g.queryWidthPerHead() + 2 * kvHeads * g.headDim(), after);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
                 qkv);
+        if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
+            attention = graph.op(id + ".output_gate", "attention output gate", group,
+                    new Work.Memory(3.0 * tokens * heads * g.headDim() * BYTES), attention);
         return gemm(id + ".o_proj", "output projection", group, m, heads * g.headDim(), model.hidden(), attention);
+    }
+
+    /**
+     * Tokens per chunk of the chunked Gated DeltaNet kernel that prefills (flash-linear-attention's
+     * {@code chunk_gated_delta_rule}, which vLLM and SGLang run): the state passes through device memory once per chunk.
+     */
+    static final int DELTA_RULE_CHUNK = 64;
+
+    /**
+     * Gated DeltaNet on one GPU's share of the heads: the input projections (q, k, v, gate, β and decay), the causal
+     * convolution over q, k and v, the delta rule, the gated norm and the output projection. Per value head and
+     * token the delta rule's state S (keyDim × valueDim) is decayed, corrected by the key's error and read by the
+     * query: 7 · keyDim · valueDim FLOPs. Decode reads and writes every sequence's state; prefill runs it in chunks of
+     * {@value #DELTA_RULE_CHUNK} tokens, adding the chunk's causal attention (2 · chunk · (keyDim + valueDim) per
+     * token and head) and reading and writing the state once a chunk.
+     */
+    private int gatedDeltaNet(String id, int[] group, GatedDeltaNet d, int after) {
+        double valueHeads = (double) d.valueHeads() / tp;
+        int in = gemm(id + ".in_proj", "linear-attention input projections", group, m, model.hidden(),
+                d.inputWidth() / tp, after);
+        double convBytes = 2.0 * tokens * d.convChannels() / tp * BYTES;
+        int conv = graph.op(id + ".conv", "causal convolution", group, new Work.Memory(convBytes), in);
+        double stateBytes = (double) d.keyDim() * d.valueDim() * d.stateBytes() * valueHeads;
+        double perTokenFlops = 7.0 * d.keyDim() * d.valueDim() * valueHeads;
+        double io = tokens * (d.convChannels() + d.valueWidth()) / tp * BYTES; // q, k, v in, the output out
+        Work.Attention work = step.phase() == Phase.DECODE
+                ? new Work.Attention(tokens * perTokenFlops, io + 2 * sequences * stateBytes)
+                : new Work.Attention(tokens * (perTokenFlops + 2.0 * DELTA_RULE_CHUNK * (d.keyDim() + d.valueDim())
+                        * valueHeads), io + 2 * sequences * Math.ceil(step.tokens() / DELTA_RULE_CHUNK) * stateBytes);
+        int rule = graph.op(id + ".delta_rule", step.phase() == Phase.DECODE ? "delta rule (state read and write)"
+                : "delta rule (chunked)", group, work, conv);
+        int norm = graph.op(id + ".gated_norm", "gated norm", group,
+                new Work.Memory(3.0 * tokens * d.valueWidth() / tp * BYTES), rule);
+        return gemm(id + ".out_proj", "linear-attention output projection", group, m, d.valueWidth() / tp,
+                model.hidden(), norm);
     }
 
     /**

@@ -91,13 +91,12 @@ public final class ServingModel {
     }
 
     /**
-     * What one prefill GPU sends of a request's KV cache, all of them at once over their own links: its layers'
-     * share (the fullest pipeline stage's) of its heads' share.
+     * What one prefill GPU sends of a request's KV cache (and linear-attention state), all of them at once over their
+     * own links: its layers' share (the first ⌈layers / pp⌉ of them) of its heads' share.
      */
     private static double kvShardBytes(Architecture model, Layout layout, int isl, int kvBytesPerElement) {
         int layers = layout instanceof Parallelism p ? Math.ceilDiv(model.layers(), p.pp()) : model.layers();
-        return (double) isl * layers * model.attention().kvElementsPerTokenPerGpu(layout.attentionTp())
-                * kvBytesPerElement;
+        return model.cacheBytesPerSequencePerGpu(0, layers, layout.attentionTp(), isl, kvBytesPerElement);
     }
 
     /**

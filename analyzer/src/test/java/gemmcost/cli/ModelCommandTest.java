@@ -40,7 +40,7 @@ class ModelCommandTest {
         assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
                 + "\"layers\":2,\"dense_layers\":0,\"weights\":\"bf16\",\"parameters\":87360,"
                 + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"
-                + "\"kv_bytes_per_token_fp8\":128,\"label\":\"modeled\"}" + NL);
+                + "\"kv_bytes_per_token_fp8\":128,\"state_bytes_per_sequence\":0,\"label\":\"modeled\"}" + NL);
     }
 
     @Test

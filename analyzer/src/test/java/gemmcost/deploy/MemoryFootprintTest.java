@@ -8,6 +8,7 @@ import gemmcost.device.DeviceCatalog;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,25 @@ class MemoryFootprintTest {
         long layer = (4 * 64L * 64 + 3 * 64L * 128) * 2 + 2 * 64 * 2;
         assertThat(f.weightBytes()).isEqualTo(3 * layer + 100 * 64 * 2);
         assertThat(f.kvBytes()).isEqualTo(2L * 10 * 3 * (2 * 4 * 16) * 2);
+    }
+
+    @Test
+    void aHybridShouldKeepEachSequencesStateInItsLinearLayersAndKvOnlyInItsAttentionLayers() {
+        // 4 dense layers, attention (4 heads, 2 KV heads of 16) in layers 1 and 3; linear attention in 0 and 2:
+        // 2 key heads of 8, 4 value heads of 16, 4 taps, fp32 state; split over tp 2
+        Architecture hybrid = new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16), 4, 128, null,
+                WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
+
+        MemoryFootprint f = MemoryFootprint.of(hybrid, new Parallelism(2, 1, 1, 1), 3, 10, 2);
+
+        long kv = 10 * (2 * 1 * 16) * 2; // a sequence's 10 tokens: K and V of one KV head per GPU, bf16
+        long state = 2 * 8 * 16 * 4 + 3 * (2 * 2 * 8 + 4 * 16) / 2 * 2; // 2 value heads' state, 3 taps of 48 channels
+        assertThat(f.kvBytes()).isEqualTo(3 * (2 * kv + 2 * state));
+        assertThatThrownBy(() -> new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16), 4, 128,
+                null, WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 1))
+                .hasMessage("must be 1 without linear attention and >= 2 with it: fullAttentionInterval=1");
+        assertThat(new Parallelism(4, 1, 1, 1).misfit(hybrid))
+                .isEqualTo("tp/dp=4 does not divide the 2 linear-attention key heads");
     }
 
     @Test

@@ -11,6 +11,7 @@ import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.WeightFormat;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +94,30 @@ class ModelDagTest {
         // 1 - (1 - 2/16)^1 of 16 experts = 2 run, one row each
         assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(1, 1024, 2 * 2 * 512));
         assertThat(dag.name(node(dag, "mb0.L1.experts.up"))).isEqualTo("2 routed experts gate and up");
+    }
+
+    @Test
+    void aHybridModelShouldRunLinearAttentionInAllButEveryIntervalthLayer() {
+        // 4 layers, attention (4 gated heads of 16, 2 KV heads) in layers 1 and 3; Gated DeltaNet in 0 and 2:
+        // 2 key heads of 8, 4 value heads of 16, a 4-tap convolution, fp32 state
+        GatedDeltaNet linear = new GatedDeltaNet(2, 4, 8, 16, 4, 4);
+        Architecture hybrid = new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true), 0, 0,
+                new Experts(8, 2, 32, 0), WeightFormat.BF16, linear, 2);
+        Dag dag = ModelDag.build("t", hybrid, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
+
+        // per GPU (tp 2): q and k (one key head of 8 each), v and z (two value heads of 16 each), β and decay (2 each)
+        assertThat(dag.work(node(dag, "mb0.L0.in_proj"))).isEqualTo(new Work.Gemm(6, 64, 8 + 8 + 32 + 32 + 2 + 2));
+        // decode reads and writes each of the 6 sequences' state (2 value heads × 8 × 16 × 4 B), reads q, k, v
+        // (48 channels) and writes the output (32)
+        Work.Attention rule = (Work.Attention) dag.work(node(dag, "mb0.L2.delta_rule"));
+        assertThat(rule.bytes()).isEqualTo(6 * (48 + 32) * 2 + 2 * 6 * (2 * 8 * 16 * 4));
+        assertThat(rule.flops()).isEqualTo(6 * 7 * 8 * 16 * 2);
+        assertThat(dag.work(node(dag, "mb0.L2.out_proj"))).isEqualTo(new Work.Gemm(6, 32, 64));
+        // the attention layers' query projection also makes the output gate: 2 heads × 2 × 16, and k, v 1 × 16 each
+        assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(6, 64, 2 * 32 + 2 * 16));
+        assertThat(dag.work(node(dag, "mb0.L3.output_gate"))).isEqualTo(new Work.Memory(3.0 * 6 * 2 * 16 * 2));
+        assertThat(dag.ids(java.util.stream.IntStream.range(0, dag.size()).boxed().toList()))
+                .noneMatch(id -> id.startsWith("mb0.L0.attention") || id.startsWith("mb0.L1.delta_rule"));
     }
 
     @Test

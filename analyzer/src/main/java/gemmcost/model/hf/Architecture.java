@@ -6,14 +6,20 @@ import java.util.Objects;
  * A decoder-only transformer as gemmcost costs it: {@code layers} blocks of attention then an FFN, the first
  * {@code denseLayers} with a dense SwiGLU MLP of {@code denseIntermediate}, the rest with {@code experts}
  * ({@code null} for a dense model, whose every layer is dense), between a {@code vocab}-row embedding and the
- * LM head (the same matrix when {@code tiedEmbeddings}). RMSNorms: two per layer and a final one.
+ * LM head (the same matrix when {@code tiedEmbeddings}). RMSNorms: two per layer and a final one. A hybrid model
+ * mixes tokens with {@code linearAttention} in every layer but each {@code fullAttentionInterval}-th, which has
+ * {@code attention} ({@code null} and 1: attention in every layer).
  */
 public record Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
-                           int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights) {
+                           int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights,
+                           GatedDeltaNet linearAttention, int fullAttentionInterval) {
     public Architecture {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(weights, "weights");
+        if (linearAttention == null ? fullAttentionInterval != 1 : fullAttentionInterval < 2)
+            throw new IllegalArgumentException("must be 1 without linear attention and >= 2 with it:"
+                    + " fullAttentionInterval=" + fullAttentionInterval);
         if (layers < 1 || hidden < 1 || vocab < 1 || denseLayers < 0 || denseLayers > layers)
             throw new IllegalArgumentException("must be >= 1 with 0 <= denseLayers <= layers: layers=" + layers
                     + ", hidden=" + hidden + ", vocab=" + vocab + ", denseLayers=" + denseLayers);
@@ -24,10 +30,47 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
             throw new IllegalArgumentException("must be >= 1 with dense layers: denseIntermediate=" + denseIntermediate);
     }
 
+    /** A model with attention in every layer. */
+    public Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
+                        int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights) {
+        this(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate, experts, weights,
+                null, 1);
+    }
+
     /** The same architecture with its linear layers stored as {@code format} (a checkpoint whose config omits it). */
     public Architecture withWeights(WeightFormat format) {
         return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
-                experts, format);
+                experts, format, linearAttention, fullAttentionInterval);
+    }
+
+    /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */
+    public boolean fullAttentionAt(int layer) {
+        return (layer + 1) % fullAttentionInterval == 0;
+    }
+
+    /** Layers of [first, last) with {@link #attention}. */
+    public int fullAttentionLayers(int first, int last) {
+        return last / fullAttentionInterval - first / fullAttentionInterval;
+    }
+
+    /** Weights of layer {@code layer}'s token mixer (attention or linear attention) on one of {@code tp} GPUs. */
+    public long mixerParametersPerGpu(int layer, int tp) {
+        return fullAttentionAt(layer) ? attention.parametersPerGpu(hidden, tp)
+                : linearAttention.parametersPerGpu(hidden, tp);
+    }
+
+    /**
+     * Bytes one sequence of {@code tokens} keeps in layers [first, last) on one of {@code tp} GPUs: the KV cache of
+     * the attention layers at {@code kvBytesPerElement}, the state of the linear-attention ones.
+     *
+     * @throws ArithmeticException beyond 2^63 bytes
+     */
+    public long cacheBytesPerSequencePerGpu(int first, int last, int tp, long tokens, int kvBytesPerElement) {
+        int full = fullAttentionLayers(first, last);
+        long kv = Math.multiplyExact(Math.multiplyExact(tokens, attention.kvElementsPerTokenPerGpu(tp)),
+                (long) kvBytesPerElement * full);
+        long state = linearAttention == null ? 0 : (last - first - full) * linearAttention.stateBytesPerSequencePerGpu(tp);
+        return Math.addExact(kv, state);
     }
 
     public int moeLayers() {
@@ -38,9 +81,11 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     public long parameters() {
         long h = hidden;
         long embeddings = (tiedEmbeddings ? 1 : 2) * embeddingParameters();
-        long perLayer = attention.parameters(h) + normParametersPerLayer();
+        long mixers = 0;
+        for (int layer = 0; layer < layers; layer++)
+            mixers += mixerParametersPerGpu(layer, 1);
         long ffn = denseLayers * denseFfnParameters() + moeLayers() * moeFfnParameters();
-        return embeddings + layers * perLayer + ffn + h;
+        return embeddings + mixers + layers * normParametersPerLayer() + ffn + h;
     }
 
     /**
@@ -100,7 +145,12 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Bytes one token adds to the KV cache over all layers, at {@code bytesPerElement} (2 for bf16, 1 for fp8). */
     public long kvBytesPerToken(int bytesPerElement) {
-        return layers * attention.kvElementsPerToken() * bytesPerElement;
+        return fullAttentionLayers(0, layers) * attention.kvElementsPerToken() * bytesPerElement;
+    }
+
+    /** Bytes of one sequence's linear-attention state over all layers, whatever its length; 0 without. */
+    public long stateBytesPerSequence() {
+        return cacheBytesPerSequencePerGpu(0, layers, 1, 0, 1);
     }
 
     static long swiGlu(long hidden, long intermediate) {

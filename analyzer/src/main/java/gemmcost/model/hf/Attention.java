@@ -16,19 +16,30 @@ public sealed interface Attention {
     /** One GPU's share of {@link #kvElementsPerToken} when the heads are split over {@code tp} GPUs. */
     long kvElementsPerTokenPerGpu(int tp);
 
-    /** {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each. */
-    record Gqa(int heads, int kvHeads, int headDim) implements Attention {
+    /**
+     * {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each; with
+     * {@code outputGate} the query projection also makes a per-element gate for the attention's output (Qwen3.5's
+     * gated attention: twice the query width).
+     */
+    record Gqa(int heads, int kvHeads, int headDim, boolean outputGate) implements Attention {
         public Gqa {
             if (heads < 1 || kvHeads < 1 || headDim < 1 || heads % kvHeads != 0)
                 throw new IllegalArgumentException("must be >= 1 with kv heads dividing heads: heads=" + heads
                         + ", kvHeads=" + kvHeads + ", headDim=" + headDim);
         }
 
+        public Gqa(int heads, int kvHeads, int headDim) {
+            this(heads, kvHeads, headDim, false);
+        }
+
+        /** The query projection's outputs per query head: the query, and the gate where there is one. */
+        public int queryWidthPerHead() {
+            return outputGate ? 2 * headDim : headDim;
+        }
+
         @Override
         public long parameters(long hidden) {
-            long q = (long) heads * headDim;
-            long kv = (long) kvHeads * headDim;
-            return hidden * q + 2 * hidden * kv + q * hidden; // q, k, v, o
+            return parametersPerGpu(hidden, 1);
         }
 
         @Override
@@ -39,8 +50,10 @@ public sealed interface Attention {
         /** Query heads split evenly; KV heads too, or each GPU holds a copy of one when there are fewer than GPUs. */
         @Override
         public long parametersPerGpu(long hidden, int tp) {
-            long q = (long) heads / tp * headDim;
-            return 2 * hidden * q + 2 * hidden * kvHeadsPerGpu(tp) * headDim;
+            long heads = this.heads / tp;
+            long q = heads * queryWidthPerHead();
+            long o = heads * headDim;
+            return hidden * (q + o) + 2 * hidden * kvHeadsPerGpu(tp) * headDim;
         }
 
         @Override

@@ -28,11 +28,23 @@ public final class HfConfigReader {
             "rope_scaling", "rotary_dim", "max_position_embeddings", "attention_dropout", "use_cache", "pretraining_tp",
             "router_aux_loss_coef", "output_router_logits", "norm_topk_prob", "scoring_func", "topk_method", "n_group",
             "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size", "qk_norm_type", "use_qk_norm",
-            "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp");
+            "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp",
+            "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings");
 
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
-            "attention_bias", "torch_dtype", "quantization_config");
+            "attention_bias", "torch_dtype", "dtype", "quantization_config");
+
+    /** Qwen3.5's hybrid MoE: a vision-language checkpoint whose {@code text_config} is the decoder gemmcost costs. */
+    static final String QWEN3_5_MOE = "Qwen3_5MoeForConditionalGeneration";
+
+    /**
+     * The top-level fields of a vision-language checkpoint besides its {@code text_config}: token ids, and the vision
+     * tower, which a text request never runs (its weights, under 0.2 % of Qwen3.5-397B's, are not counted).
+     */
+    static final Set<String> MULTIMODAL_TOP_LEVEL = Set.of("architectures", "model_type", "transformers_version",
+            "text_config", "tie_word_embeddings", "quantization_config", "vision_config", "image_token_id",
+            "video_token_id", "vision_start_token_id", "vision_end_token_id");
 
     /** Architectures read, and the fields each models beyond {@link #COMMON}. */
     static final Map<String, Set<String>> SUPPORTED = Map.of(
@@ -45,7 +57,11 @@ public final class HfConfigReader {
                     "shared_intermediate_size"),
             "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
                     "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
-                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"));
+                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"),
+            QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
+                    "moe_intermediate_size", "shared_expert_intermediate_size", "mlp_only_layers",
+                    "full_attention_interval", "layer_types", "linear_num_key_heads", "linear_num_value_heads",
+                    "linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim", "mamba_ssm_dtype"));
 
     /**
      * Largest value read of each size (65,536 for one not listed): beyond every published model, and small enough
@@ -59,15 +75,19 @@ public final class HfConfigReader {
             Map.entry("num_key_value_heads", 4096), Map.entry("head_dim", 4096));
 
     private final String file;
+    /** Where {@link #root} sits in the file ({@code text_config.} in a vision-language config), for messages. */
+    private final String prefix;
     private final JsonNode root;
 
-    private HfConfigReader(String file, JsonNode root) {
+    private HfConfigReader(String file, String prefix, JsonNode root) {
         this.file = file;
+        this.prefix = prefix;
         this.root = root;
     }
 
     public static Architecture read(Path config) {
-        return new HfConfigReader(config.toString(), InputFiles.json(config)).architecture(quantConfigBeside(config));
+        return new HfConfigReader(config.toString(), "", InputFiles.json(config))
+                .architecture(quantConfigBeside(config));
     }
 
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
@@ -83,6 +103,27 @@ public final class HfConfigReader {
         if (!root.isObject())
             throw bad("$", "must be a JSON object");
         String arch = architectureName();
+        WeightFormat weights = weights(quantConfig);
+        boolean tied = bool("tie_word_embeddings");
+        if (!arch.equals(QWEN3_5_MOE))
+            return decoder(arch, weights, tied);
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!MULTIMODAL_TOP_LEVEL.contains(field))
+                throw unmodeled(UnmodeledException.Kind.FIELD, field, "not modelled by gemmcost for " + arch);
+        }
+        JsonNode text = root.get("text_config");
+        if (text == null || !text.isObject())
+            throw bad("text_config", "must be a JSON object, was " + text);
+        HfConfigReader decoder = new HfConfigReader(file, "text_config.", text);
+        WeightFormat textWeights = decoder.weights(null); // its dtype, and a quantization_config given there
+        if (weights != WeightFormat.BF16 && textWeights != WeightFormat.BF16 && weights != textWeights)
+            throw decoder.bad("quantization_config", textWeights.id() + " where the top level says " + weights.id());
+        return decoder.decoder(arch, weights != WeightFormat.BF16 ? weights : textWeights, tied);
+    }
+
+    /** The decoder of a config whose fields are at {@link #root}. */
+    private Architecture decoder(String arch, WeightFormat weights, boolean tied) {
         refuseUnmodelledFields(arch);
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
@@ -92,8 +133,6 @@ public final class HfConfigReader {
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
         Attention attention = arch.equals("DeepseekV3ForCausalLM") ? mla(heads) : gqa(heads, hidden);
-        WeightFormat weights = weights(quantConfig);
-        boolean tied = bool("tie_word_embeddings");
         int vocab = positive("vocab_size");
         try {
             return build(arch, layers, hidden, vocab, tied, attention, weights);
@@ -109,11 +148,21 @@ public final class HfConfigReader {
                     attention, layers, positive("intermediate_size"), null, weights);
             case "Qwen3MoeForCausalLM" -> {
                 requireValue("decoder_sparse_step", 1);
-                if (root.has("mlp_only_layers") && !root.get("mlp_only_layers").isEmpty())
-                    throw unmodeled(UnmodeledException.Kind.FIELD, "mlp_only_layers", "dense layers between MoE layers are not modelled, was "
-                            + root.get("mlp_only_layers"));
+                refuseMlpOnlyLayers();
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0,
                         experts("num_experts", positive("moe_intermediate_size"), 0), weights);
+            }
+            case QWEN3_5_MOE -> {
+                refuseMlpOnlyLayers();
+                int interval = positive("full_attention_interval");
+                requireLayerTypes(layers, interval);
+                GatedDeltaNet linear = interval == 1 ? null : new GatedDeltaNet(positive("linear_num_key_heads"),
+                        positive("linear_num_value_heads"), positive("linear_key_head_dim"),
+                        positive("linear_value_head_dim"), positive("linear_conv_kernel_dim"), stateBytes());
+                // the shared expert's sigmoid gate (hidden weights per layer) is left out: 0.00006 % of the model
+                yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0, experts("num_experts",
+                        positive("moe_intermediate_size"), atLeastZero("shared_expert_intermediate_size")), weights,
+                        linear, interval);
             }
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
@@ -140,6 +189,41 @@ public final class HfConfigReader {
         if (topK > experts)
             throw bad("num_experts_per_tok", "must be <= " + countField + " (" + experts + "), was " + topK);
         return new Experts(experts, topK, intermediate, sharedIntermediate);
+    }
+
+    private void refuseMlpOnlyLayers() {
+        if (root.has("mlp_only_layers") && !root.get("mlp_only_layers").isEmpty())
+            throw unmodeled(UnmodeledException.Kind.FIELD, "mlp_only_layers", "dense layers between MoE layers are not"
+                    + " modelled, was " + root.get("mlp_only_layers"));
+    }
+
+    /** {@code layer_types}, where given, must be the interval's pattern: full attention in every interval-th layer. */
+    private void requireLayerTypes(int layers, int interval) {
+        JsonNode types = root.get("layer_types");
+        if (types == null)
+            return;
+        if (!types.isArray() || types.size() != layers)
+            throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names");
+        for (int layer = 0; layer < layers; layer++) {
+            String expected = (layer + 1) % interval == 0 ? "full_attention" : "linear_attention";
+            if (!types.get(layer).asText("").equals(expected))
+                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only full attention in every"
+                        + " full_attention_interval-th layer (" + interval + ") is modelled; layer " + layer + " is "
+                        + types.get(layer));
+        }
+    }
+
+    /** Bytes per element of the linear-attention state ({@code mamba_ssm_dtype}). */
+    private int stateBytes() {
+        JsonNode node = root.get("mamba_ssm_dtype");
+        if (node == null || node.isNull())
+            throw bad("mamba_ssm_dtype", "missing");
+        return switch (node.asText("")) {
+            case "float32" -> 4;
+            case "bfloat16" -> 2;
+            default -> throw unmodeled(UnmodeledException.Kind.FIELD, "mamba_ssm_dtype", node + " is not modelled"
+                    + " (float32 and bfloat16 are)");
+        };
     }
 
     private String architectureName() {
@@ -181,7 +265,7 @@ public final class HfConfigReader {
             throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
         else
             headDim = hidden / heads;
-        return new Attention.Gqa(heads, kvHeads, headDim);
+        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"));
     }
 
     private Attention mla(int heads) {
@@ -189,10 +273,15 @@ public final class HfConfigReader {
                 positive("qk_nope_head_dim"), positive("qk_rope_head_dim"), positive("v_head_dim"));
     }
 
+    /**
+     * The linear layers' format: the unquantised dtype ({@code torch_dtype}, or {@code dtype} in newer configs) must be
+     * bfloat16; a {@code quantization_config} or a ModelOpt file beside the config quantises it.
+     */
     private WeightFormat weights(Path quantConfig) {
-        String dtype = root.path("torch_dtype").asText("bfloat16");
+        String field = root.has("torch_dtype") ? "torch_dtype" : "dtype";
+        String dtype = root.path(field).asText("bfloat16");
         if (!dtype.equals("bfloat16"))
-            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "torch_dtype", dtype + " is not modelled (bfloat16 is)");
+            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, field, dtype + " is not modelled (bfloat16 is)");
         JsonNode q = root.get("quantization_config");
         if (q != null && !q.isNull())
             return quantization(q);
@@ -282,10 +371,10 @@ public final class HfConfigReader {
     }
 
     private UnmodeledException unmodeled(UnmodeledException.Kind kind, String field, String what) {
-        return new UnmodeledException(kind, file + ": " + field + ": " + what);
+        return new UnmodeledException(kind, file + ": " + prefix + field + ": " + what);
     }
 
     private BadInputException bad(String field, String what) {
-        return new BadInputException(file + ": " + field + ": " + what);
+        return new BadInputException(file + ": " + prefix + field + ": " + what);
     }
 }

@@ -70,6 +70,87 @@ class HfConfigReaderTest {
         assertThat(r1.weights()).isEqualTo(WeightFormat.FP8_BLOCK);
     }
 
+    @Test
+    void qwen35ShouldHaveItsPublished397BParametersAnd17BActiveAndAKvCacheInItsAttentionLayersOnly() {
+        Architecture q = HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3.5-397B-A17B.config.json"));
+
+        long h = 4096;
+        long gated = h * (32 * 256 * 2) + 2 * h * (2 * 256) + 32 * 256 * h; // q with its output gate, k, v, o
+        long qkv = 2 * 16 * 128 + 64 * 128; // the channels the convolution runs over
+        long deltaNet = h * (qkv + 64 * 128 + 2 * 64) // in_proj: q, k, v, the gate z; β and decay per value head
+                + qkv * 4 + 2 * 64 + 128 // 4-tap convolution, A_log and dt_bias, the gated norm
+                + 64 * 128 * h; // out_proj
+        long moe = 512 * 3 * h * 1024 + 3 * h * 1024 + 512 * h; // routed experts, the shared one, router
+        long total = 2 * 248_320 * h + 15 * gated + 45 * deltaNet + 60 * (moe + 2 * h) + h;
+        assertThat(q.parameters()).isEqualTo(total).isBetween(396_000_000_000L, 397_500_000_000L); // "397B"
+        assertThat(q.activeParameters()).isEqualTo(total - 60L * (512 - 10) * 3 * h * 1024)
+                .isBetween(17_000_000_000L, 18_000_000_000L); // "A17B"
+        // K and V of 2 heads of 256 in the 15 attention layers
+        assertThat(q.kvBytesPerToken(2)).isEqualTo(15 * 2 * 2 * 256 * 2).isEqualTo(30_720);
+        // per linear layer: 64 value heads × 128 × 128 in fp32, the convolution's last 3 inputs of 12,288 channels
+        assertThat(q.stateBytesPerSequence()).isEqualTo(45 * (64L * 128 * 128 * 4 + 3 * 12_288 * 2))
+                .isEqualTo(192_061_440);
+        assertThat(q.fullAttentionAt(3)).isTrue();
+        assertThat(q.fullAttentionAt(4)).isFalse();
+    }
+
+    /** A tiny Qwen3.5: top-level extra, state dtype, weights dtype, text_config extra. */
+    private static final String HYBRID = """
+            {"architectures": ["Qwen3_5MoeForConditionalGeneration"], "tie_word_embeddings": false,
+             "vision_config": {"depth": 2}, "image_token_id": 7%s,
+             "text_config": {"hidden_size": 64, "num_hidden_layers": 4, "num_attention_heads": 4,
+               "num_key_value_heads": 2, "head_dim": 16, "attn_output_gate": true, "vocab_size": 100,
+               "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 32,
+               "shared_expert_intermediate_size": 32, "full_attention_interval": 2, "linear_num_key_heads": 2,
+               "linear_num_value_heads": 4, "linear_key_head_dim": 8, "linear_value_head_dim": 16,
+               "linear_conv_kernel_dim": 4, "mamba_ssm_dtype": "%s", "dtype": "%s"%s}}""";
+
+    private static final String LAYER_TYPES = ", \"layer_types\": [\"linear_attention\", \"full_attention\","
+            + " \"linear_attention\", \"full_attention\"]";
+
+    @Test
+    void aTinyHybridShouldCountItsAttentionAndLinearAttentionLayersEachAsTheyAre() throws IOException {
+        Architecture tiny = HfConfigReader.read(write(HYBRID.formatted("", "float32", "bfloat16", LAYER_TYPES)));
+
+        long gated = 64 * (4 * 32 + 4 * 16) + 2 * 64 * (2 * 16); // q and gate 4 × 32, o 4 × 16; k, v 2 × 16
+        long convChannels = 2 * 2 * 8 + 4 * 16;
+        long deltaNet = 64 * (convChannels + 4 * 16 + 2 * 4) + convChannels * 4 + 2 * 4 + 16 + 4 * 16 * 64;
+        long moe = 8 * 3 * 64 * 32 + 3 * 64 * 32 + 8 * 64;
+        assertThat(tiny.parameters()).isEqualTo(2 * 100 * 64 + 2 * gated + 2 * deltaNet + 4 * (moe + 2 * 64) + 64);
+        assertThat(tiny.kvBytesPerToken(2)).isEqualTo(2 * 2 * 2 * 16 * 2);
+        assertThat(tiny.stateBytesPerSequence()).isEqualTo(2 * (4 * 8 * 16 * 4 + 3 * convChannels * 2));
+        assertThat(tiny.linearAttention()).isEqualTo(new GatedDeltaNet(2, 4, 8, 16, 4, 4));
+        // fp8 blocks declared beside the decoder's fields, or at the top level: either quantises it
+        String blocks = ", \"quantization_config\": {\"quant_method\": \"fp8\", \"weight_block_size\": [128, 128]}";
+        assertThat(HfConfigReader.read(write(HYBRID.formatted("", "float32", "bfloat16", blocks))).weights())
+                .isEqualTo(WeightFormat.FP8_BLOCK);
+        assertThat(HfConfigReader.read(write(HYBRID.formatted(blocks, "float32", "bfloat16", ""))).weights())
+                .isEqualTo(WeightFormat.FP8_BLOCK);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "| float32 | bfloat16 | , \"layer_types\": [\"full_attention\", \"linear_attention\","
+                    + " \"linear_attention\", \"full_attention\"] | text_config.layer_types: only full attention"
+                    + " in every full_attention_interval-th layer (2) is modelled; layer 0 is \"full_attention\"",
+            "| float32 | bfloat16 | , \"sliding_window\": 128 | text_config.sliding_window: not modelled by gemmcost"
+                    + " for Qwen3_5MoeForConditionalGeneration",
+            ", \"audio_config\": {} | float32 | bfloat16 | | audio_config: not modelled by gemmcost for"
+                    + " Qwen3_5MoeForConditionalGeneration",
+            "| float16 | bfloat16 | | text_config.mamba_ssm_dtype: \"float16\" is not modelled (float32 and"
+                    + " bfloat16 are)",
+            "| float32 | float16 | | text_config.dtype: float16 is not modelled (bfloat16 is)",
+            ", \"quantization_config\": {\"quant_method\": \"fp8\"} | float32 | bfloat16 | , \"quantization_config\":"
+                    + " {\"quant_method\": \"fp8\", \"weight_block_size\": [128, 128]} |"
+                    + " text_config.quantization_config: fp8_block where the top level says fp8"})
+    void aHybridFieldGemmcostDoesNotModelShouldBeRefusedNamingWhereItIs(String top, String ssm, String dtype,
+                                                                        String text, String message)
+            throws IOException {
+        Path file = write(HYBRID.formatted(top == null ? "" : top, ssm, dtype, text == null ? "" : text));
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": " + message);
+    }
+
     @ParameterizedTest
     @CsvSource({
             "Qwen--Qwen3-32B.config.json, Qwen3ForCausalLM, 64, 0, BF16, false",
@@ -93,13 +174,14 @@ class HfConfigReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Qwen--Qwen3.5-397B-A17B", "moonshotai--Kimi-K2.5", "openai--gpt-oss-120b", "zhipuai--GLM-5"})
+    @ValueSource(strings = {"moonshotai--Kimi-K2.5", "openai--gpt-oss-120b", "zhipuai--GLM-5"})
     void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture(String model) {
         Path file = SharedData.modelConfig(model + ".config.json");
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ": architectures: ")
                 .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, LlamaForCausalLM,"
-                        + " MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM, Qwen3MoeForCausalLM)");
+                        + " MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM, Qwen3MoeForCausalLM,"
+                        + " Qwen3_5MoeForConditionalGeneration)");
     }
 
     @Test
