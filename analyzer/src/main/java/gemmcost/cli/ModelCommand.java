@@ -106,8 +106,9 @@ final class ModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
+        int fullLayers = a.fullAttentionLayers(0, a.layers());
         out.println("attention: " + attention(a.attention()) + (a.linearAttention() == null ? ""
-                : String.format(Locale.ROOT, ", in %d of %d layers", a.fullAttentionLayers(0, a.layers()), a.layers())));
+                : String.format(Locale.ROOT, ", in %d of %d layers", fullLayers, a.layers())));
         if (a.linearAttention() != null)
             out.println("linear:    " + linear(a));
         if (a.experts() != null)
@@ -144,7 +145,7 @@ final class ModelCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "Gated DeltaNet in %d of %d layers, %d key heads of %d, %d value heads of"
                         + " %d, convolution of %d, state in %d-byte elements",
                 a.layers() - a.fullAttentionLayers(0, a.layers()), a.layers(), d.keyHeads(), d.keyDim(),
-                d.valueHeads(), d.valueDim(), d.convKernel(), d.stateBytes());
+                d.valueHeads(), d.valueDim(), d.convKernel(), d.stateBytesPerElement());
     }
 
     private static String experts(Experts e) {

@@ -57,7 +57,7 @@ final class ModelOps {
         return graph.op(id, name, gpus, new Work.Gemm(rows, k, n), after);
     }
 
-    /** Norm, layer {@code layer}'s token mixer, its all-reduce over the replica, the residual add and the FFN's norm. */
+    /** Norm, layer {@code layer}'s token mixer, its all-reduce over the replica, residual add and the FFN's norm. */
     int attentionBlock(String id, int layer, int[] group, int[] replica, int after) {
         int norm = elementwise(id + ".norm1", "norm", group, tokens, 1, after);
         int out = !model.fullAttentionAt(layer) ? gatedDeltaNet(id, group, model.linearAttention(), norm)
@@ -84,33 +84,49 @@ final class ModelOps {
 
     /**
      * Tokens per chunk of the chunked Gated DeltaNet kernel that prefills (flash-linear-attention's
-     * {@code chunk_gated_delta_rule}, which vLLM and SGLang run): the state passes through device memory once per chunk.
+     * {@code chunk_gated_delta_rule}, which vLLM and SGLang run): the state passes through device memory once a chunk.
      */
     static final int DELTA_RULE_CHUNK = 64;
 
     /**
+     * FLOPs of the delta rule per value head and token, in units of keyDim × valueDim: the state S decays (1), the key
+     * reads the value it holds (2), the error corrects S as a rank-one update (2), the query reads the output (2).
+     */
+    static final int DELTA_RULE_FLOPS_PER_STATE_ELEMENT = 1 + 2 + 2 + 2;
+
+    /**
      * Gated DeltaNet on one GPU's share of the heads: the input projections (q, k, v, gate, β and decay), the causal
-     * convolution over q, k and v, the delta rule, the gated norm and the output projection. Per value head and
-     * token the delta rule's state S (keyDim × valueDim) is decayed, corrected by the key's error and read by the
-     * query: 7 · keyDim · valueDim FLOPs. Decode reads and writes every sequence's state; prefill runs it in chunks of
-     * {@value #DELTA_RULE_CHUNK} tokens, adding the chunk's causal attention (2 · chunk · (keyDim + valueDim) per
-     * token and head) and reading and writing the state once a chunk.
+     * convolution over q, k and v, the delta rule, the gated norm and the output projection. Decode reads and writes
+     * every sequence's state (and the convolution its last inputs); prefill runs the rule in chunks of
+     * {@value #DELTA_RULE_CHUNK} tokens (fewer for a shorter prompt), adding each chunk's attention, computed whole and
+     * masked as the kernel does (2 · chunk · (keyDim + valueDim) per token and head), and a state read and write per
+     * chunk.
      */
     private int gatedDeltaNet(String id, int[] group, GatedDeltaNet d, int after) {
         double valueHeads = (double) d.valueHeads() / tp;
+        double channels = (double) d.convChannels() / tp;
+        boolean decode = step.phase() == Phase.DECODE;
         int in = gemm(id + ".in_proj", "linear-attention input projections", group, m, model.hidden(),
                 d.inputWidth() / tp, after);
-        double convBytes = 2.0 * tokens * d.convChannels() / tp * BYTES;
-        int conv = graph.op(id + ".conv", "causal convolution", group, new Work.Memory(convBytes), in);
-        double stateBytes = (double) d.keyDim() * d.valueDim() * d.stateBytes() * valueHeads;
-        double perTokenFlops = 7.0 * d.keyDim() * d.valueDim() * valueHeads;
-        double io = tokens * (d.convChannels() + d.valueWidth()) / tp * BYTES; // q, k, v in, the output out
-        Work.Attention work = step.phase() == Phase.DECODE
-                ? new Work.Attention(tokens * perTokenFlops, io + 2 * sequences * stateBytes)
-                : new Work.Attention(tokens * (perTokenFlops + 2.0 * DELTA_RULE_CHUNK * (d.keyDim() + d.valueDim())
-                        * valueHeads), io + 2 * sequences * Math.ceil(step.tokens() / DELTA_RULE_CHUNK) * stateBytes);
-        int rule = graph.op(id + ".delta_rule", step.phase() == Phase.DECODE ? "delta rule (state read and write)"
-                : "delta rule (chunked)", group, work, conv);
+        double convStateBytes = decode
+                ? 2 * sequences * (d.convKernel() - 1) * channels * GatedDeltaNet.CONV_STATE_BYTES : 0;
+        int conv = graph.op(id + ".conv", "causal convolution", group,
+                new Work.Memory(2 * tokens * channels * BYTES + convStateBytes), in);
+        double stateBytesPerSequence = d.keyDim() * d.valueDim() * valueHeads * d.stateBytesPerElement();
+        double flopsPerToken = DELTA_RULE_FLOPS_PER_STATE_ELEMENT * d.keyDim() * d.valueDim() * valueHeads;
+        double ioBytes = tokens * (channels + d.valueWidth() / (double) tp) * BYTES; // q, k, v in, the output out
+        Work.Attention work;
+        if (decode) {
+            work = new Work.Attention(tokens * flopsPerToken, ioBytes + 2 * sequences * stateBytesPerSequence);
+        } else {
+            int chunk = Math.min(DELTA_RULE_CHUNK, step.tokens());
+            double chunkFlopsPerToken = 2.0 * chunk * (d.keyDim() + d.valueDim()) * valueHeads;
+            double chunks = sequences * Math.ceilDiv(step.tokens(), DELTA_RULE_CHUNK);
+            work = new Work.Attention(tokens * (flopsPerToken + chunkFlopsPerToken),
+                    ioBytes + 2 * chunks * stateBytesPerSequence);
+        }
+        int rule = graph.op(id + ".delta_rule", decode ? "delta rule (state read and write)" : "delta rule (chunked)",
+                group, work, conv);
         int norm = graph.op(id + ".gated_norm", "gated norm", group,
                 new Work.Memory(3.0 * tokens * d.valueWidth() / tp * BYTES), rule);
         return gemm(id + ".out_proj", "linear-attention output projection", group, m, d.valueWidth() / tp,

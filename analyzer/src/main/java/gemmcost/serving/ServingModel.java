@@ -92,11 +92,17 @@ public final class ServingModel {
 
     /**
      * What one prefill GPU sends of a request's KV cache (and linear-attention state), all of them at once over their
-     * own links: its layers' share (the first ⌈layers / pp⌉ of them) of its heads' share.
+     * own links: its heads' share of the layers of the stage that holds the most of it.
      */
     private static double kvShardBytes(Architecture model, Layout layout, int isl, int kvBytesPerElement) {
-        int layers = layout instanceof Parallelism p ? Math.ceilDiv(model.layers(), p.pp()) : model.layers();
-        return model.cacheBytesPerSequencePerGpu(0, layers, layout.attentionTp(), isl, kvBytesPerElement);
+        int tp = layout.attentionTp();
+        if (!(layout instanceof Parallelism p))
+            return model.cacheBytesPerSequencePerGpu(0, model.layers(), tp, isl, kvBytesPerElement);
+        long most = 0;
+        for (int stage = 0; stage < p.pp(); stage++)
+            most = Math.max(most, model.cacheBytesPerSequencePerGpu(p.firstLayer(model.layers(), stage),
+                    p.firstLayer(model.layers(), stage + 1), tp, isl, kvBytesPerElement));
+        return most;
     }
 
     /**

@@ -256,7 +256,8 @@ class GemmcostTest {
         String config = "../examples/seed-ma-separation.json";
         JsonNode search = lastLineJson("search", "--config", config, "--json");
         JsonNode analyze = lastLineJson("analyze", "--config", config, "--json");
-        JsonNode seed = lastLineJson("seed-formulas", "--json", "--profile", "src/test/resources/golden/profile-v1.json");
+        JsonNode seed = lastLineJson("seed-formulas", "--json", "--profile",
+                "src/test/resources/golden/profile-v1.json");
 
         assertThat(search.at("/top/0/labels").toString()).isEqualTo("[\"modeled\"]");
         assertThat(search.at("/seed_plans/0/labels").toString()).isEqualTo("[\"modeled\"]");

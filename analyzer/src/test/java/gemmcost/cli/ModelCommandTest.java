@@ -28,6 +28,29 @@ class ModelCommandTest {
     }
 
     @Test
+    void aHybridShouldShowWhereItsAttentionAndLinearAttentionAreAndItsStatePerSequence() throws IOException {
+        Path config = Files.writeString(dir.resolve("hybrid.config.json"), """
+                {"architectures": ["Qwen3_5MoeForConditionalGeneration"], "text_config": {"hidden_size": 64,
+                 "num_hidden_layers": 4, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16,
+                 "attn_output_gate": true, "vocab_size": 100, "num_experts": 8, "num_experts_per_tok": 2,
+                 "moe_intermediate_size": 32, "full_attention_interval": 4, "linear_num_key_heads": 2,
+                 "linear_num_value_heads": 4, "linear_key_head_dim": 8, "linear_value_head_dim": 16,
+                 "linear_conv_kernel_dim": 4, "mamba_ssm_dtype": "bfloat16"}}""");
+
+        CliRun run = CliRun.of("model", config.toString());
+
+        // 3 linear layers, each 4 value heads × 8 × 16 bf16 and 3 taps of 2 · 2 · 8 + 4 · 16 = 96 channels
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains(
+                "attention: GQA, 4 query heads, 2 KV heads of 16, output gate, in 1 of 4 layers",
+                "linear:    Gated DeltaNet in 3 of 4 layers, 2 key heads of 8, 4 value heads of 16, convolution of 4,"
+                        + " state in 2-byte elements",
+                "  KV cache / token  128 B in bf16, 64 B in fp8",
+                "  state / sequence  " + 3 * (4 * 8 * 16 * 2 + 3 * 96 * 2) + " B (linear attention, whatever the"
+                        + " length)");
+    }
+
+    @Test
     void jsonShouldGiveTheHandCountedSizes() throws IOException {
         Path config = tinyMixtral();
 

@@ -76,22 +76,49 @@ class MemoryFootprintTest {
         assertThat(f.kvBytes()).isEqualTo(2L * 10 * 3 * (2 * 4 * 16) * 2);
     }
 
+    /**
+     * 4 dense layers, attention (4 heads, 2 KV heads of 16) in layers 1 and 3; linear attention in 0 and 2: 2 key
+     * heads of 8, 4 value heads of 16, 4 taps, fp32 state.
+     */
+    private static Architecture hybrid(int layers) {
+        return new Architecture("hybrid", layers, 64, 100, false, new Attention.Gqa(4, 2, 16), layers, 128, null,
+                WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
+    }
+
+    /** A sequence's 10 tokens in one attention layer on one of 2 GPUs: K and V of one KV head, bf16. */
+    private static final long KV = 10 * (2 * 16) * 2;
+    /** A sequence's state in a linear layer on one of 2 GPUs: 2 value heads of 8 × 16 fp32, 3 taps of 48 channels. */
+    private static final long STATE = 2 * 8 * 16 * 4 + 3 * 48 * 2;
+
     @Test
     void aHybridShouldKeepEachSequencesStateInItsLinearLayersAndKvOnlyInItsAttentionLayers() {
-        // 4 dense layers, attention (4 heads, 2 KV heads of 16) in layers 1 and 3; linear attention in 0 and 2:
-        // 2 key heads of 8, 4 value heads of 16, 4 taps, fp32 state; split over tp 2
-        Architecture hybrid = new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16), 4, 128, null,
-                WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
+        MemoryFootprint f = MemoryFootprint.of(hybrid(4), new Parallelism(2, 1, 1, 1), 3, 10, 2);
 
-        MemoryFootprint f = MemoryFootprint.of(hybrid, new Parallelism(2, 1, 1, 1), 3, 10, 2);
+        assertThat(f.kvBytes()).isEqualTo(3 * (2 * KV + 2 * STATE));
+    }
 
-        long kv = 10 * (2 * 1 * 16) * 2; // a sequence's 10 tokens: K and V of one KV head per GPU, bf16
-        long state = 2 * 8 * 16 * 4 + 3 * (2 * 2 * 8 + 4 * 16) / 2 * 2; // 2 value heads' state, 3 taps of 48 channels
-        assertThat(f.kvBytes()).isEqualTo(3 * (2 * kv + 2 * state));
+    @Test
+    void aHybridsStagesShouldEachCountTheAttentionLayersTheyHold() {
+        // 5 layers over 2 stages: [0, 3) holds layer 1's attention, [3, 5) layer 3's; the rest are linear
+        Architecture five = hybrid(5);
+        assertThat(five.fullAttentionLayers(0, 3)).isEqualTo(1);
+        assertThat(five.fullAttentionLayers(3, 5)).isEqualTo(1);
+        assertThat(five.cacheBytesPerSequencePerGpu(0, 3, 2, 10, 2)).isEqualTo(KV + 2 * STATE);
+        assertThat(five.cacheBytesPerSequencePerGpu(3, 5, 2, 10, 2)).isEqualTo(KV + STATE);
+        // the first stage is the fuller one: its 3 layers' weights, the embedding, 3 sequences' cache
+        MemoryFootprint f = MemoryFootprint.of(five, new Parallelism(2, 2, 1, 1), 3, 10, 2);
+        assertThat(f.kvBytes()).isEqualTo(3 * (KV + 2 * STATE));
+    }
+
+    @Test
+    void aHybridsLayoutAndIntervalShouldBeChecked() {
         assertThatThrownBy(() -> new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16), 4, 128,
                 null, WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 1))
                 .hasMessage("must be 1 without linear attention and >= 2 with it: fullAttentionInterval=1");
-        assertThat(new Parallelism(4, 1, 1, 1).misfit(hybrid))
+        assertThatThrownBy(() -> new GatedDeltaNet(3, 4, 8, 16, 4, 4)).hasMessage("must be >= 1 with key heads"
+                + " dividing value heads and a 2- or 4-byte state: keyHeads=3, valueHeads=4, keyDim=8, valueDim=16,"
+                + " convKernel=4, stateBytesPerElement=4");
+        assertThat(new Parallelism(4, 1, 1, 1).misfit(hybrid(4)))
                 .isEqualTo("tp/dp=4 does not divide the 2 linear-attention key heads");
     }
 

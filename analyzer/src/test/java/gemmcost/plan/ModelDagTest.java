@@ -13,6 +13,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.WeightFormat;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class ModelDagTest {
@@ -46,7 +47,7 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 512, 2 * 1024));
         // the dense layer and attention run per replica, 8 rows, with no all-reduce (one GPU per replica)
         assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2048));
-        assertThat(dag.ids(java.util.stream.IntStream.range(0, dag.size()).boxed().toList()))
+        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
                 .noneMatch(id -> id.contains("all_reduce"));
     }
 
@@ -96,28 +97,52 @@ class ModelDagTest {
         assertThat(dag.name(node(dag, "mb0.L1.experts.up"))).isEqualTo("2 routed experts gate and up");
     }
 
+    /**
+     * 4 layers, attention (4 gated heads of 16, 2 KV heads) in layers 1 and 3; Gated DeltaNet in 0 and 2: 2 key heads
+     * of 8, 4 value heads of 16, a 4-tap convolution, fp32 state.
+     */
+    private static Architecture hybrid() {
+        return new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true), 0, 0,
+                new Experts(8, 2, 32, 0), WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
+    }
+
+    /** Per GPU of tp 2: one value head pair's state, 2 × 8 × 16 fp32 elements. */
+    private static final double STATE_BYTES = 2 * 8 * 16 * 4;
+
     @Test
     void aHybridModelShouldRunLinearAttentionInAllButEveryIntervalthLayer() {
-        // 4 layers, attention (4 gated heads of 16, 2 KV heads) in layers 1 and 3; Gated DeltaNet in 0 and 2:
-        // 2 key heads of 8, 4 value heads of 16, a 4-tap convolution, fp32 state
-        GatedDeltaNet linear = new GatedDeltaNet(2, 4, 8, 16, 4, 4);
-        Architecture hybrid = new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true), 0, 0,
-                new Experts(8, 2, 32, 0), WeightFormat.BF16, linear, 2);
-        Dag dag = ModelDag.build("t", hybrid, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
+        Dag dag = ModelDag.build("t", hybrid(), new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
 
         // per GPU (tp 2): q and k (one key head of 8 each), v and z (two value heads of 16 each), β and decay (2 each)
         assertThat(dag.work(node(dag, "mb0.L0.in_proj"))).isEqualTo(new Work.Gemm(6, 64, 8 + 8 + 32 + 32 + 2 + 2));
-        // decode reads and writes each of the 6 sequences' state (2 value heads × 8 × 16 × 4 B), reads q, k, v
-        // (48 channels) and writes the output (32)
+        // the convolution reads and writes q, k and v (48 channels) and each sequence's last 3 inputs
+        assertThat(dag.work(node(dag, "mb0.L0.conv"))).isEqualTo(new Work.Memory(2 * 6 * 48 * 2 + 2 * 6 * 3 * 48 * 2));
+        // decode reads and writes each of the 6 sequences' state, reads q, k, v and writes the output (32)
         Work.Attention rule = (Work.Attention) dag.work(node(dag, "mb0.L2.delta_rule"));
-        assertThat(rule.bytes()).isEqualTo(6 * (48 + 32) * 2 + 2 * 6 * (2 * 8 * 16 * 4));
-        assertThat(rule.flops()).isEqualTo(6 * 7 * 8 * 16 * 2);
+        assertThat(rule.bytes()).isEqualTo(6 * (48 + 32) * 2 + 2 * 6 * STATE_BYTES);
+        // per value head and token: decay the state (1), read the key's value (2), correct it (2), read the query (2)
+        assertThat(rule.flops()).isEqualTo(6 * 2 * (1 + 2 + 2 + 2) * 8 * 16);
         assertThat(dag.work(node(dag, "mb0.L2.out_proj"))).isEqualTo(new Work.Gemm(6, 32, 64));
         // the attention layers' query projection also makes the output gate: 2 heads × 2 × 16, and k, v 1 × 16 each
         assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(6, 64, 2 * 32 + 2 * 16));
         assertThat(dag.work(node(dag, "mb0.L3.output_gate"))).isEqualTo(new Work.Memory(3.0 * 6 * 2 * 16 * 2));
-        assertThat(dag.ids(java.util.stream.IntStream.range(0, dag.size()).boxed().toList()))
+        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
                 .noneMatch(id -> id.startsWith("mb0.L0.attention") || id.startsWith("mb0.L1.delta_rule"));
+    }
+
+    @Test
+    void aHybridPrefillShouldPassTheStateThroughMemoryOncePerChunkOf64Tokens() {
+        // 3 sequences of 100 tokens: 2 chunks each, the second partial; a 40-token prompt is one chunk of 40
+        Dag dag = ModelDag.build("t", hybrid(), new Parallelism(2, 1, 1, 1), new Step(Phase.PREFILL, 3, 100, 2));
+        Work.Attention rule = (Work.Attention) dag.work(node(dag, "mb0.L0.delta_rule"));
+        assertThat(rule.bytes()).isEqualTo(300 * (48 + 32) * 2 + 2 * 3 * 2 * STATE_BYTES);
+        // per token and value head: the rule's 7 · 8 · 16, and the chunk's attention 2 · 64 · (8 + 16)
+        assertThat(rule.flops()).isEqualTo(300 * 2 * (7 * 8 * 16 + 2 * 64 * (8 + 16)));
+
+        Dag short40 = ModelDag.build("t", hybrid(), new Parallelism(2, 1, 1, 1), new Step(Phase.PREFILL, 3, 40, 2));
+        Work.Attention shortRule = (Work.Attention) short40.work(node(short40, "mb0.L0.delta_rule"));
+        assertThat(shortRule.bytes()).isEqualTo(120 * (48 + 32) * 2 + 2 * 3 * STATE_BYTES);
+        assertThat(shortRule.flops()).isEqualTo(120 * 2 * (7 * 8 * 16 + 2 * 40 * (8 + 16)));
     }
 
     @Test

@@ -69,8 +69,12 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
         int full = fullAttentionLayers(first, last);
         long kv = Math.multiplyExact(Math.multiplyExact(tokens, attention.kvElementsPerTokenPerGpu(tp)),
                 (long) kvBytesPerElement * full);
-        long state = linearAttention == null ? 0 : (last - first - full) * linearAttention.stateBytesPerSequencePerGpu(tp);
-        return Math.addExact(kv, state);
+        return Math.addExact(kv, (last - first - full) * stateBytesPerSequencePerLayer(tp));
+    }
+
+    /** Bytes of one sequence's state in one linear-attention layer on one of {@code tp} GPUs; 0 without any. */
+    private long stateBytesPerSequencePerLayer(int tp) {
+        return linearAttention == null ? 0 : linearAttention.stateBytesPerSequencePerGpu(tp);
     }
 
     public int moeLayers() {
@@ -150,7 +154,7 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Bytes of one sequence's linear-attention state over all layers, whatever its length; 0 without. */
     public long stateBytesPerSequence() {
-        return cacheBytesPerSequencePerGpu(0, layers, 1, 0, 1);
+        return (layers - fullAttentionLayers(0, layers)) * stateBytesPerSequencePerLayer(1);
     }
 
     static long swiGlu(long hidden, long intermediate) {

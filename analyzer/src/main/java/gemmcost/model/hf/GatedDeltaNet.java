@@ -4,19 +4,21 @@ package gemmcost.model.hf;
  * Linear attention as Qwen3.5 runs it (Gated DeltaNet): {@code keyHeads} query and key heads of {@code keyDim},
  * {@code valueHeads} value heads of {@code valueDim} (each key head serves valueHeads / keyHeads of them), a causal
  * convolution of {@code convKernel} taps over q, k and v, and instead of a KV cache that grows with the tokens a
- * fixed recurrent state per sequence: keyDim × valueDim elements of {@code stateBytes} per value head, plus the
- * convolution's last convKernel − 1 inputs.
+ * fixed recurrent state per sequence: keyDim × valueDim elements of {@code stateBytesPerElement} per value head, plus
+ * the convolution's last convKernel − 1 inputs.
  */
-public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueDim, int convKernel, int stateBytes) {
+public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueDim, int convKernel,
+                            int stateBytesPerElement) {
     /** The convolution's state holds activations, bf16 in every engine. */
-    static final int CONV_STATE_BYTES = 2;
+    public static final int CONV_STATE_BYTES = 2;
 
     public GatedDeltaNet {
         if (keyHeads < 1 || valueHeads < 1 || keyDim < 1 || valueDim < 1 || convKernel < 1
-                || valueHeads % keyHeads != 0 || (stateBytes != 2 && stateBytes != 4))
+                || valueHeads % keyHeads != 0 || (stateBytesPerElement != 2 && stateBytesPerElement != 4))
             throw new IllegalArgumentException("must be >= 1 with key heads dividing value heads and a 2- or 4-byte"
                     + " state: keyHeads=" + keyHeads + ", valueHeads=" + valueHeads + ", keyDim=" + keyDim
-                    + ", valueDim=" + valueDim + ", convKernel=" + convKernel + ", stateBytes=" + stateBytes);
+                    + ", valueDim=" + valueDim + ", convKernel=" + convKernel + ", stateBytesPerElement="
+                    + stateBytesPerElement);
     }
 
     /** q, k and v side by side: the channels the convolution runs over. */
@@ -47,7 +49,7 @@ public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueD
 
     /** Bytes one sequence's state takes in one layer on one of {@code tp} GPUs (heads split). */
     public long stateBytesPerSequencePerGpu(int tp) {
-        long recurrent = (long) valueHeads / tp * keyDim * valueDim * stateBytes;
+        long recurrent = (long) valueHeads / tp * keyDim * valueDim * stateBytesPerElement;
         long conv = (convKernel - 1L) * convChannels() / tp * CONV_STATE_BYTES;
         return recurrent + conv;
     }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Reads a HuggingFace {@code config.json} into an {@link Architecture}. Every field is either modelled, listed as
@@ -21,7 +22,8 @@ public final class HfConfigReader {
      * Token ids, initialisation, norm epsilon, RoPE constants and context limit, dropout, routing-score details
      * (the same experts' work whichever are chosen), training-only losses; and the multi-token-prediction modules
      * ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving without speculative decoding does not
-     * run. Qwen's {@code max_window_layers} only matters with the sliding window, which is refused when on.
+     * run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only matters with the sliding window, which
+     * is refused when on; {@code rope_parameters} is the newer configs' RoPE constants.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
             "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
@@ -43,8 +45,8 @@ public final class HfConfigReader {
      * tower, which a text request never runs (its weights, under 0.2 % of Qwen3.5-397B's, are not counted).
      */
     static final Set<String> MULTIMODAL_TOP_LEVEL = Set.of("architectures", "model_type", "transformers_version",
-            "text_config", "tie_word_embeddings", "quantization_config", "vision_config", "image_token_id",
-            "video_token_id", "vision_start_token_id", "vision_end_token_id");
+            "text_config", "tie_word_embeddings", "quantization_config", "torch_dtype", "dtype", "vision_config",
+            "image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id");
 
     /** Architectures read, and the fields each models beyond {@link #COMMON}. */
     static final Map<String, Set<String>> SUPPORTED = Map.of(
@@ -103,10 +105,8 @@ public final class HfConfigReader {
         if (!root.isObject())
             throw bad("$", "must be a JSON object");
         String arch = architectureName();
-        WeightFormat weights = weights(quantConfig);
-        boolean tied = bool("tie_word_embeddings");
         if (!arch.equals(QWEN3_5_MOE))
-            return decoder(arch, weights, tied);
+            return decoder(arch, () -> weights(quantConfig), bool("tie_word_embeddings"));
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!MULTIMODAL_TOP_LEVEL.contains(field))
@@ -116,14 +116,25 @@ public final class HfConfigReader {
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
         HfConfigReader decoder = new HfConfigReader(file, "text_config.", text);
-        WeightFormat textWeights = decoder.weights(null); // its dtype, and a quantization_config given there
-        if (weights != WeightFormat.BF16 && textWeights != WeightFormat.BF16 && weights != textWeights)
-            throw decoder.bad("quantization_config", textWeights.id() + " where the top level says " + weights.id());
-        return decoder.decoder(arch, weights != WeightFormat.BF16 ? weights : textWeights, tied);
+        WeightFormat top = weights(quantConfig);
+        String tie = "tie_word_embeddings";
+        boolean tied = root.has(tie) ? bool(tie) : decoder.bool(tie);
+        if (root.has(tie) && text.has(tie) && decoder.bool(tie) != tied)
+            throw decoder.bad(tie, "must agree with the top level's " + tied + ", was " + text.get(tie));
+        return decoder.decoder(arch, () -> {
+            WeightFormat inText = decoder.weights(null); // its dtype, and a quantization_config given there
+            if (top != WeightFormat.BF16 && inText != WeightFormat.BF16 && top != inText)
+                throw decoder.bad("quantization_config", "must agree with the top level's " + top.id() + ", was "
+                        + inText.id());
+            return top != WeightFormat.BF16 ? top : inText;
+        }, tied);
     }
 
-    /** The decoder of a config whose fields are at {@link #root}. */
-    private Architecture decoder(String arch, WeightFormat weights, boolean tied) {
+    /**
+     * The decoder of a config whose fields are at {@link #root}; its weight format is read once every field has been
+     * checked, so that a field gemmcost does not model is named before a format it does not.
+     */
+    private Architecture decoder(String arch, Supplier<WeightFormat> weightFormat, boolean tied) {
         refuseUnmodelledFields(arch);
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
@@ -133,6 +144,7 @@ public final class HfConfigReader {
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
         Attention attention = arch.equals("DeepseekV3ForCausalLM") ? mla(heads) : gqa(heads, hidden);
+        WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
         try {
             return build(arch, layers, hidden, vocab, tied, attention, weights);
@@ -158,7 +170,7 @@ public final class HfConfigReader {
                 requireLayerTypes(layers, interval);
                 GatedDeltaNet linear = interval == 1 ? null : new GatedDeltaNet(positive("linear_num_key_heads"),
                         positive("linear_num_value_heads"), positive("linear_key_head_dim"),
-                        positive("linear_value_head_dim"), positive("linear_conv_kernel_dim"), stateBytes());
+                        positive("linear_value_head_dim"), positive("linear_conv_kernel_dim"), stateBytesPerElement());
                 // the shared expert's sigmoid gate (hidden weights per layer) is left out: 0.00006 % of the model
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0, experts("num_experts",
                         positive("moe_intermediate_size"), atLeastZero("shared_expert_intermediate_size")), weights,
@@ -207,14 +219,14 @@ public final class HfConfigReader {
         for (int layer = 0; layer < layers; layer++) {
             String expected = (layer + 1) % interval == 0 ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))
-                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only full attention in every"
-                        + " full_attention_interval-th layer (" + interval + ") is modelled; layer " + layer + " is "
-                        + types.get(layer));
+                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only full attention in the last of"
+                        + " every full_attention_interval (" + interval + ") layers is modelled, was "
+                        + types.get(layer) + " at layer " + layer);
         }
     }
 
     /** Bytes per element of the linear-attention state ({@code mamba_ssm_dtype}). */
-    private int stateBytes() {
+    private int stateBytesPerElement() {
         JsonNode node = root.get("mamba_ssm_dtype");
         if (node == null || node.isNull())
             throw bad("mamba_ssm_dtype", "missing");

@@ -128,11 +128,28 @@ class HfConfigReaderTest {
                 .isEqualTo(WeightFormat.FP8_BLOCK);
     }
 
+    @Test
+    void aHybridsTieAndIntervalShouldBeReadWhereverTheConfigGivesThem() throws IOException {
+        String tiedInText = HYBRID.formatted("", "float32", "bfloat16", ", \"tie_word_embeddings\": true")
+                .replace("\"tie_word_embeddings\": false,", "");
+        Architecture untied = HfConfigReader.read(write(HYBRID.formatted("", "float32", "bfloat16", "")));
+        Architecture tied = HfConfigReader.read(write(tiedInText));
+        assertThat(tied.tiedEmbeddings()).isTrue();
+        assertThat(untied.parameters() - tied.parameters()).isEqualTo(100 * 64); // the LM head, once
+        // an interval of 1: attention in every layer, no linear attention
+        Architecture allAttention = HfConfigReader.read(write(HYBRID.formatted("", "float32", "bfloat16", "")
+                .replace("\"full_attention_interval\": 2", "\"full_attention_interval\": 1")));
+        assertThat(allAttention.linearAttention()).isNull();
+        assertThat(allAttention.fullAttentionLayers(0, 4)).isEqualTo(4);
+        assertThat(allAttention.stateBytesPerSequence()).isZero();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "| float32 | bfloat16 | , \"layer_types\": [\"full_attention\", \"linear_attention\","
                     + " \"linear_attention\", \"full_attention\"] | text_config.layer_types: only full attention"
-                    + " in every full_attention_interval-th layer (2) is modelled; layer 0 is \"full_attention\"",
+                    + " in the last of every full_attention_interval (2) layers is modelled, was \"full_attention\""
+                    + " at layer 0",
             "| float32 | bfloat16 | , \"sliding_window\": 128 | text_config.sliding_window: not modelled by gemmcost"
                     + " for Qwen3_5MoeForConditionalGeneration",
             ", \"audio_config\": {} | float32 | bfloat16 | | audio_config: not modelled by gemmcost for"
@@ -140,9 +157,12 @@ class HfConfigReaderTest {
             "| float16 | bfloat16 | | text_config.mamba_ssm_dtype: \"float16\" is not modelled (float32 and"
                     + " bfloat16 are)",
             "| float32 | float16 | | text_config.dtype: float16 is not modelled (bfloat16 is)",
+            ", \"dtype\": \"float16\" | float32 | bfloat16 | | dtype: float16 is not modelled (bfloat16 is)",
+            "| float32 | bfloat16 | , \"tie_word_embeddings\": true | text_config.tie_word_embeddings: must agree with"
+                    + " the top level's false, was true",
             ", \"quantization_config\": {\"quant_method\": \"fp8\"} | float32 | bfloat16 | , \"quantization_config\":"
                     + " {\"quant_method\": \"fp8\", \"weight_block_size\": [128, 128]} |"
-                    + " text_config.quantization_config: fp8_block where the top level says fp8"})
+                    + " text_config.quantization_config: must agree with the top level's fp8, was fp8_block"})
     void aHybridFieldGemmcostDoesNotModelShouldBeRefusedNamingWhereItIs(String top, String ssm, String dtype,
                                                                         String text, String message)
             throws IOException {
