@@ -135,8 +135,10 @@ final class ModelCommand implements Callable<Integer> {
             case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s", g.heads(),
                     g.kvHeads(), g.headDim(), g.outputGate() ? ", output gate" : "");
             case Attention.Mla m -> String.format(Locale.ROOT,
-                    "MLA, %d heads, query rank %d, KV latent %d + rotary key %d, value head %d", m.heads(),
-                    m.qLoraRank(), m.kvLoraRank(), m.qkRopeDim(), m.vHeadDim());
+                    "MLA, %d heads, query rank %d, KV latent %d + rotary key %d, value head %d%s", m.heads(),
+                    m.qLoraRank(), m.kvLoraRank(), m.qkRopeDim(), m.vHeadDim(), m.indexer() == null ? ""
+                            : String.format(Locale.ROOT, ", sparse: an indexer of %d heads of %d picks the top %d",
+                            m.indexer().heads(), m.indexer().headDim(), m.indexer().topK()));
         };
     }
 

@@ -5,6 +5,7 @@ import gemmcost.dag.Work;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 
@@ -75,7 +76,7 @@ final class ModelOps {
         int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(),
                 heads * g.queryWidthPerHead() + 2 * kvHeads * g.headDim(), after);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
-                qkv);
+                Long.MAX_VALUE, qkv);
         if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
             attention = graph.op(id + ".output_gate", "attention output gate", group,
                     new Work.Memory(3.0 * tokens * heads * g.headDim() * BYTES), attention);
@@ -148,36 +149,66 @@ final class ModelOps {
                 new Work.Memory(2.0 * tokens * (a.qLoraRank() + a.kvLoraRank()) * BYTES), down);
         int qUp = gemm(id + ".q_up", "Q up-projection", group, m, a.qLoraRank(),
                 heads * (a.qkNopeDim() + a.qkRopeDim()), norms);
+        long window = Long.MAX_VALUE;
+        if (a.indexer() != null) {
+            qUp = indexer(id, group, a, after, norms, qUp);
+            window = a.indexer().topK();
+        }
         if (step.phase() == Phase.DECODE) {
             int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, m, a.qkNopeDim(),
                     heads * a.kvLoraRank(), qUp);
-            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, absorb);
+            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, absorb);
             int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, m, a.kvLoraRank(),
                     heads * a.vHeadDim(), attention);
             return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), vUp);
         }
         int kvUp = gemm(id + ".kv_up", "KV up-projection", group, m, a.kvLoraRank(),
                 heads * (a.qkNopeDim() + a.vHeadDim()), qUp);
-        int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent, kvUp);
+        int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent,
+                window, kvUp);
         return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
     }
 
     /**
+     * DeepSeek Sparse Attention's indexer, whole on every GPU: its query from the query latent, its key and per-head
+     * weights as one GEMM from the layer's input, and the scores of every cached token (decode: each sequence's new
+     * token against its cache of index keys, read whole; prefill: causal), which pick the tokens attention reads.
+     * Returns the op attention waits for.
+     */
+    private int indexer(String id, int[] group, Attention.Mla a, int input, int queryLatent, int qUp) {
+        DsaIndexer x = a.indexer();
+        int q = gemm(id + ".index_q", "indexer query", group, m, a.qLoraRank(), (long) x.heads() * x.headDim(),
+                queryLatent);
+        int k = gemm(id + ".index_k", "indexer key and weights", group, m, model.hidden(), x.headDim() + x.heads(),
+                input);
+        double t = step.tokens();
+        double flopsPerPair = 2.0 * x.heads() * x.headDim();
+        Work.Attention work = step.phase() == Phase.DECODE
+                ? new Work.Attention(sequences * t * flopsPerPair, sequences * t * x.keyBytesPerToken())
+                : new Work.Attention(sequences * t * (t + 1) / 2 * flopsPerPair,
+                        tokens * ((x.heads() + 1.0) * x.headDim() * BYTES + x.keyBytesPerToken()));
+        return graph.op(id + ".index_scores", "indexer scores and top-" + x.topK(), group, work, q, k, qUp);
+    }
+
+    /**
      * A fused attention kernel over {@code heads} query heads and {@code kvHeads} key/value heads of key width
-     * {@code qkDim} and value width {@code vDim}, with {@code kvPerToken} cached elements per token. Decode: each
-     * sequence's new token against its {@code tokens}-long cache, which is read whole. Prefill: causal, so the
-     * t·(t+1)/2 query-key pairs of a t-token prompt; Q, K, V and the output move once, and the cache is written.
+     * {@code qkDim} and value width {@code vDim}, with {@code kvPerToken} cached elements per token, each query
+     * attending to at most {@code window} of them (sparse attention's top-k). Decode: each sequence's new token against
+     * its {@code tokens}-long cache, of which it reads what it attends to. Prefill: causal, so the t·(t+1)/2 query-key
+     * pairs of a t-token prompt (fewer with a window); Q, K, V and the output move once, and the cache is written.
      */
     private int attention(String id, int[] group, long heads, long kvHeads, long qkDim, long vDim, long kvPerToken,
-                          int after) {
+                          long window, int after) {
         double t = step.tokens();
         int kv = step.kvBytesPerElement();
         Work.Attention work;
         if (step.phase() == Phase.DECODE) {
-            work = new Work.Attention(2.0 * sequences * heads * t * (qkDim + vDim),
-                    sequences * t * kvPerToken * kv + tokens * heads * (qkDim + vDim) * BYTES);
+            double read = Math.min(t, window);
+            work = new Work.Attention(2.0 * sequences * heads * read * (qkDim + vDim),
+                    sequences * read * kvPerToken * kv + tokens * heads * (qkDim + vDim) * BYTES);
         } else {
-            double pairs = t * (t + 1) / 2;
+            double w = Math.min(t, window); // the first w queries see 1, 2, … w tokens; each later one w
+            double pairs = w * (w + 1) / 2 + (t - w) * w;
             work = new Work.Attention(2.0 * sequences * heads * pairs * (qkDim + vDim),
                     tokens * ((heads + kvHeads) * (qkDim + vDim) * BYTES + kvPerToken * kv));
         }

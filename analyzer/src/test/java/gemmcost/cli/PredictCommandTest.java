@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.SharedData;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.DeviceCatalog;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.BadInputException;
@@ -123,9 +125,11 @@ class PredictCommandTest {
                         .isEqualTo(new CliRun(2, "", "gemmcost: " + e.getMessage() + NL));
                 continue;
             }
+            // a checkpoint whose bf16 weights are more than 8 × H200 hold (GLM-5's 1.5 TB) is served in fp8 blocks
+            boolean fp8 = model.weightBytes() / 8 > MemoryFootprint.usableBytes(DeviceCatalog.require("h200"));
             CliRun run = CliRun.of("predict", "--model", config.toString(), "--gpu", "h200", "--tp", "8", "--ep",
                     model.experts() != null ? "8" : "1", "--concurrency", "32", "--isl", "1024", "--osl", "256",
-                    "--json");
+                    "--weights", fp8 ? "fp8_block" : model.weights().id(), "--json");
             assertThat(run.status()).as(config + ": " + run.err()).isZero();
             JsonNode json = new ObjectMapper().readTree(run.out());
             assertThat(json.get("tpot_ms").asDouble()).as(config.toString()).isPositive();

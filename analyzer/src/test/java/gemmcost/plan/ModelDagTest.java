@@ -10,6 +10,7 @@ import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.WeightFormat;
@@ -143,6 +144,31 @@ class ModelDagTest {
         Work.Attention shortRule = (Work.Attention) short40.work(node(short40, "mb0.L0.delta_rule"));
         assertThat(shortRule.bytes()).isEqualTo(120 * (48 + 32) * 2 + 2 * 3 * STATE_BYTES);
         assertThat(shortRule.flops()).isEqualTo(120 * 2 * (7 * 8 * 16 + 2 * 40 * (8 + 16)));
+    }
+
+    @Test
+    void sparseAttentionShouldReadOnlyItsTopKTokensAndScoreEveryCachedOne() {
+        // MLA of 4 heads (query rank 32, latent 16 + rotary 8, nope 8, value 8) with an indexer of 2 heads of 4 that
+        // keeps the top 50 tokens; 1 layer, dense
+        Architecture sparse = new Architecture("sparse", 1, 64, 100, false,
+                new Attention.Mla(4, 32, 16, 8, 8, 8, new DsaIndexer(2, 4, 50)), 1, 128, null, WeightFormat.BF16);
+
+        Dag decode = ModelDag.build("t", sparse, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
+        // each of 3 sequences reads 50 of its 200 cached latents (16 + 8, bf16); every index key (4 fp8 + a 4-byte
+        // scale) is read to score it
+        Work.Attention attention = (Work.Attention) decode.work(node(decode, "mb0.L0.attention"));
+        assertThat(attention.bytes()).isEqualTo(3 * 50 * 24 * 2 + 3 * 4 * (24 + 16) * 2);
+        Work.Attention scores = (Work.Attention) decode.work(node(decode, "mb0.L0.index_scores"));
+        assertThat(scores.bytes()).isEqualTo(3 * 200 * (4 + 4));
+        assertThat(scores.flops()).isEqualTo(3 * 200 * 2 * 2 * 4);
+        assertThat(decode.work(node(decode, "mb0.L0.index_k"))).isEqualTo(new Work.Gemm(3, 64, 4 + 2));
+
+        Dag prefill = ModelDag.build("t", sparse, new Parallelism(1, 1, 1, 1), new Step(Phase.PREFILL, 1, 200, 2));
+        // the first 50 queries attend to 1 … 50 tokens, the other 150 to 50 each; the indexer scores all causal pairs
+        Work.Attention causal = (Work.Attention) prefill.work(node(prefill, "mb0.L0.attention"));
+        assertThat(causal.flops()).isEqualTo(2.0 * 4 * (50 * 51 / 2 + 150 * 50) * (16 + 8));
+        Work.Attention allPairs = (Work.Attention) prefill.work(node(prefill, "mb0.L0.index_scores"));
+        assertThat(allPairs.flops()).isEqualTo(200 * 201 / 2 * 2.0 * 2 * 4);
     }
 
     @Test

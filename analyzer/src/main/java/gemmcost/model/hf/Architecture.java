@@ -67,8 +67,9 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
      */
     public long cacheBytesPerSequencePerGpu(int first, int last, int tp, long tokens, int kvBytesPerElement) {
         int full = fullAttentionLayers(first, last);
-        long kv = Math.multiplyExact(Math.multiplyExact(tokens, attention.kvElementsPerTokenPerGpu(tp)),
-                (long) kvBytesPerElement * full);
+        long perToken = Math.addExact(Math.multiplyExact(attention.kvElementsPerTokenPerGpu(tp), kvBytesPerElement),
+                attention.indexKeyBytesPerToken());
+        long kv = Math.multiplyExact(Math.multiplyExact(tokens, perToken), full);
         return Math.addExact(kv, (last - first - full) * stateBytesPerSequencePerLayer(tp));
     }
 
@@ -149,7 +150,8 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Bytes one token adds to the KV cache over all layers, at {@code bytesPerElement} (2 for bf16, 1 for fp8). */
     public long kvBytesPerToken(int bytesPerElement) {
-        return fullAttentionLayers(0, layers) * attention.kvElementsPerToken() * bytesPerElement;
+        return fullAttentionLayers(0, layers)
+                * (attention.kvElementsPerToken() * bytesPerElement + attention.indexKeyBytesPerToken());
     }
 
     /** Bytes of one sequence's linear-attention state over all layers, whatever its length; 0 without. */

@@ -16,6 +16,11 @@ public sealed interface Attention {
     /** One GPU's share of {@link #kvElementsPerToken} when the heads are split over {@code tp} GPUs. */
     long kvElementsPerTokenPerGpu(int tp);
 
+    /** Bytes a token adds to one layer's cache on every GPU whatever the KV dtype: a sparse-attention index key. */
+    default long indexKeyBytesPerToken() {
+        return 0;
+    }
+
     /**
      * {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each; with
      * {@code outputGate} the query projection also makes a per-element gate for the attention's output (Qwen3.5's
@@ -69,15 +74,20 @@ public sealed interface Attention {
 
     /**
      * Queries through a rank-{@code qLoraRank} bottleneck; keys and values from one cached latent of
-     * {@code kvLoraRank} plus a shared rotary key of {@code qkRopeDim} (what the cache holds per token).
+     * {@code kvLoraRank} plus a shared rotary key of {@code qkRopeDim} (what the cache holds per token). With an
+     * {@code indexer} (DeepSeek Sparse Attention; {@code null}: none) each query attends to its top-k tokens only.
      */
-    record Mla(int heads, int qLoraRank, int kvLoraRank, int qkNopeDim, int qkRopeDim, int vHeadDim)
-            implements Attention {
+    record Mla(int heads, int qLoraRank, int kvLoraRank, int qkNopeDim, int qkRopeDim, int vHeadDim,
+               DsaIndexer indexer) implements Attention {
         public Mla {
             if (heads < 1 || qLoraRank < 1 || kvLoraRank < 1 || qkNopeDim < 1 || qkRopeDim < 1 || vHeadDim < 1)
                 throw new IllegalArgumentException("must all be >= 1: heads=" + heads + ", qLoraRank=" + qLoraRank
                         + ", kvLoraRank=" + kvLoraRank + ", qkNopeDim=" + qkNopeDim + ", qkRopeDim=" + qkRopeDim
                         + ", vHeadDim=" + vHeadDim);
+        }
+
+        public Mla(int heads, int qLoraRank, int kvLoraRank, int qkNopeDim, int qkRopeDim, int vHeadDim) {
+            this(heads, qLoraRank, kvLoraRank, qkNopeDim, qkRopeDim, vHeadDim, null);
         }
 
         @Override
@@ -87,7 +97,7 @@ public sealed interface Attention {
             long kvDown = hidden * (kvLoraRank + qkRopeDim) + kvLoraRank; // kv_a_proj_with_mqa and its norm
             long kvUp = (long) kvLoraRank * heads * (qkNopeDim + vHeadDim);
             long out = (long) heads * vHeadDim * hidden;
-            return qDown + qUp + kvDown + kvUp + out;
+            return qDown + qUp + kvDown + kvUp + out + indexerParameters(hidden);
         }
 
         @Override
@@ -95,17 +105,30 @@ public sealed interface Attention {
             return kvLoraRank + qkRopeDim;
         }
 
-        /** The down-projections (and their norms) on every GPU, as SGLang and vLLM run MLA; the rest split by heads. */
+        /**
+         * The down-projections (and their norms) and the indexer on every GPU, as SGLang and vLLM run MLA; the rest
+         * split by heads.
+         */
         @Override
         public long parametersPerGpu(long hidden, int tp) {
-            long down = hidden * qLoraRank + qLoraRank + hidden * (kvLoraRank + qkRopeDim) + kvLoraRank;
-            return down + (parameters(hidden) - down) / tp;
+            long whole = hidden * qLoraRank + qLoraRank + hidden * (kvLoraRank + qkRopeDim) + kvLoraRank
+                    + indexerParameters(hidden);
+            return whole + (parameters(hidden) - whole) / tp;
         }
 
         /** The latent is not split by heads: every GPU of the group caches all of it. */
         @Override
         public long kvElementsPerTokenPerGpu(int tp) {
             return kvElementsPerToken();
+        }
+
+        @Override
+        public long indexKeyBytesPerToken() {
+            return indexer == null ? 0 : indexer.keyBytesPerToken();
+        }
+
+        private long indexerParameters(long hidden) {
+            return indexer == null ? 0 : indexer.parameters(hidden, qLoraRank);
         }
     }
 }

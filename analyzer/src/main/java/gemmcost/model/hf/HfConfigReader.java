@@ -23,7 +23,8 @@ public final class HfConfigReader {
      * (the same experts' work whichever are chosen), training-only losses; and the multi-token-prediction modules
      * ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving without speculative decoding does not
      * run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only matters with the sliding window, which
-     * is refused when on; {@code rope_parameters} is the newer configs' RoPE constants.
+     * is refused when on; {@code rope_parameters} is the newer configs' RoPE constants, {@code *rope_interleave} how
+     * rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
             "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
@@ -31,11 +32,15 @@ public final class HfConfigReader {
             "router_aux_loss_coef", "output_router_logits", "norm_topk_prob", "scoring_func", "topk_method", "n_group",
             "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size", "qk_norm_type", "use_qk_norm",
             "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp",
-            "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings");
+            "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings", "rope_interleave",
+            "indexer_rope_interleave");
 
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
             "attention_bias", "torch_dtype", "dtype", "quantization_config");
+
+    /** GLM-5: DeepSeek-V3's layers with DeepSeek Sparse Attention's indexer. */
+    static final String GLM_MOE_DSA = "GlmMoeDsaForCausalLM";
 
     /** Qwen3.5's hybrid MoE: a vision-language checkpoint whose {@code text_config} is the decoder gemmcost costs. */
     static final String QWEN3_5_MOE = "Qwen3_5MoeForConditionalGeneration";
@@ -60,6 +65,10 @@ public final class HfConfigReader {
             "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
                     "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
                     "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"),
+            GLM_MOE_DSA, Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "qk_head_dim",
+                    "head_dim", "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
+                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq", "index_n_heads",
+                    "index_head_dim", "index_topk"),
             QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
                     "moe_intermediate_size", "shared_expert_intermediate_size", "mlp_only_layers",
                     "full_attention_interval", "layer_types", "linear_num_key_heads", "linear_num_value_heads",
@@ -143,7 +152,8 @@ public final class HfConfigReader {
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
-        Attention attention = arch.equals("DeepseekV3ForCausalLM") ? mla(heads) : gqa(heads, hidden);
+        Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA) ? mla(heads)
+                : gqa(heads, hidden);
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
         try {
@@ -179,7 +189,7 @@ public final class HfConfigReader {
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
                     atLeastZero("shared_intermediate_size")), weights);
-            case "DeepseekV3ForCausalLM" -> {
+            case "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
                 requireValue("moe_layer_freq", 1);
                 int denseLayers = atLeastZero("first_k_dense_replace");
                 if (denseLayers > layers)
@@ -281,8 +291,14 @@ public final class HfConfigReader {
     }
 
     private Attention mla(int heads) {
-        return new Attention.Mla(heads, positive("q_lora_rank"), positive("kv_lora_rank"),
-                positive("qk_nope_head_dim"), positive("qk_rope_head_dim"), positive("v_head_dim"));
+        int nope = positive("qk_nope_head_dim");
+        int rope = positive("qk_rope_head_dim");
+        requireValue("qk_head_dim", nope + rope); // GLM-5 states the sums it implies…
+        requireValue("head_dim", rope); // …and the rotary width again
+        DsaIndexer indexer = root.has("index_topk")
+                ? new DsaIndexer(positive("index_n_heads"), positive("index_head_dim"), positive("index_topk")) : null;
+        return new Attention.Mla(heads, positive("q_lora_rank"), positive("kv_lora_rank"), nope, rope,
+                positive("v_head_dim"), indexer);
     }
 
     /**

@@ -71,6 +71,35 @@ class HfConfigReaderTest {
     }
 
     @Test
+    void glm5ShouldHaveItsPublished744BParametersAndCacheAnIndexKeyBesideItsLatent() {
+        Architecture glm = HfConfigReader.read(SharedData.modelConfig("zhipuai--GLM-5.config.json"));
+
+        long h = 6144;
+        long mla = h * 2048 + 2048 // q_a_proj and its norm
+                + 2048L * 64 * (192 + 64) // q_b_proj: 64 heads × (nope + rope)
+                + h * (512 + 64) + 512 // kv_a_proj_with_mqa and its norm
+                + 512L * 64 * (192 + 256) // kv_b_proj: 64 heads × (nope key + value)
+                + 64L * 256 * h; // o_proj
+        long indexer = 2048L * 32 * 128 + h * 128 + 2 * 128 + h * 32; // wq_b, wk, k_norm, weights_proj
+        long dense = 3 * h * 12_288;
+        long moe = 256 * 3 * h * 2048 + 3 * h * 2048 + 256 * h;
+        long total = 2 * 154_880 * h + 78 * (mla + indexer + 2 * h) + 3 * dense + 75 * moe + h;
+        assertThat(glm.parameters()).isEqualTo(total).isBetween(743_000_000_000L, 745_000_000_000L); // "744B"
+        // the latent and rotary key at the KV dtype, and the index key in fp8 with its fp32 scale, in 78 layers
+        assertThat(glm.kvBytesPerToken(2)).isEqualTo(78 * ((512 + 64) * 2 + 128 + 4)).isEqualTo(100_152);
+        assertThat(glm.kvBytesPerToken(1)).isEqualTo(78 * ((512 + 64) + 128 + 4));
+        assertThat(((Attention.Mla) glm.attention()).indexer()).isEqualTo(new DsaIndexer(32, 128, 2048));
+    }
+
+    @Test
+    void glm5sRedundantHeadWidthsShouldBeCheckedAgainstTheOnesItCosts() throws IOException {
+        String glm = Files.readString(SharedData.modelConfig("zhipuai--GLM-5.config.json"));
+        Path file = write(glm.replace("\"qk_head_dim\": 256", "\"qk_head_dim\": 250"));
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": qk_head_dim: only 256 is modelled, was 250");
+    }
+
+    @Test
     void qwen35ShouldHaveItsPublished397BParametersAnd17BActiveAndAKvCacheInItsAttentionLayersOnly() {
         Architecture q = HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3.5-397B-A17B.config.json"));
 
@@ -181,6 +210,8 @@ class HfConfigReaderTest {
             "MiniMaxAI--MiniMax-M2.5.config.json, MiniMaxM2ForCausalLM, 62, 256, FP8_BLOCK, true",
             "deepseek-ai--DeepSeek-V3.config.json, DeepseekV3ForCausalLM, 61, 256, FP8_BLOCK, true",
             "meta-llama--Meta-Llama-3.1-405B.config.json, LlamaForCausalLM, 126, 0, BF16, false",
+            "Qwen--Qwen3.5-397B-A17B.config.json, Qwen3_5MoeForConditionalGeneration, 60, 512, BF16, true",
+            "zhipuai--GLM-5.config.json, GlmMoeDsaForCausalLM, 78, 256, BF16, true",
             // its config says nothing of fp8 and no quant config lies beside it: bf16 until a flag says otherwise
             "nvidia--Llama-3.1-8B-Instruct-FP8.config.json, LlamaForCausalLM, 32, 0, BF16, false"})
     void everySupportedSharedConfigShouldBeRead(String file, String arch, int layers, int experts, WeightFormat weights,
@@ -194,14 +225,14 @@ class HfConfigReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"moonshotai--Kimi-K2.5", "openai--gpt-oss-120b", "zhipuai--GLM-5"})
+    @ValueSource(strings = {"moonshotai--Kimi-K2.5", "openai--gpt-oss-120b"})
     void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture(String model) {
         Path file = SharedData.modelConfig(model + ".config.json");
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ": architectures: ")
-                .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, LlamaForCausalLM,"
-                        + " MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM, Qwen3MoeForCausalLM,"
-                        + " Qwen3_5MoeForConditionalGeneration)");
+                .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, GlmMoeDsaForCausalLM,"
+                        + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM,"
+                        + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
     }
 
     @Test
