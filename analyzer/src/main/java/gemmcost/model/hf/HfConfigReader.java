@@ -116,6 +116,14 @@ public final class HfConfigReader {
         String arch = architectureName();
         if (!arch.equals(QWEN3_5_MOE))
             return decoder(arch, () -> weights(quantConfig), bool("tie_word_embeddings"));
+        return textModel(arch, quantConfig);
+    }
+
+    /**
+     * A vision-language checkpoint's decoder, its fields in {@code text_config}; the weight format and tied embeddings
+     * may be said at either level, and where both say them they must agree.
+     */
+    private Architecture textModel(String arch, Path quantConfig) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!MULTIMODAL_TOP_LEVEL.contains(field))
