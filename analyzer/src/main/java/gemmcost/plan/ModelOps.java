@@ -149,15 +149,12 @@ final class ModelOps {
                 new Work.Memory(2.0 * tokens * (a.qLoraRank() + a.kvLoraRank()) * BYTES), down);
         int qUp = gemm(id + ".q_up", "Q up-projection", group, m, a.qLoraRank(),
                 heads * (a.qkNopeDim() + a.qkRopeDim()), norms);
-        long window = Long.MAX_VALUE;
-        if (a.indexer() != null) {
-            qUp = indexer(id, group, a, after, norms, qUp);
-            window = a.indexer().topK();
-        }
+        int chosen = a.indexer() == null ? -1 : indexer(id, group, a, after, norms);
+        long window = a.indexer() == null ? Long.MAX_VALUE : a.indexer().topK();
         if (step.phase() == Phase.DECODE) {
             int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, m, a.qkNopeDim(),
                     heads * a.kvLoraRank(), qUp);
-            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, absorb);
+            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, andChosen(absorb, chosen));
             int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, m, a.kvLoraRank(),
                     heads * a.vHeadDim(), attention);
             return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), vUp);
@@ -165,17 +162,23 @@ final class ModelOps {
         int kvUp = gemm(id + ".kv_up", "KV up-projection", group, m, a.kvLoraRank(),
                 heads * (a.qkNopeDim() + a.vHeadDim()), qUp);
         int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent,
-                window, kvUp);
+                window, andChosen(kvUp, chosen));
         return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
+    }
+
+    /** {@code op}, and the indexer's choice of tokens where there is one (-1: none), which sparse attention waits for. */
+    private static int[] andChosen(int op, int chosen) {
+        return chosen < 0 ? new int[] {op} : new int[] {op, chosen};
     }
 
     /**
      * DeepSeek Sparse Attention's indexer, whole on every GPU: its query from the query latent, its key and per-head
      * weights as one GEMM from the layer's input, and the scores of every cached token (decode: each sequence's new
      * token against its cache of index keys, read whole; prefill: causal), which pick the tokens attention reads.
-     * Returns the op attention waits for.
+     * The scores are costed at the attention rate, as bf16 (the engines' kernels run them in fp8, up to twice as
+     * fast). Returns the op attention waits for.
      */
-    private int indexer(String id, int[] group, Attention.Mla a, int input, int queryLatent, int qUp) {
+    private int indexer(String id, int[] group, Attention.Mla a, int input, int queryLatent) {
         DsaIndexer x = a.indexer();
         int q = gemm(id + ".index_q", "indexer query", group, m, a.qLoraRank(), (long) x.heads() * x.headDim(),
                 queryLatent);
@@ -187,7 +190,7 @@ final class ModelOps {
                 ? new Work.Attention(sequences * t * flopsPerPair, sequences * t * x.keyBytesPerToken())
                 : new Work.Attention(sequences * t * (t + 1) / 2 * flopsPerPair,
                         tokens * ((x.heads() + 1.0) * x.headDim() * BYTES + x.keyBytesPerToken()));
-        return graph.op(id + ".index_scores", "indexer scores and top-" + x.topK(), group, work, q, k, qUp);
+        return graph.op(id + ".index_scores", "indexer scores and top-" + x.topK(), group, work, q, k);
     }
 
     /**
@@ -198,7 +201,7 @@ final class ModelOps {
      * pairs of a t-token prompt (fewer with a window); Q, K, V and the output move once, and the cache is written.
      */
     private int attention(String id, int[] group, long heads, long kvHeads, long qkDim, long vDim, long kvPerToken,
-                          long window, int after) {
+                          long window, int... after) {
         double t = step.tokens();
         int kv = step.kvBytesPerElement();
         Work.Attention work;

@@ -51,6 +51,15 @@ class ModelCommandTest {
     }
 
     @Test
+    void sparseAttentionShouldBeShownWithItsIndexer() {
+        CliRun run = CliRun.of("model", SharedData.modelConfig("zhipuai--GLM-5.config.json").toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("attention: MLA, 64 heads, query rank 2048, KV latent 512 + rotary key"
+                + " 64, value head 256, sparse: an indexer of 32 heads of 128 picks the top 2048");
+    }
+
+    @Test
     void jsonShouldGiveTheHandCountedSizes() throws IOException {
         Path config = tinyMixtral();
 

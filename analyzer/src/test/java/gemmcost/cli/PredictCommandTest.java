@@ -127,9 +127,12 @@ class PredictCommandTest {
             }
             // a checkpoint whose bf16 weights are more than 8 × H200 hold (GLM-5's 1.5 TB) is served in fp8 blocks
             boolean fp8 = model.weightBytes() / 8 > MemoryFootprint.usableBytes(DeviceCatalog.require("h200"));
-            CliRun run = CliRun.of("predict", "--model", config.toString(), "--gpu", "h200", "--tp", "8", "--ep",
-                    model.experts() != null ? "8" : "1", "--concurrency", "32", "--isl", "1024", "--osl", "256",
-                    "--weights", fp8 ? "fp8_block" : model.weights().id(), "--json");
+            List<String> args = new java.util.ArrayList<>(List.of("predict", "--model", config.toString(), "--gpu",
+                    "h200", "--tp", "8", "--ep", model.experts() != null ? "8" : "1", "--concurrency", "32", "--isl",
+                    "1024", "--osl", "256", "--json"));
+            if (fp8)
+                args.addAll(List.of("--weights", "fp8_block"));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
             assertThat(run.status()).as(config + ": " + run.err()).isZero();
             JsonNode json = new ObjectMapper().readTree(run.out());
             assertThat(json.get("tpot_ms").asDouble()).as(config.toString()).isPositive();

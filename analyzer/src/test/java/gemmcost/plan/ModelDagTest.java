@@ -162,6 +162,19 @@ class ModelDagTest {
         assertThat(scores.bytes()).isEqualTo(3 * 200 * (4 + 4));
         assertThat(scores.flops()).isEqualTo(3 * 200 * 2 * 2 * 4);
         assertThat(decode.work(node(decode, "mb0.L0.index_k"))).isEqualTo(new Work.Gemm(3, 64, 4 + 2));
+        // attention waits for the indexer's choice and for the absorbed query, which does not wait for the indexer
+        int scoresOp = node(decode, "mb0.L0.index_scores");
+        assertThat(IntStream.range(0, decode.successorCount(scoresOp))
+                .mapToObj(i -> decode.id(decode.successor(scoresOp, i)))).containsExactly("mb0.L0.attention");
+        assertThat(decode.predecessorCount(node(decode, "mb0.L0.attention"))).isEqualTo(2);
+        // 40 cached tokens, under the top 50: every one is read
+        Dag few = ModelDag.build("t", sparse, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 40, 2));
+        assertThat(((Work.Attention) few.work(node(few, "mb0.L0.attention"))).bytes())
+                .isEqualTo(3 * 40 * 24 * 2 + 3 * 4 * (24 + 16) * 2);
+        // over 2 GPUs the heads split, the indexer does not: its query is still 2 heads × 4
+        Dag split = ModelDag.build("t", sparse, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
+        assertThat(split.work(node(split, "mb0.L0.index_q"))).isEqualTo(new Work.Gemm(3, 32, 2 * 4));
+        assertThat(split.work(node(split, "mb0.L0.q_up"))).isEqualTo(new Work.Gemm(3, 32, 2 * (8 + 8)));
 
         Dag prefill = ModelDag.build("t", sparse, new Parallelism(1, 1, 1, 1), new Step(Phase.PREFILL, 1, 200, 2));
         // the first 50 queries attend to 1 … 50 tokens, the other 150 to 50 each; the indexer scores all causal pairs

@@ -160,8 +160,8 @@ public final class HfConfigReader {
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
-        Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA) ? mla(heads)
-                : gqa(heads, hidden);
+        Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA)
+                ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(heads, hidden);
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
         try {
@@ -298,12 +298,13 @@ public final class HfConfigReader {
         return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"));
     }
 
-    private Attention mla(int heads) {
+    /** MLA; {@code sparse}: with DeepSeek Sparse Attention's indexer, whose three sizes the config must give. */
+    private Attention mla(int heads, boolean sparse) {
         int nope = positive("qk_nope_head_dim");
         int rope = positive("qk_rope_head_dim");
         requireValue("qk_head_dim", nope + rope); // GLM-5 states the sums it implies…
         requireValue("head_dim", rope); // …and the rotary width again
-        DsaIndexer indexer = root.has("index_topk")
+        DsaIndexer indexer = sparse
                 ? new DsaIndexer(positive("index_n_heads"), positive("index_head_dim"), positive("index_topk")) : null;
         return new Attention.Mla(heads, positive("q_lora_rank"), positive("kv_lora_rank"), nope, rope,
                 positive("v_head_dim"), indexer);

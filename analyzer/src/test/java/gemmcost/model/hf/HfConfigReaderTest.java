@@ -89,6 +89,11 @@ class HfConfigReaderTest {
         assertThat(glm.kvBytesPerToken(2)).isEqualTo(78 * ((512 + 64) * 2 + 128 + 4)).isEqualTo(100_152);
         assertThat(glm.kvBytesPerToken(1)).isEqualTo(78 * ((512 + 64) + 128 + 4));
         assertThat(((Attention.Mla) glm.attention()).indexer()).isEqualTo(new DsaIndexer(32, 128, 2048));
+        // over 8 GPUs every one caches the whole latent and index key of a token
+        assertThat(glm.cacheBytesPerSequencePerGpu(0, 78, 8, 1, 2)).isEqualTo(100_152);
+        // and holds the whole indexer and down-projections; the rest of MLA is split by heads
+        long whole = h * 2048 + 2048 + h * (512 + 64) + 512 + indexer;
+        assertThat(glm.attention().parametersPerGpu(h, 8)).isEqualTo(whole + (mla + indexer - whole) / 8);
     }
 
     @Test
@@ -97,6 +102,11 @@ class HfConfigReaderTest {
         Path file = write(glm.replace("\"qk_head_dim\": 256", "\"qk_head_dim\": 250"));
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ": qk_head_dim: only 256 is modelled, was 250");
+        Path head = write(glm.replace("\"head_dim\": 64", "\"head_dim\": 128"));
+        assertThatThrownBy(() -> HfConfigReader.read(head)).hasMessage(head + ": head_dim: only 64 is modelled, was 128");
+        // no top-k: not silently dense
+        Path dense = write(glm.replace("\"index_topk\": 2048,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(dense)).hasMessage(dense + ": index_topk: missing");
     }
 
     @Test
