@@ -173,6 +173,7 @@ final class ModelCommand implements Callable<Integer> {
         if (placement != null)
             node.put("weight_bytes_per_gpu", placement.footprint().weightBytes())
                     .put("kv_bytes_per_gpu", placement.footprint().kvBytes())
+                    .put("state_bytes_per_gpu", placement.footprint().stateBytes())
                     .put("usable_bytes_per_gpu", placement.usableBytes());
         return node.toString();
     }

@@ -299,6 +299,7 @@ final class PredictCommand implements Callable<Integer> {
         node.put("gemm_source", costs.model().getTime().source())
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
+                .put("state_bytes_per_gpu", fit.footprint().stateBytes())
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));

@@ -5,15 +5,21 @@ import gemmcost.model.hf.Architecture;
 import java.util.Locale;
 
 /**
- * What the fullest GPU holds: its share of the weights and the KV cache of its attention replica's sequences (with
- * a linear-attention model's recurrent state, which the engines keep beside it: {@code kvBytes} holds both).
+ * What the fullest GPU holds: its share of the weights, the KV cache of its attention replica's sequences, and a
+ * linear-attention model's state of each of those sequences.
  * Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised); routers are counted at
  * the linear layers' width, a few MB at most.
  */
-public record MemoryFootprint(long weightBytes, long kvBytes) {
+public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
     public MemoryFootprint {
-        if (weightBytes < 0 || kvBytes < 0)
-            throw new IllegalArgumentException("must be >= 0: weightBytes=" + weightBytes + ", kvBytes=" + kvBytes);
+        if (weightBytes < 0 || kvBytes < 0 || stateBytes < 0)
+            throw new IllegalArgumentException("must be >= 0: weightBytes=" + weightBytes + ", kvBytes=" + kvBytes
+                    + ", stateBytes=" + stateBytes);
+    }
+
+    /** Weights and a KV cache, no state. */
+    public MemoryFootprint(long weightBytes, long kvBytes) {
+        this(weightBytes, kvBytes, 0);
     }
 
     /**
@@ -31,13 +37,15 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
     public static MemoryFootprint of(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
                                      int kvBytesPerElement) {
         long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
-        Cache cache = (first, last) -> Math.multiplyExact(sequences, model.cacheBytesPerSequencePerGpu(first, last,
-                layout.attentionTp(), tokensPerSequence, kvBytesPerElement));
+        int tp = layout.attentionTp();
+        Cache cache = (weights, first, last) -> new MemoryFootprint(weights, Math.multiplyExact(sequences,
+                model.kvBytesPerSequencePerGpu(first, last, tp, tokensPerSequence, kvBytesPerElement)),
+                Math.multiplyExact(sequences, model.stateBytesPerSequencePerGpu(first, last, tp)));
         return switch (layout) {
             case Parallelism p -> fullestStage(model, p, cache);
             case Afd afd -> {
-                MemoryFootprint attention = new MemoryFootprint(attentionSide(model, afd.attentionTp(), 0,
-                        model.layers(), true, true), cache.bytes(0, model.layers()));
+                MemoryFootprint attention = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
+                        true, true), 0, model.layers());
                 MemoryFootprint ffn = new MemoryFootprint(
                         model.moeLayers() * model.routedExpertParameters() / afd.ffnGpus()
                                 * model.weights().bytesPerWeight(), 0);
@@ -46,9 +54,9 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         };
     }
 
-    /** The sequences' KV cache and state in layers [first, last) on one GPU. */
+    /** A GPU holding {@code weightBytes} and the sequences' KV cache and state in layers [first, last). */
     private interface Cache {
-        long bytes(int first, int last);
+        MemoryFootprint holding(long weightBytes, int first, int last);
     }
 
     private static MemoryFootprint fullestStage(Architecture model, Parallelism layout, Cache cache) {
@@ -60,7 +68,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
             long weights = attentionSide(model, layout.attentionTp(), first, last, stage == 0,
                     stage == layout.pp() - 1)
                     + moeLayers * model.routedExpertParameters() / layout.tp() * model.weights().bytesPerWeight();
-            MemoryFootprint f = new MemoryFootprint(weights, cache.bytes(first, last));
+            MemoryFootprint f = cache.holding(weights, first, last);
             if (f.totalBytes() > worst.totalBytes())
                 worst = f;
         }
@@ -86,10 +94,10 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }
 
-    /** Weights and KV cache; saturates at 2^63 − 1 bytes, far over any GPU's memory. */
+    /** Weights, KV cache and state; saturates at 2^63 − 1 bytes, far over any GPU's memory. */
     public long totalBytes() {
         long total = weightBytes + kvBytes;
-        return total < 0 ? Long.MAX_VALUE : total;
+        return total < 0 || total + stateBytes < 0 ? Long.MAX_VALUE : total + stateBytes;
     }
 
     /** Bytes the engine can give to weights and KV cache on {@code device}. */
@@ -102,9 +110,14 @@ public record MemoryFootprint(long weightBytes, long kvBytes) {
         return totalBytes() <= usableBytes(device);
     }
 
-    /** {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB of bytes). */
+        /**
+     * {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB of bytes), with {@code + 1.23 GB of
+     * linear-attention state} before {@code per GPU} where there is any.
+     */
     public String describe() {
-        return String.format(Locale.ROOT, "%.2f GB of weights + %.2f GB of KV cache per GPU", weightBytes / 1e9,
-                kvBytes / 1e9);
+        String state = stateBytes == 0 ? ""
+                : String.format(Locale.ROOT, " + %.2f GB of linear-attention state", stateBytes / 1e9);
+        return String.format(Locale.ROOT, "%.2f GB of weights + %.2f GB of KV cache%s per GPU", weightBytes / 1e9,
+                kvBytes / 1e9, state);
     }
 }

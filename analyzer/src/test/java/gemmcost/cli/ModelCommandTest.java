@@ -115,7 +115,8 @@ class ModelCommandTest {
                 + " of KV cache per GPU of the 77.31 GB an engine uses" + NL);
         assertThat(CliRun.of("model", "--json", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
                 "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640718336,"
-                + "\"kv_bytes_per_gpu\":10737418240,\"usable_bytes_per_gpu\":77309411328}" + NL);
+                + "\"kv_bytes_per_gpu\":10737418240,\"state_bytes_per_gpu\":0,"
+                + "\"usable_bytes_per_gpu\":77309411328}" + NL);
     }
 
     @ParameterizedTest

@@ -94,7 +94,13 @@ class MemoryFootprintTest {
     void aHybridShouldKeepEachSequencesStateInItsLinearLayersAndKvOnlyInItsAttentionLayers() {
         MemoryFootprint f = MemoryFootprint.of(hybrid(4), new Parallelism(2, 1, 1, 1), 3, 10, 2);
 
-        assertThat(f.kvBytes()).isEqualTo(3 * (2 * KV + 2 * STATE));
+        assertThat(f.kvBytes()).isEqualTo(3 * 2 * KV);
+        assertThat(f.stateBytes()).isEqualTo(3 * 2 * STATE);
+        assertThat(f.totalBytes()).isEqualTo(f.weightBytes() + 3 * (2 * KV + 2 * STATE));
+        assertThat(new MemoryFootprint(17_640_000_000L, 5_370_000_000L, 1_230_000_000L).describe())
+                .isEqualTo("17.64 GB of weights + 5.37 GB of KV cache + 1.23 GB of linear-attention state per GPU");
+        assertThat(new MemoryFootprint(17_640_000_000L, 5_370_000_000L).describe())
+                .isEqualTo("17.64 GB of weights + 5.37 GB of KV cache per GPU");
     }
 
     @Test
@@ -107,7 +113,7 @@ class MemoryFootprintTest {
         assertThat(five.cacheBytesPerSequencePerGpu(3, 5, 2, 10, 2)).isEqualTo(KV + STATE);
         // the first stage is the fuller one: its 3 layers' weights, the embedding, 3 sequences' cache
         MemoryFootprint f = MemoryFootprint.of(five, new Parallelism(2, 2, 1, 1), 3, 10, 2);
-        assertThat(f.kvBytes()).isEqualTo(3 * (KV + 2 * STATE));
+        assertThat(f.kvBytes() + f.stateBytes()).isEqualTo(3 * (KV + 2 * STATE));
     }
 
     @Test

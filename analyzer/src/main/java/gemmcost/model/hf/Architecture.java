@@ -61,16 +61,30 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /**
      * Bytes one sequence of {@code tokens} keeps in layers [first, last) on one of {@code tp} GPUs: the KV cache of
-     * the attention layers at {@code kvBytesPerElement}, the state of the linear-attention ones.
+     * the attention layers at {@code kvBytesPerElement}, and the state of the linear-attention ones.
      *
      * @throws ArithmeticException beyond 2^63 bytes
      */
     public long cacheBytesPerSequencePerGpu(int first, int last, int tp, long tokens, int kvBytesPerElement) {
-        int full = fullAttentionLayers(first, last);
+        return Math.addExact(kvBytesPerSequencePerGpu(first, last, tp, tokens, kvBytesPerElement),
+                stateBytesPerSequencePerGpu(first, last, tp));
+    }
+
+    /**
+     * Bytes of the KV cache one sequence of {@code tokens} fills in the attention layers of [first, last) on one of
+     * {@code tp} GPUs, at {@code kvBytesPerElement} (and a sparse-attention index key per token).
+     *
+     * @throws ArithmeticException beyond 2^63 bytes
+     */
+    public long kvBytesPerSequencePerGpu(int first, int last, int tp, long tokens, int kvBytesPerElement) {
         long perToken = Math.addExact(Math.multiplyExact(attention.kvElementsPerTokenPerGpu(tp), kvBytesPerElement),
                 attention.indexKeyBytesPerToken());
-        long kv = Math.multiplyExact(Math.multiplyExact(tokens, perToken), full);
-        return Math.addExact(kv, (last - first - full) * stateBytesPerSequencePerLayer(tp));
+        return Math.multiplyExact(Math.multiplyExact(tokens, perToken), fullAttentionLayers(first, last));
+    }
+
+    /** Bytes of one sequence's state in the linear-attention layers of [first, last) on one of {@code tp} GPUs. */
+    public long stateBytesPerSequencePerGpu(int first, int last, int tp) {
+        return (last - first - fullAttentionLayers(first, last)) * stateBytesPerSequencePerLayer(tp);
     }
 
     /** Bytes of one sequence's state in one linear-attention layer on one of {@code tp} GPUs; 0 without any. */
@@ -156,7 +170,7 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Bytes of one sequence's linear-attention state over all layers, whatever its length; 0 without. */
     public long stateBytesPerSequence() {
-        return (layers - fullAttentionLayers(0, layers)) * stateBytesPerSequencePerLayer(1);
+        return stateBytesPerSequencePerGpu(0, layers, 1);
     }
 
     static long swiGlu(long hidden, long intermediate) {
