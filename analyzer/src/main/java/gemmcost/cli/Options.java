@@ -12,6 +12,8 @@ import gemmcost.serving.Mode;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -44,8 +46,8 @@ public final class Options {
     /** The dtypes' ids, for picocli's {@code ${COMPLETION-CANDIDATES}}: the help lists what the converter takes. */
     static final class DtypeIds implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(Dtype.values()).map(Dtype::id).iterator();
+        public Iterator<String> iterator() {
+            return Arrays.stream(Dtype.values()).map(Dtype::id).iterator();
         }
     }
 

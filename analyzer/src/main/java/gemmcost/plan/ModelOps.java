@@ -113,7 +113,7 @@ final class ModelOps {
                 ? 2 * sequences * (d.convKernel() - 1) * channels * GatedDeltaNet.CONV_STATE_BYTES : 0;
         int conv = graph.op(id + ".conv", "causal convolution", group,
                 new Work.Memory(2 * tokens * channels * BYTES + convStateBytes), in);
-        double stateBytesPerSequence = d.keyDim() * d.valueDim() * valueHeads * d.stateBytesPerElement();
+        double stateBytesPerSequence = d.recurrentStateBytesPerGpu(tp);
         double flopsPerToken = DELTA_RULE_FLOPS_PER_STATE_ELEMENT * d.keyDim() * d.valueDim() * valueHeads;
         double ioBytes = tokens * (channels + d.valueWidth() / (double) tp) * BYTES; // q, k, v in, the output out
         Work.Attention work;

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class PredictCommandTest {
             }
             // a checkpoint whose bf16 weights are more than 8 × H200 hold (GLM-5's 1.5 TB) is served in fp8 blocks
             boolean fp8 = model.weightBytes() / 8 > MemoryFootprint.usableBytes(DeviceCatalog.require("h200"));
-            List<String> args = new java.util.ArrayList<>(List.of("predict", "--model", config.toString(), "--gpu",
+            List<String> args = new ArrayList<>(List.of("predict", "--model", config.toString(), "--gpu",
                     "h200", "--tp", "8", "--ep", model.experts() != null ? "8" : "1", "--concurrency", "32", "--isl",
                     "1024", "--osl", "256", "--json"));
             if (fp8)

@@ -49,8 +49,11 @@ public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueD
 
     /** Bytes one sequence's state takes in one layer on one of {@code tp} GPUs (heads split). */
     public long stateBytesPerSequencePerGpu(int tp) {
-        long recurrent = (long) valueHeads / tp * keyDim * valueDim * stateBytesPerElement;
-        long conv = (convKernel - 1L) * convChannels() / tp * CONV_STATE_BYTES;
-        return recurrent + conv;
+        return recurrentStateBytesPerGpu(tp) + (convKernel - 1L) * convChannels() / tp * CONV_STATE_BYTES;
+    }
+
+    /** The delta rule's part of that: keyDim × valueDim elements for each of the GPU's value heads. */
+    public long recurrentStateBytesPerGpu(int tp) {
+        return (long) valueHeads / tp * keyDim * valueDim * stateBytesPerElement;
     }
 }
