@@ -114,7 +114,7 @@ sealed interface RowSetup {
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
-        int room = room(model, decodeLayout, device, wanted, (long) isl + osl, kv);
+        int room = room(model, decodeLayout, device, wanted, kvTokensHeld(row.text("backend"), isl, osl), kv);
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, (long) isl + osl, kv); // says why in one line
         Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room);
@@ -127,6 +127,17 @@ sealed interface RowSetup {
         }
         return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl));
+    }
+
+    /**
+     * The KV-cache tokens a running sequence holds, for the memory an engine admits sequences by. TensorRT-LLM's
+     * default capacity policy, {@code GUARANTEED_NO_EVICT}, reserves a request's prompt and its whole output when it
+     * admits it: isl + osl. vLLM and SGLang allocate a sequence's pages as it grows (and preempt or retract one where
+     * memory runs out), so in a closed loop's steady state, with the sequences spread over their outputs, each holds
+     * isl + osl/2 on average, the mean KV length the decode step is costed at.
+     */
+    static long kvTokensHeld(String backend, int isl, int osl) {
+        return backend.equals("trtllm") ? (long) isl + osl : new Request(1, isl, osl).meanKvTokens();
     }
 
     /**

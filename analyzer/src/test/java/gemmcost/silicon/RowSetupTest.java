@@ -204,4 +204,23 @@ class RowSetupTest {
         assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 2048, 1)
                 .fits(s.device())).isFalse();
     }
+
+    @Test
+    void vllmAndSglangShouldHoldTheMeanKvLengthWhereTensorRtLlmReservesTheWholeOutput() {
+        String[] columns = {"batch_size", "100000", "isl", "1024", "osl", "1024", "tp_size", "1",
+                "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"};
+        for (String backend : new String[] {"vllm", "sglang"}) {
+            String[] engine = java.util.Arrays.copyOf(columns, columns.length + 2);
+            engine[columns.length] = "backend";
+            engine[columns.length + 1] = backend;
+            RowSetup.Setup s = (RowSetup.Setup) setup(row(engine));
+            int room = s.decode().maxRunning(); // bf16 KV (the engines' auto) at 1,024 + 512 tokens
+            assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room, 1536, 2)
+                    .fits(s.device())).isTrue();
+            assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 1536, 2)
+                    .fits(s.device())).isFalse();
+        }
+        assertThat(RowSetup.kvTokensHeld("trtllm", 1024, 1024)).isEqualTo(2048);
+        assertThat(RowSetup.kvTokensHeld("vllm", 1024, 1023)).isEqualTo(1024 + 511);
+    }
 }
