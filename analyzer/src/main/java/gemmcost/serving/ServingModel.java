@@ -19,7 +19,7 @@ import java.util.Set;
  *       be admitted (only where a caller gives the room: predict refuses a plan whose memory is too small).</li>
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
- *       budget of {@value #PREFILL_BUDGET_TOKENS} tokens holds (requests that finished in one step come back in one
+ *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
  *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch.</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
@@ -33,12 +33,6 @@ import java.util.Set;
  * </ul>
  */
 public final class ServingModel {
-    /**
-     * Prompt tokens an engine prefills in one step: TensorRT-LLM's default {@code max_num_tokens}, vLLM's server
-     * default {@code max_num_batched_tokens} and SGLang's {@code chunked_prefill_size} on 80 GB GPUs are all 8,192.
-     */
-    public static final int PREFILL_BUDGET_TOKENS = 8192;
-
     /** Halvings of the TTFT interval: 2^-60 of it, far below a nanosecond. */
     private static final int BISECTION_STEPS = 60;
 
@@ -66,7 +60,7 @@ public final class ServingModel {
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
-        int burst = mode == Mode.AGG ? Math.clamp(PREFILL_BUDGET_TOKENS / r.isl(), 1,
+        int burst = mode == Mode.AGG ? Math.clamp(decode.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,

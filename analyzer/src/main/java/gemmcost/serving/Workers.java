@@ -7,11 +7,14 @@ import java.util.Objects;
 /**
  * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
  * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
- * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does).
+ * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does) and prefilling at most
+ * {@code stepTokens} prompt tokens in one step of aggregated serving.
  */
-public record Workers(Layout layout, int count, int prefillBatch, int maxRunning) {
+public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
+        if (stepTokens < 1)
+            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens);
         if (maxRunning < 1)
             throw new IllegalArgumentException("must be >= 1: max running=" + maxRunning);
         if (prefillBatch < 1 || prefillBatch > MAX_PREFILL_BATCH)
@@ -24,9 +27,16 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
     /** Requests prefilled together in one step, at most: beyond any engine's prefill batch. */
     public static final int MAX_PREFILL_BATCH = 4096;
 
+    /**
+     * Prompt tokens an engine prefills in one step unless told otherwise: TensorRT-LLM's default
+     * {@code max_num_tokens}, vLLM's server default {@code max_num_batched_tokens} and SGLang's
+     * {@code chunked_prefill_size} on GPUs under 160 GiB are all 8,192.
+     */
+    public static final int DEFAULT_STEP_TOKENS = 8192;
+
     /** Workers prefilling one request per replica and step, with room for every request. */
     public Workers(Layout layout, int count) {
-        this(layout, count, 1, Integer.MAX_VALUE);
+        this(layout, count, 1, Integer.MAX_VALUE, DEFAULT_STEP_TOKENS);
     }
 
     public int gpus() {

@@ -117,17 +117,31 @@ sealed interface RowSetup {
         int room = room(model, decodeLayout, device, wanted, kvTokensHeld(row.text("backend"), isl, osl), kv);
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, (long) isl + osl, kv); // says why in one line
-        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room);
+        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room, stepTokens(row.text("backend"), device));
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE);
+            prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
+                    decode.stepTokens());
         }
         return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl));
     }
+
+    /**
+     * The prompt tokens the row's engine prefills in one step by default: SGLang sizes its {@code chunked_prefill_size}
+     * by the GPU's memory, 16,384 from 160 GiB (B200) and 8,192 below (H100, H200); TensorRT-LLM's
+     * {@code max_num_tokens} and vLLM's server {@code max_num_batched_tokens} are 8,192 on every GPU.
+     */
+    static int stepTokens(String backend, Device device) {
+        boolean largeChunks = backend.equals("sglang") && device.memoryBytes() >= SGLANG_LARGE_GPU_BYTES;
+        return largeChunks ? 2 * Workers.DEFAULT_STEP_TOKENS : Workers.DEFAULT_STEP_TOKENS;
+    }
+
+    /** From this much memory per GPU, SGLang's default prefill chunk is 16,384 tokens. */
+    long SGLANG_LARGE_GPU_BYTES = 160L << 30;
 
     /**
      * The KV-cache tokens a running sequence holds, for the memory an engine admits sequences by. TensorRT-LLM's

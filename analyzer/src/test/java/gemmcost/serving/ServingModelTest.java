@@ -51,8 +51,21 @@ class ServingModelTest {
     }
 
     @Test
+    void theStepBudgetShouldBoundThePromptsPrefilledTogether() {
+        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
+                new Request(8, 100, 50), 2, COSTS);
+
+        // 250 / 100 = 2 prompts a step: T_p is a step of 2, and the 7 others' prefills stall 50 steps 2 at a time
+        assertThat(e.prefillBatch()).isEqualTo(2);
+        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs() + 7.0 / (50 * 2) * e.prefill().stepUs(),
+                within(1e-9));
+    }
+
+    @Test
     void requestsBeyondWhatAWorkerHoldsShouldWaitToBeAdmitted() {
-        Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4);
+        Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS);
 
         ServingModel.Estimate held = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
                 new Request(4, 100, 50), 2, COSTS);
