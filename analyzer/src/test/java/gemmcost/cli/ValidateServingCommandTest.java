@@ -124,7 +124,7 @@ class ValidateServingCommandTest {
 
     /**
      * The accuracy on a fixed subset of the public runs: Llama-3.1-8B and -70B aggregated on H100 (171 rows), with
-     * AIConfigurator's GEMM tables. At this commit: all 171 predicted, TPOT median 10.2 %, p90 28.7 % (8.6 % and 26.5 %
+     * AIConfigurator's GEMM tables. At this commit: all 171 predicted, TPOT median 10.2 %, p90 28.3 % (8.6 % and 26.5 %
      * when all-reduces were NCCL's; the engines' own kernel is faster, and these runs' other costs are not all
      * modeled); the bounds leave room for honest changes of the model, not for a regression.
      */
