@@ -125,6 +125,11 @@ final class PredictCommand implements Callable<Integer> {
             description = "Decode workers (agg: workers), each serving its share of --concurrency. Default: 1.")
     int decodeWorkers;
 
+    @Option(names = "--step-tokens", defaultValue = "" + Workers.DEFAULT_STEP_TOKENS, paramLabel = "N",
+            description = "agg: prompt tokens the engine prefills in one step (TensorRT-LLM's max_num_tokens, vLLM's"
+                    + " max_num_batched_tokens, SGLang's chunked_prefill_size: 16384 on B200). Default: 8192.")
+    int stepTokens;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -147,6 +152,7 @@ final class PredictCommand implements Callable<Integer> {
         if (isl > MAX_TOKENS || osl > MAX_TOKENS)
             throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
                     + " tokens (beyond any model's context)");
+        Options.requirePositive("--step-tokens", stepTokens);
         Options.requirePositive("--prefill-workers", prefillWorkers);
         Options.requirePositive("--decode-workers", decodeWorkers);
         Architecture read = HfConfigReader.read(config);
@@ -186,9 +192,9 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private static Workers workers(Layout layout, int count, String option) {
+    private Workers workers(Layout layout, int count, String option) {
         try {
-            return new Workers(layout, count);
+            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -292,6 +298,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("isl", isl)
                 .put("osl", osl)
                 .put("kv_dtype", kvDtype.id())
+                .put("step_tokens", stepTokens)
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
@@ -303,7 +310,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("queue_wait_us", e.queueWaitUs()).put("kv_transfer_us", e.kvTransferUs())
+        node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs()).put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation());
         return node.toString();
     }

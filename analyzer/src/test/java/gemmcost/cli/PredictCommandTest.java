@@ -48,6 +48,24 @@ class PredictCommandTest {
     }
 
     @Test
+    void theStepBudgetShouldSetThePromptsPrefilledTogether() throws IOException {
+        String[] args = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "16", "--isl", "512",
+                "--osl", "128", "--json"};
+        JsonNode byDefault = new ObjectMapper().readTree(CliRun.of(args).out());
+        String[] smaller = java.util.Arrays.copyOf(args, args.length + 2);
+        smaller[args.length] = "--step-tokens";
+        smaller[args.length + 1] = "1024";
+        JsonNode small = new ObjectMapper().readTree(CliRun.of(smaller).out());
+
+        // 8,192 / 512 = 16 prompts a step (all 16 requests), 1,024 / 512 = 2
+        assertThat(byDefault.get("prefill_batch").asInt()).isEqualTo(16);
+        assertThat(small.get("prefill_batch").asInt()).isEqualTo(2);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--step-tokens", "0",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --step-tokens 0: must be"
+                + " >= 1" + NL);
+    }
+
+    @Test
     void aPlanThatDoesNotFitShouldBeRefusedWithItsNumbers() {
         CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
                 "8192", "--osl", "8192");
