@@ -3,7 +3,6 @@ package gemmcost.cli;
 import gemmcost.BadInputException;
 import gemmcost.comm.Network;
 import gemmcost.cost.CostModel;
-import gemmcost.cost.CostModels;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagFiles;
 import gemmcost.dag.ImportedDag;
@@ -54,7 +53,7 @@ final class CriticalPathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CostModel model = CostModels.open(profile.fileOrDevice, dtype.forProfile(profile.fileOrDevice), Network.h100Default());
+        CostModel model = dtype.costModel(profile.fileOrDevice, Network.h100Default());
         long t0 = System.nanoTime();
         ImportedDag imported = DagFiles.read(dag, allowDangling);
         Dag graph = imported.dag();

@@ -1,6 +1,8 @@
 package gemmcost.cli;
 
 import gemmcost.BadInputException;
+import gemmcost.comm.Network;
+import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.GetTimes;
@@ -9,7 +11,6 @@ import gemmcost.model.Deployment;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
 import gemmcost.serving.Mode;
-import gemmcost.table.ProfileJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,17 +59,18 @@ public final class Options {
         Dtype dtype;
 
         /**
-         * The dtype to model a catalog device in. Given with a profile file of another dtype it would change nothing,
-         * silently: refused.
+         * The cost model of the {@code profile} a catalog device or file names, its file read once, in the dtype
+         * asked for. Given with a profile file of another dtype, {@code --dtype} would change nothing, silently:
+         * refused.
          */
-        public Dtype forProfile(String profile) {
-            Path file = Path.of(profile);
-            if (dtype != null && Files.isRegularFile(file))
-                requireOwn(profile, ProfileJson.read(file).dtype());
-            return dtype == null ? Dtype.BF16 : dtype;
+        public CostModel costModel(String profile, Network network) {
+            CostModels.Opened opened = CostModels.openWithTable(profile, dtype == null ? Dtype.BF16 : dtype, network);
+            if (dtype != null && opened.table() != null)
+                requireOwn(profile, opened.table().dtype());
+            return opened.model();
         }
 
-        /** The Get_Time {@code profile} names, as {@link #forProfile} checks it, its file read once. */
+        /** The Get_Time {@code profile} names, checked as {@link #costModel} checks it, its file read once. */
         public GetTimes.Typed open(String profile) {
             GetTimes.Typed opened = GetTimes.typed(profile, dtype == null ? Dtype.BF16 : dtype);
             if (dtype != null)

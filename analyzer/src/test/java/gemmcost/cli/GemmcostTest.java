@@ -235,6 +235,10 @@ class GemmcostTest {
         assertThat(run.err()).isEqualTo("gemmcost: --dtype fp16: " + golden + " is a bf16 table; --dtype chooses a"
                 + " catalog device's dtype and cannot change a table's" + NL);
         assertThat(CliRun.of("get-time", "--profile", golden, "--dtype", "bf16", "1", "2", "3").status()).isZero();
+        assertThat(CliRun.of("critical-path", "--profile", golden, "--dtype", "fp16", "--dag",
+                "../examples/diamond.json").err()).isEqualTo(run.err());
+        assertThat(CliRun.of("critical-path", "--profile", golden, "--dtype", "bf16", "--dag",
+                "../examples/diamond.json").status()).isZero();
     }
 
     @Test
