@@ -10,6 +10,7 @@ import gemmcost.model.hf.WeightFormat;
 import gemmcost.model.Deployment;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
+import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +165,8 @@ public final class Options {
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": unknown dtype (" + Dtype.ids() + ")")));
+        root.registerConverter(Engine.class, text -> Engine.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": must be trtllm, vllm or sglang")));
         root.registerConverter(WeightFormat.class, text -> WeightFormat.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": unknown weight format (bf16, fp8, fp8_block)")));
     }

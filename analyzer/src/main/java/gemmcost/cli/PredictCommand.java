@@ -18,6 +18,7 @@ import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
+import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
 import gemmcost.serving.ServingModel;
@@ -125,10 +126,16 @@ final class PredictCommand implements Callable<Integer> {
             description = "Decode workers (agg: workers), each serving its share of --concurrency. Default: 1.")
     int decodeWorkers;
 
-    @Option(names = "--step-tokens", defaultValue = "" + Workers.DEFAULT_STEP_TOKENS, paramLabel = "N",
+    @Option(names = "--engine", paramLabel = "ENGINE", description = "trtllm, vllm or sglang: its default prompt"
+            + " tokens per prefill step on --gpu, and the KV cache a running sequence holds (TensorRT-LLM reserves"
+            + " isl + osl, vLLM and SGLang hold isl + osl/2 on average). Default: 8192 tokens, isl + osl.")
+    Engine engine;
+
+    @Option(names = "--step-tokens", paramLabel = "N",
             description = "agg: prompt tokens the engine prefills in one step (TensorRT-LLM's max_num_tokens, vLLM's"
-                    + " max_num_batched_tokens, SGLang's chunked_prefill_size: 16384 on B200). Default: 8192.")
-    int stepTokens;
+                    + " max_num_batched_tokens, SGLang's chunked_prefill_size). Default: --engine's on --gpu, else"
+                    + " 8192.")
+    Integer stepTokens;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -152,17 +159,20 @@ final class PredictCommand implements Callable<Integer> {
         if (isl > MAX_TOKENS || osl > MAX_TOKENS)
             throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
                     + " tokens (beyond any model's context)");
-        Options.requirePositive("--step-tokens", stepTokens);
+        if (stepTokens != null)
+            Options.requirePositive("--step-tokens", stepTokens);
         Options.requirePositive("--prefill-workers", prefillWorkers);
         Options.requirePositive("--decode-workers", decodeWorkers);
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
-        long tokens = (long) isl + osl;
+        long tokens = engine == null ? (long) isl + osl : engine.kvTokensHeld(isl, osl);
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
-        Workers decode = workers(decodeLayout, decodeWorkers, "--decode-workers");
+        int perStep = stepTokens != null ? stepTokens : engine != null ? engine.stepTokens(device)
+                : Workers.DEFAULT_STEP_TOKENS;
+        Workers decode = workers(decodeLayout, decodeWorkers, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
@@ -172,7 +182,7 @@ final class PredictCommand implements Callable<Integer> {
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = workers(prefillLayout, prefillWorkers, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, perStep, "--prefill-workers");
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
@@ -192,7 +202,7 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private Workers workers(Layout layout, int count, String option) {
+    private static Workers workers(Layout layout, int count, int stepTokens, String option) {
         try {
             return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens);
         } catch (IllegalArgumentException e) {
@@ -229,8 +239,8 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String request() {
-        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s", mode.id(), concurrency,
-                isl, osl, kvDtype.id());
+        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s", mode.id(), concurrency,
+                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id());
     }
 
     private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
@@ -298,7 +308,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("isl", isl)
                 .put("osl", osl)
                 .put("kv_dtype", kvDtype.id())
-                .put("step_tokens", stepTokens)
+                .put("engine", engine == null ? null : engine.id())
+                .put("step_tokens", prefill.stepTokens())
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());

@@ -10,6 +10,7 @@ import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.UnmodeledException;
 import gemmcost.model.hf.WeightFormat;
+import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
 import gemmcost.serving.Workers;
@@ -114,10 +115,12 @@ sealed interface RowSetup {
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
-        int room = room(model, decodeLayout, device, wanted, kvTokensHeld(row.text("backend"), isl, osl), kv);
+        Engine engine = Engine.parse(row.text("backend")).orElseThrow(() -> new BadInputException(row.where()
+                + ": column backend: must be one of trtllm, vllm, sglang: '" + row.text("backend") + "'"));
+        int room = room(model, decodeLayout, device, wanted, engine.kvTokensHeld(isl, osl), kv);
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, (long) isl + osl, kv); // says why in one line
-        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room, stepTokens(row.text("backend"), device));
+        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room, engine.stepTokens(device));
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, p, model);
@@ -128,30 +131,6 @@ sealed interface RowSetup {
         }
         return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl));
-    }
-
-    /**
-     * The prompt tokens the row's engine prefills in one step by default: SGLang sizes its {@code chunked_prefill_size}
-     * by the GPU's memory, 16,384 from 160 GiB (B200) and 8,192 below (H100, H200); TensorRT-LLM's
-     * {@code max_num_tokens} and vLLM's server {@code max_num_batched_tokens} are 8,192 on every GPU.
-     */
-    static int stepTokens(String backend, Device device) {
-        boolean largeChunks = backend.equals("sglang") && device.memoryBytes() >= SGLANG_LARGE_GPU_BYTES;
-        return largeChunks ? 2 * Workers.DEFAULT_STEP_TOKENS : Workers.DEFAULT_STEP_TOKENS;
-    }
-
-    /** From this much memory per GPU, SGLang's default prefill chunk is 16,384 tokens. */
-    long SGLANG_LARGE_GPU_BYTES = 160L << 30;
-
-    /**
-     * The KV-cache tokens a running sequence holds, for the memory an engine admits sequences by. TensorRT-LLM's
-     * default capacity policy, {@code GUARANTEED_NO_EVICT}, reserves a request's prompt and its whole output when it
-     * admits it: isl + osl. vLLM and SGLang allocate a sequence's pages as it grows (and preempt or retract one where
-     * memory runs out), so in a closed loop's steady state, with the sequences spread over their outputs, each holds
-     * isl + osl/2 on average, the mean KV length the decode step is costed at.
-     */
-    static long kvTokensHeld(String backend, int isl, int osl) {
-        return backend.equals("trtllm") ? (long) isl + osl : new Request(1, isl, osl).meanKvTokens();
     }
 
     /**

@@ -66,6 +66,35 @@ class PredictCommandTest {
     }
 
     @Test
+    void anEngineShouldSetItsStepBudgetOnTheGpuAndTheKvCacheASequenceHolds() throws IOException {
+        JsonNode sglang = predictJson("--gpu", "b200", "--engine", "sglang", "--concurrency", "64", "--isl", "512");
+        JsonNode trtllm = predictJson("--gpu", "b200", "--engine", "trtllm", "--concurrency", "64", "--isl", "512");
+        JsonNode given = predictJson("--gpu", "b200", "--engine", "sglang", "--step-tokens", "4096", "--concurrency",
+                "64", "--isl", "512");
+
+        // SGLang's chunk on a GPU of 160 GiB or more is 16,384 tokens: 32 prompts of 512 a step; TensorRT-LLM's 16
+        assertThat(sglang.get("engine").asText()).isEqualTo("sglang");
+        assertThat(sglang.get("step_tokens").asInt()).isEqualTo(16384);
+        assertThat(sglang.get("prefill_batch").asInt()).isEqualTo(32);
+        assertThat(trtllm.get("prefill_batch").asInt()).isEqualTo(16);
+        assertThat(given.get("prefill_batch").asInt()).isEqualTo(8);
+        // 64 sequences: TensorRT-LLM reserves 512 + 128 tokens each, SGLang holds 512 + 64 on average
+        assertThat(trtllm.get("kv_bytes_per_gpu").asLong() * 576)
+                .isEqualTo(sglang.get("kv_bytes_per_gpu").asLong() * 640);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--engine", "tgi", "--concurrency",
+                "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option '--engine': tgi:"
+                + " must be trtllm, vllm or sglang (usage: gemmcost predict --help)" + NL);
+    }
+
+    private static JsonNode predictJson(String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("predict", "--model", SMALL_LLAMA, "--osl", "128", "--json"));
+        args.addAll(List.of(options));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.status()).as(run.err()).isZero();
+        return new ObjectMapper().readTree(run.out());
+    }
+
+    @Test
     void aPlanThatDoesNotFitShouldBeRefusedWithItsNumbers() {
         CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
                 "8192", "--osl", "8192");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.deploy.Parallelism;
-import gemmcost.device.DeviceCatalog;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
@@ -221,18 +220,15 @@ class RowSetupTest {
             assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 1536, 2)
                     .fits(s.device())).isFalse();
         }
-        assertThat(RowSetup.kvTokensHeld("trtllm", 1024, 1024)).isEqualTo(2048);
-        assertThat(RowSetup.kvTokensHeld("vllm", 1024, 1023)).isEqualTo(1024 + 511);
     }
 
     @Test
-    void sglangOnAGpuOf160GibOrMoreShouldPrefill16384TokensAStep() {
-        assertThat(RowSetup.stepTokens("sglang", DeviceCatalog.require("b200"))).isEqualTo(16384);
-        assertThat(RowSetup.stepTokens("sglang", DeviceCatalog.require("h200"))).isEqualTo(8192);
-        assertThat(RowSetup.stepTokens("trtllm", DeviceCatalog.require("b200"))).isEqualTo(8192);
-        assertThat(RowSetup.stepTokens("vllm", DeviceCatalog.require("b200"))).isEqualTo(8192);
+    void theRowsEngineShouldSetItsStepBudgetAndAnUnknownOneBeRefused() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "4", "tp_size", "8", "system", "b200_sxm",
                 "backend", "sglang"));
         assertThat(s.decode().stepTokens()).isEqualTo(16384);
+        RowSetup.Refused r = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8", "backend", "tgi"));
+        assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
+        assertThat(r.detail()).isEqualTo("rows.csv:2: column backend: must be one of trtllm, vllm, sglang: 'tgi'");
     }
 }
