@@ -127,14 +127,15 @@ final class PredictCommand implements Callable<Integer> {
     int decodeWorkers;
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "trtllm, vllm or sglang: its default prompt"
-            + " tokens per prefill step on --gpu, and the KV cache a running sequence holds (TensorRT-LLM reserves"
-            + " isl + osl, vLLM and SGLang hold isl + osl/2 on average). Default: 8192 tokens, isl + osl.")
+            + " tokens per prefill step (SGLang's by GPU memory, divided among attention replicas), and the KV cache a"
+            + " running sequence holds (TensorRT-LLM reserves isl + osl, vLLM and SGLang hold isl + osl/2 on"
+            + " average). Default: 8192 tokens, isl + osl.")
     Engine engine;
 
     @Option(names = "--step-tokens", paramLabel = "N",
-            description = "agg: prompt tokens the engine prefills in one step (TensorRT-LLM's max_num_tokens, vLLM's"
-                    + " max_num_batched_tokens, SGLang's chunked_prefill_size). Default: --engine's on --gpu, else"
-                    + " 8192.")
+            description = "agg: prompt tokens each attention replica prefills in one step (TensorRT-LLM's"
+                    + " max_num_tokens, vLLM's max_num_batched_tokens, SGLang's chunked_prefill_size / dp)."
+                    + " Default: --engine's on --gpu, else 8192.")
     Integer stepTokens;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -159,6 +160,9 @@ final class PredictCommand implements Callable<Integer> {
         if (isl > MAX_TOKENS || osl > MAX_TOKENS)
             throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
                     + " tokens (beyond any model's context)");
+        if (stepTokens != null && mode != Mode.AGG)
+            throw new BadInputException("--step-tokens " + stepTokens + ": applies to --mode agg only (in disagg the"
+                    + " prefill workers' batch is one request per replica)");
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
         Options.requirePositive("--prefill-workers", prefillWorkers);
@@ -170,8 +174,8 @@ final class PredictCommand implements Callable<Integer> {
         long tokens = engine == null ? (long) isl + osl : engine.kvTokensHeld(isl, osl);
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
-        int perStep = stepTokens != null ? stepTokens : engine != null ? engine.stepTokens(device)
-                : Workers.DEFAULT_STEP_TOKENS;
+        int perStep = stepTokens != null ? stepTokens : engine != null
+                ? engine.stepTokens(device, decodeLayout.attentionReplicas()) : Workers.DEFAULT_STEP_TOKENS;
         Workers decode = workers(decodeLayout, decodeWorkers, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
@@ -238,9 +242,10 @@ final class PredictCommand implements Callable<Integer> {
                 + prefill.layout();
     }
 
-    private String request() {
-        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s", mode.id(), concurrency,
-                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id());
+    private String request(int perStep) {
+        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
+                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id(), mode == Mode.AGG
+                        ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
     }
 
     private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
@@ -248,7 +253,7 @@ final class PredictCommand implements Callable<Integer> {
         String labels = "[" + Label.join(e.labels()) + "]";
         out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
                 e.gpus(), device.id(), workersText(fit, prefill));
-        out.println(request());
+        out.println(request(prefill.stepTokens()));
         out.println("GEMMs:     " + costs.model().getTime().source());
         out.println("memory:    " + costs.model().memory().source() + " (" + costs.model().memory().label().id()
                 + "); attention: " + costs.model().attention().source() + " (modeled)");
@@ -309,7 +314,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("osl", osl)
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine == null ? null : engine.id())
-                .put("step_tokens", prefill.stepTokens())
+                .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
@@ -321,7 +326,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs()).put("kv_transfer_us", e.kvTransferUs())
+        node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs())
+                .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation());
         return node.toString();
     }

@@ -8,8 +8,7 @@ import java.util.Optional;
 public enum Engine {
     TRTLLM, VLLM, SGLANG;
 
-    /** From this much memory per GPU, SGLang's default prefill chunk is 16,384 tokens. */
-    static final long SGLANG_LARGE_GPU_BYTES = 160L << 30;
+    private static final long GIB = 1L << 30;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -24,13 +23,20 @@ public enum Engine {
     }
 
     /**
-     * The prompt tokens the engine prefills in one step by default on {@code device}: SGLang sizes its
-     * {@code chunked_prefill_size} by the GPU's memory, 16,384 from 160 GiB (B200) and 8,192 below (H100, H200);
-     * TensorRT-LLM's {@code max_num_tokens} and vLLM's server {@code max_num_batched_tokens} are 8,192 on every GPU.
+     * The prompt tokens each of {@code attentionReplicas} attention replicas prefills in one step by default on
+     * {@code device}. TensorRT-LLM's {@code max_num_tokens} and vLLM's server {@code max_num_batched_tokens} are 8,192
+     * on every GPU, per rank. SGLang sizes its {@code chunked_prefill_size} by the GPU's memory (2,048 under 35 GiB,
+     * 4,096 under 60 GiB, 8,192 under 160 GiB, 16,384 from there: B200), and with attention data parallelism divides
+     * it among the replicas.
      */
-    public int stepTokens(Device device) {
-        boolean largeChunks = this == SGLANG && device.memoryBytes() >= SGLANG_LARGE_GPU_BYTES;
-        return largeChunks ? 2 * Workers.DEFAULT_STEP_TOKENS : Workers.DEFAULT_STEP_TOKENS;
+    public int stepTokens(Device device, int attentionReplicas) {
+        if (attentionReplicas < 1)
+            throw new IllegalArgumentException("must be >= 1: attention replicas=" + attentionReplicas);
+        if (this != SGLANG)
+            return Workers.DEFAULT_STEP_TOKENS;
+        long memory = device.memoryBytes();
+        int chunk = memory < 35 * GIB ? 2048 : memory < 60 * GIB ? 4096 : memory < 160 * GIB ? 8192 : 16384;
+        return Math.max(1, chunk / attentionReplicas);
     }
 
     /**
@@ -38,9 +44,10 @@ public enum Engine {
      * default capacity policy, {@code GUARANTEED_NO_EVICT}, reserves a request's prompt and its whole output when it
      * admits it: isl + osl. vLLM and SGLang allocate a sequence's pages as it grows (and preempt or retract one where
      * memory runs out), so in a closed loop's steady state, with the sequences spread over their outputs, each holds
-     * isl + osl/2 on average, the mean KV length the decode step is costed at.
+     * isl + osl/2 on average, the mean KV length the decode step is costed at. (SGLang's admission also keeps room
+     * for a share of the running requests' remaining output, which decays to about a tenth: not counted.)
      */
     public long kvTokensHeld(int isl, int osl) {
-        return this == TRTLLM ? (long) isl + osl : new Request(1, isl, osl).meanKvTokens();
+        return this == TRTLLM ? (long) isl + osl : (long) isl + osl / 2;
     }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
  * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
- * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does) and prefilling at most
- * {@code stepTokens} prompt tokens in one step of aggregated serving.
+ * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does), each attention replica
+ * prefilling at most {@code stepTokens} prompt tokens in one step of aggregated serving.
  */
 public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
     public Workers {

@@ -46,8 +46,8 @@ sealed interface RowSetup {
     record Refused(String reason, String detail) implements RowSetup {
     }
 
-    /** A run as predict models it: GEMMs from a table of {@code gemmDtype}, ideally measured under {@code backend}. */
-    record Setup(Architecture model, Device device, String gemmDtype, String backend, int kvBytes, Mode mode,
+    /** A run as predict models it: GEMMs from a table of {@code gemmDtype}, ideally measured under {@code engine}. */
+    record Setup(Architecture model, Device device, String gemmDtype, Engine engine, int kvBytes, Mode mode,
                  Workers prefill, Workers decode, Request request) implements RowSetup {
     }
 
@@ -58,12 +58,17 @@ sealed interface RowSetup {
      * {@code fp8_block}: engines run such a checkpoint's GEMMs with its block scales (vLLM's and SGLang's block fp8
      * path, TensorRT-LLM's fp8 block-scale kernels) rather than requantising it per tensor. The KV cache is fp8 where
      * TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8 checkpoints quantise it) and bf16 otherwise (vLLM's and
-     * SGLang's {@code auto}).
+     * SGLang's {@code auto}). The row's engine ({@code backend}) sets the prompt tokens of a prefill step and the KV
+     * cache a running sequence holds ({@link Engine}).
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
         String device = DEVICES.get(row.text("system"));
         if (device == null)
             return new Refused(NO_DEVICE, row.text("system"));
+        Engine engine = Engine.parse(row.text("backend")).orElse(null);
+        if (engine == null)
+            return new Refused(BAD_ROW, row.where() + ": column backend: must be one of trtllm, vllm, sglang: '"
+                    + row.text("backend") + "'");
         Architecture model;
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
@@ -83,9 +88,9 @@ sealed interface RowSetup {
         if (dtype == null)
             return new Refused(QUANTIZATION, quant);
         model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
-        boolean fp8Kv = row.text("backend").equals("trtllm") && !dtype.equals("bf16");
+        boolean fp8Kv = engine == Engine.TRTLLM && !dtype.equals("bf16");
         try {
-            return setup(row, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
+            return setup(row, engine, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
         } catch (Fit.Refused e) {
             return new Refused(e.memory() ? MEMORY : PLAN, e.getMessage());
         } catch (PlanRefused e) {
@@ -97,7 +102,8 @@ sealed interface RowSetup {
         }
     }
 
-    private static RowSetup setup(SiliconRow row, Architecture model, Device device, String dtype, Dtype kv) {
+    private static RowSetup setup(SiliconRow row, Engine engine, Architecture model, Device device, String dtype,
+                                  Dtype kv) {
         int isl = row.positiveInt("isl");
         int osl = row.positiveInt("osl");
         if (osl < 2)
@@ -110,26 +116,26 @@ sealed interface RowSetup {
         if (!agg && (row.text("prefill_num_workers").isEmpty() || row.text("decode_num_workers").isEmpty()))
             return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty: the"
                     + " decode workers' batch, which sets TPOT, is not determined");
-        Layout decodeLayout = layout(row, d, model);
+        Layout decodeLayout = layout(row, engine, d, model);
         int decodeWorkers = agg ? 1 : row.positiveInt("decode_num_workers");
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
-        Engine engine = Engine.parse(row.text("backend")).orElseThrow(() -> new BadInputException(row.where()
-                + ": column backend: must be one of trtllm, vllm, sglang: '" + row.text("backend") + "'"));
-        int room = room(model, decodeLayout, device, wanted, engine.kvTokensHeld(isl, osl), kv);
+        long held = engine.kvTokensHeld(isl, osl);
+        int room = room(model, decodeLayout, device, wanted, held, kv);
         if (room == 0)
-            Fit.check(config, model, device, decodeLayout, 1, (long) isl + osl, kv); // says why in one line
-        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room, engine.stepTokens(device));
+            Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
+        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
+                engine.stepTokens(device, decodeLayout.attentionReplicas()));
         Workers prefill = decode;
         if (!agg) {
-            Layout prefillLayout = layout(row, p, model);
+            Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
             prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
                     decode.stepTokens());
         }
-        return new Setup(model, device, dtype, row.text("backend"), kv.elementBytes(), mode,
+        return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl));
     }
 
@@ -182,7 +188,7 @@ sealed interface RowSetup {
      * data is read as its id says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id
      * naming {@code _tpN_epN}.
      */
-    private static Layout layout(SiliconRow row, String prefix, Architecture model) {
+    private static Layout layout(SiliconRow row, Engine engine, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
         int dp = row.intOr(prefix + "attention_dp_size", 1);
         // dense, or no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
@@ -202,7 +208,7 @@ sealed interface RowSetup {
             moeTp = 1;
         }
         long moeGpus = (long) moeTp * moeEp;
-        if (row.text("backend").equals("vllm") && row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp
+        if (engine == Engine.VLLM && row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp
                 && moeGpus % tp == 0)
             dp = Math.toIntExact(moeGpus / tp); // vLLM's data parallelism without expert parallelism
         if (moeGpus != (long) tp * dp)

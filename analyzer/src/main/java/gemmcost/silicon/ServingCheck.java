@@ -75,7 +75,7 @@ public final class ServingCheck {
 
     private static Outcome predict(SiliconRow row, RowSetup.Setup s, GemmTables tables) {
         try {
-            Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.backend());
+            Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.engine().id());
             if (costs.isEmpty())
                 return new Outcome(row, null, null, "no GEMM table of the device and dtype",
                         s.device().id() + " " + s.gemmDtype());

@@ -81,6 +81,20 @@ class PredictCommandTest {
         // 64 sequences: TensorRT-LLM reserves 512 + 128 tokens each, SGLang holds 512 + 64 on average
         assertThat(trtllm.get("kv_bytes_per_gpu").asLong() * 576)
                 .isEqualTo(sglang.get("kv_bytes_per_gpu").asLong() * 640);
+        // in disagg the prefill workers' batch is set: no step budget
+        assertThat(predictJson("--gpu", "b200", "--engine", "sglang", "--mode", "disagg", "--concurrency", "64",
+                "--isl", "512").get("step_tokens").isNull()).isTrue();
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--mode", "disagg", "--step-tokens",
+                "4096", "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --step-tokens"
+                + " 4096: applies to --mode agg only (in disagg the prefill workers' batch is one request per replica)"
+                + NL);
+        // SGLang on H100 (80 GiB) keeps 8,192, and divides it among attention replicas: 4 of 2,048 each
+        assertThat(predictJson("--gpu", "h100-sxm", "--engine", "sglang", "--concurrency", "64", "--isl", "512")
+                .get("step_tokens").asInt()).isEqualTo(8192);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "sglang", "--tp", "4",
+                "--dp", "4", "--concurrency", "64", "--isl", "512", "--osl", "128").out().lines().skip(1).findFirst())
+                .contains("agg, concurrency 64, isl 512, osl 128, KV cache bf16, engine sglang, prefill steps of up to"
+                        + " 2048 prompt tokens per attention replica");
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--engine", "tgi", "--concurrency",
                 "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option '--engine': tgi:"
                 + " must be trtllm, vllm or sglang (usage: gemmcost predict --help)" + NL);

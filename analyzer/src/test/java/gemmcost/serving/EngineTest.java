@@ -2,16 +2,30 @@ package gemmcost.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
+    private static final long GIB = 1L << 30;
+
     @Test
-    void sglangOnAGpuOf160GibOrMoreShouldPrefill16384TokensAStepAndTheOthers8192() {
-        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("b200"))).isEqualTo(16384);
-        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"))).isEqualTo(8192);
-        assertThat(Engine.TRTLLM.stepTokens(DeviceCatalog.require("b200"))).isEqualTo(8192);
-        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("b200"))).isEqualTo(8192);
+    void sglangShouldSizeItsChunkByGpuMemoryAndTheOthersPrefill8192Tokens() {
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("b200"), 1)).isEqualTo(16384);
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"), 1)).isEqualTo(8192);
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h100-sxm"), 1)).isEqualTo(8192);
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(4096); // 45 GiB
+        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * GIB - 1), 1)).isEqualTo(8192);
+        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * GIB), 1)).isEqualTo(16384);
+        assertThat(Engine.SGLANG.stepTokens(withMemory(35 * GIB - 1), 1)).isEqualTo(2048);
+        assertThat(Engine.TRTLLM.stepTokens(DeviceCatalog.require("b200"), 8)).isEqualTo(8192);
+        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(8192);
+    }
+
+    @Test
+    void sglangShouldDivideItsChunkAmongAttentionReplicas() {
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("b200"), 8)).isEqualTo(2048);
+        assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"), 3)).isEqualTo(2730);
     }
 
     @Test
@@ -25,5 +39,11 @@ class EngineTest {
     void anEngineShouldBeParsedFromItsId() {
         assertThat(Engine.parse("vllm")).contains(Engine.VLLM);
         assertThat(Engine.parse("VLLM")).isEmpty();
+    }
+
+    private static Device withMemory(long bytes) {
+        Device h200 = DeviceCatalog.require("h200");
+        return new Device("test", "a GPU of " + bytes + " B", h200.smCount(), bytes, h200.bandwidthBytesPerSec(),
+                h200.peakFlopsPerSec(), "a test device");
     }
 }
