@@ -78,6 +78,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         List<ServingCheck.Outcome> outcomes = ServingCheck.run(rows, modelDir, gemmCsvs);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Accuracy> groups = Accuracy.byGroup(outcomes);
+        List<Accuracy> engines = Accuracy.byEngine(outcomes);
         Accuracy all = Accuracy.of("all", outcomes);
         Map<String, Integer> refused = new TreeMap<>();
         for (ServingCheck.Outcome o : outcomes)
@@ -90,16 +91,16 @@ final class ValidateServingCommand implements Callable<Integer> {
         for (ServingCheck.Outcome o : outcomes)
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
-        text(out, all, groups, refused, labels, seconds);
+        text(out, all, groups, engines, refused, labels, seconds);
         if (commCsv != null)
             out.println(commLine());
         if (json)
-            out.println(json(all, groups, refused, labels));
+            out.println(json(all, groups, engines, refused, labels));
         return Gemmcost.OK;
     }
 
-    private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, Map<String, Integer> refused,
-                      Set<Label> labels, double seconds) {
+    private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
+                      Map<String, Integer> refused, Set<Label> labels, double seconds) {
         out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
@@ -113,6 +114,8 @@ final class ValidateServingCommand implements Callable<Integer> {
                 "TTFT_med", "TTFT_p90", "TTFT_bias");
         for (Accuracy a : groups)
             line(out, row, a);
+        for (Accuracy a : engines)
+            line(out, row, a.named("engine " + a.group()));
         line(out, row, all);
     }
 
@@ -150,7 +153,8 @@ final class ValidateServingCommand implements Callable<Integer> {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%+.1f%%", value);
     }
 
-    private static String json(Accuracy all, List<Accuracy> groups, Map<String, Integer> refused, Set<Label> labels) {
+    private static String json(Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
+                               Map<String, Integer> refused, Set<Label> labels) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
                 .put("rows", all.rows())
@@ -161,12 +165,16 @@ final class ValidateServingCommand implements Callable<Integer> {
         put(node, all);
         ObjectNode reasons = node.putObject("refused_by_reason");
         refused.forEach(reasons::put);
-        ArrayNode list = node.putArray("groups");
+        putGroups(node.putArray("groups"), "group", groups);
+        putGroups(node.putArray("engines"), "engine", engines);
+        return node.toString();
+    }
+
+    private static void putGroups(ArrayNode list, String name, List<Accuracy> groups) {
         for (Accuracy a : groups) {
-            ObjectNode g = list.addObject().put("group", a.group()).put("rows", a.rows()).put("predicted", a.predicted());
+            ObjectNode g = list.addObject().put(name, a.group()).put("rows", a.rows()).put("predicted", a.predicted());
             put(g, a);
         }
-        return node.toString();
     }
 
     private static void put(ObjectNode node, Accuracy a) {

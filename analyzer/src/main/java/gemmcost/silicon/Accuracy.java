@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * How well one group of rows (or all) is predicted: rows, predicted, and of TPOT and TTFT the median and p90
@@ -18,9 +19,24 @@ public record Accuracy(String group, int rows, int predicted, double tpotMedianA
                        double tpotBiasPct, double ttftMedianApePct, double ttftP90ApePct, double ttftBiasPct) {
     /** One accuracy per group (model, system, mode), in name order. */
     public static List<Accuracy> byGroup(List<ServingCheck.Outcome> outcomes) {
+        return by(outcomes, o -> o.row().group());
+    }
+
+    /** One accuracy per engine (the rows' {@code backend}, its name), in name order. */
+    public static List<Accuracy> byEngine(List<ServingCheck.Outcome> outcomes) {
+        return by(outcomes, o -> o.row().text("backend"));
+    }
+
+    /** The same figures under another name. */
+    public Accuracy named(String name) {
+        return new Accuracy(name, rows, predicted, tpotMedianApePct, tpotP90ApePct, tpotBiasPct, ttftMedianApePct,
+                ttftP90ApePct, ttftBiasPct);
+    }
+
+    private static List<Accuracy> by(List<ServingCheck.Outcome> outcomes, Function<ServingCheck.Outcome, String> key) {
         Map<String, List<ServingCheck.Outcome>> groups = new TreeMap<>();
         for (ServingCheck.Outcome o : outcomes)
-            groups.computeIfAbsent(o.row().group(), g -> new ArrayList<>()).add(o);
+            groups.computeIfAbsent(key.apply(o), g -> new ArrayList<>()).add(o);
         List<Accuracy> result = new ArrayList<>();
         groups.forEach((group, rows) -> result.add(of(group, rows)));
         return result;

@@ -91,6 +91,15 @@ class ValidateServingCommandTest {
         assertThat(json.get("ttft_median_ape_pct").asDouble()).isCloseTo((c + d) / 2, within(0.01));
         assertThat(json.get("ttft_p90_ape_pct").asDouble())
                 .isCloseTo(Math.min(c, d) + 0.9 * Math.abs(c - d), within(0.01));
+        // every row is TensorRT-LLM's: its engine line is the overall one under another name
+        JsonNode engine = json.get("engines").get(0);
+        assertThat(json.get("engines").size()).isEqualTo(1);
+        assertThat(engine.get("engine").asText()).isEqualTo("trtllm");
+        assertThat(engine.get("rows").asInt()).isEqualTo(3);
+        assertThat(engine.get("tpot_median_ape_pct")).isEqualTo(json.get("tpot_median_ape_pct"));
+        assertThat(engine.get("ttft_p90_ape_pct")).isEqualTo(json.get("ttft_p90_ape_pct"));
+        String all = lines.stream().filter(l -> l.startsWith("all ")).findFirst().orElseThrow();
+        assertThat(lines).contains("engine trtllm" + all.substring("engine trtllm".length()));
     }
 
     @Test
