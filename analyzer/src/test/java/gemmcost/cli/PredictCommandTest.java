@@ -49,13 +49,9 @@ class PredictCommandTest {
 
     @Test
     void theStepBudgetShouldSetThePromptsPrefilledTogether() throws IOException {
-        String[] args = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "16", "--isl", "512",
-                "--osl", "128", "--json"};
-        JsonNode byDefault = new ObjectMapper().readTree(CliRun.of(args).out());
-        String[] smaller = java.util.Arrays.copyOf(args, args.length + 2);
-        smaller[args.length] = "--step-tokens";
-        smaller[args.length + 1] = "1024";
-        JsonNode small = new ObjectMapper().readTree(CliRun.of(smaller).out());
+        JsonNode byDefault = predictJson("--gpu", "h100-sxm", "--concurrency", "16", "--isl", "512");
+        JsonNode small = predictJson("--gpu", "h100-sxm", "--concurrency", "16", "--isl", "512", "--step-tokens",
+                "1024");
 
         // 8,192 / 512 = 16 prompts a step (all 16 requests), 1,024 / 512 = 2
         assertThat(byDefault.get("prefill_batch").asInt()).isEqualTo(16);

@@ -2,17 +2,19 @@ package gemmcost.silicon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gemmcost.model.hf.HfConfigReader;
+import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -199,9 +201,9 @@ class RowSetupTest {
 
         int room = s.decode().maxRunning();
         assertThat(room).isLessThan(100_000).isGreaterThan(5000);
-        assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room, 2048, 1)
+        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room, 2048, 1)
                 .fits(s.device())).isTrue();
-        assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 2048, 1)
+        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 2048, 1)
                 .fits(s.device())).isFalse();
     }
 
@@ -210,14 +212,14 @@ class RowSetupTest {
         String[] columns = {"batch_size", "100000", "isl", "1024", "osl", "1024", "tp_size", "1",
                 "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"};
         for (String backend : new String[] {"vllm", "sglang"}) {
-            String[] engine = java.util.Arrays.copyOf(columns, columns.length + 2);
+            String[] engine = Arrays.copyOf(columns, columns.length + 2);
             engine[columns.length] = "backend";
             engine[columns.length + 1] = backend;
             RowSetup.Setup s = (RowSetup.Setup) setup(row(engine));
             int room = s.decode().maxRunning(); // bf16 KV (the engines' auto) at 1,024 + 512 tokens
-            assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room, 1536, 2)
+            assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room, 1536, 2)
                     .fits(s.device())).isTrue();
-            assertThat(gemmcost.deploy.MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 1536, 2)
+            assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 1536, 2)
                     .fits(s.device())).isFalse();
         }
     }
