@@ -111,7 +111,7 @@ final class ModelCommand implements Callable<Integer> {
         out.println("attention: " + attention(a.attention()) + (a.linearAttention() == null ? ""
                 : String.format(Locale.ROOT, ", in %d of %d layers", fullLayers, a.layers())));
         if (a.linearAttention() != null)
-            out.println("linear:    " + linear(a));
+            out.println("linear:    " + linear(a, a.layers() - fullLayers));
         if (a.experts() != null)
             out.println("experts:   " + experts(a.experts()));
         out.println("weights:   " + a.weights().id());
@@ -143,11 +143,11 @@ final class ModelCommand implements Callable<Integer> {
         };
     }
 
-    private static String linear(Architecture a) {
+    private static String linear(Architecture a, int linearLayers) {
         GatedDeltaNet d = a.linearAttention();
         return String.format(Locale.ROOT, "Gated DeltaNet in %d of %d layers, %d key heads of %d, %d value heads of"
                         + " %d, convolution of %d, state in %d-byte elements",
-                a.layers() - a.fullAttentionLayers(0, a.layers()), a.layers(), d.keyHeads(), d.keyDim(),
+                linearLayers, a.layers(), d.keyHeads(), d.keyDim(),
                 d.valueHeads(), d.valueDim(), d.convKernel(), d.stateBytesPerElement());
     }
 

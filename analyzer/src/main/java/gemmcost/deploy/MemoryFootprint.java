@@ -100,7 +100,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
         return total < 0 || total + stateBytes < 0 ? Long.MAX_VALUE : total + stateBytes;
     }
 
-    /** Bytes the engine can give to weights and KV cache on {@code device}. */
+    /** Bytes the engine can give to weights, KV cache and linear-attention state on {@code device}. */
     public static long usableBytes(Device device) {
         return (long) (device.memoryBytes() * USABLE_MEMORY_FRACTION);
     }
@@ -110,7 +110,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
         return totalBytes() <= usableBytes(device);
     }
 
-        /**
+    /**
      * {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB of bytes), with {@code + 1.23 GB of
      * linear-attention state} before {@code per GPU} where there is any.
      */

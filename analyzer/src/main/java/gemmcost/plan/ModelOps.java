@@ -109,8 +109,7 @@ final class ModelOps {
         boolean decode = step.phase() == Phase.DECODE;
         int in = gemm(id + ".in_proj", "linear-attention input projections", group, m, model.hidden(),
                 d.inputWidth() / tp, after);
-        double convStateBytes = decode
-                ? 2 * sequences * (d.convKernel() - 1) * channels * GatedDeltaNet.CONV_STATE_BYTES : 0;
+        double convStateBytes = decode ? 2 * sequences * d.convStateBytesPerGpu(tp) : 0;
         int conv = graph.op(id + ".conv", "causal convolution", group,
                 new Work.Memory(2 * tokens * channels * BYTES + convStateBytes), in);
         double stateBytesPerSequence = d.recurrentStateBytesPerGpu(tp);

@@ -45,7 +45,12 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */
     public boolean fullAttentionAt(int layer) {
-        return (layer + 1) % fullAttentionInterval == 0;
+        return fullAttentionAt(layer, fullAttentionInterval);
+    }
+
+    /** Whether layer {@code layer} (from 0) has full attention when every {@code interval}-th layer does. */
+    static boolean fullAttentionAt(int layer, int interval) {
+        return (layer + 1) % interval == 0;
     }
 
     /** Layers of [first, last) with {@link #attention}. */
@@ -164,8 +169,7 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** Bytes one token adds to the KV cache over all layers, at {@code bytesPerElement} (2 for bf16, 1 for fp8). */
     public long kvBytesPerToken(int bytesPerElement) {
-        return fullAttentionLayers(0, layers)
-                * (attention.kvElementsPerToken() * bytesPerElement + attention.indexKeyBytesPerToken());
+        return kvBytesPerSequencePerGpu(0, layers, 1, 1, bytesPerElement);
     }
 
     /** Bytes of one sequence's linear-attention state over all layers, whatever its length; 0 without. */

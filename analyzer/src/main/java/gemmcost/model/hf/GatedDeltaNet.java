@@ -36,12 +36,10 @@ public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueD
         return (long) valueHeads * valueDim;
     }
 
-    /** Weights of one layer: projections, convolution, per-head decay and time step, the gated norm. */
-    public long parameters(long hidden) {
-        return parametersPerGpu(hidden, 1);
-    }
-
-    /** One GPU's share when the heads are split over {@code tp} GPUs (the norm, over one head's width, on each). */
+    /**
+     * Weights of one layer (projections, convolution, per-head decay and time step, the gated norm): one GPU's share
+     * when the heads are split over {@code tp} GPUs (the norm, over one head's width, on each).
+     */
     public long parametersPerGpu(long hidden, int tp) {
         long split = hidden * inputWidth() + convChannels() * convKernel + 2L * valueHeads + valueWidth() * hidden;
         return split / tp + valueDim;
@@ -49,7 +47,12 @@ public record GatedDeltaNet(int keyHeads, int valueHeads, int keyDim, int valueD
 
     /** Bytes one sequence's state takes in one layer on one of {@code tp} GPUs (heads split). */
     public long stateBytesPerSequencePerGpu(int tp) {
-        return recurrentStateBytesPerGpu(tp) + (convKernel - 1L) * convChannels() / tp * CONV_STATE_BYTES;
+        return recurrentStateBytesPerGpu(tp) + convStateBytesPerGpu(tp);
+    }
+
+    /** The convolution's part of that: its last convKernel − 1 inputs of the GPU's channels. */
+    public long convStateBytesPerGpu(int tp) {
+        return (convKernel - 1L) * convChannels() / tp * CONV_STATE_BYTES;
     }
 
     /** The delta rule's part of that: keyDim × valueDim elements for each of the GPU's value heads. */

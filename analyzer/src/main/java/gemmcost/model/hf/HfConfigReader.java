@@ -133,12 +133,12 @@ public final class HfConfigReader {
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
         HfConfigReader decoder = new HfConfigReader(file, "text_config.", text);
-        WeightFormat top = weights(quantConfig);
         String tie = "tie_word_embeddings";
         boolean tied = root.has(tie) ? bool(tie) : decoder.bool(tie);
         if (root.has(tie) && text.has(tie) && decoder.bool(tie) != tied)
             throw decoder.bad(tie, "must agree with the top level's " + tied + ", was " + text.get(tie));
         return decoder.decoder(arch, () -> {
+            WeightFormat top = weights(quantConfig);
             WeightFormat inText = decoder.weights(null); // its dtype, and a quantization_config given there
             if (top != WeightFormat.BF16 && inText != WeightFormat.BF16 && top != inText)
                 throw decoder.bad("quantization_config", "must agree with the top level's " + top.id() + ", was "
@@ -235,7 +235,7 @@ public final class HfConfigReader {
         if (!types.isArray() || types.size() != layers)
             throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names");
         for (int layer = 0; layer < layers; layer++) {
-            String expected = (layer + 1) % interval == 0 ? "full_attention" : "linear_attention";
+            String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))
                 throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only full attention in the last of"
                         + " every full_attention_interval (" + interval + ") layers is modelled, was "
