@@ -119,6 +119,17 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
+    void theSummaryShouldSayWhatKindOfTableTheHeldOutRowsCameFrom() {
+        Path heldOut = heldOut("bf16");
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("1 rows of " + heldOut + " (measured) predicted from imported: "));
+    }
+
+    @Test
     void shouldRefuseAHeldOutProfileOfAnotherDtype() {
         Path heldOut = heldOut("fp16");
 

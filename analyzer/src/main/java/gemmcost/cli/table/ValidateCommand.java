@@ -70,8 +70,8 @@ public final class ValidateCommand implements Callable<Integer> {
         Options.requireFolder("--report", report);
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
-        List<Measurement> rows = against.toString().endsWith(".json")
-                ? entriesOf(against, opened.dtype()) : MeasurementCsv.read(against);
+        boolean heldOutProfile = against.toString().endsWith(".json");
+        List<Measurement> rows = heldOutProfile ? entriesOf(against, opened.dtype()) : MeasurementCsv.read(against);
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
@@ -89,7 +89,9 @@ public final class ValidateCommand implements Callable<Integer> {
             node.put("max_ape_pct", s.maxApePct());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
-            out.printf(Locale.ROOT, "%d rows of %s predicted from %s%n", s.count(), against, getTime.source());
+            // a held-out profile's entries carry its kind (measured, simulated, imported) as their source
+            out.printf(Locale.ROOT, "%d rows of %s%s predicted from %s%n", s.count(), against,
+                    heldOutProfile ? " (" + rows.getFirst().source() + ")" : "", getTime.source());
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
