@@ -55,8 +55,7 @@ public final class CostModels {
         if (gemmCsv == null && profile == null) {
             Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
             GetTime roofline = new RooflineGetTime(device, rooflineDtype);
-            return new Opened(new CostModel(roofline, MemoryBandwidth.achievable(device),
-                    Network.forDevice(device.id()), AttentionRate.of(device)), null,
+            return new Opened(served(device, roofline, MemoryBandwidth.achievable(device)), null,
                     device.roofline(rooflineDtype).orElse(null));
         }
         if (gemmCsv != null)
@@ -90,9 +89,13 @@ public final class CostModels {
             throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
                     + gemmDtype + " (--weights chooses the format they are costed in)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
-        return new Opened(new CostModel(GetTimes.fromProfile(file, table), memory, Network.forDevice(device.id()),
-                AttentionRate.of(device)),
-                table, Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
+        return new Opened(served(device, GetTimes.fromProfile(file, table), memory), table,
+                Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
+    }
+
+    /** A served model's cost model on {@code device}: its engine's network and attention rate. */
+    private static CostModel served(Device device, GetTime getTime, MemoryBandwidth memory) {
+        return new CostModel(getTime, memory, Network.forDevice(device.id()), AttentionRate.of(device));
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */

@@ -3,7 +3,6 @@ package gemmcost.gettime;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
 
 /** How a printed number was obtained; every number gemmcost prints carries one. */
 public enum Label {
@@ -31,8 +30,7 @@ public enum Label {
 
     /** {@code interpolated+modeled}: the labels of a number computed from several, in declaration order. */
     public static String join(Collection<Label> labels) {
-        return labels.isEmpty() ? "none" : labels.stream().sorted().distinct().map(Label::id)
-                .collect(Collectors.joining("+"));
+        return labels.isEmpty() ? "none" : String.join("+", ids(labels));
     }
 
     /** The ids of {@code labels}, each once, in declaration order: how every {@code --json} lists them. */

@@ -49,6 +49,8 @@ public final class TableGetTime implements GetTime {
     static final double FLOOR_FRACTION = 0.5;
 
     private static final int KNOWN_M_BITS = 4096;
+    /** Keeps the top log2(KNOWN_M_BITS) bits of the hash. */
+    private static final int M_BIT_SHIFT = 64 - Integer.numberOfTrailingZeros(KNOWN_M_BITS);
 
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
@@ -163,7 +165,7 @@ public final class TableGetTime implements GetTime {
 
     /** m's bit in {@link #knownMBits}: the top 12 bits of a Fibonacci hash. */
     private static long bit(long m) {
-        return m * 0x9E3779B97F4A7C15L >>> 52;
+        return m * 0x9E3779B97F4A7C15L >>> M_BIT_SHIFT;
     }
 
     /** Speed of light at the best FLOP and traffic rates this table shows, in µs. */

@@ -60,7 +60,7 @@ public final class ServingModel {
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
-        int burst = mode == Mode.AGG ? Math.clamp(decode.stepTokens() / r.isl(), 1,
+        int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
