@@ -18,6 +18,7 @@ import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
+import gemmcost.serving.Batching;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
@@ -127,10 +128,18 @@ final class PredictCommand implements Callable<Integer> {
     int decodeWorkers;
 
     @Option(names = "--engine", paramLabel = "ENGINE", description = "trtllm, vllm or sglang: its default prompt"
-            + " tokens per prefill step (SGLang's by GPU memory, divided among attention replicas), and the KV cache a"
+            + " tokens per prefill step (SGLang's by GPU memory, divided among attention replicas), the KV cache a"
             + " running sequence holds (TensorRT-LLM reserves isl + osl, vLLM and SGLang hold isl + osl/2 on"
-            + " average). Default: 8192 tokens, isl + osl.")
+            + " average), and how prefills share the steps (SGLang's run before decode steps, in waves). Default:"
+            + " 8192 tokens, isl + osl, prefill mixed into decode steps.")
     Engine engine;
+
+    @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
+            description = "Requests per place the benchmark measures (--concurrency x N in all). Its measured phase"
+                    + " starts at idle workers, so the first --concurrency requests arrive together, and TTFT"
+                    + " includes that burst's share. 0: an endless run's steady state. Default: 20, AIConfigurator's"
+                    + " benchmark script.")
+    int rounds;
 
     @Option(names = "--step-tokens", paramLabel = "N",
             description = "agg: prompt tokens each attention replica prefills in one step (TensorRT-LLM's"
@@ -165,6 +174,8 @@ final class PredictCommand implements Callable<Integer> {
                     + " prefill workers' batch is one request per replica)");
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
+        if (rounds < 0)
+            throw new BadInputException("--rounds " + rounds + ": must be >= 0 (0: an endless run's steady state)");
         Options.requirePositive("--prefill-workers", prefillWorkers);
         Options.requirePositive("--decode-workers", decodeWorkers);
         Architecture read = HfConfigReader.read(config);
@@ -190,7 +201,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
-                new Request(concurrency, isl, osl), kvDtype.elementBytes(), costs.model());
+                new Request(concurrency, isl, osl, rounds), kvDtype.elementBytes(), costs.model());
         if (html != null)
             HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
                     List.of(new HtmlReport.PlanView(config.toString(), String.format(Locale.ROOT,
@@ -206,9 +217,10 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private static Workers workers(Layout layout, int count, int stepTokens, String option) {
+    private Workers workers(Layout layout, int count, int stepTokens, String option) {
         try {
-            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens);
+            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens,
+                    engine == null ? Batching.MIXED : engine.batching());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -264,17 +276,30 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
                 labels);
-        int replicas = fit.layout().attentionReplicas();
-        if (mode == Mode.AGG)
-            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
-                            + " TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n", Numbers.millis(e.decode().stepUs()),
-                    e.running() - 1, osl, replicas, e.prefillBatch(), Numbers.millis(e.prefill().stepUs()),
-                    Numbers.millis(e.prefill().stepUs()), Numbers.millis(e.arrivalUs()),
-                    Numbers.millis(e.queueWaitUs()), Label.join(e.labels()));
-        else
-            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; TTFT = T_p + queue + KV transfer = %s + %s + %s ms [%s]%n",
-                    Numbers.millis(e.decode().stepUs()), Numbers.millis(e.prefill().stepUs()),
-                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), Label.join(e.labels()));
+        String tp = Numbers.millis(e.prefill().stepUs());
+        if (e.waves())
+            out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = T_p x the burst's mean step = %s x %s"
+                            + " ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = %s + (%d x %s - %s) / %d ms [%s]%n", tp,
+                    String.format(Locale.ROOT, "%.3f", e.burstTtftUs() / e.prefill().stepUs()),
+                    Numbers.millis(e.decode().stepUs()), e.burstSteps(), tp, Numbers.millis(e.burstTtftUs()), osl - 1, Label.join(e.labels()));
+        else {
+            if (mode == Mode.AGG)
+                out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
+                                + " steady TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n",
+                        Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, fit.layout().attentionReplicas(),
+                        e.prefillBatch(), tp, tp, Numbers.millis(e.arrivalUs()),
+                        Numbers.millis(e.steadyTtftUs() - e.prefill().stepUs() - e.arrivalUs()), Label.join(e.labels()));
+            else
+                out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = T_p + queue + KV transfer = %s + %s + %s ms"
+                                + " [%s]%n", Numbers.millis(e.decode().stepUs()), tp,
+                        Numbers.millis(e.steadyTtftUs() - e.prefill().stepUs() - e.kvTransferUs()),
+                        Numbers.millis(e.kvTransferUs()), Label.join(e.labels()));
+            if (rounds != Request.STEADY_STATE && e.ttftMs() * 1e3 != e.steadyTtftUs())
+                out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first"
+                                + " %d requests arrive together [%s]%n", Numbers.millis(e.steadyTtftUs()),
+                        Numbers.millis(e.burstTtftUs()), Numbers.millis(e.steadyTtftUs()), rounds, concurrency,
+                        Label.join(e.labels()));
+        }
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
@@ -315,6 +340,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine == null ? null : engine.id())
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
+                .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
@@ -328,7 +354,8 @@ final class PredictCommand implements Callable<Integer> {
         node.set("prefill_step", step(mapper, e.prefill()));
         node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
-                .put("prefill_utilisation", e.prefillUtilisation());
+                .put("prefill_utilisation", e.prefillUtilisation())
+                .put("steady_ttft_us", e.steadyTtftUs()).put("burst_ttft_us", e.burstTtftUs()).put("waves", e.waves());
         return node.toString();
     }
 

@@ -50,4 +50,13 @@ public enum Engine {
     public long kvTokensHeld(int isl, int osl) {
         return this == TRTLLM ? (long) isl + osl : (long) isl + osl / 2;
     }
+
+    /**
+     * How the engine schedules prefills among decode steps by default: SGLang runs waiting prompts as prefill steps
+     * of their own before any decode step ({@code --enable-mixed-chunk} is off by default); TensorRT-LLM's in-flight
+     * batching and vLLM's chunked prefill put prompt chunks into the decode steps.
+     */
+    public Batching batching() {
+        return this == SGLANG ? Batching.PREFILL_FIRST : Batching.MIXED;
+    }
 }

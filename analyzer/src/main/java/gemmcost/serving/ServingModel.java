@@ -30,6 +30,13 @@ import java.util.Set;
  *   <li>X = c_d·workers / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
  *       bisection; where requests wait to be admitted, TTFT grows until X = c / (TTFT + (osl − 1) · TPOT);
  *       tokens/s/GPU = X · osl / GPUs.</li>
+ *   <li>The start: a measured phase begins at idle workers, so its first c requests arrive together and are
+ *       prefilled {@code slots} at a time, in G = ⌈c / slots⌉ steps; the mean of their TTFTs (the burst) is T_p ×
+ *       the mean step a request finishes in (+ the KV transfer in disagg). Where every request runs at once:
+ *       with {@link Batching#MIXED} the first of the request's {@code rounds} rounds is the burst and the others
+ *       the steady state above, TTFT = steady + (burst − steady) / rounds; with {@link Batching#PREFILL_FIRST} in
+ *       agg every round is a burst (the waves last), and a request decodes from when the wave's last prefill step
+ *       ends: TTFT = burst, TPOT = T_d + (G · T_p − burst) / (osl − 1).</li>
  * </ul>
  */
 public final class ServingModel {
@@ -42,7 +49,8 @@ public final class ServingModel {
     /** The prediction, its parts and the labels of everything it is made of. */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, int running, int prefillBatch, double arrivalUs,
-                           double queueWaitUs, double kvTransferUs, double prefillUtilisation) {
+                           double queueWaitUs, double kvTransferUs, double prefillUtilisation, double steadyTtftUs,
+                           double burstTtftUs, int burstSteps, boolean waves) {
         public Set<Label> labels() {
             Set<Label> labels = EnumSet.copyOf(decode.labels());
             labels.addAll(prefill.labels());
@@ -68,20 +76,51 @@ public final class ServingModel {
                 kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
-        double tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp
-                : td;
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
+        int burstSteps = Math.ceilDiv(r.concurrency(), slots);
+        double burstPrefill = tp * meanBurstStep(r.concurrency(), slots);
+        double burstTtft = burstPrefill + transfer;
+        boolean allRun = admitted == r;
+        if (mode == Mode.AGG && decode.batching() == Batching.PREFILL_FIRST && allRun) {
+            double tpot = td + ((double) burstSteps * tp - burstPrefill) / (r.osl() - 1);
+            double rho = utilisation(burstTtft, tp, tpot, r, slots);
+            return estimate(r, mode, prefill, decode, burstTtft, tpot, decodeStep, prefillStep, sequences,
+                    burst * prefilling.prefillBatch(), 0, transfer, rho, burstSteps, burstTtft, burstTtft, true);
+        }
+        double tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp
+                : td;
         double arrival = mode == Mode.AGG && sequences > 1 ? td / 2 : transfer;
-        double ttft = solveTtft(tp + arrival, tp, tpot, admitted, slots);
-        double rho = utilisation(ttft, tp, tpot, admitted, slots);
-        if (admitted != r) // the others wait for a place: Little's law over all c of the closed loop
-            ttft = (double) r.concurrency() / admitted.concurrency() * (ttft + (r.osl() - 1) * tpot)
+        double steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
+        double rho = utilisation(steady, tp, tpot, admitted, slots);
+        if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
+            steady = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
                     - (r.osl() - 1) * tpot;
+        double ttft = allRun && r.rounds() != Request.STEADY_STATE ? steady + (burstTtft - steady) / r.rounds()
+                : steady;
+        return estimate(r, mode, prefill, decode, ttft, tpot, decodeStep, prefillStep, sequences,
+                burst * prefilling.prefillBatch(), arrival, transfer, rho, burstSteps, steady, burstTtft, false);
+    }
+
+    private static Estimate estimate(Request r, Mode mode, Workers prefill, Workers decode, double ttft, double tpot,
+                                     StepCost decodeStep, StepCost prefillStep, int sequences, int prefillBatch,
+                                     double arrival, double transfer, double rho, int burstSteps,
+                                     double steady, double burst, boolean waves) {
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
-        return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep,
-                prefillStep, sequences, burst * prefilling.prefillBatch(), arrival, ttft - tp - arrival, transfer, rho);
+        return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
+                sequences, prefillBatch, arrival, ttft - prefillStep.stepUs() - arrival, transfer, rho, steady, burst,
+                burstSteps, waves);
+    }
+
+    /**
+     * The mean, over {@code requests} that arrive together, of the prefill step (1, 2, …) each finishes in, with
+     * {@code slots} prefilled per step: full steps of {@code slots} and a last one of the rest.
+     */
+    static double meanBurstStep(int requests, int slots) {
+        long steps = Math.ceilDiv(requests, slots);
+        long inLast = requests - (steps - 1) * slots;
+        return ((double) slots * steps * (steps - 1) / 2 + (double) steps * inLast) / requests;
     }
 
     /**

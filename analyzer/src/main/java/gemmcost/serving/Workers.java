@@ -8,11 +8,13 @@ import java.util.Objects;
  * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
  * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
  * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does), each attention replica
- * prefilling at most {@code stepTokens} prompt tokens in one step of aggregated serving.
+ * prefilling at most {@code stepTokens} prompt tokens in one step of aggregated serving, which {@code batching}
+ * schedules among the decode steps.
  */
-public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
+public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(batching, "batching");
         if (stepTokens < 1)
             throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens);
         if (maxRunning < 1)
@@ -33,6 +35,11 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      * {@code chunked_prefill_size} on GPUs of 60 to 160 GiB are all 8,192 ({@link Engine#stepTokens}).
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
+
+    /** Workers that mix prefill chunks into decode steps. */
+    public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
+        this(layout, count, prefillBatch, maxRunning, stepTokens, Batching.MIXED);
+    }
 
     /** Workers prefilling one request per replica and step, with room for every request. */
     public Workers(Layout layout, int count) {

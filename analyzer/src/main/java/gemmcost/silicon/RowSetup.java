@@ -58,8 +58,9 @@ sealed interface RowSetup {
      * {@code fp8_block}: engines run such a checkpoint's GEMMs with its block scales (vLLM's and SGLang's block fp8
      * path, TensorRT-LLM's fp8 block-scale kernels) rather than requantising it per tensor. The KV cache is fp8 where
      * TensorRT-LLM serves an fp8 checkpoint (ModelOpt's fp8 checkpoints quantise it) and bf16 otherwise (vLLM's and
-     * SGLang's {@code auto}). The row's engine ({@code backend}) sets the prompt tokens of a prefill step and the KV
-     * cache a running sequence holds ({@link Engine}).
+     * SGLang's {@code auto}). The row's engine ({@code backend}) sets the prompt tokens of a prefill step, the KV
+     * cache a running sequence holds and how prefills share the steps ({@link Engine}). The run is taken as
+     * AIConfigurator's benchmark script makes it: {@link Request#AICONFIGURATOR_ROUNDS} rounds after a warm-up.
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
         String device = DEVICES.get(row.text("system"));
@@ -126,7 +127,7 @@ sealed interface RowSetup {
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
-                engine.stepTokens(device, decodeLayout.attentionReplicas()));
+                engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching());
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
@@ -136,7 +137,7 @@ sealed interface RowSetup {
                     decode.stepTokens());
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
-                prefill, decode, new Request(concurrency, isl, osl));
+                prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));
     }
 
     /**

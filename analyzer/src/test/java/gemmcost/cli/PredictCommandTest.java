@@ -1,6 +1,7 @@
 package gemmcost.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -94,6 +95,26 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--engine", "tgi", "--concurrency",
                 "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option '--engine': tgi:"
                 + " must be trtllm, vllm or sglang (usage: gemmcost predict --help)" + NL);
+    }
+
+    @Test
+    void roundsShouldWeighTheBurstAndSglangShouldServeInWaves() throws IOException {
+        JsonNode steady = predictJson("--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--rounds", "0");
+        JsonNode twenty = predictJson("--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048");
+        JsonNode sglang = predictJson("--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--engine",
+                "sglang");
+
+        // 8,192 / 2,048 = 4 prompts a step: 64 requests at once take 16 steps, a mean of 8.5
+        double tpUs = steady.at("/prefill_step/step_us").asDouble();
+        assertThat(twenty.get("burst_ttft_us").asDouble()).isCloseTo(8.5 * tpUs, within(1e-6));
+        assertThat(steady.get("ttft_ms").asDouble() * 1e3).isEqualTo(steady.get("steady_ttft_us").asDouble());
+        assertThat(twenty.get("ttft_ms").asDouble() * 1e3).isCloseTo(steady.get("steady_ttft_us").asDouble()
+                + (8.5 * tpUs - steady.get("steady_ttft_us").asDouble()) / 20, within(1e-6));
+        assertThat(sglang.get("waves").asBoolean()).isTrue();
+        assertThat(sglang.get("ttft_ms").asDouble() * 1e3).isCloseTo(8.5 * tpUs, within(1e-6));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--rounds", "-1",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --rounds -1: must be >= 0 (0: an endless run's steady state)" + NL);
     }
 
     private static JsonNode predictJson(String... options) throws IOException {

@@ -99,4 +99,71 @@ class ServingModelTest {
         assertThat(ttft).isCloseTo(tp + e.kvTransferUs() + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.gpus()).isEqualTo(4);
     }
+
+    @Test
+    void theBurstsMeanStepShouldCountFullStepsAndTheLastOne() {
+        // 10 requests, 4 a step: 4 finish in step 1, 4 in step 2, 2 in step 3: (4 + 8 + 6) / 10
+        assertThat(ServingModel.meanBurstStep(10, 4)).isEqualTo(1.8);
+        assertThat(ServingModel.meanBurstStep(8, 8)).isEqualTo(1.0);
+        assertThat(ServingModel.meanBurstStep(1, 3)).isEqualTo(1.0);
+    }
+
+    @Test
+    void theFirstRoundShouldArriveTogetherAndWeighOneRoundInTheTtft() {
+        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
+
+        ServingModel.Estimate steady = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
+                new Request(8, 100, 50), 2, COSTS);
+        ServingModel.Estimate measured = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
+                new Request(8, 100, 50, 20), 2, COSTS);
+
+        // 8 requests at once, 2 a step: steps 1 to 4, a mean of 2.5 prefill steps; 1 round in 20 is that burst
+        double tp = steady.prefill().stepUs();
+        assertThat(measured.burstTtftUs()).isCloseTo(2.5 * tp, within(1e-9));
+        assertThat(measured.burstSteps()).isEqualTo(4);
+        assertThat(steady.ttftMs()).isEqualTo(steady.steadyTtftUs() / 1e3);
+        assertThat(measured.ttftMs() * 1e3).isCloseTo(steady.steadyTtftUs() + (2.5 * tp - steady.steadyTtftUs()) / 20,
+                within(1e-6));
+        assertThat(measured.tpotMs()).isEqualTo(steady.tpotMs());
+        assertThat(measured.waves()).isFalse();
+    }
+
+    @Test
+    void prefillFirstEnginesShouldServeEveryRoundAsAWave() {
+        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250,
+                Batching.PREFILL_FIRST);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
+                new Request(8, 100, 50, 20), 2, COSTS);
+
+        // 4 prefill steps of 2 prompts, then all 8 decode together: a request of step g waits 4 - g steps more, a
+        // mean of 1.5, spread over its 49 decode steps
+        double tp = e.prefill().stepUs();
+        assertThat(e.waves()).isTrue();
+        assertThat(e.ttftMs() * 1e3).isCloseTo(2.5 * tp, within(1e-9));
+        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs() + 1.5 * tp / 49, within(1e-9));
+        assertThat(e.queueWaitUs()).isCloseTo(1.5 * tp, within(1e-9));
+        assertThat(e.tokensPerSecPerGpu()).isCloseTo(8 / (4 * tp + 49 * e.decode().stepUs()) * 1e6 * 50, within(1e-6));
+    }
+
+    @Test
+    void wavesShouldNeedEveryRequestRunningAndAggregatedServing() {
+        Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS,
+                Batching.PREFILL_FIRST);
+        Workers prefill = new Workers(new Parallelism(1, 1, 1, 1), 2, 1, Integer.MAX_VALUE, 8192,
+                Batching.PREFILL_FIRST);
+
+        ServingModel.Estimate waiting = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
+                new Request(12, 100, 50, 20), 2, COSTS);
+        ServingModel.Estimate disagg = ServingModel.predict(MODEL, Mode.DISAGG, prefill, prefill,
+                new Request(8, 100, 50, 20), 2, COSTS);
+
+        // 12 clients through 4 places arrive as places free: the steady state, with no burst (not every one runs)
+        assertThat(waiting.waves()).isFalse();
+        assertThat(waiting.ttftMs() * 1e3).isEqualTo(waiting.steadyTtftUs());
+        // separate prefill workers: decode workers receive requests as their prefills end; 8 on 2 slots, steps 1-4
+        assertThat(disagg.waves()).isFalse();
+        assertThat(disagg.burstTtftUs()).isCloseTo(2.5 * disagg.prefill().stepUs() + disagg.kvTransferUs(),
+                within(1e-9));
+    }
 }

@@ -52,7 +52,7 @@ class RowSetupTest {
 
         assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 2));
         assertThat(s.mode()).isEqualTo(Mode.AGG);
-        assertThat(s.request()).isEqualTo(new Request(64, 1024, 128));
+        assertThat(s.request()).isEqualTo(new Request(64, 1024, 128, Request.AICONFIGURATOR_ROUNDS));
         // an MoE model's GEMMs are costed in its experts' format; TensorRT-LLM keeps an fp8 checkpoint's KV in fp8
         assertThat(s.gemmDtype()).isEqualTo("fp8_block");
         assertThat(s.model().weights()).isEqualTo(WeightFormat.FP8_BLOCK);

@@ -1,0 +1,17 @@
+package gemmcost.serving;
+
+/** How an engine's scheduler fits new prompts among running sequences in aggregated serving. */
+public enum Batching {
+    /**
+     * A step carries prefill chunks beside the running sequences' decode tokens (TensorRT-LLM's in-flight batching,
+     * vLLM's chunked prefill): requests that arrive together start decoding one step apart, finish apart, and are
+     * replaced apart, so a closed loop settles into a staggered steady state after its first round.
+     */
+    MIXED,
+    /**
+     * Waiting prompts run as prefill steps of their own before the next decode step, never mixed with it (SGLang
+     * unless {@code --enable-mixed-chunk}): a round of equal requests that arrives together is prefilled, decodes
+     * together, finishes together and comes back together, so the waves last.
+     */
+    PREFILL_FIRST
+}
