@@ -134,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
             + " 8192 tokens, isl + osl, prefill mixed into decode steps.")
     Engine engine;
 
-    @Option(names = "--rounds", defaultValue = "20", paramLabel = "N",
+    @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
             description = "Requests per place the benchmark measures (--concurrency x N in all). Its measured phase"
                     + " starts at idle workers, so the first --concurrency requests arrive together, and TTFT"
                     + " includes that burst's share. 0: an endless run's steady state. Default: 20, AIConfigurator's"
