@@ -137,8 +137,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
             description = "Requests per place the benchmark measures (--concurrency x N in all). Its measured phase"
                     + " starts at idle workers, so the first --concurrency requests arrive together, and TTFT"
-                    + " includes that burst's share. 0: an endless run's steady state. Default: 20, AIConfigurator's"
-                    + " benchmark script.")
+                    + " includes that burst's share. 0: an endless run's steady state. SGLang in agg serves every"
+                    + " round as such a wave, whatever N. Default: ${DEFAULT-VALUE}, AIConfigurator's benchmark"
+                    + " script.")
     int rounds;
 
     @Option(names = "--step-tokens", paramLabel = "N",
@@ -187,7 +188,8 @@ final class PredictCommand implements Callable<Integer> {
                 kvDtype);
         int perStep = stepTokens != null ? stepTokens : engine != null
                 ? engine.stepTokens(device, decodeLayout.attentionReplicas()) : Workers.DEFAULT_STEP_TOKENS;
-        Workers decode = workers(decodeLayout, decodeWorkers, perStep, "--decode-workers");
+        Batching batching = engine == null ? Batching.MIXED : engine.batching();
+        Workers decode = workers(decodeLayout, decodeWorkers, perStep, batching, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
@@ -197,7 +199,7 @@ final class PredictCommand implements Callable<Integer> {
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = workers(prefillLayout, prefillWorkers, perStep, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, perStep, batching, "--prefill-workers");
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
@@ -217,10 +219,9 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private Workers workers(Layout layout, int count, int stepTokens, String option) {
+    private static Workers workers(Layout layout, int count, int stepTokens, Batching batching, String option) {
         try {
-            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens,
-                    engine == null ? Batching.MIXED : engine.batching());
+            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, batching);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -276,35 +277,40 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
                 labels);
-        String tp = Numbers.millis(e.prefill().stepUs());
-        if (e.waves())
-            out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = T_p x the burst's mean step = %s x %s"
-                            + " ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = %s + (%d x %s - %s) / %d ms [%s]%n", tp,
-                    String.format(Locale.ROOT, "%.3f", e.burstTtftUs() / e.prefill().stepUs()),
-                    Numbers.millis(e.decode().stepUs()), e.burstSteps(), tp, Numbers.millis(e.burstTtftUs()), osl - 1, Label.join(e.labels()));
-        else {
-            if (mode == Mode.AGG)
-                out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
-                                + " steady TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n",
-                        Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, fit.layout().attentionReplicas(),
-                        e.prefillBatch(), tp, tp, Numbers.millis(e.arrivalUs()),
-                        Numbers.millis(e.steadyTtftUs() - e.prefill().stepUs() - e.arrivalUs()), Label.join(e.labels()));
-            else
-                out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = T_p + queue + KV transfer = %s + %s + %s ms"
-                                + " [%s]%n", Numbers.millis(e.decode().stepUs()), tp,
-                        Numbers.millis(e.steadyTtftUs() - e.prefill().stepUs() - e.kvTransferUs()),
-                        Numbers.millis(e.kvTransferUs()), Label.join(e.labels()));
-            if (rounds != Request.STEADY_STATE && e.ttftMs() * 1e3 != e.steadyTtftUs())
-                out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first"
-                                + " %d requests arrive together [%s]%n", Numbers.millis(e.steadyTtftUs()),
-                        Numbers.millis(e.burstTtftUs()), Numbers.millis(e.steadyTtftUs()), rounds, concurrency,
-                        Label.join(e.labels()));
-        }
+        equations(out, fit, e);
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
         out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [modeled]%n",
                 Numbers.percent(e.prefillUtilisation()));
+    }
+
+    /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */
+    private void equations(PrintWriter out, Fit fit, ServingModel.Estimate e) {
+        String tp = Numbers.millis(e.prefill().stepUs());
+        String joined = Label.join(e.labels());
+        ServingModel.Start start = e.start();
+        if (start.waves())
+            out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = T_p x the wave's mean step = %s x %s"
+                            + " ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = %s + (%d x %s - %s) / %d ms [%s]%n", tp,
+                    String.format(Locale.ROOT, "%.3f", start.burstTtftUs() / e.prefill().stepUs()),
+                    Numbers.millis(e.decode().stepUs()), start.burstSteps(), tp, Numbers.millis(start.burstTtftUs()),
+                    osl - 1, joined);
+        else if (mode == Mode.AGG)
+            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
+                            + " steady TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n",
+                    Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, fit.layout().attentionReplicas(),
+                    e.prefillBatch(), tp, tp, Numbers.millis(e.arrivalUs()), Numbers.millis(e.queueWaitUs()),
+                    joined);
+        else
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = T_p + queue + KV transfer = %s + %s + %s ms"
+                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), tp, Numbers.millis(e.queueWaitUs()),
+                    Numbers.millis(e.kvTransferUs()), joined);
+        if (start.blended())
+            out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first %d"
+                            + " requests arrive together [%s]%n", Numbers.millis(start.steadyTtftUs()),
+                    Numbers.millis(start.burstTtftUs()), Numbers.millis(start.steadyTtftUs()), start.rounds(),
+                    concurrency, joined);
     }
 
     private static void step(PrintWriter out, String what, StepCost s) {
@@ -355,8 +361,16 @@ final class PredictCommand implements Callable<Integer> {
         node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())
-                .put("steady_ttft_us", e.steadyTtftUs()).put("burst_ttft_us", e.burstTtftUs()).put("waves", e.waves());
+                .set("start", start(mapper, e.start()));
         return node.toString();
+    }
+
+    private static ObjectNode start(ObjectMapper mapper, ServingModel.Start start) {
+        return mapper.createObjectNode()
+                .put("steady_ttft_us", start.steadyTtftUs())
+                .put("burst_ttft_us", start.burstTtftUs())
+                .put("burst_steps", start.burstSteps())
+                .put("weighs", start.waves() ? "every_round" : start.blended() ? "first_round" : "none");
     }
 
     private static ObjectNode step(ObjectMapper mapper, StepCost s) {

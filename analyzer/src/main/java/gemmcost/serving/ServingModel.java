@@ -12,8 +12,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * TTFT, TPOT and throughput of a benchmark client that keeps {@code c} requests in flight, in steady state. The
- * equations (README, "How predict models serving"):
+ * TTFT, TPOT and throughput of a benchmark client that keeps {@code c} requests in flight, in steady state and
+ * from the benchmark's start. The equations (README, "How predict models serving"):
  * <ul>
  *   <li>c_d = min(⌈c / decode workers⌉, what a worker's KV cache holds) sequences run on a worker; the rest wait to
  *       be admitted (only where a caller gives the room: predict refuses a plan whose memory is too small).</li>
@@ -49,8 +49,7 @@ public final class ServingModel {
     /** The prediction, its parts and the labels of everything it is made of. */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, int running, int prefillBatch, double arrivalUs,
-                           double queueWaitUs, double kvTransferUs, double prefillUtilisation, double steadyTtftUs,
-                           double burstTtftUs, int burstSteps, boolean waves) {
+                           double queueWaitUs, double kvTransferUs, double prefillUtilisation, Start start) {
         public Set<Label> labels() {
             Set<Label> labels = EnumSet.copyOf(decode.labels());
             labels.addAll(prefill.labels());
@@ -59,12 +58,32 @@ public final class ServingModel {
         }
     }
 
+    /**
+     * How the run's start enters TTFT. {@code steadyTtftUs}: a round's TTFT once the run has settled (with waves,
+     * every round's); {@code burstTtftUs}: the mean TTFT of the first c requests, arriving together at idle workers
+     * in {@code burstSteps} prefill steps; {@code rounds}: the rounds that weigh them ({@link Request#STEADY_STATE}
+     * where not every request runs at once, or for an endless run).
+     */
+    public record Start(double steadyTtftUs, double burstTtftUs, int burstSteps, int rounds, boolean waves) {
+        /** Whether the first round is the burst and the others the steady state. */
+        public boolean blended() {
+            return !waves && rounds != Request.STEADY_STATE;
+        }
+
+        double ttftUs() {
+            if (waves)
+                return burstTtftUs;
+            return blended() ? steadyTtftUs + (burstTtftUs - steadyTtftUs) / rounds : steadyTtftUs;
+        }
+    }
+
     /** {@code prefill} is {@code decode} in agg mode. */
     public static Estimate predict(Architecture model, Mode mode, Workers prefill, Workers decode, Request r,
                                    int kvBytesPerElement, CostModel cost) {
         int wanted = Math.ceilDiv(r.concurrency(), decode.count());
         int sequences = Math.min(wanted, decode.maxRunning());
-        Request admitted = sequences < wanted ? new Request(sequences * decode.count(), r.isl(), r.osl()) : r;
+        boolean allRun = sequences == wanted;
+        Request admitted = allRun ? r : new Request(sequences * decode.count(), r.isl(), r.osl());
         StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
                 new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
@@ -80,37 +99,30 @@ public final class ServingModel {
                 kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         int burstSteps = Math.ceilDiv(r.concurrency(), slots);
         double burstPrefill = tp * meanBurstStep(r.concurrency(), slots);
-        double burstTtft = burstPrefill + transfer;
-        boolean allRun = admitted == r;
-        if (mode == Mode.AGG && decode.batching() == Batching.PREFILL_FIRST && allRun) {
-            double tpot = td + ((double) burstSteps * tp - burstPrefill) / (r.osl() - 1);
-            double rho = utilisation(burstTtft, tp, tpot, r, slots);
-            return estimate(r, mode, prefill, decode, burstTtft, tpot, decodeStep, prefillStep, sequences,
-                    burst * prefilling.prefillBatch(), 0, transfer, rho, burstSteps, burstTtft, burstTtft, true);
+        boolean waves = mode == Mode.AGG && decode.batching() == Batching.PREFILL_FIRST && allRun;
+        double tpot;
+        double arrival;
+        double steady;
+        if (waves) { // a request decodes from the end of its wave's last prefill step
+            tpot = td + (burstSteps * tp - burstPrefill) / (r.osl() - 1);
+            arrival = 0;
+            steady = burstPrefill;
+        } else {
+            tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
+            arrival = mode == Mode.AGG && sequences > 1 ? td / 2 : transfer;
+            steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
         }
-        double tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp
-                : td;
-        double arrival = mode == Mode.AGG && sequences > 1 ? td / 2 : transfer;
-        double steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
         double rho = utilisation(steady, tp, tpot, admitted, slots);
         if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
             steady = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
                     - (r.osl() - 1) * tpot;
-        double ttft = allRun && r.rounds() != Request.STEADY_STATE ? steady + (burstTtft - steady) / r.rounds()
-                : steady;
-        return estimate(r, mode, prefill, decode, ttft, tpot, decodeStep, prefillStep, sequences,
-                burst * prefilling.prefillBatch(), arrival, transfer, rho, burstSteps, steady, burstTtft, false);
-    }
-
-    private static Estimate estimate(Request r, Mode mode, Workers prefill, Workers decode, double ttft, double tpot,
-                                     StepCost decodeStep, StepCost prefillStep, int sequences, int prefillBatch,
-                                     double arrival, double transfer, double rho, int burstSteps,
-                                     double steady, double burst, boolean waves) {
+        Start start = new Start(steady, burstPrefill + transfer, burstSteps, allRun ? r.rounds() : Request.STEADY_STATE,
+                waves);
+        double ttft = start.ttftUs();
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
-                sequences, prefillBatch, arrival, ttft - prefillStep.stepUs() - arrival, transfer, rho, steady, burst,
-                burstSteps, waves);
+                sequences, burst * prefilling.prefillBatch(), arrival, steady - tp - arrival, transfer, rho, start);
     }
 
     /**

@@ -106,15 +106,42 @@ class PredictCommandTest {
 
         // 8,192 / 2,048 = 4 prompts a step: 64 requests at once take 16 steps, a mean of 8.5
         double tpUs = steady.at("/prefill_step/step_us").asDouble();
-        assertThat(twenty.get("burst_ttft_us").asDouble()).isCloseTo(8.5 * tpUs, within(1e-6));
-        assertThat(steady.get("ttft_ms").asDouble() * 1e3).isEqualTo(steady.get("steady_ttft_us").asDouble());
-        assertThat(twenty.get("ttft_ms").asDouble() * 1e3).isCloseTo(steady.get("steady_ttft_us").asDouble()
-                + (8.5 * tpUs - steady.get("steady_ttft_us").asDouble()) / 20, within(1e-6));
-        assertThat(sglang.get("waves").asBoolean()).isTrue();
+        double steadyUs = steady.at("/start/steady_ttft_us").asDouble();
+        assertThat(twenty.at("/start/burst_ttft_us").asDouble()).isCloseTo(8.5 * tpUs, within(1e-6));
+        assertThat(twenty.at("/start/burst_steps").asInt()).isEqualTo(16);
+        assertThat(steady.at("/start/weighs").asText()).isEqualTo("none");
+        assertThat(twenty.at("/start/weighs").asText()).isEqualTo("first_round");
+        assertThat(sglang.at("/start/weighs").asText()).isEqualTo("every_round");
+        assertThat(steady.get("ttft_ms").asDouble() * 1e3).isCloseTo(steadyUs, within(1e-6));
+        assertThat(twenty.get("ttft_ms").asDouble() * 1e3).isCloseTo(steadyUs + (8.5 * tpUs - steadyUs) / 20,
+                within(1e-6));
         assertThat(sglang.get("ttft_ms").asDouble() * 1e3).isCloseTo(8.5 * tpUs, within(1e-6));
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--rounds", "-1",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err())
                 .isEqualTo("gemmcost: --rounds -1: must be >= 0 (0: an endless run's steady state)" + NL);
+    }
+
+    @Test
+    void theTextShouldShowHowTheStartEntersTheTtft() {
+        String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "64", "--isl",
+                "2048", "--osl", "128"};
+        String mixed = CliRun.of(plan).out();
+        String endless = CliRun.of(append(plan, "--rounds", "0")).out();
+        String waves = CliRun.of(append(plan, "--engine", "sglang")).out();
+
+        assertThat(mixed).contains("steady TTFT = T_p + arrival + queue = ")
+                .contains("TTFT = steady + (burst - steady) / rounds = ").contains("/ 20 ms: the first 64 requests"
+                        + " arrive together [modeled]");
+        assertThat(endless).contains("steady TTFT = T_p + arrival + queue = ").doesNotContain("(burst - steady)");
+        assertThat(waves).contains("waves (prefills before decode steps): TTFT = T_p x the wave's mean step = ")
+                .contains(" x 8.500 ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = ").contains("/ 127 ms [modeled]")
+                .doesNotContain("(burst - steady)");
+    }
+
+    private static String[] append(String[] args, String... more) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     private static JsonNode predictJson(String... options) throws IOException {

@@ -116,16 +116,32 @@ class ServingModelTest {
                 new Request(8, 100, 50), 2, COSTS);
         ServingModel.Estimate measured = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
                 new Request(8, 100, 50, 20), 2, COSTS);
+        ServingModel.Estimate oneRound = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
+                new Request(8, 100, 50, 1), 2, COSTS);
 
         // 8 requests at once, 2 a step: steps 1 to 4, a mean of 2.5 prefill steps; 1 round in 20 is that burst
         double tp = steady.prefill().stepUs();
-        assertThat(measured.burstTtftUs()).isCloseTo(2.5 * tp, within(1e-9));
-        assertThat(measured.burstSteps()).isEqualTo(4);
-        assertThat(steady.ttftMs()).isEqualTo(steady.steadyTtftUs() / 1e3);
-        assertThat(measured.ttftMs() * 1e3).isCloseTo(steady.steadyTtftUs() + (2.5 * tp - steady.steadyTtftUs()) / 20,
-                within(1e-6));
+        double steadyUs = steady.start().steadyTtftUs();
+        assertThat(measured.start().burstTtftUs()).isCloseTo(2.5 * tp, within(1e-9));
+        assertThat(measured.start().burstSteps()).isEqualTo(4);
+        assertThat(steady.start().blended()).isFalse();
+        assertThat(steady.ttftMs()).isCloseTo(steadyUs / 1e3, within(1e-12));
+        assertThat(measured.ttftMs() * 1e3).isCloseTo(steadyUs + (2.5 * tp - steadyUs) / 20, within(1e-6));
+        assertThat(oneRound.ttftMs() * 1e3).isCloseTo(2.5 * tp, within(1e-6));
+        // the queue is the steady state's, the TPOT and the steps unchanged
+        assertThat(measured.queueWaitUs()).isCloseTo(steady.queueWaitUs(), within(1e-9));
         assertThat(measured.tpotMs()).isEqualTo(steady.tpotMs());
-        assertThat(measured.waves()).isFalse();
+        assertThat(measured.start().waves()).isFalse();
+    }
+
+    @Test
+    void oneRequestShouldArriveToTheSameStepAtTheStartAsLater() {
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(1, 100, 50, 20),
+                2, COSTS);
+
+        // alone, it finds the worker idle either way: no decode step to wait for, no queue
+        assertThat(e.start().burstTtftUs()).isCloseTo(e.prefill().stepUs(), within(1e-9));
+        assertThat(e.ttftMs() * 1e3).isCloseTo(e.prefill().stepUs(), within(1e-6));
     }
 
     @Test
@@ -134,16 +150,18 @@ class ServingModelTest {
                 Batching.PREFILL_FIRST);
 
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
-                new Request(8, 100, 50, 20), 2, COSTS);
+                new Request(7, 100, 50, 20), 2, COSTS);
 
-        // 4 prefill steps of 2 prompts, then all 8 decode together: a request of step g waits 4 - g steps more, a
-        // mean of 1.5, spread over its 49 decode steps
+        // 7 requests, 2 a step: steps 1, 1, 2, 2, 3, 3, 4, a mean of 16/7; then all 7 decode together, so a request of
+        // step g waits 4 - g steps more, a mean of 4 - 16/7, spread over its 49 decode steps
         double tp = e.prefill().stepUs();
-        assertThat(e.waves()).isTrue();
-        assertThat(e.ttftMs() * 1e3).isCloseTo(2.5 * tp, within(1e-9));
-        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs() + 1.5 * tp / 49, within(1e-9));
-        assertThat(e.queueWaitUs()).isCloseTo(1.5 * tp, within(1e-9));
-        assertThat(e.tokensPerSecPerGpu()).isCloseTo(8 / (4 * tp + 49 * e.decode().stepUs()) * 1e6 * 50, within(1e-6));
+        double td = e.decode().stepUs();
+        assertThat(e.start().waves()).isTrue();
+        assertThat(e.start().burstSteps()).isEqualTo(4);
+        assertThat(e.ttftMs() * 1e3).isCloseTo(16.0 / 7 * tp, within(1e-9));
+        assertThat(e.tpotMs() * 1e3).isCloseTo(td + (4 - 16.0 / 7) * tp / 49, within(1e-9));
+        assertThat(e.queueWaitUs()).isCloseTo((16.0 / 7 - 1) * tp, within(1e-9));
+        assertThat(e.tokensPerSecPerGpu()).isCloseTo(7 / (4 * tp + 49 * td) * 1e6 * 50, within(1e-6));
     }
 
     @Test
@@ -159,11 +177,16 @@ class ServingModelTest {
                 new Request(8, 100, 50, 20), 2, COSTS);
 
         // 12 clients through 4 places arrive as places free: the steady state, with no burst (not every one runs)
-        assertThat(waiting.waves()).isFalse();
-        assertThat(waiting.ttftMs() * 1e3).isEqualTo(waiting.steadyTtftUs());
-        // separate prefill workers: decode workers receive requests as their prefills end; 8 on 2 slots, steps 1-4
-        assertThat(disagg.waves()).isFalse();
-        assertThat(disagg.burstTtftUs()).isCloseTo(2.5 * disagg.prefill().stepUs() + disagg.kvTransferUs(),
-                within(1e-9));
+        assertThat(waiting.start().waves()).isFalse();
+        assertThat(waiting.start().blended()).isFalse();
+        assertThat(waiting.ttftMs()).isCloseTo(waiting.start().steadyTtftUs() / 1e3, within(1e-12));
+        // separate prefill workers hand requests to decode as their prefills end: 8 on 2 slots, steps 1 to 4, then
+        // the KV transfer; one round in 20
+        ServingModel.Start start = disagg.start();
+        double burst = 2.5 * disagg.prefill().stepUs() + disagg.kvTransferUs();
+        assertThat(start.waves()).isFalse();
+        assertThat(start.burstTtftUs()).isCloseTo(burst, within(1e-9));
+        assertThat(disagg.ttftMs() * 1e3).isCloseTo(start.steadyTtftUs() + (burst - start.steadyTtftUs()) / 20,
+                within(1e-6));
     }
 }
