@@ -79,6 +79,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Accuracy> groups = Accuracy.byGroup(outcomes);
         List<Accuracy> engines = Accuracy.byEngine(outcomes);
+        List<Accuracy> loads = Accuracy.byEngineAndLoad(outcomes);
         Accuracy all = Accuracy.of("all", outcomes);
         Map<String, Integer> refused = new TreeMap<>();
         for (ServingCheck.Outcome o : outcomes)
@@ -91,16 +92,16 @@ final class ValidateServingCommand implements Callable<Integer> {
         for (ServingCheck.Outcome o : outcomes)
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
-        text(out, all, groups, engines, refused, labels, seconds);
+        text(out, all, groups, engines, loads, refused, labels, seconds);
         if (commCsv != null)
             out.println(commLine());
         if (json)
-            out.println(json(all, groups, engines, refused, labels));
+            out.println(json(all, groups, engines, loads, refused, labels));
         return Gemmcost.OK;
     }
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
-                      Map<String, Integer> refused, Set<Label> labels, double seconds) {
+                      List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds) {
         out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
@@ -116,6 +117,8 @@ final class ValidateServingCommand implements Callable<Integer> {
             line(out, row, a);
         for (Accuracy a : engines)
             line(out, row, a.named("engine " + a.group()));
+        for (Accuracy a : loads)
+            line(out, row, a.named("engine " + a.group() + " (predicted rows)"));
         line(out, row, all);
     }
 
@@ -153,7 +156,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%+.1f%%", value);
     }
 
-    private static String json(Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
+    private static String json(Accuracy all, List<Accuracy> groups, List<Accuracy> engines, List<Accuracy> loads,
                                Map<String, Integer> refused, Set<Label> labels) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
@@ -167,6 +170,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         refused.forEach(reasons::put);
         putGroups(node.putArray("groups"), "group", groups);
         putGroups(node.putArray("engines"), "engine", engines);
+        putGroups(node.putArray("engine_loads"), "engine_load", loads);
         return node.toString();
     }
 

@@ -27,6 +27,37 @@ public record Accuracy(String group, int rows, int predicted, double tpotMedianA
         return by(outcomes, o -> o.row().text("backend"));
     }
 
+    /** The client concurrencies whose predicted rows {@link #byEngineAndLoad} gathers: up to each bound. */
+    static final int[] LOAD_BOUNDS = {4, 32, 128, Integer.MAX_VALUE};
+
+    /**
+     * One accuracy per engine and load (the client concurrency: 1-4, 5-32, 33-128, above), of the predicted rows
+     * only, engines in name order and loads ascending; loads without a row are left out.
+     */
+    public static List<Accuracy> byEngineAndLoad(List<ServingCheck.Outcome> outcomes) {
+        Map<String, Map<Integer, List<ServingCheck.Outcome>>> byEngine = new TreeMap<>();
+        for (ServingCheck.Outcome o : outcomes)
+            if (o.predicted())
+                byEngine.computeIfAbsent(o.row().text("backend"), e -> new TreeMap<>())
+                        .computeIfAbsent(load(o.concurrency()), b -> new ArrayList<>()).add(o);
+        List<Accuracy> result = new ArrayList<>();
+        byEngine.forEach((engine, loads) -> loads.forEach((load, rows) -> result.add(of(engine + " "
+                + loadName(load), rows))));
+        return result;
+    }
+
+    private static int load(int concurrency) {
+        int band = 0;
+        while (concurrency > LOAD_BOUNDS[band])
+            band++;
+        return band;
+    }
+
+    private static String loadName(int band) {
+        int low = band == 0 ? 1 : LOAD_BOUNDS[band - 1] + 1;
+        return band == LOAD_BOUNDS.length - 1 ? "c>" + LOAD_BOUNDS[band - 1] : "c" + low + "-" + LOAD_BOUNDS[band];
+    }
+
     /** The same figures under another name. */
     public Accuracy named(String name) {
         return new Accuracy(name, rows, predicted, tpotMedianApePct, tpotP90ApePct, tpotBiasPct, ttftMedianApePct,

@@ -18,9 +18,9 @@ public final class ServingCheck {
     private ServingCheck() {
     }
 
-    /** One row: its prediction (and the GEMM table behind it), or why it was refused. */
+    /** One row: its prediction (and the GEMM table behind it, and the client's concurrency), or why it was refused. */
     public record Outcome(SiliconRow row, ServingModel.Estimate estimate, String gemmSource, String refusal,
-                          String detail) {
+                          String detail, int concurrency) {
         public Outcome {
             Objects.requireNonNull(row, "row");
             if ((estimate == null) == (refusal == null))
@@ -55,7 +55,7 @@ public final class ServingCheck {
         for (SiliconRow row : rows) {
             RowSetup setup = RowSetup.of(row, modelDir, config -> read(config, models, unreadable));
             outcomes.add(switch (setup) {
-                case RowSetup.Refused r -> new Outcome(row, null, null, r.reason(), r.detail());
+                case RowSetup.Refused r -> refused(row, r.reason(), r.detail());
                 case RowSetup.Setup s -> predict(row, s, tables);
             });
         }
@@ -77,13 +77,16 @@ public final class ServingCheck {
         try {
             Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.engine().id());
             if (costs.isEmpty())
-                return new Outcome(row, null, null, "no GEMM table of the device and dtype",
-                        s.device().id() + " " + s.gemmDtype());
+                return refused(row, "no GEMM table of the device and dtype", s.device().id() + " " + s.gemmDtype());
             ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
                     s.kvBytes(), costs.get().model());
-            return new Outcome(row, e, costs.get().model().getTime().source(), null, null);
+            return new Outcome(row, e, costs.get().model().getTime().source(), null, null, s.request().concurrency());
         } catch (BadInputException | ArithmeticException e) {
-            return new Outcome(row, null, null, "step not costed", row.where() + ": " + e.getMessage());
+            return refused(row, "step not costed", row.where() + ": " + e.getMessage());
         }
+    }
+
+    private static Outcome refused(SiliconRow row, String reason, String detail) {
+        return new Outcome(row, null, null, reason, detail, 0);
     }
 }

@@ -50,7 +50,7 @@ class ValidateServingCommandTest {
                 + "t,H200_SXM,bf16,512,2048,2048,12,\n");
         return Files.writeString(dir.resolve("rows.csv"), SiliconCsv.HEADER + "\n"
                 + row("a", "h200_sxm", 8, 1, 50, 2) + "\n"
-                + row("b", "h200_sxm", 16, 2, 80, 3) + "\n"
+                + row("b", "h200_sxm", 64, 2, 80, 3) + "\n"
                 + row("c", "gb200", 16, 2, 80, 3) + "\n");
     }
 
@@ -100,6 +100,13 @@ class ValidateServingCommandTest {
         assertThat(engine.get("ttft_p90_ape_pct")).isEqualTo(json.get("ttft_p90_ape_pct"));
         String all = lines.stream().filter(l -> l.startsWith("all ")).findFirst().orElseThrow();
         assertThat(lines).contains("engine trtllm" + all.substring("engine trtllm".length()));
+        // by load, predicted rows only: row a (concurrency 8) alone in 5-32, row b (64) alone in 33-128
+        JsonNode loads = json.get("engine_loads");
+        assertThat(loads).extracting(l -> l.get("engine_load").asText()).containsExactly("trtllm c5-32",
+                "trtllm c33-128");
+        assertThat(loads.get(0).get("tpot_median_ape_pct").asDouble()).isCloseTo(Math.abs(a), within(0.01));
+        assertThat(loads.get(1).get("tpot_bias_pct").asDouble()).isCloseTo(b, within(0.01));
+        assertThat(lines).anyMatch(l -> l.startsWith("engine trtllm c33-128 (predicted rows)"));
     }
 
     @Test
