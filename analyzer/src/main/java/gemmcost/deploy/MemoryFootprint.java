@@ -96,8 +96,11 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
 
     /** Weights, KV cache and state; saturates at 2^63 − 1 bytes, far over any GPU's memory. */
     public long totalBytes() {
-        long total = weightBytes + kvBytes;
-        return total < 0 || total + stateBytes < 0 ? Long.MAX_VALUE : total + stateBytes;
+        try {
+            return Math.addExact(Math.addExact(weightBytes, kvBytes), stateBytes);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** Bytes the engine can give to weights, KV cache and linear-attention state on {@code device}. */

@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 public record Device(String id, String name, int smCount, long memoryBytes, double bandwidthBytesPerSec,
                      Map<Dtype, Double> peakFlopsPerSec, String source) {
+    /** Bytes in a binary gigabyte (GiB), the unit datasheets give GPU memory in. */
+    public static final long GIB = 1L << 30;
+
     public Device {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");

@@ -27,37 +27,36 @@ public final class DeviceCatalog {
      * enabled, 80 GiB), and the H200 this project measured (profiles/nvidia-h200) has 150,109,880,320 bytes as CUDA
      * reports them (139.8 GiB, the driver keeps the rest) under its "141 GB". Bandwidths are decimal.
      */
-    private static final long GIB = 1L << 30;
 
     private static final List<Device> DEVICES = List.of(
             // NVIDIA A100 datasheet / Ampere whitepaper: 108 SMs, 80 GB HBM2e at 2,039 GB/s; dense TC 312 (bf16/fp16),
             // 156 (tf32), 19.5 fp32 (stas00/ml-engineering compute/accelerator/README.md @744d01e). No FP8 on Ampere.
-            new Device("a100-sxm-80gb", "NVIDIA A100 SXM4 80GB", 108, 80 * GIB, 2039e9,
+            new Device("a100-sxm-80gb", "NVIDIA A100 SXM4 80GB", 108, 80 * Device.GIB, 2039e9,
                     Map.of(BF16, 312 * T, FP16, 312 * T, TF32, 156 * T, FP32, 19.5 * T),
                     "NVIDIA A100 datasheet; Ampere whitepaper; stas00/ml-engineering @744d01e"),
             // NVIDIA H100 datasheet (sparse figures halved), H100 whitepaper: 132 SMs, 80 GB HBM3 at 3,350 GB/s;
             // 989.4 dense bf16 = 1830 MHz x 528 TC x 512 FMA x 2; fp32 66.9 at 1980 MHz.
-            new Device("h100-sxm", "NVIDIA H100 SXM5 80GB", 132, 80 * GIB, 3350e9,
+            new Device("h100-sxm", "NVIDIA H100 SXM5 80GB", 132, 80 * Device.GIB, 3350e9,
                     Map.of(BF16, 989.4 * T, FP16, 989.4 * T, TF32, 494.7 * T, FP32, 66.9 * T, FP8, 1978.9 * T),
                     "NVIDIA H100 datasheet and whitepaper; stas00/ml-engineering @744d01e"),
             // NVIDIA H100 datasheet, PCIe column (sparse figures halved): 114 SMs, 80 GB at 2,000 GB/s.
-            new Device("h100-pcie", "NVIDIA H100 PCIe 80GB", 114, 80 * GIB, 2000e9,
+            new Device("h100-pcie", "NVIDIA H100 PCIe 80GB", 114, 80 * Device.GIB, 2000e9,
                     Map.of(BF16, 756 * T, FP16, 756 * T, TF32, 378 * T, FP32, 51 * T, FP8, 1513 * T),
                     "NVIDIA H100 datasheet (PCIe); glennklockwood.com H100 notes"),
             // H200: same compute as H100 SXM (stas00/ml-engineering TFLOPS table), 141 GB HBM3e at 4.8 TB/s.
-            new Device("h200", "NVIDIA H200 SXM 141GB", 132, 141 * GIB, 4800e9,
+            new Device("h200", "NVIDIA H200 SXM 141GB", 132, 141 * Device.GIB, 4800e9,
                     Map.of(BF16, 989.4 * T, FP16, 989.4 * T, TF32, 494.7 * T, FP32, 67 * T, FP8, 1979 * T),
                     "NVIDIA H200 product brief; stas00/ml-engineering @744d01e"),
             // NVIDIA L40S datasheet ("* With Sparsity", halved): 362 bf16, 183 tf32, 733 fp8, 91.6 fp32,
             // 48 GB GDDR6 at 864 GB/s, ECC on by default, which keeps 1/16 of GDDR6 for its codes: 45 GiB;
             // 142 SMs from third-party listings (142 x 128 x 2 x 2.52 GHz = 91.6 TF).
-            new Device("l40s", "NVIDIA L40S 48GB", 142, 48 * GIB / 16 * 15, 864e9,
+            new Device("l40s", "NVIDIA L40S 48GB", 142, 48 * Device.GIB / 16 * 15, 864e9,
                     Map.of(BF16, 362 * T, FP16, 362 * T, TF32, 183 * T, FP32, 91.6 * T, FP8, 733 * T),
                     "NVIDIA L40S datasheet; third-party SM count"),
             // HGX B200 spec table (sparse halved) and stas00/ml-engineering: 2,250 bf16, 1,100-1,125 tf32 (upper
             // kept), 4,500 fp8, 75-80 fp32 (upper kept), 180 GB HBM3e, 7.7-8.0 TB/s (upper kept), 148 SMs
             // device-reported (ai-bot-pro/achatbot device dump).
-            new Device("b200", "NVIDIA B200 180GB", 148, 180 * GIB, 8000e9,
+            new Device("b200", "NVIDIA B200 180GB", 148, 180 * Device.GIB, 8000e9,
                     Map.of(BF16, 2250 * T, FP16, 2250 * T, TF32, 1125 * T, FP32, 80 * T, FP8, 4500 * T),
                     "NVIDIA HGX B200 spec table; stas00/ml-engineering @744d01e"));
 

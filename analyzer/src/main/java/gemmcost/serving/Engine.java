@@ -8,8 +8,6 @@ import java.util.Optional;
 public enum Engine {
     TRTLLM, VLLM, SGLANG;
 
-    private static final long GIB = 1L << 30;
-
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -35,7 +33,8 @@ public enum Engine {
         if (this != SGLANG)
             return Workers.DEFAULT_STEP_TOKENS;
         long memory = device.memoryBytes();
-        int chunk = memory < 35 * GIB ? 2048 : memory < 60 * GIB ? 4096 : memory < 160 * GIB ? 8192 : 16384;
+        int chunk = memory < 35 * Device.GIB ? 2048 : memory < 60 * Device.GIB ? 4096
+                : memory < 160 * Device.GIB ? 8192 : 16384;
         return Math.max(1, chunk / attentionReplicas);
     }
 

@@ -6,6 +6,7 @@ import gemmcost.InputFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -124,11 +125,7 @@ public final class HfConfigReader {
      * may be said at either level, and where both say them they must agree.
      */
     private Architecture textModel(String arch, Path quantConfig) {
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!MULTIMODAL_TOP_LEVEL.contains(field))
-                throw unmodeled(UnmodeledException.Kind.FIELD, field, "not modelled by gemmcost for " + arch);
-        }
+        refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL));
         JsonNode text = root.get("text_config");
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
@@ -152,7 +149,7 @@ public final class HfConfigReader {
      * checked, so that a field gemmcost does not model is named before a format it does not.
      */
     private Architecture decoder(String arch, Supplier<WeightFormat> weightFormat, boolean tied) {
-        refuseUnmodelledFields(arch);
+        refuseFieldsOutside(arch, List.of(COMMON, COST_NEUTRAL, SUPPORTED.get(arch)));
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
@@ -267,10 +264,11 @@ public final class HfConfigReader {
         return arch;
     }
 
-    private void refuseUnmodelledFields(String arch) {
+    /** Refuses the first field of this object that none of {@code known} holds: gemmcost would ignore it. */
+    private void refuseFieldsOutside(String arch, List<Set<String>> known) {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!COMMON.contains(field) && !COST_NEUTRAL.contains(field) && !SUPPORTED.get(arch).contains(field))
+            if (known.stream().noneMatch(set -> set.contains(field)))
                 throw unmodeled(UnmodeledException.Kind.FIELD, field, "not modelled by gemmcost for " + arch);
         }
     }
