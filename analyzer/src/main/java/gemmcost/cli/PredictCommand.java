@@ -131,7 +131,7 @@ final class PredictCommand implements Callable<Integer> {
             + " tokens per prefill step (SGLang's by GPU memory, divided among attention replicas), the KV cache a"
             + " running sequence holds (TensorRT-LLM reserves isl + osl, vLLM and SGLang hold isl + osl/2 on"
             + " average), and how prefills share the steps (SGLang's run before decode steps, in waves). Default:"
-            + " 8192 tokens, isl + osl, prefill mixed into decode steps.")
+            + " TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps.")
     Engine engine;
 
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
@@ -183,12 +183,12 @@ final class PredictCommand implements Callable<Integer> {
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
-        long tokens = engine == null ? (long) isl + osl : engine.kvTokensHeld(isl, osl);
+        Engine defaults = engine == null ? Engine.TRTLLM : engine; // the generic defaults are TensorRT-LLM's
+        long tokens = defaults.kvTokensHeld(isl, osl);
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
-        int perStep = stepTokens != null ? stepTokens : engine != null
-                ? engine.stepTokens(device, decodeLayout.attentionReplicas()) : Workers.DEFAULT_STEP_TOKENS;
-        Batching batching = engine == null ? Batching.MIXED : engine.batching();
+        int perStep = stepTokens != null ? stepTokens : defaults.stepTokens(device, decodeLayout.attentionReplicas());
+        Batching batching = defaults.batching();
         Workers decode = workers(decodeLayout, decodeWorkers, perStep, batching, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {

@@ -99,11 +99,11 @@ class GetTimeAndValidateCommandTest {
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(
-                "{\"count\":2,\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0}" + NL);
+                "{\"count\":2,\"reference_label\":\"imported\",\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0}" + NL);
         assertThat(Files.readAllLines(rows)).containsExactly(
-                "line,m,k,n,measured_us,predicted_us,label,ape_pct,method",
-                "2,1024,1024,1024,25.0,20.0,imported,20.0000,exact",
-                "3,4096,1024,1024,40.0,50.0,imported,25.0000,exact");
+                "line,m,k,n,reference_us,reference_label,predicted_us,label,ape_pct,method",
+                "2,1024,1024,1024,25.0,imported,20.0,imported,20.0000,exact",
+                "3,4096,1024,1024,40.0,imported,50.0,imported,25.0000,exact");
     }
 
     @Test
@@ -115,7 +115,7 @@ class GetTimeAndValidateCommandTest {
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(
-                "{\"count\":1,\"median_ape_pct\":20.0,\"p90_ape_pct\":20.0,\"max_ape_pct\":20.0}" + NL);
+                "{\"count\":1,\"reference_label\":\"measured\",\"median_ape_pct\":20.0,\"p90_ape_pct\":20.0,\"max_ape_pct\":20.0}" + NL);
     }
 
     @Test

@@ -199,12 +199,17 @@ class RowSetupTest {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "100000", "isl", "1024", "osl", "1024",
                 "tp_size", "1", "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"));
 
+        assertThat(s.decode().maxRunning()).isLessThan(100_000).isGreaterThan(5000);
+        assertRoomIsAllThatFits(s, 2048, 1);
+    }
+
+    /** The worker runs as many sequences of {@code tokens} as its memory holds, and not one more. */
+    private static void assertRoomIsAllThatFits(RowSetup.Setup s, long tokens, int kvBytes) {
         int room = s.decode().maxRunning();
-        assertThat(room).isLessThan(100_000).isGreaterThan(5000);
-        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room, 2048, 1)
-                .fits(s.device())).isTrue();
-        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 2048, 1)
-                .fits(s.device())).isFalse();
+        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room, tokens, kvBytes).fits(s.device()))
+                .isTrue();
+        assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, tokens, kvBytes).fits(s.device()))
+                .isFalse();
     }
 
     @Test
@@ -215,12 +220,8 @@ class RowSetupTest {
             String[] engine = Arrays.copyOf(columns, columns.length + 2);
             engine[columns.length] = "backend";
             engine[columns.length + 1] = backend;
-            RowSetup.Setup s = (RowSetup.Setup) setup(row(engine));
-            int room = s.decode().maxRunning(); // bf16 KV (the engines' auto) at 1,024 + 512 tokens
-            assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room, 1536, 2)
-                    .fits(s.device())).isTrue();
-            assertThat(MemoryFootprint.of(s.model(), s.decode().layout(), room + 1, 1536, 2)
-                    .fits(s.device())).isFalse();
+            // bf16 KV (the engines' auto) at 1,024 + 512 tokens
+            assertRoomIsAllThatFits((RowSetup.Setup) setup(row(engine)), 1536, 2);
         }
     }
 

@@ -59,7 +59,8 @@ public final class ValidateCommand implements Callable<Integer> {
                     + " (.json) whose entries are the measurements (the report's line is the entry's number).")
     Path against;
 
-    @Option(names = "--json", description = "Print exactly one JSON object: count, median/p90/max APE in %%.")
+    @Option(names = "--json", description = "Print exactly one JSON object: count, the reference times' label,"
+            + " median/p90/max APE in %%.")
     boolean json;
 
     @Option(names = "--report", paramLabel = "ROWS.csv", description = "Also write every row's prediction.")
@@ -71,27 +72,29 @@ public final class ValidateCommand implements Callable<Integer> {
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
         boolean heldOutProfile = against.toString().endsWith(".json");
-        List<Measurement> rows = heldOutProfile ? entriesOf(against, opened.dtype()) : MeasurementCsv.read(against);
+        Reference reference = heldOutProfile ? entriesOf(against, opened.dtype())
+                : new Reference(MeasurementCsv.read(against), Label.IMPORTED.id());
+        List<Measurement> rows = reference.rows();
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
         Validation.Result result = Validation.run(getTime, rows);
         if (report != null) {
-            writeReport(result);
+            writeReport(result, reference.label());
         }
         PrintWriter out = spec.commandLine().getOut();
         ErrorStats s = result.stats();
         if (json) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("count", s.count());
+            node.put("reference_label", reference.label());
             node.put("median_ape_pct", s.medianApePct());
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
-            // a held-out profile's entries carry its kind (measured, simulated, imported) as their source
-            out.printf(Locale.ROOT, "%d rows of %s%s predicted from %s%n", s.count(), against,
-                    heldOutProfile ? " (" + rows.getFirst().source() + ")" : "", getTime.source());
+            out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against, reference.label(),
+                    getTime.source());
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
@@ -99,17 +102,24 @@ public final class ValidateCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
+    /**
+     * The times predictions are checked against, and what they are: a held-out profile's kind (measured, simulated,
+     * imported), or {@code imported} for a CSV of someone's measurements.
+     */
+    private record Reference(List<Measurement> rows, String label) {
+    }
+
     /** The entries of a held-out profile as measurements, refused when its dtype is not the one predicted. */
-    private List<Measurement> entriesOf(Path file, String predictedDtype) {
+    private Reference entriesOf(Path file, String predictedDtype) {
         Profile held = ProfileJson.read(file);
         if (!predictedDtype.equals(held.dtype())) {
             throw new BadInputException("--against " + file + ": dtype " + held.dtype() + ", but " + profile + " is "
                     + predictedDtype + ": compare like with like");
         }
         List<ProfileEntry> entries = held.entries();
-        String source = held.provenance().kind().jsonName();
-        return IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(source, held.device().name(),
-                held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1)).toList();
+        return new Reference(IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(file.toString(),
+                held.device().name(), held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1))
+                .toList(), held.provenance().kind().jsonName());
     }
 
     private static String labelCounts(Validation.Result result) {
@@ -121,13 +131,13 @@ public final class ValidateCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private void writeReport(Validation.Result result) {
+    private void writeReport(Validation.Result result, String referenceLabel) {
         try (Writer w = Files.newBufferedWriter(report)) {
-            w.write("line,m,k,n,measured_us,predicted_us,label,ape_pct,method\n");
+            w.write("line,m,k,n,reference_us,reference_label,predicted_us,label,ape_pct,method\n");
             for (Validation.Row r : result.rows()) {
                 var s = r.measurement().shape();
-                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%.4f,%s%n", r.measurement().line(),
-                        s.m(), s.k(), s.n(), r.measurement().timeUs(), r.estimate().timeUs(),
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%s,%.4f,%s%n", r.measurement().line(),
+                        s.m(), s.k(), s.n(), r.measurement().timeUs(), referenceLabel, r.estimate().timeUs(),
                         r.estimate().label().id(), r.apePct(), r.estimate().method().name().toLowerCase(Locale.ROOT)));
             }
         } catch (IOException e) {
