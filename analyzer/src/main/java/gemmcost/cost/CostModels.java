@@ -89,7 +89,8 @@ public final class CostModels {
             throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
                     + gemmDtype + " (--weights chooses the format they are costed in)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
-        return new Opened(served(device, GetTimes.fromProfile(file, table), memory), table,
+        GetTime getTime = StaticScaleFp8.served(GetTimes.fromProfile(file, table), table, device);
+        return new Opened(served(device, getTime, memory), table,
                 Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
     }
 
