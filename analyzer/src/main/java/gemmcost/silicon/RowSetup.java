@@ -42,6 +42,9 @@ sealed interface RowSetup {
     /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
     Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION);
 
+    /** The {@code gemm_quant_mode} and {@code moe_quant_mode} values modeled: bf16 (empty), fp8 and fp8_block. */
+    Set<String> MODELED_QUANT = Set.of("", "fp8", "fp8_block");
+
     /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
     record Refused(String reason, String detail) implements RowSetup {
     }
@@ -70,6 +73,9 @@ sealed interface RowSetup {
         if (engine == null)
             return new Refused(BAD_ROW, row.where() + ": column backend: must be one of trtllm, vllm, sglang: '"
                     + row.text("backend") + "'");
+        // neither format is modeled: refused whichever of them the model's config would choose
+        if (!MODELED_QUANT.contains(row.text("gemm_quant_mode")) && !MODELED_QUANT.contains(row.text("moe_quant_mode")))
+            return new Refused(QUANTIZATION, row.text("gemm_quant_mode") + "/" + row.text("moe_quant_mode"));
         Architecture model;
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
