@@ -18,7 +18,6 @@ import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
-import gemmcost.serving.Batching;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
@@ -188,8 +187,7 @@ final class PredictCommand implements Callable<Integer> {
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
         int perStep = stepTokens != null ? stepTokens : defaults.stepTokens(device, decodeLayout.attentionReplicas());
-        Batching batching = defaults.batching();
-        Workers decode = workers(decodeLayout, decodeWorkers, perStep, batching, "--decode-workers");
+        Workers decode = workers(decodeLayout, decodeWorkers, perStep, defaults, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
@@ -199,7 +197,7 @@ final class PredictCommand implements Callable<Integer> {
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = workers(prefillLayout, prefillWorkers, perStep, batching, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, perStep, defaults, "--prefill-workers");
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
@@ -219,9 +217,11 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    private static Workers workers(Layout layout, int count, int stepTokens, Batching batching, String option) {
+    /** Workers as {@code engine}'s current release schedules them. */
+    private static Workers workers(Layout layout, int count, int stepTokens, Engine engine, String option) {
         try {
-            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, batching);
+            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, engine.batching(),
+                    engine.schedulesAhead("", layout));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }

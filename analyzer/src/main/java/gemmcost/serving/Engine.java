@@ -1,8 +1,12 @@
 package gemmcost.serving;
 
+import gemmcost.deploy.Layout;
+import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The serving engines whose default scheduling the serving model knows, and what it knows of each. */
 public enum Engine {
@@ -49,6 +53,28 @@ public enum Engine {
     public long kvTokensHeld(int isl, int osl) {
         return this == TRTLLM ? (long) isl + osl : (long) isl + osl / 2;
     }
+
+    /**
+     * Whether the engine, by default, schedules each step while the one before it runs, so that a request arriving
+     * during a step waits for that step and for the one already scheduled: TensorRT-LLM's overlap scheduler (on by
+     * default; its docs: it "introduces one extra decoding step"), SGLang's overlap scheduler (on unless
+     * {@code --disable-overlap-schedule}), vLLM's async scheduling from 0.14 (its release notes: enabled by default,
+     * except with pipeline parallelism, as in {@code layout}). {@code version}: the engine's release ("0.12.0"), or
+     * empty for its current one; a version that does not start with major.minor counts as current.
+     */
+    public boolean schedulesAhead(String version, Layout layout) {
+        if (this != VLLM)
+            return true;
+        if (layout instanceof Parallelism p && p.pp() > 1)
+            return false;
+        Matcher release = RELEASE.matcher(version);
+        return !release.lookingAt() || Integer.parseInt(release.group(1)) > 0
+                || Integer.parseInt(release.group(2)) >= VLLM_ASYNC_SCHEDULING_MINOR;
+    }
+
+    /** vLLM 0.14 turned async scheduling on by default. */
+    private static final int VLLM_ASYNC_SCHEDULING_MINOR = 14;
+    private static final Pattern RELEASE = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
 
     /**
      * How the engine schedules prefills among decode steps by default: SGLang runs waiting prompts as prefill steps

@@ -23,7 +23,8 @@ import java.util.Set;
  *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch.</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
- *   <li>TTFT = T_p + W + (agg: T_d/2 when c_d > 1, the decode step of the others a new request arrives in; disagg:
+ *   <li>TTFT = T_p + W + (agg: T_d/2 when c_d > 1, the decode step of the others a new request arrives in, and T_d
+ *       more where the engine schedules a step ahead (the next step is already set when it arrives); disagg:
  *       the transfer of each prefill GPU's share of the KV cache to the decode worker). W, the wait for prefills
  *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the attention replicas
  *       of the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
@@ -109,7 +110,7 @@ public final class ServingModel {
             steady = burstPrefill;
         } else {
             tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
-            arrival = mode == Mode.AGG && sequences > 1 ? td / 2 : transfer;
+            arrival = mode == Mode.AGG && sequences > 1 ? (decode.schedulesAhead() ? 1.5 : 0.5) * td : transfer;
             steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);

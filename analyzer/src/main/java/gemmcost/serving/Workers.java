@@ -9,9 +9,11 @@ import java.util.Objects;
  * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
  * once (what its KV cache holds; more wait to be admitted, as every engine's scheduler does), each attention replica
  * prefilling at most {@code stepTokens} prompt tokens in one step of aggregated serving, which {@code batching}
- * schedules among the decode steps.
+ * schedules among the decode steps; {@code schedulesAhead}: each step is scheduled while the one before it runs
+ * ({@link Engine#schedulesAhead}).
  */
-public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching) {
+public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
+                      boolean schedulesAhead) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(batching, "batching");
@@ -35,6 +37,11 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      * {@code chunked_prefill_size} on GPUs of 60 to 160 GiB are all 8,192 ({@link Engine#stepTokens}).
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
+
+    /** Workers that schedule each step once the one before it has ended. */
+    public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching) {
+        this(layout, count, prefillBatch, maxRunning, stepTokens, batching, false);
+    }
 
     /** Workers that mix prefill chunks into decode steps. */
     public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {

@@ -133,14 +133,16 @@ sealed interface RowSetup {
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
-                engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching());
+                engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching(),
+                engine.schedulesAhead(row.text("backend_version"), decodeLayout));
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
             prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
-                    decode.stepTokens(), engine.batching());
+                    decode.stepTokens(), engine.batching(),
+                    engine.schedulesAhead(row.text("backend_version"), prefillLayout));
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));

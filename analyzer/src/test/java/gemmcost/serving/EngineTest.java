@@ -2,6 +2,7 @@ package gemmcost.serving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,22 @@ class EngineTest {
         assertThat(Engine.TRTLLM.kvTokensHeld(1024, 1024)).isEqualTo(2048);
         assertThat(Engine.VLLM.kvTokensHeld(1024, 1023)).isEqualTo(1024 + 511);
         assertThat(Engine.SGLANG.kvTokensHeld(1000, 100)).isEqualTo(1050);
+    }
+
+    @Test
+    void vllmShouldScheduleAheadFrom014UnlessPipelinedAndTheOthersAlways() {
+        Parallelism flat = new Parallelism(8, 1, 1, 1);
+        Parallelism staged = new Parallelism(4, 2, 1, 1);
+        assertThat(Engine.VLLM.schedulesAhead("0.12.0", flat)).isFalse();
+        assertThat(Engine.VLLM.schedulesAhead("0.13.9", flat)).isFalse();
+        assertThat(Engine.VLLM.schedulesAhead("0.14.0", flat)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead("0.18.0", flat)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead("1.0.0", flat)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead("", flat)).isTrue(); // the current release
+        assertThat(Engine.VLLM.schedulesAhead("nightly", flat)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead("0.18.0", staged)).isFalse();
+        assertThat(Engine.TRTLLM.schedulesAhead("0.8.1.post1", staged)).isTrue();
+        assertThat(Engine.SGLANG.schedulesAhead("0.5.6.post2", flat)).isTrue();
     }
 
     @Test

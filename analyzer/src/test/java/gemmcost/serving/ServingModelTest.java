@@ -51,6 +51,25 @@ class ServingModelTest {
     }
 
     @Test
+    void anEngineThatSchedulesAStepAheadShouldMakeANewRequestWaitOneDecodeStepMore() {
+        Workers ahead = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS,
+                Batching.MIXED, true);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, ahead, ahead, new Request(8, 100, 50), 2,
+                COSTS);
+
+        // as above, but a request arriving in a decode step also waits for the step already scheduled after it
+        double td = e.decode().stepUs();
+        double tp = e.prefill().stepUs();
+        double ttft = e.ttftMs() * 1e3;
+        double rho = 8 / (ttft + 49 * e.tpotMs() * 1e3) * tp / 8;
+        assertThat(e.arrivalUs()).isCloseTo(1.5 * td, within(1e-9));
+        assertThat(ttft).isCloseTo(tp + 1.5 * td + rho * tp / (2 * (1 - rho)), within(1e-6));
+        assertThat(e.tpotMs()).isEqualTo(ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU,
+                new Request(8, 100, 50), 2, COSTS).tpotMs());
+    }
+
+    @Test
     void theStepBudgetShouldBoundThePromptsPrefilledTogether() {
         Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
 
