@@ -23,8 +23,9 @@ import java.util.Set;
  *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch.</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
- *   <li>TTFT = T_p + W + (agg: T_d/2 when c_d > 1, the decode step of the others a new request arrives in, and T_d
- *       more where the engine schedules a step ahead (the next step is already set when it arrives); disagg:
+ *   <li>TTFT = T_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
+ *       more where the engine schedules a step ahead (the next step is already set when it arrives); T_d more where
+ *       its prompt is mixed into a decode step, which then takes T_d + T_p, as TPOT counts it; disagg:
  *       the transfer of each prefill GPU's share of the KV cache to the decode worker). W, the wait for prefills
  *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the attention replicas
  *       of the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
@@ -110,7 +111,7 @@ public final class ServingModel {
             steady = burstPrefill;
         } else {
             tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
-            arrival = mode == Mode.AGG && sequences > 1 ? (decode.schedulesAhead() ? 1.5 : 0.5) * td : transfer;
+            arrival = mode == Mode.AGG && sequences > 1 ? decodeStepsBeforeFirstToken(decode) * td : transfer;
             steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
@@ -124,6 +125,15 @@ public final class ServingModel {
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 sequences, burst * prefilling.prefillBatch(), arrival, steady - tp - arrival, transfer, rho, start);
+    }
+
+    /**
+     * The others' decode steps in a new request's TTFT in agg: half the step it arrives in, the step already
+     * scheduled after it where the engine schedules ahead, and where prompts are mixed into decode steps the decode
+     * work of the step its prefill runs in (a mixed step is T_d + T_p, as TPOT counts it).
+     */
+    private static double decodeStepsBeforeFirstToken(Workers decode) {
+        return 0.5 + (decode.schedulesAhead() ? 1 : 0) + (decode.batching() == Batching.MIXED ? 1 : 0);
     }
 
     /**

@@ -44,9 +44,10 @@ class ServingModelTest {
         double requestsPerUs = 8 / (ttft + 49 * tpot);
         double rho = requestsPerUs * tp / 8;
         assertThat(e.prefillUtilisation()).isCloseTo(rho, within(1e-9));
-        // TTFT = T_p + half a decode step + the M/D/1 wait, which is below the 7 prefills' cap here
+        // TTFT = T_p + half the decode step it arrives in + the decode work of the mixed step its prefill runs in +
+        // the M/D/1 wait, which is below the 7 prefills' cap here
         assertThat(rho * tp / (2 * (1 - rho))).isLessThan(7 * tp / 8);
-        assertThat(ttft).isCloseTo(tp + td / 2 + rho * tp / (2 * (1 - rho)), within(1e-6));
+        assertThat(ttft).isCloseTo(tp + 1.5 * td + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.tokensPerSecPerGpu()).isCloseTo(requestsPerUs * 1e6 * 50, within(1e-6));
     }
 
@@ -63,8 +64,8 @@ class ServingModelTest {
         double tp = e.prefill().stepUs();
         double ttft = e.ttftMs() * 1e3;
         double rho = 8 / (ttft + 49 * e.tpotMs() * 1e3) * tp / 8;
-        assertThat(e.arrivalUs()).isCloseTo(1.5 * td, within(1e-9));
-        assertThat(ttft).isCloseTo(tp + 1.5 * td + rho * tp / (2 * (1 - rho)), within(1e-6));
+        assertThat(e.arrivalUs()).isCloseTo(2.5 * td, within(1e-9));
+        assertThat(ttft).isCloseTo(tp + 2.5 * td + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.tpotMs()).isEqualTo(ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU,
                 new Request(8, 100, 50), 2, COSTS).tpotMs());
     }
@@ -199,6 +200,8 @@ class ServingModelTest {
         assertThat(waiting.start().waves()).isFalse();
         assertThat(waiting.start().blended()).isFalse();
         assertThat(waiting.ttftMs()).isCloseTo(waiting.start().steadyTtftUs() / 1e3, within(1e-12));
+        // a prompt prefilled in a step of its own waits only for the decode step it arrives in
+        assertThat(waiting.arrivalUs()).isCloseTo(waiting.decode().stepUs() / 2, within(1e-9));
         // separate prefill workers hand requests to decode as their prefills end: 8 on 2 slots, steps 1 to 4, then
         // the KV transfer; one round in 20
         ServingModel.Start start = disagg.start();
