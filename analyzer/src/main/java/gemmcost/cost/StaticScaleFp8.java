@@ -20,22 +20,12 @@ import java.util.Locale;
  * quantisation: its fixed part), and every answer is that much shorter, never under the two floors or the datasheet
  * roofline, and labelled modeled. (TensorRT-LLM 1.3's fp8 table: fastest 11.8 to 12.4 µs, so 7.0 to 7.6 µs less;
  * vLLM 0.24's: 4.5 to 4.7 µs, unchanged. fp8_block is quantised per 128-element group from the activation itself in
- * serving too, so its tables stay as measured.)
+ * serving too, so its tables stay as measured.) {@code roofline}: the device's fp8 datasheet roofline, null where the
+ * catalog has none.
  */
-final class StaticScaleFp8 implements GetTime {
+record StaticScaleFp8(GetTime table, double excessUs, Roofline roofline) implements GetTime {
     /** A served fp8 GEMM's least time: the quantisation kernel's floor and the GEMM's. */
     static final double SERVED_FLOOR_US = 2 * RooflineGetTime.KERNEL_FLOOR_US;
-
-    private final GetTime table;
-    private final double excessUs;
-    /** The device's fp8 datasheet roofline; null where the catalog has none. */
-    private final Roofline roofline;
-
-    private StaticScaleFp8(GetTime table, double excessUs, Roofline roofline) {
-        this.table = table;
-        this.excessUs = excessUs;
-        this.roofline = roofline;
-    }
 
     /** {@code getTime} as a served model pays it: changed only for an fp8 table slower than the served floor. */
     static GetTime served(GetTime getTime, Profile table, Device device) {
