@@ -129,8 +129,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--engine", paramLabel = "ENGINE", description = "trtllm, vllm or sglang: its default prompt"
             + " tokens per prefill step (SGLang's by GPU memory, divided among attention replicas), the KV cache a"
             + " running sequence holds (TensorRT-LLM reserves isl + osl, vLLM and SGLang hold isl + osl/2 on"
-            + " average), and how prefills share the steps (SGLang's run before decode steps, in waves). Default:"
-            + " TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps.")
+            + " average), how prefills share the steps (SGLang's run before decode steps, in waves), and whether"
+            + " each step is scheduled while the one before runs (the current releases of all three, without --pp)."
+            + " Default: TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps, scheduled ahead.")
     Engine engine;
 
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
@@ -221,7 +222,7 @@ final class PredictCommand implements Callable<Integer> {
     private static Workers workers(Layout layout, int count, int stepTokens, Engine engine, String option) {
         try {
             return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, engine.batching(),
-                    engine.schedulesAhead("", layout));
+                    engine.schedulesAhead(layout));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }

@@ -47,9 +47,10 @@ public final class CostModels {
     /**
      * The cost model of a real model's steps on {@code device}: GEMMs from a Get_Time table of {@code gemmDtype}
      * ({@code bf16}, {@code fp8}, {@code fp8_block}) — the rows of {@code gemmCsv} whose gpu is {@code device}, or
-     * the profile file {@code profile} — else the device's datasheet roofline for it (modeled); memory-bound ops at
-     * the table's measured bandwidth, else {@link MemoryBandwidth#achievable}; attention at
-     * {@link AttentionRate#of}; communication as an engine sees it ({@link Network#forDevice}).
+     * the profile file {@code profile}, an imported fp8 table as a served model pays it ({@link StaticScaleFp8}) —
+     * else the device's datasheet roofline for it (modeled); memory-bound ops at the table's measured bandwidth, else
+     * {@link MemoryBandwidth#achievable}; attention at {@link AttentionRate#of}; communication as an engine sees it
+     * ({@link Network#forDevice}).
      */
     public static Opened forServing(Device device, String gemmDtype, String profile, Path gemmCsv) {
         if (gemmCsv == null && profile == null) {

@@ -21,7 +21,11 @@ public enum Label {
      * op's time follows from it).
      */
     MEASURED_BANDWIDTH,
-    /** Computed from datasheet limits (roofline), no measurement involved. */
+    /**
+     * Computed by a model, not read from a measurement: datasheet limits (a roofline), an engine's scheduling, or a
+     * measurement corrected by one (a served fp8 GEMM without the table's dynamic scaling); where it is printed says
+     * which.
+     */
     MODELED,
     /** Stated by the seed report, not computed by gemmcost. */
     CLAIMED,

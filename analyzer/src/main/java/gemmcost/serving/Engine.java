@@ -3,6 +3,7 @@ package gemmcost.serving;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
+import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -11,6 +12,11 @@ import java.util.regex.Pattern;
 /** The serving engines whose default scheduling the serving model knows, and what it knows of each. */
 public enum Engine {
     TRTLLM, VLLM, SGLANG;
+
+    /** vLLM 0.14, out by 21 January 2026 (the day projects' dependency bots took it up), turned async scheduling on. */
+    private static final int VLLM_ASYNC_SCHEDULING_MINOR = 14;
+    private static final LocalDate VLLM_ASYNC_SCHEDULING_RELEASED = LocalDate.of(2026, 1, 21);
+    private static final Pattern RELEASE = Pattern.compile("v?(\\d{1,4})\\.(\\d{1,4})");
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -54,27 +60,31 @@ public enum Engine {
         return this == TRTLLM ? (long) isl + osl : (long) isl + osl / 2;
     }
 
+    /** Whether the engine's current release schedules a step ahead on {@code layout}: see the method below. */
+    public boolean schedulesAhead(Layout layout) {
+        return schedulesAhead(layout, Optional.empty(), Optional.empty());
+    }
+
     /**
      * Whether the engine, by default, schedules each step while the one before it runs, so that a request arriving
      * during a step waits for that step and for the one already scheduled: TensorRT-LLM's overlap scheduler (on by
      * default; its docs: it "introduces one extra decoding step"), SGLang's overlap scheduler (on unless
-     * {@code --disable-overlap-schedule}), vLLM's async scheduling from 0.14 (its release notes: enabled by default,
-     * except with pipeline parallelism, as in {@code layout}). {@code version}: the engine's release ("0.12.0"), or
-     * empty for its current one; a version that does not start with major.minor counts as current.
+     * {@code --disable-overlap-schedule}), vLLM's async scheduling from 0.14 (its release notes: on by default). None
+     * of them with pipeline stages: TensorRT-LLM and SGLang run a loop of their own without the overlap there, and
+     * vLLM 0.14 left pipeline parallelism out. The release is {@code version} ("0.12.0", "v0.14.0"), else the one
+     * current on the day the run was {@code measured}, else the current one.
      */
-    public boolean schedulesAhead(String version, Layout layout) {
-        if (this != VLLM)
-            return true;
+    public boolean schedulesAhead(Layout layout, Optional<String> version, Optional<LocalDate> measured) {
         if (layout instanceof Parallelism p && p.pp() > 1)
             return false;
-        Matcher release = RELEASE.matcher(version);
-        return !release.lookingAt() || Integer.parseInt(release.group(1)) > 0
-                || Integer.parseInt(release.group(2)) >= VLLM_ASYNC_SCHEDULING_MINOR;
+        if (this != VLLM)
+            return true;
+        Optional<Matcher> release = version.map(RELEASE::matcher).filter(Matcher::lookingAt);
+        if (release.isPresent())
+            return Integer.parseInt(release.get().group(1)) > 0
+                    || Integer.parseInt(release.get().group(2)) >= VLLM_ASYNC_SCHEDULING_MINOR;
+        return measured.map(day -> !day.isBefore(VLLM_ASYNC_SCHEDULING_RELEASED)).orElse(true);
     }
-
-    /** vLLM 0.14 turned async scheduling on by default. */
-    private static final int VLLM_ASYNC_SCHEDULING_MINOR = 14;
-    private static final Pattern RELEASE = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})");
 
     /**
      * How the engine schedules prefills among decode steps by default: SGLang runs waiting prompts as prefill steps

@@ -38,14 +38,9 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 
-    /** Workers that schedule each step once the one before it has ended. */
-    public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching) {
-        this(layout, count, prefillBatch, maxRunning, stepTokens, batching, false);
-    }
-
-    /** Workers that mix prefill chunks into decode steps. */
+    /** Workers that mix prefill chunks into decode steps, each step scheduled once the one before it has ended. */
     public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
-        this(layout, count, prefillBatch, maxRunning, stepTokens, Batching.MIXED);
+        this(layout, count, prefillBatch, maxRunning, stepTokens, Batching.MIXED, false);
     }
 
     /** Workers prefilling one request per replica and step, with room for every request. */

@@ -15,8 +15,11 @@ import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
 import gemmcost.serving.Workers;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -41,9 +44,6 @@ sealed interface RowSetup {
 
     /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
     Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION);
-
-    /** The {@code gemm_quant_mode} and {@code moe_quant_mode} values modeled: bf16 (empty), fp8 and fp8_block. */
-    Set<String> MODELED_QUANT = Set.of("", "fp8", "fp8_block");
 
     /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
     record Refused(String reason, String detail) implements RowSetup {
@@ -73,9 +73,11 @@ sealed interface RowSetup {
         if (engine == null)
             return new Refused(BAD_ROW, row.where() + ": column backend: must be one of trtllm, vllm, sglang: '"
                     + row.text("backend") + "'");
+        String gemmQuant = row.text("gemm_quant_mode");
+        String moeQuant = row.text("moe_quant_mode");
         // neither format is modeled: refused whichever of them the model's config would choose
-        if (!MODELED_QUANT.contains(row.text("gemm_quant_mode")) && !MODELED_QUANT.contains(row.text("moe_quant_mode")))
-            return new Refused(QUANTIZATION, row.text("gemm_quant_mode") + "/" + row.text("moe_quant_mode"));
+        if (dtype(gemmQuant, WeightFormat.BF16).isEmpty() && dtype(moeQuant, WeightFormat.BF16).isEmpty())
+            return new Refused(QUANTIZATION, "gemm_quant_mode " + gemmQuant + ", moe_quant_mode " + moeQuant);
         Architecture model;
         try {
             model = models.apply(modelDir.resolve(row.text("model_path").replace("/", "--") + ".config.json"));
@@ -85,13 +87,8 @@ sealed interface RowSetup {
         } catch (BadInputException e) {
             return new Refused(CONFIG_UNREADABLE, e.getMessage());
         }
-        String quant = model.experts() != null ? row.text("moe_quant_mode") : row.text("gemm_quant_mode");
-        String dtype = switch (quant) {
-            case "" -> "bf16";
-            case "fp8" -> model.weights() == WeightFormat.FP8_BLOCK ? "fp8_block" : quant;
-            case "fp8_block" -> quant;
-            default -> null;
-        };
+        String quant = model.experts() != null ? moeQuant : gemmQuant;
+        String dtype = dtype(quant, model.weights()).orElse(null);
         if (dtype == null)
             return new Refused(QUANTIZATION, quant);
         model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
@@ -107,6 +104,19 @@ sealed interface RowSetup {
         } catch (IllegalArgumentException | ArithmeticException e) {
             return new Refused(PLAN, row.where() + ": plan: " + e.getMessage());
         }
+    }
+
+    /**
+     * The GEMM format a {@code gemm_quant_mode} or {@code moe_quant_mode} value names for a checkpoint of
+     * {@code weights}: empty (bf16), fp8 and fp8_block are modeled, nothing else.
+     */
+    private static Optional<String> dtype(String quant, WeightFormat weights) {
+        return switch (quant) {
+            case "" -> Optional.of("bf16");
+            case "fp8" -> Optional.of(weights == WeightFormat.FP8_BLOCK ? "fp8_block" : quant);
+            case "fp8_block" -> Optional.of(quant);
+            default -> Optional.empty();
+        };
     }
 
     private static RowSetup setup(SiliconRow row, Engine engine, Architecture model, Device device, String dtype,
@@ -134,7 +144,7 @@ sealed interface RowSetup {
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
                 engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching(),
-                engine.schedulesAhead(row.text("backend_version"), decodeLayout));
+                engine.schedulesAhead(decodeLayout, release(row), measured(row)));
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
@@ -142,7 +152,7 @@ sealed interface RowSetup {
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
             prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
                     decode.stepTokens(), engine.batching(),
-                    engine.schedulesAhead(row.text("backend_version"), prefillLayout));
+                    engine.schedulesAhead(prefillLayout, release(row), measured(row)));
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));
@@ -185,6 +195,23 @@ sealed interface RowSetup {
     }
 
     Pattern SOURCE_CONCURRENCY = Pattern.compile("silicon_concurrency=(\\d{1,9})\\b");
+
+    /** The engine's release the row names in {@code backend_version}, if any. */
+    private static Optional<String> release(SiliconRow row) {
+        return Optional.of(row.text("backend_version")).filter(version -> !version.isEmpty());
+    }
+
+    /** The day the run was made: the {@code measured=YYYY-MM-DD} the source column records, if any. */
+    private static Optional<LocalDate> measured(SiliconRow row) {
+        Matcher m = SOURCE_MEASURED.matcher(row.text("silicon_data_source"));
+        try {
+            return m.find() ? Optional.of(LocalDate.parse(m.group(1))) : Optional.empty();
+        } catch (DateTimeParseException e) {
+            return Optional.empty(); // a day that does not exist: as if none were given
+        }
+    }
+
+    Pattern SOURCE_MEASURED = Pattern.compile("measured=(\\d{4}-\\d{2}-\\d{2})");
 
     /**
      * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
+import java.time.LocalDate;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
@@ -37,19 +39,33 @@ class EngineTest {
     }
 
     @Test
-    void vllmShouldScheduleAheadFrom014UnlessPipelinedAndTheOthersAlways() {
+    void vllmShouldScheduleAheadFrom014AndTheOthersAlwaysButNoneWithPipelineStages() {
         Parallelism flat = new Parallelism(8, 1, 1, 1);
-        Parallelism staged = new Parallelism(4, 2, 1, 1);
-        assertThat(Engine.VLLM.schedulesAhead("0.12.0", flat)).isFalse();
-        assertThat(Engine.VLLM.schedulesAhead("0.13.9", flat)).isFalse();
-        assertThat(Engine.VLLM.schedulesAhead("0.14.0", flat)).isTrue();
-        assertThat(Engine.VLLM.schedulesAhead("0.18.0", flat)).isTrue();
-        assertThat(Engine.VLLM.schedulesAhead("1.0.0", flat)).isTrue();
-        assertThat(Engine.VLLM.schedulesAhead("", flat)).isTrue(); // the current release
-        assertThat(Engine.VLLM.schedulesAhead("nightly", flat)).isTrue();
-        assertThat(Engine.VLLM.schedulesAhead("0.18.0", staged)).isFalse();
-        assertThat(Engine.TRTLLM.schedulesAhead("0.8.1.post1", staged)).isTrue();
-        assertThat(Engine.SGLANG.schedulesAhead("0.5.6.post2", flat)).isTrue();
+        Optional<LocalDate> noDay = Optional.empty();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("0.12.0"), noDay)).isFalse();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("0.13.9"), noDay)).isFalse();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("0.14.0"), noDay)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("v0.14.0"), noDay)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("0.18.0"), noDay)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("1.0.0"), noDay)).isTrue();
+        assertThat(Engine.VLLM.schedulesAhead(flat)).isTrue(); // the current release
+        assertThat(Engine.TRTLLM.schedulesAhead(flat, Optional.of("0.8.1.post1"), noDay)).isTrue();
+        assertThat(Engine.SGLANG.schedulesAhead(flat, Optional.of("0.5.6.post2"), noDay)).isTrue();
+        for (Engine e : Engine.values())
+            assertThat(e.schedulesAhead(new Parallelism(4, 2, 1, 1))).as(e.id()).isFalse();
+    }
+
+    @Test
+    void aVllmRunWithoutAVersionShouldBeTakenAsTheReleaseOfItsDay() {
+        Parallelism flat = new Parallelism(8, 1, 1, 1);
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.empty(), Optional.of(LocalDate.of(2025, 12, 1))))
+                .isFalse();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.empty(), Optional.of(LocalDate.of(2026, 1, 21))))
+                .isTrue();
+        // a version that names no release falls back to the day
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("nightly"), Optional.of(LocalDate.of(2025, 11, 2))))
+                .isFalse();
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("nightly"), Optional.empty())).isTrue();
     }
 
     @Test

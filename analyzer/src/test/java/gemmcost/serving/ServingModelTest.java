@@ -71,6 +71,29 @@ class ServingModelTest {
     }
 
     @Test
+    void schedulingAheadShouldAddOneDecodeStepWhereOthersRunAndNothingElsewhere() {
+        Workers prefillFirst = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS,
+                Batching.PREFILL_FIRST, true);
+        Workers ahead = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS,
+                Batching.MIXED, true);
+        Workers twoAhead = new Workers(new Parallelism(1, 1, 1, 1), 2, 1, Integer.MAX_VALUE,
+                Workers.DEFAULT_STEP_TOKENS, Batching.MIXED, true);
+
+        ServingModel.Estimate waiting = ServingModel.predict(MODEL, Mode.AGG, prefillFirst, prefillFirst,
+                new Request(12, 100, 50), 2, COSTS);
+        ServingModel.Estimate alone = ServingModel.predict(MODEL, Mode.AGG, ahead, ahead, new Request(1, 100, 50), 2,
+                COSTS);
+        ServingModel.Estimate disagg = ServingModel.predict(MODEL, Mode.DISAGG, twoAhead, ahead,
+                new Request(8, 100, 50), 2, COSTS);
+
+        // a prompt in a step of its own, behind the step it arrives in and the one already set
+        assertThat(waiting.arrivalUs()).isCloseTo(1.5 * waiting.decode().stepUs(), within(1e-9));
+        // alone, the worker is idle when it arrives; in disagg the first token waits for the KV transfer only
+        assertThat(alone.arrivalUs()).isZero();
+        assertThat(disagg.arrivalUs()).isEqualTo(disagg.kvTransferUs());
+    }
+
+    @Test
     void theStepBudgetShouldBoundThePromptsPrefilledTogether() {
         Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
 
@@ -167,7 +190,7 @@ class ServingModelTest {
     @Test
     void prefillFirstEnginesShouldServeEveryRoundAsAWave() {
         Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250,
-                Batching.PREFILL_FIRST);
+                Batching.PREFILL_FIRST, false);
 
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
                 new Request(7, 100, 50, 20), 2, COSTS);
@@ -187,9 +210,9 @@ class ServingModelTest {
     @Test
     void wavesShouldNeedEveryRequestRunningAndAggregatedServing() {
         Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS,
-                Batching.PREFILL_FIRST);
+                Batching.PREFILL_FIRST, false);
         Workers prefill = new Workers(new Parallelism(1, 1, 1, 1), 2, 1, Integer.MAX_VALUE, 8192,
-                Batching.PREFILL_FIRST);
+                Batching.PREFILL_FIRST, false);
 
         ServingModel.Estimate waiting = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
                 new Request(12, 100, 50, 20), 2, COSTS);

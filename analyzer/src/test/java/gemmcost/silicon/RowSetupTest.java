@@ -186,7 +186,7 @@ class RowSetupTest {
         // both formats unmodeled: refused for them, whatever the missing config would have said
         assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8", "gemm_quant_mode", "nvfp4", "moe_quant_mode",
                 "nvfp4"), configs, HfConfigReader::read)).isEqualTo(new RowSetup.Refused(RowSetup.QUANTIZATION,
-                "nvfp4/nvfp4"));
+                "gemm_quant_mode nvfp4, moe_quant_mode nvfp4"));
     }
 
     @Test
