@@ -146,6 +146,25 @@ class RowSetupTest {
     }
 
     @Test
+    void aVllmRunShouldScheduleAheadByItsVersionElseByTheDayItWasMeasured() {
+        String[] plan = {"backend", "vllm", "batch_size", "4", "tp_size", "8"};
+
+        assertThat(aheadWith(plan, "backend_version", "0.12.0")).isFalse();
+        assertThat(aheadWith(plan, "backend_version", "0.15.1")).isTrue();
+        assertThat(aheadWith(plan, "silicon_data_source", "silicon_concurrency=4; measured=2025-11-02")).isFalse();
+        assertThat(aheadWith(plan, "silicon_data_source", "silicon_concurrency=4; measured=2026-03-23T13:00:07Z"))
+                .isTrue();
+        assertThat(aheadWith(plan, "silicon_data_source", "measured=2025-13-40")).isTrue(); // no such day: current
+    }
+
+    private static boolean aheadWith(String[] plan, String column, String value) {
+        String[] pairs = Arrays.copyOf(plan, plan.length + 2);
+        pairs[plan.length] = column;
+        pairs[plan.length + 1] = value;
+        return ((RowSetup.Setup) setup(row(pairs))).decode().schedulesAhead();
+    }
+
+    @Test
     void moeColumnsOfZeroShouldMeanNoSplit() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "4", "tp_size", "8", "moe_tp_size", "0",
                 "moe_ep_size", "8"));
