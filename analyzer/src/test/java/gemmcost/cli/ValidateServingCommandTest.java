@@ -142,8 +142,9 @@ class ValidateServingCommandTest {
      * The accuracy on a fixed subset of the public runs: Llama-3.1-8B and -70B aggregated on H100 (171 rows), with
      * AIConfigurator's GEMM tables. At this commit: all 171 predicted, TPOT median 10.2 %, p90 28.3 % (8.6 % and 26.5 %
      * when all-reduces were NCCL's; the engines' own kernel is faster, and these runs' other costs are not all
-     * modeled), TTFT median 49.1 % (52.8 % before the benchmark's first round arrived together); the bounds leave room
-     * for honest changes of the model, not for a regression.
+     * modeled), TTFT median 46.2 % (49.1 % before the decode steps a new request waits for were counted, 52.8 % before
+     * the benchmark's first round arrived together); the bounds leave room for honest changes of the model, not for a
+     * regression.
      */
     @Test
     void theLlamaRunsOnH100ShouldBePredictedWithinTheTargets() throws IOException {
@@ -167,6 +168,6 @@ class ValidateServingCommandTest {
         assertThat(json.get("predicted").asInt()).isGreaterThanOrEqualTo(160);
         assertThat(json.get("tpot_median_ape_pct").asDouble()).isLessThanOrEqualTo(12);
         assertThat(json.get("tpot_p90_ape_pct").asDouble()).isLessThanOrEqualTo(32);
-        assertThat(json.get("ttft_median_ape_pct").asDouble()).isLessThanOrEqualTo(51);
+        assertThat(json.get("ttft_median_ape_pct").asDouble()).isLessThanOrEqualTo(48);
     }
 }
