@@ -88,9 +88,10 @@ sealed interface RowSetup {
             return new Refused(CONFIG_UNREADABLE, e.getMessage());
         }
         String quant = model.experts() != null ? moeQuant : gemmQuant;
-        String dtype = dtype(quant, model.weights()).orElse(null);
-        if (dtype == null)
+        Optional<String> format = dtype(quant, model.weights());
+        if (format.isEmpty())
             return new Refused(QUANTIZATION, quant);
+        String dtype = format.get();
         model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
         boolean fp8Kv = engine == Engine.TRTLLM && !dtype.equals("bf16");
         try {
@@ -142,9 +143,11 @@ sealed interface RowSetup {
         int room = room(model, decodeLayout, device, wanted, held, kv);
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
+        Optional<String> release = release(row);
+        Optional<LocalDate> measured = measured(row);
         Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
                 engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching(),
-                engine.schedulesAhead(decodeLayout, release(row), measured(row)));
+                engine.schedulesAhead(decodeLayout, release, measured));
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
@@ -152,7 +155,7 @@ sealed interface RowSetup {
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
             prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
                     decode.stepTokens(), engine.batching(),
-                    engine.schedulesAhead(prefillLayout, release(row), measured(row)));
+                    engine.schedulesAhead(prefillLayout, release, measured));
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));
