@@ -18,7 +18,12 @@ import java.util.Optional;
  */
 public record Device(String id, String name, int smCount, long memoryBytes, double bandwidthBytesPerSec,
                      Map<Dtype, Double> peakFlopsPerSec, String source) {
-    /** Bytes in a binary gigabyte (GiB), the unit datasheets give GPU memory in. */
+    /**
+     * Bytes in a binary gigabyte (GiB), the unit datasheets give GPU memory in: HBM and GDDR come in power-of-two
+     * gigabit dies (H100: five 16 GiB stacks enabled, 80 GiB), and the H200 this project measured
+     * (profiles/nvidia-h200) has 150,109,880,320 bytes as CUDA reports them (139.8 GiB, the driver keeps the rest)
+     * under its "141 GB". Bandwidths are decimal.
+     */
     public static final long GIB = 1L << 30;
 
     public Device {

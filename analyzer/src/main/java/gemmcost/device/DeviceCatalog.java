@@ -22,11 +22,6 @@ import java.util.stream.Collectors;
  */
 public final class DeviceCatalog {
     private static final double T = 1e12;
-    /**
-     * Datasheets' memory "GB" are binary: HBM and GDDR come in power-of-two gigabit dies (H100: five 16 GiB stacks
-     * enabled, 80 GiB), and the H200 this project measured (profiles/nvidia-h200) has 150,109,880,320 bytes as CUDA
-     * reports them (139.8 GiB, the driver keeps the rest) under its "141 GB". Bandwidths are decimal.
-     */
 
     private static final List<Device> DEVICES = List.of(
             // NVIDIA A100 datasheet / Ampere whitepaper: 108 SMs, 80 GB HBM2e at 2,039 GB/s; dense TC 312 (bf16/fp16),

@@ -48,7 +48,7 @@ public final class HfConfigReader {
 
     /**
      * The top-level fields of a vision-language checkpoint besides its {@code text_config}: token ids, and the vision
-     * tower, which a text request never runs (its weights, under 0.2 % of Qwen3.5-397B's, are not counted).
+     * tower, which a text request never runs (its weights, about 0.1 % of Qwen3.5-397B's, modeled, are not counted).
      */
     static final Set<String> MULTIMODAL_TOP_LEVEL = Set.of("architectures", "model_type", "transformers_version",
             "text_config", "tie_word_embeddings", "quantization_config", "torch_dtype", "dtype", "vision_config",
