@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -183,7 +184,7 @@ final class PredictCommand implements Callable<Integer> {
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
-        Engine defaults = engine == null ? Engine.TRTLLM : engine; // the generic defaults are TensorRT-LLM's
+        Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
@@ -218,11 +219,15 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
+    /** The engine named, else TensorRT-LLM, whose defaults are the generic ones. */
+    private Engine engine() {
+        return engine == null ? Engine.TRTLLM : engine;
+    }
+
     /** Workers as {@code engine}'s current release schedules them. */
     private static Workers workers(Layout layout, int count, int stepTokens, Engine engine, String option) {
         try {
-            return new Workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, engine.batching(),
-                    engine.schedulesAhead(layout));
+            return engine.workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, Optional.empty(), Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -345,7 +350,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("isl", isl)
                 .put("osl", osl)
                 .put("kv_dtype", kvDtype.id())
-                .put("engine", engine == null ? null : engine.id())
+                .put("engine", engine().id())
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())
@@ -362,16 +367,21 @@ final class PredictCommand implements Callable<Integer> {
         node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())
-                .set("start", start(mapper, e.start()));
+                .set("start", start(mapper, e));
         return node.toString();
     }
 
-    private static ObjectNode start(ObjectMapper mapper, ServingModel.Start start) {
-        return mapper.createObjectNode()
+    /** The start's TTFTs, the rounds that weigh them (0: none, the steady state) and their labels, the estimate's. */
+    private static ObjectNode start(ObjectMapper mapper, ServingModel.Estimate e) {
+        ServingModel.Start start = e.start();
+        ObjectNode node = mapper.createObjectNode()
                 .put("steady_ttft_us", start.steadyTtftUs())
                 .put("burst_ttft_us", start.burstTtftUs())
                 .put("burst_steps", start.burstSteps())
+                .put("rounds", start.rounds())
                 .put("weighs", start.waves() ? "every_round" : start.blended() ? "first_round" : "none");
+        Label.ids(e.labels()).forEach(node.putArray("labels")::add);
+        return node;
     }
 
     private static ObjectNode step(ObjectMapper mapper, StepCost s) {

@@ -60,9 +60,14 @@ public enum Engine {
         return this == TRTLLM ? (long) isl + osl : (long) isl + osl / 2;
     }
 
-    /** Whether the engine's current release schedules a step ahead on {@code layout}: see the method below. */
-    public boolean schedulesAhead(Layout layout) {
-        return schedulesAhead(layout, Optional.empty(), Optional.empty());
+    /**
+     * {@code count} workers of {@code layout} as the engine runs them by default: its batching, and its step
+     * scheduling as the release of {@code version}, else of the day {@code measured}, else the current one has it.
+     */
+    public Workers workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens,
+                           Optional<String> version, Optional<LocalDate> measured) {
+        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching(),
+                schedulesAhead(layout, version, measured));
     }
 
     /**

@@ -145,17 +145,15 @@ sealed interface RowSetup {
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Optional<String> release = release(row);
         Optional<LocalDate> measured = measured(row);
-        Workers decode = new Workers(decodeLayout, decodeWorkers, 1, room,
-                engine.stepTokens(device, decodeLayout.attentionReplicas()), engine.batching(),
-                engine.schedulesAhead(decodeLayout, release, measured));
+        Workers decode = engine.workers(decodeLayout, decodeWorkers, 1, room,
+                engine.stepTokens(device, decodeLayout.attentionReplicas()), release, measured);
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = new Workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
-                    decode.stepTokens(), engine.batching(),
-                    engine.schedulesAhead(prefillLayout, release, measured));
+            prefill = engine.workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
+                    decode.stepTokens(), release, measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));

@@ -112,6 +112,11 @@ class PredictCommandTest {
         assertThat(steady.at("/start/weighs").asText()).isEqualTo("none");
         assertThat(twenty.at("/start/weighs").asText()).isEqualTo("first_round");
         assertThat(sglang.at("/start/weighs").asText()).isEqualTo("every_round");
+        assertThat(steady.at("/start/rounds").asInt()).isZero();
+        assertThat(twenty.at("/start/rounds").asInt()).isEqualTo(20);
+        assertThat(twenty.at("/start/labels")).isEqualTo(twenty.get("labels"));
+        // without --engine, TensorRT-LLM's defaults apply, and the JSON says whose
+        assertThat(twenty.get("engine").asText()).isEqualTo("trtllm");
         assertThat(steady.get("ttft_ms").asDouble() * 1e3).isCloseTo(steadyUs, within(1e-6));
         assertThat(twenty.get("ttft_ms").asDouble() * 1e3).isCloseTo(steadyUs + (8.5 * tpUs - steadyUs) / 20,
                 within(1e-6));

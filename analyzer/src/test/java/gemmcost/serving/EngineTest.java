@@ -48,11 +48,12 @@ class EngineTest {
         assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("v0.14.0"), noDay)).isTrue();
         assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("0.18.0"), noDay)).isTrue();
         assertThat(Engine.VLLM.schedulesAhead(flat, Optional.of("1.0.0"), noDay)).isTrue();
-        assertThat(Engine.VLLM.schedulesAhead(flat)).isTrue(); // the current release
+        assertThat(Engine.VLLM.schedulesAhead(flat, Optional.empty(), noDay)).isTrue(); // the current release
         assertThat(Engine.TRTLLM.schedulesAhead(flat, Optional.of("0.8.1.post1"), noDay)).isTrue();
         assertThat(Engine.SGLANG.schedulesAhead(flat, Optional.of("0.5.6.post2"), noDay)).isTrue();
         for (Engine e : Engine.values())
-            assertThat(e.schedulesAhead(new Parallelism(4, 2, 1, 1))).as(e.id()).isFalse();
+            assertThat(e.workers(new Parallelism(4, 2, 1, 1), 1, 1, 1, 8192, Optional.empty(), noDay)
+                    .schedulesAhead()).as(e.id()).isFalse();
     }
 
     @Test
