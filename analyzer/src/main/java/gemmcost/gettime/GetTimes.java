@@ -70,6 +70,15 @@ public final class GetTimes {
         };
     }
 
+    /** The label of a table entry read verbatim from a profile of {@code kind}. */
+    public static Label verbatim(Profile.Kind kind) {
+        return switch (kind) {
+            case MEASURED -> Label.MEASURED;
+            case IMPORTED -> Label.IMPORTED;
+            case SIMULATED -> Label.SIMULATED;
+        };
+    }
+
     /** {@code getTime} with {@code note} added to its source line, e.g. how the cost model chose a bandwidth. */
     public static GetTime withNote(GetTime getTime, String note) {
         return new Wrapped(getTime, UnaryOperator.identity(), note);

@@ -71,9 +71,8 @@ public final class ValidateCommand implements Callable<Integer> {
         Options.requireFolder("--report", report);
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
-        boolean heldOutProfile = against.toString().endsWith(".json");
-        Reference reference = heldOutProfile ? entriesOf(against, opened.dtype())
-                : new Reference(MeasurementCsv.read(against), Label.IMPORTED.id());
+        Reference reference = against.toString().endsWith(".json") ? entriesOf(against, opened.dtype())
+                : new Reference(MeasurementCsv.read(against), Label.IMPORTED);
         List<Measurement> rows = reference.rows();
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
@@ -87,14 +86,14 @@ public final class ValidateCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("count", s.count());
-            node.put("reference_label", reference.label());
+            node.put("reference_label", reference.label().id());
             node.put("median_ape_pct", s.medianApePct());
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
-            out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against, reference.label(),
-                    getTime.source());
+            out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against,
+                    reference.label().id(), getTime.source());
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
@@ -106,7 +105,7 @@ public final class ValidateCommand implements Callable<Integer> {
      * The times predictions are checked against, and what they are: a held-out profile's kind (measured, simulated,
      * imported), or {@code imported} for a CSV of someone's measurements.
      */
-    private record Reference(List<Measurement> rows, String label) {
+    private record Reference(List<Measurement> rows, Label label) {
     }
 
     /** The entries of a held-out profile as measurements, refused when its dtype is not the one predicted. */
@@ -119,7 +118,7 @@ public final class ValidateCommand implements Callable<Integer> {
         List<ProfileEntry> entries = held.entries();
         return new Reference(IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(file.toString(),
                 held.device().name(), held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1))
-                .toList(), held.provenance().kind().jsonName());
+                .toList(), GetTimes.verbatim(held.provenance().kind()));
     }
 
     private static String labelCounts(Validation.Result result) {
@@ -131,13 +130,13 @@ public final class ValidateCommand implements Callable<Integer> {
         return text.toString();
     }
 
-    private void writeReport(Validation.Result result, String referenceLabel) {
+    private void writeReport(Validation.Result result, Label referenceLabel) {
         try (Writer w = Files.newBufferedWriter(report)) {
             w.write("line,m,k,n,reference_us,reference_label,predicted_us,label,ape_pct,method\n");
             for (Validation.Row r : result.rows()) {
                 var s = r.measurement().shape();
                 w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%s,%.4f,%s%n", r.measurement().line(),
-                        s.m(), s.k(), s.n(), r.measurement().timeUs(), referenceLabel, r.estimate().timeUs(),
+                        s.m(), s.k(), s.n(), r.measurement().timeUs(), referenceLabel.id(), r.estimate().timeUs(),
                         r.estimate().label().id(), r.apePct(), r.estimate().method().name().toLowerCase(Locale.ROOT)));
             }
         } catch (IOException e) {
