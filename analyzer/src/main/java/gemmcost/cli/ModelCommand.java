@@ -12,6 +12,7 @@ import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
+import gemmcost.serving.Engine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -98,8 +99,9 @@ final class ModelCommand implements Callable<Integer> {
         Options.requirePositive("--concurrency", fit.concurrency);
         Options.requirePositive("--isl", fit.isl);
         Options.requirePositive("--osl", fit.osl);
-        return Fit.check(config, a, device, fit.layout.parallelism(), fit.concurrency, (long) fit.isl + fit.osl,
-                fit.kvDtype);
+        // the KV each sequence holds as predict's default engine (TensorRT-LLM) admits it
+        return Fit.check(config, a, device, fit.layout.parallelism(), fit.concurrency,
+                Engine.TRTLLM.kvTokensHeld(fit.isl, fit.osl), fit.kvDtype);
     }
 
 
