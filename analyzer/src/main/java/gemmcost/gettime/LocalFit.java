@@ -41,8 +41,6 @@ final class LocalFit {
         // the sums of the weighted normal equations, in locals (registers) rather than an array
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0, sv = 0;
         double s11 = 0, s12 = 0, s13 = 0, s1v = 0, s22 = 0, s23 = 0, s2v = 0, s33 = 0, s3v = 0;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
             int at = 4 * nearest[i];
             double u = Math.sqrt(dist2[i]) * perH;
@@ -66,6 +64,33 @@ final class LocalFit {
             s2v += w * r2 * v;
             s33 += w * r3 * r3;
             s3v += w * r3 * v;
+        }
+        double fitted = intercept(s0, s1, s2, s3, sv, s11 + RIDGE, s12, s13, s1v, s22 + RIDGE, s23, s2v, s33 + RIDGE,
+                s3v);
+        return clamped(fitted, packed, nearest, count);
+    }
+
+    /**
+     * The fit clamped to the range of the neighbours' residuals (their middle if it is not finite). Tracking that
+     * range while summing cost over a quarter of an off-site lookup in mispredicted branches (the residuals come in
+     * no order), so a branch-free pass tells the common case, a fit inside the range, and only a fit outside it looks
+     * for the range.
+     */
+    private static double clamped(double fitted, double[] values, int[] nearest, int count) {
+        boolean below = false;
+        boolean above = false;
+        for (int i = 0; i < count; i++) {
+            double v = values[4 * nearest[i] + 3];
+            below |= v <= fitted;
+            above |= v >= fitted;
+        }
+        if (below & above) {
+            return fitted;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            double v = values[4 * nearest[i] + 3];
             if (v < lo) { // residuals are finite: plain comparisons, not Math.min's NaN and -0.0 rules
                 lo = v;
             }
@@ -73,8 +98,6 @@ final class LocalFit {
                 hi = v;
             }
         }
-        double fitted = intercept(s0, s1, s2, s3, sv, s11 + RIDGE, s12, s13, s1v, s22 + RIDGE, s23, s2v, s33 + RIDGE,
-                s3v);
         return Double.isFinite(fitted) ? Math.min(hi, Math.max(lo, fitted)) : (lo + hi) / 2;
     }
 

@@ -1,0 +1,38 @@
+package gemmcost.gettime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LocalFitTest {
+    /** Residual = x on the grid {0..4}³: a fit follows the slope inside and is held at the neighbours' range outside. */
+    private static final LocalFit FIT = gridWithResidualX();
+
+    @Test
+    void insideTheDataShouldFollowTheLocalSlope() {
+        assertThat(FIT.residualAt(2.5, 2, 2)).isCloseTo(2.5, within(1e-2));
+        assertThat(FIT.residualAt(0.75, 1.5, 3)).isCloseTo(0.75, within(1e-2));
+    }
+
+    @Test
+    void beyondTheDataShouldHoldTheNeighboursHighestOrLowestResidual() {
+        // the 12 nearest of (6, 2, 2) lie at x = 4 and x = 3, the slope would say 6: held at 4, exactly
+        assertThat(FIT.residualAt(6, 2, 2)).isEqualTo(4.0);
+        assertThat(FIT.residualAt(-2, 2, 2)).isEqualTo(0.0);
+        assertThat(FIT.residualAt(40, 2, 2)).isEqualTo(4.0); // beyond the lattice: the k-d tree's neighbours
+    }
+
+    private static LocalFit gridWithResidualX() {
+        int size = 125;
+        double[] x = new double[size];
+        double[] y = new double[size];
+        double[] z = new double[size];
+        for (int p = 0; p < size; p++) {
+            x[p] = p / 25;
+            y[p] = p / 5 % 5;
+            z[p] = p % 5;
+        }
+        return new LocalFit(x, y, z, x.clone());
+    }
+}
