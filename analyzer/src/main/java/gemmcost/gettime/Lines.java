@@ -71,8 +71,18 @@ final class Lines {
 
     /** Per axis, per coordinate: the lines that measured it, in key order (for where a line's near ones fall short). */
     private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
+    /**
+     * Per axis, the values the table has there: a query none of whose axes' two other values are both known lies on no
+     * line (most lookups off every site), and skips the maps.
+     */
+    private final ValueFilter[] known = {new ValueFilter(), new ValueFilter(), new ValueFilter()};
 
     Lines(long[][] shapes, double[] residual) {
+        for (long[] shape : shapes) {
+            for (int axis = 0; axis < 3; axis++) {
+                known[axis].add(shape[axis]);
+            }
+        }
         for (int axis = 0; axis < 3; axis++) {
             Map<Key, List<Integer>> members = new HashMap<>();
             for (int p = 0; p < shapes.length; p++) {
@@ -155,6 +165,10 @@ final class Lines {
         double weighted = 0;
         double weights = 0;
         for (int axis = 0; axis < 3; axis++) {
+            if (!known[(axis + 1) % 3].mayContain(q[(axis + 1) % 3])
+                    || !known[(axis + 2) % 3].mayContain(q[(axis + 2) % 3])) {
+                continue;
+            }
             Located located = byAxis.get(axis).get(key(q, axis));
             if (located == null) {
                 continue;

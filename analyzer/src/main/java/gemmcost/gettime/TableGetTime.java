@@ -48,17 +48,10 @@ public final class TableGetTime implements GetTime {
     /** The launch floor {@code t0} as a fraction of the fastest measured time. */
     static final double FLOOR_FRACTION = 0.5;
 
-    private static final int KNOWN_M_BITS = 4096;
-    /** Keeps the top log2(KNOWN_M_BITS) bits of the hash. */
-    private static final int M_BIT_SHIFT = 64 - Integer.numberOfTrailingZeros(KNOWN_M_BITS);
-
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
-    /**
-     * A 4,096-bit filter of the m of every measured and twin shape: a query whose m's bit is clear needs neither map
-     * (most lookups off every site), at the cost of a multiply and a shift.
-     */
-    private final long[] knownMBits = new long[KNOWN_M_BITS / 64];
+    /** The m of every measured and twin shape: a query whose m is surely not one needs neither map. */
+    private final ValueFilter knownM = new ValueFilter();
     private final double floorUs;
     private final double flopsPerUs;
     private final double elementsPerUs;
@@ -73,7 +66,7 @@ public final class TableGetTime implements GetTime {
         this.source = Objects.requireNonNull(source, "source");
         this.twinUs = transposesAgree(measuredUs) ? twins(measuredUs) : Map.of();
         Stream.concat(this.measuredUs.keySet().stream(), twinUs.keySet().stream()).mapToLong(GemmShape::m)
-                .map(TableGetTime::bit).forEach(b -> knownMBits[(int) (b >>> 6)] |= 1L << b);
+                .forEach(knownM::add);
         this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double flops = 0;
         double elements = 0;
@@ -157,17 +150,6 @@ public final class TableGetTime implements GetTime {
         return m * k + k * n + m * n;
     }
 
-    /** Whether a measured or twin shape may have this m (false: surely none). */
-    private boolean mayBeMeasured(long m) {
-        long b = bit(m);
-        return (knownMBits[(int) (b >>> 6)] & 1L << b) != 0;
-    }
-
-    /** m's bit in {@link #knownMBits}: the top 12 bits of a Fibonacci hash. */
-    private static long bit(long m) {
-        return m * 0x9E3779B97F4A7C15L >>> M_BIT_SHIFT;
-    }
-
     /** Speed of light at the best FLOP and traffic rates this table shows, in µs. */
     private double effectiveSolUs(double m, double k, double n) {
         return Math.max(2.0 * m * k * n / flopsPerUs, operandElements(m, k, n) / elementsPerUs);
@@ -176,7 +158,7 @@ public final class TableGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        if (mayBeMeasured(m)) {
+        if (knownM.mayContain(m)) {
             GemmShape shape = new GemmShape(m, k, n);
             Double measured = measuredUs.get(shape);
             if (measured != null) {
