@@ -219,35 +219,45 @@ final class NeighbourCells {
         KdTree.Nearest found = new KdTree.Nearest(k);
         int[] ids = found.points;
         double[] d2 = found.dist2;
-        int size = 0;
         int at = STRIDE * first;
         double offset = Math.sqrt(sq(qx - p[at]) + sq(qy - p[at + 1]) + sq(qz - p[at + 2]));
-        double limit = Double.POSITIVE_INFINITY;
-        for (at += STRIDE; p[at + FROM_CENTRE] <= limit; at += STRIDE) {
+        int size = 0;
+        // the first k points all enter, each in its place
+        for (at += STRIDE; size < k; at += STRIDE) {
+            int id = (int) p[at + ID];
+            if (id < 0) {
+                found.size = size;
+                return found;
+            }
+            double d = sq(p[at] - qx) + sq(p[at + 1] - qy) + sq(p[at + 2] - qz);
+            insert(d2, ids, size++, d, id);
+        }
+        found.size = k;
+        // later ones displace the farthest until the list is beyond reach
+        double limit = (Math.sqrt(d2[k - 1]) + offset) * (1 + 1e-9) + 1e-9;
+        for (; p[at + FROM_CENTRE] <= limit; at += STRIDE) {
             int id = (int) p[at + ID];
             if (id < 0) {
                 break;
             }
-            double dx = p[at] - qx;
-            double dy = p[at + 1] - qy;
-            double dz = p[at + 2] - qz;
-            double d = dx * dx + dy * dy + dz * dz;
-            if (size == k && !KdTree.Nearest.closer(d, id, d2[k - 1], ids[k - 1])) {
+            double d = sq(p[at] - qx) + sq(p[at + 1] - qy) + sq(p[at + 2] - qz);
+            if (!KdTree.Nearest.closer(d, id, d2[k - 1], ids[k - 1])) {
                 continue;
             }
-            int j = size < k ? size++ : k - 1;
-            while (j > 0 && KdTree.Nearest.closer(d, id, d2[j - 1], ids[j - 1])) {
-                d2[j] = d2[j - 1];
-                ids[j] = ids[j - 1];
-                j--;
-            }
-            d2[j] = d;
-            ids[j] = id;
-            if (size == k) {
-                limit = (Math.sqrt(d2[k - 1]) + offset) * (1 + 1e-9) + 1e-9;
-            }
+            insert(d2, ids, k - 1, d, id);
+            limit = (Math.sqrt(d2[k - 1]) + offset) * (1 + 1e-9) + 1e-9;
         }
-        found.size = size;
         return found;
+    }
+
+    /** Puts (d, id) in its place among the sorted first {@code j} entries, moving the farther ones up by one. */
+    private static void insert(double[] d2, int[] ids, int j, double d, int id) {
+        while (j > 0 && KdTree.Nearest.closer(d, id, d2[j - 1], ids[j - 1])) {
+            d2[j] = d2[j - 1];
+            ids[j] = ids[j - 1];
+            j--;
+        }
+        d2[j] = d;
+        ids[j] = id;
     }
 }
