@@ -135,6 +135,11 @@ final class PredictCommand implements Callable<Integer> {
             + " Default: TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps, scheduled ahead.")
     Engine engine;
 
+    @Option(names = "--engine-version", paramLabel = "VERSION", description = "The --engine release, e.g. 0.12.0:"
+            + " vLLM schedules each step while the one before runs from 0.14 on (before, a request arriving during a"
+            + " step waits for that step only). Default: the current release.")
+    String engineVersion;
+
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
             description = "Requests per place the benchmark measures (--concurrency x N in all). Its measured phase"
                     + " starts at idle workers, so the first --concurrency requests arrive together, and TTFT"
@@ -180,6 +185,10 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("--rounds " + rounds + ": must be >= 0 (0: an endless run's steady state)");
         Options.requirePositive("--prefill-workers", prefillWorkers);
         Options.requirePositive("--decode-workers", decodeWorkers);
+        if (engineVersion != null && engine == null)
+            throw new BadInputException("--engine-version " + engineVersion + ": give --engine too (whose release)");
+        if (engineVersion != null && !Engine.isRelease(engineVersion))
+            throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
@@ -189,7 +198,7 @@ final class PredictCommand implements Callable<Integer> {
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
         int perStep = stepTokens != null ? stepTokens : defaults.stepTokens(device, decodeLayout.attentionReplicas());
-        Workers decode = workers(decodeLayout, decodeWorkers, perStep, defaults, "--decode-workers");
+        Workers decode = workers(decodeLayout, decodeWorkers, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
@@ -199,7 +208,7 @@ final class PredictCommand implements Callable<Integer> {
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = workers(prefillLayout, prefillWorkers, perStep, defaults, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, perStep, "--prefill-workers");
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
@@ -224,10 +233,11 @@ final class PredictCommand implements Callable<Integer> {
         return engine == null ? Engine.TRTLLM : engine;
     }
 
-    /** Workers as {@code engine}'s current release schedules them. */
-    private static Workers workers(Layout layout, int count, int stepTokens, Engine engine, String option) {
+    /** Workers as the engine's release (given, else the current one) schedules them. */
+    private Workers workers(Layout layout, int count, int stepTokens, String option) {
         try {
-            return engine.workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, Optional.empty(), Optional.empty());
+            return engine().workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, Optional.ofNullable(engineVersion),
+                    Optional.empty());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -263,7 +273,8 @@ final class PredictCommand implements Callable<Integer> {
 
     private String request(int perStep) {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
-                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id(), mode == Mode.AGG
+                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id()
+                        + (engineVersion == null ? "" : " " + engineVersion), mode == Mode.AGG
                         ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
     }
 
@@ -351,6 +362,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("osl", osl)
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
+                .put("engine_version", engineVersion)
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())

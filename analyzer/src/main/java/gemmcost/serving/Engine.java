@@ -22,6 +22,11 @@ public enum Engine {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** Whether {@code text} names a release as {@link #schedulesAhead} reads one: "0.12.0", "v0.14.1", "1.3". */
+    public static boolean isRelease(String text) {
+        return RELEASE.matcher(text).lookingAt();
+    }
+
     /** The engine whose {@link #id()} is {@code text}, if any. */
     public static Optional<Engine> parse(String text) {
         for (Engine e : values())

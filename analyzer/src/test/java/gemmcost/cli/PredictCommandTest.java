@@ -127,6 +127,32 @@ class PredictCommandTest {
     }
 
     @Test
+    void vllmBefore014ShouldNotMakeANewRequestWaitForAStepScheduledAhead() throws IOException {
+        String[] run = {"--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--rounds", "0", "--engine", "vllm"};
+        JsonNode current = predictJson(run);
+        JsonNode before = predictJson(append(run, "--engine-version", "0.12.0"));
+        JsonNode from = predictJson(append(run, "--engine-version", "v0.14.0"));
+
+        // the steady arrival is (0.5 + ahead + mixed) T_d: one decode step less where no step is scheduled ahead
+        double tdUs = current.at("/decode_step/step_us").asDouble();
+        assertThat(arrivalUs(current) - arrivalUs(before)).isCloseTo(tdUs, within(1e-6));
+        assertThat(before.get("ttft_ms").asDouble()).isLessThan(current.get("ttft_ms").asDouble());
+        assertThat(from.get("ttft_ms").asDouble()).isEqualTo(current.get("ttft_ms").asDouble());
+        assertThat(before.get("tpot_ms").asDouble()).isEqualTo(current.get("tpot_ms").asDouble());
+        assertThat(before.get("engine_version").asText()).isEqualTo("0.12.0");
+        assertThat(current.get("engine_version").isNull()).isTrue();
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
+                "--engine-version", "0.12.0", "--concurrency", "1", "--isl", "8", "--osl", "8").out())
+                .contains(", engine vllm 0.12.0, prefill steps of up to");
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine-version", "0.12.0",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --engine-version 0.12.0: give --engine too (whose release)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
+                "--engine-version", "latest", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --engine-version latest: not a release such as 0.12.0" + NL);
+    }
+
+    @Test
     void theTextShouldShowHowTheStartEntersTheTtft() {
         String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "64", "--isl",
                 "2048", "--osl", "128"};
@@ -147,6 +173,12 @@ class PredictCommandTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
+    }
+
+    /** The steady state's wait for the step a new request's prefill enters: steady TTFT less T_p and the queue. */
+    private static double arrivalUs(JsonNode predicted) {
+        return predicted.at("/start/steady_ttft_us").asDouble() - predicted.at("/prefill_step/step_us").asDouble()
+                - predicted.get("queue_wait_us").asDouble();
     }
 
     private static JsonNode predictJson(String... options) throws IOException {
