@@ -38,6 +38,11 @@ final class NeighbourCells {
     private final double[] origin = new double[3];
     private final int[] cellsPerAxis = new int[3];
     private final double edge;
+    /**
+     * 1 / {@link #edge}: a query rounded into the next cell is still within the slack its list was made with, so a
+     * multiply serves as well as a division.
+     */
+    private final double perEdge;
     private final int cellCount;
     /**
      * Per cell: 0 not built yet, -1 left to the tree, else 1 + the pool entry where its list starts; made on the
@@ -67,6 +72,7 @@ final class NeighbourCells {
             size *= 1.25;
         }
         this.edge = size;
+        this.perEdge = 1 / size;
         for (int axis = 0; axis < 3; axis++) {
             cellsPerAxis[axis] = (int) Math.ceil(extent[axis] / edge);
         }
@@ -106,9 +112,9 @@ final class NeighbourCells {
     }
 
     private int cellOf(double qx, double qy, double qz) {
-        int ix = (int) Math.floor((qx - origin[0]) / edge);
-        int iy = (int) Math.floor((qy - origin[1]) / edge);
-        int iz = (int) Math.floor((qz - origin[2]) / edge);
+        int ix = (int) Math.floor((qx - origin[0]) * perEdge);
+        int iy = (int) Math.floor((qy - origin[1]) * perEdge);
+        int iz = (int) Math.floor((qz - origin[2]) * perEdge);
         if (ix < 0 || iy < 0 || iz < 0 || ix >= cellsPerAxis[0] || iy >= cellsPerAxis[1] || iz >= cellsPerAxis[2]) {
             return -1;
         }
