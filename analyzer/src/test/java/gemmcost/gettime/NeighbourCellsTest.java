@@ -2,9 +2,14 @@ package gemmcost.gettime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +44,45 @@ class NeighbourCellsTest {
                 assertThat(found.dist2[i]).isEqualTo(dist2(p, scan[i], query));
             }
         }
+    }
+
+    /** Cells built while other threads read (and the index of cells grows) give every thread the same answers. */
+    @Test
+    void threadsAskingAtOnceShouldGetTheAnswersOfOneThread() throws Exception {
+        SplittableRandom random = new SplittableRandom(5);
+        int size = 3000;
+        double[][] p = new double[3][size];
+        for (int i = 0; i < size; i++) {
+            for (int axis = 0; axis < 3; axis++) {
+                p[axis][i] = random.nextDouble(0, 12);
+            }
+        }
+        double[][] queries = new double[4000][];
+        Arrays.setAll(queries, q -> new double[] {random.nextDouble(-1, 13), random.nextDouble(-1, 13),
+                random.nextDouble(-1, 13)});
+        NeighbourCells alone = new NeighbourCells(p[0], p[1], p[2], 12);
+        List<int[]> expected = Arrays.stream(queries).map(q -> nearest(alone, q)).toList();
+
+        NeighbourCells shared = new NeighbourCells(p[0], p[1], p[2], 12);
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<List<int[]>>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int offset = 1000 * t; // each thread starts elsewhere, so that they build different cells at once
+                runs.add(pool.submit(() -> IntStream.range(0, queries.length)
+                        .mapToObj(i -> nearest(shared, queries[(i + offset) % queries.length])).toList()));
+            }
+            for (int t = 0; t < 4; t++) {
+                List<int[]> got = runs.get(t).get();
+                for (int i = 0; i < queries.length; i++) {
+                    assertThat(got.get(i)).isEqualTo(expected.get((i + 1000 * t) % queries.length));
+                }
+            }
+        }
+    }
+
+    private static int[] nearest(NeighbourCells cells, double[] q) {
+        KdTree.Nearest found = cells.nearest(q[0], q[1], q[2]);
+        return Arrays.copyOf(found.points, found.size);
     }
 
     @Test

@@ -22,12 +22,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Get_Time lookups on a 30k-entry table (300 (k, n) sites × 100 m each, synthetic roofline-like times), one
  * thread. {@code query}: {@code exact} measured shapes; {@code on_site} m between measured points of a site (the
  * analyzer's usual case: its shapes sit on a profiled site); {@code off_site} random shapes on no site (local fit).
- * Target: ≥ 5 million lookups/s. Run: {@code java -cp bench/target/gemmcost.jar org.openjdk.jmh.Main GetTimeBenchmark}.
+ * Target: ≥ 5 million lookups/s. Run: {@code scripts/gemmcost jmh GetTimeBenchmark}. Ten warmup seconds: on the 2-core
+ * dev VM every fork has one slow second about 7 s in (a quarter of the rate; no GC then, no recompilation of
+ * Get_Time's methods), which three warmup seconds left in the measurement.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class GetTimeBenchmark {
