@@ -1,0 +1,64 @@
+package gemmcost.gettime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gemmcost.table.GemmShape;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Get_Time's answers stay what they were before the lookups were made faster: 3,000 shapes (2,000 off every site,
+ * 1,000 on sites, on lines and exact) on GetTimeBenchmark's kind of 30k-entry table, as commit 38ad50d answered them,
+ * bit for bit, with the same method and label.
+ */
+class GetTimeAnswersTest {
+    @Test
+    void answersShouldBeBitForBitThoseBeforeTheSpeedUps() throws IOException {
+        TableGetTime table = TableGetTime.of(benchmarkLikeTable(), "synthetic");
+        List<String> golden = golden();
+        assertThat(golden).hasSize(3000);
+        for (String line : golden) {
+            String[] f = line.split(",");
+            Estimate e = table.estimate(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+            assertThat(Long.toHexString(Double.doubleToLongBits(e.timeUs()))).as(line).isEqualTo(f[3]);
+            assertThat(e.method().name()).as(line).isEqualTo(f[4]);
+            assertThat(e.label().name()).as(line).isEqualTo(f[5]);
+        }
+    }
+
+    /** 300 (k, n) sites × 100 m each, roofline-like times with 5 % noise (the golden file's table). */
+    private static Map<GemmShape, Double> benchmarkLikeTable() {
+        SplittableRandom random = new SplittableRandom(42);
+        Map<GemmShape, Double> times = new HashMap<>();
+        for (int s = 0; s < 300; s++) {
+            long k = logUniform(random, 256, 32768);
+            long n = logUniform(random, 256, 32768);
+            for (int i = 0; i < 100; i++) {
+                long m = 1 + 7L * i * i;
+                GemmShape shape = new GemmShape(m, k, n);
+                double computeUs = shape.flops() / 700e6;
+                double memoryUs = (m * k + k * n + m * n) * 2 / 3.0e6;
+                times.put(shape, (5 + Math.max(computeUs, memoryUs)) * (1 + 0.05 * random.nextDouble()));
+            }
+        }
+        return times;
+    }
+
+    private static long logUniform(SplittableRandom random, long lo, long hi) {
+        return Math.round(Math.exp(random.nextDouble(Math.log(lo), Math.log(hi))));
+    }
+
+    private static List<String> golden() throws IOException {
+        try (InputStream in = GetTimeAnswersTest.class.getResourceAsStream("/golden/get-time-answers-38ad50d.csv")) {
+            assertThat(in).as("the golden file").isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.startsWith("#") && !l.startsWith("m,")).toList();
+        }
+    }
+}
