@@ -22,7 +22,7 @@ final class NeighbourCells {
      * table from 218 to 190 ns and building a cell's list from 14 to 10 µs, against 1/8.
      */
     static final double CELL_OCTAVES = 0.0625;
-    /** Cells of the lattice at most: a cell's number is an int. */
+    /** Cells of the lattice at most (beyond, cells are coarsened): cell numbers stay far inside an int. */
     static final int MAX_CELLS = 1 << 26;
     /** Pool entries (one per point of a cell's list, and two per list) kept at most: 40 MB. */
     static final int MAX_POOL_ENTRIES = 1 << 20;
@@ -48,9 +48,11 @@ final class NeighbourCells {
      * multiply serves as well as a division.
      */
     private final double perEdge;
-    /** Per cell asked: -1 left to the tree, else 1 + the pool entry where its list starts (0: not built yet). */
+    /** Per cell built: 1 + the pool entry where its list starts (0: not built). */
     private final Starts start = new Starts();
     private volatile double[] pool = new double[STRIDE * 1024];
+    /** Set once a list did not fit the pool's budget: cells not built by then go to the tree, unbuilt, unrecorded. */
+    private volatile boolean poolFull;
     private int used; // pool entries, guarded by this
 
     /** Over points (x, y, z), for queries of the {@code k} nearest. */
@@ -87,11 +89,23 @@ final class NeighbourCells {
         return count;
     }
 
+    /** The lattice's cell edge, in the points' units. */
+    double edge() {
+        return edge;
+    }
+
+    /** The lattice's lowest corner on {@code axis}: cell boundaries lie at it plus multiples of {@link #edge()}. */
+    double origin(int axis) {
+        return origin[axis];
+    }
+
     /** The k nearest points of q, nearest first (ties by index). */
     KdTree.Nearest nearest(double qx, double qy, double qz) {
         int cell = cellOf(qx, qy, qz);
         int first = cell < 0 ? -1 : start.get(cell);
-        if (first == 0) {
+        if (first == 0 && poolFull) {
+            first = -1;
+        } else if (first == 0) {
             first = build(cell);
         }
         if (first < 0) {
@@ -110,11 +124,14 @@ final class NeighbourCells {
         return (ix * cellsPerAxis[1] + iy) * cellsPerAxis[2] + iz;
     }
 
-    /** Builds the cell's list into the pool (or marks it for the tree); returns its {@link #start} value. */
+    /** Builds the cell's list into the pool and returns its {@link #start} value; -1 (the tree answers): no room. */
     private synchronized int build(int cell) {
         int known = start.get(cell);
         if (known != 0) {
             return known;
+        }
+        if (poolFull) {
+            return -1;
         }
         int iz = cell % cellsPerAxis[2];
         int iy = (cell / cellsPerAxis[2]) % cellsPerAxis[1];
@@ -127,7 +144,7 @@ final class NeighbourCells {
         int[] candidates = tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12);
         int[] points = byDistance(inReach(candidates, cx, cy, cz), cx, cy, cz);
         if (used + points.length + 2 > MAX_POOL_ENTRIES) {
-            start.put(cell, -1);
+            poolFull = true;
             return -1;
         }
         double[] p = pool;
@@ -193,9 +210,9 @@ final class NeighbourCells {
             s.set(i, entry);
         }
 
-        /** The cell's home slot: the top bits of a Fibonacci hash, so that neighbouring cells spread. */
+        /** The cell's home slot: the top bits of a Fibonacci hash (as many as the mask has), so neighbours spread. */
         private static int slot(int cell, int mask) {
-            return (int) ((cell * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+            return (int) (cell * 0x9E3779B97F4A7C15L >>> (64 - Integer.bitCount(mask)));
         }
     }
 

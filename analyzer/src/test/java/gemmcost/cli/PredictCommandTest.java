@@ -128,7 +128,8 @@ class PredictCommandTest {
 
     @Test
     void vllmBefore014ShouldNotMakeANewRequestWaitForAStepScheduledAhead() throws IOException {
-        String[] run = {"--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--rounds", "0", "--engine", "vllm"};
+        String[] run = {"--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--rounds", "0", "--engine",
+            "vllm"};
         JsonNode current = predictJson(run);
         JsonNode before = predictJson(append(run, "--engine-version", "0.12.0"));
         JsonNode from = predictJson(append(run, "--engine-version", "v0.14.0"));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 class LocalFitTest {
-    /** Residual = x on the grid {0..4}³: a fit follows the slope inside and is held at the neighbours' range outside. */
+    /** Residual = x on the grid {0..4}³: a fit follows the slope inside, and outside the neighbours' range holds it. */
     private static final LocalFit FIT = gridWithResidualX();
 
     @Test
@@ -17,10 +17,11 @@ class LocalFitTest {
 
     @Test
     void beyondTheDataShouldHoldTheNeighboursHighestOrLowestResidual() {
-        // the 12 nearest of (6, 2, 2) lie at x = 4 and x = 3, the slope would say 6: held at 4, exactly
-        assertThat(FIT.residualAt(6, 2, 2)).isEqualTo(4.0);
-        assertThat(FIT.residualAt(-2, 2, 2)).isEqualTo(0.0);
-        assertThat(FIT.residualAt(40, 2, 2)).isEqualTo(4.0); // beyond the lattice: the k-d tree's neighbours
+        // the 12 nearest of (4.4, 2, 2): nine at x = 4, three at x = 3; the slope says 4.4, held at 4, exactly
+        assertThat(FIT.residualAt(4.4, 2, 2)).isEqualTo(4.0);
+        assertThat(FIT.residualAt(-0.4, 2, 2)).isEqualTo(0.0);
+        // beyond the lattice (a margin of one octave), from the k-d tree's neighbours: (3, 2, 2) is among them
+        assertThat(FIT.residualAt(5.4, 2, 2)).isEqualTo(4.0);
     }
 
     private static LocalFit gridWithResidualX() {

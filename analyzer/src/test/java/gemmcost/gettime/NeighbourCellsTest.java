@@ -46,6 +46,38 @@ class NeighbourCellsTest {
         }
     }
 
+    /**
+     * A box too large for 1/16-octave cells gets coarser ones, whose edge is not a power of two: a query's cell is
+     * then found by a multiply that may round a query on a boundary into the next cell, which its list still covers.
+     */
+    @Test
+    void queriesOnTheBoundariesOfCoarsenedCellsShouldGetAFullScansAnswer() {
+        SplittableRandom random = new SplittableRandom(9);
+        int size = 2000;
+        double[][] p = new double[3][size];
+        for (int i = 0; i < size; i++) {
+            for (int axis = 0; axis < 3; axis++) {
+                p[axis][i] = random.nextDouble(0, 60);
+            }
+        }
+        NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12);
+        assertThat(cells.edge()).isGreaterThan(NeighbourCells.CELL_OCTAVES);
+        assertThat(cells.edge() / Math.scalb(1.0, Math.getExponent(cells.edge()))).as("not a power of two")
+                .isNotEqualTo(1.0);
+        for (int q = 0; q < 2000; q++) {
+            double[] query = new double[3];
+            for (int axis = 0; axis < 3; axis++) {
+                query[axis] = cells.origin(axis) + random.nextInt(1, 300) * cells.edge();
+            }
+            int[] scan = IntStream.range(0, size).boxed()
+                    .sorted(Comparator.<Integer>comparingDouble(i -> dist2(p, i, query)).thenComparingInt(i -> i))
+                    .limit(12).mapToInt(Integer::intValue).toArray();
+            KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
+            assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
+                    .containsExactly(scan);
+        }
+    }
+
     /** Cells built while other threads read (and the index of cells grows) give every thread the same answers. */
     @Test
     void threadsAskingAtOnceShouldGetTheAnswersOfOneThread() throws Exception {
