@@ -135,9 +135,9 @@ final class PredictCommand implements Callable<Integer> {
             + " Default: TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps, scheduled ahead.")
     Engine engine;
 
-    @Option(names = "--engine-version", paramLabel = "VERSION", description = "The --engine release, e.g. 0.12.0:"
-            + " vLLM schedules each step while the one before runs from 0.14 on (before, a request arriving during a"
-            + " step waits for that step only). Default: the current release.")
+    @Option(names = "--engine-version", paramLabel = "VERSION", description = "With --engine vllm: its release, e.g."
+            + " 0.12.0. vLLM schedules each step while the one before runs from 0.14 on (before, a request arriving"
+            + " during a step waits for that step only). Default: the current release.")
     String engineVersion;
 
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
@@ -185,8 +185,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("--rounds " + rounds + ": must be >= 0 (0: an endless run's steady state)");
         Options.requirePositive("--prefill-workers", prefillWorkers);
         Options.requirePositive("--decode-workers", decodeWorkers);
-        if (engineVersion != null && engine == null)
-            throw new BadInputException("--engine-version " + engineVersion + ": give --engine too (whose release)");
+        if (engineVersion != null && engine != Engine.VLLM)
+            throw new BadInputException("--engine-version " + engineVersion + ": applies with --engine vllm only (the"
+                    + " only engine whose modeled scheduling depends on its release)");
         if (engineVersion != null && !Engine.isRelease(engineVersion))
             throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
         Architecture read = HfConfigReader.read(config);

@@ -17,14 +17,19 @@ public enum Engine {
     private static final int VLLM_ASYNC_SCHEDULING_MINOR = 14;
     private static final LocalDate VLLM_ASYNC_SCHEDULING_RELEASED = LocalDate.of(2026, 1, 21);
     private static final Pattern RELEASE = Pattern.compile("v?(\\d{1,4})\\.(\\d{1,4})");
+    private static final Pattern FULL_RELEASE =
+            Pattern.compile("v?\\d{1,4}\\.\\d{1,4}(\\.\\d{1,4})?(\\.?(rc|post|dev)\\d*)?");
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Whether {@code text} names a release as {@link #schedulesAhead} reads one: "0.12.0", "v0.14.1", "1.3". */
+    /**
+     * Whether {@code text} is a release number as a user writes one: "0.12.0", "v0.14.1", "1.0.0rc3", "0.8.1.post1".
+     * ({@link #schedulesAhead} reads a data row's version more leniently: its leading major.minor.)
+     */
     public static boolean isRelease(String text) {
-        return RELEASE.matcher(text).lookingAt();
+        return FULL_RELEASE.matcher(text).matches();
     }
 
     /** The engine whose {@link #id()} is {@code text}, if any. */

@@ -147,10 +147,11 @@ class PredictCommandTest {
                 .contains(", engine vllm 0.12.0, prefill steps of up to");
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine-version", "0.12.0",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err())
-                .isEqualTo("gemmcost: --engine-version 0.12.0: give --engine too (whose release)" + NL);
+                .isEqualTo("gemmcost: --engine-version 0.12.0: applies with --engine vllm only (the only engine whose"
+                        + " modeled scheduling depends on its release)" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
-                "--engine-version", "latest", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
-                .isEqualTo("gemmcost: --engine-version latest: not a release such as 0.12.0" + NL);
+                "--engine-version", "0.1234567", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --engine-version 0.1234567: not a release such as 0.12.0" + NL);
     }
 
     @Test
