@@ -1,6 +1,7 @@
 package gemmcost.gettime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.table.GemmShape;
 import java.io.IOException;
@@ -13,20 +14,29 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Get_Time's answers stay what they were before the lookups were made faster: 3,000 shapes (2,000 off every site,
- * 1,000 on sites, on lines and exact) on GetTimeBenchmark's kind of 30k-entry table, as commit 38ad50d answered them,
- * bit for bit, with the same method and label.
+ * Get_Time's answers stay what they were before the lookups were made faster: 3,500 shapes on GetTimeBenchmark's kind
+ * of 30k-entry table, as commit 38ad50d answered them, with the same method and label. 2,000 are log-uniform shapes
+ * (the local fit), 1,000 a mix of shapes on the sites' m-lines, exact hits and more off-site ones, and 500 the
+ * transposes of site shapes (transposed twins, and the twins' n-lines). The shapes are in the golden file; their
+ * times are compared bit for bit on x86-64, where the file was made, and elsewhere within 1e-12 (the JDK's
+ * {@code Math.log} and {@code Math.exp} may differ there by an ulp).
  */
 class GetTimeAnswersTest {
     @Test
-    void answersShouldBeBitForBitThoseBeforeTheSpeedUps() throws IOException {
+    void answersShouldBeThoseBeforeTheSpeedUps() throws IOException {
         TableGetTime table = TableGetTime.of(benchmarkLikeTable(), "synthetic");
         List<String> golden = golden();
-        assertThat(golden).hasSize(3000);
+        assertThat(golden).hasSize(3500);
+        boolean madeHere = List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
         for (String line : golden) {
             String[] f = line.split(",");
             Estimate e = table.estimate(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
-            assertThat(Long.toHexString(Double.doubleToLongBits(e.timeUs()))).as(line).isEqualTo(f[3]);
+            double expected = Double.longBitsToDouble(Long.parseUnsignedLong(f[3], 16));
+            if (madeHere) {
+                assertThat(e.timeUs()).as(line).isEqualTo(expected);
+            } else {
+                assertThat(e.timeUs()).as(line).isCloseTo(expected, within(1e-12 * expected));
+            }
             assertThat(e.method().name()).as(line).isEqualTo(f[4]);
             assertThat(e.label().name()).as(line).isEqualTo(f[5]);
         }
