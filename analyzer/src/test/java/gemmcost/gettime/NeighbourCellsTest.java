@@ -34,9 +34,7 @@ class NeighbourCellsTest {
                 query[axis] = q % 2 == 0 ? random.nextInt(-6, 20) * 0.25 : random.nextDouble(-4, 10);
             }
             KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
-            int[] scan = IntStream.range(0, size).boxed()
-                    .sorted(Comparator.<Integer>comparingDouble(i -> dist2(p, i, query)).thenComparingInt(i -> i))
-                    .limit(12).mapToInt(Integer::intValue).toArray();
+            int[] scan = fullScan(p, query);
 
             assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
                     .containsExactly(scan);
@@ -53,13 +51,7 @@ class NeighbourCellsTest {
     @Test
     void queriesOnTheBoundariesOfCoarsenedCellsShouldGetAFullScansAnswer() {
         SplittableRandom random = new SplittableRandom(9);
-        int size = 2000;
-        double[][] p = new double[3][size];
-        for (int i = 0; i < size; i++) {
-            for (int axis = 0; axis < 3; axis++) {
-                p[axis][i] = random.nextDouble(0, 60);
-            }
-        }
+        double[][] p = randomPoints(random, 2000, 60);
         NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12);
         assertThat(cells.edge()).isGreaterThan(NeighbourCells.CELL_OCTAVES);
         assertThat(cells.edge() / Math.scalb(1.0, Math.getExponent(cells.edge()))).as("not a power of two")
@@ -69,9 +61,7 @@ class NeighbourCellsTest {
             for (int axis = 0; axis < 3; axis++) {
                 query[axis] = cells.origin(axis) + random.nextInt(1, 300) * cells.edge();
             }
-            int[] scan = IntStream.range(0, size).boxed()
-                    .sorted(Comparator.<Integer>comparingDouble(i -> dist2(p, i, query)).thenComparingInt(i -> i))
-                    .limit(12).mapToInt(Integer::intValue).toArray();
+            int[] scan = fullScan(p, query);
             KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
             assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
                     .containsExactly(scan);
@@ -82,13 +72,7 @@ class NeighbourCellsTest {
     @Test
     void threadsAskingAtOnceShouldGetTheAnswersOfOneThread() throws Exception {
         SplittableRandom random = new SplittableRandom(5);
-        int size = 3000;
-        double[][] p = new double[3][size];
-        for (int i = 0; i < size; i++) {
-            for (int axis = 0; axis < 3; axis++) {
-                p[axis][i] = random.nextDouble(0, 12);
-            }
-        }
+        double[][] p = randomPoints(random, 3000, 12);
         double[][] queries = new double[4000][];
         Arrays.setAll(queries, q -> new double[] {random.nextDouble(-1, 13), random.nextDouble(-1, 13),
                 random.nextDouble(-1, 13)});
@@ -122,6 +106,24 @@ class NeighbourCellsTest {
         NeighbourCells cells = new NeighbourCells(new double[] {0, 1}, new double[] {0, 1}, new double[] {0, 1}, 12);
         assertThat(cells.nearest(0.2, 0.2, 0.2).size).isEqualTo(2);
         assertThat(cells.nearest(50, 50, 50).points).startsWith(1, 0);
+    }
+
+    /** {@code size} points uniform in [0, extent)³, as {x[], y[], z[]}. */
+    private static double[][] randomPoints(SplittableRandom random, int size, double extent) {
+        double[][] p = new double[3][size];
+        for (int i = 0; i < size; i++) {
+            for (int axis = 0; axis < 3; axis++) {
+                p[axis][i] = random.nextDouble(0, extent);
+            }
+        }
+        return p;
+    }
+
+    /** The 12 nearest of q by a scan of every point, nearest first, ties by index. */
+    private static int[] fullScan(double[][] p, double[] q) {
+        return IntStream.range(0, p[0].length).boxed()
+                .sorted(Comparator.<Integer>comparingDouble(i -> dist2(p, i, q)).thenComparingInt(i -> i))
+                .limit(12).mapToInt(Integer::intValue).toArray();
     }
 
     private static double dist2(double[][] p, int i, double[] q) {
