@@ -165,9 +165,9 @@ final class NeighbourCells {
     }
 
     /**
-     * The starts of the cells asked so far, in an open-addressing table of ((cell + 1) << 32 | start) at most half
+     * The starts of the cells built so far, in an open-addressing table of ((cell + 1) << 32 | start) at most half
      * full. Written by hand, not as an array over every cell, because that array (an int per cell: megabytes) made
-     * reading a start a cache miss on every lookup; this one is as small as the cells asked. Readers take no lock: a
+     * reading a start a cache miss on every lookup; this one is as small as the cells built. Readers take no lock: a
      * cell they miss, in a table being filled or replaced, they build under the lock, which finds it.
      */
     private static final class Starts {
