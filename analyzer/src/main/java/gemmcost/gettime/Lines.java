@@ -73,7 +73,7 @@ final class Lines {
     private final List<Map<Double, List<Line>>> measuring = new ArrayList<>(3);
     /**
      * Per axis, the values the table has there: a query none of whose axes' two other values are both known lies on no
-     * line (most lookups off every site), and skips the maps.
+     * line (most lookups off every site), and skips the maps; one with a value not known is no table shape.
      */
     private final ValueFilter[] known = {new ValueFilter(), new ValueFilter(), new ValueFilter()};
 
@@ -159,14 +159,19 @@ final class Lines {
         return new Line(xs, rs, Shapes.log2(key.a()), Shapes.log2(key.b()));
     }
 
+    /** Whether (m, k, n) may be one of the table's shapes (false: surely not). */
+    boolean mayHold(long m, long k, long n) {
+        return known[0].mayContain(m) && known[1].mayContain(k) && known[2].mayContain(n);
+    }
+
     /** The residual at (m, k, n) from every line that brackets it (see the class comment); NaN if none does. */
     double residualAt(long m, long k, long n) {
         long[] q = {m, k, n};
+        boolean[] knownValue = {known[0].mayContain(m), known[1].mayContain(k), known[2].mayContain(n)};
         double weighted = 0;
         double weights = 0;
         for (int axis = 0; axis < 3; axis++) {
-            if (!known[(axis + 1) % 3].mayContain(q[(axis + 1) % 3])
-                    || !known[(axis + 2) % 3].mayContain(q[(axis + 2) % 3])) {
+            if (!knownValue[(axis + 1) % 3] || !knownValue[(axis + 2) % 3]) {
                 continue;
             }
             Located located = byAxis.get(axis).get(key(q, axis));

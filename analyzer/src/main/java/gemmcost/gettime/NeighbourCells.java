@@ -17,10 +17,8 @@ import java.util.stream.IntStream;
  */
 final class NeighbourCells {
     /**
-     * Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. Only the cells asked
-     * take memory, and a finer cell has a shorter list: 1/16 octave took a random off-site lookup on the benchmark's
-     * table from 218 to 190 ns and building a cell's list from 14 to 10 µs, against the 5/32 that an index over every
-     * cell had to widen 1/8 to there.
+     * Cell edge in log2 units; coarser where the box would need more than {@link #MAX_CELLS}. Only the cells built
+     * take memory, and a finer cell has a shorter list to scan and to build (docs/get-time.md, Performance).
      */
     static final double CELL_OCTAVES = 0.0625;
     /** Cells of the lattice at most (beyond, cells are coarsened): cell numbers stay far inside an int. */
@@ -178,7 +176,7 @@ final class NeighbourCells {
         int get(int cell) {
             AtomicLongArray s = slots;
             int mask = s.length() - 1;
-            for (int i = slot(cell, mask); ; i = (i + 1) & mask) {
+            for (int i = ValueFilter.topBits(cell, Integer.bitCount(mask)); ; i = (i + 1) & mask) {
                 long entry = s.get(i);
                 if (entry == 0 || (int) (entry >>> 32) == cell + 1) {
                     return (int) entry;
@@ -204,16 +202,11 @@ final class NeighbourCells {
 
         private static void insert(AtomicLongArray s, long entry) {
             int mask = s.length() - 1;
-            int i = slot((int) (entry >>> 32) - 1, mask);
+            int i = ValueFilter.topBits((int) (entry >>> 32) - 1, Integer.bitCount(mask));
             while (s.get(i) != 0) {
                 i = (i + 1) & mask;
             }
             s.set(i, entry);
-        }
-
-        /** The cell's home slot: the top bits of a Fibonacci hash (as many as the mask has), so neighbours spread. */
-        private static int slot(int cell, int mask) {
-            return (int) (cell * 0x9E3779B97F4A7C15L >>> (64 - Integer.bitCount(mask)));
         }
     }
 
@@ -299,13 +292,10 @@ final class NeighbourCells {
             insert(d2, ids, size++, d, id);
         }
         found.size = k;
-        // later ones displace the farthest until the list is beyond reach
+        // later ones displace the farthest until the list is beyond reach (the sentinel's +inf is)
         double limit = (Math.sqrt(d2[k - 1]) + offset) * (1 + 1e-9) + 1e-9;
         for (; p[at + FROM_CENTRE] <= limit; at += STRIDE) {
             int id = (int) p[at + ID];
-            if (id < 0) {
-                break;
-            }
             double d = sq(p[at] - qx) + sq(p[at + 1] - qy) + sq(p[at + 2] - qz);
             if (!KdTree.Nearest.closer(d, id, d2[k - 1], ids[k - 1])) {
                 continue;

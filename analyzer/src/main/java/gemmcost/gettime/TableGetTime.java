@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Get_Time from a table of measured times.
@@ -50,8 +49,6 @@ public final class TableGetTime implements GetTime {
 
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
-    /** The m of every measured and twin shape: a query whose m is surely not one needs neither map. */
-    private final ValueFilter knownM = new ValueFilter();
     private final double floorUs;
     private final double flopsPerUs;
     private final double elementsPerUs;
@@ -65,8 +62,6 @@ public final class TableGetTime implements GetTime {
         this.measuredUs = Map.copyOf(measuredUs);
         this.source = Objects.requireNonNull(source, "source");
         this.twinUs = transposesAgree(measuredUs) ? twins(measuredUs) : Map.of();
-        Stream.concat(this.measuredUs.keySet().stream(), twinUs.keySet().stream()).mapToLong(GemmShape::m)
-                .forEach(knownM::add);
         this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double flops = 0;
         double elements = 0;
@@ -158,7 +153,7 @@ public final class TableGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        if (knownM.mayContain(m)) {
+        if (lines.mayHold(m, k, n)) { // a shape surely not measured, nor a twin, needs neither map
             GemmShape shape = new GemmShape(m, k, n);
             Double measured = measuredUs.get(shape);
             if (measured != null) {

@@ -7,24 +7,22 @@ package gemmcost.gettime;
  */
 final class ValueFilter {
     private static final int BITS = 4096;
-    /** Keeps the top log2(BITS) bits of the hash. */
-    private static final int SHIFT = 64 - Integer.numberOfTrailingZeros(BITS);
 
     private final long[] words = new long[BITS / 64];
 
     void add(long value) {
-        long b = bit(value);
-        words[(int) (b >>> 6)] |= 1L << b;
+        int b = topBits(value, Integer.numberOfTrailingZeros(BITS));
+        words[b >>> 6] |= 1L << b;
     }
 
     /** Whether the value may be in the set (false: surely not). */
     boolean mayContain(long value) {
-        long b = bit(value);
-        return (words[(int) (b >>> 6)] & 1L << b) != 0;
+        int b = topBits(value, Integer.numberOfTrailingZeros(BITS));
+        return (words[b >>> 6] & 1L << b) != 0;
     }
 
-    /** The value's bit: the top 12 bits of a Fibonacci hash. */
-    private static long bit(long value) {
-        return value * 0x9E3779B97F4A7C15L >>> SHIFT;
+    /** The top {@code bits} bits (1 to 31) of the value's Fibonacci hash: neighbouring values spread. */
+    static int topBits(long value, int bits) {
+        return (int) (value * 0x9E3779B97F4A7C15L >>> 64 - bits);
     }
 }
