@@ -99,9 +99,9 @@ final class ModelCommand implements Callable<Integer> {
         Options.requirePositive("--concurrency", fit.concurrency);
         Options.requirePositive("--isl", fit.isl);
         Options.requirePositive("--osl", fit.osl);
-        // the KV each sequence holds as predict's default engine (TensorRT-LLM) admits it
+        // the KV each sequence holds as predict's default engine admits it
         return Fit.check(config, a, device, fit.layout.parallelism(), fit.concurrency,
-                Engine.TRTLLM.kvTokensHeld(fit.isl, fit.osl), fit.kvDtype);
+                Engine.DEFAULT.kvTokensHeld(fit.isl, fit.osl), fit.kvDtype);
     }
 
 

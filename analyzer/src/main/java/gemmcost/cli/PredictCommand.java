@@ -229,9 +229,9 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** The engine named, else TensorRT-LLM, whose defaults are the generic ones. */
+    /** The engine named, else {@link Engine#DEFAULT}. */
     private Engine engine() {
-        return engine == null ? Engine.TRTLLM : engine;
+        return engine == null ? Engine.DEFAULT : engine;
     }
 
     /** Workers as the engine's release (given, else the current one) schedules them. */
@@ -274,7 +274,7 @@ final class PredictCommand implements Callable<Integer> {
 
     private String request(int perStep) {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
-                isl, osl, kvDtype.id(), engine == null ? "" : ", engine " + engine.id()
+                isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion), mode == Mode.AGG
                         ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
     }
@@ -377,7 +377,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("prefill_batch", e.prefillBatch()).put("queue_wait_us", e.queueWaitUs())
+        node.put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs()).put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())
                 .set("start", start(mapper, e));

@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
 public enum Engine {
     TRTLLM, VLLM, SGLANG;
 
+    /** The engine whose defaults apply where none is named: TensorRT-LLM's are the generic ones. */
+    public static final Engine DEFAULT = TRTLLM;
+
     /** vLLM 0.14, out by 21 January 2026 (the day projects' dependency bots took it up), turned async scheduling on. */
     private static final int VLLM_ASYNC_SCHEDULING_MINOR = 14;
     private static final LocalDate VLLM_ASYNC_SCHEDULING_RELEASED = LocalDate.of(2026, 1, 21);

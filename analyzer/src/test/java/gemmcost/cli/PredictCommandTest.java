@@ -92,6 +92,10 @@ class PredictCommandTest {
                 "--dp", "4", "--concurrency", "64", "--isl", "512", "--osl", "128").out().lines().skip(1).findFirst())
                 .contains("agg, concurrency 64, isl 512, osl 128, KV cache bf16, engine sglang, prefill steps of up to"
                         + " 2048 prompt tokens per attention replica");
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "64", "--isl",
+                "512", "--osl", "128").out().lines().skip(1).findFirst())
+                .contains("agg, concurrency 64, isl 512, osl 128, KV cache bf16, engine trtllm (default), prefill steps"
+                        + " of up to 8192 prompt tokens per attention replica");
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--engine", "tgi", "--concurrency",
                 "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option '--engine': tgi:"
                 + " must be trtllm, vllm or sglang (usage: gemmcost predict --help)" + NL);
@@ -136,7 +140,11 @@ class PredictCommandTest {
 
         // the steady arrival is (0.5 + ahead + mixed) T_d: one decode step less where no step is scheduled ahead
         double tdUs = current.at("/decode_step/step_us").asDouble();
-        assertThat(arrivalUs(current) - arrivalUs(before)).isCloseTo(tdUs, within(1e-6));
+        assertThat(current.get("arrival_us").asDouble() - before.get("arrival_us").asDouble())
+                .isCloseTo(tdUs, within(1e-6));
+        // the steady TTFT is T_p + the arrival + the queue
+        assertThat(before.at("/start/steady_ttft_us").asDouble()).isCloseTo(before.at("/prefill_step/step_us")
+                .asDouble() + before.get("arrival_us").asDouble() + before.get("queue_wait_us").asDouble(), within(1e-6));
         assertThat(before.get("ttft_ms").asDouble()).isLessThan(current.get("ttft_ms").asDouble());
         assertThat(from.get("ttft_ms").asDouble()).isEqualTo(current.get("ttft_ms").asDouble());
         assertThat(before.get("tpot_ms").asDouble()).isEqualTo(current.get("tpot_ms").asDouble());
@@ -175,12 +183,6 @@ class PredictCommandTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));
         return all.toArray(String[]::new);
-    }
-
-    /** The steady state's wait for the step a new request's prefill enters: steady TTFT less T_p and the queue. */
-    private static double arrivalUs(JsonNode predicted) {
-        return predicted.at("/start/steady_ttft_us").asDouble() - predicted.at("/prefill_step/step_us").asDouble()
-                - predicted.get("queue_wait_us").asDouble();
     }
 
     private static JsonNode predictJson(String... options) throws IOException {
