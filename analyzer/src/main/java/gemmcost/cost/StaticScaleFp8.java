@@ -45,7 +45,7 @@ record StaticScaleFp8(GetTime table, double excessUs, Roofline roofline) impleme
         double lightUs = roofline == null ? 0 : roofline.timeUs(m, k, n);
         double servedUs = Math.min(imported.timeUs(),
                 Math.max(imported.timeUs() - excessUs, Math.max(SERVED_FLOOR_US, lightUs)));
-        boolean verbatim = imported.label() == Label.IMPORTED || imported.label() == Label.MEASURED;
+        boolean verbatim = imported.method() == Estimate.Method.EXACT;
         Label label = verbatim && servedUs != imported.timeUs() ? Label.MODELED : imported.label();
         return new Estimate(servedUs, label, imported.method(), imported.octavesOutside(), imported.axisOutside());
     }

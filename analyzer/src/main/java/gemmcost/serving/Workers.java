@@ -38,16 +38,6 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 
-    /** Workers that mix prefill chunks into decode steps, each step scheduled once the one before it has ended. */
-    public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens) {
-        this(layout, count, prefillBatch, maxRunning, stepTokens, Batching.MIXED, false);
-    }
-
-    /** Workers prefilling one request per replica and step, with room for every request. */
-    public Workers(Layout layout, int count) {
-        this(layout, count, 1, Integer.MAX_VALUE, DEFAULT_STEP_TOKENS);
-    }
-
     public int gpus() {
         return layout.gpus() * count;
     }

@@ -28,7 +28,7 @@ public record Accuracy(String group, int rows, int predicted, double tpotMedianA
     }
 
     /** The client concurrencies whose predicted rows {@link #byEngineAndLoad} gathers: up to each bound. */
-    static final int[] LOAD_BOUNDS = {4, 32, 128, Integer.MAX_VALUE};
+    private static final int[] LOAD_BOUNDS = {4, 32, 128, Integer.MAX_VALUE};
 
     /**
      * One accuracy per engine and load (the client concurrency: 1-4, 5-32, 33-128, above), of the predicted rows
@@ -46,14 +46,15 @@ public record Accuracy(String group, int rows, int predicted, double tpotMedianA
         return result;
     }
 
-    private static int load(int concurrency) {
+    /** The load band of a client concurrency: 0 for 1-4, 1 for 5-32, 2 for 33-128, 3 above. */
+    static int load(int concurrency) {
         int band = 0;
         while (concurrency > LOAD_BOUNDS[band])
             band++;
         return band;
     }
 
-    private static String loadName(int band) {
+    static String loadName(int band) {
         int low = band == 0 ? 1 : LOAD_BOUNDS[band - 1] + 1;
         return band == LOAD_BOUNDS.length - 1 ? "c>" + LOAD_BOUNDS[band - 1] : "c" + low + "-" + LOAD_BOUNDS[band];
     }

@@ -25,6 +25,8 @@ public final class ServingCheck {
             Objects.requireNonNull(row, "row");
             if ((estimate == null) == (refusal == null))
                 throw new IllegalArgumentException("an outcome is a prediction or a refusal");
+            if ((estimate != null) != (concurrency >= 1))
+                throw new IllegalArgumentException("a prediction has a concurrency >= 1, a refusal 0: " + concurrency);
         }
 
         public boolean predicted() {

@@ -15,6 +15,13 @@ import org.junit.jupiter.api.Test;
 
 class MemoryFootprintTest {
     @Test
+    void totalBytesShouldSaturateRatherThanOverflow() {
+        assertThat(new MemoryFootprint(3, 4, 5).totalBytes()).isEqualTo(12);
+        assertThat(new MemoryFootprint(Long.MAX_VALUE - 1, 1, 1).totalBytes()).isEqualTo(Long.MAX_VALUE);
+        assertThat(new MemoryFootprint(Long.MAX_VALUE, 0, 0).totalBytes()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
     void llama70BOnEightGpusShouldHoldAnEighthOfEachLayerAndOneKvHeadPerGpu() {
         Architecture llama = HfConfigReader.read(SharedData.modelConfig("meta-llama--Llama-3.1-70B.config.json"));
 

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
-    private static final long GIB = 1L << 30;
 
     @Test
     void sglangShouldSizeItsChunkByGpuMemoryAndTheOthersPrefill8192Tokens() {
@@ -18,9 +17,9 @@ class EngineTest {
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"), 1)).isEqualTo(8192);
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h100-sxm"), 1)).isEqualTo(8192);
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(4096); // 45 GiB
-        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * GIB - 1), 1)).isEqualTo(8192);
-        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * GIB), 1)).isEqualTo(16384);
-        assertThat(Engine.SGLANG.stepTokens(withMemory(35 * GIB - 1), 1)).isEqualTo(2048);
+        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * Device.GIB - 1), 1)).isEqualTo(8192);
+        assertThat(Engine.SGLANG.stepTokens(withMemory(160 * Device.GIB), 1)).isEqualTo(16384);
+        assertThat(Engine.SGLANG.stepTokens(withMemory(35 * Device.GIB - 1), 1)).isEqualTo(2048);
         assertThat(Engine.TRTLLM.stepTokens(DeviceCatalog.require("b200"), 8)).isEqualTo(8192);
         assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(8192);
     }

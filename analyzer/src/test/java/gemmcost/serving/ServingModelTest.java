@@ -16,7 +16,8 @@ class ServingModelTest {
     private static final Architecture MODEL = new Architecture("small", 4, 1024, 1000, false,
             new Attention.Gqa(8, 2, 128), 4, 2048, null, WeightFormat.BF16);
     private static final CostModel COSTS = TestCosts.teraFlopGigaByte();
-    private static final Workers ONE_GPU = new Workers(new Parallelism(1, 1, 1, 1), 1);
+    private static final Workers ONE_GPU = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE,
+            Workers.DEFAULT_STEP_TOKENS);
 
     @Test
     void oneRequestAtATimeShouldSeeOnePrefillAndBareDecodeSteps() {
@@ -95,7 +96,7 @@ class ServingModelTest {
 
     @Test
     void theStepBudgetShouldBoundThePromptsPrefilledTogether() {
-        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
+        Workers twoPrompts = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 250);
 
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
                 new Request(8, 100, 50), 2, COSTS);
@@ -108,7 +109,7 @@ class ServingModelTest {
 
     @Test
     void requestsBeyondWhatAWorkerHoldsShouldWaitToBeAdmitted() {
-        Workers roomForFour = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS);
+        Workers roomForFour = mixed(new Parallelism(1, 1, 1, 1), 1, 4, Workers.DEFAULT_STEP_TOKENS);
 
         ServingModel.Estimate held = ServingModel.predict(MODEL, Mode.AGG, roomForFour, roomForFour,
                 new Request(4, 100, 50), 2, COSTS);
@@ -125,8 +126,8 @@ class ServingModelTest {
 
     @Test
     void disaggregatedServingShouldDecodeUndisturbedAndAddTheKvTransfer() {
-        Workers prefill = new Workers(new Parallelism(1, 1, 1, 1), 2);
-        Workers decode = new Workers(new Parallelism(2, 1, 1, 1), 1);
+        Workers prefill = mixed(new Parallelism(1, 1, 1, 1), 2, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Workers decode = mixed(new Parallelism(2, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
 
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.DISAGG, prefill, decode, new Request(8, 100, 50), 2,
                 COSTS);
@@ -153,7 +154,7 @@ class ServingModelTest {
 
     @Test
     void theFirstRoundShouldArriveTogetherAndWeighOneRoundInTheTtft() {
-        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250);
+        Workers twoPrompts = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 250);
 
         ServingModel.Estimate steady = ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts,
                 new Request(8, 100, 50), 2, COSTS);
@@ -233,5 +234,13 @@ class ServingModelTest {
         assertThat(start.burstTtftUs()).isCloseTo(burst, within(1e-9));
         assertThat(disagg.ttftMs() * 1e3).isCloseTo(start.steadyTtftUs() + (burst - start.steadyTtftUs()) / 20,
                 within(1e-6));
+    }
+
+    /**
+     * Workers prefilling one request per replica and step, mixing prefill chunks into decode steps, each step
+     * scheduled once the one before it has ended.
+     */
+    private static Workers mixed(Parallelism layout, int count, int maxRunning, int stepTokens) {
+        return new Workers(layout, count, 1, maxRunning, stepTokens, Batching.MIXED, false);
     }
 }
