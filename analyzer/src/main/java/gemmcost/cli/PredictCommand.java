@@ -308,7 +308,7 @@ final class PredictCommand implements Callable<Integer> {
         String tp = Numbers.millis(e.prefill().stepUs());
         String joined = Label.join(e.labels());
         ServingModel.Start start = e.start();
-        if (start.waves())
+        if (start.weighs() == ServingModel.Weighs.EVERY_ROUND)
             out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = T_p x the wave's mean step = %s x %s"
                             + " ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = %s + (%d x %s - %s) / %d ms [%s]%n", tp,
                     String.format(Locale.ROOT, "%.3f", start.burstTtftUs() / e.prefill().stepUs()),
@@ -324,7 +324,7 @@ final class PredictCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = T_p + queue + KV transfer = %s + %s + %s ms"
                             + " [%s]%n", Numbers.millis(e.decode().stepUs()), tp, Numbers.millis(e.queueWaitUs()),
                     Numbers.millis(e.kvTransferUs()), joined);
-        if (start.blended())
+        if (start.weighs() == ServingModel.Weighs.FIRST_ROUND)
             out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first %d"
                             + " requests arrive together [%s]%n", Numbers.millis(start.steadyTtftUs()),
                     Numbers.millis(start.burstTtftUs()), Numbers.millis(start.steadyTtftUs()), start.rounds(),
@@ -377,7 +377,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs()).put("queue_wait_us", e.queueWaitUs())
+        node.put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs())
+                .put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())
                 .set("start", start(mapper, e));
@@ -392,7 +393,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("burst_ttft_us", start.burstTtftUs())
                 .put("burst_steps", start.burstSteps())
                 .put("rounds", start.rounds())
-                .put("weighs", start.waves() ? "every_round" : start.blended() ? "first_round" : "none");
+                .put("weighs", start.weighs().id());
         Label.ids(e.labels()).forEach(node.putArray("labels")::add);
         return node;
     }

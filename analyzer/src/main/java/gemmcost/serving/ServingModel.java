@@ -9,6 +9,8 @@ import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.plan.Step;
 import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -63,19 +65,31 @@ public final class ServingModel {
     /**
      * How the run's start enters TTFT. {@code steadyTtftUs}: a round's TTFT once the run has settled (with waves,
      * every round's); {@code burstTtftUs}: the mean TTFT of the first c requests, arriving together at idle workers
-     * in {@code burstSteps} prefill steps; {@code rounds}: the rounds that weigh them ({@link Request#STEADY_STATE}
-     * where not every request runs at once, or for an endless run).
+     * in {@code burstSteps} prefill steps; {@code rounds}: the rounds measured ({@link Request#STEADY_STATE}
+     * where not every request runs at once, or for an endless run); {@code weighs}: which rounds are bursts.
      */
-    public record Start(double steadyTtftUs, double burstTtftUs, int burstSteps, int rounds, boolean waves) {
-        /** Whether the first round is the burst and the others the steady state. */
-        public boolean blended() {
-            return !waves && rounds != Request.STEADY_STATE;
+    public record Start(double steadyTtftUs, double burstTtftUs, int burstSteps, int rounds, Weighs weighs) {
+        public Start {
+            Objects.requireNonNull(weighs, "weighs");
+            if (weighs == Weighs.FIRST_ROUND && rounds < 1)
+                throw new IllegalArgumentException("a first round's burst needs rounds >= 1: " + rounds);
         }
 
         double ttftUs() {
-            if (waves)
-                return burstTtftUs;
-            return blended() ? steadyTtftUs + (burstTtftUs - steadyTtftUs) / rounds : steadyTtftUs;
+            return switch (weighs) {
+                case NONE -> steadyTtftUs;
+                case FIRST_ROUND -> steadyTtftUs + (burstTtftUs - steadyTtftUs) / rounds;
+                case EVERY_ROUND -> burstTtftUs;
+            };
+        }
+    }
+
+    /** Which rounds of a run start as a burst: none (the steady state), the first, or every one (waves). */
+    public enum Weighs {
+        NONE, FIRST_ROUND, EVERY_ROUND;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -118,8 +132,9 @@ public final class ServingModel {
         if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
             steady = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
                     - (r.osl() - 1) * tpot;
-        Start start = new Start(steady, burstPrefill + transfer, burstSteps, allRun ? r.rounds() : Request.STEADY_STATE,
-                waves);
+        int rounds = allRun ? r.rounds() : Request.STEADY_STATE;
+        Weighs weighs = waves ? Weighs.EVERY_ROUND : rounds != Request.STEADY_STATE ? Weighs.FIRST_ROUND : Weighs.NONE;
+        Start start = new Start(steady, burstPrefill + transfer, burstSteps, rounds, weighs);
         double ttft = start.ttftUs();
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();

@@ -168,14 +168,14 @@ class ServingModelTest {
         double steadyUs = steady.start().steadyTtftUs();
         assertThat(measured.start().burstTtftUs()).isCloseTo(2.5 * tp, within(1e-9));
         assertThat(measured.start().burstSteps()).isEqualTo(4);
-        assertThat(steady.start().blended()).isFalse();
+        assertThat(steady.start().weighs()).isEqualTo(ServingModel.Weighs.NONE);
         assertThat(steady.ttftMs()).isCloseTo(steadyUs / 1e3, within(1e-12));
         assertThat(measured.ttftMs() * 1e3).isCloseTo(steadyUs + (2.5 * tp - steadyUs) / 20, within(1e-6));
         assertThat(oneRound.ttftMs() * 1e3).isCloseTo(2.5 * tp, within(1e-6));
         // the queue is the steady state's, the TPOT and the steps unchanged
         assertThat(measured.queueWaitUs()).isCloseTo(steady.queueWaitUs(), within(1e-9));
         assertThat(measured.tpotMs()).isEqualTo(steady.tpotMs());
-        assertThat(measured.start().waves()).isFalse();
+        assertThat(measured.start().weighs()).isEqualTo(ServingModel.Weighs.FIRST_ROUND);
     }
 
     @Test
@@ -200,7 +200,7 @@ class ServingModelTest {
         // step g waits 4 - g steps more, a mean of 4 - 16/7, spread over its 49 decode steps
         double tp = e.prefill().stepUs();
         double td = e.decode().stepUs();
-        assertThat(e.start().waves()).isTrue();
+        assertThat(e.start().weighs()).isEqualTo(ServingModel.Weighs.EVERY_ROUND);
         assertThat(e.start().burstSteps()).isEqualTo(4);
         assertThat(e.ttftMs() * 1e3).isCloseTo(16.0 / 7 * tp, within(1e-9));
         assertThat(e.tpotMs() * 1e3).isCloseTo(td + (4 - 16.0 / 7) * tp / 49, within(1e-9));
@@ -221,8 +221,7 @@ class ServingModelTest {
                 new Request(8, 100, 50, 20), 2, COSTS);
 
         // 12 clients through 4 places arrive as places free: the steady state, with no burst (not every one runs)
-        assertThat(waiting.start().waves()).isFalse();
-        assertThat(waiting.start().blended()).isFalse();
+        assertThat(waiting.start().weighs()).isEqualTo(ServingModel.Weighs.NONE);
         assertThat(waiting.ttftMs()).isCloseTo(waiting.start().steadyTtftUs() / 1e3, within(1e-12));
         // a prompt prefilled in a step of its own waits only for the decode step it arrives in
         assertThat(waiting.arrivalUs()).isCloseTo(waiting.decode().stepUs() / 2, within(1e-9));
@@ -230,7 +229,7 @@ class ServingModelTest {
         // the KV transfer; one round in 20
         ServingModel.Start start = disagg.start();
         double burst = 2.5 * disagg.prefill().stepUs() + disagg.kvTransferUs();
-        assertThat(start.waves()).isFalse();
+        assertThat(start.weighs()).isEqualTo(ServingModel.Weighs.FIRST_ROUND);
         assertThat(start.burstTtftUs()).isCloseTo(burst, within(1e-9));
         assertThat(disagg.ttftMs() * 1e3).isCloseTo(start.steadyTtftUs() + (burst - start.steadyTtftUs()) / 20,
                 within(1e-6));
