@@ -17,7 +17,10 @@ import java.util.function.Supplier;
  *   <li><b>along the line:</b> the residual interpolated linearly in log2 between the two bracketing points, plus
  *       the <em>detail</em> the nearest neighbouring lines show there: the median of their departures at the query's
  *       coordinate from their own straight line between the same two coordinates. Kernel switches and tile steps
- *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen;</li>
+ *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen. The sum stays
+ *       within the two bracketing points' range, widened by the median of how far those lines' values there lie
+ *       outside their own two points' range (0 for most: a step lies between its two sides). A detail borrowed from
+ *       lines whose steps fall elsewhere cannot then take the answer past both of the line's own points;</li>
  *   <li><b>across lines:</b> the median, over the nearest neighbouring lines that measured the query's coordinate,
  *       of their residual there plus their weighted mean offset from this line over the coordinates both measured
  *       within {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
@@ -201,7 +204,7 @@ final class Lines {
         return weights > 0 ? weighted / weights : Double.NaN;
     }
 
-    /** {@code lines}, computed on the first call only: the detail and the across-lines estimate both may ask. */
+    /** {@code lines}, computed on the first call only: the along- and the across-lines estimate both may ask. */
     private static Supplier<Line[]> once(Supplier<Line[]> lines) {
         Line[][] computed = new Line[1][];
         return () -> computed[0] != null ? computed[0] : (computed[0] = lines.get());
@@ -209,30 +212,50 @@ final class Lines {
 
     /** The blend of the along-line and the across-lines estimate at x, between the line's points lo and hi. */
     private static double bracketed(Line line, Near near, Supplier<Line[]> measured, double x, int lo, int hi) {
-        double x0 = line.log2x[lo];
-        double x1 = line.log2x[hi];
-        double f = (x - x0) / (x1 - x0);
-        double along = line.residual[lo] + f * (line.residual[hi] - line.residual[lo])
-                + detail(near, measured, x, x0, x1, f);
+        double along = along(line, near, measured, x, lo, hi);
         double[] across = across(line, near, measured, x);
         if (across == null) {
             return along;
         }
-        double width = x1 - x0;
+        double width = line.log2x[hi] - line.log2x[lo];
         double alongWeight = 1 / (width * width);
         double acrossWeight = 1 / (ACROSS_DISTANCE_WEIGHT * across[1]);
         return (alongWeight * along + acrossWeight * across[0]) / (alongWeight + acrossWeight);
     }
 
-    /** The median departure at x of the nearest lines that measured x, x0 and x1 from their chord; 0 if none. */
-    private static double detail(Near near, Supplier<Line[]> measured, double x, double x0, double x1, double f) {
+    /**
+     * The chord between the line's points lo and hi at x plus the median departure from their own chords of the nearest
+     * lines that measured x, x0 and x1, kept within the two points' range widened by those lines' median excess.
+     */
+    private static double along(Line line, Near near, Supplier<Line[]> measured, double x, int lo, int hi) {
+        double x0 = line.log2x[lo];
+        double x1 = line.log2x[hi];
+        double r0 = line.residual[lo];
+        double r1 = line.residual[hi];
+        double f = (x - x0) / (x1 - x0);
+        double chord = r0 + f * (r1 - r0);
         double[] departures = new double[NEIGHBOURS];
+        Line[] used = new Line[NEIGHBOURS];
         LineValue departure = (other, rx) -> {
-            double r0 = other.at(x0);
-            return rx - (r0 + f * (other.at(x1) - r0));
+            double o0 = other.at(x0);
+            return rx - (o0 + f * (other.at(x1) - o0));
         };
-        int count = fromNearest(near, measured, x, departure, departures, new Line[NEIGHBOURS]);
-        return count == 0 ? 0 : median(departures, count);
+        int count = fromNearest(near, measured, x, departure, departures, used);
+        if (count == 0) {
+            return chord;
+        }
+        double[] excesses = new double[count];
+        for (int j = 0; j < count; j++) {
+            excesses[j] = excess(used[j].at(x), used[j].at(x0), used[j].at(x1));
+        }
+        double excess = median(excesses, count);
+        return Math.clamp(chord + median(departures, count), Math.min(r0, r1) + Math.min(0, excess),
+                Math.max(r0, r1) + Math.max(0, excess));
+    }
+
+    /** How far rx lies above (positive) or below (negative) the range of r0 and r1; 0 within it. */
+    private static double excess(double rx, double r0, double r1) {
+        return rx - Math.clamp(rx, Math.min(r0, r1), Math.max(r0, r1));
     }
 
     /**

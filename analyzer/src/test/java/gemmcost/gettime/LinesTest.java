@@ -22,7 +22,8 @@ class LinesTest {
     void aStepTheNeighbouringLinesShowShouldBeBlendedFromTheChordPlusTheirDetailAndTheirShiftedValues() {
         double f = Math.log(20.0 / 16) / Math.log(2); // m = 20 between m = 16 and 32, in log2
         // along the line: its chord 0.5 + 0.5 f, plus the median (here the mean) of the neighbours' departures from
-        // their own chords at m = 20: 0.6 - (0 + 0.2 f) and 0.9 - (0.1 + 0.2 f)
+        // their own chords at m = 20: 0.6 - (0 + 0.2 f) and 0.9 - (0.1 + 0.2 f); 1.30, within the line's range 0.5 to
+        // 1.0 widened by how far the neighbours' bumps lie above their own ranges (0.4 and 0.6: median 0.5)
         double along = 0.5 + 0.5 * f + ((0.6 - 0.2 * f) + (0.8 - 0.2 * f)) / 2;
         // across lines: each neighbour's value at m = 20 plus its offset from the line at m = 16 (the only common
         // coordinate within half an octave of m = 20): 0.6 + 0.5 and 0.9 + 0.4
@@ -31,6 +32,26 @@ class LinesTest {
         double expected = (1 * along + 10 * across) / 11;
 
         assertThat(new Lines(SHAPES, RESIDUALS).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+    }
+
+    /**
+     * The neighbours step up between m = 16 and 32, at m = 20; the query's line is flat there. Their step lies within
+     * their own two points' range, so the detail it brings may not take the line past its own two points.
+     */
+    @Test
+    void aDetailShouldNotTakeTheLinePastItsOwnPointsWhereTheNeighboursStayWithinTheirs() {
+        long[][] shapes = {
+                {16, 1024, 1024}, {32, 1024, 1024},
+                {16, 1024, 2048}, {20, 1024, 2048}, {32, 1024, 2048},
+                {16, 2048, 1024}, {20, 2048, 1024}, {32, 2048, 1024}};
+        double[] residuals = {0.5, 0.52, 0.0, 0.8, 1.0, 0.1, 0.9, 1.1};
+        // the chord 0.5 + 0.02 f plus the departures 0.8 - f would be 1.3 - 0.98 f = 0.98; the line's range ends at 0.52
+        double along = 0.52;
+        // across: 0.8 + (0.5 - 0.0) and 0.9 + (0.5 - 0.1), from the offsets at m = 16
+        double across = 1.3;
+        double expected = (1 * along + 10 * across) / 11;
+
+        assertThat(new Lines(shapes, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
     }
 
     @Test
