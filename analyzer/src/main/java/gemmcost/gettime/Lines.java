@@ -18,9 +18,10 @@ import java.util.function.Supplier;
  *       the <em>detail</em> the nearest neighbouring lines show there: the median of their departures at the query's
  *       coordinate from their own straight line between the same two coordinates. Kernel switches and tile steps
  *       happen at the same m on nearby sites, so a step the line's own points straddle is still seen. The sum stays
- *       within the two bracketing points' range, widened by the median of how far those lines' values there lie
- *       outside their own two points' range (0 for most: a step lies between its two sides). A detail borrowed from
- *       lines whose steps fall elsewhere cannot then take the answer past both of the line's own points;</li>
+ *       within the two bracketing points' range, widened on one side by the median of how far those lines' values
+ *       there lie above (or below) their own two points' range: 0 for most, as a step lies between its two sides. A
+ *       detail borrowed from lines whose steps fall elsewhere cannot then take the answer past both of the line's own
+ *       points;</li>
  *   <li><b>across lines:</b> the median, over the nearest neighbouring lines that measured the query's coordinate,
  *       of their residual there plus their weighted mean offset from this line over the coordinates both measured
  *       within {@value #OFFSET_WINDOW_OCTAVES} octaves of it. Many points enter each offset, so timing noise in the two
@@ -248,9 +249,9 @@ final class Lines {
         for (int j = 0; j < count; j++) {
             excesses[j] = excess(used[j].at(x), used[j].at(x0), used[j].at(x1));
         }
-        double excess = median(excesses, count);
-        return Math.clamp(chord + median(departures, count), Math.min(r0, r1) + Math.min(0, excess),
-                Math.max(r0, r1) + Math.max(0, excess));
+        double medianExcess = median(excesses, count);
+        return Math.clamp(chord + median(departures, count), Math.min(r0, r1) + Math.min(0, medianExcess),
+                Math.max(r0, r1) + Math.max(0, medianExcess));
     }
 
     /** How far rx lies above (positive) or below (negative) the range of r0 and r1; 0 within it. */

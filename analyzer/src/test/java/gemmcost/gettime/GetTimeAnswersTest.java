@@ -26,6 +26,11 @@ import org.junit.jupiter.api.Test;
  */
 class GetTimeAnswersTest {
     private static final String GOLDEN = "get-time-answers.csv";
+    private static final String HEADER = """
+            # Get_Time's answers on GetTimeAnswersTest's synthetic table: \
+            m,k,n,time_us as IEEE-754 bits (hex),method,label
+            m,k,n,time_us_bits,method,label
+            """;
 
     @Test
     void answersShouldBeThePinnedOnes() throws IOException {
@@ -84,11 +89,6 @@ class GetTimeAnswersTest {
         }
         Files.writeString(Path.of("src/test/resources/golden", GOLDEN), out);
     }
-
-    private static final String HEADER = """
-            # Get_Time's answers on GetTimeAnswersTest's synthetic table: m,k,n,time_us as IEEE-754 bits (hex),method,label
-            m,k,n,time_us_bits,method,label
-            """;
 
     private static List<String> golden() throws IOException {
         try (InputStream in = GetTimeAnswersTest.class.getResourceAsStream("/golden/" + GOLDEN)) {

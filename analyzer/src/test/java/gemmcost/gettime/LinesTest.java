@@ -40,18 +40,33 @@ class LinesTest {
      */
     @Test
     void aDetailShouldNotTakeTheLinePastItsOwnPointsWhereTheNeighboursStayWithinTheirs() {
-        long[][] shapes = {
-                {16, 1024, 1024}, {32, 1024, 1024},
-                {16, 1024, 2048}, {20, 1024, 2048}, {32, 1024, 2048},
-                {16, 2048, 1024}, {20, 2048, 1024}, {32, 2048, 1024}};
         double[] residuals = {0.5, 0.52, 0.0, 0.8, 1.0, 0.1, 0.9, 1.1};
-        // the chord 0.5 + 0.02 f plus the departures 0.8 - f would be 1.3 - 0.98 f = 0.98; the line's range ends at 0.52
+        // the chord 0.5 + 0.02 f plus the departures 0.8 - f would be 1.3 - 0.98 f = 0.98; the range ends at 0.52
         double along = 0.52;
         // across: 0.8 + (0.5 - 0.0) and 0.9 + (0.5 - 0.1), from the offsets at m = 16
         double across = 1.3;
         double expected = (1 * along + 10 * across) / 11;
 
-        assertThat(new Lines(shapes, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+        assertThat(new Lines(SHAPES, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+    }
+
+    /**
+     * The neighbours dip at m = 20 to 0.2 below the lower of their own two points: the line may go as far below its
+     * own, and no further.
+     */
+    @Test
+    void aDetailShouldTakeTheLineBelowItsOwnPointsAsFarAsTheNeighboursDipBelowTheirs() {
+        double[] residuals = {1.0, 1.4, 0.5, 0.1, 0.3, 0.6, 0.2, 0.4};
+        double f = Math.log(20.0 / 16) / Math.log(2);
+        // the chord 1.0 + 0.4 f plus the departures 0.1 - (0.5 - 0.2 f) and 0.2 - (0.6 - 0.2 f) is 0.6 + 0.6 f = 0.79:
+        // below the range 1.0 - 0.2 to 1.4
+        assertThat(0.6 + 0.6 * f).isLessThan(0.8);
+        double along = 0.8;
+        // across: 0.1 + (1.0 - 0.5) and 0.2 + (1.0 - 0.6)
+        double across = 0.6;
+        double expected = (1 * along + 10 * across) / 11;
+
+        assertThat(new Lines(SHAPES, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
     }
 
     @Test
