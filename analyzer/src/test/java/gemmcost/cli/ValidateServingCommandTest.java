@@ -109,6 +109,45 @@ class ValidateServingCommandTest {
         assertThat(lines).anyMatch(l -> l.startsWith("engine trtllm c33-128 (predicted rows)"));
     }
 
+    /**
+     * vLLM rows of the TensorRT-LLM row's plan: the same steps (both engines' step budget is 8,192 tokens and both mix
+     * prompts into decode steps), so the same TPOT; a release before 0.14 does not schedule a step while the one before
+     * runs, so a new request waits one decode step less, of which the TTFT keeps all but the burst round's share.
+     */
+    @Test
+    void vllmRowsShouldBePredictedAsTheirReleaseSchedules() throws IOException {
+        inputs();
+        Path rows = Files.writeString(dir.resolve("vllm.csv"), SiliconCsv.HEADER + "\n" + row("a", "h200_sxm", 8, 1,
+                50, 2) + "\n" + vllm(row("new", "h200_sxm", 8, 1, 50, 2), "0.14.0") + "\n"
+                + vllm(row("old", "h200_sxm", 8, 1, 50, 2), "0.12.0") + "\n");
+        Path report = dir.resolve("report.csv");
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--report",
+                report.toString(), "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        List<String[]> r = Files.readAllLines(report).stream().skip(1).map(l -> l.split(",", -1)).toList();
+        assertThat(r).extracting(f -> f[0] + " " + f[2] + " " + f[3]).containsExactly("a trtllm predicted",
+                "new vllm predicted", "old vllm predicted");
+        assertThat(r).extracting(f -> f[9]).containsOnly(r.getFirst()[9]); // TPOT
+        assertThat(r.get(1)[6]).isEqualTo(r.getFirst()[6]); // TTFT
+        double shorterMs = Double.parseDouble(r.get(1)[6]) - Double.parseDouble(r.get(2)[6]);
+        double decodeStepMs = Double.parseDouble(r.get(1)[11]);
+        assertThat(shorterMs).isPositive().isLessThanOrEqualTo(decodeStepMs * 19 / 20 + 1e-3);
+        JsonNode json = new ObjectMapper().readTree(run.out().lines().toList().getLast());
+        assertThat(json.get("engines")).extracting(e -> e.get("engine").asText() + " " + e.get("rows").asInt())
+                .containsExactly("trtllm 1", "vllm 2");
+    }
+
+    /** {@code row} as vLLM's, of the given release. */
+    private static String vllm(String row, String release) {
+        String[] f = row.split(",", -1);
+        f[2] = "vllm";
+        f[3] = release;
+        return String.join(",", f);
+    }
+
     @Test
     void theCommunicationModelsErrorShouldBeTheCheckCommMedian() throws IOException {
         Path rows = inputs();
