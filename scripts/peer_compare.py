@@ -86,17 +86,26 @@ def stats(pred, truth):
     return ape_stats(np.abs(np.asarray(pred) - truth) / truth * 100)
 
 
-def peers(train, test):
+def peers(train, test, seeds=1):
+    """The peers' errors (the forests with random_state=0); with seeds > 1 also each forest's median with
+    random_state 0 .. seeds-1, to show how much of a verdict the forest's own randomness is."""
     shapes = sorted(train)
     x = np.array([[m, n, k] for m, k, n in shapes], dtype=float)
     y = np.array([np.median([t for t, _ in train[s]]) for s in shapes])
     xt = np.array([[int(r[3]), int(r[4]), int(r[5])] for r in test], dtype=float)
     truth = np.array([float(r[6]) for r in test])
-    rf = RandomForestRegressor(random_state=0, n_jobs=-1).fit(x, y)
-    rflog = RandomForestRegressor(random_state=0, n_jobs=-1).fit(np.log2(x), np.log(y))
+    forests = {"rf": lambda seed: RandomForestRegressor(random_state=seed, n_jobs=-1).fit(x, y).predict(xt),
+               "rflog": lambda seed: np.exp(RandomForestRegressor(random_state=seed, n_jobs=-1)
+                                            .fit(np.log2(x), np.log(y)).predict(np.log2(xt)))}
     knn = KNeighborsRegressor(n_neighbors=4, weights="distance").fit(np.log2(x), np.log(y))
-    return {"rf": stats(rf.predict(xt), truth), "rflog": stats(np.exp(rflog.predict(np.log2(xt))), truth),
-            "knn": stats(np.exp(knn.predict(np.log2(xt))), truth)}
+    result = {name: stats(predict(0), truth) for name, predict in forests.items()}
+    result["knn"] = stats(np.exp(knn.predict(np.log2(xt))), truth)
+    if seeds > 1:
+        result["forest_seed_medians"] = {
+            name: [result[name]["median_ape_pct"]] + [stats(predict(seed), truth)["median_ape_pct"]
+                                                      for seed in range(1, seeds)]
+            for name, predict in forests.items()}
+    return result
 
 
 def verdict(r):
@@ -147,6 +156,9 @@ def main():
     ap.add_argument("--gemmcost", help="path of scripts/gemmcost: also run ours end to end")
     ap.add_argument("--only", help="only the groups whose 'file gpu dtype' contains this text")
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ap.add_argument("--peer-seeds", type=int, default=1, metavar="N",
+                    help="also train each forest with random_state 1 .. N-1 and print the range of its medians"
+                         " (the table and the bar keep random_state 0)")
     args = ap.parse_args()
     results = []
     for group, rows in read_groups(args.data):
@@ -154,7 +166,7 @@ def main():
             continue
         train, test = split(rows)
         r = {"source": group[0], "gpu": group[1], "dtype": group[2],
-             "train_shapes": len(train), "test_rows": len(test), **peers(train, test)}
+             "train_shapes": len(train), "test_rows": len(test), **peers(train, test, args.peer_seeds)}
         if args.gemmcost:
             r["ours"] = ours(args.gemmcost, group, train, test)
             r["meets_bar"] = verdict(r)
@@ -171,6 +183,11 @@ def main():
         cells = [f"{r[c]['median_ape_pct']:6.2f} /{r[c]['p90_ape_pct']:6.2f} /{r[c]['max_ape_pct']:6.1f}" for c in cols]
         bar = ("  met" if r["meets_bar"] else "  MISSED") if args.gemmcost else ""
         print(f"{name:40} {r['test_rows']:>6}  " + "  ".join(f"{c:>22}" for c in cells) + bar)
+    if args.peer_seeds > 1:
+        print(f"the forests' held-out median with random_state 0 .. {args.peer_seeds - 1}: lowest - highest")
+        for r in results:
+            ranges = [f"{name} {min(m):.3f} - {max(m):.3f}" for name, m in r["forest_seed_medians"].items()]
+            print(f"{r['source']} {r['gpu']} {r['dtype']}: " + "; ".join(ranges))
     if args.gemmcost:
         print(f"{sum(r['meets_bar'] for r in results)} of {len(results)} groups meet the bar (median <= the best"
               f" peer's, p90 <= {P90_SLACK} x the best peer's)")
