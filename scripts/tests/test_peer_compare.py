@@ -46,7 +46,10 @@ class PeersTest(unittest.TestCase):
             self.assertEqual(len(medians[name]), 3)
             # random_state 0 is the forest of the table and the bar
             self.assertEqual(medians[name][0], result[name]["median_ape_pct"])
-        self.assertEqual(self.pc.peers(self.train, self.test)["rf"], result["rf"])
+        # the same forest as without seeds (up to the last bits: its trees are summed in parallel, in any order)
+        alone = self.pc.peers(self.train, self.test)["rf"]
+        for stat in ("median_ape_pct", "p90_ape_pct", "max_ape_pct"):
+            self.assertAlmostEqual(alone[stat], result["rf"][stat], delta=1e-9 * result["rf"][stat])
 
 
 if __name__ == "__main__":
