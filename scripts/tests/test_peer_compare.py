@@ -3,17 +3,9 @@
     /usr/bin/python3 -m unittest discover -s scripts/tests -v
 """
 import importlib.util
-import os
 import unittest
 
-SCRIPT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "peer_compare.py"))
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("peer_compare", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+import scripts_under_test
 
 
 def rows(shapes):
@@ -26,7 +18,7 @@ def rows(shapes):
                      "numpy and scikit-learn are needed (Debian: apt-get install python3-sklearn)")
 class PeersTest(unittest.TestCase):
     def setUp(self):
-        self.pc = load_script()
+        self.pc = scripts_under_test.load("peer_compare")
         shapes = [(m, n, k) for m in (1, 4, 16, 64, 256, 1024) for n in (256, 1024, 4096) for k in (512, 2048, 8192)]
         self.train, self.test = self.pc.split(rows(shapes))
         self.assertTrue(self.test, "the crc32 split holds some shapes out")

@@ -7,7 +7,6 @@ module that records the order of calls and keeps a fake GPU clock (flush 100 us,
 5 us), so the method (flush outside the timed region, same stream, seeds, alternating flush value) is checked.
 """
 import csv
-import importlib.util
 import io
 import json
 import math
@@ -19,17 +18,10 @@ import tempfile
 import types
 import unittest
 
+import scripts_under_test
+
 SCRIPT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "torch_compare.py"))
-
-
-def load_script():
-    spec = importlib.util.spec_from_file_location("torch_compare", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-tc = load_script()
+tc = scripts_under_test.load("torch_compare")
 
 FAKE_TORCH = r'''
 import contextlib

@@ -28,10 +28,8 @@ class LinesTest {
         // across lines: each neighbour's value at m = 20 plus its offset from the line at m = 16 (the only common
         // coordinate within half an octave of m = 20): 0.6 + 0.5 and 0.9 + 0.4
         double across = (1.1 + 1.3) / 2;
-        // weights: 1 / (bracket width 1 octave)^2 and 1 / (0.1 x distance^2 of the median neighbour, 1 octave^2)
-        double expected = (1 * along + 10 * across) / 11;
 
-        assertThat(new Lines(SHAPES, RESIDUALS).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+        assertBlendAt20(RESIDUALS, along, across);
     }
 
     /**
@@ -45,9 +43,8 @@ class LinesTest {
         double along = 0.52;
         // across: 0.8 + (0.5 - 0.0) and 0.9 + (0.5 - 0.1), from the offsets at m = 16
         double across = 1.3;
-        double expected = (1 * along + 10 * across) / 11;
 
-        assertThat(new Lines(SHAPES, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+        assertBlendAt20(residuals, along, across);
     }
 
     /**
@@ -64,9 +61,8 @@ class LinesTest {
         double along = 0.8;
         // across: 0.1 + (1.0 - 0.5) and 0.2 + (1.0 - 0.6)
         double across = 0.6;
-        double expected = (1 * along + 10 * across) / 11;
 
-        assertThat(new Lines(SHAPES, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
+        assertBlendAt20(residuals, along, across);
     }
 
     @Test
@@ -109,6 +105,16 @@ class LinesTest {
 
         assertThat(withNear).isEqualTo(lines(far, farResiduals).residualAt(20, 1024, 1024));
         assertThat(withNear).isGreaterThan(1.0); // the step (0.8 above the chord) is there
+    }
+
+    /**
+     * The residual at m = 20 on the line k = n = 1024 of {@code SHAPES} is the blend of {@code along} and
+     * {@code across}: weights 1 / (bracket width 1 octave)^2 and 1 / (0.1 x distance^2 of the median neighbour,
+     * 1 octave^2).
+     */
+    private static void assertBlendAt20(double[] residuals, double along, double across) {
+        double expected = (1 * along + 10 * across) / 11;
+        assertThat(new Lines(SHAPES, residuals).residualAt(20, 1024, 1024)).isCloseTo(expected, within(1e-12));
     }
 
     private static Lines lines(List<long[]> shapes, List<Double> residuals) {
