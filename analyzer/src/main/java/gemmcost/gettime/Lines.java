@@ -37,6 +37,7 @@ import java.util.function.Supplier;
  */
 final class Lines {
     static final int NEIGHBOURS = 12;
+    private static final int ALL_AXES = 0b111;
     static final double RADIUS_OCTAVES = 3;
     static final double OFFSET_WINDOW_OCTAVES = 0.5;
     /** Offsets are averaged with weights 1/(|x' − x| + this), in octaves: the nearest coordinates count most. */
@@ -163,19 +164,27 @@ final class Lines {
         return new Line(xs, rs, Shapes.log2(key.a()), Shapes.log2(key.b()));
     }
 
-    /** Whether (m, k, n) may be one of the table's shapes (false: surely not). */
-    boolean mayHold(long m, long k, long n) {
-        return known[0].mayContain(m) && known[1].mayContain(k) && known[2].mayContain(n);
+    /** Bit {@code axis} set where the table may have (m, k, n)'s value on that axis (clear: surely not). */
+    int knownAxes(long m, long k, long n) {
+        return (known[0].mayContain(m) ? 1 : 0) | (known[1].mayContain(k) ? 2 : 0) | (known[2].mayContain(n) ? 4 : 0);
     }
 
-    /** The residual at (m, k, n) from every line that brackets it (see the class comment); NaN if none does. */
-    double residualAt(long m, long k, long n) {
+    /** Whether a shape whose {@link #knownAxes} are {@code knownAxes} may be one of the table's (false: surely not). */
+    static boolean mayHold(int knownAxes) {
+        return knownAxes == ALL_AXES;
+    }
+
+    /**
+     * The residual at (m, k, n) from every line that brackets it (see the class comment); NaN if none does.
+     * {@code knownAxes}: the shape's {@link #knownAxes}.
+     */
+    double residualAt(long m, long k, long n, int knownAxes) {
         long[] q = {m, k, n};
-        boolean[] knownValue = {known[0].mayContain(m), known[1].mayContain(k), known[2].mayContain(n)};
         double weighted = 0;
         double weights = 0;
         for (int axis = 0; axis < 3; axis++) {
-            if (!knownValue[(axis + 1) % 3] || !knownValue[(axis + 2) % 3]) {
+            int fixedAxes = ALL_AXES & ~(1 << axis);
+            if ((knownAxes & fixedAxes) != fixedAxes) {
                 continue;
             }
             Located located = byAxis.get(axis).get(key(q, axis));
@@ -245,13 +254,18 @@ final class Lines {
         if (count == 0) {
             return chord;
         }
+        double along = chord + median(departures, count);
+        double low = Math.min(r0, r1);
+        double high = Math.max(r0, r1);
+        if (low <= along && along <= high) {
+            return along; // within the range the widening only extends
+        }
         double[] excesses = new double[count];
         for (int j = 0; j < count; j++) {
             excesses[j] = excess(used[j].at(x), used[j].at(x0), used[j].at(x1));
         }
         double medianExcess = median(excesses, count);
-        return Math.clamp(chord + median(departures, count), Math.min(r0, r1) + Math.min(0, medianExcess),
-                Math.max(r0, r1) + Math.max(0, medianExcess));
+        return Math.clamp(along, low + Math.min(0, medianExcess), high + Math.max(0, medianExcess));
     }
 
     /** How far rx lies above (positive) or below (negative) the range of r0 and r1; 0 within it. */

@@ -102,10 +102,8 @@ final class NeighbourCells {
     KdTree.Nearest nearest(double qx, double qy, double qz) {
         int cell = cellOf(qx, qy, qz);
         int first = cell < 0 ? -1 : start.get(cell);
-        if (first == 0 && poolFull) {
-            first = -1;
-        } else if (first == 0) {
-            first = build(cell);
+        if (first == 0) {
+            first = poolFull ? -1 : build(cell);
         }
         if (first < 0) {
             return tree.nearest(qx, qy, qz, k).sorted();

@@ -153,7 +153,8 @@ public final class TableGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        if (lines.mayHold(m, k, n)) { // a shape surely not measured, nor a twin, needs neither map
+        int knownAxes = lines.knownAxes(m, k, n);
+        if (Lines.mayHold(knownAxes)) { // a shape surely not measured, nor a twin, needs neither map
             GemmShape shape = new GemmShape(m, k, n);
             Double measured = measuredUs.get(shape);
             if (measured != null) {
@@ -164,7 +165,7 @@ public final class TableGetTime implements GetTime {
                 return labelled(twin, Method.TRANSPOSED_TWIN, m, k, n);
             }
         }
-        double r = lines.residualAt(m, k, n);
+        double r = lines.residualAt(m, k, n, knownAxes);
         Method method = Method.ALONG_LINES;
         if (Double.isNaN(r)) {
             r = fit.residualAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n));

@@ -6,18 +6,19 @@ package gemmcost.gettime;
  * and a shift.
  */
 final class ValueFilter {
-    private static final int BITS = 4096;
+    private static final int LOG2_BITS = 12;
+    private static final int BITS = 1 << LOG2_BITS;
 
     private final long[] words = new long[BITS / 64];
 
     void add(long value) {
-        int b = topBits(value, Integer.numberOfTrailingZeros(BITS));
+        int b = topBits(value, LOG2_BITS);
         words[b >>> 6] |= 1L << b;
     }
 
     /** Whether the value may be in the set (false: surely not). */
     boolean mayContain(long value) {
-        int b = topBits(value, Integer.numberOfTrailingZeros(BITS));
+        int b = topBits(value, LOG2_BITS);
         return (words[b >>> 6] & 1L << b) != 0;
     }
 

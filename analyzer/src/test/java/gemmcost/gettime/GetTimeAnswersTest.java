@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * and label. 2,000 are log-uniform shapes (the local fit), 1,000 a mix of shapes on the sites' m-lines, exact hits and
  * more off-site ones, and 500 the transposes of site shapes (transposed twins, and the twins' n-lines). They were
  * first written at commit 38ad50d, before the lookups were made faster, which left every answer as it was, as did
- * keeping a line's answer within its bracket's range (d4ecda0: this table's times have no steps for it to catch); a
- * change of method rewrites them with {@code -Dgemmcost.golden.update=true}, and the diff shows what moved. Times are
+ * keeping a line's answer within its bracket's range (d4ecda0: the sites share one set of m, so no neighbouring line
+ * measured a line query's m and no detail is borrowed; LinesTest covers that); a change of method rewrites them with
+ * {@code -Dgemmcost.golden.update=true}, and the diff shows what moved. Times are
  * compared bit for bit on x86-64, where the file was made, and elsewhere within 1e-12 (the JDK's {@code Math.log} and
  * {@code Math.exp} may differ there by an ulp).
  */
@@ -45,7 +46,7 @@ class GetTimeAnswersTest {
         boolean madeHere = List.of("amd64", "x86_64").contains(System.getProperty("os.arch"));
         for (String line : golden) {
             String[] f = line.split(",");
-            Estimate e = table.estimate(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+            Estimate e = answer(table, f);
             double expected = Double.longBitsToDouble(Long.parseUnsignedLong(f[3], 16));
             if (madeHere) {
                 assertThat(e.timeUs()).as(line).isEqualTo(expected);
@@ -79,12 +80,17 @@ class GetTimeAnswersTest {
         return Math.round(Math.exp(random.nextDouble(Math.log(lo), Math.log(hi))));
     }
 
+    /** The table's answer for a golden line's shape (its fields m, k, n first). */
+    private static Estimate answer(TableGetTime table, String[] fields) {
+        return table.estimate(Long.parseLong(fields[0]), Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+    }
+
     /** The golden file with the shapes' answers as {@code table} gives them now. */
     private static void rewrite(TableGetTime table, List<String> golden) throws IOException {
         StringBuilder out = new StringBuilder(HEADER);
         for (String line : golden) {
             String[] f = line.split(",");
-            Estimate e = table.estimate(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+            Estimate e = answer(table, f);
             out.append(String.join(",", f[0], f[1], f[2], Long.toHexString(Double.doubleToLongBits(e.timeUs())),
                     e.method().name(), e.label().name())).append('\n');
         }
