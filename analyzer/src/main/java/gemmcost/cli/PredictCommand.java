@@ -140,6 +140,14 @@ final class PredictCommand implements Callable<Integer> {
             + " during a step waits for that step only). Default: the current release.")
     String engineVersion;
 
+    @Option(names = "--overlap-scheduler", negatable = true, description = "agg: each step is scheduled while the one"
+            + " before it runs, so a request arriving in a decode step also waits for the step already set up"
+            + " (TensorRT-LLM's overlap scheduler, SGLang's overlap schedule, vLLM's async scheduling)."
+            + " --no-overlap-scheduler: as TensorRT-LLM's disable_overlap_scheduler or SGLang's"
+            + " --disable-overlap-schedule run. Default: --engine's (on in the current releases, in vLLM from 0.14;"
+            + " off with --pp).")
+    Boolean overlapScheduler;
+
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
             description = "Requests per place the benchmark measures (--concurrency x N in all). Its measured phase"
                     + " starts at idle workers, so the first --concurrency requests arrive together, and TTFT"
@@ -190,6 +198,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " only engine whose modeled scheduling depends on its release)");
         if (engineVersion != null && !Engine.isRelease(engineVersion))
             throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
+        checkOverlapScheduler();
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
@@ -229,16 +238,30 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
+    /** {@code --[no-]overlap-scheduler} only where it changes the model: agg, and on only where an engine can run it. */
+    private void checkOverlapScheduler() {
+        if (overlapScheduler == null)
+            return;
+        String option = overlapScheduler ? "--overlap-scheduler" : "--no-overlap-scheduler";
+        if (mode != Mode.AGG)
+            throw new BadInputException(option + ": applies to --mode agg only (a disaggregated run's TTFT does not"
+                    + " model the decode worker's steps)");
+        if (overlapScheduler && layout.pp > 1)
+            throw new BadInputException(option + ": not with --pp " + layout.pp + " (the engines run pipeline stages"
+                    + " without it)");
+    }
+
     /** The engine named, else {@link Engine#DEFAULT}. */
     private Engine engine() {
         return engine == null ? Engine.DEFAULT : engine;
     }
 
-    /** Workers as the engine's release (given, else the current one) schedules them. */
+    /** Workers as the engine's release (given, else the current one) schedules them, or as --[no-]overlap-scheduler. */
     private Workers workers(Layout layout, int count, int stepTokens, String option) {
         try {
-            return engine().workers(layout, count, 1, Integer.MAX_VALUE, stepTokens, Optional.ofNullable(engineVersion),
-                    Optional.empty());
+            Workers byEngine = engine().workers(layout, count, 1, Integer.MAX_VALUE, stepTokens,
+                    Optional.ofNullable(engineVersion), Optional.empty());
+            return overlapScheduler == null ? byEngine : byEngine.withSchedulesAhead(overlapScheduler);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -275,7 +298,9 @@ final class PredictCommand implements Callable<Integer> {
     private String request(int perStep) {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
-                        + (engineVersion == null ? "" : " " + engineVersion), mode == Mode.AGG
+                        + (engineVersion == null ? "" : " " + engineVersion)
+                        + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")),
+                mode == Mode.AGG
                         ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
     }
 
@@ -364,6 +389,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)
+                .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())

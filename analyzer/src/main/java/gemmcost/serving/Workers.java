@@ -38,6 +38,11 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 
+    /** These workers with each step scheduled while the one before it runs ({@code ahead}), or not. */
+    public Workers withSchedulesAhead(boolean ahead) {
+        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead);
+    }
+
     public int gpus() {
         return layout.gpus() * count;
     }

@@ -164,6 +164,38 @@ class PredictCommandTest {
     }
 
     @Test
+    void noOverlapSchedulerShouldTakeTheStepSetAheadOutOfANewRequestsWait() throws IOException {
+        String[] run = {"--gpu", "h100-sxm", "--concurrency", "64", "--isl", "2048", "--rounds", "0"};
+        JsonNode on = predictJson(run);
+        JsonNode off = predictJson(append(run, "--no-overlap-scheduler"));
+
+        // TensorRT-LLM's steady arrival: half the decode step it arrives in, the step set ahead, the mixed step's
+        // decode work; without the overlap scheduler no step is set ahead
+        double tdUs = on.at("/decode_step/step_us").asDouble();
+        assertThat(on.get("arrival_us").asDouble()).isCloseTo(2.5 * tdUs, within(1e-6));
+        assertThat(off.get("arrival_us").asDouble()).isCloseTo(1.5 * tdUs, within(1e-6));
+        assertThat(off.get("tpot_ms").asDouble()).isEqualTo(on.get("tpot_ms").asDouble());
+        assertThat(on.get("schedules_ahead").asBoolean()).isTrue();
+        assertThat(off.get("schedules_ahead").asBoolean()).isFalse();
+        // vLLM 0.12 run with async scheduling turned on is modeled as the current release
+        JsonNode current = predictJson(append(run, "--engine", "vllm"));
+        JsonNode asyncOn = predictJson(append(run, "--engine", "vllm", "--engine-version", "0.12.0",
+                "--overlap-scheduler"));
+        assertThat(asyncOn.get("ttft_ms").asDouble()).isEqualTo(current.get("ttft_ms").asDouble());
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--no-overlap-scheduler",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").out())
+                .contains(", engine trtllm (default), overlap scheduler off, prefill steps of up to");
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--no-overlap-scheduler", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --no-overlap-scheduler: applies to --mode agg only (a disaggregated run's TTFT"
+                        + " does not model the decode worker's steps)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--pp", "2",
+                "--overlap-scheduler", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --overlap-scheduler: not with --pp 2 (the engines run pipeline stages without"
+                        + " it)" + NL);
+    }
+
+    @Test
     void theTextShouldShowHowTheStartEntersTheTtft() {
         String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "64", "--isl",
                 "2048", "--osl", "128"};
