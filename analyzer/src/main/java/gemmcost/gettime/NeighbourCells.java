@@ -34,6 +34,7 @@ final class NeighbourCells {
     private static final int ID = 4;
     private static final int FROM_CENTRE = 3;
 
+    private final int poolBudget;
     private final double[] x;
     private final double[] y;
     private final double[] z;
@@ -56,6 +57,12 @@ final class NeighbourCells {
 
     /** Over points (x, y, z), for queries of the {@code k} nearest. */
     NeighbourCells(double[] x, double[] y, double[] z, int k) {
+        this(x, y, z, k, MAX_POOL_ENTRIES);
+    }
+
+    /** As above, with at most {@code poolBudget} pool entries (tests: a pool that fills). */
+    NeighbourCells(double[] x, double[] y, double[] z, int k, int poolBudget) {
+        this.poolBudget = poolBudget;
         this.x = x;
         this.y = y;
         this.z = z;
@@ -98,6 +105,11 @@ final class NeighbourCells {
         return origin[axis];
     }
 
+    /** Whether a list did not fit the pool's budget, so that cells not built by then go to the k-d tree. */
+    boolean poolFull() {
+        return poolFull;
+    }
+
     /** The k nearest points of q, nearest first (ties by index). */
     KdTree.Nearest nearest(double qx, double qy, double qz) {
         int cell = cellOf(qx, qy, qz);
@@ -111,7 +123,8 @@ final class NeighbourCells {
         return scan(pool, first - 1, qx, qy, qz);
     }
 
-    private int cellOf(double qx, double qy, double qz) {
+    /** The number of q's cell, -1 outside the lattice. */
+    int cellOf(double qx, double qy, double qz) {
         int ix = (int) Math.floor((qx - origin[0]) * perEdge);
         int iy = (int) Math.floor((qy - origin[1]) * perEdge);
         int iz = (int) Math.floor((qz - origin[2]) * perEdge);
@@ -140,7 +153,7 @@ final class NeighbourCells {
         double radius = Math.sqrt(nearest.dist2[0]) + edge * Math.sqrt(3); // dist2[0]: the heap's farthest; + 2h
         int[] candidates = tree.within(cx, cy, cz, radius * radius * (1 + 1e-9) + 1e-12);
         int[] points = byDistance(inReach(candidates, cx, cy, cz), cx, cy, cz);
-        if (used + points.length + 2 > MAX_POOL_ENTRIES) {
+        if (used + points.length + 2 > poolBudget) {
             poolFull = true;
             return -1;
         }

@@ -2,6 +2,8 @@ package gemmcost.gettime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,26 +48,51 @@ class NeighbourCellsTest {
 
     /**
      * A box too large for 1/16-octave cells gets coarser ones, whose edge is not a power of two: a query's cell is
-     * then found by a multiply that may round a query on a boundary into the next cell, which its list still covers.
+     * then found by a multiply that may round a query beside a boundary into the neighbouring cell, which its list
+     * still covers. Queries one ulp either side of each boundary on x, found against the exact cell (a BigDecimal
+     * division), include such roundings, and get a full scan's answer.
      */
     @Test
-    void queriesOnTheBoundariesOfCoarsenedCellsShouldGetAFullScansAnswer() {
+    void queriesRoundedIntoTheNeighbouringCoarsenedCellShouldGetAFullScansAnswer() {
         SplittableRandom random = new SplittableRandom(9);
         double[][] p = randomPoints(random, 2000, 60);
         NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12);
-        assertThat(cells.edge()).isGreaterThan(NeighbourCells.CELL_OCTAVES);
-        assertThat(cells.edge() / Math.scalb(1.0, Math.getExponent(cells.edge()))).as("not a power of two")
-                .isNotEqualTo(1.0);
-        for (int q = 0; q < 2000; q++) {
-            double[] query = new double[3];
-            for (int axis = 0; axis < 3; axis++) {
-                query[axis] = cells.origin(axis) + random.nextInt(1, 300) * cells.edge();
+        double edge = cells.edge();
+        assertThat(edge).isGreaterThan(NeighbourCells.CELL_OCTAVES);
+        assertThat(edge / Math.scalb(1.0, Math.getExponent(edge))).as("not a power of two").isNotEqualTo(1.0);
+        double y = cells.origin(1) + 40.5 * edge;
+        double z = cells.origin(2) + 40.5 * edge;
+        int rounded = 0;
+        for (int n = 1; n < 300; n++) {
+            double boundary = cells.origin(0) + n * edge;
+            for (double x : new double[] {Math.nextDown(boundary), boundary, Math.nextUp(boundary)}) {
+                long exact = new BigDecimal(x).subtract(new BigDecimal(cells.origin(0)))
+                        .divide(new BigDecimal(edge), 0, RoundingMode.FLOOR).longValueExact();
+                if (cells.cellOf(x, y, z) == cells.cellOf(cells.origin(0) + (exact + 0.5) * edge, y, z))
+                    continue;
+                rounded++;
+                double[] query = {x, y, z};
+                KdTree.Nearest found = cells.nearest(x, y, z);
+                assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
+                        .containsExactly(fullScan(p, query));
             }
-            int[] scan = fullScan(p, query);
+        }
+        assertThat(rounded).as("queries the multiply put in a neighbouring cell").isPositive();
+    }
+
+    /** Once the pool's budget is spent, cells not built yet are answered by the k-d tree: the same points. */
+    @Test
+    void cellsBeyondAFullPoolShouldGetAFullScansAnswer() {
+        SplittableRandom random = new SplittableRandom(11);
+        double[][] p = randomPoints(random, 2000, 12);
+        NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12, 400);
+        for (int q = 0; q < 500; q++) {
+            double[] query = {random.nextDouble(0, 12), random.nextDouble(0, 12), random.nextDouble(0, 12)};
             KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
             assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
-                    .containsExactly(scan);
+                    .containsExactly(fullScan(p, query));
         }
+        assertThat(cells.poolFull()).isTrue();
     }
 
     /** Cells built while other threads read (and the index of cells grows) give every thread the same answers. */
