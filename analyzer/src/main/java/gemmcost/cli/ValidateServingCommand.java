@@ -7,6 +7,7 @@ import gemmcost.BadInputException;
 import gemmcost.Numbers;
 import gemmcost.comm.CommCheck;
 import gemmcost.gettime.Label;
+import gemmcost.serving.ServingModel;
 import gemmcost.silicon.Accuracy;
 import gemmcost.silicon.ServingCheck;
 import gemmcost.silicon.SiliconCsv;
@@ -62,7 +63,8 @@ final class ValidateServingCommand implements Callable<Integer> {
             description = "nccl-tests rows (check-comm's CSV): also print how far the NVLink tier is from the H100 rows.")
     Path commCsv;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write every row: prediction, error, labels.")
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write every row: prediction, error,"
+            + " labels, the two step times and the TTFT's parts (steady, burst, which rounds the burst weighs).")
     Path report;
 
     @Option(names = "--json", description = "End with one JSON object (the last line).")
@@ -200,16 +202,19 @@ final class ValidateServingCommand implements Callable<Integer> {
     private void writeReport(List<ServingCheck.Outcome> outcomes) {
         List<String> lines = new ArrayList<>();
         lines.add("id,group,backend,status,reason,imported_ttft_ms,predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,"
-                + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,labels,gemm_source,detail");
+                + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,prefill_batch,steady_ttft_ms,"
+                + "burst_ttft_ms,ttft_weighs,labels,gemm_source,detail");
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();
             String prefix = String.join(",", r.id(), r.group(), r.text("backend"), o.predicted() ? "predicted"
                     : "refused", o.predicted() ? "" : o.refusal());
-            String numbers = o.predicted() ? String.format(Locale.ROOT, "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%s",
-                    r.ttftMs(), o.estimate().ttftMs(), o.ttftErrorPct(), r.tpotMs(), o.estimate().tpotMs(),
-                    o.tpotErrorPct(), o.estimate().decode().stepUs() / 1e3, o.estimate().prefill().stepUs() / 1e3,
-                    Label.join(o.estimate().labels()))
-                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,,,", r.ttftMs(), r.tpotMs());
+            ServingModel.Estimate e = o.estimate();
+            String numbers = o.predicted() ? String.format(Locale.ROOT,
+                    "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f,%s,%s", r.ttftMs(), e.ttftMs(),
+                    o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
+                    e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
+                    e.start().burstTtftUs() / 1e3, e.start().weighs().id(), Label.join(e.labels()))
+                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,,,,,,,", r.ttftMs(), r.tpotMs());
             lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
         }
         try {

@@ -69,6 +69,14 @@ class ValidateServingCommandTest {
         assertThat(lines.get(1)).isEqualTo("  refused     1: system not in the device catalog");
         List<String[]> reported = Files.readAllLines(report).stream().skip(1).map(l -> l.split(",", -1)).toList();
         assertThat(reported).extracting(f -> f[3]).containsExactly("predicted", "predicted", "refused");
+        assertThat(reported).extracting(f -> f.length).containsOnly(20);
+        // the TTFT's parts: of AIConfigurator's 20 rounds the first starts as a burst, the others are steady
+        for (String[] f : reported.subList(0, 2)) {
+            assertThat(f[16]).isEqualTo("first_round");
+            double steadyMs = Double.parseDouble(f[14]);
+            double burstMs = Double.parseDouble(f[15]);
+            assertThat(Double.parseDouble(f[6])).isCloseTo(steadyMs + (burstMs - steadyMs) / 20, within(1e-3));
+        }
         double a = Double.parseDouble(reported.get(0)[10]);
         double b = Double.parseDouble(reported.get(1)[10]);
         JsonNode json = new ObjectMapper().readTree(lines.getLast());
@@ -84,8 +92,9 @@ class ValidateServingCommandTest {
         assertThat(json.get("refused_by_reason").toString()).isEqualTo("{\"system not in the device catalog\":1}");
         // no fixture shape was measured: every GEMM time is predicted from the table's points
         assertThat(json.get("labels").toString()).isEqualTo("[\"interpolated\",\"extrapolated\",\"modeled\"]");
-        assertThat(Files.readAllLines(report).getFirst()).startsWith("id,group,backend,status,reason,imported_ttft_ms,"
-                + "predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,predicted_tpot_ms,tpot_error_pct,");
+        assertThat(Files.readAllLines(report).getFirst()).isEqualTo("id,group,backend,status,reason,imported_ttft_ms,"
+                + "predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,predicted_tpot_ms,tpot_error_pct,decode_step_ms,"
+                + "prefill_step_ms,prefill_batch,steady_ttft_ms,burst_ttft_ms,ttft_weighs,labels,gemm_source,detail");
         double c = Math.abs(Double.parseDouble(reported.get(0)[7]));
         double d = Math.abs(Double.parseDouble(reported.get(1)[7]));
         assertThat(json.get("ttft_median_ape_pct").asDouble()).isCloseTo((c + d) / 2, within(0.01));
