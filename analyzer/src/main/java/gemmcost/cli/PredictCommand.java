@@ -143,8 +143,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--overlap-scheduler", negatable = true, description = "agg: each step is scheduled while the one"
             + " before it runs, so a request arriving in a decode step also waits for the step already set up"
             + " (TensorRT-LLM's overlap scheduler, SGLang's overlap schedule, vLLM's async scheduling)."
-            + " --no-overlap-scheduler: as TensorRT-LLM's disable_overlap_scheduler or SGLang's"
-            + " --disable-overlap-schedule run. Default: --engine's (on in the current releases, in vLLM from 0.14;"
+            + " --no-overlap-scheduler: a run with TensorRT-LLM's disable_overlap_scheduler or SGLang's"
+            + " --disable-overlap-schedule. Default: --engine's (on in the current releases, in vLLM from 0.14;"
             + " off with --pp).")
     Boolean overlapScheduler;
 
