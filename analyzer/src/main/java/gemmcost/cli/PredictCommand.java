@@ -140,12 +140,13 @@ final class PredictCommand implements Callable<Integer> {
             + " during a step waits for that step only). Default: the current release.")
     String engineVersion;
 
-    @Option(names = "--overlap-scheduler", negatable = true, description = "agg: each step is scheduled while the one"
-            + " before it runs, so a request arriving in a decode step also waits for the step already set up"
-            + " (TensorRT-LLM's overlap scheduler, SGLang's overlap schedule, vLLM's async scheduling)."
-            + " --no-overlap-scheduler: a run with TensorRT-LLM's disable_overlap_scheduler or SGLang's"
-            + " --disable-overlap-schedule. Default: --engine's (on in the current releases, in vLLM from 0.14;"
-            + " off with --pp).")
+    @Option(names = "--overlap-scheduler", negatable = true, description = "agg, TensorRT-LLM and vLLM: each step is"
+            + " scheduled while the one before it runs, so a request arriving in a decode step also waits for the step"
+            + " already set up (TensorRT-LLM's overlap scheduler, vLLM's async scheduling). --no-overlap-scheduler: a"
+            + " run with TensorRT-LLM's disable_overlap_scheduler; --overlap-scheduler: vLLM before 0.14 run with"
+            + " --async-scheduling. Default: --engine's (on in the current releases, in vLLM from 0.14; off with"
+            + " --pp). Refused with --engine sglang: its prefill waves start at idle workers and wait for no decode"
+            + " step.")
     Boolean overlapScheduler;
 
     @Option(names = "--rounds", defaultValue = "" + Request.AICONFIGURATOR_ROUNDS, paramLabel = "N",
@@ -238,7 +239,7 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** {@code --[no-]overlap-scheduler} only where it changes the model: agg, and on only where an engine can run it. */
+    /** {@code --[no-]overlap-scheduler} only where it changes the model: agg, not SGLang's waves, on without --pp. */
     private void checkOverlapScheduler() {
         if (overlapScheduler == null)
             return;
@@ -246,6 +247,9 @@ final class PredictCommand implements Callable<Integer> {
         if (mode != Mode.AGG)
             throw new BadInputException(option + ": applies to --mode agg only (a disaggregated run's TTFT does not"
                     + " model the decode worker's steps)");
+        if (engine() == Engine.SGLANG)
+            throw new BadInputException(option + ": changes nothing with --engine sglang (its prefill waves start at"
+                    + " idle workers and wait for no decode step)");
         if (overlapScheduler && layout.pp > 1)
             throw new BadInputException(option + ": not with --pp " + layout.pp + " (the engines run pipeline stages"
                     + " without it)");

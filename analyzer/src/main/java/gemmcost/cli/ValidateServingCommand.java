@@ -64,7 +64,8 @@ final class ValidateServingCommand implements Callable<Integer> {
     Path commCsv;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Also write every row: prediction, error,"
-            + " labels, the two step times and the TTFT's parts (steady, burst, which rounds the burst weighs).")
+            + " labels, the two step times, the prompts prefilled together and the TTFT's parts (steady, burst, which"
+            + " rounds the burst weighs).")
     Path report;
 
     @Option(names = "--json", description = "End with one JSON object (the last line).")

@@ -177,10 +177,14 @@ class PredictCommandTest {
         assertThat(off.get("tpot_ms").asDouble()).isEqualTo(on.get("tpot_ms").asDouble());
         assertThat(on.get("schedules_ahead").asBoolean()).isTrue();
         assertThat(off.get("schedules_ahead").asBoolean()).isFalse();
-        // vLLM 0.12 run with async scheduling turned on is modeled as the current release
+        // vLLM 0.12 schedules no step ahead, unless run with async scheduling: then as the current release
         JsonNode current = predictJson(append(run, "--engine", "vllm"));
+        JsonNode old = predictJson(append(run, "--engine", "vllm", "--engine-version", "0.12.0"));
         JsonNode asyncOn = predictJson(append(run, "--engine", "vllm", "--engine-version", "0.12.0",
                 "--overlap-scheduler"));
+        double vllmTdUs = old.at("/decode_step/step_us").asDouble();
+        assertThat(old.get("arrival_us").asDouble()).isCloseTo(1.5 * vllmTdUs, within(1e-6));
+        assertThat(asyncOn.get("arrival_us").asDouble()).isCloseTo(2.5 * vllmTdUs, within(1e-6));
         assertThat(asyncOn.get("ttft_ms").asDouble()).isEqualTo(current.get("ttft_ms").asDouble());
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--no-overlap-scheduler",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").out())
@@ -189,6 +193,10 @@ class PredictCommandTest {
                 "--no-overlap-scheduler", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
                 .isEqualTo("gemmcost: --no-overlap-scheduler: applies to --mode agg only (a disaggregated run's TTFT"
                         + " does not model the decode worker's steps)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "sglang",
+                "--no-overlap-scheduler", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --no-overlap-scheduler: changes nothing with --engine sglang (its prefill waves"
+                        + " start at idle workers and wait for no decode step)" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--pp", "2",
                 "--overlap-scheduler", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
                 .isEqualTo("gemmcost: --overlap-scheduler: not with --pp 2 (the engines run pipeline stages without"

@@ -46,11 +46,30 @@ class NeighbourCellsTest {
         }
     }
 
+    /** A box too large for 1/16-octave cells gets coarser ones: queries on their boundaries get a full scan's. */
+    @Test
+    void queriesOnTheBoundariesOfCoarsenedCellsShouldGetAFullScansAnswer() {
+        SplittableRandom random = new SplittableRandom(9);
+        double[][] p = randomPoints(random, 2000, 60);
+        NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12);
+        assertThat(cells.edge()).isGreaterThan(NeighbourCells.CELL_OCTAVES);
+        for (int q = 0; q < 2000; q++) {
+            double[] query = new double[3];
+            for (int axis = 0; axis < 3; axis++) {
+                query[axis] = cells.origin(axis) + random.nextInt(1, 300) * cells.edge();
+            }
+            int[] scan = fullScan(p, query);
+            KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
+            assertThat(Arrays.copyOf(found.points, found.size)).as("query %s", Arrays.toString(query))
+                    .containsExactly(scan);
+        }
+    }
+
     /**
-     * A box too large for 1/16-octave cells gets coarser ones, whose edge is not a power of two: a query's cell is
-     * then found by a multiply that may round a query beside a boundary into the neighbouring cell, which its list
-     * still covers. Queries one ulp either side of each boundary on x, found against the exact cell (a BigDecimal
-     * division), include such roundings, and get a full scan's answer.
+     * Coarser cells' edge is not a power of two: a query's cell is then found by a subtraction and a multiply that
+     * may round a query beside a boundary into the neighbouring cell, which its list still covers. Queries one ulp
+     * either side of each boundary on x, against the exact cell (a BigDecimal division), include such roundings, and
+     * get a full scan's answer.
      */
     @Test
     void queriesRoundedIntoTheNeighbouringCoarsenedCellShouldGetAFullScansAnswer() {
@@ -58,7 +77,6 @@ class NeighbourCellsTest {
         double[][] p = randomPoints(random, 2000, 60);
         NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12);
         double edge = cells.edge();
-        assertThat(edge).isGreaterThan(NeighbourCells.CELL_OCTAVES);
         assertThat(edge / Math.scalb(1.0, Math.getExponent(edge))).as("not a power of two").isNotEqualTo(1.0);
         double y = cells.origin(1) + 40.5 * edge;
         double z = cells.origin(2) + 40.5 * edge;
@@ -77,7 +95,7 @@ class NeighbourCellsTest {
                         .containsExactly(fullScan(p, query));
             }
         }
-        assertThat(rounded).as("queries the multiply put in a neighbouring cell").isPositive();
+        assertThat(rounded).as("queries put in a neighbouring cell").isPositive();
     }
 
     /** Once the pool's budget is spent, cells not built yet are answered by the k-d tree: the same points. */
@@ -86,6 +104,8 @@ class NeighbourCellsTest {
         SplittableRandom random = new SplittableRandom(11);
         double[][] p = randomPoints(random, 2000, 12);
         NeighbourCells cells = new NeighbourCells(p[0], p[1], p[2], 12, 400);
+        cells.nearest(6, 6, 6);
+        assertThat(cells.poolFull()).as("after the first cell").isFalse();
         for (int q = 0; q < 500; q++) {
             double[] query = {random.nextDouble(0, 12), random.nextDouble(0, 12), random.nextDouble(0, 12)};
             KdTree.Nearest found = cells.nearest(query[0], query[1], query[2]);
