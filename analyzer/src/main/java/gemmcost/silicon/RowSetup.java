@@ -20,6 +20,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -131,11 +132,13 @@ sealed interface RowSetup {
         boolean agg = mode == Mode.AGG;
         String p = agg ? "" : "prefill_";
         String d = agg ? "" : "decode_";
-        if (!agg && (row.text("prefill_num_workers").isEmpty() || row.text("decode_num_workers").isEmpty()))
-            return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty: the"
-                    + " decode workers' batch, which sets TPOT, is not determined");
+        boolean counted = !row.text("prefill_num_workers").isEmpty() && !row.text("decode_num_workers").isEmpty();
+        if (!agg && !counted && recordedConcurrency(row).orElse(0) != 1)
+            return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty and more"
+                    + " than one request runs at a time: the decode workers' batch, which sets TPOT, is not determined");
         Layout decodeLayout = layout(row, engine, d, model);
-        int decodeWorkers = agg ? 1 : row.positiveInt("decode_num_workers");
+        // one request at a time meets one prefill and one decode worker, however many there are
+        int decodeWorkers = agg || !counted ? 1 : row.positiveInt("decode_num_workers");
         int concurrency = concurrency(row, decodeWorkers);
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
@@ -152,7 +155,7 @@ sealed interface RowSetup {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = engine.workers(prefillLayout, row.positiveInt("prefill_num_workers"), batch, Integer.MAX_VALUE,
+            prefill = engine.workers(prefillLayout, counted ? row.positiveInt("prefill_num_workers") : 1, batch, Integer.MAX_VALUE,
                     decode.stepTokens(), release, measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
@@ -184,15 +187,19 @@ sealed interface RowSetup {
      * decode workers' batch.
      */
     private static int concurrency(SiliconRow row, int decodeWorkers) {
+        return recordedConcurrency(row).orElseGet(
+                () -> Math.multiplyExact(row.positiveInt("decode_batch_size"), decodeWorkers));
+    }
+
+    /** The concurrency the row states: {@code silicon_concurrency=N} in the source column, else {@code batch_size}. */
+    private static OptionalInt recordedConcurrency(SiliconRow row) {
         Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));
         if (m.find()) {
             int c = Integer.parseInt(m.group(1));
             if (c >= 1)
-                return c;
+                return OptionalInt.of(c);
         }
-        if (!row.text("batch_size").isEmpty())
-            return row.positiveInt("batch_size");
-        return Math.multiplyExact(row.positiveInt("decode_batch_size"), decodeWorkers);
+        return row.text("batch_size").isEmpty() ? OptionalInt.empty() : OptionalInt.of(row.positiveInt("batch_size"));
     }
 
     Pattern SOURCE_CONCURRENCY = Pattern.compile("silicon_concurrency=(\\d{1,9})\\b");

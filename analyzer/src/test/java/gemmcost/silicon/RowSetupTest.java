@@ -123,11 +123,29 @@ class RowSetupTest {
     /** Without worker counts the decode workers' batch, and with it TPOT, is not determined: no guess is made. */
     @Test
     void aDisaggregatedRowWithoutWorkerCountsShouldBeRefused() {
+        String refusal = "rows.csv:2: prefill_num_workers or decode_num_workers is empty and more than one request"
+                + " runs at a time: the decode workers' batch, which sets TPOT, is not determined";
+
         assertThat(setup(row("mode", "disagg", "silicon_data_source", "silicon_concurrency=96", "prefill_tp_size", "8",
                 "decode_tp_size", "8", "decode_num_workers", "2")))
-                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", "rows.csv:2: prefill_num_workers"
-                        + " or decode_num_workers is empty: the decode workers' batch, which sets TPOT, is not"
-                        + " determined"));
+                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", refusal));
+        // two requests may share one decode worker or have one each
+        assertThat(setup(row("mode", "disagg", "silicon_data_source", "silicon_concurrency=2", "prefill_tp_size", "8",
+                "decode_tp_size", "8")))
+                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", refusal));
+    }
+
+    /** One request at a time meets one prefill and one decode worker, however many the run had. */
+    @Test
+    void aDisaggregatedRowOfOneRequestAtATimeShouldNeedNoWorkerCounts() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "silicon_data_source",
+                "model=x; silicon_concurrency=1; measured=2026", "prefill_tp_size", "8", "prefill_moe_ep_size", "8",
+                "decode_tp_size", "8", "decode_moe_ep_size", "8"));
+
+        assertThat(s.request().concurrency()).isEqualTo(1);
+        assertThat(s.prefill().count()).isEqualTo(1);
+        assertThat(s.decode().count()).isEqualTo(1);
+        assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
     }
 
     @Test
