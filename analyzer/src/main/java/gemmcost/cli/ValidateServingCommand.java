@@ -48,7 +48,9 @@ final class ValidateServingCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--against", required = true, paramLabel = "ROWS.csv", description = "Measured serving runs.")
+    @Option(names = "--against", required = true, paramLabel = "ROWS.csv", description = "Measured serving runs,"
+            + " columns by name in any order (others ignored; id, silicon_data_source, backend_version and precision"
+            + " may be left out), fields with commas quoted.")
     Path against;
 
     @Option(names = "--model-dir", required = true, paramLabel = "DIR",
