@@ -143,9 +143,15 @@ public final class InputFiles {
         if (s.startsWith("Non-standard token"))
             return "not valid JSON: " + s.replaceFirst("(?s)Non-standard token '([^']*)'.*", "$1")
                     + " is not a JSON number (JSON has no NaN or Infinity)";
+        return "not valid JSON: " + parserProblem(s);
+    }
+
+    /** A Jackson parser's message in one line: its first clause, without the character codes. */
+    public static String parserProblem(String message) {
+        String s = message == null ? "unknown error" : message.strip();
         for (String cut : new String[] {"\n", " (start marker at", ": enable `", ": was expecting"})
             if (s.contains(cut))
                 s = s.substring(0, s.indexOf(cut)).strip();
-        return "not valid JSON: " + s.replaceAll(" \\(code \\d+\\)", "");
+        return s.replaceAll(" \\(code \\d+\\)", "");
     }
 }

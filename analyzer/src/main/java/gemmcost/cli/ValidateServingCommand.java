@@ -209,8 +209,8 @@ final class ValidateServingCommand implements Callable<Integer> {
                 + "burst_ttft_ms,ttft_weighs,labels,gemm_source,detail");
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();
-            String prefix = String.join(",", r.id(), r.group(), r.text("backend"), o.predicted() ? "predicted"
-                    : "refused", o.predicted() ? "" : o.refusal());
+            String prefix = String.join(",", csv(r.id()), csv(r.group()), csv(r.text("backend")),
+                    o.predicted() ? "predicted" : "refused", o.predicted() ? "" : o.refusal());
             ServingModel.Estimate e = o.estimate();
             String numbers = o.predicted() ? String.format(Locale.ROOT,
                     "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f,%s,%s", r.ttftMs(), e.ttftMs(),
@@ -227,7 +227,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         }
     }
 
-    /** A free-text field in a comma-separated line: commas become semicolons. */
+    /** A field of the report: commas become semicolons (its fields are never quoted). */
     private static String csv(String text) {
         return text == null ? "" : text.replace(',', ';');
     }

@@ -132,14 +132,18 @@ sealed interface RowSetup {
         boolean agg = mode == Mode.AGG;
         String p = agg ? "" : "prefill_";
         String d = agg ? "" : "decode_";
+        OptionalInt recorded = recordedConcurrency(row);
         boolean counted = !row.text("prefill_num_workers").isEmpty() && !row.text("decode_num_workers").isEmpty();
-        if (!agg && !counted && recordedConcurrency(row).orElse(0) != 1)
-            return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty and more"
-                    + " than one request runs at a time: the decode workers' batch, which sets TPOT, is not determined");
+        if (!agg && !counted && recorded.orElse(0) != 1)
+            return new Refused(WORKERS, row.where() + ": prefill_num_workers or decode_num_workers is empty and "
+                    + (recorded.isPresent() ? recorded.getAsInt() + " requests run at a time"
+                    : "the concurrency is not recorded") + ": the decode workers' batch, which sets TPOT, is not"
+                    + " determined");
         Layout decodeLayout = layout(row, engine, d, model);
-        // one request at a time meets one prefill and one decode worker, however many there are
-        int decodeWorkers = agg || !counted ? 1 : row.positiveInt("decode_num_workers");
-        int concurrency = concurrency(row, decodeWorkers);
+        // without the counts, one request at a time meets one prefill and one decode worker, however many there are
+        int decodeWorkers = agg ? 1 : row.intOr("decode_num_workers", 1);
+        int concurrency = recorded.orElseGet(() -> Math.multiplyExact(row.positiveInt("decode_batch_size"),
+                decodeWorkers));
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         long held = engine.kvTokensHeld(isl, osl);
@@ -155,7 +159,7 @@ sealed interface RowSetup {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = engine.workers(prefillLayout, counted ? row.positiveInt("prefill_num_workers") : 1, batch, Integer.MAX_VALUE,
+            prefill = engine.workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch, Integer.MAX_VALUE,
                     decode.stepTokens(), release, measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
@@ -182,16 +186,10 @@ sealed interface RowSetup {
     }
 
     /**
-     * The client's concurrency: the {@code silicon_concurrency=N} the source column records, else
-     * {@code batch_size} (in TensorRT-LLM's attention-DP runs that is the concurrency over the replicas), else the
-     * decode workers' batch.
+     * The client's concurrency as the row records it: the {@code silicon_concurrency=N} of the source column, else
+     * {@code batch_size} (in TensorRT-LLM's attention-DP runs that is the concurrency over the replicas). Where neither
+     * is given it is the decode workers' batch times their count.
      */
-    private static int concurrency(SiliconRow row, int decodeWorkers) {
-        return recordedConcurrency(row).orElseGet(
-                () -> Math.multiplyExact(row.positiveInt("decode_batch_size"), decodeWorkers));
-    }
-
-    /** The concurrency the row states: {@code silicon_concurrency=N} in the source column, else {@code batch_size}. */
     private static OptionalInt recordedConcurrency(SiliconRow row) {
         Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));
         if (m.find()) {

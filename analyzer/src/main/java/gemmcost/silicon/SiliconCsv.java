@@ -9,7 +9,6 @@ import gemmcost.InputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,8 +18,8 @@ import java.util.Set;
 /**
  * Reads measured serving runs in AIConfigurator's {@code silicon_sample.csv} columns ({@value #HEADER}), by the names
  * in the file's header: in any order, quoted where a field holds a comma, other columns ignored. {@link #OPTIONAL}
- * columns may be left out (read as empty; a run without an id is named by its line); any other missing column, and a
- * row of the wrong width, is refused in one line.
+ * columns may be left out (read as empty); any other missing column, a row of the wrong width, a field that holds a
+ * line break and a quote never closed are refused in one line naming the file and line.
  */
 public final class SiliconCsv {
     public static final String HEADER = "id,silicon_data_source,backend,backend_version,model_path,system,precision,"
@@ -30,53 +29,75 @@ public final class SiliconCsv {
             + "decode_tp_size,decode_pp_size,decode_attention_dp_size,decode_moe_tp_size,decode_moe_ep_size,"
             + "silicon_ttft_ms,silicon_tpot_ms";
     private static final List<String> COLUMNS = List.of(HEADER.split(","));
-    /** What a run can do without: a name, the source's notes (its concurrency else batch_size), the release. */
+    /**
+     * What a run can do without: its name (a run without an id is named by its file and line), the source's notes
+     * (without them the concurrency is batch_size, and the release where backend_version is empty the current one),
+     * the release, and precision, which is not read.
+     */
     static final Set<String> OPTIONAL = Set.of("id", "silicon_data_source", "backend_version", "precision");
     private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+            .enable(CsvParser.Feature.SKIP_EMPTY_LINES).enable(CsvParser.Feature.TRIM_SPACES).build();
 
     private SiliconCsv() {
     }
 
     public static List<SiliconRow> read(Path file) {
-        String text = InputFiles.text(file).replace("\uFEFF", "");
-        try (MappingIterator<String[]> lines = CSV.readerFor(String[].class).readValues(text)) {
-            if (!lines.hasNextValue())
+        String text = InputFiles.text(file);
+        if (text.startsWith("\uFEFF"))
+            text = text.substring(1);
+        List<String> lines = text.lines().toList();
+        int line = nextLineWithText(lines, 0); // the record being read: a syntax error lies there
+        try (MappingIterator<String[]> records = CSV.readerFor(String[].class).readValues(text)) {
+            if (!records.hasNextValue())
                 throw new BadInputException(file + ": empty file, expected a header with the columns " + HEADER);
-            Map<String, Integer> at = columnsAt(file, lines.nextValue());
+            line = records.getCurrentLocation().getLineNr();
+            String[] header = records.nextValue();
+            Map<String, Integer> at = columnsAt(file + ":" + line, header);
             List<SiliconRow> rows = new ArrayList<>();
-            while (lines.hasNextValue()) {
-                String where = file + ":" + lines.getCurrentLocation().getLineNr();
-                String[] fields = lines.nextValue();
+            for (line = nextLineWithText(lines, line); records.hasNextValue(); line = nextLineWithText(lines, line)) {
+                line = records.getCurrentLocation().getLineNr();
+                String where = file + ":" + line;
+                String[] fields = records.nextValue();
                 if (fields.length == 1 && fields[0].isBlank())
                     continue;
-                if (fields.length != at.size())
-                    throw new BadInputException(where + ": expected " + at.size() + " columns, found " + fields.length);
+                if (fields.length != header.length)
+                    throw new BadInputException(where + ": expected " + header.length + " columns, found "
+                            + fields.length);
                 rows.add(new SiliconRow(where, named(where, fields, at)));
             }
             if (rows.isEmpty())
                 throw new BadInputException(file + ": no rows under the header");
             return rows;
         } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
-            throw new BadInputException(file + line + ": not CSV: " + e.getOriginalMessage());
+            throw new BadInputException(file + ":" + line + ": not CSV: "
+                    + InputFiles.parserProblem(e.getOriginalMessage()));
         } catch (IOException e) {
             throw InputFiles.cannotRead(file, e);
         }
     }
 
-    /** Where each column of the header is; refused where a needed one is missing or a name comes twice. */
-    private static Map<String, Integer> columnsAt(Path file, String[] header) {
+    /** The number (from 1) of the first line after line {@code line} that is not blank. */
+    private static int nextLineWithText(List<String> lines, int line) {
+        int next = line + 1;
+        while (next <= lines.size() && lines.get(next - 1).isBlank())
+            next++;
+        return next;
+    }
+
+    /** Where each column of the header is; refused where a needed one is missing or comes twice. */
+    private static Map<String, Integer> columnsAt(String where, String[] header) {
         Map<String, Integer> at = new HashMap<>();
-        for (int i = 0; i < header.length; i++)
-            if (at.put(header[i].strip(), i) != null)
-                throw new BadInputException(file + ":1: column " + header[i].strip() + " comes twice");
+        for (int i = 0; i < header.length; i++) {
+            String name = header[i].strip();
+            if (COLUMNS.contains(name) && at.put(name, i) != null)
+                throw new BadInputException(where + ": column " + name + " comes twice");
+        }
         Set<String> missing = new LinkedHashSet<>(COLUMNS);
         missing.removeAll(at.keySet());
         missing.removeAll(OPTIONAL);
         if (!missing.isEmpty())
-            throw new BadInputException(file + ":1: not serving runs in silicon_sample.csv's columns: missing "
-                    + String.join(",", missing) + " (found '" + String.join(",", Arrays.asList(header)) + "')");
+            throw new BadInputException(where + ": not serving runs in silicon_sample.csv's columns: missing "
+                    + String.join(",", missing) + " (found '" + String.join(",", header) + "')");
         return at;
     }
 
@@ -84,7 +105,10 @@ public final class SiliconCsv {
         Map<String, String> columns = new HashMap<>();
         for (String column : COLUMNS) {
             Integer i = at.get(column);
-            columns.put(column, i == null ? "" : fields[i].strip());
+            String value = i == null ? "" : fields[i].strip();
+            if (value.contains("\n") || value.contains("\r"))
+                throw new BadInputException(where + ": column " + column + " holds a line break");
+            columns.put(column, value);
         }
         if (columns.get("id").isEmpty())
             columns.put("id", where);

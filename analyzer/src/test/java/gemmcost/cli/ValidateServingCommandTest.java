@@ -49,7 +49,7 @@ class ValidateServingCommandTest {
                 + "t,H200_SXM,bf16,4096,4096,4096,160,\n"
                 + "t,H200_SXM,bf16,512,2048,2048,12,\n");
         return Files.writeString(dir.resolve("rows.csv"), SiliconCsv.HEADER + "\n"
-                + row("a", "h200_sxm", 8, 1, 50, 2) + "\n"
+                + row("\"a, quoted\"", "h200_sxm", 8, 1, 50, 2) + "\n"
                 + row("b", "h200_sxm", 64, 2, 80, 3) + "\n"
                 + row("c", "gb200", 16, 2, 80, 3) + "\n");
     }
@@ -70,6 +70,7 @@ class ValidateServingCommandTest {
         List<String[]> reported = Files.readAllLines(report).stream().skip(1).map(l -> l.split(",", -1)).toList();
         assertThat(reported).extracting(f -> f[3]).containsExactly("predicted", "predicted", "refused");
         assertThat(reported).extracting(f -> f.length).containsOnly(20);
+        assertThat(reported.getFirst()[0]).isEqualTo("a; quoted"); // the report's fields are never quoted
         // the TTFT's parts: of AIConfigurator's 20 rounds the first starts as a burst, the others are steady
         for (String[] f : reported.subList(0, 2)) {
             assertThat(f[16]).isEqualTo("first_round");

@@ -120,19 +120,27 @@ class RowSetupTest {
         assertThat(s.kvBytes()).isEqualTo(2); // SGLang's auto: bf16
     }
 
-    /** Without worker counts the decode workers' batch, and with it TPOT, is not determined: no guess is made. */
+    /**
+     * Without worker counts, where more than one request runs at a time (or the concurrency is not recorded), the
+     * decode workers' batch, and with it TPOT, is not determined: no guess is made.
+     */
     @Test
     void aDisaggregatedRowWithoutWorkerCountsShouldBeRefused() {
-        String refusal = "rows.csv:2: prefill_num_workers or decode_num_workers is empty and more than one request"
-                + " runs at a time: the decode workers' batch, which sets TPOT, is not determined";
+        String refusal = "rows.csv:2: prefill_num_workers or decode_num_workers is empty and %s: the decode workers'"
+                + " batch, which sets TPOT, is not determined";
 
         assertThat(setup(row("mode", "disagg", "silicon_data_source", "silicon_concurrency=96", "prefill_tp_size", "8",
                 "decode_tp_size", "8", "decode_num_workers", "2")))
-                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", refusal));
+                .isEqualTo(new RowSetup.Refused("disagg run without worker counts",
+                        refusal.formatted("96 requests run at a time")));
         // two requests may share one decode worker or have one each
         assertThat(setup(row("mode", "disagg", "silicon_data_source", "silicon_concurrency=2", "prefill_tp_size", "8",
                 "decode_tp_size", "8")))
-                .isEqualTo(new RowSetup.Refused("disagg run without worker counts", refusal));
+                .isEqualTo(new RowSetup.Refused("disagg run without worker counts",
+                        refusal.formatted("2 requests run at a time")));
+        assertThat(setup(row("mode", "disagg", "prefill_tp_size", "8", "decode_tp_size", "8", "decode_batch_size",
+                "1"))).isEqualTo(new RowSetup.Refused("disagg run without worker counts",
+                refusal.formatted("the concurrency is not recorded")));
     }
 
     /** One request at a time meets one prefill and one decode worker, however many the run had. */

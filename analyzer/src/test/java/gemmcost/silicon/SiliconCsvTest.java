@@ -61,21 +61,34 @@ class SiliconCsvTest {
 
     @Test
     void malformedFilesShouldBeRefusedInOneLineNamingTheLine() throws IOException {
-        Path shortRow = file(NEEDED + "\n12.5,250," + PLAN + "\n1,2\n");
-        assertThatThrownBy(() -> SiliconCsv.read(shortRow)).hasMessage(shortRow + ":3: expected 30 columns, found 2");
+        assertRefused(NEEDED + "\n12.5,250," + PLAN + "\n1,2\n", ":3: expected 30 columns, found 2");
+        assertRefused(NEEDED + ",isl\n", ":1: column isl comes twice");
+        // the quote opened on line 3 runs to the end of the file
+        assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",a\n\n13,260," + PLAN + ",\"run-b\n14,270\n",
+                ":4: not CSV: Missing closing quote for value");
+        assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",\"a\"b\n", ":2: not CSV: Unexpected character ('b'):"
+                + " Expected column separator character (',') or end-of-line");
+        assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",\"run\nb\"\n", ":2: column id holds a line break");
+        assertRefused("", ": empty file, expected a header with the columns " + SiliconCsv.HEADER);
+        assertRefused(NEEDED + "\n\n", ": no rows under the header");
+    }
 
-        Path twice = file(NEEDED + ",isl\n");
-        assertThatThrownBy(() -> SiliconCsv.read(twice)).hasMessage(twice + ":1: column isl comes twice");
+    @Test
+    void lineNumbersShouldCountBlankLinesCrLfAndQuotedLineBreaksInIgnoredColumns() throws IOException {
+        Path f = file("\r\n " + NEEDED.replace(",", " , ") + ",note\r\n"
+                + "12.5,250," + PLAN + ",\"two\r\nlines\"\r\n"
+                + "13, 260 ," + PLAN + ", \"x, y\"\r\n");
 
-        Path open = file(NEEDED + ",id\n12.5,250," + PLAN + ",\"run-a\n");
-        assertThatThrownBy(() -> SiliconCsv.read(open)).hasMessage(open + ":3: not CSV: Missing closing quote for"
-                + " value");
+        List<SiliconRow> rows = SiliconCsv.read(f);
 
-        Path empty = file("");
-        assertThatThrownBy(() -> SiliconCsv.read(empty)).hasMessage(empty + ": empty file, expected a header with the"
-                + " columns " + SiliconCsv.HEADER);
+        assertThat(rows).extracting(SiliconRow::id).containsExactly(f + ":3", f + ":5");
+        assertThat(rows.get(1).ttftMs()).isEqualTo(260);
+        assertThatThrownBy(() -> SiliconCsv.read(file(" " + NEEDED + "\n13,260\n")))
+                .hasMessage(dir.resolve("rows.csv") + ":2: expected 30 columns, found 2");
+    }
 
-        Path headerOnly = file(NEEDED + "\n\n");
-        assertThatThrownBy(() -> SiliconCsv.read(headerOnly)).hasMessage(headerOnly + ": no rows under the header");
+    private void assertRefused(String text, String message) throws IOException {
+        Path f = file(text);
+        assertThatThrownBy(() -> SiliconCsv.read(f)).isInstanceOf(BadInputException.class).hasMessage(f + message);
     }
 }
