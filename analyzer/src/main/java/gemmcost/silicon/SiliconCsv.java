@@ -45,19 +45,23 @@ public final class SiliconCsv {
         String text = InputFiles.text(file);
         if (text.startsWith("\uFEFF"))
             text = text.substring(1);
-        List<String> lines = text.lines().toList();
-        int line = nextLineWithText(lines, 0); // the record being read: a syntax error lies there
+        int line = 0; // of the header or the record last begun
+        boolean inRecord = false; // a syntax error lies in that record, else in the next line with text
         try (MappingIterator<String[]> records = CSV.readerFor(String[].class).readValues(text)) {
             if (!records.hasNextValue())
                 throw new BadInputException(file + ": empty file, expected a header with the columns " + HEADER);
             line = records.getCurrentLocation().getLineNr();
+            inRecord = true;
             String[] header = records.nextValue();
+            inRecord = false;
             Map<String, Integer> at = columnsAt(file + ":" + line, header);
             List<SiliconRow> rows = new ArrayList<>();
-            for (line = nextLineWithText(lines, line); records.hasNextValue(); line = nextLineWithText(lines, line)) {
+            while (records.hasNextValue()) {
                 line = records.getCurrentLocation().getLineNr();
+                inRecord = true;
                 String where = file + ":" + line;
                 String[] fields = records.nextValue();
+                inRecord = false;
                 if (fields.length == 1 && fields[0].isBlank())
                     continue;
                 if (fields.length != header.length)
@@ -69,15 +73,17 @@ public final class SiliconCsv {
                 throw new BadInputException(file + ": no rows under the header");
             return rows;
         } catch (JsonProcessingException e) {
-            throw new BadInputException(file + ":" + line + ": not CSV: "
+            int errorLine = inRecord ? line : nextLineWithText(text, line);
+            throw new BadInputException(file + ":" + errorLine + ": not CSV: "
                     + InputFiles.parserProblem(e.getOriginalMessage()));
         } catch (IOException e) {
             throw InputFiles.cannotRead(file, e);
         }
     }
 
-    /** The number (from 1) of the first line after line {@code line} that is not blank. */
-    private static int nextLineWithText(List<String> lines, int line) {
+    /** The number (from 1) of the first line of {@code text} after line {@code line} that is not blank. */
+    private static int nextLineWithText(String text, int line) {
+        List<String> lines = text.lines().toList();
         int next = line + 1;
         while (next <= lines.size() && lines.get(next - 1).isBlank())
             next++;

@@ -69,6 +69,7 @@ class SiliconCsvTest {
         assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",\"a\"b\n", ":2: not CSV: Unexpected character ('b'):"
                 + " Expected column separator character (',') or end-of-line");
         assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",\"run\nb\"\n", ":2: column id holds a line break");
+        assertRefused("\n" + NEEDED + ",\"id\n", ":2: not CSV: Missing closing quote for value");
         assertRefused("", ": empty file, expected a header with the columns " + SiliconCsv.HEADER);
         assertRefused(NEEDED + "\n\n", ": no rows under the header");
     }
