@@ -75,8 +75,9 @@ final class ModelOps {
         long kvHeads = g.kvHeadsPerGpu(tp);
         int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(),
                 heads * g.queryWidthPerHead() + 2 * kvHeads * g.headDim(), after);
+        int rope = ropeAndCacheWrite(id, group, (heads + kvHeads) * g.headDim(), g.kvElementsPerTokenPerGpu(tp), qkv);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
-                Long.MAX_VALUE, qkv);
+                Long.MAX_VALUE, rope);
         if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
             attention = graph.op(id + ".output_gate", "attention output gate", group,
                     new Work.Memory(3.0 * tokens * heads * g.headDim() * BYTES), attention);
@@ -148,6 +149,7 @@ final class ModelOps {
                 new Work.Memory(2.0 * tokens * (a.qLoraRank() + a.kvLoraRank()) * BYTES), down);
         int qUp = gemm(id + ".q_up", "Q up-projection", group, m, a.qLoraRank(),
                 heads * (a.qkNopeDim() + a.qkRopeDim()), norms);
+        qUp = ropeAndCacheWrite(id, group, (heads + 1) * a.qkRopeDim(), latent, qUp);
         int chosen = a.indexer() == null ? -1 : indexer(id, group, a, after, norms);
         long window = a.indexer() == null ? Long.MAX_VALUE : a.indexer().topK();
         if (step.phase() == Phase.DECODE) {
@@ -163,6 +165,17 @@ final class ModelOps {
         int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent,
                 window, andChosen(kvUp, chosen));
         return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
+    }
+
+    /**
+     * The rotary embedding of the query and key heads and the new tokens written into the KV cache: a kernel of its
+     * own before attention in every engine (TensorRT-LLM's QKV preprocessing, vLLM's and SGLang's rotary and cache-store
+     * kernels), so at least a kernel floor in a decode step. It reads and writes {@code rotatedPerToken} elements of
+     * each token and writes {@code cachedPerToken} cache elements.
+     */
+    private int ropeAndCacheWrite(String id, int[] group, long rotatedPerToken, long cachedPerToken, int after) {
+        return graph.op(id + ".rope", "rotary embedding and KV-cache write", group, new Work.Memory(tokens
+                * (2.0 * rotatedPerToken * BYTES + (double) cachedPerToken * step.kvBytesPerElement())), after);
     }
 
     /** {@code op}, and the indexer's choice of tokens where there is one (-1: none), which sparse attention waits for. */
