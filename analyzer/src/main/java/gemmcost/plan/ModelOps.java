@@ -16,6 +16,7 @@ import gemmcost.model.hf.GatedDeltaNet;
  */
 final class ModelOps {
     private static final int BYTES = ModelDag.ACTIVATION_BYTES;
+    private static final int FP32_BYTES = 4;
 
     private final OpGraph graph;
     private final Architecture model;
@@ -237,8 +238,15 @@ final class ModelOps {
         return residual(id, group, allReduce(id + ".mlp", replica, mlp), -1);
     }
 
+    /**
+     * The router's GEMM and its top-k: the kernel that reads the fp32 scores and writes each token's experts and
+     * weights (an int32 and an fp32 per choice).
+     */
     int router(String id, int[] group, int after) {
-        return gemm(id + ".router", "router", group, m, model.hidden(), model.experts().experts(), after);
+        Experts e = model.experts();
+        int scores = gemm(id + ".router", "router", group, m, model.hidden(), e.experts(), after);
+        return graph.op(id + ".topk", "top-k of the router's scores", group,
+                new Work.Memory(tokens * (e.experts() * FP32_BYTES + e.topK() * 2.0 * FP32_BYTES)), scores);
     }
 
     /**
@@ -258,14 +266,20 @@ final class ModelOps {
      * {@code routedRows} token rows in all from the {@code stageTokens} tokens the router spread over every expert.
      * Only the experts some token chose run: with uniform top-k routing, an expert is idle with probability
      * (1 − k/E)^tokens. Their up (gate and up) and down GEMMs are each costed as one GEMM of the active experts'
-     * weights side by side, as a grouped MoE kernel runs them.
+     * weights side by side, as a grouped MoE kernel runs them. Around them, the rows are moved into their experts'
+     * order (written once per choice; where a grouped GEMM gathers its rows itself it reads as many) and the top-k
+     * outputs of each token are weighted and summed back into one row: kernels of their own in every engine.
      */
     int experts(String id, int[] group, int local, double routedRows, double stageTokens, int expertTp, int after) {
         Experts e = model.experts();
         double idle = Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
         int active = (int) Math.max(1, Math.min(local, Math.ceil(local * (1 - idle) - 1e-9)));
-        return mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
-                e.expertIntermediate() / expertTp, active, after);
+        int permute = graph.op(id + ".experts.permute", "tokens permuted to their experts", group,
+                new Work.Memory(2.0 * routedRows * model.hidden() * BYTES), after);
+        int mlp = mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
+                e.expertIntermediate() / expertTp, active, permute);
+        return graph.op(id + ".experts.finalize", "top-k outputs weighted and summed", group,
+                new Work.Memory((routedRows + routedRows / e.topK()) * model.hidden() * BYTES), mlp);
     }
 
     /** {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code rows} rows each: up, activation, down. */

@@ -53,6 +53,23 @@ class ModelDagTest {
     }
 
     @Test
+    void theRoutedTokensShouldBeChosenPermutedAndSummedAroundTheExperts() {
+        // tp 8 = 8 replicas of 8 tokens (dp 8), ep 8: each GPU's 2 experts get 64 × 2 / 8 = 16 rows
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 8), DECODE_64);
+
+        // top-k reads a replica's 8 tokens' 16 fp32 scores and writes 2 choices of an int32 and an fp32 each
+        assertThat(dag.work(node(dag, "mb0.L1.topk"))).isEqualTo(new Work.Memory(8 * (16 * 4 + 2 * 8)));
+        // the 16 rows read and written in their experts' order; then read, and 16 / 2 = 8 summed rows written
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(2 * 16 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.finalize"))).isEqualTo(new Work.Memory((16 + 8) * 1024 * 2));
+        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
+                .containsSubsequence("mb0.L1.router", "mb0.L1.topk", "mb0.L1.dispatch", "mb0.L1.experts.permute",
+                        "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.experts.finalize", "mb0.L1.combine");
+        assertThat(dag.successorCount(node(dag, "mb0.L1.experts.permute"))).isOne();
+        assertThat(dag.predecessorCount(node(dag, "mb0.L1.combine"))).isOne();
+    }
+
+    @Test
     void aReplicaOfSeveralGpusShouldAllGatherWhatItsGpusGotBackFromTheExperts() {
         // one replica over tp 8 (dp 1): 64 tokens, each GPU dispatching its 8, top-2: 16 rows; then the replica
         // all-gathers its 64 tokens (64 × 1024 × 2 B) before the residual add
@@ -162,6 +179,8 @@ class ModelDagTest {
         assertThat(scores.bytes()).isEqualTo(3 * 200 * (4 + 4));
         assertThat(scores.flops()).isEqualTo(3 * 200 * 2 * 2 * 4);
         assertThat(decode.work(node(decode, "mb0.L0.index_k"))).isEqualTo(new Work.Gemm(3, 64, 4 + 2));
+        // RoPE: the rotary parts (8) of 4 query heads and of the key read and written; the 16 + 8 latent cached
+        assertThat(decode.work(node(decode, "mb0.L0.rope"))).isEqualTo(new Work.Memory(3 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
         // attention waits for the indexer's choice and for the absorbed query, which does not wait for the indexer
         int scoresOp = node(decode, "mb0.L0.index_scores");
         assertThat(IntStream.range(0, decode.successorCount(scoresOp))
