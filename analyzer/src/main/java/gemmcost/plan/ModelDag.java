@@ -91,13 +91,14 @@ public final class ModelDag {
             int router = ops.router(id, attention, mixed);
             double toExperts = stageTokens() * e.topK() / afd.ffnGpus();
             int dispatch = graph.op(id + ".dispatch", "dispatch to the FFN GPUs (M-to-N)", both,
-                    new Work.Comm(Collective.M_TO_N, toExperts * model.hidden() * dispatchBytes()), router);
+                    new Work.Comm(Collective.M_TO_N, toExperts * model.hidden() * ops.dispatchBytes()), router);
             int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageTokens(), 1, dispatch);
             // each attention GPU gets its 1/tp of its replica's rows back, top-k partial outputs each
-            double back = ops.tokens() * e.topK() / afd.attentionTp() * model.hidden() * ACTIVATION_BYTES;
+            double backRows = ops.tokens() * e.topK() / afd.attentionTp();
             int combine = graph.op(id + ".combine", "combine to the attention GPUs (M-to-N)", both,
-                    new Work.Comm(Collective.M_TO_N, back), experts);
-            int gathered = ops.gatherReplica(id, replica, combine);
+                    new Work.Comm(Collective.M_TO_N, ops.hiddenBytes(backRows)), experts);
+            int gathered = ops.gatherReplica(id, replica, ops.sumExpertOutputs(id, attention, backRows, e.topK(),
+                    combine));
             prev = ops.residual(id, attention, ops.sharedExpert(id, attention, replica, false, mixed), gathered);
         }
         ops.lmHead(mb, attention, prev);
@@ -122,7 +123,8 @@ public final class ModelDag {
             if (p.dp() > 1)
                 in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
                         new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
-            int experts = ops.experts(id, group, e.experts(), stageTokens * e.topK(), stageTokens, expertTp, in);
+            int experts = ops.sumExpertOutputs(id, group, stageTokens * e.topK(), e.topK(),
+                    ops.experts(id, group, e.experts(), stageTokens * e.topK(), stageTokens, expertTp, in));
             if (p.dp() == 1 && p.tp() > 1)
                 return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)",
                         group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
@@ -134,19 +136,12 @@ public final class ModelDag {
         }
         double perGpu = stageTokens / p.tp() * e.topK() * expertTp;
         int dispatch = graph.op(id + ".dispatch", "dispatch to experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * dispatchBytes()), router);
+                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * ops.dispatchBytes()), router);
         int experts = ops.experts(id, group, e.experts() / p.ep(), stageTokens * e.topK() / p.ep(), stageTokens,
                 expertTp, dispatch);
         int combine = graph.op(id + ".combine", "combine from experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * ACTIVATION_BYTES), experts);
-        return ops.residual(id, group, shared, ops.gatherReplica(id, replica, combine));
-    }
-
-    /**
-     * Bytes per element a token is dispatched to its experts in: fp8 when the experts' weights are fp8 (DeepEP and
-     * TensorRT-LLM quantise before dispatch; the scales, 1/128 of that, aside), bf16 otherwise.
-     */
-    private int dispatchBytes() {
-        return Math.min(ACTIVATION_BYTES, model.weights().bytesPerWeight());
+                new Work.Comm(Collective.ALL_TO_ALL, ops.hiddenBytes(perGpu)), experts);
+        int summed = ops.sumExpertOutputs(id, group, perGpu, e.topK() * expertTp, combine);
+        return ops.residual(id, group, shared, ops.gatherReplica(id, replica, summed));
     }
 }

@@ -16,7 +16,9 @@ import gemmcost.model.hf.GatedDeltaNet;
  */
 final class ModelOps {
     private static final int BYTES = ModelDag.ACTIVATION_BYTES;
-    private static final int FP32_BYTES = 4;
+    /** The router's scores are fp32; each choice is an int32 expert id and an fp32 weight. */
+    private static final int SCORE_BYTES = 4;
+    private static final int CHOICE_BYTES = 8;
 
     private final OpGraph graph;
     private final Architecture model;
@@ -150,19 +152,19 @@ final class ModelOps {
                 new Work.Memory(2.0 * tokens * (a.qLoraRank() + a.kvLoraRank()) * BYTES), down);
         int qUp = gemm(id + ".q_up", "Q up-projection", group, m, a.qLoraRank(),
                 heads * (a.qkNopeDim() + a.qkRopeDim()), norms);
-        qUp = ropeAndCacheWrite(id, group, (heads + 1) * a.qkRopeDim(), latent, qUp);
+        int rope = ropeAndCacheWrite(id, group, (heads + 1) * a.qkRopeDim(), latent, qUp);
         int chosen = a.indexer() == null ? -1 : indexer(id, group, a, after, norms);
         long window = a.indexer() == null ? Long.MAX_VALUE : a.indexer().topK();
         if (step.phase() == Phase.DECODE) {
             int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, m, a.qkNopeDim(),
-                    heads * a.kvLoraRank(), qUp);
+                    heads * a.kvLoraRank(), rope);
             int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, andChosen(absorb, chosen));
             int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, m, a.kvLoraRank(),
                     heads * a.vHeadDim(), attention);
             return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), vUp);
         }
         int kvUp = gemm(id + ".kv_up", "KV up-projection", group, m, a.kvLoraRank(),
-                heads * (a.qkNopeDim() + a.vHeadDim()), qUp);
+                heads * (a.qkNopeDim() + a.vHeadDim()), rope);
         int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent,
                 window, andChosen(kvUp, chosen));
         return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
@@ -170,9 +172,9 @@ final class ModelOps {
 
     /**
      * The rotary embedding of the query and key heads and the new tokens written into the KV cache: a kernel of its
-     * own before attention in every engine (TensorRT-LLM's QKV preprocessing, vLLM's and SGLang's rotary and cache-store
-     * kernels), so at least a kernel floor in a decode step. It reads and writes {@code rotatedPerToken} elements of
-     * each token and writes {@code cachedPerToken} cache elements.
+     * own before attention in every engine (TensorRT-LLM's QKV preprocessing, vLLM's and SGLang's rotary and
+     * cache-store kernels), so at least a kernel floor in a decode step. It reads and writes {@code rotatedPerToken}
+     * elements of each token and writes {@code cachedPerToken} cache elements.
      */
     private int ropeAndCacheWrite(String id, int[] group, long rotatedPerToken, long cachedPerToken, int after) {
         return graph.op(id + ".rope", "rotary embedding and KV-cache write", group, new Work.Memory(tokens
@@ -211,22 +213,22 @@ final class ModelOps {
      * {@code qkDim} and value width {@code vDim}, with {@code kvPerToken} cached elements per token, each query
      * attending to at most {@code window} of them (sparse attention's top-k). Decode: each sequence's new token against
      * its {@code tokens}-long cache, of which it reads what it attends to. Prefill: causal, so the t·(t+1)/2 query-key
-     * pairs of a t-token prompt (fewer with a window); Q, K, V and the output move once, and the cache is written.
+     * pairs of a t-token prompt (fewer with a window); Q, K, V and the output move once (the new tokens' cache entries
+     * are written before it, with the rotary embedding).
      */
     private int attention(String id, int[] group, long heads, long kvHeads, long qkDim, long vDim, long kvPerToken,
                           long window, int... after) {
         double t = step.tokens();
-        int kv = step.kvBytesPerElement();
         Work.Attention work;
         if (step.phase() == Phase.DECODE) {
             double read = Math.min(t, window);
             work = new Work.Attention(2.0 * sequences * heads * read * (qkDim + vDim),
-                    sequences * read * kvPerToken * kv + tokens * heads * (qkDim + vDim) * BYTES);
+                    sequences * read * kvPerToken * step.kvBytesPerElement() + tokens * heads * (qkDim + vDim) * BYTES);
         } else {
             double w = Math.min(t, window); // the first w queries see 1, 2, … w tokens; each later one w
             double pairs = w * (w + 1) / 2 + (t - w) * w;
             work = new Work.Attention(2.0 * sequences * heads * pairs * (qkDim + vDim),
-                    tokens * ((heads + kvHeads) * (qkDim + vDim) * BYTES + kvPerToken * kv));
+                    tokens * (heads + kvHeads) * (qkDim + vDim) * BYTES);
         }
         return graph.op(id + ".attention", step.phase() == Phase.DECODE ? "attention (KV-cache read)"
                 : "attention (causal)", group, work, after);
@@ -238,15 +240,13 @@ final class ModelOps {
         return residual(id, group, allReduce(id + ".mlp", replica, mlp), -1);
     }
 
-    /**
-     * The router's GEMM and its top-k: the kernel that reads the fp32 scores and writes each token's experts and
-     * weights (an int32 and an fp32 per choice).
-     */
+    /** The router's GEMM and its top-k: a kernel that reads the scores and writes each token's choices. */
     int router(String id, int[] group, int after) {
         Experts e = model.experts();
         int scores = gemm(id + ".router", "router", group, m, model.hidden(), e.experts(), after);
         return graph.op(id + ".topk", "top-k of the router's scores", group,
-                new Work.Memory(tokens * (e.experts() * FP32_BYTES + e.topK() * 2.0 * FP32_BYTES)), scores);
+                new Work.Memory(tokens * ((double) e.experts() * SCORE_BYTES + (double) e.topK() * CHOICE_BYTES)),
+                scores);
     }
 
     /**
@@ -266,20 +266,37 @@ final class ModelOps {
      * {@code routedRows} token rows in all from the {@code stageTokens} tokens the router spread over every expert.
      * Only the experts some token chose run: with uniform top-k routing, an expert is idle with probability
      * (1 − k/E)^tokens. Their up (gate and up) and down GEMMs are each costed as one GEMM of the active experts'
-     * weights side by side, as a grouped MoE kernel runs them. Around them, the rows are moved into their experts'
-     * order (written once per choice; where a grouped GEMM gathers its rows itself it reads as many) and the top-k
-     * outputs of each token are weighted and summed back into one row: kernels of their own in every engine.
+     * weights side by side, as a grouped MoE kernel runs them. That one GEMM reads one expert's rows; the others'
+     * move once more, in the dispatch's format: TensorRT-LLM's expand kernel writes the routed rows in their experts'
+     * order, and vLLM's and SGLang's fused MoE kernel reads them in that order itself.
      */
     int experts(String id, int[] group, int local, double routedRows, double stageTokens, int expertTp, int after) {
         Experts e = model.experts();
         double idle = Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
         int active = (int) Math.max(1, Math.min(local, Math.ceil(local * (1 - idle) - 1e-9)));
-        int permute = graph.op(id + ".experts.permute", "tokens permuted to their experts", group,
-                new Work.Memory(2.0 * routedRows * model.hidden() * BYTES), after);
-        int mlp = mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
+        int permute = graph.op(id + ".experts.permute", "routed rows in their experts' order", group,
+                new Work.Memory(routedRows * model.hidden() * dispatchBytes()), after);
+        return mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
                 e.expertIntermediate() / expertTp, active, permute);
-        return graph.op(id + ".experts.finalize", "top-k outputs weighted and summed", group,
-                new Work.Memory((routedRows + routedRows / e.topK()) * model.hidden() * BYTES), mlp);
+    }
+
+    /**
+     * Each token's {@code partsPerToken} expert outputs (its top-k, and their slices where an expert is split over
+     * GPUs) weighted and summed into one row, where they meet: {@code rows} of them read, one per token written (a
+     * kernel of its own in every engine: TensorRT-LLM's finalize, vLLM's and SGLang's MoE sum).
+     */
+    int sumExpertOutputs(String id, int[] group, double rows, int partsPerToken, int after) {
+        return graph.op(id + ".experts.sum", "expert outputs weighted and summed", group,
+                new Work.Memory(hiddenBytes(rows + rows / partsPerToken)), after);
+    }
+
+    /**
+     * Bytes per element a token is sent to its experts in: fp8 when the experts' weights are fp8 (DeepEP and
+     * TensorRT-LLM quantise before dispatch, vLLM and SGLang before the experts' GEMM; the scales, 1/128 of that,
+     * aside), bf16 otherwise.
+     */
+    int dispatchBytes() {
+        return Math.min(BYTES, model.weights().bytesPerWeight());
     }
 
     /** {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code rows} rows each: up, activation, down. */

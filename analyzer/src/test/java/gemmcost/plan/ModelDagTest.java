@@ -59,14 +59,27 @@ class ModelDagTest {
 
         // top-k reads a replica's 8 tokens' 16 fp32 scores and writes 2 choices of an int32 and an fp32 each
         assertThat(dag.work(node(dag, "mb0.L1.topk"))).isEqualTo(new Work.Memory(8 * (16 * 4 + 2 * 8)));
-        // the 16 rows read and written in their experts' order; then read, and 16 / 2 = 8 summed rows written
-        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(2 * 16 * 1024 * 2));
-        assertThat(dag.work(node(dag, "mb0.L1.experts.finalize"))).isEqualTo(new Work.Memory((16 + 8) * 1024 * 2));
+        // the 16 rows move once in their experts' order, in bf16
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024 * 2));
+        // back on its GPU, each of 8 tokens' 2 outputs are read and summed into one row
+        assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((16 + 8) * 1024 * 2));
         assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
                 .containsSubsequence("mb0.L1.router", "mb0.L1.topk", "mb0.L1.dispatch", "mb0.L1.experts.permute",
-                        "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.experts.finalize", "mb0.L1.combine");
-        assertThat(dag.successorCount(node(dag, "mb0.L1.experts.permute"))).isOne();
-        assertThat(dag.predecessorCount(node(dag, "mb0.L1.combine"))).isOne();
+                        "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.combine", "mb0.L1.experts.sum");
+        assertThat(dag.predecessorCount(node(dag, "mb0.L1.experts.sum"))).isOne();
+        assertThat(dag.successorCount(node(dag, "mb0.L1.combine"))).isOne();
+    }
+
+    @Test
+    void tensorParallelExpertsShouldSumTheirTopKOutputsBeforeTheAllReduce() {
+        // one replica over tp 8, every expert split 8 ways: each GPU gets all 64 tokens' 128 routed rows
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 1, 1), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(128 * 1024 * 2));
+        int sum = node(dag, "mb0.L1.experts.sum");
+        assertThat(dag.work(sum)).isEqualTo(new Work.Memory((128 + 64) * 1024 * 2));
+        assertThat(IntStream.range(0, dag.successorCount(sum)).mapToObj(i -> dag.id(dag.successor(sum, i))))
+                .containsExactly("mb0.L1.moe_all_reduce");
     }
 
     @Test
@@ -103,6 +116,7 @@ class ModelDagTest {
 
         assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024));
         assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024));
     }
 
     @Test
@@ -180,7 +194,8 @@ class ModelDagTest {
         assertThat(scores.flops()).isEqualTo(3 * 200 * 2 * 2 * 4);
         assertThat(decode.work(node(decode, "mb0.L0.index_k"))).isEqualTo(new Work.Gemm(3, 64, 4 + 2));
         // RoPE: the rotary parts (8) of 4 query heads and of the key read and written; the 16 + 8 latent cached
-        assertThat(decode.work(node(decode, "mb0.L0.rope"))).isEqualTo(new Work.Memory(3 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
+        assertThat(decode.work(node(decode, "mb0.L0.rope")))
+                .isEqualTo(new Work.Memory(3 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
         // attention waits for the indexer's choice and for the absorbed query, which does not wait for the indexer
         int scoresOp = node(decode, "mb0.L0.index_scores");
         assertThat(IntStream.range(0, decode.successorCount(scoresOp))
@@ -199,6 +214,10 @@ class ModelDagTest {
         // the first 50 queries attend to 1 … 50 tokens, the other 150 to 50 each; the indexer scores all causal pairs
         Work.Attention causal = (Work.Attention) prefill.work(node(prefill, "mb0.L0.attention"));
         assertThat(causal.flops()).isEqualTo(2.0 * 4 * (50 * 51 / 2 + 150 * 50) * (16 + 8));
+        // Q, K, V (4 heads each, keys 16 wide, values 8) and the output move once; the cache is written with RoPE
+        assertThat(causal.bytes()).isEqualTo(200 * (4 + 4) * (16 + 8) * 2);
+        assertThat(prefill.work(node(prefill, "mb0.L0.rope")))
+                .isEqualTo(new Work.Memory(200 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
         Work.Attention allPairs = (Work.Attention) prefill.work(node(prefill, "mb0.L0.index_scores"));
         assertThat(allPairs.flops()).isEqualTo(200 * 201 / 2 * 2.0 * 2 * 4);
     }
@@ -215,8 +234,11 @@ class ModelDagTest {
         int dispatch = node(dag, "mb0.L1.dispatch");
         assertThat(dag.work(dispatch)).isEqualTo(new Work.Comm(Collective.M_TO_N, 8 * 1024 * 2));
         assertThat(dag.gpuCountOf(dispatch)).isEqualTo(16);
-        // each attention GPU gets its 4 tokens' 2 expert outputs back
+        // each attention GPU gets its 4 tokens' 2 expert outputs back, and sums them
         assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.M_TO_N, 8 * 1024 * 2));
+        int sum = node(dag, "mb0.L1.experts.sum");
+        assertThat(dag.work(sum)).isEqualTo(new Work.Memory((8 + 4) * 1024 * 2));
+        assertThat(dag.gpus(sum)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         // the dense layer stays with attention; micro-batch 1 is a copy of micro-batch 0
         assertThat(dag.gpus(node(dag, "mb0.L0.mlp.up"))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(dag.work(node(dag, "mb1.L1.dispatch"))).isEqualTo(dag.work(dispatch));

@@ -30,7 +30,7 @@ class StepCostTest {
         expectedUs.put("mb0.embedding", 4 * 1024 * 2 * 2 / 1e3);                // read + write 4 rows of bf16
         expectedUs.put("mb0.L0.norm1", 4 * 1024 * 2 * 2 / 1e3);
         expectedUs.put("mb0.L0.qkv", 2.0 * 4 * 1024 * (8 + 2 + 2) * 128 / 1e6);  // Q, K, V fused: n = 1536
-        // Q and K, 4 × (8 + 2) heads × 128, read and written rotated; the new K and V, 4 × 2 × 2 × 128, into the cache
+        // Q and K, 4 × (8 + 2) heads × 128, read and written rotated; the new K and V, 4 × 2 × 2 × 128, cached
         expectedUs.put("mb0.L0.rope", (4.0 * 10 * 128 * 2 * 2 + 4 * 512 * 2) / 1e3);
         // KV read 4 × 100 × (2 × 2 × 128) elements × 2 B, plus Q in and output out, 4 × 8 × 256 × 2 B;
         // its 2 × 4 × 8 × 100 × 256 FLOP take 1.6 µs, so the bytes decide
