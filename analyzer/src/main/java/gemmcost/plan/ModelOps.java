@@ -61,16 +61,18 @@ final class ModelOps {
         return graph.op(id, name, gpus, new Work.Gemm(rows, k, n), after);
     }
 
-    /** Norm, layer {@code layer}'s token mixer, its all-reduce over the replica, residual add and the FFN's norm. */
+    /**
+     * Layer {@code layer}'s token mixer, its all-reduce over the replica, the residual add and the FFN's norm. Only the
+     * first layer norms its input itself; the others get it normed by the layer before ({@link #residual}).
+     */
     int attentionBlock(String id, int layer, int[] group, int[] replica, int after) {
-        int norm = elementwise(id + ".norm1", "norm", group, tokens, 1, after);
+        int norm = layer == 0 ? elementwise(id + ".norm1", "norm", group, tokens, 1, after) : after;
         int out = !model.fullAttentionAt(layer) ? gatedDeltaNet(id, group, model.linearAttention(), norm)
                 : switch (model.attention()) {
                     case Attention.Gqa g -> gqa(id, group, g, norm);
                     case Attention.Mla a -> mla(id, group, a, norm);
                 };
-        return elementwise(id + ".norm2", "residual add and norm", group, tokens, 2, allReduce(id + ".attn",
-                replica, out));
+        return addAndNorm(id + ".norm2", group, allReduce(id + ".attn", replica, out));
     }
 
     private int gqa(String id, int[] group, Attention.Gqa g, int after) {
@@ -307,10 +309,17 @@ final class ModelOps {
         return gemm(id + ".down", name + " down", group, rows, width, groups * model.hidden(), act);
     }
 
-    /** The residual add once {@code a} and {@code b} (-1: none) are done. */
+    /**
+     * The residual add once {@code a} and {@code b} (-1: none) are done, with the norm of the next layer's input (or
+     * the final norm) in the same kernel, as every engine runs them.
+     */
     int residual(String id, int[] group, int a, int b) {
-        return b < 0 ? elementwise(id + ".residual", "residual add", group, tokens, 2, a)
-                : elementwise(id + ".residual", "residual add", group, tokens, 2, a, b);
+        return b < 0 ? addAndNorm(id + ".residual", group, a) : addAndNorm(id + ".residual", group, a, b);
+    }
+
+    /** A fused residual add and norm: it reads the output and the residual, and writes the sum and its norm. */
+    private int addAndNorm(String id, int[] group, int... after) {
+        return graph.op(id, "residual add and norm", group, new Work.Memory(4 * hiddenBytes(tokens)), after);
     }
 
     /** An all-reduce of the replica's activations, or {@code after} itself on one GPU. */
@@ -332,10 +341,12 @@ final class ModelOps {
                 new Work.Comm(Collective.ALL_GATHER, hiddenBytes(tokens)), after);
     }
 
-    /** The final norm and the LM head, on the last token of each sequence (vocab split over the replica). */
+    /**
+     * The LM head on the last token of each sequence (vocab split over the replica), after the last layer's residual
+     * add and the final norm.
+     */
     void lmHead(String prefix, int[] group, int after) {
-        int norm = elementwise(prefix + ".final_norm", "final norm", group, sequences, 1, after);
         gemm(prefix + ".lm_head", "LM head", group, rows(sequences), model.hidden(), Math.ceilDiv(model.vocab(), tp),
-                norm);
+                after);
     }
 }

@@ -14,6 +14,7 @@ import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.WeightFormat;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -108,6 +109,22 @@ class ModelDagTest {
         Work.Attention attention = (Work.Attention) dag.work(node(dag, "mb0.L0.attention"));
         assertThat(attention.bytes()).isEqualTo(1.5 * 100 * (2 * 8 * 128) * 2 + 1.5 * 8 * 256 * 2);
         assertThat(dag.work(node(dag, "mb1.L1.attention"))).isEqualTo(attention);
+    }
+
+    @Test
+    void eachResidualAddShouldCarryTheNextNormAsOneKernel() {
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1), DECODE_64);
+
+        // layer 1 takes its input normed by layer 0's residual add; the last residual add is the final norm
+        List<String> ids = dag.ids(IntStream.range(0, dag.size()).boxed().toList());
+        assertThat(ids).contains("mb0.L0.norm1").doesNotContain("mb0.L1.norm1", "mb0.final_norm");
+        int qkv = node(dag, "mb0.L1.qkv");
+        assertThat(dag.predecessorCount(qkv)).isOne();
+        assertThat(IntStream.range(0, dag.successorCount(node(dag, "mb0.L0.residual")))
+                .mapToObj(i -> dag.id(dag.successor(node(dag, "mb0.L0.residual"), i)))).containsExactly("mb0.L1.qkv");
+        // it reads the output and the residual and writes both the sum and its norm: 4 × 64 rows × 1024 × 2 B
+        assertThat(dag.work(node(dag, "mb0.L1.residual"))).isEqualTo(new Work.Memory(4 * 64 * 1024 * 2));
+        assertThat(dag.name(node(dag, "mb0.L1.residual"))).isEqualTo("residual add and norm");
     }
 
     @Test

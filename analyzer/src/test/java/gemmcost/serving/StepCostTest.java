@@ -36,12 +36,11 @@ class StepCostTest {
         // its 2 × 4 × 8 × 100 × 256 FLOP take 1.6 µs, so the bytes decide
         expectedUs.put("mb0.L0.attention", (4.0 * 100 * 512 * 2 + 4 * 8 * 256 * 2) / 1e3);
         expectedUs.put("mb0.L0.o_proj", 2.0 * 4 * 1024 * 1024 / 1e6);
-        expectedUs.put("mb0.L0.norm2", 4 * 1024 * 2 * 3 / 1e3);                 // residual and norm: 2 reads, 1 write
+        expectedUs.put("mb0.L0.norm2", 4 * 1024 * 2 * 4 / 1e3);                 // residual and norm: 2 reads, 2 writes
         expectedUs.put("mb0.L0.mlp.up", 2.0 * 4 * 1024 * 4096 / 1e6);           // gate and up: n = 2 × 2048
         expectedUs.put("mb0.L0.mlp.act", 3.0 * 4 * 2048 * 2 / 1e3);             // reads gate and up, writes one
         expectedUs.put("mb0.L0.mlp.down", 2.0 * 4 * 2048 * 1024 / 1e6);
-        expectedUs.put("mb0.L0.residual", 4 * 1024 * 2 * 3 / 1e3);
-        expectedUs.put("mb0.final_norm", 4 * 1024 * 2 * 2 / 1e3);               // the last token of each sequence
+        expectedUs.put("mb0.L0.residual", 4 * 1024 * 2 * 4 / 1e3);              // with the final norm, as norm2
         expectedUs.put("mb0.lm_head", 2.0 * 4 * 1024 * 1000 / 1e6);
 
         Dag dag = step.dag();
