@@ -56,8 +56,9 @@ public final class ModelDag {
         for (int stage = 0; stage < p.pp(); stage++) {
             if (stage > 0) {
                 int[] pair = {(stage - 1) * p.tp(), stage * p.tp()};
+                // the next layer's input, normed by the last residual add, and the residual itself
                 prev = graph.op(mb + ".send" + stage, "send to stage " + stage, pair,
-                        new Work.Comm(Collective.SEND_RECV, ops.hiddenBytes(ops.tokens())), prev);
+                        new Work.Comm(Collective.SEND_RECV, 2 * ops.hiddenBytes(ops.tokens())), prev);
             }
             group = OpGraph.gpus(stage * p.tp(), p.tp());
             int[] replica = OpGraph.gpus(stage * p.tp(), p.attentionTp());

@@ -236,7 +236,7 @@ final class ModelOps {
                 : "attention (causal)", group, work, after);
     }
 
-    /** A dense SwiGLU MLP split over the replica, its all-reduce and the residual add. */
+    /** A dense SwiGLU MLP split over the replica, its all-reduce and the residual add (with the next norm). */
     int denseMlp(String id, int[] group, int[] replica, int after) {
         int mlp = mlp(id + ".mlp", "dense MLP", group, m, model.denseIntermediate() / tp, 1, after);
         return residual(id, group, allReduce(id + ".mlp", replica, mlp), -1);

@@ -27,6 +27,15 @@ class ModelDagTest {
 
     private static final Step DECODE_64 = new Step(Phase.DECODE, 64, 100, 2);
 
+    private static List<String> ids(Dag dag) {
+        return dag.ids(IntStream.range(0, dag.size()).boxed().toList());
+    }
+
+    private static List<String> successors(Dag dag, String id) {
+        int v = node(dag, id);
+        return IntStream.range(0, dag.successorCount(v)).mapToObj(i -> dag.id(dag.successor(v, i))).toList();
+    }
+
     private static int node(Dag dag, String id) {
         for (int v = 0; v < dag.size(); v++)
             if (dag.id(v).equals(id))
@@ -49,7 +58,7 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 512, 2 * 1024));
         // the dense layer and attention run per replica, 8 rows, with no all-reduce (one GPU per replica)
         assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2048));
-        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
+        assertThat(ids(dag))
                 .noneMatch(id -> id.contains("all_reduce"));
     }
 
@@ -64,7 +73,7 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024 * 2));
         // back on its GPU, each of 8 tokens' 2 outputs are read and summed into one row
         assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((16 + 8) * 1024 * 2));
-        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
+        assertThat(ids(dag))
                 .containsSubsequence("mb0.L1.router", "mb0.L1.topk", "mb0.L1.dispatch", "mb0.L1.experts.permute",
                         "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.combine", "mb0.L1.experts.sum");
         assertThat(dag.predecessorCount(node(dag, "mb0.L1.experts.sum"))).isOne();
@@ -77,10 +86,8 @@ class ModelDagTest {
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 1, 1), DECODE_64);
 
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(128 * 1024 * 2));
-        int sum = node(dag, "mb0.L1.experts.sum");
-        assertThat(dag.work(sum)).isEqualTo(new Work.Memory((128 + 64) * 1024 * 2));
-        assertThat(IntStream.range(0, dag.successorCount(sum)).mapToObj(i -> dag.id(dag.successor(sum, i))))
-                .containsExactly("mb0.L1.moe_all_reduce");
+        assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((128 + 64) * 1024 * 2));
+        assertThat(successors(dag, "mb0.L1.experts.sum")).containsExactly("mb0.L1.moe_all_reduce");
     }
 
     @Test
@@ -116,15 +123,24 @@ class ModelDagTest {
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1), DECODE_64);
 
         // layer 1 takes its input normed by layer 0's residual add; the last residual add is the final norm
-        List<String> ids = dag.ids(IntStream.range(0, dag.size()).boxed().toList());
-        assertThat(ids).contains("mb0.L0.norm1").doesNotContain("mb0.L1.norm1", "mb0.final_norm");
-        int qkv = node(dag, "mb0.L1.qkv");
-        assertThat(dag.predecessorCount(qkv)).isOne();
-        assertThat(IntStream.range(0, dag.successorCount(node(dag, "mb0.L0.residual")))
-                .mapToObj(i -> dag.id(dag.successor(node(dag, "mb0.L0.residual"), i)))).containsExactly("mb0.L1.qkv");
+        assertThat(ids(dag)).contains("mb0.L0.norm1").doesNotContain("mb0.L1.norm1", "mb0.final_norm");
+        assertThat(dag.predecessorCount(node(dag, "mb0.L1.qkv"))).isOne();
+        assertThat(successors(dag, "mb0.L0.residual")).containsExactly("mb0.L1.qkv");
         // it reads the output and the residual and writes both the sum and its norm: 4 × 64 rows × 1024 × 2 B
         assertThat(dag.work(node(dag, "mb0.L1.residual"))).isEqualTo(new Work.Memory(4 * 64 * 1024 * 2));
         assertThat(dag.name(node(dag, "mb0.L1.residual"))).isEqualTo("residual add and norm");
+    }
+
+    @Test
+    void aLaterStageShouldGetItsFirstLayersInputNormedWithTheResidual() {
+        // 2 stages of one layer each, 2 micro-batches of 32 sequences: stage 1 gets the normed input and the residual
+        Architecture dense = new Architecture("dense", 2, 1024, 1000, false, new Attention.Gqa(8, 8, 128), 2, 2048,
+                null, WeightFormat.BF16);
+        Dag dag = ModelDag.build("t", dense, new Parallelism(1, 2, 1, 1), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.send1"))).isEqualTo(new Work.Comm(Collective.SEND_RECV, 2 * 32 * 1024 * 2));
+        assertThat(ids(dag)).doesNotContain("mb0.L1.norm1");
+        assertThat(successors(dag, "mb0.send1")).containsExactly("mb0.L1.qkv");
     }
 
     @Test
@@ -175,7 +191,7 @@ class ModelDagTest {
         // the attention layers' query projection also makes the output gate: 2 heads × 2 × 16, and k, v 1 × 16 each
         assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(6, 64, 2 * 32 + 2 * 16));
         assertThat(dag.work(node(dag, "mb0.L3.output_gate"))).isEqualTo(new Work.Memory(3.0 * 6 * 2 * 16 * 2));
-        assertThat(dag.ids(IntStream.range(0, dag.size()).boxed().toList()))
+        assertThat(ids(dag))
                 .noneMatch(id -> id.startsWith("mb0.L0.attention") || id.startsWith("mb0.L1.delta_rule"));
     }
 
@@ -214,9 +230,7 @@ class ModelDagTest {
         assertThat(decode.work(node(decode, "mb0.L0.rope")))
                 .isEqualTo(new Work.Memory(3 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
         // attention waits for the indexer's choice and for the absorbed query, which does not wait for the indexer
-        int scoresOp = node(decode, "mb0.L0.index_scores");
-        assertThat(IntStream.range(0, decode.successorCount(scoresOp))
-                .mapToObj(i -> decode.id(decode.successor(scoresOp, i)))).containsExactly("mb0.L0.attention");
+        assertThat(successors(decode, "mb0.L0.index_scores")).containsExactly("mb0.L0.attention");
         assertThat(decode.predecessorCount(node(decode, "mb0.L0.attention"))).isEqualTo(2);
         // 40 cached tokens, under the top 50: every one is read
         Dag few = ModelDag.build("t", sparse, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 40, 2));
