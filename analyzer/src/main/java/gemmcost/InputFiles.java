@@ -65,7 +65,7 @@ public final class InputFiles {
      */
     public static List<CsvLine> csv(Path file, String header) {
         List<String> lines = text(file).lines().toList();
-        String first = lines.isEmpty() ? "" : lines.getFirst().replace("\uFEFF", "").strip();
+        String first = lines.isEmpty() ? "" : withoutBom(lines.getFirst()).strip();
         if (!first.equals(header))
             throw new BadInputException(file + ":1: expected the header " + header + ", found '" + first + "'");
         int columns = header.split(",").length;
@@ -83,6 +83,11 @@ public final class InputFiles {
         if (rows.isEmpty())
             throw new BadInputException(file + ": no rows under the header");
         return rows;
+    }
+
+    /** {@code text} without the byte-order mark it may start with. */
+    public static String withoutBom(String text) {
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     /** The file's text, which must be UTF-8. */

@@ -24,6 +24,16 @@ class InputFilesTest {
     }
 
     @Test
+    void aCsvHeaderShouldBeReadPastALeadingByteOrderMarkOnly() throws IOException {
+        Path marked = Files.writeString(dir.resolve("marked.csv"), "\uFEFFa,b\n1,2\n");
+        assertThat(InputFiles.csv(marked, "a,b")).singleElement().satisfies(row -> assertThat(row.fields())
+                .containsExactly("1", "2"));
+        Path inside = Files.writeString(dir.resolve("inside.csv"), "a,\uFEFFb\n1,2\n");
+        assertThatThrownBy(() -> InputFiles.csv(inside, "a,b")).hasMessage(inside + ":1: expected the header a,b, found"
+                + " 'a,\uFEFFb'");
+    }
+
+    @Test
     void aDirectoryGivenAsAProfileShouldBeCalledOne() {
         assertThatThrownBy(() -> gemmcost.gettime.GetTimes.open(dir.toString(), gemmcost.device.Dtype.BF16))
                 .isInstanceOf(BadInputException.class).hasMessage("--profile " + dir + ": a directory, not a profile"

@@ -160,7 +160,7 @@ final class ModelOps {
         if (step.phase() == Phase.DECODE) {
             int absorb = gemm(id + ".q_absorb", "Q x W_UK (per head, absorbed)", group, m, a.qkNopeDim(),
                     heads * a.kvLoraRank(), rope);
-            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, andChosen(absorb, chosen));
+            int attention = attention(id, group, heads, 1, latent, a.kvLoraRank(), latent, window, andAny(absorb, chosen));
             int vUp = gemm(id + ".v_absorb", "x W_UV (per head, absorbed)", group, m, a.kvLoraRank(),
                     heads * a.vHeadDim(), attention);
             return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), vUp);
@@ -168,7 +168,7 @@ final class ModelOps {
         int kvUp = gemm(id + ".kv_up", "KV up-projection", group, m, a.kvLoraRank(),
                 heads * (a.qkNopeDim() + a.vHeadDim()), rope);
         int attention = attention(id, group, heads, heads, a.qkNopeDim() + a.qkRopeDim(), a.vHeadDim(), latent,
-                window, andChosen(kvUp, chosen));
+                window, andAny(kvUp, chosen));
         return gemm(id + ".o_proj", "output projection", group, m, heads * a.vHeadDim(), model.hidden(), attention);
     }
 
@@ -183,9 +183,9 @@ final class ModelOps {
                 * (2.0 * rotatedPerToken * BYTES + (double) cachedPerToken * step.kvBytesPerElement())), after);
     }
 
-    /** {@code op}, and the indexer's choice of tokens where there is one (-1: none), which sparse attention waits for. */
-    private static int[] andChosen(int op, int chosen) {
-        return chosen < 0 ? new int[] {op} : new int[] {op, chosen};
+    /** {@code op}, and {@code other} where there is one (-1: none), for an op that waits for both. */
+    private static int[] andAny(int op, int other) {
+        return other < 0 ? new int[] {op} : new int[] {op, other};
     }
 
     /**
@@ -314,7 +314,7 @@ final class ModelOps {
      * the final norm) in the same kernel, as every engine runs them.
      */
     int residual(String id, int[] group, int a, int b) {
-        return b < 0 ? addAndNorm(id + ".residual", group, a) : addAndNorm(id + ".residual", group, a, b);
+        return addAndNorm(id + ".residual", group, andAny(a, b));
     }
 
     /** A fused residual add and norm: it reads the output and the residual, and writes the sum and its norm. */

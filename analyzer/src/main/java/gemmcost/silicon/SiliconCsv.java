@@ -42,9 +42,7 @@ public final class SiliconCsv {
     }
 
     public static List<SiliconRow> read(Path file) {
-        String text = InputFiles.text(file);
-        if (text.startsWith("\uFEFF"))
-            text = text.substring(1);
+        String text = InputFiles.withoutBom(InputFiles.text(file));
         int line = 0; // of the header or the record last begun
         boolean inRecord = false; // a syntax error lies in that record, else in the next line with text
         try (MappingIterator<String[]> records = CSV.readerFor(String[].class).readValues(text)) {

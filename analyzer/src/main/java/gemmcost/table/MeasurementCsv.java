@@ -33,7 +33,7 @@ public final class MeasurementCsv {
             String header = in.readLine();
             if (header == null)
                 throw new BadInputException(name + ": empty file, expected the header " + HEADER);
-            header = stripBom(stripCr(header));
+            header = InputFiles.withoutBom(stripCr(header));
             if (!header.equals(HEADER))
                 throw new BadInputException(name + ":1: expected the header " + HEADER + ", found '" + header + "'");
             return rows(in, name);
@@ -166,9 +166,5 @@ public final class MeasurementCsv {
 
     private static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    private static String stripBom(String line) {
-        return line.startsWith("\uFEFF") ? line.substring(1) : line;
     }
 }
