@@ -111,8 +111,8 @@ final class ValidateServingCommand implements Callable<Integer> {
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
         int inScope = inScope(all, refused);
-        out.printf(Locale.ROOT, "in scope (a catalog GPU, a supported architecture, bf16/fp8/fp8_block): %d rows, %s"
-                + " predicted%n", inScope, inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
+        out.printf(Locale.ROOT, "in scope (measured, a catalog GPU, a supported architecture, bf16/fp8/fp8_block):"
+                + " %d rows, %s predicted%n", inScope, inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
         out.println("errors of the predictions [" + Label.join(labels) + "]: absolute % error median and p90, signed"
                 + " median (bias)");
         String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
@@ -217,7 +217,7 @@ final class ValidateServingCommand implements Callable<Integer> {
                     o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
                     e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
                     e.start().burstTtftUs() / 1e3, e.start().weighs().id(), Label.join(e.labels()))
-                    : String.format(Locale.ROOT, "%.4f,,,%.4f,,,,,,,,,", r.ttftMs(), r.tpotMs());
+                    : csv(r.text("silicon_ttft_ms")) + ",,," + csv(r.text("silicon_tpot_ms")) + ",,,,,,,,,";
             lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
         }
         try {

@@ -42,9 +42,13 @@ sealed interface RowSetup {
     String MEMORY = "weights and KV cache do not fit the GPU memory";
     String WORKERS = "disagg run without worker counts";
     String BAD_ROW = "bad row";
+    String NOT_MEASURED = "measured TTFT or TPOT missing or invalid";
 
-    /** Refusals that put a run outside what predict models (rather than a plan or a row it cannot express). */
-    Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION);
+    /**
+     * Refusals that put a run outside what predict models (rather than a plan or a row it cannot express), or
+     * outside what its accuracy can be judged on.
+     */
+    Set<String> OUT_OF_SCOPE = Set.of(NO_DEVICE, ARCHITECTURE, QUANTIZATION, NOT_MEASURED);
 
     /** A run gemmcost does not model: {@code reason} is what the count is kept by, {@code detail} the particulars. */
     record Refused(String reason, String detail) implements RowSetup {
@@ -67,6 +71,12 @@ sealed interface RowSetup {
      * AIConfigurator's benchmark script makes it: {@link Request#AICONFIGURATOR_ROUNDS} rounds after a warm-up.
      */
     static RowSetup of(SiliconRow row, Path modelDir, Function<Path, Architecture> models) {
+        try {
+            row.ttftMs();
+            row.tpotMs();
+        } catch (BadInputException e) {
+            return new Refused(NOT_MEASURED, e.getMessage());
+        }
         String device = DEVICES.get(row.text("system"));
         if (device == null)
             return new Refused(NO_DEVICE, row.text("system"));

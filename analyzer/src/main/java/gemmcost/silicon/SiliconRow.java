@@ -5,16 +5,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}); a row whose
- * measured TTFT or TPOT is not a finite positive number is refused when made, whatever its setup, and typed accessors
- * refuse a bad value in one line naming the file, line, column and value.
+ * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}); typed accessors
+ * refuse a bad value, a measured TTFT or TPOT that is not a finite positive number included, in one line naming the
+ * file, line, column and value.
  */
 public record SiliconRow(String where, Map<String, String> columns) {
     public SiliconRow {
         Objects.requireNonNull(where, "where");
         columns = Map.copyOf(columns);
-        positive(where, columns, TTFT);
-        positive(where, columns, TPOT);
     }
 
     private static final String TTFT = "silicon_ttft_ms";

@@ -10,6 +10,7 @@ import gemmcost.silicon.SiliconCsv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -174,6 +175,27 @@ class ValidateServingCommandTest {
         assertThat(run.out().lines().toList().getLast()).isEqualTo("communication: the nvlink tier (modeled) against 2"
                 + " imported H100_SXM rows of " + nccl + ": median |error| 28.7-28.7% per collective and rank count"
                 + " (check-comm shows them)");
+    }
+
+    @Test
+    void aRunWithoutAMeasuredTtftShouldBeRefusedAndReportedAsReadWhileTheOthersArePredicted() throws IOException {
+        Path rows = inputs();
+        Files.writeString(rows, row("d", "h200_sxm", 8, 1, 50, 2).replace(",50.0,", ",n/a,") + "\n",
+                StandardOpenOption.APPEND);
+        Path report = dir.resolve("report.csv");
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--report",
+                report.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("  refused     1: measured TTFT or TPOT missing or invalid",
+                "in scope (measured, a catalog GPU, a supported architecture, bf16/fp8/fp8_block): 2 rows, 100.0%"
+                        + " predicted");
+        // the measurements as read, no prediction, no GEMM table, and why
+        assertThat(Files.readAllLines(report).getLast()).isEqualTo("d,org/small h200_sxm agg,trtllm,refused,"
+                + "measured TTFT or TPOT missing or invalid,n/a,,,2.0" + ",".repeat(11) + rows
+                + ":5: column silicon_ttft_ms: must be finite and > 0: 'n/a'");
     }
 
     @Test

@@ -283,4 +283,19 @@ class RowSetupTest {
         assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
         assertThat(r.detail()).isEqualTo("rows.csv:2: column backend: must be one of trtllm, vllm, sglang: 'tgi'");
     }
+
+    @Test
+    void aRowWithoutAUsableMeasurementShouldBeRefusedForItAndOutOfScope() {
+        RowSetup.Refused empty = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8",
+                "silicon_ttft_ms", ""));
+        RowSetup.Refused negative = (RowSetup.Refused) setup(row("batch_size", "4", "system", "gb200",
+                "silicon_tpot_ms", "-1"));
+
+        assertThat(empty.reason()).isEqualTo(RowSetup.NOT_MEASURED);
+        assertThat(empty.detail()).isEqualTo("rows.csv:2: column silicon_ttft_ms: must be finite and > 0: ''");
+        // refused for it before anything else: a GPU outside the catalog is not what keeps this run out
+        assertThat(negative.reason()).isEqualTo(RowSetup.NOT_MEASURED);
+        assertThat(negative.detail()).isEqualTo("rows.csv:2: column silicon_tpot_ms: must be finite and > 0: '-1'");
+        assertThat(ServingCheck.outOfScope(RowSetup.NOT_MEASURED)).isTrue();
+    }
 }
