@@ -337,22 +337,37 @@ final class PredictCommand implements Callable<Integer> {
         String tp = Numbers.millis(e.prefill().stepUs());
         String joined = Label.join(e.labels());
         ServingModel.Start start = e.start();
-        if (start.weighs() == ServingModel.Weighs.EVERY_ROUND)
+        // on one micro-batch a prompt's first token comes at the end of its step; through pipeline stages, later
+        boolean pipelined = e.prefillLatencyUs() != e.prefill().stepUs();
+        String first = pipelined ? "L_p" : "T_p";
+        String firstMs = Numbers.millis(e.prefillLatencyUs());
+        if (pipelined)
+            out.printf(Locale.ROOT, "  L_p = %s ms: a prompt's prefill through every stage (no engine splits a prompt"
+                    + " over micro-batches), the mean of a step's micro-batches; their steps follow T_p = %s ms apart"
+                    + " [%s]%n", firstMs, tp, joined);
+        if (start.weighs() == ServingModel.Weighs.EVERY_ROUND && !pipelined)
             out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = T_p x the wave's mean step = %s x %s"
                             + " ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = %s + (%d x %s - %s) / %d ms [%s]%n", tp,
                     String.format(Locale.ROOT, "%.3f", start.burstTtftUs() / e.prefill().stepUs()),
                     Numbers.millis(e.decode().stepUs()), start.burstSteps(), tp, Numbers.millis(start.burstTtftUs()),
                     osl - 1, joined);
+        else if (start.weighs() == ServingModel.Weighs.EVERY_ROUND)
+            out.printf(Locale.ROOT, "  waves (prefills before decode steps): TTFT = L_p + T_p x (the wave's mean step -"
+                            + " 1) = %s + %s x %s ms; TPOT = T_d + (L_p + (G - 1) T_p - TTFT) / (osl - 1) = %s + (%s +"
+                            + " %d x %s - %s) / %d ms [%s]%n", firstMs, tp,
+                    String.format(Locale.ROOT, "%.3f", (start.burstTtftUs() - e.prefillLatencyUs())
+                            / e.prefill().stepUs()), Numbers.millis(e.decode().stepUs()), firstMs,
+                    start.burstSteps() - 1, tp, Numbers.millis(start.burstTtftUs()), osl - 1, joined);
         else if (mode == Mode.AGG)
             out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
-                            + " steady TTFT = T_p + arrival + queue = %s + %s + %s ms [%s]%n",
+                            + " steady TTFT = %s + arrival + queue = %s + %s + %s ms [%s]%n",
                     Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, fit.layout().attentionReplicas(),
-                    e.prefillBatch(), tp, tp, Numbers.millis(e.arrivalUs()), Numbers.millis(e.queueWaitUs()),
-                    joined);
+                    e.prefillBatch(), tp, first, firstMs, Numbers.millis(e.arrivalUs()),
+                    Numbers.millis(e.queueWaitUs()), joined);
         else
-            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = T_p + queue + KV transfer = %s + %s + %s ms"
-                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), tp, Numbers.millis(e.queueWaitUs()),
-                    Numbers.millis(e.kvTransferUs()), joined);
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer = %s + %s + %s ms"
+                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), first, firstMs,
+                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), joined);
         if (start.weighs() == ServingModel.Weighs.FIRST_ROUND)
             out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first %d"
                             + " requests arrive together [%s]%n", Numbers.millis(start.steadyTtftUs()),
@@ -407,7 +422,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("bytes_per_gpu_label", Label.MODELED.id());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
-        node.put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs())
+        node.put("prefill_latency_us", e.prefillLatencyUs())
+                .put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs())
                 .put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())

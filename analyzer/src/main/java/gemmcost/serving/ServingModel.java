@@ -22,25 +22,28 @@ import java.util.Set;
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
- *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch.</li>
+ *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch. L_p: from a
+ *       prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
- *   <li>TTFT = T_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
+ *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
  *       more where the engine schedules a step ahead (the next step is already set when it arrives); T_d more where
- *       its prompt is mixed into a decode step, which then takes T_d + T_p, as TPOT counts it; disagg:
- *       the transfer of each prefill GPU's share of the KV cache to the decode worker). W, the wait for prefills
- *       ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the attention replicas
- *       of the workers that prefill), capped at the (c − 1) · T_p / slots of every other request's prefill ahead.</li>
- *   <li>X = c_d·workers / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
+ *       its prompt is mixed into a decode step, which then takes T_d + T_p, as TPOT counts it; disagg: the
+ *       transfer of each prefill GPU's share of its step's KV caches to the decode worker). W, the wait for
+ *       prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the
+ *       attention replicas of the workers that prefill), capped at the (c − 1) · T_p / slots of every other
+ *       request's prefill ahead.</li>
+ *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
  *       bisection; where requests wait to be admitted, TTFT grows until X = c / (TTFT + (osl − 1) · TPOT);
  *       tokens/s/GPU = X · osl / GPUs.</li>
  *   <li>The start: a measured phase begins at idle workers, so its first c requests arrive together and are
- *       prefilled {@code slots} at a time, in G = ⌈c / slots⌉ steps; the mean of their TTFTs (the burst) is T_p ×
- *       the mean step a request finishes in (+ the KV transfer in disagg). Where every request runs at once:
- *       with {@link Batching#MIXED} the first of the request's {@code rounds} rounds is the burst and the others
- *       the steady state above, TTFT = steady + (burst − steady) / rounds; with {@link Batching#PREFILL_FIRST} in
- *       agg every round is a burst (the waves last), and a request decodes from when the wave's last prefill step
- *       ends: TTFT = burst, TPOT = T_d + (G · T_p − burst) / (osl − 1).</li>
+ *       prefilled {@code slots} at a time, in G = ⌈c / slots⌉ steps T_p apart; the mean of their TTFTs (the burst)
+ *       is L_p + T_p × (the mean step a request finishes in − 1) (+ the KV transfer in disagg). Where every
+ *       request runs at once: with {@link Batching#MIXED} the first of the request's {@code rounds} rounds is the
+ *       burst and the others the steady state above, TTFT = steady + (burst − steady) / rounds; with
+ *       {@link Batching#PREFILL_FIRST} in agg every round is a burst (the waves last), and a request decodes from
+ *       when the wave's last prefill step ends: TTFT = burst, TPOT = T_d + (L_p + (G − 1) · T_p − burst) /
+ *       (osl − 1).</li>
  * </ul>
  */
 public final class ServingModel {
@@ -52,8 +55,9 @@ public final class ServingModel {
 
     /** The prediction, its parts and the labels of everything it is made of. */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
-                           StepCost decode, StepCost prefill, int running, int prefillBatch, double arrivalUs,
-                           double queueWaitUs, double kvTransferUs, double prefillUtilisation, Start start) {
+                           StepCost decode, StepCost prefill, double prefillLatencyUs, int running, int prefillBatch,
+                           double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
+                           Start start) {
         public Set<Label> labels() {
             Set<Label> labels = EnumSet.copyOf(decode.labels());
             labels.addAll(prefill.labels());
@@ -106,27 +110,32 @@ public final class ServingModel {
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
+        int prefillSequences = Math.multiplyExact(prefilling.layout().attentionReplicas() * prefilling.prefillBatch(),
+                burst);
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
-                Math.multiplyExact(prefilling.layout().attentionReplicas() * prefilling.prefillBatch(), burst), r.isl(),
-                kvBytesPerElement), cost);
+                prefillSequences, r.isl(), kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
+        double latency = prefillLatencyUs(model, prefilling.layout(), prefillStep, prefillSequences, r.isl(),
+                kvBytesPerElement, cost);
+        // the q requests of a prefill step leave together: each GPU sends its share of all their KV caches
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
-                kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
+                prefilling.prefillBatch() * kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         int burstSteps = Math.ceilDiv(r.concurrency(), slots);
-        double burstPrefill = tp * meanBurstStep(r.concurrency(), slots);
+        // the burst's prefill steps follow one another T_p apart, each done L_p after it starts
+        double burstPrefill = latency + tp * (meanBurstStep(r.concurrency(), slots) - 1);
         boolean waves = mode == Mode.AGG && decode.batching() == Batching.PREFILL_FIRST && allRun;
         double tpot;
         double arrival;
         double steady;
         if (waves) { // a request decodes from the end of its wave's last prefill step
-            tpot = td + (burstSteps * tp - burstPrefill) / (r.osl() - 1);
+            tpot = td + (latency + (burstSteps - 1) * tp - burstPrefill) / (r.osl() - 1);
             arrival = 0;
             steady = burstPrefill;
         } else {
             tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
             arrival = mode == Mode.AGG && sequences > 1 ? decodeStepsBeforeFirstToken(decode) * td : transfer;
-            steady = solveTtft(tp + arrival, tp, tpot, admitted, slots);
+            steady = solveTtft(latency + arrival, tp, tpot, admitted, slots);
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
         if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
@@ -139,7 +148,8 @@ public final class ServingModel {
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
-                sequences, burst * prefilling.prefillBatch(), arrival, steady - tp - arrival, transfer, rho, start);
+                latency, sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
+                rho, start);
     }
 
     /**
@@ -149,6 +159,25 @@ public final class ServingModel {
      */
     private static double decodeStepsBeforeFirstToken(Workers decode) {
         return 0.5 + (decode.schedulesAhead() ? 1 : 0) + (decode.batching() == Batching.MIXED ? 1 : 0);
+    }
+
+    /**
+     * L_p: from a prefill step's start to its prompts' first tokens, on average. On one micro-batch it is the step.
+     * Where pipeline stages (or AFD's ping-pong) split the step into micro-batches, the step is their throughput,
+     * but no engine splits a prompt: a micro-batch of whole prompts (one each where the step has fewer prompts per
+     * replica than micro-batches) crosses every stage, one micro-batch's critical path, and the m micro-batches that
+     * hold prompts leave one step / micro-batches apart, so the mean is that path and (m − 1)/2 of those intervals.
+     */
+    static double prefillLatencyUs(Architecture model, Layout layout, StepCost step, int sequences, int isl,
+                                   int kvBytesPerElement, CostModel cost) {
+        int micro = layout.microBatches();
+        if (micro == 1)
+            return step.stepUs();
+        int perReplica = sequences / layout.attentionReplicas();
+        StepCost whole = perReplica >= micro ? step : StepCost.of("prefill of one prompt per micro-batch", model,
+                layout, new Step(Phase.PREFILL, micro * layout.attentionReplicas(), isl, kvBytesPerElement), cost);
+        int holding = Math.min(micro, perReplica);
+        return whole.criticalPathUs() + (holding - 1) / 2.0 * whole.stepUs() / micro;
     }
 
     /**

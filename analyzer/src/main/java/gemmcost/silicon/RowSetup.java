@@ -152,7 +152,7 @@ sealed interface RowSetup {
         Layout decodeLayout = layout(row, engine, d, model);
         // without the counts, one request at a time meets one prefill and one decode worker, however many there are
         int decodeWorkers = agg ? 1 : row.intOr("decode_num_workers", 1);
-        int concurrency = recorded.orElseGet(() -> Math.multiplyExact(row.positiveInt("decode_batch_size"),
+        int concurrency = recorded.orElseGet(() -> Math.multiplyExact(row.positiveInt(d + "batch_size"),
                 decodeWorkers));
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);

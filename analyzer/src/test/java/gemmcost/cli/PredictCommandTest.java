@@ -218,6 +218,15 @@ class PredictCommandTest {
         assertThat(waves).contains("waves (prefills before decode steps): TTFT = T_p x the wave's mean step = ")
                 .contains(" x 8.500 ms; TPOT = T_d + (G T_p - TTFT) / (osl - 1) = ").contains("/ 127 ms [modeled]")
                 .doesNotContain("(burst - steady)");
+        // through pipeline stages a prompt's first token comes L_p after its step starts, the steps T_p apart
+        String pipelined = CliRun.of(append(plan, "--pp", "2")).out();
+        String pipelinedWaves = CliRun.of(append(plan, "--pp", "2", "--engine", "sglang")).out();
+        assertThat(pipelined).contains("  L_p = ").contains(" ms: a prompt's prefill through every stage (no engine"
+                + " splits a prompt over micro-batches), the mean of a step's micro-batches; their steps follow T_p = ")
+                .contains("steady TTFT = L_p + arrival + queue = ").doesNotContain("steady TTFT = T_p");
+        assertThat(pipelinedWaves).contains("waves (prefills before decode steps): TTFT = L_p + T_p x (the wave's"
+                + " mean step - 1) = ").contains(" x 7.500 ms; TPOT = T_d + (L_p + (G - 1) T_p - TTFT) / (osl - 1) = ");
+        assertThat(mixed).doesNotContain("L_p");
     }
 
     private static String[] append(String[] args, String... more) {

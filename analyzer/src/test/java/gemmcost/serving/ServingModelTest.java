@@ -235,6 +235,46 @@ class ServingModelTest {
                 within(1e-6));
     }
 
+    @Test
+    void aPromptShouldCrossEveryPipelineStageBeforeItsFirstToken() {
+        Workers twoStages = mixed(new Parallelism(1, 2, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+
+        ServingModel.Estimate alone = ServingModel.predict(MODEL, Mode.AGG, twoStages, twoStages,
+                new Request(1, 100, 50), 2, COSTS);
+        ServingModel.Estimate eight = ServingModel.predict(MODEL, Mode.AGG, twoStages, twoStages,
+                new Request(8, 100, 50), 2, COSTS);
+
+        // one prompt is not split over the two micro-batches: all of its ops on one GPU's worth of time, and the
+        // residual stream (normed input and residual, 100 tokens x 1024 x 2 B each) sent from stage 0 to stage 1
+        double oneGpu = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(1, 100, 50), 2, COSTS)
+                .prefill().stepUs();
+        double send = COSTS.network().timeUs(Collective.SEND_RECV, 2 * 100 * 1024 * 2, new int[] {0, 1});
+        assertThat(alone.prefillLatencyUs()).isCloseTo(oneGpu + send, within(1e-6));
+        assertThat(alone.ttftMs() * 1e3).isCloseTo(oneGpu + send, within(1e-6));
+        // the step, the pipeline's throughput, is half a prompt on each stage at a time
+        assertThat(alone.prefill().stepUs()).isLessThan(0.6 * oneGpu);
+        // 8 prompts, 4 a micro-batch: the first leaves after its path, the second one stage later (step / 2)
+        StepCost step = eight.prefill();
+        assertThat(eight.prefillLatencyUs()).isCloseTo(step.criticalPathUs() + 0.5 * step.stepUs() / 2,
+                within(1e-6));
+        assertThat(eight.start().burstTtftUs()).isCloseTo(eight.prefillLatencyUs(), within(1e-9));
+    }
+
+    @Test
+    void theKvCachesOfAPrefillStepShouldLeaveTogether() {
+        Workers threePrompts = new Workers(new Parallelism(1, 1, 1, 1), 2, 3, Integer.MAX_VALUE,
+                Workers.DEFAULT_STEP_TOKENS, Batching.MIXED, false);
+        Workers decode = mixed(new Parallelism(2, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.DISAGG, threePrompts, decode,
+                new Request(8, 100, 50), 2, COSTS);
+
+        // three requests' KV caches (as in the test above, one each) over the same links
+        double kvBytes = 100.0 * 4 * 2 * 2 * 128 * 2;
+        assertThat(e.kvTransferUs()).isEqualTo(
+                COSTS.network().interNode().timeUs(Collective.SEND_RECV, 3 * kvBytes, 2));
+    }
+
     /**
      * Workers prefilling one request per replica and step, mixing prefill chunks into decode steps, each step
      * scheduled once the one before it has ended.

@@ -298,4 +298,12 @@ class RowSetupTest {
         assertThat(negative.detail()).isEqualTo("rows.csv:2: column silicon_tpot_ms: must be finite and > 0: '-1'");
         assertThat(ServingCheck.outOfScope(RowSetup.NOT_MEASURED)).isTrue();
     }
+
+    @Test
+    void anAggregatedRowWithoutAConcurrencyShouldBeRefusedForItsBatchSize() {
+        RowSetup.Refused r = (RowSetup.Refused) setup(row("tp_size", "8"));
+
+        assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
+        assertThat(r.detail()).isEqualTo("rows.csv:2: column batch_size: must be an integer >= 1: ''");
+    }
 }
