@@ -6,6 +6,7 @@ import gemmcost.dag.Work;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
+import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Experts;
 
@@ -13,9 +14,10 @@ import gemmcost.model.hf.Experts;
  * The operator DAG of one step of a real model ({@link Architecture}) on a {@link Layout}. Every GPU of a group does
  * the same share of an op (its heads, its experts, its replica's sequences), so an op is one node on the whole group
  * and a collective among one replica's GPUs is a node on the first replica's. Micro-batch 0 is built; the others
- * are copies of it, which meet it only on the GPUs. Each replica's micro-batch holds the average share of the
- * sequences, step sequences / (micro-batches × replicas), fractional where they do not divide: bytes, FLOPs and
- * routed tokens use it as is, a GEMM's m is it rounded up.
+ * are copies of it, which meet it only on the GPUs. A replica's ops are the busiest replica's, whose share of the
+ * step's sequences is ⌈sequences / replicas⌉ (the step waits for it), spread over the micro-batches; the router
+ * spreads every token of the stage over the experts, sequences / micro-batches in all. Where they do not divide the
+ * shares are fractional: bytes, FLOPs and routed tokens use them as they are, a GEMM's m is rounded up.
  */
 public final class ModelDag {
     /** Activations between ops, and what MoE combine sends, are bf16 in every engine. */
@@ -25,12 +27,17 @@ public final class ModelDag {
     private final Layout layout;
     private final OpGraph graph = new OpGraph();
     private final ModelOps ops;
+    /** Tokens of the step over every attention replica of a stage: what the router spreads over the experts. */
+    private final double stageTokens;
 
     private ModelDag(Architecture model, Layout layout, Step step) {
         this.model = model;
         this.layout = layout;
-        double replicaSequences = (double) step.sequences() / layout.microBatches() / layout.attentionReplicas();
+        double replicaSequences = (double) Math.ceilDiv(step.sequences(), layout.attentionReplicas())
+                / layout.microBatches();
         this.ops = new ModelOps(graph, model, step, replicaSequences, layout.attentionTp());
+        double tokensPerSequence = step.phase() == Phase.PREFILL ? step.tokens() : 1;
+        this.stageTokens = (double) step.sequences() / layout.microBatches() * tokensPerSequence;
     }
 
     /** The DAG of {@code step} on {@code layout}; {@code layout.misfit(model)} must be null. */
@@ -44,10 +51,6 @@ public final class ModelDag {
         return dag.graph.build(name);
     }
 
-    /** Tokens of the step over every attention replica of a stage: what the router spreads over the experts. */
-    private double stageTokens() {
-        return ops.tokens() * layout.attentionReplicas();
-    }
 
     private void stages(Parallelism p) {
         String mb = OpGraph.microBatch(0);
@@ -90,10 +93,10 @@ public final class ModelDag {
             }
             Experts e = model.experts();
             int router = ops.router(id, attention, mixed);
-            double toExperts = stageTokens() * e.topK() / afd.ffnGpus();
+            double toExperts = stageTokens * e.topK() / afd.ffnGpus();
             int dispatch = graph.op(id + ".dispatch", "dispatch to the FFN GPUs (M-to-N)", both,
                     new Work.Comm(Collective.M_TO_N, toExperts * model.hidden() * ops.dispatchBytes()), router);
-            int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageTokens(), 1, dispatch);
+            int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageTokens, 1, dispatch);
             // each attention GPU gets its 1/tp of its replica's rows back, top-k partial outputs each
             double backRows = ops.tokens() * e.topK() / afd.attentionTp();
             int combine = graph.op(id + ".combine", "combine to the attention GPUs (M-to-N)", both,
@@ -118,7 +121,6 @@ public final class ModelDag {
         int router = ops.router(id, group, mixed);
         boolean oneAllReduce = p.ep() == 1 && p.dp() == 1;
         int shared = ops.sharedExpert(id, group, replica, oneAllReduce, mixed);
-        double stageTokens = stageTokens();
         if (p.ep() == 1) {
             int in = router;
             if (p.dp() > 1)

@@ -22,8 +22,9 @@ import java.util.Set;
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
- *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch. L_p: from a
- *       prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).</li>
+ *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch; never more
+ *       prompts than the worker's share of the c requests. L_p: from a prefill step's start to its prompts' first
+ *       tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
  *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
@@ -110,8 +111,9 @@ public final class ServingModel {
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
-        int prefillSequences = Math.multiplyExact(prefilling.layout().attentionReplicas() * prefilling.prefillBatch(),
-                burst);
+        // every replica's slots, but no more prompts than a worker has requests
+        int prefillSequences = Math.min(Math.multiplyExact(Math.multiplyExact(prefilling.layout().attentionReplicas(),
+                prefilling.prefillBatch()), burst), Math.ceilDiv(admitted.concurrency(), prefilling.count()));
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
                 prefillSequences, r.isl(), kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
@@ -173,7 +175,7 @@ public final class ServingModel {
         int micro = layout.microBatches();
         if (micro == 1)
             return step.stepUs();
-        int perReplica = sequences / layout.attentionReplicas();
+        int perReplica = Math.ceilDiv(sequences, layout.attentionReplicas());
         StepCost whole = perReplica >= micro ? step : StepCost.of("prefill of one prompt per micro-batch", model,
                 layout, new Step(Phase.PREFILL, micro * layout.attentionReplicas(), isl, kvBytesPerElement), cost);
         int holding = Math.min(micro, perReplica);

@@ -119,6 +119,22 @@ class ModelDagTest {
     }
 
     @Test
+    void aReplicaShouldRunTheBusiestReplicasSequencesAndTheExpertsEveryToken() {
+        // 12 sequences over 8 attention replicas (dp 8, ep 8): 4 replicas hold 2, 4 hold 1; the step waits for 2
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 8),
+                new Step(Phase.DECODE, 12, 100, 2));
+
+        // attention reads 2 sequences' KV (100 tokens × 8 KV heads × 2 × 128 × 2 B each) and moves 2 tokens' q and o
+        Work.Attention attention = (Work.Attention) dag.work(node(dag, "mb0.L1.attention"));
+        assertThat(attention.bytes()).isEqualTo(2 * 100 * (8 * 2 * 128) * 2 + 2 * 8 * 256 * 2);
+        assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(2, 1024, 2 * 2048));
+        // the experts get the 12 tokens there are, not 8 × 2: each GPU dispatches 12 / 8 tokens to 2 experts
+        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(
+                new Work.Comm(Collective.ALL_TO_ALL, 12.0 / 8 * 2 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(12.0 * 2 / 8 * 1024 * 2));
+    }
+
+    @Test
     void eachResidualAddShouldCarryTheNextNormAsOneKernel() {
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1), DECODE_64);
 

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.comm.Collective;
 import gemmcost.cost.CostModel;
+import gemmcost.dag.Dag;
+import gemmcost.dag.Work;
 import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.WeightFormat;
 import org.junit.jupiter.api.Test;
 
@@ -258,6 +261,31 @@ class ServingModelTest {
         assertThat(eight.prefillLatencyUs()).isCloseTo(step.criticalPathUs() + 0.5 * step.stepUs() / 2,
                 within(1e-6));
         assertThat(eight.start().burstTtftUs()).isCloseTo(eight.prefillLatencyUs(), within(1e-9));
+    }
+
+    @Test
+    void aPrefillStepShouldHoldNoMorePromptsThanThereAreRequests() {
+        // layer 0 dense, layer 1 with 16 experts of 512, top-2, tensor-parallel over 4 GPUs; 4 attention replicas
+        Architecture moe = new Architecture("moe", 2, 1024, 1000, false, new Attention.Gqa(8, 2, 128), 1, 2048,
+                new Experts(16, 2, 512, 0), WeightFormat.BF16);
+        Workers fourReplicas = mixed(new Parallelism(4, 1, 1, 4), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+
+        ServingModel.Estimate two = ServingModel.predict(moe, Mode.AGG, fourReplicas, fourReplicas,
+                new Request(2, 100, 50), 2, COSTS);
+
+        // 4 replicas could prefill a prompt each, but 2 requests are all there are: the experts gather 2 prompts'
+        // 100 tokens (× 1024 × 2 B), and the busiest replica prefills one
+        Dag dag = two.prefill().dag();
+        assertThat(dag.work(node(dag, "mb0.L1.moe_gather"))).isEqualTo(
+                new Work.Comm(Collective.ALL_GATHER, 2 * 100 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(100, 1024, (8 + 2 * 2) * 128));
+    }
+
+    private static int node(Dag dag, String id) {
+        for (int v = 0; v < dag.size(); v++)
+            if (dag.id(v).equals(id))
+                return v;
+        throw new AssertionError("no op " + id);
     }
 
     @Test
