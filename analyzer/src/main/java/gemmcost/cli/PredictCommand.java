@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
@@ -221,6 +222,9 @@ final class PredictCommand implements Callable<Integer> {
             Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, perStep, "--prefill-workers");
         }
+        if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
+            throw new BadInputException("--gpu " + device.id() + ": its links are not modeled (NVLink4 of h100-sxm"
+                    + " and h200, NVLink5 of b200), so only an agg plan on one GPU is costed, not " + decodeLayout);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
                 new Request(concurrency, isl, osl, rounds), kvDtype.elementBytes(), costs.model());

@@ -11,6 +11,7 @@ import static gemmcost.comm.Collective.SEND_RECV;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * GPUs grouped into nodes of {@code gpusPerNode} (GPU g lives in node g / gpusPerNode); a collective whose GPUs
@@ -90,9 +91,22 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         return new Network(8, nvlink5, h100Default().interNode());
     }
 
+    /** The catalog devices whose nodes' links the network model has: NVLink4 (H100 SXM, H200), NVLink5 (B200). */
+    private static final Set<String> LINKED = Set.of("h100-sxm", "h200", "b200");
+
+    /**
+     * Whether the network model has {@code catalogId}'s links. A100's NVLink3 (232 GB/s all-reduce busbw, GTC25) has
+     * no small-message latency measured here, and L40S and H100 PCIe talk over PCIe, which it does not model: a plan
+     * that communicates is refused on them rather than costed on NVLink4.
+     */
+    public static boolean modelsLinksOf(String catalogId) {
+        return LINKED.contains(catalogId);
+    }
+
     /**
      * The network a serving engine sees on a catalog device's nodes: NVLink5 for B200, NVLink4 (H100, H200)
-     * otherwise, with the engines' own small-message all-reduce ({@link OneShotAllReduce#ENGINE_KERNEL}).
+     * otherwise (where {@link #modelsLinksOf} is false, only a plan that does not communicate may use it), with the
+     * engines' own small-message all-reduce ({@link OneShotAllReduce#ENGINE_KERNEL}).
      */
     public static Network forDevice(String catalogId) {
         Network nccl = catalogId.equals("b200") ? b200Default() : h100Default();

@@ -285,6 +285,22 @@ class PredictCommandTest {
     }
 
     @Test
+    void aPlanThatCommunicatesOverLinksTheModelLacksShouldBeRefused() {
+        // L40S talks over PCIe and A100 over NVLink3, neither modeled: one GPU is costed, two are not
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "4", "--isl",
+                "512", "--osl", "64").status()).isZero();
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--tp", "2", "--concurrency", "4",
+                "--isl", "512", "--osl", "64")).isEqualTo(new CliRun(2, "", "gemmcost: --gpu l40s: its links are not"
+                + " modeled (NVLink4 of h100-sxm and h200, NVLink5 of b200), so only an agg plan on one GPU is costed,"
+                + " not tp=2, pp=1, ep=1, dp=1" + NL));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "a100-sxm-80gb", "--mode", "disagg",
+                "--concurrency", "4", "--isl", "512", "--osl", "64").status()).isEqualTo(2);
+        assertThat(CliRun.of("check-claim", "--afd-model", SMALL_LLAMA, "--afd-gpu", "h100-pcie").err())
+                .isEqualTo("gemmcost: --afd-gpu h100-pcie: its links are not modeled (NVLink4 of h100-sxm and h200,"
+                        + " NVLink5 of b200), and both AFD and its baseline communicate" + NL);
+    }
+
+    @Test
     void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
         Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))
                 .replace("\"intermediate_size\": 8192", "\"intermediate_size\": 100"));

@@ -3,6 +3,7 @@ package gemmcost.cli.claim;
 import gemmcost.BadInputException;
 import gemmcost.claim.AfdSweep;
 import gemmcost.cli.Options;
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
@@ -32,6 +33,9 @@ final class AfdSection {
     static void print(PrintWriter out, CheckClaimCommand.AfdOptions o) {
         Architecture model = HfConfigReader.read(o.model);
         Device device = DeviceCatalog.require(o.gpu);
+        if (!Network.modelsLinksOf(device.id()))
+            throw new BadInputException("--afd-gpu " + device.id() + ": its links are not modeled (NVLink4 of"
+                    + " h100-sxm and h200, NVLink5 of b200), and both AFD and its baseline communicate");
         Afd afd;
         try {
             afd = new Afd(o.split.attention(), 1, o.split.ffn(), o.microBatches);
