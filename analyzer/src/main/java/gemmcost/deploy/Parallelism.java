@@ -7,8 +7,10 @@ import gemmcost.model.hf.Architecture;
  * How a model is laid over {@code tp × pp} GPUs, as SGLang and TensorRT-LLM run it: {@code pp} pipeline stages of
  * {@code tp} GPUs; in each stage attention is {@code dp} replicas, each tensor-parallel over {@code tp / dp} GPUs and
  * serving its share of the batch, and the experts are expert-parallel over {@code ep} groups, each expert
- * tensor-parallel over {@code tp / ep} GPUs. Dense MLPs, embeddings and the LM head are tensor-parallel over
- * {@code tp}.
+ * tensor-parallel over {@code tp / ep} GPUs. Dense MLPs, shared experts, embeddings and the LM head go with attention:
+ * each replica runs them on its own tokens, tensor-parallel over its {@code tp / dp} GPUs, as TensorRT-LLM's attention
+ * data parallelism runs its dense MLPs; SGLang by default keeps them tensor-parallel over {@code tp} and gathers the
+ * tokens, which is not modeled.
  */
 public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
     public Parallelism {

@@ -158,7 +158,7 @@ public final class HfConfigReader {
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
         Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA)
-                ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(heads, hidden);
+                ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
         try {
@@ -196,6 +196,8 @@ public final class HfConfigReader {
                     atLeastZero("shared_intermediate_size")), weights);
             case "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
                 requireValue("moe_layer_freq", 1);
+                requirePresent("first_k_dense_replace"); // the class defaults (3, 1) are DeepSeek-V3's own sizes
+                requirePresent("n_shared_experts");
                 int denseLayers = atLeastZero("first_k_dense_replace");
                 if (denseLayers > layers)
                     throw bad("first_k_dense_replace", "must be <= num_hidden_layers (" + layers + "), was "
@@ -282,13 +284,25 @@ public final class HfConfigReader {
                     "sliding-window attention is not modelled, was " + root.get("sliding_window"));
     }
 
-    private Attention gqa(int heads, int hidden) {
+    /**
+     * Grouped-query attention. A field left out takes what the architecture's HuggingFace class takes: Llama's KV
+     * heads are its query heads, and Llama's and Mixtral's head width is hidden_size / heads; the other classes'
+     * defaults are fixed numbers (Mixtral's 8 KV heads, Qwen3's 128-wide heads) that a config of another size would
+     * not mean, so there such a field must be given.
+     */
+    private Attention gqa(String arch, int heads, int hidden) {
+        boolean llama = arch.equals("LlamaForCausalLM");
+        if (!llama && !root.has("num_key_value_heads"))
+            throw bad("num_key_value_heads", "missing (only LlamaForCausalLM defaults it to num_attention_heads)");
         int kvHeads = root.has("num_key_value_heads") ? positive("num_key_value_heads") : heads;
         if (heads % kvHeads != 0)
             throw bad("num_key_value_heads", "must divide num_attention_heads (" + heads + "), was " + kvHeads);
         int headDim;
         if (root.has("head_dim") && !root.get("head_dim").isNull())
             headDim = positive("head_dim");
+        else if (!llama && !arch.equals("MixtralForCausalLM"))
+            throw bad("head_dim", "missing (only LlamaForCausalLM and MixtralForCausalLM default it to hidden_size /"
+                    + " num_attention_heads)");
         else if (hidden % heads != 0)
             throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
         else
@@ -382,6 +396,11 @@ public final class HfConfigReader {
         if (value < 1)
             throw bad(field, "must be >= 1, was " + value);
         return value;
+    }
+
+    private void requirePresent(String field) {
+        if (!root.has(field) || root.get(field).isNull())
+            throw bad(field, "missing (the architecture's default is a size of one model, not of this one)");
     }
 
     private int atLeastZero(String field) {

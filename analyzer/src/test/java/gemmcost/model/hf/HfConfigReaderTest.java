@@ -291,6 +291,30 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(file)).hasMessage(file + ": vocab_size: missing");
     }
 
+    @Test
+    void aSizeWhoseClassDefaultIsAnotherModelsShouldBeRequired() throws IOException {
+        // Llama takes its KV heads from its heads and its head width from hidden / heads, as its HF class does
+        Architecture llama = HfConfigReader.read(write(TINY.formatted("").replace("\"num_key_value_heads\": 2,", "")));
+        assertThat(llama.kvBytesPerToken(1)).isEqualTo(2 * 4 * 2 * 16);
+        // Qwen3's class would give 128-wide heads and Mixtral's 8 KV heads (DeepSeek-V3's 3 dense layers and a
+        // shared expert, below): sizes of those models, not of this config, so it must give them
+        Path qwen3 = write(TINY.formatted("").replace("LlamaForCausalLM", "Qwen3ForCausalLM"));
+        assertThatThrownBy(() -> HfConfigReader.read(qwen3)).hasMessage(qwen3 + ": head_dim: missing (only"
+                + " LlamaForCausalLM and MixtralForCausalLM default it to hidden_size / num_attention_heads)");
+        Path mixtral = write(TINY.formatted("").replace("LlamaForCausalLM", "MixtralForCausalLM")
+                .replace("\"num_key_value_heads\": 2,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(mixtral)).hasMessage(mixtral + ": num_key_value_heads: missing"
+                + " (only LlamaForCausalLM defaults it to num_attention_heads)");
+    }
+
+    @Test
+    void deepSeekV3sDenseLayersAndSharedExpertShouldBeRequired() throws IOException {
+        Path r1 = write(Files.readString(SharedData.modelConfig("deepseek-ai--DeepSeek-R1.config.json"))
+                .replaceAll("\"n_shared_experts\": *1,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(r1)).hasMessage(r1 + ": n_shared_experts: missing (the"
+                + " architecture's default is a size of one model, not of this one)");
+    }
+
     private Path write(String json) throws IOException {
         return Files.writeString(dir.resolve("config.json"), json);
     }
