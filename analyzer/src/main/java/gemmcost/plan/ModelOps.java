@@ -11,8 +11,9 @@ import gemmcost.model.hf.GatedDeltaNet;
 
 /**
  * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs, for
- * {@code sequences} sequences of one micro-batch (an average share, so possibly fractional: bytes and FLOPs take it
- * as is, a GEMM's m rounded up). Element-wise ops and attention move bf16 activations.
+ * {@code sequences} sequences of one micro-batch (the busiest replica's share spread over the micro-batches, so
+ * possibly fractional: bytes and FLOPs take it as is, a GEMM's m rounded up). Element-wise ops and attention move
+ * bf16 activations.
  */
 final class ModelOps {
     private static final int BYTES = ModelDag.ACTIVATION_BYTES;
