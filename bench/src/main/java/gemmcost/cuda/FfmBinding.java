@@ -41,9 +41,11 @@ final class FfmBinding implements DeviceOps<MemorySegment, MemorySegment> {
         this.blas = blas;
         try {
             rt.check(Ffm.call(rt.setDevice, ordinal), "cudaSetDevice(" + ordinal + ")");
-            handle = created.add(outPointer(blas.create, status -> blas.check(status, "cublasCreate_v2")), h -> Ffm.call(blas.destroy, h));
+            // the stream first, so that the handle bound to it is released before it (last made, first released)
             stream = created.add(outPointer(rt.streamCreate, status -> rt.check(status, "cudaStreamCreate")),
                     s -> rt.check(Ffm.call(rt.streamDestroy, s), "cudaStreamDestroy"));
+            handle = created.add(outPointer(blas.create, status -> blas.check(status, "cublasCreate_v2")),
+                    h -> blas.check(Ffm.call(blas.destroy, h), "cublasDestroy_v2"));
             blas.check(Ffm.call(blas.setStream, handle, stream), "cublasSetStream_v2");
             blas.check(Ffm.call(blas.setMathMode, handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
             alpha.set(JAVA_FLOAT, 0, 1f);

@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.device.Dtype;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -21,12 +22,28 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
     static final int CUBLAS_DEFAULT_MATH = 0;
     static final int CUBLAS_GEMM_DEFAULT = -1;
 
+    /** The environment variable with which {@code 0} makes cuBLAS run TF32 GEMMs in full fp32. */
+    static final String TF32_OVERRIDE = "NVIDIA_TF32_OVERRIDE";
+
     static GemmTypes of(Dtype dtype) {
+        return of(dtype, System.getenv());
+    }
+
+    /**
+     * {@code dtype}'s types in the process environment {@code env}. With {@code NVIDIA_TF32_OVERRIDE=0} a TF32 GEMM
+     * runs in fp32 and its rounding passes the tf32 check, so a tf32 table would silently hold fp32 times: refused.
+     */
+    static GemmTypes of(Dtype dtype, Map<String, String> env) {
         return switch (dtype) {
             case BF16 -> new GemmTypes(dtype, CUDA_R_16BF, CUBLAS_COMPUTE_32F, 2);
             case FP16 -> new GemmTypes(dtype, CUDA_R_16F, CUBLAS_COMPUTE_32F, 2);
             case FP32 -> new GemmTypes(dtype, CUDA_R_32F, CUBLAS_COMPUTE_32F, 4);
-            case TF32 -> new GemmTypes(dtype, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, 4);
+            case TF32 -> {
+                if ("0".equals(env.get(TF32_OVERRIDE)))
+                    throw new BadInputException("--dtype tf32: " + TF32_OVERRIDE + "=0 is set, which makes cuBLAS run"
+                            + " TF32 GEMMs in fp32: unset it, or measure --dtype fp32");
+                yield new GemmTypes(dtype, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, 4);
+            }
             case FP8, FP8_BLOCK -> throw new BadInputException("--dtype " + dtype.id() + ": not supported by the bench yet");
         };
     }

@@ -10,8 +10,11 @@ import java.util.Set;
 public class GpuException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** cudaErrorIllegalAddress, LaunchTimeout, HardwareStackError … LaunchFailure: "the process must be terminated". */
-    static final Set<Integer> STICKY_CUDA_ERRORS = Set.of(700, 702, 714, 715, 716, 717, 718, 719);
+    /**
+     * cudaErrorECCUncorrectable, IllegalAddress, LaunchTimeout, Assert (a device-side assert), HardwareStackError …
+     * LaunchFailure: "the process must be terminated".
+     */
+    static final Set<Integer> STICKY_CUDA_ERRORS = Set.of(214, 700, 702, 710, 714, 715, 716, 717, 718, 719);
 
     private final boolean outOfMemory;
     private final boolean sticky;

@@ -42,10 +42,11 @@ final class JcudaBinding implements DeviceOps<Pointer, cudaEvent_t> {
     private JcudaBinding(int ordinal) {
         try {
             check(JCuda.cudaSetDevice(ordinal), "cudaSetDevice(" + ordinal + ")");
-            checkBlas(JCublas2.cublasCreate(handle), "cublasCreate");
-            created.add(handle, JCublas2::cublasDestroy);
+            // the stream first, so that the handle bound to it is released before it (last made, first released)
             check(JCuda.cudaStreamCreate(stream), "cudaStreamCreate");
             created.add(stream, s -> check(JCuda.cudaStreamDestroy(s), "cudaStreamDestroy"));
+            checkBlas(JCublas2.cublasCreate(handle), "cublasCreate");
+            created.add(handle, h -> checkBlas(JCublas2.cublasDestroy(h), "cublasDestroy"));
             checkBlas(JCublas2.cublasSetStream(handle, stream), "cublasSetStream");
             checkBlas(JCublas2.cublasSetMathMode(handle, GemmTypes.CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
         } catch (RuntimeException e) {
@@ -80,8 +81,8 @@ final class JcudaBinding implements DeviceOps<Pointer, cudaEvent_t> {
         check(JCuda.cudaGetDeviceProperties(prop, ordinal), "cudaGetDeviceProperties");
         int[] runtime = new int[1];
         int[] driver = new int[1];
-        JCuda.cudaRuntimeGetVersion(runtime);
-        JCuda.cudaDriverGetVersion(driver);
+        check(JCuda.cudaRuntimeGetVersion(runtime), "cudaRuntimeGetVersion");
+        check(JCuda.cudaDriverGetVersion(driver), "cudaDriverGetVersion");
         String busId = pciBusId(ordinal);
         String uuid = FfmNvml.find(locator).flatMap(n -> n.device(busId)).flatMap(FfmNvml.Device::uuid).orElse(null);
         return new DeviceProperties(prop.getName(), prop.major + "." + prop.minor,

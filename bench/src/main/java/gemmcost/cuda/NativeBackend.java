@@ -125,10 +125,11 @@ final class NativeBackend<P, E> implements GemmBackend {
 
     @Override
     public void close() {
-        try {
-            owned.close();
-        } finally {
-            ops.close();
+        try (ops; owned) { // the pools first, then what the backend owns, then the context
+            if (pools != null) {
+                pools.cleanup().close();
+                pools = null;
+            }
         }
     }
 

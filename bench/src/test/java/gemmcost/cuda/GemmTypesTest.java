@@ -1,9 +1,12 @@
 package gemmcost.cuda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gemmcost.BadInputException;
 import gemmcost.device.Dtype;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GemmTypesTest {
@@ -12,7 +15,7 @@ class GemmTypesTest {
         // 1.5 = 0x3FC00000 in fp32: bf16 keeps its top 16 bits, fp16 is 0x3E00
         assertThat(GemmTypes.of(Dtype.BF16).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3FC0);
         assertThat(GemmTypes.of(Dtype.FP16).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3E00);
-        assertThat(GemmTypes.of(Dtype.TF32).encode(new float[] {1.5f}).getInt(0)).isEqualTo(0x3FC00000);
+        assertThat(GemmTypes.of(Dtype.TF32, Map.of()).encode(new float[] {1.5f}).getInt(0)).isEqualTo(0x3FC00000);
     }
 
     @Test
@@ -29,7 +32,18 @@ class GemmTypesTest {
         assertThat(GemmTypes.of(Dtype.BF16)).isEqualTo(new GemmTypes(Dtype.BF16, 14, 68, 2));
         assertThat(GemmTypes.of(Dtype.FP16)).isEqualTo(new GemmTypes(Dtype.FP16, 2, 68, 2));
         assertThat(GemmTypes.of(Dtype.FP32)).isEqualTo(new GemmTypes(Dtype.FP32, 0, 68, 4));
-        assertThat(GemmTypes.of(Dtype.TF32)).isEqualTo(new GemmTypes(Dtype.TF32, 0, 77, 4));
+        assertThat(GemmTypes.of(Dtype.TF32, Map.of())).isEqualTo(new GemmTypes(Dtype.TF32, 0, 77, 4));
+        assertThat(GemmTypes.of(Dtype.TF32, Map.of("NVIDIA_TF32_OVERRIDE", "1"))).isEqualTo(
+                new GemmTypes(Dtype.TF32, 0, 77, 4));
+    }
+
+    @Test
+    void tf32ShouldBeRefusedWhereTheEnvironmentTurnsItIntoFp32() {
+        // its rounding would pass the tf32 check, so the table would hold fp32 times under the tf32 name
+        assertThatThrownBy(() -> GemmTypes.of(Dtype.TF32, Map.of("NVIDIA_TF32_OVERRIDE", "0")))
+                .isInstanceOf(BadInputException.class).hasMessage("--dtype tf32: NVIDIA_TF32_OVERRIDE=0 is set, which"
+                        + " makes cuBLAS run TF32 GEMMs in fp32: unset it, or measure --dtype fp32");
+        assertThat(GemmTypes.of(Dtype.FP32, Map.of("NVIDIA_TF32_OVERRIDE", "0")).computeType()).isEqualTo(68);
     }
 
     @Test
