@@ -12,6 +12,9 @@ import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.WeightFormat;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The serving equations (README, "How predict models serving") recomputed from the two step times. */
@@ -276,16 +279,9 @@ class ServingModelTest {
         // 4 replicas could prefill a prompt each, but 2 requests are all there are: the experts gather 2 prompts'
         // 100 tokens (× 1024 × 2 B), and the busiest replica prefills one
         Dag dag = two.prefill().dag();
-        assertThat(dag.work(node(dag, "mb0.L1.moe_gather"))).isEqualTo(
-                new Work.Comm(Collective.ALL_GATHER, 2 * 100 * 1024 * 2));
-        assertThat(dag.work(node(dag, "mb0.L1.qkv"))).isEqualTo(new Work.Gemm(100, 1024, (8 + 2 * 2) * 128));
-    }
-
-    private static int node(Dag dag, String id) {
-        for (int v = 0; v < dag.size(); v++)
-            if (dag.id(v).equals(id))
-                return v;
-        throw new AssertionError("no op " + id);
+        Map<String, Work> work = IntStream.range(0, dag.size()).boxed().collect(Collectors.toMap(dag::id, dag::work));
+        assertThat(work.get("mb0.L1.moe_gather")).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 2 * 100 * 1024 * 2));
+        assertThat(work.get("mb0.L1.qkv")).isEqualTo(new Work.Gemm(100, 1024, (8 + 2 * 2) * 128));
     }
 
     @Test
