@@ -36,6 +36,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 exec "$here/runtime/bin/java" -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -jar "$here/lib/gemmcost.jar" "$@"
 LAUNCHER
 chmod +x "$stage/gemmcost/bin/gemmcost"
+# tried before it is packed: a module jlink left out shows here, not on the GPU node
+if ! version=$("$stage/gemmcost/bin/gemmcost" --version 2>&1); then
+    echo "bundle.sh: the bundle does not run: $version" >&2
+    exit 1
+fi
 tarball="$out/gemmcost-bundle-linux-$arch.tar.gz"
 tar -czf "$tarball" -C "$stage" gemmcost
 bytes=$(stat -c %s "$tarball")

@@ -3,7 +3,8 @@
 # correctness check of bf16, fp16, tf32 and fp32; the bf16 sweep of the seed shapes and the grid; PyTorch on the same
 # shapes with the same method; 200 shapes off the grid and `validate` of the new table against them; `check-claim` on
 # it. Each stage has its own time box and writes as it goes, so a failing or slow stage loses nothing of the others;
-# the GPU stages come in order of need (the held-out shapes before PyTorch, which gets what the budget leaves).
+# the stages come in order of need (the held-out shapes, then `validate` and `check-claim`, which take seconds of
+# CPU, before PyTorch, which gets what the budget leaves). No stage runs past the budget.
 # Everything lands under $OUT (default ./first-contact); $OUT/summary holds the table printed last.
 #
 # Usage: scripts/gpu/first-contact.sh [--budget-s N]      (default 540 s: 9 minutes)
@@ -33,7 +34,10 @@ gemmcost=()
 if [[ -n "${GEMMCOST:-}" ]]; then
     read -r -a gemmcost <<<"$GEMMCOST"
 elif bundle=$(ls "$root"/dist/gemmcost-bundle-linux-"$(uname -m)".tar.gz 2>/dev/null); then
-    mkdir -p "$out/bundle" && tar -xzf "$bundle" -C "$out/bundle" && gemmcost=("$out/bundle/gemmcost/bin/gemmcost")
+    # unpacked beside the results, not among them: $OUT is what comes back from the node
+    unpacked=$(mktemp -d)
+    trap 'rm -rf "$unpacked"' EXIT
+    timeout 60 tar -xzf "$bundle" -C "$unpacked" && gemmcost=("$unpacked/gemmcost/bin/gemmcost")
 else
     gemmcost=("$root/scripts/gemmcost")
 fi
@@ -50,17 +54,18 @@ tuning() {
 shapes=${GEMMCOST_FIRST_CONTACT_SHAPES:-all}
 
 # stage NAME ESTIMATE_S CAP_S DESCRIPTION -- COMMAND...: runs COMMAND in at most min(CAP_S, what is left of the
-# budget), output to $out/NAME.log, one summary row
+# budget), killed by then (a TERM KILL_GRACE_S before it), output to $out/NAME.log, one summary row
+kill_grace_s=5
 stage() {
     local name=$1 estimate=$2 cap=$3 what=$4; shift 5
     local left=$(( budget - ($(date +%s) - start) )) status t0 t1 rc
     (( cap > left )) && cap=$left
-    if (( cap <= 0 )); then
+    if (( cap <= kill_grace_s )); then
         printf '%-10s %-8s %8s %10s  %s\n' "$name" no-time 0 "$estimate" "$what" >>"$summary"
         return
     fi
     t0=$(date +%s)
-    timeout --kill-after=10 "$cap" "$@" >"$out/$name.log" 2>&1
+    timeout --kill-after="$kill_grace_s" "$(( cap - kill_grace_s ))" "$@" >"$out/$name.log" 2>&1
     rc=$?
     case $rc in
         0) status=ok ;;
@@ -91,20 +96,25 @@ sweep_cap_s=$(left_s 480)
 stage sweep 430 480 "bf16 $shapes: ~1,055 shapes, seed ones m-chunked" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
     --dtype bf16 --shapes "$shapes" --out "$out/profiles" \
     --time-limit-s "$(( sweep_cap_s > 46 ? sweep_cap_s - 45 : 1 ))" "${tuned[@]}"
-table=$(ls "$out"/profiles/*/bf16.json 2>/dev/null | head -1)
-"${gemmcost[@]}" shapes --set "$shapes" >"$out/sweep-shapes.csv" 2>/dev/null
+# the newest table, should $OUT hold an older one (a stand-in dry run's, say)
+table=$(ls -t "$out"/profiles/*/bf16.json 2>/dev/null | head -1)
+timeout 30 "${gemmcost[@]}" shapes --set "$shapes" >"$out/sweep-shapes.csv" 2>/dev/null
 tuning --warmup-ms 50 --device-warmup-s 1
 offgrid_cap_s=$(left_s 90)
 stage offgrid 70 90 "200 held-out shapes off the grid" -- "${gemmcost[@]}" profile "${lib_args[@]}" --dtype bf16 \
     --shapes offgrid --out "$out/offgrid" --time-limit-s "$(( offgrid_cap_s > 16 ? offgrid_cap_s - 15 : 1 ))" \
     "${tuned[@]}"
-heldout=$(ls "$out"/offgrid/*/bf16.json 2>/dev/null | head -1)
+heldout=$(ls -t "$out"/offgrid/*/bf16.json 2>/dev/null | head -1)
+stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gemmcost[@]}" validate \
+    --profile "${table:-missing-table}" --against "${heldout:-missing-held-out-table}" \
+    --report "$out/validate-rows.csv"
+stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim --profile "${table:-missing-table}"
 # PyTorch gets what the budget leaves, so its shapes come in order of need: 8192^3 first, then the shapes the new
 # table times at >= 50 us (the 2 % target) from the shortest up, then the rest. It stops starting shapes at its own
 # budget and then writes its comparison: 15 s before the stage's cap. Same warm-up as the sweep's; a second call
 # keeps the shapes the first one measured.
 if [[ -n "$table" ]]; then
-    python3 - "$table" >"$out/torch-shapes.csv" <<'PY'
+    timeout 30 python3 - "$table" >"$out/torch-shapes.csv" <<'PY'
 import json, sys
 entries = json.load(open(sys.argv[1]))["entries"]
 key = lambda e: (0 if (e["m"], e["k"], e["n"]) == (8192, 8192, 8192) else 1 if e["time_us"] >= 50 else 2, e["time_us"])
@@ -115,14 +125,10 @@ PY
 else
     cp "$out/sweep-shapes.csv" "$out/torch-shapes.csv"
 fi
-torch_budget_s=$(( $(left_s 180) - 15 ))
+torch_budget_s=$(( $(left_s 180) - 15 - kill_grace_s ))
 stage torch 150 180 "torch.matmul, same shapes and method" -- python3 "$root/scripts/torch_compare.py" \
     --shapes "$out/torch-shapes.csv" --dtype bf16 ${table:+--ours "$table"} --out "$out/torch" \
     --warmup-ms 50 --device-warmup-s 10 --resume --budget-s "$(( torch_budget_s > 1 ? torch_budget_s : 1 ))"
-stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gemmcost[@]}" validate \
-    --profile "${table:-missing-table}" --against "${heldout:-missing-held-out-table}" \
-    --report "$out/validate-rows.csv"
-stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim --profile "${table:-missing-table}"
 
 printf '\ntotal wall: %s s of a %s s budget; table: %s\n' $(( $(date +%s) - start )) "$budget" "${table:-none}" \
     >>"$summary"

@@ -99,6 +99,7 @@ EOF
 }
 
 start() {
+    PATH=$PATH:/usr/sbin:/sbin # the daemons live there, beyond a normal user's PATH
     for tool in munged slurmctld slurmd sinfo sbatch python3; do
         command -v "$tool" >/dev/null || fail "$tool not found (Debian: apt-get install slurmctld slurmd slurm-client munge)"
     done
