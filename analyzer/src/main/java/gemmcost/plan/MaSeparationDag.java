@@ -85,10 +85,13 @@ final class MaSeparationDag {
                     norm2);
         }
         long[] tokens = Routing.tokensPerExpert(m, model.topK(), model.experts(), plan.imbalance());
+        double busiestMoeGpu = busiestMoeGpuBytes(ops, tokens);
         int dispatch = graph.op(p + ".dispatch", "dispatch attention -> MoE", everyGpu,
-                new Work.Comm(Collective.M_TO_N, busiestMoeGpuBytes(ops, tokens)), gates);
-        int combine = graph.op(p + ".combine", "combine MoE -> attention", everyGpu,
-                new Work.Comm(Collective.M_TO_N, ops.hiddenBytes(owned * model.topK())), experts(ops, p, tokens, dispatch));
+                new Work.Comm(Collective.M_TO_N, busiestMoeGpu), gates);
+        // the busiest MoE GPU sends back what it received; an attention GPU gets its own tokens' top-k rows: the
+        // larger of the two sets the transfer
+        int combine = graph.op(p + ".combine", "combine MoE -> attention", everyGpu, new Work.Comm(Collective.M_TO_N,
+                Math.max(busiestMoeGpu, ops.hiddenBytes(owned * model.topK()))), experts(ops, p, tokens, dispatch));
         int[] next = new int[attentionGpus.length];
         for (int i = 0; i < attentionGpus.length; i++) {
             String at = "@" + attentionGpus[i];

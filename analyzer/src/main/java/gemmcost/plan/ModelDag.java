@@ -97,10 +97,11 @@ public final class ModelDag {
             int dispatch = graph.op(id + ".dispatch", "dispatch to the FFN GPUs (M-to-N)", both,
                     new Work.Comm(Collective.M_TO_N, toExperts * model.hidden() * ops.dispatchBytes()), router);
             int experts = ops.experts(id, ffn, e.experts() / afd.ffnGpus(), toExperts, stageTokens, 1, dispatch);
-            // each attention GPU gets its 1/tp of its replica's rows back, top-k partial outputs each
+            // each attention GPU gets its 1/tp of its replica's rows back, top-k partial outputs each, and each FFN
+            // GPU sends back the rows it received: the larger of the two sets the transfer
             double backRows = ops.tokens() * e.topK() / afd.attentionTp();
             int combine = graph.op(id + ".combine", "combine to the attention GPUs (M-to-N)", both,
-                    new Work.Comm(Collective.M_TO_N, ops.hiddenBytes(backRows)), experts);
+                    new Work.Comm(Collective.M_TO_N, ops.hiddenBytes(Math.max(backRows, toExperts))), experts);
             int gathered = ops.gatherReplica(id, replica, ops.sumExpertOutputs(id, attention, backRows, e.topK(),
                     combine));
             prev = ops.residual(id, attention, ops.sharedExpert(id, attention, replica, false, mixed), gathered);

@@ -289,5 +289,10 @@ class ModelDagTest {
         // the dense layer stays with attention; micro-batch 1 is a copy of micro-batch 0
         assertThat(dag.gpus(node(dag, "mb0.L0.mlp.up"))).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(dag.work(node(dag, "mb1.L1.dispatch"))).isEqualTo(dag.work(dispatch));
+        // 12 attention GPUs : 4 FFN GPUs: each FFN GPU sends back the 32 × 2 / 4 = 16 rows it got, more than an
+        // attention GPU's 32 / 12 tokens' 2 rows
+        Dag uneven = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Afd(12, 1, 4, 2), DECODE_64);
+        assertThat(uneven.work(node(uneven, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.M_TO_N,
+                16.0 * 1024 * 2));
     }
 }

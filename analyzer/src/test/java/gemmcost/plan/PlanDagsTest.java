@@ -64,6 +64,8 @@ class PlanDagsTest {
         assertThat(ma.get("mb0.L0.expert15@15.down")).isEqualTo(new Work.Gemm(128, 16384, 4096));
         // the busiest MoE GPU receives 4 experts × 128 tokens × 4096 × 2 bytes
         assertThat(ma.get("mb0.L0.dispatch")).isEqualTo(new Work.Comm(Collective.M_TO_N, 4.0 * 128 * 4096 * 2));
+        // and sends them back: more than the ⌈1024 / 12⌉ = 86 tokens × 2 rows an attention GPU receives
+        assertThat(ma.get("mb0.L0.combine")).isEqualTo(new Work.Comm(Collective.M_TO_N, 4.0 * 128 * 4096 * 2));
     }
 
     /** Generated DAGs skip the builder's id index, so the generators alone keep ids unique. */
