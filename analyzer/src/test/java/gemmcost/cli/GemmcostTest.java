@@ -214,6 +214,17 @@ class GemmcostTest {
     }
 
     @Test
+    void checkClaimShouldSayHowTheConfiguredPlansRouteAndOverlap() throws IOException {
+        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
+        Path skewed = Files.writeString(dir.resolve("ma.json"), seed.replaceFirst("\"imbalance\": *1(\\.0)?",
+                "\"imbalance\": 1.5").replaceFirst("\"micro_batches\": *1", "\"micro_batches\": 2"));
+
+        assertThat(CliRun.of("check-claim").out()).contains("; uniform top-2 routing; no micro-batch overlap.");
+        assertThat(CliRun.of("check-claim", "--ma", skewed.toString()).out()).contains("; top-2 routing, the busiest"
+                + " expert getting 1.50x its share; up to 2 micro-batches, list-scheduled.");
+    }
+
+    @Test
     void checkClaimShouldRefuseAPlanOfTheWrongKindOnEitherSide() {
         CliRun ma = CliRun.of("check-claim", "--ma", "../examples/seed-baseline-tp8pp2.json");
         assertThat(ma.status()).isEqualTo(2);

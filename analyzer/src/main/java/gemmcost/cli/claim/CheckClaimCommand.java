@@ -10,6 +10,7 @@ import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
+import gemmcost.model.Plan;
 import gemmcost.report.HtmlReport;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
@@ -107,7 +108,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         out.println("profile: " + check.source());
         out.printf(Locale.ROOT, "baseline: %s%nMA:       %s%n", base.name(), split.name());
         out.println("TPOT = makespan of one decode step: every sequence advances one token, m = batch for every"
-                + " projection, attention reads a KV cache of seq_len; uniform top-2 routing; no micro-batch overlap.");
+                + " projection, attention reads a KV cache of seq_len; " + routingAndOverlap(base, split) + ".");
         String row = "  %-46s %12s %12s %10s  %s%n";
         out.printf(Locale.ROOT, "%n" + row, "", "baseline_ms", "MA_ms", "reduction", "label");
         for (ClaimCheck.Row r : check.rows())
@@ -161,4 +162,15 @@ public final class CheckClaimCommand implements Callable<Integer> {
                     Numbers.percent(p.reduction()), Numbers.percent(p.reductionAgainstDense()), p.labels());
     }
 
+
+    /** How the plans route tokens and overlap micro-batches, as the configs say (the seed's: uniform, one). */
+    private static String routingAndOverlap(Deployment base, Deployment split) {
+        int topK = base.model().topK();
+        double imbalance = split.plan() instanceof Plan.MaSeparation p ? p.imbalance() : 1;
+        int microBatches = Math.max(base.plan().microBatches(), split.plan().microBatches());
+        return (imbalance == 1 ? "uniform top-" + topK + " routing" : String.format(Locale.ROOT,
+                "top-%d routing, the busiest expert getting %.2fx its share", topK, imbalance))
+                + "; " + (microBatches == 1 ? "no micro-batch overlap" : "up to " + microBatches
+                + " micro-batches, list-scheduled");
+    }
 }
