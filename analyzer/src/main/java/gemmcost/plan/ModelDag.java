@@ -6,7 +6,6 @@ import gemmcost.dag.Work;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
-import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Experts;
 
@@ -36,8 +35,7 @@ public final class ModelDag {
         double replicaSequences = (double) Math.ceilDiv(step.sequences(), layout.attentionReplicas())
                 / layout.microBatches();
         this.ops = new ModelOps(graph, model, step, replicaSequences, layout.attentionTp());
-        double tokensPerSequence = step.phase() == Phase.PREFILL ? step.tokens() : 1;
-        this.stageTokens = (double) step.sequences() / layout.microBatches() * tokensPerSequence;
+        this.stageTokens = (double) step.sequences() / layout.microBatches() * step.tokensPerSequence();
     }
 
     /** The DAG of {@code step} on {@code layout}; {@code layout.misfit(model)} must be null. */
@@ -50,7 +48,6 @@ public final class ModelDag {
         dag.graph.repeatMicroBatches(layout.microBatches());
         return dag.graph.build(name);
     }
-
 
     private void stages(Parallelism p) {
         String mb = OpGraph.microBatch(0);

@@ -34,7 +34,7 @@ final class ModelOps {
         this.model = model;
         this.step = step;
         this.sequences = sequences;
-        this.tokens = step.phase() == Phase.PREFILL ? sequences * step.tokens() : sequences;
+        this.tokens = sequences * step.tokensPerSequence();
         this.m = rows(tokens);
         this.tp = tp;
     }

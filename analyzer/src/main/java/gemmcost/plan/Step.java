@@ -15,4 +15,9 @@ public record Step(Phase phase, int sequences, int tokens, int kvBytesPerElement
             throw new IllegalArgumentException("must be >= 1: sequences=" + sequences + ", tokens=" + tokens
                     + ", kvBytesPerElement=" + kvBytesPerElement);
     }
+
+    /** Tokens computed per sequence: the whole prompt in prefill, one new token in decode. */
+    public int tokensPerSequence() {
+        return phase == Phase.PREFILL ? tokens : 1;
+    }
 }

@@ -196,16 +196,15 @@ public final class HfConfigReader {
                     atLeastZero("shared_intermediate_size")), weights);
             case "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
                 requireValue("moe_layer_freq", 1);
-                requirePresent("first_k_dense_replace"); // the class defaults (3, 1) are DeepSeek-V3's own sizes
-                requirePresent("n_shared_experts");
-                int denseLayers = atLeastZero("first_k_dense_replace");
+                // required: the class defaults (3 and 1) are DeepSeek-V3's own sizes, not a rule
+                int denseLayers = nonNegative("first_k_dense_replace");
                 if (denseLayers > layers)
                     throw bad("first_k_dense_replace", "must be <= num_hidden_layers (" + layers + "), was "
                             + denseLayers);
                 int moeIntermediate = positive("moe_intermediate_size");
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, denseLayers,
                         positive("intermediate_size"), experts("n_routed_experts", moeIntermediate,
-                        atLeastZero("n_shared_experts") * moeIntermediate), weights);
+                        nonNegative("n_shared_experts") * moeIntermediate), weights);
             }
             default -> throw new IllegalStateException("supported but not built: " + arch);
         };
@@ -398,14 +397,13 @@ public final class HfConfigReader {
         return value;
     }
 
-    private void requirePresent(String field) {
-        if (!root.has(field) || root.get(field).isNull())
-            throw bad(field, "missing (the architecture's default is a size of one model, not of this one)");
+    /** The field's integer, at least 0; 0 where the config leaves it out. */
+    private int atLeastZero(String field) {
+        return root.has(field) ? nonNegative(field) : 0;
     }
 
-    private int atLeastZero(String field) {
-        if (!root.has(field))
-            return 0;
+    /** The field's integer, at least 0; refused where the config leaves it out. */
+    private int nonNegative(String field) {
         int value = integer(field);
         if (value < 0)
             throw bad(field, "must be >= 0, was " + value);
