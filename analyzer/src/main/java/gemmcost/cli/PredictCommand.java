@@ -124,6 +124,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--prefill-workers", defaultValue = "1", description = "disagg: prefill workers. Default: 1.")
     int prefillWorkers;
 
+    @Option(names = "--prefill-batch", defaultValue = "1", paramLabel = "N", description = "disagg: the prompts each"
+            + " attention replica of a prefill worker prefills in one step (its engine's batch limit). Default: 1.")
+    int prefillBatch;
+
     @Option(names = "--decode-workers", defaultValue = "1",
             description = "Decode workers (agg: workers), each serving its share of --concurrency. Default: 1.")
     int decodeWorkers;
@@ -175,7 +179,8 @@ final class PredictCommand implements Callable<Integer> {
         if (profile != null && gemmCsv != null)
             throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
         if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
-                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")))
+                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")
+                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
             throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         Options.requireFolder("--html", html);
         Options.requireKvDtype(kvDtype);
@@ -188,7 +193,8 @@ final class PredictCommand implements Callable<Integer> {
                     + " tokens (beyond any model's context)");
         if (stepTokens != null && mode != Mode.AGG)
             throw new BadInputException("--step-tokens " + stepTokens + ": applies to --mode agg only (in disagg the"
-                    + " prefill workers' batch is one request per replica)");
+                    + " prefill workers' batch is --prefill-batch prompts per replica)");
+        Options.requirePositive("--prefill-batch", prefillBatch);
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
         if (rounds < 0)
@@ -210,7 +216,7 @@ final class PredictCommand implements Callable<Integer> {
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
         int perStep = stepTokens != null ? stepTokens : defaults.stepTokens(device, decodeLayout.attentionReplicas());
-        Workers decode = workers(decodeLayout, decodeWorkers, perStep, "--decode-workers");
+        Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             Options.Layout p = new Options.Layout();
@@ -219,8 +225,9 @@ final class PredictCommand implements Callable<Integer> {
             p.ep = or(prefillEp, layout.ep);
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
-            Fit.check(config, model, device, prefillLayout, prefillLayout.attentionReplicas(), isl, kvDtype);
-            prefill = workers(prefillLayout, prefillWorkers, perStep, "--prefill-workers");
+            Fit.check(config, model, device, prefillLayout, Math.multiplyExact(prefillLayout.attentionReplicas(),
+                    prefillBatch), isl, kvDtype);
+            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
             throw new BadInputException("--gpu " + device.id() + ": its links are not modeled (NVLink4 of h100-sxm"
@@ -265,9 +272,9 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Workers as the engine's release (given, else the current one) schedules them, or as --[no-]overlap-scheduler. */
-    private Workers workers(Layout layout, int count, int stepTokens, String option) {
+    private Workers workers(Layout layout, int count, int batch, int stepTokens, String option) {
         try {
-            Workers byEngine = engine().workers(layout, count, 1, Integer.MAX_VALUE, stepTokens,
+            Workers byEngine = engine().workers(layout, count, batch, Integer.MAX_VALUE, stepTokens,
                     Optional.ofNullable(engineVersion), Optional.empty());
             return overlapScheduler == null ? byEngine : byEngine.withSchedulesAhead(overlapScheduler);
         } catch (IllegalArgumentException e) {

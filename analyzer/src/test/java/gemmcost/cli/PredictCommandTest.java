@@ -83,8 +83,8 @@ class PredictCommandTest {
                 "--isl", "512").get("step_tokens").isNull()).isTrue();
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--mode", "disagg", "--step-tokens",
                 "4096", "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --step-tokens"
-                + " 4096: applies to --mode agg only (in disagg the prefill workers' batch is one request per replica)"
-                + NL);
+                + " 4096: applies to --mode agg only (in disagg the prefill workers' batch is --prefill-batch prompts per"
+                + " replica)" + NL);
         // SGLang on H100 (80 GiB) keeps 8,192, and divides it among attention replicas: 4 of 2,048 each
         assertThat(predictJson("--gpu", "h100-sxm", "--engine", "sglang", "--concurrency", "64", "--isl", "512")
                 .get("step_tokens").asInt()).isEqualTo(8192);
@@ -282,6 +282,29 @@ class PredictCommandTest {
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --profile h100-sxm: no"
                 + " such file (the device is --gpu h100-sxm; without --profile its datasheet roofline costs the GEMMs)"
                 + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--profile",
+                "../profiles/nvidia-h200/bf16.json", "--concurrency", "1", "--isl", "8", "--osl", "8"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: ../profiles/nvidia-h200/bf16.json: $.device: a table of a h200"
+                        + " GPU ('NVIDIA H200'), but --gpu is h100-sxm (give a table of the GPU served on)" + NL));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--prefill-batch", "4",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --prefill-*: apply to"
+                + " --mode disagg only (in agg the decode GPUs prefill)" + NL);
+    }
+
+    @Test
+    void aDisaggPrefillBatchShouldBeThePromptsAPrefillStepHolds() throws IOException {
+        String[] plan = {"--gpu", "h100-sxm", "--mode", "disagg", "--concurrency", "64", "--isl", "512"};
+        JsonNode one = predictJson(plan);
+        JsonNode four = predictJson(append(plan, "--prefill-batch", "4"));
+        assertThat(one.get("prefill_batch").asInt()).isEqualTo(1);
+        assertThat(four.get("prefill_batch").asInt()).isEqualTo(4);
+        // four prompts a step cost more than one and less than four steps of one (the weights are read once)
+        double oneStep = one.get("prefill_step").get("step_us").asDouble();
+        double fourStep = four.get("prefill_step").get("step_us").asDouble();
+        assertThat(fourStep).isGreaterThan(oneStep).isLessThan(4 * oneStep);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "0", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
+                .isEqualTo("gemmcost: --prefill-batch 0: must be >= 1" + NL);
     }
 
     @Test
