@@ -4,9 +4,12 @@ import gemmcost.InputFiles;
 import gemmcost.BadInputException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -21,6 +24,7 @@ import java.util.regex.Pattern;
  */
 public final class DotDagReader {
     private static final Pattern LINE = Pattern.compile("line (\\d+)");
+    private static final Set<String> KEYWORDS = Set.of("node", "edge", "graph", "digraph", "subgraph", "strict");
 
     private DotDagReader() {
     }
@@ -38,6 +42,7 @@ public final class DotDagReader {
             throw new BadInputException(file + ":" + second + ": a second graph; gemmcost reads one graph per file");
         String[] source = text.split("\n", -1);
         Map<String, List<Integer>> lines = tokenLines(source);
+        Set<String> nodeStatements = nodeStatements(source);
         List<String> deviceNames = new ArrayList<>();
         Map<String, List<Integer>> gpusOf = new HashMap<>();
         Map<String, DotOps.Inference> inference = new HashMap<>();
@@ -58,7 +63,7 @@ public final class DotDagReader {
             gpusOf.put(id, gpus);
             if (gpus != null)
                 allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
-            inference.put(id, declared(id, attrs, lines, source) ? DotOps.infer(parsed) : null);
+            inference.put(id, declared(id, attrs, nodeStatements) ? infer(file, id, lines, parsed) : null);
         }
         int namedBase = allGpus.isEmpty() ? 0 : ((TreeSet<Integer>) allGpus).last() + 1;
         for (int i = 0; i < deviceNames.size(); i++)
@@ -85,6 +90,16 @@ public final class DotDagReader {
         return new ImportedDag(builder.build(file.toString()), notes);
     }
 
+
+    /** The node's work; sizes whose products leave the range of a long, or make no GEMM, are refused in one line. */
+    private static DotOps.Inference infer(Path file, String id, Map<String, List<Integer>> lines, DotLabel label) {
+        try {
+            return DotOps.infer(label);
+        } catch (ArithmeticException | IllegalArgumentException e) {
+            throw new BadInputException(file + ":" + first(lines.get(id)) + ": node \"" + id + "\": sizes out of range"
+                    + " in its label (" + e.getMessage() + ")");
+        }
+    }
 
     /** Graphviz says "Error: syntax error in line 289 near 'q'"; we say "file:289: syntax error near 'q'". */
     private static BadInputException syntaxError(Path file, String message) {
@@ -114,25 +129,78 @@ public final class DotDagReader {
         return resolved.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** A node with attributes, or named outside edge statements, is declared; one named only in edges is not. */
-    private static boolean declared(String id, Map<String, String> attrs, Map<String, List<Integer>> lines,
-                                    String[] all) {
-        if (attrs.containsKey("label"))
-            return true;
-        for (int line : lines.getOrDefault(id, List.of()))
-            if (!all[line - 1].contains("->"))
-                return true;
-        return false;
+    /** A node with attributes, or named by a node statement, is declared; one named only in edges is not. */
+    private static boolean declared(String id, Map<String, String> attrs, Set<String> nodeStatements) {
+        return attrs.containsKey("label") || nodeStatements.contains(id);
+    }
+
+    /**
+     * The ids that begin a statement without an edge operator ({@code a;}, {@code a [shape=box]}), line by line:
+     * statements end at ';', '{', '}' and the line's end; quoted strings, HTML labels and attribute lists are
+     * skipped whole.
+     */
+    static Set<String> nodeStatements(String[] all) {
+        Set<String> ids = new HashSet<>();
+        for (String line : all) {
+            String first = null;
+            boolean edge = false;
+            int i = 0;
+            while (i <= line.length()) {
+                char c = i < line.length() ? line.charAt(i) : ';';
+                if (c == '#' || c == '/' && i + 1 < line.length() && line.charAt(i + 1) == '/') {
+                    i = line.length(); // a comment: the statement ends with the line
+                } else if (c == ';' || c == '{' || c == '}') {
+                    if (first != null && !edge && !KEYWORDS.contains(first.toLowerCase(Locale.ROOT)))
+                        ids.add(first);
+                    first = null;
+                    edge = false;
+                    i++;
+                } else if (c == '[' || c == '<') {
+                    i = closing(line, i, c, c == '[' ? ']' : '>');
+                } else if (c == '-' && i + 1 < line.length() && line.charAt(i + 1) == '>') {
+                    edge = true;
+                    i += 2;
+                } else if (c == '"' || isWordStart(line, i)) {
+                    int end = tokenEnd(line, i);
+                    if (first == null)
+                        first = c == '"' ? unquote(line.substring(i + 1, Math.max(i + 1, end - 1))) : line.substring(i,
+                                end);
+                    i = end;
+                } else {
+                    i++;
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The index after the {@code close} that balances the {@code open} at {@code i} (quotes skipped), or the end. */
+    private static int closing(String line, int i, char open, char close) {
+        int depth = 0;
+        for (; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"' && open == '[')
+                i = tokenEnd(line, i) - 1;
+            else if (c == open)
+                depth++;
+            else if (c == close && --depth == 0)
+                return i + 1;
+        }
+        return line.length();
     }
 
     /** The first line where the edge's two ends appear joined by "->", else where its head first appears. */
     private static int edgeLine(String[] edge, Map<String, List<Integer>> lines, String[] all) {
         List<Integer> tails = lines.getOrDefault(edge[0], List.of());
         List<Integer> heads = lines.getOrDefault(edge[1], List.of());
-        for (int line : tails) {
+        // both lists are in line order: walk the shorter, look the other up (a hub's edges stay linear)
+        boolean fewerTails = tails.size() <= heads.size();
+        for (int line : fewerTails ? tails : heads) {
+            if (Collections.binarySearch(fewerTails ? heads : tails, line) < 0)
+                continue;
             String statement = all[line - 1];
             int arrow = statement.indexOf("->", statement.indexOf(edge[0]) + edge[0].length());
-            if (heads.contains(line) && arrow >= 0 && statement.indexOf(edge[1], arrow) > 0)
+            if (arrow >= 0 && statement.indexOf(edge[1], arrow) > 0)
                 return line;
         }
         return first(heads);
@@ -162,19 +230,15 @@ public final class DotDagReader {
         while (i < line.length()) {
             char c = line.charAt(i);
             if (c == '"') {
-                int end = i + 1;
-                while (end < line.length() && line.charAt(end) != '"')
-                    end += line.charAt(end) == '\\' ? 2 : 1;
-                if (end < line.length()) {
-                    tokens.add(line.substring(i + 1, end));
-                    i = end + 1;
+                int end = tokenEnd(line, i);
+                if (end <= line.length() && line.charAt(end - 1) == '"' && end > i + 1) {
+                    tokens.add(unquote(line.substring(i + 1, end - 1)));
+                    i = end;
                 } else {
                     i++; // unterminated on this line: its words count as identifiers
                 }
-            } else if (isWordChar(c)) {
-                int end = i;
-                while (end < line.length() && isWordChar(line.charAt(end)))
-                    end++;
+            } else if (isWordStart(line, i)) {
+                int end = tokenEnd(line, i);
                 tokens.add(line.substring(i, end));
                 i = end;
             } else {
@@ -182,6 +246,31 @@ public final class DotDagReader {
             }
         }
         return tokens;
+    }
+
+    /** The end of the quoted string or identifier that starts at {@code i} (past its closing quote). */
+    private static int tokenEnd(String line, int i) {
+        int end = i + 1;
+        if (line.charAt(i) == '"') {
+            while (end < line.length() && line.charAt(end) != '"')
+                end += line.charAt(end) == '\\' ? 2 : 1;
+            return Math.min(end + 1, line.length());
+        }
+        while (end < line.length() && isWordChar(line.charAt(end)))
+            end++;
+        return end;
+    }
+
+    /** A quoted id as Graphviz reads it: {@code \"} is a quote; other escapes stay (labels interpret them). */
+    private static String unquote(String content) {
+        return content.replace("\\\"", "\"");
+    }
+
+    /** An identifier, or a numeral, which may be negative ({@code -1}, not the edge operator's '-'). */
+    private static boolean isWordStart(String line, int i) {
+        char c = line.charAt(i);
+        return isWordChar(c) || c == '-' && i + 1 < line.length() && isWordChar(line.charAt(i + 1))
+                && (i == 0 || line.charAt(i - 1) != '-');
     }
 
     /**
@@ -231,8 +320,9 @@ public final class DotDagReader {
         return 0;
     }
 
+    /** DOT's identifier characters: letters, digits, '_', and every non-ASCII character; '.' for numerals. */
     private static boolean isWordChar(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.';
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c > 127;
     }
 
     private static int first(List<Integer> lines) {

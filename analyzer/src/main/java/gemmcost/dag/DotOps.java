@@ -78,12 +78,12 @@ final class DotOps {
             Long e = product(t);
             if (e == null)
                 return unknown("memory-bound op with a symbolic size");
-            elements += e;
+            elements = Math.addExact(elements, e);
         }
         Long out = product(label.output());
         if (out == null)
             return unknown("memory-bound op with a symbolic output size");
-        elements += out;
+        elements = Math.addExact(elements, out);
         return new Inference(new Work.Memory((double) elements * BYTES),
                 "memory-bound: " + elements + " elements read + written × " + BYTES + " B");
     }
@@ -112,8 +112,9 @@ final class DotOps {
             return unknown("attention without batch, seq_len, heads and head_dim in its label");
         boolean scores = op.contains("score") || op.contains("qk");
         GemmShape shape = scores ? new GemmShape(seq, headDim, seq) : new GemmShape(seq, seq, headDim);
-        return new Inference(new Work.Gemm(shape, batch * heads),
-                (scores ? "QK^T" : "scores x V") + " per head: " + batch * heads + " × " + shape);
+        long count = Math.multiplyExact(batch, heads);
+        return new Inference(new Work.Gemm(shape, count),
+                (scores ? "QK^T" : "scores x V") + " per head: " + count + " × " + shape);
     }
 
     private static Long named(List<DotLabel.Dim> dims, String... prefixes) {
@@ -137,9 +138,9 @@ final class DotOps {
                 return null;
             boolean token = named ? TOKEN_DIM.matcher(d.name()).find() : i < dims.size() - 1;
             if (token)
-                tokens *= d.size();
+                tokens = Math.multiplyExact(tokens, d.size());
             else
-                features *= d.size();
+                features = Math.multiplyExact(features, d.size());
         }
         return tokens == 1 && features == 1 ? null : new long[] {tokens, features};
     }

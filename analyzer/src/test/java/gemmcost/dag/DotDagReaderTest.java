@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DotDagReaderTest {
     private static final Path AGENT_DAGS = Path.of("../../shared/data/agent-dags");
@@ -118,6 +119,38 @@ class DotDagReaderTest {
                 .hasMessage(file + ":3: dangling edge: node \"ghost\" exists only because an edge names it (never"
                         + " declared); --allow-dangling costs such nodes 0");
         assertThat(DotDagReader.read(file, true).dag().work(1)).isInstanceOf(Work.Unknown.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "digraph { a; b; a -> b; }",
+        "digraph { a [shape=box]; b [shape=box]; a -> b }",
+        "digraph {\n \"a->x\";\n b;\n \"a->x\" -> b;\n}",
+        "digraph {\n ñodo;\n -1;\n ñodo -> -1;\n}",
+        "digraph {\n \"x\\\"y\";\n b [label=\"z; a\"];\n \"x\\\"y\" -> b;\n}"})
+    void nodesDeclaredWithoutALabelAreNotDangling(String text) throws IOException {
+        Path file = dot(text);
+        Dag dag = DotDagReader.read(file, false).dag();
+        assertThat(dag.size()).isEqualTo(2);
+        assertThat(dag.work(0)).isInstanceOf(Work.Unknown.class); // declared, its label ("\\N") names no op
+    }
+
+    @Test
+    void aNodeNamedOnlyInAnAttributeOrAnEdgeStaysDangling() throws IOException {
+        Path file = dot("digraph {\n a [label=\"A\", tooltip=ghost];\n // ghost;\n a -> ghost;\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).hasMessageStartingWith(file
+                + ":2: dangling edge: node \"ghost\"");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "LayerNorm\\nInput: [999999999999999, 9000]\\nOutput: [999999999999999, 9000] | long overflow",
+        "Linear\\nInput: [batch=2147483648, seq=2147483648, token=4, hidden=4]\\nOutput: [batch=1, hidden=4] | long overflow",
+        "Attention Scores\\nInput: [batch=4294967296, seq=4, heads=4294967297, head_dim=64] | long overflow"})
+    void sizesWhoseProductsOverflowAreRefusedNamingNodeAndLine(String label, String why) throws IOException {
+        Path file = dot("digraph {\n a [label=\"" + label + "\"];\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":2: node \"a\": sizes out of range in its label (" + why + ")");
     }
 
     @Test
