@@ -59,7 +59,8 @@ public final class GetTimes {
         int beyondDatasheet = PhysicsCheck.check(file, profile.entries(), Optional.ofNullable(datasheet));
         String source = profile.provenance().kind().jsonName() + ": " + file + " (" + profile.device().name()
                 + ", " + profile.dtype() + ", " + times.size() + " shapes"
-                + (datasheet == null ? ", device not in the catalog" : "")
+                + (datasheet != null ? "" : catalogDevice(file, profile).isPresent()
+                        ? ", no datasheet peak for " + profile.dtype() : ", device not in the catalog")
                 + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
         TableGetTime table = TableGetTime.of(times, source);

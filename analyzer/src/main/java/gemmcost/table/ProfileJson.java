@@ -17,6 +17,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,6 +52,8 @@ public final class ProfileJson {
     public static void write(Path file, Profile profile) {
         byte[] bytes = toJson(profile).getBytes(StandardCharsets.UTF_8);
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || file.getFileName() == null || Files.isDirectory(file))
+            throw new BadInputException(file + ": cannot write: a directory, not a file");
         Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
                 + ".tmp");
         try {
@@ -58,7 +61,8 @@ public final class ProfileJson {
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot write: " + e, e);
+            throw new BadInputException(file + ": cannot write: " + (e instanceof FileSystemException f
+                    && f.getReason() != null ? f.getReason() : e.getMessage()), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

@@ -83,8 +83,12 @@ public final class TableMerge {
         }
         double[] medians = measured.stream().mapToDouble(ProfileEntry::timeUs).sorted().toArray();
         double median = Quantiles.of(medians, 0.5);
-        double p10 = Math.min(median, measured.stream().mapToDouble(ProfileEntry::p10Us).min().orElseThrow());
-        double p90 = Math.max(median, measured.stream().mapToDouble(ProfileEntry::p90Us).max().orElseThrow());
+        // the widest spread of the entries that have one; unknown where none has
+        List<ProfileEntry> spread = measured.stream().filter(ProfileEntry::hasSpread).toList();
+        double p10 = spread.isEmpty() ? Double.NaN
+                : Math.min(median, spread.stream().mapToDouble(ProfileEntry::p10Us).min().orElseThrow());
+        double p90 = spread.isEmpty() ? Double.NaN
+                : Math.max(median, spread.stream().mapToDouble(ProfileEntry::p90Us).max().orElseThrow());
         Set<EntryFlag> flags = new TreeSet<>(Comparator.comparing(EntryFlag::text));
         measured.forEach(e -> flags.addAll(e.flags()));
         flags.add(new EntryFlag.MergedGpus(measured.size()));
@@ -121,7 +125,9 @@ public final class TableMerge {
     private static Profile.Kind commonKind(List<Input> inputs) {
         Set<Profile.Kind> kinds = inputs.stream().map(in -> in.profile().provenance().kind()).collect(Collectors.toSet());
         if (kinds.size() > 1) {
-            throw new BadInputException("merge: cannot merge measured with imported tables");
+            throw new BadInputException("merge: cannot merge tables of different provenance: " + inputs.stream()
+                    .map(in -> in.file() + " is " + in.profile().provenance().kind().jsonName())
+                    .collect(Collectors.joining(", ")));
         }
         return kinds.iterator().next();
     }

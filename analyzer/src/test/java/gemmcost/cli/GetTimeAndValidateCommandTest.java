@@ -77,6 +77,18 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
+    void aCatalogDeviceWithoutAPeakForTheDtypeShouldSaySoNotThatTheDeviceIsUnknown() {
+        Path table = dir.resolve("fp8e5.json");
+        ProfileJson.write(table, new Profile(Profile.Device.named("B200", "b200"), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, "fp8_e4m3xe4m3", null,
+                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 20.0, 3))));
+        assertThat(CliRun.of("get-time", "--profile", table.toString(), "1024", "1024", "1024").out())
+                .endsWith("source: imported: " + table + " (B200, fp8_e4m3xe4m3, 1 shapes, no datasheet peak for"
+                        + " fp8_e4m3xe4m3)" + NL);
+    }
+
+    @Test
     void shouldRejectBadShapesAndUnknownProfilesWithOneLine() {
         assertThat(CliRun.of("get-time", "--profile", "h100-sxm", "0", "512", "4096"))
                 .isEqualTo(new CliRun(2, "", "gemmcost: must be > 0: m=0, k=512, n=4096" + NL));

@@ -74,6 +74,32 @@ class TableMergeTest {
     }
 
     @Test
+    void anEntryWithoutASpreadShouldNotEraseTheOthersSpread() {
+        Profile a = gpu("a", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 180, 179, 181, 40, List.of())));
+        Profile b = gpu("b", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 184, 1)));
+        Profile merged = TableMerge.merge(List.of(input("a.json", a), input("b.json", b)), "0.2.0", null, NOW);
+        // medians 180, 184 → 182; the spread is a's, widened to the median: p10 179, p90 max(181, 182)
+        assertThat(merged.entries()).containsExactly(new ProfileEntry(SQUARE, 182, 179, 182, 41,
+                List.of(new EntryFlag.MergedGpus(2))));
+        Profile c = gpu("c", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 184, 1)));
+        assertThat(TableMerge.merge(List.of(input("b.json", b), input("c.json", c)), "0.2.0", null, NOW).entries()
+                .getFirst().hasSpread()).isFalse();
+    }
+
+    @Test
+    void shouldRefuseToMixProvenancesNamingEachFilesKind() {
+        Profile measured = ExampleProfiles.full();
+        Profile.Provenance p = measured.provenance();
+        Profile simulated = new Profile(measured.device(), measured.host(), measured.timing(), measured.dtype(),
+                measured.computeType(), new Profile.Provenance(Profile.Kind.SIMULATED, p.source(), p.toolVersion(),
+                p.gitCommit(), p.createdUtc()), measured.entries());
+        assertThatThrownBy(() -> TableMerge.merge(List.of(input("m.json", measured), input("s.json", simulated)),
+                "0.2.0", null, NOW)).isInstanceOf(BadInputException.class)
+                .hasMessage("merge: cannot merge tables of different provenance: m.json is measured, s.json is"
+                        + " simulated");
+    }
+
+    @Test
     void shouldNeedTwoTables() {
         assertThatThrownBy(() -> TableMerge.merge(List.of(input("x.json", ExampleProfiles.full())), "0.2.0", null, NOW))
                 .hasMessage("merge: need at least two tables, got 1");

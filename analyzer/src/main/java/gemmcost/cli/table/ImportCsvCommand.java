@@ -1,8 +1,11 @@
 package gemmcost.cli.table;
 
+import gemmcost.BadInputException;
 import gemmcost.ToolVersion;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
 import gemmcost.table.CsvImport;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Path;
@@ -54,6 +57,14 @@ public final class ImportCsvCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Options.requireFolder("--out", out);
+        if (catalogId != null) {
+            Device device = DeviceCatalog.find(catalogId).orElseThrow(() -> new BadInputException("--device "
+                    + catalogId + ": unknown device (catalog: " + DeviceCatalog.ids() + ")"));
+            DeviceCatalog.matchName(gpu).filter(named -> !named.id().equals(device.id())).ifPresent(named -> {
+                throw new BadInputException("--device " + catalogId + ": --gpu " + gpu + " names a " + named.id()
+                        + "; the device recorded must be the one the rows were measured on");
+            });
+        }
         CsvImport.Result result = CsvImport.fromCsv(csv, gpu, dtype, source, catalogId, ToolVersion.current(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         ProfileJson.write(out, result.profile());
