@@ -1,5 +1,6 @@
 package gemmcost.cli;
 
+import gemmcost.BadInputException;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimPlans;
 import gemmcost.claim.ClaimSweep;
@@ -56,10 +57,17 @@ final class ReportCommand implements Callable<Integer> {
         List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
         List<Deployment> deployments = new ArrayList<>();
         for (Path config : configs) {
+            if (config.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
+                throw new BadInputException("--out " + out + ": is one of the --config files; write the report elsewhere");
             Deployment d = DeploymentReader.read(config);
             deployments.add(phase.apply(d));
         }
         Deployment first = deployments.getFirst();
+        for (int i = 1; i < deployments.size(); i++)
+            if (deployments.get(i).model().dtype() != first.model().dtype())
+                throw new BadInputException(configs.get(i) + ": $.model.dtype: " + deployments.get(i).model().dtype()
+                        .id() + ", but " + configs.getFirst() + " is " + first.model().dtype().id() + "; one report costs"
+                        + " one GEMM dtype (one profile): write one report per dtype");
         CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, first.model().dtype(), first.network());
         List<HtmlReport.PlanView> views = new ArrayList<>();
         for (int i = 0; i < deployments.size(); i++) {

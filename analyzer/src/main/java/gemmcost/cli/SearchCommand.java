@@ -8,19 +8,27 @@ import gemmcost.Numbers;
 import gemmcost.claim.SeedPlans;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
+import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.search.Candidate;
 import gemmcost.search.Evaluated;
 import gemmcost.search.PlanSearch;
 import gemmcost.search.PlanSpace;
+import gemmcost.table.ProfileJson;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -94,6 +102,9 @@ final class SearchCommand implements Callable<Integer> {
         if (microBatches.stream().noneMatch(mb -> mb > 0 && batch % mb == 0))
             throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
                     .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");
+        Optional<Device> device = device();
+        if (device.isPresent())
+            requireRoom(template, space.gpus(), device.get());
         List<Candidate> candidates = space.enumerate(template, imbalance);
         if (candidates.isEmpty())
             throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config
@@ -107,6 +118,29 @@ final class SearchCommand implements Callable<Integer> {
         else
             text(result, space, template, model, out);
         return Gemmcost.OK;
+    }
+
+    /** The device the profile is of (a catalog id, or a table's device), where the catalog knows it. */
+    private Optional<Device> device() {
+        Path file = Path.of(profile.fileOrDevice);
+        return Files.isRegularFile(file) ? GetTimes.catalogDevice(file, ProfileJson.read(file))
+                : DeviceCatalog.find(profile.fileOrDevice);
+    }
+
+    /**
+     * No plan's fullest GPU holds less than the KV cache spread evenly over every GPU (the cache of each layer's heads
+     * for every sequence's tokens): where that alone is more than a GPU's usable memory, no plan is ranked.
+     */
+    private void requireRoom(Deployment template, int gpus, Device device) {
+        ModelSpec m = template.model();
+        double kvBytes = (double) template.workload().batch() * template.workload().seqLen() * m.layers() * 2
+                * m.heads() * m.headDim() * m.elementBytes();
+        double perGpu = kvBytes / gpus;
+        if (perGpu > MemoryFootprint.usableBytes(device))
+            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: %s's KV cache (%d sequences x %d"
+                    + " tokens) is %.1f GB, %.1f GB a GPU however it is split: more than the %.1f GB usable of a %s;"
+                    + " no plan fits", gpus, config, template.workload().batch(), template.workload().seqLen(),
+                    kvBytes / 1e9, perGpu / 1e9, MemoryFootprint.usableBytes(device) / 1e9, device.id()));
     }
 
     private void text(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model, PrintWriter out) {

@@ -138,6 +138,20 @@ class GemmcostTest {
     }
 
     @Test
+    void importShouldRefuseADeviceTheCatalogLacksOrTheRowsDoNotName() throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), "source,gpu,dtype,m,n,k,time_us,notes\na,H100,fp16,1,2,3,10,\n");
+        String out = dir.resolve("x.json").toString();
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "bogus",
+                "--out", out).err()).startsWith("gemmcost: --device bogus: unknown device (catalog: ");
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "b200",
+                "--out", out)).isEqualTo(new CliRun(2, "", "gemmcost: --device b200: --gpu H100 names a h100-sxm; the"
+                + " device recorded must be the one the rows were measured on" + NL));
+        assertThat(Path.of(out)).doesNotExist();
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", "/"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: /: cannot write: a directory, not a file" + NL));
+    }
+
+    @Test
     void shouldExitTwoWithOneLineOnABadRow() throws IOException {
         Path csv = Files.writeString(dir.resolve("m.csv"), """
                 source,gpu,dtype,m,n,k,time_us,notes
@@ -268,6 +282,34 @@ class GemmcostTest {
         assertThat(micro.status()).isEqualTo(2);
         assertThat(micro.err()).isEqualTo("gemmcost: --micro-batches 3: none divides the model's batch of 1024"
                 + " sequences" + NL);
+    }
+
+    @Test
+    void searchShouldRankNoPlanWhereTheKvCacheAloneOverflowsEveryGpu() {
+        // 1024 sequences x 2048 tokens x 4 layers x (K, V) x 32 heads x 128 x 2 B = 137.4 GB; an H100 SXM's usable
+        // memory is 90 % of 80 GiB = 77.3 GB: on one GPU nothing fits, on two the cache alone would
+        CliRun one = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "1");
+        assertThat(one).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: ../examples/seed-ma-separation.json's KV"
+                + " cache (1024 sequences x 2048 tokens) is 137.4 GB, 137.4 GB a GPU however it is split: more than the"
+                + " 77.3 GB usable of a h100-sxm; no plan fits" + NL));
+        assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "2").status())
+                .isZero();
+    }
+
+    @Test
+    void reportShouldRefuseConfigsOfTwoDtypesAndAnOutputThatIsAnInput() throws IOException {
+        Path bf16 = Path.of("../examples/seed-baseline-tp8pp2.json");
+        Path fp8 = Files.writeString(dir.resolve("fp8.json"), Files.readString(bf16)
+                .replace("\"dtype\": \"bf16\"", "\"dtype\": \"fp8\""));
+        Path html = dir.resolve("r.html");
+        assertThat(CliRun.of("report", "--config", bf16.toString(), "--config", fp8.toString(), "--out",
+                html.toString())).isEqualTo(new CliRun(2, "", "gemmcost: " + fp8 + ": $.model.dtype: fp8, but " + bf16
+                + " is bf16; one report costs one GEMM dtype (one profile): write one report per dtype" + NL));
+        Path copy = Files.copy(bf16, dir.resolve("copy.json"));
+        assertThat(CliRun.of("report", "--config", copy.toString(), "--out", copy.toString())).isEqualTo(new CliRun(2,
+                "", "gemmcost: --out " + copy + ": is one of the --config files; write the report elsewhere" + NL));
+        assertThat(Files.readString(copy)).isEqualTo(Files.readString(bf16));
+        assertThat(Files.exists(html)).isFalse();
     }
 
     @Test
