@@ -83,8 +83,12 @@ public record ClaimSweep(Axis axis, List<Point> points) {
                     throw new NumberFormatException();
                 values.add(value);
             } catch (NumberFormatException e) {
-                throw new BadInputException("--sweep " + text + ": '" + part + "' is not an integer >= 1");
+                throw new BadInputException("--sweep " + text + ": '" + part + "' is not an integer from 1 to "
+                        + Integer.MAX_VALUE);
             }
+            if (values.size() > 1 && values.getLast() <= values.get(values.size() - 2))
+                throw new BadInputException("--sweep " + text + ": the values must increase (the chart's axis runs"
+                        + " from the first to the last)");
         }
         return new Spec(axis, values);
     }

@@ -104,9 +104,9 @@ public final class Options {
             throw new BadInputException(option + " " + value + ": must be >= 1");
     }
 
-    /** A KV cache is stored in 2 or 1 byte(s) per element: bf16, fp16 or fp8. */
+    /** A KV cache is stored in 2 or 1 byte(s) per element: bf16, fp16 or fp8 (block scales are a weights' format). */
     static void requireKvDtype(Dtype kvDtype) {
-        if (kvDtype.elementBytes() > 2)
+        if (kvDtype.elementBytes() > 2 || kvDtype == Dtype.FP8_BLOCK)
             throw new BadInputException("--kv-dtype " + kvDtype.id() + ": a KV cache is bf16, fp16 or fp8");
     }
 

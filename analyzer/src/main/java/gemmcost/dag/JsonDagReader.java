@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import gemmcost.InputFiles;
 import gemmcost.Limits;
 import gemmcost.comm.Collective;
@@ -26,7 +27,9 @@ import java.util.OptionalInt;
  * {@code nodes} must come before {@code edges}. Every refusal is one line {@code file:line: $.path: what}.
  */
 public final class JsonDagReader {
-    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    /** Duplicate keys are refused (the last would win silently). */
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private final String source;
     private final JsonParser parser;
@@ -71,6 +74,8 @@ public final class JsonDagReader {
             throw bad("$.nodes", "missing");
         if (!edges)
             throw bad("$.edges", "missing (write \"edges\": [] for a DAG without edges)");
+        if (parser.nextToken() != null)
+            throw bad("$", "content after the DAG's object");
         return builder.build(source);
     }
 
@@ -85,6 +90,7 @@ public final class JsonDagReader {
         String id = null;
         String name = null;
         int[] gpus = {};
+        boolean gpusGiven = false;
         Work work = null;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String key = parser.currentName();
@@ -93,8 +99,12 @@ public final class JsonDagReader {
             switch (key) {
                 case "id" -> id = text(at);
                 case "name" -> name = text(at);
-                case "gpu" -> gpus = new int[] {gpu(at)};
-                case "gpus" -> gpus = gpuList(at);
+                case "gpu", "gpus" -> {
+                    if (gpusGiven)
+                        throw bad(at, "a node has one of gpu, gpus");
+                    gpus = key.equals("gpu") ? new int[] {gpu(at)} : gpuList(at);
+                    gpusGiven = true;
+                }
                 case "duration_us", "gemm", "memory", "comm" -> {
                     if (work != null)
                         throw bad(at, "a node has exactly one of duration_us, gemm, memory, comm");

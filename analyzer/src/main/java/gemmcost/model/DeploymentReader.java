@@ -240,7 +240,7 @@ public final class DeploymentReader {
     }
 
     private void sums(List<Integer> parts, String at, int total, String what) {
-        int sum = parts.stream().mapToInt(Integer::intValue).sum();
+        long sum = parts.stream().mapToLong(Integer::longValue).sum(); // ints could wrap back to the total
         if (sum != total)
             throw bad(at, parts + " sum to " + sum + ", but " + what + " = " + total);
         if (parts.contains(0))

@@ -42,7 +42,11 @@ class ClaimSweepTest {
         assertThatThrownBy(() -> ClaimSweep.parse("heads=8")).isInstanceOf(BadInputException.class)
                 .hasMessage("--sweep heads=8: must be batch=N,N,… or seq=N,N,…");
         assertThatThrownBy(() -> ClaimSweep.parse("batch=")).hasMessage("--sweep batch=: no values after batch=");
-        assertThatThrownBy(() -> ClaimSweep.parse("batch=8,x")).hasMessage("--sweep batch=8,x: 'x' is not an integer >= 1");
-        assertThatThrownBy(() -> ClaimSweep.parse("seq=0")).hasMessage("--sweep seq=0: '0' is not an integer >= 1");
+        assertThatThrownBy(() -> ClaimSweep.parse("batch=8,x")).hasMessage("--sweep batch=8,x: 'x' is not an integer"
+                + " from 1 to 2147483647");
+        assertThatThrownBy(() -> ClaimSweep.parse("seq=0")).hasMessage("--sweep seq=0: '0' is not an integer from 1 to"
+                + " 2147483647");
+        assertThatThrownBy(() -> ClaimSweep.parse("batch=1024,1,64")).hasMessage("--sweep batch=1024,1,64: the values"
+                + " must increase (the chart's axis runs from the first to the last)");
     }
 }

@@ -337,6 +337,9 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp32",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --kv-dtype fp32: a KV"
                 + " cache is bf16, fp16 or fp8" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp8_block",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --kv-dtype fp8_block: a KV"
+                + " cache is bf16, fp16 or fp8" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--tp", "65536", "--pp", "2",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: tp x pp must be at most"
                 + " 65536 GPUs: tp=65536, pp=2" + NL);

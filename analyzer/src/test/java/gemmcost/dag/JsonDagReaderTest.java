@@ -45,11 +45,24 @@ class JsonDagReaderTest {
         "{\"id\": \"a\", \"gpu\": 0, \"duration_us\": \"NaN\"} | $.nodes[0].duration_us: must be a number, got NaN",
         "{\"id\": \"a\", \"gpu\": 0, \"duration_us\": -1} | $.nodes[0].duration_us: must be finite and >= 0, got -1",
         "{\"id\": \"a\", \"gpu\": 65536, \"duration_us\": 1} | $.nodes[0].gpu: must be a GPU index from 0 to 65535,"
-                + " got 65536"})
+                + " got 65536",
+        "{\"id\": \"a\", \"gpu\": 0, \"gpus\": [1], \"duration_us\": 1} | $.nodes[0].gpus: a node has one of gpu, gpus"})
     void shouldRefuseWhatCannotBeCostedWithFileLineAndPath(String node, String why) throws IOException {
         Path file = json(node);
         assertThatThrownBy(() -> JsonDagReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ":1: " + why);
+    }
+
+    @Test
+    void duplicateKeysAndContentAfterTheDagShouldBeRefusedNotSilentlyDropped() throws IOException {
+        Path twice = Files.writeString(dir.resolve("twice.json"), "{\"nodes\": [{\"id\": \"a\", \"id\": \"b\","
+                + " \"gpu\": 0, \"duration_us\": 1}], \"edges\": []}");
+        assertThatThrownBy(() -> JsonDagReader.read(twice)).isInstanceOf(BadInputException.class)
+                .hasMessage(twice + ":1:28: duplicate key \"id\"");
+        Path trailing = Files.writeString(dir.resolve("trailing.json"), "{\"nodes\": [{\"id\": \"a\", \"gpu\": 0,"
+                + " \"duration_us\": 1}], \"edges\": []} {\"nodes\": []}");
+        assertThatThrownBy(() -> JsonDagReader.read(trailing)).isInstanceOf(BadInputException.class)
+                .hasMessage(trailing + ":1: $: content after the DAG's object");
     }
 
     @Test

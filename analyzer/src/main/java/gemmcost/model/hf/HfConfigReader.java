@@ -414,10 +414,12 @@ public final class HfConfigReader {
         JsonNode node = root.get(field);
         if (node == null || node.isNull())
             throw bad(field, "missing");
-        if (!node.isInt())
-            throw bad(field, "must be an integer, was " + node);
         int max = MAX.getOrDefault(field, 1 << 16);
-        if (node.asInt() > max)
+        if (!node.isIntegralNumber())
+            throw bad(field, "must be an integer, was " + node);
+        if (!node.isInt() && node.bigIntegerValue().signum() < 0)
+            throw bad(field, "must be >= 0, was " + node);
+        if (!node.isInt() || node.asInt() > max)
             throw bad(field, "must be <= " + max + " (beyond any model gemmcost sizes), was " + node);
         return node.asInt();
     }
