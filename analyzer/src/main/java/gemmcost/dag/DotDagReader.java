@@ -80,8 +80,9 @@ public final class DotDagReader {
                 inf = new DotOps.Inference(new Work.Unknown(dangling), "not understood: " + dangling + " (costed 0)");
             }
             int[] gpus = resolve(gpusOf.get(id), allGpus, namedBase);
-            builder.addNode(id, DotLabel.lines(graph.nodes().get(id).getOrDefault("label", id), false).stream()
-                    .findFirst().orElse(id), gpus, inf.work());
+            Map<String, String> attrs = graph.nodes().get(id);
+            builder.addNode(id, DotLabel.lines(attrs.getOrDefault("label", "\\N").replace("\\N", id),
+                    attrs.containsKey("label.html")).stream().findFirst().orElse(id), gpus, inf.work());
             notes.add(inf.note() + "; GPUs " + (gpus.length == 0 ? "none named" : Dag.describeGpus(gpus)));
         }
         for (String[] edge : graph.edges())

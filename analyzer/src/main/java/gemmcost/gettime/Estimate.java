@@ -51,8 +51,8 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
             case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
         };
         if (label == Label.EXTRAPOLATED) {
-            return how + "; " + String.format(Locale.ROOT, "%.1f", octavesOutside)
-                    + " octaves beyond the measured " + axisOutside + " range";
+            return how + "; " + (octavesOutside < 0.05 ? "just" : String.format(Locale.ROOT, "%.1f octaves",
+                    octavesOutside)) + " beyond the measured " + axisOutside + " range";
         }
         return how;
     }

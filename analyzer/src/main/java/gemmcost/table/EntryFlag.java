@@ -57,6 +57,8 @@ public sealed interface EntryFlag {
     record Throttled(List<String> reasons) implements EntryFlag {
         public Throttled {
             reasons = List.copyOf(reasons);
+            if (reasons.stream().anyMatch(String::isBlank))
+                throw new IllegalArgumentException("throttled: an empty reason in " + reasons);
         }
 
         @Override

@@ -50,6 +50,8 @@ public final class MeasurementCsv {
         long lineNo = 1;
         for (String line; (line = in.readLine()) != null; ) {
             lineNo++;
+            if (line.isBlank())
+                continue; // as InputFiles.csv reads every other CSV: a trailing newline too many is no row
             split(stripCr(line), fields, name, lineNo);
             Row row = new Row(name, lineNo, fields);
             GemmShape shape = new GemmShape(row.dimension(3), row.dimension(5), row.dimension(4));

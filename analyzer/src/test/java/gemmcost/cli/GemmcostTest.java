@@ -341,6 +341,7 @@ class GemmcostTest {
         assertThat(run.err()).isEqualTo("gemmcost: --comm-us 1.0E308: the seed's expressions overflow a 64-bit"
                 + " float with it" + NL);
         assertThat(run.out()).doesNotContain("Infinity");
+        assertThat(CliRun.of("seed-formulas", "--comm-us", "-0").out()).contains("0.000").doesNotContain("-0.0");
     }
 
     @Test

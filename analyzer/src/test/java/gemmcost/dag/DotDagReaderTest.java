@@ -136,6 +136,14 @@ class DotDagReaderTest {
     }
 
     @Test
+    void aNodesNameShouldBeItsLabelsFirstLineAsGraphvizShowsIt() throws IOException {
+        Path file = dot("digraph {\n a [label=<<b>LayerNorm</b><br/>Input: [2, 2]>];\n b;\n a -> b;\n}\n");
+        Dag dag = DotDagReader.read(file, false).dag();
+        assertThat(dag.name(0)).isEqualTo("LayerNorm");
+        assertThat(dag.name(1)).isEqualTo("b"); // no label: Graphviz shows the id (\\N)
+    }
+
+    @Test
     void aNodeNamedOnlyInAnAttributeOrAnEdgeStaysDangling() throws IOException {
         Path file = dot("digraph {\n a [label=\"A\", tooltip=ghost];\n // ghost;\n a -> ghost;\n}\n");
         assertThatThrownBy(() -> DotDagReader.read(file, false)).hasMessageStartingWith(file

@@ -87,6 +87,8 @@ class TableGetTimeTest {
         assertThat(e.timeUs()).isCloseTo(sol, within(1e-9));
         assertThat(e.explain()).isEqualTo(
                 "local fit of efficiency over nearest measured shapes; 2.0 octaves beyond the measured m range");
+        // 4097 / 4096 is 0.0004 octaves: "just" beyond, not "0.0 octaves"
+        assertThat(TABLE.estimate(4097, 1024, 1024).explain()).endsWith("; just beyond the measured m range");
     }
 
     /** 20 pairs measured both ways: one in ten may disagree (p90 within 1.35×), two may not. */

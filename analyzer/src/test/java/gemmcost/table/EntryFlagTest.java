@@ -44,6 +44,8 @@ class EntryFlagTest {
         assertThatThrownBy(() -> EntryFlag.parse("chunks=4+")).hasMessage("chunks: must be N or N+R_rows, was \"4+\"");
         assertThatThrownBy(() -> EntryFlag.parse("stop=")).hasMessage("stop: needs a value (stop=…)");
         assertThatThrownBy(() -> EntryFlag.parse("merged_gpus=1")).hasMessage("merged_gpus: must be >= 2, was 1");
+        assertThatThrownBy(() -> EntryFlag.parse("throttled=")).hasMessage("throttled: an empty reason in []");
+        assertThatThrownBy(() -> EntryFlag.parse("throttled=hw+")).hasMessage("throttled: an empty reason in [hw, ]");
         assertThatThrownBy(() -> EntryFlag.parse("sm_mhz=1980/1700/1800"))
                 .hasMessage("sm_mhz: must be 0 < min <= median <= max, was 1980/1700/1800");
     }

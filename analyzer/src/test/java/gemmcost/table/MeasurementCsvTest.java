@@ -26,7 +26,7 @@ class MeasurementCsvTest {
         Path file = write(HEADER
                 + "vidur,H100,fp16,4096,24576,8192,7306,op=attn_pre_proj;model=Qwen-72B;tp=1;min_us=6548\n"
                 + "xla_perf_table,B200,bf16,256,512,1024,4.96,xla_dtype=bf16xbf16->bf16\r\n"
-                + "llmcompass,A100,bf16,64,128,128,1.5e2,\n");
+                + "llmcompass,A100,bf16,64,128,128,1.5e2,\n\n"); // a blank line is no row
 
         List<Measurement> rows = MeasurementCsv.read(file);
 
@@ -67,10 +67,11 @@ class MeasurementCsvTest {
 
     @Test
     void shouldCountLinesFromTheHeader() throws IOException {
-        Path file = write(HEADER + "s,G,fp16,1,2,3,1,x\n\ns,G,fp16,1,2,3,1,x\n");
+        Path file = write(HEADER + "s,G,fp16,1,2,3,1,x\n\ns,G,fp16,1,2,3,1\n");
 
+        // the blank line 3 is skipped, but counted
         assertThatThrownBy(() -> MeasurementCsv.read(file))
-                .hasMessage(file + ":3: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 0");
+                .hasMessage(file + ":4: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 7");
     }
 
     @Test

@@ -49,6 +49,7 @@ public final class SeedFormulasCommand implements Callable<Integer> {
         if (!(commUs >= 0) || Double.isInfinite(commUs))
             throw new gemmcost.BadInputException("--comm-us " + commUs + ": must be finite and >= 0");
         GetTime getTime = dtype.open(profile.fileOrDevice).getTime();
+        commUs += 0.0; // -0 is 0: never printed as "-0.000"
         SeedFormulas s = SeedFormulas.evaluate(getTime, commUs);
         if (!Double.isFinite(s.baselineTotalUs()) || !Double.isFinite(s.baselineOptimizedUs())
                 || !Double.isFinite(s.maUs()))

@@ -135,7 +135,7 @@ public final class ValidateCommand implements Callable<Integer> {
             w.write("line,m,k,n,reference_us,reference_label,predicted_us,label,ape_pct,method\n");
             for (Validation.Row r : result.rows()) {
                 var s = r.measurement().shape();
-                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%s,%.4f,%s%n", r.measurement().line(),
+                w.write(String.format(Locale.ROOT, "%d,%d,%d,%d,%s,%s,%s,%s,%.4f,%s\n", r.measurement().line(),
                         s.m(), s.k(), s.n(), r.measurement().timeUs(), referenceLabel.id(), r.estimate().timeUs(),
                         r.estimate().label().id(), r.apePct(), r.estimate().method().name().toLowerCase(Locale.ROOT)));
             }
