@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *       also join the data of the rules below. Only where the table's own pairs measured both ways agree, though
  *       ({@value #TWIN_QUANTILE} of them within {@value #TWIN_AGREEMENT}×, or no such pairs): the public bf16, fp16
  *       and fp32 tables mostly do, while TensorRT-LLM's and vLLM's fp8 tables disagree by 1.7–6× at p90 (their
- *       kernels treat the weight side, n, differently from m), and so does the L40S bf16 table (1.43×);</li>
+ *       kernels treat the weight side, n, differently from m), and so does the L40S bf16 table (1.43×); and only
+ *       where the shape measured nearest the twin does not contradict it ({@link #agreeingTwins});</li>
  *   <li>a shape on a measured line (e.g. inside a site's m-sweep, or a grid row) is answered from that line and the
  *       lines near it ({@link Lines}): interpolation between the bracketing points with the kernel steps the
  *       neighbouring lines show there, blended with the neighbours' own values shifted by their offset;</li>
@@ -43,6 +44,9 @@ public final class TableGetTime implements GetTime {
     static final double TWIN_QUANTILE = 0.9;
     /** …within this ratio. */
     static final double TWIN_AGREEMENT = 1.35;
+
+    /** …and a twin is left out where the shape measured nearest it, this close (log2 distance), contradicts it. */
+    static final double TWIN_NEIGHBOURHOOD_OCTAVES = 0.5;
 
     /** The launch floor {@code t0} as a fraction of the fastest measured time. */
     static final double FLOOR_FRACTION = 0.5;
@@ -61,7 +65,6 @@ public final class TableGetTime implements GetTime {
     private TableGetTime(Map<GemmShape, Double> measuredUs, String source) {
         this.measuredUs = Map.copyOf(measuredUs);
         this.source = Objects.requireNonNull(source, "source");
-        this.twinUs = transposesAgree(measuredUs) ? twins(measuredUs) : Map.of();
         this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double flops = 0;
         double elements = 0;
@@ -72,6 +75,7 @@ public final class TableGetTime implements GetTime {
         }
         this.flopsPerUs = flops;
         this.elementsPerUs = elements;
+        this.twinUs = transposesAgree(measuredUs) ? agreeingTwins(measuredUs) : Map.of();
 
         // In shape order, whatever order the caller's map has: the fit's ties then fall the same way every time.
         Map<GemmShape, Double> all = new LinkedHashMap<>(new TreeMap<>(measuredUs));
@@ -83,7 +87,7 @@ public final class TableGetTime implements GetTime {
         for (var e : all.entrySet()) {
             GemmShape s = e.getKey();
             shapes[p] = new long[] {s.m(), s.k(), s.n()};
-            residual[p] = Math.log((e.getValue() - floorUs) / effectiveSolUs(s.m(), s.k(), s.n()));
+            residual[p] = residual(s, e.getValue());
             for (int axis = 0; axis < 3; axis++) {
                 log2[axis][p] = Shapes.log2(shapes[p][axis]);
                 lowest[axis] = Math.min(lowest[axis], shapes[p][axis]);
@@ -129,16 +133,42 @@ public final class TableGetTime implements GetTime {
         return logRatios.get(rank - 1) <= Math.log(TWIN_AGREEMENT);
     }
 
-    private static Map<GemmShape, Double> twins(Map<GemmShape, Double> measuredUs) {
+    /**
+     * The transposes of the measured shapes that were not measured themselves, but not one that the shape measured
+     * nearest to it, within {@value #TWIN_NEIGHBOURHOOD_OCTAVES} octave, contradicts: their efficiencies more than
+     * {@value #TWIN_AGREEMENT}× apart. Where a table measured both orientations side by side (TensorRT-LLM's grid of
+     * m = 32 against n = 32, 1.5× apart), interleaving them would make the time jump back and forth between
+     * neighbouring shapes; where nothing was measured near, the twin is the table's only word there.
+     */
+    private Map<GemmShape, Double> agreeingTwins(Map<GemmShape, Double> measuredUs) {
+        List<GemmShape> shapes = List.copyOf(new TreeMap<>(measuredUs).keySet());
+        double[][] log2 = new double[3][shapes.size()];
+        for (int p = 0; p < shapes.size(); p++) {
+            log2[0][p] = Shapes.log2(shapes.get(p).m());
+            log2[1][p] = Shapes.log2(shapes.get(p).k());
+            log2[2][p] = Shapes.log2(shapes.get(p).n());
+        }
+        KdTree measured = new KdTree(log2[0], log2[1], log2[2]);
         Map<GemmShape, Double> twins = new HashMap<>();
         for (var e : measuredUs.entrySet()) {
             GemmShape s = e.getKey();
             GemmShape t = new GemmShape(s.n(), s.k(), s.m());
-            if (!measuredUs.containsKey(t)) {
+            if (measuredUs.containsKey(t))
+                continue;
+            KdTree.Nearest nearest = measured.nearest(Shapes.log2(t.m()), Shapes.log2(t.k()), Shapes.log2(t.n()), 1);
+            GemmShape near = shapes.get(nearest.points[0]);
+            boolean contradicted = nearest.dist2[0] <= TWIN_NEIGHBOURHOOD_OCTAVES * TWIN_NEIGHBOURHOOD_OCTAVES
+                    && Math.abs(residual(t, e.getValue()) - residual(near, measuredUs.get(near)))
+                    > Math.log(TWIN_AGREEMENT);
+            if (!contradicted)
                 twins.put(t, e.getValue());
-            }
         }
         return Map.copyOf(twins);
+    }
+
+    /** r = ln((t − t0) / sol): the time against the table's own roofline (see the class comment). */
+    private double residual(GemmShape s, double timeUs) {
+        return Math.log((timeUs - floorUs) / effectiveSolUs(s.m(), s.k(), s.n()));
     }
 
     private static double operandElements(double m, double k, double n) {

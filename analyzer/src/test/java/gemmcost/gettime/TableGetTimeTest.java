@@ -99,6 +99,24 @@ class TableGetTimeTest {
         assertThat(TableGetTime.transposesAgree(SWEEP)).isTrue(); // no pairs: nothing says they disagree
     }
 
+    /**
+     * A twin beside a measured shape that contradicts it is left out; one far from every measured shape stands in.
+     * t0 = 11.6 / 2 = 5.8 µs: (17 − 5.8) / (11.6 − 5.8) = 1.93× apart at (nearly) the same roofline, beyond 1.35×.
+     */
+    @Test
+    void aTwinShouldStandInOnlyWhereTheShapeMeasuredNearestItAgrees() {
+        TableGetTime table = TableGetTime.of(Map.of(
+                new GemmShape(32, 1024, 3072), 17.0,
+                new GemmShape(3073, 1024, 32), 11.6,   // its twin (32, 1024, 3073) lies 0.0005 octave from the above
+                new GemmShape(4096, 1024, 8), 14.0),   // its twin (8, 1024, 4096) lies 2 octaves from anything
+                "test table");
+        assertThat(table.estimate(32, 1024, 3073).method()).isNotEqualTo(Method.TRANSPOSED_TWIN);
+        assertThat(table.estimate(32, 1024, 3073).timeUs()).isGreaterThan(14.0);
+        Estimate far = table.estimate(8, 1024, 4096);
+        assertThat(far.method()).isEqualTo(Method.TRANSPOSED_TWIN);
+        assertThat(far.timeUs()).isEqualTo(14.0);
+    }
+
     /** 20 shapes (m, 64, n) with m < n measured both ways, the first {@code disagreeing} pairs 2× apart. */
     private static Map<GemmShape, Double> pairs(int disagreeing) {
         Map<GemmShape, Double> times = new HashMap<>();
