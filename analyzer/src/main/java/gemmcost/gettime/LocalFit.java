@@ -3,7 +3,8 @@ package gemmcost.gettime;
 /**
  * Locally weighted linear regression of a residual over the nearest points in 3-D log2 space (tricube
  * weights, a small ridge on the slopes), clamped to the range of the neighbours' residuals so that it holds
- * efficiency rather than extrapolating a slope far outside the data.
+ * efficiency rather than extrapolating a slope far outside the data; farther than {@link #FAR_OCTAVES} from every
+ * point, their weighted mean (no slope at all).
  *
  * Neighbours come from {@link NeighbourCells} (a {@link KdTree} outside its lattice), nearest first, and enter the
  * fit in that order, so the answer does not depend on how they were found.
@@ -11,6 +12,11 @@ package gemmcost.gettime;
 final class LocalFit {
     static final int NEIGHBOURS = 12;
     private static final double RIDGE = 1e-3;
+    /**
+     * Farther than this from every point (log2 distance), a fitted plane's slopes are the differences between
+     * neighbours that differ in every axis, not a trend toward the query: the neighbours' weighted mean is taken.
+     */
+    static final double FAR_OCTAVES = 2;
 
     /** Per point x, y, z and residual side by side: a neighbour's four values come in one cache line. */
     private final double[] packed;
@@ -65,6 +71,8 @@ final class LocalFit {
             s33 += w * r3 * r3;
             s3v += w * r3 * v;
         }
+        if (dist2[0] > FAR_OCTAVES * FAR_OCTAVES)
+            return sv / s0;
         double fitted = intercept(s0, s1, s2, s3, sv, s11 + RIDGE, s12, s13, s1v, s22 + RIDGE, s23, s2v, s33 + RIDGE,
                 s3v);
         return clamped(fitted, packed, nearest, count);

@@ -32,7 +32,8 @@ import java.util.TreeMap;
  *       lines near it ({@link Lines}): interpolation between the bracketing points with the kernel steps the
  *       neighbouring lines show there, blended with the neighbours' own values shifted by their offset;</li>
  *   <li>anything else takes r from a locally weighted linear fit over the 12 nearest shapes in log2(m, k, n),
- *       clamped to the neighbours' range (efficiency is held, not extrapolated).</li>
+ *       clamped to the neighbours' range (efficiency is held, not extrapolated), or their weighted mean farther
+ *       than {@link LocalFit#FAR_OCTAVES} from every measured shape.</li>
  * </ol>
  * The result is never below the table's own roofline (every measured point is above it). That roofline's rates were
  * measured on the device, so no answer is faster than the device has shown it can be; the datasheet does not clamp

@@ -24,6 +24,15 @@ class LocalFitTest {
         assertThat(FIT.residualAt(5.4, 2, 2)).isEqualTo(4.0);
     }
 
+    @Test
+    void fartherThanTwoOctavesFromEveryPointShouldHoldTheNeighboursMeanNotASlope() {
+        // (-1, -1, -1) is 1.7 octaves from (0, 0, 0): the slope says -1, held at the lowest neighbour, 0
+        assertThat(FIT.residualAt(-1, -1, -1)).isEqualTo(0.0);
+        // (-3, -3, -3) is 5.2 octaves from it: the neighbours' weighted mean; among the 12 nearest, (0, 0, 0) and
+        // five more have x = 0, the others x = 1 or 2, so the mean lies strictly between (the slope would say 0)
+        assertThat(FIT.residualAt(-3, -3, -3)).isStrictlyBetween(0.0, 1.0);
+    }
+
     private static LocalFit gridWithResidualX() {
         int size = 125;
         double[] x = new double[size];
