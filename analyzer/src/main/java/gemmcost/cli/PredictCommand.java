@@ -194,7 +194,8 @@ final class PredictCommand implements Callable<Integer> {
         if (stepTokens != null && mode != Mode.AGG)
             throw new BadInputException("--step-tokens " + stepTokens + ": applies to --mode agg only (in disagg the"
                     + " prefill workers' batch is --prefill-batch prompts per replica)");
-        Options.requirePositive("--prefill-batch", prefillBatch);
+        if (prefillBatch < 1 || prefillBatch > Workers.MAX_PREFILL_BATCH)
+            throw new BadInputException("--prefill-batch " + prefillBatch + ": must be 1 to " + Workers.MAX_PREFILL_BATCH);
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
         if (rounds < 0)
@@ -225,8 +226,8 @@ final class PredictCommand implements Callable<Integer> {
             p.ep = or(prefillEp, layout.ep);
             p.dp = or(prefillDp, layout.dp);
             Layout prefillLayout = p.parallelism();
-            Fit.check(config, model, device, prefillLayout, Math.multiplyExact(prefillLayout.attentionReplicas(),
-                    prefillBatch), isl, kvDtype);
+            Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * prefillBatch,
+                    isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))

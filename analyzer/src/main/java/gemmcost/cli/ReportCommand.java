@@ -10,6 +10,8 @@ import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.report.HtmlReport;
 import gemmcost.schedule.DagAnalysis;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +53,26 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The HTML file to write.")
     Path out;
 
+    /** Whether {@code a} and {@code b} name one existing file (through links, or spelled differently). */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() {
         Options.requireFolder("--out", out);
         List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
         List<Deployment> deployments = new ArrayList<>();
+        List<Path> inputs = new ArrayList<>(configs);
+        inputs.add(Path.of(profile.fileOrDevice));
+        if (inputs.stream().anyMatch(input -> sameFile(input, out)))
+            throw new BadInputException("--out " + out + ": is one of the inputs (--config, --profile); write the report"
+                    + " elsewhere");
         for (Path config : configs) {
-            if (config.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
-                throw new BadInputException("--out " + out + ": is one of the --config files; write the report elsewhere");
             Deployment d = DeploymentReader.read(config);
             deployments.add(phase.apply(d));
         }

@@ -42,7 +42,7 @@ public final class DotDagReader {
             throw new BadInputException(file + ":" + second + ": a second graph; gemmcost reads one graph per file");
         String[] source = text.split("\n", -1);
         Map<String, List<Integer>> lines = tokenLines(source);
-        Set<String> nodeStatements = nodeStatements(source);
+        Set<String> nodeStatements = nodeStatements(text);
         List<String> deviceNames = new ArrayList<>();
         Map<String, List<Integer>> gpusOf = new HashMap<>();
         Map<String, DotOps.Inference> inference = new HashMap<>();
@@ -130,49 +130,76 @@ public final class DotDagReader {
         return resolved.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** A node with attributes, or named by a node statement, is declared; one named only in edges is not. */
+    /** A node with a label, or named by a node statement ({@link #nodeStatements}), is declared; one named only in
+     * edges is not. */
     private static boolean declared(String id, Map<String, String> attrs, Set<String> nodeStatements) {
         return attrs.containsKey("label") || nodeStatements.contains(id);
     }
 
     /**
-     * The ids that begin a statement without an edge operator ({@code a;}, {@code a [shape=box]}), line by line:
-     * statements end at ';', '{', '}' and the line's end; quoted strings, HTML labels and attribute lists are
-     * skipped whole.
+     * The ids a statement without an edge operator names ({@code a;}, {@code a [shape=box] b}, {@code {rank=same; b c}}).
+     * Statements end at ';', '{', '}' and a line's end outside quotes; quoted strings, HTML labels, attribute lists and
+     * comments are skipped whole, across lines, and so are attributes ({@code rank=same}) and ports ({@code a:n}).
      */
-    static Set<String> nodeStatements(String[] all) {
+    static Set<String> nodeStatements(String text) {
         Set<String> ids = new HashSet<>();
-        for (String line : all) {
-            String first = null;
-            boolean edge = false;
-            int i = 0;
-            while (i <= line.length()) {
-                char c = i < line.length() ? line.charAt(i) : ';';
-                if (c == '#' || c == '/' && i + 1 < line.length() && line.charAt(i + 1) == '/') {
-                    i = line.length(); // a comment: the statement ends with the line
-                } else if (c == ';' || c == '{' || c == '}') {
-                    if (first != null && !edge && !KEYWORDS.contains(first.toLowerCase(Locale.ROOT)))
-                        ids.add(first);
-                    first = null;
-                    edge = false;
-                    i++;
-                } else if (c == '[' || c == '<') {
-                    i = closing(line, i, c, c == '[' ? ']' : '>');
-                } else if (c == '-' && i + 1 < line.length() && line.charAt(i + 1) == '>') {
-                    edge = true;
-                    i += 2;
-                } else if (c == '"' || isWordStart(line, i)) {
-                    int end = tokenEnd(line, i);
-                    if (first == null)
-                        first = c == '"' ? unquote(line.substring(i + 1, Math.max(i + 1, end - 1))) : line.substring(i,
-                                end);
-                    i = end;
-                } else {
-                    i++;
-                }
+        List<String> named = new ArrayList<>();
+        boolean edge = false;
+        int i = 0;
+        while (i <= text.length()) {
+            char c = i < text.length() ? text.charAt(i) : ';';
+            char next = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
+            if (c == '#' || c == '/' && next == '/') {
+                int eol = text.indexOf('\n', i);
+                i = eol < 0 ? text.length() : eol; // the line's end still ends the statement
+            } else if (c == '/' && next == '*') {
+                int close = text.indexOf("*/", i + 2);
+                i = close < 0 ? text.length() : close + 2;
+            } else if (c == ';' || c == '{' || c == '}' || c == '\n') {
+                // a group an edge leads into or out of ({a b} -> c) is the edge's, not node statements
+                boolean edgeGroup = c == '}' && text.startsWith("->", skipBlanks(text, i + 1));
+                if (!edge && !edgeGroup)
+                    named.stream().filter(id -> !KEYWORDS.contains(id.toLowerCase(Locale.ROOT))).forEach(ids::add);
+                named.clear();
+                edge = c == '{' && i >= 2 && text.startsWith("->", blanksBefore(text, i) - 2);
+                i++;
+            } else if (c == '[' || c == '<') {
+                i = closing(text, i, c, c == '[' ? ']' : '>');
+            } else if (c == '-' && next == '>') {
+                edge = true;
+                i += 2;
+            } else if (c == '"' || isWordStart(text, i)) {
+                int end = tokenEnd(text, i);
+                if (!besideAssignment(text, i, end))
+                    named.add(c == '"' ? unquote(text.substring(i + 1, Math.max(i + 1, end - 1))) : text.substring(i, end));
+                i = end;
+            } else {
+                i++;
             }
         }
         return ids;
+    }
+
+    /** The index of the first character at or after {@code i} that is not a space or a tab. */
+    private static int skipBlanks(String text, int i) {
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t'))
+            i++;
+        return i;
+    }
+
+    /** The index just after the last character before {@code i} that is not a space or a tab. */
+    private static int blanksBefore(String text, int i) {
+        while (i > 0 && (text.charAt(i - 1) == ' ' || text.charAt(i - 1) == '\t'))
+            i--;
+        return i;
+    }
+
+    /** Whether the token in [start, end) is an attribute's name or value ({@code k=v}) or a port ({@code a:p}). */
+    private static boolean besideAssignment(String text, int start, int end) {
+        int before = blanksBefore(text, start) - 1;
+        int after = skipBlanks(text, end);
+        return before >= 0 && (text.charAt(before) == '=' || text.charAt(before) == ':')
+                || after < text.length() && text.charAt(after) == '=';
     }
 
     /** The index after the {@code close} that balances the {@code open} at {@code i} (quotes skipped), or the end. */

@@ -150,9 +150,9 @@ final class DotOps {
             return null;
         long p = 1;
         for (DotLabel.Dim d : dims) {
-            if (d.size() == null || d.size() <= 0 || p > Long.MAX_VALUE / d.size())
+            if (d.size() == null || d.size() <= 0)
                 return null;
-            p *= d.size();
+            p = Math.multiplyExact(p, d.size()); // a size beyond a long is refused, not taken for a symbolic one
         }
         return p;
     }

@@ -306,9 +306,15 @@ class GemmcostTest {
                 html.toString())).isEqualTo(new CliRun(2, "", "gemmcost: " + fp8 + ": $.model.dtype: fp8, but " + bf16
                 + " is bf16; one report costs one GEMM dtype (one profile): write one report per dtype" + NL));
         Path copy = Files.copy(bf16, dir.resolve("copy.json"));
-        assertThat(CliRun.of("report", "--config", copy.toString(), "--out", copy.toString())).isEqualTo(new CliRun(2,
-                "", "gemmcost: --out " + copy + ": is one of the --config files; write the report elsewhere" + NL));
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), copy);
+        assertThat(CliRun.of("report", "--config", copy.toString(), "--out", link.toString())).isEqualTo(new CliRun(2,
+                "", "gemmcost: --out " + link + ": is one of the inputs (--config, --profile); write the report elsewhere"
+                + NL));
         assertThat(Files.readString(copy)).isEqualTo(Files.readString(bf16));
+        Path table = Files.copy(Path.of("../profiles/nvidia-h200/bf16.json"), dir.resolve("bf16.json"));
+        assertThat(CliRun.of("report", "--config", bf16.toString(), "--profile", table.toString(), "--out",
+                table.toString()).status()).isEqualTo(2);
+        assertThat(Files.readString(table)).isEqualTo(Files.readString(Path.of("../profiles/nvidia-h200/bf16.json")));
         assertThat(Files.exists(html)).isFalse();
     }
 

@@ -293,18 +293,19 @@ class PredictCommandTest {
 
     @Test
     void aDisaggPrefillBatchShouldBeThePromptsAPrefillStepHolds() throws IOException {
-        String[] plan = {"--gpu", "h100-sxm", "--mode", "disagg", "--concurrency", "64", "--isl", "512"};
-        JsonNode one = predictJson(plan);
-        JsonNode four = predictJson(append(plan, "--prefill-batch", "4"));
-        assertThat(one.get("prefill_batch").asInt()).isEqualTo(1);
+        JsonNode four = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "4", "--concurrency",
+                "64", "--isl", "512");
+        // the same step as agg's with a budget of 4 prompts of 512 tokens (2,048 tokens), on the same one GPU
+        JsonNode agg = predictJson("--gpu", "h100-sxm", "--step-tokens", "2048", "--concurrency", "64", "--isl", "512");
         assertThat(four.get("prefill_batch").asInt()).isEqualTo(4);
-        // four prompts a step cost more than one and less than four steps of one (the weights are read once)
-        double oneStep = one.get("prefill_step").get("step_us").asDouble();
-        double fourStep = four.get("prefill_step").get("step_us").asDouble();
-        assertThat(fourStep).isGreaterThan(oneStep).isLessThan(4 * oneStep);
-        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
-                "--prefill-batch", "0", "--concurrency", "1", "--isl", "8", "--osl", "8").err())
-                .isEqualTo("gemmcost: --prefill-batch 0: must be >= 1" + NL);
+        assertThat(agg.get("prefill_batch").asInt()).isEqualTo(4);
+        assertThat(four.at("/prefill_step/step_us").asDouble()).isEqualTo(agg.at("/prefill_step/step_us").asDouble());
+        assertThat(predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--concurrency", "64", "--isl", "512")
+                .get("prefill_batch").asInt()).isEqualTo(1);
+        for (String batch : List.of("0", "4097", "1073741824"))
+            assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--tp", "2",
+                    "--dp", "2", "--prefill-batch", batch, "--concurrency", "1", "--isl", "8", "--osl", "8"))
+                    .isEqualTo(new CliRun(2, "", "gemmcost: --prefill-batch " + batch + ": must be 1 to 4096" + NL));
     }
 
     @Test

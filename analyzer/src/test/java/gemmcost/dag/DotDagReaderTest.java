@@ -79,6 +79,7 @@ class DotDagReaderTest {
         "op\\nGPU: 7-0              | GPU range 7-0 in \"7-0\" runs backwards",
         "LayerNorm\\nInput: [999999999999999, 9000]\\nOutput: [999999999999999, 9000] | sizes out of range in its"
                 + " label (long overflow)",
+        "LayerNorm\\nInput: [999999999999999, 99999]\\nOutput: [2, 2] | sizes out of range in its label (long overflow)",
         "Linear\\nInput: [batch=2147483648, seq=2147483648, token=4, hidden=4]\\nOutput: [batch=1, hidden=4] | sizes"
                 + " out of range in its label (long overflow)",
         "Attention Scores\\nInput: [batch=4294967296, seq=4, heads=4294967297, head_dim=64] | sizes out of range in"
@@ -149,11 +150,25 @@ class DotDagReaderTest {
         assertThat(dag.name(1)).isEqualTo("b"); // no label: Graphviz shows the id (\\N)
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "digraph {\n a [label=\"A\"];\n { rank=same; b c }\n a -> b; a -> c;\n}",
+        "digraph {\n a [label=\"A\"]; subgraph s { b c } a -> b; a -> c;\n}",
+        "digraph {\n a [label=\"A\"] b c; a -> b; a -> c;\n}",
+        "digraph {\n a [label=\"Op\n GPU: 0\"]; b; c;\n a -> b -> c;\n}"})
+    void everyNodeANodeStatementNamesIsDeclared(String text) throws IOException {
+        assertThat(DotDagReader.read(dot(text), false).dag().size()).isEqualTo(3);
+    }
+
     @Test
     void aNodeNamedOnlyInAnAttributeOrAnEdgeStaysDangling() throws IOException {
         Path file = dot("digraph {\n a [label=\"A\", tooltip=ghost];\n // ghost;\n a -> ghost;\n}\n");
         assertThatThrownBy(() -> DotDagReader.read(file, false)).hasMessageStartingWith(file
                 + ":2: dangling edge: node \"ghost\"");
+        // a group an edge leads out of, or into, declares nothing
+        Path groups = dot("digraph {\n a [label=\"A\"];\n {b c} -> a;\n a -> { d };\n}\n");
+        assertThatThrownBy(() -> DotDagReader.read(groups, false)).hasMessageStartingWith(groups
+                + ":3: dangling edge: node \"b\"");
     }
 
     @Test

@@ -418,7 +418,7 @@ public final class HfConfigReader {
         if (!node.isIntegralNumber())
             throw bad(field, "must be an integer, was " + node);
         if (!node.isInt() && node.bigIntegerValue().signum() < 0)
-            throw bad(field, "must be >= 0, was " + node);
+            throw bad(field, "out of range, was " + node);
         if (!node.isInt() || node.asInt() > max)
             throw bad(field, "must be <= " + max + " (beyond any model gemmcost sizes), was " + node);
         return node.asInt();

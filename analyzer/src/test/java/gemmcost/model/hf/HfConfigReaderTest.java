@@ -275,7 +275,7 @@ class HfConfigReaderTest {
             ", \"attention_bias\": true | attention_bias: only false is modelled, was true",
             ", \"head_dim\": 0 | head_dim: must be >= 1, was 0",
             ", \"head_dim\": 1000000000000 | head_dim: must be <= 4096 (beyond any model gemmcost sizes), was 1000000000000",
-            ", \"head_dim\": -1000000000000 | head_dim: must be >= 0, was -1000000000000",
+            ", \"head_dim\": -1000000000000 | head_dim: out of range, was -1000000000000",
             ", \"head_dim\": 64.5 | head_dim: must be an integer, was 64.5",
             ", \"torch_dtype\": \"float32\" | torch_dtype: float32 is not modelled (bfloat16 is)",
             ", \"quantization_config\": {\"quant_method\": \"awq\"} | quantization_config.quant_method: \"awq\" is not modelled (fp8 is)",
