@@ -195,7 +195,8 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("--step-tokens " + stepTokens + ": applies to --mode agg only (in disagg the"
                     + " prefill workers' batch is --prefill-batch prompts per replica)");
         if (prefillBatch < 1 || prefillBatch > Workers.MAX_PREFILL_BATCH)
-            throw new BadInputException("--prefill-batch " + prefillBatch + ": must be 1 to " + Workers.MAX_PREFILL_BATCH);
+            throw new BadInputException("--prefill-batch " + prefillBatch + ": must be 1 to "
+                    + Workers.MAX_PREFILL_BATCH);
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
         if (rounds < 0)

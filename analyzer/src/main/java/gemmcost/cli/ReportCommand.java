@@ -70,8 +70,8 @@ final class ReportCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(configs);
         inputs.add(Path.of(profile.fileOrDevice));
         if (inputs.stream().anyMatch(input -> sameFile(input, out)))
-            throw new BadInputException("--out " + out + ": is one of the inputs (--config, --profile); write the report"
-                    + " elsewhere");
+            throw new BadInputException("--out " + out + ": is one of the inputs (--config, --profile); write the"
+                    + " report elsewhere");
         for (Path config : configs) {
             Deployment d = DeploymentReader.read(config);
             deployments.add(phase.apply(d));
@@ -80,8 +80,8 @@ final class ReportCommand implements Callable<Integer> {
         for (int i = 1; i < deployments.size(); i++)
             if (deployments.get(i).model().dtype() != first.model().dtype())
                 throw new BadInputException(configs.get(i) + ": $.model.dtype: " + deployments.get(i).model().dtype()
-                        .id() + ", but " + configs.getFirst() + " is " + first.model().dtype().id() + "; one report costs"
-                        + " one GEMM dtype (one profile): write one report per dtype");
+                        .id() + ", but " + configs.getFirst() + " is " + first.model().dtype().id()
+                        + "; one report costs one GEMM dtype (one profile): write one report per dtype");
         CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, first.model().dtype(), first.network());
         List<HtmlReport.PlanView> views = new ArrayList<>();
         for (int i = 0; i < deployments.size(); i++) {

@@ -92,7 +92,8 @@ public final class CostModels {
         Optional<Device> measuredOn = GetTimes.catalogDevice(file, table);
         if (measuredOn.isPresent() && !measuredOn.get().id().equals(device.id()))
             throw new BadInputException(file + ": $.device: a table of a " + measuredOn.get().id() + " GPU ('"
-                    + table.device().name() + "'), but --gpu is " + device.id() + " (give a table of the GPU served on)");
+                    + table.device().name() + "'), but --gpu is " + device.id()
+                    + " (give a table of the GPU served on)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
         GetTime getTime = StaticScaleFp8.served(GetTimes.fromProfile(file, table), table, device);
         return new Opened(served(device, getTime, memory), table,

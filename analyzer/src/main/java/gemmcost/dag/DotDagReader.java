@@ -130,16 +130,16 @@ public final class DotDagReader {
         return resolved.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** A node with a label, or named by a node statement ({@link #nodeStatements}), is declared; one named only in
-     * edges is not. */
+    /** A node with a label, or one a node statement names ({@link #nodeStatements}), is declared; edges declare none. */
     private static boolean declared(String id, Map<String, String> attrs, Set<String> nodeStatements) {
         return attrs.containsKey("label") || nodeStatements.contains(id);
     }
 
     /**
-     * The ids a statement without an edge operator names ({@code a;}, {@code a [shape=box] b}, {@code {rank=same; b c}}).
-     * Statements end at ';', '{', '}' and a line's end outside quotes; quoted strings, HTML labels, attribute lists and
-     * comments are skipped whole, across lines, and so are attributes ({@code rank=same}) and ports ({@code a:n}).
+     * The ids a statement without an edge operator names ({@code a;}, {@code a [shape=box] b},
+     * {@code {rank=same; b c}}). Statements end at ';', '{', '}' and a line's end outside quotes; quoted strings, HTML
+     * labels, attribute lists and comments are skipped whole, across lines, and so are attributes ({@code rank=same})
+     * and ports ({@code a:n}).
      */
     static Set<String> nodeStatements(String text) {
         Set<String> ids = new HashSet<>();
@@ -171,7 +171,8 @@ public final class DotDagReader {
             } else if (c == '"' || isWordStart(text, i)) {
                 int end = tokenEnd(text, i);
                 if (!besideAssignment(text, i, end))
-                    named.add(c == '"' ? unquote(text.substring(i + 1, Math.max(i + 1, end - 1))) : text.substring(i, end));
+                    named.add(c == '"' ? unquote(text.substring(i + 1, Math.max(i + 1, end - 1)))
+                            : text.substring(i, end));
                 i = end;
             } else {
                 i++;

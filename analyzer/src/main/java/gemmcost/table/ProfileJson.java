@@ -73,7 +73,7 @@ public final class ProfileJson {
         }
     }
 
-    /** Why a write failed, in words: the file system's reason, else the kind of failure, not a temporary file's name. */
+    /** Why a write failed, in words: the file system's reason or the kind of failure, not a temporary file's name. */
     private static String whyNot(IOException e) {
         if (e instanceof AccessDeniedException)
             return "permission denied";

@@ -139,7 +139,8 @@ class GemmcostTest {
 
     @Test
     void importShouldRefuseADeviceTheCatalogLacksOrTheRowsDoNotName() throws IOException {
-        Path csv = Files.writeString(dir.resolve("m.csv"), "source,gpu,dtype,m,n,k,time_us,notes\na,H100,fp16,1,2,3,10,\n");
+        Path csv = Files.writeString(dir.resolve("m.csv"),
+                "source,gpu,dtype,m,n,k,time_us,notes\na,H100,fp16,1,2,3,10,\n");
         String out = dir.resolve("x.json").toString();
         assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "bogus",
                 "--out", out).err()).startsWith("gemmcost: --device bogus: unknown device (catalog: ");
@@ -308,8 +309,8 @@ class GemmcostTest {
         Path copy = Files.copy(bf16, dir.resolve("copy.json"));
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), copy);
         assertThat(CliRun.of("report", "--config", copy.toString(), "--out", link.toString())).isEqualTo(new CliRun(2,
-                "", "gemmcost: --out " + link + ": is one of the inputs (--config, --profile); write the report elsewhere"
-                + NL));
+                "", "gemmcost: --out " + link + ": is one of the inputs (--config, --profile); write the report"
+                + " elsewhere" + NL));
         assertThat(Files.readString(copy)).isEqualTo(Files.readString(bf16));
         Path table = Files.copy(Path.of("../profiles/nvidia-h200/bf16.json"), dir.resolve("bf16.json"));
         assertThat(CliRun.of("report", "--config", bf16.toString(), "--profile", table.toString(), "--out",
