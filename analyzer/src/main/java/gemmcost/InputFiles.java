@@ -119,6 +119,25 @@ public final class InputFiles {
         return new BadInputException(file + ": " + why, e);
     }
 
+    /**
+     * The one-line refusal for an {@link IOException} met while writing {@code file}: why, in words (the exception's
+     * own message names a temporary file, or nothing but the path).
+     */
+    public static BadInputException cannotWrite(Object file, IOException e) {
+        String why;
+        if (Files.isDirectory(Path.of(file.toString())))
+            why = "a directory, not a file";
+        else if (e instanceof AccessDeniedException)
+            why = "permission denied";
+        else if (e instanceof NoSuchFileException)
+            why = "no such directory";
+        else if (e instanceof FileSystemException f && f.getReason() != null)
+            why = f.getReason();
+        else
+            why = e.getMessage() == null ? "I/O error" : e.getMessage().lines().findFirst().orElse("I/O error");
+        return new BadInputException(file + ": cannot write: " + why, e);
+    }
+
     /** {@code file:line:column: not valid JSON: what}, without Jackson's feature names, source excerpts or a line 0. */
     public static BadInputException notJson(Object file, JsonProcessingException e) {
         JsonLocation at = e.getLocation();

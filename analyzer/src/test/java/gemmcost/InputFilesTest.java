@@ -24,6 +24,20 @@ class InputFilesTest {
     }
 
     @Test
+    void everyWayWritingFailsShouldBeOneLineInWordsNotATemporaryFilesName() {
+        Path out = dir.resolve("out.json");
+        // the exceptions name the temporary file the write went through, which the user never gave
+        assertThat(InputFiles.cannotWrite(out, new java.nio.file.AccessDeniedException(dir + "/.out.json.1.tmp")))
+                .hasMessage(out + ": cannot write: permission denied");
+        assertThat(InputFiles.cannotWrite(out, new java.nio.file.NoSuchFileException(dir + "/gone/.out.json.1.tmp")))
+                .hasMessage(out + ": cannot write: no such directory");
+        assertThat(InputFiles.cannotWrite(out, new java.nio.file.FileSystemException(out.toString(), null,
+                "No space left on device"))).hasMessage(out + ": cannot write: No space left on device");
+        assertThat(InputFiles.cannotWrite(dir, new IOException("Is a directory")))
+                .hasMessage(dir + ": cannot write: a directory, not a file");
+    }
+
+    @Test
     void aCsvHeaderShouldBeReadPastALeadingByteOrderMarkOnly() throws IOException {
         Path marked = Files.writeString(dir.resolve("marked.csv"), "\uFEFFa,b\n1,2\n");
         assertThat(InputFiles.csv(marked, "a,b")).singleElement().satisfies(row -> assertThat(row.fields())

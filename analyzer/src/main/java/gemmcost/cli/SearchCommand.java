@@ -22,9 +22,7 @@ import gemmcost.search.Candidate;
 import gemmcost.search.Evaluated;
 import gemmcost.search.PlanSearch;
 import gemmcost.search.PlanSpace;
-import gemmcost.table.ProfileJson;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +100,10 @@ final class SearchCommand implements Callable<Integer> {
         if (microBatches.stream().noneMatch(mb -> mb > 0 && batch % mb == 0))
             throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
                     .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");
-        Optional<Device> device = device();
+        CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, template.model().dtype(),
+                template.network());
+        Optional<Device> device = costs.table() == null ? DeviceCatalog.find(profile.fileOrDevice)
+                : GetTimes.catalogDevice(Path.of(profile.fileOrDevice), costs.table());
         if (device.isPresent())
             requireRoom(template, space.gpus(), device.get());
         List<Candidate> candidates = space.enumerate(template, imbalance);
@@ -110,7 +111,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config
                     + "'s model fits (TP must divide heads and expert_hidden, PP the layers; MA needs a <= heads"
                     + " attention GPUs and at most one MoE GPU per expert)");
-        CostModel model = CostModels.open(profile.fileOrDevice, template.model().dtype(), template.network());
+        CostModel model = costs.model();
         PlanSearch.Result result = PlanSearch.run(SeedPlans.mark(candidates), model, workers);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -118,13 +119,6 @@ final class SearchCommand implements Callable<Integer> {
         else
             text(result, space, template, model, out);
         return Gemmcost.OK;
-    }
-
-    /** The device the profile is of (a catalog id, or a table's device), where the catalog knows it. */
-    private Optional<Device> device() {
-        Path file = Path.of(profile.fileOrDevice);
-        return Files.isRegularFile(file) ? GetTimes.catalogDevice(file, ProfileJson.read(file))
-                : DeviceCatalog.find(profile.fileOrDevice);
     }
 
     /**
@@ -139,7 +133,7 @@ final class SearchCommand implements Callable<Integer> {
         if (perGpu > MemoryFootprint.usableBytes(device))
             throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: %s's KV cache (%d sequences x %d"
                     + " tokens) is %.1f GB, %.1f GB a GPU however it is split: more than the %.1f GB usable of a %s;"
-                    + " no plan fits", gpus, config, template.workload().batch(), template.workload().seqLen(),
+                    + " no plan fits [modeled]", gpus, config, template.workload().batch(), template.workload().seqLen(),
                     kvBytes / 1e9, perGpu / 1e9, MemoryFootprint.usableBytes(device) / 1e9, device.id()));
     }
 

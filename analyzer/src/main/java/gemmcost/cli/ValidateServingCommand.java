@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.InputFiles;
 import gemmcost.Numbers;
 import gemmcost.comm.CommCheck;
 import gemmcost.gettime.Label;
@@ -223,7 +224,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         try {
             Files.write(report, lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BadInputException(report + ": cannot write the report: " + e.getMessage(), e);
+            throw InputFiles.cannotWrite(report, e);
         }
     }
 

@@ -1,6 +1,6 @@
 package gemmcost.report;
 
-import gemmcost.BadInputException;
+import gemmcost.InputFiles;
 import gemmcost.Numbers;
 import gemmcost.ToolVersion;
 import gemmcost.claim.ClaimCheck;
@@ -69,7 +69,7 @@ public final class HtmlReport {
                 Files.createDirectories(parent);
             Files.writeString(out, render(input), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new BadInputException(out + ": cannot write the report: " + e.getMessage(), e);
+            throw InputFiles.cannotWrite(out, e);
         }
     }
 

@@ -17,10 +17,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -63,7 +60,7 @@ public final class ProfileJson {
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot write: " + whyNot(e), e);
+            throw InputFiles.cannotWrite(file, e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);
@@ -71,17 +68,6 @@ public final class ProfileJson {
                 // best effort: the rename either happened or the error above is the one to report
             }
         }
-    }
-
-    /** Why a write failed, in words: the file system's reason or the kind of failure, not a temporary file's name. */
-    private static String whyNot(IOException e) {
-        if (e instanceof AccessDeniedException)
-            return "permission denied";
-        if (e instanceof NoSuchFileException)
-            return "no such directory";
-        if (e instanceof FileSystemException f && f.getReason() != null)
-            return f.getReason();
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The exact text {@link #write} writes, ending with a newline. */

@@ -162,7 +162,6 @@ public final class CheckClaimCommand implements Callable<Integer> {
                     Numbers.percent(p.reduction()), Numbers.percent(p.reductionAgainstDense()), p.labels());
     }
 
-
     /** How the plans route tokens and overlap micro-batches, as the configs say (the seed's: uniform, one). */
     private static String routingAndOverlap(Deployment base, Deployment split) {
         int topK = base.model().topK();

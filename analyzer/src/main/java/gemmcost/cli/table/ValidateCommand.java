@@ -2,6 +2,7 @@ package gemmcost.cli.table;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.BadInputException;
+import gemmcost.InputFiles;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
 import gemmcost.gettime.ErrorStats;
@@ -140,7 +141,7 @@ public final class ValidateCommand implements Callable<Integer> {
                         r.estimate().label().id(), r.apePct(), r.estimate().method().name().toLowerCase(Locale.ROOT)));
             }
         } catch (IOException e) {
-            throw new BadInputException("--report " + report + ": cannot write: " + e.getMessage());
+            throw InputFiles.cannotWrite("--report " + report, e);
         }
     }
 }
