@@ -102,20 +102,10 @@ public final class InputFiles {
 
     /** The one-line refusal for an {@link IOException} met while reading {@code file}. */
     public static BadInputException cannotRead(Object file, IOException e) {
-        String why;
-        if (Files.isDirectory(Path.of(file.toString())))
-            why = "a directory, not a file";
-        else if (e instanceof NoSuchFileException)
-            why = "no such file";
-        else if (e instanceof AccessDeniedException)
-            why = "permission denied";
-        else if (e instanceof CharacterCodingException)
-            why = "not UTF-8 text";
-        else if (e instanceof FileSystemException f && f.getReason() != null)
-            why = "cannot read: " + f.getReason();
-        else
-            why = "cannot read (" + (e.getMessage() == null ? "I/O error" : e.getMessage().lines().findFirst()
-                    .orElse("I/O error")) + ")";
+        String why = inWords(file, e, "no such file");
+        if (why == null)
+            why = e instanceof FileSystemException f && f.getReason() != null ? "cannot read: " + f.getReason()
+                    : "cannot read (" + firstLine(e, "I/O error") + ")";
         return new BadInputException(file + ": " + why, e);
     }
 
@@ -124,18 +114,27 @@ public final class InputFiles {
      * own message names a temporary file, or nothing but the path).
      */
     public static BadInputException cannotWrite(Object file, IOException e) {
-        String why;
-        if (Files.isDirectory(Path.of(file.toString())))
-            why = "a directory, not a file";
-        else if (e instanceof AccessDeniedException)
-            why = "permission denied";
-        else if (e instanceof NoSuchFileException)
-            why = "no such directory";
-        else if (e instanceof FileSystemException f && f.getReason() != null)
-            why = f.getReason();
-        else
-            why = e.getMessage() == null ? "I/O error" : e.getMessage().lines().findFirst().orElse("I/O error");
+        String why = inWords(file, e, "no such directory");
+        if (why == null)
+            why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : firstLine(e, "I/O error");
         return new BadInputException(file + ": cannot write: " + why, e);
+    }
+
+    /** What went wrong with {@code file}, where words say it better than the exception: else null. */
+    private static String inWords(Object file, IOException e, String missing) {
+        if (Files.isDirectory(Path.of(file.toString())))
+            return "a directory, not a file";
+        if (e instanceof NoSuchFileException)
+            return missing;
+        if (e instanceof AccessDeniedException)
+            return "permission denied";
+        if (e instanceof CharacterCodingException)
+            return "not UTF-8 text";
+        return null;
+    }
+
+    private static String firstLine(IOException e, String otherwise) {
+        return e.getMessage() == null ? otherwise : e.getMessage().lines().findFirst().orElse(otherwise);
     }
 
     /** {@code file:line:column: not valid JSON: what}, without Jackson's feature names, source excerpts or a line 0. */
