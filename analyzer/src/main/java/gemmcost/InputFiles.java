@@ -61,7 +61,8 @@ public final class InputFiles {
     /**
      * The data lines of a small comma-separated file without quoting: the header must be exactly {@code header}
      * (a BOM and surrounding blanks aside), blank lines are skipped, every other line must have the header's
-     * number of fields, and there must be at least one; each problem is one line naming the file and line.
+     * number of fields and no quote (a quoted field would keep its quotes and match nothing), and there must be at
+     * least one; each problem is one line naming the file and line.
      */
     public static List<CsvLine> csv(Path file, String header) {
         List<String> lines = text(file).lines().toList();
@@ -76,6 +77,8 @@ public final class InputFiles {
                 continue;
             String[] fields = line.split(",", -1);
             String where = file + ":" + (i + 1);
+            if (line.indexOf('"') >= 0)
+                throw new BadInputException(where + ": quoted fields are not read here: write the values bare");
             if (fields.length != columns)
                 throw new BadInputException(where + ": expected " + columns + " columns, found " + fields.length);
             rows.add(new CsvLine(where, fields));

@@ -3,12 +3,14 @@ package gemmcost.comm;
 import gemmcost.BadInputException;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
-import java.nio.file.Path;
 import gemmcost.gettime.ErrorStats;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** How far a link tier's α–β times are from measured collectives, per collective and rank count. */
 public final class CommCheck {
@@ -39,9 +41,12 @@ public final class CommCheck {
      * refused in one line.
      */
     public static List<Group> ofNvlink(Path file, String gpu) {
-        List<NcclCsv.Row> rows = NcclCsv.read(file).stream().filter(r -> r.gpu().equals(gpu)).toList();
+        List<NcclCsv.Row> all = NcclCsv.read(file);
+        List<NcclCsv.Row> rows = all.stream().filter(r -> r.gpu().equals(gpu)).toList();
         if (rows.isEmpty())
-            throw new BadInputException(file + ": no rows of gpu '" + gpu + "'");
+            throw new BadInputException(file + ": no rows of gpu '" + gpu + "' (it has "
+                    + String.join(", ", all.stream().map(NcclCsv.Row::gpu).collect(Collectors.toCollection(TreeSet::new)))
+                    + ")");
         return of(nvlinkOf(gpu), rows);
     }
 
