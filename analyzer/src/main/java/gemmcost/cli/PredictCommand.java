@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -211,6 +212,7 @@ final class PredictCommand implements Callable<Integer> {
         checkOverlapScheduler();
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
+        OptionalInt context = HfConfigReader.contextTokens(config);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
@@ -246,9 +248,9 @@ final class PredictCommand implements Callable<Integer> {
                                     prefill.layout().gpus(), e.prefill().analysis()))));
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(model, device, fit, prefill, e, costs));
+            out.println(json(model, device, fit, prefill, e, costs, context));
         else
-            text(model, device, fit, prefill, e, costs, out);
+            text(model, device, fit, prefill, e, costs, context, out);
         return Gemmcost.OK;
     }
 
@@ -321,8 +323,13 @@ final class PredictCommand implements Callable<Integer> {
                         ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
     }
 
+    /** Whether a request's prompt and output are longer than the model's context (where its config gives one). */
+    private boolean beyond(OptionalInt context) {
+        return context.isPresent() && (long) isl + osl > context.getAsInt();
+    }
+
     private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
-                      CostModels.Opened costs, PrintWriter out) {
+                      CostModels.Opened costs, OptionalInt context, PrintWriter out) {
         String labels = "[" + Label.join(e.labels()) + "]";
         out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
                 e.gpus(), device.id(), workersText(fit, prefill));
@@ -332,6 +339,10 @@ final class PredictCommand implements Callable<Integer> {
                 + "); attention: " + costs.model().attention().source() + " (modeled)");
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
+        if (beyond(context))
+            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's max_position_embeddings, %d:"
+                    + " engines refuse such requests unless the context is extended%n", (long) isl + osl,
+                    context.getAsInt());
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
@@ -402,7 +413,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String json(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
-                        CostModels.Opened costs) {
+                        CostModels.Opened costs, OptionalInt context) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
                 .put("model", config.toString())
@@ -418,6 +429,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("concurrency", concurrency)
                 .put("isl", isl)
                 .put("osl", osl)
+                .put("context_tokens", context.isPresent() ? context.getAsInt() : null)
+                .put("beyond_context", beyond(context))
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)

@@ -229,6 +229,25 @@ class PredictCommandTest {
         assertThat(mixed).doesNotContain("L_p");
     }
 
+    /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */
+    @Test
+    void aRequestLongerThanTheModelsContextShouldBeSaidSo(@TempDir Path dir) throws IOException {
+        String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "1", "--isl", "8000"};
+
+        assertThat(CliRun.of(append(plan, "--osl", "192")).out()).doesNotContain("context:");
+        assertThat(CliRun.of(append(plan, "--osl", "193")).out()).contains(NL + "context:   isl + osl = 8193 tokens,"
+                + " beyond the model's max_position_embeddings, 8192: engines refuse such requests unless the context"
+                + " is extended" + NL);
+        JsonNode beyond = predictJson("--gpu", "h100-sxm", "--concurrency", "1", "--isl", "8065");
+        assertThat(beyond.get("context_tokens").asInt()).isEqualTo(8192);
+        assertThat(beyond.get("beyond_context").asBoolean()).isTrue();
+        Path bad = Files.writeString(dir.resolve("bad.config.json"), Files.readString(Path.of(SMALL_LLAMA))
+                .replace("\"max_position_embeddings\": 8192", "\"max_position_embeddings\": \"8k\""));
+        assertThat(CliRun.of("predict", "--model", bad.toString(), "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
+                "8", "--osl", "8").err()).isEqualTo("gemmcost: " + bad + ": max_position_embeddings: must be an"
+                + " integer, was \"8k\"" + NL);
+    }
+
     private static String[] append(String[] args, String... more) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(more));

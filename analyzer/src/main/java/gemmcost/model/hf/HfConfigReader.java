@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -39,6 +40,9 @@ public final class HfConfigReader {
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
             "attention_bias", "torch_dtype", "dtype", "quantization_config");
+
+    /** The context a model serves: engines refuse a longer prompt and output by default. */
+    private static final String CONTEXT_FIELD = "max_position_embeddings";
 
     /** GLM-5: DeepSeek-V3's layers with DeepSeek Sparse Attention's indexer. */
     static final String GLM_MOE_DSA = "GlmMoeDsaForCausalLM";
@@ -84,7 +88,8 @@ public final class HfConfigReader {
             Map.entry("moe_intermediate_size", 1 << 20), Map.entry("shared_intermediate_size", 1 << 20),
             Map.entry("num_experts", 4096), Map.entry("num_local_experts", 4096), Map.entry("n_routed_experts", 4096),
             Map.entry("n_shared_experts", 16), Map.entry("num_attention_heads", 4096),
-            Map.entry("num_key_value_heads", 4096), Map.entry("head_dim", 4096));
+            Map.entry("num_key_value_heads", 4096), Map.entry("head_dim", 4096),
+            Map.entry(CONTEXT_FIELD, 1 << 30));
 
     private final String file;
     /** Where {@link #root} sits in the file ({@code text_config.} in a vision-language config), for messages. */
@@ -100,6 +105,21 @@ public final class HfConfigReader {
     public static Architecture read(Path config) {
         return new HfConfigReader(config.toString(), "", InputFiles.json(config))
                 .architecture(quantConfigBeside(config));
+    }
+
+    /**
+     * The config's {@code max_position_embeddings} (in {@code text_config} for a vision-language checkpoint), if it
+     * gives one: the longest prompt and output engines serve by default (vLLM's {@code max_model_len}, SGLang's
+     * {@code context_length}, TensorRT-LLM's {@code max_seq_len}), unless a user extends it.
+     */
+    public static OptionalInt contextTokens(Path config) {
+        JsonNode root = InputFiles.json(config);
+        JsonNode text = root.get("text_config");
+        HfConfigReader reader = text != null && text.isObject()
+                ? new HfConfigReader(config.toString(), "text_config.", text)
+                : new HfConfigReader(config.toString(), "", root);
+        JsonNode context = reader.root.get(CONTEXT_FIELD);
+        return context == null || context.isNull() ? OptionalInt.empty() : OptionalInt.of(reader.positive(CONTEXT_FIELD));
     }
 
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
