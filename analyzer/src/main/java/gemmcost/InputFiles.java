@@ -1,7 +1,9 @@
 package gemmcost;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,12 +142,26 @@ public final class InputFiles {
         return e.getMessage() == null ? otherwise : e.getMessage().lines().findFirst().orElse(otherwise);
     }
 
-    /** {@code file:line:column: not valid JSON: what}, without Jackson's feature names, source excerpts or a line 0. */
+    /**
+     * {@code file:line:column: not valid JSON: what}, without Jackson's feature names, source excerpts or a line 0; a
+     * duplicate key also names the object it repeats in ({@code in $.a[2]}), which a line of many objects hides.
+     */
     public static BadInputException notJson(Object file, JsonProcessingException e) {
         JsonLocation at = e.getLocation();
         String where = at == null || at.getLineNr() <= 0 ? file.toString()
                 : file + ":" + at.getLineNr() + (at.getColumnNr() > 0 ? ":" + at.getColumnNr() : "");
-        return new BadInputException(where + ": " + jsonProblem(e.getOriginalMessage()), e);
+        String problem = jsonProblem(e.getOriginalMessage());
+        if (problem.startsWith("duplicate key") && e.getProcessor() instanceof JsonParser parser)
+            problem += " in " + jsonPath(parser.getParsingContext().getParent());
+        return new BadInputException(where + ": " + problem, e);
+    }
+
+    /** {@code $}, {@code $.a.b[2]}: where {@code context} lies in the document. */
+    static String jsonPath(JsonStreamContext context) {
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent())
+            path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        return "$" + path;
     }
 
     /**

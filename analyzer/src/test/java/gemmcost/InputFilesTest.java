@@ -55,6 +55,14 @@ class InputFilesTest {
     }
 
     @Test
+    void aDuplicateKeyShouldNameTheObjectItRepeatsIn() throws IOException {
+        Path nested = Files.writeString(dir.resolve("nested.json"), "{\"a\": {\"b\": [1, {\"c\": 1, \"c\": 2}]}}");
+        assertThatThrownBy(() -> InputFiles.json(nested)).hasMessage(nested + ":1:29: duplicate key \"c\" in $.a.b[1]");
+        Path top = Files.writeString(dir.resolve("top.json"), "{\"a\": 1, \"a\": 2}");
+        assertThatThrownBy(() -> InputFiles.json(top)).hasMessage(top + ":1:13: duplicate key \"a\" in $");
+    }
+
+    @Test
     void jacksonsMessagesShouldLoseTheirFeatureNamesAndExcerpts() {
         assertThat(InputFiles.jsonProblem("Non-standard token 'Infinity': enable `JsonReadFeature.ALLOW_NON_NUMERIC"
                 + "_NUMBERS` to allow\n at [Source: REDACTED; line: 1]"))

@@ -58,7 +58,7 @@ class JsonDagReaderTest {
         Path twice = Files.writeString(dir.resolve("twice.json"), "{\"nodes\": [{\"id\": \"a\", \"id\": \"b\","
                 + " \"gpu\": 0, \"duration_us\": 1}], \"edges\": []}");
         assertThatThrownBy(() -> JsonDagReader.read(twice)).isInstanceOf(BadInputException.class)
-                .hasMessage(twice + ":1:28: duplicate key \"id\"");
+                .hasMessage(twice + ":1:28: duplicate key \"id\" in $.nodes[0]");
         Path trailing = Files.writeString(dir.resolve("trailing.json"), "{\"nodes\": [{\"id\": \"a\", \"gpu\": 0,"
                 + " \"duration_us\": 1}], \"edges\": []} {\"nodes\": []}");
         assertThatThrownBy(() -> JsonDagReader.read(trailing)).isInstanceOf(BadInputException.class)

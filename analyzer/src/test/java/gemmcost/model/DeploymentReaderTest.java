@@ -62,7 +62,7 @@ class DeploymentReaderTest {
     void aDuplicateKeyShouldBeRefusedWithItsLineNotTheLastOneWinning() throws IOException {
         Path file = edited("seed-baseline-tp8pp2.json", "\"layers\": 4", "\"layers\": 4, \"layers\": 8");
         assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
-                .hasMessage(file + ":7:26: duplicate key \"layers\"");
+                .hasMessage(file + ":7:26: duplicate key \"layers\" in $.model");
     }
 
     @Test

@@ -177,7 +177,7 @@ class ProfileJsonTest {
                 Arguments.of("extra close", withEntries("[" + VALID_ENTRY + "]") + "}",
                         ":9:1: not valid JSON: Unexpected close marker '}': no open Object to close"),
                 Arguments.of("duplicate JSON key", withEntries(entry("\"time_us\": 4.5, \"time_us\": 5, \"samples\": 1")),
-                        ":7:67: duplicate key \"time_us\""),
+                        ":7:67: duplicate key \"time_us\" in $.entries[0]"),
                 Arguments.of("root not an object", "[1, 2]", ": $: must be an object, was [1,2]"),
                 Arguments.of("missing schema", "{\"schema_version\": 1}", ": $.schema: missing required field"),
                 Arguments.of("unknown schema id", "{\"schema\": \"gemmcost.table\", \"schema_version\": 1}",
