@@ -22,6 +22,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -42,11 +44,18 @@ import picocli.CommandLine.Unmatched;
 final class JmhCommand implements Callable<Integer> {
     private static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
+    @Spec
+    CommandSpec spec;
+
     @Unmatched
     List<String> args = new ArrayList<>();
 
     @Override
     public Integer call() {
+        if (args.contains("--help")) { // as every command has it; JMH's own option list is -h
+            spec.commandLine().usage(spec.commandLine().getOut());
+            return 0;
+        }
         CommandLineOptions cmd;
         try {
             cmd = new CommandLineOptions(args.toArray(String[]::new));
@@ -116,7 +125,7 @@ final class JmhCommand implements Callable<Integer> {
             return new JmhCommand();
         }
 
-        /** {@code gemmcost jmh -h} is JMH's own option list; {@code gemmcost help jmh} is this command's. */
+        /** {@code gemmcost jmh -h} is JMH's own option list; {@code jmh --help} and {@code help jmh} this command's. */
         @Override
         public boolean passesHelpThrough() {
             return true;

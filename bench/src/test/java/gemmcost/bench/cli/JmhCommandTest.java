@@ -42,6 +42,15 @@ class JmhCommandTest {
     }
 
     @Test
+    void helpShouldBeThisCommandsUsageAsEveryCommandsIs() {
+        CliRun run = CliRun.of("jmh", "--help");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith("Run JMH on this jar's benchmarks (GEMMs on a GPU, the analyzer's speed).")
+                .contains("Every JMH option passes through (-h lists them)", "scripts/gemmcost jmh -l");
+    }
+
+    @Test
     void shouldNameABadJmhOption() {
         CliRun run = CliRun.of("jmh", "-zzz");
 
