@@ -11,8 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,15 +20,18 @@ import org.junit.jupiter.api.io.TempDir;
  * printed (the part before a pipe) from a copy of a fresh clone's layout with {@code ../shared} beside it: exit 2
  * with exactly the line the page shows where it shows a refusal ({@code gemmcost: …}), else exit 0,
  * or on this GPU-less machine exit 2 with one line for the examples that need a GPU or the tables a GPU run writes
- * ({@code profiles/…} that are not committed, the per-GPU tables {@code merge} combines).
+ * ({@code profiles/…} that are not committed, the per-GPU tables {@code merge} combines). Every output line a page
+ * shows under a command that needs no GPU must be printed today, in the page's order (a page may show an excerpt), so
+ * that no figure in the docs drifts from what the tool prints.
  */
 class ExamplesTest {
-    /** A console example's command, and the line after it (a documented refusal starts {@code gemmcost: }). */
-    private static final Pattern CONSOLE_COMMAND = Pattern.compile("^\\$ scripts/gemmcost (.*)(?=\n(.*))",
-            Pattern.MULTILINE);
+    private static final String CONSOLE_COMMAND = "$ scripts/gemmcost ";
 
-    /** An example's arguments, and the one-line refusal the page shows for it ({@code null}: it must succeed). */
-    record Example(String command, String refusal) {
+    /**
+     * An example's arguments, where it is ({@code README.md:70}; a command's help), the one-line refusal the page
+     * shows for it ({@code null}: it must succeed) and the output lines the page shows under it.
+     */
+    record Example(String command, String where, String refusal, List<String> shown) {
     }
 
     @TempDir
@@ -43,12 +45,8 @@ class ExamplesTest {
         try (var docs = Files.list(root.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
-        for (Path page : pages) {
-            Matcher console = CONSOLE_COMMAND.matcher(Files.readString(page));
-            while (console.find())
-                examples.add(new Example(console.group(1),
-                        console.group(2).startsWith("gemmcost: ") ? console.group(2) : null));
-        }
+        for (Path page : pages)
+            examples.addAll(consoleExamples(root.relativize(page).toString(), Files.readAllLines(page)));
         List<String> commands = new ArrayList<>(List.of(""));
         for (String line : CliRun.of("--help").out().lines().toList())
             if (line.matches("  [a-z][a-z-]+ .*") && !line.startsWith("  help "))
@@ -56,9 +54,52 @@ class ExamplesTest {
         for (String command : commands) {
             String help = CliRun.of(command.isEmpty() ? new String[] {"--help"} : new String[] {"help", command}).out();
             help.lines().filter(l -> l.startsWith("  scripts/gemmcost ")).map(l -> l.substring(19))
-                    .forEach(example -> examples.add(new Example(example, null)));
+                    .forEach(example -> examples.add(new Example(example, "help " + command, null, List.of())));
         }
         return examples;
+    }
+
+    /** A page's {@code $ scripts/gemmcost …} lines in console blocks, each with the lines under it up to the next. */
+    static List<Example> consoleExamples(String page, List<String> lines) {
+        List<Example> found = new ArrayList<>();
+        boolean console = false;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.startsWith("```"))
+                console = line.equals("```console");
+            if (!console || !line.startsWith(CONSOLE_COMMAND))
+                continue;
+            List<String> shown = new ArrayList<>();
+            for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith("$ ") && !lines.get(j).startsWith("```");
+                 j++)
+                shown.add(lines.get(j));
+            String refusal = shown.isEmpty() || !shown.getFirst().startsWith("gemmcost: ") ? null : shown.getFirst();
+            found.add(new Example(line.substring(CONSOLE_COMMAND.length()), page + ":" + (i + 1), refusal, shown));
+        }
+        return found;
+    }
+
+    /**
+     * Where a page's output line is missing from what the command prints ({@code printed}, after the lines matched
+     * before it), or empty: each shown line must be printed, in the page's order, a run's wall time ("(5.5 s)")
+     * aside.
+     */
+    static Optional<String> missingShownLine(List<String> shown, String printed) {
+        List<String> lines = printed.lines().map(ExamplesTest::normal).toList();
+        int at = 0;
+        for (String line : shown) {
+            String wanted = normal(line);
+            while (at < lines.size() && !lines.get(at).equals(wanted))
+                at++;
+            if (at == lines.size())
+                return Optional.of(line);
+            at++;
+        }
+        return Optional.empty();
+    }
+
+    private static String normal(String line) {
+        return line.stripTrailing().replaceAll("\\(\\d+(\\.\\d+)? s\\)", "(… s)");
     }
 
     /** Needs a GPU, or a table under {@code profiles/} that only a run on one would write (not a committed one). */
@@ -95,7 +136,24 @@ class ExamplesTest {
             } else {
                 assertThat(run.status()).as(example + "\n" + run).isZero();
             }
+            if (!needsGpu(args))
+                assertThat(missingShownLine(e.shown(), run.out() + run.err())).as("%s: %s shows a line the command no"
+                        + " longer prints (in this order); it prints:%n%s%s", e.where(), example, run.out(), run.err())
+                        .isEmpty();
         }
+    }
+
+    @Test
+    void aPageShouldShowPrintedLinesInTheirOrderWithAnyWallTime() {
+        assertThat(missingShownLine(List.of("a", "c"), "a\nb\nc\n")).isEmpty();
+        assertThat(missingShownLine(List.of("c", "a"), "a\nb\nc\n")).contains("a");
+        assertThat(missingShownLine(List.of("rows: 3 (5.5 s)  "), "rows: 3 (13.2 s)\n")).isEmpty();
+        assertThat(missingShownLine(List.of("rows: 3 (5.5 s)"), "rows: 4 (5.5 s)\n")).contains("rows: 3 (5.5 s)");
+        List<String> page = List.of("```console", "$ scripts/gemmcost get-time 1 2 3", "Get_Time", "```", "",
+                "$ scripts/gemmcost model x", "```console", "$ scripts/gemmcost model y --tp 3", "gemmcost: no");
+        assertThat(consoleExamples("p.md", page)).containsExactly(
+                new Example("get-time 1 2 3", "p.md:2", null, List.of("Get_Time")),
+                new Example("model y --tp 3", "p.md:8", "gemmcost: no", List.of("gemmcost: no")));
     }
 
     @Test
