@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.cost.CostModels;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.UnmodeledException;
 import gemmcost.serving.ServingModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,38 +52,61 @@ public final class ServingCheck {
     /** Every row of {@code rows}, models from {@code modelDir}, GEMMs from the {@code gemmCsvs} files. */
     public static List<Outcome> run(List<SiliconRow> rows, Path modelDir, List<Path> gemmCsvs) {
         GemmTables tables = new GemmTables(gemmCsvs);
-        Map<Path, Architecture> models = new HashMap<>();
-        Map<Path, BadInputException> unreadable = new HashMap<>();
+        Map<Path, Read> models = new HashMap<>();
         List<Outcome> outcomes = new ArrayList<>(rows.size());
         for (SiliconRow row : rows) {
-            RowSetup setup = RowSetup.of(row, modelDir, config -> read(config, models, unreadable));
+            Read[] read = new Read[1];
+            RowSetup setup = RowSetup.of(row, modelDir, config -> {
+                read[0] = models.computeIfAbsent(config, ServingCheck::read);
+                return read[0].model();
+            });
             outcomes.add(switch (setup) {
                 case RowSetup.Refused r -> refused(row, r.reason(), r.detail());
-                case RowSetup.Setup s -> predict(row, s, tables);
+                case RowSetup.Setup s -> predict(row, s, tables, read[0].note());
             });
         }
         return outcomes;
     }
 
-    private static Architecture read(Path config, Map<Path, Architecture> models, Map<Path, BadInputException> bad) {
-        if (bad.containsKey(config))
-            throw bad.get(config);
-        try {
-            return models.computeIfAbsent(config, HfConfigReader::read);
-        } catch (BadInputException e) {
-            bad.put(config, e);
-            throw e;
+    /** A config as read once for every row of its model: the model and a note on how, or why it cannot be. */
+    private record Read(Architecture model, String note, BadInputException failure) {
+        @Override
+        public Architecture model() {
+            if (failure != null)
+                throw failure;
+            return model;
         }
     }
 
-    private static Outcome predict(SiliconRow row, RowSetup.Setup s, GemmTables tables) {
+    /**
+     * The model of {@code config}; where only its quantisation scheme is one gemmcost does not read (a checkpoint
+     * quantised by another tool), its architecture alone: a row's recorded quant mode says the format its GEMMs ran in.
+     */
+    private static Read read(Path config) {
+        try {
+            return new Read(HfConfigReader.read(config), null, null);
+        } catch (UnmodeledException e) {
+            if (e.kind() != UnmodeledException.Kind.QUANTIZATION)
+                return new Read(null, null, e);
+            try {
+                return new Read(HfConfigReader.readArchitecture(config), "the config's quantisation is not read ("
+                        + e.getMessage() + "): the row's quant mode sets the GEMM format", null);
+            } catch (BadInputException other) {
+                return new Read(null, null, other);
+            }
+        } catch (BadInputException e) {
+            return new Read(null, null, e);
+        }
+    }
+
+    private static Outcome predict(SiliconRow row, RowSetup.Setup s, GemmTables tables, String note) {
         try {
             Optional<CostModels.Opened> costs = tables.costs(s.device(), s.gemmDtype(), s.engine().id());
             if (costs.isEmpty())
                 return refused(row, "no GEMM table of the device and dtype", s.device().id() + " " + s.gemmDtype());
             ServingModel.Estimate e = ServingModel.predict(s.model(), s.mode(), s.prefill(), s.decode(), s.request(),
                     s.kvBytes(), costs.get().model());
-            return new Outcome(row, e, costs.get().model().getTime().source(), null, null, s.request().concurrency());
+            return new Outcome(row, e, costs.get().model().getTime().source(), null, note, s.request().concurrency());
         } catch (BadInputException | ArithmeticException e) {
             return refused(row, "step not costed", row.where() + ": " + e.getMessage());
         }

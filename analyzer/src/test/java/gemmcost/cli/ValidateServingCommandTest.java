@@ -198,6 +198,33 @@ class ValidateServingCommandTest {
                 + ":5: column silicon_ttft_ms: must be finite and > 0: 'n/a'");
     }
 
+    /**
+     * A checkpoint quantised by a tool whose scheme the config reader does not read (compressed-tensors here): its
+     * runs are predicted in the format their row records, and the report says the config's scheme was not read.
+     */
+    @Test
+    void aRowsQuantModeShouldSetTheFormatWhereTheConfigsSchemeIsNotRead() throws IOException {
+        Path rows = inputs();
+        Path config = dir.resolve("configs/org--small.config.json");
+        Files.writeString(config, Files.readString(config).replace("\"torch_dtype\": \"bfloat16\"", "\"torch_dtype\":"
+                + " \"bfloat16\", \"quantization_config\": {\"quant_method\": \"compressed-tensors\", \"format\":"
+                + " \"float-quantized\"}"));
+        Files.writeString(dir.resolve("gemm.csv"), Files.readString(dir.resolve("gemm.csv")).replace(",bf16,", ",fp8,"));
+        Files.writeString(rows, SiliconCsv.HEADER + "\n" + row("e", "h200_sxm", 8, 1, 50, 2).replace(",agg,512,64,,",
+                ",agg,512,64,fp8,") + "\n");
+        Path report = dir.resolve("report.csv");
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--report",
+                report.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("1 rows, 1 predicted, 0 refused");
+        assertThat(Files.readAllLines(report).getLast()).contains(",predicted,").contains("fp8").endsWith(",the"
+                + " config's quantisation is not read (" + config + ": quantization_config.format: not modelled by"
+                + " gemmcost): the row's quant mode sets the GEMM format");
+    }
+
     @Test
     void aFileThatIsNotServingRunsShouldBeRefusedInOneLine() throws IOException {
         inputs();

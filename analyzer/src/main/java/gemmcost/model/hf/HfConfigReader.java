@@ -104,7 +104,16 @@ public final class HfConfigReader {
 
     public static Architecture read(Path config) {
         return new HfConfigReader(config.toString(), "", InputFiles.json(config))
-                .architecture(quantConfigBeside(config));
+                .architecture(quantConfigBeside(config), true);
+    }
+
+    /**
+     * The architecture of {@code config} with its linear layers taken as bf16, whatever its dtype and quantisation
+     * say: for a caller that knows the format the GEMMs ran in from elsewhere (a serving run's recorded quant mode),
+     * where the config's own scheme is one gemmcost does not read.
+     */
+    public static Architecture readArchitecture(Path config) {
+        return new HfConfigReader(config.toString(), "", InputFiles.json(config)).architecture(null, false);
     }
 
     /**
@@ -131,20 +140,21 @@ public final class HfConfigReader {
         return quant == null ? null : config.resolveSibling(quant);
     }
 
-    private Architecture architecture(Path quantConfig) {
+    /** The config's architecture; its weight format read where {@code format}, else bf16. */
+    private Architecture architecture(Path quantConfig, boolean format) {
         if (!root.isObject())
             throw bad("$", "must be a JSON object");
         String arch = architectureName();
         if (!arch.equals(QWEN3_5_MOE))
-            return decoder(arch, () -> weights(quantConfig), bool("tie_word_embeddings"));
-        return textModel(arch, quantConfig);
+            return decoder(arch, () -> format ? weights(quantConfig) : WeightFormat.BF16, bool("tie_word_embeddings"));
+        return textModel(arch, quantConfig, format);
     }
 
     /**
      * A vision-language checkpoint's decoder, its fields in {@code text_config}; the weight format and tied embeddings
      * may be said at either level, and where both say them they must agree.
      */
-    private Architecture textModel(String arch, Path quantConfig) {
+    private Architecture textModel(String arch, Path quantConfig, boolean format) {
         refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL));
         JsonNode text = root.get("text_config");
         if (text == null || !text.isObject())
@@ -155,6 +165,8 @@ public final class HfConfigReader {
         if (root.has(tie) && text.has(tie) && decoder.bool(tie) != tied)
             throw decoder.bad(tie, "must agree with the top level's " + tied + ", was " + text.get(tie));
         return decoder.decoder(arch, () -> {
+            if (!format)
+                return WeightFormat.BF16;
             WeightFormat top = weights(quantConfig);
             WeightFormat inText = decoder.weights(null); // its dtype, and a quantization_config given there
             if (top != WeightFormat.BF16 && inText != WeightFormat.BF16 && top != inText)
