@@ -1,6 +1,9 @@
 package gemmcost.model.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import java.nio.file.Files;
@@ -36,6 +39,30 @@ public final class HfConfigReader {
             "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp",
             "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings", "rope_interleave",
             "indexer_rope_interleave");
+
+    /**
+     * Attributes of transformers' {@code PretrainedConfig} that a saved config may carry (an older
+     * {@code save_pretrained} wrote them all): names, generation defaults, label maps, output switches. None changes
+     * what a decoder step computes.
+     */
+    static final Set<String> PRETRAINED_METADATA = Set.of("_name_or_path", "_commit_hash", "return_dict",
+            "output_hidden_states", "output_attentions", "torchscript", "use_bfloat16", "tf_legacy_loss", "max_length",
+            "min_length", "do_sample", "early_stopping", "num_beams", "num_beam_groups", "diversity_penalty",
+            "temperature", "top_k", "top_p", "typical_p", "repetition_penalty", "length_penalty",
+            "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "bad_words_ids", "num_return_sequences",
+            "output_scores", "return_dict_in_generate", "forced_bos_token_id", "forced_eos_token_id",
+            "remove_invalid_values", "exponential_decay_length_penalty", "suppress_tokens", "begin_suppress_tokens",
+            "finetuning_task", "id2label", "label2id", "tokenizer_class", "prefix", "sep_token_id",
+            "decoder_start_token_id", "task_specific_params", "problem_type", "chunk_size_feed_forward");
+
+    /**
+     * {@code PretrainedConfig}'s structural switches, read past at the value a decoder-only model has (anything else is
+     * another kind of model): no encoder, no cross-attention, no pruned heads.
+     */
+    private static final Map<String, JsonNode> DECODER_ONLY = Map.of("is_encoder_decoder", BooleanNode.FALSE,
+            "is_decoder", BooleanNode.FALSE, "add_cross_attention", BooleanNode.FALSE, "tie_encoder_decoder",
+            BooleanNode.FALSE, "cross_attention_hidden_size", NullNode.instance, "pruned_heads",
+            JsonNodeFactory.instance.objectNode());
 
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
@@ -155,7 +182,7 @@ public final class HfConfigReader {
      * may be said at either level, and where both say them they must agree.
      */
     private Architecture textModel(String arch, Path quantConfig, boolean format) {
-        refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL));
+        refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL, PRETRAINED_METADATA));
         JsonNode text = root.get("text_config");
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
@@ -181,7 +208,9 @@ public final class HfConfigReader {
      * checked, so that a field gemmcost does not model is named before a format it does not.
      */
     private Architecture decoder(String arch, Supplier<WeightFormat> weightFormat, boolean tied) {
-        refuseFieldsOutside(arch, List.of(COMMON, COST_NEUTRAL, SUPPORTED.get(arch)));
+        refuseFieldsOutside(arch, List.of(COMMON, COST_NEUTRAL, PRETRAINED_METADATA, DECODER_ONLY.keySet(),
+                SUPPORTED.get(arch)));
+        DECODER_ONLY.forEach(this::requireJson);
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
@@ -398,6 +427,13 @@ public final class HfConfigReader {
             return WeightFormat.FP8;
         throw new UnmodeledException(UnmodeledException.Kind.QUANTIZATION,
                 quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
+    }
+
+    /** A field that, where the config gives it, must be {@code expected}. */
+    private void requireJson(String field, JsonNode expected) {
+        JsonNode node = root.get(field);
+        if (node != null && !node.equals(expected))
+            throw unmodeled(UnmodeledException.Kind.FIELD, field, "only " + expected + " is modelled, was " + node);
     }
 
     private void requireValue(String field, Object expected) {

@@ -268,6 +268,17 @@ class HfConfigReaderTest {
                 .isEqualTo(WeightFormat.BF16);
     }
 
+    /** What an older save_pretrained wrote of every config: names, generation defaults, decoder-only switches. */
+    @Test
+    void transformersOwnAttributesShouldBeReadPast() throws IOException {
+        Architecture dumped = HfConfigReader.read(write(TINY.formatted(", \"_name_or_path\": \"org/tiny\","
+                + " \"temperature\": 0.6, \"top_p\": 0.9, \"id2label\": {\"0\": \"LABEL_0\"}, \"return_dict\": true,"
+                + " \"is_encoder_decoder\": false, \"add_cross_attention\": false, \"pruned_heads\": {},"
+                + " \"cross_attention_hidden_size\": null")));
+
+        assertThat(dumped).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             ", \"rope_theta\": 1e6, \"layer_types\": [\"full\"] | layer_types: not modelled by gemmcost for LlamaForCausalLM",
@@ -281,7 +292,10 @@ class HfConfigReaderTest {
             ", \"quantization_config\": {\"quant_method\": \"awq\"} | quantization_config.quant_method: \"awq\" is not modelled (fp8 is)",
             ", \"quantization_config\": {\"quant_method\": \"fp8\", \"weight_block_size\": [64, 64]} | quantization_config.weight_block_size: only [128, 128] is modelled, was [64,64]",
             ", \"quantization_config\": {\"quant_method\": \"fp8\", \"ignored_layers\": []} | quantization_config.ignored_layers: not modelled by gemmcost",
-            ", \"sliding_window\": 4096 | sliding_window: not modelled by gemmcost for LlamaForCausalLM"})
+            ", \"sliding_window\": 4096 | sliding_window: not modelled by gemmcost for LlamaForCausalLM",
+            ", \"is_encoder_decoder\": true | is_encoder_decoder: only false is modelled, was true",
+            ", \"pruned_heads\": {\"0\": [1]} | pruned_heads: only {} is modelled, was {\"0\":[1]}",
+            ", \"cross_attention_hidden_size\": 64 | cross_attention_hidden_size: only null is modelled, was 64"})
     void aFieldGemmcostDoesNotModelShouldBeRefusedInOneLineNamingIt(String extra, String message) throws IOException {
         Path file = write(TINY.formatted(extra));
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
