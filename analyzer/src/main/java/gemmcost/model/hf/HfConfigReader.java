@@ -25,16 +25,17 @@ import java.util.function.Supplier;
 public final class HfConfigReader {
     /**
      * Token ids, initialisation, norm epsilon, RoPE constants and context limit, dropout, routing-score details
-     * (the same experts' work whichever are chosen), training-only losses; and the multi-token-prediction modules
-     * ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving without speculative decoding does not
-     * run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only matters with the sliding window, which
+     * (the same experts' work whichever are chosen), training-only losses and router noise; and the
+     * multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
+     * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only matters with the sliding window, which
      * is refused when on; {@code rope_parameters} is the newer configs' RoPE constants, {@code *rope_interleave} how
      * rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
             "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
             "rope_scaling", "rotary_dim", "max_position_embeddings", "attention_dropout", "use_cache", "pretraining_tp",
-            "router_aux_loss_coef", "output_router_logits", "norm_topk_prob", "scoring_func", "topk_method", "n_group",
+            "router_aux_loss_coef", "aux_loss_alpha", "seq_aux", "router_jitter_noise", "output_router_logits",
+            "norm_topk_prob", "scoring_func", "topk_method", "n_group",
             "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size", "qk_norm_type", "use_qk_norm",
             "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp",
             "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings", "rope_interleave",
@@ -64,9 +65,10 @@ public final class HfConfigReader {
             BooleanNode.FALSE, "cross_attention_hidden_size", NullNode.instance, "pruned_heads",
             JsonNodeFactory.instance.objectNode());
 
+    /** Read by every architecture; {@code layer_types} (newer transformers write it) must be full attention. */
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
-            "attention_bias", "torch_dtype", "dtype", "quantization_config");
+            "attention_bias", "torch_dtype", "dtype", "quantization_config", "layer_types");
 
     /** The context a model serves: engines refuse a longer prompt and output by default. */
     private static final String CONTEXT_FIELD = "max_position_embeddings";
@@ -222,6 +224,8 @@ public final class HfConfigReader {
                 ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
+        if (!arch.equals(QWEN3_5_MOE))
+            requireLayerTypes(layers, 1);
         try {
             return build(arch, layers, hidden, vocab, tied, attention, weights);
         } catch (IllegalArgumentException e) { // a combination of sizes no field check caught: still one line
@@ -296,9 +300,9 @@ public final class HfConfigReader {
         for (int layer = 0; layer < layers; layer++) {
             String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))
-                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only full attention in the last of"
-                        + " every full_attention_interval (" + interval + ") layers is modelled, was "
-                        + types.get(layer) + " at layer " + layer);
+                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", (interval == 1 ? "only full attention"
+                        : "only full attention in the last of every full_attention_interval (" + interval + ") layers")
+                        + " is modelled, was " + types.get(layer) + " at layer " + layer);
         }
     }
 

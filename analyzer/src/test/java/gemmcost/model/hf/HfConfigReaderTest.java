@@ -268,20 +268,26 @@ class HfConfigReaderTest {
                 .isEqualTo(WeightFormat.BF16);
     }
 
-    /** What an older save_pretrained wrote of every config: names, generation defaults, decoder-only switches. */
+    /**
+     * What an older save_pretrained wrote of every config (names, generation defaults, decoder-only switches), a newer
+     * one's layer_types of full attention, and training-only router losses and noise.
+     */
     @Test
     void transformersOwnAttributesShouldBeReadPast() throws IOException {
         Architecture dumped = HfConfigReader.read(write(TINY.formatted(", \"_name_or_path\": \"org/tiny\","
                 + " \"temperature\": 0.6, \"top_p\": 0.9, \"id2label\": {\"0\": \"LABEL_0\"}, \"return_dict\": true,"
                 + " \"is_encoder_decoder\": false, \"add_cross_attention\": false, \"pruned_heads\": {},"
-                + " \"cross_attention_hidden_size\": null")));
+                + " \"cross_attention_hidden_size\": null, \"layer_types\": [\"full_attention\", \"full_attention\"],"
+                + " \"aux_loss_alpha\": 0.001, \"seq_aux\": true, \"router_jitter_noise\": 0.0")));
 
         assertThat(dumped).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            ", \"rope_theta\": 1e6, \"layer_types\": [\"full\"] | layer_types: not modelled by gemmcost for LlamaForCausalLM",
+            ", \"rope_theta\": 1e6, \"rope_type\": \"x\" | rope_type: not modelled by gemmcost for LlamaForCausalLM",
+            ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) names",
+            ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: only full attention is modelled, was \"sliding_attention\" at layer 1",
             ", \"hidden_act\": \"gelu\" | hidden_act: only \"silu\" is modelled, was \"gelu\"",
             ", \"attention_bias\": true | attention_bias: only false is modelled, was true",
             ", \"head_dim\": 0 | head_dim: must be >= 1, was 0",
