@@ -156,12 +156,18 @@ public final class InputFiles {
         return new BadInputException(where + ": " + problem, e);
     }
 
-    /** {@code $}, {@code $.a.b[2]}: where {@code context} lies in the document. */
+    /** {@code $}, {@code $.a.b[2]}, {@code $["x.y"]}: where {@code context} lies in the document. */
     static String jsonPath(JsonStreamContext context) {
         StringBuilder path = new StringBuilder();
         for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent())
-            path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+            path.insert(0, c.inArray() ? "[" + c.getCurrentIndex() + "]" : key(c.getCurrentName()));
         return "$" + path;
+    }
+
+    /** {@code .name}, or {@code ["name"]} where the name is not an identifier (a dot, a bracket, empty). */
+    private static String key(String name) {
+        return name.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + name
+                : "[\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
     }
 
     /**

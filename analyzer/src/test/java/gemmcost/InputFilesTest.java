@@ -60,6 +60,9 @@ class InputFilesTest {
         assertThatThrownBy(() -> InputFiles.json(nested)).hasMessage(nested + ":1:29: duplicate key \"c\" in $.a.b[1]");
         Path top = Files.writeString(dir.resolve("top.json"), "{\"a\": 1, \"a\": 2}");
         assertThatThrownBy(() -> InputFiles.json(top)).hasMessage(top + ":1:13: duplicate key \"a\" in $");
+        Path dotted = Files.writeString(dir.resolve("dotted.json"), "{\"x.y\": [[{\"a\": 1, \"a\": 2}]]}");
+        assertThatThrownBy(() -> InputFiles.json(dotted)).hasMessage(dotted + ":1:23: duplicate key \"a\" in"
+                + " $[\"x.y\"][0][0]");
     }
 
     @Test

@@ -104,7 +104,6 @@ final class ModelCommand implements Callable<Integer> {
                 Engine.DEFAULT.kvTokensHeld(fit.isl, fit.osl), fit.kvDtype);
     }
 
-
     private void text(Architecture a, Fit placement, PrintWriter out) {
         out.printf(Locale.ROOT, "%s: %s, %d layers%s, hidden %d, vocab %d%s%n", config, a.name(), a.layers(),
                 a.experts() == null ? "" : " (" + a.denseLayers() + " dense, " + a.moeLayers() + " MoE)", a.hidden(),
@@ -117,6 +116,9 @@ final class ModelCommand implements Callable<Integer> {
         if (a.experts() != null)
             out.println("experts:   " + experts(a.experts()));
         out.println("weights:   " + a.weights().id());
+        if (a.contextTokens() > 0)
+            out.printf(Locale.ROOT, "context:   %d tokens of prompt and output (max_position_embeddings, with its"
+                    + " rope_scaling)%n", a.contextTokens());
         out.println("sizes (modeled: counted from the config):");
         out.printf(Locale.ROOT, "  parameters        %.2f B (%.2f B active per token)%n", a.parameters() / 1e9,
                 a.activeParameters() / 1e9);
@@ -165,6 +167,7 @@ final class ModelCommand implements Callable<Integer> {
                 .put("layers", a.layers())
                 .put("dense_layers", a.denseLayers())
                 .put("weights", a.weights().id())
+                .put("context_tokens", a.contextTokens() > 0 ? a.contextTokens() : null)
                 .put("parameters", a.parameters())
                 .put("active_parameters", a.activeParameters())
                 .put("weight_bytes", a.weightBytes())

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -212,7 +211,6 @@ final class PredictCommand implements Callable<Integer> {
         checkOverlapScheduler();
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
-        OptionalInt context = HfConfigReader.contextTokens(config);
         Device device = DeviceCatalog.require(gpu);
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
@@ -248,9 +246,9 @@ final class PredictCommand implements Callable<Integer> {
                                     prefill.layout().gpus(), e.prefill().analysis()))));
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(model, device, fit, prefill, e, costs, context));
+            out.println(json(model, device, fit, prefill, e, costs));
         else
-            text(model, device, fit, prefill, e, costs, context, out);
+            text(model, device, fit, prefill, e, costs, out);
         return Gemmcost.OK;
     }
 
@@ -324,12 +322,12 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Whether a request's prompt and output are longer than the model's context (where its config gives one). */
-    private boolean beyond(OptionalInt context) {
-        return context.isPresent() && (long) isl + osl > context.getAsInt();
+    private boolean beyondContext(Architecture model) {
+        return model.contextTokens() > 0 && (long) isl + osl > model.contextTokens();
     }
 
     private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
-                      CostModels.Opened costs, OptionalInt context, PrintWriter out) {
+                      CostModels.Opened costs, PrintWriter out) {
         String labels = "[" + Label.join(e.labels()) + "]";
         out.printf(Locale.ROOT, "%s (%s, %s weights) on %d x %s: %s%n", model.name(), config, model.weights().id(),
                 e.gpus(), device.id(), workersText(fit, prefill));
@@ -339,10 +337,10 @@ final class PredictCommand implements Callable<Integer> {
                 + "); attention: " + costs.model().attention().source() + " (modeled)");
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
-        if (beyond(context))
-            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's max_position_embeddings, %d:"
-                    + " engines refuse such requests unless the context is extended%n", (long) isl + osl,
-                    context.getAsInt());
+        if (beyondContext(model))
+            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (max_position_embeddings,"
+                    + " with its rope_scaling): engines refuse such requests unless the context is extended%n",
+                    (long) isl + osl, model.contextTokens());
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
         out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
@@ -413,7 +411,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String json(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
-                        CostModels.Opened costs, OptionalInt context) {
+                        CostModels.Opened costs) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode()
                 .put("model", config.toString())
@@ -429,8 +427,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("concurrency", concurrency)
                 .put("isl", isl)
                 .put("osl", osl)
-                .put("context_tokens", context.isPresent() ? context.getAsInt() : null)
-                .put("beyond_context", beyond(context))
+                .put("context_tokens", model.contextTokens() > 0 ? model.contextTokens() : null)
+                .put("beyond_context", beyondContext(model))
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)

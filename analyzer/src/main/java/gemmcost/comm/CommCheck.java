@@ -44,9 +44,9 @@ public final class CommCheck {
         List<NcclCsv.Row> all = NcclCsv.read(file);
         List<NcclCsv.Row> rows = all.stream().filter(r -> r.gpu().equals(gpu)).toList();
         if (rows.isEmpty())
-            throw new BadInputException(file + ": no rows of gpu '" + gpu + "' (it has "
-                    + String.join(", ", all.stream().map(NcclCsv.Row::gpu).collect(Collectors.toCollection(TreeSet::new)))
-                    + ")");
+            throw new BadInputException(file + ": no rows of gpu '" + gpu + "' (it has " + all.stream()
+                    .map(NcclCsv.Row::gpu).collect(Collectors.toCollection(TreeSet::new)).stream()
+                    .map(name -> "'" + name + "'").collect(Collectors.joining(", ")) + ")");
         return of(nvlinkOf(gpu), rows);
     }
 

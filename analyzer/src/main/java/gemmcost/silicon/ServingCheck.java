@@ -79,8 +79,9 @@ public final class ServingCheck {
     }
 
     /**
-     * The model of {@code config}; where only its quantisation scheme is one gemmcost does not read (a checkpoint
-     * quantised by another tool), its architecture alone: a row's recorded quant mode says the format its GEMMs ran in.
+     * The model of {@code config}; where only its weight format is one gemmcost does not read (a checkpoint quantised
+     * by another tool, an fp16 dtype), its architecture alone: a row's recorded quant mode says the format its GEMMs
+     * ran in.
      */
     private static Read read(Path config) {
         try {
@@ -89,7 +90,7 @@ public final class ServingCheck {
             if (e.kind() != UnmodeledException.Kind.QUANTIZATION)
                 return new Read(null, null, e);
             try {
-                return new Read(HfConfigReader.readArchitecture(config), "the config's quantisation is not read ("
+                return new Read(HfConfigReader.readArchitecture(config), "the config's weight format is not read ("
                         + e.getMessage() + "): the row's quant mode sets the GEMM format", null);
             } catch (BadInputException other) {
                 return new Read(null, null, other);

@@ -61,8 +61,9 @@ class CheckCommCommandTest {
             "H100_SXM,2.29.2,all_reduce,half,1,256,5.0 | :2: column num_gpus: must be 2 to 65536: '1'",
             "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: must be finite and > 0: 'NaN'",
             "H100_SXM,2.29.2,all_reduce,half,2,256 | :2: expected 7 columns, found 6",
-            "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM' (it has A100)",
-            "\"H100_SXM\",2.29.2,all_reduce,half,2,256,5.0 | :2: quoted fields are not read here: write the values bare"})
+            "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM' (it has 'A100')",
+            "\"H100_SXM\",2.29.2,all_reduce,half,2,256,5.0 | :2: quoted fields are not read here: write the values"
+                    + " bare"})
     void aBadRowShouldBeRefusedInOneLineNamingItsColumn(String row, String message) throws IOException {
         Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + row + "\n");
 

@@ -56,7 +56,8 @@ class ModelCommandTest {
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().lines()).contains("attention: MLA, 64 heads, query rank 2048, KV latent 512 + rotary key"
-                + " 64, value head 256, sparse: an indexer of 32 heads of 128 picks the top 2048");
+                + " 64, value head 256, sparse: an indexer of 32 heads of 128 picks the top 2048",
+                "context:   202752 tokens of prompt and output (max_position_embeddings, with its rope_scaling)");
     }
 
     @Test
@@ -70,7 +71,7 @@ class ModelCommandTest {
         // active: 2 of 4 experts, so 2 layers × 2 × 6,144 fewer; KV: 2 layers × (K, V) × 2 heads × 16
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
-                + "\"layers\":2,\"dense_layers\":0,\"weights\":\"bf16\",\"parameters\":87360,"
+                + "\"layers\":2,\"dense_layers\":0,\"weights\":\"bf16\",\"context_tokens\":null,\"parameters\":87360,"
                 + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"
                 + "\"kv_bytes_per_token_fp8\":128,\"state_bytes_per_sequence\":0,\"label\":\"modeled\"}" + NL);
     }

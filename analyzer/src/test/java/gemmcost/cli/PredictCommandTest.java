@@ -236,8 +236,8 @@ class PredictCommandTest {
 
         assertThat(CliRun.of(append(plan, "--osl", "192")).out()).doesNotContain("context:");
         assertThat(CliRun.of(append(plan, "--osl", "193")).out()).contains(NL + "context:   isl + osl = 8193 tokens,"
-                + " beyond the model's max_position_embeddings, 8192: engines refuse such requests unless the context"
-                + " is extended" + NL);
+                + " beyond the model's 8192 (max_position_embeddings, with its rope_scaling): engines refuse such"
+                + " requests unless the context is extended" + NL);
         JsonNode beyond = predictJson("--gpu", "h100-sxm", "--concurrency", "1", "--isl", "8065");
         assertThat(beyond.get("context_tokens").asInt()).isEqualTo(8192);
         assertThat(beyond.get("beyond_context").asBoolean()).isTrue();
@@ -246,6 +246,7 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", bad.toString(), "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
                 "8", "--osl", "8").err()).isEqualTo("gemmcost: " + bad + ": max_position_embeddings: must be an"
                 + " integer, was \"8k\"" + NL);
+        assertThat(CliRun.of("model", bad.toString()).status()).isEqualTo(2); // every command reads it so
     }
 
     private static String[] append(String[] args, String... more) {

@@ -209,7 +209,8 @@ class ValidateServingCommandTest {
         Files.writeString(config, Files.readString(config).replace("\"torch_dtype\": \"bfloat16\"", "\"torch_dtype\":"
                 + " \"bfloat16\", \"quantization_config\": {\"quant_method\": \"compressed-tensors\", \"format\":"
                 + " \"float-quantized\"}"));
-        Files.writeString(dir.resolve("gemm.csv"), Files.readString(dir.resolve("gemm.csv")).replace(",bf16,", ",fp8,"));
+        Path gemm = dir.resolve("gemm.csv");
+        Files.writeString(gemm, Files.readString(gemm).replace(",bf16,", ",fp8,"));
         Files.writeString(rows, SiliconCsv.HEADER + "\n" + row("e", "h200_sxm", 8, 1, 50, 2).replace(",agg,512,64,,",
                 ",agg,512,64,fp8,") + "\n");
         Path report = dir.resolve("report.csv");
@@ -221,7 +222,7 @@ class ValidateServingCommandTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("1 rows, 1 predicted, 0 refused");
         assertThat(Files.readAllLines(report).getLast()).contains(",predicted,").contains("fp8").endsWith(",the"
-                + " config's quantisation is not read (" + config + ": quantization_config.format: not modelled by"
+                + " config's weight format is not read (" + config + ": quantization_config.format: not modelled by"
                 + " gemmcost): the row's quant mode sets the GEMM format");
     }
 

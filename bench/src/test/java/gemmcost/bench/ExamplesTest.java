@@ -113,16 +113,22 @@ class ExamplesTest {
     @Test
     void everyExampleShouldRunAsPrinted() throws IOException {
         Path shared = CudaStandin.repositoryRoot().resolveSibling("shared");
-        assumeThat(shared.resolve("data")).as("skipped: the examples read ../shared/data, absent here").exists();
+        boolean withShared = Files.isDirectory(shared.resolve("data"));
         Path clone = Files.createDirectory(dir.resolve("gemmcost"));
         for (String tracked : List.of("examples", "scripts", "README.md", "docs", "profiles"))
             Files.createSymbolicLink(clone.resolve(tracked), CudaStandin.repositoryRoot().resolve(tracked));
-        Files.createSymbolicLink(dir.resolve("shared"), shared);
+        if (withShared)
+            Files.createSymbolicLink(dir.resolve("shared"), shared);
 
         List<Example> examples = examples();
         assertThat(examples).hasSizeGreaterThan(30);
+        int withoutShared = 0;
         for (Example e : examples) {
             String example = e.command();
+            if (!withShared && (example.contains("../shared/") || example.contains("/tmp/"))) {
+                withoutShared++; // it reads ../shared/data, or a table an example made of it
+                continue;
+            }
             String command = example.replaceAll("\\s+#.*$", "").split(" \\| ")[0].strip();
             List<String> args = Arrays.asList(command.split("\\s+"));
             GemmcostProcess.Result run = GemmcostProcess.run(clone, Map.of(), args.toArray(String[]::new));
@@ -141,6 +147,8 @@ class ExamplesTest {
                         + " longer prints (in this order); it prints:%n%s%s", e.where(), example, run.out(), run.err())
                         .isEmpty();
         }
+        assumeThat(withoutShared).as("skipped: %d examples read ../shared/data, absent here (the others ran)",
+                withoutShared).isZero();
     }
 
     @Test

@@ -8,12 +8,15 @@ import java.util.Objects;
  * ({@code null} for a dense model, whose every layer is dense), between a {@code vocab}-row embedding and the
  * LM head (the same matrix when {@code tiedEmbeddings}). RMSNorms: two per layer and a final one. A hybrid model
  * mixes tokens with {@code linearAttention} in every layer but each {@code fullAttentionInterval}-th, which has
- * {@code attention} ({@code null} and 1: attention in every layer).
+ * {@code attention} ({@code null} and 1: attention in every layer). {@code contextTokens}: the longest prompt and
+ * output its config says engines serve by default (0: the config does not say).
  */
 public record Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
                            int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights,
-                           GatedDeltaNet linearAttention, int fullAttentionInterval) {
+                           GatedDeltaNet linearAttention, int fullAttentionInterval, int contextTokens) {
     public Architecture {
+        if (contextTokens < 0)
+            throw new IllegalArgumentException("must be >= 0 (0: not given): contextTokens=" + contextTokens);
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(attention, "attention");
         Objects.requireNonNull(weights, "weights");
@@ -30,7 +33,15 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
             throw new IllegalArgumentException("must be >= 1 with dense layers: denseIntermediate=" + denseIntermediate);
     }
 
-    /** A model with attention in every layer. */
+    /** A model whose context is not given. */
+    public Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
+                        int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights,
+                        GatedDeltaNet linearAttention, int fullAttentionInterval) {
+        this(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate, experts, weights,
+                linearAttention, fullAttentionInterval, 0);
+    }
+
+    /** A model with attention in every layer, whose context is not given. */
     public Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
                         int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights) {
         this(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate, experts, weights,
@@ -40,7 +51,13 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     /** The same architecture with its linear layers stored as {@code format} (a checkpoint whose config omits it). */
     public Architecture withWeights(WeightFormat format) {
         return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
-                experts, format, linearAttention, fullAttentionInterval);
+                experts, format, linearAttention, fullAttentionInterval, contextTokens);
+    }
+
+    /** The same architecture serving at most {@code tokens} of prompt and output (0: not given). */
+    public Architecture withContext(int tokens) {
+        return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
+                experts, weights, linearAttention, fullAttentionInterval, tokens);
     }
 
     /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -24,12 +23,12 @@ import java.util.function.Supplier;
  */
 public final class HfConfigReader {
     /**
-     * Token ids, initialisation, norm epsilon, RoPE constants and context limit, dropout, routing-score details
-     * (the same experts' work whichever are chosen), training-only losses and router noise; and the
-     * multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
-     * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only matters with the sliding window, which
-     * is refused when on; {@code rope_parameters} is the newer configs' RoPE constants, {@code *rope_interleave} how
-     * rotary pairs are laid out.
+     * Token ids, initialisation, norm epsilon, RoPE constants and context limit (read for the context only), dropout,
+     * routing-score details (the same experts' work whichever are chosen), training-only losses and router noise; and
+     * the multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
+     * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only
+     * matters with the sliding window, which is refused when on; {@code rope_parameters} is the newer configs' RoPE
+     * constants, {@code *rope_interleave} how rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
             "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
@@ -145,21 +144,6 @@ public final class HfConfigReader {
         return new HfConfigReader(config.toString(), "", InputFiles.json(config)).architecture(null, false);
     }
 
-    /**
-     * The config's {@code max_position_embeddings} (in {@code text_config} for a vision-language checkpoint), if it
-     * gives one: the longest prompt and output engines serve by default (vLLM's {@code max_model_len}, SGLang's
-     * {@code context_length}, TensorRT-LLM's {@code max_seq_len}), unless a user extends it.
-     */
-    public static OptionalInt contextTokens(Path config) {
-        JsonNode root = InputFiles.json(config);
-        JsonNode text = root.get("text_config");
-        HfConfigReader reader = text != null && text.isObject()
-                ? new HfConfigReader(config.toString(), "text_config.", text)
-                : new HfConfigReader(config.toString(), "", root);
-        JsonNode context = reader.root.get(CONTEXT_FIELD);
-        return context == null || context.isNull() ? OptionalInt.empty() : OptionalInt.of(reader.positive(CONTEXT_FIELD));
-    }
-
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
     private static Path quantConfigBeside(Path config) {
         String name = config.getFileName().toString();
@@ -184,7 +168,8 @@ public final class HfConfigReader {
      * may be said at either level, and where both say them they must agree.
      */
     private Architecture textModel(String arch, Path quantConfig, boolean format) {
-        refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL, PRETRAINED_METADATA));
+        refuseFieldsOutside(arch, List.of(MULTIMODAL_TOP_LEVEL, PRETRAINED_METADATA, DECODER_ONLY.keySet()));
+        requireDecoderOnly();
         JsonNode text = root.get("text_config");
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
@@ -212,7 +197,7 @@ public final class HfConfigReader {
     private Architecture decoder(String arch, Supplier<WeightFormat> weightFormat, boolean tied) {
         refuseFieldsOutside(arch, List.of(COMMON, COST_NEUTRAL, PRETRAINED_METADATA, DECODER_ONLY.keySet(),
                 SUPPORTED.get(arch)));
-        DECODER_ONLY.forEach(this::requireJson);
+        requireDecoderOnly();
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
@@ -222,12 +207,13 @@ public final class HfConfigReader {
         int heads = positive("num_attention_heads");
         Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA)
                 ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
-        WeightFormat weights = weightFormat.get();
-        int vocab = positive("vocab_size");
         if (!arch.equals(QWEN3_5_MOE))
             requireLayerTypes(layers, 1);
+        int context = contextTokens();
+        WeightFormat weights = weightFormat.get();
+        int vocab = positive("vocab_size");
         try {
-            return build(arch, layers, hidden, vocab, tied, attention, weights);
+            return build(arch, layers, hidden, vocab, tied, attention, weights).withContext(context);
         } catch (IllegalArgumentException e) { // a combination of sizes no field check caught: still one line
             throw bad("$", e.getMessage());
         }
@@ -275,6 +261,28 @@ public final class HfConfigReader {
         };
     }
 
+    /**
+     * The longest prompt and output engines serve by default (vLLM's {@code max_model_len}, SGLang's
+     * {@code context_length}, TensorRT-LLM's {@code max_seq_len}), as vLLM derives it: {@code max_position_embeddings},
+     * scaled by a {@code rope_scaling} that extends the context (yarn: its {@code original_max_position_embeddings}
+     * × {@code factor}; linear and dynamic: × {@code factor}; llama3's and others' are already in it). 0 where the
+     * config gives no limit; a scaling it cannot read leaves the limit as it is.
+     */
+    private int contextTokens() {
+        if (!root.hasNonNull(CONTEXT_FIELD))
+            return 0;
+        int limit = positive(CONTEXT_FIELD);
+        JsonNode rope = root.path("rope_scaling");
+        String type = rope.path("rope_type").asText(rope.path("type").asText(""));
+        double factor = rope.path("factor").asDouble(1);
+        if (!(factor > 1) || !Set.of("yarn", "linear", "dynamic").contains(type))
+            return limit;
+        JsonNode original = rope.path("original_max_position_embeddings");
+        boolean fromOriginal = type.equals("yarn") && original.canConvertToInt() && original.asInt() > 0;
+        double base = fromOriginal ? original.asInt() : limit;
+        return (int) Math.min(MAX.get(CONTEXT_FIELD), base * factor);
+    }
+
     /** Routed experts counted by {@code countField}, {@code num_experts_per_tok} of them per token. */
     private Experts experts(String countField, int intermediate, int sharedIntermediate) {
         int experts = positive(countField);
@@ -293,10 +301,11 @@ public final class HfConfigReader {
     /** {@code layer_types}, where given, must be the interval's pattern: full attention in every interval-th layer. */
     private void requireLayerTypes(int layers, int interval) {
         JsonNode types = root.get("layer_types");
-        if (types == null)
+        if (types == null || types.isNull())
             return;
         if (!types.isArray() || types.size() != layers)
-            throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names");
+            throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names, was "
+                    + (types.isArray() ? types.size() + " names" : types));
         for (int layer = 0; layer < layers; layer++) {
             String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))
@@ -433,11 +442,15 @@ public final class HfConfigReader {
                 quantConfig + ": quantization.quant_algo: " + algo + " is not modelled (FP8 is)");
     }
 
-    /** A field that, where the config gives it, must be {@code expected}. */
-    private void requireJson(String field, JsonNode expected) {
-        JsonNode node = root.get(field);
-        if (node != null && !node.equals(expected))
-            throw unmodeled(UnmodeledException.Kind.FIELD, field, "only " + expected + " is modelled, was " + node);
+    /** {@link #DECODER_ONLY}'s switches, where the config gives them (null: not given), in the config's order. */
+    private void requireDecoderOnly() {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            JsonNode expected = DECODER_ONLY.get(field);
+            JsonNode node = root.get(field);
+            if (expected != null && !node.isNull() && !node.equals(expected))
+                throw unmodeled(UnmodeledException.Kind.FIELD, field, "only " + expected + " is modelled, was " + node);
+        }
     }
 
     private void requireValue(String field, Object expected) {

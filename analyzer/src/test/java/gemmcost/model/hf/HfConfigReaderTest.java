@@ -181,6 +181,9 @@ class HfConfigReaderTest {
         assertThat(allAttention.linearAttention()).isNull();
         assertThat(allAttention.fullAttentionLayers(0, 4)).isEqualTo(4);
         assertThat(allAttention.stateBytesPerSequence()).isZero();
+        // transformers' own attributes at the top level too
+        assertThat(HfConfigReader.read(write(HYBRID.formatted(", \"_name_or_path\": \"q\", \"is_encoder_decoder\":"
+                + " false", "float32", "bfloat16", "")))).isEqualTo(untied);
     }
 
     @ParameterizedTest
@@ -193,6 +196,8 @@ class HfConfigReaderTest {
                     + " for Qwen3_5MoeForConditionalGeneration",
             ", \"audio_config\": {} | float32 | bfloat16 | | audio_config: not modelled by gemmcost for"
                     + " Qwen3_5MoeForConditionalGeneration",
+            ", \"is_encoder_decoder\": true | float32 | bfloat16 | | is_encoder_decoder: only false is modelled, was"
+                    + " true",
             "| float16 | bfloat16 | | text_config.mamba_ssm_dtype: \"float16\" is not modelled (float32 and"
                     + " bfloat16 are)",
             "| float32 | float16 | | text_config.dtype: float16 is not modelled (bfloat16 is)",
@@ -269,25 +274,59 @@ class HfConfigReaderTest {
     }
 
     /**
-     * What an older save_pretrained wrote of every config (names, generation defaults, decoder-only switches), a newer
-     * one's layer_types of full attention, and training-only router losses and noise.
+     * What an older save_pretrained wrote of every config (names, generation defaults, decoder-only switches, null
+     * where not set) and training-only router losses and noise.
      */
     @Test
     void transformersOwnAttributesShouldBeReadPast() throws IOException {
         Architecture dumped = HfConfigReader.read(write(TINY.formatted(", \"_name_or_path\": \"org/tiny\","
                 + " \"temperature\": 0.6, \"top_p\": 0.9, \"id2label\": {\"0\": \"LABEL_0\"}, \"return_dict\": true,"
                 + " \"is_encoder_decoder\": false, \"add_cross_attention\": false, \"pruned_heads\": {},"
-                + " \"cross_attention_hidden_size\": null, \"layer_types\": [\"full_attention\", \"full_attention\"],"
-                + " \"aux_loss_alpha\": 0.001, \"seq_aux\": true, \"router_jitter_noise\": 0.0")));
+                + " \"cross_attention_hidden_size\": null, \"aux_loss_alpha\": 0.001, \"seq_aux\": true,"
+                + " \"router_jitter_noise\": 0.0, \"is_decoder\": null, \"tie_encoder_decoder\": null,"
+                + " \"layer_types\": null")));
 
         assertThat(dumped).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
+    }
+
+    @Test
+    void layerTypesOfFullAttentionShouldBeReadAndTheFirstRefusedSwitchNamedInTheConfigsOrder() throws IOException {
+        assertThat(HfConfigReader.read(write(TINY.formatted(", \"layer_types\": [\"full_attention\","
+                + " \"full_attention\"]")))).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
+        Path both = write(TINY.formatted(", \"pruned_heads\": {\"0\": [1]}, \"is_decoder\": true"));
+        assertThatThrownBy(() -> HfConfigReader.read(both)).hasMessage(both + ": pruned_heads: only {} is modelled,"
+                + " was {\"0\":[1]}");
+    }
+
+    /**
+     * The context engines serve by default, as vLLM derives it: yarn scales its original length by the factor
+     * (32,768 × 4), linear the stated one (8,192 × 2), llama3's is already stated; none given is 0.
+     */
+    @Test
+    void theContextShouldBeTheStatedLengthScaledAsTheRopeScalingExtendsIt() throws IOException {
+        String stated = ", \"max_position_embeddings\": 8192";
+        assertThat(HfConfigReader.read(write(TINY.formatted(""))).contextTokens()).isZero();
+        assertThat(HfConfigReader.read(write(TINY.formatted(stated))).contextTokens()).isEqualTo(8192);
+        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"rope_type\": \"yarn\","
+                + " \"factor\": 4.0, \"original_max_position_embeddings\": 32768}"))).contextTokens())
+                .isEqualTo(131072);
+        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"type\": \"linear\","
+                + " \"factor\": 2}"))).contextTokens()).isEqualTo(16384);
+        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"rope_type\": \"llama3\","
+                + " \"factor\": 8.0}"))).contextTokens()).isEqualTo(8192);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             ", \"rope_theta\": 1e6, \"rope_type\": \"x\" | rope_type: not modelled by gemmcost for LlamaForCausalLM",
-            ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) names",
-            ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: only full attention is modelled, was \"sliding_attention\" at layer 1",
+            ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) names,"
+                    + " was 1 names",
+            ", \"layer_types\": \"full_attention\" | layer_types: must be an array of num_hidden_layers (2) names,"
+                    + " was \"full_attention\"",
+            ", \"max_position_embeddings\": 0 | max_position_embeddings: must be >= 1, was 0",
+            ", \"max_position_embeddings\": \"8k\" | max_position_embeddings: must be an integer, was \"8k\"",
+            ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: only full attention is"
+                    + " modelled, was \"sliding_attention\" at layer 1",
             ", \"hidden_act\": \"gelu\" | hidden_act: only \"silu\" is modelled, was \"gelu\"",
             ", \"attention_bias\": true | attention_bias: only false is modelled, was true",
             ", \"head_dim\": 0 | head_dim: must be >= 1, was 0",
