@@ -343,7 +343,8 @@ final class PredictCommand implements Callable<Integer> {
                     (long) isl + osl, model.contextTokens());
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
-        out.printf(Locale.ROOT, "TPOT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()), labels);
+        out.printf(Locale.ROOT, "TPOT                 %12s ms  [%s]%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()),
+                Label.join(e.tpotLabels()));
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
                 labels);
         equations(out, fit, e);
@@ -439,6 +440,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
         Label.ids(e.labels()).forEach(node.putArray("labels")::add);
+        Label.ids(e.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         node.put("gemm_source", costs.model().getTime().source())
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())

@@ -54,14 +54,26 @@ public final class ServingModel {
     private ServingModel() {
     }
 
-    /** The prediction, its parts and the labels of everything it is made of. */
+    /**
+     * The prediction, its parts and the labels of everything it is made of; {@code tpotStallsOnPrefill}: whether the
+     * TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
+     */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, double prefillLatencyUs, int running, int prefillBatch,
                            double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
-                           Start start) {
+                           Start start, boolean tpotStallsOnPrefill) {
+        /** Of TTFT and throughput (and of the whole estimate): both steps', modeled. */
         public Set<Label> labels() {
-            Set<Label> labels = EnumSet.copyOf(decode.labels());
+            Set<Label> labels = tpotLabels();
             labels.addAll(prefill.labels());
+            return labels;
+        }
+
+        /** Of TPOT: the decode step's, the prefill's where it stalls the decode steps, modeled. */
+        public Set<Label> tpotLabels() {
+            Set<Label> labels = EnumSet.copyOf(decode.labels());
+            if (tpotStallsOnPrefill)
+                labels.addAll(prefill.labels());
             labels.add(Label.MODELED);
             return labels;
         }
@@ -149,9 +161,10 @@ public final class ServingModel {
         double ttft = start.ttftUs();
         double requestsPerSec = r.concurrency() / (ttft + (r.osl() - 1) * tpot) * 1e6;
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
+        boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
-                rho, start);
+                rho, start, stalls);
     }
 
     /**

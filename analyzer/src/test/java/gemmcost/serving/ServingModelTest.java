@@ -8,11 +8,15 @@ import gemmcost.cost.CostModel;
 import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
 import gemmcost.deploy.Parallelism;
+import gemmcost.gettime.Label;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.WeightFormat;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -148,6 +152,27 @@ class ServingModelTest {
         double rho = 8 / (ttft + 49 * e.tpotMs() * 1e3) * tp / 2; // two prefill workers
         assertThat(ttft).isCloseTo(tp + e.kvTransferUs() + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.gpus()).isEqualTo(4);
+    }
+
+    /** TPOT carries the prefill's labels only where prefills stall its decode steps: in agg with others running. */
+    @Test
+    void tpotShouldCarryThePrefillsLabelsOnlyWhereItHoldsPrefillTime() {
+        CostModel costs = TestCosts.teraFlopGigaByte(100); // decode GEMMs (m <= 8) measured, prefills' extrapolated
+        Workers two = mixed(new Parallelism(2, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Set<Label> decodeOnly = EnumSet.of(Label.MEASURED, Label.MODELED);
+        Set<Label> both = EnumSet.of(Label.MEASURED, Label.EXTRAPOLATED, Label.MODELED);
+
+        ServingModel.Estimate alone = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(1, 100, 50),
+                2, costs);
+        ServingModel.Estimate others = ServingModel.predict(MODEL, Mode.AGG, ONE_GPU, ONE_GPU, new Request(8, 100, 50),
+                2, costs);
+        ServingModel.Estimate disagg = ServingModel.predict(MODEL, Mode.DISAGG, ONE_GPU, two, new Request(8, 100, 50),
+                2, costs);
+
+        assertThat(alone.tpotLabels()).isEqualTo(decodeOnly);
+        assertThat(others.tpotLabels()).isEqualTo(both);
+        assertThat(disagg.tpotLabels()).isEqualTo(decodeOnly);
+        assertThat(List.of(alone.labels(), others.labels(), disagg.labels())).allMatch(both::equals);
     }
 
     @Test

@@ -15,10 +15,17 @@ final class TestCosts {
 
     /** GEMMs at 10¹² FLOP/s (2mkn / 10⁶ µs), memory at 10⁹ bytes/s (1 ns a byte), attention at 10¹² FLOP/s. */
     static CostModel teraFlopGigaByte() {
+        return teraFlopGigaByte(Long.MAX_VALUE);
+    }
+
+    /** The same, its GEMMs measured below m = {@code extrapolatedFromM} and extrapolated from there. */
+    static CostModel teraFlopGigaByte(long extrapolatedFromM) {
         GetTime teraFlop = new GetTime() {
             @Override
             public Estimate estimate(long m, long k, long n) {
-                return new Estimate(2.0 * m * k * n / 1e6, Label.MEASURED, Estimate.Method.EXACT, 0, "");
+                return m < extrapolatedFromM ? new Estimate(2.0 * m * k * n / 1e6, Label.MEASURED,
+                        Estimate.Method.EXACT, 0, "") : new Estimate(2.0 * m * k * n / 1e6, Label.EXTRAPOLATED,
+                        Estimate.Method.LOCAL_FIT, 1, "m");
             }
 
             @Override
