@@ -112,8 +112,7 @@ public final class Options {
 
     /** {@code --tp --pp --ep --dp}: how a real model is laid over the GPUs ({@link Parallelism}). */
     static final class Layout {
-        @Option(names = "--tp", defaultValue = "1",
-                description = "GPUs per pipeline stage (predict --afd: per attention replica). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--tp", defaultValue = "1", description = "GPUs per pipeline stage. Default: ${DEFAULT-VALUE}.")
         int tp = 1;
 
         @Option(names = "--pp", defaultValue = "1", description = "Pipeline stages. Default: ${DEFAULT-VALUE}.")
