@@ -7,15 +7,23 @@ public final class Numbers {
     private Numbers() {
     }
 
-    /** A time in µs with four significant digits at least and no exponent. */
+    /**
+     * Beyond this (µs: 31 years) a time is printed with an exponent: the digits of {@code %.1f} would run to hundreds
+     * for a DAG's absurd durations, and none of them would mean anything.
+     */
+    private static final double EXPONENT_FROM = 1e15;
+
+    /** A time in µs with four significant digits at least and no exponent (below {@link #EXPONENT_FROM}). */
     public static String micros(double timeUs) {
-        return Math.abs(timeUs) >= 1000 ? String.format(Locale.ROOT, "%.1f", timeUs)
+        return Math.abs(timeUs) >= EXPONENT_FROM ? String.format(Locale.ROOT, "%.4e", timeUs)
+                : Math.abs(timeUs) >= 1000 ? String.format(Locale.ROOT, "%.1f", timeUs)
                 : String.format(Locale.ROOT, "%.4g", timeUs);
     }
 
-    /** A time given in µs, printed in ms with three decimals: {@code 6.169}. */
+    /** A time given in µs, printed in ms with three decimals: {@code 6.169} (an exponent as {@link #micros} has). */
     public static String millis(double timeUs) {
-        return String.format(Locale.ROOT, "%.3f", timeUs / 1000);
+        return Math.abs(timeUs) >= EXPONENT_FROM ? String.format(Locale.ROOT, "%.4e", timeUs / 1000)
+                : String.format(Locale.ROOT, "%.3f", timeUs / 1000);
     }
 
     /** {@code 34.2%}. */
