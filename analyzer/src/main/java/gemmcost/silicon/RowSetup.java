@@ -277,13 +277,13 @@ sealed interface RowSetup {
         return layout;
     }
 
-    /** A MoE plan column, where 0 (as some rows write it) or empty means no split: 1. */
+    /** A MoE plan column, where 0 (as some rows write it, or 0.0) or empty means no split: 1. */
     private static int unsetIsOne(SiliconRow row, String column) {
         return unset(row, column) ? 1 : row.intOr(column, 1);
     }
 
     private static boolean unset(SiliconRow row, String column) {
-        return row.text(column).isEmpty() || row.text(column).equals("0");
+        return row.text(column).matches("(0+(\\.0*)?)?");
     }
 
     /** A row whose plan columns gemmcost cannot lay out. */

@@ -1,6 +1,7 @@
 package gemmcost.silicon;
 
 import gemmcost.BadInputException;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,16 +31,19 @@ public record SiliconRow(String where, Map<String, String> columns) {
         return columns.get(column);
     }
 
-    /** The column's integer, or {@code fallback} when it is empty. */
+    /**
+     * The column's integer, or {@code fallback} when it is empty; written as a float ({@code 8.0}, as a data frame
+     * writes an integer column with gaps) it is the integer it equals.
+     */
     public int intOr(String column, int fallback) {
         String value = text(column);
         if (value.isEmpty())
             return fallback;
         try {
-            int n = Integer.parseInt(value);
+            int n = new BigDecimal(value).intValueExact();
             if (n >= 1)
                 return n;
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
             // refused below
         }
         throw bad(column, "must be an integer >= 1");

@@ -306,4 +306,16 @@ class RowSetupTest {
         assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
         assertThat(r.detail()).isEqualTo("rows.csv:2: column batch_size: must be an integer >= 1: ''");
     }
+
+    /** A data frame writes an integer column with gaps as floats: 8.0 is 8; 8.5 is no size. */
+    @Test
+    void aSizeWrittenAsAFloatShouldBeTheIntegerItEquals() {
+        RowSetup.Setup floats = (RowSetup.Setup) setup(row("batch_size", "64.0", "tp_size", "8.0", "moe_ep_size",
+                "8.00", "moe_tp_size", "0.0"));
+        RowSetup.Setup ints = (RowSetup.Setup) setup(row("batch_size", "64", "tp_size", "8", "moe_ep_size", "8"));
+        assertThat(floats.decode()).isEqualTo(ints.decode());
+        assertThat(floats.request()).isEqualTo(ints.request());
+        RowSetup.Refused half = (RowSetup.Refused) setup(row("batch_size", "64", "tp_size", "8.5"));
+        assertThat(half.detail()).isEqualTo("rows.csv:2: column tp_size: must be an integer >= 1: '8.5'");
+    }
 }
