@@ -338,15 +338,16 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
-            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (max_position_embeddings,"
-                    + " with its rope_scaling): engines refuse such requests unless the context is extended%n",
+            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
+                    + " max_model_len from the config): engines refuse such requests unless the context is extended%n",
                     (long) isl + osl, model.contextTokens());
         out.println();
-        out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()), labels);
+        out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
+                labels);
         out.printf(Locale.ROOT, "TPOT                 %12s ms  [%s]%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()),
                 Label.join(e.tpotLabels()));
-        out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n", String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()),
-                labels);
+        out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n",
+                String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()), labels);
         equations(out, fit, e);
         out.println();
         step(out, "decode step (T_d)", e.decode());

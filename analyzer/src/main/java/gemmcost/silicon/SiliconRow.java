@@ -1,9 +1,10 @@
 package gemmcost.silicon;
 
 import gemmcost.BadInputException;
-import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One measured serving run, its columns by name as read ({@code ../shared/data/serving/README.md}); typed accessors
@@ -17,6 +18,8 @@ public record SiliconRow(String where, Map<String, String> columns) {
     }
 
     private static final String TTFT = "silicon_ttft_ms";
+    /** Digits, and a fraction of zeros at most: short enough to parse as a long. */
+    private static final Pattern INTEGER = Pattern.compile("(\\d{1,18})(\\.0{0,18})?");
     private static final String TPOT = "silicon_tpot_ms";
 
     public double ttftMs() {
@@ -32,20 +35,17 @@ public record SiliconRow(String where, Map<String, String> columns) {
     }
 
     /**
-     * The column's integer, or {@code fallback} when it is empty; written as a float ({@code 8.0}, as a data frame
-     * writes an integer column with gaps) it is the integer it equals.
+     * The column's integer, or {@code fallback} when it is empty; written with a zero fraction ({@code 8.0}, as a data
+     * frame writes an integer column with gaps) it is the integer it equals.
      */
     public int intOr(String column, int fallback) {
         String value = text(column);
         if (value.isEmpty())
             return fallback;
-        try {
-            int n = new BigDecimal(value).intValueExact();
-            if (n >= 1)
-                return n;
-        } catch (NumberFormatException | ArithmeticException e) {
-            // refused below
-        }
+        Matcher integer = INTEGER.matcher(value);
+        long n = integer.matches() ? Long.parseLong(integer.group(1)) : 0;
+        if (n >= 1 && n <= Integer.MAX_VALUE)
+            return (int) n;
         throw bad(column, "must be an integer >= 1");
     }
 

@@ -173,6 +173,13 @@ class ServingModelTest {
         assertThat(others.tpotLabels()).isEqualTo(both);
         assertThat(disagg.tpotLabels()).isEqualTo(decodeOnly);
         assertThat(List.of(alone.labels(), others.labels(), disagg.labels())).allMatch(both::equals);
+        // waves: a request waits for its wave's later prefill steps before decoding, none where the wave is one step
+        Workers twoPrompts = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 250,
+                Batching.PREFILL_FIRST, false);
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts, new Request(7, 100, 50, 20), 2,
+                costs).tpotLabels()).isEqualTo(both);
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, twoPrompts, twoPrompts, new Request(2, 100, 50, 20), 2,
+                costs).tpotLabels()).isEqualTo(decodeOnly);
     }
 
     @Test

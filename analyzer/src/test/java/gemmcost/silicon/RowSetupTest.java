@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -315,7 +316,8 @@ class RowSetupTest {
         RowSetup.Setup ints = (RowSetup.Setup) setup(row("batch_size", "64", "tp_size", "8", "moe_ep_size", "8"));
         assertThat(floats.decode()).isEqualTo(ints.decode());
         assertThat(floats.request()).isEqualTo(ints.request());
-        RowSetup.Refused half = (RowSetup.Refused) setup(row("batch_size", "64", "tp_size", "8.5"));
-        assertThat(half.detail()).isEqualTo("rows.csv:2: column tp_size: must be an integer >= 1: '8.5'");
+        for (String notAnInteger : List.of("8.5", "1e1", "+8", "0x8", "-0", "2147483648", "1" + "0".repeat(100_000)))
+            assertThat(((RowSetup.Refused) setup(row("batch_size", "64", "tp_size", notAnInteger))).detail())
+                    .isEqualTo("rows.csv:2: column tp_size: must be an integer >= 1: '" + notAnInteger + "'");
     }
 }

@@ -261,26 +261,41 @@ public final class HfConfigReader {
         };
     }
 
+    /** RoPE types whose scaling is already in {@code max_position_embeddings} (vLLM does not scale by them). */
+    private static final Set<String> SCALING_STATED = Set.of("su", "longrope", "llama3");
+
     /**
      * The longest prompt and output engines serve by default (vLLM's {@code max_model_len}, SGLang's
-     * {@code context_length}, TensorRT-LLM's {@code max_seq_len}), as vLLM derives it: {@code max_position_embeddings},
-     * scaled by a {@code rope_scaling} that extends the context (yarn: its {@code original_max_position_embeddings}
-     * × {@code factor}; linear and dynamic: × {@code factor}; llama3's and others' are already in it). 0 where the
-     * config gives no limit; a scaling it cannot read leaves the limit as it is.
+     * {@code context_length}, TensorRT-LLM's {@code max_seq_len}), as vLLM derives it: {@code max_position_embeddings}
+     * scaled by the {@code factor} of its RoPE scaling ({@code rope_scaling}, or a newer config's
+     * {@code rope_parameters}, per layer type or not), except su's, longrope's and llama3's, which the length already
+     * holds; yarn scales its {@code original_max_position_embeddings} where given. 0 where the config gives no limit.
      */
     private int contextTokens() {
         if (!root.hasNonNull(CONTEXT_FIELD))
             return 0;
         int limit = positive(CONTEXT_FIELD);
-        JsonNode rope = root.path("rope_scaling");
+        String field = root.hasNonNull("rope_scaling") ? "rope_scaling" : "rope_parameters";
+        JsonNode rope = root.path(field);
+        if (rope.path("full_attention").isObject()) { // one per layer type: the full-attention layers' bound it
+            rope = rope.get("full_attention");
+            field += ".full_attention";
+        }
         String type = rope.path("rope_type").asText(rope.path("type").asText(""));
-        double factor = rope.path("factor").asDouble(1);
-        if (!(factor > 1) || !Set.of("yarn", "linear", "dynamic").contains(type))
+        JsonNode factor = rope.get("factor");
+        if (factor == null || factor.isNull() || SCALING_STATED.contains(type))
             return limit;
-        JsonNode original = rope.path("original_max_position_embeddings");
-        boolean fromOriginal = type.equals("yarn") && original.canConvertToInt() && original.asInt() > 0;
-        double base = fromOriginal ? original.asInt() : limit;
-        return (int) Math.min(MAX.get(CONTEXT_FIELD), base * factor);
+        if (!factor.isNumber() || !(factor.asDouble() > 0) || Double.isInfinite(factor.asDouble()))
+            throw bad(field + ".factor", "must be a finite number > 0, was " + factor);
+        double base = limit;
+        JsonNode original = rope.get("original_max_position_embeddings");
+        if (type.equals("yarn") && original != null && !original.isNull()) {
+            if (!original.isInt() || original.asInt() < 1 || original.asInt() > MAX.get(CONTEXT_FIELD))
+                throw bad(field + ".original_max_position_embeddings", "must be an integer from 1 to "
+                        + MAX.get(CONTEXT_FIELD) + ", was " + original);
+            base = original.asInt();
+        }
+        return (int) Math.clamp(base * factor.asDouble(), 1, MAX.get(CONTEXT_FIELD));
     }
 
     /** Routed experts counted by {@code countField}, {@code num_experts_per_tok} of them per token. */
@@ -305,7 +320,7 @@ public final class HfConfigReader {
             return;
         if (!types.isArray() || types.size() != layers)
             throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names, was "
-                    + (types.isArray() ? types.size() + " names" : types));
+                    + (types.isArray() ? "an array of " + types.size() : types));
         for (int layer = 0; layer < layers; layer++) {
             String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))

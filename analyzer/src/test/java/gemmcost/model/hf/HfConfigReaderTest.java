@@ -183,7 +183,7 @@ class HfConfigReaderTest {
         assertThat(allAttention.stateBytesPerSequence()).isZero();
         // transformers' own attributes at the top level too
         assertThat(HfConfigReader.read(write(HYBRID.formatted(", \"_name_or_path\": \"q\", \"is_encoder_decoder\":"
-                + " false", "float32", "bfloat16", "")))).isEqualTo(untied);
+                + " false, \"is_decoder\": null", "float32", "bfloat16", "")))).isEqualTo(untied);
     }
 
     @ParameterizedTest
@@ -300,31 +300,50 @@ class HfConfigReaderTest {
 
     /**
      * The context engines serve by default, as vLLM derives it: yarn scales its original length by the factor
-     * (32,768 × 4), linear the stated one (8,192 × 2), llama3's is already stated; none given is 0.
+     * (32,768 × 4), the stated one without it (8,192 × 4); linear and dynamic scale the stated one, by a factor below
+     * 1 too; llama3's is already stated; a newer config's rope_parameters (per layer type or not) count as
+     * rope_scaling; none given is 0.
      */
-    @Test
-    void theContextShouldBeTheStatedLengthScaledAsTheRopeScalingExtendsIt() throws IOException {
-        String stated = ", \"max_position_embeddings\": 8192";
-        assertThat(HfConfigReader.read(write(TINY.formatted(""))).contextTokens()).isZero();
-        assertThat(HfConfigReader.read(write(TINY.formatted(stated))).contextTokens()).isEqualTo(8192);
-        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"rope_type\": \"yarn\","
-                + " \"factor\": 4.0, \"original_max_position_embeddings\": 32768}"))).contextTokens())
-                .isEqualTo(131072);
-        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"type\": \"linear\","
-                + " \"factor\": 2}"))).contextTokens()).isEqualTo(16384);
-        assertThat(HfConfigReader.read(write(TINY.formatted(stated + ", \"rope_scaling\": {\"rope_type\": \"llama3\","
-                + " \"factor\": 8.0}"))).contextTokens()).isEqualTo(8192);
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "| 0",
+            ", \"max_position_embeddings\": 8192 | 8192",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": null | 8192",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4.0,"
+                    + " \"original_max_position_embeddings\": 32768} | 131072",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4}"
+                    + " | 32768",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2}"
+                    + " | 16384",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"type\": \"dynamic\", \"factor\": 0.5}"
+                    + " | 4096",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}"
+                    + " | 8192",
+            ", \"max_position_embeddings\": 8192, \"rope_parameters\": {\"rope_type\": \"yarn\", \"factor\": 2}"
+                    + " | 16384",
+            ", \"max_position_embeddings\": 8192, \"rope_parameters\": {\"full_attention\": {\"rope_type\":"
+                    + " \"linear\", \"factor\": 3}, \"sliding_attention\": {\"rope_type\": \"default\"}} | 24576",
+            ", \"max_position_embeddings\": 8192, \"rope_parameters\": {\"rope_type\": \"default\","
+                    + " \"rope_theta\": 1e6} | 8192"})
+    void theContextShouldBeTheStatedLengthScaledAsVllmScalesIt(String fields, int context) throws IOException {
+        assertThat(HfConfigReader.read(write(TINY.formatted(fields == null ? "" : fields))).contextTokens())
+                .isEqualTo(context);
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             ", \"rope_theta\": 1e6, \"rope_type\": \"x\" | rope_type: not modelled by gemmcost for LlamaForCausalLM",
             ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) names,"
-                    + " was 1 names",
+                    + " was an array of 1",
             ", \"layer_types\": \"full_attention\" | layer_types: must be an array of num_hidden_layers (2) names,"
                     + " was \"full_attention\"",
             ", \"max_position_embeddings\": 0 | max_position_embeddings: must be >= 1, was 0",
             ", \"max_position_embeddings\": \"8k\" | max_position_embeddings: must be an integer, was \"8k\"",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": \"4\"} |"
+                    + " rope_scaling.factor: must be a finite number > 0, was \"4\"",
+            ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4,"
+                    + " \"original_max_position_embeddings\": 0} | rope_scaling.original_max_position_embeddings: must"
+                    + " be an integer from 1 to 1073741824, was 0",
             ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: only full attention is"
                     + " modelled, was \"sliding_attention\" at layer 1",
             ", \"hidden_act\": \"gelu\" | hidden_act: only \"silu\" is modelled, was \"gelu\"",
