@@ -94,7 +94,7 @@ public final class HfConfigReader {
                     "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"),
             "MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok"),
             "MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
-                    "shared_intermediate_size"),
+                    "shared_intermediate_size", "attn_type_list"),
             "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
                     "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
                     "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"),
@@ -209,6 +209,7 @@ public final class HfConfigReader {
                 ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
         if (!arch.equals(QWEN3_5_MOE))
             requireLayerTypes(layers, 1);
+        requireSoftmaxAttention(layers);
         int context = contextTokens();
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
@@ -328,6 +329,23 @@ public final class HfConfigReader {
                         : "only full attention in the last of every full_attention_interval (" + interval + ") layers")
                         + " is modelled, was " + types.get(layer) + " at layer " + layer);
         }
+    }
+
+    /**
+     * MiniMax's {@code attn_type_list}, where given: softmax attention (1) in every layer, as in M2; 0, MiniMax-M1's
+     * lightning attention, is not modelled.
+     */
+    private void requireSoftmaxAttention(int layers) {
+        JsonNode types = root.get("attn_type_list");
+        if (types == null || types.isNull())
+            return;
+        if (!types.isArray() || types.size() != layers)
+            throw bad("attn_type_list", "must be an array of num_hidden_layers (" + layers + ") types, was "
+                    + (types.isArray() ? "an array of " + types.size() : types));
+        for (int layer = 0; layer < layers; layer++)
+            if (!types.get(layer).isInt() || types.get(layer).asInt() != 1)
+                throw unmodeled(UnmodeledException.Kind.FIELD, "attn_type_list", "only softmax attention (1) in"
+                        + " every layer is modelled, was " + types.get(layer) + " at layer " + layer);
     }
 
     /** Bytes per element of the linear-attention state ({@code mamba_ssm_dtype}). */

@@ -289,6 +289,20 @@ class HfConfigReaderTest {
         assertThat(dumped).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
     }
 
+    /** MiniMax-M2's attn_type_list: softmax attention (1) in every layer is M2; M1's lightning attention (0) is not. */
+    @Test
+    void miniMaxsAttentionTypesShouldBeSoftmaxInEveryLayer() throws IOException {
+        Path config = SharedData.modelConfig("MiniMaxAI--MiniMax-M2.5.config.json");
+        String m25 = Files.readString(config);
+        String list = "[" + String.join(", ", java.util.Collections.nCopies(62, "1")) + "]";
+        Architecture stated = HfConfigReader.read(write(m25.replaceFirst("\\{", "{\"attn_type_list\": " + list
+                + ", ")));
+        assertThat(stated).isEqualTo(HfConfigReader.read(config));
+        Path lightning = write(m25.replaceFirst("\\{", "{\"attn_type_list\": " + list.replaceFirst("1", "0") + ", "));
+        assertThatThrownBy(() -> HfConfigReader.read(lightning)).hasMessage(lightning + ": attn_type_list: only"
+                + " softmax attention (1) in every layer is modelled, was 0 at layer 0");
+    }
+
     @Test
     void layerTypesOfFullAttentionShouldBeReadAndTheFirstRefusedSwitchNamedInTheConfigsOrder() throws IOException {
         assertThat(HfConfigReader.read(write(TINY.formatted(", \"layer_types\": [\"full_attention\","
