@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** How far a link tier's α–β times are from measured collectives, per collective and rank count. */
@@ -45,8 +44,8 @@ public final class CommCheck {
         List<NcclCsv.Row> rows = all.stream().filter(r -> r.gpu().equals(gpu)).toList();
         if (rows.isEmpty())
             throw new BadInputException(file + ": no rows of gpu '" + gpu + "' (it has " + all.stream()
-                    .map(NcclCsv.Row::gpu).collect(Collectors.toCollection(TreeSet::new)).stream()
-                    .map(name -> "'" + name + "'").collect(Collectors.joining(", ")) + ")");
+                    .map(NcclCsv.Row::gpu).distinct().sorted().map(name -> "'" + name + "'")
+                    .collect(Collectors.joining(", ")) + ")");
         return of(nvlinkOf(gpu), rows);
     }
 
