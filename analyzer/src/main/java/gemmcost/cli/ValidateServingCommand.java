@@ -207,18 +207,19 @@ final class ValidateServingCommand implements Callable<Integer> {
         List<String> lines = new ArrayList<>();
         lines.add("id,group,backend,status,reason,imported_ttft_ms,predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,"
                 + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,prefill_batch,steady_ttft_ms,"
-                + "burst_ttft_ms,ttft_weighs,labels,gemm_source,detail");
+                + "burst_ttft_ms,ttft_weighs,labels,tpot_labels,gemm_source,detail");
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();
             String prefix = String.join(",", csv(r.id()), csv(r.group()), csv(r.text("backend")),
                     o.predicted() ? "predicted" : "refused", o.predicted() ? "" : o.refusal());
             ServingModel.Estimate e = o.estimate();
             String numbers = o.predicted() ? String.format(Locale.ROOT,
-                    "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f,%s,%s", r.ttftMs(), e.ttftMs(),
+                    "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f,%s,%s,%s", r.ttftMs(), e.ttftMs(),
                     o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
                     e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
-                    e.start().burstTtftUs() / 1e3, e.start().weighs().id(), Label.join(e.labels()))
-                    : csv(r.text("silicon_ttft_ms")) + ",,," + csv(r.text("silicon_tpot_ms")) + ",,,,,,,,,";
+                    e.start().burstTtftUs() / 1e3, e.start().weighs().id(), Label.join(e.labels()),
+                    Label.join(e.tpotLabels()))
+                    : csv(r.text("silicon_ttft_ms")) + ",,," + csv(r.text("silicon_tpot_ms")) + ",,,,,,,,,,";
             lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
         }
         try {
