@@ -98,8 +98,8 @@ class ValidateServingCommandTest {
         assertThat(json.get("labels").toString()).isEqualTo("[\"interpolated\",\"extrapolated\",\"modeled\"]");
         assertThat(Files.readAllLines(report).getFirst()).isEqualTo("id,group,backend,status,reason,imported_ttft_ms,"
                 + "predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,predicted_tpot_ms,tpot_error_pct,decode_step_ms,"
-                + "prefill_step_ms,prefill_batch,steady_ttft_ms,burst_ttft_ms,ttft_weighs,labels,tpot_labels,gemm_source,"
-                + "detail");
+                + "prefill_step_ms,prefill_batch,steady_ttft_ms,burst_ttft_ms,ttft_weighs,labels,tpot_labels,"
+                + "gemm_source,detail");
         double c = Math.abs(Double.parseDouble(reported.get(0)[7]));
         double d = Math.abs(Double.parseDouble(reported.get(1)[7]));
         assertThat(json.get("ttft_median_ape_pct").asDouble()).isCloseTo((c + d) / 2, within(0.01));

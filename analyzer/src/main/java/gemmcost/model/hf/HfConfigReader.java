@@ -314,14 +314,22 @@ public final class HfConfigReader {
                     + " modelled, was " + root.get("mlp_only_layers"));
     }
 
+    /** A field of one entry per layer: null where the config does not give it, refused unless an array of them. */
+    private JsonNode perLayer(String field, int layers) {
+        JsonNode entries = root.get(field);
+        if (entries == null || entries.isNull())
+            return null;
+        if (!entries.isArray() || entries.size() != layers)
+            throw bad(field, "must be an array of num_hidden_layers (" + layers + ") entries, was "
+                    + (entries.isArray() ? "an array of " + entries.size() : entries));
+        return entries;
+    }
+
     /** {@code layer_types}, where given, must be the interval's pattern: full attention in every interval-th layer. */
     private void requireLayerTypes(int layers, int interval) {
-        JsonNode types = root.get("layer_types");
-        if (types == null || types.isNull())
+        JsonNode types = perLayer("layer_types", layers);
+        if (types == null)
             return;
-        if (!types.isArray() || types.size() != layers)
-            throw bad("layer_types", "must be an array of num_hidden_layers (" + layers + ") names, was "
-                    + (types.isArray() ? "an array of " + types.size() : types));
         for (int layer = 0; layer < layers; layer++) {
             String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
             if (!types.get(layer).asText("").equals(expected))
@@ -336,12 +344,9 @@ public final class HfConfigReader {
      * lightning attention, is not modelled.
      */
     private void requireSoftmaxAttention(int layers) {
-        JsonNode types = root.get("attn_type_list");
-        if (types == null || types.isNull())
+        JsonNode types = perLayer("attn_type_list", layers);
+        if (types == null)
             return;
-        if (!types.isArray() || types.size() != layers)
-            throw bad("attn_type_list", "must be an array of num_hidden_layers (" + layers + ") types, was "
-                    + (types.isArray() ? "an array of " + types.size() : types));
         for (int layer = 0; layer < layers; layer++)
             if (!types.get(layer).isInt() || types.get(layer).asInt() != 1)
                 throw unmodeled(UnmodeledException.Kind.FIELD, "attn_type_list", "only softmax attention (1) in"

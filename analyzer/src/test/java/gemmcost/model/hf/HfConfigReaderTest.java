@@ -347,9 +347,9 @@ class HfConfigReaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             ", \"rope_theta\": 1e6, \"rope_type\": \"x\" | rope_type: not modelled by gemmcost for LlamaForCausalLM",
-            ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) names,"
+            ", \"layer_types\": [\"full_attention\"] | layer_types: must be an array of num_hidden_layers (2) entries,"
                     + " was an array of 1",
-            ", \"layer_types\": \"full_attention\" | layer_types: must be an array of num_hidden_layers (2) names,"
+            ", \"layer_types\": \"full_attention\" | layer_types: must be an array of num_hidden_layers (2) entries,"
                     + " was \"full_attention\"",
             ", \"max_position_embeddings\": 0 | max_position_embeddings: must be >= 1, was 0",
             ", \"max_position_embeddings\": \"8k\" | max_position_embeddings: must be an integer, was \"8k\"",
