@@ -91,7 +91,6 @@ public final class DotDagReader {
         return new ImportedDag(builder.build(file.toString()), notes);
     }
 
-
     /** The node's work; sizes whose products leave the range of a long, or make no GEMM, are refused in one line. */
     private static DotOps.Inference infer(Path file, String id, Map<String, List<Integer>> lines, DotLabel label) {
         try {
@@ -149,12 +148,9 @@ public final class DotDagReader {
         while (i <= text.length()) {
             char c = i < text.length() ? text.charAt(i) : ';';
             char next = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
-            if (c == '#' || c == '/' && next == '/') {
-                int eol = text.indexOf('\n', i);
-                i = eol < 0 ? text.length() : eol; // the line's end still ends the statement
-            } else if (c == '/' && next == '*') {
-                int close = text.indexOf("*/", i + 2);
-                i = close < 0 ? text.length() : close + 2;
+            int skipped = i < text.length() ? commentEnd(text, i) : i;
+            if (skipped > i) {
+                i = skipped;
             } else if (c == ';' || c == '{' || c == '}' || c == '\n') {
                 // a group an edge leads into or out of ({a b} -> c) is the edge's, not node statements
                 boolean edgeGroup = c == '}' && text.startsWith("->", skipBlanks(text, i + 1));
@@ -310,43 +306,46 @@ public final class DotDagReader {
     static int lineAfterFirstGraph(String text) {
         int depth = 0;
         boolean opened = false;
-        int line = 1;
-        for (int i = 0; i < text.length(); i++) {
+        for (int i = 0; i < text.length(); ) {
             char c = text.charAt(i);
-            if (c == '\n') {
-                line++;
+            int skipped = commentEnd(text, i);
+            if (skipped > i) {
+                i = skipped;
             } else if (c == '"') {
-                for (i++; i < text.length() && text.charAt(i) != '"'; i++) {
-                    if (text.charAt(i) == '\\')
-                        i++;
-                    else if (text.charAt(i) == '\n')
-                        line++;
-                }
-            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '/' || c == '#') {
-                while (i + 1 < text.length() && text.charAt(i + 1) != '\n')
-                    i++;
-            } else if (c == '/' && i + 1 < text.length() && text.charAt(i + 1) == '*') {
-                for (i += 2; i + 1 < text.length() && !(text.charAt(i) == '*' && text.charAt(i + 1) == '/'); i++)
-                    if (text.charAt(i) == '\n')
-                        line++;
-                i++;
+                i = tokenEnd(text, i);
             } else if (c == '<' && opened) {
-                for (int html = 1; html > 0 && i + 1 < text.length(); ) {
-                    char h = text.charAt(++i);
-                    html += h == '<' ? 1 : h == '>' ? -1 : 0;
-                    if (h == '\n')
-                        line++;
+                i = closing(text, i, '<', '>');
+            } else {
+                if (c == '{') {
+                    depth++;
+                    opened = true;
+                } else if (c == '}') {
+                    depth--;
+                } else if (opened && depth == 0 && !Character.isWhitespace(c) && c != ';') {
+                    return 1 + (int) text.substring(0, i).chars().filter(ch -> ch == '\n').count();
                 }
-            } else if (c == '{') {
-                depth++;
-                opened = true;
-            } else if (c == '}') {
-                depth--;
-            } else if (opened && depth == 0 && !Character.isWhitespace(c) && c != ';') {
-                return line;
+                i++;
             }
         }
         return 0;
+    }
+
+    /**
+     * The index after the comment that starts at {@code i} ({@code //} and {@code #} to the line's end, which still
+     * ends a statement; a block comment past its close), or {@code i} where none starts there.
+     */
+    private static int commentEnd(String text, int i) {
+        char c = text.charAt(i);
+        char next = i + 1 < text.length() ? text.charAt(i + 1) : ' ';
+        if (c == '#' || c == '/' && next == '/') {
+            int eol = text.indexOf('\n', i);
+            return eol < 0 ? text.length() : eol;
+        }
+        if (c == '/' && next == '*') {
+            int close = text.indexOf("*/", i + 2);
+            return close < 0 ? text.length() : close + 2;
+        }
+        return i;
     }
 
     /** DOT's identifier characters: letters, digits, '_', and every non-ASCII character; '.' for numerals. */

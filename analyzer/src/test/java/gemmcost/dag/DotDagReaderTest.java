@@ -113,6 +113,13 @@ class DotDagReaderTest {
     }
 
     @Test
+    void theLineAfterTheFirstGraphShouldCountTheLinesOfStringsAndComments() {
+        assertThat(DotDagReader.lineAfterFirstGraph("digraph g {\n a [label=\"x\n}\"]\n}\n/* c\n */ # d\ndigraph h {}"))
+                .isEqualTo(7);
+        assertThat(DotDagReader.lineAfterFirstGraph("digraph g { a [label=<<b>}</b>>] } // done\n")).isZero();
+    }
+
+    @Test
     void shouldRefuseASyntaxErrorWithGraphvizLineNumber() throws IOException {
         Path file = dot("digraph {\n a [label=\"A\"];\n b [label=\"B\"\n q");
         assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
