@@ -117,8 +117,8 @@ final class ModelCommand implements Callable<Integer> {
             out.println("experts:   " + experts(a.experts()));
         out.println("weights:   " + a.weights().id());
         if (a.contextTokens() > 0)
-            out.printf(Locale.ROOT, "context:   %d tokens of prompt and output (as vLLM derives max_model_len from the"
-                    + " config)%n", a.contextTokens());
+            out.printf(Locale.ROOT, "context:   %d tokens of prompt and output (modeled: as vLLM derives max_model_len"
+                    + " from the config)%n", a.contextTokens());
         out.println("sizes (modeled: counted from the config):");
         out.printf(Locale.ROOT, "  parameters        %.2f B (%.2f B active per token)%n", a.parameters() / 1e9,
                 a.activeParameters() / 1e9);

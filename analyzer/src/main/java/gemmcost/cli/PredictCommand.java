@@ -339,7 +339,8 @@ final class PredictCommand implements Callable<Integer> {
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
             out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
-                    + " max_model_len from the config): engines refuse such requests unless the context is extended%n",
+                    + " max_model_len from the config): engines refuse such requests unless the context is extended"
+                    + " [modeled]%n",
                     (long) isl + osl, model.contextTokens());
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),

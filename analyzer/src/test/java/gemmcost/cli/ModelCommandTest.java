@@ -57,7 +57,8 @@ class ModelCommandTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().lines()).contains("attention: MLA, 64 heads, query rank 2048, KV latent 512 + rotary key"
                 + " 64, value head 256, sparse: an indexer of 32 heads of 128 picks the top 2048",
-                "context:   202752 tokens of prompt and output (as vLLM derives max_model_len from the config)");
+                "context:   202752 tokens of prompt and output (modeled: as vLLM derives max_model_len from the"
+                        + " config)");
     }
 
     @Test

@@ -237,7 +237,7 @@ class PredictCommandTest {
         assertThat(CliRun.of(append(plan, "--osl", "192")).out()).doesNotContain("context:");
         assertThat(CliRun.of(append(plan, "--osl", "193")).out()).contains(NL + "context:   isl + osl = 8193 tokens,"
                 + " beyond the model's 8192 (as vLLM derives max_model_len from the config): engines refuse such"
-                + " requests unless the context is extended" + NL);
+                + " requests unless the context is extended [modeled]" + NL);
         JsonNode beyond = predictJson("--gpu", "h100-sxm", "--concurrency", "1", "--isl", "8065");
         assertThat(beyond.get("context_tokens").asInt()).isEqualTo(8192);
         assertThat(beyond.get("beyond_context").asBoolean()).isTrue();
