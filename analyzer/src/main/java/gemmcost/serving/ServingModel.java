@@ -55,17 +55,20 @@ public final class ServingModel {
     }
 
     /**
-     * The prediction, its parts and the labels of everything it is made of; {@code tpotStallsOnPrefill}: whether the
-     * TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
+     * The prediction, its parts and the labels of everything it is made of; {@code prefillLatencyLabels}: those of
+     * the step L_p is timed by (through pipeline stages, maybe not {@code prefill}); {@code tpotStallsOnPrefill}:
+     * whether the TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
      */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
-                           StepCost decode, StepCost prefill, double prefillLatencyUs, int running, int prefillBatch,
+                           StepCost decode, StepCost prefill, double prefillLatencyUs, Set<Label> prefillLatencyLabels,
+                           int running, int prefillBatch,
                            double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
                            Start start, boolean tpotStallsOnPrefill) {
         /** Of TTFT and throughput (and of the whole estimate): both steps', modeled. */
         public Set<Label> labels() {
             Set<Label> labels = tpotLabels();
             labels.addAll(prefill.labels());
+            labels.addAll(prefillLatencyLabels);
             return labels;
         }
 
@@ -130,8 +133,9 @@ public final class ServingModel {
                 prefillSequences, r.isl(), kvBytesPerElement), cost);
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
-        double latency = prefillLatencyUs(model, prefilling.layout(), prefillStep, prefillSequences, r.isl(),
+        StepCost firstTokens = firstTokenStep(model, prefilling.layout(), prefillStep, prefillSequences, r.isl(),
                 kvBytesPerElement, cost);
+        double latency = prefillLatencyUs(prefilling.layout(), firstTokens, prefillSequences);
         // the q requests of a prefill step leave together: each GPU sends its share of all their KV caches
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 prefilling.prefillBatch() * kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
@@ -163,7 +167,7 @@ public final class ServingModel {
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
-                latency, sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
+                latency, firstTokens.labels(), sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
                 rho, start, stalls);
     }
 
@@ -177,21 +181,31 @@ public final class ServingModel {
     }
 
     /**
-     * L_p: from a prefill step's start to its prompts' first tokens, on average. On one micro-batch it is the step.
-     * Where pipeline stages (or AFD's ping-pong) split the step into micro-batches, the step is their throughput,
-     * but no engine splits a prompt: a micro-batch of whole prompts (one each where the step has fewer prompts per
-     * replica than micro-batches) crosses every stage, one micro-batch's critical path, and the m micro-batches that
-     * hold prompts leave one step / micro-batches apart, so the mean is that path and (m − 1)/2 of those intervals.
+     * The step a prompt's first token is timed by: the prefill step, except where pipeline stages (or AFD's
+     * ping-pong) split it into micro-batches and it has fewer prompts per replica than micro-batches: no engine splits
+     * a prompt, so then the step of one whole prompt per micro-batch.
      */
-    static double prefillLatencyUs(Architecture model, Layout layout, StepCost step, int sequences, int isl,
+    static StepCost firstTokenStep(Architecture model, Layout layout, StepCost step, int sequences, int isl,
                                    int kvBytesPerElement, CostModel cost) {
         int micro = layout.microBatches();
+        if (micro == 1 || Math.ceilDiv(sequences, layout.attentionReplicas()) >= micro)
+            return step;
+        return StepCost.of("prefill of one prompt per micro-batch", model, layout,
+                new Step(Phase.PREFILL, micro * layout.attentionReplicas(), isl, kvBytesPerElement), cost);
+    }
+
+    /**
+     * L_p: from a prefill step's start to its prompts' first tokens, on average, {@code whole} the step of whole
+     * prompts ({@link #firstTokenStep}). On one micro-batch it is the step. On several the step is their throughput:
+     * a micro-batch of whole prompts crosses every stage, one micro-batch's critical path, and the m micro-batches
+     * that hold prompts leave one step / micro-batches apart, so the mean is that path and (m − 1)/2 of those
+     * intervals.
+     */
+    static double prefillLatencyUs(Layout layout, StepCost whole, int sequences) {
+        int micro = layout.microBatches();
         if (micro == 1)
-            return step.stepUs();
-        int perReplica = Math.ceilDiv(sequences, layout.attentionReplicas());
-        StepCost whole = perReplica >= micro ? step : StepCost.of("prefill of one prompt per micro-batch", model,
-                layout, new Step(Phase.PREFILL, micro * layout.attentionReplicas(), isl, kvBytesPerElement), cost);
-        int holding = Math.min(micro, perReplica);
+            return whole.stepUs();
+        int holding = Math.min(micro, Math.ceilDiv(sequences, layout.attentionReplicas()));
         return whole.criticalPathUs() + (holding - 1) / 2.0 * whole.stepUs() / micro;
     }
 

@@ -182,6 +182,23 @@ class ServingModelTest {
                 costs).tpotLabels()).isEqualTo(decodeOnly);
     }
 
+    /**
+     * Through two stages one prompt's step splits it into micro-batches of 50 tokens (measured below m = 100), but its
+     * first token comes from the step of a whole prompt per micro-batch (m = 100, extrapolated): TTFT carries that.
+     */
+    @Test
+    void ttftShouldCarryTheLabelsOfTheWholePromptStepItIsTimedBy() {
+        Workers twoStages = mixed(new Parallelism(1, 2, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+
+        ServingModel.Estimate alone = ServingModel.predict(MODEL, Mode.AGG, twoStages, twoStages,
+                new Request(1, 100, 50), 2, TestCosts.teraFlopGigaByte(100));
+
+        assertThat(alone.prefill().labels()).doesNotContain(Label.EXTRAPOLATED);
+        assertThat(alone.prefillLatencyUs()).isNotEqualTo(alone.prefill().criticalPathUs());
+        assertThat(alone.labels()).containsExactlyInAnyOrder(Label.MEASURED, Label.EXTRAPOLATED, Label.MODELED);
+        assertThat(alone.tpotLabels()).containsExactlyInAnyOrder(Label.MEASURED, Label.MODELED);
+    }
+
     @Test
     void theBurstsMeanStepShouldCountFullStepsAndTheLastOne() {
         // 10 requests, 4 a step: 4 finish in step 1, 4 in step 2, 2 in step 3: (4 + 8 + 6) / 10
