@@ -3,23 +3,44 @@ package gemmcost.deploy;
 import gemmcost.device.Device;
 import gemmcost.model.hf.Architecture;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the fullest GPU holds: its share of the weights, the KV cache of its attention replica's sequences, and a
- * linear-attention model's state of each of those sequences.
+ * linear-attention model's state of each of those sequences; {@code gpu}: which of the layout's GPUs it is.
  * Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised); routers are counted at
  * the linear layers' width, a few MB at most.
  */
-public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
+public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, Gpu gpu) {
     public MemoryFootprint {
         if (weightBytes < 0 || kvBytes < 0 || stateBytes < 0)
             throw new IllegalArgumentException("must be >= 0: weightBytes=" + weightBytes + ", kvBytes=" + kvBytes
                     + ", stateBytes=" + stateBytes);
+        Objects.requireNonNull(gpu, "gpu");
+        if (gpu == Gpu.FFN && (kvBytes != 0 || stateBytes != 0))
+            throw new IllegalArgumentException("an FFN GPU holds no KV cache or state: kvBytes=" + kvBytes
+                    + ", stateBytes=" + stateBytes);
+    }
+
+    /** A GPU of a TP x PP layout: weights, KV cache and state. */
+    public MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
+        this(weightBytes, kvBytes, stateBytes, Gpu.ANY);
     }
 
     /** Weights and a KV cache, no state. */
     public MemoryFootprint(long weightBytes, long kvBytes) {
         this(weightBytes, kvBytes, 0);
+    }
+
+    /** Which GPU: any of a TP x PP layout's (each holds attention and experts), or one side of AFD's. */
+    public enum Gpu {
+        ANY("GPU"), ATTENTION("attention GPU"), FFN("FFN GPU");
+
+        private final String words;
+
+        Gpu(String words) {
+            this.words = words;
+        }
     }
 
     /**
@@ -44,11 +65,12 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
         return switch (layout) {
             case Parallelism p -> fullestStage(model, p, cache);
             case Afd afd -> {
-                MemoryFootprint attention = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
+                MemoryFootprint replica = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
                         true, true), 0, model.layers());
-                MemoryFootprint ffn = new MemoryFootprint(
-                        model.moeLayers() * model.routedExpertParameters() / afd.ffnGpus()
-                                * model.weights().bytesPerWeight(), 0);
+                MemoryFootprint attention = new MemoryFootprint(replica.weightBytes(), replica.kvBytes(),
+                        replica.stateBytes(), Gpu.ATTENTION);
+                MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertParameters()
+                        / afd.ffnGpus() * model.weights().bytesPerWeight(), 0, 0, Gpu.FFN);
                 yield attention.totalBytes() >= ffn.totalBytes() ? attention : ffn;
             }
         };
@@ -115,12 +137,14 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes) {
 
     /**
      * {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU} (decimal GB of bytes), with {@code + 1.23 GB of
-     * linear-attention state} before {@code per GPU} where there is any.
+     * linear-attention state} before {@code per GPU} where there is any; an AFD side's GPU is named
+     * ({@code per attention GPU}), and an FFN GPU's, which holds no cache, is {@code 81.74 GB of weights per FFN GPU}.
      */
     public String describe() {
+        String cache = gpu == Gpu.FFN ? "" : String.format(Locale.ROOT, " + %.2f GB of KV cache", kvBytes / 1e9);
         String state = stateBytes == 0 ? ""
                 : String.format(Locale.ROOT, " + %.2f GB of linear-attention state", stateBytes / 1e9);
-        return String.format(Locale.ROOT, "%.2f GB of weights + %.2f GB of KV cache%s per GPU", weightBytes / 1e9,
-                kvBytes / 1e9, state);
+        return String.format(Locale.ROOT, "%.2f GB of weights%s%s per %s", weightBytes / 1e9, cache, state,
+                gpu.words);
     }
 }

@@ -116,6 +116,28 @@ class MemoryFootprintTest {
     }
 
     @Test
+    void anAfdFootprintShouldNameItsSideAndAnFfnGpuHoldNoCache() {
+        Architecture moe = new Architecture("moe", 2, 64, 100, false, new Attention.Gqa(6, 2, 16), 0, 0,
+                new Experts(6, 2, 32, 0), WeightFormat.BF16);
+        Afd afd = new Afd(1, 1, 1, 2);
+        long ffnBytes = 2 * 6 * (3 * 64 * 32) * 2; // 2 MoE layers of 6 experts, all on the one FFN GPU, bf16
+        long kvPerSequence = 10 * 2 * 2 * (2 * 16) * 2; // 10 tokens x 2 layers x (K, V) x 2 KV heads of 16, bf16
+
+        MemoryFootprint one = MemoryFootprint.of(moe, afd, 1, 10, 2);
+        MemoryFootprint hundred = MemoryFootprint.of(moe, afd, 100, 10, 2);
+
+        assertThat(one).isEqualTo(new MemoryFootprint(ffnBytes, 0, 0, MemoryFootprint.Gpu.FFN));
+        assertThat(hundred.gpu()).isEqualTo(MemoryFootprint.Gpu.ATTENTION);
+        assertThat(hundred.kvBytes()).isEqualTo(100 * kvPerSequence);
+        assertThat(new MemoryFootprint(81_740_000_000L, 0, 0, MemoryFootprint.Gpu.FFN).describe())
+                .isEqualTo("81.74 GB of weights per FFN GPU");
+        assertThat(new MemoryFootprint(12_000_000_000L, 40_000_000_000L, 0, MemoryFootprint.Gpu.ATTENTION).describe())
+                .isEqualTo("12.00 GB of weights + 40.00 GB of KV cache per attention GPU");
+        assertThatThrownBy(() -> new MemoryFootprint(1, 1, 0, MemoryFootprint.Gpu.FFN))
+                .hasMessage("an FFN GPU holds no KV cache or state: kvBytes=1, stateBytes=0");
+    }
+
+    @Test
     void aHybridsStagesShouldEachCountTheAttentionLayersTheyHold() {
         // 5 layers over 2 stages: [0, 3) holds layer 1's attention, [3, 5) layer 3's; the rest are linear
         Architecture five = hybrid(5);
