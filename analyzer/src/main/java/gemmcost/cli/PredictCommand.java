@@ -10,6 +10,7 @@ import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
+import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
@@ -19,6 +20,7 @@ import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
+import gemmcost.search.ServingPlans;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
@@ -40,21 +42,25 @@ import picocli.CommandLine.Spec;
 
 /** {@code gemmcost predict}: TTFT, TPOT and tokens/s/GPU of a HuggingFace model served on a plan. */
 @Command(name = "predict",
-        header = "TTFT, TPOT and output tokens/s/GPU of a model served on N GPUs with a plan.",
+        header = "TTFT, TPOT and output tokens/s/GPU of a model served on N GPUs with a plan, or every plan ranked.",
         description = {
                 "Read a HuggingFace config.json, lay it out (TP x PP with expert parallelism and attention DP, or",
                 "attention-FFN disaggregation), build the operator DAGs of a decode step and a prefill, cost them",
                 "(GEMMs from a Get_Time table of the model's GEMM dtype, or the datasheet roofline; attention and",
                 "memory-bound ops from bytes and FLOPs; communication from the alpha-beta model) and turn them into",
                 "what a benchmark client keeping --concurrency requests in flight measures. Every number carries its",
-                "labels; the equations are in the README (How predict models serving)."},
+                "labels; the equations are in the README (How predict models serving). With --gpus N instead of a",
+                "plan, every agg plan on N GPUs is predicted and ranked by output tokens/s/GPU."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost predict --model ../shared/data/model-configs/meta-llama--Llama-3.1-70B.config.json"
                         + " --gpu h100-sxm --tp 4 --concurrency 32 --isl 1024 --osl 512",
                 "  scripts/gemmcost predict --model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
                         + " --gpu h200 --tp 8 --ep 8 --dp 8 --kv-dtype fp8 --concurrency 256 --isl 4096 --osl 1024"
-                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"})
+                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv",
+                "  scripts/gemmcost predict --model ../shared/data/model-configs/deepseek-ai--DeepSeek-R1.config.json"
+                        + " --gpu h200 --gpus 16 --kv-dtype fp8 --concurrency 256 --isl 4096 --osl 1024"
+                        + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv --max-ttft-ms 2000"})
 final class PredictCommand implements Callable<Integer> {
     /** 16 M tokens: beyond every published context window, and far from overflowing a token count. */
     private static final int MAX_TOKENS = 1 << 24;
@@ -174,6 +180,22 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the decode step and prefill DAGs as HTML.")
     Path html;
 
+    @Option(names = "--gpus", paramLabel = "N", description = "Instead of one plan, rank every agg plan on N GPUs"
+            + " (workers x --pp stages of --tp GPUs; for a model with experts every --ep and --dp that divide --tp)"
+            + " that splits the model and holds --concurrency sequences, by output tokens/s/GPU.")
+    Integer gpus;
+
+    @Option(names = "--max-ttft-ms", paramLabel = "MS", description = "With --gpus: rank only plans whose TTFT is at"
+            + " most MS.")
+    Double maxTtftMs;
+
+    @Option(names = "--max-tpot-ms", paramLabel = "MS", description = "With --gpus: rank only plans whose TPOT is at"
+            + " most MS.")
+    Double maxTpotMs;
+
+    @Option(names = "--top", paramLabel = "K", description = "With --gpus: plans to list. Default: 10.")
+    Integer top;
+
     @Override
     public Integer call() {
         if (profile != null && gemmCsv != null)
@@ -209,9 +231,12 @@ final class PredictCommand implements Callable<Integer> {
         if (engineVersion != null && !Engine.isRelease(engineVersion))
             throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
         checkOverlapScheduler();
+        checkRanking();
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
+        if (gpus != null)
+            return rankPlans(model, device);
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
@@ -268,6 +293,91 @@ final class PredictCommand implements Callable<Integer> {
                     + " without it)");
     }
 
+    /**
+     * {@code --gpus} replaces the plan's options (refused beside them); {@code --max-*-ms} and {@code --top} apply
+     * with it only.
+     */
+    private void checkRanking() {
+        var parsed = spec.commandLine().getParseResult();
+        if (gpus == null) {
+            for (String option : List.of("--max-ttft-ms", "--max-tpot-ms", "--top"))
+                if (parsed.hasMatchedOption(option))
+                    throw new BadInputException(option + ": applies with --gpus only (ranking the plans on N GPUs)");
+            return;
+        }
+        for (String option : List.of("--tp", "--pp", "--ep", "--dp", "--afd", "--micro-batches", "--decode-workers",
+                "--html"))
+            if (parsed.hasMatchedOption(option))
+                throw new BadInputException("--gpus " + gpus + " and " + option + ": --gpus ranks every plan, give"
+                        + " one or the other");
+        if (mode != Mode.AGG)
+            throw new BadInputException("--gpus " + gpus + ": ranks agg plans only (--mode " + mode.id() + ")");
+        if (maxTtftMs != null && !(maxTtftMs > 0 && Double.isFinite(maxTtftMs)))
+            throw new BadInputException("--max-ttft-ms " + maxTtftMs + ": must be a positive number of ms");
+        if (maxTpotMs != null && !(maxTpotMs > 0 && Double.isFinite(maxTpotMs)))
+            throw new BadInputException("--max-tpot-ms " + maxTpotMs + ": must be a positive number of ms");
+        if (top != null)
+            Options.requirePositive("--top", top);
+    }
+
+    /** Every agg plan on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason. */
+    private int rankPlans(Architecture model, Device device) {
+        if (!Network.modelsLinksOf(device.id()) && gpus > 1)
+            throw new BadInputException("--gpu " + device.id() + ": its links are not modeled (NVLink4 of h100-sxm"
+                    + " and h200, NVLink5 of b200), so only a plan on one GPU is costed, not --gpus " + gpus);
+        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
+        Request request = new Request(concurrency, isl, osl, rounds);
+        long tokens = engine().kvTokensHeld(isl, osl);
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs);
+        for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus)) {
+            Parallelism layout = plan.layout();
+            String misfit = layout.misfit(model);
+            if (misfit != null) {
+                ranking.refuse(PlanRanking.CANNOT_SPLIT);
+                continue;
+            }
+            if (!Fit.holds(model, layout, device, Math.ceilDiv(concurrency, plan.workers()), tokens, kvDtype)) {
+                ranking.refuse(PlanRanking.DOES_NOT_FIT);
+                continue;
+            }
+            int perStep = stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
+            Workers workers = workers(layout, plan.workers(), 1, perStep, "--gpus");
+            ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
+                    kvDtype.elementBytes(), costs.model()));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        int listed = top == null ? 10 : top;
+        if (json)
+            out.println(ranking.json(rankingHeader(model, device, costs), gpus, listed));
+        else
+            ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s",
+                    model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens),
+                    costs.model().getTime().source()), gpus, listed);
+        return Gemmcost.OK;
+    }
+
+    /** What the ranking's JSON says of its inputs, the fields {@link #json} has for them. */
+    private ObjectNode rankingHeader(Architecture model, Device device, CostModels.Opened costs) {
+        return new ObjectMapper().createObjectNode()
+                .put("model", config.toString())
+                .put("architecture", model.name())
+                .put("weights", model.weights().id())
+                .put("gpu", device.id())
+                .put("gpus", gpus)
+                .put("mode", mode.id())
+                .put("concurrency", concurrency)
+                .put("isl", isl)
+                .put("osl", osl)
+                .put("kv_dtype", kvDtype.id())
+                .put("engine", engine().id())
+                .put("engine_version", engineVersion)
+                .put("step_tokens", stepTokens)
+                .put("rounds", rounds)
+                .put("max_ttft_ms", maxTtftMs)
+                .put("max_tpot_ms", maxTpotMs)
+                .put("gemm_source", costs.model().getTime().source());
+    }
+
     /** The engine named, else {@link Engine#DEFAULT}. */
     private Engine engine() {
         return engine == null ? Engine.DEFAULT : engine;
@@ -278,7 +388,9 @@ final class PredictCommand implements Callable<Integer> {
         try {
             Workers byEngine = engine().workers(layout, count, batch, Integer.MAX_VALUE, stepTokens,
                     Optional.ofNullable(engineVersion), Optional.empty());
-            return overlapScheduler == null ? byEngine : byEngine.withSchedulesAhead(overlapScheduler);
+            // the engines run pipeline stages without it (a ranked plan with stages keeps the engine's default)
+            return overlapScheduler == null || layout instanceof Parallelism p && p.pp() > 1 ? byEngine
+                    : byEngine.withSchedulesAhead(overlapScheduler);
         } catch (IllegalArgumentException e) {
             throw new BadInputException(option + " " + count + ": " + e.getMessage());
         }
@@ -312,13 +424,14 @@ final class PredictCommand implements Callable<Integer> {
                 + prefill.layout();
     }
 
-    private String request(int perStep) {
+    /** The request line; {@code perStep} null: each plan's engine default. */
+    private String request(Integer perStep) {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion)
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")),
-                mode == Mode.AGG
-                        ? ", prefill steps of up to " + perStep + " prompt tokens per attention replica" : "");
+                mode != Mode.AGG ? "" : perStep == null ? ", prefill steps of the engine's default size"
+                        : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
     }
 
     /** Whether a request's prompt and output are longer than the model's context (where its config gives one). */

@@ -1,0 +1,148 @@
+package gemmcost.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gemmcost.BadInputException;
+import gemmcost.gettime.Label;
+import gemmcost.search.ServingPlans;
+import gemmcost.serving.ServingModel;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The plans {@code predict --gpus} predicted, those within the TTFT and TPOT limits ranked by output tokens/s/GPU
+ * (every plan uses all the GPUs, so it is also the rank by throughput), and the plans that cannot run counted by why.
+ */
+final class PlanRanking {
+    static final String CANNOT_SPLIT = "not splitting the model (its heads, widths, experts or layers)";
+    static final String DOES_NOT_FIT = "too small to hold --concurrency sequences";
+
+    private final Double maxTtftMs;
+    private final Double maxTpotMs;
+    private final List<Ranked> predicted = new ArrayList<>();
+    private final Map<String, Integer> refused = new LinkedHashMap<>();
+
+    private record Ranked(ServingPlans.Plan plan, ServingModel.Estimate estimate) {
+    }
+
+    /** {@code null}: no limit. */
+    PlanRanking(Double maxTtftMs, Double maxTpotMs) {
+        this.maxTtftMs = maxTtftMs;
+        this.maxTpotMs = maxTpotMs;
+    }
+
+    void refuse(String reason) {
+        refused.merge(reason, 1, Integer::sum);
+    }
+
+    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate) {
+        predicted.add(new Ranked(plan, estimate));
+    }
+
+    private boolean within(ServingModel.Estimate e) {
+        return (maxTtftMs == null || e.ttftMs() <= maxTtftMs) && (maxTpotMs == null || e.tpotMs() <= maxTpotMs);
+    }
+
+    /** Within the limits, the most output tokens/s/GPU first; ties keep the enumeration's order. */
+    private List<Ranked> ranked() {
+        return predicted.stream().filter(r -> within(r.estimate()))
+                .sorted(Comparator.comparingDouble((Ranked r) -> r.estimate().tokensPerSecPerGpu()).reversed())
+                .toList();
+    }
+
+    /** {@code 31 predicted, 7 too small to hold --concurrency sequences}. */
+    private String counts() {
+        return predicted.size() + " predicted" + (refused.isEmpty() ? "" : ", " + refusals());
+    }
+
+    private String refusals() {
+        List<String> parts = new ArrayList<>();
+        refused.forEach((reason, n) -> parts.add(n + " " + reason));
+        return String.join(", ", parts);
+    }
+
+    private String limits() {
+        List<String> limits = new ArrayList<>();
+        if (maxTtftMs != null)
+            limits.add(String.format(Locale.ROOT, "TTFT <= %s ms", number(maxTtftMs)));
+        if (maxTpotMs != null)
+            limits.add(String.format(Locale.ROOT, "TPOT <= %s ms", number(maxTpotMs)));
+        return String.join(", ", limits);
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : Double.toString(value);
+    }
+
+    /** Refused (exit 2) where no plan could be predicted: the question has no answer on these GPUs. */
+    private void requireSome(int gpus) {
+        if (predicted.isEmpty())
+            throw new BadInputException("--gpus " + gpus + ": no plan to predict: " + refusals() + " [modeled]");
+    }
+
+    void text(PrintWriter out, String header, int gpus, int top) {
+        requireSome(gpus);
+        List<Ranked> ranked = ranked();
+        out.println(header);
+        out.printf(Locale.ROOT, "plans:     %d agg plans on %d GPUs: %s%n", predicted.size() + refusedCount(), gpus,
+                counts());
+        if (!limits().isEmpty())
+            out.printf(Locale.ROOT, "limits:    %s: %d of the %d predicted within them%n", limits(), ranked.size(),
+                    predicted.size());
+        out.println();
+        if (ranked.isEmpty()) {
+            out.printf(Locale.ROOT, "none within the limits: the shortest TTFT is %s, the shortest TPOT %s%n",
+                    shortest(ServingModel.Estimate::ttftMs, "%.2f ms"), shortest(ServingModel.Estimate::tpotMs,
+                            "%.3f ms"));
+            return;
+        }
+        out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  %-36s  %s%n", "rank", "tokens/s/GPU", "TTFT ms", "TPOT ms",
+                "plan", "labels");
+        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
+            ServingModel.Estimate e = ranked.get(i).estimate();
+            out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  %-36s  [%s]%n", i + 1, e.tokensPerSecPerGpu(),
+                    e.ttftMs(), e.tpotMs(), ranked.get(i).plan(), Label.join(e.labels()));
+        }
+    }
+
+    /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */
+    private String shortest(ToDoubleFunction<ServingModel.Estimate> metric, String format) {
+        Ranked best = predicted.stream().min(Comparator.comparingDouble(r -> metric.applyAsDouble(r.estimate())))
+                .orElseThrow();
+        return String.format(Locale.ROOT, format, metric.applyAsDouble(best.estimate())) + " (" + best.plan() + ") ["
+                + Label.join(best.estimate().labels()) + "]";
+    }
+
+    private int refusedCount() {
+        return refused.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** One object: the inputs ({@code header}), the counts and the top plans within the limits. */
+    String json(ObjectNode header, int gpus, int top) {
+        requireSome(gpus);
+        List<Ranked> ranked = ranked();
+        header.put("plans", predicted.size() + refusedCount()).put("predicted", predicted.size())
+                .put("within_limits", ranked.size());
+        ObjectNode reasons = header.putObject("refused");
+        refused.forEach(reasons::put);
+        ArrayNode list = header.putArray("ranked");
+        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
+            ServingPlans.Plan plan = ranked.get(i).plan();
+            ServingModel.Estimate e = ranked.get(i).estimate();
+            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", plan.toString())
+                    .put("workers", plan.workers()).put("tp", plan.layout().tp()).put("pp", plan.layout().pp())
+                    .put("ep", plan.layout().ep()).put("dp", plan.layout().dp())
+                    .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu()).put("ttft_ms", e.ttftMs())
+                    .put("tpot_ms", e.tpotMs());
+            Label.ids(e.labels()).forEach(node.putArray("labels")::add);
+            Label.ids(e.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
+        }
+        return header.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package gemmcost.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** {@code predict --gpus N}: every agg plan on N GPUs, predicted as {@code predict} predicts each, and ranked. */
+class PredictRankingTest {
+    private static final String NL = System.lineSeparator();
+    private static final String SMALL_LLAMA = "../examples/small-llama.config.json";
+    private static final List<String> REQUEST = List.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm",
+            "--concurrency", "16", "--isl", "512", "--osl", "128");
+
+    @Test
+    void eachRankedPlanShouldBeWhatPredictPredictsForItMostTokensPerGpuFirst() throws IOException {
+        JsonNode ranking = json("--gpus", "4", "--top", "100");
+
+        // 1 worker of tp 4, tp 2 x pp 2 or pp 4; 2 workers of tp 2 or pp 2; 4 workers of one GPU: all split 32 heads
+        assertThat(ranking.get("plans").asInt()).isEqualTo(6);
+        assertThat(ranking.get("predicted").asInt()).isEqualTo(6);
+        assertThat(ranking.get("refused").size()).isZero();
+        JsonNode ranked = ranking.get("ranked");
+        assertThat(ranked).hasSize(6);
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode plan : ranked) {
+            JsonNode alone = json("--tp", plan.get("tp").asText(), "--pp", plan.get("pp").asText(), "--decode-workers",
+                    plan.get("workers").asText());
+            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).isEqualTo(alone.get("tokens_per_s_per_gpu")
+                    .asDouble()).isLessThanOrEqualTo(previous);
+            assertThat(plan.get("ttft_ms").asDouble()).isEqualTo(alone.get("ttft_ms").asDouble());
+            assertThat(plan.get("tpot_ms").asDouble()).isEqualTo(alone.get("tpot_ms").asDouble());
+            assertThat(plan.get("labels")).isEqualTo(alone.get("labels"));
+            previous = plan.get("tokens_per_s_per_gpu").asDouble();
+        }
+    }
+
+    @Test
+    void limitsShouldKeepOnlyThePlansWithinThem() throws IOException {
+        JsonNode all = json("--gpus", "4", "--top", "100");
+        List<Double> tpots = new ArrayList<>();
+        all.get("ranked").forEach(plan -> tpots.add(plan.get("tpot_ms").asDouble()));
+        double limit = tpots.stream().sorted().toList().get(2); // the three shortest TPOTs are within it
+
+        JsonNode limited = json("--gpus", "4", "--top", "100", "--max-tpot-ms", Double.toString(limit));
+
+        assertThat(limited.get("within_limits").asInt()).isEqualTo(3);
+        assertThat(limited.get("ranked")).hasSize(3).allMatch(plan -> plan.get("tpot_ms").asDouble() <= limit);
+        assertThat(json("--gpus", "4", "--top", "2").get("ranked")).hasSize(2);
+    }
+
+    @Test
+    void theTextShouldCountThePlansThatCannotRunAndNameTheBestWhereNoneIsWithinTheLimits() throws IOException {
+        // 3 GPUs: tp 3 does not divide the 32 heads; pp 3 and 3 workers of one GPU are predicted
+        CliRun run = run("--gpus", "3");
+        JsonNode json = json("--gpus", "3");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains(NL + "plans:     3 agg plans on 3 GPUs: 2 predicted, 1 not splitting the model"
+                + " (its heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms  plan"
+                + " ".repeat(34) + "labels" + NL);
+        JsonNode best = json.get("ranked").get(0);
+        assertThat(run.out()).contains(NL + String.format(Locale.ROOT, "   1  %12.1f  %10.2f  %9.3f  %-36s  [modeled]",
+                best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
+                best.get("tpot_ms").asDouble(), best.get("plan").asText()) + NL);
+        double tpot = Math.min(json.get("ranked").get(0).get("tpot_ms").asDouble(),
+                json.get("ranked").get(1).get("tpot_ms").asDouble());
+        assertThat(run("--gpus", "3", "--max-tpot-ms", "0.001").out()).contains("limits:    TPOT <= 0.001 ms: 0 of the"
+                + " 2 predicted within them" + NL + NL + "none within the limits: the shortest TTFT is ").contains(
+                String.format(Locale.ROOT, ", the shortest TPOT %.3f ms (", tpot));
+    }
+
+    @Test
+    void noPlanToPredictAndOptionsThatDoNotApplyShouldBeRefusedInOneLine() {
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "1", "--concurrency", "512",
+                "--isl", "8192", "--osl", "8192")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: no plan to predict:"
+                + " 1 too small to hold --concurrency sequences [modeled]" + NL));
+        assertThat(run("--gpus", "4", "--tp", "2")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 4 and --tp: --gpus"
+                + " ranks every plan, give one or the other" + NL));
+        assertThat(run("--gpus", "4", "--mode", "disagg").err()).isEqualTo("gemmcost: --gpus 4: ranks agg plans only"
+                + " (--mode disagg)" + NL);
+        assertThat(run("--top", "3").err()).isEqualTo("gemmcost: --top: applies with --gpus only (ranking the plans on"
+                + " N GPUs)" + NL);
+        assertThat(run("--gpus", "4", "--max-ttft-ms", "0").err()).isEqualTo("gemmcost: --max-ttft-ms 0.0: must be a"
+                + " positive number of ms" + NL);
+        assertThat(run("--gpus", "4", "--top", "0").err()).isEqualTo("gemmcost: --top 0: must be >= 1" + NL);
+        assertThat(run("--gpus", "0").err()).isEqualTo("gemmcost: --gpus 0: must be 1 to 65536" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "2", "--concurrency", "1",
+                "--isl", "8", "--osl", "8").err()).startsWith("gemmcost: --gpu l40s: its links are not modeled");
+    }
+
+    private static CliRun run(String... options) {
+        List<String> args = new ArrayList<>(REQUEST);
+        args.addAll(List.of(options));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    private static JsonNode json(String... options) throws IOException {
+        List<String> args = new ArrayList<>(List.of(options));
+        args.add("--json");
+        CliRun run = run(args.toArray(String[]::new));
+        assertThat(run.status()).as(run.err()).isZero();
+        return new ObjectMapper().readTree(run.out());
+    }
+}

@@ -1,0 +1,51 @@
+package gemmcost.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gemmcost.BadInputException;
+import gemmcost.model.hf.Architecture;
+import gemmcost.model.hf.Attention;
+import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.WeightFormat;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServingPlansTest {
+    private static final Attention GQA = new Attention.Gqa(8, 4, 16);
+
+    @Test
+    void aDenseModelShouldGetEveryWorkerCountAndStageSplitOnly() {
+        Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
+
+        // 4 GPUs: 1 worker of (tp 4, pp 1) or (tp 2, pp 2), not 4 stages of 2 layers; 2 workers of tp 2 or pp 2; 4 of 1
+        assertThat(ServingPlans.enumerate(dense, 4).stream().map(ServingPlans.Plan::toString).toList())
+                .containsExactly("tp=4, pp=1, ep=1, dp=1", "tp=2, pp=2, ep=1, dp=1", "2 x (tp=2, pp=1, ep=1, dp=1)",
+                        "2 x (tp=1, pp=2, ep=1, dp=1)", "4 x (tp=1, pp=1, ep=1, dp=1)");
+        assertThat(ServingPlans.enumerate(dense, 4)).allMatch(plan -> plan.gpus() == 4);
+    }
+
+    @Test
+    void aModelWithExpertsShouldAlsoGetEveryExpertGroupAndAttentionReplicaCountThatDividesTp() {
+        Architecture moe = new Architecture("moe", 4, 128, 100, false, GQA, 0, 0, new Experts(8, 2, 64, 0),
+                WeightFormat.BF16);
+
+        List<ServingPlans.Plan> plans = ServingPlans.enumerate(moe, 4);
+
+        // one worker: tp 4 (3 ep x 3 dp), tp 2 x pp 2 (2 x 2), pp 4 (1); two workers: tp 2 (2 x 2), pp 2 (1); four: 1
+        assertThat(plans).hasSize(9 + 4 + 1 + 4 + 1 + 1);
+        assertThat(plans.subList(0, 4).stream().map(ServingPlans.Plan::toString).toList()).containsExactly(
+                "tp=4, pp=1, ep=1, dp=1", "tp=4, pp=1, ep=1, dp=2", "tp=4, pp=1, ep=1, dp=4",
+                "tp=4, pp=1, ep=2, dp=1");
+        assertThat(plans).allMatch(plan -> plan.gpus() == 4);
+    }
+
+    @Test
+    void aGpuCountBeyondTheLimitsShouldBeRefused() {
+        Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
+
+        assertThatThrownBy(() -> ServingPlans.enumerate(dense, 0)).isInstanceOf(BadInputException.class)
+                .hasMessage("--gpus 0: must be 1 to 65536");
+        assertThatThrownBy(() -> new ServingPlans.Plan(0, null)).hasMessage("must be >= 1: workers=0");
+    }
+}
