@@ -1,2 +1,5 @@
-/** Plan search: enumerates TP × PP and MA-separation plans for a GPU count and ranks them by modeled TPOT. */
+/**
+ * Plan search: enumerates a seed deployment's TP × PP and MA-separation plans and ranks them by modeled TPOT, and a
+ * HuggingFace model's serving plans on N GPUs for {@code predict --gpus}.
+ */
 package gemmcost.search;
