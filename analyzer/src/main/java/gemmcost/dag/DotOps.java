@@ -31,7 +31,8 @@ final class DotOps {
         Collective collective = collective(op);
         if (collective != null)
             return comm(collective, label);
-        if (IO.matcher(op).matches())
+        // "Output Projection" and "Input Embedding" name ops, not the graph's ends
+        if (IO.matcher(op).matches() && !GEMM.matcher(op).find() && !MEMORY.matcher(op).find())
             return new Inference(new Work.Fixed(0), "graph input/output marker: 0 us");
         if (op.contains("attention") || op.contains("attn") || op.contains("score"))
             return attention(op, label);

@@ -63,6 +63,27 @@ class DotDagReaderTest {
     }
 
     @Test
+    void anOutputProjectionOrInputEmbeddingShouldBeCostedNotTakenForTheGraphsEnds() throws IOException {
+        Path file = dot("""
+                digraph g {
+                  in [label="Model Input\\nInput: [batch_size=4, seq_len=8, hidden=64]"];
+                  emb [label="Input Embedding\\nInput: [batch_size=4, seq_len=8, hidden=64]\\nOutput: [batch_size=4, seq_len=8, hidden=64]"];
+                  o [label="Output Projection\\nInput: [batch_size=4, seq_len=8, hidden=64]\\nOutput: [batch_size=4, seq_len=8, hidden=32]"];
+                  out [label="Final Output"];
+                  in -> emb -> o -> out;
+                }
+                """);
+        Dag dag = DotDagReader.read(file, false).dag();
+
+        assertThat(dag.work(0)).isEqualTo(new Work.Fixed(0));
+        // (4·8·64 in + 4·8·64 out) × 2 bytes
+        assertThat(dag.work(1)).isEqualTo(new Work.Memory(2 * 4 * 8 * 64 * 2.0));
+        // m = 4·8 token rows, k = 64, n = 32
+        assertThat(dag.work(2)).isEqualTo(new Work.Gemm(new GemmShape(32, 64, 32), 1));
+        assertThat(dag.work(3)).isEqualTo(new Work.Fixed(0));
+    }
+
+    @Test
     void shouldRefuseACycleWithTheLineOfTheEdgeThatClosesIt() throws IOException {
         Path file = dot("digraph {\n a [label=\"A\"];\n b [label=\"B\"];\n a -> b;\n b -> a;\n}\n");
         assertThatThrownBy(() -> DotDagReader.read(file, false)).isInstanceOf(BadInputException.class)
