@@ -37,8 +37,13 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * DGX/HGX H100-class nodes of 8 GPUs. Sources (all in {@code comm-models.md}): NVLink4 busbw all-reduce 370,
      * all-to-all 320 GB/s (NVIDIA GTC25 S72583); all-gather 361, reduce-scatter 363 GB/s (8 × H200, ml-engineering);
      * intra-node send/recv 348 GB/s at 66 MB (Vidur h100_dgx). Across nodes with 8 × 400 Gb NICs: all-reduce 370 and
-     * all-to-all 48 GB/s (GTC25, 32 GPUs); send/recv 32 GB/s (Vidur). Inter-node all-gather, reduce-scatter,
-     * broadcast and M-to-N are assumed NIC-bound like all-to-all (48 GB/s). NVLink latency: 4.3 µs base and 0.8 µs
+     * all-to-all 48 GB/s (GTC25, 32 GPUs); send/recv 32 GB/s (Vidur). Inter-node all-gather, reduce-scatter and
+     * broadcast take the all-reduce's 370 GB/s: NCCL's all-reduce is a reduce-scatter and an all-gather over the same
+     * rail-aligned rings (or node-level trees), so each NIC carries the same bytes per unit of busbw in all three
+     * (within a node the measured three agree: 367, 361, 363 GB/s); an all-to-all's or M-to-N's off-node rows leave
+     * through each GPU's own NIC, with no such aggregation, so they keep the all-to-all's 48 GB/s. (All-gather and
+     * reduce-scatter had been assumed NIC-bound too, which costed an all-reduce 7.7 × cheaper than the reduce-scatter
+     * and all-gather it is made of.) NVLink latency: 4.3 µs base and 0.8 µs
      * per ring step, fitted to the smallest messages of the public nccl-tests runs on H100 SXM
      * ({@code ../shared/data/comm-public/nccl.csv}, NCCL 2.29: all-reduce 5.8 / 9.3 / 15.6 µs and all-gather
      * 5.1 / 7.1 / 10.1 µs on 2 / 4 / 8 GPUs, i.e. 4.3 µs + 0.8 µs × 2(n−1) and × (n−1)), where GenZ's 5 + 1.9 µs
@@ -49,8 +54,8 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         LinkTier nvlink = new LinkTier("nvlink", 4.3, 0.8, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 361 * GB,
                 REDUCE_SCATTER, 363 * GB, ALL_TO_ALL, 320 * GB, BROADCAST, 370 * GB, SEND_RECV, 348 * GB,
                 M_TO_N, 320 * GB));
-        LinkTier infiniband = new LinkTier("infiniband", 5, 12, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 48 * GB,
-                REDUCE_SCATTER, 48 * GB, ALL_TO_ALL, 48 * GB, BROADCAST, 48 * GB, SEND_RECV, 32 * GB,
+        LinkTier infiniband = new LinkTier("infiniband", 5, 12, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 370 * GB,
+                REDUCE_SCATTER, 370 * GB, ALL_TO_ALL, 48 * GB, BROADCAST, 370 * GB, SEND_RECV, 32 * GB,
                 M_TO_N, 48 * GB));
         return new Network(8, nvlink, infiniband);
     }
