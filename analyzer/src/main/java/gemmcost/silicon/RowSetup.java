@@ -201,33 +201,56 @@ sealed interface RowSetup {
      * is given it is the decode workers' batch times their count.
      */
     private static OptionalInt recordedConcurrency(SiliconRow row) {
-        Matcher m = SOURCE_CONCURRENCY.matcher(row.text("silicon_data_source"));
-        if (m.find()) {
-            int c = Integer.parseInt(m.group(1));
-            if (c >= 1)
-                return OptionalInt.of(c);
+        Optional<String> recorded = sourceField(row, "silicon_concurrency");
+        if (recorded.isPresent()) {
+            Matcher integer = POSITIVE_INT.matcher(recorded.get());
+            if (!integer.matches())
+                throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to 999999999");
+            return OptionalInt.of(Integer.parseInt(integer.group(1)));
         }
         return row.text("batch_size").isEmpty() ? OptionalInt.empty() : OptionalInt.of(row.positiveInt("batch_size"));
     }
 
-    Pattern SOURCE_CONCURRENCY = Pattern.compile("silicon_concurrency=(\\d{1,9})\\b");
+    Pattern POSITIVE_INT = Pattern.compile("0*([1-9]\\d{0,8})");
 
     /** The engine's release the row names in {@code backend_version}, if any. */
     private static Optional<String> release(SiliconRow row) {
         return Optional.of(row.text("backend_version")).filter(version -> !version.isEmpty());
     }
 
-    /** The day the run was made: the {@code measured=YYYY-MM-DD} the source column records, if any. */
+    /**
+     * The day the run was made: the {@code measured=YYYY-MM-DD} (a time may follow, {@code T08:01:51Z}) the source
+     * column records, if any.
+     */
     private static Optional<LocalDate> measured(SiliconRow row) {
-        Matcher m = SOURCE_MEASURED.matcher(row.text("silicon_data_source"));
+        Optional<String> recorded = sourceField(row, "measured");
+        if (recorded.isEmpty())
+            return Optional.empty();
+        Matcher day = MEASURED_DAY.matcher(recorded.get());
         try {
-            return m.find() ? Optional.of(LocalDate.parse(m.group(1))) : Optional.empty();
+            if (day.matches())
+                return Optional.of(LocalDate.parse(day.group(1)));
         } catch (DateTimeParseException e) {
-            return Optional.empty(); // a day that does not exist: as if none were given
+            // a day that does not exist: refused below
         }
+        throw badSource(row, "measured", recorded.get(), "a day YYYY-MM-DD, a time after it or not");
     }
 
-    Pattern SOURCE_MEASURED = Pattern.compile("measured=(\\d{4}-\\d{2}-\\d{2})");
+    Pattern MEASURED_DAY = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})(T[0-9:.]+Z?)?");
+
+    /**
+     * The value of {@code key=} in the source column ({@code key=value; key=value}), up to the next {@code ;} or
+     * space; empty where the key is not there.
+     */
+    private static Optional<String> sourceField(SiliconRow row, String key) {
+        Matcher m = Pattern.compile("(?:^|[;\\s])" + key + "=([^;\\s]*)").matcher(row.text("silicon_data_source"));
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    private static BadInputException badSource(SiliconRow row, String key, String value, String what) {
+        return new BadInputException(row.where() + ": column silicon_data_source: " + key + " must be " + what + ": '"
+                + value + "'");
+    }
 
     /**
      * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the

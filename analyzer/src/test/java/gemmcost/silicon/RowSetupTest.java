@@ -110,7 +110,7 @@ class RowSetupTest {
     @Test
     void aDisaggregatedRowShouldTakeTheRecordedConcurrencyAndItsWorkerCounts() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "backend", "sglang",
-                "silicon_data_source", "model=x; silicon_concurrency=96; measured=2026", "prefill_tp_size", "8",
+                "silicon_data_source", "model=x; silicon_concurrency=96; measured=2026-02-01", "prefill_tp_size", "8",
                 "prefill_moe_ep_size", "8", "prefill_num_workers", "3", "decode_tp_size", "8", "decode_moe_ep_size",
                 "8", "decode_num_workers", "2"));
 
@@ -148,7 +148,7 @@ class RowSetupTest {
     @Test
     void aDisaggregatedRowOfOneRequestAtATimeShouldNeedNoWorkerCounts() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "silicon_data_source",
-                "model=x; silicon_concurrency=1; measured=2026", "prefill_tp_size", "8", "prefill_moe_ep_size", "8",
+                "model=x; silicon_concurrency=1; measured=2026-02-01", "prefill_tp_size", "8", "prefill_moe_ep_size", "8",
                 "decode_tp_size", "8", "decode_moe_ep_size", "8"));
 
         assertThat(s.request().concurrency()).isEqualTo(1);
@@ -181,7 +181,34 @@ class RowSetupTest {
         assertThat(aheadWith(plan, "silicon_data_source", "silicon_concurrency=4; measured=2025-11-02")).isFalse();
         assertThat(aheadWith(plan, "silicon_data_source", "silicon_concurrency=4; measured=2026-03-23T13:00:07Z"))
                 .isTrue();
-        assertThat(aheadWith(plan, "silicon_data_source", "measured=2025-13-40")).isTrue(); // no such day: current
+        assertThat(aheadWith(plan, "silicon_data_source", "silicon_concurrency=4")).isTrue(); // no day: current
+    }
+
+    /** A source column's concurrency or day that is not one refuses the row, naming it; it is not passed over. */
+    @Test
+    void aMalformedConcurrencyOrDayInTheSourceColumnShouldRefuseTheRow() {
+        String[] plan = {"backend", "vllm", "batch_size", "4", "tp_size", "8", "silicon_data_source"};
+        String where = "rows.csv:2: column silicon_data_source: ";
+
+        assertThat(setup(row(with(plan, "silicon_concurrency=abc; measured=2026-01-01")))).isEqualTo(new RowSetup
+                .Refused("bad row", where + "silicon_concurrency must be an integer from 1 to 999999999: 'abc'"));
+        assertThat(setup(row(with(plan, "silicon_concurrency=-3")))).isEqualTo(new RowSetup.Refused("bad row",
+                where + "silicon_concurrency must be an integer from 1 to 999999999: '-3'"));
+        assertThat(setup(row(with(plan, "silicon_concurrency=0")))).isEqualTo(new RowSetup.Refused("bad row",
+                where + "silicon_concurrency must be an integer from 1 to 999999999: '0'"));
+        assertThat(setup(row(with(plan, "measured=yesterday")))).isEqualTo(new RowSetup.Refused("bad row",
+                where + "measured must be a day YYYY-MM-DD, a time after it or not: 'yesterday'"));
+        assertThat(setup(row(with(plan, "measured=2025-13-40")))).isEqualTo(new RowSetup.Refused("bad row",
+                where + "measured must be a day YYYY-MM-DD, a time after it or not: '2025-13-40'"));
+        // a key is whole: "image_measured=" is not "measured="
+        assertThat(setup(row(with(plan, "image_measured=x; silicon_concurrency=007")))).isInstanceOf(RowSetup.Setup
+                .class);
+    }
+
+    private static String[] with(String[] pairs, String last) {
+        String[] all = Arrays.copyOf(pairs, pairs.length + 1);
+        all[pairs.length] = last;
+        return all;
     }
 
     private static boolean aheadWith(String[] plan, String column, String value) {
