@@ -87,12 +87,14 @@ public final class Options {
     }
 
     /**
-     * An output file's folder must exist: gemmcost writes files, and a mistyped path should not leave directories
-     * behind wherever it points.
+     * An output file must not be a directory and its folder must exist: gemmcost writes files, and a mistyped path
+     * should not leave directories behind wherever it points. Checked before any work, so nothing is printed first.
      */
     public static void requireFolder(String option, Path file) {
         if (file == null)
             return;
+        if (Files.isDirectory(file))
+            throw new BadInputException(option + " " + file + ": a directory, not a file");
         Path folder = file.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder))
             throw new BadInputException(option + " " + file + ": no folder " + folder + " (create it first)");

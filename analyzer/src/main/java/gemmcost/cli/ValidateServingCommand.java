@@ -79,6 +79,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         Options.requireFolder("--report", report);
         if (!Files.isDirectory(modelDir))
             throw new BadInputException("--model-dir " + modelDir + ": no such folder");
+        String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run
         long start = System.nanoTime();
         List<SiliconRow> rows = SiliconCsv.read(against);
         List<ServingCheck.Outcome> outcomes = ServingCheck.run(rows, modelDir, gemmCsvs);
@@ -99,8 +100,8 @@ final class ValidateServingCommand implements Callable<Integer> {
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
         text(out, all, groups, engines, loads, refused, labels, seconds);
-        if (commCsv != null)
-            out.println(commLine());
+        if (comm != null)
+            out.println(comm);
         if (json)
             out.println(json(all, groups, engines, loads, refused, labels));
         return Gemmcost.OK;

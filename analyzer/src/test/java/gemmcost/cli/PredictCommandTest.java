@@ -344,6 +344,18 @@ class PredictCommandTest {
                         + " NVLink5 of b200), and both AFD and its baseline communicate" + NL);
     }
 
+    /** Refused before the claim's screen is printed: nothing on stdout, one line on stderr. */
+    @Test
+    void anAfdSectionThatCannotBeAndAnOutputThatIsAFolderShouldBeRefusedBeforeAnythingIsPrinted(@TempDir Path dir) {
+        assertThat(CliRun.of("check-claim", "--afd-model", SMALL_LLAMA)).isEqualTo(new CliRun(2, "", "gemmcost:"
+                + " --afd-model " + SMALL_LLAMA + ": AFD separates experts from attention, and LlamaForCausalLM has no"
+                + " experts" + NL));
+        assertThat(CliRun.of("check-claim", "--afd-model", SMALL_LLAMA, "--afd-micro-batches", "0")).isEqualTo(
+                new CliRun(2, "", "gemmcost: --afd-micro-batches 0: must be >= 1" + NL));
+        assertThat(CliRun.of("check-claim", "--html", dir.toString())).isEqualTo(new CliRun(2, "", "gemmcost: --html "
+                + dir + ": a directory, not a file" + NL));
+    }
+
     @Test
     void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
         Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))

@@ -30,12 +30,19 @@ final class AfdSection {
     private AfdSection() {
     }
 
-    static void print(PrintWriter out, CheckClaimCommand.AfdOptions o) {
+    /** The section's inputs, checked before anything is printed. */
+    record Prepared(CheckClaimCommand.AfdOptions options, Architecture model, Device device, Afd afd,
+                    Parallelism engine, CostModels.Opened costs) {
+    }
+
+    /** Reads and checks the options: a one-line refusal (exit 2) for any that cannot be, before the claim's screen. */
+    static Prepared prepare(CheckClaimCommand.AfdOptions o) {
         Architecture model = HfConfigReader.read(o.model);
         Device device = DeviceCatalog.require(o.gpu);
         if (!Network.modelsLinksOf(device.id()))
             throw new BadInputException("--afd-gpu " + device.id() + ": its links are not modeled (NVLink4 of"
                     + " h100-sxm and h200, NVLink5 of b200), and both AFD and its baseline communicate");
+        Options.requirePositive("--afd-micro-batches", o.microBatches);
         Afd afd;
         try {
             afd = new Afd(o.split.attention(), 1, o.split.ffn(), o.microBatches);
@@ -49,7 +56,22 @@ final class AfdSection {
         for (int c : o.concurrency)
             Options.requirePositive("--afd-concurrency", c);
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
-        CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), null, o.gemmCsv);
+        // a model neither plan can lay out (a dense one has no experts to separate) is no question for the sweep
+        String misfit = afd.misfit(model) != null ? afd.misfit(model) : engine.misfit(model);
+        if (misfit != null)
+            throw new BadInputException("--afd-model " + o.model + ": " + misfit);
+        return new Prepared(o, model, device, afd, engine, CostModels.forServing(device, model.weights().id(), null,
+                o.gemmCsv));
+    }
+
+    static void print(PrintWriter out, Prepared prepared) {
+        CheckClaimCommand.AfdOptions o = prepared.options();
+        Architecture model = prepared.model();
+        Device device = prepared.device();
+        Afd afd = prepared.afd();
+        Parallelism engine = prepared.engine();
+        CostModels.Opened costs = prepared.costs();
+        int gpus = afd.gpus();
         AfdSweep sweep = AfdSweep.run(model, device, costs.model(), engine, gpus / GPUS_PER_ENGINE, afd,
                 o.concurrency, ISL, OSL, KV);
         out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins: %s (%s, %s weights) decoding on %d x %s,"

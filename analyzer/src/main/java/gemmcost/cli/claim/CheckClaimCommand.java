@@ -93,6 +93,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Options.requireFolder("--html", html);
+        AfdSection.Prepared afdSection = afd == null ? null : AfdSection.prepare(afd);
         PrintWriter out = spec.commandLine().getOut();
         List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
         ClaimPlans plans = ClaimPlans.of(baseline, ma);
@@ -125,7 +126,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%nwhere attention-FFN disaggregation wins for a real MoE model: add --afd-model"
                     + " CONFIG.json (e.g. DeepSeek-R1's; README, \"Where AFD wins\")%n");
         else
-            AfdSection.print(out, afd);
+            AfdSection.print(out, afdSection);
         List<ClaimSweep> swept = new ArrayList<>();
         for (ClaimSweep.Spec s : sweepSpecs) {
             ClaimSweep sweep = ClaimSweep.run(s, model, base, plans.withExperts(), split);
