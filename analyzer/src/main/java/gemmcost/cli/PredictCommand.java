@@ -251,7 +251,13 @@ final class PredictCommand implements Callable<Integer> {
             p.pp = or(prefillPp, layout.pp);
             p.ep = or(prefillEp, layout.ep);
             p.dp = or(prefillDp, layout.dp);
-            Layout prefillLayout = p.parallelism();
+            Layout prefillLayout;
+            try {
+                prefillLayout = p.parallelism();
+            } catch (BadInputException e) {
+                throw new BadInputException("the prefill workers' plan (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp): "
+                        + e.getMessage());
+            }
             Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * prefillBatch,
                     isl, kvDtype);
             prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");

@@ -309,6 +309,10 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--prefill-batch", "4",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --prefill-*: apply to"
                 + " --mode disagg only (in agg the decode GPUs prefill)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--tp", "8",
+                "--prefill-dp", "3", "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: the"
+                + " prefill workers' plan (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp): dp must divide tp (attention"
+                + " replicas share the tp GPUs of a stage): tp=8, dp=3" + NL);
     }
 
     @Test
