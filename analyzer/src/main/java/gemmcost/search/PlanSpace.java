@@ -5,6 +5,7 @@ import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Plan;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -18,7 +19,7 @@ public record PlanSpace(int gpus, List<Integer> microBatches) {
     public PlanSpace {
         if (gpus < 1)
             throw new BadInputException("--gpus " + gpus + ": must be >= 1");
-        microBatches = List.copyOf(microBatches);
+        microBatches = List.copyOf(new LinkedHashSet<>(microBatches)); // a count given twice is one plan, not two
         for (int mb : microBatches)
             if (mb < 1)
                 throw new BadInputException("--micro-batches " + mb + ": must be >= 1");

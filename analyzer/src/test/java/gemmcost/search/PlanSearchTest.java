@@ -24,6 +24,7 @@ class PlanSearchTest {
         // TP × PP = 16 with 32 heads, expert width 16384 and 4 layers: TP16×PP1, TP8×PP2, TP4×PP4 (TP2×PP8 needs
         // 8 layers); MA: a = 1 … 15 (a <= 32 heads, 16 − a <= 16 experts); each with 3 micro-batch counts
         assertThat(space).hasSize(3 * 3 + 15 * 3);
+        assertThat(new PlanSpace(16, List.of(1, 2, 1, 4, 2)).enumerate(SEED, 1.0)).hasSameSizeAs(space);
         assertThat(space.stream().filter(c -> c.deployment().plan() instanceof Plan.TpPp).map(Candidate::describe)
                 .filter(s -> s.endsWith("1 micro-batch, experts")).toList())
                 .containsExactly("TP4 x PP4, 1 micro-batch, experts", "TP8 x PP2, 1 micro-batch, experts",
