@@ -27,6 +27,9 @@ import java.util.OptionalInt;
  * {@code nodes} must come before {@code edges}. Every refusal is one line {@code file:line: $.path: what}.
  */
 public final class JsonDagReader {
+    /** The format {@code examples/diamond.json} is written in; a DAG may leave the key out. */
+    static final String SCHEMA = "gemmcost.dag/1";
+
     /** Duplicate keys are refused (the last would win silently). */
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -58,7 +61,14 @@ public final class JsonDagReader {
             String key = parser.currentName();
             parser.nextToken();
             switch (key) {
-                case "schema", "name", "description" -> parser.skipChildren();
+                case "schema" -> {
+                    if (parser.currentToken() != JsonToken.VALUE_STRING)
+                        throw bad("$.schema", "must be the string \"" + SCHEMA + "\"");
+                    if (!parser.getText().equals(SCHEMA))
+                        throw bad("$.schema", parser.getText() + ": this gemmcost reads " + SCHEMA
+                                + " (or a DAG without the key)");
+                }
+                case "name", "description" -> parser.skipChildren();
                 case "nodes" -> {
                     nodes(); nodes = true;
                 }

@@ -26,12 +26,18 @@ public final class DeploymentReader {
         this.file = file;
     }
 
+    /** The format these configs are written in; a config may leave the key out. */
+    static final String SCHEMA = "gemmcost.deployment/1";
+
     public static Deployment read(Path path) {
         return new DeploymentReader(path.toString()).deployment(InputFiles.json(path));
     }
 
     private Deployment deployment(JsonNode root) {
         object(root, "$", "schema", "name", "gpus", "phase", "model", "plan", "network");
+        String schema = text(root, "$", "schema", SCHEMA);
+        if (!schema.equals(SCHEMA))
+            throw bad("$.schema", schema + ": this gemmcost reads " + SCHEMA + " (or a config without the key)");
         int gpus = positive(root, "$", "gpus");
         ModelSpec model = model(require(root, "$", "model"));
         Workload workload = workload(require(root, "$", "model"));

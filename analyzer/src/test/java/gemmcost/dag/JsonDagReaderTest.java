@@ -66,6 +66,20 @@ class JsonDagReaderTest {
     }
 
     @Test
+    void aSchemaOtherThanTheOneReadShouldBeRefusedAndNoneAccepted() throws IOException {
+        String dag = "\"nodes\": [{\"id\": \"a\", \"gpu\": 0, \"duration_us\": 1}], \"edges\": []}";
+        Path two = Files.writeString(dir.resolve("two.json"), "{\"schema\": \"gemmcost.dag/2\", " + dag);
+        Path number = Files.writeString(dir.resolve("number.json"), "{\"schema\": 1, " + dag);
+        Path none = Files.writeString(dir.resolve("none.json"), "{" + dag);
+
+        assertThatThrownBy(() -> JsonDagReader.read(two)).isInstanceOf(BadInputException.class).hasMessage(two
+                + ":1: $.schema: gemmcost.dag/2: this gemmcost reads gemmcost.dag/1 (or a DAG without the key)");
+        assertThatThrownBy(() -> JsonDagReader.read(number)).isInstanceOf(BadInputException.class).hasMessage(number
+                + ":1: $.schema: must be the string \"gemmcost.dag/1\"");
+        assertThat(JsonDagReader.read(none).size()).isEqualTo(1);
+    }
+
+    @Test
     void durationsThatAddUpBeyondADoubleShouldBeAnInputErrorNotInfinity() throws IOException {
         Path file = Files.writeString(dir.resolve("huge.json"), "{\"schema\": \"gemmcost.dag/1\", \"nodes\": ["
                 + "{\"id\": \"a\", \"gpu\": 0, \"duration_us\": 1.7e308}, {\"id\": \"b\", \"gpu\": 0, \"duration_us\":"

@@ -39,7 +39,9 @@ class DeploymentReaderTest {
             "\"top_k\": 2|\"top_k\": 17|$.model.top_k: 17 is more than model.experts = 16",
             "\"phase\": \"decode\"|\"phase\": \"training\"|$.phase: training: must be prefill or decode",
             "\"layers\": 4|\"layers\": 1000000|$.model.layers: 1000000: at most 1024",
-            "\"micro_batches\": 1|\"micro_batches\": 5000|$.plan.micro_batches: 5000: at most 1024"})
+            "\"micro_batches\": 1|\"micro_batches\": 5000|$.plan.micro_batches: 5000: at most 1024",
+            "gemmcost.deployment/1|gemmcost.deployment/2|$.schema: gemmcost.deployment/2: this gemmcost reads"
+                    + " gemmcost.deployment/1 (or a config without the key)"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {
         Path file = edited("seed-baseline-tp8pp2.json", from, to);
         assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
