@@ -239,7 +239,7 @@ public final class JsonDagReader {
     private int gpu(String at) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getLongValue() < 0
                 || parser.getLongValue() >= Limits.MAX_GPUS)
-            throw bad(at, "must be a GPU index from 0 to " + (Limits.MAX_GPUS - 1) + ", got " + parser.getText());
+            throw bad(at, "must be a GPU index from 0 to " + (Limits.MAX_GPUS - 1) + ", got " + shown());
         return parser.getIntValue();
     }
 
@@ -261,24 +261,30 @@ public final class JsonDagReader {
 
     private String text(String at) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_STRING)
-            throw bad(at, "must be a string, got " + parser.getText());
+            throw bad(at, "must be a string, got " + shown());
         return parser.getText();
     }
 
     private double number(String at) throws IOException {
         if (!parser.currentToken().isNumeric())
-            throw bad(at, "must be a number, got " + parser.getText());
+            throw bad(at, "must be a number, got " + shown());
         double value = parser.getDoubleValue();
         if (!(value >= 0) || Double.isInfinite(value))
-            throw bad(at, "must be finite and >= 0, got " + parser.getText());
+            throw bad(at, "must be finite and >= 0, got " + shown());
         return value;
     }
 
     private long positiveLong(String at) throws IOException {
         if (parser.currentToken() != JsonToken.VALUE_NUMBER_INT || parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
                 || parser.getLongValue() <= 0)
-            throw bad(at, "must be an integer > 0, got " + parser.getText());
+            throw bad(at, "must be an integer > 0, got " + shown());
         return parser.getLongValue();
+    }
+
+    /** The current value as the file writes it: a string in its quotes ({@code "5"} is not the number 5). */
+    private String shown() throws IOException {
+        return parser.currentToken() == JsonToken.VALUE_STRING
+                ? "\"" + parser.getText().replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : parser.getText();
     }
 
     private void expect(JsonToken actual, JsonToken expected, String at, String what) {
