@@ -75,7 +75,7 @@ final class ModelCommand implements Callable<Integer> {
         int osl;
 
         @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
-                description = "KV-cache element type (bf16, fp8). Default: ${DEFAULT-VALUE}.")
+                description = "KV-cache element type (bf16, fp16, fp8). Default: ${DEFAULT-VALUE}.")
         Dtype kvDtype;
     }
 

@@ -87,7 +87,7 @@ final class PredictCommand implements Callable<Integer> {
     WeightFormat weights;
 
     @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
-            description = "KV-cache element type (bf16, fp8). Default: ${DEFAULT-VALUE}.")
+            description = "KV-cache element type (bf16, fp16, fp8). Default: ${DEFAULT-VALUE}.")
     Dtype kvDtype;
 
     @Mixin
