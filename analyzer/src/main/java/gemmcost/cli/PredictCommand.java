@@ -461,6 +461,11 @@ final class PredictCommand implements Callable<Integer> {
                     + " max_model_len from the config): engines refuse such requests unless the context is extended"
                     + " [modeled]%n",
                     (long) isl + osl, model.contextTokens());
+        if (e.promptChunks() > 1)
+            out.printf(Locale.ROOT, "chunked:   isl %d is over the %d prompt tokens of a step: the engine splits a"
+                    + " prompt over %d steps (chunked prefill), costed as one step of the whole prompt; where prefills"
+                    + " mix into decode steps, each of the %d also carries the others' decode work [modeled]%n", isl,
+                    prefill.stepTokens(), e.promptChunks(), e.promptChunks());
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);
@@ -556,6 +561,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("engine_version", engineVersion)
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
+                .put("prompt_chunks", e.promptChunks())
                 .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())

@@ -23,15 +23,18 @@ import java.util.Set;
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
  *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch; never more
- *       prompts than the worker's share of the c requests. L_p: from a prefill step's start to its prompts' first
- *       tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).</li>
+ *       prompts than the worker's share of the c requests. A prompt longer than the agg budget the engines split over
+ *       k = ⌈isl / budget⌉ steps (chunked prefill); its compute is costed as one step of the whole prompt (the
+ *       chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the later ones is left out). L_p:
+ *       from a prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).
+ *       </li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · slots) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
  *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
- *       more where the engine schedules a step ahead (the next step is already set when it arrives); T_d more where
- *       its prompt is mixed into a decode step, which then takes T_d + T_p, as TPOT counts it; disagg: the
- *       transfer of each prefill GPU's share of its step's KV caches to the decode worker). W, the wait for
- *       prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the
+ *       more where the engine schedules a step ahead (the next step is already set when it arrives); T_d more for
+ *       each step its prompt is mixed into (one, or a chunked prompt's k), each also a decode step, as TPOT counts
+ *       it; disagg: the transfer of each prefill GPU's share of its step's KV caches to the decode worker). W, the
+ *       wait for prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: q × the
  *       attention replicas of the workers that prefill), capped at the (c − 1) · T_p / slots of every other
  *       request's prefill ahead.</li>
  *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
@@ -56,12 +59,13 @@ public final class ServingModel {
 
     /**
      * The prediction, its parts and the labels of everything it is made of; {@code prefillLatencyLabels}: those of
-     * the step L_p is timed by (through pipeline stages, maybe not {@code prefill}); {@code tpotStallsOnPrefill}:
-     * whether the TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
+     * the step L_p is timed by (through pipeline stages, maybe not {@code prefill}); {@code promptChunks}: the steps
+     * a prompt longer than an agg step's budget spans; {@code tpotStallsOnPrefill}: whether the TPOT holds prefill
+     * time (others' prefills stalling the decode steps), not the decode step's alone.
      */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, double prefillLatencyUs, Set<Label> prefillLatencyLabels,
-                           int running, int prefillBatch,
+                           int promptChunks, int running, int prefillBatch,
                            double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
                            Start start, boolean tpotStallsOnPrefill) {
         /** Of TTFT and throughput (and of the whole estimate): both steps', modeled. */
@@ -126,6 +130,8 @@ public final class ServingModel {
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
+        // a prompt beyond the step budget is split over steps (chunked prefill); its compute is costed as one step
+        int chunks = mode == Mode.AGG ? Math.ceilDiv(r.isl(), prefilling.stepTokens()) : 1;
         // every replica's slots, but no more prompts than a worker has requests
         int prefillSequences = Math.min(Math.multiplyExact(Math.multiplyExact(prefilling.layout().attentionReplicas(),
                 prefilling.prefillBatch()), burst), Math.ceilDiv(admitted.concurrency(), prefilling.count()));
@@ -152,7 +158,7 @@ public final class ServingModel {
             steady = burstPrefill;
         } else {
             tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
-            arrival = mode == Mode.AGG && sequences > 1 ? decodeStepsBeforeFirstToken(decode) * td : transfer;
+            arrival = mode == Mode.AGG && sequences > 1 ? decodeStepsBeforeFirstToken(decode, chunks) * td : transfer;
             steady = solveTtft(latency + arrival, tp, tpot, admitted, slots);
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
@@ -167,17 +173,18 @@ public final class ServingModel {
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
-                latency, firstTokens.labels(), sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
+                latency, firstTokens.labels(), chunks, sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
                 rho, start, stalls);
     }
 
     /**
      * The others' decode steps in a new request's TTFT in agg: half the step it arrives in, the step already
      * scheduled after it where the engine schedules ahead, and where prompts are mixed into decode steps the decode
-     * work of the step its prefill runs in (a mixed step is T_d + T_p, as TPOT counts it).
+     * work of each of the {@code chunks} steps its prefill runs in (a mixed step is T_d + its share of T_p, as TPOT
+     * counts it).
      */
-    private static double decodeStepsBeforeFirstToken(Workers decode) {
-        return 0.5 + (decode.schedulesAhead() ? 1 : 0) + (decode.batching() == Batching.MIXED ? 1 : 0);
+    private static double decodeStepsBeforeFirstToken(Workers decode, int chunks) {
+        return 0.5 + (decode.schedulesAhead() ? 1 : 0) + (decode.batching() == Batching.MIXED ? chunks : 0);
     }
 
     /**

@@ -81,6 +81,34 @@ class ServingModelTest {
                 new Request(8, 100, 50), 2, COSTS).tpotMs());
     }
 
+    /**
+     * A 250-token prompt over steps of 100 tokens spans 3 of them: costed as one step of the whole prompt, each of
+     * the 3 mixed steps also decoding the others; prefill-first steps (SGLang's) carry no decode work.
+     */
+    @Test
+    void aPromptOverTheStepBudgetShouldSpanItsChunksStepsEachWithTheOthersDecodeWork() {
+        Workers small = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 100);
+        Workers whole = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 250);
+        Workers firstSmall = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 100,
+                Batching.PREFILL_FIRST, false);
+
+        ServingModel.Estimate chunked = ServingModel.predict(MODEL, Mode.AGG, small, small, new Request(8, 250, 50, 0),
+                2, COSTS);
+        ServingModel.Estimate oneStep = ServingModel.predict(MODEL, Mode.AGG, whole, whole, new Request(8, 250, 50, 0),
+                2, COSTS);
+        ServingModel.Estimate prefillFirst = ServingModel.predict(MODEL, Mode.AGG, firstSmall, firstSmall,
+                new Request(8, 250, 50, 0), 2, COSTS);
+
+        assertThat(chunked.promptChunks()).isEqualTo(3);
+        assertThat(oneStep.promptChunks()).isEqualTo(1);
+        // one prompt per step either way (250 tokens fill the whole budget), the same whole-prompt prefill
+        assertThat(chunked.prefill().stepUs()).isEqualTo(oneStep.prefill().stepUs());
+        assertThat(chunked.arrivalUs()).isCloseTo((0.5 + 3) * chunked.decode().stepUs(), within(1e-9));
+        assertThat(oneStep.arrivalUs()).isCloseTo((0.5 + 1) * oneStep.decode().stepUs(), within(1e-9));
+        assertThat(prefillFirst.promptChunks()).isEqualTo(3);
+        assertThat(prefillFirst.arrivalUs()).isZero(); // waves: a round's prompts start at idle workers
+    }
+
     @Test
     void schedulingAheadShouldAddOneDecodeStepWhereOthersRunAndNothingElsewhere() {
         Workers prefillFirst = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, 4, Workers.DEFAULT_STEP_TOKENS,
