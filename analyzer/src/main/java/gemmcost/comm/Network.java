@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * GPUs grouped into nodes of {@code gpusPerNode} (GPU g lives in node g / gpusPerNode); a collective whose GPUs
@@ -65,19 +66,30 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * tier. Across nodes, as NCCL runs it hierarchically (rings or trees within each node, then across nodes): the
      * inter-node tier's base latency and its bandwidth over all the ranks, with the inter-node steps of the nodes
      * and the intra-node steps of the GPUs of a node, each at its tier's hop latency. A flat ring of 16 GPUs over
-     * two nodes would pay 30 inter-node hops where NCCL pays 2.
+     * two nodes would pay 30 inter-node hops where NCCL pays 2. The inter-node busbw of an all-reduce, all-gather,
+     * reduce-scatter or broadcast is that of whole nodes, each GPU's NIC carrying its share: a node that brings fewer
+     * GPUs to the group brings as many fewer NICs (NCCL relays only through the group's own ranks), and the node
+     * with the fewest sets the rate (GPUs 0–11 on nodes of 8: 4 of 8 NICs, half the busbw). An all-to-all's,
+     * M-to-N's or send/recv's rows leave through each GPU's own NIC already.
      */
     public double timeUs(Collective collective, double bytes, int[] gpus) {
         if (sameNode(gpus)) {
             return Math.min(intraNode.timeUs(collective, bytes, gpus.length),
                     engineUs(collective, bytes, gpus.length));
         }
-        int nodes = (int) Arrays.stream(gpus).map(g -> g / gpusPerNode).distinct().count();
+        Map<Integer, Long> perNodeGpus = Arrays.stream(gpus).boxed()
+                .collect(Collectors.groupingBy(g -> g / gpusPerNode, Collectors.counting()));
+        int nodes = perNodeGpus.size();
         int perNode = Math.ceilDiv(gpus.length, nodes);
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
                 + (perNode > 1 ? collective.steps(perNode) * intraNode.hopLatencyUs() : 0);
-        return latency + interNode.bandwidthUs(collective, bytes, gpus.length);
+        long fewest = perNodeGpus.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        double nics = NIC_AGGREGATED.contains(collective) ? Math.min(1.0, (double) fewest / gpusPerNode) : 1;
+        return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nics;
     }
+
+    /** The collectives whose inter-node busbw is a whole node's NICs' ({@link #timeUs}). */
+    private static final Set<Collective> NIC_AGGREGATED = Set.of(ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, BROADCAST);
 
     /**
      * DGX/HGX B200-class nodes of 8 GPUs on NVLink5: all-reduce busbw 682 GB/s (8 × B200, ring, 8 GiB,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class NetworkTest {
@@ -55,12 +56,36 @@ class NetworkTest {
         Network flat = new Network(8, nvlink, nvlink, OneShotAllReduce.ENGINE_KERNEL);
         assertThat(flat.sameNode(new int[] {0, 8})).isFalse();
         assertThat(flat.engineKernelWins(Collective.ALL_REDUCE, 1024, new int[] {0, 8})).isFalse();
-        // across the nodes NCCL's α–β (4.3 µs + 2 steps × 0.8 µs + 1 KiB at 370 GB/s = 5.903 µs), not the one-shot
-        // kernel that wins within a node (3.9 µs, no doubling beyond 2 GPUs, + 1 KiB at 37.4 GB/s = 3.927 µs)
+        // across the nodes NCCL's α–β (4.3 µs + 2 steps × 0.8 µs + 1 KiB at one NIC's 370 / 8 GB/s), not the
+        // one-shot kernel that wins within a node (3.9 µs, no doubling beyond 2 GPUs, + 1 KiB at 37.4 GB/s)
         assertThat(flat.timeUs(Collective.ALL_REDUCE, 1024, new int[] {0, 8}))
-                .isCloseTo(4.3 + 2 * 0.8 + 1024 / 370e9 * 1e6, within(1e-9));
+                .isCloseTo(4.3 + 2 * 0.8 + 1024 / (370e9 / 8) * 1e6, within(1e-9));
         assertThat(flat.timeUs(Collective.ALL_REDUCE, 1024, new int[] {0, 1}))
                 .isCloseTo(3.9 + 1024 / 37.4e9 * 1e6, within(1e-9));
+    }
+
+    /**
+     * Across nodes an all-reduce, all-gather or reduce-scatter moves through the NICs of the group's GPUs on each
+     * node: whole nodes get the tier's busbw, a node with 4 of its 8 GPUs in the group half of it; an all-to-all's
+     * rows use each GPU's own NIC whatever the group.
+     */
+    @Test
+    void theNodeWithTheFewestGpusOfTheGroupShouldSetTheInterNodeRate() {
+        Network net = Network.h100Default();
+        int[] twoNodes = IntStream.range(0, 16).toArray();
+        int[] eightAndFour = IntStream.range(0, 12).toArray();
+        double bytes = 64e6;
+        double latency = 5 + Collective.ALL_GATHER.steps(2) * 12 + Collective.ALL_GATHER.steps(6) * 0.8;
+        double bandwidth = bytes * Collective.ALL_GATHER.busBandwidthFactor(12) / 370e9 * 1e6;
+
+        assertThat(net.timeUs(Collective.ALL_GATHER, bytes, eightAndFour)).isCloseTo(latency + 2 * bandwidth,
+                within(1e-6));
+        assertThat(net.timeUs(Collective.ALL_GATHER, bytes, twoNodes)).isCloseTo(5
+                + Collective.ALL_GATHER.steps(2) * 12 + Collective.ALL_GATHER.steps(8) * 0.8
+                + bytes * Collective.ALL_GATHER.busBandwidthFactor(16) / 370e9 * 1e6, within(1e-6));
+        assertThat(net.timeUs(Collective.ALL_TO_ALL, bytes, eightAndFour)).isCloseTo(5
+                + Collective.ALL_TO_ALL.steps(2) * 12 + Collective.ALL_TO_ALL.steps(6) * 0.8
+                + bytes * Collective.ALL_TO_ALL.busBandwidthFactor(12) / 48e9 * 1e6, within(1e-6));
     }
 
     @Test
