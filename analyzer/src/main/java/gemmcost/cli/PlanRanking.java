@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,13 +24,21 @@ import java.util.function.ToDoubleFunction;
 final class PlanRanking {
     static final String CANNOT_SPLIT = "not splitting the model (its heads, widths, experts or layers)";
     static final String DOES_NOT_FIT = "too small to hold --concurrency sequences";
+    static final String STRADDLES = "with workers straddling nodes (a worker's GPUs neither divide a node nor fill"
+            + " whole ones)";
+    static final String NO_LINKS = "communicating over links the model lacks";
 
     private final Double maxTtftMs;
     private final Double maxTpotMs;
     private final List<Ranked> predicted = new ArrayList<>();
     private final Map<String, Integer> refused = new LinkedHashMap<>();
 
-    private record Ranked(ServingPlans.Plan plan, ServingModel.Estimate estimate) {
+    /** What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked). */
+    private record Ranked(ServingPlans.Plan plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
+                          Set<Label> labels, Set<Label> tpotLabels, int promptChunks) {
+        Ranked(ServingPlans.Plan plan, ServingModel.Estimate e) {
+            this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks());
+        }
     }
 
     /** {@code null}: no limit. */
@@ -45,15 +55,14 @@ final class PlanRanking {
         predicted.add(new Ranked(plan, estimate));
     }
 
-    private boolean within(ServingModel.Estimate e) {
-        return (maxTtftMs == null || e.ttftMs() <= maxTtftMs) && (maxTpotMs == null || e.tpotMs() <= maxTpotMs);
+    private boolean within(Ranked r) {
+        return (maxTtftMs == null || r.ttftMs() <= maxTtftMs) && (maxTpotMs == null || r.tpotMs() <= maxTpotMs);
     }
 
     /** Within the limits, the most output tokens/s/GPU first; ties keep the enumeration's order. */
     private List<Ranked> ranked() {
-        return predicted.stream().filter(r -> within(r.estimate()))
-                .sorted(Comparator.comparingDouble((Ranked r) -> r.estimate().tokensPerSecPerGpu()).reversed())
-                .toList();
+        return predicted.stream().filter(this::within)
+                .sorted(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed()).toList();
     }
 
     /** {@code 31 predicted, 7 too small to hold --concurrency sequences}. */
@@ -98,25 +107,24 @@ final class PlanRanking {
         out.println();
         if (ranked.isEmpty()) {
             out.printf(Locale.ROOT, "none within the limits: the shortest TTFT is %s, the shortest TPOT %s%n",
-                    shortest(ServingModel.Estimate::ttftMs, "%.2f ms"), shortest(ServingModel.Estimate::tpotMs,
-                            "%.3f ms"));
+                    shortest(Ranked::ttftMs, "%.2f ms", Ranked::labels), shortest(Ranked::tpotMs, "%.3f ms",
+                            Ranked::tpotLabels));
             return;
         }
         out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  %-36s  %s%n", "rank", "tokens/s/GPU", "TTFT ms", "TPOT ms",
                 "plan", "labels");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
-            ServingModel.Estimate e = ranked.get(i).estimate();
-            out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  %-36s  [%s]%n", i + 1, e.tokensPerSecPerGpu(),
-                    e.ttftMs(), e.tpotMs(), ranked.get(i).plan(), Label.join(e.labels()));
+            Ranked r = ranked.get(i);
+            out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  %-36s  [%s]%n", i + 1, r.tokensPerSecPerGpu(),
+                    r.ttftMs(), r.tpotMs(), r.plan(), Label.join(r.labels()));
         }
     }
 
     /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */
-    private String shortest(ToDoubleFunction<ServingModel.Estimate> metric, String format) {
-        Ranked best = predicted.stream().min(Comparator.comparingDouble(r -> metric.applyAsDouble(r.estimate())))
-                .orElseThrow();
-        return String.format(Locale.ROOT, format, metric.applyAsDouble(best.estimate())) + " (" + best.plan() + ") ["
-                + Label.join(best.estimate().labels()) + "]";
+    private String shortest(ToDoubleFunction<Ranked> metric, String format, Function<Ranked, Set<Label>> labels) {
+        Ranked best = predicted.stream().min(Comparator.comparingDouble(metric)).orElseThrow();
+        return String.format(Locale.ROOT, format, metric.applyAsDouble(best)) + " (" + best.plan() + ") ["
+                + Label.join(labels.apply(best)) + "]";
     }
 
     private int refusedCount() {
@@ -133,15 +141,15 @@ final class PlanRanking {
         refused.forEach(reasons::put);
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
-            ServingPlans.Plan plan = ranked.get(i).plan();
-            ServingModel.Estimate e = ranked.get(i).estimate();
+            Ranked r = ranked.get(i);
+            ServingPlans.Plan plan = r.plan();
             ObjectNode node = list.addObject().put("rank", i + 1).put("plan", plan.toString())
                     .put("workers", plan.workers()).put("tp", plan.layout().tp()).put("pp", plan.layout().pp())
                     .put("ep", plan.layout().ep()).put("dp", plan.layout().dp())
-                    .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu()).put("ttft_ms", e.ttftMs())
-                    .put("tpot_ms", e.tpotMs());
-            Label.ids(e.labels()).forEach(node.putArray("labels")::add);
-            Label.ids(e.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
+                    .put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
+                    .put("tpot_ms", r.tpotMs()).put("prompt_chunks", r.promptChunks());
+            Label.ids(r.labels()).forEach(node.putArray("labels")::add);
+            Label.ids(r.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         }
         return header.toString();
     }

@@ -263,8 +263,8 @@ final class PredictCommand implements Callable<Integer> {
             prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
-            throw new BadInputException("--gpu " + device.id() + ": its links are not modeled (NVLink4 of h100-sxm"
-                    + " and h200, NVLink5 of b200), so only an agg plan on one GPU is costed, not " + decodeLayout);
+            throw new BadInputException(Network.linksNotModeled("--gpu", device.id())
+                    + ", so only an agg plan on one GPU is costed, not " + decodeLayout);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         ServingModel.Estimate e = ServingModel.predict(model, mode, prefill, decode,
                 new Request(concurrency, isl, osl, rounds), kvDtype.elementBytes(), costs.model());
@@ -328,10 +328,8 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Every agg plan on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason. */
     private int rankPlans(Architecture model, Device device) {
-        if (!Network.modelsLinksOf(device.id()) && gpus > 1)
-            throw new BadInputException("--gpu " + device.id() + ": its links are not modeled (NVLink4 of h100-sxm"
-                    + " and h200, NVLink5 of b200), so only a plan on one GPU is costed, not --gpus " + gpus);
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
+        int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
         long tokens = engine().kvTokensHeld(isl, osl);
         PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs);
@@ -346,6 +344,15 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.DOES_NOT_FIT);
                 continue;
             }
+            if (layout.gpus() > 1 && !Network.modelsLinksOf(device.id())) {
+                ranking.refuse(PlanRanking.NO_LINKS);
+                continue;
+            }
+            // each worker is costed on GPUs 0 … tp·pp − 1: others must sit the same way on their nodes
+            if (plan.workers() > 1 && perNode % layout.gpus() != 0 && layout.gpus() % perNode != 0) {
+                ranking.refuse(PlanRanking.STRADDLES);
+                continue;
+            }
             int perStep = stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
             Workers workers = workers(layout, plan.workers(), 1, perStep, "--gpus");
             ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
@@ -356,9 +363,10 @@ final class PredictCommand implements Callable<Integer> {
         if (json)
             out.println(ranking.json(rankingHeader(model, device, costs), gpus, listed));
         else
-            ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s",
+            ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s%s",
                     model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens),
-                    costs.model().getTime().source()), gpus, listed);
+                    costs.model().getTime().source(), beyondContext(model) ? "\n" + contextLine(model) : ""), gpus,
+                    listed);
         return Gemmcost.OK;
     }
 
@@ -378,7 +386,10 @@ final class PredictCommand implements Callable<Integer> {
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)
                 .put("step_tokens", stepTokens)
+                .put("overlap_scheduler", overlapScheduler)
                 .put("rounds", rounds)
+                .put("context_tokens", model.contextTokens() > 0 ? model.contextTokens() : null)
+                .put("beyond_context", beyondContext(model))
                 .put("max_ttft_ms", maxTtftMs)
                 .put("max_tpot_ms", maxTpotMs)
                 .put("gemm_source", costs.model().getTime().source());
@@ -435,9 +446,16 @@ final class PredictCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion)
-                        + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")),
+                        + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
+                        + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : "")),
                 mode != Mode.AGG ? "" : perStep == null ? ", prefill steps of the engine's default size"
                         : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
+    }
+
+    private String contextLine(Architecture model) {
+        return String.format(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
+                + " max_model_len from the config): engines refuse such requests unless the context is extended"
+                + " [modeled]", (long) isl + osl, model.contextTokens());
     }
 
     /** Whether a request's prompt and output are longer than the model's context (where its config gives one). */
@@ -457,10 +475,7 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
-            out.printf(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
-                    + " max_model_len from the config): engines refuse such requests unless the context is extended"
-                    + " [modeled]%n",
-                    (long) isl + osl, model.contextTokens());
+            out.println(contextLine(model));
         if (e.promptChunks() > 1)
             out.printf(Locale.ROOT, "chunked:   isl %d is over the %d prompt tokens of a step: the engine splits a"
                     + " prompt over %d steps (chunked prefill), costed as one step of the whole prompt; where prefills"

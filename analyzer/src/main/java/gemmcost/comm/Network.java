@@ -120,6 +120,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         return LINKED.contains(catalogId);
     }
 
+    /** {@code --gpu l40s: its links are not modeled (NVLink4 of …)}: the start of a refusal on such a device. */
+    public static String linksNotModeled(String option, String catalogId) {
+        return option + " " + catalogId + ": its links are not modeled (NVLink4 of h100-sxm and h200, NVLink5 of b200)";
+    }
+
     /**
      * The network a serving engine sees on a catalog device's nodes: NVLink5 for B200, NVLink4 (H100, H200)
      * otherwise (where {@link #modelsLinksOf} is false, only a plan that does not communicate may use it), with the

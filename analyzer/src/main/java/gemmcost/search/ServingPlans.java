@@ -46,8 +46,6 @@ public final class ServingPlans {
         List<Plan> plans = new ArrayList<>();
         for (int workers : divisors(gpus))
             for (int pp : divisors(gpus / workers)) {
-                if (pp > model.layers())
-                    continue;
                 int tp = gpus / workers / pp;
                 for (int ep : experts ? divisors(tp) : List.of(1))
                     for (int dp : experts ? divisors(tp) : List.of(1))

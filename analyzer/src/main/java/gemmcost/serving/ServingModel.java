@@ -68,7 +68,7 @@ public final class ServingModel {
                            int promptChunks, int running, int prefillBatch,
                            double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
                            Start start, boolean tpotStallsOnPrefill) {
-        /** Of TTFT and throughput (and of the whole estimate): both steps', modeled. */
+        /** Of TTFT and throughput (and of the whole estimate): both steps', L_p's step's, modeled. */
         public Set<Label> labels() {
             Set<Label> labels = tpotLabels();
             labels.addAll(prefill.labels());
@@ -173,8 +173,8 @@ public final class ServingModel {
         int gpus = mode == Mode.AGG ? decode.gpus() : decode.gpus() + prefill.gpus();
         boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
-                latency, firstTokens.labels(), chunks, sequences, burst * prefilling.prefillBatch(), arrival, steady - latency - arrival, transfer,
-                rho, start, stalls);
+                latency, firstTokens.labels(), chunks, sequences, burst * prefilling.prefillBatch(), arrival,
+                steady - latency - arrival, transfer, rho, start, stalls);
     }
 
     /**

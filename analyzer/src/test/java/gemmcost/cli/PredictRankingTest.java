@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code predict --gpus N}: every agg plan on N GPUs, predicted as {@code predict} predicts each, and ranked. */
 class PredictRankingTest {
@@ -40,6 +43,32 @@ class PredictRankingTest {
         }
     }
 
+    /** A model with experts: every ranked plan, its --ep and --dp included, is what a single predict gives. */
+    @Test
+    void eachRankedPlanOfAModelWithExpertsShouldBeWhatPredictPredictsForItsEpAndDp(@TempDir Path dir)
+            throws IOException {
+        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
+                {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
+                 "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
+                 "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
+                 "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+        List<String> request = List.of("predict", "--model", moe.toString(), "--gpu", "h100-sxm", "--concurrency",
+                "16", "--isl", "512", "--osl", "128", "--json");
+
+        JsonNode ranking = json(request, "--gpus", "4", "--top", "100");
+
+        assertThat(ranking.get("ranked")).hasSize(ranking.get("predicted").asInt());
+        assertThat(ranking.get("ranked")).anyMatch(plan -> plan.get("ep").asInt() > 1 && plan.get("dp").asInt() > 1);
+        for (JsonNode plan : ranking.get("ranked")) {
+            JsonNode alone = json(request, "--tp", plan.get("tp").asText(), "--pp", plan.get("pp").asText(), "--ep",
+                    plan.get("ep").asText(), "--dp", plan.get("dp").asText(), "--decode-workers",
+                    plan.get("workers").asText());
+            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(plan.get("plan").asText())
+                    .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble());
+            assertThat(plan.get("tpot_labels")).isEqualTo(alone.get("tpot_labels"));
+        }
+    }
+
     @Test
     void limitsShouldKeepOnlyThePlansWithinThem() throws IOException {
         JsonNode all = json("--gpus", "4", "--top", "100");
@@ -62,8 +91,8 @@ class PredictRankingTest {
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains(NL + "plans:     3 agg plans on 3 GPUs: 2 predicted, 1 not splitting the model"
-                + " (its heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms  plan"
-                + " ".repeat(34) + "labels" + NL);
+                + " (its heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms"
+                + "  plan" + " ".repeat(34) + "labels" + NL);
         JsonNode best = json.get("ranked").get(0);
         assertThat(run.out()).contains(NL + String.format(Locale.ROOT, "   1  %12.1f  %10.2f  %9.3f  %-36s  [modeled]",
                 best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
@@ -90,8 +119,26 @@ class PredictRankingTest {
                 + " positive number of ms" + NL);
         assertThat(run("--gpus", "4", "--top", "0").err()).isEqualTo("gemmcost: --top 0: must be >= 1" + NL);
         assertThat(run("--gpus", "0").err()).isEqualTo("gemmcost: --gpus 0: must be 1 to 65536" + NL);
-        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "2", "--concurrency", "1",
-                "--isl", "8", "--osl", "8").err()).startsWith("gemmcost: --gpu l40s: its links are not modeled");
+    }
+
+    /**
+     * On L40S (PCIe, not modeled) only plans on one GPU are costed; on 12 GPUs of 8-GPU nodes, workers of 6 or 3 GPUs
+     * would straddle nodes: counted, not ranked (each worker is costed on the first GPUs of a node).
+     */
+    @Test
+    void plansOverLinksTheModelLacksOrWorkersStraddlingNodesShouldBeCountedNotRanked() throws IOException {
+        JsonNode l40s = json(List.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16",
+                "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
+        // tp 2 and pp 2 communicate; two workers of one GPU do not
+        assertThat(l40s.get("refused").toString()).isEqualTo("{\"communicating over links the model lacks\":2}");
+        assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
+        // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of (tp 2, pp 3) or
+        // (pp 6), and 4 workers of (pp 3), straddle 8-GPU nodes; the other 9 are predicted
+        JsonNode twelve = json("--gpus", "12", "--top", "100");
+        assertThat(twelve.get("refused").toString()).isEqualTo("{\"not splitting the model (its heads, widths,"
+                + " experts or layers)\":6,\"with workers straddling nodes (a worker's GPUs neither divide a node nor"
+                + " fill whole ones)\":3}");
+        assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
     }
 
     private static CliRun run(String... options) {
@@ -101,9 +148,15 @@ class PredictRankingTest {
     }
 
     private static JsonNode json(String... options) throws IOException {
-        List<String> args = new ArrayList<>(List.of(options));
-        args.add("--json");
-        CliRun run = run(args.toArray(String[]::new));
+        List<String> request = new ArrayList<>(REQUEST);
+        request.add("--json");
+        return json(request, options);
+    }
+
+    private static JsonNode json(List<String> request, String... options) throws IOException {
+        List<String> args = new ArrayList<>(request);
+        args.addAll(List.of(options));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
         assertThat(run.status()).as(run.err()).isZero();
         return new ObjectMapper().readTree(run.out());
     }

@@ -66,9 +66,9 @@ class DotDagReaderTest {
     void anOutputProjectionOrInputEmbeddingShouldBeCostedNotTakenForTheGraphsEnds() throws IOException {
         Path file = dot("""
                 digraph g {
-                  in [label="Model Input\\nInput: [batch_size=4, seq_len=8, hidden=64]"];
-                  emb [label="Input Embedding\\nInput: [batch_size=4, seq_len=8, hidden=64]\\nOutput: [batch_size=4, seq_len=8, hidden=64]"];
-                  o [label="Output Projection\\nInput: [batch_size=4, seq_len=8, hidden=64]\\nOutput: [batch_size=4, seq_len=8, hidden=32]"];
+                  in [label="Model Input\\nInput: [batch=4, seq=8, hidden=64]"];
+                  emb [label="Input Embedding\\nInput: [batch=4, seq=8, h=64]\\nOutput: [batch=4, seq=8, h=64]"];
+                  o [label="Output Projection\\nInput: [batch=4, seq=8, h=64]\\nOutput: [batch=4, seq=8, h=32]"];
                   out [label="Final Output"];
                   in -> emb -> o -> out;
                 }

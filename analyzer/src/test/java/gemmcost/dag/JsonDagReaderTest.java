@@ -43,7 +43,8 @@ class JsonDagReaderTest {
         "{\"id\": \"x\", \"gpus\": [], \"comm\": {\"collective\": \"all_reduce\", \"bytes\": 1024}}"
                 + " | $.nodes[0].gpus: a collective needs the GPUs it runs over, got none",
         "{\"id\": \"a\", \"gpu\": 0, \"duration_us\": \"NaN\"} | $.nodes[0].duration_us: must be a number, got \"NaN\"",
-        "{\"id\": \"a\", \"gpu\": \"0\", \"duration_us\": 1} | $.nodes[0].gpu: must be a GPU index from 0 to 65535, got \"0\"",
+        "{\"id\": \"a\", \"gpu\": \"0\", \"duration_us\": 1} | $.nodes[0].gpu: must be a GPU index from 0 to"
+                + " 65535, got \"0\"",
         "{\"id\": \"a\", \"gpu\": 0, \"duration_us\": -1} | $.nodes[0].duration_us: must be finite and >= 0, got -1",
         "{\"id\": \"a\", \"gpu\": 65536, \"duration_us\": 1} | $.nodes[0].gpu: must be a GPU index from 0 to 65535,"
                 + " got 65536",

@@ -18,10 +18,11 @@ class ServingPlansTest {
     void aDenseModelShouldGetEveryWorkerCountAndStageSplitOnly() {
         Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
 
-        // 4 GPUs: 1 worker of (tp 4, pp 1) or (tp 2, pp 2), not 4 stages of 2 layers; 2 workers of tp 2 or pp 2; 4 of 1
+        // 4 GPUs: 1 worker of tp 4, tp 2 x pp 2 or pp 4 (more stages than the 2 layers: the caller's misfit counts
+        // it); 2 workers of tp 2 or pp 2; 4 of one GPU
         assertThat(ServingPlans.enumerate(dense, 4).stream().map(ServingPlans.Plan::toString).toList())
-                .containsExactly("tp=4, pp=1, ep=1, dp=1", "tp=2, pp=2, ep=1, dp=1", "2 x (tp=2, pp=1, ep=1, dp=1)",
-                        "2 x (tp=1, pp=2, ep=1, dp=1)", "4 x (tp=1, pp=1, ep=1, dp=1)");
+                .containsExactly("tp=4, pp=1, ep=1, dp=1", "tp=2, pp=2, ep=1, dp=1", "tp=1, pp=4, ep=1, dp=1",
+                        "2 x (tp=2, pp=1, ep=1, dp=1)", "2 x (tp=1, pp=2, ep=1, dp=1)", "4 x (tp=1, pp=1, ep=1, dp=1)");
         assertThat(ServingPlans.enumerate(dense, 4)).allMatch(plan -> plan.gpus() == 4);
     }
 
@@ -46,6 +47,8 @@ class ServingPlansTest {
 
         assertThatThrownBy(() -> ServingPlans.enumerate(dense, 0)).isInstanceOf(BadInputException.class)
                 .hasMessage("--gpus 0: must be 1 to 65536");
+        assertThatThrownBy(() -> ServingPlans.enumerate(dense, 65_537)).isInstanceOf(BadInputException.class)
+                .hasMessage("--gpus 65537: must be 1 to 65536");
         assertThatThrownBy(() -> new ServingPlans.Plan(0, null)).hasMessage("must be >= 1: workers=0");
     }
 }

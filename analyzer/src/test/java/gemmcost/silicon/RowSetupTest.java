@@ -148,8 +148,8 @@ class RowSetupTest {
     @Test
     void aDisaggregatedRowOfOneRequestAtATimeShouldNeedNoWorkerCounts() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "silicon_data_source",
-                "model=x; silicon_concurrency=1; measured=2026-02-01", "prefill_tp_size", "8", "prefill_moe_ep_size", "8",
-                "decode_tp_size", "8", "decode_moe_ep_size", "8"));
+                "model=x; silicon_concurrency=1; measured=2026-02-01", "prefill_tp_size", "8", "prefill_moe_ep_size",
+                "8", "decode_tp_size", "8", "decode_moe_ep_size", "8"));
 
         assertThat(s.request().concurrency()).isEqualTo(1);
         assertThat(s.prefill().count()).isEqualTo(1);
@@ -201,8 +201,8 @@ class RowSetupTest {
         assertThat(setup(row(with(plan, "measured=2025-13-40")))).isEqualTo(new RowSetup.Refused("bad row",
                 where + "measured must be a day YYYY-MM-DD, a time after it or not: '2025-13-40'"));
         // a key is whole: "image_measured=" is not "measured="
-        assertThat(setup(row(with(plan, "image_measured=x; silicon_concurrency=007")))).isInstanceOf(RowSetup.Setup
-                .class);
+        RowSetup.Setup padded = (RowSetup.Setup) setup(row(with(plan, "image_measured=x; silicon_concurrency=007")));
+        assertThat(padded.request().concurrency()).isEqualTo(7);
     }
 
     private static String[] with(String[] pairs, String last) {

@@ -40,8 +40,8 @@ final class AfdSection {
         Architecture model = HfConfigReader.read(o.model);
         Device device = DeviceCatalog.require(o.gpu);
         if (!Network.modelsLinksOf(device.id()))
-            throw new BadInputException("--afd-gpu " + device.id() + ": its links are not modeled (NVLink4 of"
-                    + " h100-sxm and h200, NVLink5 of b200), and both AFD and its baseline communicate");
+            throw new BadInputException(Network.linksNotModeled("--afd-gpu", device.id())
+                    + ", and both AFD and its baseline communicate");
         Options.requirePositive("--afd-micro-batches", o.microBatches);
         Afd afd;
         try {
