@@ -360,6 +360,18 @@ class PredictCommandTest {
                 + dir + ": a directory, not a file" + NL));
     }
 
+    /** One cost model prices both of check-claim's plans, so an --ma config on another network is refused. */
+    @Test
+    void claimPlansOnDifferentNetworksShouldBeRefusedNotCostedOnTheBaselines(@TempDir Path dir) throws IOException {
+        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
+        Path ma = Files.writeString(dir.resolve("ma.json"), seed
+                .replace("\"network\": {\"gpus_per_node\": 8}", "\"network\": {\"gpus_per_node\": 4}"));
+
+        assertThat(CliRun.of("check-claim", "--ma", ma.toString())).isEqualTo(new CliRun(2, "", "gemmcost: --baseline"
+                + " (the seed's) and --ma " + ma + ": their $.network differ, and both plans are costed on one network"
+                + " (give both files the same $.network)" + NL));
+    }
+
     @Test
     void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
         Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))
