@@ -452,6 +452,26 @@ final class PredictCommand implements Callable<Integer> {
                         : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
     }
 
+    /** How the engine fits a prompt into its agg step budget, where it does not fit whole: a line, if any. */
+    private Optional<String> chunking(Workers workers, ServingModel.Estimate e) {
+        if (mode != Mode.AGG)
+            return Optional.empty();
+        int budget = workers.stepTokens();
+        String line = switch (workers.batching()) {
+            case CHUNKED -> e.promptChunks() == 1 ? null : String.format(Locale.ROOT, "chunked:   the engine splits"
+                    + " a prompt of %d tokens over %d steps, each of what the %d-token budget leaves beside the others'"
+                    + " decode tokens (chunked prefill): costed as one step of the whole prompt, each of the %d also"
+                    + " carrying the others' decode work", isl, e.promptChunks(), budget, e.promptChunks());
+            case PREFILL_FIRST -> e.promptChunks() == 1 ? null : String.format(Locale.ROOT, "chunked:   the engine"
+                    + " splits a prompt of %d tokens over %d prefill steps of up to %d, one after another: costed as"
+                    + " one step of the whole prompt", isl, e.promptChunks(), budget);
+            case MIXED -> isl <= budget ? null : String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens"
+                    + " of a step: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default"
+                    + " is off); costed as one step of the whole prompt", isl, budget);
+        };
+        return Optional.ofNullable(line).map(text -> text + " [modeled]");
+    }
+
     private String contextLine(Architecture model) {
         return String.format(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
                 + " max_model_len from the config): engines refuse such requests unless the context is extended"
@@ -476,11 +496,7 @@ final class PredictCommand implements Callable<Integer> {
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
             out.println(contextLine(model));
-        if (e.promptChunks() > 1)
-            out.printf(Locale.ROOT, "chunked:   isl %d is over the %d prompt tokens of a step: the engine splits a"
-                    + " prompt over %d steps (chunked prefill), costed as one step of the whole prompt; where prefills"
-                    + " mix into decode steps, each of the %d also carries the others' decode work [modeled]%n", isl,
-                    prefill.stepTokens(), e.promptChunks(), e.promptChunks());
+        chunking(prefill, e).ifPresent(out::println);
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);

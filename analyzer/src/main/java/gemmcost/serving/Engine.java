@@ -110,6 +110,10 @@ public enum Engine {
      * batching and vLLM's chunked prefill put prompt chunks into the decode steps.
      */
     public Batching batching() {
-        return this == SGLANG ? Batching.PREFILL_FIRST : Batching.MIXED;
+        return switch (this) {
+            case TRTLLM -> Batching.MIXED;
+            case VLLM -> Batching.CHUNKED;
+            case SGLANG -> Batching.PREFILL_FIRST;
+        };
     }
 }

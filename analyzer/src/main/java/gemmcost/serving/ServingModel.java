@@ -23,8 +23,8 @@ import java.util.Set;
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
  *       step, so they arrive together), at most c_d / replicas; in disagg the prefill workers' batch; never more
- *       prompts than the worker's share of the c requests. A prompt longer than the agg budget the engines split over
- *       k = ⌈isl / budget⌉ steps (chunked prefill); its compute is costed as one step of the whole prompt (the
+ *       prompts than the worker's share of the c requests. vLLM and SGLang split a prompt over k steps of what the
+ *       agg budget leaves for it ({@link #promptChunks}); its compute is costed as one step of the whole prompt (the
  *       chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the later ones is left out). L_p:
  *       from a prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).
  *       </li>
@@ -130,8 +130,7 @@ public final class ServingModel {
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int slots = prefilling.prefillSlots() * burst;
-        // a prompt beyond the step budget is split over steps (chunked prefill); its compute is costed as one step
-        int chunks = mode == Mode.AGG ? Math.ceilDiv(r.isl(), prefilling.stepTokens()) : 1;
+        int chunks = mode == Mode.AGG ? promptChunks(decode, sequences, r.isl()) : 1;
         // every replica's slots, but no more prompts than a worker has requests
         int prefillSequences = Math.min(Math.multiplyExact(Math.multiplyExact(prefilling.layout().attentionReplicas(),
                 prefilling.prefillBatch()), burst), Math.ceilDiv(admitted.concurrency(), prefilling.count()));
@@ -184,7 +183,25 @@ public final class ServingModel {
      * counts it).
      */
     private static double decodeStepsBeforeFirstToken(Workers decode, int chunks) {
-        return 0.5 + (decode.schedulesAhead() ? 1 : 0) + (decode.batching() == Batching.MIXED ? chunks : 0);
+        double mixedSteps = switch (decode.batching()) {
+            case MIXED -> 1;
+            case CHUNKED -> chunks;
+            case PREFILL_FIRST -> 0;
+        };
+        return 0.5 + (decode.schedulesAhead() ? 1 : 0) + mixedSteps;
+    }
+
+    /**
+     * The steps an engine splits a prompt over in agg (its compute is costed as one step of the whole prompt): vLLM's
+     * chunks are what the step budget leaves beside the other running sequences' one decode token each, SGLang's the
+     * budget itself (its prefill steps carry no decode tokens); TensorRT-LLM does not split one by default.
+     */
+    static int promptChunks(Workers workers, int running, int isl) {
+        return switch (workers.batching()) {
+            case MIXED -> 1;
+            case CHUNKED -> Math.ceilDiv(isl, Math.max(1, workers.stepTokens() - (running - 1)));
+            case PREFILL_FIRST -> Math.ceilDiv(isl, workers.stepTokens());
+        };
     }
 
     /**

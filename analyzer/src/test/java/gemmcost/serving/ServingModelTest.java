@@ -82,31 +82,34 @@ class ServingModelTest {
     }
 
     /**
-     * A 250-token prompt over steps of 100 tokens spans 3 of them: costed as one step of the whole prompt, each of
-     * the 3 mixed steps also decoding the others; prefill-first steps (SGLang's) carry no decode work.
+     * A 250-token prompt over steps of 100 tokens: vLLM splits it into chunks of what the budget leaves beside the 7
+     * others' decode tokens (93: 3 chunks), each of its mixed steps also decoding the others; SGLang into chunks of
+     * 100 (3) run as prefill steps of their own; TensorRT-LLM does not split it. The compute is one step either way.
      */
     @Test
-    void aPromptOverTheStepBudgetShouldSpanItsChunksStepsEachWithTheOthersDecodeWork() {
-        Workers small = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 100);
-        Workers whole = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 250);
-        Workers firstSmall = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 100,
+    void aPromptOverTheStepBudgetShouldSpanTheChunksItsEngineSplitsItInto() {
+        Workers vllm = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 100, Batching.CHUNKED, false);
+        Workers trtllm = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 100);
+        Workers sglang = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, 100,
                 Batching.PREFILL_FIRST, false);
+        Request r = new Request(8, 250, 50, 0);
 
-        ServingModel.Estimate chunked = ServingModel.predict(MODEL, Mode.AGG, small, small, new Request(8, 250, 50, 0),
-                2, COSTS);
-        ServingModel.Estimate oneStep = ServingModel.predict(MODEL, Mode.AGG, whole, whole, new Request(8, 250, 50, 0),
-                2, COSTS);
-        ServingModel.Estimate prefillFirst = ServingModel.predict(MODEL, Mode.AGG, firstSmall, firstSmall,
-                new Request(8, 250, 50, 0), 2, COSTS);
+        ServingModel.Estimate chunked = ServingModel.predict(MODEL, Mode.AGG, vllm, vllm, r, 2, COSTS);
+        ServingModel.Estimate whole = ServingModel.predict(MODEL, Mode.AGG, trtllm, trtllm, r, 2, COSTS);
+        ServingModel.Estimate waves = ServingModel.predict(MODEL, Mode.AGG, sglang, sglang, r, 2, COSTS);
 
-        assertThat(chunked.promptChunks()).isEqualTo(3);
-        assertThat(oneStep.promptChunks()).isEqualTo(1);
-        // one prompt per step either way (250 tokens fill the whole budget), the same whole-prompt prefill
-        assertThat(chunked.prefill().stepUs()).isEqualTo(oneStep.prefill().stepUs());
+        assertThat(List.of(chunked.promptChunks(), whole.promptChunks(), waves.promptChunks()))
+                .containsExactly(3, 1, 3);
+        // 250 tokens fill any of these budgets: one prompt per step, the same whole-prompt prefill
+        assertThat(chunked.prefill().stepUs()).isEqualTo(whole.prefill().stepUs());
         assertThat(chunked.arrivalUs()).isCloseTo((0.5 + 3) * chunked.decode().stepUs(), within(1e-9));
-        assertThat(oneStep.arrivalUs()).isCloseTo((0.5 + 1) * oneStep.decode().stepUs(), within(1e-9));
-        assertThat(prefillFirst.promptChunks()).isEqualTo(3);
-        assertThat(prefillFirst.arrivalUs()).isZero(); // waves: a round's prompts start at idle workers
+        assertThat(whole.arrivalUs()).isCloseTo((0.5 + 1) * whole.decode().stepUs(), within(1e-9));
+        assertThat(waves.arrivalUs()).isZero(); // waves: a round's prompts start at idle workers
+        // the others' decode tokens take their share of vLLM's budget: 8,192 − 63 leaves 8,129 for an 8,192 prompt
+        Workers vllmDefault = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE,
+                Workers.DEFAULT_STEP_TOKENS, Batching.CHUNKED, false);
+        assertThat(ServingModel.promptChunks(vllmDefault, 64, 8192)).isEqualTo(2);
+        assertThat(ServingModel.promptChunks(vllmDefault, 1, 8192)).isEqualTo(1);
     }
 
     @Test
