@@ -24,8 +24,7 @@ import java.util.function.ToDoubleFunction;
 final class PlanRanking {
     static final String CANNOT_SPLIT = "not splitting the model (its heads, widths, experts or layers)";
     static final String DOES_NOT_FIT = "too small to hold --concurrency sequences";
-    static final String STRADDLES = "with workers straddling nodes (a worker's GPUs neither divide a node nor fill"
-            + " whole ones)";
+    static final String STRADDLES = "with workers spanning nodes unlike the first (which each is costed as)";
     static final String NO_LINKS = "communicating over links the model lacks";
 
     private final Double maxTtftMs;

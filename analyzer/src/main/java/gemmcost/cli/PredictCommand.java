@@ -348,8 +348,7 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.NO_LINKS);
                 continue;
             }
-            // each worker is costed on GPUs 0 … tp·pp − 1: others must sit the same way on their nodes
-            if (plan.workers() > 1 && perNode % layout.gpus() != 0 && layout.gpus() % perNode != 0) {
+            if (!plan.workersSpanNodesAlike(perNode)) {
                 ranking.refuse(PlanRanking.STRADDLES);
                 continue;
             }

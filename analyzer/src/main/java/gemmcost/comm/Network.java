@@ -83,9 +83,20 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         int perNode = Math.ceilDiv(gpus.length, nodes);
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
                 + (perNode > 1 ? collective.steps(perNode) * intraNode.hopLatencyUs() : 0);
-        long fewest = perNodeGpus.values().stream().mapToLong(Long::longValue).min().orElseThrow();
-        double nics = NIC_AGGREGATED.contains(collective) ? Math.min(1.0, (double) fewest / gpusPerNode) : 1;
-        return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nics;
+        return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nicShare(collective, gpus);
+    }
+
+    /**
+     * The share of the inter-node tier's busbw {@code collective} gets among {@code gpus} ({@link #timeUs}): the
+     * fewest of them on one node over the GPUs of a node, for the collectives whose rate is whole nodes' NICs; 1
+     * within a node and for the others.
+     */
+    public double nicShare(Collective collective, int[] gpus) {
+        if (sameNode(gpus) || !NIC_AGGREGATED.contains(collective))
+            return 1;
+        long fewest = Arrays.stream(gpus).boxed().collect(Collectors.groupingBy(g -> g / gpusPerNode,
+                Collectors.counting())).values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        return Math.min(1.0, (double) fewest / gpusPerNode);
     }
 
     /** The collectives whose inter-node busbw is a whole node's NICs' ({@link #timeUs}). */

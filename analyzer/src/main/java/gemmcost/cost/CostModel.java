@@ -133,9 +133,12 @@ public final class CostModel {
             case Work.Comm c -> {
                 int[] gpus = dag.gpus(v);
                 LinkTier tier = network.tier(gpus);
-                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s busbw%s)",
-                        c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
-                        tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9, network.sameNode(gpus) ? ""
+                double share = network.nicShare(c.collective(), gpus);
+                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s"
+                        + " busbw%s%s)", c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
+                        share * tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9, share == 1 ? ""
+                                : String.format(Locale.ROOT, ", %.0f %% of whole nodes': the node with the fewest"
+                                + " of these GPUs has as many NICs", 100 * share), network.sameNode(gpus) ? ""
                                 : "; hierarchical: steps within a node on " + network.intraNode().name());
             }
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";

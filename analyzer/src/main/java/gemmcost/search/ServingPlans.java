@@ -6,6 +6,7 @@ import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -29,6 +30,26 @@ public final class ServingPlans {
 
         public int gpus() {
             return workers * layout.gpus();
+        }
+
+        /**
+         * Whether the workers, back to back from GPU 0 on nodes of {@code gpusPerNode}, each span nodes as the first
+         * does (as many GPUs on each node it touches, in either order): a worker is costed on GPUs 0 … tp·pp − 1.
+         */
+        public boolean workersSpanNodesAlike(int gpusPerNode) {
+            int g = layout.gpus();
+            List<Long> first = spread(0, g, gpusPerNode);
+            for (int w = 1; w < workers; w++)
+                if (!spread(w * g, g, gpusPerNode).equals(first))
+                    return false;
+            return true;
+        }
+
+        /** The GPU counts per node of GPUs [start, start + count), smallest first. */
+        private static List<Long> spread(int start, int count, int gpusPerNode) {
+            return IntStream.range(start, start + count).boxed()
+                    .collect(Collectors.groupingBy(gpu -> gpu / gpusPerNode, Collectors.counting()))
+                    .values().stream().sorted().toList();
         }
 
         /** {@code tp=8, pp=1, ep=8, dp=8}, or {@code 2 x (tp=4, pp=1, ep=1, dp=1)} for several workers. */

@@ -132,13 +132,15 @@ class PredictRankingTest {
         // tp 2 and pp 2 communicate; two workers of one GPU do not
         assertThat(l40s.get("refused").toString()).isEqualTo("{\"communicating over links the model lacks\":2}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
-        // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of (tp 2, pp 3) or
-        // (pp 6), and 4 workers of (pp 3), straddle 8-GPU nodes; the other 9 are predicted
+        // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
+        // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
         assertThat(twelve.get("refused").toString()).isEqualTo("{\"not splitting the model (its heads, widths,"
-                + " experts or layers)\":6,\"with workers straddling nodes (a worker's GPUs neither divide a node nor"
-                + " fill whole ones)\":3}");
+                + " experts or layers)\":6,\"with workers spanning nodes unlike the first (which each is costed"
+                + " as)\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
+        // 6 GPUs of one node: 2 workers of 3 GPUs sit as the first does
+        assertThat(json("--gpus", "6").get("refused").toString()).doesNotContain("unlike the first");
     }
 
     private static CliRun run(String... options) {

@@ -83,6 +83,10 @@ class NetworkTest {
         assertThat(net.timeUs(Collective.ALL_GATHER, bytes, twoNodes)).isCloseTo(5
                 + Collective.ALL_GATHER.steps(2) * 12 + Collective.ALL_GATHER.steps(8) * 0.8
                 + bytes * Collective.ALL_GATHER.busBandwidthFactor(16) / 370e9 * 1e6, within(1e-6));
+        assertThat(net.nicShare(Collective.REDUCE_SCATTER, eightAndFour)).isEqualTo(0.5);
+        assertThat(net.nicShare(Collective.ALL_REDUCE, new int[] {6, 7, 8, 9, 10, 11})).isEqualTo(0.25);
+        assertThat(net.nicShare(Collective.SEND_RECV, new int[] {7, 8})).isEqualTo(1);
+        assertThat(net.nicShare(Collective.ALL_REDUCE, ONE_NODE)).isEqualTo(1);
         assertThat(net.timeUs(Collective.ALL_TO_ALL, bytes, eightAndFour)).isCloseTo(5
                 + Collective.ALL_TO_ALL.steps(2) * 12 + Collective.ALL_TO_ALL.steps(6) * 0.8
                 + bytes * Collective.ALL_TO_ALL.busBandwidthFactor(12) / 48e9 * 1e6, within(1e-6));

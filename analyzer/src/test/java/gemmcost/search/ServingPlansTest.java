@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gemmcost.BadInputException;
+import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
@@ -39,6 +40,18 @@ class ServingPlansTest {
                 "tp=4, pp=1, ep=1, dp=1", "tp=4, pp=1, ep=1, dp=2", "tp=4, pp=1, ep=1, dp=4",
                 "tp=4, pp=1, ep=2, dp=1");
         assertThat(plans).allMatch(plan -> plan.gpus() == 4);
+    }
+
+    @Test
+    void workersShouldSpanNodesAsTheFirstDoesOrBeSaidNotTo() {
+        Parallelism twelve = new Parallelism(4, 3, 1, 1);
+        Parallelism six = new Parallelism(2, 3, 1, 1);
+
+        // 8 + 4 then 4 + 8 GPUs; 3 + 3 on one node; 6, then 2 + 4
+        assertThat(new ServingPlans.Plan(2, twelve).workersSpanNodesAlike(8)).isTrue();
+        assertThat(new ServingPlans.Plan(1, six).workersSpanNodesAlike(8)).isTrue();
+        assertThat(new ServingPlans.Plan(2, new Parallelism(1, 3, 1, 1)).workersSpanNodesAlike(8)).isTrue();
+        assertThat(new ServingPlans.Plan(2, six).workersSpanNodesAlike(8)).isFalse();
     }
 
     @Test
