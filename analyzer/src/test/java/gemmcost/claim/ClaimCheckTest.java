@@ -31,6 +31,19 @@ class ClaimCheckTest {
         assertThat(check.rows()).hasSize(5).allSatisfy(row -> assertThat(row.labels()).isEqualTo("modeled"));
         assertThat(check.flawLabels()).startsWith("GEMM times modeled; seed expressions modeled");
         assertThat(check.flaws()).hasSize(9);
+        assertThat(check.rows().get(3).what()).isEqualTo("DAG decode TPOT (m=1024), dense baseline");
+    }
+
+    /** A baseline given with its experts is not called dense, nor faulted for being costed dense. */
+    @Test
+    void aBaselineWithExpertsShouldBeNamedAsGivenAndNotFaultedForBeingDense() {
+        ClaimCheck check = ClaimCheck.run(CostModels.open("h100-sxm", Dtype.BF16, Network.h100Default()),
+                SeedDeployments.baseline(Plan.Mlp.MOE, Phase.DECODE),
+                SeedDeployments.baseline(Plan.Mlp.MOE, Phase.DECODE), SeedDeployments.maSeparation(Phase.DECODE));
+
+        assertThat(check.rows().get(3).what()).isEqualTo("DAG decode TPOT (m=1024), baseline as given");
+        assertThat(check.rows().get(3).baselineUs()).isEqualTo(check.rows().get(4).baselineUs());
+        assertThat(check.flaws()).hasSize(8).noneMatch(f -> f.description().startsWith("the baseline is costed dense"));
     }
 
     /** A table where every GEMM takes 1 µs per 10⁹ multiply-adds, and memory moves 10¹² bytes/s. */
