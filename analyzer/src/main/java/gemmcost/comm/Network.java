@@ -9,6 +9,7 @@ import static gemmcost.comm.Collective.REDUCE_SCATTER;
 import static gemmcost.comm.Collective.SEND_RECV;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -77,13 +78,12 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
             return Math.min(intraNode.timeUs(collective, bytes, gpus.length),
                     engineUs(collective, bytes, gpus.length));
         }
-        Map<Integer, Long> perNodeGpus = Arrays.stream(gpus).boxed()
-                .collect(Collectors.groupingBy(g -> g / gpusPerNode, Collectors.counting()));
+        Collection<Long> perNodeGpus = perNodeGpus(gpus);
         int nodes = perNodeGpus.size();
         int perNode = Math.ceilDiv(gpus.length, nodes);
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
                 + (perNode > 1 ? collective.steps(perNode) * intraNode.hopLatencyUs() : 0);
-        return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nicShare(collective, gpus);
+        return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nicShare(collective, perNodeGpus);
     }
 
     /**
@@ -92,11 +92,20 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * within a node and for the others.
      */
     public double nicShare(Collective collective, int[] gpus) {
-        if (sameNode(gpus) || !NIC_AGGREGATED.contains(collective))
+        return sameNode(gpus) ? 1 : nicShare(collective, perNodeGpus(gpus));
+    }
+
+    private double nicShare(Collective collective, Collection<Long> perNodeGpus) {
+        if (!NIC_AGGREGATED.contains(collective))
             return 1;
-        long fewest = Arrays.stream(gpus).boxed().collect(Collectors.groupingBy(g -> g / gpusPerNode,
-                Collectors.counting())).values().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long fewest = perNodeGpus.stream().mapToLong(Long::longValue).min().orElseThrow();
         return Math.min(1.0, (double) fewest / gpusPerNode);
+    }
+
+    /** How many of {@code gpus} each node they touch holds. */
+    private Collection<Long> perNodeGpus(int[] gpus) {
+        return Arrays.stream(gpus).boxed().collect(Collectors.groupingBy(g -> g / gpusPerNode, Collectors.counting()))
+                .values();
     }
 
     /** The collectives whose inter-node busbw is a whole node's NICs' ({@link #timeUs}). */
