@@ -242,7 +242,7 @@ final class PredictCommand implements Callable<Integer> {
         long tokens = defaults.kvTokensHeld(isl, osl);
         Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
                 kvDtype);
-        int perStep = stepTokens != null ? stepTokens : defaults.stepTokens(device, decodeLayout.attentionReplicas());
+        int perStep = perStep(device, decodeLayout);
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
@@ -352,8 +352,7 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.STRADDLES);
                 continue;
             }
-            int perStep = stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
-            Workers workers = workers(layout, plan.workers(), 1, perStep, "--gpus");
+            Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), "--gpus");
             ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
                     kvDtype.elementBytes(), costs.model()));
         }
@@ -369,9 +368,19 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** What the ranking's JSON says of its inputs, the fields {@link #json} has for them. */
+    /** What the ranking's JSON says of its inputs: {@link #inputs}, and the options of the ranking. */
     private ObjectNode rankingHeader(Architecture model, Device device, CostModels.Opened costs) {
-        return new ObjectMapper().createObjectNode()
+        return inputs(new ObjectMapper(), model, device, gpus)
+                .put("step_tokens", stepTokens)
+                .put("overlap_scheduler", overlapScheduler)
+                .put("max_ttft_ms", maxTtftMs)
+                .put("max_tpot_ms", maxTpotMs)
+                .put("gemm_source", costs.model().getTime().source());
+    }
+
+    /** The request and what it runs on, as both JSON outputs (one plan's, the ranking's) begin. */
+    private ObjectNode inputs(ObjectMapper mapper, Architecture model, Device device, int gpus) {
+        return mapper.createObjectNode()
                 .put("model", config.toString())
                 .put("architecture", model.name())
                 .put("weights", model.weights().id())
@@ -381,17 +390,17 @@ final class PredictCommand implements Callable<Integer> {
                 .put("concurrency", concurrency)
                 .put("isl", isl)
                 .put("osl", osl)
+                .put("context_tokens", model.contextTokens() > 0 ? model.contextTokens() : null)
+                .put("beyond_context", beyondContext(model))
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)
-                .put("step_tokens", stepTokens)
-                .put("overlap_scheduler", overlapScheduler)
-                .put("rounds", rounds)
-                .put("context_tokens", model.contextTokens() > 0 ? model.contextTokens() : null)
-                .put("beyond_context", beyondContext(model))
-                .put("max_ttft_ms", maxTtftMs)
-                .put("max_tpot_ms", maxTpotMs)
-                .put("gemm_source", costs.model().getTime().source());
+                .put("rounds", rounds);
+    }
+
+    /** Prompt tokens an attention replica of {@code layout} prefills in one agg step: --step-tokens, else the engine's. */
+    private int perStep(Device device, Layout layout) {
+        return stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
     }
 
     /** The engine named, else {@link Engine#DEFAULT}. */
@@ -570,29 +579,14 @@ final class PredictCommand implements Callable<Integer> {
     private String json(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,
                         CostModels.Opened costs) {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode node = mapper.createObjectNode()
-                .put("model", config.toString())
-                .put("architecture", model.name())
-                .put("weights", model.weights().id())
-                .put("gpu", device.id())
-                .put("gpus", e.gpus())
+        ObjectNode node = inputs(mapper, model, device, e.gpus())
                 .put("layout", fit.layout().toString())
                 .put("decode_workers", decodeWorkers)
                 .put("prefill_layout", mode == Mode.DISAGG ? prefill.layout().toString() : null)
                 .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
-                .put("mode", mode.id())
-                .put("concurrency", concurrency)
-                .put("isl", isl)
-                .put("osl", osl)
-                .put("context_tokens", model.contextTokens() > 0 ? model.contextTokens() : null)
-                .put("beyond_context", beyondContext(model))
-                .put("kv_dtype", kvDtype.id())
-                .put("engine", engine().id())
-                .put("engine_version", engineVersion)
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("prompt_chunks", e.promptChunks())
-                .put("rounds", rounds)
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());
