@@ -201,7 +201,7 @@ sealed interface RowSetup {
      * is given it is the decode workers' batch times their count.
      */
     private static OptionalInt recordedConcurrency(SiliconRow row) {
-        Optional<String> recorded = sourceField(row, "silicon_concurrency");
+        Optional<String> recorded = sourceField(row, SOURCE_CONCURRENCY);
         if (recorded.isPresent()) {
             Matcher integer = POSITIVE_INT.matcher(recorded.get());
             if (!integer.matches())
@@ -223,7 +223,7 @@ sealed interface RowSetup {
      * column records, if any.
      */
     private static Optional<LocalDate> measured(SiliconRow row) {
-        Optional<String> recorded = sourceField(row, "measured");
+        Optional<String> recorded = sourceField(row, SOURCE_MEASURED);
         if (recorded.isEmpty())
             return Optional.empty();
         Matcher day = MEASURED_DAY.matcher(recorded.get());
@@ -238,12 +238,13 @@ sealed interface RowSetup {
 
     Pattern MEASURED_DAY = Pattern.compile("(\\d{4}-\\d{2}-\\d{2})(T[0-9:.]+Z?)?");
 
-    /**
-     * The value of {@code key=} in the source column ({@code key=value; key=value}), up to the next {@code ;} or
-     * space; empty where the key is not there.
-     */
-    private static Optional<String> sourceField(SiliconRow row, String key) {
-        Matcher m = Pattern.compile("(?:^|[;\\s])" + key + "=([^;\\s]*)").matcher(row.text("silicon_data_source"));
+    /** {@code key=value} in the source column ({@code key=value; key=value}): the value runs to a {@code ;} or space. */
+    Pattern SOURCE_CONCURRENCY = Pattern.compile("(?:^|[;\\s])silicon_concurrency=([^;\\s]*)");
+    Pattern SOURCE_MEASURED = Pattern.compile("(?:^|[;\\s])measured=([^;\\s]*)");
+
+    /** The value {@code field} finds in the source column; empty where its key is not there. */
+    private static Optional<String> sourceField(SiliconRow row, Pattern field) {
+        Matcher m = field.matcher(row.text("silicon_data_source"));
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
