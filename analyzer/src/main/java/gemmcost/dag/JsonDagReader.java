@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import gemmcost.InputFiles;
 import gemmcost.Limits;
 import gemmcost.comm.Collective;
@@ -284,7 +285,8 @@ public final class JsonDagReader {
     /** The current value as the file writes it: a string in its quotes ({@code "5"} is not the number 5). */
     private String shown() throws IOException {
         return parser.currentToken() == JsonToken.VALUE_STRING
-                ? "\"" + parser.getText().replace("\\", "\\\\").replace("\"", "\\\"") + "\"" : parser.getText();
+                ? '"' + new String(JsonStringEncoder.getInstance().quoteAsString(parser.getText())) + '"'
+                : parser.getText();
     }
 
     private void expect(JsonToken actual, JsonToken expected, String at, String what) {

@@ -139,8 +139,11 @@ class PredictRankingTest {
                 + " experts or layers)\":6,\"with workers spanning nodes unlike the first (which each is costed"
                 + " as)\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
-        // 6 GPUs of one node: 2 workers of 3 GPUs sit as the first does
-        assertThat(json("--gpus", "6").get("refused").toString()).doesNotContain("unlike the first");
+        // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
+        JsonNode six = json("--gpus", "6", "--top", "100");
+        assertThat(six.get("refused").toString()).isEqualTo("{\"not splitting the model (its heads, widths, experts"
+                + " or layers)\":3}");
+        assertThat(six.get("ranked").findValuesAsText("plan")).contains("2 x (tp=1, pp=3, ep=1, dp=1)").hasSize(6);
     }
 
     private static CliRun run(String... options) {

@@ -17,6 +17,7 @@ import gemmcost.model.hf.HfConfigReader;
 import gemmcost.serving.StepCost;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Objects;
 
 /** {@code check-claim --afd-model}: the decode throughput of baseline engines against AFD over a concurrency sweep. */
 final class AfdSection {
@@ -57,7 +58,7 @@ final class AfdSection {
             Options.requirePositive("--afd-concurrency", c);
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
         // a model neither plan can lay out (a dense one has no experts to separate) is no question for the sweep
-        String misfit = afd.misfit(model) != null ? afd.misfit(model) : engine.misfit(model);
+        String misfit = Objects.requireNonNullElseGet(afd.misfit(model), () -> engine.misfit(model));
         if (misfit != null)
             throw new BadInputException("--afd-model " + o.model + ": " + misfit);
         return new Prepared(o, model, device, afd, engine, CostModels.forServing(device, model.weights().id(), null,
