@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -167,7 +168,7 @@ public final class InputFiles {
     /** {@code .name}, or {@code ["name"]} where the name is not an identifier (a dot, a bracket, empty). */
     private static String key(String name) {
         return name.matches("[A-Za-z_][A-Za-z0-9_]*") ? "." + name
-                : "[\"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+                : "[\"" + new String(JsonStringEncoder.getInstance().quoteAsString(name)) + "\"]";
     }
 
     /**
