@@ -360,6 +360,22 @@ class PredictCommandTest {
                 + dir + ": a directory, not a file" + NL));
     }
 
+    /** A model with experts that both plans lay out gets its sweep (a check that reads both plans' misfits). */
+    @Test
+    void anAfdSectionOfAModelWithExpertsShouldRunItsSweep(@TempDir Path dir) throws IOException {
+        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
+                {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
+                 "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
+                 "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
+                 "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+
+        CliRun run = CliRun.of("check-claim", "--afd-model", moe.toString(), "--afd-concurrency", "64");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains(NL + "where attention-FFN disaggregation wins: " + moe
+                + " (Qwen3MoeForCausalLM, bf16 weights) decoding on 16 x h200, isl 4096, osl 1024, KV cache fp8" + NL);
+    }
+
     /** One cost model prices both of check-claim's plans, so an --ma config on another network is refused. */
     @Test
     void claimPlansOnDifferentNetworksShouldBeRefusedNotCostedOnTheBaselines(@TempDir Path dir) throws IOException {

@@ -17,7 +17,6 @@ import gemmcost.model.hf.HfConfigReader;
 import gemmcost.serving.StepCost;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Objects;
 
 /** {@code check-claim --afd-model}: the decode throughput of baseline engines against AFD over a concurrency sweep. */
 final class AfdSection {
@@ -58,7 +57,9 @@ final class AfdSection {
             Options.requirePositive("--afd-concurrency", c);
         Parallelism engine = new Parallelism(GPUS_PER_ENGINE, 1, GPUS_PER_ENGINE, GPUS_PER_ENGINE);
         // a model neither plan can lay out (a dense one has no experts to separate) is no question for the sweep
-        String misfit = Objects.requireNonNullElseGet(afd.misfit(model), () -> engine.misfit(model));
+        String misfit = afd.misfit(model);
+        if (misfit == null)
+            misfit = engine.misfit(model);
         if (misfit != null)
             throw new BadInputException("--afd-model " + o.model + ": " + misfit);
         return new Prepared(o, model, device, afd, engine, CostModels.forServing(device, model.weights().id(), null,
