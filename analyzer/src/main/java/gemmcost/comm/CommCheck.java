@@ -28,11 +28,13 @@ public final class CommCheck {
     }
 
     /**
-     * The NVLink tier of the default network of the catalog device {@code gpu} names (NVLink5 for B200, NVLink4
-     * otherwise, as {@link Network#forDevice} chooses), which the rows of {@code gpu} are checked against.
+     * The NVLink tier of the default network of the catalog device {@code gpu} names (NVLink5 for B200, NVLink4 for
+     * H100 and H200, as {@link Network#forDevice} chooses), which the rows of {@code gpu} are checked against; a
+     * name of no such device is refused, not checked against another GPU's links.
      */
     public static LinkTier nvlinkOf(String gpu) {
-        return Network.forDevice(DeviceCatalog.matchName(gpu).map(Device::id).orElse("h100-sxm")).intraNode();
+        return DeviceCatalog.matchName(gpu).map(Device::id).filter(Network::modelsLinksOf).map(Network::forDevice)
+                .orElseThrow(() -> new BadInputException(Network.linksNotModeled("--gpu", gpu))).intraNode();
     }
 
     /**

@@ -55,6 +55,18 @@ class CheckCommCommandTest {
                 .containsExactly("all_reduce", "2", "1", "1054.6%", "1000000", "1.00", "11.55", "+1054.6%");
     }
 
+    /** An A100's NVLink3 is not H100's NVLink4: its rows are refused, not checked against another GPU's links. */
+    @Test
+    void aGpuWhoseLinksAreNotModeledShouldBeRefused() throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + "A100_SXM,2.29.2,all_reduce,half,2,256,5.0\n");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString(), "--gpu", "A100_SXM");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: --gpu A100_SXM: its links are not modeled (NVLink4 of h100-sxm and"
+                + " h200, NVLink5 of b200)" + NL);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "H100_SXM,2.29.2,broadcast,half,2,256,5.0 | :2: column collective: not a collective gemmcost models: 'broadcast'",
