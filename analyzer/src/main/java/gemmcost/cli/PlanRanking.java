@@ -9,7 +9,7 @@ import gemmcost.serving.ServingModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,15 +22,27 @@ import java.util.function.ToDoubleFunction;
  * (every plan uses all the GPUs, so it is also the rank by throughput), and the plans that cannot run counted by why.
  */
 final class PlanRanking {
-    static final String CANNOT_SPLIT = "not splitting the model (its heads, widths, experts or layers)";
-    static final String DOES_NOT_FIT = "too small to hold --concurrency sequences";
-    static final String STRADDLES = "with workers spanning nodes unlike the first (which each is costed as)";
-    static final String NO_LINKS = "communicating over links the model lacks";
+    /** Why a plan is counted, not predicted: its key in JSON and its words in text. */
+    enum Refusal {
+        CANNOT_SPLIT("cannot_split", "not splitting the model (its heads, widths, experts or layers)"),
+        DOES_NOT_FIT("does_not_fit", "too small to hold --concurrency sequences"),
+        NO_LINKS("links_not_modeled", "communicating over links the model lacks"),
+        STRADDLES("workers_span_nodes_unlike_the_first",
+                "with workers spanning nodes unlike the first (which each is costed as)");
+
+        private final String key;
+        private final String words;
+
+        Refusal(String key, String words) {
+            this.key = key;
+            this.words = words;
+        }
+    }
 
     private final Double maxTtftMs;
     private final Double maxTpotMs;
     private final List<Ranked> predicted = new ArrayList<>();
-    private final Map<String, Integer> refused = new LinkedHashMap<>();
+    private final Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
 
     /** What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked). */
     private record Ranked(ServingPlans.Plan plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
@@ -46,7 +58,7 @@ final class PlanRanking {
         this.maxTpotMs = maxTpotMs;
     }
 
-    void refuse(String reason) {
+    void refuse(Refusal reason) {
         refused.merge(reason, 1, Integer::sum);
     }
 
@@ -71,7 +83,7 @@ final class PlanRanking {
 
     private String refusals() {
         List<String> parts = new ArrayList<>();
-        refused.forEach((reason, n) -> parts.add(n + " " + reason));
+        refused.forEach((reason, n) -> parts.add(n + " " + reason.words));
         return String.join(", ", parts);
     }
 
@@ -137,7 +149,7 @@ final class PlanRanking {
         header.put("plans", predicted.size() + refusedCount()).put("predicted", predicted.size())
                 .put("within_limits", ranked.size());
         ObjectNode reasons = header.putObject("refused");
-        refused.forEach(reasons::put);
+        refused.forEach((reason, n) -> reasons.put(reason.key, n));
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);

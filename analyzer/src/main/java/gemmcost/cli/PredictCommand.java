@@ -337,19 +337,19 @@ final class PredictCommand implements Callable<Integer> {
             Parallelism layout = plan.layout();
             String misfit = layout.misfit(model);
             if (misfit != null) {
-                ranking.refuse(PlanRanking.CANNOT_SPLIT);
+                ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
                 continue;
             }
             if (!Fit.holds(model, layout, device, Math.ceilDiv(concurrency, plan.workers()), tokens, kvDtype)) {
-                ranking.refuse(PlanRanking.DOES_NOT_FIT);
+                ranking.refuse(PlanRanking.Refusal.DOES_NOT_FIT);
                 continue;
             }
             if (layout.gpus() > 1 && !Network.modelsLinksOf(device.id())) {
-                ranking.refuse(PlanRanking.NO_LINKS);
+                ranking.refuse(PlanRanking.Refusal.NO_LINKS);
                 continue;
             }
             if (!plan.workersSpanNodesAlike(perNode)) {
-                ranking.refuse(PlanRanking.STRADDLES);
+                ranking.refuse(PlanRanking.Refusal.STRADDLES);
                 continue;
             }
             Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), "--gpus");

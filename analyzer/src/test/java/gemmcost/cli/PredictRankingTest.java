@@ -130,19 +130,17 @@ class PredictRankingTest {
         JsonNode l40s = json(List.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16",
                 "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
         // tp 2 and pp 2 communicate; two workers of one GPU do not
-        assertThat(l40s.get("refused").toString()).isEqualTo("{\"communicating over links the model lacks\":2}");
+        assertThat(l40s.get("refused").toString()).isEqualTo("{\"links_not_modeled\":2}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
         // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
         // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
-        assertThat(twelve.get("refused").toString()).isEqualTo("{\"not splitting the model (its heads, widths,"
-                + " experts or layers)\":6,\"with workers spanning nodes unlike the first (which each is costed"
-                + " as)\":3}");
+        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,"
+                + "\"workers_span_nodes_unlike_the_first\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
         // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
         JsonNode six = json("--gpus", "6", "--top", "100");
-        assertThat(six.get("refused").toString()).isEqualTo("{\"not splitting the model (its heads, widths, experts"
-                + " or layers)\":3}");
+        assertThat(six.get("refused").toString()).isEqualTo("{\"cannot_split\":3}");
         assertThat(six.get("ranked").findValuesAsText("plan")).contains("2 x (tp=1, pp=3, ep=1, dp=1)").hasSize(6);
     }
 
