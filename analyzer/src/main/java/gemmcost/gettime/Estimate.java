@@ -24,6 +24,8 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
         ALONG_LINES,
         /** Locally weighted linear fit of efficiency over the nearest measured shapes in log2 space. */
         LOCAL_FIT,
+        /** Outside the measured box: the efficiency of the nearest shape inside it (each axis clamped), held. */
+        EDGE_HELD,
         /** Datasheet roofline. */
         ROOFLINE
     }
@@ -48,6 +50,7 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
             case TRANSPOSED_TWIN -> "transposed shape (n, k, m) measured";
             case ALONG_LINES -> "interpolated along measured lines";
             case LOCAL_FIT -> "local fit of efficiency over nearest measured shapes";
+            case EDGE_HELD -> "efficiency of the nearest shape in the measured range, held";
             case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
         };
         if (label == Label.EXTRAPOLATED) {

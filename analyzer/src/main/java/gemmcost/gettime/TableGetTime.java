@@ -31,11 +31,14 @@ import java.util.TreeMap;
  *   <li>a shape on a measured line (e.g. inside a site's m-sweep, or a grid row) is answered from that line and the
  *       lines near it ({@link Lines}): interpolation between the bracketing points with the kernel steps the
  *       neighbouring lines show there, blended with the neighbours' own values shifted by their offset;</li>
- *   <li>anything else takes r from a locally weighted linear fit over the 12 nearest shapes in log2(m, k, n),
- *       clamped to the neighbours' range (efficiency is held, not extrapolated), or their weighted mean farther
- *       than {@link LocalFit#FAR_OCTAVES} from every measured shape.</li>
+ *   <li>anything else inside the measured box takes r from a locally weighted linear fit over the 12 nearest shapes
+ *       in log2(m, k, n), clamped to the neighbours' range (efficiency is held, not extrapolated), or their weighted
+ *       mean farther than {@link LocalFit#FAR_OCTAVES} from every measured shape;</li>
+ *   <li>a shape outside the box takes the r of the nearest shape inside it (each axis clamped to its measured range,
+ *       answered by the rules above): just beyond a measured edge the answer continues that measurement.</li>
  * </ol>
- * The result is never below the table's own roofline (every measured point is above it). That roofline's rates were
+ * The result is never below the table's fastest measured time (the least a launch took) nor below the table's own
+ * roofline (every measured point is above it). That roofline's rates were
  * measured on the device, so no answer is faster than the device has shown it can be; the datasheet does not clamp
  * further: where a table beats its datasheet's DRAM bandwidth (L40S, whose 96 MB L2 holds small weights), that is
  * what the device does. One method, one set of constants for every table.
@@ -55,6 +58,7 @@ public final class TableGetTime implements GetTime {
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
     private final double floorUs;
+    private final double fastestUs;
     private final double flopsPerUs;
     private final double elementsPerUs;
     private final Lines lines;
@@ -66,7 +70,8 @@ public final class TableGetTime implements GetTime {
     private TableGetTime(Map<GemmShape, Double> measuredUs, String source) {
         this.measuredUs = Map.copyOf(measuredUs);
         this.source = Objects.requireNonNull(source, "source");
-        this.floorUs = FLOOR_FRACTION * measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        this.fastestUs = measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        this.floorUs = FLOOR_FRACTION * fastestUs;
         double flops = 0;
         double elements = 0;
         for (var e : measuredUs.entrySet()) {
@@ -184,6 +189,12 @@ public final class TableGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
+        long cm = inRange(m, 0);
+        long ck = inRange(k, 1);
+        long cn = inRange(n, 2);
+        if (cm != m || ck != k || cn != n) { // outside the measured box: the efficiency at its edge, held
+            return labelled(timeUs(residualInRange(cm, ck, cn), m, k, n), Method.EDGE_HELD, m, k, n);
+        }
         int knownAxes = lines.knownAxes(m, k, n);
         if (Lines.mayHold(knownAxes)) { // a shape surely not measured, nor a twin, needs neither map
             GemmShape shape = new GemmShape(m, k, n);
@@ -196,14 +207,47 @@ public final class TableGetTime implements GetTime {
                 return labelled(twin, Method.TRANSPOSED_TWIN, m, k, n);
             }
         }
-        double r = lines.residualAt(m, k, n, knownAxes);
-        Method method = Method.ALONG_LINES;
-        if (Double.isNaN(r)) {
-            r = fit.residualAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n));
-            method = Method.LOCAL_FIT;
+        Residual fitted = fittedResidual(m, k, n, knownAxes);
+        return labelled(timeUs(fitted.r(), m, k, n), fitted.method(), m, k, n);
+    }
+
+    /** A residual and the rule that gave it. */
+    private record Residual(double r, Method method) {
+    }
+
+    /** {@code value} clamped to the measured range of {@code axis} (0: m, 1: k, 2: n). */
+    private long inRange(long value, int axis) {
+        return Math.min(highest[axis], Math.max(lowest[axis], value));
+    }
+
+    /** The residual of a shape inside the measured box: measured, a twin's, along lines, else the local fit. */
+    private double residualInRange(long m, long k, long n) {
+        int knownAxes = lines.knownAxes(m, k, n);
+        if (Lines.mayHold(knownAxes)) {
+            GemmShape shape = new GemmShape(m, k, n);
+            Double timeUs = measuredUs.get(shape);
+            if (timeUs == null)
+                timeUs = twinUs.get(shape);
+            if (timeUs != null)
+                return residual(shape, timeUs);
         }
+        return fittedResidual(m, k, n, knownAxes).r();
+    }
+
+    private Residual fittedResidual(long m, long k, long n, int knownAxes) {
+        double r = lines.residualAt(m, k, n, knownAxes);
+        if (!Double.isNaN(r))
+            return new Residual(r, Method.ALONG_LINES);
+        return new Residual(fit.residualAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n)), Method.LOCAL_FIT);
+    }
+
+    /**
+     * The time of residual {@code r} at (m, k, n), never below the table's own roofline nor its fastest measured
+     * time: the least a launch took on this device, which a GEMM smaller than every measured one cannot beat.
+     */
+    private double timeUs(double r, long m, long k, long n) {
         double solUs = effectiveSolUs(m, k, n);
-        return labelled(Math.max(floorUs + Math.exp(r) * solUs, solUs), method, m, k, n);
+        return Math.max(Math.max(floorUs + Math.exp(r) * solUs, solUs), fastestUs);
     }
 
     private Estimate labelled(double timeUs, Method method, long m, long k, long n) {

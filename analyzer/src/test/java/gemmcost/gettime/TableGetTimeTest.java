@@ -78,17 +78,42 @@ class TableGetTimeTest {
         Estimate e = TABLE.estimate(16384, 1024, 1024);
 
         assertThat(e.label()).isEqualTo(Label.EXTRAPOLATED);
+        assertThat(e.method()).isEqualTo(Method.EDGE_HELD);
         assertThat(e.axisOutside()).isEqualTo("m");
         assertThat(e.octavesOutside()).isCloseTo(2.0, within(1e-12)); // 16384 / 4096 = 2^2
-        // The fitted residual is clamped to the neighbours' range [ln 0.6, ln 0.8]; even the better end gives
-        // 10 + 0.8·200 = 170 µs, faster than the table's own roofline (200 µs here), so the bound holds it there.
+        // The efficiency of the edge (4096, 1024, 1024), measured at 50 µs, held: 10 + 40 · sol(16384) / sol(4096)
+        // is faster than the table's own roofline at m = 16384, so the bound holds it there.
         double sol = solUs(16384, 1024, 1024);
         assertThat(FLOOR_US + Math.exp(residual(4096, 50)) * sol).isLessThan(sol);
         assertThat(e.timeUs()).isCloseTo(sol, within(1e-9));
-        assertThat(e.explain()).isEqualTo(
-                "local fit of efficiency over nearest measured shapes; 2.0 octaves beyond the measured m range");
+        assertThat(e.explain()).isEqualTo("efficiency of the nearest shape in the measured range, held; 2.0 octaves"
+                + " beyond the measured m range");
         // 4097 / 4096 is 0.0004 octaves: "just" beyond, not "0.0 octaves"
         assertThat(TABLE.estimate(4097, 1024, 1024).explain()).endsWith("; just beyond the measured m range");
+    }
+
+    /** Just beyond a measured edge the answer is that measurement's efficiency, not a jump (81 % once, 0.14 % out). */
+    @Test
+    void justBeyondTheMeasuredRangeShouldContinueTheEdge() {
+        Estimate e = TABLE.estimate(4097, 1024, 1024);
+
+        // The table's roofline rates come from this very edge (50 µs both ways), so 10 + 40 · sol(4097) / 50 µs lies
+        // just under sol(4097) = 50 · 4097 / 4096 µs (compute-bound), which bounds it: 50.0122 µs
+        double sol = solUs(4097, 1024, 1024);
+        assertThat(sol).isCloseTo(50.0 * 4097 / 4096, within(1e-9));
+        assertThat(FLOOR_US + 0.8 * sol).isLessThan(sol);
+        assertThat(e.timeUs()).isCloseTo(sol, within(1e-9));
+    }
+
+    /** A GEMM smaller than every measured one is no faster than the fastest of them: the least a launch took. */
+    @Test
+    void aGemmBelowTheMeasuredRangeShouldTakeAtLeastTheFastestMeasuredTime() {
+        // the edge (1024, 1024, 1024), 20 µs, held: 10 + 10 · sol(1, 1024, 1024) / sol(1024, 1024, 1024) ≈ 13.3 µs
+        double held = FLOOR_US + Math.exp(residual(1024, 20)) * solUs(1, 1024, 1024);
+        assertThat(held).isBetween(13.0, 14.0);
+
+        assertThat(TABLE.estimate(1, 1024, 1024).timeUs()).isEqualTo(20.0);
+        assertThat(TABLE.estimate(1, 1, 1).timeUs()).isEqualTo(20.0);
     }
 
     /** 20 pairs measured both ways: one in ten may disagree (p90 within 1.35×), two may not. */
@@ -152,13 +177,21 @@ class TableGetTimeTest {
         double[] before = {138.01292086589106, 1490.8736009114307, 239.65106069303370, 272.44848487692440,
                 1365.0828960356728, 971.78691828713060, 165.27713459541735, 305.94994197838090, 1210.4495330342700,
                 3342.1166648585327};
+        int inside = 0;
         for (double expected : before) {
             long m = 1 + queries.nextInt(8000);
             long k = 200 + queries.nextInt(20000);
-            Estimate e = table.estimate(m, k, 200 + queries.nextInt(20000));
+            long n = 200 + queries.nextInt(20000);
+            Estimate e = table.estimate(m, k, n);
+            if (e.label() == Label.EXTRAPOLATED) { // outside the box (k, n of 256 … 16384): the edge held since
+                assertThat(e.method()).isEqualTo(Method.EDGE_HELD);
+                continue;
+            }
+            inside++;
             assertThat(e.method()).isEqualTo(Method.LOCAL_FIT);
             assertThat(e.timeUs()).isCloseTo(expected, within(expected * 1e-12));
         }
+        assertThat(inside).isGreaterThanOrEqualTo(3);
     }
 
     @Test
