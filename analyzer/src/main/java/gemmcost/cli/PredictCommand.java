@@ -272,9 +272,10 @@ final class PredictCommand implements Callable<Integer> {
             HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
                     List.of(new HtmlReport.PlanView(config.toString(), String.format(Locale.ROOT,
                                     "decode step T_d (the predicted TPOT, %.3f ms, adds prefill stalls)", e.tpotMs()),
-                                    Phase.DECODE, decode.layout().gpus(), e.decode().analysis()),
+                                    Phase.DECODE, decode.layout().gpus(), e.decode().analysis(),
+                                    steady("T_d", e.decode())),
                             new HtmlReport.PlanView(config.toString(), "prefill T_p", Phase.PREFILL,
-                                    prefill.layout().gpus(), e.prefill().analysis()))));
+                                    prefill.layout().gpus(), e.prefill().analysis(), steady("T_p", e.prefill())))));
         PrintWriter out = spec.commandLine().getOut();
         if (json)
             out.println(json(model, device, fit, prefill, e, costs));
@@ -563,10 +564,12 @@ final class PredictCommand implements Callable<Integer> {
                     concurrency, joined);
     }
 
+    private static HtmlReport.SteadyStep steady(String symbol, StepCost s) {
+        return new HtmlReport.SteadyStep(symbol, s.stepUs(), s.explain("µs"));
+    }
+
     private static void step(PrintWriter out, String what, StepCost s) {
-        out.printf(Locale.ROOT, "%s: %s us = max(busiest GPU's compute %s us, one micro-batch's critical path %s us)"
-                        + " [%s]%n", what, Numbers.micros(s.stepUs()), Numbers.micros(s.busiestGpuUs()),
-                Numbers.micros(s.criticalPathUs()), Label.join(s.labels()));
+        out.printf(Locale.ROOT, "%s: %s [%s]%n", what, s.explain("us"), Label.join(s.labels()));
         StringBuilder kinds = new StringBuilder("  critical path by kind:");
         for (Map.Entry<WorkKind, Double> k : s.criticalPathByKind().entrySet())
             kinds.append(String.format(Locale.ROOT, " %s %s us (%s)", k.getKey().id(), Numbers.micros(k.getValue()),

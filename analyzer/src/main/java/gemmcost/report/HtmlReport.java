@@ -31,8 +31,14 @@ import java.util.Optional;
  * claim check, sweeps, each plan's per-GPU timeline and breakdown, and the profile's TFLOP/s against m.
  */
 public final class HtmlReport {
-    /** A step's DAG on {@code gpus} GPUs and its analysis; {@code source} is the config file, or what built it. */
-    public record PlanView(String source, String name, Phase phase, int gpus, DagAnalysis analysis) {
+    /**
+     * A step's DAG on {@code gpus} GPUs and its analysis; {@code source} is the config file, or what built it.
+     * {@code steady}: how a serving model costs the step in steady state, where that is not the makespan of the
+     * schedule drawn (which starts every micro-batch on idle GPUs: a pipeline's fill and drain); null where the
+     * makespan is the step.
+     */
+    public record PlanView(String source, String name, Phase phase, int gpus, DagAnalysis analysis,
+                           SteadyStep steady) {
         public PlanView {
             Objects.requireNonNull(source, "source");
             Objects.requireNonNull(name, "name");
@@ -41,7 +47,20 @@ public final class HtmlReport {
         }
 
         public static PlanView of(String source, Deployment deployment, DagAnalysis analysis) {
-            return new PlanView(source, deployment.name(), deployment.phase(), deployment.gpus(), analysis);
+            return new PlanView(source, deployment.name(), deployment.phase(), deployment.gpus(), analysis, null);
+        }
+
+        /** The step's time: the steady state's where given, else the schedule's makespan. */
+        double stepUs() {
+            return steady == null ? analysis.schedule().makespanUs() : steady.stepUs();
+        }
+    }
+
+    /** A step in steady state: {@code symbol} (T_d), its time, and how it was reached ({@code explained}, in µs). */
+    public record SteadyStep(String symbol, double stepUs, String explained) {
+        public SteadyStep {
+            Objects.requireNonNull(symbol, "symbol");
+            Objects.requireNonNull(explained, "explained");
         }
     }
 
@@ -129,9 +148,10 @@ public final class HtmlReport {
             for (WorkKind k : WorkKind.values())
                 if (times.totalUs()[k.ordinal()] > times.totalUs()[most.ordinal()])
                     most = k;
-            html.open("tr").element("td", view.name())
-                    .element("td", view.phase() == Phase.DECODE ? "TPOT" : "prefill")
-                    .element("td", Numbers.millis(a.schedule().makespanUs())).element("td", Label.join(a.labels()))
+            String step = view.steady() != null ? view.steady().symbol() : view.phase() == Phase.DECODE ? "TPOT"
+                    : "prefill";
+            html.open("tr").element("td", view.name()).element("td", step)
+                    .element("td", Numbers.millis(view.stepUs())).element("td", Label.join(a.labels()))
                     .element("td", PlanCharts.title(most)).close("tr");
         }
         html.close("table");
@@ -219,10 +239,18 @@ public final class HtmlReport {
         List<Integer> chain = CriticalChain.of(a.dag(), a.schedule());
         html.open("section", "class", "plan", "id", "plan-" + index).element("h2", view.name());
         String step = view.phase() == Phase.DECODE ? "TPOT (makespan of one decode step)" : "prefill makespan";
+        String makespan = Numbers.micros(a.schedule().makespanUs()) + " µs";
+        String labels = " [" + Label.join(a.labels()) + "]";
         html.open("p").text(view.source() + ": " + view.gpus() + " GPUs, phase " + view.phase().id() + ", "
-                + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ").element("b",
-                        step + " " + Numbers.micros(a.schedule().makespanUs()) + " µs [" + Label.join(a.labels()) + "]")
-                .text(". In red: the schedule's critical chain, the " + chain.size()
+                + a.dag().size() + " ops, " + a.dag().edgeCount() + " edges. ");
+        if (view.steady() == null)
+            html.element("b", step + " " + makespan + labels);
+        else
+            html.element("b", view.steady().symbol() + " " + view.steady().explained() + labels).text(": the step in"
+                    + " steady state. The"
+                    + " schedule below starts every micro-batch's step on idle GPUs, so its makespan, " + makespan
+                    + ", adds the pipeline's fill and drain");
+        html.text(". In red: the schedule's critical chain, the " + chain.size()
                         + " ops whose runs and waits (for inputs or for a GPU) end at the makespan. The critical path with"
                         + " unlimited resources, what the DAG would take if no op ever waited for a GPU, is "
                         + Numbers.micros(a.criticalPath().lengthUs()) + " µs [" + Label.join(a.criticalPathByLabel().keySet())

@@ -1,5 +1,6 @@
 package gemmcost.serving;
 
+import gemmcost.Numbers;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.Costing;
 import gemmcost.dag.Dag;
@@ -40,6 +41,13 @@ public record StepCost(Costing costing, CriticalPath path, double stepUs, int bu
                 busiest = g;
         CriticalPath path = CriticalPath.of(dag, costing.timesUs());
         return new StepCost(costing, path, Math.max(busyUs[busiest], path.lengthUs()), busiest, busyUs[busiest]);
+    }
+
+    /** {@code 4643.7 us = max(busiest GPU's compute 3319.5 us, one micro-batch's critical path 4643.7 us)}. */
+    public String explain(String unit) {
+        return Numbers.micros(stepUs) + " " + unit + " = max(busiest GPU's compute " + Numbers.micros(busiestGpuUs)
+                + " " + unit + ", one micro-batch's critical path " + Numbers.micros(criticalPathUs()) + " " + unit
+                + ")";
     }
 
     public double criticalPathUs() {

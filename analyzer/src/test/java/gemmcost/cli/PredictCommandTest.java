@@ -48,6 +48,30 @@ class PredictCommandTest {
         assertThat(json.at("/prefill_step/critical_path_labels").toString()).isEqualTo("[\"modeled\"]");
     }
 
+    /**
+     * With pipeline stages the page's schedule starts both micro-batches on idle GPUs (fill and drain), longer than
+     * the steady-state step the text predicts: the page heads each plan with the text's T_d and T_p and says what its
+     * makespan adds, where it had called that makespan the TPOT.
+     */
+    @Test
+    void theHtmlPageShouldShowTheStepsThePredictionUses(@TempDir Path dir) throws IOException {
+        Path page = dir.resolve("p.html");
+        CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--pp", "2", "--concurrency",
+                "16", "--isl", "512", "--osl", "128", "--html", page.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        String decode = run.out().lines().filter(l -> l.startsWith("decode step (T_d): ")).findFirst().orElseThrow()
+                .substring("decode step (T_d): ".length()).replace(" [modeled]", "").replace(" us", " µs")
+                .replace("'", "&#39;");
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        assertThat(html).contains("<b>T_d " + decode + " [modeled]</b>: the step in steady state. The schedule below"
+                + " starts every micro-batch&#39;s step on idle GPUs, so its makespan, ")
+                .doesNotContain("TPOT (makespan of one decode step)");
+        String stepMs = decode.substring(0, decode.indexOf(" µs"));
+        assertThat(html).contains("<td>T_d</td><td>" + String.format(java.util.Locale.ROOT, "%.3f",
+                Double.parseDouble(stepMs) / 1000) + "</td>");
+    }
+
     @Test
     void theStepBudgetShouldSetThePromptsPrefilledTogether() throws IOException {
         JsonNode byDefault = predictJson("--gpu", "h100-sxm", "--concurrency", "16", "--isl", "512");
