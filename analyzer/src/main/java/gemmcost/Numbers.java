@@ -13,6 +13,11 @@ public final class Numbers {
      */
     private static final double EXPONENT_FROM = 1e15;
 
+    /** Bytes as decimal gigabytes, {@code 77.31 GB}. */
+    public static String gigabytes(double bytes) {
+        return String.format(Locale.ROOT, "%.2f GB", bytes / 1e9);
+    }
+
     /** A time in µs with four significant digits at least and no exponent (below {@link #EXPONENT_FROM}). */
     public static String micros(double timeUs) {
         return Math.abs(timeUs) >= EXPONENT_FROM ? String.format(Locale.ROOT, "%.4e", timeUs)

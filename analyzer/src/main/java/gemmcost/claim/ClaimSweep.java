@@ -5,6 +5,7 @@ import gemmcost.cost.CostModel;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
+import gemmcost.model.PlanMemory;
 import gemmcost.model.Workload;
 import gemmcost.schedule.DagAnalysis;
 import java.util.ArrayList;
@@ -48,8 +49,17 @@ public record ClaimSweep(Axis axis, List<Point> points) {
         }
     }
 
-    /** TPOTs in µs at one value of the axis. */
-    public record Point(int value, double denseUs, double expertsUs, double maUs, String labels) {
+    /**
+     * TPOTs in µs at one value of the axis, and the fullest GPU's weights and KV cache of the baseline with experts
+     * and of MA-separation ({@link PlanMemory}, modeled).
+     */
+    public record Point(int value, double denseUs, double expertsUs, double maUs, String labels,
+                        double baselineBytes, double maBytes) {
+        /** {@link ClaimSweep#fits} at this point. */
+        public String fits(double usableBytes) {
+            return ClaimSweep.fits(baselineBytes, maBytes, usableBytes);
+        }
+
         /** 1 − MA / baseline with the model's experts: positive when MA-separation is faster. */
         public double reduction() {
             return SeedFormulas.reduction(expertsUs, maUs);
@@ -58,6 +68,13 @@ public record ClaimSweep(Axis axis, List<Point> points) {
         public double reductionAgainstDense() {
             return SeedFormulas.reduction(denseUs, maUs);
         }
+    }
+
+    /** Which plans' fullest GPU holds its weights and KV cache in {@code usableBytes}: both, baseline, MA, neither. */
+    public static String fits(double baselineBytes, double maBytes, double usableBytes) {
+        boolean baseline = baselineBytes <= usableBytes;
+        boolean split = maBytes <= usableBytes;
+        return baseline && split ? "both" : baseline ? "baseline" : split ? "MA" : "neither";
     }
 
     /**
@@ -107,9 +124,14 @@ public record ClaimSweep(Axis axis, List<Point> points) {
             double denseUs = tpot(dense, spec, value, model, labels);
             double expertsUs = tpot(experts, spec, value, model, labels);
             double maUs = tpot(ma, spec, value, model, labels);
-            points.add(new Point(value, denseUs, expertsUs, maUs, Label.join(labels)));
+            points.add(new Point(value, denseUs, expertsUs, maUs, Label.join(labels), memory(experts, spec, value),
+                    memory(ma, spec, value)));
         }
         return new ClaimSweep(spec.axis(), points);
+    }
+
+    private static double memory(Deployment d, Spec spec, int value) {
+        return PlanMemory.of(d.withWorkload(spec.axis().apply(d.workload(), value))).totalBytes();
     }
 
     private static double tpot(Deployment d, Spec spec, int value, CostModel model, Set<Label> labels) {

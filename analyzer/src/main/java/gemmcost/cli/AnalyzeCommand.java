@@ -1,17 +1,21 @@
 package gemmcost.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.Numbers;
-import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.Device;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
+import gemmcost.model.PlanMemory;
 import gemmcost.report.DagReport;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,12 +55,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() {
         Deployment deployment = DeploymentReader.read(config);
         deployment = phase.apply(deployment);
-        CostModel model = CostModels.open(profile.fileOrDevice, deployment.model().dtype(), deployment.network());
-        DagAnalysis analysis = DagAnalysis.of(deployment, model);
+        CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, deployment.model().dtype(),
+                deployment.network());
+        DagAnalysis analysis = DagAnalysis.of(deployment, costs.model());
+        PlanMemory memory = PlanMemory.of(deployment);
+        Optional<Device> device = costs.catalogDevice();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(DagReport.json(analysis).put("config", config.toString()).put("name", deployment.name())
-                    .put("phase", deployment.phase().id()).put("tokens_per_step", tokens(deployment)));
+            ObjectNode root = DagReport.json(analysis).put("config", config.toString()).put("name", deployment.name())
+                    .put("phase", deployment.phase().id()).put("tokens_per_step", tokens(deployment));
+            ObjectNode held = root.putObject("memory").put("gpu", memory.gpu())
+                    .put("weight_bytes", memory.weightBytes()).put("kv_bytes", memory.kvBytes());
+            device.ifPresent(d -> held.put("device", d.id()).put("usable_bytes", MemoryFootprint.usableBytes(d))
+                    .put("fits", memory.totalBytes() <= MemoryFootprint.usableBytes(d)));
+            held.putArray("labels").add(Label.MODELED.id());
+            out.println(root);
             return Gemmcost.OK;
         }
         out.printf(Locale.ROOT, "%s (%s)%n", deployment.name(), config);
@@ -67,8 +80,20 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (deployment.phase() == Phase.DECODE)
             out.printf(Locale.ROOT, "TPOT = makespan of one decode step = %s us [%s]%n",
                     Numbers.micros(analysis.schedule().makespanUs()), Label.join(analysis.labels()));
+        out.println(memoryLine(memory, device));
         DagReport.text(analysis, out);
         return Gemmcost.OK;
+    }
+
+    /** {@code memory: the fullest GPU, 0, holds 13.76 GB (0.87 GB of weights + 12.88 GB of KV cache) of the …}. */
+    private static String memoryLine(PlanMemory memory, Optional<Device> device) {
+        String held = String.format(Locale.ROOT, "memory: the fullest GPU, %d, holds %s (%s of weights + %s of KV"
+                + " cache)", memory.gpu(), Numbers.gigabytes(memory.totalBytes()),
+                Numbers.gigabytes(memory.weightBytes()), Numbers.gigabytes(memory.kvBytes()));
+        String of = device.map(d -> " of the " + Numbers.gigabytes(MemoryFootprint.usableBytes(d)) + " usable on a "
+                + d.id() + (memory.totalBytes() <= MemoryFootprint.usableBytes(d) ? "" : ": it does not fit"))
+                .orElse(" (the profile's device is none of the catalog's: not checked against its memory)");
+        return held + of + " [modeled]";
     }
 
     private static long tokens(Deployment d) {

@@ -82,7 +82,7 @@ final class ReportCommand implements Callable<Integer> {
                 throw new BadInputException(configs.get(i) + ": $.model.dtype: " + deployments.get(i).model().dtype()
                         .id() + ", but " + configs.getFirst() + " is " + first.model().dtype().id()
                         + "; one report costs one GEMM dtype (one profile): write one report per dtype");
-        CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, first.model().dtype(), first.network());
+        CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, first.model().dtype(), first.network());
         List<HtmlReport.PlanView> views = new ArrayList<>();
         for (int i = 0; i < deployments.size(); i++) {
             Deployment d = deployments.get(i);

@@ -10,8 +10,6 @@ import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.deploy.MemoryFootprint;
 import gemmcost.device.Device;
-import gemmcost.device.DeviceCatalog;
-import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
@@ -100,10 +98,9 @@ final class SearchCommand implements Callable<Integer> {
         if (microBatches.stream().noneMatch(mb -> mb > 0 && batch % mb == 0))
             throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
                     .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");
-        CostModels.Opened costs = CostModels.openWithTable(profile.fileOrDevice, template.model().dtype(),
+        CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, template.model().dtype(),
                 template.network());
-        Optional<Device> device = costs.table() == null ? DeviceCatalog.find(profile.fileOrDevice)
-                : GetTimes.catalogDevice(Path.of(profile.fileOrDevice), costs.table());
+        Optional<Device> device = costs.catalogDevice();
         if (device.isPresent())
             requireRoom(template, space.gpus(), device.get());
         List<Candidate> candidates = space.enumerate(template, imbalance);

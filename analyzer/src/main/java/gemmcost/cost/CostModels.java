@@ -30,10 +30,15 @@ public final class CostModels {
     }
 
     /**
-     * A cost model with where it came from: the table read (null for a catalog device's roofline) and the device's
-     * datasheet roofline for the dtype (null when the catalog has none).
+     * A cost model with where it came from: the table read (null for a catalog device's roofline), the device's
+     * datasheet roofline for the dtype (null when the catalog has none) and the catalog device (null when the table's
+     * device is none the catalog holds).
      */
-    public record Opened(CostModel model, Profile table, Roofline roofline) {
+    public record Opened(CostModel model, Profile table, Roofline roofline, Device device) {
+        /** The catalog device the costs are of, where known. */
+        public Optional<Device> catalogDevice() {
+            return Optional.ofNullable(device);
+        }
     }
 
     /**
@@ -57,7 +62,7 @@ public final class CostModels {
             Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
             GetTime roofline = new RooflineGetTime(device, rooflineDtype);
             return new Opened(served(device, roofline, MemoryBandwidth.achievable(device)), null,
-                    device.roofline(rooflineDtype).orElse(null));
+                    device.roofline(rooflineDtype).orElse(null), device);
         }
         if (gemmCsv != null)
             return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null);
@@ -97,12 +102,24 @@ public final class CostModels {
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
         GetTime getTime = StaticScaleFp8.served(GetTimes.fromProfile(file, table), table, device);
         return new Opened(served(device, getTime, memory), table,
-                Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null));
+                Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null), device);
     }
 
     /** A served model's cost model on {@code device}: its engine's network and attention rate. */
     private static CostModel served(Device device, GetTime getTime, MemoryBandwidth memory) {
         return new CostModel(getTime, memory, Network.forDevice(device.id()), AttentionRate.of(device));
+    }
+
+    /**
+     * Like {@link #openWithTable}, for a deployment whose model's GEMMs are {@code dtype}: a table of another dtype is
+     * refused (it would cost them at another format's speed), naming the config's field.
+     */
+    public static Opened openForModel(String profile, Dtype dtype, Network network) {
+        Opened opened = openWithTable(profile, dtype, network);
+        if (opened.table() != null && !opened.table().dtype().equals(dtype.id()))
+            throw new BadInputException(profile + ": $.dtype: a " + opened.table().dtype() + " table, but the model's"
+                    + " GEMMs are " + dtype.id() + " ($.model.dtype of the config)");
+        return opened;
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */
@@ -111,7 +128,7 @@ public final class CostModels {
         if (!Files.isRegularFile(file)) {
             Device device = DeviceCatalog.requireForProfile(profile);
             return new Opened(new CostModel(GetTimes.open(profile, dtype), MemoryBandwidth.datasheet(device), network),
-                    null, device.roofline(dtype).orElse(null));
+                    null, device.roofline(dtype).orElse(null), device);
         }
         Profile table = ProfileJson.read(file);
         Optional<Device> device = GetTimes.catalogDevice(file, table);
@@ -129,6 +146,6 @@ public final class CostModels {
         }
         MemoryBandwidth memory = measured.orElseGet(() -> MemoryBandwidth.datasheet(device.orElseThrow()));
         return new Opened(new CostModel(getTime, memory, network), table,
-                device.flatMap(d -> Dtype.parse(table.dtype()).flatMap(d::roofline)).orElse(null));
+                device.flatMap(d -> Dtype.parse(table.dtype()).flatMap(d::roofline)).orElse(null), device.orElse(null));
     }
 }

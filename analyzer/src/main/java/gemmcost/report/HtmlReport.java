@@ -6,6 +6,8 @@ import gemmcost.ToolVersion;
 import gemmcost.claim.ClaimCheck;
 import gemmcost.claim.ClaimSweep;
 import gemmcost.cost.CostModels;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.Device;
 import gemmcost.dag.Work;
 import gemmcost.dag.WorkKind;
 import gemmcost.gettime.Label;
@@ -114,7 +116,7 @@ public final class HtmlReport {
         if (in.claim() != null)
             claim(html, in.claim());
         for (ClaimSweep sweep : in.sweeps())
-            sweep(html, sweep);
+            sweep(html, sweep, in.costs().catalogDevice());
         for (int i = 0; i < in.plans().size(); i++)
             plan(html, in.plans().get(i), times.get(i), i);
         profile(html, in);
@@ -218,19 +220,24 @@ public final class HtmlReport {
                 .element("td", ma).element("td", Numbers.claimPercent(reduction)).element("td", labels).close("tr");
     }
 
-    private static void sweep(Html html, ClaimSweep sweep) {
+    private static void sweep(Html html, ClaimSweep sweep, Optional<Device> device) {
         html.open("section", "class", "sweep-section", "id", "sweep-" + sweep.axis().id()).element("h2",
                 "Decode TPOT reduction against " + sweep.axis().id() + " (" + sweep.axis().meaning() + ")");
         SweepChart.render(html, sweep);
         html.open("table", "class", "claim").open("tr");
+        String fitsOn = device.map(d -> "fits (" + Numbers.gigabytes(MemoryFootprint.usableBytes(d)) + " usable on a "
+                + d.id() + ")").orElse("fits (device not in the catalog)");
         for (String h : List.of(sweep.axis().id(), "baseline dense ms", "baseline experts ms", "MA ms",
-                "MA vs experts", "MA vs dense", "label"))
+                "MA vs experts", "MA vs dense", fitsOn, "label"))
             html.element("th", h);
         html.close("tr");
         for (ClaimSweep.Point p : sweep.points())
-            html.open("tr").element("td", p.value()).element("td", Numbers.millis(p.denseUs())).element("td", Numbers.millis(p.expertsUs()))
-                    .element("td", Numbers.millis(p.maUs())).element("td", Numbers.percent(p.reduction()))
-                    .element("td", Numbers.percent(p.reductionAgainstDense())).element("td", p.labels()).close("tr");
+            html.open("tr").element("td", p.value()).element("td", Numbers.millis(p.denseUs()))
+                    .element("td", Numbers.millis(p.expertsUs())).element("td", Numbers.millis(p.maUs()))
+                    .element("td", Numbers.percent(p.reduction()))
+                    .element("td", Numbers.percent(p.reductionAgainstDense()))
+                    .element("td", device.map(d -> p.fits(MemoryFootprint.usableBytes(d))).orElse("-"))
+                    .element("td", p.labels()).close("tr");
         html.close("table").close("section");
     }
 

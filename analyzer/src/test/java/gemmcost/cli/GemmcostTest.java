@@ -239,6 +239,46 @@ class GemmcostTest {
                 + " expert getting 1.50x its share; up to 2 micro-batches, list-scheduled.");
     }
 
+    /**
+     * The seed plans' fullest GPUs at 16 and 32 times the tokens: the baseline's 8 heads' cache of a 2-layer stage,
+     * 8 x 1.07 GB a 2,048 tokens, MA's 12 (3 heads, 4 layers): at 16,384 tokens 68.7 + 1.2 GB and 103.1 + 0.9 GB, at
+     * 32,768 137.4 + 1.2 and 206.2 + 0.9 GB, against the 77.31 GB usable of an H100 SXM.
+     */
+    @Test
+    void checkClaimsSweepShouldSayWhichPlansFitTheirGpus() {
+        CliRun run = CliRun.of("check-claim", "--sweep", "seq=8192,16384,32768");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("memory (fullest GPU's weights and KV cache, modeled): baseline with experts"
+                + " 9.75 GB, MA 13.76 GB, of the 77.31 GB usable on a h100-sxm" + NL)
+                .containsPattern(" 8192( +\\S+){5}  both +modeled")
+                .containsPattern(" 16384( +\\S+){5}  baseline +modeled")
+                .containsPattern(" 32768( +\\S+){5}  neither +modeled")
+                .contains("  fits: the plans whose fullest GPU holds its weights and KV cache in the 77.31 GB usable on"
+                        + " a h100-sxm (modeled); where one does not, its row is a what-if of a GPU with more memory");
+    }
+
+    @Test
+    void analyzeShouldSayWhatItsFullestGpuHoldsAndRefuseATableOfAnotherDtype() throws IOException {
+        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
+        Path longer = Files.writeString(dir.resolve("ma.json"), seed.replaceFirst("\"seq_len\": *2048",
+                "\"seq_len\": 32768"));
+
+        assertThat(CliRun.of("analyze", "--config", "../examples/seed-ma-separation.json").out()).contains("memory: the"
+                + " fullest GPU, 0, holds 13.76 GB (0.87 GB of weights + 12.88 GB of KV cache) of the 77.31 GB usable"
+                + " on a h100-sxm [modeled]" + NL);
+        assertThat(CliRun.of("analyze", "--config", longer.toString()).out()).contains("memory: the fullest GPU, 0,"
+                + " holds 207.03 GB (0.87 GB of weights + 206.16 GB of KV cache) of the 77.31 GB usable on a h100-sxm:"
+                + " it does not fit [modeled]" + NL);
+        String golden = "src/test/resources/golden/profile-v1.json";
+        Path table = Files.writeString(dir.resolve("fp16.json"), Files.readString(Path.of(golden))
+                .replace("\"dtype\": \"bf16\"", "\"dtype\": \"fp16\""));
+        CliRun other = CliRun.of("analyze", "--config", "../examples/seed-ma-separation.json", "--profile",
+                table.toString());
+        assertThat(other).isEqualTo(new CliRun(2, "", "gemmcost: " + table + ": $.dtype: a fp16 table, but the"
+                + " model's GEMMs are bf16 ($.model.dtype of the config)" + NL));
+    }
+
     @Test
     void checkClaimShouldRefuseAPlanOfTheWrongKindOnEitherSide() {
         CliRun ma = CliRun.of("check-claim", "--ma", "../examples/seed-baseline-tp8pp2.json");

@@ -8,9 +8,12 @@ import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
 import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.Device;
 import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
+import gemmcost.model.PlanMemory;
 import gemmcost.report.HtmlReport;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
@@ -18,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -100,7 +104,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         Deployment base = plans.baseline();
         Deployment split = plans.ma();
         String chosen = profile == null ? CostModels.DEFAULT_PROFILE : profile;
-        CostModels.Opened costs = CostModels.openWithTable(chosen, base.model().dtype(), base.network());
+        CostModels.Opened costs = CostModels.openForModel(chosen, base.model().dtype(), base.network());
         CostModel model = costs.model();
         if (profile == null)
             out.println("MODELED: no --profile given, so every time below is the built-in H100 SXM datasheet roofline"
@@ -119,6 +123,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
                 "claimed");
         out.printf(Locale.ROOT, row, "source Table 1: 1 - 1.82/2.76 ms", "2.760", "1.820",
                 Numbers.claimPercent(ClaimCheck.SOURCE_TABLE), "claimed");
+        out.println(memory(plans.withExperts(), split, costs.catalogDevice()));
         out.printf(Locale.ROOT, "%nwhat the seed's expressions get wrong (same profile; %s):%n", check.flawLabels());
         for (int i = 0; i < check.flaws().size(); i++)
             out.printf(Locale.ROOT, "  %d. %s%n", i + 1, check.flaws().get(i).description());
@@ -131,7 +136,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         for (ClaimSweep.Spec s : sweepSpecs) {
             ClaimSweep sweep = ClaimSweep.run(s, model, base, plans.withExperts(), split);
             swept.add(sweep);
-            printSweep(out, sweep);
+            printSweep(out, sweep, costs.catalogDevice());
         }
         if (html != null) {
             List<HtmlReport.PlanView> views = List.of(
@@ -152,15 +157,43 @@ public final class CheckClaimCommand implements Callable<Integer> {
         return config == null ? "the seed's plan (built in)" : config.toString();
     }
 
-    private static void printSweep(PrintWriter out, ClaimSweep sweep) {
+    /**
+     * {@code memory (fullest GPU's weights and KV cache, modeled): baseline with experts 9.66 GB, MA 13.73 GB, of the
+     * 77.31 GB usable on a h100-sxm}, saying which plan does not fit.
+     */
+    private static String memory(Deployment baseline, Deployment split, Optional<Device> device) {
+        PlanMemory b = PlanMemory.of(baseline);
+        PlanMemory m = PlanMemory.of(split);
+        String held = String.format(Locale.ROOT, "memory (fullest GPU's weights and KV cache, modeled): baseline with"
+                + " experts %s, MA %s", Numbers.gigabytes(b.totalBytes()), Numbers.gigabytes(m.totalBytes()));
+        if (device.isEmpty())
+            return held + " (the profile's device is none of the catalog's: not checked against its memory)";
+        double usable = MemoryFootprint.usableBytes(device.get());
+        String fits = switch (ClaimSweep.fits(b.totalBytes(), m.totalBytes(), usable)) {
+            case "both" -> "";
+            case "baseline" -> ": MA does not fit";
+            case "MA" -> ": the baseline does not fit";
+            default -> ": neither fits";
+        };
+        return String.format(Locale.ROOT, "%s, of the %s usable on a %s%s", held, Numbers.gigabytes(usable),
+                device.get().id(), fits);
+    }
+
+    private static void printSweep(PrintWriter out, ClaimSweep sweep, Optional<Device> device) {
         out.printf(Locale.ROOT, "%ndecode TPOT against %s (%s), everything else as configured:%n", sweep.axis().id(),
                 sweep.axis().meaning());
-        String row = "  %8s %14s %14s %10s %14s %12s  %s%n";
+        String row = "  %8s %14s %14s %10s %14s %12s  %-8s  %s%n";
         out.printf(Locale.ROOT, row, sweep.axis().id(), "dense_ms", "experts_ms", "MA_ms", "MA_vs_experts",
-                "MA_vs_dense", "label");
+                "MA_vs_dense", "fits", "label");
+        double usable = device.map(MemoryFootprint::usableBytes).orElse(Long.MAX_VALUE);
         for (ClaimSweep.Point p : sweep.points())
-            out.printf(Locale.ROOT, row, p.value(), Numbers.millis(p.denseUs()), Numbers.millis(p.expertsUs()), Numbers.millis(p.maUs()),
-                    Numbers.percent(p.reduction()), Numbers.percent(p.reductionAgainstDense()), p.labels());
+            out.printf(Locale.ROOT, row, p.value(), Numbers.millis(p.denseUs()), Numbers.millis(p.expertsUs()),
+                    Numbers.millis(p.maUs()), Numbers.percent(p.reduction()),
+                    Numbers.percent(p.reductionAgainstDense()), device.isEmpty() ? "-" : p.fits(usable), p.labels());
+        if (device.isPresent() && sweep.points().stream().anyMatch(p -> !p.fits(usable).equals("both")))
+            out.printf(Locale.ROOT, "  fits: the plans whose fullest GPU holds its weights and KV cache in the %s"
+                    + " usable on a %s (modeled); where one does not, its row is a what-if of a GPU with more memory%n",
+                    Numbers.gigabytes(usable), device.get().id());
     }
 
     /** How the plans route tokens and overlap micro-batches, as the configs say (the seed's: uniform, one). */
