@@ -56,7 +56,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Deployment deployment = DeploymentReader.read(config);
         deployment = phase.apply(deployment);
         CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, deployment.model().dtype(),
-                deployment.network());
+                deployment.network(), deployment.gpus());
         DagAnalysis analysis = DagAnalysis.of(deployment, costs.model());
         PlanMemory memory = PlanMemory.of(deployment);
         Optional<Device> device = costs.catalogDevice();

@@ -61,14 +61,14 @@ public final class Options {
 
         /**
          * The cost model of the {@code profile} a catalog device or file names, its file read once, in the dtype
-         * asked for. Given with a profile file of another dtype, {@code --dtype} would change nothing, silently:
-         * refused.
+         * asked for, for work on {@code gpus} GPUs of {@code network} ({@link CostModels#onDevice}). Given with a
+         * profile file of another dtype, {@code --dtype} would change nothing, silently: refused.
          */
-        public CostModel costModel(String profile, Network network) {
+        public CostModel costModel(String profile, Network network, int gpus) {
             CostModels.Opened opened = CostModels.openWithTable(profile, dtype == null ? Dtype.BF16 : dtype, network);
             if (dtype != null && opened.table() != null)
                 requireOwn(profile, opened.table().dtype());
-            return opened.model();
+            return opened.model().withNetwork(CostModels.onDevice(network, opened.catalogDevice(), gpus));
         }
 
         /** The Get_Time {@code profile} names, checked as {@link #costModel} checks it, its file read once. */

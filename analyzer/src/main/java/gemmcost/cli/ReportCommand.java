@@ -82,12 +82,14 @@ final class ReportCommand implements Callable<Integer> {
                 throw new BadInputException(configs.get(i) + ": $.model.dtype: " + deployments.get(i).model().dtype()
                         .id() + ", but " + configs.getFirst() + " is " + first.model().dtype().id()
                         + "; one report costs one GEMM dtype (one profile): write one report per dtype");
-        CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, first.model().dtype(), first.network());
+        CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, first.model().dtype(), first.network(),
+                first.gpus());
         List<HtmlReport.PlanView> views = new ArrayList<>();
         for (int i = 0; i < deployments.size(); i++) {
             Deployment d = deployments.get(i);
             // each config has its own network: cost it with the profile's times and that network
-            CostModel model = costs.model().withNetwork(d.network());
+            CostModel model = costs.model().withNetwork(CostModels.onDevice(d.network(), costs.catalogDevice(),
+                    d.gpus()));
             views.add(HtmlReport.PlanView.of(configs.get(i).toString(), d, DagAnalysis.of(d, model)));
         }
         ClaimPlans seed = ClaimPlans.of(null, null);

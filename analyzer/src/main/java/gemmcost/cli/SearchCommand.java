@@ -99,7 +99,7 @@ final class SearchCommand implements Callable<Integer> {
             throw new BadInputException("--micro-batches " + microBatches.stream().map(String::valueOf)
                     .collect(Collectors.joining(",")) + ": none divides the model's batch of " + batch + " sequences");
         CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, template.model().dtype(),
-                template.network());
+                template.network(), space.gpus());
         Optional<Device> device = costs.catalogDevice();
         if (device.isPresent())
             requireRoom(template, space.gpus(), device.get());

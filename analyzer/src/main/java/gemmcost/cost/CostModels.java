@@ -111,15 +111,39 @@ public final class CostModels {
     }
 
     /**
-     * Like {@link #openWithTable}, for a deployment whose model's GEMMs are {@code dtype}: a table of another dtype is
-     * refused (it would cost them at another format's speed), naming the config's field.
+     * Like {@link #openWithTable}, for a deployment on {@code gpus} GPUs whose model's GEMMs are {@code dtype}: a table
+     * of another dtype is refused (it would cost them at another format's speed), naming the config's field; the
+     * network is the device's where the config gives none of its own ({@link #onDevice}).
      */
-    public static Opened openForModel(String profile, Dtype dtype, Network network) {
+    public static Opened openForModel(String profile, Dtype dtype, Network network, int gpus) {
         Opened opened = openWithTable(profile, dtype, network);
         if (opened.table() != null && !opened.table().dtype().equals(dtype.id()))
             throw new BadInputException(profile + ": $.dtype: a " + opened.table().dtype() + " table, but the model's"
                     + " GEMMs are " + dtype.id() + " ($.model.dtype of the config)");
-        return opened;
+        return new Opened(opened.model().withNetwork(onDevice(network, opened.catalogDevice(), gpus)), opened.table(),
+                opened.roofline(), opened.device());
+    }
+
+    /**
+     * The network {@code gpus} GPUs of {@code device} communicate over: {@code configured} where it has tiers of its
+     * own; where it has the H100 nodes' a config without tiers is given, the device's nodes' ({@link
+     * Network#forDevice}'s tiers: NVLink5 for B200), with {@code configured}'s GPUs per node. On a device whose links
+     * the model lacks, communication among more than one GPU is refused rather than costed on an H100's links.
+     */
+    public static Network onDevice(Network configured, Optional<Device> device, int gpus) {
+        Network h100 = Network.h100Default();
+        if (device.isEmpty() || !configured.intraNode().equals(h100.intraNode())
+                || !configured.interNode().equals(h100.interNode()))
+            return configured;
+        String id = device.get().id();
+        if (!Network.modelsLinksOf(id)) {
+            if (gpus > 1)
+                throw new BadInputException(Network.linksNotModeled("--profile", id) + ", so communication among "
+                        + gpus + " GPUs is not costed on it");
+            return configured;
+        }
+        Network own = Network.forDevice(id);
+        return new Network(configured.gpusPerNode(), own.intraNode(), own.interNode(), configured.engineAllReduce());
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */

@@ -279,6 +279,30 @@ class GemmcostTest {
                 + " model's GEMMs are bf16 ($.model.dtype of the config)" + NL));
     }
 
+    /**
+     * A config that names no tiers communicates over its device's links: a B200's NVLink5 (682 GB/s all-reduce busbw),
+     * not the H100's NVLink4 it had been given whatever the profile; an L40S's PCIe is not modeled, so a plan over
+     * several GPUs is refused there, and a DAG's communication too; tiers of the config's own are costed as given.
+     */
+    @Test
+    void aConfigsCollectivesShouldRunOnItsDevicesLinks() throws IOException {
+        String baseline = "../examples/seed-baseline-tp8pp2.json";
+        assertThat(CliRun.of("analyze", "--config", baseline, "--profile", "b200").out())
+                .contains("over 8 GPUs on nvlink5 (α–β: 7.60 µs + 682.0 GB/s busbw)").doesNotContain("on nvlink (");
+        String refused = "gemmcost: --profile l40s: its links are not modeled (NVLink4 of h100-sxm and h200, NVLink5 of"
+                + " b200), so communication among %d GPUs is not costed on it" + NL;
+        assertThat(CliRun.of("analyze", "--config", baseline, "--profile", "l40s"))
+                .isEqualTo(new CliRun(2, "", refused.formatted(16)));
+        assertThat(CliRun.of("critical-path", "--dag", "../examples/diamond.json", "--profile", "l40s"))
+                .isEqualTo(new CliRun(2, "", refused.formatted(2)));
+        Path own = Files.writeString(dir.resolve("own.json"), Files.readString(Path.of(baseline)).replaceFirst(
+                "\"network\": *\\{", "\"network\": {\"intra_node\": {\"name\": \"pcie\", \"busbw_gb_per_s\":"
+                        + " {\"all_reduce\": 20}},"));
+        CliRun given = CliRun.of("analyze", "--config", own.toString(), "--profile", "l40s");
+        assertThat(given.status()).as(given.err()).isZero();
+        assertThat(given.out()).contains("over 8 GPUs on pcie (α–β: 4.30 µs + 20.00 GB/s busbw)");
+    }
+
     @Test
     void checkClaimShouldRefuseAPlanOfTheWrongKindOnEitherSide() {
         CliRun ma = CliRun.of("check-claim", "--ma", "../examples/seed-baseline-tp8pp2.json");

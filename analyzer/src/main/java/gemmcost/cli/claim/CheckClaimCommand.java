@@ -104,7 +104,8 @@ public final class CheckClaimCommand implements Callable<Integer> {
         Deployment base = plans.baseline();
         Deployment split = plans.ma();
         String chosen = profile == null ? CostModels.DEFAULT_PROFILE : profile;
-        CostModels.Opened costs = CostModels.openForModel(chosen, base.model().dtype(), base.network());
+        CostModels.Opened costs = CostModels.openForModel(chosen, base.model().dtype(), base.network(),
+                Math.max(base.gpus(), split.gpus()));
         CostModel model = costs.model();
         if (profile == null)
             out.println("MODELED: no --profile given, so every time below is the built-in H100 SXM datasheet roofline"
