@@ -101,6 +101,20 @@ public final class DeviceCatalog {
         return id == null ? Optional.empty() : find(id);
     }
 
+    /**
+     * Whether rows measured on a GPU reported as {@code reportedName} may be recorded as {@code device}: the device the
+     * name denotes ({@link #matchName}), or, for a name the catalog holds no variant of, one of the same chip
+     * ({@code A100_SXM} an {@code a100-sxm-80gb}, not a {@code b200}; a {@code T4} none).
+     */
+    public static boolean mayName(String reportedName, Device device) {
+        Optional<Device> named = matchName(reportedName);
+        if (named.isPresent())
+            return named.get().id().equals(device.id());
+        String name = reportedName.toUpperCase(Locale.ROOT);
+        String chip = device.id().split("-")[0].toUpperCase(Locale.ROOT);
+        return name.contains(chip) && !(chip.equals("B200") && name.contains("GB200"));
+    }
+
     /** The device with this catalog id; bad input naming the known ids otherwise. */
     public static Device require(String id) {
         return find(id).orElseThrow(() -> new BadInputException(

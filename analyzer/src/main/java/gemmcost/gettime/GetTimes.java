@@ -109,6 +109,14 @@ public final class GetTimes {
     }
 
     /**
+     * Refuses a measured time no GPU could achieve for {@code shape} (more than 10× the fastest catalogued one's
+     * FLOP/s or bandwidth): a typo or a unit mistake, named by {@code where}, as a table's entries are when it is read.
+     */
+    public static void requirePossible(String where, GemmShape shape, double timeUs) {
+        PhysicsCheck.requirePossible(where, shape, timeUs);
+    }
+
+    /**
      * The catalog device a table was measured on: its {@code catalog_id} (an unknown one is refused), else the
      * device its name denotes ({@link DeviceCatalog#matchName}), else none.
      */

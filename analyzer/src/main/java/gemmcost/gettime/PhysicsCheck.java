@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Roofline;
+import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,20 +35,23 @@ final class PhysicsCheck {
     static int check(Path file, List<ProfileEntry> entries, Optional<Roofline> roofline) {
         int beyondRoofline = 0;
         for (ProfileEntry e : entries) {
-            double seconds = e.timeUs() * 1e-6;
-            double m = e.shape().m();
-            double k = e.shape().k();
-            double n = e.shape().n();
-            double leastSeconds = Math.max(2 * m * k * n / (MARGIN * FASTEST_FLOPS_PER_SEC),
-                    (m * k + k * n + m * n) / (MARGIN * FASTEST_BYTES_PER_SEC));
-            if (seconds < leastSeconds)
-                throw new BadInputException(String.format(Locale.ROOT, "%s: $.entries %s: time_us %s is under %.3g us,"
-                        + " the least a GPU %.0fx the fastest catalogued one (%.3g FLOP/s, %.3g bytes/s) would need:"
-                        + " not a measurement", file, e.shape(), e.timeUs(), leastSeconds * 1e6, MARGIN,
-                        FASTEST_FLOPS_PER_SEC, FASTEST_BYTES_PER_SEC));
+            requirePossible(file + ": $.entries " + e.shape(), e.shape(), e.timeUs());
             if (roofline.isPresent() && e.timeUs() < roofline.get().timeUs(e.shape()))
                 beyondRoofline++;
         }
         return beyondRoofline;
+    }
+
+    /** Refuses a time beyond physics for {@code shape}, the message starting with {@code where}. */
+    static void requirePossible(String where, GemmShape shape, double timeUs) {
+        double m = shape.m();
+        double k = shape.k();
+        double n = shape.n();
+        double leastSeconds = Math.max(2 * m * k * n / (MARGIN * FASTEST_FLOPS_PER_SEC),
+                (m * k + k * n + m * n) / (MARGIN * FASTEST_BYTES_PER_SEC));
+        if (timeUs * 1e-6 < leastSeconds)
+            throw new BadInputException(String.format(Locale.ROOT, "%s: time_us %s is under %.3g us, the least a GPU"
+                    + " %.0fx the fastest catalogued one (%.3g FLOP/s, %.3g bytes/s) would need: not a measurement",
+                    where, timeUs, leastSeconds * 1e6, MARGIN, FASTEST_FLOPS_PER_SEC, FASTEST_BYTES_PER_SEC));
     }
 }

@@ -19,8 +19,11 @@ public final class CsvImport {
     private CsvImport() {
     }
 
-    /** The imported profile and how many CSV rows went into it. */
-    public record Result(Profile profile, int rows) {
+    /** The imported profile and the CSV rows that went into it. */
+    public record Result(Profile profile, List<Measurement> rows) {
+        public Result {
+            rows = List.copyOf(rows);
+        }
     }
 
     /**
@@ -48,7 +51,7 @@ public final class CsvImport {
                 tool.version(), tool.gitCommit(), createdUtc);
         Profile profile = new Profile(Profile.Device.named(gpu, catalogId), Profile.Host.UNKNOWN,
                 Profile.Timing.UNKNOWN, dtype, null, provenance, aggregateByShape(rows));
-        return new Result(profile, rows.size());
+        return new Result(profile, rows);
     }
 
     /**

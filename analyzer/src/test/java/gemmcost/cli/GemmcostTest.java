@@ -152,6 +152,44 @@ class GemmcostTest {
                 .isEqualTo(new CliRun(2, "", "gemmcost: --out /: a directory, not a file" + NL));
     }
 
+    /**
+     * A name the catalog holds no variant of may be recorded as a device of its chip only: AIConfigurator's A100_SXM
+     * as an a100-sxm-80gb, not as a b200; a T4 as nothing in the catalog.
+     */
+    @Test
+    void importShouldRecordANameTheCatalogLacksOnlyAsADeviceOfItsChip() throws IOException {
+        Path csv = Files.writeString(dir.resolve("m.csv"), "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "a,A100_SXM,bf16,1,2,3,10,\na,T4,bf16,1,2,3,10,\n");
+        String out = dir.resolve("x.json").toString();
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "A100_SXM", "--dtype", "bf16", "--device", "b200",
+                "--out", out)).isEqualTo(new CliRun(2, "", "gemmcost: --device b200: --gpu A100_SXM is no b200 by its"
+                + " name; the device recorded must be the one the rows were measured on" + NL));
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "T4", "--dtype", "bf16", "--device", "h200",
+                "--out", out).err()).startsWith("gemmcost: --device h200: --gpu T4 is no h200 by its name;");
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "A100_SXM", "--dtype", "bf16", "--device",
+                "a100-sxm-80gb", "--out", out).status()).isZero();
+    }
+
+    /**
+     * A time no GPU could achieve (1e-6 µs for 128³: 4.19 MFLOP, 49,152 elements; 10× the fastest catalogued GPU
+     * needs 0.000614 µs) is refused where it enters, naming the CSV row, not written into a table every reader
+     * refuses; a held-out profile's such entry is refused by validate, which would have printed a 10^8 % error.
+     */
+    @Test
+    void anImpossibleTimeShouldBeRefusedAtImportAndAsAReference(@TempDir Path tmp) throws IOException {
+        Path csv = Files.writeString(tmp.resolve("tiny.csv"), "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "x,H100,bf16,128,128,128,5,\nx,H100,bf16,128,128,128,0.000001,\n");
+        Path out = tmp.resolve("t.json");
+        String why = ": time_us 1.0E-6 is under 0.000614 us, the least a GPU 10x the fastest catalogued one"
+                + " (4.50e+15 FLOP/s, 8.00e+12 bytes/s) would need: not a measurement" + NL;
+
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "bf16", "--out",
+                out.toString())).isEqualTo(new CliRun(2, "", "gemmcost: " + csv + ":3: (m=128, k=128, n=128)" + why));
+        assertThat(out).doesNotExist();
+        assertThat(CliRun.of("validate", "--profile", "h100-sxm", "--against", csv.toString()))
+                .isEqualTo(new CliRun(2, "", "gemmcost: " + csv + ":3: (m=128, k=128, n=128)" + why));
+    }
+
     @Test
     void shouldExitTwoWithOneLineOnABadRow() throws IOException {
         Path csv = Files.writeString(dir.resolve("m.csv"), """

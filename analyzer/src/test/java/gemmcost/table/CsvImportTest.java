@@ -69,7 +69,7 @@ class CsvImportTest {
 
         CsvImport.Result result = CsvImport.fromCsv(csv, "H100", "fp16", "a", "h100-sxm", TOOL, NOW);
 
-        assertThat(result.rows()).isEqualTo(3);
+        assertThat(result.rows()).hasSize(3);
         Profile p = result.profile();
         assertThat(p.device()).isEqualTo(Profile.Device.named("H100", "h100-sxm"));
         assertThat(p.dtype()).isEqualTo("fp16");
@@ -120,7 +120,7 @@ class CsvImportTest {
 
         CsvImport.Result result = CsvImport.fromCsv(csv, "H100", "fp16", null, null, TOOL, NOW);
 
-        assertThat(result.rows()).isEqualTo(matchingRows);
+        assertThat(result.rows()).hasSize((int) matchingRows);
         assertThat(result.profile().entries()).hasSize(distinctMnk.size());
         assertThat(result.profile().entries().stream().mapToLong(ProfileEntry::samples).sum()).isEqualTo(matchingRows);
     }

@@ -6,7 +6,9 @@ import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
+import gemmcost.gettime.GetTimes;
 import gemmcost.table.CsvImport;
+import gemmcost.table.Measurement;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -60,16 +62,18 @@ public final class ImportCsvCommand implements Callable<Integer> {
         if (catalogId != null) {
             Device device = DeviceCatalog.find(catalogId).orElseThrow(() -> new BadInputException("--device "
                     + catalogId + ": unknown device (catalog: " + DeviceCatalog.ids() + ")"));
-            DeviceCatalog.matchName(gpu).filter(named -> !named.id().equals(device.id())).ifPresent(named -> {
-                throw new BadInputException("--device " + catalogId + ": --gpu " + gpu + " names a " + named.id()
+            if (!DeviceCatalog.mayName(gpu, device))
+                throw new BadInputException("--device " + catalogId + ": --gpu " + gpu + DeviceCatalog.matchName(gpu)
+                        .map(named -> " names a " + named.id()).orElse(" is no " + device.id() + " by its name")
                         + "; the device recorded must be the one the rows were measured on");
-            });
         }
         CsvImport.Result result = CsvImport.fromCsv(csv, gpu, dtype, source, catalogId, ToolVersion.current(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        for (Measurement row : result.rows()) // refused here, naming the row, not by every reader of the table
+            GetTimes.requirePossible(csv + ":" + row.line() + ": " + row.shape(), row.shape(), row.timeUs());
         ProfileJson.write(out, result.profile());
         spec.commandLine().getOut().println("wrote " + out + ": " + result.profile().entries().size()
-                + " shapes from " + result.rows() + " rows (imported, gpu=" + gpu + ", dtype=" + dtype + ")");
+                + " shapes from " + result.rows().size() + " rows (imported, gpu=" + gpu + ", dtype=" + dtype + ")");
         return Gemmcost.OK;
     }
 }

@@ -72,12 +72,16 @@ public final class ValidateCommand implements Callable<Integer> {
         Options.requireFolder("--report", report);
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
-        Reference reference = against.toString().endsWith(".json") ? entriesOf(against, opened.dtype())
+        boolean held = against.toString().endsWith(".json");
+        Reference reference = held ? entriesOf(against, opened.dtype())
                 : new Reference(MeasurementCsv.read(against), Label.IMPORTED);
         List<Measurement> rows = reference.rows();
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
         }
+        for (Measurement r : rows) // an impossible reference time would make every error meaningless
+            GetTimes.requirePossible(against + (held ? ": $.entries " : ":" + r.line() + ": ") + r.shape(), r.shape(),
+                    r.timeUs());
         Validation.Result result = Validation.run(getTime, rows);
         if (report != null) {
             writeReport(result, reference.label());
