@@ -91,7 +91,7 @@ public final class CostModel {
             }
             case Work.Comm c -> new NodeCost(
                     network.timeUs(c.collective(), c.bytes(), dag.gpus(v)), Label.MODELED);
-            case Work.Unknown u -> new NodeCost(0, Label.MODELED);
+            case Work.Unknown u -> new NodeCost(0, Label.UNCOSTED);
         };
     }
 

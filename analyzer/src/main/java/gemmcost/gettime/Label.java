@@ -30,7 +30,9 @@ public enum Label {
     /** Stated by the seed report, not computed by gemmcost. */
     CLAIMED,
     /** Taken as is from the user's input (a duration in a DAG file). */
-    GIVEN;
+    GIVEN,
+    /** An op the input did not say enough about to cost (a DOT node not understood): counted as 0, left out. */
+    UNCOSTED;
 
     /** {@code interpolated+modeled}: the labels of a number computed from several, in declaration order. */
     public static String join(Collection<Label> labels) {

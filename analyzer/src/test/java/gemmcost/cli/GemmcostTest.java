@@ -442,6 +442,42 @@ class GemmcostTest {
         return new ObjectMapper().readTree(run.out().lines().toList().getLast());
     }
 
+    /**
+     * The overhead is the user's number, given, not the Get_Time's labels (it had read "[measured]" or
+     * "[extrapolated]" by the profile); the results carry both, each on its line.
+     */
+    @Test
+    void seedFormulasShouldLabelTheOverheadGivenAndEachResult() throws IOException {
+        String out = CliRun.of("seed-formulas", "--comm-us", "5").out();
+
+        assertThat(out).contains("Communication_Overhead = 5.000 us [given]" + NL)
+                .containsPattern("baseline \"Total Critical Path Time\" +\\d+\\.\\d us  \\[modeled\\+given\\]")
+                .containsPattern("reduction vs Total -?\\d+\\.\\d%, vs Optimized -?\\d+\\.\\d%  \\[modeled\\+given\\]");
+        assertThat(lastLineJson("seed-formulas", "--comm-us", "5", "--json").get("labels").toString())
+                .isEqualTo("[\"modeled\",\"given\"]");
+        assertThat(CliRun.of("seed-formulas").out()).contains("Communication_Overhead = 0.000 us [given]" + NL)
+                .containsPattern("MA-separation +\\d+\\.\\d us .* per layer\\)  \\[modeled\\]");
+    }
+
+    /** A DOT node not understood is costed 0 and labelled uncosted, not modeled, on its line and in the path's shares. */
+    @Test
+    void aDotNodeNotUnderstoodShouldBeUncostedNotModeled() throws IOException {
+        Path dot = Files.writeString(dir.resolve("g.dot"), """
+                digraph g {
+                  a [label="Mystery op\\nGPU: 0"];
+                  b [label="LayerNorm\\nInput: [batch_size=1024, seq_len=1, hidden_dim=4096]\\nOutput: \
+                [batch_size=1024, seq_len=1, hidden_dim=4096]\\nGPU: 0"];
+                  a -> b;
+                }
+                """);
+
+        CliRun run = CliRun.of("critical-path", "--dag", dot.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).containsPattern("0\\.000  uncosted +0 +a ")
+                .contains("critical path (unlimited resources):   5.008 us  [modeled 100.0%, uncosted 0.0%]");
+    }
+
     @Test
     void seedFormulasShouldRefuseACommunicationTimeThatOverflowsThem() {
         CliRun run = CliRun.of("seed-formulas", "--comm-us", "1e308");
