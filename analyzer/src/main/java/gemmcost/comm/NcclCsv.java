@@ -40,30 +40,30 @@ public final class NcclCsv {
             case "float" -> 4;
             default -> throw bad(where, 3, "unknown element type", f[3]);
         };
-        long ranks = number(where, 4, f[4]);
-        long elements = number(where, 5, f[5]);
+        long ranks = number(where, 4, f[4], 2, Limits.MAX_GPUS);
+        long elements = number(where, 5, f[5], 1, 1L << 50);
         double timeUs;
         try {
             timeUs = Double.parseDouble(f[6]);
         } catch (NumberFormatException e) {
             throw bad(where, 6, "not a number", f[6]);
         }
-        if (ranks < 2 || ranks > Limits.MAX_GPUS)
-            throw bad(where, 4, "must be 2 to " + Limits.MAX_GPUS, f[4]);
         if (!(Double.isFinite(timeUs) && timeUs > 0))
             throw bad(where, 6, "must be finite and > 0", f[6]);
         return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);
     }
 
-    private static long number(String where, int column, String text) {
+    /** An integer of the column's range, or one line naming it with that range ({@code 2^50} written so). */
+    private static long number(String where, int column, String text, long least, long most) {
         try {
             long value = Long.parseLong(text);
-            if (value >= 1 && value <= 1L << 50)
+            if (value >= least && value <= most)
                 return value;
         } catch (NumberFormatException e) {
             // refused below, as a value out of range is
         }
-        throw bad(where, column, "must be an integer from 1 to 2^50", text);
+        throw bad(where, column, "must be an integer from " + least + " to " + (most == 1L << 50 ? "2^50" : most),
+                text);
     }
 
     private static BadInputException bad(String where, int column, String problem, String value) {

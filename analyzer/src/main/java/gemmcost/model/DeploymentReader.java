@@ -199,7 +199,7 @@ public final class DeploymentReader {
     private int positive(JsonNode node, String at, String key) {
         JsonNode value = require(node, at, key);
         if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() <= 0)
-            throw bad(at + "." + key, value + ": must be an integer > 0");
+            throw bad(at + "." + key, value + ": must be an integer from 1 to " + Integer.MAX_VALUE);
         return value.intValue();
     }
 

@@ -40,6 +40,9 @@ class DeploymentReaderTest {
             "\"phase\": \"decode\"|\"phase\": \"training\"|$.phase: training: must be prefill or decode",
             "\"layers\": 4|\"layers\": 1000000|$.model.layers: 1000000: at most 1024",
             "\"micro_batches\": 1|\"micro_batches\": 5000|$.plan.micro_batches: 5000: at most 1024",
+            "\"batch\": 1024|\"batch\": 1099511627776|$.model.batch: 1099511627776: must be an integer from 1 to"
+                    + " 2147483647",
+            "\"batch\": 1024|\"batch\": 0|$.model.batch: 0: must be an integer from 1 to 2147483647",
             "gemmcost.deployment/1|gemmcost.deployment/2|$.schema: gemmcost.deployment/2: this gemmcost reads"
                     + " gemmcost.deployment/1 (or a config without the key)"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {
