@@ -6,6 +6,7 @@ import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileEntry;
 import gemmcost.table.ProfileJson;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,8 +35,24 @@ class MergeCommandTest {
         CliRun run = CliRun.of("merge", "--out", dir.resolve("m.json").toString(), a.toString(), a.toString());
 
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).isEqualTo("gemmcost: merge: " + a + " is the same table as " + a + " (a table given twice"
-                + " would count its measurements twice)" + System.lineSeparator());
+        assertThat(run.err()).isEqualTo("gemmcost: merge: " + a + " has the same entries as " + a + " (the same"
+                + " measurements, given twice or copied, would be counted twice)" + System.lineSeparator());
+    }
+
+    /** A copy with only its creation time changed holds the same measurements: refused as the same table is. */
+    @Test
+    void aCopyWithAnotherTimestampShouldBeRefusedToo() throws IOException {
+        Path a = table("a.json", 10);
+        Path c = Files.writeString(dir.resolve("c.json"), Files.readString(a).replace("2026-11-24T00:00:00Z",
+                "2026-11-25T00:00:00Z"));
+        assertThat(Files.readString(c)).isNotEqualTo(Files.readString(a));
+
+        CliRun run = CliRun.of("merge", "--out", dir.resolve("m.json").toString(), a.toString(), c.toString());
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).startsWith("gemmcost: merge: " + c + " has the same entries as " + a);
+        assertThat(CliRun.of("merge", "--out", dir.resolve("m.json").toString(), a.toString(),
+                table("b.json", 11).toString()).status()).isZero();
     }
 
     @Test

@@ -44,9 +44,9 @@ public final class MergeCommand implements Callable<Integer> {
         List<TableMerge.Input> inputs = tables.stream().map(t -> new TableMerge.Input(t, ProfileJson.read(t))).toList();
         for (int i = 1; i < inputs.size(); i++)
             for (int j = 0; j < i; j++)
-                if (inputs.get(i).profile().equals(inputs.get(j).profile()))
-                    throw new BadInputException("merge: " + tables.get(i) + " is the same table as " + tables.get(j)
-                            + " (a table given twice would count its measurements twice)");
+                if (inputs.get(i).profile().entries().equals(inputs.get(j).profile().entries()))
+                    throw new BadInputException("merge: " + tables.get(i) + " has the same entries as "
+                            + tables.get(j) + " (the same measurements, given twice or copied, would be counted twice)");
         ToolVersion tool = ToolVersion.current();
         Profile merged = TableMerge.merge(inputs, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
