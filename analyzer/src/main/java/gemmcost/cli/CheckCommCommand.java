@@ -1,7 +1,7 @@
 package gemmcost.cli;
 
 import gemmcost.comm.CommCheck;
-import gemmcost.comm.LinkTier;
+import gemmcost.comm.Network;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,11 +35,14 @@ final class CheckCommCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<CommCheck.Group> groups = CommCheck.ofNvlink(nccl, gpu);
-        LinkTier tier = CommCheck.nvlinkOf(gpu);
+        List<CommCheck.Group> groups = CommCheck.ofNccl(nccl, gpu);
+        Network network = CommCheck.ncclOf(gpu);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%s (imported, %d rows) against the %s tier of the default network (modeled)%n", gpu,
-                groups.stream().mapToInt(CommCheck.Group::rows).sum(), tier.name());
+        boolean across = groups.stream().anyMatch(g -> g.ranks() > network.gpusPerNode());
+        out.printf(Locale.ROOT, "%s (imported, %d rows) against the %s tier of the default network%s (modeled)%n", gpu,
+                groups.stream().mapToInt(CommCheck.Group::rows).sum(), network.intraNode().name(), across
+                        ? ", its " + network.interNode().name() + " tier across nodes of " + network.gpusPerNode()
+                        : "");
         out.println("collective      ranks  rows  median |err|  worst row: bytes  imported us  modeled us   error");
         for (CommCheck.Group g : groups)
             out.printf(Locale.ROOT, "%-14s %6d %5d %12.1f%% %17d %12.2f %11.2f %+7.1f%%%n", g.collective().id(),

@@ -140,12 +140,12 @@ final class ValidateServingCommand implements Callable<Integer> {
 
     /** The communication model's error against nccl-tests rows of H100 SXM: the range of the groups' medians. */
     private String commLine() {
-        List<CommCheck.Group> groups = CommCheck.ofNvlink(commCsv, "H100_SXM");
+        List<CommCheck.Group> groups = CommCheck.ofNccl(commCsv, "H100_SXM");
         DoubleSummaryStatistics medians = groups.stream().mapToDouble(CommCheck.Group::medianApePct)
                 .summaryStatistics();
         return String.format(Locale.ROOT, "communication: the %s tier (modeled) against %d imported H100_SXM rows of %s:"
                 + " median |error| %.1f-%.1f%% per collective and rank count (check-comm shows them)",
-                CommCheck.nvlinkOf("H100_SXM").name(), groups.stream().mapToInt(CommCheck.Group::rows).sum(),
+                CommCheck.ncclOf("H100_SXM").intraNode().name(), groups.stream().mapToInt(CommCheck.Group::rows).sum(),
                 commCsv, medians.getMin(), medians.getMax());
     }
 

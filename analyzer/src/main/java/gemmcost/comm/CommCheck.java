@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /** How far a link tier's α–β times are from measured collectives, per collective and rank count. */
 public final class CommCheck {
@@ -28,31 +29,34 @@ public final class CommCheck {
     }
 
     /**
-     * The NVLink tier of the default network of the catalog device {@code gpu} names (NVLink5 for B200, NVLink4 for
-     * H100 and H200, as {@link Network#forDevice} chooses), which the rows of {@code gpu} are checked against; a
-     * name of no such device is refused, not checked against another GPU's links.
+     * NCCL's network on nodes of the catalog device {@code gpu} names (NVLink5 for B200, NVLink4 for H100 and H200
+     * within a node, the NICs across, as {@link Network#forDevice} chooses; without the engines' one-shot kernel, which
+     * nccl-tests does not run), which the rows of {@code gpu} are checked against; a name of no such device is refused,
+     * not checked against another GPU's links.
      */
-    public static LinkTier nvlinkOf(String gpu) {
-        return DeviceCatalog.matchName(gpu).map(Device::id).filter(Network::modelsLinksOf).map(Network::forDevice)
-                .orElseThrow(() -> new BadInputException(Network.linksNotModeled("--gpu", gpu))).intraNode();
+    public static Network ncclOf(String gpu) {
+        Network served = DeviceCatalog.matchName(gpu).map(Device::id).filter(Network::modelsLinksOf)
+                .map(Network::forDevice)
+                .orElseThrow(() -> new BadInputException(Network.linksNotModeled("--gpu", gpu)));
+        return new Network(served.gpusPerNode(), served.intraNode(), served.interNode());
     }
 
     /**
-     * The groups of {@code file}'s rows of {@code gpu} against {@link #nvlinkOf} that GPU; a file without such rows is
-     * refused in one line.
+     * The groups of {@code file}'s rows of {@code gpu} against {@link #ncclOf} that GPU, a row of n ranks on GPUs
+     * 0 … n − 1 (across nodes beyond a node's GPUs); a file without such rows is refused in one line.
      */
-    public static List<Group> ofNvlink(Path file, String gpu) {
+    public static List<Group> ofNccl(Path file, String gpu) {
         List<NcclCsv.Row> all = NcclCsv.read(file);
         List<NcclCsv.Row> rows = all.stream().filter(r -> r.gpu().equals(gpu)).toList();
         if (rows.isEmpty())
             throw new BadInputException(file + ": no rows of gpu '" + gpu + "' (it has " + all.stream()
                     .map(NcclCsv.Row::gpu).distinct().sorted().map(name -> "'" + name + "'")
                     .collect(Collectors.joining(", ")) + ")");
-        return of(nvlinkOf(gpu), rows);
+        return of(ncclOf(gpu), rows);
     }
 
     /** The groups of {@code rows}, ordered by collective then ranks. */
-    public static List<Group> of(LinkTier tier, List<NcclCsv.Row> rows) {
+    public static List<Group> of(Network network, List<NcclCsv.Row> rows) {
         Map<Long, List<NcclCsv.Row>> groups = new TreeMap<>(); // keyed by collective, then ranks
         for (NcclCsv.Row r : rows)
             groups.computeIfAbsent((long) r.collective().ordinal() << 32 | r.ranks(), k -> new ArrayList<>()).add(r);
@@ -63,7 +67,7 @@ public final class CommCheck {
             int worst = 0;
             for (int i = 0; i < ape.length; i++) {
                 NcclCsv.Row r = group.get(i);
-                modeledUs[i] = tier.timeUs(r.collective(), r.bytes(), r.ranks());
+                modeledUs[i] = network.timeUs(r.collective(), r.bytes(), IntStream.range(0, r.ranks()).toArray());
                 ape[i] = ErrorStats.apePct(modeledUs[i], r.timeUs());
                 if (ape[i] > ape[worst])
                     worst = i;

@@ -55,6 +55,25 @@ class CheckCommCommandTest {
                 .containsExactly("all_reduce", "2", "1", "1054.6%", "1000000", "1.00", "11.55", "+1054.6%");
     }
 
+    /**
+     * 16 ranks span two nodes of 8: NCCL's hierarchy, not the NVLink tier alone. 5 µs + 2 node steps x 12 µs + 14 ring
+     * steps x 0.8 µs + 536,870,912 B x 2 x 15/16 / 370 GB/s = 2,760.83 µs.
+     */
+    @Test
+    void rowsOfMoreGpusThanANodeShouldCrossNodes() throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + "H100_SXM,2.29.2,all_reduce,half,16,268435456,"
+                + "5000\n");
+
+        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        String[] lines = run.out().split(NL);
+        assertThat(lines[0]).isEqualTo("H100_SXM (imported, 1 rows) against the nvlink tier of the default network, its"
+                + " infiniband tier across nodes of 8 (modeled)");
+        assertThat(lines[2].strip().split("\\s+"))
+                .containsExactly("all_reduce", "16", "1", "44.8%", "536870912", "5000.00", "2760.83", "-44.8%");
+    }
+
     /** An A100's NVLink3 is not H100's NVLink4: its rows are refused, not checked against another GPU's links. */
     @Test
     void aGpuWhoseLinksAreNotModeledShouldBeRefused() throws IOException {
