@@ -6,6 +6,8 @@ import gemmcost.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,19 +20,24 @@ class CheckCommCommandTest {
     @TempDir
     Path dir;
 
+    /** The output lines of a check of these CSV rows (after the header), which must succeed. */
+    private String[] checked(String rows, String... options) throws IOException {
+        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + rows);
+        List<String> args = new ArrayList<>(List.of("check-comm", "--nccl", csv.toString()));
+        args.addAll(List.of(options));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.status()).as(run.err()).isZero();
+        return run.out().split(NL);
+    }
+
     @Test
     void shouldGiveTheMedianErrorAndTheWorstRowOfEachGroup() throws IOException {
-        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER
-                + "H100_SXM,2.29.2,all_reduce,half,2,1000000,20.0\n"
+        String[] lines = checked("H100_SXM,2.29.2,all_reduce,half,2,1000000,20.0\n"
                 + "H100_SXM,2.29.2,all_reduce,half,2,500000,10.0\n"
                 + "B200_SXM,2.29.2,all_reduce,half,2,500000,1.0\n");
 
-        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
-
         // nvlink: 4.3 µs + 2·(2−1) steps × 0.8 µs + bytes × 2·(2−1)/2 / 370 GB/s:
         // 2,000,000 B → 11.3054 µs (−43.47 % of 20), 1,000,000 B → 8.6027 µs (−13.97 % of 10); median 28.7 %
-        assertThat(run.status()).as(run.err()).isZero();
-        String[] lines = run.out().split(NL);
         assertThat(lines[0]).isEqualTo("H100_SXM (imported, 2 rows) against the nvlink tier of the default network"
                 + " (modeled)");
         assertThat(lines[1]).contains("imported us  modeled us");
@@ -42,13 +49,8 @@ class CheckCommCommandTest {
     /** A B200's rows are checked against its own NVLink5 tier, not H100's NVLink4. */
     @Test
     void aB200ShouldBeCheckedAgainstNvlinkFive() throws IOException {
-        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + "B200_SXM,2.29.2,all_reduce,half,2,500000,1.0\n");
-
-        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString(), "--gpu", "B200_SXM");
-
         // nvlink5: 7.6 µs + 2·(2−1) steps × 1.24 µs + 1,000,000 B × 2·(2−1)/2 / 682 GB/s = 11.546 µs
-        assertThat(run.status()).as(run.err()).isZero();
-        String[] lines = run.out().split(NL);
+        String[] lines = checked("B200_SXM,2.29.2,all_reduce,half,2,500000,1.0\n", "--gpu", "B200_SXM");
         assertThat(lines[0]).isEqualTo("B200_SXM (imported, 1 rows) against the nvlink5 tier of the default network"
                 + " (modeled)");
         assertThat(lines[2].strip().split("\\s+"))
@@ -61,13 +63,7 @@ class CheckCommCommandTest {
      */
     @Test
     void rowsOfMoreGpusThanANodeShouldCrossNodes() throws IOException {
-        Path csv = Files.writeString(dir.resolve("nccl.csv"), HEADER + "H100_SXM,2.29.2,all_reduce,half,16,268435456,"
-                + "5000\n");
-
-        CliRun run = CliRun.of("check-comm", "--nccl", csv.toString());
-
-        assertThat(run.status()).as(run.err()).isZero();
-        String[] lines = run.out().split(NL);
+        String[] lines = checked("H100_SXM,2.29.2,all_reduce,half,16,268435456,5000\n");
         assertThat(lines[0]).isEqualTo("H100_SXM (imported, 1 rows) against the nvlink tier of the default network, its"
                 + " infiniband tier across nodes of 8 (modeled)");
         assertThat(lines[2].strip().split("\\s+"))

@@ -266,11 +266,18 @@ class GemmcostTest {
                         + " +-?\\d+\\.\\d{2}%  modeled");
     }
 
+    /** The seed's MA config with each regex of {@code edits} replaced by the text after it, written to ma.json. */
+    private Path seedMa(String... edits) throws IOException {
+        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
+        for (int i = 0; i < edits.length; i += 2)
+            seed = seed.replaceFirst(edits[i], edits[i + 1]);
+        return Files.writeString(dir.resolve("ma.json"), seed);
+    }
+
     @Test
     void checkClaimShouldSayHowTheConfiguredPlansRouteAndOverlap() throws IOException {
-        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
-        Path skewed = Files.writeString(dir.resolve("ma.json"), seed.replaceFirst("\"imbalance\": *1(\\.0)?",
-                "\"imbalance\": 1.5").replaceFirst("\"micro_batches\": *1", "\"micro_batches\": 2"));
+        Path skewed = seedMa("\"imbalance\": *1(\\.0)?", "\"imbalance\": 1.5", "\"micro_batches\": *1",
+                "\"micro_batches\": 2");
 
         assertThat(CliRun.of("check-claim").out()).contains("; uniform top-2 routing; no micro-batch overlap.");
         assertThat(CliRun.of("check-claim", "--ma", skewed.toString()).out()).contains("; top-2 routing, the busiest"
@@ -298,9 +305,7 @@ class GemmcostTest {
 
     @Test
     void analyzeShouldSayWhatItsFullestGpuHoldsAndRefuseATableOfAnotherDtype() throws IOException {
-        String seed = Files.readString(Path.of("../examples/seed-ma-separation.json"));
-        Path longer = Files.writeString(dir.resolve("ma.json"), seed.replaceFirst("\"seq_len\": *2048",
-                "\"seq_len\": 32768"));
+        Path longer = seedMa("\"seq_len\": *2048", "\"seq_len\": 32768");
 
         assertThat(CliRun.of("analyze", "--config", "../examples/seed-ma-separation.json").out()).contains("memory: the"
                 + " fullest GPU, 0, holds 13.76 GB (0.87 GB of weights + 12.88 GB of KV cache) of the 77.31 GB usable"
