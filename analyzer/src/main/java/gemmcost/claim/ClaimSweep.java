@@ -55,9 +55,9 @@ public record ClaimSweep(Axis axis, List<Point> points) {
      */
     public record Point(int value, double denseUs, double expertsUs, double maUs, String labels,
                         double baselineBytes, double maBytes) {
-        /** {@link ClaimSweep#fits} at this point. */
-        public String fits(double usableBytes) {
-            return ClaimSweep.fits(baselineBytes, maBytes, usableBytes);
+        /** {@link Fits#of} at this point. */
+        public Fits fits(double usableBytes) {
+            return Fits.of(baselineBytes, maBytes, usableBytes);
         }
 
         /** 1 − MA / baseline with the model's experts: positive when MA-separation is faster. */
@@ -70,11 +70,27 @@ public record ClaimSweep(Axis axis, List<Point> points) {
         }
     }
 
-    /** Which plans' fullest GPU holds its weights and KV cache in {@code usableBytes}: both, baseline, MA, neither. */
-    public static String fits(double baselineBytes, double maBytes, double usableBytes) {
-        boolean baseline = baselineBytes <= usableBytes;
-        boolean split = maBytes <= usableBytes;
-        return baseline && split ? "both" : baseline ? "baseline" : split ? "MA" : "neither";
+    /** Which plans' fullest GPU holds its weights and KV cache in a GPU's usable memory. */
+    public enum Fits {
+        BOTH("both"), BASELINE("baseline"), MA("MA"), NEITHER("neither");
+
+        private final String id;
+
+        Fits(String id) {
+            this.id = id;
+        }
+
+        public static Fits of(double baselineBytes, double maBytes, double usableBytes) {
+            boolean baseline = baselineBytes <= usableBytes;
+            boolean split = maBytes <= usableBytes;
+            return baseline && split ? BOTH : baseline ? BASELINE : split ? MA : NEITHER;
+        }
+
+        /** {@code both}, {@code baseline}, {@code MA} or {@code neither}, as the sweep's column prints it. */
+        @Override
+        public String toString() {
+            return id;
+        }
     }
 
     /**

@@ -126,8 +126,8 @@ public final class CostModels {
 
     /**
      * The network {@code gpus} GPUs of {@code device} communicate over: {@code configured} where it has tiers of its
-     * own; where it has the H100 nodes' a config without tiers is given, the device's nodes' ({@link
-     * Network#forDevice}'s tiers: NVLink5 for B200), with {@code configured}'s GPUs per node. On a device whose links
+     * own; where it has the H100 nodes' tiers, which a config that names none is given, the device's nodes' tiers
+     * ({@link Network#forDevice}'s: NVLink5 for B200) with {@code configured}'s GPUs per node. On a device whose links
      * the model lacks, communication among more than one GPU is refused rather than costed on an H100's links.
      */
     public static Network onDevice(Network configured, Optional<Device> device, int gpus) {

@@ -236,7 +236,7 @@ public final class HtmlReport {
                     .element("td", Numbers.millis(p.expertsUs())).element("td", Numbers.millis(p.maUs()))
                     .element("td", Numbers.percent(p.reduction()))
                     .element("td", Numbers.percent(p.reductionAgainstDense()))
-                    .element("td", device.map(d -> p.fits(MemoryFootprint.usableBytes(d))).orElse("-"))
+                    .element("td", device.map(d -> p.fits(MemoryFootprint.usableBytes(d)).toString()).orElse("-"))
                     .element("td", p.labels()).close("tr");
         html.close("table").close("section");
     }

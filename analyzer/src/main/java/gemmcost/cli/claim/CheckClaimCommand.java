@@ -159,7 +159,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code memory (fullest GPU's weights and KV cache, modeled): baseline with experts 9.66 GB, MA 13.73 GB, of the
+     * {@code memory (fullest GPU's weights and KV cache, modeled): baseline with experts 9.75 GB, MA 13.76 GB, of the
      * 77.31 GB usable on a h100-sxm}, saying which plan does not fit.
      */
     private static String memory(Deployment baseline, Deployment split, Optional<Device> device) {
@@ -170,11 +170,11 @@ public final class CheckClaimCommand implements Callable<Integer> {
         if (device.isEmpty())
             return held + " (the profile's device is none of the catalog's: not checked against its memory)";
         double usable = MemoryFootprint.usableBytes(device.get());
-        String fits = switch (ClaimSweep.fits(b.totalBytes(), m.totalBytes(), usable)) {
-            case "both" -> "";
-            case "baseline" -> ": MA does not fit";
-            case "MA" -> ": the baseline does not fit";
-            default -> ": neither fits";
+        String fits = switch (ClaimSweep.Fits.of(b.totalBytes(), m.totalBytes(), usable)) {
+            case BOTH -> "";
+            case BASELINE -> ": MA does not fit";
+            case MA -> ": the baseline does not fit";
+            case NEITHER -> ": neither fits";
         };
         return String.format(Locale.ROOT, "%s, of the %s usable on a %s%s", held, Numbers.gigabytes(usable),
                 device.get().id(), fits);
@@ -191,7 +191,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, row, p.value(), Numbers.millis(p.denseUs()), Numbers.millis(p.expertsUs()),
                     Numbers.millis(p.maUs()), Numbers.percent(p.reduction()),
                     Numbers.percent(p.reductionAgainstDense()), device.isEmpty() ? "-" : p.fits(usable), p.labels());
-        if (device.isPresent() && sweep.points().stream().anyMatch(p -> !p.fits(usable).equals("both")))
+        if (device.isPresent() && sweep.points().stream().anyMatch(p -> p.fits(usable) != ClaimSweep.Fits.BOTH))
             out.printf(Locale.ROOT, "  fits: the plans whose fullest GPU holds its weights and KV cache in the %s"
                     + " usable on a %s (modeled); where one does not, its row is a what-if of a GPU with more memory%n",
                     Numbers.gigabytes(usable), device.get().id());
