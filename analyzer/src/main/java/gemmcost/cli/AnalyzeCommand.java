@@ -56,7 +56,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Deployment deployment = DeploymentReader.read(config);
         deployment = phase.apply(deployment);
         CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, deployment.model().dtype(),
-                deployment.network(), deployment.gpus());
+                deployment.network(), deployment.communicatingGpus());
         DagAnalysis analysis = DagAnalysis.of(deployment, costs.model());
         PlanMemory memory = PlanMemory.of(deployment);
         Optional<Device> device = costs.catalogDevice();
@@ -92,7 +92,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 Numbers.gigabytes(memory.weightBytes()), Numbers.gigabytes(memory.kvBytes()));
         String of = device.map(d -> " of the " + Numbers.gigabytes(MemoryFootprint.usableBytes(d)) + " usable on a "
                 + d.id() + (memory.totalBytes() <= MemoryFootprint.usableBytes(d) ? "" : ": it does not fit"))
-                .orElse(" (the profile's device is none of the catalog's: not checked against its memory)");
+                .orElse(PlanMemory.UNCHECKED);
         return held + of + " [modeled]";
     }
 

@@ -16,12 +16,14 @@ import gemmcost.model.DeploymentReader;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
+import gemmcost.model.PlanMemory;
 import gemmcost.search.Candidate;
 import gemmcost.search.Evaluated;
 import gemmcost.search.PlanSearch;
 import gemmcost.search.PlanSpace;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -109,12 +111,27 @@ final class SearchCommand implements Callable<Integer> {
                     + "'s model fits (TP must divide heads and expert_hidden, PP the layers; MA needs a <= heads"
                     + " attention GPUs and at most one MoE GPU per expert)");
         CostModel model = costs.model();
-        PlanSearch.Result result = PlanSearch.run(SeedPlans.mark(candidates), model, workers);
+        List<Candidate> fitting = new ArrayList<>();
+        int misfits = 0;
+        for (Candidate c : SeedPlans.mark(candidates)) {
+            if (device.isEmpty() || PlanMemory.of(c.deployment()).totalBytes() <= MemoryFootprint.usableBytes(
+                    device.get()))
+                fitting.add(c);
+            else {
+                misfits += c.ranked() ? 1 : 0;
+                if (!c.seed().isEmpty()) // a seed plan stays beside the ranking, for comparison
+                    fitting.add(new Candidate(c.deployment(), c.seed() + "; does not fit, not ranked", false));
+            }
+        }
+        PlanSearch.Result result = PlanSearch.run(fitting, model, workers);
+        String misfitLine = device.isEmpty() || misfits == 0 ? null : String.format(Locale.ROOT, "%d plans do not"
+                + " fit: their fullest GPU's weights and KV cache are over the %s usable on a %s (modeled); not ranked",
+                misfits, Numbers.gigabytes(MemoryFootprint.usableBytes(device.get())), device.get().id());
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(result, space, template, model));
+            out.println(json(result, space, template, model).put("plans_not_fitting", misfits));
         else
-            text(result, space, template, model, out);
+            text(result, space, template, model, misfitLine, out);
         return Gemmcost.OK;
     }
 
@@ -134,13 +151,16 @@ final class SearchCommand implements Callable<Integer> {
                     kvBytes / 1e9, perGpu / 1e9, MemoryFootprint.usableBytes(device) / 1e9, device.id()));
     }
 
-    private void text(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model, PrintWriter out) {
+    private void text(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model, String misfitLine,
+                      PrintWriter out) {
         out.printf(Locale.ROOT, "plan search: %d GPUs, %s, the model of %s%n", space.gpus(), template.phase().id(),
                 config);
         out.println("costs: " + model.getTime().source());
         out.printf(Locale.ROOT, "%d plans (TP x PP and MA splits; micro-batches %s) evaluated in %.1f ms on %d threads"
                         + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), space.microBatches(),
                 r.wallNanos() / 1e6, r.threads(), r.plansPerSecond());
+        if (misfitLine != null)
+            out.println(misfitLine);
         String row = "  %5s  %10s  %-14s  %s%s%n";
         out.printf(Locale.ROOT, "%n" + row, "rank", stepColumn(template), "label", "plan", "");
         r.ranked().stream().limit(top).forEach(e -> row(out, row, e));

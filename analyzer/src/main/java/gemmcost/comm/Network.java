@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  */
 public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, OneShotAllReduce engineAllReduce) {
     private static final double GB = 1e9;
+    /** One instance: a config's network that names no tiers has these very tiers ({@code CostModels.onDevice}). */
+    private static final Network H100 = h100Nodes();
 
     public Network {
         if (gpusPerNode <= 0)
@@ -53,6 +55,10 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
      * Vidur's 17 µs.
      */
     public static Network h100Default() {
+        return H100;
+    }
+
+    private static Network h100Nodes() {
         LinkTier nvlink = new LinkTier("nvlink", 4.3, 0.8, Map.of(ALL_REDUCE, 370 * GB, ALL_GATHER, 361 * GB,
                 REDUCE_SCATTER, 363 * GB, ALL_TO_ALL, 320 * GB, BROADCAST, 370 * GB, SEND_RECV, 348 * GB,
                 M_TO_N, 320 * GB));

@@ -115,33 +115,31 @@ public final class CostModels {
      * of another dtype is refused (it would cost them at another format's speed), naming the config's field; the
      * network is the device's where the config gives none of its own ({@link #onDevice}).
      */
-    public static Opened openForModel(String profile, Dtype dtype, Network network, int gpus) {
+    public static Opened openForModel(String profile, Dtype dtype, Network network, int gpus) { // gpus: communicating
         Opened opened = openWithTable(profile, dtype, network);
         if (opened.table() != null && !opened.table().dtype().equals(dtype.id()))
             throw new BadInputException(profile + ": $.dtype: a " + opened.table().dtype() + " table, but the model's"
                     + " GEMMs are " + dtype.id() + " ($.model.dtype of the config)");
-        return new Opened(opened.model().withNetwork(onDevice(network, opened.catalogDevice(), gpus)), opened.table(),
-                opened.roofline(), opened.device());
+        return new Opened(opened.model().withNetwork(onDevice(network, profile, opened.catalogDevice(), gpus)),
+                opened.table(), opened.roofline(), opened.device());
     }
 
     /**
-     * The network {@code gpus} GPUs of {@code device} communicate over: {@code configured} where it has tiers of its
-     * own; where it has the H100 nodes' tiers, which a config that names none is given, the device's nodes' tiers
-     * ({@link Network#forDevice}'s: NVLink5 for B200) with {@code configured}'s GPUs per node. On a device whose links
-     * the model lacks, communication among more than one GPU is refused rather than costed on an H100's links.
+     * The network {@code gpus} GPUs (those the work communicates among) of {@code profile}'s {@code device} communicate
+     * over: {@code configured} where it has tiers of its own; where it has the very tiers a config that names none is
+     * given ({@link Network#h100Default}'s instances), the device's nodes' tiers ({@link Network#forDevice}'s: NVLink5
+     * for B200) with {@code configured}'s GPUs per node. On a device whose links the model lacks, or one the catalog
+     * does not hold, communication among more than one GPU is refused rather than costed on an H100's links.
      */
-    public static Network onDevice(Network configured, Optional<Device> device, int gpus) {
+    public static Network onDevice(Network configured, String profile, Optional<Device> device, int gpus) {
         Network h100 = Network.h100Default();
-        if (device.isEmpty() || !configured.intraNode().equals(h100.intraNode())
-                || !configured.interNode().equals(h100.interNode()))
+        if (configured.intraNode() != h100.intraNode() || configured.interNode() != h100.interNode() || gpus < 2)
             return configured;
-        String id = device.get().id();
-        if (!Network.modelsLinksOf(id)) {
-            if (gpus > 1)
-                throw new BadInputException(Network.linksNotModeled("--profile", id) + ", so communication among "
-                        + gpus + " GPUs is not costed on it");
-            return configured;
-        }
+        String id = device.map(Device::id).orElse(null);
+        if (id == null || !Network.modelsLinksOf(id))
+            throw new BadInputException(Network.linksNotModeled("--profile", profile + (profile.equals(id) ? ""
+                    : id == null ? " (a device the catalog does not hold)" : " (a " + id + ")"))
+                    + ", so communication among " + gpus + " GPUs is not costed on it");
         Network own = Network.forDevice(id);
         return new Network(configured.gpusPerNode(), own.intraNode(), own.interNode(), configured.engineAllReduce());
     }

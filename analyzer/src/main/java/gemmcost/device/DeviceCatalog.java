@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -103,16 +104,16 @@ public final class DeviceCatalog {
 
     /**
      * Whether rows measured on a GPU reported as {@code reportedName} may be recorded as {@code device}: the device the
-     * name denotes ({@link #matchName}), or, for a name the catalog holds no variant of, one of the same chip
-     * ({@code A100_SXM} an {@code a100-sxm-80gb}, not a {@code b200}; a {@code T4} none).
+     * name denotes ({@link #matchName}), or, for a bare chip name that says no variant ({@code A100}, {@code A100_SXM}),
+     * a device of that chip; a name of another chip or variant (a {@code T4}, {@code A100-SXM4-40GB}, {@code H100 NVL})
+     * none.
      */
     public static boolean mayName(String reportedName, Device device) {
         Optional<Device> named = matchName(reportedName);
         if (named.isPresent())
             return named.get().id().equals(device.id());
-        String name = reportedName.toUpperCase(Locale.ROOT);
         String chip = device.id().split("-")[0].toUpperCase(Locale.ROOT);
-        return name.contains(chip) && !(chip.equals("B200") && name.contains("GB200"));
+        return reportedName.toUpperCase(Locale.ROOT).matches(Pattern.quote(chip) + "([-_ ]SXM\\d?)?");
     }
 
     /** The device with this catalog id; bad input naming the known ids otherwise. */

@@ -15,6 +15,14 @@ public record Deployment(String name, int gpus, ModelSpec model, Workload worklo
         Objects.requireNonNull(network, "network");
     }
 
+    /** The GPUs the plan's collectives and sends span: tp × pp of a TP×PP plan (1: none), every GPU of an MA plan. */
+    public int communicatingGpus() {
+        return switch (plan) {
+            case Plan.TpPp p -> p.tp() * p.pp();
+            case Plan.MaSeparation m -> gpus;
+        };
+    }
+
     public Deployment withPhase(Phase other) {
         return new Deployment(name, gpus, model, workload, plan, other, network);
     }

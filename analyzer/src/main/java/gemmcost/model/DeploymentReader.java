@@ -189,18 +189,18 @@ public final class DeploymentReader {
     /** Pipelines run a few micro-batches per stage; thousands only multiply the DAG. */
     static final int MAX_MICRO_BATCHES = 1024;
 
+    /** An integer from 1 to {@code max}, or one line giving that range. */
     private int atMost(JsonNode node, String at, String key, int max) {
-        int value = positive(node, at, key);
-        if (value > max)
+        JsonNode value = require(node, at, key);
+        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() <= 0)
+            throw bad(at + "." + key, value + ": must be an integer from 1 to " + max);
+        if (value.intValue() > max)
             throw bad(at + "." + key, value + ": at most " + max);
-        return value;
+        return value.intValue();
     }
 
     private int positive(JsonNode node, String at, String key) {
-        JsonNode value = require(node, at, key);
-        if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() <= 0)
-            throw bad(at + "." + key, value + ": must be an integer from 1 to " + Integer.MAX_VALUE);
-        return value.intValue();
+        return atMost(node, at, key, Integer.MAX_VALUE);
     }
 
     private double number(JsonNode node, String at, String key) {

@@ -11,6 +11,10 @@ package gemmcost.model;
  * @param gpu the fullest GPU's index
  */
 public record PlanMemory(int gpu, double weightBytes, double kvBytes) {
+    /** What a command says where the profile's device, and so its memory, is unknown. */
+    public static final String UNCHECKED = " (the profile's device is none of the catalog's: not checked against its"
+            + " memory)";
+
     public PlanMemory {
         if (gpu < 0 || !(weightBytes >= 0) || !(kvBytes >= 0))
             throw new IllegalArgumentException("must be >= 0: gpu=" + gpu + ", weightBytes=" + weightBytes

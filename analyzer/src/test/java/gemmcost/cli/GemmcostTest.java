@@ -168,6 +168,14 @@ class GemmcostTest {
                 "--out", out).err()).startsWith("gemmcost: --device h200: --gpu T4 is no h200 by its name;");
         assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "A100_SXM", "--dtype", "bf16", "--device",
                 "a100-sxm-80gb", "--out", out).status()).isZero();
+        // a variant the name spells out, or another chip whose name holds this one's, is none of the catalog's
+        for (String other : List.of("A100-SXM4-40GB", "RTX A1000", "H100 NVL")) {
+            Path rows = Files.writeString(dir.resolve("o.csv"), "source,gpu,dtype,m,n,k,time_us,notes\na," + other
+                    + ",bf16,1,2,3,10,\n");
+            String device = other.startsWith("H100") ? "h100-sxm" : "a100-sxm-80gb";
+            assertThat(CliRun.of("import-csv", rows.toString(), "--gpu", other, "--dtype", "bf16", "--device", device,
+                    "--out", out).err()).as(other).contains("is no " + device + " by its name");
+        }
     }
 
     /**
@@ -299,8 +307,9 @@ class GemmcostTest {
                 .containsPattern(" 8192( +\\S+){5}  both +modeled")
                 .containsPattern(" 16384( +\\S+){5}  baseline +modeled")
                 .containsPattern(" 32768( +\\S+){5}  neither +modeled")
-                .contains("  fits: the plans whose fullest GPU holds its weights and KV cache in the 77.31 GB usable on"
-                        + " a h100-sxm (modeled); where one does not, its row is a what-if of a GPU with more memory");
+                .contains("  fits: which plans (the baseline with experts, MA) have their fullest GPU's weights and KV"
+                        + " cache within the 77.31 GB usable on a h100-sxm (modeled); where one does not, its row is a"
+                        + " what-if of a GPU with more memory");
     }
 
     @Test
@@ -344,6 +353,49 @@ class GemmcostTest {
         CliRun given = CliRun.of("analyze", "--config", own.toString(), "--profile", "l40s");
         assertThat(given.status()).as(given.err()).isZero();
         assertThat(given.out()).contains("over 8 GPUs on pcie (α–β: 4.30 µs + 20.00 GB/s busbw)");
+    }
+
+    /**
+     * Tiers a config writes are its own even with the H100 defaults' values; a plan that does not communicate (tp 1,
+     * pp 1) runs on an L40S; `report` leaves the seed's 16-GPU claim out there rather than cost it on NVLink4; a
+     * profile of a device the catalog lacks has no modeled links either.
+     */
+    @Test
+    void onlyWorkThatCommunicatesShouldNeedModeledLinks() throws IOException {
+        String baseline = Files.readString(Path.of("../examples/seed-baseline-tp8pp2.json"));
+        Path explicit = Files.writeString(dir.resolve("explicit.json"), baseline.replaceFirst("\"network\": *\\{",
+                "\"network\": {\"intra_node\": {\"name\": \"nvlink\"},"));
+        assertThat(CliRun.of("analyze", "--config", explicit.toString(), "--profile", "b200").out())
+                .contains("over 8 GPUs on nvlink (α–β: 4.30 µs + 370.0 GB/s busbw)");
+        Path alone = Files.writeString(dir.resolve("alone.json"), baseline.replaceFirst("\"tp\": 8, \"pp\": 2",
+                "\"tp\": 1, \"pp\": 1"));
+        assertThat(CliRun.of("analyze", "--config", alone.toString(), "--profile", "l40s").status()).isZero();
+        Path page = dir.resolve("r.html");
+        assertThat(CliRun.of("report", "--config", alone.toString(), "--profile", "l40s", "--out", page.toString())
+                .out()).isEqualTo("wrote " + page + " (1 plans; the seed's claim left out: its 16 GPUs' links on l40s"
+                + " are not modeled; open it in a browser)" + NL);
+        assertThat(Files.readString(page)).doesNotContain("Does MA-separation cut TPOT");
+        Path mystery = Files.writeString(dir.resolve("mystery.json"), Files.readString(Path.of(
+                "../profiles/nvidia-h200/bf16.json")).replaceFirst("\"catalog_id\": *\"h200\",", "")
+                .replace("NVIDIA H200", "Mystery GPU"));
+        assertThat(CliRun.of("analyze", "--config", "../examples/seed-baseline-tp8pp2.json", "--profile",
+                mystery.toString()).err()).isEqualTo("gemmcost: --profile " + mystery + " (a device the catalog does"
+                + " not hold): its links are not modeled (NVLink4 of h100-sxm and h200, NVLink5 of b200), so"
+                + " communication among 16 GPUs is not costed on it" + NL);
+    }
+
+    /** search ranks no plan whose fullest GPU cannot hold it; the seed's MA plan stays beside the ranking, marked. */
+    @Test
+    void searchShouldRankOnlyPlansThatFit() throws IOException {
+        Path longer = seedMa("\"seq_len\": *2048", "\"seq_len\": 16384");
+
+        String out = CliRun.of("search", "--config", longer.toString(), "--gpus", "16").out();
+
+        assertThat(out).containsPattern("\\d+ plans do not fit: their fullest GPU's weights and KV cache are over the"
+                + " 77\\.31 GB usable on a h100-sxm \\(modeled\\); not ranked")
+                .containsPattern("-  +\\d+\\.\\d{3}  modeled +MA 12\\+4, .*<- seed MA-separation; does not fit, not ranked");
+        assertThat(out.lines().filter(l -> l.matches(" +\\d+ +\\d+\\.\\d{3} .*")).toList())
+                .allSatisfy(l -> assertThat(l).doesNotContain("MA 12+4"));
     }
 
     @Test

@@ -70,6 +70,12 @@ class PredictCommandTest {
         String stepMs = decode.substring(0, decode.indexOf(" µs"));
         assertThat(html).contains("<td>T_d</td><td>" + String.format(java.util.Locale.ROOT, "%.3f",
                 Double.parseDouble(stepMs) / 1000) + "</td>");
+        // without stages the schedule's makespan is the step: nothing to add
+        CliRun flat = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "16", "--isl",
+                "512", "--osl", "128", "--html", page.toString());
+        assertThat(flat.status()).as(flat.err()).isZero();
+        assertThat(Files.readString(page, StandardCharsets.UTF_8)).contains("</b>: the step, the schedule&#39;s"
+                + " makespan below").doesNotContain("fill and drain");
     }
 
     @Test

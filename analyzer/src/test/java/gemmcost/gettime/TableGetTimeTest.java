@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import gemmcost.BadInputException;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
+import gemmcost.table.ProfileJson;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -92,17 +94,22 @@ class TableGetTimeTest {
         assertThat(TABLE.estimate(4097, 1024, 1024).explain()).endsWith("; just beyond the measured m range");
     }
 
-    /** Just beyond a measured edge the answer is that measurement's efficiency, not a jump (81 % once, 0.14 % out). */
+    /**
+     * Just beyond a measured edge the answer continues that measurement: the H200 table's largest m at k = 16384,
+     * n = 4096 is 2097152, measured at 402822.5 µs; 0.14 % more rows (compute-bound) take 0.14 % more time,
+     * t0 + (402822.5 − t0) · 2100000 / 2097152 with t0 = 2.32 µs (half the table's fastest, 4.64 µs): 403369.6 µs.
+     * The local fit over farther shapes had answered 729956.4 µs, 81 % more.
+     */
     @Test
     void justBeyondTheMeasuredRangeShouldContinueTheEdge() {
-        Estimate e = TABLE.estimate(4097, 1024, 1024);
+        Path file = Path.of("../profiles/nvidia-h200/bf16.json");
+        GetTime table = GetTimes.fromProfile(file, ProfileJson.read(file));
+        assertThat(table.estimate(2097152, 16384, 4096).timeUs()).isCloseTo(402822.5, within(0.05));
 
-        // The table's roofline rates come from this very edge (50 µs both ways), so 10 + 40 · sol(4097) / 50 µs lies
-        // just under sol(4097) = 50 · 4097 / 4096 µs (compute-bound), which bounds it: 50.0122 µs
-        double sol = solUs(4097, 1024, 1024);
-        assertThat(sol).isCloseTo(50.0 * 4097 / 4096, within(1e-9));
-        assertThat(FLOOR_US + 0.8 * sol).isLessThan(sol);
-        assertThat(e.timeUs()).isCloseTo(sol, within(1e-9));
+        Estimate beyond = table.estimate(2100000, 16384, 4096);
+
+        assertThat(beyond.timeUs()).isCloseTo(2.32 + (402822.5 - 2.32) * 2100000 / 2097152, within(0.5));
+        assertThat(beyond.method()).isEqualTo(Method.EDGE_HELD);
     }
 
     /** A GEMM smaller than every measured one is no faster than the fastest of them: the least a launch took. */

@@ -105,7 +105,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         Deployment split = plans.ma();
         String chosen = profile == null ? CostModels.DEFAULT_PROFILE : profile;
         CostModels.Opened costs = CostModels.openForModel(chosen, base.model().dtype(), base.network(),
-                Math.max(base.gpus(), split.gpus()));
+                Math.max(base.communicatingGpus(), split.communicatingGpus()));
         CostModel model = costs.model();
         if (profile == null)
             out.println("MODELED: no --profile given, so every time below is the built-in H100 SXM datasheet roofline"
@@ -168,7 +168,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         String held = String.format(Locale.ROOT, "memory (fullest GPU's weights and KV cache, modeled): baseline with"
                 + " experts %s, MA %s", Numbers.gigabytes(b.totalBytes()), Numbers.gigabytes(m.totalBytes()));
         if (device.isEmpty())
-            return held + " (the profile's device is none of the catalog's: not checked against its memory)";
+            return held + PlanMemory.UNCHECKED;
         double usable = MemoryFootprint.usableBytes(device.get());
         String fits = switch (ClaimSweep.Fits.of(b.totalBytes(), m.totalBytes(), usable)) {
             case BOTH -> "";
@@ -191,10 +191,13 @@ public final class CheckClaimCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, row, p.value(), Numbers.millis(p.denseUs()), Numbers.millis(p.expertsUs()),
                     Numbers.millis(p.maUs()), Numbers.percent(p.reduction()),
                     Numbers.percent(p.reductionAgainstDense()), device.isEmpty() ? "-" : p.fits(usable), p.labels());
-        if (device.isPresent() && sweep.points().stream().anyMatch(p -> p.fits(usable) != ClaimSweep.Fits.BOTH))
-            out.printf(Locale.ROOT, "  fits: the plans whose fullest GPU holds its weights and KV cache in the %s"
-                    + " usable on a %s (modeled); where one does not, its row is a what-if of a GPU with more memory%n",
-                    Numbers.gigabytes(usable), device.get().id());
+        if (device.isPresent())
+            out.printf(Locale.ROOT, "  fits: which plans (the baseline with experts, MA) have their fullest GPU's"
+                    + " weights and KV cache within the %s usable on a %s (modeled)%s%n", Numbers.gigabytes(usable),
+                    device.get().id(), sweep.points().stream().allMatch(p -> p.fits(usable) == ClaimSweep.Fits.BOTH)
+                            ? "" : "; where one does not, its row is a what-if of a GPU with more memory");
+        else
+            out.println("  fits: -" + PlanMemory.UNCHECKED);
     }
 
     /** How the plans route tokens and overlap micro-batches, as the configs say (the seed's: uniform, one). */
