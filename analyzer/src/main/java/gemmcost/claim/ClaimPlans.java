@@ -21,7 +21,7 @@ public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment
             throw new BadInputException("--ma " + maFile + ": $.plan.kind: the MA side must be an ma_separation plan,"
                     + " this is tp_pp");
         // one cost model prices both plans: their networks must be the same one
-        if (!base.network().equals(split.network()))
+        if (!base.network().sameAs(split.network()))
             throw new BadInputException("--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile)
                     + " and --ma " + (maFile == null ? "(the seed's)" : maFile) + ": their $.network differ, and"
                     + " both plans are costed on one network (give both files the same $.network)");

@@ -68,7 +68,7 @@ public final class Options {
             CostModels.Opened opened = CostModels.openWithTable(profile, dtype == null ? Dtype.BF16 : dtype, network);
             if (dtype != null && opened.table() != null)
                 requireOwn(profile, opened.table().dtype());
-            return opened.model().withNetwork(CostModels.onDevice(network, profile, opened.catalogDevice(), gpus));
+            return opened.model().withNetwork(CostModels.onDevice(network, profile, opened.linksDevice(), gpus));
         }
 
         /** The Get_Time {@code profile} names, checked as {@link #costModel} checks it, its file read once. */

@@ -90,15 +90,18 @@ final class ReportCommand implements Callable<Integer> {
         for (int i = 0; i < deployments.size(); i++) {
             Deployment d = deployments.get(i);
             // each config has its own network: cost it with the profile's times and that network
-            CostModel model = costs.model().withNetwork(CostModels.onDevice(d.network(), chosen, costs.catalogDevice(),
+            CostModel model = costs.model().withNetwork(CostModels.onDevice(d.network(), chosen, costs.linksDevice(),
                     d.communicatingGpus()));
             views.add(HtmlReport.PlanView.of(configs.get(i).toString(), d, DagAnalysis.of(d, model)));
         }
         // the seed's claim on 16 GPUs of the profile's device, where the model has its links; else left out
         ClaimPlans seed = ClaimPlans.of(null, null);
-        boolean linked = costs.catalogDevice().map(device -> Network.modelsLinksOf(device.id())).orElse(false);
-        CostModel seedModel = !linked && sweepSpecs.isEmpty() ? null : costs.model().withNetwork(CostModels.onDevice(
-                seed.baseline().network(), chosen, costs.catalogDevice(), seed.ma().communicatingGpus()));
+        boolean linked = costs.linksDevice().map(device -> Network.modelsLinksOf(device.id())).orElse(false);
+        if (!linked && !sweepSpecs.isEmpty())
+            throw new BadInputException("--sweep " + sweeps.getFirst() + ": sweeps the seed's claim, whose plans"
+                    + " communicate among 16 GPUs, and their links on --profile " + chosen + " are not modeled");
+        CostModel seedModel = !linked ? null : costs.model().withNetwork(CostModels.onDevice(
+                seed.baseline().network(), chosen, costs.linksDevice(), seed.ma().communicatingGpus()));
         ClaimCheck claim = seedModel == null ? null
                 : ClaimCheck.run(seedModel, seed.baseline(), seed.withExperts(), seed.ma());
         List<ClaimSweep> swept = sweepSpecs.stream()

@@ -123,13 +123,19 @@ final class SearchCommand implements Callable<Integer> {
                     fitting.add(new Candidate(c.deployment(), c.seed() + "; does not fit, not ranked", false));
             }
         }
+        if (fitting.stream().noneMatch(Candidate::ranked))
+            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: no plan of %s fits: every one's fullest"
+                    + " GPU holds more weights and KV cache than the %s usable on a %s [modeled]", space.gpus(), config,
+                    Numbers.gigabytes(MemoryFootprint.usableBytes(device.orElseThrow())), device.orElseThrow().id()));
         PlanSearch.Result result = PlanSearch.run(fitting, model, workers);
-        String misfitLine = device.isEmpty() || misfits == 0 ? null : String.format(Locale.ROOT, "%d plans do not"
-                + " fit: their fullest GPU's weights and KV cache are over the %s usable on a %s (modeled); not ranked",
-                misfits, Numbers.gigabytes(MemoryFootprint.usableBytes(device.get())), device.get().id());
+        String misfitLine = device.isEmpty() ? "memory:" + PlanMemory.UNCHECKED : misfits == 0 ? null
+                : String.format(Locale.ROOT, "%d plans do not fit: their fullest GPU's weights and KV cache are over"
+                        + " the %s usable on a %s (modeled); not ranked", misfits,
+                        Numbers.gigabytes(MemoryFootprint.usableBytes(device.get())), device.get().id());
         PrintWriter out = spec.commandLine().getOut();
         if (json)
-            out.println(json(result, space, template, model).put("plans_not_fitting", misfits));
+            out.println(device.isEmpty() ? json(result, space, template, model)
+                    : json(result, space, template, model).put("plans_not_fitting", misfits));
         else
             text(result, space, template, model, misfitLine, out);
         return Gemmcost.OK;

@@ -69,6 +69,15 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
     }
 
     /**
+     * Equal, with the same tiers left to the device a config is costed on (the default instances, which
+     * {@code CostModels.onDevice} replaces): costed on one device, the two are one network.
+     */
+    public boolean sameAs(Network other) {
+        return equals(other) && (intraNode == H100.intraNode) == (other.intraNode == H100.intraNode)
+                && (interNode == H100.interNode) == (other.interNode == H100.interNode);
+    }
+
+    /**
      * Time of {@code collective} with message size {@code bytes} among {@code gpus}. Within a node: the intra-node
      * tier. Across nodes, as NCCL runs it hierarchically (rings or trees within each node, then across nodes): the
      * inter-node tier's base latency and its bandwidth over all the ranks, with the inter-node steps of the nodes

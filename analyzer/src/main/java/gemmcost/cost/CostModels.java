@@ -39,6 +39,16 @@ public final class CostModels {
         public Optional<Device> catalogDevice() {
             return Optional.ofNullable(device);
         }
+
+        /**
+         * The device whose nodes' links the work communicates over: the catalog device; for a table of the CUDA
+         * stand-in, which simulates an H100 SXM-class GPU (132 SMs, 3,350 GB/s) and none of the catalog's by name,
+         * an H100 SXM's, so that a dry run costs what a run on an H100 would (its every number labelled simulated).
+         */
+        public Optional<Device> linksDevice() {
+            return table != null && table.provenance().kind() == Profile.Kind.SIMULATED && device == null
+                    ? DeviceCatalog.find("h100-sxm") : catalogDevice();
+        }
     }
 
     /**
@@ -120,28 +130,31 @@ public final class CostModels {
         if (opened.table() != null && !opened.table().dtype().equals(dtype.id()))
             throw new BadInputException(profile + ": $.dtype: a " + opened.table().dtype() + " table, but the model's"
                     + " GEMMs are " + dtype.id() + " ($.model.dtype of the config)");
-        return new Opened(opened.model().withNetwork(onDevice(network, profile, opened.catalogDevice(), gpus)),
+        return new Opened(opened.model().withNetwork(onDevice(network, profile, opened.linksDevice(), gpus)),
                 opened.table(), opened.roofline(), opened.device());
     }
 
     /**
      * The network {@code gpus} GPUs (those the work communicates among) of {@code profile}'s {@code device} communicate
-     * over: {@code configured} where it has tiers of its own; where it has the very tiers a config that names none is
-     * given ({@link Network#h100Default}'s instances), the device's nodes' tiers ({@link Network#forDevice}'s: NVLink5
-     * for B200) with {@code configured}'s GPUs per node. On a device whose links the model lacks, or one the catalog
-     * does not hold, communication among more than one GPU is refused rather than costed on an H100's links.
+     * over: each tier a config writes is its own; a tier it does not write (the very instance of {@link
+     * Network#h100Default} the reader gives it) is the device's nodes' ({@link Network#forDevice}'s: NVLink5 for B200),
+     * with {@code configured}'s GPUs per node. On a device whose links the model lacks, or one the catalog does not
+     * hold, such a tier is refused for communication among more than one GPU rather than costed on an H100's links.
      */
     public static Network onDevice(Network configured, String profile, Optional<Device> device, int gpus) {
         Network h100 = Network.h100Default();
-        if (configured.intraNode() != h100.intraNode() || configured.interNode() != h100.interNode() || gpus < 2)
+        boolean ownIntra = configured.intraNode() != h100.intraNode();
+        boolean ownInter = configured.interNode() != h100.interNode();
+        if (ownIntra && ownInter || gpus < 2)
             return configured;
         String id = device.map(Device::id).orElse(null);
         if (id == null || !Network.modelsLinksOf(id))
             throw new BadInputException(Network.linksNotModeled("--profile", profile + (profile.equals(id) ? ""
-                    : id == null ? " (a device the catalog does not hold)" : " (a " + id + ")"))
+                    : id == null ? " (a device the catalog does not hold)" : " (device " + id + ")"))
                     + ", so communication among " + gpus + " GPUs is not costed on it");
         Network own = Network.forDevice(id);
-        return new Network(configured.gpusPerNode(), own.intraNode(), own.interNode(), configured.engineAllReduce());
+        return new Network(configured.gpusPerNode(), ownIntra ? configured.intraNode() : own.intraNode(),
+                ownInter ? configured.interNode() : own.interNode(), configured.engineAllReduce());
     }
 
     /** Like {@link #open}, keeping the table (for provenance and charts) and the datasheet roofline. */

@@ -349,7 +349,7 @@ class GemmcostTest {
                 .isEqualTo(new CliRun(2, "", refused.formatted(2)));
         Path own = Files.writeString(dir.resolve("own.json"), Files.readString(Path.of(baseline)).replaceFirst(
                 "\"network\": *\\{", "\"network\": {\"intra_node\": {\"name\": \"pcie\", \"busbw_gb_per_s\":"
-                        + " {\"all_reduce\": 20}},"));
+                        + " {\"all_reduce\": 20}}, \"inter_node\": {\"name\": \"roce\"},"));
         CliRun given = CliRun.of("analyze", "--config", own.toString(), "--profile", "l40s");
         assertThat(given.status()).as(given.err()).isZero();
         assertThat(given.out()).contains("over 8 GPUs on pcie (α–β: 4.30 µs + 20.00 GB/s busbw)");
@@ -367,6 +367,15 @@ class GemmcostTest {
                 "\"network\": {\"intra_node\": {\"name\": \"nvlink\"},"));
         assertThat(CliRun.of("analyze", "--config", explicit.toString(), "--profile", "b200").out())
                 .contains("over 8 GPUs on nvlink (α–β: 4.30 µs + 370.0 GB/s busbw)");
+        // a tier left out is the device's even where the other is written: NVLink5 on B200, none on L40S
+        Path interOnly = Files.writeString(dir.resolve("inter.json"), baseline.replaceFirst("\"network\": *\\{",
+                "\"network\": {\"inter_node\": {\"name\": \"roce\"},"));
+        assertThat(CliRun.of("analyze", "--config", interOnly.toString(), "--profile", "b200").out())
+                .contains("over 8 GPUs on nvlink5 (");
+        assertThat(CliRun.of("analyze", "--config", interOnly.toString(), "--profile", "l40s").status()).isEqualTo(2);
+        // check-claim prices both plans on one network: one that writes its tiers and one that leaves them are two
+        assertThat(CliRun.of("check-claim", "--profile", "b200", "--baseline", explicit.toString()).err())
+                .contains("their $.network differ");
         Path alone = Files.writeString(dir.resolve("alone.json"), baseline.replaceFirst("\"tp\": 8, \"pp\": 2",
                 "\"tp\": 1, \"pp\": 1"));
         assertThat(CliRun.of("analyze", "--config", alone.toString(), "--profile", "l40s").status()).isZero();
@@ -375,6 +384,9 @@ class GemmcostTest {
                 .out()).isEqualTo("wrote " + page + " (1 plans; the seed's claim left out: its 16 GPUs' links on l40s"
                 + " are not modeled; open it in a browser)" + NL);
         assertThat(Files.readString(page)).doesNotContain("Does MA-separation cut TPOT");
+        assertThat(CliRun.of("report", "--config", alone.toString(), "--profile", "l40s", "--sweep", "batch=1",
+                "--out", page.toString()).err()).isEqualTo("gemmcost: --sweep batch=1: sweeps the seed's claim, whose"
+                + " plans communicate among 16 GPUs, and their links on --profile l40s are not modeled" + NL);
         Path mystery = Files.writeString(dir.resolve("mystery.json"), Files.readString(Path.of(
                 "../profiles/nvidia-h200/bf16.json")).replaceFirst("\"catalog_id\": *\"h200\",", "")
                 .replace("NVIDIA H200", "Mystery GPU"));
@@ -396,6 +408,11 @@ class GemmcostTest {
                 .containsPattern("-  +\\d+\\.\\d{3}  modeled +MA 12\\+4, .*<- seed MA-separation; does not fit, not ranked");
         assertThat(out.lines().filter(l -> l.matches(" +\\d+ +\\d+\\.\\d{3} .*")).toList())
                 .allSatisfy(l -> assertThat(l).doesNotContain("MA 12+4"));
+        // where no plan fits, nothing is ranked: refused, not an empty table
+        Path none = seedMa("\"seq_len\": *2048", "\"seq_len\": 18300");
+        assertThat(CliRun.of("search", "--config", none.toString(), "--gpus", "16").err()).isEqualTo("gemmcost:"
+                + " --gpus 16: no plan of " + none + " fits: every one's fullest GPU holds more weights and KV cache"
+                + " than the 77.31 GB usable on a h100-sxm [modeled]" + NL);
     }
 
     @Test
@@ -447,12 +464,15 @@ class GemmcostTest {
     @Test
     void searchShouldRankNoPlanWhereTheKvCacheAloneOverflowsEveryGpu() {
         // 1024 sequences x 2048 tokens x 4 layers x (K, V) x 32 heads x 128 x 2 B = 137.4 GB; an H100 SXM's usable
-        // memory is 90 % of 80 GiB = 77.3 GB: on one GPU nothing fits, on two the cache alone would
+        // memory is 90 % of 80 GiB = 77.3 GB: on one GPU the cache alone does not fit; on two it would (68.7 GB a
+        // GPU), but not with the weights each GPU holds; on four it does
         CliRun one = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "1");
         assertThat(one).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: ../examples/seed-ma-separation.json's KV"
                 + " cache (1024 sequences x 2048 tokens) is 137.4 GB, 137.4 GB a GPU however it is split: more than the"
                 + " 77.3 GB usable of a h100-sxm; no plan fits [modeled]" + NL));
-        assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "2").status())
+        assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "2").err())
+                .startsWith("gemmcost: --gpus 2: no plan of ../examples/seed-ma-separation.json fits: every one's");
+        assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "4").status())
                 .isZero();
     }
 
