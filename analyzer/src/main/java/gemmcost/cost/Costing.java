@@ -49,11 +49,14 @@ public final class Costing {
         return labels[v];
     }
 
-    /** The labels of every node that takes time: what a makespan or a per-GPU time is made of. */
+    /**
+     * The labels of every node that takes time, what a makespan or a per-GPU time is made of, and {@code uncosted}
+     * where a node was left out.
+     */
     public Set<Label> labels() {
         Set<Label> used = EnumSet.noneOf(Label.class);
         for (int v = 0; v < timeUs.length; v++)
-            if (timeUs[v] > 0)
+            if (timeUs[v] > 0 || labels[v] == Label.UNCOSTED) // an op left out marks every total as missing it
                 used.add(labels[v]);
         return used;
     }

@@ -552,7 +552,8 @@ class GemmcostTest {
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).containsPattern("0\\.000  uncosted +0 +a ")
-                .contains("critical path (unlimited resources):   5.008 us  [modeled 100.0%, uncosted 0.0%]");
+                .contains("critical path (unlimited resources):   5.008 us  [modeled 100.0%, uncosted 0.0%]")
+                .contains("schedule makespan (GPUs shared):       5.008 us  [modeled+uncosted]");
     }
 
     @Test
