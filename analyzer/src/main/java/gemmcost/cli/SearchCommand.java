@@ -13,7 +13,6 @@ import gemmcost.device.Device;
 import gemmcost.gettime.Label;
 import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
-import gemmcost.model.ModelSpec;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.model.PlanMemory;
@@ -103,8 +102,6 @@ final class SearchCommand implements Callable<Integer> {
         CostModels.Opened costs = CostModels.openForModel(profile.fileOrDevice, template.model().dtype(),
                 template.network(), space.gpus());
         Optional<Device> device = costs.catalogDevice();
-        if (device.isPresent())
-            requireRoom(template, space.gpus(), device.get());
         List<Candidate> candidates = space.enumerate(template, imbalance);
         if (candidates.isEmpty())
             throw new BadInputException("--gpus " + space.gpus() + ": no TP x PP or MA plan of " + config
@@ -113,19 +110,22 @@ final class SearchCommand implements Callable<Integer> {
         CostModel model = costs.model();
         List<Candidate> fitting = new ArrayList<>();
         int misfits = 0;
+        double leastBytes = Double.POSITIVE_INFINITY;
         for (Candidate c : SeedPlans.mark(candidates)) {
-            if (device.isEmpty() || PlanMemory.of(c.deployment()).totalBytes() <= MemoryFootprint.usableBytes(
-                    device.get()))
+            double bytes = PlanMemory.of(c.deployment()).totalBytes();
+            if (device.isEmpty() || bytes <= MemoryFootprint.usableBytes(device.get()))
                 fitting.add(c);
             else {
                 misfits += c.ranked() ? 1 : 0;
+                leastBytes = Math.min(leastBytes, bytes);
                 if (!c.seed().isEmpty()) // a seed plan stays beside the ranking, for comparison
                     fitting.add(new Candidate(c.deployment(), c.seed() + "; does not fit, not ranked", false));
             }
         }
         if (fitting.stream().noneMatch(Candidate::ranked))
-            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: no plan of %s fits: every one's fullest"
-                    + " GPU holds more weights and KV cache than the %s usable on a %s [modeled]", space.gpus(), config,
+            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: no plan of %s fits: the fullest GPU of"
+                    + " the least loaded holds %s of weights and KV cache, more than the %s usable on a %s [modeled]",
+                    space.gpus(), config, Numbers.gigabytes(leastBytes),
                     Numbers.gigabytes(MemoryFootprint.usableBytes(device.orElseThrow())), device.orElseThrow().id()));
         PlanSearch.Result result = PlanSearch.run(fitting, model, workers);
         String misfitLine = device.isEmpty() ? "memory:" + PlanMemory.UNCHECKED : misfits == 0 ? null
@@ -139,22 +139,6 @@ final class SearchCommand implements Callable<Integer> {
         else
             text(result, space, template, model, misfitLine, out);
         return Gemmcost.OK;
-    }
-
-    /**
-     * No plan's fullest GPU holds less than the KV cache spread evenly over every GPU (the cache of each layer's heads
-     * for every sequence's tokens): where that alone is more than a GPU's usable memory, no plan is ranked.
-     */
-    private void requireRoom(Deployment template, int gpus, Device device) {
-        ModelSpec m = template.model();
-        double kvBytes = (double) template.workload().batch() * template.workload().seqLen() * m.layers() * 2
-                * m.heads() * m.headDim() * m.elementBytes();
-        double perGpu = kvBytes / gpus;
-        if (perGpu > MemoryFootprint.usableBytes(device))
-            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: %s's KV cache (%d sequences x %d"
-                    + " tokens) is %.1f GB, %.1f GB a GPU however it is split: more than the %.1f GB usable of a %s;"
-                    + " no plan fits [modeled]", gpus, config, template.workload().batch(), template.workload().seqLen(),
-                    kvBytes / 1e9, perGpu / 1e9, MemoryFootprint.usableBytes(device) / 1e9, device.id()));
     }
 
     private void text(PlanSearch.Result r, PlanSpace space, Deployment template, CostModel model, String misfitLine,

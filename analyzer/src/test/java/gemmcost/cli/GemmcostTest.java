@@ -411,8 +411,8 @@ class GemmcostTest {
         // where no plan fits, nothing is ranked: refused, not an empty table
         Path none = seedMa("\"seq_len\": *2048", "\"seq_len\": 18300");
         assertThat(CliRun.of("search", "--config", none.toString(), "--gpus", "16").err()).isEqualTo("gemmcost:"
-                + " --gpus 16: no plan of " + none + " fits: every one's fullest GPU holds more weights and KV cache"
-                + " than the 77.31 GB usable on a h100-sxm [modeled]" + NL);
+                + " --gpus 16: no plan of " + none + " fits: the fullest GPU of the least loaded holds 77.91 GB of"
+                + " weights and KV cache, more than the 77.31 GB usable on a h100-sxm [modeled]" + NL);
     }
 
     @Test
@@ -464,14 +464,15 @@ class GemmcostTest {
     @Test
     void searchShouldRankNoPlanWhereTheKvCacheAloneOverflowsEveryGpu() {
         // 1024 sequences x 2048 tokens x 4 layers x (K, V) x 32 heads x 128 x 2 B = 137.4 GB; an H100 SXM's usable
-        // memory is 90 % of 80 GiB = 77.3 GB: on one GPU the cache alone does not fit; on two it would (68.7 GB a
-        // GPU), but not with the weights each GPU holds; on four it does
+        // memory is 90 % of 80 GiB = 77.31 GB: on one GPU the cache alone does not fit, with TP1 x PP1's weights
+        // (4 layers of 32 heads' Q, K, V, O and 16 experts of 2 x 4096 x 16384, the embedding and LM head: 18.54 GB)
+        // 155.98 GB; on two it would (68.7 GB a GPU), but not with the weights each GPU holds; on four it does
         CliRun one = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "1");
-        assertThat(one).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: ../examples/seed-ma-separation.json's KV"
-                + " cache (1024 sequences x 2048 tokens) is 137.4 GB, 137.4 GB a GPU however it is split: more than the"
-                + " 77.3 GB usable of a h100-sxm; no plan fits [modeled]" + NL));
+        assertThat(one).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: no plan of"
+                + " ../examples/seed-ma-separation.json fits: the fullest GPU of the least loaded holds 155.98 GB of"
+                + " weights and KV cache, more than the 77.31 GB usable on a h100-sxm [modeled]" + NL));
         assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "2").err())
-                .startsWith("gemmcost: --gpus 2: no plan of ../examples/seed-ma-separation.json fits: every one's");
+                .startsWith("gemmcost: --gpus 2: no plan of ../examples/seed-ma-separation.json fits: the fullest GPU");
         assertThat(CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--gpus", "4").status())
                 .isZero();
     }
