@@ -226,7 +226,7 @@ public final class HtmlReport {
         SweepChart.render(html, sweep);
         html.open("table", "class", "claim").open("tr");
         String fitsOn = device.map(d -> "fits (" + Numbers.gigabytes(MemoryFootprint.usableBytes(d)) + " usable on a "
-                + d.id() + ")").orElse("fits (device not in the catalog)");
+                + d.id() + "; modeled)").orElse("fits (device not in the catalog)");
         for (String h : List.of(sweep.axis().id(), "baseline dense ms", "baseline experts ms", "MA ms",
                 "MA vs experts", "MA vs dense", fitsOn, "label"))
             html.element("th", h);
