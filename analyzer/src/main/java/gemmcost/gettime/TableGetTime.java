@@ -196,22 +196,17 @@ public final class TableGetTime implements GetTime {
             return labelled(timeUs(residualInRange(cm, ck, cn), m, k, n), Method.EDGE_HELD, m, k, n);
         }
         int knownAxes = lines.knownAxes(m, k, n);
-        GemmShape shape = tabled(m, k, n, knownAxes);
-        if (shape != null) {
-            Double measured = measuredUs.get(shape);
-            return measured != null ? Estimate.of(measured, Label.MEASURED, Method.EXACT)
-                    : labelled(twinUs.get(shape), Method.TRANSPOSED_TWIN, m, k, n);
+        if (Lines.mayHold(knownAxes)) { // a shape surely not measured, nor a twin, needs neither map
+            GemmShape shape = new GemmShape(m, k, n);
+            Double measured = measuredUs.get(shape); // one lookup for a measured shape: the hot path's common hit
+            if (measured != null)
+                return Estimate.of(measured, Label.MEASURED, Method.EXACT);
+            Double twin = twinUs.get(shape);
+            if (twin != null)
+                return labelled(twin, Method.TRANSPOSED_TWIN, m, k, n);
         }
         Residual fitted = fittedResidual(m, k, n, knownAxes);
         return labelled(timeUs(fitted.r(), m, k, n), fitted.method(), m, k, n);
-    }
-
-    /** The shape where it was measured or is a twin, else null (a shape surely neither needs neither map). */
-    private GemmShape tabled(long m, long k, long n, int knownAxes) {
-        if (!Lines.mayHold(knownAxes))
-            return null;
-        GemmShape shape = new GemmShape(m, k, n);
-        return measuredUs.containsKey(shape) || twinUs.containsKey(shape) ? shape : null;
     }
 
     /** A residual and the rule that gave it. */
@@ -226,9 +221,12 @@ public final class TableGetTime implements GetTime {
     /** The residual of a shape inside the measured box: measured, a twin's, along lines, else the local fit. */
     private double residualInRange(long m, long k, long n) {
         int knownAxes = lines.knownAxes(m, k, n);
-        GemmShape shape = tabled(m, k, n, knownAxes);
-        if (shape != null)
-            return residual(shape, measuredUs.getOrDefault(shape, twinUs.get(shape)));
+        if (Lines.mayHold(knownAxes)) {
+            GemmShape shape = new GemmShape(m, k, n);
+            Double timeUs = measuredUs.getOrDefault(shape, twinUs.get(shape));
+            if (timeUs != null)
+                return residual(shape, timeUs);
+        }
         return fittedResidual(m, k, n, knownAxes).r();
     }
 
