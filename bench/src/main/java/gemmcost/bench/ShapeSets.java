@@ -1,6 +1,7 @@
 package gemmcost.bench;
 
 import gemmcost.BadInputException;
+import gemmcost.InputFiles;
 import gemmcost.table.GemmShape;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -127,6 +128,9 @@ public final class ShapeSets {
         int lineNumber = 0;
         for (String line; (line = reader.readLine()) != null; ) {
             lineNumber++;
+            if (lineNumber == 1) {
+                line = InputFiles.withoutBom(line);
+            }
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }

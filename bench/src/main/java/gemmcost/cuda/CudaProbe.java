@@ -23,8 +23,8 @@ public final class CudaProbe {
     /**
      * What the probe found.
      *
-     * @param cudart         the runtime chosen (or the first one tried, when none works)
-     * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 if unknown
+     * @param cudart         the runtime chosen (when none works: the first tried that loaded, else the first tried)
+     * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 when it did not load
      * @param driverVersion  the CUDA version the driver supports; 0 when there is no driver
      * @param deviceCount    visible devices
      * @param cublas         cuBLAS of the runtime's major, if found (not loaded here)
@@ -47,14 +47,15 @@ public final class CudaProbe {
         /** Human lines: what was found where, and why. */
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
-            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + FfmCudaRuntime.versionText(runtimeVersion) + ")"
+            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + (runtimeVersion == 0 ? "did not load"
+                    : FfmCudaRuntime.versionText(runtimeVersion)) + ")"
                     + (available() ? ", the first whose cudaGetDeviceCount succeeds" : "")).orElse("not found"));
             skipped.forEach(s -> lines.add("  skipped " + s));
             lines.add("driver: " + (driverVersion == 0 ? "none" : "supports CUDA "
                     + FfmCudaRuntime.versionText(driverVersion)));
             lines.add("devices: " + deviceCount);
-            lines.add("cublas: " + cublas.map(p -> p + " (the runtime's major"
-                    + (Files.isRegularFile(FfmCublas.siblingLt(p)) ? ", loaded after its sibling "
+            lines.add("cublas: " + cublas.map(p -> p + " (the runtime's major, found; loaded by the first GEMM"
+                    + (Files.isRegularFile(FfmCublas.siblingLt(p)) ? ", after its sibling "
                     + FfmCublas.siblingLt(p).getFileName() : "") + ")").orElse("not found"));
             standin.ifPresent(s -> lines.add("SIMULATED: " + s));
             return lines;
@@ -72,7 +73,7 @@ public final class CudaProbe {
 
     static Result run(LibraryLocator locator, Path cudaLibDir) {
         List<String> skipped = new ArrayList<>();
-        Result firstFailure = null;
+        List<Result> failures = new ArrayList<>();
         for (int major : MAJORS) {
             for (Path file : locator.find("libcudart.so." + major)) {
                 Result tried = tryRuntime(file, major, locator, skipped, cudaLibDir);
@@ -80,20 +81,25 @@ public final class CudaProbe {
                     return tried;
                 }
                 skipped.add(file + ": " + tried.problem().orElseThrow());
-                if (firstFailure == null) {
-                    firstFailure = tried;
-                }
+                failures.add(tried);
             }
         }
-        if (firstFailure == null) {
+        if (failures.isEmpty()) {
             return new Result(Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty(), List.of(),
                     Optional.of("no CUDA runtime: libcudart.so.13 or libcudart.so.12 not found (" + SEARCHED + ")"),
                     cudaLibDir);
         }
-        // none works: report the most preferred runtime's reason, and the others as skipped
-        return new Result(firstFailure.cudart(), firstFailure.runtimeVersion(), firstFailure.driverVersion(), 0,
-                firstFailure.cublas(), firstFailure.standin(), skipped.subList(1, skipped.size()),
-                firstFailure.problem(), cudaLibDir);
+        // none works: report the most preferred runtime that loaded (its reason is the node's: no driver, no device),
+        // else the most preferred one, and the others as skipped
+        int reported = 0;
+        while (reported < failures.size() - 1 && failures.get(reported).runtimeVersion() == 0) {
+            reported++;
+        }
+        Result chosen = failures.get(reported);
+        List<String> others = new ArrayList<>(skipped);
+        others.remove(reported);
+        return new Result(chosen.cudart(), chosen.runtimeVersion(), chosen.driverVersion(), 0, chosen.cublas(),
+                chosen.standin(), others, chosen.problem(), cudaLibDir);
     }
 
     private static Result tryRuntime(Path file, int major, LibraryLocator locator, List<String> skipped,

@@ -67,6 +67,13 @@ class ShapeSetsTest {
     }
 
     @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark() throws IOException {
+        Path file = Files.writeString(dir.resolve("bom.csv"), "\uFEFFm,k,n\n1,2,3\n");
+
+        assertThat(ShapeSets.read(file)).containsExactly(new GemmShape(1, 2, 3));
+    }
+
+    @Test
     void shouldPrintASetThatReadsBackAsAFile() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = Gemmcost.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,

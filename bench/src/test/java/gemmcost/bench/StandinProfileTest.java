@@ -65,8 +65,8 @@ class StandinProfileTest {
         assertThat(probe.out()).contains("cuda runtime: " + libs.resolve("libcudart.so.13") + " (13.0), the first whose"
                         + " cudaGetDeviceCount succeeds")
                 .contains("devices: 1")
-                .contains("cublas: " + libs.resolve("libcublas.so.13") + " (the runtime's major, loaded after its"
-                        + " sibling libcublasLt.so.13)")
+                .contains("cublas: " + libs.resolve("libcublas.so.13") + " (the runtime's major, found; loaded by the"
+                        + " first GEMM, after its sibling libcublasLt.so.13)")
                 .contains("SIMULATED: gemmcost CUDA stand-in 13");
     }
 

@@ -10,17 +10,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
-import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.BenchmarkList;
+import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormat;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
 import org.openjdk.jmh.runner.options.CommandLineOptionException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -74,18 +76,26 @@ final class JmhCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (selectsGemmBenchmark(cmd.getIncludes())) {
+        List<String> selected = selected(cmd.getIncludes(), cmd.getExcludes());
+        if (selected.isEmpty()) {
+            throw new BadInputException("jmh: no benchmark matched " + cmd.getIncludes()
+                    + (cmd.getExcludes().isEmpty() ? "" : " less " + cmd.getExcludes())
+                    + " (scripts/gemmcost jmh -l lists them)");
+        }
+        if (selected.stream().anyMatch(name -> name.startsWith(GemmBenchmark.class.getName() + "."))) {
             requireGpu(cmd);
         }
         return run(cmd);
     }
 
-    /** Whether the include patterns (JMH: regexps found anywhere in the benchmark's name; none = all) pick it. */
-    static boolean selectsGemmBenchmark(List<String> includes) {
-        List<String> names = List.of(GemmBenchmark.class.getName() + ".gemm",
-                GemmBenchmark.class.getName() + ".launchSyncBaseline");
-        return includes.isEmpty() || includes.stream().map(Pattern::compile)
-                .anyMatch(p -> names.stream().anyMatch(name -> p.matcher(name).find()));
+    /**
+     * The benchmarks of this jar that the include and exclude patterns select, as JMH selects them (regexps found
+     * anywhere in the benchmark's name; no include = all).
+     */
+    static List<String> selected(List<String> includes, List<String> excludes) {
+        OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
+        return BenchmarkList.defaultList().find(silent, includes.isEmpty() ? List.of(".*") : includes, excludes)
+                .stream().map(BenchmarkListEntry::getUsername).toList();
     }
 
     private static void requireGpu(CommandLineOptions cmd) {
@@ -105,15 +115,10 @@ final class JmhCommand implements Callable<Integer> {
         }
         Options options = new OptionsBuilder().parent(cmd).shouldFailOnError(true)
                 .addProfiler(GpuEventProfiler.class).jvmArgsAppend(jvmArgs.toArray(String[]::new)).build();
-        Collection<RunResult> results;
         try {
-            results = new Runner(options).run();
+            new Runner(options).run();
         } catch (RunnerException e) {
             throw new IllegalStateException("jmh: " + e.getMessage(), e);
-        }
-        if (results.isEmpty()) {
-            throw new BadInputException("jmh: no benchmark matched " + cmd.getIncludes() + " (scripts/gemmcost jmh -l"
-                    + " lists them)");
         }
         return 0;
     }

@@ -4,6 +4,7 @@ import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;
 import gemmcost.cuda.CudaProbe;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CudaProbe.Result result = CudaProbe.run(cudaLibDir);
+        CudaProbe.Result result = CudaProbe.run(existing(cudaLibDir));
         PrintWriter out = spec.commandLine().getOut();
         result.describe().forEach(out::println);
         out.println("jcuda: " + Backends.jcudaProblem(cudaLibDir).map(p -> "not usable: " + p).orElse("usable"));
@@ -36,6 +37,14 @@ final class ProbeCommand implements Callable<Integer> {
             throw new BadInputException(result.problem().orElseThrow());
         }
         return 0;
+    }
+
+    /** {@code --cuda-lib-dir}'s folder (null: none given), refused when it is not a folder. */
+    static Path existing(Path cudaLibDir) {
+        if (cudaLibDir != null && !Files.isDirectory(cudaLibDir)) {
+            throw new BadInputException("--cuda-lib-dir: no such folder: " + cudaLibDir);
+        }
+        return cudaLibDir;
     }
 
     /** Registers this command with the gemmcost command tree. */

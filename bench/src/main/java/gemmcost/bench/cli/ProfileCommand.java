@@ -124,7 +124,7 @@ final class ProfileCommand implements Callable<Integer> {
         if (!(deviceWarmupS >= 0)) {
             throw new BadInputException("--device-warmup-s: must be >= 0, got " + deviceWarmupS);
         }
-        CudaProbe.Result probe = CudaProbe.run(cudaLibDir);
+        CudaProbe.Result probe = CudaProbe.run(ProbeCommand.existing(cudaLibDir));
         probe.describe().forEach(err::println);
         if (!devices.strip().matches("\\d+")) {
             if (!probe.available()) {
@@ -190,12 +190,17 @@ final class ProfileCommand implements Callable<Integer> {
         }
     }
 
+    /** The stopping rule of the options, each refused under its own name (the rule's own check is in µs). */
     private StoppingRule rule() {
-        try {
-            return new StoppingRule(minSamples, minTimeS * 1e6, maxNoisePct / 100, timeoutS * 1e6);
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("stopping rule: " + e.getMessage());
-        }
+        if (minSamples < 2)
+            throw new BadInputException("--min-samples: must be >= 2, got " + minSamples);
+        if (!(minTimeS >= 0 && Double.isFinite(minTimeS)))
+            throw new BadInputException("--min-time-s: must be >= 0, got " + minTimeS);
+        if (!(maxNoisePct > 0 && Double.isFinite(maxNoisePct)))
+            throw new BadInputException("--max-noise-pct: must be > 0, got " + maxNoisePct);
+        if (!(timeoutS > 0 && Double.isFinite(timeoutS)))
+            throw new BadInputException("--timeout-s: must be > 0, got " + timeoutS);
+        return new StoppingRule(minSamples, minTimeS * 1e6, maxNoisePct / 100, timeoutS * 1e6);
     }
 
     /** Registers this command with the gemmcost command tree. */

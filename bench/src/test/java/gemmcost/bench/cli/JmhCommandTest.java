@@ -59,10 +59,23 @@ class JmhCommandTest {
     }
 
     @Test
-    void shouldNeedTheGpuOnlyWhenAGemmBenchmarkMethodIsSelected() {
-        assertThat(JmhCommand.selectsGemmBenchmark(List.of())).isTrue();
-        assertThat(JmhCommand.selectsGemmBenchmark(List.of("GemmBenchmark"))).isTrue();
-        assertThat(JmhCommand.selectsGemmBenchmark(List.of("launchSync"))).isTrue();
-        assertThat(JmhCommand.selectsGemmBenchmark(List.of("GetTimeBenchmark"))).isFalse();
+    void shouldSelectBenchmarksAsJmhDoesWithIncludesAndExcludes() {
+        String gemm = "gemmcost.bench.jmh.GemmBenchmark.gemm";
+        String baseline = "gemmcost.bench.jmh.GemmBenchmark.launchSyncBaseline";
+        String lookup = "gemmcost.perf.GetTimeBenchmark.lookup";
+
+        assertThat(JmhCommand.selected(List.of(), List.of())).contains(gemm, baseline, lookup);
+        assertThat(JmhCommand.selected(List.of("launchSync"), List.of())).containsExactly(baseline);
+        assertThat(JmhCommand.selected(List.of(), List.of("Gemm"))).contains(lookup).doesNotContain(gemm, baseline);
+        assertThat(JmhCommand.selected(List.of("NoSuchBench"), List.of())).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseASelectionThatMatchesNoBenchmarkBeforeRunningJmh() {
+        CliRun run = CliRun.of("jmh", "NoSuchBench", "-f", "1");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("gemmcost: jmh: no benchmark matched [NoSuchBench] (scripts/gemmcost jmh -l"
+                + " lists them)" + System.lineSeparator());
     }
 }

@@ -28,6 +28,19 @@ class ProfileCommandTest {
     }
 
     @Test
+    void aStoppingRuleOptionShouldBeRefusedUnderItsOwnName() {
+        String nl = System.lineSeparator();
+        assertThat(refusal("profile", "--timeout-s", "-1")).isEqualTo("gemmcost: --timeout-s: must be > 0, got -1.0"
+                + nl);
+        assertThat(refusal("profile", "--max-noise-pct", "0")).isEqualTo("gemmcost: --max-noise-pct: must be > 0,"
+                + " got 0.0" + nl);
+        assertThat(refusal("profile", "--min-time-s", "-1")).isEqualTo("gemmcost: --min-time-s: must be >= 0, got"
+                + " -1.0" + nl);
+        assertThat(refusal("profile", "--min-samples", "1")).isEqualTo("gemmcost: --min-samples: must be >= 2, got 1"
+                + nl);
+    }
+
+    @Test
     void fp8ShouldBeRefusedBeforeAnyGpuIsTouched() {
         assertThat(refusal("profile", "--dtype", "bf16,fp8")).isEqualTo("gemmcost: --dtype fp8: not a profile dtype"
                 + " yet (bf16, fp16, tf32, fp32)" + System.lineSeparator());
