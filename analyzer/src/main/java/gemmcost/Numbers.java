@@ -2,7 +2,10 @@ package gemmcost;
 
 import java.util.Locale;
 
-/** Number formatting for reports: {@link Locale#ROOT}, µs with enough digits, ms with three decimals, percentages with one decimal (two beside the claim). */
+/**
+ * Number formatting for reports ({@link Locale#ROOT}, µs with enough digits, ms with three decimals, percentages with
+ * one decimal, two beside the claim) and the strict number syntax input files are read with.
+ */
 public final class Numbers {
     private Numbers() {
     }
@@ -42,5 +45,48 @@ public final class Numbers {
      */
     public static String claimPercent(double fraction) {
         return String.format(Locale.ROOT, "%.2f%%", fraction * 100);
+    }
+
+    /** An optionally signed run of ASCII digits. */
+    public static boolean isInteger(String s) {
+        int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+        return digitsFrom(s, i) == s.length() && s.length() > i;
+    }
+
+    /**
+     * A plain decimal such as {@code 12}, {@code -0.5} or {@code 1.5e3}. {@link Double#parseDouble} alone would
+     * also take {@code NaN}, {@code 0x1p3}, {@code 1d} and surrounding blanks.
+     */
+    public static boolean isDecimal(String s) {
+        int n = s.length();
+        int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
+        int end = digitsFrom(s, i);
+        int digits = end - i;
+        i = end;
+        if (i < n && s.charAt(i) == '.') {
+            end = digitsFrom(s, i + 1);
+            digits += end - i - 1;
+            i = end;
+        }
+        if (digits == 0)
+            return false;
+        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+'))
+                i++;
+            end = digitsFrom(s, i);
+            if (end == i)
+                return false;
+            i = end;
+        }
+        return i == n;
+    }
+
+    /** The index of the first non-digit at or after {@code from}. */
+    private static int digitsFrom(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9')
+            i++;
+        return i;
     }
 }

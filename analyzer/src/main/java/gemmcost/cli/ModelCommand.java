@@ -156,8 +156,9 @@ final class ModelCommand implements Callable<Integer> {
     }
 
     private static String experts(Experts e) {
-        return String.format(Locale.ROOT, "%d routed of %d, top-%d%s", e.experts(), e.expertIntermediate(), e.topK(),
-                e.sharedIntermediate() == 0 ? "" : ", shared " + e.sharedIntermediate());
+        return String.format(Locale.ROOT, "%d routed, each an MLP of width %d, top-%d%s", e.experts(),
+                e.expertIntermediate(), e.topK(), e.sharedIntermediate() == 0 ? ""
+                        : ", a shared expert of width " + e.sharedIntermediate());
     }
 
     private String json(Architecture a, Fit placement) {

@@ -12,6 +12,7 @@ import gemmcost.deploy.Parallelism;
 import gemmcost.model.Phase;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -83,6 +84,15 @@ public final class Options {
             if (!tableDtype.equals(dtype.id()))
                 throw new BadInputException("--dtype " + dtype.id() + ": " + profile + " is a " + tableDtype + " table;"
                         + " --dtype chooses a catalog device's dtype and cannot change a table's");
+        }
+    }
+
+    /** Whether {@code a} and {@code b} name one existing file (through links, or spelled differently). */
+    static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 

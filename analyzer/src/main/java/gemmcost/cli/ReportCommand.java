@@ -11,8 +11,6 @@ import gemmcost.model.Deployment;
 import gemmcost.model.DeploymentReader;
 import gemmcost.report.HtmlReport;
 import gemmcost.schedule.DagAnalysis;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,15 +52,6 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The HTML file to write.")
     Path out;
 
-    /** Whether {@code a} and {@code b} name one existing file (through links, or spelled differently). */
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     @Override
     public Integer call() {
         Options.requireFolder("--out", out);
@@ -70,7 +59,7 @@ final class ReportCommand implements Callable<Integer> {
         List<Deployment> deployments = new ArrayList<>();
         List<Path> inputs = new ArrayList<>(configs);
         inputs.add(Path.of(profile.fileOrDevice));
-        if (inputs.stream().anyMatch(input -> sameFile(input, out)))
+        if (inputs.stream().anyMatch(input -> Options.sameFile(input, out)))
             throw new BadInputException("--out " + out + ": is one of the inputs (--config, --profile); write the"
                     + " report elsewhere");
         for (Path config : configs) {

@@ -33,7 +33,8 @@ import java.util.concurrent.Callable;
                 "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",
                 "  scripts/gemmcost import-csv --help",
                 "  scripts/gemmcost --version",
-                "%nExit status: 0 ok, 1 internal error, 2 bad input or environment."})
+                "%nExit status: 0 ok, 1 internal error, 2 bad input or environment, 3 a GPU fault after which the same"
+                        + " command resumes (profile)."})
 final class RootCommand implements Callable<Integer> {
     static final String DEBUG = "--debug";
 

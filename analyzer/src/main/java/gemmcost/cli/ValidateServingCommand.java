@@ -1,8 +1,11 @@
 package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import gemmcost.Numbers;
@@ -74,9 +77,20 @@ final class ValidateServingCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON object (the last line).")
     boolean json;
 
+    /** RFC 4180: a field holding a comma, a quote or a line break is quoted. */
+    private static final ObjectWriter REPORT_CSV =
+            CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build().writer();
+
+    private static final String[] REPORT_HEADER = ("id,group,backend,status,reason,imported_ttft_ms,predicted_ttft_ms,"
+            + "ttft_error_pct,imported_tpot_ms,predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,"
+            + "prefill_batch,steady_ttft_ms,burst_ttft_ms,ttft_weighs,labels,tpot_labels,gemm_source,detail")
+            .split(",");
+
     @Override
     public Integer call() {
         Options.requireFolder("--report", report);
+        if (report != null && Options.sameFile(report, against))
+            throw new BadInputException("--report " + report + ": is the --against file; write the report elsewhere");
         if (!Files.isDirectory(modelDir))
             throw new BadInputException("--model-dir " + modelDir + ": no such folder");
         String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run
@@ -113,8 +127,9 @@ final class ValidateServingCommand implements Callable<Integer> {
                 all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
         int inScope = inScope(all, refused);
-        out.printf(Locale.ROOT, "in scope (measured, a catalog GPU, a supported architecture, bf16/fp8/fp8_block):"
-                + " %d rows, %s predicted%n", inScope, inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
+        out.printf(Locale.ROOT, "in scope (measured, a catalog GPU, bf16/fp8/fp8_block, no architecture known to be"
+                + " unmodeled): %d rows, %s predicted%n", inScope,
+                inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
         out.println("errors of the predictions [" + Label.join(labels) + "]: absolute % error median and p90, signed"
                 + " median (bias)");
         String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
@@ -205,33 +220,33 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private void writeReport(List<ServingCheck.Outcome> outcomes) {
-        List<String> lines = new ArrayList<>();
-        lines.add("id,group,backend,status,reason,imported_ttft_ms,predicted_ttft_ms,ttft_error_pct,imported_tpot_ms,"
-                + "predicted_tpot_ms,tpot_error_pct,decode_step_ms,prefill_step_ms,prefill_batch,steady_ttft_ms,"
-                + "burst_ttft_ms,ttft_weighs,labels,tpot_labels,gemm_source,detail");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(REPORT_HEADER);
         for (ServingCheck.Outcome o : outcomes) {
             SiliconRow r = o.row();
-            String prefix = String.join(",", csv(r.id()), csv(r.group()), csv(r.text("backend")),
-                    o.predicted() ? "predicted" : "refused", o.predicted() ? "" : o.refusal());
+            List<String> fields = new ArrayList<>(List.of(r.id(), r.group(), r.text("backend"),
+                    o.predicted() ? "predicted" : "refused", o.predicted() ? "" : o.refusal()));
             ServingModel.Estimate e = o.estimate();
-            String numbers = o.predicted() ? String.format(Locale.ROOT,
-                    "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f,%s,%s,%s", r.ttftMs(), e.ttftMs(),
-                    o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
-                    e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
-                    e.start().burstTtftUs() / 1e3, e.start().weighs().id(), Label.join(e.labels()),
-                    Label.join(e.tpotLabels()))
-                    : csv(r.text("silicon_ttft_ms")) + ",,," + csv(r.text("silicon_tpot_ms")) + ",,,,,,,,,,";
-            lines.add(prefix + "," + numbers + "," + csv(o.gemmSource()) + "," + csv(o.detail()));
+            if (o.predicted())
+                fields.addAll(List.of(String.format(Locale.ROOT,
+                        "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f", r.ttftMs(), e.ttftMs(),
+                        o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
+                        e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
+                        e.start().burstTtftUs() / 1e3).split(",")));
+            else
+                fields.addAll(List.of(r.text("silicon_ttft_ms"), "", "", r.text("silicon_tpot_ms"), "", "", "", "", "",
+                        "", ""));
+            fields.addAll(o.predicted()
+                    ? List.of(e.start().weighs().id(), Label.join(e.labels()), Label.join(e.tpotLabels()))
+                    : List.of("", "", ""));
+            fields.add(o.gemmSource() == null ? "" : o.gemmSource());
+            fields.add(o.detail() == null ? "" : o.detail());
+            rows.add(fields.toArray(String[]::new));
         }
         try {
-            Files.write(report, lines, StandardCharsets.UTF_8);
+            Files.writeString(report, REPORT_CSV.writeValueAsString(rows), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw InputFiles.cannotWrite(report, e);
         }
-    }
-
-    /** A field of the report: commas become semicolons (its fields are never quoted). */
-    private static String csv(String text) {
-        return text == null ? "" : text.replace(',', ';');
     }
 }

@@ -1,6 +1,7 @@
 package gemmcost.comm;
 
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import gemmcost.InputFiles;
 import gemmcost.Limits;
 import java.nio.file.Path;
@@ -42,12 +43,9 @@ public final class NcclCsv {
         };
         long ranks = number(where, 4, f[4], 2, Limits.MAX_GPUS);
         long elements = number(where, 5, f[5], 1, 1L << 50);
-        double timeUs;
-        try {
-            timeUs = Double.parseDouble(f[6]);
-        } catch (NumberFormatException e) {
+        if (!Numbers.isDecimal(f[6]))
             throw bad(where, 6, "not a number", f[6]);
-        }
+        double timeUs = Double.parseDouble(f[6]);
         if (!(Double.isFinite(timeUs) && timeUs > 0))
             throw bad(where, 6, "must be finite and > 0", f[6]);
         return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);

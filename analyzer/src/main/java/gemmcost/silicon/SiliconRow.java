@@ -1,6 +1,7 @@
 package gemmcost.silicon;
 
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -58,14 +59,13 @@ public record SiliconRow(String where, Map<String, String> columns) {
 
     /** The column's finite positive number. */
     private static double positive(String where, Map<String, String> columns, String column) {
-        try {
-            double v = Double.parseDouble(columns.get(column));
+        String text = columns.get(column);
+        if (Numbers.isDecimal(text)) {
+            double v = Double.parseDouble(text);
             if (v > 0 && Double.isFinite(v))
                 return v;
-        } catch (NumberFormatException e) {
-            // refused below
         }
-        throw bad(where, columns, column, "must be finite and > 0");
+        throw bad(where, columns, column, "must be a finite decimal number > 0");
     }
 
     public String id() {

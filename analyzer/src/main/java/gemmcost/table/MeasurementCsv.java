@@ -2,6 +2,7 @@ package gemmcost.table;
 
 import gemmcost.InputFiles;
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -94,7 +95,7 @@ public final class MeasurementCsv {
 
         long dimension(int column) {
             String value = fields[column];
-            if (!isInteger(value))
+            if (!Numbers.isInteger(value))
                 throw bad(column, "not an integer");
             long dim;
             try {
@@ -109,7 +110,7 @@ public final class MeasurementCsv {
 
         double time(int column) {
             String value = fields[column];
-            if (!isDecimal(value))
+            if (!Numbers.isDecimal(value))
                 throw bad(column, "not a number");
             double time = Double.parseDouble(value);
             if (!(Double.isFinite(time) && time > 0))
@@ -123,48 +124,6 @@ public final class MeasurementCsv {
         }
     }
 
-    /** An optionally signed run of ASCII digits. */
-    private static boolean isInteger(String s) {
-        int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
-        return digitsFrom(s, i) == s.length() && s.length() > i;
-    }
-
-    /**
-     * A plain decimal such as {@code 12}, {@code -0.5} or {@code 1.5e3}. {@link Double#parseDouble} alone would
-     * also take {@code NaN}, {@code 0x1p3}, {@code 1d} and surrounding blanks.
-     */
-    private static boolean isDecimal(String s) {
-        int n = s.length();
-        int i = s.startsWith("-") || s.startsWith("+") ? 1 : 0;
-        int end = digitsFrom(s, i);
-        int digits = end - i;
-        i = end;
-        if (i < n && s.charAt(i) == '.') {
-            end = digitsFrom(s, i + 1);
-            digits += end - i - 1;
-            i = end;
-        }
-        if (digits == 0)
-            return false;
-        if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-            i++;
-            if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+'))
-                i++;
-            end = digitsFrom(s, i);
-            if (end == i)
-                return false;
-            i = end;
-        }
-        return i == n;
-    }
-
-    /** The index of the first non-digit at or after {@code from}. */
-    private static int digitsFrom(String s, int from) {
-        int i = from;
-        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9')
-            i++;
-        return i;
-    }
 
     private static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;

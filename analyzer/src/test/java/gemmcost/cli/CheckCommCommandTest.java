@@ -89,7 +89,7 @@ class CheckCommCommandTest {
             "H100_SXM,2.29.2,all_reduce,half,0,256,5.0 | :2: column num_gpus: must be an integer from 2 to 65536: '0'",
             "H100_SXM,2.29.2,all_reduce,half,2,0,5.0 | :2: column message_elements: must be an integer from 1 to 2^50:"
                     + " '0'",
-            "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: must be finite and > 0: 'NaN'",
+            "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: not a number: 'NaN'",
             "H100_SXM,2.29.2,all_reduce,half,2,256 | :2: expected 7 columns, found 6",
             "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM' (it has 'A100')",
             "\"H100_SXM\",2.29.2,all_reduce,half,2,256,5.0 | :2: quoted fields are not read here: write the values"

@@ -151,6 +151,29 @@ class GetTimeAndValidateCommandTest {
                 + " is bf16: compare like with like" + NL));
     }
 
+    @Test
+    void shouldRefuseMeasurementRowsOfAnotherDtypeNamingTheFirst() throws IOException {
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "x,G,bf16,1024,1024,1024,25,\n"
+                + "x,G,fp8,4096,1024,1024,40,\n");
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString());
+
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --against " + csv + ":3: dtype fp8, but " + profile
+                + " is bf16: compare like with like (keep the rows of one dtype)" + NL));
+    }
+
+    @Test
+    void shouldReadAHeldOutProfileWhateverTheCaseOfItsExtension() throws IOException {
+        Path upper = Files.copy(heldOut("bf16"), dir.resolve("held-out.JSON"));
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", upper.toString(), "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("{\"count\":1,\"reference_label\":\"measured\"");
+    }
+
     /** A measured profile of one shape, 1024³ in 25 µs, in DTYPE. */
     private Path heldOut(String dtype) {
         Path file = dir.resolve(dtype + "-held-out.json");

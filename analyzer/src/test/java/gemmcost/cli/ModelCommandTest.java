@@ -84,7 +84,8 @@ class ModelCommandTest {
         CliRun run = CliRun.of("model", config.toString());
 
         assertThat(run.out()).startsWith(config + ": MixtralForCausalLM, 2 layers (0 dense, 2 MoE), hidden 64, vocab 100"
-                + NL + "attention: GQA, 4 query heads, 2 KV heads of 16" + NL + "experts:   4 routed of 32, top-2" + NL
+                + NL + "attention: GQA, 4 query heads, 2 KV heads of 16" + NL
+                + "experts:   4 routed, each an MLP of width 32, top-2" + NL
                 + "weights:   bf16" + NL + "sizes (modeled: counted from the config):" + NL)
                 .contains("  KV cache / token  256 B in bf16, 128 B in fp8" + NL);
     }

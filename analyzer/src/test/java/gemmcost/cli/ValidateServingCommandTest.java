@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import gemmcost.SharedData;
 import gemmcost.silicon.SiliconCsv;
 import java.io.IOException;
@@ -68,12 +71,12 @@ class ValidateServingCommandTest {
         List<String> lines = run.out().lines().toList();
         assertThat(lines.getFirst()).startsWith(rows + ": 3 rows, 2 predicted, 1 refused (");
         assertThat(lines.get(1)).isEqualTo("  refused     1: system not in the device catalog");
-        List<String[]> reported = Files.readAllLines(report).stream().skip(1).map(l -> l.split(",", -1)).toList();
+        List<String[]> reported = reportRows(report);
         assertThat(reported).extracting(f -> f[3]).containsExactly("predicted", "predicted", "refused");
         assertThat(reported).extracting(f -> f.length).containsOnly(21);
         // at concurrency 8 and 64 others' prefills stall every decode step: TPOT holds both steps' labels
         assertThat(reported.subList(0, 2)).allSatisfy(f -> assertThat(f[18]).isEqualTo(f[17]));
-        assertThat(reported.getFirst()[0]).isEqualTo("a; quoted"); // the report's fields are never quoted
+        assertThat(reported.getFirst()[0]).isEqualTo("a, quoted"); // quoted in the report as in the input
         // the TTFT's parts: of AIConfigurator's 20 rounds the first starts as a burst, the others are steady
         for (String[] f : reported.subList(0, 2)) {
             assertThat(f[16]).isEqualTo("first_round");
@@ -141,7 +144,7 @@ class ValidateServingCommandTest {
                 report.toString(), "--json");
 
         assertThat(run.status()).as(run.err()).isZero();
-        List<String[]> r = Files.readAllLines(report).stream().skip(1).map(l -> l.split(",", -1)).toList();
+        List<String[]> r = reportRows(report);
         assertThat(r).extracting(f -> f[0] + " " + f[2] + " " + f[3]).containsExactly("a trtllm predicted",
                 "new vllm predicted", "old vllm predicted");
         assertThat(r).extracting(f -> f[9]).containsOnly(r.getFirst()[9]); // TPOT
@@ -193,12 +196,12 @@ class ValidateServingCommandTest {
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().lines()).contains("  refused     1: measured TTFT or TPOT missing or invalid",
-                "in scope (measured, a catalog GPU, a supported architecture, bf16/fp8/fp8_block): 2 rows, 100.0%"
-                        + " predicted");
+                "in scope (measured, a catalog GPU, bf16/fp8/fp8_block, no architecture known to be unmodeled): 2 rows,"
+                        + " 100.0% predicted");
         // the measurements as read, no prediction, no GEMM table, and why
         assertThat(Files.readAllLines(report).getLast()).isEqualTo("d,org/small h200_sxm agg,trtllm,refused,"
                 + "measured TTFT or TPOT missing or invalid,n/a,,,2.0" + ",".repeat(12) + rows
-                + ":5: column silicon_ttft_ms: must be finite and > 0: 'n/a'");
+                + ":5: column silicon_ttft_ms: must be a finite decimal number > 0: 'n/a'");
     }
 
     /**
@@ -273,5 +276,27 @@ class ValidateServingCommandTest {
         assertThat(json.get("tpot_median_ape_pct").asDouble()).isLessThanOrEqualTo(12);
         assertThat(json.get("tpot_p90_ape_pct").asDouble()).isLessThanOrEqualTo(32);
         assertThat(json.get("ttft_median_ape_pct").asDouble()).isLessThanOrEqualTo(48);
+    }
+
+    @Test
+    void shouldRefuseToWriteTheReportOverTheMeasurements() throws IOException {
+        Path rows = inputs();
+        byte[] before = Files.readAllBytes(rows);
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--report",
+                rows.toString());
+
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + rows
+                + ": is the --against file; write the report elsewhere" + System.lineSeparator()));
+        assertThat(Files.readAllBytes(rows)).isEqualTo(before);
+    }
+
+    /** The report's rows after its header, read as CSV (RFC 4180 quoting). */
+    private static List<String[]> reportRows(Path report) throws IOException {
+        try (MappingIterator<String[]> it = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build()
+                .readerFor(String[].class).readValues(report.toFile())) {
+            return it.readAll().stream().skip(1).toList();
+        }
     }
 }

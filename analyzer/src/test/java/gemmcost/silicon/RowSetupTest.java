@@ -320,11 +320,25 @@ class RowSetupTest {
                 "silicon_tpot_ms", "-1"));
 
         assertThat(empty.reason()).isEqualTo(RowSetup.NOT_MEASURED);
-        assertThat(empty.detail()).isEqualTo("rows.csv:2: column silicon_ttft_ms: must be finite and > 0: ''");
+        assertThat(empty.detail())
+                .isEqualTo("rows.csv:2: column silicon_ttft_ms: must be a finite decimal number > 0: ''");
         // refused for it before anything else: a GPU outside the catalog is not what keeps this run out
         assertThat(negative.reason()).isEqualTo(RowSetup.NOT_MEASURED);
-        assertThat(negative.detail()).isEqualTo("rows.csv:2: column silicon_tpot_ms: must be finite and > 0: '-1'");
+        assertThat(negative.detail())
+                .isEqualTo("rows.csv:2: column silicon_tpot_ms: must be a finite decimal number > 0: '-1'");
         assertThat(ServingCheck.outOfScope(RowSetup.NOT_MEASURED)).isTrue();
+    }
+
+    @Test
+    void aMeasuredTimeShouldBeAPlainDecimalNotAJavaLiteral() {
+        for (String garbled : List.of("12d", "0x1p3", " 12", "NaN", "Infinity")) {
+            RowSetup.Refused r = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8",
+                    "silicon_tpot_ms", garbled));
+
+            assertThat(r.reason()).as(garbled).isEqualTo(RowSetup.NOT_MEASURED);
+            assertThat(r.detail()).isEqualTo("rows.csv:2: column silicon_tpot_ms: must be a finite decimal number > 0:"
+                    + " '" + garbled + "'");
+        }
     }
 
     @Test

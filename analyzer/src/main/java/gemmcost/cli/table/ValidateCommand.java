@@ -72,9 +72,8 @@ public final class ValidateCommand implements Callable<Integer> {
         Options.requireFolder("--report", report);
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
-        boolean held = against.toString().endsWith(".json");
-        Reference reference = held ? entriesOf(against, opened.dtype())
-                : new Reference(MeasurementCsv.read(against), Label.IMPORTED);
+        boolean held = against.toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        Reference reference = held ? entriesOf(against, opened.dtype()) : rowsOf(against, opened.dtype());
         List<Measurement> rows = reference.rows();
         if (rows.isEmpty()) {
             throw new BadInputException(against + ": no measurement rows to validate against");
@@ -127,6 +126,16 @@ public final class ValidateCommand implements Callable<Integer> {
         return new Reference(IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(file.toString(),
                 held.device().name(), held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1))
                 .toList(), GetTimes.verbatim(held.provenance().kind()));
+    }
+
+    /** The rows of a measurements CSV, refused when one is of another dtype than the one predicted. */
+    private Reference rowsOf(Path file, String predictedDtype) {
+        List<Measurement> rows = MeasurementCsv.read(file);
+        for (Measurement r : rows)
+            if (!predictedDtype.equals(r.dtype()))
+                throw new BadInputException("--against " + file + ":" + r.line() + ": dtype " + r.dtype() + ", but "
+                        + profile + " is " + predictedDtype + ": compare like with like (keep the rows of one dtype)");
+        return new Reference(rows, Label.IMPORTED);
     }
 
     private static String labelCounts(Validation.Result result) {
