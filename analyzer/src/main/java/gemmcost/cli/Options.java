@@ -140,6 +140,10 @@ public final class Options {
 
         /** The layout, or the one-line reason it is not one. */
         Parallelism parallelism() {
+            requirePositive("--tp", tp);
+            requirePositive("--pp", pp);
+            requirePositive("--ep", ep);
+            requirePositive("--dp", dp);
             try {
                 return new Parallelism(tp, pp, ep, dp);
             } catch (IllegalArgumentException e) {

@@ -25,7 +25,7 @@ final class PlanRanking {
     /** Why a plan is counted, not predicted: its key in JSON and its words in text. */
     enum Refusal {
         CANNOT_SPLIT("cannot_split", "not splitting the model (its heads, widths, experts or layers)"),
-        DOES_NOT_FIT("does_not_fit", "too small to hold --concurrency sequences"),
+        DOES_NOT_FIT("does_not_fit", "too small to hold the weights and --concurrency sequences"),
         NO_LINKS("links_not_modeled", "communicating over links the model lacks"),
         STRADDLES("workers_span_nodes_unlike_the_first",
                 "with workers spanning nodes unlike the first (which each is costed as)");
@@ -76,7 +76,7 @@ final class PlanRanking {
                 .sorted(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed()).toList();
     }
 
-    /** {@code 31 predicted, 7 too small to hold --concurrency sequences}. */
+    /** {@code 31 predicted, 7 too small to hold the weights and --concurrency sequences}. */
     private String counts() {
         return predicted.size() + " predicted" + (refused.isEmpty() ? "" : ", " + refusals());
     }

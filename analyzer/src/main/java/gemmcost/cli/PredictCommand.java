@@ -230,6 +230,10 @@ final class PredictCommand implements Callable<Integer> {
                     + " only engine whose modeled scheduling depends on its release)");
         if (engineVersion != null && !Engine.isRelease(engineVersion))
             throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
+        if (engineVersion != null && mode != Mode.AGG)
+            throw new BadInputException("--engine-version " + engineVersion + ": applies to --mode agg only (the"
+                    + " release changes how decode steps are scheduled, which a disaggregated run's TTFT does not"
+                    + " model)");
         checkOverlapScheduler();
         checkRanking();
         Architecture read = HfConfigReader.read(config);
@@ -258,8 +262,13 @@ final class PredictCommand implements Callable<Integer> {
                 throw new BadInputException("the prefill workers' plan (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp): "
                         + e.getMessage());
             }
-            Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * prefillBatch,
-                    isl, kvDtype);
+            try {
+                Fit.check(config, model, device, prefillLayout,
+                        (long) prefillLayout.attentionReplicas() * prefillBatch, isl, kvDtype);
+            } catch (Fit.Refused e) {
+                throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
+                        + " --prefill-batch " + prefillBatch + "): " + e.getMessage());
+            }
             prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
@@ -271,7 +280,9 @@ final class PredictCommand implements Callable<Integer> {
         if (html != null)
             HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
                     List.of(new HtmlReport.PlanView(config.toString(), String.format(Locale.ROOT,
-                                    "decode step T_d (the predicted TPOT, %.3f ms, adds prefill stalls)", e.tpotMs()),
+                                    "decode step T_d (the predicted TPOT, %.3f ms [%s], adds prefill stalls; TTFT"
+                                            + " %.2f ms [%s])", e.tpotMs(), Label.join(e.tpotLabels()), e.ttftMs(),
+                                    Label.join(e.labels())),
                                     Phase.DECODE, decode.layout().gpus(), e.decode().analysis(),
                                     steady("T_d", e.decode())),
                             new HtmlReport.PlanView(config.toString(), "prefill T_p", Phase.PREFILL,
@@ -517,8 +528,8 @@ final class PredictCommand implements Callable<Integer> {
         out.println();
         step(out, "decode step (T_d)", e.decode());
         step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
-        out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [modeled]%n",
-                Numbers.percent(e.prefillUtilisation()));
+        out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [%s]%n",
+                Numbers.percent(e.prefillUtilisation()), Label.join(e.labels()));
     }
 
     /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */
@@ -548,10 +559,10 @@ final class PredictCommand implements Callable<Integer> {
                             / e.prefill().stepUs()), Numbers.millis(e.decode().stepUs()), firstMs,
                     start.burstSteps() - 1, tp, Numbers.millis(start.burstTtftUs()), osl - 1, joined);
         else if (mode == Mode.AGG)
-            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl r q) T_p = %s + %d / (%d x %d x %d) x %s ms;"
+            out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl s) T_p = %s + %d / (%d x %d) x %s ms;"
                             + " steady TTFT = %s + arrival + queue = %s + %s + %s ms [%s]%n",
-                    Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, fit.layout().attentionReplicas(),
-                    e.prefillBatch(), tp, first, firstMs, Numbers.millis(e.arrivalUs()),
+                    Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, e.promptsPerStep(), tp, first, firstMs,
+                    Numbers.millis(e.arrivalUs()),
                     Numbers.millis(e.queueWaitUs()), joined);
         else
             out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer = %s + %s + %s ms"
@@ -603,7 +614,8 @@ final class PredictCommand implements Callable<Integer> {
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
         node.put("prefill_latency_us", e.prefillLatencyUs())
-                .put("prefill_batch", e.prefillBatch()).put("arrival_us", e.arrivalUs())
+                .put("prefill_batch", e.prefillBatch()).put("prompts_per_step", e.promptsPerStep())
+                .put("arrival_us", e.arrivalUs())
                 .put("queue_wait_us", e.queueWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())

@@ -53,11 +53,14 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
         MemoryFootprint f = footprint(model, layout, concurrency, tokens, kvDtype).orElseThrow(() -> new Refused(true,
                 String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of %d sequences of %d tokens"
                         + " is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout, concurrency, tokens)));
+        int replicas = layout.attentionReplicas();
+        String spread = replicas == 1 ? "" : String.format(Locale.ROOT, ", %d on each of %d attention replicas,",
+                Math.ceilDiv(concurrency, replicas), replicas);
         if (!f.fits(device))
             throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
-                            + " (%d sequences of up to %d tokens, KV in %s) is over the %.2f GB an engine uses"
+                            + " (%d sequences%s of up to %d tokens, KV in %s) is over the %.2f GB an engine uses"
                             + " of %.2f GB (%.2f) [modeled]",
-                    config, layout.gpus(), device.id(), layout, f.describe(), concurrency, tokens, kvDtype.id(),
+                    config, layout.gpus(), device.id(), layout, f.describe(), concurrency, spread, tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
         return new Fit(device, layout, f);

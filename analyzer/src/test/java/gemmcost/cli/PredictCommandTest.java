@@ -70,6 +70,9 @@ class PredictCommandTest {
         String stepMs = decode.substring(0, decode.indexOf(" µs"));
         assertThat(html).contains("<td>T_d</td><td>" + String.format(java.util.Locale.ROOT, "%.3f",
                 Double.parseDouble(stepMs) / 1000) + "</td>");
+        String tpotLine = run.out().lines().filter(l -> l.startsWith("TPOT ")).findFirst().orElseThrow();
+        String tpotMs = tpotLine.replaceAll("^TPOT +([0-9.]+) ms.*", "$1");
+        assertThat(html).contains("(the predicted TPOT, " + tpotMs + " ms [modeled], adds prefill stalls; TTFT ");
         // without stages the schedule's makespan is the step: nothing to add
         CliRun flat = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "16", "--isl",
                 "512", "--osl", "128", "--html", page.toString());
@@ -360,6 +363,45 @@ class PredictCommandTest {
             assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--tp", "2",
                     "--dp", "2", "--prefill-batch", batch, "--concurrency", "1", "--isl", "8", "--osl", "8"))
                     .isEqualTo(new CliRun(2, "", "gemmcost: --prefill-batch " + batch + ": must be 1 to 4096" + NL));
+    }
+
+    @Test
+    void aDisaggPrefillWorkerShouldSendTheKvCachesOfThePromptsItHasNotOfItsWholeBatch() throws IOException {
+        JsonNode one = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--concurrency", "1", "--isl", "512");
+        JsonNode room = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "64",
+                "--concurrency", "1", "--isl", "512");
+        JsonNode two = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "64",
+                "--concurrency", "2", "--isl", "512");
+
+        // one request: a batch of 64 holds one prompt, whose cache alone is sent
+        assertThat(room.get("prefill_batch").asInt()).isEqualTo(1);
+        assertThat(room.get("prompts_per_step").asInt()).isEqualTo(1);
+        assertThat(room.get("kv_transfer_us").asDouble()).isEqualTo(one.get("kv_transfer_us").asDouble());
+        assertThat(two.get("prefill_batch").asInt()).isEqualTo(2);
+        assertThat(two.get("kv_transfer_us").asDouble()).isGreaterThan(one.get("kv_transfer_us").asDouble());
+    }
+
+    @Test
+    void optionsThatChangeNothingOrCannotBeShouldBeRefusedUnderTheirNames() {
+        String[] disagg = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--concurrency", "4", "--isl", "512", "--osl", "64"};
+        assertThat(CliRun.of(append(disagg, "--engine", "vllm", "--engine-version", "0.12.0"))).isEqualTo(
+                new CliRun(2, "", "gemmcost: --engine-version 0.12.0: applies to --mode agg only (the release changes"
+                        + " how decode steps are scheduled, which a disaggregated run's TTFT does not model)" + NL));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--tp", "2", "--dp", "0",
+                "--concurrency", "4", "--isl", "512", "--osl", "64"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --dp 0: must be >= 1" + NL));
+    }
+
+    @Test
+    void aMemoryRefusalShouldSayWhichWorkersAndHowTheSequencesSpreadOverReplicas() {
+        String err = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--tp", "2", "--dp", "2",
+                "--concurrency", "512", "--isl", "8192", "--osl", "8192").err();
+        assertThat(err).contains("(512 sequences, 256 on each of 2 attention replicas, of up to 16384 tokens");
+        String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "4096", "--concurrency", "1", "--isl", "100000", "--osl", "8").err();
+        assertThat(prefill).startsWith("gemmcost: the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
+                + " --prefill-batch 4096): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ");
     }
 
     @Test
