@@ -510,8 +510,8 @@ final class PredictCommand implements Callable<Integer> {
                 e.gpus(), device.id(), workersText(fit, prefill));
         out.println(request(prefill.stepTokens()));
         out.println("GEMMs:     " + costs.model().getTime().source());
-        out.println("memory:    " + costs.model().memory().source() + " (" + costs.model().memory().label().id()
-                + "); attention: " + costs.model().attention().source() + " (modeled)");
+        out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
+                + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source() + " (modeled)");
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
