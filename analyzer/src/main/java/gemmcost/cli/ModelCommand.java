@@ -132,7 +132,7 @@ final class ModelCommand implements Callable<Integer> {
         if (placement != null)
             out.printf(Locale.ROOT, "  fits %d x %s (%s): %s of the %.2f GB an engine uses%n",
                     placement.layout().gpus(), placement.device().id(), placement.layout(),
-                    placement.footprint().describe(), placement.usableBytes() / 1e9);
+                    placement.describe(), placement.usableBytes() / 1e9);
     }
 
     private static String attention(Attention attention) {

@@ -512,7 +512,7 @@ final class PredictCommand implements Callable<Integer> {
         out.println("GEMMs:     " + costs.model().getTime().source());
         out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
                 + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source() + " (modeled)");
-        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.footprint().describe(),
+        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.describe(),
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))
             out.println(contextLine(model));

@@ -6,16 +6,26 @@ import gemmcost.device.Dtype;
 import gemmcost.model.hf.Architecture;
 import java.nio.file.Path;
 import java.io.Serial;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Objects;
 
-/** A model laid out on a device, with what its fullest GPU holds: checked to fit before anything is costed. */
-public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
+/**
+ * A model laid out on a device, with what its fullest GPU holds ({@code footprint}) and what each kind of its GPUs
+ * holds ({@code sides}: the fullest alone, or an AFD layout's two sides): checked to fit before anything is costed.
+ */
+public record Fit(Device device, Layout layout, MemoryFootprint footprint, List<MemoryFootprint> sides) {
     public Fit {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(footprint, "footprint");
+        sides = List.copyOf(sides);
+    }
+
+    /** {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU}, each side's where there are two. */
+    public String describe() {
+        return String.join("; ", sides.stream().map(MemoryFootprint::describe).toList());
     }
 
     public long usableBytes() {
@@ -63,7 +73,8 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint) {
                     config, layout.gpus(), device.id(), layout, f.describe(), concurrency, spread, tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
-        return new Fit(device, layout, f);
+        return new Fit(device, layout, f, MemoryFootprint.sides(model, layout, concurrency, tokens,
+                kvDtype.elementBytes()));
     }
 
     /** What the fullest GPU holds for {@code sequences} of {@code tokens}; empty when the KV cache is beyond 2^63 B. */

@@ -2,6 +2,7 @@ package gemmcost.deploy;
 
 import gemmcost.device.Device;
 import gemmcost.model.hf.Architecture;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -57,28 +58,57 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
      */
     public static MemoryFootprint of(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
                                      int kvBytesPerElement) {
-        long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
-        int tp = layout.attentionTp();
-        Cache cache = (weights, first, last) -> new MemoryFootprint(weights, Math.multiplyExact(sequences,
-                model.kvBytesPerSequencePerGpu(first, last, tp, tokensPerSequence, kvBytesPerElement)),
-                Math.multiplyExact(sequences, model.stateBytesPerSequencePerGpu(first, last, tp)));
+        Cache cache = cache(model, layout, concurrency, tokensPerSequence, kvBytesPerElement);
         return switch (layout) {
             case Parallelism p -> fullestStage(model, p, cache);
             case Afd afd -> {
-                MemoryFootprint replica = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
-                        true, true), 0, model.layers());
-                MemoryFootprint attention = new MemoryFootprint(replica.weightBytes(), replica.kvBytes(),
-                        replica.stateBytes(), Gpu.ATTENTION);
-                MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertParameters()
-                        / afd.ffnGpus() * model.weights().bytesPerWeight(), 0, 0, Gpu.FFN);
-                yield attention.totalBytes() >= ffn.totalBytes() ? attention : ffn;
+                List<MemoryFootprint> sides = afdSides(model, afd, cache);
+                yield sides.get(0).totalBytes() >= sides.get(1).totalBytes() ? sides.get(0) : sides.get(1);
             }
         };
+    }
+
+    /**
+     * What each kind of GPU of {@code layout} holds, the fullest first where there are two: the fullest GPU of a
+     * TP x PP layout, or an AFD layout's attention GPU and its FFN GPU (the fit is the fullest's; a user sizes the
+     * concurrency by the attention GPUs' KV cache).
+     *
+     * @throws ArithmeticException if the KV cache is beyond 2^63 bytes
+     */
+    public static List<MemoryFootprint> sides(Architecture model, Layout layout, long concurrency,
+                                              long tokensPerSequence, int kvBytesPerElement) {
+        MemoryFootprint fullest = of(model, layout, concurrency, tokensPerSequence, kvBytesPerElement);
+        if (!(layout instanceof Afd afd))
+            return List.of(fullest);
+        List<MemoryFootprint> both = afdSides(model, afd, cache(model, layout, concurrency, tokensPerSequence,
+                kvBytesPerElement));
+        return fullest.gpu() == Gpu.ATTENTION ? both : List.of(both.get(1), both.get(0));
+    }
+
+    /** An AFD layout's attention GPU, then its FFN GPU. */
+    private static List<MemoryFootprint> afdSides(Architecture model, Afd afd, Cache cache) {
+        MemoryFootprint replica = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
+                true, true), 0, model.layers());
+        MemoryFootprint attention = new MemoryFootprint(replica.weightBytes(), replica.kvBytes(),
+                replica.stateBytes(), Gpu.ATTENTION);
+        MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertParameters()
+                / afd.ffnGpus() * model.weights().bytesPerWeight(), 0, 0, Gpu.FFN);
+        return List.of(attention, ffn);
     }
 
     /** A GPU holding {@code weightBytes} and the sequences' KV cache and state in layers [first, last). */
     private interface Cache {
         MemoryFootprint holding(long weightBytes, int first, int last);
+    }
+
+    /** The KV cache and state of a replica's share of {@code concurrency} sequences, beside some weights. */
+    private static Cache cache(Architecture model, Layout layout, long concurrency, long tokensPerSequence,
+                               int kvBytesPerElement) {
+        long sequences = Math.ceilDiv(concurrency, layout.attentionReplicas());
+        int tp = layout.attentionTp();
+        return (weights, first, last) -> new MemoryFootprint(weights, Math.multiplyExact(sequences,
+                model.kvBytesPerSequencePerGpu(first, last, tp, tokensPerSequence, kvBytesPerElement)),
+                Math.multiplyExact(sequences, model.stateBytesPerSequencePerGpu(first, last, tp)));
     }
 
     private static MemoryFootprint fullestStage(Architecture model, Parallelism layout, Cache cache) {

@@ -2,6 +2,7 @@ package gemmcost.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import gemmcost.SharedData;
 import gemmcost.device.DeviceCatalog;
@@ -127,6 +128,12 @@ class MemoryFootprintTest {
         MemoryFootprint hundred = MemoryFootprint.of(moe, afd, 100, 10, 2);
 
         assertThat(one).isEqualTo(new MemoryFootprint(ffnBytes, 0, 0, MemoryFootprint.Gpu.FFN));
+        // both sides, the fullest first: the attention GPU's cache is what a user sizes the concurrency by
+        assertThat(MemoryFootprint.sides(moe, afd, 1, 10, 2))
+                .extracting(MemoryFootprint::gpu, MemoryFootprint::kvBytes).containsExactly(
+                        tuple(MemoryFootprint.Gpu.FFN, 0L), tuple(MemoryFootprint.Gpu.ATTENTION, kvPerSequence));
+        assertThat(MemoryFootprint.sides(moe, afd, 100, 10, 2)).containsExactly(hundred,
+                new MemoryFootprint(ffnBytes, 0, 0, MemoryFootprint.Gpu.FFN));
         assertThat(hundred.gpu()).isEqualTo(MemoryFootprint.Gpu.ATTENTION);
         assertThat(hundred.kvBytes()).isEqualTo(100 * kvPerSequence);
         assertThat(new MemoryFootprint(81_740_000_000L, 0, 0, MemoryFootprint.Gpu.FFN).describe())
