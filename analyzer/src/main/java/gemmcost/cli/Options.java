@@ -88,7 +88,7 @@ public final class Options {
     }
 
     /** Whether {@code a} and {@code b} name one existing file (through links, or spelled differently). */
-    static boolean sameFile(Path a, Path b) {
+    public static boolean sameFile(Path a, Path b) {
         try {
             return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
         } catch (IOException e) {

@@ -146,9 +146,9 @@ final class PredictCommand implements Callable<Integer> {
             + " Default: TensorRT-LLM's: 8192 tokens, isl + osl, prefill mixed into decode steps, scheduled ahead.")
     Engine engine;
 
-    @Option(names = "--engine-version", paramLabel = "VERSION", description = "With --engine vllm: its release, e.g."
-            + " 0.12.0. vLLM schedules each step while the one before runs from 0.14 on (before, a request arriving"
-            + " during a step waits for that step only). Default: the current release.")
+    @Option(names = "--engine-version", paramLabel = "VERSION", description = "With --engine vllm, agg and no --pp: its"
+            + " release, e.g. 0.12.0. vLLM schedules each step while the one before runs from 0.14 on (before, a"
+            + " request arriving during a step waits for that step only). Default: the current release.")
     String engineVersion;
 
     @Option(names = "--overlap-scheduler", negatable = true, description = "agg, TensorRT-LLM and vLLM: each step is"
@@ -234,6 +234,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("--engine-version " + engineVersion + ": applies to --mode agg only (the"
                     + " release changes how decode steps are scheduled, which a disaggregated run's TTFT does not"
                     + " model)");
+        if (engineVersion != null && layout.pp > 1)
+            throw new BadInputException("--engine-version " + engineVersion + ": changes nothing with --pp "
+                    + layout.pp + " (no vLLM release schedules a step ahead with pipeline stages)");
         checkOverlapScheduler();
         checkRanking();
         Architecture read = HfConfigReader.read(config);
@@ -250,6 +253,10 @@ final class PredictCommand implements Callable<Integer> {
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
+            requirePositiveIfGiven("--prefill-tp", prefillTp);
+            requirePositiveIfGiven("--prefill-pp", prefillPp);
+            requirePositiveIfGiven("--prefill-ep", prefillEp);
+            requirePositiveIfGiven("--prefill-dp", prefillDp);
             Options.Layout p = new Options.Layout();
             p.tp = or(prefillTp, layout.tp);
             p.pp = or(prefillPp, layout.pp);
@@ -263,11 +270,11 @@ final class PredictCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             try {
-                Fit.check(config, model, device, prefillLayout,
-                        (long) prefillLayout.attentionReplicas() * prefillBatch, isl, kvDtype);
+                Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
+                        prefillLayout.attentionReplicas(), prefillBatch, concurrency, prefillWorkers), isl, kvDtype);
             } catch (Fit.Refused e) {
-                throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
-                        + " --prefill-batch " + prefillBatch + "): " + e.getMessage());
+                throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
+                        + (e.memory() ? ", with --prefill-batch " + prefillBatch : "") + "): " + e.getMessage());
             }
             prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
         }
@@ -280,8 +287,9 @@ final class PredictCommand implements Callable<Integer> {
         if (html != null)
             HtmlReport.write(html, new HtmlReport.Input(model.name() + " on " + device.id(), costs, null, List.of(),
                     List.of(new HtmlReport.PlanView(config.toString(), String.format(Locale.ROOT,
-                                    "decode step T_d (the predicted TPOT, %.3f ms [%s], adds prefill stalls; TTFT"
-                                            + " %.2f ms [%s])", e.tpotMs(), Label.join(e.tpotLabels()), e.ttftMs(),
+                                    "decode step T_d (the predicted TPOT, %.3f ms [%s]%s; TTFT %.2f ms [%s])",
+                                    e.tpotMs(), Label.join(e.tpotLabels()),
+                                    e.tpotStallsOnPrefill() ? ", adds prefill stalls" : "", e.ttftMs(),
                                     Label.join(e.labels())),
                                     Phase.DECODE, decode.layout().gpus(), e.decode().analysis(),
                                     steady("T_d", e.decode())),
@@ -293,6 +301,11 @@ final class PredictCommand implements Callable<Integer> {
         else
             text(model, device, fit, prefill, e, costs, out);
         return Gemmcost.OK;
+    }
+
+    private static void requirePositiveIfGiven(String option, Integer value) {
+        if (value != null)
+            Options.requirePositive(option, value);
     }
 
     /** {@code --[no-]overlap-scheduler} only where it changes the model: agg, not SGLang's waves, on without --pp. */
@@ -511,7 +524,8 @@ final class PredictCommand implements Callable<Integer> {
         out.println(request(prefill.stepTokens()));
         out.println("GEMMs:     " + costs.model().getTime().source());
         out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
-                + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source() + " (modeled)");
+                + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source()
+                + " (modeled)");
         out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.describe(),
                 fit.usableBytes() / 1e9);
         if (beyondContext(model))

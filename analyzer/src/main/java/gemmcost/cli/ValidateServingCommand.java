@@ -89,8 +89,15 @@ final class ValidateServingCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Options.requireFolder("--report", report);
-        if (report != null && Options.sameFile(report, against))
-            throw new BadInputException("--report " + report + ": is the --against file; write the report elsewhere");
+        if (report != null) {
+            List<Path> inputs = new ArrayList<>(gemmCsvs);
+            inputs.add(against);
+            if (commCsv != null)
+                inputs.add(commCsv);
+            if (inputs.stream().anyMatch(input -> Options.sameFile(input, report)))
+                throw new BadInputException("--report " + report + ": is one of the inputs (--against, --gemm-csv,"
+                        + " --comm-csv); write the report elsewhere");
+        }
         if (!Files.isDirectory(modelDir))
             throw new BadInputException("--model-dir " + modelDir + ": no such folder");
         String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run

@@ -64,8 +64,9 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint, List<
                 String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of %d sequences of %d tokens"
                         + " is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout, concurrency, tokens)));
         int replicas = layout.attentionReplicas();
-        String spread = replicas == 1 ? "" : String.format(Locale.ROOT, ", %d on each of %d attention replicas,",
-                Math.ceilDiv(concurrency, replicas), replicas);
+        String spread = replicas == 1 ? ""
+                : String.format(Locale.ROOT, ", at most %d on each of %d attention replicas,",
+                        Math.ceilDiv(concurrency, replicas), replicas);
         if (!f.fits(device))
             throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
                             + " (%d sequences%s of up to %d tokens, KV in %s) is over the %.2f GB an engine uses"

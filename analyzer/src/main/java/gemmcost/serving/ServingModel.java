@@ -22,10 +22,11 @@ import java.util.Set;
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
- *       step, so they arrive together); in disagg the prefill workers' batch; never more prompts than the worker's share of the c requests: s prompts a
- *       step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is the time of. vLLM and SGLang split a prompt over k steps of what the
- *       agg budget leaves for it ({@link #promptChunks}); its compute is costed as one step of the whole prompt (the
- *       chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the later ones is left out). L_p:
+ *       step, so they arrive together); in disagg the prefill workers' batch; never more prompts than the worker's
+ *       share of the c requests: s prompts a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is
+ *       the time of. vLLM and SGLang split a prompt over k steps of what the agg budget leaves for it
+ *       ({@link #promptChunks}); its compute is costed as one step of the whole prompt (the chunks' FLOPs add up to
+ *       it; the earlier chunks' KV cache read again by the later ones is left out). L_p:
  *       from a prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).
  *       </li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · s) · T_p — while a request decodes, each of the other c_d − 1 is
@@ -136,9 +137,8 @@ public final class ServingModel {
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         int chunks = mode == Mode.AGG ? promptChunks(decode, sequences, r.isl()) : 1;
-        // every replica's prefill batch of what the step's room holds, but no more prompts than a worker has requests
-        int prefillSequences = Math.min(Math.multiplyExact(Math.multiplyExact(replicas, prefilling.prefillBatch()),
-                burst), Math.ceilDiv(admitted.concurrency(), prefilling.count()));
+        int prefillSequences = promptsPerStep(replicas, prefilling.prefillBatch() * burst, admitted.concurrency(),
+                prefilling.count());
         int slots = Math.multiplyExact(prefillSequences, prefilling.count()); // prompts a step prefills, all workers
         int busiestReplica = Math.ceilDiv(prefillSequences, replicas);
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
@@ -181,6 +181,14 @@ public final class ServingModel {
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, firstTokens.labels(), chunks, sequences, prefillSequences, busiestReplica, arrival,
                 steady - latency - arrival, transfer, rho, start, stalls);
+    }
+
+    /**
+     * The prompts a worker's prefill step holds: every one of its {@code replicas}' {@code batch}, but no more than
+     * the worker's share of the {@code concurrency} requests of its {@code workers}.
+     */
+    public static int promptsPerStep(int replicas, int batch, int concurrency, int workers) {
+        return (int) Math.min((long) replicas * batch, Math.ceilDiv(concurrency, workers));
     }
 
     /**

@@ -13,6 +13,7 @@ import gemmcost.model.hf.WeightFormat;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
+import gemmcost.serving.ServingModel;
 import gemmcost.serving.Workers;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -168,8 +169,10 @@ sealed interface RowSetup {
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
-            Fit.check(config, model, device, prefillLayout, (long) prefillLayout.attentionReplicas() * batch, isl, kv);
-            prefill = engine.workers(prefillLayout, row.intOr("prefill_num_workers", 1), batch, Integer.MAX_VALUE,
+            int workers = row.intOr("prefill_num_workers", 1);
+            Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
+                    prefillLayout.attentionReplicas(), batch, concurrency, workers), isl, kv);
+            prefill = engine.workers(prefillLayout, workers, batch, Integer.MAX_VALUE,
                     decode.stepTokens(), release, measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,

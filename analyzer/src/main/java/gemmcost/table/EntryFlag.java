@@ -1,5 +1,6 @@
 package gemmcost.table;
 
+import gemmcost.Numbers;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -157,15 +158,15 @@ public sealed interface EntryFlag {
         String value = eq < 0 ? null : text.substring(eq + 1);
         try {
             return switch (key) {
-                case "noise_pct" -> new NoisePct(Double.parseDouble(required(value, key)));
+                case "noise_pct" -> new NoisePct(decimal(value, key));
                 case "stop" -> new Stop(required(value, key));
                 case "sm_mhz" -> smMhz(required(value, key));
                 case "throttled" -> new Throttled(value == null ? List.of() : List.of(value.split("\\+", -1)));
-                case "sm_clock_drop_pct" -> new SmClockDropPct(Double.parseDouble(required(value, key)));
+                case "sm_clock_drop_pct" -> new SmClockDropPct(decimal(value, key));
                 case "m_chunked" -> value == null ? new MChunked() : new Other(text);
                 case "chunk_m" -> new ChunkM(Long.parseLong(required(value, key)));
                 case "chunks" -> chunks(required(value, key));
-                case "linearity" -> new Linearity(Double.parseDouble(required(value, key)));
+                case "linearity" -> new Linearity(decimal(value, key));
                 case "merged_gpus" -> new MergedGpus(Integer.parseInt(required(value, key)));
                 default -> new Other(text);
             };
@@ -177,6 +178,13 @@ public sealed interface EntryFlag {
     /** Each of {@code texts} parsed, in order. */
     static List<EntryFlag> parseAll(List<String> texts) {
         return texts.stream().map(EntryFlag::parse).toList();
+    }
+
+    /** A plain decimal value ({@link Numbers#isDecimal}: not {@code 12d} or {@code 0x1p3}). */
+    private static double decimal(String value, String key) {
+        if (!Numbers.isDecimal(required(value, key)))
+            throw new NumberFormatException(value);
+        return Double.parseDouble(value);
     }
 
     private static String required(String value, String key) {

@@ -165,6 +165,20 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
+    void shouldNeverWriteTheReportOverAnInput() throws IOException {
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\nx,G,bf16,1024,1024,1024,25,\n");
+        String before = Files.readString(csv);
+
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString(), "--report",
+                csv.toString());
+
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + csv + ": is one of the inputs (--against,"
+                + " --profile); write the report elsewhere" + NL));
+        assertThat(Files.readString(csv)).isEqualTo(before);
+    }
+
+    @Test
     void shouldReadAHeldOutProfileWhateverTheCaseOfItsExtension() throws IOException {
         Path upper = Files.copy(heldOut("bf16"), dir.resolve("held-out.JSON"));
 

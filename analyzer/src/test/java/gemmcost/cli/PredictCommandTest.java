@@ -79,6 +79,12 @@ class PredictCommandTest {
         assertThat(flat.status()).as(flat.err()).isZero();
         assertThat(Files.readString(page, StandardCharsets.UTF_8)).contains("</b>: the step, the schedule&#39;s"
                 + " makespan below").doesNotContain("fill and drain");
+        // one request at a time: no other prompt stalls its decode steps, so the TPOT is T_d itself
+        CliRun alone = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "1", "--isl",
+                "512", "--osl", "128", "--html", page.toString());
+        assertThat(alone.status()).as(alone.err()).isZero();
+        assertThat(Files.readString(page, StandardCharsets.UTF_8)).contains(" ms [modeled]; TTFT ")
+                .doesNotContain("adds prefill stalls");
     }
 
     @Test
@@ -397,11 +403,17 @@ class PredictCommandTest {
     void aMemoryRefusalShouldSayWhichWorkersAndHowTheSequencesSpreadOverReplicas() {
         String err = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--tp", "2", "--dp", "2",
                 "--concurrency", "512", "--isl", "8192", "--osl", "8192").err();
-        assertThat(err).contains("(512 sequences, 256 on each of 2 attention replicas, of up to 16384 tokens");
+        assertThat(err).contains("(512 sequences, at most 256 on each of 2 attention replicas, of up to 16384 tokens");
         String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
-                "--prefill-batch", "4096", "--concurrency", "1", "--isl", "100000", "--osl", "8").err();
+                "--prefill-batch", "4096", "--decode-workers", "64", "--concurrency", "64", "--isl", "100000", "--osl",
+                "8").err();
+        // the prefill worker holds the prompts of its step: 64 (all the requests), not its batch of 4,096
         assertThat(prefill).startsWith("gemmcost: the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
-                + " --prefill-batch 4096): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ");
+                + " --prefill-batch 4096): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ")
+                .contains("(64 sequences of up to 100000 tokens");
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-tp", "0", "--concurrency", "4", "--isl", "512", "--osl", "8").err())
+                .isEqualTo("gemmcost: --prefill-tp 0: must be >= 1" + NL);
     }
 
     @Test

@@ -287,9 +287,13 @@ class ValidateServingCommandTest {
                 dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--report",
                 rows.toString());
 
-        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + rows
-                + ": is the --against file; write the report elsewhere" + System.lineSeparator()));
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + rows + ": is one of the inputs"
+                + " (--against, --gemm-csv, --comm-csv); write the report elsewhere" + System.lineSeparator()));
         assertThat(Files.readAllBytes(rows)).isEqualTo(before);
+        Path gemm = dir.resolve("gemm.csv");
+        assertThat(CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", gemm.toString(), "--report", gemm.toString())
+                .status()).isEqualTo(2);
     }
 
     /** The report's rows after its header, read as CSV (RFC 4180 quoting). */

@@ -149,6 +149,21 @@ class ServingModelTest {
     }
 
     @Test
+    void aStepShouldBeCountedByThePromptsItHoldsNotByItsReplicasRoom() {
+        Workers twoReplicas = mixed(new Parallelism(2, 1, 1, 2), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+
+        ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.AGG, twoReplicas, twoReplicas,
+                new Request(3, 100, 50), 2, COSTS);
+
+        // 2 replicas with room for 2 prompts each (at most ceil(3 / 2) a replica), but the worker has 3 requests: a
+        // step holds s = 3, 2 on the busiest replica, and the 2 others' prefills stall 50 steps 3 at a time, not 4
+        assertThat(e.promptsPerStep()).isEqualTo(3);
+        assertThat(e.prefillBatch()).isEqualTo(2);
+        assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs() + 2.0 / (50 * 3) * e.prefill().stepUs(),
+                within(1e-9));
+    }
+
+    @Test
     void requestsBeyondWhatAWorkerHoldsShouldWaitToBeAdmitted() {
         Workers roomForFour = mixed(new Parallelism(1, 1, 1, 1), 1, 4, Workers.DEFAULT_STEP_TOKENS);
 

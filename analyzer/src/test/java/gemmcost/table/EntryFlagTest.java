@@ -41,6 +41,10 @@ class EntryFlagTest {
     @Test
     void aKnownFlagWithAMalformedValueShouldBeRefusedNamingIt() {
         assertThatThrownBy(() -> EntryFlag.parse("noise_pct=low")).hasMessage("noise_pct: not a number in \"noise_pct=low\"");
+        assertThatThrownBy(() -> EntryFlag.parse("linearity=0x1p3")).hasMessage("linearity: not a number in"
+                + " \"linearity=0x1p3\"");
+        assertThatThrownBy(() -> EntryFlag.parse("sm_clock_drop_pct=12d")).hasMessage("sm_clock_drop_pct: not a"
+                + " number in \"sm_clock_drop_pct=12d\"");
         assertThatThrownBy(() -> EntryFlag.parse("chunks=4+")).hasMessage("chunks: must be N or N+R_rows, was \"4+\"");
         assertThatThrownBy(() -> EntryFlag.parse("stop=")).hasMessage("stop: needs a value (stop=…)");
         assertThatThrownBy(() -> EntryFlag.parse("merged_gpus=1")).hasMessage("merged_gpus: must be >= 2, was 1");

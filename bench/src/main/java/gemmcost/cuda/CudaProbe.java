@@ -24,7 +24,8 @@ public final class CudaProbe {
      * What the probe found.
      *
      * @param cudart         the runtime chosen (when none works: the first tried that loaded, else the first tried)
-     * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 when it did not load
+     * @param loaded         whether that runtime loaded
+     * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 if unknown
      * @param driverVersion  the CUDA version the driver supports; 0 when there is no driver
      * @param deviceCount    visible devices
      * @param cublas         cuBLAS of the runtime's major, if found (not loaded here)
@@ -33,7 +34,7 @@ public final class CudaProbe {
      * @param problem        why the GPU cannot be used, or empty when it can
      * @param cudaLibDir     where the search started (may be null)
      */
-    public record Result(Optional<Path> cudart, int runtimeVersion, int driverVersion, int deviceCount,
+    public record Result(Optional<Path> cudart, boolean loaded, int runtimeVersion, int driverVersion, int deviceCount,
                          Optional<Path> cublas, Optional<String> standin, List<String> skipped,
                          Optional<String> problem, Path cudaLibDir) {
         public Result {
@@ -47,7 +48,7 @@ public final class CudaProbe {
         /** Human lines: what was found where, and why. */
         public List<String> describe() {
             List<String> lines = new ArrayList<>();
-            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + (runtimeVersion == 0 ? "did not load"
+            lines.add("cuda runtime: " + cudart.map(p -> p + " (" + (!loaded ? "did not load"
                     : FfmCudaRuntime.versionText(runtimeVersion)) + ")"
                     + (available() ? ", the first whose cudaGetDeviceCount succeeds" : "")).orElse("not found"));
             skipped.forEach(s -> lines.add("  skipped " + s));
@@ -85,21 +86,21 @@ public final class CudaProbe {
             }
         }
         if (failures.isEmpty()) {
-            return new Result(Optional.empty(), 0, 0, 0, Optional.empty(), Optional.empty(), List.of(),
+            return new Result(Optional.empty(), false, 0, 0, 0, Optional.empty(), Optional.empty(), List.of(),
                     Optional.of("no CUDA runtime: libcudart.so.13 or libcudart.so.12 not found (" + SEARCHED + ")"),
                     cudaLibDir);
         }
         // none works: report the most preferred runtime that loaded (its reason is the node's: no driver, no device),
         // else the most preferred one, and the others as skipped
         int reported = 0;
-        while (reported < failures.size() - 1 && failures.get(reported).runtimeVersion() == 0) {
+        while (reported < failures.size() - 1 && !failures.get(reported).loaded()) {
             reported++;
         }
         Result chosen = failures.get(reported);
         List<String> others = new ArrayList<>(skipped);
         others.remove(reported);
-        return new Result(chosen.cudart(), chosen.runtimeVersion(), chosen.driverVersion(), 0, chosen.cublas(),
-                chosen.standin(), others, chosen.problem(), cudaLibDir);
+        return new Result(chosen.cudart(), chosen.loaded(), chosen.runtimeVersion(), chosen.driverVersion(), 0,
+                chosen.cublas(), chosen.standin(), others, chosen.problem(), cudaLibDir);
     }
 
     private static Result tryRuntime(Path file, int major, LibraryLocator locator, List<String> skipped,
@@ -109,7 +110,7 @@ public final class CudaProbe {
         try {
             rt = FfmCudaRuntime.load(file);
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return new Result(Optional.of(file), 0, 0, 0, cublas, Optional.empty(), skipped,
+            return new Result(Optional.of(file), false, 0, 0, 0, cublas, Optional.empty(), skipped,
                     Optional.of("cannot load " + file + ": " + e.getMessage()), cudaLibDir);
         }
         int runtime = rt.runtimeVersion().value();
@@ -125,7 +126,7 @@ public final class CudaProbe {
             problem = Optional.of("cuBLAS library missing: libcublas.so." + major + " (the runtime's major) not found ("
                     + SEARCHED + ")");
         }
-        return new Result(Optional.of(file), runtime, driver, count, cublas, rt.standin(), skipped, problem,
+        return new Result(Optional.of(file), true, runtime, driver, count, cublas, rt.standin(), skipped, problem,
                 cudaLibDir);
     }
 }

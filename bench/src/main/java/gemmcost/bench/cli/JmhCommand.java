@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
@@ -93,15 +95,29 @@ final class JmhCommand implements Callable<Integer> {
      * anywhere in the benchmark's name; no include = all).
      */
     static List<String> selected(List<String> includes, List<String> excludes) {
+        for (String pattern : concat(includes, excludes)) {
+            try {
+                Pattern.compile(pattern);
+            } catch (PatternSyntaxException e) {
+                throw new BadInputException("jmh: '" + pattern + "' is not a regular expression: "
+                        + e.getDescription());
+            }
+        }
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         return BenchmarkList.defaultList().find(silent, includes.isEmpty() ? List.of(".*") : includes, excludes)
                 .stream().map(BenchmarkListEntry::getUsername).toList();
     }
 
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        both.addAll(b);
+        return both;
+    }
+
     private static void requireGpu(CommandLineOptions cmd) {
         String given = cmd.getParameter("cudaLibDir").hasValue()
                 ? cmd.getParameter("cudaLibDir").get().iterator().next() : "";
-        Path libDir = given.isEmpty() ? null : Path.of(given);
+        Path libDir = ProbeCommand.existing(given.isEmpty() ? null : Path.of(given));
         CudaProbe.Result probe = CudaProbe.run(libDir);
         if (!probe.available() && Backends.jcudaProblem(libDir).isPresent()) {
             throw new BadInputException(probe.problem().orElseThrow());

@@ -194,11 +194,11 @@ final class ProfileCommand implements Callable<Integer> {
     private StoppingRule rule() {
         if (minSamples < 2)
             throw new BadInputException("--min-samples: must be >= 2, got " + minSamples);
-        if (!(minTimeS >= 0 && Double.isFinite(minTimeS)))
+        if (!(minTimeS >= 0))
             throw new BadInputException("--min-time-s: must be >= 0, got " + minTimeS);
-        if (!(maxNoisePct > 0 && Double.isFinite(maxNoisePct)))
+        if (!(maxNoisePct / 100 > 0))
             throw new BadInputException("--max-noise-pct: must be > 0, got " + maxNoisePct);
-        if (!(timeoutS > 0 && Double.isFinite(timeoutS)))
+        if (!(timeoutS * 1e6 > 0))
             throw new BadInputException("--timeout-s: must be > 0, got " + timeoutS);
         return new StoppingRule(minSamples, minTimeS * 1e6, maxNoisePct / 100, timeoutS * 1e6);
     }

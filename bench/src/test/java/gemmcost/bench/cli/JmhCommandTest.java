@@ -68,6 +68,8 @@ class JmhCommandTest {
         assertThat(JmhCommand.selected(List.of("launchSync"), List.of())).containsExactly(baseline);
         assertThat(JmhCommand.selected(List.of(), List.of("Gemm"))).contains(lookup).doesNotContain(gemm, baseline);
         assertThat(JmhCommand.selected(List.of("NoSuchBench"), List.of())).isEmpty();
+        assertThat(CliRun.of("jmh", "Gemm(")).isEqualTo(new CliRun(2, "", "gemmcost: jmh: 'Gemm(' is not a regular"
+                + " expression: Unclosed group" + System.lineSeparator()));
     }
 
     @Test

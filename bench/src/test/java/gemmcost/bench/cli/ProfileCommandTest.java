@@ -38,6 +38,9 @@ class ProfileCommandTest {
                 + " -1.0" + nl);
         assertThat(refusal("profile", "--min-samples", "1")).isEqualTo("gemmcost: --min-samples: must be >= 2, got 1"
                 + nl);
+        // a value so small that it vanishes in the rule's units is refused too, not an internal error
+        assertThat(refusal("profile", "--max-noise-pct", "1e-323")).isEqualTo("gemmcost: --max-noise-pct: must be > 0,"
+                + " got " + Double.parseDouble("1e-323") + nl);
     }
 
     @Test
