@@ -230,7 +230,7 @@ def main(argv=None):
     rule = tc.StoppingRule(10, 0.005e6, 0.005, args.timeout_s * 1e6)
     torch, why = tc.load_torch()
     if torch is None:
-        return skip(args.out, why)
+        return tc.skip(args.out, why, PROG)
     os.makedirs(args.out, exist_ok=True)
     bench = MoeBench(torch, args.device)
     local, w = experts // args.ep, width // args.tp
@@ -251,15 +251,6 @@ def main(argv=None):
             rows.append(row(gemm, t, top_k, experts, local, k, n, active, m_wide, times, check))
             tc.write_csv_atomic(os.path.join(args.out, "moe.csv"), HEADER, rows)
             print(",".join(str(c) for c in rows[-1]), flush=True)
-    return 0
-
-
-def skip(out_dir, why):
-    line = f"{PROG}: skipped: {why}"
-    print(line)
-    os.makedirs(out_dir, exist_ok=True)
-    with open(os.path.join(out_dir, "skipped.txt"), "w", encoding="utf-8") as f:
-        f.write(line + "\n")
     return 0
 
 

@@ -702,8 +702,9 @@ def fail_input(e):
     return 2
 
 
-def skip(out_dir, why):
-    line = f"{PROG}: skipped: {why}"
+def skip(out_dir, why, prog=PROG):
+    """Prints `<prog>: skipped: <why>` and writes it to OUT/skipped.txt: exit 0."""
+    line = f"{prog}: skipped: {why}"
     print(line)
     os.makedirs(out_dir, exist_ok=True)
     with open(os.path.join(out_dir, "skipped.txt"), "w", encoding="utf-8") as f:

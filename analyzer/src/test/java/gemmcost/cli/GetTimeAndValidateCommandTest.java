@@ -142,26 +142,20 @@ class GetTimeAndValidateCommandTest {
     }
 
     @Test
-    void shouldRefuseAHeldOutProfileOfAnotherDtype() {
+    void shouldRefuseAHeldOutProfileOrMeasurementRowsOfAnotherDtype() throws IOException {
         Path heldOut = heldOut("fp16");
-
-        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString());
-
-        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --against " + heldOut + ": dtype fp16, but " + profile
-                + " is bf16: compare like with like" + NL));
-    }
-
-    @Test
-    void shouldRefuseMeasurementRowsOfAnotherDtypeNamingTheFirst() throws IOException {
         Path csv = dir.resolve("m.csv");
         Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n"
                 + "x,G,bf16,1024,1024,1024,25,\n"
                 + "x,G,fp8,4096,1024,1024,40,\n");
 
-        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString());
-
-        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --against " + csv + ":3: dtype fp8, but " + profile
-                + " is bf16: compare like with like (keep the rows of one dtype)" + NL));
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", heldOut.toString()))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --against " + heldOut + ": dtype fp16, but " + profile
+                        + " is bf16: compare like with like" + NL));
+        // a CSV's rows: the first of another dtype is named
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString()))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --against " + csv + ":3: dtype fp8, but " + profile
+                        + " is bf16: compare like with like (keep the rows of one dtype)" + NL));
     }
 
     @Test
