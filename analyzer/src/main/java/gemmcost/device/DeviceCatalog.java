@@ -61,11 +61,12 @@ public final class DeviceCatalog {
 
     /**
      * The catalog device a {@code --profile} value names when it is no file; a one-line refusal naming what it is
-     * instead (a directory, or neither a file nor a catalog id).
+     * instead (a directory, another kind of file such as a device, or neither a file nor a catalog id).
      */
     public static Device requireForProfile(String profile) {
         return find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                 + (Files.isDirectory(Path.of(profile)) ? ": a directory, not a profile file"
+                : Files.exists(Path.of(profile)) ? ": not a regular file (a profile is a table's .json)"
                 : ": no such file, and not a catalog device (" + ids() + ")")));
     }
 

@@ -95,6 +95,8 @@ class GetTimeAndValidateCommandTest {
         assertThat(CliRun.of("get-time", "--profile", "h300", "1", "2", "3").err()).isEqualTo(
                 "gemmcost: --profile h300: no such file, and not a catalog device (a100-sxm-80gb, h100-sxm, h100-pcie,"
                         + " h200, l40s, b200)" + NL);
+        assertThat(CliRun.of("get-time", "--profile", "/dev/null", "1", "2", "3").err()).isEqualTo(
+                "gemmcost: --profile /dev/null: not a regular file (a profile is a table's .json)" + NL);
     }
 
     @Test
