@@ -53,7 +53,7 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
             case EDGE_HELD -> "efficiency of the nearest shape in the measured range, held";
             case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
         };
-        if (label == Label.EXTRAPOLATED) {
+        if (!axisOutside.isEmpty()) { // extrapolated, whatever the label says of the table (a simulated one's)
             return how + "; " + (octavesOutside < 0.05 ? "just" : String.format(Locale.ROOT, "%.1f octaves",
                     octavesOutside)) + " beyond the measured " + axisOutside + " range";
         }

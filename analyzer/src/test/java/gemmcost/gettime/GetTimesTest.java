@@ -34,6 +34,10 @@ class GetTimesTest {
         assertThat(between.label()).isEqualTo(Label.SIMULATED);
         assertThat(between.method()).isEqualTo(Estimate.Method.ALONG_LINES);
         assertThat(simulated.source()).startsWith("simulated: standin.json");
+        // beyond the measured range the answer stays simulated, and still says how far it reaches
+        Estimate beyond = simulated.estimate(4096L * 64, 4096, 4096);
+        assertThat(beyond.label()).isEqualTo(Label.SIMULATED);
+        assertThat(beyond.explain()).endsWith("beyond the measured m range");
     }
 
     @Test
@@ -56,6 +60,12 @@ class GetTimesTest {
                 .isInstanceOf(BadInputException.class).hasMessage("t.json: $.entries (m=256, k=256, n=256): time_us"
                         + " 1.0E-300 is under 0.00246 us, the least a GPU 10x the fastest catalogued one (4.50e+15"
                         + " FLOP/s, 8.00e+12 bytes/s) would need: not a measurement");
+        // the CUDA stand-in's tables are no measurement, and its tiniest shapes take less than any GPU could: read
+        Profile simulated = new Profile(p.device(), p.host(), p.timing(), p.dtype(), p.computeType(),
+                new Profile.Provenance(Profile.Kind.SIMULATED, "stand-in", "0", "unknown", p.provenance().createdUtc()),
+                impossible.entries());
+        assertThat(GetTimes.fromProfile(Path.of("s.json"), simulated).estimate(256, 256, 256).label())
+                .isEqualTo(Label.SIMULATED);
     }
 
     @Test

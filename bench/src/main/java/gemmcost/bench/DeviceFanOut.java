@@ -45,6 +45,9 @@ public final class DeviceFanOut {
             if (ordinal < 0 || ordinal >= visible) {
                 throw new BadInputException("--devices: no device " + ordinal + " (" + visible + " visible)");
             }
+            if (ordinals.indexOf(ordinal) != ordinals.lastIndexOf(ordinal)) {
+                throw new BadInputException("--devices: device " + ordinal + " named twice in '" + devices + "'");
+            }
         }
         return List.copyOf(ordinals);
     }

@@ -96,7 +96,7 @@ public final class Profiler {
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.notStarted() > 0) {
                 log.printf(Locale.ROOT, "%s: time limit reached, %d of %d shapes not started; the journal holds the"
-                        + " %d measured: run the same command again to resume%n", dtype.id(), result.notStarted(),
+                        + " %d done: run the same command again to resume%n", dtype.id(), result.notStarted(),
                         shapes.size(), result.entries().size());
             }
             if (result.entries().isEmpty()) {
@@ -104,8 +104,9 @@ public final class Profiler {
                 continue;
             }
             ProfileJson.write(table, profile(device, dtype, result, started, clocksSeen(baseline, result), bandwidth));
-            log.printf(Locale.ROOT, "wrote %s: %d shapes (%d failed) in %s%n", table, result.entries().size(),
-                    result.failures().size(), Duration.between(started, Instant.now()).truncatedTo(ChronoUnit.SECONDS));
+            log.printf(Locale.ROOT, "wrote %s: %d shapes (%d failed), this run's sweep in %.1f s%n", table,
+                    result.entries().size(), result.failures().size(),
+                    Duration.between(started, Instant.now()).toMillis() / 1e3);
             written.add(table);
         }
         return written;

@@ -30,6 +30,8 @@ class DeviceFanOutTest {
         assertThatThrownBy(() -> DeviceFanOut.parse("0,x", 4))
                 .hasMessage("--devices: expected N, N,M,... or all, got '0,x'");
         assertThatThrownBy(() -> DeviceFanOut.parse("4", 4)).hasMessage("--devices: no device 4 (4 visible)");
+        assertThatThrownBy(() -> DeviceFanOut.parse("0,1,0", 4)).hasMessage("--devices: device 0 named twice in"
+                + " '0,1,0'");
     }
 
     @Test

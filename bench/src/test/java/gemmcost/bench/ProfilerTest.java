@@ -116,7 +116,7 @@ class ProfilerTest {
         assertThat(p.provenance().source()).endsWith("; partial: the time limit stopped it with 1 shapes of the set not"
                 + " started (the same command resumes them from the journal)");
         assertThat(log.toString()).contains("bf16: time limit reached, 1 of 2 shapes not started; the journal holds the"
-                + " 1 measured: run the same command again to resume");
+                + " 1 done: run the same command again to resume");
     }
 
     @Test

@@ -236,6 +236,19 @@ class StandinProfileTest {
     }
 
     @Test
+    void aRunThatMeasuresNoShapeShouldExitTwoWithoutATable() {
+        // the time limit has passed before the first shape starts: nothing measured, nothing written
+        GemmcostProcess.Result result = run(Map.of(), profile(CudaStandin.libraries(), "seed", "bf16",
+                "--time-limit-s", "1e-9"));
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(2);
+        assertThat(result.err()).contains("bf16: no shape measured, no table written");
+        assertThat(result.err().lines().reduce((a, b) -> b).orElseThrow()).isEqualTo("gemmcost: no table written: no"
+                + " shape was measured (the lines above say why)");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
     void jmhGemmBenchmarkShouldRunOneShapeOnTheStandIn() {
         GemmcostProcess.Result result = run(Map.of(), List.of("jmh", "GemmBenchmark.gemm", "-p", "shape=1024x1024x1024",
                 "-p", "backend=ffm", "-p", "cudaLibDir=" + CudaStandin.libraries(), "-f", "1", "-wi", "1", "-i", "1",

@@ -6,6 +6,7 @@ import gemmcost.InputFiles;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
 import gemmcost.gettime.ErrorStats;
+import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
 import gemmcost.gettime.GetTimes;
 import gemmcost.gettime.Label;
@@ -97,6 +98,7 @@ public final class ValidateCommand implements Callable<Integer> {
             Map<String, Object> node = new LinkedHashMap<>();
             node.put("count", s.count());
             node.put("reference_label", reference.label().id());
+            node.put("prediction_labels", Label.ids(result.rows().stream().map(r -> r.estimate().label()).toList()));
             node.put("median_ape_pct", s.medianApePct());
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
@@ -107,6 +109,10 @@ public final class ValidateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
+            long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
+            if (exact > 0)
+                out.printf(Locale.ROOT, "%d of the %d reference shapes are entries of the table itself, answered"
+                        + " as the table holds them, not predicted%n", exact, s.count());
         }
         return Gemmcost.OK;
     }

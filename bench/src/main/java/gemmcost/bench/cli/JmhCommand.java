@@ -71,7 +71,11 @@ final class JmhCommand implements Callable<Integer> {
                 cmd.showHelp();
                 return 0;
             }
-            if (cmd.shouldList() || cmd.shouldListWithParams()) {
+            if (cmd.shouldListWithParams()) {
+                new Runner(cmd).listWithParams(cmd);
+                return 0;
+            }
+            if (cmd.shouldList()) {
                 new Runner(cmd).list();
                 return 0;
             }

@@ -17,6 +17,7 @@ import gemmcost.cuda.GpuException;
 import gemmcost.device.Dtype;
 import gemmcost.table.GemmShape;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost profile                      # bf16, seed shapes + grid",
                 "  scripts/gemmcost profile --dtype bf16 --shapes seed",
-                "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes offgrid --out profiles/"})
+                "  scripts/gemmcost profile --dtype bf16,fp16,tf32 --shapes offgrid --out held-out/   # not into"
+                        + " the tables it checks"})
 final class ProfileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -118,6 +120,9 @@ final class ProfileCommand implements Callable<Integer> {
         List<GemmShape> set = ShapeSets.named(shapes);
         StoppingRule rule = rule();
         Warmup perShape = warmup();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new BadInputException("--out " + out + ": a file, not a folder");
+        }
         if (timeLimitS != null && !(timeLimitS > 0)) {
             throw new BadInputException("--time-limit-s: must be > 0, got " + timeLimitS);
         }
@@ -148,8 +153,12 @@ final class ProfileCommand implements Callable<Integer> {
             err.println("clocks: sampled during the timed launches through " + clocks.source()
                     + clocks.problem().map(p -> " (" + p + ")").orElse(""));
             long deadlineNanos = timeLimitS == null ? Long.MAX_VALUE : startNanos + (long) (timeLimitS * 1e9);
-            new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err, clocks::between)
-                    .run(parsed, set, out, deadlineNanos).forEach(spec.commandLine().getOut()::println);
+            List<Path> written = new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err,
+                    clocks::between).run(parsed, set, out, deadlineNanos);
+            if (written.isEmpty()) {
+                throw new BadInputException("no table written: no shape was measured (the lines above say why)");
+            }
+            written.forEach(spec.commandLine().getOut()::println);
         } catch (GpuException e) { // outside a sweep's shapes: the correctness check, the device warm-up
             if (e.sticky()) {
                 throw new ResumableFailure("the GPU's CUDA context is lost (" + e.getMessage() + "); run the same"
@@ -178,8 +187,13 @@ final class ProfileCommand implements Callable<Integer> {
         for (int i = 0; i < codes.size(); i++) {
             err.println("gpu " + ordinals.get(i) + ": exit " + codes.get(i) + " (log: " + children.get(i).log() + ")");
         }
+        Optional<Integer> failed = codes.stream().filter(c -> c != 0).findFirst();
+        if (failed.isPresent()) { // a failed GPU's folder may hold an earlier run's table: merge none of them
+            err.println("not merged: a GPU's run did not finish; the same command resumes each from its journal");
+            return failed.get();
+        }
         DeviceFanOut.mergePerModel(perGpu, out).forEach(spec.commandLine().getOut()::println);
-        return codes.stream().filter(c -> c != 0).findFirst().orElse(0);
+        return 0;
     }
 
     private Warmup warmup() {

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cuda.CudaProbe;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What {@code profile} refuses before it looks for a GPU: one line, exit 2. */
 class ProfileCommandTest {
@@ -41,6 +45,14 @@ class ProfileCommandTest {
         // a value so small that it vanishes in the rule's units is refused too, not an internal error
         assertThat(refusal("profile", "--max-noise-pct", "1e-323")).isEqualTo("gemmcost: --max-noise-pct: must be > 0,"
                 + " got " + Double.parseDouble("1e-323") + nl);
+    }
+
+    @Test
+    void anOutThatIsAFileShouldBeRefusedBeforeAnyGpuIsTouched(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("afile"), "x");
+
+        assertThat(refusal("profile", "--out", file.toString())).isEqualTo("gemmcost: --out " + file + ": a file, not"
+                + " a folder" + System.lineSeparator());
     }
 
     @Test
