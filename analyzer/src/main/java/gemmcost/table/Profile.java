@@ -83,6 +83,9 @@ public record Profile(Device device, Host host, Timing timing, String dtype, Str
 
     /** Where the numbers come from and which gemmcost wrote the file; {@code createdUtc} is a UTC instant. */
     public record Provenance(Kind kind, String source, String toolVersion, String gitCommit, Instant createdUtc) {
+        /** How the source of every table made on gemmcost's CUDA stand-in begins. */
+        public static final String STANDIN_SOURCE = "SIMULATED on gemmcost's CUDA stand-in";
+
         public Provenance {
             Objects.requireNonNull(kind, "kind");
             requireText(toolVersion, "tool_version");

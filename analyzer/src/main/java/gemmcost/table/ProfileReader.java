@@ -132,7 +132,11 @@ final class ProfileReader {
             throw fail(path + ".created_utc", "must be an ISO-8601 UTC time like 2025-01-31T12:00:00Z, was \""
                     + created + "\"");
         }
-        return new Profile.Provenance(kind, optionalText(node, path, "source"),
+        String source = optionalText(node, path, "source");
+        if (kind != Profile.Kind.SIMULATED && source != null && source.startsWith(Profile.Provenance.STANDIN_SOURCE))
+            throw fail(path + ".kind", "\"" + kind.jsonName() + "\", but its source says the table was made on"
+                    + " gemmcost's CUDA stand-in: a simulation is never a measurement");
+        return new Profile.Provenance(kind, source,
                 nonBlank(required(node, path, "tool_version"), path + ".tool_version"),
                 optionalText(node, path, "git_commit"), createdUtc);
     }

@@ -197,6 +197,11 @@ class ProfileJsonTest {
                         ": $.device.name: missing required field"),
                 Arguments.of("bad provenance kind", withEntries("[" + VALID_ENTRY + "]").replace("imported", "guessed"),
                         ": $.provenance.kind: must be \"measured\", \"imported\", \"simulated\"; was \"guessed\""),
+                Arguments.of("stand-in's table claimed measured", withEntries("[" + VALID_ENTRY + "]")
+                                .replace("\"kind\": \"imported\"", "\"kind\": \"measured\", \"source\": \""
+                                        + Profile.Provenance.STANDIN_SOURCE + " (no GPU)\""),
+                        ": $.provenance.kind: \"measured\", but its source says the table was made on gemmcost's"
+                                + " CUDA stand-in: a simulation is never a measurement"),
                 Arguments.of("negative bandwidth", withEntries("[" + VALID_ENTRY + "]")
                                 .replace("{\"name\": \"H100\"}",
                                         "{\"name\": \"H100\", \"memory_bandwidth_bytes_per_s\": -3}"),

@@ -208,7 +208,7 @@ public final class Profiler {
         Profile.Timing timing = new Profile.Timing("cuda_events_per_launch", warmup.minLaunches(), true,
                 "median (p10/p90 spread)", timingRule(), backend.name());
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
-        String source = (d.simulated() ? "SIMULATED on gemmcost's CUDA stand-in (no GPU), by gemmcost profile,"
+        String source = (d.simulated() ? Profile.Provenance.STANDIN_SOURCE + " (no GPU), by gemmcost profile,"
                 : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS)
                 + (result.notStarted() > 0 ? "; partial: the time limit stopped it with " + result.notStarted()
                         + " shapes of the set not started (the same command resumes them from the journal)" : "");
