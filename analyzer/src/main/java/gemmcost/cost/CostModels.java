@@ -78,8 +78,9 @@ public final class CostModels {
             return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null);
         Path file = Path.of(profile);
         if (!Files.isRegularFile(file))
-            throw new BadInputException("--profile " + profile + ": no such file (the device is --gpu " + device.id()
-                    + "; without --profile its datasheet roofline costs the GEMMs)");
+            throw new BadInputException("--profile " + profile + (Files.exists(file) ? ": not a regular file"
+                    : ": no such file") + " (the device is --gpu " + device.id() + "; without --profile its datasheet"
+                    + " roofline costs the GEMMs)");
         return fromTable(device, gemmDtype, file, ProfileJson.read(file));
     }
 

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param timeUs           predicted GEMM time in µs
  * @param label            how it was obtained
  * @param method           which rule produced it
- * @param octavesOutside   for {@link Label#EXTRAPOLATED}: how far (log2 units) the shape lies outside the measured
- *                         range along {@code axisOutside}; 0 otherwise
+ * @param octavesOutside   when extrapolated (labelled so, or simulated beyond a stand-in table's range): how far
+ *                         (log2 units) the shape lies outside the measured range along {@code axisOutside}; else 0
  * @param axisOutside      {@code "m"}, {@code "k"} or {@code "n"} when extrapolated, else {@code ""}
  */
 public record Estimate(double timeUs, Label label, Method method, double octavesOutside, String axisOutside) {

@@ -47,9 +47,8 @@ public final class GetTimes {
     /**
      * A table Get_Time over a profile read from {@code file}. Entries faster than any GPU can be, by far, are refused
      * ({@link PhysicsCheck}) unless the table is simulated; those faster than the device's datasheet are counted in
-     * the source line. A
-     * simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived; an imported table's
-     * verbatim answers {@link Label#IMPORTED}.
+     * the source line. A simulated table's every answer is labelled {@link Label#SIMULATED}, however it was derived;
+     * an imported table's verbatim answers {@link Label#IMPORTED}.
      */
     public static GetTime fromProfile(Path file, Profile profile) {
         Map<GemmShape, Double> times = new HashMap<>();

@@ -144,8 +144,8 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.out().lines().findFirst()).hasValueSatisfying(line -> assertThat(line)
                 .startsWith("1 rows of " + heldOut + " (measured) predicted from imported: "));
         // 1024³ is an entry of the table: its answer is the table's own, which says nothing of the predictions
-        assertThat(run.out().lines().toList().getLast()).isEqualTo("1 of the 1 reference shapes are entries of the"
-                + " table itself, answered as the table holds them, not predicted");
+        assertThat(run.out().lines().toList().getLast()).isEqualTo("1 of the 1 rows are shapes the table holds,"
+                + " answered as it holds them, not predicted");
     }
 
     @Test

@@ -60,10 +60,15 @@ class GetTimesTest {
                 .isInstanceOf(BadInputException.class).hasMessage("t.json: $.entries (m=256, k=256, n=256): time_us"
                         + " 1.0E-300 is under 0.00246 us, the least a GPU 10x the fastest catalogued one (4.50e+15"
                         + " FLOP/s, 8.00e+12 bytes/s) would need: not a measurement");
-        // the CUDA stand-in's tables are no measurement, and its tiniest shapes take less than any GPU could: read
-        Profile simulated = new Profile(p.device(), p.host(), p.timing(), p.dtype(), p.computeType(),
-                new Profile.Provenance(Profile.Kind.SIMULATED, "stand-in", "0", "unknown", p.provenance().createdUtc()),
-                impossible.entries());
+    }
+
+    @Test
+    void aSimulatedTableShouldBeReadThoughItsTiniestShapesAreFasterThanAnyGpu() {
+        // the CUDA stand-in's tables are no measurement, and its tiniest shapes take less than any GPU could
+        Profile p = table(Profile.Kind.SIMULATED);
+        Profile simulated = new Profile(p.device(), p.host(), p.timing(), p.dtype(), p.computeType(), p.provenance(),
+                List.of(new ProfileEntry(new GemmShape(256, 256, 256), 1e-300, 1)));
+
         assertThat(GetTimes.fromProfile(Path.of("s.json"), simulated).estimate(256, 256, 256).label())
                 .isEqualTo(Label.SIMULATED);
     }

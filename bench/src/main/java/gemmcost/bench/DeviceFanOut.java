@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -113,17 +114,24 @@ public final class DeviceFanOut {
     }
 
     /**
-     * Merges {@code perGpu/<gpu>/<slug>/<dtype>.json} into {@code out/<slug>/<dtype>.json} per slug and dtype (a
-     * single table is copied); returns the tables written.
+     * Merges the {@code <gpu>/<slug>/<dtype>.json} tables of this run's GPU folders, {@code gpus}, and its
+     * {@code dtypes} into {@code out/<slug>/<dtype>.json} per slug and dtype (a single table is copied); returns the
+     * tables written. Other folders and dtypes, an earlier run's, are left out.
      */
-    public static List<Path> mergePerModel(Path perGpu, Path out) {
+    public static List<Path> mergePerModel(List<Path> gpus, Set<String> dtypes, Path out) {
         Map<Path, List<Path>> byModelAndDtype = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(perGpu, 3)) {
-            files.filter(f -> f.getFileName().toString().endsWith(".json") && perGpu.relativize(f).getNameCount() == 3)
-                    .sorted().forEach(f -> byModelAndDtype.computeIfAbsent(perGpu.relativize(f).subpath(1, 3),
-                            k -> new ArrayList<>()).add(f));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (Path gpu : gpus) {
+            if (!Files.isDirectory(gpu))
+                continue;
+            try (Stream<Path> files = Files.walk(gpu, 2)) {
+                files.filter(f -> gpu.relativize(f).getNameCount() == 2
+                                && dtypes.contains(f.getFileName().toString().replaceFirst("\\.json$", ""))
+                                && f.getFileName().toString().endsWith(".json"))
+                        .sorted().forEach(f -> byModelAndDtype.computeIfAbsent(gpu.relativize(f),
+                                k -> new ArrayList<>()).add(f));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
         List<Path> written = new ArrayList<>();
         byModelAndDtype.forEach((relative, tables) -> {

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,8 +65,12 @@ class DeviceFanOutTest {
         table(perGpu.resolve("gpu0/h100/bf16.json"), 10);
         table(perGpu.resolve("gpu1/h100/bf16.json"), 14);
         table(perGpu.resolve("gpu1/h100/fp16.json"), 9);
+        // an earlier run's: a GPU this run did not profile, and a dtype it did not ask for
+        table(perGpu.resolve("gpu2/h100/bf16.json"), 1000);
+        table(perGpu.resolve("gpu0/h100/tf32.json"), 1000);
 
-        List<Path> written = DeviceFanOut.mergePerModel(perGpu, dir);
+        List<Path> written = DeviceFanOut.mergePerModel(List.of(perGpu.resolve("gpu0"), perGpu.resolve("gpu1")),
+                Set.of("bf16", "fp16"), dir);
 
         assertThat(written).containsExactly(dir.resolve("h100/bf16.json"), dir.resolve("h100/fp16.json"));
         assertThat(ProfileJson.read(dir.resolve("h100/bf16.json")).entries().getFirst().timeUs()).isEqualTo(12.0);

@@ -164,6 +164,20 @@ class StandinProfileTest {
         assertThat(merged.provenance().kind()).isEqualTo(Profile.Kind.SIMULATED);
     }
 
+    /** A GPU whose run did not finish leaves every table unmerged: a stale one may be in its folder. */
+    @Test
+    void devicesAllShouldMergeNothingWhenAGpusRunFails() throws IOException {
+        Path shapes = shapesFile("1024,1024,1024", "2048,1024,512");
+        // each GPU's context is lost after its correctness check and device warm-up
+        GemmcostProcess.Result result = run(Map.of("CUDA_STANDIN_DEVICES", "2", "CUDA_STANDIN_STICKY_AFTER", "2"),
+                profile(CudaStandin.libraries(), shapes.toString(), "bf16", "--devices", "all"));
+
+        assertThat(result.status()).as(result.toString()).isEqualTo(3);
+        assertThat(result.err()).contains("gpu 0: exit 3").contains("not merged: not every GPU's run finished");
+        assertThat(result.out()).isEmpty();
+        assertThat(dir.resolve("out").resolve(SLUG).resolve("bf16.json")).doesNotExist();
+    }
+
     /** kill -9 mid-sweep, then the same command: every remaining shape measured exactly once, none twice. */
     @Test
     void aKilledSweepShouldResumeMeasuringEachRemainingShapeExactlyOnce() throws Exception {

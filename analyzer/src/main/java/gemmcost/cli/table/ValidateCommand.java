@@ -62,7 +62,7 @@ public final class ValidateCommand implements Callable<Integer> {
     Path against;
 
     @Option(names = "--json", description = "Print exactly one JSON object: count, the reference times' label,"
-            + " median/p90/max APE in %%.")
+            + " the predictions' labels, median/p90/max APE in %%.")
     boolean json;
 
     @Option(names = "--report", paramLabel = "ROWS.csv", description = "Also write every row's prediction.")
@@ -111,8 +111,8 @@ public final class ValidateCommand implements Callable<Integer> {
             out.println("predictions: " + labelCounts(result));
             long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
             if (exact > 0)
-                out.printf(Locale.ROOT, "%d of the %d reference shapes are entries of the table itself, answered"
-                        + " as the table holds them, not predicted%n", exact, s.count());
+                out.printf(Locale.ROOT, "%d of the %d rows are shapes the table holds, answered as it holds them, not"
+                        + " predicted%n", exact, s.count());
         }
         return Gemmcost.OK;
     }

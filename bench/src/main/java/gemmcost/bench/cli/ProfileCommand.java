@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,8 +35,9 @@ import picocli.CommandLine.Spec;
         header = "Measure GEMM times on this node's GPU into tables.",
         description = {"Measure GEMM times on a GPU and write one table per dtype to OUT/<gpu>/<dtype>.json.",
                 "Each dtype is first checked against an fp64 CPU reference; each shape is journaled as it finishes,",
-                "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU, 3 when",
-                "the GPU's CUDA context is lost mid-sweep (run the same command again to resume)."},
+                "so rerunning the same command after an interruption resumes. Exits 2 without a usable GPU or when no",
+                "table was written (no shape measured), 3 when the GPU's CUDA context is lost mid-sweep (run the same",
+                "command again to resume); with several --devices, the first failing GPU's run's status."},
         footerHeading = "%nExamples:%n",
         footer = {"  scripts/gemmcost profile                      # bf16, seed shapes + grid",
                 "  scripts/gemmcost profile --dtype bf16 --shapes seed",
@@ -55,7 +58,8 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Option(names = "--devices", defaultValue = "0", paramLabel = "N|N,M,...|all", description = "CUDA device"
             + " ordinal(s). Several: one process per GPU in parallel, each shown only its GPU, tables under"
-            + " OUT/per-gpu/gpuN/, then merged per GPU model into OUT/<gpu>/<dtype>.json. Default: ${DEFAULT-VALUE}.")
+            + " OUT/per-gpu/gpuN/, then, when every GPU's run finished, merged per GPU model into"
+            + " OUT/<gpu>/<dtype>.json. Default: ${DEFAULT-VALUE}.")
     String devices;
 
     /** Set by the fan-out for a child: the bus id its one visible GPU must have. */
@@ -108,8 +112,8 @@ final class ProfileCommand implements Callable<Integer> {
     double timeoutS;
 
     @Option(names = "--time-limit-s", paramLabel = "S", description = "Start no shape after S seconds: each table"
-            + " then holds the shapes measured (its source says partial) and the same command resumes the rest from"
-            + " the journal. Default: none.")
+            + " then holds the shapes measured (its source says partial; none measured: no table, exit 2) and the"
+            + " same command resumes the rest from the journal. Default: none.")
     Double timeLimitS;
 
     @Override
@@ -189,10 +193,13 @@ final class ProfileCommand implements Callable<Integer> {
         }
         Optional<Integer> failed = codes.stream().filter(c -> c != 0).findFirst();
         if (failed.isPresent()) { // a failed GPU's folder may hold an earlier run's table: merge none of them
-            err.println("not merged: a GPU's run did not finish; the same command resumes each from its journal");
+            err.println("not merged: not every GPU's run finished (their exits and logs above); the tables of those"
+                    + " that did stay under " + perGpu);
             return failed.get();
         }
-        DeviceFanOut.mergePerModel(perGpu, out).forEach(spec.commandLine().getOut()::println);
+        Set<String> tables = BenchOptions.dtypes(dtypes).stream().map(Dtype::id).collect(Collectors.toSet());
+        DeviceFanOut.mergePerModel(children.stream().map(c -> c.log().getParent()).toList(), tables, out)
+                .forEach(spec.commandLine().getOut()::println);
         return 0;
     }
 
