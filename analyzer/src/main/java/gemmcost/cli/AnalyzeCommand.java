@@ -67,7 +67,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             ObjectNode held = root.putObject("memory").put("gpu", memory.gpu())
                     .put("weight_bytes", memory.weightBytes()).put("kv_bytes", memory.kvBytes());
             device.ifPresent(d -> held.put("device", d.id()).put("usable_bytes", MemoryFootprint.usableBytes(d))
-                    .put("fits", memory.totalBytes() <= MemoryFootprint.usableBytes(d)));
+                    .put("fits", memory.fits(d)));
             held.putArray("labels").add(Label.MODELED.id());
             out.println(root);
             return Gemmcost.OK;
@@ -91,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 + " cache)", memory.gpu(), Numbers.gigabytes(memory.totalBytes()),
                 Numbers.gigabytes(memory.weightBytes()), Numbers.gigabytes(memory.kvBytes()));
         String of = device.map(d -> " of the " + Numbers.gigabytes(MemoryFootprint.usableBytes(d)) + " usable on a "
-                + d.id() + (memory.totalBytes() <= MemoryFootprint.usableBytes(d) ? "" : ": it does not fit"))
+                + d.id() + (memory.fits(d) ? "" : ": it does not fit"))
                 .orElse(PlanMemory.UNCHECKED);
         return held + of + " [modeled]";
     }

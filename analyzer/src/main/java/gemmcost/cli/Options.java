@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -87,8 +88,19 @@ public final class Options {
         }
     }
 
+    /**
+     * {@link #requireFolder}, and the output must not be one of the command's {@code inputs} (named by
+     * {@code inputOptions}, e.g. {@code "--against, --profile"}): writing it would destroy what it was made from.
+     */
+    public static void requireOutput(String option, Path file, String inputOptions, List<Path> inputs) {
+        requireFolder(option, file);
+        if (file != null && inputs.stream().anyMatch(input -> sameFile(input, file)))
+            throw new BadInputException(option + " " + file + ": is one of the inputs (" + inputOptions + "); write"
+                    + " it elsewhere");
+    }
+
     /** Whether {@code a} and {@code b} name one existing file (through links, or spelled differently). */
-    public static boolean sameFile(Path a, Path b) {
+    private static boolean sameFile(Path a, Path b) {
         try {
             return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
         } catch (IOException e) {

@@ -54,14 +54,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.requireFolder("--out", out);
-        List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
-        List<Deployment> deployments = new ArrayList<>();
         List<Path> inputs = new ArrayList<>(configs);
         inputs.add(Path.of(profile.fileOrDevice));
-        if (inputs.stream().anyMatch(input -> Options.sameFile(input, out)))
-            throw new BadInputException("--out " + out + ": is one of the inputs (--config, --profile); write the"
-                    + " report elsewhere");
+        Options.requireOutput("--out", out, "--config, --profile", inputs);
+        List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
+        List<Deployment> deployments = new ArrayList<>();
         for (Path config : configs) {
             Deployment d = DeploymentReader.read(config);
             deployments.add(phase.apply(d));

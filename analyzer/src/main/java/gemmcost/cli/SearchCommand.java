@@ -112,12 +112,12 @@ final class SearchCommand implements Callable<Integer> {
         int misfits = 0;
         double leastBytes = Double.POSITIVE_INFINITY;
         for (Candidate c : SeedPlans.mark(candidates)) {
-            double bytes = PlanMemory.of(c.deployment()).totalBytes();
-            if (device.isEmpty() || bytes <= MemoryFootprint.usableBytes(device.get()))
+            PlanMemory memory = PlanMemory.of(c.deployment());
+            if (device.isEmpty() || memory.fits(device.get()))
                 fitting.add(c);
             else {
                 misfits += c.ranked() ? 1 : 0;
-                leastBytes = Math.min(leastBytes, bytes);
+                leastBytes = Math.min(leastBytes, memory.totalBytes());
                 if (!c.seed().isEmpty()) // a seed plan stays beside the ranking, for comparison
                     fitting.add(new Candidate(c.deployment(), c.seed() + "; does not fit, not ranked", false));
             }

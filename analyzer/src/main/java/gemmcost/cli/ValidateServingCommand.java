@@ -88,16 +88,11 @@ final class ValidateServingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.requireFolder("--report", report);
-        if (report != null) {
-            List<Path> inputs = new ArrayList<>(gemmCsvs);
-            inputs.add(against);
-            if (commCsv != null)
-                inputs.add(commCsv);
-            if (inputs.stream().anyMatch(input -> Options.sameFile(input, report)))
-                throw new BadInputException("--report " + report + ": is one of the inputs (--against, --gemm-csv,"
-                        + " --comm-csv); write the report elsewhere");
-        }
+        List<Path> inputs = new ArrayList<>(gemmCsvs);
+        inputs.add(against);
+        if (commCsv != null)
+            inputs.add(commCsv);
+        Options.requireOutput("--report", report, "--against, --gemm-csv, --comm-csv", inputs);
         if (!Files.isDirectory(modelDir))
             throw new BadInputException("--model-dir " + modelDir + ": no such folder");
         String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run
@@ -181,6 +176,11 @@ final class ValidateServingCommand implements Callable<Integer> {
         return Double.isNaN(value) ? "-" : Numbers.percent(value / 100);
     }
 
+    /** A report field: {@code value} with {@code decimals} decimals. */
+    private static String fixed(double value, int decimals) {
+        return String.format(Locale.ROOT, "%." + decimals + "f", value);
+    }
+
     private static String signed(double value) {
         return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, "%+.1f%%", value);
     }
@@ -235,11 +235,11 @@ final class ValidateServingCommand implements Callable<Integer> {
                     o.predicted() ? "predicted" : "refused", o.predicted() ? "" : o.refusal()));
             ServingModel.Estimate e = o.estimate();
             if (o.predicted())
-                fields.addAll(List.of(String.format(Locale.ROOT,
-                        "%.4f,%.4f,%.2f,%.4f,%.4f,%.2f,%.4f,%.4f,%d,%.4f,%.4f", r.ttftMs(), e.ttftMs(),
-                        o.ttftErrorPct(), r.tpotMs(), e.tpotMs(), o.tpotErrorPct(), e.decode().stepUs() / 1e3,
-                        e.prefill().stepUs() / 1e3, e.prefillBatch(), e.start().steadyTtftUs() / 1e3,
-                        e.start().burstTtftUs() / 1e3).split(",")));
+                fields.addAll(List.of(fixed(r.ttftMs(), 4), fixed(e.ttftMs(), 4), fixed(o.ttftErrorPct(), 2),
+                        fixed(r.tpotMs(), 4), fixed(e.tpotMs(), 4), fixed(o.tpotErrorPct(), 2),
+                        fixed(e.decode().stepUs() / 1e3, 4), fixed(e.prefill().stepUs() / 1e3, 4),
+                        String.valueOf(e.prefillBatch()), fixed(e.start().steadyTtftUs() / 1e3, 4),
+                        fixed(e.start().burstTtftUs() / 1e3, 4)));
             else
                 fields.addAll(List.of(r.text("silicon_ttft_ms"), "", "", r.text("silicon_tpot_ms"), "", "", "", "", "",
                         "", ""));

@@ -12,15 +12,21 @@ import java.util.Optional;
 import java.util.Objects;
 
 /**
- * A model laid out on a device, with what its fullest GPU holds ({@code footprint}) and what each kind of its GPUs
- * holds ({@code sides}: the fullest alone, or an AFD layout's two sides): checked to fit before anything is costed.
+ * A model laid out on a device, with what each kind of its GPUs holds ({@code sides}: the fullest GPU of a TP x PP
+ * layout, or an AFD layout's two sides, the fuller first): checked to fit before anything is costed.
  */
-public record Fit(Device device, Layout layout, MemoryFootprint footprint, List<MemoryFootprint> sides) {
+public record Fit(Device device, Layout layout, List<MemoryFootprint> sides) {
     public Fit {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(layout, "layout");
-        Objects.requireNonNull(footprint, "footprint");
         sides = List.copyOf(sides);
+        if (sides.isEmpty())
+            throw new IllegalArgumentException("a fit needs what at least one GPU holds");
+    }
+
+    /** What the fullest GPU holds, which decides the fit. */
+    public MemoryFootprint footprint() {
+        return sides.getFirst();
     }
 
     /** {@code 17.64 GB of weights + 5.37 GB of KV cache per GPU}, each side's where there are two. */
@@ -60,9 +66,15 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint, List<
         String misfit = layout.misfit(model);
         if (misfit != null)
             throw new Refused(false, config + " cannot be laid out as " + layout + ": " + misfit);
-        MemoryFootprint f = footprint(model, layout, concurrency, tokens, kvDtype).orElseThrow(() -> new Refused(true,
-                String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of %d sequences of %d tokens"
-                        + " is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout, concurrency, tokens)));
+        List<MemoryFootprint> sides;
+        try {
+            sides = MemoryFootprint.sides(model, layout, concurrency, tokens, kvDtype.elementBytes());
+        } catch (ArithmeticException e) {
+            throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: the KV cache of %d"
+                    + " sequences of %d tokens is beyond 2^63 bytes", config, layout.gpus(), device.id(), layout,
+                    concurrency, tokens));
+        }
+        MemoryFootprint f = sides.getFirst();
         int replicas = layout.attentionReplicas();
         String spread = replicas == 1 ? ""
                 : String.format(Locale.ROOT, ", at most %d on each of %d attention replicas,",
@@ -74,8 +86,7 @@ public record Fit(Device device, Layout layout, MemoryFootprint footprint, List<
                     config, layout.gpus(), device.id(), layout, f.describe(), concurrency, spread, tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
-        return new Fit(device, layout, f, MemoryFootprint.sides(model, layout, concurrency, tokens,
-                kvDtype.elementBytes()));
+        return new Fit(device, layout, sides);
     }
 
     /** What the fullest GPU holds for {@code sequences} of {@code tokens}; empty when the KV cache is beyond 2^63 B. */

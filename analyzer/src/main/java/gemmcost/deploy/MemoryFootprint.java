@@ -61,10 +61,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
         Cache cache = cache(model, layout, concurrency, tokensPerSequence, kvBytesPerElement);
         return switch (layout) {
             case Parallelism p -> fullestStage(model, p, cache);
-            case Afd afd -> {
-                List<MemoryFootprint> sides = afdSides(model, afd, cache);
-                yield sides.get(0).totalBytes() >= sides.get(1).totalBytes() ? sides.get(0) : sides.get(1);
-            }
+            case Afd afd -> afdSides(model, afd, cache).getFirst();
         };
     }
 
@@ -77,15 +74,12 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
      */
     public static List<MemoryFootprint> sides(Architecture model, Layout layout, long concurrency,
                                               long tokensPerSequence, int kvBytesPerElement) {
-        MemoryFootprint fullest = of(model, layout, concurrency, tokensPerSequence, kvBytesPerElement);
-        if (!(layout instanceof Afd afd))
-            return List.of(fullest);
-        List<MemoryFootprint> both = afdSides(model, afd, cache(model, layout, concurrency, tokensPerSequence,
-                kvBytesPerElement));
-        return fullest.gpu() == Gpu.ATTENTION ? both : List.of(both.get(1), both.get(0));
+        if (layout instanceof Afd afd)
+            return afdSides(model, afd, cache(model, layout, concurrency, tokensPerSequence, kvBytesPerElement));
+        return List.of(of(model, layout, concurrency, tokensPerSequence, kvBytesPerElement));
     }
 
-    /** An AFD layout's attention GPU, then its FFN GPU. */
+    /** An AFD layout's attention GPU and its FFN GPU, the fuller first (the attention GPU where they are equal). */
     private static List<MemoryFootprint> afdSides(Architecture model, Afd afd, Cache cache) {
         MemoryFootprint replica = cache.holding(attentionSide(model, afd.attentionTp(), 0, model.layers(),
                 true, true), 0, model.layers());
@@ -93,7 +87,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
                 replica.stateBytes(), Gpu.ATTENTION);
         MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertParameters()
                 / afd.ffnGpus() * model.weights().bytesPerWeight(), 0, 0, Gpu.FFN);
-        return List.of(attention, ffn);
+        return attention.totalBytes() >= ffn.totalBytes() ? List.of(attention, ffn) : List.of(ffn, attention);
     }
 
     /** A GPU holding {@code weightBytes} and the sequences' KV cache and state in layers [first, last). */

@@ -1,5 +1,8 @@
 package gemmcost.model;
 
+import gemmcost.deploy.MemoryFootprint;
+import gemmcost.device.Device;
+
 /**
  * What the fullest GPU of a deployment holds, as its DAG places the work: its share of the weights and the KV cache of
  * every sequence's {@code seq_len} tokens for the heads and layers it attends (modeled, in the model's dtype). A TP×PP
@@ -23,6 +26,11 @@ public record PlanMemory(int gpu, double weightBytes, double kvBytes) {
 
     public double totalBytes() {
         return weightBytes + kvBytes;
+    }
+
+    /** Whether it is within the memory an engine uses of {@code device} ({@link MemoryFootprint#usableBytes}). */
+    public boolean fits(Device device) {
+        return totalBytes() <= MemoryFootprint.usableBytes(device);
     }
 
     public static PlanMemory of(Deployment d) {

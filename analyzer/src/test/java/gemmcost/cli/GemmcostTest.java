@@ -489,7 +489,7 @@ class GemmcostTest {
         Path copy = Files.copy(bf16, dir.resolve("copy.json"));
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), copy);
         assertThat(CliRun.of("report", "--config", copy.toString(), "--out", link.toString())).isEqualTo(new CliRun(2,
-                "", "gemmcost: --out " + link + ": is one of the inputs (--config, --profile); write the report"
+                "", "gemmcost: --out " + link + ": is one of the inputs (--config, --profile); write it"
                 + " elsewhere" + NL));
         assertThat(Files.readString(copy)).isEqualTo(Files.readString(bf16));
         Path table = Files.copy(Path.of("../profiles/nvidia-h200/bf16.json"), dir.resolve("bf16.json"));

@@ -175,7 +175,7 @@ class GetTimeAndValidateCommandTest {
                 csv.toString());
 
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + csv + ": is one of the inputs (--against,"
-                + " --profile); write the report elsewhere" + NL));
+                + " --profile); write it elsewhere" + NL));
         assertThat(Files.readString(csv)).isEqualTo(before);
     }
 

@@ -288,7 +288,7 @@ class ValidateServingCommandTest {
                 rows.toString());
 
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --report " + rows + ": is one of the inputs"
-                + " (--against, --gemm-csv, --comm-csv); write the report elsewhere" + System.lineSeparator()));
+                + " (--against, --gemm-csv, --comm-csv); write it elsewhere" + System.lineSeparator()));
         assertThat(Files.readAllBytes(rows)).isEqualTo(before);
         Path gemm = dir.resolve("gemm.csv");
         assertThat(CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",

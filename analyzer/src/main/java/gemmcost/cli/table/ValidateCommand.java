@@ -70,10 +70,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Options.requireFolder("--report", report);
-        if (report != null && (Options.sameFile(report, against) || Options.sameFile(report, Path.of(profile))))
-            throw new BadInputException("--report " + report + ": is one of the inputs (--against, --profile); write"
-                    + " the report elsewhere");
+        Options.requireOutput("--report", report, "--against, --profile", List.of(against, Path.of(profile)));
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
         boolean held = against.toString().toLowerCase(Locale.ROOT).endsWith(".json");

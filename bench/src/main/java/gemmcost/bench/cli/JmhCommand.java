@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Stream;
 import org.openjdk.jmh.runner.BenchmarkList;
 import org.openjdk.jmh.runner.BenchmarkListEntry;
 import org.openjdk.jmh.runner.Runner;
@@ -99,7 +100,7 @@ final class JmhCommand implements Callable<Integer> {
      * anywhere in the benchmark's name; no include = all).
      */
     static List<String> selected(List<String> includes, List<String> excludes) {
-        for (String pattern : concat(includes, excludes)) {
+        for (String pattern : Stream.concat(includes.stream(), excludes.stream()).toList()) {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
@@ -110,12 +111,6 @@ final class JmhCommand implements Callable<Integer> {
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         return BenchmarkList.defaultList().find(silent, includes.isEmpty() ? List.of(".*") : includes, excludes)
                 .stream().map(BenchmarkListEntry::getUsername).toList();
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> both = new ArrayList<>(a);
-        both.addAll(b);
-        return both;
     }
 
     private static void requireGpu(CommandLineOptions cmd) {

@@ -176,9 +176,11 @@ final class ProfileCommand implements Callable<Integer> {
     private int fanOut(CudaProbe.Result probe, List<Integer> ordinals, PrintWriter err) {
         List<String> original = spec.commandLine().getParseResult().originalArgs();
         List<DeviceFanOut.Child> children = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
         Path perGpu = out.resolve("per-gpu");
         for (int ordinal : ordinals) {
             Path dir = perGpu.resolve("gpu" + ordinal);
+            dirs.add(dir);
             String busId = Backends.pciBusId(probe, ordinal);
             Optional<String> uuid = Backends.uuid(probe, busId);
             List<String> args = DeviceFanOut.withOption(original, "--out", dir.toString());
@@ -198,8 +200,7 @@ final class ProfileCommand implements Callable<Integer> {
             return failed.get();
         }
         Set<String> tables = BenchOptions.dtypes(dtypes).stream().map(Dtype::id).collect(Collectors.toSet());
-        DeviceFanOut.mergePerModel(children.stream().map(c -> c.log().getParent()).toList(), tables, out)
-                .forEach(spec.commandLine().getOut()::println);
+        DeviceFanOut.mergePerModel(dirs, tables, out).forEach(spec.commandLine().getOut()::println);
         return 0;
     }
 
