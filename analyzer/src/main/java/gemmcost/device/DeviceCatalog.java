@@ -105,9 +105,9 @@ public final class DeviceCatalog {
 
     /**
      * Whether rows measured on a GPU reported as {@code reportedName} may be recorded as {@code device}: the device the
-     * name denotes ({@link #matchName}), or, for a bare chip name that says no variant ({@code A100}, {@code A100_SXM}),
-     * a device of that chip; a name of another chip or variant (a {@code T4}, {@code A100-SXM4-40GB}, {@code H100 NVL})
-     * none.
+     * name denotes ({@link #matchName}), or, for a bare chip name that says no variant ({@code A100},
+     * {@code A100_SXM}), a device of that chip; a name of another chip or variant (a {@code T4},
+     * {@code A100-SXM4-40GB}, {@code H100 NVL}) none.
      */
     public static boolean mayName(String reportedName, Device device) {
         Optional<Device> named = matchName(reportedName);

@@ -257,8 +257,8 @@ public final class HtmlReport {
                     + " the schedule's makespan below");
         else
             html.element("b", view.steady().symbol() + " " + view.steady().explained() + labels).text(": the step in"
-                    + " steady state. The schedule below starts every micro-batch's step on idle GPUs, so its makespan, "
-                    + makespan + ", adds the pipeline's fill and drain");
+                    + " steady state. The schedule below starts every micro-batch's step on idle GPUs, so its"
+                    + " makespan, " + makespan + ", adds the pipeline's fill and drain");
         html.text(". In red: the schedule's critical chain, the " + chain.size()
                         + " ops whose runs and waits (for inputs or for a GPU) end at the makespan. The critical path with"
                         + " unlimited resources, what the DAG would take if no op ever waited for a GPU, is "

@@ -405,7 +405,8 @@ class GemmcostTest {
 
         assertThat(out).containsPattern("\\d+ plans do not fit: their fullest GPU's weights and KV cache are over the"
                 + " 77\\.31 GB usable on a h100-sxm \\(modeled\\); not ranked")
-                .containsPattern("-  +\\d+\\.\\d{3}  modeled +MA 12\\+4, .*<- seed MA-separation; does not fit, not ranked");
+                .containsPattern("-  +\\d+\\.\\d{3}  modeled +MA 12\\+4, .*<- seed MA-separation; does not fit,"
+                        + " not ranked");
         assertThat(out.lines().filter(l -> l.matches(" +\\d+ +\\d+\\.\\d{3} .*")).toList())
                 .allSatisfy(l -> assertThat(l).doesNotContain("MA 12+4"));
         // where no plan fits, nothing is ranked: refused, not an empty table
@@ -537,7 +538,9 @@ class GemmcostTest {
                 .containsPattern("MA-separation +\\d+\\.\\d us .* per layer\\)  \\[modeled\\]");
     }
 
-    /** A DOT node not understood is costed 0 and labelled uncosted, not modeled, on its line and in the path's shares. */
+    /**
+     * A DOT node not understood is costed 0 and labelled uncosted, not modeled, on its line and in the path's shares.
+     */
     @Test
     void aDotNodeNotUnderstoodShouldBeUncostedNotModeled() throws IOException {
         Path dot = Files.writeString(dir.resolve("g.dot"), """

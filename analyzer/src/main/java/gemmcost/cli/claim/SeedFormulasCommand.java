@@ -78,7 +78,8 @@ public final class SeedFormulasCommand implements Callable<Integer> {
                 Numbers.micros(s.baselineTotalUs()), labels);
         out.printf(Locale.ROOT, "  baseline \"Optimized\"                 %14s us  [%s]%n",
                 Numbers.micros(s.baselineOptimizedUs()), labels);
-        out.printf(Locale.ROOT, "  MA-separation                        %14s us  (attention %s, MoE %s per layer)  [%s]%n",
+        out.printf(Locale.ROOT, "  MA-separation                        %14s us  (attention %s, MoE %s per layer)"
+                + "  [%s]%n",
                 Numbers.micros(s.maUs()), Numbers.micros(s.attentionUs()), Numbers.micros(s.moeUs()), labels);
         out.printf(Locale.ROOT, "  reduction vs Total %s, vs Optimized %s  [%s]  (claimed: 34.2%%)%n",
                 Numbers.percent(SeedFormulas.reduction(s.baselineTotalUs(), s.maUs())),

@@ -46,7 +46,8 @@ public final class MergeCommand implements Callable<Integer> {
             for (int j = 0; j < i; j++)
                 if (inputs.get(i).profile().entries().equals(inputs.get(j).profile().entries()))
                     throw new BadInputException("merge: " + tables.get(i) + " has the same entries as "
-                            + tables.get(j) + " (the same measurements, given twice or copied, would be counted twice)");
+                            + tables.get(j) + " (the same measurements, given twice or copied, would be counted"
+                            + " twice)");
         ToolVersion tool = ToolVersion.current();
         Profile merged = TableMerge.merge(inputs, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
