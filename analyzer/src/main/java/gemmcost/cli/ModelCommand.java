@@ -74,7 +74,7 @@ final class ModelCommand implements Callable<Integer> {
         @Option(names = "--osl", defaultValue = "1024", description = "Output tokens per sequence. Default: ${DEFAULT-VALUE}.")
         int osl;
 
-        @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
+        @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE", converter = Options.KvDtype.class,
                 description = "KV-cache element type (bf16, fp16, fp8). Default: ${DEFAULT-VALUE}.")
         Dtype kvDtype;
     }
@@ -95,7 +95,6 @@ final class ModelCommand implements Callable<Integer> {
     /** The placement on {@code --gpu}, or a one-line refusal when the layout cannot split the model or it does not fit. */
     private Fit place(Architecture a) {
         Device device = DeviceCatalog.require(fit.gpu);
-        Options.requireKvDtype(fit.kvDtype);
         Options.requirePositive("--concurrency", fit.concurrency);
         Options.requirePositive("--isl", fit.isl);
         Options.requirePositive("--osl", fit.osl);

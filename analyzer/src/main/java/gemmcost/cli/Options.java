@@ -128,10 +128,16 @@ public final class Options {
             throw new BadInputException(option + " " + value + ": must be >= 1");
     }
 
-    /** A KV cache is stored in 2 or 1 byte(s) per element: bf16, fp16 or fp8 (block scales are a weights' format). */
-    static void requireKvDtype(Dtype kvDtype) {
-        if (kvDtype.elementBytes() > 2 || kvDtype == Dtype.FP8_BLOCK)
-            throw new BadInputException("--kv-dtype " + kvDtype.id() + ": a KV cache is bf16, fp16 or fp8");
+    /**
+     * {@code --kv-dtype}'s values: a KV cache is stored in 2 or 1 byte(s) per element, bf16, fp16 or fp8 (block
+     * scales are a weights' format).
+     */
+    static final class KvDtype implements CommandLine.ITypeConverter<Dtype> {
+        @Override
+        public Dtype convert(String text) {
+            return Dtype.parse(text).filter(d -> d.elementBytes() <= 2 && d != Dtype.FP8_BLOCK).orElseThrow(
+                    () -> new TypeConversionException(text + ": a KV cache is bf16, fp16 or fp8"));
+        }
     }
 
     /** {@code --tp --pp --ep --dp}: how a real model is laid over the GPUs ({@link Parallelism}). */

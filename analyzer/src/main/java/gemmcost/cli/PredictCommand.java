@@ -29,6 +29,7 @@ import gemmcost.serving.StepCost;
 import gemmcost.serving.Workers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -86,7 +87,7 @@ final class PredictCommand implements Callable<Integer> {
             description = "The linear layers' format (bf16, fp8, fp8_block). Default: what the config says.")
     WeightFormat weights;
 
-    @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE",
+    @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE", converter = Options.KvDtype.class,
             description = "KV-cache element type (bf16, fp16, fp8). Default: ${DEFAULT-VALUE}.")
     Dtype kvDtype;
 
@@ -205,7 +206,6 @@ final class PredictCommand implements Callable<Integer> {
                 || spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
             throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         Options.requireFolder("--html", html);
-        Options.requireKvDtype(kvDtype);
         Options.requirePositive("--concurrency", concurrency);
         Options.requirePositive("--isl", isl);
         if (osl < 2)
@@ -505,6 +505,19 @@ final class PredictCommand implements Callable<Integer> {
         return Optional.ofNullable(line).map(text -> text + " [modeled]");
     }
 
+    /** Workers that --concurrency leaves without a request: their GPUs still count in output tokens/s/GPU. */
+    private Optional<String> idle(Workers prefill) {
+        List<String> idle = new ArrayList<>();
+        String decode = mode == Mode.AGG ? "workers" : "decode workers";
+        if (decodeWorkers > concurrency)
+            idle.add(String.format(Locale.ROOT, "%d of the %d %s", decodeWorkers - concurrency, decodeWorkers, decode));
+        if (mode == Mode.DISAGG && prefill.count() > concurrency)
+            idle.add(String.format(Locale.ROOT, "%d of the %d prefill workers", prefill.count() - concurrency,
+                    prefill.count()));
+        return idle.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", idle) + " hold no request at"
+                + " concurrency " + concurrency + ": output tokens/s/GPU counts their GPUs too");
+    }
+
     private String contextLine(Architecture model) {
         return String.format(Locale.ROOT, "context:   isl + osl = %d tokens, beyond the model's %d (as vLLM derives"
                 + " max_model_len from the config): engines refuse such requests unless the context is extended"
@@ -531,6 +544,7 @@ final class PredictCommand implements Callable<Integer> {
         if (beyondContext(model))
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
+        idle(prefill).ifPresent(line -> out.println("idle:      " + line));
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);

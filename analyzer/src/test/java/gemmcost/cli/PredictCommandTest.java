@@ -268,6 +268,22 @@ class PredictCommandTest {
         assertThat(mixed).doesNotContain("L_p");
     }
 
+    /** Review: 8 workers at concurrency 4 are half idle, which output tokens/s/GPU counts; the line says so. */
+    @Test
+    void workersWithoutARequestShouldBeSaidSo() {
+        String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "4", "--isl", "64",
+            "--osl", "8"};
+
+        assertThat(CliRun.of(append(plan, "--decode-workers", "4")).out()).doesNotContain("idle:");
+        assertThat(CliRun.of(append(plan, "--decode-workers", "8")).out()).contains(NL + "idle:      4 of the 8"
+                + " workers hold no request at concurrency 4: output tokens/s/GPU counts their GPUs too" + NL);
+        assertThat(CliRun.of(append(plan, "--mode", "disagg", "--decode-workers", "5", "--prefill-workers", "6")).out())
+                .contains(NL + "idle:      1 of the 5 decode workers and 2 of the 6 prefill workers hold no request"
+                        + " at concurrency 4: output tokens/s/GPU counts their GPUs too" + NL);
+        assertThat(CliRun.of(append(plan, "--mode", "disagg", "--prefill-workers", "4")).out())
+                .doesNotContain("idle:");
+    }
+
     /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */
     @Test
     void aRequestLongerThanTheModelsContextShouldBeSaidSo(@TempDir Path dir) throws IOException {
@@ -484,11 +500,14 @@ class PredictCommandTest {
                 + " (tp=1, pp=1, ep=1, dp=1) does not fit: the KV cache of 2147483647 sequences of 33554432 tokens is"
                 + " beyond 2^63 bytes" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp32",
-                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --kv-dtype fp32: a KV"
-                + " cache is bf16, fp16 or fp8" + NL);
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option"
+                + " '--kv-dtype': fp32: a KV cache is bf16, fp16 or fp8 (usage: gemmcost predict --help)" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp8_block",
-                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --kv-dtype fp8_block: a KV"
-                + " cache is bf16, fp16 or fp8" + NL);
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option"
+                + " '--kv-dtype': fp8_block: a KV cache is bf16, fp16 or fp8 (usage: gemmcost predict --help)" + NL);
+        assertThat(CliRun.of("model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "int8",
+                "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option"
+                + " '--kv-dtype': int8: a KV cache is bf16, fp16 or fp8 (usage: gemmcost model --help)" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--tp", "65536", "--pp", "2",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: tp x pp must be at most"
                 + " 65536 GPUs: tp=65536, pp=2" + NL);
