@@ -223,7 +223,9 @@ public final class TableGetTime implements GetTime {
         int knownAxes = lines.knownAxes(m, k, n);
         if (Lines.mayHold(knownAxes)) {
             GemmShape shape = new GemmShape(m, k, n);
-            Double timeUs = measuredUs.getOrDefault(shape, twinUs.get(shape));
+            Double timeUs = measuredUs.get(shape);
+            if (timeUs == null)
+                timeUs = twinUs.get(shape);
             if (timeUs != null)
                 return residual(shape, timeUs);
         }
