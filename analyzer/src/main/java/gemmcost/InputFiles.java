@@ -46,7 +46,7 @@ public final class InputFiles {
     /** Like {@link #json(Path)}, with {@code mapper}'s own settings (e.g. exact numbers). */
     public static JsonNode json(Path file, ObjectMapper mapper) {
         try {
-            JsonNode root = mapper.readTree(text(file));
+            JsonNode root = mapper.readTree(withoutBom(text(file))); // JSON forbids a BOM; editors write one
             if (root == null || root.isMissingNode())
                 throw new BadInputException(file + ": not valid JSON: empty file");
             return root;

@@ -110,11 +110,14 @@ public final class DeviceCatalog {
      * {@code A100-SXM4-40GB}, {@code H100 NVL}) none.
      */
     public static boolean mayName(String reportedName, Device device) {
+        String chip = device.id().split("-")[0].toUpperCase(Locale.ROOT);
+        String name = reportedName.toUpperCase(Locale.ROOT);
+        if (name.equals(chip)) // matchName reads a bare H100 as the SXM one; it may be any H100
+            return true;
         Optional<Device> named = matchName(reportedName);
         if (named.isPresent())
             return named.get().id().equals(device.id());
-        String chip = device.id().split("-")[0].toUpperCase(Locale.ROOT);
-        return reportedName.toUpperCase(Locale.ROOT).matches(Pattern.quote(chip) + "([-_ ]SXM\\d?)?");
+        return name.matches(Pattern.quote(chip) + "([-_ ]SXM\\d?)?");
     }
 
     /** The device with this catalog id; bad input naming the known ids otherwise. */

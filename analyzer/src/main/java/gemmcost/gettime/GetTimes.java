@@ -120,14 +120,21 @@ public final class GetTimes {
     }
 
     /**
-     * The catalog device a table was measured on: its {@code catalog_id} (an unknown one is refused), else the
-     * device its name denotes ({@link DeviceCatalog#matchName}), else none.
+     * The catalog device a table was measured on: its {@code catalog_id} (refused when unknown, or when the table's
+     * device name is another device's), else the device its name denotes ({@link DeviceCatalog#matchName}), else
+     * none.
      */
     public static Optional<Device> catalogDevice(Path file, Profile profile) {
         String id = profile.device().catalogId();
+        String name = profile.device().name();
         if (id == null)
-            return DeviceCatalog.matchName(profile.device().name());
-        return Optional.of(DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
-                file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")")));
+            return DeviceCatalog.matchName(name);
+        Device device = DeviceCatalog.find(id).orElseThrow(() -> new BadInputException(
+                file + ": $.device.catalog_id: unknown device '" + id + "' (catalog: " + DeviceCatalog.ids() + ")"));
+        if (!DeviceCatalog.mayName(name, device))
+            throw new BadInputException(file + ": $.device.catalog_id: '" + id + "', but $.device.name '" + name + "' "
+                    + DeviceCatalog.matchName(name).map(named -> "is a " + named.id()).orElse("is no " + id)
+                    + " (the table would be judged by another GPU's datasheet)");
+        return Optional.of(device);
     }
 }

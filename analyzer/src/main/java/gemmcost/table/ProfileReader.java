@@ -191,7 +191,11 @@ final class ProfileReader {
             } catch (IllegalArgumentException e) {
                 throw fail(path + ".flags[" + i + "]", e.getMessage());
             }
-        return new ProfileEntry(shape, time, p10, p90, samples, flags);
+        try {
+            return new ProfileEntry(shape, time, p10, p90, samples, flags);
+        } catch (IllegalArgumentException e) { // flags that contradict each other
+            throw fail(path, e.getMessage());
+        }
     }
 
     private long dimension(JsonNode node, String path, String key) {

@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
 /**
  * Combines measured tables of several GPUs of one model (one per GPU from {@code profile --devices all}, or from
  * several nodes) into one. Refuses, naming the field and both files, when the tables differ in anything that
- * changes the times: dtype, compute type, GPU model, compute capability, cuBLAS or CUDA runtime version, or the timing
- * method. A shape measured on several GPUs gets the median of their medians, the lowest p10 and highest p90 (so the
+ * changes the times: dtype, compute type, GPU model or catalog device, compute capability, cuBLAS or CUDA runtime
+ * version, or the timing method; and a table that is itself merged. A shape measured on several GPUs gets the median of their medians, the lowest p10 and highest p90 (so the
  * spread includes GPU-to-GPU variation) and the summed sample count.
  */
 public final class TableMerge {
@@ -34,6 +34,7 @@ public final class TableMerge {
         if (inputs.size() < 2) {
             throw new BadInputException("merge: need at least two tables, got " + inputs.size());
         }
+        inputs.forEach(TableMerge::requireUnmerged);
         Input first = inputs.getFirst();
         for (Input other : inputs.subList(1, inputs.size())) {
             requireCompatible(first, other);
@@ -58,12 +59,24 @@ public final class TableMerge {
         return new Profile(device, host, p.timing(), p.dtype(), p.computeType(), provenance, entries);
     }
 
+    /**
+     * A merged table holds each shape's median over its GPUs, not their measurements: merged again, its GPUs would
+     * count as one in the new median and the flag would name only the tables.
+     */
+    private static void requireUnmerged(Input in) {
+        if (in.profile().entries().stream().anyMatch(e -> e.flags().stream()
+                .anyMatch(f -> f instanceof EntryFlag.MergedGpus)))
+            throw new BadInputException("merge: " + in.file() + " is itself a merged table (its entries carry"
+                    + " merged_gpus): merge the per-GPU tables it was made from, so that each GPU counts once");
+    }
+
     private static void requireCompatible(Input a, Input b) {
         Profile p = a.profile();
         Profile q = b.profile();
         same(a, b, "dtype", p.dtype(), q.dtype());
         same(a, b, "compute_type", p.computeType(), q.computeType());
         same(a, b, "device.name", p.device().name(), q.device().name());
+        same(a, b, "device.catalog_id", p.device().catalogId(), q.device().catalogId());
         same(a, b, "device.compute_capability", p.device().computeCapability(), q.device().computeCapability());
         same(a, b, "device.cublas_version", p.device().cublasVersion(), q.device().cublasVersion());
         same(a, b, "device.cuda_runtime_version", p.device().cudaRuntimeVersion(), q.device().cudaRuntimeVersion());

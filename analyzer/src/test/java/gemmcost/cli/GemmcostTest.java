@@ -150,6 +150,14 @@ class GemmcostTest {
         assertThat(Path.of(out)).doesNotExist();
         assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out", "/"))
                 .isEqualTo(new CliRun(2, "", "gemmcost: --out /: a directory, not a file" + NL));
+        // review: the CSV itself had been overwritten with the table
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--out",
+                csv.toString())).isEqualTo(new CliRun(2, "", "gemmcost: --out " + csv + ": is one of the inputs (FILE);"
+                + " write it elsewhere" + NL));
+        assertThat(csv).content().startsWith("source,gpu,dtype");
+        // a bare H100 may be recorded as the PCIe one: the name does not say which
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "h100-pcie",
+                "--out", out).status()).isZero();
     }
 
     /**

@@ -68,6 +68,19 @@ class MergeCommandTest {
         assertThat(dir.resolve("no")).doesNotExist();
     }
 
+    /** Review: merge --out a.json a.json b.json had replaced one of its inputs. */
+    @Test
+    void anOutputThatIsOneOfTheTablesShouldBeRefused() throws IOException {
+        Path a = table("a.json", 10);
+        String before = Files.readString(a);
+
+        CliRun run = CliRun.of("merge", "--out", a.toString(), a.toString(), table("b.json", 12).toString());
+
+        assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: --out " + a + ": is one of the inputs (TABLE); write it"
+                + " elsewhere" + System.lineSeparator()));
+        assertThat(a).hasContent(before);
+    }
+
     @Test
     void shouldWriteTheMergedTable() {
         Path out = dir.resolve("bf16.json");

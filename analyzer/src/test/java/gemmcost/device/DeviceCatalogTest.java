@@ -55,4 +55,13 @@ class DeviceCatalogTest {
     void shouldMatchDeviceReportedNames(String reported, String id) {
         assertThat(DeviceCatalog.matchName(reported).map(Device::id).orElse(null)).isEqualTo(id);
     }
+
+    /** Review: a bare H100 may be recorded as either H100; a name that says its variant only as that one. */
+    @ParameterizedTest
+    @CsvSource({"H100, h100-pcie, true", "h100, h100-sxm, true", "H100_SXM, h100-pcie, false",
+            "NVIDIA H100 PCIe, h100-sxm, false", "A100_SXM, a100-sxm-80gb, true",
+            "A100-SXM4-40GB, a100-sxm-80gb, false", "H100, h200, false", "NVIDIA H100 80GB HBM3, l40s, false"})
+    void aBareChipNameMayBeRecordedAsAnyDeviceOfThatChip(String reported, String id, boolean may) {
+        assertThat(DeviceCatalog.mayName(reported, DeviceCatalog.require(id))).isEqualTo(may);
+    }
 }

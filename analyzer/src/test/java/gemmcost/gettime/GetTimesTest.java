@@ -62,6 +62,35 @@ class GetTimesTest {
                         + " FLOP/s, 8.00e+12 bytes/s) would need: not a measurement");
     }
 
+    /** Review: one entry of 1e300 µs had made the answers near it 1e152 µs, labelled interpolated. */
+    @Test
+    void anEntrySlowerThanAnyGpuByFarShouldBeRefused() {
+        Profile p = table(Profile.Kind.MEASURED);
+        Profile absurd = new Profile(p.device(), p.host(), p.timing(), p.dtype(), p.computeType(), p.provenance(),
+                List.of(new ProfileEntry(new GemmShape(64, 64, 64), 1e300, 1)));
+
+        // 2·64³ FLOP at 19.5e12 / 1000 FLOP/s (A100 fp32, the slowest catalogued) take 26.9 µs; 4·3·64² bytes at
+        // 864e9 / 1000 bytes/s (L40S) take 56.9 µs: after a 1 s stall, 1.0000569e6 µs is the most
+        assertThatThrownBy(() -> GetTimes.fromProfile(Path.of("t.json"), absurd))
+                .isInstanceOf(BadInputException.class).hasMessage("t.json: $.entries (m=64, k=64, n=64): time_us"
+                        + " 1.0E300 is over 1.00e+06 us, the most a GPU 1000x slower than the slowest catalogued one"
+                        + " (1.95e+13 FLOP/s, 8.64e+11 bytes/s) would need after a 1 s stall: not a measurement (a unit"
+                        + " mistake?)");
+    }
+
+    /** Review: a table of an H100 recorded as an L40S had been judged by the L40S's datasheet. */
+    @Test
+    void aCatalogIdThatIsNotTheNamedDeviceShouldBeRefused() {
+        Profile p = table(Profile.Kind.MEASURED);
+        Profile mislabelled = new Profile(Profile.Device.named("NVIDIA H100 80GB HBM3", "l40s"), p.host(), p.timing(),
+                p.dtype(), p.computeType(), p.provenance(), p.entries());
+
+        assertThatThrownBy(() -> GetTimes.fromProfile(Path.of("t.json"), mislabelled))
+                .isInstanceOf(BadInputException.class).hasMessage("t.json: $.device.catalog_id: 'l40s', but"
+                        + " $.device.name 'NVIDIA H100 80GB HBM3' is a h100-sxm (the table would be judged by another"
+                        + " GPU's datasheet)");
+    }
+
     @Test
     void aSimulatedTableShouldBeReadThoughItsTiniestShapesAreFasterThanAnyGpu() {
         // the CUDA stand-in's tables are no measurement, and its tiniest shapes take less than any GPU could

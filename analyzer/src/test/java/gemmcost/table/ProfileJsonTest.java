@@ -130,6 +130,14 @@ class ProfileJsonTest {
         }
     }
 
+    /** Review: JSON forbids a byte-order mark, but editors write one; a CSV with one was already read. */
+    @Test
+    void shouldReadAFileThatStartsWithAByteOrderMark(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("bom.json"), "\uFEFF" + withEntries("[" + VALID_ENTRY + "]"));
+
+        assertThat(ProfileJson.read(file).entries()).singleElement().extracting(ProfileEntry::timeUs).isEqualTo(4.5);
+    }
+
     @Test
     void shouldNameAMissingFile() {
         Path file = dir.resolve("absent.json");
@@ -247,6 +255,9 @@ class ProfileJsonTest {
                         ": not valid JSON: number 1e3099999999999999999999 is beyond what can be read"),
                 Arguments.of("zero samples", withEntries(entry("\"time_us\": 4.5, \"samples\": 0")),
                         ": $.entries[0].samples: must be >= 1, was 0"),
+                Arguments.of("merged twice", withEntries(entry("\"time_us\": 4.5, \"samples\": 1, \"flags\":"
+                                + " [\"merged_gpus=2\", \"merged_gpus=3\"]")),
+                        ": $.entries[0]: merged_gpus: given more than once: [merged_gpus=2, merged_gpus=3]"),
                 Arguments.of("blank flag", withEntries(entry("\"time_us\": 4.5, \"samples\": 1, \"flags\": [\" \"]")),
                         ": $.entries[0].flags[0]: must not be blank, was \" \""),
                 Arguments.of("malformed known flag", withEntries(entry(

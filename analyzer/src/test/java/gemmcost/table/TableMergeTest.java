@@ -63,6 +63,38 @@ class TableMergeTest {
                         + " tables measured differently cannot be merged");
     }
 
+    /** Review: a merged table merged again would count its GPUs as one and say merged_gpus=2 of three GPUs. */
+    @Test
+    void shouldRefuseATableThatIsItselfMerged() {
+        Profile a = gpu("a", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 180.25, 1)));
+        Profile b = gpu("b", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 198.275, 1)));
+        Profile c = gpu("c", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 237.93, 1)));
+        Profile ab = TableMerge.merge(List.of(input("a.json", a), input("b.json", b)), "0.2.0", null, NOW);
+
+        assertThatThrownBy(() -> TableMerge.merge(List.of(input("ab.json", ab), input("c.json", c)), "0.2.0", null,
+                NOW)).isInstanceOf(BadInputException.class).hasMessage("merge: ab.json is itself a merged table (its"
+                + " entries carry merged_gpus): merge the per-GPU tables it was made from, so that each GPU counts"
+                + " once");
+        // the three per-GPU tables: the median of the three, flagged as three
+        assertThat(TableMerge.merge(List.of(input("a.json", a), input("b.json", b), input("c.json", c)), "0.2.0",
+                null, NOW).entries()).containsExactly(new ProfileEntry(SQUARE, 198.275, Double.NaN, Double.NaN, 3,
+                List.of(new EntryFlag.MergedGpus(3))));
+    }
+
+    @Test
+    void shouldRefuseTablesRecordedAsDifferentCatalogDevices() {
+        Profile a = gpu("a", "12.4.5.8", 1980, List.of(new ProfileEntry(SQUARE, 180, 1)));
+        Profile.Device d = a.device();
+        Profile pcie = new Profile(new Profile.Device(d.name(), "h100-pcie", d.computeCapability(), d.smCount(),
+                d.memoryBytes(), d.l2Bytes(), d.clocks(), d.driverVersion(), d.cudaRuntimeVersion(), d.cublasVersion(),
+                d.memoryBandwidthBytesPerSec()), a.host(), a.timing(), a.dtype(), a.computeType(), a.provenance(),
+                List.of(new ProfileEntry(SQUARE, 181, 1)));
+
+        assertThatThrownBy(() -> TableMerge.merge(List.of(input("a.json", a), input("p.json", pcie)), "0.2.0", null,
+                NOW)).hasMessage("merge: p.json: device.catalog_id is h100-pcie but a.json has " + d.catalogId()
+                + "; tables measured differently cannot be merged");
+    }
+
     @Test
     void shouldRefuseToMixDtypes() {
         Profile bf16 = ExampleProfiles.full();

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {
                 "Print Get_Time(M, K, N), the time of C[MxN] = A[MxK]·B[KxN] in microseconds, labelled",
                 "measured (table hit), interpolated, extrapolated (with how far outside the table) or",
-                "modeled (roofline from datasheet peaks when PROFILE is a catalog device)."},
+                "modeled (roofline from datasheet peaks when PROFILE is a catalog device); imported where the",
+                "table holds someone else's measurements (import-csv), simulated where the CUDA stand-in made it."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost get-time --profile h100-sxm 2097152 512 4096",

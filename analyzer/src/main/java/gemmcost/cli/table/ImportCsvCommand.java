@@ -13,6 +13,7 @@ import gemmcost.table.ProfileJson;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +59,7 @@ public final class ImportCsvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.requireFolder("--out", out);
+        Options.requireOutput("--out", out, "FILE", List.of(csv));
         if (catalogId != null) {
             Device device = DeviceCatalog.find(catalogId).orElseThrow(() -> new BadInputException("--device "
                     + catalogId + ": unknown device (catalog: " + DeviceCatalog.ids() + ")"));

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
         header = "Merge tables measured on several GPUs of one model.",
         description = {"Merge tables measured on several GPUs of the same model (e.g. one per GPU from",
                 "profile --devices all, or from several nodes) into one. Refuses tables that differ in dtype, compute",
-                "type, GPU model, compute capability, cuBLAS or CUDA runtime version, or timing method. A shape",
-                "measured on several GPUs gets the median of their medians and the widest p10/p90."},
+                "type, GPU model or catalog device, compute capability, cuBLAS or CUDA runtime version, or timing",
+                "method, and a table that is itself merged (merge the per-GPU tables instead). A shape measured on",
+                "several GPUs gets the median of their medians and the widest p10/p90."},
         footerHeading = "%nExample:%n",
         footer = "  scripts/gemmcost merge --out /tmp/h100-bf16.json profiles/per-gpu/gpu0/nvidia-h100-80gb-hbm3/bf16.json"
                 + " profiles/per-gpu/gpu1/nvidia-h100-80gb-hbm3/bf16.json")
@@ -40,7 +41,7 @@ public final class MergeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Options.requireFolder("--out", out);
+        Options.requireOutput("--out", out, "TABLE", tables);
         List<TableMerge.Input> inputs = tables.stream().map(t -> new TableMerge.Input(t, ProfileJson.read(t))).toList();
         for (int i = 1; i < inputs.size(); i++)
             for (int j = 0; j < i; j++)
