@@ -6,6 +6,9 @@ import gemmcost.model.DeploymentReader;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 
 /** The three deployments the claim check compares: the baseline as given, the baseline with experts, MA. */
 public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment ma) {
@@ -25,9 +28,34 @@ public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment
             throw new BadInputException("--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile)
                     + " and --ma " + (maFile == null ? "(the seed's)" : maFile) + ": their $.network differ, and"
                     + " both plans are costed on one network (give both files the same $.network)");
+        sameModel(baselineFile, base, maFile, split);
         Deployment experts = base.withPlan("baseline TP" + tp.tp() + " x PP" + tp.pp()
                 + " with the model's experts (MoE MLP)", base.gpus(),
                 new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE));
         return new ClaimPlans(base, experts, split);
+    }
+
+    /** The claim compares two plans of one model and workload: the first field of $.model in which they differ. */
+    private static void sameModel(Path baselineFile, Deployment base, Path maFile, Deployment split) {
+        Map<String, Function<Deployment, Object>> fields = new LinkedHashMap<>();
+        fields.put("layers", d -> d.model().layers());
+        fields.put("hidden", d -> d.model().hidden());
+        fields.put("heads", d -> d.model().heads());
+        fields.put("head_dim", d -> d.model().headDim());
+        fields.put("vocab", d -> d.model().vocab());
+        fields.put("experts", d -> d.model().experts());
+        fields.put("expert_hidden", d -> d.model().expertHidden());
+        fields.put("top_k", d -> d.model().topK());
+        fields.put("dtype", d -> d.model().dtype().id());
+        fields.put("activation", d -> d.model().activation().id());
+        fields.put("batch", d -> d.workload().batch());
+        fields.put("seq_len", d -> d.workload().seqLen());
+        fields.forEach((field, of) -> {
+            if (!of.apply(base).equals(of.apply(split)))
+                throw new BadInputException("--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile)
+                        + " and --ma " + (maFile == null ? "(the seed's)" : maFile) + ": $.model." + field + " is "
+                        + of.apply(base) + " and " + of.apply(split) + "; the claim compares two plans of one model"
+                        + " and workload (give both files the same $.model)");
+        });
     }
 }

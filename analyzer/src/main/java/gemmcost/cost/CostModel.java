@@ -91,6 +91,7 @@ public final class CostModel {
             }
             case Work.Comm c -> new NodeCost(
                     network.timeUs(c.collective(), c.bytes(), dag.gpus(v)), Label.MODELED);
+            case Work.Marker m -> new NodeCost(0, Label.MODELED);
             case Work.Unknown u -> new NodeCost(0, Label.UNCOSTED);
         };
     }
@@ -141,6 +142,7 @@ public final class CostModel {
                                 + " of these GPUs has as many NICs", 100 * share), network.sameNode(gpus) ? ""
                                 : "; hierarchical: steps within a node on " + network.intraNode().name());
             }
+            case Work.Marker m -> m.what() + ": no work of its own, 0 us (modeled)";
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";
         };
     }

@@ -46,12 +46,14 @@ public final class DotDagReader {
         List<String> deviceNames = new ArrayList<>();
         Map<String, List<Integer>> gpusOf = new HashMap<>();
         Map<String, DotOps.Inference> inference = new HashMap<>();
+        Map<String, DotLabel> labels = new HashMap<>();
         Set<Integer> allGpus = new TreeSet<>();
         for (var node : graph.nodes().entrySet()) {
             String id = node.getKey();
             Map<String, String> attrs = node.getValue();
             String label = attrs.getOrDefault("label", "\\N").replace("\\N", id);
             DotLabel parsed = DotLabel.parse(label, attrs.containsKey("label.html"));
+            labels.put(id, parsed);
             String spec = parsed.gpuSpec().isBlank() ? clusterGpus(graph.clusterLabel().get(id)) : parsed.gpuSpec();
             List<Integer> gpus;
             try {
@@ -65,6 +67,7 @@ public final class DotDagReader {
                 allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
             inference.put(id, declared(id, attrs, nodeStatements) ? infer(file, id, lines, parsed) : null);
         }
+        receivingEnds(graph.edges(), labels, inference);
         int namedBase = allGpus.isEmpty() ? 0 : ((TreeSet<Integer>) allGpus).last() + 1;
         for (int i = 0; i < deviceNames.size(); i++)
             allGpus.add(namedBase + i);
@@ -89,6 +92,25 @@ public final class DotDagReader {
             builder.addEdge(builder.find(edge[0]).orElseThrow(), builder.find(edge[1]).orElseThrow(),
                     edgeLine(edge, lines, source));
         return new ImportedDag(builder.build(file.toString()), notes);
+    }
+
+    /**
+     * A transfer drawn as a send and then its receive ("Send to Stage 1" → "Receive from Stage 0") is one transfer:
+     * costed on the send, the receive that follows it is its end, 0 µs (both had been costed in full, one after the
+     * other).
+     */
+    private static void receivingEnds(List<String[]> edges, Map<String, DotLabel> labels,
+                                      Map<String, DotOps.Inference> inference) {
+        for (String[] edge : edges) {
+            DotOps.Inference send = inference.get(edge[0]);
+            DotOps.Inference receive = inference.get(edge[1]);
+            if (send != null && receive != null && send.work() instanceof Work.Comm
+                    && receive.work() instanceof Work.Comm && DotOps.sends(labels.get(edge[0]))
+                    && DotOps.receives(labels.get(edge[1])))
+                inference.put(edge[1], new DotOps.Inference(new Work.Marker("the receiving end of \"" + edge[0]
+                        + "\""), "the receiving end of the send \"" + edge[0] + "\": the transfer is costed once, on"
+                        + " the send: 0 us"));
+        }
     }
 
     /** The node's work; sizes whose products leave the range of a long, or make no GEMM, are refused in one line. */

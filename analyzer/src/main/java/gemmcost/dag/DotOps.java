@@ -33,7 +33,7 @@ final class DotOps {
             return comm(collective, label);
         // "Output Projection" and "Input Embedding" name ops, not the graph's ends
         if (IO.matcher(op).matches() && !GEMM.matcher(op).find() && !MEMORY.matcher(op).find())
-            return new Inference(new Work.Fixed(0), "graph input/output marker: 0 us");
+            return new Inference(new Work.Marker("graph input/output marker"), "graph input/output marker: 0 us");
         if (op.contains("attention") || op.contains("attn") || op.contains("score"))
             return attention(op, label);
         if (MEMORY.matcher(op).find())
@@ -41,6 +41,17 @@ final class DotOps {
         if (GEMM.matcher(op).find())
             return gemm(label);
         return unknown("op name '" + label.opName() + "' not recognised");
+    }
+
+    /** A send of a point-to-point transfer ("Send to Stage 1"), not its receiving end. */
+    static boolean sends(DotLabel label) {
+        String op = label.opName().toLowerCase(Locale.ROOT);
+        return op.matches(".*\\bsend\\b.*") && !receives(label);
+    }
+
+    /** The receiving end of a point-to-point transfer ("Receive from Stage 0", "recv"). */
+    static boolean receives(DotLabel label) {
+        return label.opName().toLowerCase(Locale.ROOT).matches(".*\\b(recv|receive)\\b.*");
     }
 
     private static Collective collective(String op) {

@@ -65,6 +65,16 @@ public sealed interface Work {
         }
     }
 
+    /**
+     * A node that does no work of its own, {@code what} it is: a graph's input or output marker, a join, the receiving
+     * end of a transfer its send is costed for. 0 µs, modeled as such.
+     */
+    record Marker(String what) implements Work {
+        public Marker {
+            Objects.requireNonNull(what, "what");
+        }
+    }
+
     /** A node whose cost could not be determined (an imported label gemmcost did not understand); costs 0. */
     record Unknown(String why) implements Work {
         public Unknown {

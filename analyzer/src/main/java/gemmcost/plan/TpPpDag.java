@@ -91,7 +91,7 @@ final class TpPpDag {
 
     private int allReduce(LayerOps ops, String id, int[] group, int... after) {
         if (group.length < 2)
-            return after.length == 1 ? after[0] : graph.op(id, "join", group, new Work.Fixed(0), after);
+            return after.length == 1 ? after[0] : graph.op(id, "join", group, new Work.Marker("join"), after);
         return graph.op(id, "all-reduce", group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(ops.tokens())),
                 after);
     }

@@ -33,6 +33,7 @@ final class PlanCharts {
             case MEMORY -> "memory-bound";
             case COMMUNICATION -> "communication";
             case GIVEN -> "given";
+            case NONE -> "no work";
             case UNKNOWN -> "not understood";
         };
     }

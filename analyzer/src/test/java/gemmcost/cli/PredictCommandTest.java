@@ -488,6 +488,17 @@ class PredictCommandTest {
                 + " (give both files the same $.network)" + NL));
     }
 
+    /** Review: a baseline of batch 64 had been compared with the seed's MA plan of batch 1024, rows labelled m=1024. */
+    @Test
+    void claimPlansOfDifferentModelsShouldBeRefused(@TempDir Path dir) throws IOException {
+        String seed = Files.readString(Path.of("../examples/seed-baseline-tp8pp2.json"));
+        Path base = Files.writeString(dir.resolve("base.json"), seed.replace("\"batch\": 1024", "\"batch\": 64"));
+
+        assertThat(CliRun.of("check-claim", "--baseline", base.toString())).isEqualTo(new CliRun(2, "", "gemmcost:"
+                + " --baseline " + base + " and --ma (the seed's): $.model.batch is 64 and 1024; the claim compares two"
+                + " plans of one model and workload (give both files the same $.model)" + NL));
+    }
+
     @Test
     void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
         Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))
