@@ -129,8 +129,8 @@ final class SearchCommand implements Callable<Integer> {
                     Numbers.gigabytes(MemoryFootprint.usableBytes(device.orElseThrow())), device.orElseThrow().id()));
         PlanSearch.Result result = PlanSearch.run(fitting, model, workers);
         String misfitLine = device.isEmpty() ? "memory:" + PlanMemory.UNCHECKED : misfits == 0 ? null
-                : String.format(Locale.ROOT, "%d plans do not fit: their fullest GPU's weights and KV cache are over"
-                        + " the %s usable on a %s (modeled); not ranked", misfits,
+                : String.format(Locale.ROOT, "%d more plans do not fit: their fullest GPU's weights and KV cache are"
+                        + " over the %s usable on a %s (modeled); neither evaluated nor ranked", misfits,
                         Numbers.gigabytes(MemoryFootprint.usableBytes(device.get())), device.get().id());
         PrintWriter out = spec.commandLine().getOut();
         if (json)

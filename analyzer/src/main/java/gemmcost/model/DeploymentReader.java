@@ -125,9 +125,13 @@ public final class DeploymentReader {
             if (!seen.add(g))
                 throw bad(at, "GPU " + g + " is listed twice");
         }
-        double imbalance = p.has("imbalance") ? number(p, at, "imbalance") : 1.0;
-        if (imbalance < 1)
-            throw bad(at + ".imbalance", imbalance + ": must be >= 1 (busiest expert's tokens over the mean)");
+        double imbalance = 1.0;
+        if (p.has("imbalance")) {
+            JsonNode value = p.get("imbalance");
+            imbalance = value.asDouble();
+            if (!value.isNumber() || !(imbalance >= 1) || Double.isInfinite(imbalance))
+                throw bad(at + ".imbalance", value + ": must be a number >= 1 (busiest expert's tokens over the mean)");
+        }
         return new Plan.MaSeparation(attentionGpus, heads, moeGpus, experts, imbalance, microBatches(p));
     }
 
@@ -169,7 +173,7 @@ public final class DeploymentReader {
 
     private void object(JsonNode node, String at, String... known) {
         if (node == null || !node.isObject())
-            throw bad(at, "must be an object");
+            throw bad(at, "must be an object" + (known.length == 0 ? "" : " (keys: " + String.join(", ", known) + ")"));
         List<String> keys = List.of(known);
         node.fieldNames().forEachRemaining(key -> {
             if (!keys.contains(key))

@@ -411,8 +411,8 @@ class GemmcostTest {
 
         String out = CliRun.of("search", "--config", longer.toString(), "--gpus", "16").out();
 
-        assertThat(out).containsPattern("\\d+ plans do not fit: their fullest GPU's weights and KV cache are over the"
-                + " 77\\.31 GB usable on a h100-sxm \\(modeled\\); not ranked")
+        assertThat(out).containsPattern("\\d+ more plans do not fit: their fullest GPU's weights and KV cache are over"
+                + " the 77\\.31 GB usable on a h100-sxm \\(modeled\\); neither evaluated nor ranked")
                 .containsPattern("-  +\\d+\\.\\d{3}  modeled +MA 12\\+4, .*<- seed MA-separation; does not fit,"
                         + " not ranked");
         assertThat(out.lines().filter(l -> l.matches(" +\\d+ +\\d+\\.\\d{3} .*")).toList())

@@ -43,6 +43,9 @@ class DeploymentReaderTest {
             "\"batch\": 1024|\"batch\": 1099511627776|$.model.batch: 1099511627776: must be an integer from 1 to"
                     + " 2147483647",
             "\"batch\": 1024|\"batch\": 0|$.model.batch: 0: must be an integer from 1 to 2147483647",
+            "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": 100}|"
+                    + "$.network.intra_node.busbw_gb_per_s: must be an object (keys: all_reduce, all_gather,"
+                    + " reduce_scatter, all_to_all, broadcast, send_recv, m_to_n)",
             "gemmcost.deployment/1|gemmcost.deployment/2|$.schema: gemmcost.deployment/2: this gemmcost reads"
                     + " gemmcost.deployment/1 (or a config without the key)"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {
@@ -56,7 +59,10 @@ class DeploymentReaderTest {
             "2, 2, 2, 2]}|2, 2, 2, 3]}|$.plan.attention.heads: [3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3] sum to 33, but model.heads = 32",
             "[12, 13, 14, 15]|[12, 13, 14, 16]|$.plan: GPU 16 does not exist: gpus = 16 (GPUs are 0 … 15)",
             "[12, 13, 14, 15]|[11, 13, 14, 15]|$.plan: GPU 11 is listed twice",
-            "\"imbalance\": 1.0|\"imbalance\": 0.5|$.plan.imbalance: 0.5: must be >= 1 (busiest expert's tokens over the mean)"})
+            "\"imbalance\": 1.0|\"imbalance\": 0.5|$.plan.imbalance: 0.5: must be a number >= 1 (busiest expert's"
+                    + " tokens over the mean)",
+            "\"imbalance\": 1.0|\"imbalance\": -1|$.plan.imbalance: -1: must be a number >= 1 (busiest expert's"
+                    + " tokens over the mean)"})
     void shouldRefuseAnImpossibleMaPlan(String from, String to, String message) throws IOException {
         Path file = edited("seed-ma-separation.json", from, to);
         assertThatThrownBy(() -> DeploymentReader.read(file)).isInstanceOf(BadInputException.class)
