@@ -39,8 +39,6 @@ import sys
 import tempfile
 import time
 
-import networkx as nx
-
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_GEMMCOST = os.path.join(SCRIPTS, "gemmcost")
 LOG_MAX_DURATION = math.log(1000.0)  # durations are exp(U(0, ln 1000)) us, i.e. log-uniform in [1, 1000]
@@ -138,6 +136,17 @@ def generate(out, nodes, edges, gpus, seed, window, long_frac):
 
 # ---------------------------------------------------------------------------------------------- networkx
 
+def networkx():
+    """networkx, imported where it is used, so that generate and --help run without it."""
+    try:
+        import networkx as nx
+    except ImportError as e:
+        print(f"dag_perf: networkx is not importable ({type(e).__name__}: {e}): apt-get install python3-networkx "
+              "and run with /usr/bin/python3", file=sys.stderr)
+        sys.exit(2)
+    return nx
+
+
 class Sink:
     """The virtual sink: a node that cannot collide with any id of the file."""
 
@@ -158,6 +167,7 @@ def build_graph(dag):
     if unknown is not None:
         raise ValueError(f"edge endpoint {unknown!r} is not a node")
     sink = Sink()
+    nx = networkx()
     g = nx.DiGraph()
     g.add_weighted_edges_from((u, v, durations[u]) for u, v in dag["edges"])
     g.add_weighted_edges_from((node, sink, d) for node, d in durations.items())
@@ -165,6 +175,7 @@ def build_graph(dag):
 
 
 def longest_path(g, sink):
+    nx = networkx()
     try:
         path = nx.dag_longest_path(g, weight="weight")
     except nx.NetworkXUnfeasible:
@@ -174,6 +185,7 @@ def longest_path(g, sink):
 
 def run_networkx(path):
     """Loads, builds and solves; returns (JSON-ready result, graph, durations) for later checks."""
+    nx = networkx()
     t0 = time.perf_counter()
     with open(path, encoding="utf-8") as f:
         dag = json.load(f)

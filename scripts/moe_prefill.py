@@ -10,15 +10,20 @@ script times, on one GPU, the layer's gate-and-up GEMM (k = hidden, n = 2 x widt
 
     wide     one torch.matmul of [m x k] . [k x active n]            (what gemmcost costs)
     grouped  torch._grouped_mm over each active expert's own rows     (one CUTLASS grouped kernel, as engines run)
-    loop     one torch.matmul per active expert, back to back         (an engine without a grouped kernel)
+    loop     one torch.matmul per active expert, back to back         (an engine without a grouped kernel; where an
+                                                                      expert's GEMM is shorter than PyTorch's dispatch,
+                                                                      this is the host's pace, as such an engine's)
 
 Routing: each of the T prompt tokens picks top-k distinct experts of E uniformly at random (seeded); the GPU holds
 experts 0 .. E/ep - 1, each split over --tp GPUs (its width / tp). The grouped result is checked against the loop's
 (max |diff| / max |loop|; above 2 % the grouped time is reported as wrong, not as a measurement).
 
-Method (as scripts/torch_compare.py, gemmcost's bench): operands once per case on the device; an L2 flush before
-every timed launch, outside the events; nvbench's stdrel stopping rule; the median of the samples. Every time in
-moe.csv is `measured` (this run, this GPU); the ratios are of two measured times. Outputs in --out DIR: moe.csv (one
+Method (as scripts/torch_compare.py, gemmcost's bench): --device-warmup-s of 8192^3 matmuls before the first case, so
+that the clocks have settled; operands once per case on the device; an L2 flush before every timed launch, outside
+the events; nvbench's stdrel stopping rule; the median of the samples, with p10, p90, their count and why sampling
+stopped. A case times its three in turn, each case starting one later (`order`), so that none is always first. Every
+time in moe.csv is `measured` (this run, this GPU); the ratios are of two measured times; a timing that fails (out of
+memory) is written as failed, and the other timings and cases go on. Outputs in --out DIR: moe.csv (one
 row per token count and GEMM, written as each finishes) and moe-meta.json. Without PyTorch or a usable GPU it prints
 `moe_prefill: skipped: <why>` and exits 0; a malformed input exits 2 with one line `moe_prefill: <what>: <why>`.
 Never touches clocks or power limits.
@@ -35,9 +40,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch_compare as tc  # noqa: E402  (the same method, one definition)
 
 PROG = "moe_prefill"
-HEADER = ["gemm", "tokens", "top_k", "experts", "local_experts", "active_experts", "rows", "max_rows", "m_wide", "k",
-          "n_per_expert", "n_wide", "wide_us", "grouped_us", "loop_us", "grouped_over_wide", "loop_over_wide",
-          "grouped_check", "label"]
+TIMINGS = ("wide", "grouped", "loop")
+HEADER = (["gemm", "tokens", "top_k", "experts", "local_experts", "active_experts", "rows", "max_rows", "m_wide", "k",
+           "n_per_expert", "n_wide", "wide_us", "grouped_us", "loop_us", "grouped_over_wide", "loop_over_wide",
+           "grouped_check", "order"]
+          + [f"{name}_{field}" for name in TIMINGS for field in ("p10_us", "p90_us", "samples", "stop")]
+          + ["label"])
 CHECK_MAX_REL = 0.02
 EXPERT_KEYS = ("n_routed_experts", "num_experts", "num_local_experts")
 WIDTH_KEYS = ("moe_intermediate_size", "intermediate_size")
@@ -64,7 +72,11 @@ def read_moe(path):
                 return value
         raise InputError(f"{path}: no positive integer {' or '.join(keys)}: not an MoE config")
 
-    return first(("hidden_size",)), first(WIDTH_KEYS), first(EXPERT_KEYS), first(("num_experts_per_tok",))
+    hidden, width, experts, top_k = (first(("hidden_size",)), first(WIDTH_KEYS), first(EXPERT_KEYS),
+                                     first(("num_experts_per_tok",)))
+    if top_k > experts:
+        raise InputError(f"{path}: num_experts_per_tok {top_k} is more than the {experts} experts")
+    return hidden, width, experts, top_k
 
 
 def parse_shape(text):
@@ -113,15 +125,46 @@ def cases(counts, hidden, width):
     return [("up", hidden, 2 * width, active, m_wide), ("down", width, hidden, active, m_wide)]
 
 
-def row(gemm, tokens, top_k, experts, local, k, n, active, m_wide, times, check):
-    wide, grouped, loop = (times.get(name) for name in ("wide", "grouped", "loop"))
+def row(gemm, tokens, top_k, experts, local, k, n, active, m_wide, summaries, check, order):
+    """One moe.csv row. summaries: {timing: time_shape's summary, or {"failed": why}}; a timing absent was not run
+    (no _grouped_mm, or a grouped result that failed its check)."""
+    medians = {name: summaries.get(name, {}).get("median_us") for name in TIMINGS}
+    wide = medians["wide"]
 
     def ratio(x):
         return f"{x / wide:.4f}" if x is not None and wide else ""
 
-    return [gemm, tokens, top_k, experts, local, len(active), sum(active), max(active), m_wide, k, n,
-            n * len(active), tc._us(wide) if wide else "", tc._us(grouped) if grouped else "",
-            tc._us(loop) if loop else "", ratio(grouped), ratio(loop), check, "measured"]
+    def spread(name):
+        s = summaries.get(name)
+        if s is None:
+            return ["", "", "", ""]
+        if "failed" in s:
+            return ["", "", 0, "failed: " + s["failed"]]
+        return [tc._us(s["p10_us"]), tc._us(s["p90_us"]), s["samples"], s["stop"]]
+
+    return ([gemm, tokens, top_k, experts, local, len(active), sum(active), max(active), m_wide, k, n,
+             n * len(active)] + [tc._us(medians[name]) if medians[name] else "" for name in TIMINGS]
+            + [ratio(medians["grouped"]), ratio(medians["loop"]), check, " ".join(order)]
+            + [cell for name in TIMINGS for cell in spread(name)] + ["measured"])
+
+
+def rotated(names, first):
+    """names from names[first % len(names)] on, going round: each case starts its timings one later."""
+    start = first % len(names) if names else 0
+    return names[start:] + names[:start]
+
+
+def time_each(order, time_one, forget):
+    """{name: time_one(name)} in order; where one raises RuntimeError (out of memory among them) it is
+    {"failed": why}, forget() frees what it can, and the others go on."""
+    summaries = {}
+    for name in order:
+        try:
+            summaries[name] = time_one(name)
+        except RuntimeError as e:
+            forget()
+            summaries[name] = {"failed": tc._one_line(f"{type(e).__name__}: {e}")}
+    return summaries
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -146,8 +189,10 @@ class MoeBench:
         b.stop.synchronize()
         return b.start.elapsed_time(b.stop) * 1000.0
 
-    def measure(self, k, n, active, m_wide, rule, warmup_s, clock):
-        """{wide, grouped, loop: median us} (grouped absent where torch has no _grouped_mm) and the check's text."""
+    def measure(self, k, n, active, m_wide, rule, warmup_s, clock, first=0):
+        """({timing: time_shape's summary or {"failed": why}}, the check's text, the order timed). Grouped is left
+        out where torch has no _grouped_mm or its result fails the check; the timings start at TIMINGS[first] and go
+        round, so that no timing always comes first while the clocks settle."""
         torch, dev = self.torch, self.base.dev
         bf16 = torch.bfloat16
         rows, g = sum(active), len(active)
@@ -168,12 +213,21 @@ class MoeBench:
             for i in range(g):
                 torch.matmul(x[starts[i]:starts[i] + active[i]], w[i], out=y[starts[i]:starts[i] + active[i]])
 
-        times = {"wide": tc.time_shape(lambda: self.timed_us(lambda: torch.matmul(a_wide, b_wide, out=c_wide)),
-                                       clock, rule, warmup_s)["median_us"],
-                 "loop": tc.time_shape(lambda: self.timed_us(loop), clock, rule, warmup_s)["median_us"]}
+        launches = {"wide": lambda: torch.matmul(a_wide, b_wide, out=c_wide), "loop": loop}
         grouped_mm = getattr(torch, "_grouped_mm", None)
+        check = self.check_grouped(grouped_mm, x, w, ends, y, loop)
+        if check.startswith("ok"):
+            launches["grouped"] = lambda: grouped_mm(x, w, offs=ends)
+        order = rotated([name for name in TIMINGS if name in launches], first)
+        summaries = time_each(order, lambda name: tc.time_shape(lambda: self.timed_us(launches[name]), clock, rule,
+                                                                warmup_s), torch.cuda.empty_cache)
+        return summaries, check, order
+
+    def check_grouped(self, grouped_mm, x, w, ends, y, loop):
+        """The grouped result against the loop's: "ok: …" only when it may be timed."""
+        torch = self.torch
         if grouped_mm is None:
-            return times, "torch has no _grouped_mm"
+            return "torch has no _grouped_mm"
         try:
             with torch.cuda.stream(self.base.stream):
                 grouped = grouped_mm(x, w, offs=ends)
@@ -182,12 +236,10 @@ class MoeBench:
             scale = float(y.abs().max())
             diff = float((grouped.float() - y.float()).abs().max()) / scale if scale > 0 else 0.0
         except Exception as e:  # an unsupported layout or device: reported, not measured
-            return times, "grouped failed: " + tc._one_line(f"{type(e).__name__}: {e}")
+            return "grouped failed: " + tc._one_line(f"{type(e).__name__}: {e}")
         if diff > CHECK_MAX_REL:
-            return times, f"grouped wrong: max |diff| {diff:.3g} of max |loop|"
-        times["grouped"] = tc.time_shape(lambda: self.timed_us(lambda: grouped_mm(x, w, offs=ends)), clock, rule,
-                                         warmup_s)["median_us"]
-        return times, f"ok: max |diff| {diff:.3g} of max |loop|"
+            return f"grouped wrong: max |diff| {diff:.3g} of max |loop|"
+        return f"ok: max |diff| {diff:.3g} of max |loop|"
 
 
 def parse_args(argv):
@@ -203,7 +255,11 @@ def parse_args(argv):
     p.add_argument("--device", type=int, default=0, help="CUDA device ordinal (default: %(default)s)")
     p.add_argument("--budget-s", type=float, default=180.0, help="cases not started by then are left out "
                                                                  "(default: %(default)s)")
-    p.add_argument("--warmup-ms", type=float, default=100.0, help="(default: %(default)s)")
+    p.add_argument("--warmup-ms", type=float, default=100.0, help="untimed launches before each timing "
+                                                                  "(default: %(default)s)")
+    p.add_argument("--device-warmup-s", type=float, default=5.0,
+                   help="8192^3 matmuls before the first case, so that the clocks have settled (default: "
+                        "%(default)s)")
     p.add_argument("--timeout-s", type=float, default=1.0, help="wall time per timing (default: %(default)s)")
     return p.parse_args(argv)
 
@@ -225,30 +281,51 @@ def main(argv=None):
             raise InputError(f"--tp {args.tp}: must divide the experts' width {width}")
         if not args.timeout_s > 0:
             raise InputError(f"--timeout-s {args.timeout_s}: must be > 0")
-    except InputError as e:
+        tc.require_out_dir(args.out)
+    except (InputError, tc.InputError) as e:
         return fail(e)
     rule = tc.StoppingRule(10, 0.005e6, 0.005, args.timeout_s * 1e6)
     torch, why = tc.load_torch()
     if torch is None:
         return tc.skip(args.out, why, PROG)
+    count = torch.cuda.device_count()
+    if not 0 <= args.device < count:
+        return fail(f"--device {args.device}: this process sees {count} CUDA device(s)")
     os.makedirs(args.out, exist_ok=True)
     bench = MoeBench(torch, args.device)
     local, w = experts // args.ep, width // args.tp
-    tc.write_json_atomic(os.path.join(args.out, "moe-meta.json"), {
+    meta_path = os.path.join(args.out, "moe-meta.json")
+    meta = {
         "tool": "scripts/moe_prefill.py", "argv": sys.argv if argv is None else argv, "started_utc": tc.utc_now(),
         "label": "measured: every time in moe.csv was measured by this run on this device",
         "torch_version": torch.__version__, "device": bench.base.device_info(), "dtype": "bf16",
         "moe": {"hidden": hidden, "expert_width": width, "experts": experts, "top_k": top_k, "ep": args.ep,
                 "tp": args.tp, "seed": args.seed},
         "method": {"flush": "fill_ of max(2 x L2, 256 MiB) before every timed launch, outside the events",
-                   "stopping_rule": rule.describe(), "statistic": "median", "check_max_rel": CHECK_MAX_REL}})
+                   "stopping_rule": rule.describe(), "statistic": "median (p10/p90)", "check_max_rel": CHECK_MAX_REL,
+                   "order": "the three timings of a case in turn, each case starting one later (column order)",
+                   "loop": "one eager torch.matmul per active expert between the events: where an expert's GEMM is "
+                           "shorter than PyTorch's dispatch of it, loop_us is the host's pace, as an engine without "
+                           "a grouped kernel would meet it"}}
+    tc.write_json_atomic(meta_path, meta)
+    try:
+        meta["device_warmup"] = bench.base.warm_device(args.device_warmup_s, time.perf_counter)
+    except RuntimeError as e:
+        torch.cuda.empty_cache()
+        meta["device_warmup"] = {"failed": tc._one_line(f"{type(e).__name__}: {e}")}
+    tc.write_json_atomic(meta_path, meta)
     rows = []
     for t in tokens:
         for gemm, k, n, active, m_wide in cases(route(t, top_k, experts, local, args.seed), hidden, w):
             if time.perf_counter() - t0 > args.budget_s:
                 break
-            times, check = bench.measure(k, n, active, m_wide, rule, args.warmup_ms / 1e3, time.perf_counter)
-            rows.append(row(gemm, t, top_k, experts, local, k, n, active, m_wide, times, check))
+            try:
+                summaries, check, order = bench.measure(k, n, active, m_wide, rule, args.warmup_ms / 1e3,
+                                                        time.perf_counter, first=len(rows))
+            except RuntimeError as e:  # the case's operands do not fit: this case fails, the others go on
+                torch.cuda.empty_cache()
+                summaries, check, order = {}, "failed: " + tc._one_line(f"{type(e).__name__}: {e}"), []
+            rows.append(row(gemm, t, top_k, experts, local, k, n, active, m_wide, summaries, check, order))
             tc.write_csv_atomic(os.path.join(args.out, "moe.csv"), HEADER, rows)
             print(",".join(str(c) for c in rows[-1]), flush=True)
     return 0

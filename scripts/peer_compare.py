@@ -160,6 +160,10 @@ def main():
                     help="also train each forest with random_state 1 .. N-1 and print the range of its medians"
                          " (the table and the bar keep random_state 0)")
     args = ap.parse_args()
+    if not os.path.isdir(args.data):
+        print(f"peer_compare: --data {args.data}: no such folder (the public GEMM tables, ../shared/data/gemm-public"
+              " beside the checkout)", file=sys.stderr)
+        return 2
     results = []
     for group, rows in read_groups(args.data):
         if args.only and args.only not in " ".join(group):
@@ -199,4 +203,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

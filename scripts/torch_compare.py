@@ -572,6 +572,14 @@ class TorchBench:
         self.stop.synchronize()
         return self.start.elapsed_time(self.stop) * 1000.0
 
+    def load_blas(self):
+        """One 8 x 8 matmul of the dtype: torch loads its BLAS libraries with the first."""
+        torch = self.torch
+        with torch.cuda.stream(self.stream):
+            a = torch.randn(8, 8, device=self.dev, dtype=self.dtype)
+            torch.matmul(a, a, out=torch.empty(8, 8, device=self.dev, dtype=self.dtype))
+        self.stream.synchronize()
+
     def warm_device(self, seconds, clock):
         """Back-to-back 8192^3 matmuls of the dtype for `seconds` (synchronising every few to read the clock)."""
         torch = self.torch
@@ -656,7 +664,8 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
-RESUME_MUST_MATCH = ("dtype", "method.warmup_per_shape", "method.stopping_rule", "device.name")
+RESUME_MUST_MATCH = ("dtype", "method.warmup_per_shape", "method.stopping_rule", "device.name", "torch_version",
+                     "torch_version_cuda", "cublas_version", "precision_settings")
 
 
 def _get(doc, dotted):
@@ -702,6 +711,12 @@ def fail_input(e):
     return 2
 
 
+def require_out_dir(path):
+    """Raises InputError when --out names something that is not a folder (a file there would stop the run late)."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(path, "--out must be a folder, and this is a file")
+
+
 def skip(out_dir, why, prog=PROG):
     """Prints `<prog>: skipped: <why>` and writes it to OUT/skipped.txt: exit 0."""
     line = f"{prog}: skipped: {why}"
@@ -725,6 +740,7 @@ def main(argv=None):
         print(f"{PROG}: stopping rule: {e}", file=sys.stderr)
         return 2
     try:
+        require_out_dir(args.out)
         shapes = read_shapes(args.shapes)
         ours = read_profile(args.ours) if args.ours else None
     except InputError as e:
@@ -748,6 +764,9 @@ def main(argv=None):
         print(f"{PROG}: {e}", file=sys.stderr)
         return 1
     bench = TorchBench(torch, args.device, args.dtype)
+    # torch loads cuBLAS with its first matmul: one of 8 x 8 now, so --resume compares its version before any file
+    # is written (a fresh GPU machine may have another wheel)
+    _try(bench.load_blas)
     meta = {
         "tool": "scripts/torch_compare.py", "argv": sys.argv if argv is None else argv, "started_utc": utc_now(),
         "label": "measured: every torch time in torch.csv was measured by this run on this device",
@@ -755,6 +774,7 @@ def main(argv=None):
         "torch_version_cuda": _try(lambda: torch.version.cuda),
         "torch_compiled_cuda_version": _try(lambda: torch._C._cuda_getCompiledVersion()),
         "device": bench.device_info(), "dtype": args.dtype, "fp32_mode_set": mode,
+        "cublas_version": _try(cublas_version),
         "precision_settings": precision_settings(torch),
         "method": {
             "operands": f"torch.randn on the device, generator seeds A={SEED_A}, B={SEED_B}, once per shape; "

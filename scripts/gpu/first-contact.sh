@@ -24,6 +24,12 @@ while (( $# > 0 )); do
         *) echo "first-contact: unknown argument '$1' (usage: first-contact.sh [--budget-s N])" >&2; exit 2 ;;
     esac
 done
+# every stage's time box is integer arithmetic: a budget such as 1e3 or 540.0 would run no stage and exit 0
+if [[ ! $budget =~ ^[0-9]+$ ]] || (( 10#$budget < 1 )); then
+    echo "first-contact: --budget-s $budget: must be a whole number of seconds >= 1" >&2
+    exit 2
+fi
+budget=$((10#$budget))
 out=${OUT:-$PWD/first-contact}
 mkdir -p "$out"
 summary="$out/summary"

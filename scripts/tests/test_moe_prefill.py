@@ -33,6 +33,14 @@ class ReadMoeTest(unittest.TestCase):
                                                       "num_experts": 512, "num_experts_per_tok": 10}})
             self.assertEqual(mp.read_moe(nested), (4096, 1024, 512, 10))
 
+    def test_a_config_whose_top_k_is_more_than_its_experts_is_refused(self):
+        with tempfile.TemporaryDirectory() as d:
+            odd = write_config(d, {"hidden_size": 64, "intermediate_size": 32, "num_local_experts": 8,
+                                   "num_experts_per_tok": 9})
+            with self.assertRaises(mp.InputError) as e:
+                mp.read_moe(odd)
+            self.assertEqual(str(e.exception), f"{odd}: num_experts_per_tok 9 is more than the 8 experts")
+
     def test_a_dense_config_is_refused_naming_the_keys(self):
         with tempfile.TemporaryDirectory() as d:
             dense = write_config(d, {"hidden_size": 4096, "intermediate_size": 14336, "num_experts_per_tok": True})
@@ -83,17 +91,50 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(down, ("down", 32, 64, [5, 6, 10], 7))
         self.assertEqual(mp.cases([0, 0], hidden=64, width=32), [])
 
+    @staticmethod
+    def summary(median, p10, p90, samples, stop):
+        return {"median_us": median, "p10_us": p10, "p90_us": p90, "samples": samples, "stop": stop}
+
     def test_a_row_gives_the_ratios_of_two_measured_times_and_leaves_a_missing_one_empty(self):
-        r = mp.row("up", 512, 8, 256, 32, 7168, 4096, [10, 20], 15, {"wide": 100.0, "grouped": 150.0, "loop": 400.0},
-                   "ok")
+        r = mp.row("up", 512, 8, 256, 32, 7168, 4096, [10, 20], 15,
+                   {"wide": self.summary(100.0, 99.0, 101.0, 40, "noise"),
+                    "grouped": self.summary(150.0, 149.0, 152.0, 30, "noise"),
+                    "loop": self.summary(400.0, 380.0, 450.0, 12, "timeout")}, "ok", ["grouped", "loop", "wide"])
         self.assertEqual(dict(zip(mp.HEADER, r)), {
             "gemm": "up", "tokens": 512, "top_k": 8, "experts": 256, "local_experts": 32, "active_experts": 2,
             "rows": 30, "max_rows": 20, "m_wide": 15, "k": 7168, "n_per_expert": 4096, "n_wide": 8192,
             "wide_us": "100.000", "grouped_us": "150.000", "loop_us": "400.000", "grouped_over_wide": "1.5000",
-            "loop_over_wide": "4.0000", "grouped_check": "ok", "label": "measured"})
+            "loop_over_wide": "4.0000", "grouped_check": "ok", "order": "grouped loop wide",
+            "wide_p10_us": "99.000", "wide_p90_us": "101.000", "wide_samples": 40, "wide_stop": "noise",
+            "grouped_p10_us": "149.000", "grouped_p90_us": "152.000", "grouped_samples": 30, "grouped_stop": "noise",
+            "loop_p10_us": "380.000", "loop_p90_us": "450.000", "loop_samples": 12, "loop_stop": "timeout",
+            "label": "measured"})
         missing = dict(zip(mp.HEADER, mp.row("down", 512, 8, 256, 32, 2048, 7168, [3], 3,
-                                             {"wide": 10.0, "loop": 12.0}, "torch has no _grouped_mm")))
-        self.assertEqual((missing["grouped_us"], missing["grouped_over_wide"]), ("", ""))
+                                             {"wide": self.summary(10.0, 9.0, 11.0, 20, "noise"),
+                                              "loop": {"failed": "OutOfMemoryError: CUDA out of memory."}},
+                                             "torch has no _grouped_mm", ["wide", "loop"])))
+        self.assertEqual((missing["grouped_us"], missing["grouped_over_wide"], missing["grouped_stop"]), ("", "", ""))
+        self.assertEqual((missing["loop_us"], missing["loop_over_wide"], missing["loop_samples"],
+                          missing["loop_stop"]), ("", "", 0, "failed: OutOfMemoryError: CUDA out of memory."))
+
+    def test_each_case_starts_its_timings_one_later(self):
+        names = ["wide", "grouped", "loop"]
+        self.assertEqual([mp.rotated(names, first) for first in range(4)],
+                         [names, ["grouped", "loop", "wide"], ["loop", "wide", "grouped"], names])
+        self.assertEqual(mp.rotated(["wide", "loop"], 3), ["loop", "wide"])
+
+    def test_a_timing_that_fails_is_written_as_failed_and_the_others_go_on(self):
+        freed = []
+
+        def time_one(name):
+            if name == "grouped":
+                raise RuntimeError("CUDA out of memory.\n Tried to allocate 2 GiB")
+            return {"median_us": 1.0}
+
+        summaries = mp.time_each(["wide", "grouped", "loop"], time_one, lambda: freed.append(True))
+        self.assertEqual(summaries, {"wide": {"median_us": 1.0}, "loop": {"median_us": 1.0},
+                                     "grouped": {"failed": "RuntimeError: CUDA out of memory. Tried to allocate 2 GiB"}})
+        self.assertEqual(freed, [True])
 
 
 class MainTest(unittest.TestCase):
@@ -117,6 +158,11 @@ class MainTest(unittest.TestCase):
             done = self.run_script("--shape", "7168:2048:256:8", "--tp", "3", "--out", d)
             self.assertEqual(done.stderr, "moe_prefill: --tp 3: must divide the experts' width 2048\n")
             self.assertFalse(os.path.exists(os.path.join(d, "moe.csv")))
+            a_file = os.path.join(d, "a file")
+            open(a_file, "w").close()
+            done = self.run_script("--shape", "7168:2048:256:8", "--out", a_file)
+            self.assertEqual((done.returncode, done.stderr),
+                             (2, f"moe_prefill: {a_file}: --out must be a folder, and this is a file\n"))
 
 
 if __name__ == "__main__":

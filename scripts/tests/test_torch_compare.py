@@ -681,6 +681,26 @@ class EndToEndWithFakeTest(unittest.TestCase):
                                                            'dtype was "bf16", this run\'s is "fp16"; use another '
                                                            "--out\n"))
 
+            # review: rows of another PyTorch (and so cuBLAS) had been kept under this run's versions
+            meta_path = os.path.join(out, "torch-meta.json")
+            with open(meta_path) as f:
+                earlier = json.load(f)
+            earlier["torch_version"] = "0.0-older"
+            with open(meta_path, "w") as f:
+                json.dump(earlier, f)
+            r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
+            self.assertEqual((r.returncode, r.stderr), (2, f"torch_compare: {meta_path}: cannot resume: torch_version"
+                                                           ' was "0.0-older", this run\'s is "0.0-fake"; use another'
+                                                           " --out\n"))
+
+    def test_an_out_that_is_a_file_is_one_line_and_exit_2(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            shapes = write(os.path.join(tmp, "s.csv"), "m,k,n\n64,64,64\n")
+            a_file = write(os.path.join(tmp, "good shapes.csv"), "m,k,n\n64,64,64\n")
+            r = run_script(["--shapes", shapes, "--dtype", "bf16", "--out", a_file], FAKE_TORCH, tmp)
+            self.assertEqual((r.returncode, r.stderr),
+                             (2, f"torch_compare: {a_file}: --out must be a folder, and this is a file\n"))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -67,4 +67,21 @@ class FirstContactTest {
         assertThat(Files.readString(out.resolve("claim.log"))).contains("GEMM times simulated")
                 .contains("memory-bound times simulated");
     }
+
+    /** Review: a budget of 1e3 or 540.0 had run no stage, every time box failing its integer arithmetic, and exit 0. */
+    @Test
+    void aBudgetThatIsNoWholeNumberOfSecondsShouldBeRefusedBeforeAnyStage() throws Exception {
+        for (String budget : List.of("1e3", "540.0", "0", "abc")) {
+            Process p = new ProcessBuilder("bash", CudaStandin.repositoryRoot().resolve("scripts/gpu/first-contact.sh")
+                    .toString(), "--budget-s", budget).redirectErrorStream(true).directory(dir.toFile()).start();
+            p.getOutputStream().close();
+            String output = new String(p.getInputStream().readAllBytes());
+
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(2);
+            assertThat(output).isEqualTo("first-contact: --budget-s " + budget + ": must be a whole number of seconds"
+                    + " >= 1\n");
+        }
+        assertThat(dir.resolve("first-contact")).doesNotExist();
+    }
 }
