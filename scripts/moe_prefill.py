@@ -4,7 +4,7 @@
 gemmcost costs a GPU's routed experts in a step as one GEMM of the active experts' weights side by side: m = the
 routed rows / the active experts, n = the active experts x each one's width. Engines run a grouped kernel instead,
 each expert over its own rows. Which is the closer model decides the MoE prefill that issue 18's TTFT misses (the
-measured TTFT of MoE models at concurrency <= 4 is 1.9-2.8 x the modeled prefill step). For every token count this
+measured TTFT of MoE models at concurrency <= 4 is 2.0-2.8 x the modeled prefill step). For every token count this
 script times, on one GPU, the layer's gate-and-up GEMM (k = hidden, n = 2 x width per expert) and its down GEMM
 (k = width, n = hidden per expert):
 
