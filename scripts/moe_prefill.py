@@ -148,6 +148,14 @@ def row(gemm, tokens, top_k, experts, local, k, n, active, m_wide, summaries, ch
             + [cell for name in TIMINGS for cell in spread(name)] + ["measured"])
 
 
+def summary(rows):
+    """One line: grouped / wide (and loop / wide) per GEMM and token count, as measured; '-' where one is missing."""
+    at = {name: HEADER.index(name) for name in ("gemm", "tokens", "grouped_over_wide", "loop_over_wide")}
+    parts = [f"{r[at['gemm']]} {r[at['tokens']]}: {r[at['grouped_over_wide']] or '-'} / "
+             f"{r[at['loop_over_wide']] or '-'}" for r in rows]
+    return "summary: grouped/wide / loop/wide of measured times: " + ("; ".join(parts) if parts else "no case ran")
+
+
 def rotated(names, first):
     """names from names[first % len(names)] on, going round: each case starts its timings one later."""
     start = first % len(names) if names else 0
@@ -328,6 +336,7 @@ def main(argv=None):
             rows.append(row(gemm, t, top_k, experts, local, k, n, active, m_wide, summaries, check, order))
             tc.write_csv_atomic(os.path.join(args.out, "moe.csv"), HEADER, rows)
             print(",".join(str(c) for c in rows[-1]), flush=True)
+    print(summary(rows))
     return 0
 
 

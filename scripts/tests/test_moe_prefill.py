@@ -117,6 +117,14 @@ class CasesTest(unittest.TestCase):
         self.assertEqual((missing["loop_us"], missing["loop_over_wide"], missing["loop_samples"],
                           missing["loop_stop"]), ("", "", 0, "failed: OutOfMemoryError: CUDA out of memory."))
 
+    def test_the_summary_line_gives_each_cases_ratios(self):
+        up = mp.row("up", 512, 8, 256, 32, 7168, 4096, [10, 20], 15,
+                    {"wide": self.summary(100.0, 99.0, 101.0, 40, "noise"),
+                     "loop": self.summary(400.0, 380.0, 450.0, 12, "timeout")}, "torch has no _grouped_mm",
+                    ["wide", "loop"])
+        self.assertEqual(mp.summary([up]), "summary: grouped/wide / loop/wide of measured times: up 512: - / 4.0000")
+        self.assertEqual(mp.summary([]), "summary: grouped/wide / loop/wide of measured times: no case ran")
+
     def test_each_case_starts_its_timings_one_later(self):
         names = ["wide", "grouped", "loop"]
         self.assertEqual([mp.rotated(names, first) for first in range(4)],

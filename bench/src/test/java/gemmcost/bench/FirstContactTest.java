@@ -47,7 +47,7 @@ class FirstContactTest {
         assertThat(p.exitValue()).as(output).isZero();
         List<String> summary = Files.readAllLines(out.resolve("summary"));
         assertThat(summary.getFirst()).startsWith("stage");
-        for (String stage : List.of("probe", "check", "sweep", "torch", "offgrid", "validate", "claim")) {
+        for (String stage : List.of("probe", "check", "sweep", "torch", "offgrid", "validate", "claim", "moe")) {
             assertThat(summary).as(output).anySatisfy(line -> assertThat(line).startsWith(stage).contains(" ok "));
         }
         assertThat(output).endsWith(String.join("\n", summary) + "\n");
@@ -59,6 +59,8 @@ class FirstContactTest {
         assertThat(Files.readString(out.resolve("check.log"))).contains("bf16: relative Frobenius error")
                 .contains("fp16: relative").contains("tf32: relative").contains("fp32: relative");
         assertThat(Files.readString(out.resolve("torch.log"))).startsWith("torch_compare: skipped: ");
+        assertThat(Files.readString(out.resolve("moe.log"))).startsWith("moe_prefill: skipped: ");
+        assertThat(summary).anySatisfy(line -> assertThat(line).startsWith("  moe_prefill: skipped: "));
         Path table = Files.list(out.resolve("profiles")).map(d -> d.resolve("bf16.json")).filter(Files::exists)
                 .findFirst().orElseThrow();
         assertThat(ProfileJson.read(table).provenance().kind()).isEqualTo(Profile.Kind.SIMULATED);
