@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.BadInputException;
+import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
 import gemmcost.table.ProfileJson;
 import java.io.IOException;
@@ -26,18 +27,24 @@ import java.util.Objects;
  * starts, so {@code kill -9} loses at most the shape in flight and rerunning resumes. A resume with another setup
  * is refused, naming what differs, so one table never mixes measurements of two setups. A torn last line (killed
  * mid-write) is dropped; any other bad line is bad input naming file and line. An exclusive file lock keeps two
- * processes from writing the same journal.
+ * processes from writing the same journal. A shape at which the CUDA context was lost gets a line of its own
+ * ({@code {"lost_context": {"m": …, "k": …, "n": …}, "error": …}}): a fresh process would most likely lose it at the
+ * same shape again, so a resume passes it over, and deleting the line retries it.
  */
 final class Journal implements AutoCloseable {
     private final Path file;
     private final FileChannel channel; // holds the lock; closing it releases the lock
     private final List<ProfileEntry> done;
+    private final Map<GemmShape, String> lostAt;
 
-    private Journal(Path file, FileChannel channel, List<ProfileEntry> done) {
+    private Journal(Path file, FileChannel channel, List<ProfileEntry> done, Map<GemmShape, String> lostAt) {
         this.file = file;
         this.channel = channel;
         this.done = List.copyOf(done);
+        this.lostAt = Map.copyOf(lostAt);
     }
+
+    private static final String LOST_CONTEXT = "lost_context";
 
     private static final String SCHEMA = "gemmcost.journal";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,12 +66,15 @@ final class Journal implements AutoCloseable {
             channel.position(keep);
             Journal journal;
             if (keep == 0) {
-                journal = new Journal(file, channel, List.of());
+                journal = new Journal(file, channel, List.of(), Map.of());
                 journal.writeLine(header(setup));
             } else {
                 int headerEnd = text.indexOf('\n');
                 requireSameSetup(file, text.substring(0, headerEnd), setup);
-                journal = new Journal(file, channel, parse(file, text.substring(headerEnd + 1), 2));
+                List<ProfileEntry> done = new ArrayList<>();
+                Map<GemmShape, String> lost = new LinkedHashMap<>();
+                parse(file, text.substring(headerEnd + 1), 2, done, lost);
+                journal = new Journal(file, channel, done, lost);
             }
             return journal;
         } catch (IOException e) {
@@ -109,20 +119,58 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    private static List<ProfileEntry> parse(Path file, String text, int firstLine) {
-        List<ProfileEntry> entries = new ArrayList<>();
+    private static void parse(Path file, String text, int firstLine, List<ProfileEntry> entries,
+                              Map<GemmShape, String> lost) {
         String[] lines = text.split("\n", -1);
         for (int i = 0; i < lines.length - 1; i++) { // the part after the last newline is torn or empty
-            if (!lines[i].isBlank()) {
-                entries.add(ProfileJson.entryFromJson(lines[i], file + ":" + (i + firstLine)));
+            String where = file + ":" + (i + firstLine);
+            if (lines[i].startsWith("{\"" + LOST_CONTEXT + "\"")) {
+                lostContext(lines[i], where, lost);
+            } else if (!lines[i].isBlank()) {
+                entries.add(ProfileJson.entryFromJson(lines[i], where));
             }
         }
-        return entries;
+    }
+
+    private static void lostContext(String line, String where, Map<GemmShape, String> lost) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            JsonNode shape = node.path(LOST_CONTEXT);
+            lost.put(new GemmShape(shape.path("m").asLong(), shape.path("k").asLong(), shape.path("n").asLong()),
+                    node.path("error").asText());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new BadInputException(where + ": not a lost_context line (" + e.getMessage() + ")", e);
+        }
     }
 
     /** Entries finished by earlier runs, in the order they finished. */
     List<ProfileEntry> done() {
         return done;
+    }
+
+    /** The shapes at which earlier runs lost the CUDA context, and the error each lost it with. */
+    Map<GemmShape, String> lostAt() {
+        return lostAt;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** Records that the CUDA context was lost at {@code shape}, so that a resume passes it over. */
+    void appendLost(GemmShape shape, String error) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        Map<String, Long> at = new LinkedHashMap<>();
+        at.put("m", shape.m());
+        at.put("k", shape.k());
+        at.put("n", shape.n());
+        line.put(LOST_CONTEXT, at);
+        line.put("error", error);
+        try {
+            writeLine(JSON.writeValueAsString(line));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Appends one finished shape and forces it to disk. */

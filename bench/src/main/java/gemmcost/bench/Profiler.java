@@ -92,6 +92,11 @@ public final class Profiler {
             Sweep.Result result;
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
                 result = sweep.run(shapes, journal, log, deadlineNanos);
+            } catch (Sweep.ContextLost lost) { // the shapes done still make a table, for what follows to use
+                if (!lost.partial.entries().isEmpty())
+                    ProfileJson.write(table, profile(device, dtype, lost.partial, started,
+                            clocksSeen(baseline, lost.partial), bandwidth));
+                throw lost;
             }
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.notStarted() > 0) {
@@ -210,8 +215,9 @@ public final class Profiler {
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
         String source = (d.simulated() ? Profile.Provenance.STANDIN_SOURCE + " (no GPU), by gemmcost profile,"
                 : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS)
-                + (result.notStarted() > 0 ? "; partial: the time limit stopped it with " + result.notStarted()
-                        + " shapes of the set not started (the same command resumes them from the journal)" : "");
+                + (result.notStarted() > 0 ? "; partial: " + result.stoppedBy() + " stopped it with "
+                        + result.notStarted() + " shapes of the set not started (the same command resumes them from"
+                        + " the journal)" : "");
         Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "

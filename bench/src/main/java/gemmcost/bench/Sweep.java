@@ -22,9 +22,10 @@ import java.util.function.LongSupplier;
 /**
  * Measures a list of shapes with one backend: per shape one trial (buffers allocated once), warm-up launches by
  * count and wall time, then timed launches until the {@link StoppingRule} says stop; the clocks sampled during the
- * timed launches (not the allocation or the warm-up) become the entry's flags. Each finished shape goes to the journal at once, and shapes the journal already holds
- * are skipped. A GPU error on one shape is recorded and the sweep goes on, unless the CUDA context is lost: then
- * every later shape would fail too, so the sweep stops with a {@link ResumableFailure} and a fresh process resumes.
+ * timed launches (not the allocation or the warm-up) become the entry's flags. Each finished shape goes to the
+ * journal at once, and shapes the journal already holds are skipped. A GPU error on one shape is recorded and the
+ * sweep goes on, unless the CUDA context is lost: then every later shape would fail too, so the sweep stops with a
+ * {@link ContextLost} and a fresh process resumes, passing over the shape it was lost at (the journal says which).
  */
 public final class Sweep {
     static final double MEMORY_BUDGET_FRACTION = 0.8;
@@ -63,14 +64,27 @@ public final class Sweep {
 
     /**
      * Every entry (earlier runs' and this run's), this run's failures, the last clock sample this run saw, every
-     * clock-event reason seen while it measured, and how many shapes were not started because the deadline passed.
+     * clock-event reason seen while it measured, how many shapes were not started, and what stopped them: the time
+     * limit, or the lost CUDA context (empty when every shape was started).
      */
     record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockSample> lastClocks,
-                  Set<String> reasonsSeen, int notStarted) {
+                  Set<String> reasonsSeen, int notStarted, String stoppedBy) {
         Result {
             entries = List.copyOf(entries);
             failures = List.copyOf(failures);
             reasonsSeen = Set.copyOf(reasonsSeen);
+        }
+    }
+
+    /** The CUDA context was lost: the sweep stops, and {@code partial} holds what it had measured. */
+    static final class ContextLost extends ResumableFailure {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        final transient Result partial;
+
+        ContextLost(String message, GpuException cause, Result partial) {
+            super(message, cause);
+            this.partial = partial;
         }
     }
 
@@ -100,6 +114,13 @@ public final class Sweep {
                 break;
             }
             started++;
+            String lostBefore = journal.lostAt().get(shape);
+            if (lostBefore != null) {
+                failures.add(new Failure(shape, "an earlier run lost the CUDA context at this shape (" + lostBefore
+                        + "); passed over: delete its lost_context line from " + journal.file() + " to retry it"));
+                progress.finished(shape, "PASSED OVER: the CUDA context was lost at it in an earlier run");
+                continue;
+            }
             timedClocks.clear();
             try {
                 ProfileEntry measured = measure(shape);
@@ -112,29 +133,22 @@ public final class Sweep {
                 progress.finished(shape, String.format(Locale.ROOT, "%.4g us %s, %d samples, %s", entry.timeUs(),
                         label, entry.samples(), String.join(" ", entry.flagTexts())));
             } catch (GpuException e) {
-                stopIfContextLost(shape, e, entries.size());
+                GpuException lost = backend.lostContext(e);
+                if (lost != null) {
+                    journal.appendLost(shape, lost.getMessage());
+                    throw new ContextLost("the GPU's CUDA context is lost (" + lost.getMessage() + ") at " + shape
+                            + "; the " + entries.size() + " shapes done are in the journal, and the table of them is"
+                            + " written: run the same command again to resume in a fresh process, which passes this"
+                            + " shape over (delete its lost_context line from " + journal.file() + " to retry it)",
+                            lost, new Result(entries, failures, last, reasons, todo.size() - started,
+                            "the CUDA context lost at " + shape));
+                }
                 failures.add(new Failure(shape, e.getMessage()));
                 progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
-        return new Result(entries, failures, last, reasons, todo.size() - started);
-    }
-
-    private void stopIfContextLost(GemmShape shape, GpuException e, int kept) {
-        GpuException lost = e;
-        if (!e.sticky() && !e.outOfMemory()) {
-            try {
-                backend.checkContext();
-                return;
-            } catch (GpuException check) {
-                lost = check;
-            }
-        }
-        if (lost.sticky()) {
-            throw new ResumableFailure("the GPU's CUDA context is lost (" + lost.getMessage() + ") at " + shape
-                    + "; the " + kept + " shapes done are in the journal: run the same command again to resume in a"
-                    + " fresh process", lost);
-        }
+        int notStarted = todo.size() - started;
+        return new Result(entries, failures, last, reasons, notStarted, notStarted > 0 ? "the time limit" : "");
     }
 
     /**

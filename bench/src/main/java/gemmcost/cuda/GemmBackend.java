@@ -38,6 +38,23 @@ public interface GemmBackend extends AutoCloseable {
     /** Throws a sticky {@link GpuException} when the CUDA context is lost (after an illegal address, say). */
     void checkContext();
 
+    /**
+     * The error the CUDA context was lost with when {@code e} (or, for an error that does not say, such as cuBLAS's
+     * EXECUTION_FAILED, a check of the context after it) shows it lost; null when it is not.
+     */
+    default GpuException lostContext(GpuException e) {
+        GpuException lost = e;
+        if (!e.sticky() && !e.outOfMemory()) {
+            try {
+                checkContext();
+                return null;
+            } catch (GpuException check) {
+                lost = check;
+            }
+        }
+        return lost.sticky() ? lost : null;
+    }
+
     @Override
     void close();
 

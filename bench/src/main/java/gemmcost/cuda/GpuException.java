@@ -11,10 +11,13 @@ public class GpuException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * cudaErrorECCUncorrectable, IllegalAddress, LaunchTimeout, Assert (a device-side assert), HardwareStackError …
-     * LaunchFailure: "the process must be terminated".
+     * Every error whose comment in CUDA 13.0's {@code driver_types.h} says "the process must be terminated and
+     * relaunched": cudaErrorContained (226, Hopper's error containment of NVLink and hardware faults),
+     * IllegalAddress, LaunchTimeout, Assert (a device-side assert), HardwareStackError … LaunchFailure (700–719),
+     * TensorMemoryLeak (721), MpsClientTerminated (810), ExternalDevice (911); and ECCUncorrectable (214).
      */
-    static final Set<Integer> STICKY_CUDA_ERRORS = Set.of(214, 700, 702, 710, 714, 715, 716, 717, 718, 719);
+    static final Set<Integer> STICKY_CUDA_ERRORS = Set.of(214, 226, 700, 702, 710, 714, 715, 716, 717, 718, 719, 721,
+            810, 911);
 
     private final boolean outOfMemory;
     private final boolean sticky;

@@ -157,8 +157,14 @@ final class ProfileCommand implements Callable<Integer> {
             err.println("clocks: sampled during the timed launches through " + clocks.source()
                     + clocks.problem().map(p -> " (" + p + ")").orElse(""));
             long deadlineNanos = timeLimitS == null ? Long.MAX_VALUE : startNanos + (long) (timeLimitS * 1e9);
-            List<Path> written = new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err,
-                    clocks::between).run(parsed, set, out, deadlineNanos);
+            List<Path> written;
+            try {
+                written = new Profiler(backend, rule, perShape, deviceWarmupS, System::nanoTime, err,
+                        clocks::between).run(parsed, set, out, deadlineNanos);
+            } catch (GpuException e) { // the correctness check, the device warm-up or the bandwidth, not a shape
+                GpuException lost = backend.lostContext(e);
+                throw lost == null ? e : lost;
+            }
             if (written.isEmpty()) {
                 throw new BadInputException("no table written: no shape was measured (the lines above say why)");
             }
