@@ -23,7 +23,8 @@ that the clocks have settled; operands once per case on the device; an L2 flush 
 the events; nvbench's stdrel stopping rule; the median of the samples, with p10, p90, their count and why sampling
 stopped. A case times its three in turn, each case starting one later (`order`), so that none is always first. Every
 time in moe.csv is `measured` (this run, this GPU); the ratios are of two measured times; a timing that fails (out of
-memory) is written as failed, and the other timings and cases go on. Outputs in --out DIR: moe.csv (one
+memory) is written as failed, and the other timings and cases go on; a lost CUDA context (an illegal address, a launch
+failure) stops the run with exit 3, the cases done kept in moe.csv. Outputs in --out DIR: moe.csv (one
 row per token count and GEMM, written as each finishes) and moe-meta.json. Without PyTorch or a usable GPU it prints
 `moe_prefill: skipped: <why>` and exits 0; a malformed input exits 2 with one line `moe_prefill: <what>: <why>`.
 Never touches clocks or power limits.
@@ -53,6 +54,15 @@ WIDTH_KEYS = ("moe_intermediate_size", "intermediate_size")
 
 class InputError(Exception):
     """A malformed input: `moe_prefill: <what>: <why>`, exit 2."""
+
+
+class ContextLost(Exception):
+    """The CUDA context is lost: every later launch in this process fails too; a fresh process is needed, exit 3."""
+
+
+# what PyTorch's CUDA errors say where cudaGetLastError is sticky (the process must be relaunched)
+LOST_CONTEXT_TEXTS = ("illegal memory access", "unspecified launch failure", "device-side assert",
+                      "uncorrectable ECC", "misaligned address", "illegal instruction", "error containment")
 
 
 def read_moe(path):
@@ -153,7 +163,8 @@ def summary(rows):
     at = {name: HEADER.index(name) for name in ("gemm", "tokens", "grouped_over_wide", "loop_over_wide")}
     parts = [f"{r[at['gemm']]} {r[at['tokens']]}: {r[at['grouped_over_wide']] or '-'} / "
              f"{r[at['loop_over_wide']] or '-'}" for r in rows]
-    return "summary: grouped/wide / loop/wide of measured times: " + ("; ".join(parts) if parts else "no case ran")
+    return ("moe_prefill summary: grouped/wide / loop/wide of measured times: "
+            + ("; ".join(parts) if parts else "no case ran"))
 
 
 def rotated(names, first):
@@ -162,16 +173,25 @@ def rotated(names, first):
     return names[start:] + names[:start]
 
 
+def says_context_lost(why):
+    """Whether an error's text is one of those after which the CUDA context is lost."""
+    return any(text in why for text in LOST_CONTEXT_TEXTS)
+
+
 def time_each(order, time_one, forget):
     """{name: time_one(name)} in order; where one raises RuntimeError (out of memory among them) it is
-    {"failed": why}, forget() frees what it can, and the others go on."""
+    {"failed": why}, forget() frees what it can, and the others go on, unless the error says the CUDA context is
+    lost: then ContextLost, as every later launch would fail too."""
     summaries = {}
     for name in order:
         try:
             summaries[name] = time_one(name)
         except RuntimeError as e:
+            why = tc._one_line(f"{type(e).__name__}: {e}")
+            if says_context_lost(why):
+                raise ContextLost(why) from None
             forget()
-            summaries[name] = {"failed": tc._one_line(f"{type(e).__name__}: {e}")}
+            summaries[name] = {"failed": why}
     return summaries
 
 
@@ -323,19 +343,31 @@ def main(argv=None):
         meta["device_warmup"] = {"failed": tc._one_line(f"{type(e).__name__}: {e}")}
     tc.write_json_atomic(meta_path, meta)
     rows = []
+    planned = failed = 0
     for t in tokens:
         for gemm, k, n, active, m_wide in cases(route(t, top_k, experts, local, args.seed), hidden, w):
+            planned += 1
             if time.perf_counter() - t0 > args.budget_s:
-                break
+                continue
             try:
                 summaries, check, order = bench.measure(k, n, active, m_wide, rule, args.warmup_ms / 1e3,
                                                         time.perf_counter, first=len(rows))
-            except RuntimeError as e:  # the case's operands do not fit: this case fails, the others go on
+            except (ContextLost, RuntimeError) as e:  # operands that do not fit fail this case, the others go on
+                why = str(e) if isinstance(e, ContextLost) else tc._one_line(f"{type(e).__name__}: {e}")
+                if isinstance(e, ContextLost) or says_context_lost(why):
+                    print(f"{PROG}: the CUDA context is lost ({why}); the {len(rows)} case(s) done are in moe.csv: "
+                          "run it again in a fresh process", file=sys.stderr)
+                    return 3
                 torch.cuda.empty_cache()
-                summaries, check, order = {}, "failed: " + tc._one_line(f"{type(e).__name__}: {e}"), []
+                summaries, check, order = {}, "failed: " + why, []
+            failed += check.startswith("failed:") or any("failed" in s for s in summaries.values())
             rows.append(row(gemm, t, top_k, experts, local, k, n, active, m_wide, summaries, check, order))
             tc.write_csv_atomic(os.path.join(args.out, "moe.csv"), HEADER, rows)
             print(",".join(str(c) for c in rows[-1]), flush=True)
+    # first-contact.sh keeps a complete moe.csv on a second call, and runs the stage again otherwise
+    meta.update(finished_utc=tc.utc_now(), cases={"planned": planned, "ran": len(rows), "failed": failed},
+                complete=len(rows) == planned and failed == 0)
+    tc.write_json_atomic(meta_path, meta)
     print(summary(rows))
     return 0
 

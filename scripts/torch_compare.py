@@ -665,7 +665,7 @@ def parse_args(argv):
 
 
 RESUME_MUST_MATCH = ("dtype", "method.warmup_per_shape", "method.stopping_rule", "device.name", "torch_version",
-                     "torch_version_cuda", "cublas_version", "precision_settings")
+                     "torch_version_cuda", "cublas_version.version", "precision_settings")
 
 
 def _get(doc, dotted):

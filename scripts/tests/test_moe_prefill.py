@@ -122,8 +122,10 @@ class CasesTest(unittest.TestCase):
                     {"wide": self.summary(100.0, 99.0, 101.0, 40, "noise"),
                      "loop": self.summary(400.0, 380.0, 450.0, 12, "timeout")}, "torch has no _grouped_mm",
                     ["wide", "loop"])
-        self.assertEqual(mp.summary([up]), "summary: grouped/wide / loop/wide of measured times: up 512: - / 4.0000")
-        self.assertEqual(mp.summary([]), "summary: grouped/wide / loop/wide of measured times: no case ran")
+        self.assertEqual(mp.summary([up]), "moe_prefill summary: grouped/wide / loop/wide of measured times: up 512:"
+                                           " - / 4.0000")
+        self.assertEqual(mp.summary([]),
+                         "moe_prefill summary: grouped/wide / loop/wide of measured times: no case ran")
 
     def test_each_case_starts_its_timings_one_later(self):
         names = ["wide", "grouped", "loop"]
@@ -140,9 +142,18 @@ class CasesTest(unittest.TestCase):
             return {"median_us": 1.0}
 
         summaries = mp.time_each(["wide", "grouped", "loop"], time_one, lambda: freed.append(True))
-        self.assertEqual(summaries, {"wide": {"median_us": 1.0}, "loop": {"median_us": 1.0},
-                                     "grouped": {"failed": "RuntimeError: CUDA out of memory. Tried to allocate 2 GiB"}})
+        failed = {"failed": "RuntimeError: CUDA out of memory. Tried to allocate 2 GiB"}
+        self.assertEqual(summaries, {"wide": {"median_us": 1.0}, "loop": {"median_us": 1.0}, "grouped": failed})
         self.assertEqual(freed, [True])
+
+    def test_a_lost_context_stops_every_timing_after_it(self):
+        def time_one(name):
+            raise RuntimeError("CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be ...")
+
+        with self.assertRaises(mp.ContextLost) as e:
+            mp.time_each(["wide", "loop"], time_one, lambda: None)
+        self.assertEqual(str(e.exception), "RuntimeError: CUDA error: an illegal memory access was encountered CUDA "
+                                           "kernel errors might be ...")
 
 
 class MainTest(unittest.TestCase):

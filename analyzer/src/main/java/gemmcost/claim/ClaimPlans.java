@@ -23,20 +23,23 @@ public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment
         if (!(split.plan() instanceof Plan.MaSeparation))
             throw new BadInputException("--ma " + maFile + ": $.plan.kind: the MA side must be an ma_separation plan,"
                     + " this is tp_pp");
+        String both = "--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile) + " and --ma "
+                + (maFile == null ? "(the seed's)" : maFile);
         // one cost model prices both plans: their networks must be the same one
         if (!base.network().sameAs(split.network()))
-            throw new BadInputException("--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile)
-                    + " and --ma " + (maFile == null ? "(the seed's)" : maFile) + ": their $.network differ, and"
-                    + " both plans are costed on one network (give both files the same $.network)");
-        sameModel(baselineFile, base, maFile, split);
+            throw new BadInputException(both + ": their $.network differ, and both plans are costed on one network"
+                    + " (give both files the same $.network)");
+        if (!base.model().equals(split.model()) || !base.workload().equals(split.workload()))
+            throw new BadInputException(both + ": " + modelDifference(base, split) + "; the claim compares two plans"
+                    + " of one model and workload (give both files the same $.model)");
         Deployment experts = base.withPlan("baseline TP" + tp.tp() + " x PP" + tp.pp()
                 + " with the model's experts (MoE MLP)", base.gpus(),
                 new Plan.TpPp(tp.tp(), tp.pp(), tp.microBatches(), Plan.Mlp.MOE));
         return new ClaimPlans(base, experts, split);
     }
 
-    /** The claim compares two plans of one model and workload: the first field of $.model in which they differ. */
-    private static void sameModel(Path baselineFile, Deployment base, Path maFile, Deployment split) {
+    /** The first field of $.model in which two deployments differ, as {@code $.model.batch is 64 and 1024}. */
+    private static String modelDifference(Deployment base, Deployment split) {
         Map<String, Function<Deployment, Object>> fields = new LinkedHashMap<>();
         fields.put("layers", d -> d.model().layers());
         fields.put("hidden", d -> d.model().hidden());
@@ -50,12 +53,9 @@ public record ClaimPlans(Deployment baseline, Deployment withExperts, Deployment
         fields.put("activation", d -> d.model().activation().id());
         fields.put("batch", d -> d.workload().batch());
         fields.put("seq_len", d -> d.workload().seqLen());
-        fields.forEach((field, of) -> {
-            if (!of.apply(base).equals(of.apply(split)))
-                throw new BadInputException("--baseline " + (baselineFile == null ? "(the seed's)" : baselineFile)
-                        + " and --ma " + (maFile == null ? "(the seed's)" : maFile) + ": $.model." + field + " is "
-                        + of.apply(base) + " and " + of.apply(split) + "; the claim compares two plans of one model"
-                        + " and workload (give both files the same $.model)");
-        });
+        return fields.entrySet().stream().filter(f -> !f.getValue().apply(base).equals(f.getValue().apply(split)))
+                .findFirst().map(f -> "$.model." + f.getKey() + " is " + f.getValue().apply(base) + " and "
+                        + f.getValue().apply(split))
+                .orElse("their $.model differ"); // a field this list lacks: the records say they differ
     }
 }

@@ -624,6 +624,8 @@ final class PredictCommand implements Callable<Integer> {
         ObjectNode node = inputs(mapper, model, device, e.gpus())
                 .put("layout", fit.layout().toString())
                 .put("decode_workers", decodeWorkers)
+                .put("idle_workers", Math.max(0, decodeWorkers - concurrency)
+                        + (mode == Mode.DISAGG ? Math.max(0, prefill.count() - concurrency) : 0))
                 .put("prefill_layout", mode == Mode.DISAGG ? prefill.layout().toString() : null)
                 .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)

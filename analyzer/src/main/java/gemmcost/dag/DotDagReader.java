@@ -2,8 +2,10 @@ package gemmcost.dag;
 
 import gemmcost.InputFiles;
 import gemmcost.BadInputException;
+import gemmcost.comm.Collective;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Imports a Graphviz DOT DAG (as the seed's agent pipeline writes them): Graphviz's parser reads the file, then
@@ -67,7 +70,7 @@ public final class DotDagReader {
                 allGpus.addAll(gpus.stream().filter(g -> g >= 0).toList());
             inference.put(id, declared(id, attrs, nodeStatements) ? infer(file, id, lines, parsed) : null);
         }
-        receivingEnds(graph.edges(), labels, inference);
+        Map<String, List<String>> receivers = receivingEnds(graph.edges(), labels, inference);
         int namedBase = allGpus.isEmpty() ? 0 : ((TreeSet<Integer>) allGpus).last() + 1;
         for (int i = 0; i < deviceNames.size(); i++)
             allGpus.add(namedBase + i);
@@ -83,6 +86,9 @@ public final class DotDagReader {
                 inf = new DotOps.Inference(new Work.Unknown(dangling), "not understood: " + dangling + " (costed 0)");
             }
             int[] gpus = resolve(gpusOf.get(id), allGpus, namedBase);
+            for (String receiver : receivers.getOrDefault(id, List.of())) // a transfer spans both ends' GPUs
+                gpus = IntStream.concat(Arrays.stream(gpus), Arrays.stream(resolve(gpusOf.get(receiver), allGpus,
+                        namedBase))).distinct().sorted().toArray();
             Map<String, String> attrs = graph.nodes().get(id);
             builder.addNode(id, DotLabel.lines(attrs.getOrDefault("label", "\\N").replace("\\N", id),
                     attrs.containsKey("label.html")).stream().findFirst().orElse(id), gpus, inf.work());
@@ -95,22 +101,28 @@ public final class DotDagReader {
     }
 
     /**
-     * A transfer drawn as a send and then its receive ("Send to Stage 1" → "Receive from Stage 0") is one transfer:
-     * costed on the send, the receive that follows it is its end, 0 µs (both had been costed in full, one after the
-     * other).
+     * A transfer drawn as a send and then its receive ("Send to Stage 1" → "Receive from Stage 0"), both
+     * point-to-point of the same bytes, is one transfer: costed on the send, over both ends' GPUs (a send to another
+     * node crosses it), and the receive that follows is its end, 0 µs (both had been costed in full, one after the
+     * other). Returns the receives of each such send.
      */
-    private static void receivingEnds(List<String[]> edges, Map<String, DotLabel> labels,
-                                      Map<String, DotOps.Inference> inference) {
+    private static Map<String, List<String>> receivingEnds(List<String[]> edges, Map<String, DotLabel> labels,
+                                                           Map<String, DotOps.Inference> inference) {
+        Map<String, List<String>> receivers = new HashMap<>();
         for (String[] edge : edges) {
             DotOps.Inference send = inference.get(edge[0]);
             DotOps.Inference receive = inference.get(edge[1]);
-            if (send != null && receive != null && send.work() instanceof Work.Comm
-                    && receive.work() instanceof Work.Comm && DotOps.sends(labels.get(edge[0]))
-                    && DotOps.receives(labels.get(edge[1])))
+            if (send != null && receive != null && send.work() instanceof Work.Comm out
+                    && receive.work() instanceof Work.Comm in && out.collective() == Collective.SEND_RECV
+                    && in.collective() == Collective.SEND_RECV && out.bytes() == in.bytes()
+                    && DotOps.sends(labels.get(edge[0])) && DotOps.receives(labels.get(edge[1]))) {
                 inference.put(edge[1], new DotOps.Inference(new Work.Marker("the receiving end of \"" + edge[0]
                         + "\""), "the receiving end of the send \"" + edge[0] + "\": the transfer is costed once, on"
-                        + " the send: 0 us"));
+                        + " the send over both ends' GPUs: 0 us"));
+                receivers.computeIfAbsent(edge[0], s -> new ArrayList<>()).add(edge[1]);
+            }
         }
+        return receivers;
     }
 
     /** The node's work; sizes whose products leave the range of a long, or make no GEMM, are refused in one line. */

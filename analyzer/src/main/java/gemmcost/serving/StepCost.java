@@ -65,7 +65,7 @@ public record StepCost(Costing costing, CriticalPath path, double stepUs, int bu
 
     /**
      * Microseconds of one micro-batch's critical path by op kind: gemm, attention, memory and communication always
-     * (0 where none), then any other kind on the path.
+     * (0 where none), then any other kind on the path but the markers, which do no work.
      */
     public Map<WorkKind, Double> criticalPathByKind() {
         Map<WorkKind, Double> us = new EnumMap<>(WorkKind.class);
@@ -73,6 +73,7 @@ public record StepCost(Costing costing, CriticalPath path, double stepUs, int bu
             us.put(kind, 0.0);
         for (int v : path.path())
             us.merge(WorkKind.of(dag().work(v)), costing.timeUs(v), Double::sum);
+        us.remove(WorkKind.NONE); // markers (joins) do no work: nothing to list
         return us;
     }
 

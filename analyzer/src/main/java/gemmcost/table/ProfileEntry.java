@@ -24,9 +24,10 @@ public record ProfileEntry(GemmShape shape, double timeUs, double p10Us, double 
         if (samples < 1)
             throw new IllegalArgumentException("must be >= 1: samples=" + samples);
         flags = List.copyOf(flags);
-        if (flags.stream().filter(f -> f instanceof EntryFlag.MergedGpus).count() > 1)
-            throw new IllegalArgumentException("merged_gpus: given more than once: " + flags.stream()
-                    .map(EntryFlag::text).toList());
+        List<String> merged = flags.stream().filter(f -> f instanceof EntryFlag.MergedGpus).map(EntryFlag::text)
+                .toList();
+        if (merged.size() > 1)
+            throw new IllegalArgumentException("merged_gpus: given more than once: " + merged);
     }
 
     /** An entry without spread or flags. */

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * Combines measured tables of several GPUs of one model (one per GPU from {@code profile --devices all}, or from
  * several nodes) into one. Refuses, naming the field and both files, when the tables differ in anything that
  * changes the times: dtype, compute type, GPU model or catalog device, compute capability, cuBLAS or CUDA runtime
- * version, or the timing method; and a table that is itself merged. A shape measured on several GPUs gets the median of their medians, the lowest p10 and highest p90 (so the
- * spread includes GPU-to-GPU variation) and the summed sample count.
+ * version, or the timing method; and a table that is itself merged. A shape measured on several GPUs gets the median
+ * of their medians, the lowest p10 and highest p90 (so the spread includes GPU-to-GPU variation) and the summed sample
+ * count.
  */
 public final class TableMerge {
     private TableMerge() {

@@ -270,7 +270,7 @@ class PredictCommandTest {
 
     /** Review: 8 workers at concurrency 4 are half idle, which output tokens/s/GPU counts; the line says so. */
     @Test
-    void workersWithoutARequestShouldBeSaidSo() {
+    void workersWithoutARequestShouldBeSaidSo() throws IOException {
         String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "4", "--isl", "64",
             "--osl", "8"};
 
@@ -282,6 +282,8 @@ class PredictCommandTest {
                         + " at concurrency 4: output tokens/s/GPU counts their GPUs too" + NL);
         assertThat(CliRun.of(append(plan, "--mode", "disagg", "--prefill-workers", "4")).out())
                 .doesNotContain("idle:");
+        assertThat(predictJson("--gpu", "h100-sxm", "--concurrency", "4", "--isl", "64", "--decode-workers", "8")
+                .get("idle_workers").asInt()).isEqualTo(4);
     }
 
     /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */

@@ -88,21 +88,25 @@ class DotDagReaderTest {
     void aReceiveAfterItsSendShouldBeTheTransfersEndNotASecondTransfer() throws IOException {
         Path file = dot("""
                 digraph g {
-                  s [label="Send to Stage 1\\nFrom: GPUs 0-1\\nTo: GPUs 2-3\\nData: [batch=4, seq=8, hidden=64]"];
-                  r [label="Receive from Stage 0\\nFrom: GPUs 0-1\\nTo: GPUs 2-3\\nData: [batch=4, seq=8, hidden=64]"];
+                  s [label="Send to Stage 1\\nGPU: 0-1\\nData: [batch=4, seq=8, hidden=64]"];
+                  r [label="Receive from Stage 0\\nGPU: 2-3\\nData: [batch=4, seq=8, hidden=64]"];
                   lone [label="Receive from Stage 2\\nData: [batch=4, seq=8, hidden=64]"];
+                  half [label="Receive from Stage 0\\nData: [batch=2, seq=8, hidden=64]"];
                   s -> r;
+                  s -> half;
                 }
                 """);
         ImportedDag imported = DotDagReader.read(file, false);
 
-        // 4·8·64 elements × 2 bytes, once
+        // 4·8·64 elements × 2 bytes, once, over both ends' GPUs
         assertThat(imported.dag().work(0)).isEqualTo(new Work.Comm(Collective.SEND_RECV, 4 * 8 * 64 * 2.0));
+        assertThat(imported.dag().gpus(0)).containsExactly(0, 1, 2, 3);
         assertThat(imported.dag().work(1)).isEqualTo(new Work.Marker("the receiving end of \"s\""));
         assertThat(imported.notes().get(1)).startsWith("the receiving end of the send \"s\": the transfer is costed"
-                + " once, on the send: 0 us");
-        // a receive no send precedes is the transfer
+                + " once, on the send over both ends' GPUs: 0 us");
+        // a receive no send precedes is the transfer, and so is one of other bytes than its send's
         assertThat(imported.dag().work(2)).isEqualTo(new Work.Comm(Collective.SEND_RECV, 4 * 8 * 64 * 2.0));
+        assertThat(imported.dag().work(3)).isEqualTo(new Work.Comm(Collective.SEND_RECV, 2 * 8 * 64 * 2.0));
     }
 
     @Test

@@ -133,14 +133,22 @@ final class Journal implements AutoCloseable {
     }
 
     private static void lostContext(String line, String where, Map<GemmShape, String> lost) {
+        JsonNode node;
         try {
-            JsonNode node = JSON.readTree(line);
-            JsonNode shape = node.path(LOST_CONTEXT);
-            lost.put(new GemmShape(shape.path("m").asLong(), shape.path("k").asLong(), shape.path("n").asLong()),
-                    node.path("error").asText());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new BadInputException(where + ": not a lost_context line (" + e.getMessage() + ")", e);
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new BadInputException(where + ": not a lost_context line (" + e.getOriginalMessage() + ")", e);
         }
+        JsonNode shape = node.path(LOST_CONTEXT);
+        long[] mkn = new long[3];
+        for (int axis = 0; axis < 3; axis++) {
+            JsonNode value = shape.path("mkn".substring(axis, axis + 1));
+            if (!value.isIntegralNumber() || value.asLong() < 1)
+                throw new BadInputException(where + ": lost_context." + "mkn".charAt(axis) + ": must be an integer"
+                        + " >= 1, was " + value);
+            mkn[axis] = value.asLong();
+        }
+        lost.put(new GemmShape(mkn[0], mkn[1], mkn[2]), node.path("error").asText());
     }
 
     /** Entries finished by earlier runs, in the order they finished. */

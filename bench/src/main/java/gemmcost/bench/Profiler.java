@@ -1,5 +1,6 @@
 package gemmcost.bench;
 
+import gemmcost.ResumableFailure;
 import gemmcost.ToolVersion;
 import gemmcost.cuda.ClockSample;
 import gemmcost.cuda.DeviceProperties;
@@ -93,10 +94,12 @@ public final class Profiler {
             try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
                 result = sweep.run(shapes, journal, log, deadlineNanos);
             } catch (Sweep.ContextLost lost) { // the shapes done still make a table, for what follows to use
-                if (!lost.partial.entries().isEmpty())
-                    ProfileJson.write(table, profile(device, dtype, lost.partial, started,
-                            clocksSeen(baseline, lost.partial), bandwidth));
-                throw lost;
+                lost.partial.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
+                if (lost.partial.entries().isEmpty())
+                    throw lost;
+                ProfileJson.write(table, profile(device, dtype, lost.partial, started,
+                        clocksSeen(baseline, lost.partial), bandwidth));
+                throw new ResumableFailure(lost.message(" and in " + table), lost.getCause());
             }
             result.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
             if (result.notStarted() > 0) {
@@ -215,9 +218,9 @@ public final class Profiler {
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
         String source = (d.simulated() ? Profile.Provenance.STANDIN_SOURCE + " (no GPU), by gemmcost profile,"
                 : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS)
-                + (result.notStarted() > 0 ? "; partial: " + result.stoppedBy() + " stopped it with "
-                        + result.notStarted() + " shapes of the set not started (the same command resumes them from"
-                        + " the journal)" : "");
+                + result.stoppedBy().map(by -> "; partial: " + by + " stopped it with " + result.notStarted()
+                        + " shapes of the set not started (the same command resumes them from the journal)")
+                .orElse("");
         Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "

@@ -9,11 +9,13 @@ import gemmcost.table.EntryFlag;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileEntry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -64,27 +66,45 @@ public final class Sweep {
 
     /**
      * Every entry (earlier runs' and this run's), this run's failures, the last clock sample this run saw, every
-     * clock-event reason seen while it measured, how many shapes were not started, and what stopped them: the time
-     * limit, or the lost CUDA context (empty when every shape was started).
+     * clock-event reason seen while it measured, how many shapes were not started, and what stopped the sweep short:
+     * the time limit, or the lost CUDA context.
      */
     record Result(List<ProfileEntry> entries, List<Failure> failures, Optional<ClockSample> lastClocks,
-                  Set<String> reasonsSeen, int notStarted, String stoppedBy) {
+                  Set<String> reasonsSeen, int notStarted, Optional<String> stoppedBy) {
         Result {
             entries = List.copyOf(entries);
             failures = List.copyOf(failures);
             reasonsSeen = Set.copyOf(reasonsSeen);
+            Objects.requireNonNull(stoppedBy, "stoppedBy");
         }
     }
 
-    /** The CUDA context was lost: the sweep stops, and {@code partial} holds what it had measured. */
+    /** The CUDA context was lost at {@code shape}: the sweep stops, and {@code partial} holds what it had measured. */
     static final class ContextLost extends ResumableFailure {
         @java.io.Serial
         private static final long serialVersionUID = 1L;
         final transient Result partial;
+        private final String shape;
+        private final String journal;
 
-        ContextLost(String message, GpuException cause, Result partial) {
-            super(message, cause);
+        ContextLost(GemmShape shape, GpuException cause, Result partial, Path journal) {
+            super(message(shape.toString(), cause, partial, journal.toString(), ""), cause);
             this.partial = partial;
+            this.shape = shape.toString();
+            this.journal = journal.toString();
+        }
+
+        /** The one line a command ends with; {@code table}: where the shapes done are written too, or "". */
+        String message(String table) {
+            return message(shape, (GpuException) getCause(), partial, journal, table);
+        }
+
+        private static String message(String shape, GpuException cause, Result partial, String journal,
+                                      String table) {
+            return "the GPU's CUDA context is lost (" + cause.getMessage() + ") at " + shape + "; the "
+                    + partial.entries().size() + " shapes done are in the journal" + table + ": run the same command"
+                    + " again to resume in a fresh process, which passes this shape over (delete its lost_context line"
+                    + " from " + journal + " to retry it)";
         }
     }
 
@@ -136,19 +156,17 @@ public final class Sweep {
                 GpuException lost = backend.lostContext(e);
                 if (lost != null) {
                     journal.appendLost(shape, lost.getMessage());
-                    throw new ContextLost("the GPU's CUDA context is lost (" + lost.getMessage() + ") at " + shape
-                            + "; the " + entries.size() + " shapes done are in the journal, and the table of them is"
-                            + " written: run the same command again to resume in a fresh process, which passes this"
-                            + " shape over (delete its lost_context line from " + journal.file() + " to retry it)",
-                            lost, new Result(entries, failures, last, reasons, todo.size() - started,
-                            "the CUDA context lost at " + shape));
+                    Optional<String> stop = Optional.of("the CUDA context lost at " + shape + " (not measured)");
+                    throw new ContextLost(shape, lost, new Result(entries, failures, last, reasons,
+                            todo.size() - started, stop), journal.file());
                 }
                 failures.add(new Failure(shape, e.getMessage()));
                 progress.finished(shape, "FAILED: " + e.getMessage());
             }
         }
         int notStarted = todo.size() - started;
-        return new Result(entries, failures, last, reasons, notStarted, notStarted > 0 ? "the time limit" : "");
+        return new Result(entries, failures, last, reasons, notStarted,
+                notStarted > 0 ? Optional.of("the time limit") : Optional.empty());
     }
 
     /**

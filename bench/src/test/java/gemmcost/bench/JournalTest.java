@@ -94,6 +94,26 @@ class JournalTest {
     }
 
     @Test
+    void shouldKeepTheShapeTheContextWasLostAtAndNameABadSuchLine() throws IOException {
+        Path file = dir.resolve("sweep.journal");
+        try (Journal j = Journal.open(file, SETUP)) {
+            j.append(A);
+            j.appendLost(B.shape(), "cudaEventSynchronize: cudaErrorContained (226)");
+        }
+        assertThat(Files.readAllLines(file).getLast()).isEqualTo("{\"lost_context\":{\"m\":7,\"k\":8,\"n\":9},"
+                + "\"error\":\"cudaEventSynchronize: cudaErrorContained (226)\"}");
+        try (Journal j = Journal.open(file, SETUP)) {
+            assertThat(j.done()).containsExactly(A);
+            assertThat(j.lostAt()).containsExactly(Map.entry(B.shape(),
+                    "cudaEventSynchronize: cudaErrorContained (226)"));
+        }
+        Files.writeString(file, "{\"lost_context\":{\"m\":1.5,\"k\":8,\"n\":9},\"error\":\"x\"}\n",
+                StandardOpenOption.APPEND);
+        assertThatThrownBy(() -> Journal.open(file, SETUP)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ":4: lost_context.m: must be an integer >= 1, was 1.5");
+    }
+
+    @Test
     void shouldRefuseASecondWriter() {
         Path file = dir.resolve("sweep.journal");
         try (Journal first = Journal.open(file, SETUP)) {

@@ -219,13 +219,14 @@ class StandinProfileTest {
         String last = lost.err().lines().reduce((a, b) -> b).orElseThrow();
         assertThat(last).startsWith("gemmcost: the GPU's CUDA context is lost (cudaEventSynchronize:"
                 + " cudaErrorIllegalAddress (700)").contains(" at " + new GemmShape(768, 256, 256) + "; the 2 shapes"
-                + " done are in the journal, and the table of them is written: run the same command again to resume in"
-                + " a fresh process, which passes this shape over (delete its lost_context line from ");
+                + " done are in the journal and in " + dir.resolve("out").resolve(SLUG).resolve("bf16.json") + ": run"
+                + " the same command again to resume in a fresh process, which passes this shape over (delete its"
+                + " lost_context line from ");
         // review: the shapes done make a table at once, for what follows (first-contact's validate and claim) to use
         Profile partial = table("bf16");
         assertThat(partial.entries()).hasSize(2);
         assertThat(partial.provenance().source()).contains("; partial: the CUDA context lost at "
-                + new GemmShape(768, 256, 256) + " stopped it with 1 shapes of the set not started");
+                + new GemmShape(768, 256, 256) + " (not measured) stopped it with 1 shapes of the set not started");
 
         GemmcostProcess.Result resumed = run(Map.of(), args);
         assertThat(resumed.status()).as(resumed.toString()).isZero();

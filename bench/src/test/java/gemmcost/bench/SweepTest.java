@@ -311,13 +311,13 @@ class SweepTest {
             assertThatThrownBy(() -> sweep(lost, RULE, Sweep.Clocks.NONE).run(List.of(SMALL, LARGE, TOO_BIG),
                     journal, QUIET)).isInstanceOf(ResumableFailure.class).hasMessage("the GPU's CUDA context is lost"
                     + " (cudaEventSynchronize: cudaErrorIllegalAddress (700)) at " + LARGE + "; the 1 shapes done are in"
-                    + " the journal, and the table of them is written: run the same command again to resume in a fresh"
-                    + " process, which passes this shape over (delete its lost_context line from " + dir.resolve("j")
-                    + " to retry it)")
+                    + " the journal: run the same command again to resume in a fresh process, which passes this shape"
+                    + " over (delete its lost_context line from " + dir.resolve("j") + " to retry it)")
                     .satisfies(e -> assertThat(((Sweep.ContextLost) e).partial).satisfies(partial -> {
                         assertThat(partial.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL);
                         assertThat(partial.notStarted()).isEqualTo(1); // TOO_BIG
-                        assertThat(partial.stoppedBy()).isEqualTo("the CUDA context lost at " + LARGE);
+                        assertThat(partial.stoppedBy()).contains("the CUDA context lost at " + LARGE
+                                + " (not measured)");
                     }));
         }
         // review: a fresh process would most likely lose the context at the same shape again: it is passed over
@@ -331,7 +331,7 @@ class SweepTest {
             assertThat(resumed.failures()).containsExactly(new Sweep.Failure(LARGE, "an earlier run lost the CUDA"
                     + " context at this shape (cudaEventSynchronize: cudaErrorIllegalAddress (700)); passed over:"
                     + " delete its lost_context line from " + dir.resolve("j") + " to retry it"));
-            assertThat(resumed.stoppedBy()).isEmpty();
+            assertThat(resumed.stoppedBy()).isEmpty(); // every shape started: not partial
         }
     }
 
@@ -342,8 +342,9 @@ class SweepTest {
         SimulatedBackend backend = new SimulatedBackend();
 
         assertThat(backend.lostContext(blas)).isNull();
-        assertThat(backend.lostContext(new GpuException("cudaMalloc: out of memory", true))).isNull();
         backend.contextLost = true;
+        // out of memory leaves the context as it was: no check, so not lost (a smaller allocation may succeed)
+        assertThat(backend.lostContext(new GpuException("cudaMalloc: out of memory", true))).isNull();
         assertThat(backend.lostContext(blas)).isNotNull().satisfies(lost -> {
             assertThat(lost.sticky()).isTrue();
             assertThat(lost.getMessage()).contains("cudaErrorIllegalAddress (700)");
