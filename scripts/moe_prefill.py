@@ -60,9 +60,6 @@ class ContextLost(Exception):
     """The CUDA context is lost: every later launch in this process fails too; a fresh process is needed, exit 3."""
 
 
-# what PyTorch's CUDA errors say where cudaGetLastError is sticky (the process must be relaunched)
-LOST_CONTEXT_TEXTS = ("illegal memory access", "unspecified launch failure", "device-side assert",
-                      "uncorrectable ECC", "misaligned address", "illegal instruction", "error containment")
 
 
 def read_moe(path):
@@ -173,11 +170,6 @@ def rotated(names, first):
     return names[start:] + names[:start]
 
 
-def says_context_lost(why):
-    """Whether an error's text is one of those after which the CUDA context is lost."""
-    return any(text in why for text in LOST_CONTEXT_TEXTS)
-
-
 def time_each(order, time_one, forget):
     """{name: time_one(name)} in order; where one raises RuntimeError (out of memory among them) it is
     {"failed": why}, forget() frees what it can, and the others go on, unless the error says the CUDA context is
@@ -188,7 +180,7 @@ def time_each(order, time_one, forget):
             summaries[name] = time_one(name)
         except RuntimeError as e:
             why = tc._one_line(f"{type(e).__name__}: {e}")
-            if says_context_lost(why):
+            if tc.says_context_lost(why):
                 raise ContextLost(why) from None
             forget()
             summaries[name] = {"failed": why}
@@ -354,7 +346,7 @@ def main(argv=None):
                                                         time.perf_counter, first=len(rows))
             except (ContextLost, RuntimeError) as e:  # operands that do not fit fail this case, the others go on
                 why = str(e) if isinstance(e, ContextLost) else tc._one_line(f"{type(e).__name__}: {e}")
-                if isinstance(e, ContextLost) or says_context_lost(why):
+                if isinstance(e, ContextLost) or tc.says_context_lost(why):
                     print(f"{PROG}: the CUDA context is lost ({why}); the {len(rows)} case(s) done are in moe.csv: "
                           "run it again in a fresh process", file=sys.stderr)
                     return 3

@@ -178,18 +178,34 @@ def time_shape(launch, clock, rule, warmup_s, min_warmup_launches=MIN_WARMUP_LAU
             return samples.summary(stop)
 
 
+# what PyTorch's CUDA errors say where the context is lost (the process must be relaunched)
+LOST_CONTEXT_TEXTS = ("illegal memory access", "unspecified launch failure", "device-side assert",
+                      "uncorrectable ECC", "misaligned address", "illegal instruction", "error containment")
+
+
+def says_context_lost(text):
+    """Whether an error's text is one of those after which the CUDA context is lost."""
+    return any(lost in text for lost in LOST_CONTEXT_TEXTS)
+
+
 def sweep(shapes, measure_one, clock, t0, budget_s, emit):
     """measure_one(shape) -> summary dict (or raises ShapeFailed) for each shape; emit(row) gets one torch.csv row
-    per shape. Once clock() - t0 exceeds budget_s before a shape starts, that shape and the rest are not_run."""
+    per shape. Once clock() - t0 exceeds budget_s before a shape starts, that shape and the rest are not_run; after a
+    failure that lost the CUDA context too (every later launch would fail). Returns that failure's text, else None."""
     for i, shape in enumerate(shapes):
         if clock() - t0 > budget_s:
             for rest in shapes[i:]:
                 emit(row_not_run(rest, "budget"))
-            return
+            return None
         try:
             emit(row_measured(shape, measure_one(shape)))
         except ShapeFailed as e:
             emit(row_failed(shape, str(e)))
+            if says_context_lost(str(e)):
+                for rest in shapes[i + 1:]:
+                    emit(row_not_run(rest, "the CUDA context is lost"))
+                return _one_line(str(e))
+    return None
 
 
 def _one_line(text):
@@ -632,7 +648,8 @@ EXAMPLE = """example (on a GPU node, next to gemmcost's bf16 table):
 
 SHAPES.csv: header starting m,k,n (extra columns ignored, '#' lines are comments), one GEMM per row,
 C[m x n] = A[m x k] . B[k x n], row-major. Ratios are ours/PyTorch; |diff| % is relative to PyTorch.
-Exit status: 0 done (or skipped without PyTorch/GPU), 2 bad input, 1 could not set the precision mode."""
+Exit status: 0 done (or skipped without PyTorch/GPU), 2 bad input, 1 could not set the precision mode, 3 the CUDA
+context is lost (run it again with --resume in a fresh process)."""
 
 
 def parse_args(argv):
@@ -848,9 +865,9 @@ def main(argv=None):
         meta["driver_version"] = _try(driver_version)
         write_json_atomic(meta_path, meta)
 
-        sweep([s for s in shapes if s not in kept],
-              lambda s: bench.measure(s, rule, args.warmup_ms / 1000, time.perf_counter),
-              time.perf_counter, t0, args.budget_s, emit)
+        lost = sweep([s for s in shapes if s not in kept],
+                     lambda s: bench.measure(s, rule, args.warmup_ms / 1000, time.perf_counter),
+                     time.perf_counter, t0, args.budget_s, emit)
 
     counts = {label: sum(1 for r in torch_rows if r["label"] == label) for label in ("measured", "failed", "not_run")}
     meta["finished_utc"] = utc_now()
@@ -859,6 +876,10 @@ def main(argv=None):
     meta["precision_settings_at_end"] = precision_settings(torch)
     write_json_atomic(meta_path, meta)
 
+    if lost:
+        print(f"{PROG}: the CUDA context is lost ({lost}); the shapes measured are in torch.csv: run it again with "
+              "--resume in a fresh process", file=sys.stderr)
+        return 3
     device_name = meta["device"]["name"]
     resumed = f" ({len(kept)} of them by an earlier run)" if kept else ""
     print(f"torch: {counts['measured']} measured{resumed}, {counts['failed']} failed, "

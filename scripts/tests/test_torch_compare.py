@@ -370,6 +370,20 @@ class SweepTest(unittest.TestCase):
         self.assertEqual(tc.torch_csv_cells(rows[2]), [3, 3, 3, "30.000", "9.000", "11.000", 20, "noise", "measured"])
         self.assertEqual(tc.torch_csv_cells(rows[4]), [5, 5, 5, "", "", "", 0, "not_run: budget", "not_run"])
 
+    def test_a_lost_context_leaves_the_rest_not_run_and_is_returned(self):
+        def measure(shape):
+            if shape == (2, 2, 2):
+                raise tc.ShapeFailed("RuntimeError: CUDA error: an illegal memory access was encountered")
+            return {"median_us": 1.0, "p10_us": 1.0, "p90_us": 1.0, "samples": 20, "stop": "noise"}
+
+        rows = []
+        lost = tc.sweep([(1, 1, 1), (2, 2, 2), (3, 3, 3)], measure, FakeClock(), 0.0, 120.0, rows.append)
+        self.assertEqual(lost, "RuntimeError: CUDA error: an illegal memory access was encountered")
+        self.assertEqual([(r["m"], r["label"], r["stop"]) for r in rows], [
+            (1, "measured", "noise"),
+            (2, "failed", "failed: RuntimeError: CUDA error: an illegal memory access was encountered"),
+            (3, "not_run", "not_run: the CUDA context is lost")])
+
 
 class ShapesCsvTest(unittest.TestCase):
     def setUp(self):
