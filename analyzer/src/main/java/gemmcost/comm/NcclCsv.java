@@ -4,8 +4,10 @@ import gemmcost.BadInputException;
 import gemmcost.Numbers;
 import gemmcost.InputFiles;
 import gemmcost.Limits;
+import gemmcost.gettime.RooflineGetTime;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Reads nccl-tests timings in the CSV of {@code ../shared/data/comm-public/} (header exactly {@value #HEADER}):
@@ -19,6 +21,12 @@ public final class NcclCsv {
     /** One timing: {@code bytes} is the nccl-tests size. */
     public record Row(String gpu, Collective collective, int ranks, long bytes, double timeUs) {
     }
+
+    /**
+     * A collective runs at least one kernel on every rank: a time under a tenth of the kernel floor no GPU kernel beats
+     * ({@link RooflineGetTime#KERNEL_FLOOR_US}) is no measurement (a unit mistake: ms or s written as µs, say).
+     */
+    static final double LEAST_US = RooflineGetTime.KERNEL_FLOOR_US / 10;
 
     private NcclCsv() {
     }
@@ -48,6 +56,9 @@ public final class NcclCsv {
         double timeUs = Double.parseDouble(f[6]);
         if (!(Double.isFinite(timeUs) && timeUs > 0))
             throw bad(where, 6, "must be finite and > 0", f[6]);
+        if (timeUs < LEAST_US)
+            throw bad(where, 6, String.format(Locale.ROOT, "under %.2f us, a tenth of the %.1f us kernel floor no"
+                    + " collective beats: not a measurement", LEAST_US, RooflineGetTime.KERNEL_FLOOR_US), f[6]);
         return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);
     }
 

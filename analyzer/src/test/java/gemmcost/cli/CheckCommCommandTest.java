@@ -90,6 +90,8 @@ class CheckCommCommandTest {
             "H100_SXM,2.29.2,all_reduce,half,2,0,5.0 | :2: column message_elements: must be an integer from 1 to 2^50:"
                     + " '0'",
             "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: not a number: 'NaN'",
+            "H100_SXM,2.29.2,all_reduce,half,2,256,0.0001 | :2: column time_us: under 0.24 us, a tenth of the 2.4 us"
+                    + " kernel floor no collective beats: not a measurement: '0.0001'",
             "H100_SXM,2.29.2,all_reduce,half,2,256 | :2: expected 7 columns, found 6",
             "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM' (it has 'A100')",
             "\"H100_SXM\",2.29.2,all_reduce,half,2,256,5.0 | :2: quoted fields are not read here: write the values"
