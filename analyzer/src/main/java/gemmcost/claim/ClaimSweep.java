@@ -126,6 +126,17 @@ public record ClaimSweep(Axis axis, List<Point> points) {
         return new Spec(axis, values);
     }
 
+    /** Every {@code --sweep}, each axis at most once (a second table of the same axis would split one sweep in two). */
+    public static List<Spec> parseAll(List<String> texts) {
+        List<Spec> specs = texts.stream().map(ClaimSweep::parse).toList();
+        for (int i = 1; i < specs.size(); i++)
+            for (int j = 0; j < i; j++)
+                if (specs.get(i).axis() == specs.get(j).axis())
+                    throw new BadInputException("--sweep " + texts.get(i) + ": the " + texts.get(i).split("=")[0]
+                            + " axis is swept by --sweep " + texts.get(j) + " too; give all its values in one");
+        return specs;
+    }
+
     /** An axis and its values, as given on the command line. */
     public record Spec(Axis axis, List<Integer> values) {
         public Spec {

@@ -57,7 +57,7 @@ final class ReportCommand implements Callable<Integer> {
         List<Path> inputs = new ArrayList<>(configs);
         inputs.add(Path.of(profile.fileOrDevice));
         Options.requireOutput("--out", out, "--config, --profile", inputs);
-        List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
+        List<ClaimSweep.Spec> sweepSpecs = ClaimSweep.parseAll(sweeps);
         List<Deployment> deployments = new ArrayList<>();
         for (Path config : configs) {
             Deployment d = DeploymentReader.read(config);

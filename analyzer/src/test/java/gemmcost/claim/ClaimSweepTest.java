@@ -49,4 +49,14 @@ class ClaimSweepTest {
         assertThatThrownBy(() -> ClaimSweep.parse("batch=1024,1,64")).hasMessage("--sweep batch=1024,1,64: the values"
                 + " must increase (the chart's axis runs from the first to the last)");
     }
+
+    /** Review: --sweep batch=1,2 --sweep batch=4 had printed two tables of one axis. */
+    @Test
+    void refusesAnAxisSweptTwice() {
+        assertThat(ClaimSweep.parseAll(List.of("batch=1,64", "seq=512"))).extracting(ClaimSweep.Spec::axis)
+                .containsExactly(ClaimSweep.Axis.BATCH, ClaimSweep.Axis.SEQ);
+        assertThatThrownBy(() -> ClaimSweep.parseAll(List.of("batch=1,2", "seq=512", "batch=4")))
+                .isInstanceOf(BadInputException.class).hasMessage("--sweep batch=4: the batch axis is swept by --sweep"
+                        + " batch=1,2 too; give all its values in one");
+    }
 }

@@ -99,7 +99,7 @@ public final class CheckClaimCommand implements Callable<Integer> {
         Options.requireFolder("--html", html);
         AfdSection.Prepared afdSection = afd == null ? null : AfdSection.prepare(afd);
         PrintWriter out = spec.commandLine().getOut();
-        List<ClaimSweep.Spec> sweepSpecs = sweeps.stream().map(ClaimSweep::parse).toList();
+        List<ClaimSweep.Spec> sweepSpecs = ClaimSweep.parseAll(sweeps);
         ClaimPlans plans = ClaimPlans.of(baseline, ma);
         Deployment base = plans.baseline();
         Deployment split = plans.ma();
