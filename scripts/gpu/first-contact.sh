@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # The first run on a GPU node, as one time-boxed script (the GPU machine has no Java and no network): probe; the fp64
-# correctness check of bf16, fp16, tf32 and fp32; one MoE layer's prefill GEMMs three ways (scripts/moe_prefill.py);
-# the bf16 sweep of the seed shapes and the grid; 200 shapes off the grid and `validate` of the new table against
-# them; `check-claim` on it; PyTorch on the same shapes with the same method. Each stage has its own time box and
-# writes as it goes, so a failing or slow stage loses nothing of the others; the stages come in order of need (the MoE
-# GEMMs, short, then the sweep; the held-out shapes, then `validate` and `check-claim`, which take seconds of CPU,
-# before PyTorch, which gets what the budget leaves). No stage runs past the budget.
+# correctness check of bf16, fp16, tf32 and fp32; the bf16 sweep of the seed shapes and the grid; PyTorch on the same
+# shapes with the same method; 200 shapes off the grid and `validate` of the new table against them; `check-claim` on
+# it; one MoE layer's prefill GEMMs three ways (scripts/moe_prefill.py). Each stage has its own time box and writes as
+# it goes, so a failing or slow stage loses nothing of the others; the stages come in order of need (the held-out
+# shapes, then `validate` and `check-claim`, which take seconds of CPU, and the MoE GEMMs, before PyTorch, which gets
+# what the budget leaves). No stage runs past the budget.
 # Everything lands under $OUT (default ./first-contact); $OUT/summary holds the table printed last.
 #
 # Usage: scripts/gpu/first-contact.sh [--budget-s N]      (default 540 s: 9 minutes)
-# On an H200 the whole needs about 12 minutes (MoE about 40 s, sweep 430 s, held-out shapes 70 s, PyTorch the rest):
+# On an H200 the whole needs about 12 minutes (sweep 430 s, held-out shapes 70 s, MoE about 60 s, PyTorch the rest):
 # a second call with the same $OUT resumes the sweep and the held-out shapes from their journals, keeps the MoE
 # stage's moe.csv where it is complete, and resumes PyTorch from its torch.csv.
 # Environment: GEMMCOST_CUDA_LIB_DIR  look there first for the CUDA libraries (the CUDA stand-in for a dry run)
@@ -102,18 +102,6 @@ stage probe 5 60 "libraries, driver, devices, simulated or not" -- "${gemmcost[@
 tuning --device-warmup-s 2
 stage check 10 120 "fp64 check of bf16, fp16, tf32, fp32 (+ 4096^3 each)" -- "${gemmcost[@]}" profile "${lib_args[@]}" \
     --dtype bf16,fp16,tf32,fp32 --shapes "$out/one-shape.csv" --out "$out/check" "${tuned[@]}"
-# the MoE prefill's expert GEMMs as gemmcost costs them (one wide GEMM) against a grouped kernel and a loop
-# (DeepSeek-R1's shape, 8-way expert parallel): what issue 18's TTFT of MoE models waits on, so it runs before the
-# sweep (about 40 s on an H200; the sweep is time-limited and resumable). Kept where an earlier call completed it (its
-# moe-meta.json says so).
-if grep -q '"complete": true' "$out/moe/moe-meta.json" 2>/dev/null; then
-    printf '%-10s %-8s %8s %10s  %s\n' moe kept 0 40 "MoE prefill GEMMs (the complete moe.csv of an earlier call)" \
-        >>"$summary"
-else
-    moe_budget_s=$(( $(left_s 90) - 20 - kill_grace_s ))
-    stage moe 40 90 "MoE prefill GEMMs: wide vs grouped vs per expert" -- python3 "$root/scripts/moe_prefill.py" \
-        --shape 7168:2048:256:8 --ep 8 --out "$out/moe" --budget-s "$(( moe_budget_s > 1 ? moe_budget_s : 1 ))"
-fi
 # the device stays busy from shape to shape (operands come from on-device pools), so 50 ms of warm-up per shape.
 # The sweep took 430 s on an H200 (2026-11-30); it starts no shape 45 s before its cap (the seed's largest takes
 # about 20 s with its warm-up), so a table is always written (partial if cut; the journal resumes it next run).
@@ -135,6 +123,17 @@ stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gem
     --profile "${table:-missing-table}" --against "${heldout:-missing-held-out-table}" \
     --report "$out/validate-rows.csv"
 stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim --profile "${table:-missing-table}"
+# the MoE prefill's expert GEMMs as gemmcost costs them (one wide GEMM) against a grouped kernel and a loop
+# (DeepSeek-R1's shape, 8-way expert parallel): what issue 18's TTFT of MoE models waits on. Kept where an earlier
+# call completed it (its moe-meta.json says so).
+if grep -q '"complete": true' "$out/moe/moe-meta.json" 2>/dev/null; then
+    printf '%-10s %-8s %8s %10s  %s\n' moe kept 0 60 "MoE prefill GEMMs (the complete moe.csv of an earlier call)" \
+        >>"$summary"
+else
+    moe_budget_s=$(( $(left_s 120) - 20 - kill_grace_s ))
+    stage moe 60 120 "MoE prefill GEMMs: wide vs grouped vs per expert" -- python3 "$root/scripts/moe_prefill.py" \
+        --shape 7168:2048:256:8 --ep 8 --out "$out/moe" --budget-s "$(( moe_budget_s > 1 ? moe_budget_s : 1 ))"
+fi
 # PyTorch gets what the budget leaves, so its shapes come in order of need: 8192^3 first, then the shapes the new
 # table times at >= 50 us (the 2 % target) from the shortest up, then the rest. It stops starting shapes at its own
 # budget and then writes its comparison: 15 s before the stage's cap. Same warm-up as the sweep's; a second call
