@@ -180,7 +180,9 @@ def time_shape(launch, clock, rule, warmup_s, min_warmup_launches=MIN_WARMUP_LAU
 
 # what PyTorch's CUDA errors say where the context is lost (the process must be relaunched)
 LOST_CONTEXT_TEXTS = ("illegal memory access", "unspecified launch failure", "device-side assert",
-                      "uncorrectable ECC", "misaligned address", "illegal instruction", "error containment")
+                      "uncorrectable ECC", "misaligned address", "illegal instruction", "error containment",
+                      "uncorrectable NVLink", "launch timed out", "hardware stack error", "invalid program counter",
+                      "context is lost")
 
 
 def says_context_lost(text):
@@ -633,8 +635,14 @@ class TorchBench:
             return time_shape(self.launch_us, clock, rule, warmup_s)
         except Exception as e:  # OutOfMemoryError (a RuntimeError), other CUDA/cuBLAS errors, a sample of 0 us
             self.release()
-            torch.cuda.empty_cache()
-            raise ShapeFailed(("out of memory: " if is_oom(torch, e) else "") + f"{type(e).__name__}: {e}") from None
+            oom = is_oom(torch, e)
+            why = ("out of memory: " if oom else "") + f"{type(e).__name__}: {e}"
+            try:  # an error that does not say (a cuBLAS status, say) may still have lost the context
+                torch.cuda.synchronize(self.dev)
+                torch.cuda.empty_cache()
+            except Exception as check:
+                why += f" (the CUDA context is lost: {type(check).__name__}: {check})"
+            raise ShapeFailed(why) from None
         finally:
             self.release()
 
@@ -710,17 +718,29 @@ def earlier_rows(out_dir, meta, shapes):
                                         f"{json.dumps(_get(meta, key))}; use another --out")
     try:
         with open(csv_path, newline="", encoding="utf-8") as f:
-            rows = [r for r in csv.DictReader(f) if r.get("label") == "measured"]
+            rows = list(csv.DictReader(f))
         measured = [row_measured((int(r["m"]), int(r["k"]), int(r["n"])),
                                  {"median_us": float(r["torch_us"]), "p10_us": float(r["p10_us"]),
                                   "p90_us": float(r["p90_us"]), "samples": int(r["samples"]), "stop": r["stop"]})
-                    for r in rows]
+                    for r in rows if r.get("label") == "measured"]
+        # a shape at which the context was lost is passed over: a fresh process would most likely lose it again
+        measured += [row_failed((int(r["m"]), int(r["k"]), int(r["n"])), r["stop"].removeprefix("failed: "))
+                     for r in rows if r.get("label") == "failed" and says_context_lost(r.get("stop", ""))]
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise InputError(csv_path, f"cannot resume: {_one_line(f'{type(e).__name__}: {e}')}")
     wanted = set(shapes)
     by_shape = {(r["m"], r["k"], r["n"]): r for r in measured}
     return ({shape: r for shape, r in by_shape.items() if shape in wanted},
             [r for shape, r in by_shape.items() if shape not in wanted])
+
+
+def lost_context_exit(lost):
+    """0, or 3 with one line where the CUDA context was lost (what was measured is written by then)."""
+    if not lost:
+        return 0
+    print(f"{PROG}: the CUDA context is lost ({lost}); the shapes measured are in torch.csv: run it again with "
+          "--resume in a fresh process, which passes that shape over", file=sys.stderr)
+    return 3
 
 
 def fail_input(e):
@@ -783,7 +803,12 @@ def main(argv=None):
     bench = TorchBench(torch, args.device, args.dtype)
     # torch loads cuBLAS with its first matmul: one of 8 x 8 now, so --resume compares its version before any file
     # is written (a fresh GPU machine may have another wheel)
-    _try(bench.load_blas)
+    try:
+        bench.load_blas()
+    except Exception as e:
+        print(f"{PROG}: the first matmul, 8 x 8 in {args.dtype}, failed: {_one_line(f'{type(e).__name__}: {e}')}",
+              file=sys.stderr)
+        return 2
     meta = {
         "tool": "scripts/torch_compare.py", "argv": sys.argv if argv is None else argv, "started_utc": utc_now(),
         "label": "measured: every torch time in torch.csv was measured by this run on this device",
@@ -826,7 +851,7 @@ def main(argv=None):
     if kept:
         meta["label"] = ("measured: every torch time in torch.csv was measured on this device, by this run or by the "
                          "earlier runs into the same --out that it resumed (same device, dtype and method)")
-        print(f"{PROG}: resumed: {len(kept)} shape(s) measured by an earlier run into {args.out} kept",
+        print(f"{PROG}: resumed: {len(kept)} shape(s) done by an earlier run into {args.out} kept",
               file=sys.stderr)
     if carried:
         print(f"{PROG}: resumed: {len(carried)} earlier row(s) of shapes not in --shapes stay in torch.csv",
@@ -876,20 +901,16 @@ def main(argv=None):
     meta["precision_settings_at_end"] = precision_settings(torch)
     write_json_atomic(meta_path, meta)
 
-    if lost:
-        print(f"{PROG}: the CUDA context is lost ({lost}); the shapes measured are in torch.csv: run it again with "
-              "--resume in a fresh process", file=sys.stderr)
-        return 3
     device_name = meta["device"]["name"]
     resumed = f" ({len(kept)} of them by an earlier run)" if kept else ""
-    print(f"torch: {counts['measured']} measured{resumed}, {counts['failed']} failed, "
-          f"{counts['not_run']} not_run (budget) of {len(shapes)}; torch {torch.__version__}, "
+    print(f"torch: {counts['measured']} measured{resumed}, {counts['failed']} failed, {counts['not_run']} not_run "
+          f"({'lost context' if lost else 'budget'}) of {len(shapes)}; torch {torch.__version__}, "
           f"CUDA {meta['torch_version_cuda']}, {device_name}, {args.dtype}")
     if ours is None:
         for line in format_torch_table(torch_rows):
             print(line)
         print(f"(all times measured by this run; no --ours given, nothing compared; files in {args.out})")
-        return 0
+        return lost_context_exit(lost)
     rows = join(shapes, ours, torch_rows)
     write_csv_atomic(os.path.join(args.out, "compare.csv"), COMPARE_HEADER, [compare_csv_cells(r) for r in rows])
     print(f"ours: read from {args.ours} (provenance.kind {ours['kind']}, device {ours['device']}); "
@@ -897,7 +918,7 @@ def main(argv=None):
     for line in format_compare_table(rows):
         print(line)
     print(format_summary(summarize(rows)))
-    return 0
+    return lost_context_exit(lost)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@
 # Usage: scripts/gpu/first-contact.sh [--budget-s N]      (default 540 s: 9 minutes)
 # On an H200 the whole needs about 12 minutes (sweep 430 s, held-out shapes 70 s, MoE about 60 s, PyTorch the rest):
 # a second call with the same $OUT resumes the sweep and the held-out shapes from their journals, keeps the MoE
-# stage's moe.csv where it is complete, and resumes PyTorch from its torch.csv.
+# stage's moe.csv where every case ran (or the context was lost in one), and resumes PyTorch from its torch.csv.
 # Environment: GEMMCOST_CUDA_LIB_DIR  look there first for the CUDA libraries (the CUDA stand-in for a dry run)
 #              GEMMCOST               the gemmcost command (default: the bundle in dist/, unpacked; else
 #                                     scripts/gemmcost)
@@ -125,9 +125,9 @@ stage validate 5 60 "Get_Time of the new table vs the held-out shapes" -- "${gem
 stage claim 5 60 "check-claim on the new table" -- "${gemmcost[@]}" check-claim --profile "${table:-missing-table}"
 # the MoE prefill's expert GEMMs as gemmcost costs them (one wide GEMM) against a grouped kernel and a loop
 # (DeepSeek-R1's shape, 8-way expert parallel): what issue 18's TTFT of MoE models waits on. Kept where an earlier
-# call completed it (its moe-meta.json says so).
-if grep -q '"complete": true' "$out/moe/moe-meta.json" 2>/dev/null; then
-    printf '%-10s %-8s %8s %10s  %s\n' moe kept 0 60 "MoE prefill GEMMs (the complete moe.csv of an earlier call)" \
+# call ran every case, or lost the CUDA context in one (its moe-meta.json says so; it would most likely lose it again).
+if grep -q -e '"complete": true' -e '"lost_context"' "$out/moe/moe-meta.json" 2>/dev/null; then
+    printf '%-10s %-8s %8s %10s  %s\n' moe kept 0 60 "MoE prefill GEMMs (moe.csv of an earlier call)" \
         >>"$summary"
 else
     moe_budget_s=$(( $(left_s 120) - 20 - kill_grace_s ))
@@ -162,8 +162,8 @@ printf '\nresults:\n' >>"$summary"
 {
     grep -h "relative Frobenius error" "$out/check.log" 2>/dev/null
     grep -h -e "^memory bandwidth:" -e "^device warm-up:" -e "^wrote " "$out/sweep.log" 2>/dev/null
-    grep -h -e "^summary:" -e "^torch_compare: skipped" "$out/torch.log" 2>/dev/null
-    grep -h -e "^moe_prefill summary:" -e "^moe_prefill: skipped" "$out/moe.log" 2>/dev/null
+    grep -h -e "^summary:" -e "^torch_compare: skipped" -e "context is lost" "$out/torch.log" 2>/dev/null
+    grep -h -e "^moe_prefill summary:" -e "^moe_prefill: skipped" -e "context is lost" "$out/moe.log" 2>/dev/null
     grep -h -e "^absolute error:" -e "^predictions:" "$out/validate.log" 2>/dev/null
     grep -h -e "DAG decode TPOT" -e "claimed by the seed report" "$out/claim.log" 2>/dev/null
 } | sed 's/^/  /' >>"$summary"

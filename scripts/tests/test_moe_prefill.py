@@ -147,11 +147,15 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(freed, [True])
 
     def test_a_lost_context_stops_every_timing_after_it(self):
+        called, freed = [], []
+
         def time_one(name):
+            called.append(name)
             raise RuntimeError("CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be ...")
 
         with self.assertRaises(mp.ContextLost) as e:
-            mp.time_each(["wide", "loop"], time_one, lambda: None)
+            mp.time_each(["wide", "loop"], time_one, lambda: freed.append(True))
+        self.assertEqual((called, freed), (["wide"], []))
         self.assertEqual(str(e.exception), "RuntimeError: CUDA error: an illegal memory access was encountered CUDA "
                                            "kernel errors might be ...")
 

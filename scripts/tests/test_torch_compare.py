@@ -666,7 +666,7 @@ class EndToEndWithFakeTest(unittest.TestCase):
             r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
 
             self.assertEqual(r.returncode, 0, r.stderr)
-            self.assertIn(f"torch_compare: resumed: 1 shape(s) measured by an earlier run into {out} kept\n",
+            self.assertIn(f"torch_compare: resumed: 1 shape(s) done by an earlier run into {out} kept\n",
                           r.stderr)
             self.assertIn("torch_compare: resumed: 1 earlier row(s) of shapes not in --shapes stay in torch.csv\n",
                           r.stderr)
@@ -706,6 +706,27 @@ class EndToEndWithFakeTest(unittest.TestCase):
             self.assertEqual((r.returncode, r.stderr), (2, f"torch_compare: {meta_path}: cannot resume: torch_version"
                                                            ' was "0.0-older", this run\'s is "0.0-fake"; use another'
                                                            " --out\n"))
+
+    def test_resume_passes_over_a_shape_that_lost_the_context(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "out")
+            opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
+                    "--min-time-s", "0.001"]
+            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n")
+            self.assertEqual(run_script(["--shapes", first] + opts, FAKE_TORCH, tmp).returncode, 0)
+            with open(os.path.join(out, "torch.csv"), "a", encoding="utf-8") as f:
+                f.write("4096,4096,4096,,,,0,failed: RuntimeError: CUDA error: an illegal memory access was "
+                        "encountered,failed\n")
+            both = write(os.path.join(tmp, "both.csv"), "m,k,n\n4096,4096,4096\n64,64,64\n")
+
+            r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
+
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("torch_compare: resumed: 2 shape(s) done by an earlier run", r.stderr)
+            with open(os.path.join(out, "torch.csv"), newline="") as f:
+                rows = list(csv.reader(f))[1:]
+            # 4096^3 is not measured again: passed over, as the earlier run left it
+            self.assertEqual([(row[0], row[-1]) for row in rows], [("4096", "failed"), ("64", "measured")])
 
     def test_an_out_that_is_a_file_is_one_line_and_exit_2(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -505,14 +505,19 @@ final class PredictCommand implements Callable<Integer> {
         return Optional.ofNullable(line).map(text -> text + " [modeled]");
     }
 
+    /** Of {@code workers}, those --concurrency leaves without a request. */
+    private int idle(int workers) {
+        return Math.max(0, workers - concurrency);
+    }
+
     /** Workers that --concurrency leaves without a request: their GPUs still count in output tokens/s/GPU. */
     private Optional<String> idle(Workers prefill) {
         List<String> idle = new ArrayList<>();
         String decode = mode == Mode.AGG ? "workers" : "decode workers";
-        if (decodeWorkers > concurrency)
-            idle.add(String.format(Locale.ROOT, "%d of the %d %s", decodeWorkers - concurrency, decodeWorkers, decode));
-        if (mode == Mode.DISAGG && prefill.count() > concurrency)
-            idle.add(String.format(Locale.ROOT, "%d of the %d prefill workers", prefill.count() - concurrency,
+        if (idle(decodeWorkers) > 0)
+            idle.add(String.format(Locale.ROOT, "%d of the %d %s", idle(decodeWorkers), decodeWorkers, decode));
+        if (mode == Mode.DISAGG && idle(prefill.count()) > 0)
+            idle.add(String.format(Locale.ROOT, "%d of the %d prefill workers", idle(prefill.count()),
                     prefill.count()));
         return idle.isEmpty() ? Optional.empty() : Optional.of(String.join(" and ", idle) + " hold no request at"
                 + " concurrency " + concurrency + ": output tokens/s/GPU counts their GPUs too");
@@ -624,8 +629,8 @@ final class PredictCommand implements Callable<Integer> {
         ObjectNode node = inputs(mapper, model, device, e.gpus())
                 .put("layout", fit.layout().toString())
                 .put("decode_workers", decodeWorkers)
-                .put("idle_workers", Math.max(0, decodeWorkers - concurrency)
-                        + (mode == Mode.DISAGG ? Math.max(0, prefill.count() - concurrency) : 0))
+                .put("idle_workers", idle(decodeWorkers))
+                .put("idle_prefill_workers", mode == Mode.DISAGG ? idle(prefill.count()) : null)
                 .put("prefill_layout", mode == Mode.DISAGG ? prefill.layout().toString() : null)
                 .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)

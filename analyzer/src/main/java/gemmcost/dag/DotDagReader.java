@@ -104,7 +104,8 @@ public final class DotDagReader {
      * A transfer drawn as a send and then its receive ("Send to Stage 1" → "Receive from Stage 0"), both
      * point-to-point of the same bytes, is one transfer: costed on the send, over both ends' GPUs (a send to another
      * node crosses it), and the receive that follows is its end, 0 µs (both had been costed in full, one after the
-     * other). Returns the receives of each such send.
+     * other). Returns the receives of each such send. A receive whose label names no GPU is on every GPU of the file,
+     * and so then is its send; a receive two sends lead to is the end of both.
      */
     private static Map<String, List<String>> receivingEnds(List<String[]> edges, Map<String, DotLabel> labels,
                                                            Map<String, DotOps.Inference> inference) {

@@ -284,6 +284,10 @@ class PredictCommandTest {
                 .doesNotContain("idle:");
         assertThat(predictJson("--gpu", "h100-sxm", "--concurrency", "4", "--isl", "64", "--decode-workers", "8")
                 .get("idle_workers").asInt()).isEqualTo(4);
+        JsonNode disagg = predictJson("--gpu", "h100-sxm", "--concurrency", "4", "--isl", "64", "--mode", "disagg",
+                "--decode-workers", "5", "--prefill-workers", "8");
+        assertThat(disagg.get("idle_workers").asInt()).isEqualTo(1);
+        assertThat(disagg.get("idle_prefill_workers").asInt()).isEqualTo(4);
     }
 
     /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */

@@ -142,10 +142,12 @@ final class Journal implements AutoCloseable {
         JsonNode shape = node.path(LOST_CONTEXT);
         long[] mkn = new long[3];
         for (int axis = 0; axis < 3; axis++) {
+            String at = where + ": $." + LOST_CONTEXT + "." + "mkn".charAt(axis);
             JsonNode value = shape.path("mkn".substring(axis, axis + 1));
-            if (!value.isIntegralNumber() || value.asLong() < 1)
-                throw new BadInputException(where + ": lost_context." + "mkn".charAt(axis) + ": must be an integer"
-                        + " >= 1, was " + value);
+            if (value.isMissingNode())
+                throw new BadInputException(at + ": missing");
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 1)
+                throw new BadInputException(at + ": must be an integer >= 1, was " + value);
             mkn[axis] = value.asLong();
         }
         lost.put(new GemmShape(mkn[0], mkn[1], mkn[2]), node.path("error").asText());

@@ -218,9 +218,9 @@ public final class Profiler {
         Profile.Kind kind = d.simulated() ? Profile.Kind.SIMULATED : Profile.Kind.MEASURED;
         String source = (d.simulated() ? Profile.Provenance.STANDIN_SOURCE + " (no GPU), by gemmcost profile,"
                 : "measured by gemmcost profile,") + " started " + started.truncatedTo(ChronoUnit.SECONDS)
-                + result.stoppedBy().map(by -> "; partial: " + by + " stopped it with " + result.notStarted()
-                        + " shapes of the set not started (the same command resumes them from the journal)")
-                .orElse("");
+                + result.stoppedBy().map(by -> "; partial: " + by + (result.notStarted() == 0 ? ""
+                        : " stopped it with " + result.notStarted() + " shapes of the set not started (the same command"
+                        + " resumes them from the journal)")).orElse("");
         Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "

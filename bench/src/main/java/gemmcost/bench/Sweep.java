@@ -156,7 +156,8 @@ public final class Sweep {
                 GpuException lost = backend.lostContext(e);
                 if (lost != null) {
                     journal.appendLost(shape, lost.getMessage());
-                    Optional<String> stop = Optional.of("the CUDA context lost at " + shape + " (not measured)");
+                    Optional<String> stop = Optional.of("the CUDA context lost at " + shape + " (not measured; a"
+                            + " resume passes it over)");
                     throw new ContextLost(shape, lost, new Result(entries, failures, last, reasons,
                             todo.size() - started, stop), journal.file());
                 }

@@ -110,7 +110,7 @@ class JournalTest {
         Files.writeString(file, "{\"lost_context\":{\"m\":1.5,\"k\":8,\"n\":9},\"error\":\"x\"}\n",
                 StandardOpenOption.APPEND);
         assertThatThrownBy(() -> Journal.open(file, SETUP)).isInstanceOf(BadInputException.class)
-                .hasMessage(file + ":4: lost_context.m: must be an integer >= 1, was 1.5");
+                .hasMessage(file + ":4: $.lost_context.m: must be an integer >= 1, was 1.5");
     }
 
     @Test

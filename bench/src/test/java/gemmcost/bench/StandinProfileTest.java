@@ -226,7 +226,8 @@ class StandinProfileTest {
         Profile partial = table("bf16");
         assertThat(partial.entries()).hasSize(2);
         assertThat(partial.provenance().source()).contains("; partial: the CUDA context lost at "
-                + new GemmShape(768, 256, 256) + " (not measured) stopped it with 1 shapes of the set not started");
+                + new GemmShape(768, 256, 256) + " (not measured; a resume passes it over) stopped it with 1 shapes of"
+                + " the set not started");
 
         GemmcostProcess.Result resumed = run(Map.of(), args);
         assertThat(resumed.status()).as(resumed.toString()).isZero();

@@ -317,7 +317,7 @@ class SweepTest {
                         assertThat(partial.entries()).extracting(ProfileEntry::shape).containsExactly(SMALL);
                         assertThat(partial.notStarted()).isEqualTo(1); // TOO_BIG
                         assertThat(partial.stoppedBy()).contains("the CUDA context lost at " + LARGE
-                                + " (not measured)");
+                                + " (not measured; a resume passes it over)");
                     }));
         }
         // review: a fresh process would most likely lose the context at the same shape again: it is passed over
