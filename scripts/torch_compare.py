@@ -885,8 +885,7 @@ def main(argv=None):
         except Exception as e:
             torch.cuda.empty_cache()
             meta["device_warmup"] = {"failed": _one_line(f"{type(e).__name__}: {e}")}
-        # versions of libraries torch has loaded by now (cuBLAS after the first matmul)
-        meta["cublas_version"] = _try(cublas_version)
+        # the driver torch has loaded by now (cuBLAS was read before --resume compared it)
         meta["driver_version"] = _try(driver_version)
         write_json_atomic(meta_path, meta)
 

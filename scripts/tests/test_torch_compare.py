@@ -652,15 +652,18 @@ class EndToEndWithFakeTest(unittest.TestCase):
             self.assertEqual(meta["shapes"], {"total": 4, "measured": 3, "failed": 1, "not_run": 0})
             self.assertGreater(meta["device_warmup"]["launches"], 0)
 
+    def first_run(self, tmp, shapes_text):
+        """(out, options) after a first run measured shapes_text's shapes into tmp/out, quickly."""
+        out = os.path.join(tmp, "out")
+        opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
+                "--min-time-s", "0.001"]
+        r = run_script(["--shapes", write(os.path.join(tmp, "first.csv"), shapes_text)] + opts, FAKE_TORCH, tmp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return out, opts
 
     def test_resume_keeps_earlier_rows_and_measures_the_rest(self):
         with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "out")
-            opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
-                    "--min-time-s", "0.001"]
-            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n32,32,32\n")
-            r = run_script(["--shapes", first] + opts, FAKE_TORCH, tmp)
-            self.assertEqual(r.returncode, 0, r.stderr)
+            out, opts = self.first_run(tmp, "m,k,n\n64,64,64\n32,32,32\n")
             both = write(os.path.join(tmp, "both.csv"), "m,k,n\n4096,4096,4096\n64,64,64\n")
 
             r = run_script(["--shapes", both, "--resume"] + opts, FAKE_TORCH, tmp)
@@ -709,11 +712,7 @@ class EndToEndWithFakeTest(unittest.TestCase):
 
     def test_resume_passes_over_a_shape_that_lost_the_context(self):
         with tempfile.TemporaryDirectory() as tmp:
-            out = os.path.join(tmp, "out")
-            opts = ["--dtype", "bf16", "--out", out, "--device-warmup-s", "0.001", "--warmup-ms", "0",
-                    "--min-time-s", "0.001"]
-            first = write(os.path.join(tmp, "first.csv"), "m,k,n\n64,64,64\n")
-            self.assertEqual(run_script(["--shapes", first] + opts, FAKE_TORCH, tmp).returncode, 0)
+            out, opts = self.first_run(tmp, "m,k,n\n64,64,64\n")
             with open(os.path.join(out, "torch.csv"), "a", encoding="utf-8") as f:
                 f.write("4096,4096,4096,,,,0,failed: RuntimeError: CUDA error: an illegal memory access was "
                         "encountered,failed\n")

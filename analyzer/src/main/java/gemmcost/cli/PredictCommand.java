@@ -511,7 +511,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** Workers that --concurrency leaves without a request: their GPUs still count in output tokens/s/GPU. */
-    private Optional<String> idle(Workers prefill) {
+    private Optional<String> idleLine(Workers prefill) {
         List<String> idle = new ArrayList<>();
         String decode = mode == Mode.AGG ? "workers" : "decode workers";
         if (idle(decodeWorkers) > 0)
@@ -549,7 +549,7 @@ final class PredictCommand implements Callable<Integer> {
         if (beyondContext(model))
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
-        idle(prefill).ifPresent(line -> out.println("idle:      " + line));
+        idleLine(prefill).ifPresent(line -> out.println("idle:      " + line));
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);

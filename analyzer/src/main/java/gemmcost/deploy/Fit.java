@@ -75,18 +75,21 @@ public record Fit(Device device, Layout layout, List<MemoryFootprint> sides) {
                     concurrency, tokens));
         }
         MemoryFootprint f = sides.getFirst();
-        int replicas = layout.attentionReplicas();
-        String spread = replicas == 1 ? ""
-                : String.format(Locale.ROOT, ", at most %d on each of %d attention replicas,",
-                        Math.ceilDiv(concurrency, replicas), replicas);
         if (!f.fits(device))
             throw new Refused(true, String.format(Locale.ROOT, "%s on %d x %s (%s) does not fit: %s"
                             + " (%d sequences%s of up to %d tokens, KV in %s) is over the %.2f GB an engine uses"
                             + " of %.2f GB (%.2f) [modeled]",
-                    config, layout.gpus(), device.id(), layout, f.describe(), concurrency, spread, tokens, kvDtype.id(),
+                    config, layout.gpus(), device.id(), layout, f.describe(), concurrency,
+                    spread(concurrency, layout.attentionReplicas()), tokens, kvDtype.id(),
                     MemoryFootprint.usableBytes(device) / 1e9, device.memoryBytes() / 1e9,
                     MemoryFootprint.USABLE_MEMORY_FRACTION));
         return new Fit(device, layout, sides);
+    }
+
+    /** {@code , at most 8 on each of 8 attention replicas,} where there are several; composed only for a refusal. */
+    private static String spread(long concurrency, int replicas) {
+        return replicas == 1 ? "" : String.format(Locale.ROOT, ", at most %d on each of %d attention replicas,",
+                Math.ceilDiv(concurrency, replicas), replicas);
     }
 
     /** What the fullest GPU holds for {@code sequences} of {@code tokens}; empty when the KV cache is beyond 2^63 B. */

@@ -55,14 +55,15 @@ public final class GetTimes {
         for (ProfileEntry e : profile.entries()) {
             times.put(e.shape(), e.timeUs());
         }
-        Roofline datasheet = datasheet(file, profile).orElse(null);
+        Optional<Device> device = catalogDevice(file, profile);
+        Roofline datasheet = device.flatMap(d -> Dtype.parse(profile.dtype()).flatMap(d::roofline)).orElse(null);
         // the CUDA stand-in's times are no measurement (its tiniest shapes take less than any GPU could): not checked
         boolean simulated = profile.provenance().kind() == Profile.Kind.SIMULATED;
         int beyondDatasheet = simulated ? 0
                 : PhysicsCheck.check(file, profile.entries(), Optional.ofNullable(datasheet));
         String source = profile.provenance().kind().jsonName() + ": " + file + " (" + profile.device().name()
                 + ", " + profile.dtype() + ", " + times.size() + " shapes"
-                + (datasheet != null ? "" : catalogDevice(file, profile).isPresent()
+                + (datasheet != null ? "" : device.isPresent()
                         ? ", no datasheet peak for " + profile.dtype() : ", device not in the catalog")
                 + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
@@ -105,10 +106,6 @@ public final class GetTimes {
         public String source() {
             return note == null ? inner.source() : inner.source() + "; " + note;
         }
-    }
-
-    private static Optional<Roofline> datasheet(Path file, Profile profile) {
-        return catalogDevice(file, profile).flatMap(d -> Dtype.parse(profile.dtype()).flatMap(d::roofline));
     }
 
     /**
