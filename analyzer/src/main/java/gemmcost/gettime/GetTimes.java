@@ -67,7 +67,7 @@ public final class GetTimes {
                         ? ", no datasheet peak for " + profile.dtype() : ", device not in the catalog")
                 + (beyondDatasheet == 0 ? "" : ", " + beyondDatasheet + " faster than the datasheet allows")
                 + ")";
-        TableGetTime table = TableGetTime.of(times, source);
+        TableGetTime table = TableGetTime.of(times, source, Optional.ofNullable(datasheet));
         return switch (profile.provenance().kind()) {
             case SIMULATED -> new Wrapped(table, label -> Label.SIMULATED, null);
             case IMPORTED -> new Wrapped(table, label -> label == Label.MEASURED ? Label.IMPORTED : label, null);

@@ -1,6 +1,7 @@
 package gemmcost.gettime;
 
 import gemmcost.BadInputException;
+import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -41,7 +43,11 @@ import java.util.TreeMap;
  * roofline (every measured point is above it). That roofline's rates were
  * measured on the device, so no answer is faster than the device has shown it can be; the datasheet does not clamp
  * further: where a table beats its datasheet's DRAM bandwidth (L40S, whose 96 MB L2 holds small weights), that is
- * what the device does. One method, one set of constants for every table.
+ * what the device does. Only a table none of whose shapes is memory-bound on its datasheet (NeuSight's H100 fp32, m
+ * at least 512) has measured no operand-traffic rate at all: the rate its compute-bound shapes show is their FLOP
+ * rate in other units, and held at m = 1 it made a 4096 × 4096 GEMV 13× slower than reading its weights at the
+ * datasheet's bandwidth. There the traffic term of the roofline is the datasheet's bandwidth. One method, one set
+ * of constants for every table.
  */
 public final class TableGetTime implements GetTime {
     /** Transposes stand in for each other only if this share of the table's pairs measured both ways agree… */
@@ -67,9 +73,8 @@ public final class TableGetTime implements GetTime {
     private final long[] highest = {0, 0, 0};
     private final String source;
 
-    private TableGetTime(Map<GemmShape, Double> measuredUs, String source) {
+    private TableGetTime(Map<GemmShape, Double> measuredUs, String source, Optional<Roofline> datasheet) {
         this.measuredUs = Map.copyOf(measuredUs);
-        this.source = Objects.requireNonNull(source, "source");
         this.fastestUs = measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         this.floorUs = FLOOR_FRACTION * fastestUs;
         double flops = 0;
@@ -80,7 +85,12 @@ public final class TableGetTime implements GetTime {
             elements = Math.max(elements, operandElements(s.m(), s.k(), s.n()) / e.getValue());
         }
         this.flopsPerUs = flops;
-        this.elementsPerUs = elements;
+        Optional<Roofline> trafficUnmeasured = datasheet.filter(d -> noneMemoryBound(measuredUs.keySet(), d));
+        this.elementsPerUs = trafficUnmeasured.isEmpty() ? elements
+                : Math.max(elements, trafficUnmeasured.get().bandwidthBytesPerSec()
+                        / trafficUnmeasured.get().elementBytes() / 1e6);
+        this.source = Objects.requireNonNull(source, "source") + (trafficUnmeasured.isEmpty() ? ""
+                : "; no shape memory-bound on the datasheet: operand traffic at its DRAM bandwidth");
         this.twinUs = transposesAgree(measuredUs) ? agreeingTwins(measuredUs) : Map.of();
 
         // In shape order, whatever order the caller's map has: the fit's ties then fall the same way every time.
@@ -112,6 +122,16 @@ public final class TableGetTime implements GetTime {
      * @param source      one line of provenance, shown by {@link #source()}
      */
     public static TableGetTime of(Map<GemmShape, Double> measuredUs, String source) {
+        return of(measuredUs, source, Optional.empty());
+    }
+
+    /**
+     * A Get_Time over measured times on a device whose datasheet roofline is known.
+     *
+     * @param datasheet the device's datasheet roofline in the table's dtype: its bandwidth stands in for the operand
+     *                  traffic rate where no measured shape is memory-bound on it (see the class comment)
+     */
+    public static TableGetTime of(Map<GemmShape, Double> measuredUs, String source, Optional<Roofline> datasheet) {
         if (measuredUs.isEmpty()) {
             throw new IllegalArgumentException("a table needs at least one measured shape");
         }
@@ -120,7 +140,17 @@ public final class TableGetTime implements GetTime {
                 throw new IllegalArgumentException("must be finite and > 0: time_us=" + t + " at " + shape);
             }
         });
-        return new TableGetTime(measuredUs, source);
+        return new TableGetTime(measuredUs, source, datasheet);
+    }
+
+    /** Whether every shape does more FLOPs per operand byte than the datasheet's ridge point. */
+    static boolean noneMemoryBound(Iterable<GemmShape> shapes, Roofline datasheet) {
+        for (GemmShape s : shapes) {
+            double bytes = Roofline.bytes(s.m(), s.k(), s.n(), datasheet.elementBytes());
+            if (s.flops() / bytes < datasheet.ridgeFlopsPerByte())
+                return false;
+        }
+        return true;
     }
 
     /** Whether the pairs this table measured both ways, (m, k, n) and (n, k, m), agree (see the class comment). */

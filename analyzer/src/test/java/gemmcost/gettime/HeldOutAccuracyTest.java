@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gemmcost.SharedData;
+import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.device.Roofline;
 import gemmcost.table.CsvImport;
 import gemmcost.table.GemmShape;
 import gemmcost.table.Measurement;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Assumptions;
@@ -103,7 +107,9 @@ class HeldOutAccuracyTest {
         for (ProfileEntry e : CsvImport.aggregateByShape(train)) {
             table.put(e.shape(), e.timeUs());
         }
-        return Validation.run(TableGetTime.of(table, source + " train split"), test).stats();
+        // the datasheet as the CLI finds it (import-csv, then validate): by the table's device name
+        Optional<Roofline> datasheet = DeviceCatalog.matchName(gpu).flatMap(d -> Dtype.parse(dtype).flatMap(d::roofline));
+        return Validation.run(TableGetTime.of(table, source + " train split", datasheet), test).stats();
     }
 
     private static synchronized List<Measurement> rows(String source) {

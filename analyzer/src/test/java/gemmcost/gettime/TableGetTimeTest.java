@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import gemmcost.BadInputException;
+import gemmcost.device.Roofline;
 import gemmcost.gettime.Estimate.Method;
 import gemmcost.table.GemmShape;
 import gemmcost.table.ProfileJson;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +123,42 @@ class TableGetTimeTest {
 
         assertThat(TABLE.estimate(1, 1024, 1024).timeUs()).isEqualTo(20.0);
         assertThat(TABLE.estimate(1, 1, 1).timeUs()).isEqualTo(20.0);
+    }
+
+    /**
+     * A table none of whose shapes is memory-bound on its datasheet has measured no traffic rate: there the datasheet's
+     * bandwidth is the roofline's traffic term. Datasheet: 5e13 FLOP/s, 1e12 B/s, 2-byte elements (ridge 50 FLOP/B);
+     * (256, 256, 256) at 2 µs does 85.3 FLOP/B, (256, 1024, 1024) at 14 µs 170.7: both compute-bound.
+     */
+    @Test
+    void aTableOfComputeBoundShapesOnlyShouldTakeItsTrafficRateFromTheDatasheet() {
+        Map<GemmShape, Double> computeBound = Map.of(
+                new GemmShape(256, 256, 256), 2.0,
+                new GemmShape(256, 1024, 1024), 14.0);
+        Roofline datasheet = new Roofline(5e13, 1e12, 2);
+        TableGetTime table = TableGetTime.of(computeBound, "compute-bound", Optional.of(datasheet));
+        // (256, 1024, 1024) sets the table's FLOP rate: its sol is its own 14 µs, so r = ln((14 − 1) / 14), t0 = 1 µs.
+        // Held at m = 1: the table's traffic rate, 1572864 elements / 14 µs, gives sol = 1050624 / 112347.4 = 9.35 µs;
+        // the datasheet's, 1e6 B/µs / 2 B, gives 1050624 / 500000 = 2.10 µs.
+        double held = 13.0 / 14;
+        assertThat(TableGetTime.of(computeBound, "compute-bound").estimate(1, 1024, 1024).timeUs())
+                .isCloseTo(1 + held * 1050624 / (1572864 / 14.0), within(1e-9));
+        assertThat(table.estimate(1, 1024, 1024).timeUs()).isCloseTo(1 + held * 1050624 / 500000.0, within(1e-9));
+        assertThat(table.source()).isEqualTo("compute-bound; no shape memory-bound on the datasheet: operand traffic"
+                + " at its DRAM bandwidth");
+    }
+
+    /** One memory-bound shape, (16, 1024, 1024) at 15.5 FLOP/B, measures the traffic rate: the datasheet is unused. */
+    @Test
+    void aTableWithAMemoryBoundShapeShouldKeepItsOwnTrafficRate() {
+        Map<GemmShape, Double> times = Map.of(
+                new GemmShape(16, 1024, 1024), 8.0,
+                new GemmShape(256, 1024, 1024), 14.0);
+        TableGetTime table = TableGetTime.of(times, "mixed", Optional.of(new Roofline(5e13, 1e12, 2)));
+
+        assertThat(table.estimate(1, 1024, 1024).timeUs())
+                .isEqualTo(TableGetTime.of(times, "mixed").estimate(1, 1024, 1024).timeUs());
+        assertThat(table.source()).isEqualTo("mixed");
     }
 
     /** 20 pairs measured both ways: one in ten may disagree (p90 within 1.35×), two may not. */
