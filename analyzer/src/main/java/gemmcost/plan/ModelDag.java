@@ -32,8 +32,8 @@ public final class ModelDag {
     private ModelDag(Architecture model, Layout layout, Step step) {
         this.model = model;
         this.layout = layout;
-        double replicaSequences = (double) Math.ceilDiv(step.sequences(), layout.attentionReplicas())
-                / layout.microBatches();
+        double replicaSequences = step.busiestReplicaSequences() > 0 ? step.busiestReplicaSequences()
+                : (double) Math.ceilDiv(step.sequences(), layout.attentionReplicas()) / layout.microBatches();
         this.ops = new ModelOps(graph, model, step, replicaSequences, layout.attentionTp());
         this.stageTokens = (double) step.sequences() / layout.microBatches() * step.tokensPerSequence();
     }

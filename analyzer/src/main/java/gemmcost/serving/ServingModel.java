@@ -136,7 +136,9 @@ public final class ServingModel {
         // bunched steady state prefills together, and how runs bunch is what the TTFT error hinges on
         int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
-        int chunks = mode == Mode.AGG ? promptChunks(decode, sequences, r.isl()) : 1;
+        // each attention replica schedules its own sequences against its own budget (vLLM's data-parallel ranks)
+        int chunks = mode == Mode.AGG
+                ? promptChunks(decode, Math.ceilDiv(sequences, decode.layout().attentionReplicas()), r.isl()) : 1;
         int prefillSequences = promptsPerStep(replicas, prefilling.prefillBatch() * burst, admitted.concurrency(),
                 prefilling.count());
         int slots = Math.multiplyExact(prefillSequences, prefilling.count()); // prompts a step prefills, all workers
@@ -208,8 +210,9 @@ public final class ServingModel {
 
     /**
      * The steps an engine splits a prompt over in agg (its compute is costed as one step of the whole prompt): vLLM's
-     * chunks are what the step budget leaves beside the other running sequences' one decode token each, SGLang's the
-     * budget itself (its prefill steps carry no decode tokens); TensorRT-LLM does not split one by default.
+     * chunks are what an attention replica's step budget leaves beside its other {@code running} sequences' one decode
+     * token each, SGLang's the budget itself (its prefill steps carry no decode tokens); TensorRT-LLM does not split
+     * one by default.
      */
     static int promptChunks(Workers workers, int running, int isl) {
         return switch (workers.batching()) {
@@ -222,7 +225,8 @@ public final class ServingModel {
     /**
      * The step a prompt's first token is timed by: the prefill step, except where pipeline stages (or AFD's
      * ping-pong) split it into micro-batches and it has fewer prompts per replica than micro-batches: no engine splits
-     * a prompt, so then the step of one whole prompt per micro-batch.
+     * a prompt, so then the step of one whole prompt per micro-batch on each replica that holds one (the experts get
+     * the prompts there are, not one for every replica).
      */
     static StepCost firstTokenStep(Architecture model, Layout layout, StepCost step, int sequences, int isl,
                                    int kvBytesPerElement, CostModel cost) {
@@ -230,7 +234,8 @@ public final class ServingModel {
         if (micro == 1 || Math.ceilDiv(sequences, layout.attentionReplicas()) >= micro)
             return step;
         return StepCost.of("prefill of one prompt per micro-batch", model, layout,
-                new Step(Phase.PREFILL, micro * layout.attentionReplicas(), isl, kvBytesPerElement), cost);
+                new Step(Phase.PREFILL, micro * Math.min(layout.attentionReplicas(), sequences), isl,
+                        kvBytesPerElement, 1), cost);
     }
 
     /**

@@ -200,8 +200,9 @@ sealed interface RowSetup {
 
     /**
      * The client's concurrency as the row records it: the {@code silicon_concurrency=N} of the source column, else
-     * {@code batch_size} (in TensorRT-LLM's attention-DP runs that is the concurrency over the replicas). Where neither
-     * is given it is the decode workers' batch times their count.
+     * {@code batch_size} times {@code attention_dp_size}: {@code batch_size} is one attention replica's (in 72 of
+     * the 73 public runs with attention replicas, TensorRT-LLM's and vLLM's, the source column's concurrency is that
+     * product). Where neither is given it is the decode workers' batch times their count.
      */
     private static OptionalInt recordedConcurrency(SiliconRow row) {
         Optional<String> recorded = sourceField(row, SOURCE_CONCURRENCY);
@@ -211,7 +212,9 @@ sealed interface RowSetup {
                 throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to 999999999");
             return OptionalInt.of(Integer.parseInt(integer.group(1)));
         }
-        return row.text("batch_size").isEmpty() ? OptionalInt.empty() : OptionalInt.of(row.positiveInt("batch_size"));
+        return row.text("batch_size").isEmpty() ? OptionalInt.empty()
+                : OptionalInt.of(Math.multiplyExact(row.positiveInt("batch_size"),
+                        unsetIsOne(row, "attention_dp_size")));
     }
 
     Pattern POSITIVE_INT = Pattern.compile("0*([1-9]\\d{0,8})");
@@ -258,7 +261,8 @@ sealed interface RowSetup {
 
     /**
      * The row's plan columns (with {@code prefix} {@code prefill_} or {@code decode_} in disagg) as a layout: the
-     * data's {@code tp_size} is one attention replica's GPUs, {@code attention_dp_size} the replicas, and
+     * data's {@code tp_size} is one attention replica's GPUs, {@code attention_dp_size} the replicas (empty or 0: one,
+     * as 0 is unset in the MoE columns too), and
      * {@code moe_tp_size × moe_ep_size} must be all of a stage's GPUs; with neither MoE column set, the experts are
      * tensor-parallel over all of them. Where a vLLM row's {@code attention_dp_size} is empty and its MoE columns span
      * more GPUs than {@code tp_size}, the others are attention replicas: vLLM's {@code --data-parallel-size} runs the
@@ -269,7 +273,7 @@ sealed interface RowSetup {
      */
     private static Layout layout(SiliconRow row, Engine engine, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
-        int dp = row.intOr(prefix + "attention_dp_size", 1);
+        int dp = unsetIsOne(row, prefix + "attention_dp_size");
         // dense, or no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
         if (model.experts() == null || unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
             return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
@@ -287,7 +291,7 @@ sealed interface RowSetup {
             moeTp = 1;
         }
         long moeGpus = (long) moeTp * moeEp;
-        if (engine == Engine.VLLM && row.text(prefix + "attention_dp_size").isEmpty() && moeGpus > tp
+        if (engine == Engine.VLLM && unset(row, prefix + "attention_dp_size") && moeGpus > tp
                 && moeGpus % tp == 0)
             dp = Math.toIntExact(moeGpus / tp); // vLLM's data parallelism without expert parallelism
         if (moeGpus != (long) tp * dp)

@@ -57,13 +57,19 @@ public record SiliconRow(String where, Map<String, String> columns) {
         return intOr(column, 0);
     }
 
-    /** The column's finite positive number. */
+    /** The least measured time accepted, in ms: a nanosecond, shorter than any kernel, step or network hop. */
+    static final double MIN_MS = 1e-6;
+
+    /** The column's finite positive number, at least {@link #MIN_MS}. */
     private static double positive(String where, Map<String, String> columns, String column) {
         String text = columns.get(column);
         if (Numbers.isDecimal(text)) {
             double v = Double.parseDouble(text);
-            if (v > 0 && Double.isFinite(v))
+            if (v >= MIN_MS && Double.isFinite(v))
                 return v;
+            if (v > 0 && Double.isFinite(v)) // 1e-320 passed as > 0 and made the % error Infinity
+                throw bad(where, columns, column, "must be at least a nanosecond (1e-6 ms): no serving time is"
+                        + " shorter");
         }
         throw bad(where, columns, column, "must be a finite decimal number > 0");
     }

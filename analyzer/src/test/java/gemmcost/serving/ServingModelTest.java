@@ -9,10 +9,12 @@ import gemmcost.dag.Dag;
 import gemmcost.dag.Work;
 import gemmcost.deploy.Parallelism;
 import gemmcost.gettime.Label;
+import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.WeightFormat;
+import gemmcost.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.Test;
 class ServingModelTest {
     private static final Architecture MODEL = new Architecture("small", 4, 1024, 1000, false,
             new Attention.Gqa(8, 2, 128), 4, 2048, null, WeightFormat.BF16);
+    /** Layer 0 dense, layer 1 with 16 experts of 512, top-2. */
+    private static final Architecture MOE = new Architecture("moe", 2, 1024, 1000, false, new Attention.Gqa(8, 2, 128),
+            1, 2048, new Experts(16, 2, 512, 0), WeightFormat.BF16);
     private static final CostModel COSTS = TestCosts.teraFlopGigaByte();
     private static final Workers ONE_GPU = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE,
             Workers.DEFAULT_STEP_TOKENS);
@@ -110,6 +115,12 @@ class ServingModelTest {
                 Workers.DEFAULT_STEP_TOKENS, Batching.CHUNKED, false);
         assertThat(ServingModel.promptChunks(vllmDefault, 64, 8192)).isEqualTo(2);
         assertThat(ServingModel.promptChunks(vllmDefault, 1, 8192)).isEqualTo(1);
+        // each of 8 data-parallel replicas schedules its own: 64 sequences are 8 on each, whose budget leaves 8,185
+        // tokens for an 8,150-token prompt (8,129 had all 64 been counted against it: 2 chunks)
+        Workers eightRanks = new Workers(new Parallelism(8, 1, 8, 8), 1, 1, Integer.MAX_VALUE,
+                Workers.DEFAULT_STEP_TOKENS, Batching.CHUNKED, false);
+        assertThat(ServingModel.predict(MOE, Mode.AGG, eightRanks, eightRanks, new Request(64, 8150, 50), 2, COSTS)
+                .promptChunks()).isEqualTo(1);
     }
 
     @Test
@@ -363,12 +374,10 @@ class ServingModelTest {
 
     @Test
     void aPrefillStepShouldHoldNoMorePromptsThanThereAreRequests() {
-        // layer 0 dense, layer 1 with 16 experts of 512, top-2, tensor-parallel over 4 GPUs; 4 attention replicas
-        Architecture moe = new Architecture("moe", 2, 1024, 1000, false, new Attention.Gqa(8, 2, 128), 1, 2048,
-                new Experts(16, 2, 512, 0), WeightFormat.BF16);
+        // 4 attention replicas, the experts tensor-parallel over their 4 GPUs
         Workers fourReplicas = mixed(new Parallelism(4, 1, 1, 4), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
 
-        ServingModel.Estimate two = ServingModel.predict(moe, Mode.AGG, fourReplicas, fourReplicas,
+        ServingModel.Estimate two = ServingModel.predict(MOE, Mode.AGG, fourReplicas, fourReplicas,
                 new Request(2, 100, 50), 2, COSTS);
 
         // 4 replicas could prefill a prompt each, but 2 requests are all there are: the experts gather 2 prompts'
@@ -376,6 +385,22 @@ class ServingModelTest {
         Dag dag = two.prefill().dag();
         Map<String, Work> work = IntStream.range(0, dag.size()).boxed().collect(Collectors.toMap(dag::id, dag::work));
         assertThat(work.get("mb0.L1.moe_gather")).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 2 * 100 * 1024 * 2));
+        assertThat(work.get("mb0.L1.qkv")).isEqualTo(new Work.Gemm(100, 1024, (8 + 2 * 2) * 128));
+    }
+
+    @Test
+    void theFirstTokenStepThroughStagesShouldHoldOnlyThePromptsThereAre() {
+        Parallelism layout = new Parallelism(4, 2, 1, 4); // 2 stages of 4 attention replicas, 2 micro-batches
+        StepCost step = StepCost.of("prefill", MOE, layout,
+                new Step(Phase.PREFILL, 1, 100, 2), COSTS);
+
+        StepCost first = ServingModel.firstTokenStep(MOE, layout, step, 1, 100, 2, COSTS);
+
+        // one request: its whole prompt in a micro-batch on one replica, and the experts (layer 1, on stage 1) gather
+        // its 100 tokens (× 1024 × 2 B), not a prompt for each of the 4 replicas
+        Dag dag = first.dag();
+        Map<String, Work> work = IntStream.range(0, dag.size()).boxed().collect(Collectors.toMap(dag::id, dag::work));
+        assertThat(work.get("mb0.L1.moe_gather")).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 100 * 1024 * 2));
         assertThat(work.get("mb0.L1.qkv")).isEqualTo(new Work.Gemm(100, 1024, (8 + 2 * 2) * 128));
     }
 

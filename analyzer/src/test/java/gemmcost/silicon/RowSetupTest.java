@@ -53,7 +53,8 @@ class RowSetupTest {
 
         assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 2));
         assertThat(s.mode()).isEqualTo(Mode.AGG);
-        assertThat(s.request()).isEqualTo(new Request(64, 1024, 128, Request.AICONFIGURATOR_ROUNDS));
+        // without the source column's concurrency, batch_size is one replica's: 64 on each of 2
+        assertThat(s.request()).isEqualTo(new Request(128, 1024, 128, Request.AICONFIGURATOR_ROUNDS));
         // an MoE model's GEMMs are costed in its experts' format; TensorRT-LLM keeps an fp8 checkpoint's KV in fp8
         assertThat(s.gemmDtype()).isEqualTo("fp8_block");
         assertThat(s.model().weights()).isEqualTo(WeightFormat.FP8_BLOCK);
@@ -219,11 +220,20 @@ class RowSetupTest {
     }
 
     @Test
-    void moeColumnsOfZeroShouldMeanNoSplit() {
+    void moeAndAttentionDpColumnsOfZeroShouldMeanNoSplit() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "4", "tp_size", "8", "moe_tp_size", "0",
-                "moe_ep_size", "8"));
+                "moe_ep_size", "8", "attention_dp_size", "0.0"));
 
         assertThat(s.decode().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
+        assertThat(s.request().concurrency()).isEqualTo(4);
+    }
+
+    @Test
+    void theSourceColumnsConcurrencyShouldBeTakenAsItIs() {
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("silicon_data_source", "silicon_concurrency=96", "batch_size",
+                "64", "tp_size", "4", "attention_dp_size", "2", "moe_tp_size", "1", "moe_ep_size", "8"));
+
+        assertThat(s.request().concurrency()).isEqualTo(96);
     }
 
     @Test
@@ -327,6 +337,17 @@ class RowSetupTest {
         assertThat(negative.detail())
                 .isEqualTo("rows.csv:2: column silicon_tpot_ms: must be a finite decimal number > 0: '-1'");
         assertThat(ServingCheck.outOfScope(RowSetup.NOT_MEASURED)).isTrue();
+    }
+
+    /** 1e-320 is above zero but its reciprocal is not finite: the % error had been Infinity, and "Infinity" in JSON. */
+    @Test
+    void aMeasuredTimeUnderANanosecondShouldBeRefused() {
+        RowSetup.Refused r = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8",
+                "silicon_ttft_ms", "1e-320"));
+
+        assertThat(r.reason()).isEqualTo(RowSetup.NOT_MEASURED);
+        assertThat(r.detail()).isEqualTo("rows.csv:2: column silicon_ttft_ms: must be at least a nanosecond"
+                + " (1e-6 ms): no serving time is shorter: '1e-320'");
     }
 
     @Test
