@@ -167,7 +167,7 @@ public final class ServingModel {
         } else {
             tpot = mode == Mode.AGG ? td + (sequences - 1.0) / ((double) r.osl() * slots / decode.count()) * tp : td;
             arrival = mode == Mode.AGG && sequences > 1 ? decodeStepsBeforeFirstToken(decode, chunks) * td : transfer;
-            steady = solveTtft(latency + arrival, tp, tpot, admitted, slots);
+            steady = solveTtft(latency + arrival, tp, tpot, admitted, slots, prefilling.count());
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
         if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
@@ -282,12 +282,13 @@ public final class ServingModel {
      * The TTFT with TTFT = base + W(ρ(TTFT)): the right side falls as TTFT grows (a longer TTFT means fewer
      * arrivals), so the one solution lies between {@code base} and base + the longest wait, found by bisection.
      */
-    private static double solveTtft(double base, double prefillUs, double tpotUs, Request r, int slots) {
+    private static double solveTtft(double base, double prefillUs, double tpotUs, Request r, int slots, int workers) {
         double low = base;
-        double high = base + queueWait(Double.POSITIVE_INFINITY, prefillUs, r.concurrency(), slots);
+        double high = base + queueWait(Double.POSITIVE_INFINITY, prefillUs, r.concurrency(), slots, workers);
         for (int i = 0; i < BISECTION_STEPS; i++) {
             double mid = (low + high) / 2;
-            double wait = queueWait(utilisation(mid, prefillUs, tpotUs, r, slots), prefillUs, r.concurrency(), slots);
+            double wait = queueWait(utilisation(mid, prefillUs, tpotUs, r, slots), prefillUs, r.concurrency(), slots,
+                    workers);
             if (base + wait > mid)
                 low = mid;
             else
@@ -301,9 +302,13 @@ public final class ServingModel {
         return r.concurrency() / (ttftUs + (r.osl() - 1) * tpotUs) * prefillUs / slots;
     }
 
-    /** The M/D/1 wait for prefills ahead, never more than every other request's prefill. */
-    private static double queueWait(double rho, double prefillUs, int concurrency, int slots) {
-        double allAhead = (concurrency - 1.0) * prefillUs / slots;
+    /**
+     * The M/D/1 wait for prefills ahead, never more than the prefills of every other request on the same worker: of
+     * the {@code concurrency} spread over {@code workers} by a router that balances them, ⌈c / workers⌉ a worker, whose
+     * step prefills {@code slots / workers} (4 requests on 4 workers never wait for each other).
+     */
+    private static double queueWait(double rho, double prefillUs, int concurrency, int slots, int workers) {
+        double allAhead = (Math.ceilDiv(concurrency, workers) - 1.0) * prefillUs * workers / slots;
         return rho < 1 ? Math.min(rho * prefillUs / (2 * (1 - rho)), allAhead) : allAhead;
     }
 }

@@ -67,6 +67,21 @@ class ServingModelTest {
         assertThat(e.tokensPerSecPerGpu()).isCloseTo(requestsPerUs * 1e6 * 50, within(1e-6));
     }
 
+    /**
+     * Long prompts, two output tokens: the prefill slots are busy most of the time. One worker's 4 requests queue for
+     * each other's prefills; 4 workers, one request each (a router that balances them), never do.
+     */
+    @Test
+    void requestsOnWorkersOfTheirOwnShouldNotQueueForEachOther() {
+        Workers four = mixed(new Parallelism(1, 1, 1, 1), 4, Integer.MAX_VALUE, 100);
+        Workers one = mixed(new Parallelism(1, 1, 1, 1), 1, Integer.MAX_VALUE, 100);
+        Request r = new Request(4, 100, 2);
+
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, four, four, r, 2, COSTS).queueWaitUs()).isZero();
+        ServingModel.Estimate shared = ServingModel.predict(MODEL, Mode.AGG, one, one, r, 2, COSTS);
+        assertThat(shared.queueWaitUs()).isPositive().isLessThanOrEqualTo(3 * shared.prefill().stepUs());
+    }
+
     @Test
     void anEngineThatSchedulesAStepAheadShouldMakeANewRequestWaitOneDecodeStepMore() {
         Workers ahead = new Workers(new Parallelism(1, 1, 1, 1), 1, 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS,
