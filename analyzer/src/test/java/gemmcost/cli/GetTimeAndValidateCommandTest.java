@@ -165,6 +165,26 @@ class GetTimeAndValidateCommandTest {
                         + " is bf16: compare like with like (keep the rows of one dtype)" + NL));
     }
 
+    /** A median over several GPUs' rows says nothing of any one: --gpu picks one, and is needed to. */
+    @Test
+    void measurementRowsOfSeveralGpusShouldNeedGpuToPickOne() throws IOException {
+        Path csv = dir.resolve("m.csv");
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "x,H100,bf16,1024,1024,1024,25,\n"
+                + "x,A100,bf16,4096,1024,1024,40,\n");
+
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString()))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --against " + csv + ": rows of 2 GPUs (A100, H100): pick one"
+                        + " with --gpu" + NL));
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString(), "--gpu", "L4"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --gpu L4: no row of " + csv + " is of it (its gpus: A100,"
+                        + " H100)" + NL));
+        // the A100 row alone: 4096 x 1024 x 1024, 50 µs in the table against 40 measured, 25 %
+        CliRun run = CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString(), "--gpu",
+                "A100", "--json");
+        assertThat(run.out()).startsWith("{\"count\":1,").contains("\"median_ape_pct\":25.0,");
+    }
+
     @Test
     void shouldNeverWriteTheReportOverAnInput() throws IOException {
         Path csv = dir.resolve("m.csv");

@@ -26,7 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,9 +41,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "validate",
         header = "Predict independent measurements with Get_Time; report the error.",
         description = {
-                "Predict every row of a measurements CSV (neutral format; every row is used, so filter it",
-                "first), or every entry of another profile (e.g. shapes held out of a sweep), with Get_Time",
-                "from PROFILE, and print the count, median, p90 and max absolute percentage error."},
+                "Predict every row of a measurements CSV (neutral format; the rows of one GPU: --gpu picks",
+                "it from a file of several), or every entry of another profile (e.g. shapes held out of a",
+                "sweep), with Get_Time from PROFILE, and print the count, median, p90 and max absolute",
+                "percentage error."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost validate --profile h100-sxm --against ../shared/data/gemm-public/llmcompass.csv",
@@ -61,6 +65,10 @@ public final class ValidateCommand implements Callable<Integer> {
                     + " (.json) whose entries are the measurements (the report's line is the entry's number).")
     Path against;
 
+    @Option(names = "--gpu", paramLabel = "NAME", description = "Only the CSV's rows of this gpu (as its gpu column"
+            + " names it); needed where the file holds several.")
+    String gpu;
+
     @Option(names = "--json", description = "Print exactly one JSON object: count, the reference times' label,"
             + " the predictions' labels, median/p90/max APE in %%.")
     boolean json;
@@ -74,6 +82,9 @@ public final class ValidateCommand implements Callable<Integer> {
         GetTimes.Typed opened = dtype.open(profile);
         GetTime getTime = opened.getTime();
         boolean held = against.toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        if (held && gpu != null)
+            throw new BadInputException("--gpu " + gpu + ": picks the rows of a measurements CSV; " + against
+                    + " is a profile, of one device");
         Reference reference = held ? entriesOf(against, opened.dtype()) : rowsOf(against, opened.dtype());
         List<Measurement> rows = reference.rows();
         if (rows.isEmpty()) {
@@ -134,9 +145,20 @@ public final class ValidateCommand implements Callable<Integer> {
                 .toList(), GetTimes.verbatim(held.provenance().kind()));
     }
 
-    /** The rows of a measurements CSV, refused when one is of another dtype than the one predicted. */
+    /**
+     * The rows of a measurements CSV of one GPU ({@code --gpu}'s, needed where it holds several: a median over several
+     * GPUs' rows says nothing of any one), refused when one is of another dtype than the one predicted.
+     */
     private Reference rowsOf(Path file, String predictedDtype) {
-        List<Measurement> rows = MeasurementCsv.read(file);
+        List<Measurement> all = MeasurementCsv.read(file);
+        Set<String> gpus = all.stream().map(Measurement::gpu).collect(Collectors.toCollection(TreeSet::new));
+        if (gpu != null && !gpus.contains(gpu))
+            throw new BadInputException("--gpu " + gpu + ": no row of " + file + " is of it (its gpus: "
+                    + String.join(", ", gpus) + ")");
+        if (gpu == null && gpus.size() > 1)
+            throw new BadInputException("--against " + file + ": rows of " + gpus.size() + " GPUs ("
+                    + String.join(", ", gpus) + "): pick one with --gpu");
+        List<Measurement> rows = gpu == null ? all : all.stream().filter(r -> r.gpu().equals(gpu)).toList();
         for (Measurement r : rows)
             if (!predictedDtype.equals(r.dtype()))
                 throw new BadInputException("--against " + file + ":" + r.line() + ": dtype " + r.dtype() + ", but "
