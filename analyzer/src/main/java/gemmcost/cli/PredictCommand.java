@@ -556,7 +556,9 @@ final class PredictCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "TPOT                 %12s ms  [%s]%n", String.format(Locale.ROOT, "%.3f", e.tpotMs()),
                 Label.join(e.tpotLabels()));
         out.printf(Locale.ROOT, "output tokens/s/GPU  %12s     %s%n",
-                String.format(Locale.ROOT, "%.1f", e.tokensPerSecPerGpu()), labels);
+                // three significant digits below 1: 2 tokens in 26.75 s on 8 GPUs is 0.00935, not 0.0
+                String.format(Locale.ROOT, e.tokensPerSecPerGpu() >= 1 ? "%.1f" : "%.3g", e.tokensPerSecPerGpu()),
+                labels);
         equations(out, fit, e);
         out.println();
         step(out, "decode step (T_d)", e.decode());

@@ -86,11 +86,12 @@ public final class CostModels {
 
     /**
      * Like {@link #forServing}, over the rows already read from {@code csv}: those measured on {@code device} in
-     * {@code dtype} (and from {@code source}, unless it is null).
+     * {@code dtype} (and from {@code source}, unless it is null): the rows whose GPU name may be it
+     * ({@link DeviceCatalog#mayName}).
      */
     public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
         List<String> labels = rows.stream().map(Measurement::gpu).distinct()
-                .filter(gpu -> DeviceCatalog.matchName(gpu).map(d -> d.id().equals(device.id())).orElse(false))
+                .filter(gpu -> DeviceCatalog.mayName(gpu, device)) // AIConfigurator's A100_SXM names no memory size
                 .sorted().toList();
         if (labels.size() != 1)
             throw new BadInputException(csv + ": " + (labels.isEmpty() ? "no rows" : "rows of several GPU names " + labels)

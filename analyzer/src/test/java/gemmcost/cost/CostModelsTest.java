@@ -8,12 +8,15 @@ import gemmcost.BadInputException;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagBuilder;
 import gemmcost.dag.Work;
+import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Label;
 import gemmcost.table.GemmShape;
+import gemmcost.table.Measurement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,7 +100,7 @@ class CostModelsTest {
         // the same device bounds its GEMMs: its fp16 datasheet roofline, not the table's own
         assertThat(model.getTime().source()).doesNotContain("bounded by the table's own roofline");
         assertThat(CostModels.openWithTable(file.toString(), Dtype.FP16, Network.h100Default()).roofline())
-                .isEqualTo(gemmcost.device.DeviceCatalog.require("h100-sxm").roofline(Dtype.FP16).orElseThrow());
+                .isEqualTo(DeviceCatalog.require("h100-sxm").roofline(Dtype.FP16).orElseThrow());
     }
 
     @Test
@@ -111,5 +114,22 @@ class CostModelsTest {
                 .hasMessageStartingWith(file + ": $.device.catalog_id: missing, no measured"
                         + " $.device.memory_bandwidth_bytes_per_s, and the name 'Mystery GPU' matches no catalog device;"
                         + " memory-bound ops need the device's bandwidth: import the table again with --device ID");
+    }
+
+    /** AIConfigurator's A100_SXM rows name no memory size, but no other catalog A100 either: they are the SXM 80 GB's. */
+    @Test
+    void gemmCsvRowsShouldBeTakenWhereTheirGpuNameMayBeTheDevice() {
+        Path csv = Path.of("gemms.csv");
+        List<Measurement> rows = List.of(
+                new Measurement("x", "A100_SXM", "bf16", new GemmShape(1024, 1024, 1024), 20.0, "", 2),
+                new Measurement("x", "H100_SXM", "bf16", new GemmShape(1024, 1024, 1024), 10.0, "", 3));
+
+        CostModels.Opened a100 = CostModels.imported(DeviceCatalog.require("a100-sxm-80gb"), "bf16", csv, rows, null);
+
+        assertThat(a100.table().device().name()).isEqualTo("A100_SXM");
+        assertThat(a100.table().entries()).hasSize(1);
+        assertThatThrownBy(() -> CostModels.imported(DeviceCatalog.require("h100-pcie"), "bf16", csv, rows, null))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage("gemms.csv: no rows of a h100-pcie GPU; the file has [A100_SXM, H100_SXM]");
     }
 }
