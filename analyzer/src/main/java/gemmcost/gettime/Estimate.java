@@ -24,10 +24,16 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
         ALONG_LINES,
         /** Locally weighted linear fit of efficiency over the nearest measured shapes in log2 space. */
         LOCAL_FIT,
+        /** Farther than {@link LocalFit#FAR_OCTAVES} from every measured shape: their weighted mean efficiency. */
+        FAR_MEAN,
         /** Outside the measured box: the efficiency of the nearest shape inside it (each axis clamped), held. */
         EDGE_HELD,
+        /** The table's fastest measured time, the least a launch took: the shape's own estimate was below it. */
+        LAUNCH_FLOOR,
         /** Datasheet roofline. */
-        ROOFLINE
+        ROOFLINE,
+        /** The least time any GEMM kernel takes ({@link RooflineGetTime#KERNEL_FLOOR_US}): the roofline is below it. */
+        KERNEL_FLOOR
     }
 
     public Estimate {
@@ -50,8 +56,14 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
             case TRANSPOSED_TWIN -> "transposed shape (n, k, m) measured";
             case ALONG_LINES -> "interpolated along measured lines";
             case LOCAL_FIT -> "local fit of efficiency over nearest measured shapes";
+            case FAR_MEAN -> "weighted mean efficiency of the nearest measured shapes, all over "
+                    + (int) LocalFit.FAR_OCTAVES + " octaves away";
             case EDGE_HELD -> "efficiency of the nearest shape in the measured range, held";
+            case LAUNCH_FLOOR -> "the table's fastest measured time, the least a launch took (the shape's own"
+                    + " estimate is below it)";
             case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
+            case KERNEL_FLOOR -> "the " + RooflineGetTime.KERNEL_FLOOR_US + " us kernel floor (the datasheet roofline"
+                    + " is below it)";
         };
         if (!axisOutside.isEmpty()) { // extrapolated, whatever the label says of the table (a simulated one's)
             return how + "; " + (octavesOutside < 0.05 ? "just" : String.format(Locale.ROOT, "%.1f octaves",

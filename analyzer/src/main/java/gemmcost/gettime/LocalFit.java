@@ -38,6 +38,16 @@ final class LocalFit {
         return residualAt(cells.nearest(qx, qy, qz), qx, qy, qz);
     }
 
+    /** The residual at a query and whether it is the far neighbours' weighted mean rather than a fit. */
+    record Answer(double residual, boolean far) {
+    }
+
+    /** The fitted residual at (qx, qy, qz), and whether every neighbour is farther than {@link #FAR_OCTAVES}. */
+    Answer answerAt(double qx, double qy, double qz) {
+        KdTree.Nearest found = cells.nearest(qx, qy, qz);
+        return new Answer(residualAt(found, qx, qy, qz), found.dist2[0] > FAR_OCTAVES * FAR_OCTAVES);
+    }
+
     /** The fitted residual at (qx, qy, qz) over these neighbours, nearest first. */
     private double residualAt(KdTree.Nearest found, double qx, double qy, double qz) {
         int count = found.size;

@@ -32,8 +32,9 @@ public final class RooflineGetTime implements GetTime {
     @Override
     public Estimate estimate(long m, long k, long n) {
         Shapes.requirePositive(m, k, n);
-        return Estimate.of(Math.max(KERNEL_FLOOR_US, roofline.timeUs(m, k, n)), Label.MODELED,
-                Estimate.Method.ROOFLINE);
+        double timeUs = roofline.timeUs(m, k, n);
+        return timeUs >= KERNEL_FLOOR_US ? Estimate.of(timeUs, Label.MODELED, Estimate.Method.ROOFLINE)
+                : Estimate.of(KERNEL_FLOOR_US, Label.MODELED, Estimate.Method.KERNEL_FLOOR);
     }
 
     @Override

@@ -223,7 +223,7 @@ public final class TableGetTime implements GetTime {
         long ck = inRange(k, 1);
         long cn = inRange(n, 2);
         if (cm != m || ck != k || cn != n) { // outside the measured box: the efficiency at its edge, held
-            return labelled(timeUs(residualInRange(cm, ck, cn), m, k, n), Method.EDGE_HELD, m, k, n);
+            return answer(residualInRange(cm, ck, cn), Method.EDGE_HELD, m, k, n);
         }
         int knownAxes = lines.knownAxes(m, k, n);
         if (Lines.mayHold(knownAxes)) { // a shape surely not measured, nor a twin, needs neither map
@@ -236,7 +236,7 @@ public final class TableGetTime implements GetTime {
                 return labelled(twin, Method.TRANSPOSED_TWIN, m, k, n);
         }
         Residual fitted = fittedResidual(m, k, n, knownAxes);
-        return labelled(timeUs(fitted.r(), m, k, n), fitted.method(), m, k, n);
+        return answer(fitted.r(), fitted.method(), m, k, n);
     }
 
     /** A residual and the rule that gave it. */
@@ -266,16 +266,20 @@ public final class TableGetTime implements GetTime {
         double r = lines.residualAt(m, k, n, knownAxes);
         if (!Double.isNaN(r))
             return new Residual(r, Method.ALONG_LINES);
-        return new Residual(fit.residualAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n)), Method.LOCAL_FIT);
+        LocalFit.Answer a = fit.answerAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n));
+        return new Residual(a.residual(), a.far() ? Method.FAR_MEAN : Method.LOCAL_FIT);
     }
 
     /**
-     * The time of residual {@code r} at (m, k, n), never below the table's own roofline nor its fastest measured
-     * time: the least a launch took on this device, which a GEMM smaller than every measured one cannot beat.
+     * The answer of residual {@code r} at (m, k, n) by {@code method}, never below the table's own roofline nor its
+     * fastest measured time: the least a launch took on this device, which a GEMM smaller than every measured one
+     * cannot beat (the answer then says so).
      */
-    private double timeUs(double r, long m, long k, long n) {
+    private Estimate answer(double r, Method method, long m, long k, long n) {
         double solUs = effectiveSolUs(m, k, n);
-        return Math.max(Math.max(floorUs + Math.exp(r) * solUs, solUs), fastestUs);
+        double timeUs = Math.max(floorUs + Math.exp(r) * solUs, solUs);
+        return timeUs >= fastestUs ? labelled(timeUs, method, m, k, n)
+                : labelled(fastestUs, Method.LAUNCH_FLOOR, m, k, n);
     }
 
     private Estimate labelled(double timeUs, Method method, long m, long k, long n) {

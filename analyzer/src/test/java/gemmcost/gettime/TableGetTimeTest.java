@@ -123,6 +123,8 @@ class TableGetTimeTest {
 
         assertThat(TABLE.estimate(1, 1024, 1024).timeUs()).isEqualTo(20.0);
         assertThat(TABLE.estimate(1, 1, 1).timeUs()).isEqualTo(20.0);
+        assertThat(TABLE.estimate(1, 1024, 1024).explain()).isEqualTo("the table's fastest measured time, the least a"
+                + " launch took (the shape's own estimate is below it); 10.0 octaves beyond the measured m range");
     }
 
     /**
@@ -159,6 +161,21 @@ class TableGetTimeTest {
         assertThat(table.estimate(1, 1024, 1024).timeUs())
                 .isEqualTo(TableGetTime.of(times, "mixed").estimate(1, 1024, 1024).timeUs());
         assertThat(table.source()).isEqualTo("mixed");
+    }
+
+    /** Inside the box but 5 octaves from either measured shape on every axis: no fit, their weighted mean, said so. */
+    @Test
+    void farFromEveryMeasuredShapeTheAnswerShouldSayItIsTheNeighboursMean() {
+        TableGetTime table = TableGetTime.of(Map.of(
+                new GemmShape(64, 64, 64), 3.0,
+                new GemmShape(65536, 65536, 65536), 600000.0), "corners");
+
+        Estimate e = table.estimate(2048, 2048, 2048);
+
+        assertThat(e.label()).isEqualTo(Label.INTERPOLATED);
+        assertThat(e.method()).isEqualTo(Method.FAR_MEAN);
+        assertThat(e.explain()).isEqualTo("weighted mean efficiency of the nearest measured shapes, all over 2"
+                + " octaves away");
     }
 
     /** 20 pairs measured both ways: one in ten may disagree (p90 within 1.35×), two may not. */
