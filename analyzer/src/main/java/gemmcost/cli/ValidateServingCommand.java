@@ -94,7 +94,8 @@ final class ValidateServingCommand implements Callable<Integer> {
             inputs.add(commCsv);
         Options.requireOutput("--report", report, "--against, --gemm-csv, --comm-csv", inputs);
         if (!Files.isDirectory(modelDir))
-            throw new BadInputException("--model-dir " + modelDir + ": no such folder");
+            throw new BadInputException("--model-dir " + modelDir + (Files.exists(modelDir) ? ": not a folder"
+                    : ": no such folder"));
         String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run
         long start = System.nanoTime();
         List<SiliconRow> rows = SiliconCsv.read(against);
@@ -116,12 +117,26 @@ final class ValidateServingCommand implements Callable<Integer> {
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
         text(out, all, groups, engines, loads, refused, labels, seconds);
+        badRows(outcomes);
         if (comm != null)
             out.println(comm);
         if (json)
             out.println(json(all, groups, engines, loads, refused, labels));
         return Gemmcost.OK;
     }
+
+    /** A row that could not be read is an input fault: named on stderr (the first few), not only in --report. */
+    private void badRows(List<ServingCheck.Outcome> outcomes) {
+        List<String> bad = outcomes.stream().filter(ServingCheck.Outcome::badRow)
+                .map(ServingCheck.Outcome::detail).toList();
+        PrintWriter err = spec.commandLine().getErr();
+        bad.stream().limit(SHOWN_BAD_ROWS).forEach(detail -> err.println("gemmcost: bad row: " + detail));
+        if (bad.size() > SHOWN_BAD_ROWS)
+            err.printf(Locale.ROOT, "gemmcost: ... and %d more bad rows%s%n", bad.size() - SHOWN_BAD_ROWS,
+                    report == null ? " (--report lists them all)" : " (in " + report + ")");
+    }
+
+    private static final int SHOWN_BAD_ROWS = 5;
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
                       List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds) {

@@ -215,10 +215,10 @@ public final class DeploymentReader {
     }
 
     private double positiveNumber(JsonNode node, String at, String key) {
-        double value = number(node, at, key);
-        if (value <= 0)
-            throw bad(at + "." + key, value + ": must be > 0");
-        return value;
+        JsonNode value = require(node, at, key);
+        if (!value.isNumber() || !(value.doubleValue() > 0) || Double.isInfinite(value.doubleValue()))
+            throw bad(at + "." + key, value + ": must be a number > 0"); // -5 and 0 get one message
+        return value.doubleValue();
     }
 
     private String text(JsonNode node, String at, String key, String fallback) {

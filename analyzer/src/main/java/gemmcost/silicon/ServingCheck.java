@@ -34,6 +34,11 @@ public final class ServingCheck {
             return estimate != null;
         }
 
+        /** Whether the row could not be read (a field out of its format or range): a fault of the input. */
+        public boolean badRow() {
+            return RowSetup.BAD_ROW.equals(refusal);
+        }
+
         /** Signed error of the predicted TPOT, in % of the measured one. */
         public double tpotErrorPct() {
             return (estimate.tpotMs() - row.tpotMs()) / row.tpotMs() * 100;

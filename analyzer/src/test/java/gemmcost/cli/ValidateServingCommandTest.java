@@ -204,6 +204,23 @@ class ValidateServingCommandTest {
                 + ":5: column silicon_ttft_ms: must be a finite decimal number > 0: 'n/a'");
     }
 
+    @Test
+    void aBadRowShouldBeNamedOnStderrAndAModelDirThatIsAFileSaySo() throws IOException {
+        Path rows = inputs();
+        Files.writeString(rows, row("d", "h200_sxm", 8, 1, 50, 2).replace(",agg,", ",both,") + "\n",
+                StandardOpenOption.APPEND);
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("gemmcost: bad row: " + rows + ":5: column mode: must be agg or disagg:"
+                + " 'both'" + NL);
+        assertThat(CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir", rows.toString(),
+                "--gemm-csv", dir.resolve("gemm.csv").toString()))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --model-dir " + rows + ": not a folder" + NL));
+    }
+
     /**
      * A checkpoint quantised by a tool whose scheme the config reader does not read (compressed-tensors here): its
      * runs are predicted in the format their row records, and the report says the config's scheme was not read.

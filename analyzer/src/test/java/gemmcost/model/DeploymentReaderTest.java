@@ -46,6 +46,10 @@ class DeploymentReaderTest {
             "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": 100}|"
                     + "$.network.intra_node.busbw_gb_per_s: must be an object (keys: all_reduce, all_gather,"
                     + " reduce_scatter, all_to_all, broadcast, send_recv, m_to_n)",
+            "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": {\"all_reduce\": -5}}|"
+                    + "$.network.intra_node.busbw_gb_per_s.all_reduce: -5: must be a number > 0",
+            "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": {\"all_reduce\": 0}}|"
+                    + "$.network.intra_node.busbw_gb_per_s.all_reduce: 0: must be a number > 0",
             "gemmcost.deployment/1|gemmcost.deployment/2|$.schema: gemmcost.deployment/2: this gemmcost reads"
                     + " gemmcost.deployment/1 (or a config without the key)"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {

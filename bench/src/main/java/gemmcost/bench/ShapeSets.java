@@ -109,7 +109,11 @@ public final class ShapeSets {
             case "grid" -> grid();
             case "all" -> all();
             case "offgrid" -> offGrid();
-            default -> read(Path.of(set));
+            default -> {
+                if (!Files.exists(Path.of(set)))
+                    throw new BadInputException(set + ": neither a shape set (seed, grid, all, offgrid) nor a file");
+                yield read(Path.of(set));
+            }
         };
     }
 

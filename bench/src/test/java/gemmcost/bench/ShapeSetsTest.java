@@ -67,6 +67,12 @@ class ShapeSetsTest {
     }
 
     @Test
+    void aNameThatIsNeitherASetNorAFileShouldSaySo() {
+        assertThatThrownBy(() -> ShapeSets.named("nosuch")).isInstanceOf(BadInputException.class)
+                .hasMessage("nosuch: neither a shape set (seed, grid, all, offgrid) nor a file");
+    }
+
+    @Test
     void shouldReadAFileThatStartsWithAByteOrderMark() throws IOException {
         Path file = Files.writeString(dir.resolve("bom.csv"), "\uFEFFm,k,n\n1,2,3\n");
 
