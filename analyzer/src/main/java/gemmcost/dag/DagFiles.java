@@ -6,8 +6,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
-/** Reads a DAG file in either supported format, chosen by content: JSON starts with '{', anything else is DOT. */
+/**
+ * Reads a DAG file in either supported format: JSON where it starts with '{' or is named {@code .json} (whose faults
+ * are then JSON's, not "not valid DOT"), DOT otherwise.
+ */
 public final class DagFiles {
     private DagFiles() {
     }
@@ -16,7 +20,7 @@ public final class DagFiles {
      * @param allowDangling for DOT: cost nodes that only edges name as 0 instead of refusing the file
      */
     public static ImportedDag read(Path file, boolean allowDangling) {
-        if (startsWithBrace(file))
+        if (startsWithBrace(file) || file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json"))
             return new ImportedDag(JsonDagReader.read(file), List.of());
         return DotDagReader.read(file, allowDangling);
     }

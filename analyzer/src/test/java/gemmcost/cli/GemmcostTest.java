@@ -568,6 +568,15 @@ class GemmcostTest {
                 .contains("schedule makespan (GPUs shared):       5.008 us  [modeled+uncosted]");
     }
 
+    /** A file named .json that is not JSON is a JSON fault ("not valid DOT" named a format it was never meant in). */
+    @Test
+    void aDagNamedJsonShouldBeReadAsJson() throws IOException {
+        Path file = Files.writeString(dir.resolve("notjson.json"), "not json\n");
+
+        assertThat(CliRun.of("critical-path", "--dag", file.toString())).isEqualTo(new CliRun(2, "",
+                "gemmcost: " + file + ":1:1: not valid JSON: Unrecognized token 'not'" + NL));
+    }
+
     @Test
     void seedFormulasShouldRefuseACommunicationTimeThatOverflowsThem() {
         CliRun run = CliRun.of("seed-formulas", "--comm-us", "1e308");
