@@ -53,7 +53,8 @@ final class SearchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--config", required = true, paramLabel = "FILE",
-            description = "A deployment config: its model, phase, network (and MA imbalance) are used; its plan is not.")
+            description = "A deployment config: its model, phase, network (and MA imbalance) are used; its plan is"
+                    + " not searched from, but is checked as the file is read.")
     Path config;
 
     @Option(names = "--gpus", paramLabel = "N", description = "GPUs to plan for. Default: the config's gpus.")
@@ -66,7 +67,8 @@ final class SearchCommand implements Callable<Integer> {
     Options.Profile profile;
 
     @Option(names = "--micro-batches", paramLabel = "LIST", split = ",", defaultValue = "1,2,4",
-            description = "Micro-batch counts to try (those dividing the batch). Default: ${DEFAULT-VALUE}.")
+            description = "Micro-batch counts to try (those dividing the batch; the others are named and left"
+                    + " out). Default: ${DEFAULT-VALUE}.")
     List<Integer> microBatches;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "10", description = "Plans to list. Default: ${DEFAULT-VALUE}.")
@@ -147,8 +149,12 @@ final class SearchCommand implements Callable<Integer> {
                 config);
         out.println("costs: " + model.getTime().source());
         out.printf(Locale.ROOT, "%d plans (TP x PP and MA splits; micro-batches %s) evaluated in %.1f ms on %d threads"
-                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), space.microBatches(),
+                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), used(space, template, true),
                 r.wallNanos() / 1e6, r.threads(), r.plansPerSecond());
+        List<Integer> leftOut = used(space, template, false);
+        if (!leftOut.isEmpty())
+            out.printf(Locale.ROOT, "micro-batches %s left out: they do not divide the batch of %d sequences%n",
+                    leftOut, template.workload().batch());
         if (misfitLine != null)
             out.println(misfitLine);
         String row = "  %5s  %10s  %-14s  %s%s%n";
@@ -158,6 +164,12 @@ final class SearchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%nthe seed's plans:%n");
             r.seeds().forEach(e -> row(out, row, e));
         }
+    }
+
+    /** The micro-batch counts asked for that divide the template's batch ({@code dividing}), or those that do not. */
+    private static List<Integer> used(PlanSpace space, Deployment template, boolean dividing) {
+        return space.microBatches().stream()
+                .filter(mb -> (template.workload().batch() % mb == 0) == dividing).toList();
     }
 
     private static void row(PrintWriter out, String format, Evaluated e) {
@@ -176,7 +188,9 @@ final class SearchCommand implements Callable<Integer> {
                 .put("plans_evaluated", r.evaluated()).put("threads", r.threads())
                 .put("wall_ms", r.wallNanos() / 1e6).put("plans_per_s", r.plansPerSecond());
         ArrayNode mbs = root.putArray("micro_batches");
-        space.microBatches().forEach(mbs::add);
+        used(space, template, true).forEach(mbs::add);
+        ArrayNode leftOut = root.putArray("micro_batches_left_out");
+        used(space, template, false).forEach(leftOut::add);
         ArrayNode best = root.putArray("top");
         r.ranked().stream().limit(top).forEach(e -> best.add(json(e)));
         ArrayNode seeds = root.putArray("seed_plans");

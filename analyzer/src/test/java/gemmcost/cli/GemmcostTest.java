@@ -468,6 +468,11 @@ class GemmcostTest {
         assertThat(micro.status()).isEqualTo(2);
         assertThat(micro.err()).isEqualTo("gemmcost: --micro-batches 3: none divides the model's batch of 1024"
                 + " sequences" + NL);
+        // one that divides and one that does not: the other is named, not dropped in silence
+        CliRun some = CliRun.of("search", "--config", "../examples/seed-ma-separation.json", "--micro-batches", "1,3",
+                "--top", "1");
+        assertThat(some.out()).contains("micro-batches [1]) evaluated in")
+                .contains("micro-batches [3] left out: they do not divide the batch of 1024 sequences" + NL);
     }
 
     @Test
