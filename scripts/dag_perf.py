@@ -302,12 +302,17 @@ def print_table(nx_result, walls, gem):
           + (f"; gemmcost makespan_us {gem['makespan_us']}" if "makespan_us" in gem else ""))
 
 
+def summary(result):
+    """A result's scalar fields on one line: the paths themselves run to megabytes on large DAGs."""
+    return json.dumps({k: v for k, v in result.items() if not isinstance(v, (list, dict))})
+
+
 def compare(path, exe, runs):
     if not os.access(exe, os.X_OK):
         print(f"dag_perf: {exe} is not an executable (pass --gemmcost)", file=sys.stderr)
         sys.exit(2)
     nx_result, g, durations = run_networkx(path)
-    print(json.dumps(nx_result), flush=True)
+    print(f"networkx: {summary(nx_result)}", flush=True)
     walls, failed = [], False
     for _ in range(runs):
         try:
@@ -320,8 +325,8 @@ def compare(path, exe, runs):
                   file=sys.stderr)
         if stderr.strip():
             sys.stderr.write(stderr)
-        if not walls:  # gemmcost's own answer, once
-            print(json.dumps(gem), flush=True)
+        if not walls:  # gemmcost's own answer, once (its whole path is in `critical-path --json`)
+            print(f"gemmcost: {summary(gem)}", flush=True)
         walls.append(wall)
         errors, warnings = check(nx_result, g, durations, gem)
         for w in warnings:
