@@ -1,6 +1,7 @@
 package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
@@ -648,6 +649,11 @@ final class PredictCommand implements Callable<Integer> {
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
                 .put("state_bytes_per_gpu", fit.footprint().stateBytes())
                 .put("bytes_per_gpu_label", Label.MODELED.id());
+        // the fields above are the fullest GPU's (which decides the fit); AFD's attention GPUs hold the KV cache
+        ArrayNode kinds = node.putArray("bytes_by_gpu_kind");
+        fit.sides().forEach(side -> kinds.addObject().put("gpu", side.gpu().name().toLowerCase(Locale.ROOT))
+                .put("weight_bytes", side.weightBytes()).put("kv_bytes", side.kvBytes())
+                .put("state_bytes", side.stateBytes()));
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
         node.put("prefill_latency_us", e.prefillLatencyUs())

@@ -466,20 +466,43 @@ class PredictCommandTest {
                 + dir + ": a directory, not a file" + NL));
     }
 
-    /** A model with experts that both plans lay out gets its sweep (a check that reads both plans' misfits). */
-    @Test
-    void anAfdSectionOfAModelWithExpertsShouldRunItsSweep(@TempDir Path dir) throws IOException {
-        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
+    /** 4 layers of 8 heads (4 KV heads of 32), 8 experts of 128, top-2: a Qwen3-MoE any small plan lays out. */
+    private static Path tinyMoe(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("tiny-moe.config.json"), """
                 {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
                  "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
                  "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
                  "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+    }
+
+    /** A model with experts that both plans lay out gets its sweep (a check that reads both plans' misfits). */
+    @Test
+    void anAfdSectionOfAModelWithExpertsShouldRunItsSweep(@TempDir Path dir) throws IOException {
+        Path moe = tinyMoe(dir);
 
         CliRun run = CliRun.of("check-claim", "--afd-model", moe.toString(), "--afd-concurrency", "64");
 
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains(NL + "where attention-FFN disaggregation wins: " + moe
                 + " (Qwen3MoeForCausalLM, bf16 weights) decoding on 16 x h200, isl 4096, osl 1024, KV cache fp8" + NL);
+    }
+
+    /**
+     * AFD's JSON: the per-GPU bytes are the fuller side's (the FFN GPU's experts here) and each side's are listed:
+     * the attention GPUs hold 64 sequences x 2048 tokens x 4 layers x (K, V) x 4 heads x 32 x 2 B = 16.8 MB of KV.
+     */
+    @Test
+    void afdJsonShouldListWhatEachKindOfGpuHolds(@TempDir Path dir) throws IOException {
+        Path moe = tinyMoe(dir);
+
+        CliRun run = CliRun.of("predict", "--model", moe.toString(), "--gpu", "h200", "--afd", "1:1", "--concurrency",
+                "64", "--isl", "1024", "--osl", "1024", "--json");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        JsonNode kinds = new ObjectMapper().readTree(run.out().lines().toList().getLast()).get("bytes_by_gpu_kind");
+        assertThat(kinds).hasSize(2);
+        JsonNode attention = kinds.get(0).get("gpu").asText().equals("attention") ? kinds.get(0) : kinds.get(1);
+        assertThat(attention.get("kv_bytes").asLong()).isEqualTo(64L * 2048 * 4 * 2 * 4 * 32 * 2);
     }
 
     /** One cost model prices both of check-claim's plans, so an --ma config on another network is refused. */
