@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class GemmcostTest {
     private static final String NL = System.lineSeparator();
@@ -547,6 +548,10 @@ class GemmcostTest {
                 .containsPattern("reduction vs Total -?\\d+\\.\\d%, vs Optimized -?\\d+\\.\\d%  \\[modeled\\+given\\]");
         assertThat(lastLineJson("seed-formulas", "--comm-us", "5", "--json").get("labels").toString())
                 .isEqualTo("[\"modeled\",\"given\"]");
+        // the JSON's reduction in % as the text's: 1 − MA / baseline, × 100
+        JsonNode json = lastLineJson("seed-formulas", "--json");
+        assertThat(json.get("reduction_vs_total_pct").asDouble()).isCloseTo(100 * (1 - json.get("ma_us").asDouble()
+                / json.get("baseline_total_us").asDouble()), within(1e-9));
         assertThat(CliRun.of("seed-formulas").out()).contains("Communication_Overhead = 0.000 us [given]" + NL)
                 .containsPattern("MA-separation +\\d+\\.\\d us .* per layer\\)  \\[modeled\\]");
     }

@@ -67,8 +67,10 @@ public final class SeedFormulasCommand implements Callable<Integer> {
             Label.ids(resultLabels).forEach(node.putArray("labels")::add);
             out.println(node.put("comm_us", commUs).put("baseline_total_us", s.baselineTotalUs())
                     .put("baseline_optimized_us", s.baselineOptimizedUs()).put("ma_us", s.maUs())
-                    .put("reduction_vs_total", SeedFormulas.reduction(s.baselineTotalUs(), s.maUs()))
-                    .put("reduction_vs_optimized", SeedFormulas.reduction(s.baselineOptimizedUs(), s.maUs())));
+                    // in % as the text and every other *_pct field (it was a fraction: -6.29 for -629.3 %)
+                    .put("reduction_vs_total_pct", 100 * SeedFormulas.reduction(s.baselineTotalUs(), s.maUs()))
+                    .put("reduction_vs_optimized_pct", 100 * SeedFormulas.reduction(s.baselineOptimizedUs(),
+                            s.maUs())));
             return Gemmcost.OK;
         }
         out.println("Get_Time: " + getTime.source());
