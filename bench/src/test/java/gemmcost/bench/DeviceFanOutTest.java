@@ -54,7 +54,7 @@ class DeviceFanOutTest {
 
         assertThat(codes).containsExactly(0, 2);
         assertThat(Files.readString(logs.get(0))).startsWith("m,k,n");
-        assertThat(Files.readString(logs.get(1))).contains("missing.csv: cannot read");
+        assertThat(Files.readString(logs.get(1))).contains("missing.csv: neither a shape set");
         assertThat(err.toString()).contains("started: gemmcost shapes --set seed (log: " + logs.get(0) + ")")
                 .contains("started: CUDA_VISIBLE_DEVICES=GPU-5a7d1e00-0000-4000-8000-000000000001 gemmcost shapes");
     }
