@@ -22,10 +22,13 @@ import java.util.Objects;
  */
 public final class CostModel {
     private final GetTime getTime;
+    /** The GEMMs that stay bf16 in a quantised model (its LM head): {@code getTime} itself where it is bf16. */
+    private final GetTime unquantized;
     private final MemoryBandwidth memory;
     private final Network network;
     private final AttentionRate attention;
     private final Map<GemmShape, Estimate> estimates = new HashMap<>();
+    private final Map<GemmShape, Estimate> unquantizedEstimates = new HashMap<>();
 
     /** A cost model for DAGs without fused attention kernels (the seed's plans, imported DAGs). */
     public CostModel(GetTime getTime, MemoryBandwidth memory, Network network) {
@@ -33,7 +36,14 @@ public final class CostModel {
     }
 
     public CostModel(GetTime getTime, MemoryBandwidth memory, Network network, AttentionRate attention) {
+        this(getTime, getTime, memory, network, attention);
+    }
+
+    /** A cost model whose {@link Work.Gemm#unquantized} GEMMs are costed by {@code unquantized} (bf16). */
+    public CostModel(GetTime getTime, GetTime unquantized, MemoryBandwidth memory, Network network,
+                     AttentionRate attention) {
         this.getTime = Objects.requireNonNull(getTime, "getTime");
+        this.unquantized = Objects.requireNonNull(unquantized, "unquantized");
         this.memory = Objects.requireNonNull(memory, "memory");
         this.network = Objects.requireNonNull(network, "network");
         this.attention = Objects.requireNonNull(attention, "attention");
@@ -41,7 +51,7 @@ public final class CostModel {
 
     /** The same GEMM and memory costs over {@code other}, with a cache of its own (also how a thread gets one). */
     public CostModel withNetwork(Network other) {
-        return new CostModel(getTime, memory, other, attention);
+        return new CostModel(getTime, unquantized, memory, other, attention);
     }
 
     public GetTime getTime() {
@@ -71,6 +81,13 @@ public final class CostModel {
         return estimate;
     }
 
+    /** A GEMM node's Get_Time answer: bf16's where it stays unquantized, else the model's GEMM format's. */
+    private Estimate gemm(Work.Gemm g) {
+        if (!g.unquantized() || unquantized == getTime)
+            return gemm(g.costedShape());
+        return unquantizedEstimates.computeIfAbsent(g.costedShape(), unquantized::estimate);
+    }
+
     /** A node's time and how it was obtained. */
     public record NodeCost(double timeUs, Label label) {
     }
@@ -80,7 +97,7 @@ public final class CostModel {
         return switch (dag.work(v)) {
             case Work.Fixed f -> new NodeCost(f.timeUs(), Label.GIVEN);
             case Work.Gemm g -> {
-                Estimate e = gemm(g.costedShape());
+                Estimate e = gemm(g);
                 yield new NodeCost(e.timeUs(), e.label());
             }
             case Work.Memory m -> memoryCost(m.bytes());
@@ -116,7 +133,9 @@ public final class CostModel {
             case Work.Gemm g -> {
                 GemmShape s = g.costedShape();
                 String batched = g.count() > 1 ? g.count() + " × " + g.shape() + " as " : "";
-                yield batched + "Get_Time(" + s.m() + ", " + s.k() + ", " + s.n() + "), " + gemm(s).explain();
+                String bf16 = g.unquantized() && unquantized != getTime ? " in bf16 (unquantized)" : "";
+                yield batched + "Get_Time(" + s.m() + ", " + s.k() + ", " + s.n() + ")" + bf16 + ", "
+                        + gemm(g).explain();
             }
             case Work.Memory m -> !onKernelFloor(m.bytes())
                     ? String.format(Locale.ROOT, "%.4g bytes / %.4g GB/s (memory-bound, %s)", m.bytes(),

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Opens the cost model a {@code --profile} argument names: a profile file or a catalog device. */
 public final class CostModels {
@@ -71,8 +72,8 @@ public final class CostModels {
         if (gemmCsv == null && profile == null) {
             Dtype rooflineDtype = Dtype.parse(gemmDtype).orElseThrow();
             GetTime roofline = new RooflineGetTime(device, rooflineDtype);
-            return new Opened(served(device, roofline, MemoryBandwidth.achievable(device)), null,
-                    device.roofline(rooflineDtype).orElse(null), device);
+            return new Opened(served(device, roofline, unquantized(device, gemmDtype, null),
+                    MemoryBandwidth.achievable(device)), null, device.roofline(rooflineDtype).orElse(null), device);
         }
         if (gemmCsv != null)
             return imported(device, gemmDtype, gemmCsv, MeasurementCsv.read(gemmCsv), null);
@@ -81,7 +82,24 @@ public final class CostModels {
             throw new BadInputException("--profile " + profile + (Files.exists(file) ? ": not a regular file"
                     : ": no such file") + " (the device is --gpu " + device.id() + "; without --profile its datasheet"
                     + " roofline costs the GEMMs)");
-        return fromTable(device, gemmDtype, file, ProfileJson.read(file));
+        return fromTable(device, gemmDtype, file, ProfileJson.read(file), unquantized(device, gemmDtype, null));
+    }
+
+    /**
+     * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head, {@code Work.Gemm#unquantized}): none
+     * where the model's GEMMs are bf16 (they are costed as the rest); else {@code table}'s bf16 rows where it has
+     * them, or the device's bf16 datasheet roofline (modeled).
+     */
+    private static GetTime unquantized(Device device, String gemmDtype, Supplier<GetTime> table) {
+        if (gemmDtype.equals(Dtype.BF16.id()))
+            return null;
+        if (table != null)
+            try {
+                return table.get();
+            } catch (BadInputException noBf16Rows) {
+                // the device's bf16 roofline, below
+            }
+        return new RooflineGetTime(device, Dtype.BF16);
     }
 
     /**
@@ -99,10 +117,14 @@ public final class CostModels {
                     .sorted().toList());
         Profile table = CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, source, device.id(),
                 ToolVersion.current(), Instant.now()).profile();
-        return fromTable(device, dtype, csv, table);
+        return fromTable(device, dtype, csv, table, unquantized(device, dtype, () -> GetTimes.fromProfile(csv,
+                CsvImport.fromRows(csv, rows, labels.getFirst(), Dtype.BF16.id(), source, device.id(),
+                        ToolVersion.current(), Instant.now()).profile())));
     }
 
-    private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table) {
+    /** {@code unquantized}: the Get_Time of the GEMMs kept in bf16, null where the model's GEMMs are bf16. */
+    private static Opened fromTable(Device device, String gemmDtype, Path file, Profile table,
+                                    GetTime unquantized) {
         if (!table.dtype().equals(gemmDtype))
             throw new BadInputException(file + ": $.dtype: a " + table.dtype() + " table, but the model's GEMMs are "
                     + gemmDtype + " (--weights chooses the format they are costed in)");
@@ -113,13 +135,19 @@ public final class CostModels {
                     + " (give a table of the GPU served on)");
         MemoryBandwidth memory = MemoryBandwidth.measured(table).orElseGet(() -> MemoryBandwidth.achievable(device));
         GetTime getTime = StaticScaleFp8.served(GetTimes.fromProfile(file, table), table, device);
-        return new Opened(served(device, getTime, memory), table,
+        return new Opened(served(device, getTime, unquantized, memory), table,
                 Dtype.parse(gemmDtype).flatMap(device::roofline).orElse(null), device);
     }
 
-    /** A served model's cost model on {@code device}: its engine's network and attention rate. */
-    private static CostModel served(Device device, GetTime getTime, MemoryBandwidth memory) {
-        return new CostModel(getTime, memory, Network.forDevice(device.id()), AttentionRate.of(device));
+    /**
+     * A served model's cost model on {@code device}: its engine's network and attention rate, the GEMMs it keeps in
+     * bf16 costed by {@code unquantized} (said on the source line), or as the rest where that is null.
+     */
+    private static CostModel served(Device device, GetTime getTime, GetTime unquantized, MemoryBandwidth memory) {
+        GetTime gemms = unquantized == null ? getTime
+                : GetTimes.withNote(getTime, "the LM head in bf16 (unquantized): " + unquantized.source());
+        return new CostModel(gemms, unquantized == null ? gemms : unquantized, memory, Network.forDevice(device.id()),
+                AttentionRate.of(device));
     }
 
     /**

@@ -16,15 +16,20 @@ public sealed interface Work {
 
     /**
      * {@code count} independent GEMMs of one shape on one GPU (count > 1: a batched GEMM, e.g. attention scores
-     * for every sequence of a head). Costed as Get_Time(count·m, k, n): the same FLOPs and output bytes.
+     * for every sequence of a head). Costed as Get_Time(count·m, k, n): the same FLOPs and output bytes;
+     * {@code unquantized}: in bf16 whatever format the model's other GEMMs run in (a quantised checkpoint's LM head).
      */
-    record Gemm(GemmShape shape, long count) implements Work {
+    record Gemm(GemmShape shape, long count, boolean unquantized) implements Work {
         public Gemm {
             Objects.requireNonNull(shape, "shape");
             if (count <= 0)
                 throw new IllegalArgumentException("must be > 0: count=" + count);
             if (Math.multiplyHigh(shape.m(), count) != 0 || shape.m() * count < 0)
                 throw new IllegalArgumentException("m × count overflows: m=" + shape.m() + ", count=" + count);
+        }
+
+        public Gemm(GemmShape shape, long count) {
+            this(shape, count, false);
         }
 
         public Gemm(long m, long k, long n) {

@@ -8,6 +8,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
+import gemmcost.table.GemmShape;
 
 /**
  * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs, for
@@ -344,10 +345,12 @@ final class ModelOps {
 
     /**
      * The LM head on the last token of each sequence (vocab split over the replica), after the last layer's residual
-     * add and the final norm.
+     * add and the final norm: in bf16 whatever the other GEMMs' format, as engines serve a quantised checkpoint (its
+     * quantisation leaves {@code lm_head} out: ModelOpt's and DeepSeek's fp8 checkpoints, vLLM's and SGLang's fp8
+     * schemes quantise linear layers, not the vocabulary projection) and as {@code MemoryFootprint} holds it.
      */
     void lmHead(String prefix, int[] group, int after) {
-        gemm(prefix + ".lm_head", "LM head", group, rows(sequences), model.hidden(), Math.ceilDiv(model.vocab(), tp),
-                after);
+        graph.op(prefix + ".lm_head", "LM head", group, new Work.Gemm(new GemmShape(rows(sequences), model.hidden(),
+                Math.ceilDiv(model.vocab(), tp)), 1, true), after);
     }
 }

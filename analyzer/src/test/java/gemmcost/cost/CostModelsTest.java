@@ -2,6 +2,7 @@ package gemmcost.cost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import gemmcost.comm.Network;
 
 import gemmcost.BadInputException;
@@ -114,6 +115,28 @@ class CostModelsTest {
                 .hasMessageStartingWith(file + ": $.device.catalog_id: missing, no measured"
                         + " $.device.memory_bandwidth_bytes_per_s, and the name 'Mystery GPU' matches no catalog device;"
                         + " memory-bound ops need the device's bandwidth: import the table again with --device ID");
+    }
+
+    /**
+     * An fp8 model's LM head stays bf16: on a datasheet roofline its 8 × 4096 × 128256 GEMM reads 1.05 GB of bf16
+     * weights at 864 GB/s (L40S), 1,216 µs, where the fp8 GEMM beside it reads half. A bf16 model costs both alike.
+     */
+    @Test
+    void anUnquantizedGemmShouldBeCostedInBf16WhateverTheModelsFormat() {
+        CostModel fp8 = CostModels.forServing(DeviceCatalog.require("l40s"), "fp8", null, null).model();
+        DagBuilder b = new DagBuilder();
+        GemmShape head = new GemmShape(8, 4096, 128256);
+        int quantized = b.addNode("q", null, 0, new Work.Gemm(head, 1));
+        int lmHead = b.addNode("lm_head", null, 0, new Work.Gemm(head, 1, true));
+        Dag dag = b.build("test");
+
+        double bytes = (8.0 * 4096 + 4096.0 * 128256 + 8.0 * 128256) * 2;
+        assertThat(fp8.cost(dag, lmHead).timeUs()).isCloseTo(bytes / 864e9 * 1e6, within(1e-6));
+        assertThat(fp8.cost(dag, quantized).timeUs()).isCloseTo(bytes / 2 / 864e9 * 1e6, within(1e-6));
+        assertThat(fp8.explain(dag, lmHead)).startsWith("Get_Time(8, 4096, 128256) in bf16 (unquantized), ");
+        assertThat(fp8.getTime().source()).contains("; the LM head in bf16 (unquantized): modeled: NVIDIA L40S");
+        CostModel bf16 = CostModels.forServing(DeviceCatalog.require("l40s"), "bf16", null, null).model();
+        assertThat(bf16.cost(dag, lmHead)).isEqualTo(bf16.cost(dag, quantized));
     }
 
     /** AIConfigurator's A100_SXM rows name no memory size, but no other catalog A100 either: they are the SXM 80 GB's. */
