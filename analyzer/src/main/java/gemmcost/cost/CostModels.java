@@ -87,19 +87,13 @@ public final class CostModels {
 
     /**
      * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head, {@code Work.Gemm#unquantized}): none
-     * where the model's GEMMs are bf16 (they are costed as the rest); else {@code table}'s bf16 rows where it has
-     * them, or the device's bf16 datasheet roofline (modeled).
+     * where the model's GEMMs are bf16 (they are costed as the rest); else {@code table}, the bf16 rows of the file the
+     * other GEMMs come from, where it has them (null where not), or the device's bf16 datasheet roofline (modeled).
      */
     private static GetTime unquantized(Device device, String gemmDtype, Supplier<GetTime> table) {
         if (gemmDtype.equals(Dtype.BF16.id()))
             return null;
-        if (table != null)
-            try {
-                return table.get();
-            } catch (BadInputException noBf16Rows) {
-                // the device's bf16 roofline, below
-            }
-        return new RooflineGetTime(device, Dtype.BF16);
+        return table != null ? table.get() : new RooflineGetTime(device, Dtype.BF16);
     }
 
     /**
@@ -115,11 +109,15 @@ public final class CostModels {
             throw new BadInputException(csv + ": " + (labels.isEmpty() ? "no rows" : "rows of several GPU names " + labels)
                     + " of a " + device.id() + " GPU; the file has " + rows.stream().map(Measurement::gpu).distinct()
                     .sorted().toList());
-        Profile table = CsvImport.fromRows(csv, rows, labels.getFirst(), dtype, source, device.id(),
-                ToolVersion.current(), Instant.now()).profile();
-        return fromTable(device, dtype, csv, table, unquantized(device, dtype, () -> GetTimes.fromProfile(csv,
-                CsvImport.fromRows(csv, rows, labels.getFirst(), Dtype.BF16.id(), source, device.id(),
-                        ToolVersion.current(), Instant.now()).profile())));
+        String gpu = labels.getFirst();
+        Profile table = CsvImport.fromRows(csv, rows, gpu, dtype, source, device.id(), ToolVersion.current(),
+                Instant.now()).profile();
+        boolean bf16Rows = rows.stream().anyMatch(m -> m.gpu().equals(gpu) && m.dtype().equals(Dtype.BF16.id())
+                && (source == null || m.source().equals(source)));
+        // a bad bf16 row is reported as any other, not passed over for the roofline
+        return fromTable(device, dtype, csv, table, unquantized(device, dtype, !bf16Rows ? null
+                : () -> GetTimes.fromProfile(csv, CsvImport.fromRows(csv, rows, gpu, Dtype.BF16.id(), source,
+                        device.id(), ToolVersion.current(), Instant.now()).profile())));
     }
 
     /** {@code unquantized}: the Get_Time of the GEMMs kept in bf16, null where the model's GEMMs are bf16. */

@@ -9,6 +9,7 @@ import gemmcost.BadInputException;
 import gemmcost.dag.Dag;
 import gemmcost.dag.DagBuilder;
 import gemmcost.dag.Work;
+import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Label;
@@ -137,6 +138,21 @@ class CostModelsTest {
         assertThat(fp8.getTime().source()).contains("; the LM head in bf16 (unquantized): modeled: NVIDIA L40S");
         CostModel bf16 = CostModels.forServing(DeviceCatalog.require("l40s"), "bf16", null, null).model();
         assertThat(bf16.cost(dag, lmHead)).isEqualTo(bf16.cost(dag, quantized));
+    }
+
+    /** The LM head of an fp8 model from --gemm-csv: the same file's bf16 rows of the GPU, else its bf16 roofline. */
+    @Test
+    void anFp8TablesLmHeadShouldComeFromTheFilesBf16RowsElseTheRoofline() {
+        Path csv = Path.of("gemms.csv");
+        Measurement fp8 = new Measurement("x", "H100_SXM", "fp8", new GemmShape(1, 1024, 1024), 10.0, "", 2);
+        Measurement bf16 = new Measurement("x", "H100_SXM", "bf16", new GemmShape(1, 1024, 1024), 20.0, "", 3);
+        Device h100 = DeviceCatalog.require("h100-sxm");
+
+        assertThat(CostModels.imported(h100, "fp8", csv, List.of(fp8, bf16), null).model().getTime().source())
+                .endsWith("; the LM head in bf16 (unquantized): imported: gemms.csv (H100_SXM, bf16, 1 shapes)");
+        assertThat(CostModels.imported(h100, "fp8", csv, List.of(fp8), null).model().getTime().source())
+                .endsWith("; the LM head in bf16 (unquantized): modeled: NVIDIA H100 SXM5 80GB (h100-sxm), bf16, dense"
+                        + " datasheet roofline with a 2.4 us kernel floor, no measured table");
     }
 
     /** AIConfigurator's A100_SXM rows name no memory size, but no other catalog A100 either: they are the SXM 80 GB's. */
