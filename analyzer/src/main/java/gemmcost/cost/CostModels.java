@@ -102,6 +102,15 @@ public final class CostModels {
      * ({@link DeviceCatalog#mayName}).
      */
     public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
+        return imported(device, dtype, csv, rows, source, null);
+    }
+
+    /**
+     * Like {@link #imported(Device, String, Path, List, String)}, with the bf16 Get_Time of the same rows where the
+     * caller has made it already ({@code bf16}; null: made here where the rows have bf16 ones).
+     */
+    public static Opened imported(Device device, String dtype, Path csv, List<Measurement> rows, String source,
+                                  GetTime bf16) {
         List<String> labels = rows.stream().map(Measurement::gpu).distinct()
                 .filter(gpu -> DeviceCatalog.mayName(gpu, device)) // AIConfigurator's A100_SXM names no memory size
                 .sorted().toList();
@@ -115,9 +124,10 @@ public final class CostModels {
         boolean bf16Rows = rows.stream().anyMatch(m -> m.gpu().equals(gpu) && m.dtype().equals(Dtype.BF16.id())
                 && (source == null || m.source().equals(source)));
         // a bad bf16 row is reported as any other, not passed over for the roofline
-        return fromTable(device, dtype, csv, table, unquantized(device, dtype, !bf16Rows ? null
+        Supplier<GetTime> bf16Table = !bf16Rows ? null : bf16 != null ? () -> bf16
                 : () -> GetTimes.fromProfile(csv, CsvImport.fromRows(csv, rows, gpu, Dtype.BF16.id(), source,
-                        device.id(), ToolVersion.current(), Instant.now()).profile())));
+                        device.id(), ToolVersion.current(), Instant.now()).profile());
+        return fromTable(device, dtype, csv, table, unquantized(device, dtype, bf16Table));
     }
 
     /** {@code unquantized}: the Get_Time of the GEMMs kept in bf16, null where the model's GEMMs are bf16. */

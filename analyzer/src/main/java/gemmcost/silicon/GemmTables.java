@@ -4,6 +4,8 @@ import gemmcost.BadInputException;
 import gemmcost.cost.CostModels;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
+import gemmcost.device.Dtype;
+import gemmcost.gettime.GetTime;
 import gemmcost.table.Measurement;
 import gemmcost.table.MeasurementCsv;
 import java.nio.file.Path;
@@ -79,9 +81,13 @@ final class GemmTables {
     }
 
     private CostModels.Opened open(Device device, String dtype, Path csv, List<Measurement> rows, String source) {
+        // an fp8 model's LM head is bf16: the same rows' bf16 table, made once (and before, not inside, the
+        // computeIfAbsent below, which must not add to the map it computes for)
+        GetTime bf16 = !dtype.equals(Dtype.BF16.id()) && keys.get(csv).contains(new Key(source, device.id(),
+                Dtype.BF16.id())) ? open(device, Dtype.BF16.id(), csv, rows, source).model().getTime() : null;
         return built.computeIfAbsent(new Table(csv, source, device.id(), dtype), table -> {
             try {
-                return new Built(CostModels.imported(device, dtype, csv, rows, source), null);
+                return new Built(CostModels.imported(device, dtype, csv, rows, source, bf16), null);
             } catch (BadInputException e) {
                 return new Built(null, e);
             }

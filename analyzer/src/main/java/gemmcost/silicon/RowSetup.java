@@ -212,12 +212,20 @@ sealed interface RowSetup {
                 throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to 999999999");
             return OptionalInt.of(Integer.parseInt(integer.group(1)));
         }
-        return row.text("batch_size").isEmpty() ? OptionalInt.empty()
-                : OptionalInt.of(Math.multiplyExact(row.positiveInt("batch_size"),
-                        unsetIsOne(row, "attention_dp_size")));
+        if (row.text("batch_size").isEmpty())
+            return OptionalInt.empty();
+        long batch = row.positiveInt("batch_size");
+        long replicas = unsetIsOne(row, "attention_dp_size");
+        if (batch * replicas > MAX_CONCURRENCY)
+            throw new BadInputException(row.where() + ": columns batch_size x attention_dp_size: " + batch + " x "
+                    + replicas + " is more than " + MAX_CONCURRENCY + " requests");
+        return OptionalInt.of((int) (batch * replicas));
     }
 
     Pattern POSITIVE_INT = Pattern.compile("0*([1-9]\\d{0,8})");
+
+    /** The most requests a row may run at once: {@link #POSITIVE_INT}'s nine digits. */
+    long MAX_CONCURRENCY = 999_999_999;
 
     /** The engine's release the row names in {@code backend_version}, if any. */
     private static Optional<String> release(SiliconRow row) {

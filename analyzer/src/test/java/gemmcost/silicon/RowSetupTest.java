@@ -229,6 +229,16 @@ class RowSetupTest {
     }
 
     @Test
+    void aConcurrencyBeyondNineDigitsShouldBeABadRowNamingItsColumns() {
+        RowSetup.Refused r = (RowSetup.Refused) setup(row("batch_size", "2000000000", "tp_size", "4",
+                "attention_dp_size", "2", "moe_tp_size", "1", "moe_ep_size", "8"));
+
+        assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
+        assertThat(r.detail()).isEqualTo("rows.csv:2: columns batch_size x attention_dp_size: 2000000000 x 2 is more"
+                + " than 999999999 requests");
+    }
+
+    @Test
     void theSourceColumnsConcurrencyShouldBeTakenAsItIs() {
         RowSetup.Setup s = (RowSetup.Setup) setup(row("silicon_data_source", "silicon_concurrency=96", "batch_size",
                 "64", "tp_size", "4", "attention_dp_size", "2", "moe_tp_size", "1", "moe_ep_size", "8"));
