@@ -149,9 +149,9 @@ final class SearchCommand implements Callable<Integer> {
                 config);
         out.println("costs: " + model.getTime().source());
         out.printf(Locale.ROOT, "%d plans (TP x PP and MA splits; micro-batches %s) evaluated in %.1f ms on %d threads"
-                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), used(space, template, true),
+                        + " (%,.0f plans/s, JIT warm-up included)%n", r.evaluated(), counts(space, template, true),
                 r.wallNanos() / 1e6, r.threads(), r.plansPerSecond());
-        List<Integer> leftOut = used(space, template, false);
+        List<Integer> leftOut = counts(space, template, false);
         if (!leftOut.isEmpty())
             out.printf(Locale.ROOT, "micro-batches %s left out: they do not divide the batch of %d sequences%n",
                     leftOut, template.workload().batch());
@@ -167,7 +167,7 @@ final class SearchCommand implements Callable<Integer> {
     }
 
     /** The micro-batch counts asked for that divide the template's batch ({@code dividing}), or those that do not. */
-    private static List<Integer> used(PlanSpace space, Deployment template, boolean dividing) {
+    private static List<Integer> counts(PlanSpace space, Deployment template, boolean dividing) {
         return space.microBatches().stream()
                 .filter(mb -> (template.workload().batch() % mb == 0) == dividing).toList();
     }
@@ -188,9 +188,9 @@ final class SearchCommand implements Callable<Integer> {
                 .put("plans_evaluated", r.evaluated()).put("threads", r.threads())
                 .put("wall_ms", r.wallNanos() / 1e6).put("plans_per_s", r.plansPerSecond());
         ArrayNode mbs = root.putArray("micro_batches");
-        used(space, template, true).forEach(mbs::add);
+        counts(space, template, true).forEach(mbs::add);
         ArrayNode leftOut = root.putArray("micro_batches_left_out");
-        used(space, template, false).forEach(leftOut::add);
+        counts(space, template, false).forEach(leftOut::add);
         ArrayNode best = root.putArray("top");
         r.ranked().stream().limit(top).forEach(e -> best.add(json(e)));
         ArrayNode seeds = root.putArray("seed_plans");

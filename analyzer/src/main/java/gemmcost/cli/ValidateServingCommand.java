@@ -49,6 +49,9 @@ import picocli.CommandLine.Spec;
                 + " --model-dir ../shared/data/model-configs --gemm-csv ../shared/data/gemm-public/aiconfigurator-trtllm.csv"
                 + " --gemm-csv ../shared/data/gemm-public/aiconfigurator-vllm.csv"})
 final class ValidateServingCommand implements Callable<Integer> {
+    /** Bad rows named on stderr; the rest are counted. */
+    private static final int SHOWN_BAD_ROWS = 5;
+
     @Spec
     CommandSpec spec;
 
@@ -135,8 +138,6 @@ final class ValidateServingCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "gemmcost: ... and %d more bad rows%s%n", bad.size() - SHOWN_BAD_ROWS,
                     report == null ? " (--report lists them all)" : " (in " + report + ")");
     }
-
-    private static final int SHOWN_BAD_ROWS = 5;
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
                       List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds) {

@@ -72,20 +72,23 @@ public final class CostModel {
 
     /** Get_Time with a per-shape cache. */
     public Estimate gemm(GemmShape shape) {
-        // get, then put on a miss: computeIfAbsent(shape, getTime::estimate) allocates the method reference each call
-        Estimate known = estimates.get(shape);
-        if (known != null)
-            return known;
-        Estimate estimate = getTime.estimate(shape);
-        estimates.put(shape, estimate);
-        return estimate;
+        return cached(estimates, getTime, shape);
     }
 
     /** A GEMM node's Get_Time answer: bf16's where it stays unquantized, else the model's GEMM format's. */
     private Estimate gemm(Work.Gemm g) {
-        if (!g.unquantized() || unquantized == getTime)
-            return gemm(g.costedShape());
-        return unquantizedEstimates.computeIfAbsent(g.costedShape(), unquantized::estimate);
+        return g.unquantized() && unquantized != getTime ? cached(unquantizedEstimates, unquantized, g.costedShape())
+                : gemm(g.costedShape());
+    }
+
+    private static Estimate cached(Map<GemmShape, Estimate> cache, GetTime getTime, GemmShape shape) {
+        // get, then put on a miss: computeIfAbsent(shape, getTime::estimate) allocates the method reference each call
+        Estimate known = cache.get(shape);
+        if (known != null)
+            return known;
+        Estimate estimate = getTime.estimate(shape);
+        cache.put(shape, estimate);
+        return estimate;
     }
 
     /** A node's time and how it was obtained. */

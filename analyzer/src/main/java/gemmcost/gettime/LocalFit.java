@@ -33,11 +33,6 @@ final class LocalFit {
         this.cells = new NeighbourCells(x, y, z, NEIGHBOURS);
     }
 
-    /** The fitted residual at (qx, qy, qz). */
-    double residualAt(double qx, double qy, double qz) {
-        return residualAt(cells.nearest(qx, qy, qz), qx, qy, qz);
-    }
-
     /** The residual at a query and whether it is the far neighbours' weighted mean rather than a fit. */
     record Answer(double residual, boolean far) {
     }

@@ -208,17 +208,20 @@ public final class DeploymentReader {
     }
 
     private double number(JsonNode node, String at, String key) {
-        JsonNode value = require(node, at, key);
-        if (!value.isNumber() || !(value.doubleValue() >= 0) || Double.isInfinite(value.doubleValue()))
-            throw bad(at + "." + key, value + ": must be a number >= 0");
-        return value.doubleValue();
+        return finite(node, at, key, false);
     }
 
     private double positiveNumber(JsonNode node, String at, String key) {
+        return finite(node, at, key, true);
+    }
+
+    /** A finite number at least 0, or above 0 where {@code positive}: one message for every value outside that. */
+    private double finite(JsonNode node, String at, String key, boolean positive) {
         JsonNode value = require(node, at, key);
-        if (!value.isNumber() || !(value.doubleValue() > 0) || Double.isInfinite(value.doubleValue()))
-            throw bad(at + "." + key, value + ": must be a number > 0"); // -5 and 0 get one message
-        return value.doubleValue();
+        double v = value.doubleValue();
+        if (!value.isNumber() || Double.isNaN(v) || Double.isInfinite(v) || v < 0 || positive && v == 0)
+            throw bad(at + "." + key, value + (positive ? ": must be a number > 0" : ": must be a number >= 0"));
+        return v;
     }
 
     private String text(JsonNode node, String at, String key, String fallback) {

@@ -209,7 +209,7 @@ sealed interface RowSetup {
         if (recorded.isPresent()) {
             Matcher integer = POSITIVE_INT.matcher(recorded.get());
             if (!integer.matches())
-                throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to 999999999");
+                throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to " + MAX_CONCURRENCY);
             return OptionalInt.of(Integer.parseInt(integer.group(1)));
         }
         if (row.text("batch_size").isEmpty())
