@@ -86,7 +86,7 @@ public final class CostModels {
     }
 
     /**
-     * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head, {@code Work.Gemm#unquantized}): none
+     * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head and router, {@code Work.Gemm#unquantized}): none
      * where the model's GEMMs are bf16 (they are costed as the rest); else {@code table}, the bf16 rows of the file the
      * other GEMMs come from, where it has them (null where not), or the device's bf16 datasheet roofline (modeled).
      */
@@ -153,7 +153,7 @@ public final class CostModels {
      */
     private static CostModel served(Device device, GetTime getTime, GetTime unquantized, MemoryBandwidth memory) {
         GetTime gemms = unquantized == null ? getTime
-                : GetTimes.withNote(getTime, "the LM head in bf16 (unquantized): " + unquantized.source());
+                : GetTimes.withNote(getTime, "the LM head and router in bf16 (unquantized): " + unquantized.source());
         return new CostModel(gemms, unquantized == null ? gemms : unquantized, memory, Network.forDevice(device.id()),
                 AttentionRate.of(device));
     }

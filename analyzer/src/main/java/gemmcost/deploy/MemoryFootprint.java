@@ -9,8 +9,7 @@ import java.util.Objects;
 /**
  * What the fullest GPU holds: its share of the weights, the KV cache of its attention replica's sequences, and a
  * linear-attention model's state of each of those sequences; {@code gpu}: which of the layout's GPUs it is.
- * Embeddings, the LM head and norms stay bf16 in fp8 checkpoints (they are never quantised); routers are counted at
- * the linear layers' width, a few MB at most.
+ * Embeddings, the LM head, routers and norms stay bf16 in fp8 checkpoints (they are never quantised).
  */
 public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, Gpu gpu) {
     public MemoryFootprint {
@@ -129,13 +128,15 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
     private static long attentionSide(Architecture model, int tp, int first, int last, boolean embeds,
                                       boolean heads) {
         long linear = 0;
+        long routers = 0;
         for (int layer = first; layer < last; layer++) {
             linear += model.mixerParametersPerGpu(layer, tp);
             linear += layer < model.denseLayers() ? model.denseFfnParameters() / tp
-                    : model.sharedExpertParameters() / tp + model.routerParameters();
+                    : model.sharedExpertParameters() / tp;
+            routers += layer < model.denseLayers() ? 0 : model.routerParameters();
         }
         boolean lmHead = heads && !(model.tiedEmbeddings() && embeds);
-        long unquantised = (last - first) * model.normParametersPerLayer()
+        long unquantised = (last - first) * model.normParametersPerLayer() + routers
                 + ((embeds ? 1 : 0) + (lmHead ? 1 : 0)) * model.embeddingParameters() / tp;
         return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }

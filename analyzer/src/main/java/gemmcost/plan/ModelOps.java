@@ -244,10 +244,15 @@ final class ModelOps {
         return residual(id, group, allReduce(id + ".mlp", replica, mlp), -1);
     }
 
-    /** The router's GEMM and its top-k: a kernel that reads the scores and writes each token's choices. */
+    /**
+     * The router's GEMM and its top-k: a kernel that reads the scores and writes each token's choices. The router
+     * stays in bf16 in a quantised checkpoint (Qwen3's and MiniMax's fp8 configs list their {@code gate} among
+     * {@code modules_to_not_convert}; DeepSeek's fp8 checkpoint keeps its gate weights in bf16), as the LM head does.
+     */
     int router(String id, int[] group, int after) {
         Experts e = model.experts();
-        int scores = gemm(id + ".router", "router", group, m, model.hidden(), e.experts(), after);
+        int scores = graph.op(id + ".router", "router", group,
+                new Work.Gemm(new GemmShape(m, model.hidden(), e.experts()), 1, true), after);
         return graph.op(id + ".topk", "top-k of the router's scores", group,
                 new Work.Memory(tokens * ((double) e.experts() * SCORE_BYTES + (double) e.topK() * CHOICE_BYTES)),
                 scores);

@@ -58,9 +58,9 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 512, 2 * 1024));
         // the dense layer and attention run per replica, 8 rows, with no all-reduce (one GPU per replica)
         assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2048));
-        // the LM head is the one GEMM a quantised checkpoint keeps in bf16
-        assertThat(dag.work(node(dag, "mb0.lm_head"))).isInstanceOfSatisfying(Work.Gemm.class,
-                head -> assertThat(head.unquantized()).isTrue());
+        // the LM head and the MoE layer's router are the GEMMs a quantised checkpoint keeps in bf16
+        assertThat(ids(dag)).filteredOn(id -> dag.work(node(dag, id)) instanceof Work.Gemm g && g.unquantized())
+                .containsExactlyInAnyOrder("mb0.L1.router", "mb0.lm_head");
         assertThat(ids(dag))
                 .noneMatch(id -> id.contains("all_reduce"));
     }

@@ -130,15 +130,16 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     }
 
     /**
-     * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head and norms in bf16 (fp8
-     * checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
+     * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head, routers and norms in bf16
+     * (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
      */
     public long weightBytes() {
-        long unquantised = (tiedEmbeddings ? 1 : 2) * embeddingParameters() + layers * normParametersPerLayer() + hidden;
+        long unquantised = (tiedEmbeddings ? 1 : 2) * embeddingParameters() + layers * normParametersPerLayer() + hidden
+                + moeLayers() * routerParameters();
         return (parameters() - unquantised) * weights.bytesPerWeight() + unquantised * UNQUANTISED_BYTES;
     }
 
-    /** Bytes of an embedding, LM-head or norm weight: bf16 in every checkpoint format. */
+    /** Bytes of an embedding, LM-head, router or norm weight: bf16 in every checkpoint format. */
     public static final int UNQUANTISED_BYTES = 2;
 
     /** The embedding matrix (the LM head is another of the same size unless tied). */
