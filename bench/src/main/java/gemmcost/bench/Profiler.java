@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Profiles one GPU: the device warmed up under load first (its SM clock then is the sweep's baseline), then per
@@ -76,7 +77,7 @@ public final class Profiler {
         DeviceProperties device = backend.device();
         Path dir = outDir.resolve(slug(device.name()));
         List<Path> written = new ArrayList<>();
-        OptionalInt baseline = null;
+        Baseline baseline = null;
         Double bandwidth = null;
         for (Dtype dtype : dtypes) {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
@@ -84,7 +85,7 @@ public final class Profiler {
             if (first) {
                 baseline = warmUpDevice(dtype);
             }
-            Sweep sweep = new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline);
+            Sweep sweep = new Sweep(backend, dtype, rule, warmup, nanoTime, clocks, baseline.smMhz());
             if (first) {
                 bandwidth = measureBandwidth(sweep);
             }
@@ -121,11 +122,25 @@ public final class Profiler {
     }
 
     /**
-     * Runs {@link #WARMUP_SHAPE} back to back for the configured time (mamf-finder warms for 30 s: "a cold
-     * accelerator gives a higher score on say a single shape"); the median SM clock of its second half, under load,
-     * is the baseline the shapes' clocks are compared with.
+     * The median SM and memory clocks of the device warm-up's second half, under load: the SM clock is the baseline
+     * the shapes' clocks are compared with; both are the table's {@code sm_mhz_start} and {@code mem_mhz_start}.
      */
-    OptionalInt warmUpDevice(Dtype dtype) {
+    record Baseline(OptionalInt smMhz, OptionalInt memMhz) {
+        static Baseline of(List<ClockSample> underLoad) {
+            return new Baseline(median(underLoad, ClockSample::smMhz), median(underLoad, ClockSample::memMhz));
+        }
+
+        private static OptionalInt median(List<ClockSample> samples, ToIntFunction<ClockSample> clock) {
+            int[] mhz = samples.stream().mapToInt(clock).sorted().toArray();
+            return mhz.length == 0 ? OptionalInt.empty() : OptionalInt.of(mhz[mhz.length / 2]);
+        }
+    }
+
+    /**
+     * Runs {@link #WARMUP_SHAPE} back to back for the configured time (mamf-finder warms for 30 s: "a cold
+     * accelerator gives a higher score on say a single shape"), for the clocks under load ({@link Baseline}).
+     */
+    Baseline warmUpDevice(Dtype dtype) {
         long start = nanoTime.getAsLong();
         long end = start + (long) (deviceWarmupS * 1e9);
         int launches = 0;
@@ -135,12 +150,10 @@ public final class Profiler {
                 launches++;
             } while (nanoTime.getAsLong() < end);
         }
-        int[] sm = clocks.between(start + (end - start) / 2, nanoTime.getAsLong()).stream()
-                .mapToInt(ClockSample::smMhz).sorted().toArray();
-        OptionalInt baseline = sm.length == 0 ? OptionalInt.empty() : OptionalInt.of(sm[sm.length / 2]);
+        Baseline baseline = Baseline.of(clocks.between(start + (end - start) / 2, nanoTime.getAsLong()));
         log.printf(Locale.ROOT, "device warm-up: %d launches of %s %s in %.1f s; SM clock under load: %s%n", launches,
-                WARMUP_SHAPE, dtype.id(), (nanoTime.getAsLong() - start) / 1e9,
-                baseline.isPresent() ? baseline.getAsInt() + " MHz " + Sweep.reading(backend) : "unknown");
+                WARMUP_SHAPE, dtype.id(), (nanoTime.getAsLong() - start) / 1e9, baseline.smMhz().isPresent()
+                        ? baseline.smMhz().getAsInt() + " MHz " + Sweep.reading(backend) : "unknown");
         return baseline;
     }
 
@@ -200,11 +213,15 @@ public final class Profiler {
         return warmup.describe() + "; " + rule.describe();
     }
 
-    /** The baseline SM clock under load and the last one seen, and every clock-event reason seen while measuring. */
-    static Profile.Clocks clocksSeen(OptionalInt baselineSmMhz, Sweep.Result result) {
-        return new Profile.Clocks(baselineSmMhz.isPresent() ? baselineSmMhz.getAsInt() : null,
-                result.lastClocks().map(ClockSample::smMhz).orElse(null), null,
-                result.lastClocks().map(ClockSample::memMhz).orElse(null), List.copyOf(new TreeSet<>(result.reasonsSeen())));
+    /** The clocks under load before the sweep, the last ones seen, and every clock-event reason seen while measuring. */
+    static Profile.Clocks clocksSeen(Baseline baseline, Sweep.Result result) {
+        return new Profile.Clocks(boxed(baseline.smMhz()), result.lastClocks().map(ClockSample::smMhz).orElse(null),
+                boxed(baseline.memMhz()), result.lastClocks().map(ClockSample::memMhz).orElse(null),
+                List.copyOf(new TreeSet<>(result.reasonsSeen())));
+    }
+
+    private static Integer boxed(OptionalInt mhz) {
+        return mhz.isPresent() ? mhz.getAsInt() : null;
     }
 
     private Profile profile(DeviceProperties d, Dtype dtype, Sweep.Result result, Instant started,

@@ -50,8 +50,8 @@ class ProfilerTest {
         assertThat(p.timing().backend()).isEqualTo("simulated");
         // 2 GiB copied at the simulated backend's 3 TB/s
         assertThat(p.device().memoryBandwidthBytesPerSec()).isCloseTo(3.0e12, within(1.0));
-        // the baseline under load, the last sample, and every reason seen
-        assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, null, 2600, List.of("sw_power_cap")));
+        // the SM and memory clocks under the warm-up's load, the last sample, and every reason seen
+        assertThat(p.device().clocks()).isEqualTo(new Profile.Clocks(1980, 1755, 2619, 2600, List.of("sw_power_cap")));
         assertThat(p.timing().warmupIterations()).isEqualTo(2);
         double t = SweepTest.SimulatedBackend.timeUs(SHAPE); // 1 µs + 2·2048·1024·512 / 1e9 µs
         assertThat(p.entries()).containsExactly(
