@@ -87,6 +87,24 @@ final class Journal implements AutoCloseable {
     }
 
 
+    /**
+     * Refuses a journal {@link #open} would refuse for another setup, before a run spends GPU time on the dtypes
+     * ahead of it; a missing, empty or torn-headed one is started anew there.
+     */
+    static void requireResumable(Path file, Map<String, String> setup) {
+        if (!Files.isRegularFile(file))
+            return;
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read journal: " + e.getMessage(), e);
+        }
+        int headerEnd = text.indexOf('\n');
+        if (headerEnd >= 0)
+            requireSameSetup(file, text.substring(0, headerEnd), setup);
+    }
+
     private static String header(Map<String, String> setup) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("schema", SCHEMA);

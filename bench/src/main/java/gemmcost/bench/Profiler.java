@@ -79,6 +79,8 @@ public final class Profiler {
         List<Path> written = new ArrayList<>();
         Baseline baseline = null;
         Double bandwidth = null;
+        for (Dtype dtype : dtypes)
+            Journal.requireResumable(journal(dir, dtype), setup(dtype));
         for (Dtype dtype : dtypes) {
             log.println(CorrectnessCheck.require(backend, dtype).describe());
             boolean first = baseline == null;
@@ -92,7 +94,7 @@ public final class Profiler {
             Path table = dir.resolve(dtype.id() + ".json");
             Instant started = Instant.now();
             Sweep.Result result;
-            try (Journal journal = Journal.open(dir.resolve(dtype.id() + ".journal"), setup(dtype))) {
+            try (Journal journal = Journal.open(journal(dir, dtype), setup(dtype))) {
                 result = sweep.run(shapes, journal, log, deadlineNanos);
             } catch (Sweep.ContextLost lost) { // the shapes done still make a table, for what follows to use
                 lost.partial.failures().forEach(f -> log.println("failed " + f.shape() + ": " + f.reason()));
@@ -191,6 +193,10 @@ public final class Profiler {
         log.println("memory bandwidth: not measured (no room for two " + (BANDWIDTH_MIN_BYTES >> 20)
                 + " MiB buffers); memory-bound ops will use the datasheet");
         return null;
+    }
+
+    private static Path journal(Path dir, Dtype dtype) {
+        return dir.resolve(dtype.id() + ".journal");
     }
 
     /** What a journal's measurements depend on: a resume must not mix two of these. */

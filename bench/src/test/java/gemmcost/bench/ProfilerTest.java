@@ -13,6 +13,7 @@ import gemmcost.table.GemmShape;
 import gemmcost.table.Profile;
 import gemmcost.table.ProfileEntry;
 import gemmcost.table.ProfileJson;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -117,6 +118,24 @@ class ProfilerTest {
                 + " started (the same command resumes them from the journal)");
         assertThat(log.toString()).contains("bf16: time limit reached, 1 of 2 shapes not started; the journal holds the"
                 + " 1 done: run the same command again to resume");
+    }
+
+    @Test
+    void aLaterDtypesJournalOfAnotherSetupShouldBeRefusedBeforeTheFirstDtypeIsMeasured() throws IOException {
+        Path journal = dir.resolve("simulated-gpu").resolve("fp32.journal");
+        Files.createDirectories(journal.getParent());
+        Files.writeString(journal, "{\"schema\":\"gemmcost.journal\",\"schema_version\":1,"
+                + "\"setup\":{\"backend\":\"jcuda\"}}\n");
+        StringWriter log = new StringWriter();
+        Profiler profiler = new Profiler(new CorrectnessCheckTest.FaithfulBackend(), RULE, new Warmup(1, 1e-6), 0,
+                ticking(), new PrintWriter(log, true), Sweep.Clocks.NONE);
+
+        assertThatThrownBy(() -> profiler.run(List.of(Dtype.BF16, Dtype.FP32), List.of(SHAPE), dir))
+                .isInstanceOf(BadInputException.class)
+                .hasMessage(journal + ": started with backend jcuda, this run has simulated; resume with the same"
+                        + " setup, or move the journal away to start anew");
+        assertThat(log.toString()).doesNotContain("device warm-up");
+        assertThat(dir.resolve("simulated-gpu").resolve("bf16.json")).doesNotExist();
     }
 
     @Test
