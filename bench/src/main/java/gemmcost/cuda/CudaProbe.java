@@ -55,7 +55,7 @@ public final class CudaProbe {
             lines.add("driver: " + (driverVersion == 0 ? "none" : "supports CUDA "
                     + FfmCudaRuntime.versionText(driverVersion)));
             lines.add("devices: " + deviceCount);
-            lines.add("cublas: " + cublas.map(p -> p + " (the runtime's major, found; loaded by the first GEMM"
+            lines.add("cublas: " + cublas.map(p -> p + " (the runtime's major, " + (available() ? "loaded" : "found")
                     + (Files.isRegularFile(FfmCublas.siblingLt(p)) ? ", after its sibling "
                     + FfmCublas.siblingLt(p).getFileName() : "") + ")").orElse("not found"));
             standin.ifPresent(s -> lines.add("SIMULATED: " + s));
@@ -103,6 +103,16 @@ public final class CudaProbe {
                 chosen.cublas(), chosen.standin(), others, chosen.problem(), cudaLibDir);
     }
 
+    /** Loads cuBLAS as the first GEMM does (after its sibling Lt), so that one that does not load is found here. */
+    private static Optional<String> loadProblem(Path cublas) {
+        try {
+            FfmCublas.load(cublas);
+            return Optional.empty();
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return Optional.of("cannot load cuBLAS " + cublas + ": " + e.getMessage());
+        }
+    }
+
     private static Result tryRuntime(Path file, int major, LibraryLocator locator, List<String> skipped,
                                      Path cudaLibDir) {
         Optional<Path> cublas = locator.find("libcublas.so." + major).stream().findFirst();
@@ -125,6 +135,8 @@ public final class CudaProbe {
         } else if (cublas.isEmpty()) {
             problem = Optional.of("cuBLAS library missing: libcublas.so." + major + " (the runtime's major) not found ("
                     + SEARCHED + ")");
+        } else {
+            problem = loadProblem(cublas.get());
         }
         return new Result(Optional.of(file), true, runtime, driver, count, cublas, rt.standin(), skipped, problem,
                 cudaLibDir);

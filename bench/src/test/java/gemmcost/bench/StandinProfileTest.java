@@ -65,9 +65,24 @@ class StandinProfileTest {
         assertThat(probe.out()).contains("cuda runtime: " + libs.resolve("libcudart.so.13") + " (13.0), the first whose"
                         + " cudaGetDeviceCount succeeds")
                 .contains("devices: 1")
-                .contains("cublas: " + libs.resolve("libcublas.so.13") + " (the runtime's major, found; loaded by the"
-                        + " first GEMM, after its sibling libcublasLt.so.13)")
+                .contains("cublas: " + libs.resolve("libcublas.so.13") + " (the runtime's major, loaded, after its"
+                        + " sibling libcublasLt.so.13)")
                 .contains("SIMULATED: gemmcost CUDA stand-in 13");
+    }
+
+    @Test
+    void probeShouldLoadCublasAndSayWhyOneDoesNotLoad() throws IOException {
+        // a shared object of that name that is no cuBLAS: the stand-in's runtime under cuBLAS's name
+        Path libs = Files.createDirectories(dir.resolve("libs"));
+        Path cudart = Files.copy(CudaStandin.libraries().resolve("libcudart.so.13"), libs.resolve("libcudart.so.13"));
+        Path cublas = Files.copy(cudart, libs.resolve("libcublas.so.13"));
+
+        GemmcostProcess.Result probe = run(Map.of(), List.of("probe", "--cuda-lib-dir", libs.toString()));
+
+        assertThat(probe.status()).as(probe.toString()).isEqualTo(2);
+        assertThat(probe.out()).contains("cublas: " + cublas + " (the runtime's major, found)");
+        assertThat(probe.err()).isEqualTo("gemmcost: cannot load cuBLAS " + cublas + ": " + cublas
+                + ": no symbol cublasCreate_v2\n");
     }
 
     /** Review 1: a CUDA 13 runtime on a driver that supports CUDA 12.4 fails; the node's CUDA 12 libraries work. */
