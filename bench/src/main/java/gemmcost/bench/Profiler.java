@@ -247,7 +247,16 @@ public final class Profiler {
         Profile.Provenance provenance = new Profile.Provenance(kind, source, tool.version(), tool.gitCommit(),
                 Instant.now().truncatedTo(ChronoUnit.SECONDS));
         return new Profile(device, new Profile.Host(hostname(), System.getProperty("os.name") + " "
-                + System.getProperty("os.arch"), null), timing, dtype.id(), "fp32", provenance, result.entries());
+                + System.getProperty("os.arch"), null), timing, dtype.id(), computeType(dtype), provenance,
+                result.entries());
+    }
+
+    /**
+     * The table's {@code compute_type}: cuBLAS's, fp32 accumulation throughout, on TF32 tensor cores for tf32
+     * ({@code CUBLAS_COMPUTE_32F_FAST_TF32}).
+     */
+    static String computeType(Dtype dtype) {
+        return dtype == Dtype.TF32 ? "fp32_fast_tf32" : "fp32";
     }
 
     private static String hostname() {

@@ -126,6 +126,9 @@ class StandinProfileTest {
                 assertThat(e.timeUs()).as("%s %s", dtype, e.shape()).isCloseTo(expectedUs, within(expectedUs * 1e-5));
             }
         });
+        // fp32 accumulation throughout; tf32 on TF32 tensor cores, as its cuBLAS compute type says
+        assertThat(table("tf32").computeType()).isEqualTo("fp32_fast_tf32");
+        assertThat(table("bf16").computeType()).isEqualTo("fp32");
         ProfileEntry embedding = table("bf16").entries().stream()
                 .filter(e -> e.shape().equals(new GemmShape(2097152, 50265, 4096))).findFirst().orElseThrow();
         // (0.8 · 80 GiB − 352 MiB kept by the backend − B) / ((50265 + 4096) · 2 B per row) = 624,884 → 2^19
