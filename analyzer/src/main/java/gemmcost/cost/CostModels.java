@@ -86,9 +86,10 @@ public final class CostModels {
     }
 
     /**
-     * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head and router, {@code Work.Gemm#unquantized}): none
-     * where the model's GEMMs are bf16 (they are costed as the rest); else {@code table}, the bf16 rows of the file the
-     * other GEMMs come from, where it has them (null where not), or the device's bf16 datasheet roofline (modeled).
+     * The Get_Time of the GEMMs a quantised model keeps in bf16 (its LM head and router,
+     * {@code Work.Gemm#unquantized}): none where the model's GEMMs are bf16 (they are costed as the rest); else
+     * {@code table}, the bf16 rows of the file the other GEMMs come from, where it has them (null where not), or the
+     * device's bf16 datasheet roofline (modeled).
      */
     private static GetTime unquantized(Device device, String gemmDtype, Supplier<GetTime> table) {
         if (gemmDtype.equals(Dtype.BF16.id()))

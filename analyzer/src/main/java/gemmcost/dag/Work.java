@@ -17,7 +17,8 @@ public sealed interface Work {
     /**
      * {@code count} independent GEMMs of one shape on one GPU (count > 1: a batched GEMM, e.g. attention scores
      * for every sequence of a head). Costed as Get_Time(count·m, k, n): the same FLOPs and output bytes;
-     * {@code unquantized}: in bf16 whatever format the model's other GEMMs run in (a quantised checkpoint's LM head and MoE router).
+     * {@code unquantized}: in bf16 whatever format the model's other GEMMs run in (a quantised checkpoint's LM head
+     * and MoE router).
      */
     record Gemm(GemmShape shape, long count, boolean unquantized) implements Work {
         public Gemm {

@@ -219,7 +219,7 @@ public final class Profiler {
         return warmup.describe() + "; " + rule.describe();
     }
 
-    /** The clocks under load before the sweep, the last ones seen, and every clock-event reason seen while measuring. */
+    /** The clocks under load before the sweep, the last ones seen, and every clock-event reason seen measuring. */
     static Profile.Clocks clocksSeen(Baseline baseline, Sweep.Result result) {
         return new Profile.Clocks(boxed(baseline.smMhz()), result.lastClocks().map(ClockSample::smMhz).orElse(null),
                 boxed(baseline.memMhz()), result.lastClocks().map(ClockSample::memMhz).orElse(null),
