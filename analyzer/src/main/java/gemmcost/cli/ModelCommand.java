@@ -121,8 +121,8 @@ final class ModelCommand implements Callable<Integer> {
         out.println("sizes (modeled: counted from the config):");
         out.printf(Locale.ROOT, "  parameters        %.2f B (%.2f B active per token)%n", a.parameters() / 1e9,
                 a.activeParameters() / 1e9);
-        out.printf(Locale.ROOT, "  weight bytes      %.2f GB (linear layers at %d byte(s) per weight, embeddings and norms"
-                + " in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
+        out.printf(Locale.ROOT, "  weight bytes      %.2f GB (linear layers at %d byte(s) per weight; embeddings, LM"
+                + " head, routers and norms in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
         out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
                 a.kvBytesPerToken(1));
         if (a.linearAttention() != null)

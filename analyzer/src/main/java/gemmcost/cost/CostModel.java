@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public final class CostModel {
     private final GetTime getTime;
-    /** The GEMMs that stay bf16 in a quantised model (its LM head): {@code getTime} itself where it is bf16. */
+    /** The GEMMs that stay bf16 in a quantised model (LM head, MoE router): {@code getTime} itself where it is bf16. */
     private final GetTime unquantized;
     private final MemoryBandwidth memory;
     private final Network network;

@@ -154,7 +154,7 @@ public final class CostModels {
      */
     private static CostModel served(Device device, GetTime getTime, GetTime unquantized, MemoryBandwidth memory) {
         GetTime gemms = unquantized == null ? getTime
-                : GetTimes.withNote(getTime, "the LM head and router in bf16 (unquantized): " + unquantized.source());
+                : GetTimes.withNote(getTime, "the GEMMs kept in bf16 (LM head, MoE router): " + unquantized.source());
         return new CostModel(gemms, unquantized == null ? gemms : unquantized, memory, Network.forDevice(device.id()),
                 AttentionRate.of(device));
     }

@@ -62,6 +62,21 @@ class ModelCommandTest {
     }
 
     @Test
+    void anFp8CheckpointShouldKeepEmbeddingsLmHeadRoutersAndNormsInBf16() throws IOException {
+        Path config = tinyMixtral();
+
+        CliRun run = CliRun.of("model", "--weights", "fp8", config.toString());
+
+        // fp8 at 1 byte: attention 2 · 12,288 + experts 2 · 24,576 = 73,728; bf16 at 2 bytes: embedding + head
+        // 12,800, norms 2 · 128 + 64, routers 2 · 256 = 13,632 · 2 = 27,264; 100,992 B in all
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("  weight bytes      0.00 GB (linear layers at 1 byte(s) per weight;"
+                + " embeddings, LM head, routers and norms in bf16)");
+        CliRun json = CliRun.of("model", "--json", "--weights", "fp8", config.toString());
+        assertThat(json.out()).contains("\"weight_bytes\":100992,");
+    }
+
+    @Test
     void jsonShouldGiveTheHandCountedSizes() throws IOException {
         Path config = tinyMixtral();
 

@@ -136,7 +136,7 @@ class CostModelsTest {
         assertThat(fp8.cost(dag, quantized).timeUs()).isCloseTo(bytes / 2 / 864e9 * 1e6, within(1e-6));
         assertThat(fp8.explain(dag, lmHead)).startsWith("Get_Time(8, 4096, 128256) in bf16 (unquantized), ");
         assertThat(fp8.getTime().source())
-                .contains("; the LM head and router in bf16 (unquantized): modeled: NVIDIA L40S");
+                .contains("; the GEMMs kept in bf16 (LM head, MoE router): modeled: NVIDIA L40S");
         CostModel bf16 = CostModels.forServing(DeviceCatalog.require("l40s"), "bf16", null, null).model();
         assertThat(bf16.cost(dag, lmHead)).isEqualTo(bf16.cost(dag, quantized));
     }
@@ -150,10 +150,10 @@ class CostModelsTest {
         Device h100 = DeviceCatalog.require("h100-sxm");
 
         assertThat(CostModels.imported(h100, "fp8", csv, List.of(fp8, bf16), null).model().getTime().source())
-                .endsWith("; the LM head and router in bf16 (unquantized): imported: gemms.csv (H100_SXM, bf16, 1"
+                .endsWith("; the GEMMs kept in bf16 (LM head, MoE router): imported: gemms.csv (H100_SXM, bf16, 1"
                         + " shapes)");
         assertThat(CostModels.imported(h100, "fp8", csv, List.of(fp8), null).model().getTime().source())
-                .endsWith("; the LM head and router in bf16 (unquantized): modeled: NVIDIA H100 SXM5 80GB (h100-sxm),"
+                .endsWith("; the GEMMs kept in bf16 (LM head, MoE router): modeled: NVIDIA H100 SXM5 80GB (h100-sxm),"
                         + " bf16, dense datasheet roofline with a 2.4 us kernel floor, no measured table");
     }
 

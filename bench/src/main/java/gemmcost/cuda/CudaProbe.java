@@ -28,7 +28,7 @@ public final class CudaProbe {
      * @param runtimeVersion e.g. 13000 for CUDA 13.0; 0 if unknown
      * @param driverVersion  the CUDA version the driver supports; 0 when there is no driver
      * @param deviceCount    visible devices
-     * @param cublas         cuBLAS of the runtime's major, if found (not loaded here)
+     * @param cublas         cuBLAS of the runtime's major, if found (loaded here where a GPU is)
      * @param standin        the description of gemmcost's CUDA stand-in when the runtime is that simulation
      * @param skipped        one line per runtime tried and not kept, with the reason
      * @param problem        why the GPU cannot be used, or empty when it can

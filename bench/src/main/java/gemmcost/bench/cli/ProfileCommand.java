@@ -136,7 +136,7 @@ final class ProfileCommand implements Callable<Integer> {
         CudaProbe.Result probe = CudaProbe.run(ProbeCommand.existing(cudaLibDir));
         probe.describe().forEach(err::println);
         if (!devices.strip().matches("\\d+")) {
-            if (!probe.available()) {
+            if (!probe.available() && Backends.jcudaProblem(cudaLibDir).isPresent()) { // each child may take JCuda
                 throw new BadInputException(probe.problem().orElseThrow());
             }
             return fanOut(probe, DeviceFanOut.parse(devices, probe.deviceCount()), err);
