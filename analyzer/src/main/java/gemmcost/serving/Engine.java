@@ -43,22 +43,33 @@ public enum Engine {
         return Optional.empty();
     }
 
+    /** vLLM's smaller server step budget, for GPUs under 70 GiB and A100s (its {@code get_batch_defaults}). */
+    private static final int VLLM_SMALL_GPU_STEP_TOKENS = 2048;
+    private static final long VLLM_LARGE_GPU_BYTES = 70 * Device.GIB;
+
     /**
      * The prompt tokens each of {@code attentionReplicas} attention replicas prefills in one step by default on
-     * {@code device}. TensorRT-LLM's {@code max_num_tokens} and vLLM's server {@code max_num_batched_tokens} are 8,192
-     * on every GPU, per rank. SGLang sizes its {@code chunked_prefill_size} by the GPU's memory (2,048 under 35 GiB,
-     * 4,096 under 60 GiB, 8,192 under 160 GiB, 16,384 from there: B200), and with attention data parallelism divides
-     * it among the replicas.
+     * {@code device}. TensorRT-LLM's {@code max_num_tokens} is 8,192 on every GPU, per rank. vLLM's server
+     * {@code max_num_batched_tokens} is 8,192 per rank on GPUs of 70 GiB or more but the A100 ("for GPUs like H100 and
+     * MI300x"), and 2,048 on the others, A100 included ("a large max_num_batched_tokens for A100 reduces throughput").
+     * SGLang sizes its {@code chunked_prefill_size} by the GPU's memory (2,048 under 35 GiB, 4,096 under 60 GiB, 8,192
+     * under 160 GiB, 16,384 from there: B200), and with attention data parallelism divides it among the replicas.
      */
     public int stepTokens(Device device, int attentionReplicas) {
         if (attentionReplicas < 1)
             throw new IllegalArgumentException("must be >= 1: attention replicas=" + attentionReplicas);
-        if (this != SGLANG)
+        if (this == TRTLLM)
             return Workers.DEFAULT_STEP_TOKENS;
+        if (this == VLLM)
+            return vllmLargeDefaults(device) ? Workers.DEFAULT_STEP_TOKENS : VLLM_SMALL_GPU_STEP_TOKENS;
         long memory = device.memoryBytes();
         int chunk = memory < 35 * Device.GIB ? 2048 : memory < 60 * Device.GIB ? 4096
                 : memory < 160 * Device.GIB ? 8192 : 16384;
         return Math.max(1, chunk / attentionReplicas);
+    }
+
+    private static boolean vllmLargeDefaults(Device device) {
+        return device.memoryBytes() >= VLLM_LARGE_GPU_BYTES && !device.name().toLowerCase(Locale.ROOT).contains("a100");
     }
 
     /**

@@ -33,8 +33,9 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
 
     /**
      * Prompt tokens an engine prefills in one step unless told otherwise: TensorRT-LLM's default
-     * {@code max_num_tokens}, vLLM's server default {@code max_num_batched_tokens} and SGLang's
-     * {@code chunked_prefill_size} on GPUs of 60 to 160 GiB are all 8,192 ({@link Engine#stepTokens}).
+     * {@code max_num_tokens}, vLLM's server default {@code max_num_batched_tokens} on GPUs of 70 GiB or more but the
+     * A100, and SGLang's {@code chunked_prefill_size} on GPUs of 60 to 160 GiB are all 8,192
+     * ({@link Engine#stepTokens}).
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 

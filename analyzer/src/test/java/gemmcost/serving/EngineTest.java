@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
 
     @Test
-    void sglangShouldSizeItsChunkByGpuMemoryAndTheOthersPrefill8192Tokens() {
+    void sglangShouldSizeItsChunkByGpuMemoryAndTensorRtLlmPrefill8192Tokens() {
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("b200"), 1)).isEqualTo(16384);
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"), 1)).isEqualTo(8192);
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h100-sxm"), 1)).isEqualTo(8192);
@@ -21,7 +21,16 @@ class EngineTest {
         assertThat(Engine.SGLANG.stepTokens(withMemory(160 * Device.GIB), 1)).isEqualTo(16384);
         assertThat(Engine.SGLANG.stepTokens(withMemory(35 * Device.GIB - 1), 1)).isEqualTo(2048);
         assertThat(Engine.TRTLLM.stepTokens(DeviceCatalog.require("b200"), 8)).isEqualTo(8192);
-        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(8192);
+    }
+
+    @Test
+    void vllmShouldPrefill8192TokensAStepOnLargeGpusBut2048OnSmallOnesAndA100s() {
+        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("h100-sxm"), 1)).isEqualTo(8192);
+        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("b200"), 4)).isEqualTo(8192); // per rank
+        assertThat(Engine.VLLM.stepTokens(withMemory(70 * Device.GIB), 1)).isEqualTo(8192);
+        assertThat(Engine.VLLM.stepTokens(withMemory(70 * Device.GIB - 1), 1)).isEqualTo(2048);
+        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("l40s"), 1)).isEqualTo(2048); // 45 GiB
+        assertThat(Engine.VLLM.stepTokens(DeviceCatalog.require("a100-sxm-80gb"), 1)).isEqualTo(2048); // 80 GiB
     }
 
     @Test
