@@ -248,10 +248,12 @@ final class PredictCommand implements Callable<Integer> {
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
-        Fit fit = Fit.check(config, model, device, decodeLayout, Math.ceilDiv(concurrency, decodeWorkers), tokens,
-                kvDtype);
+        // the engine runs no more than its limit at once; the others wait for a place, holding no KV cache
+        int running = Math.min(Math.ceilDiv(concurrency, decodeWorkers),
+                defaults.maxRunning(device, decodeLayout.attentionReplicas()));
+        Fit fit = Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
         int perStep = perStep(device, decodeLayout);
-        Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, "--decode-workers");
+        Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, running, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
             requirePositiveIfGiven("--prefill-tp", prefillTp);
@@ -277,7 +279,8 @@ final class PredictCommand implements Callable<Integer> {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (e.memory() ? ", with --prefill-batch " + prefillBatch : "") + "): " + e.getMessage());
             }
-            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, Integer.MAX_VALUE,
+                    "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
             throw new BadInputException(Network.linksNotModeled("--gpu", device.id())
@@ -366,7 +369,9 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
                 continue;
             }
-            if (!Fit.holds(model, layout, device, Math.ceilDiv(concurrency, plan.workers()), tokens, kvDtype)) {
+            int running = Math.min(Math.ceilDiv(concurrency, plan.workers()),
+                    engine().maxRunning(device, layout.attentionReplicas()));
+            if (!Fit.holds(model, layout, device, running, tokens, kvDtype)) {
                 ranking.refuse(PlanRanking.Refusal.DOES_NOT_FIT);
                 continue;
             }
@@ -378,7 +383,7 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.Refusal.STRADDLES);
                 continue;
             }
-            Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), "--gpus");
+            Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), running, "--gpus");
             ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
                     kvDtype.elementBytes(), costs.model()));
         }
@@ -434,10 +439,13 @@ final class PredictCommand implements Callable<Integer> {
         return engine == null ? Engine.DEFAULT : engine;
     }
 
-    /** Workers as the engine's release (given, else the current one) schedules them, or as --[no-]overlap-scheduler. */
-    private Workers workers(Layout layout, int count, int batch, int stepTokens, String option) {
+    /**
+     * Workers as the engine's release (given, else the current one) schedules them, or as --[no-]overlap-scheduler,
+     * each running at most {@code maxRunning} requests at once.
+     */
+    private Workers workers(Layout layout, int count, int batch, int stepTokens, int maxRunning, String option) {
         try {
-            Workers byEngine = engine().workers(layout, count, batch, Integer.MAX_VALUE, stepTokens,
+            Workers byEngine = engine().workers(layout, count, batch, maxRunning, stepTokens,
                     Optional.ofNullable(engineVersion), Optional.empty());
             // the engines run pipeline stages without it (a ranked plan with stages keeps the engine's default)
             return overlapScheduler == null || layout instanceof Parallelism p && p.pp() > 1 ? byEngine
@@ -551,6 +559,7 @@ final class PredictCommand implements Callable<Integer> {
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
         idleLine(prefill).ifPresent(line -> out.println("idle:      " + line));
+        admittedLine(device, e).ifPresent(line -> out.println("admitted:  " + line));
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);
@@ -566,6 +575,16 @@ final class PredictCommand implements Callable<Integer> {
         step(out, "prefill (T_p, " + e.prefillBatch() + " request(s) per attention replica)", e.prefill());
         out.printf(Locale.ROOT, "prefill slots busy: %s (rho of the prefill queue) [%s]%n",
                 Numbers.percent(e.prefillUtilisation()), Label.join(e.labels()));
+    }
+
+    /** Where a worker has more requests than its engine runs at once: how many run, and what the others do. */
+    private Optional<String> admittedLine(Device device, ServingModel.Estimate e) {
+        int wanted = Math.ceilDiv(concurrency, decodeWorkers);
+        if (e.running() >= wanted)
+            return Optional.empty();
+        return Optional.of(String.format(Locale.ROOT, "%d of the %d requests a worker has run at once (%s); the others"
+                + " wait for a place, which TTFT holds (Little's law over the closed loop) [modeled]", e.running(),
+                wanted, engine().runningLimit(device)));
     }
 
     /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */
@@ -639,6 +658,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)
                 .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
                 .put("prompt_chunks", e.promptChunks())
+                .put("running_per_worker", e.running())
                 .put("ttft_ms", e.ttftMs())
                 .put("tpot_ms", e.tpotMs())
                 .put("tokens_per_s_per_gpu", e.tokensPerSecPerGpu());

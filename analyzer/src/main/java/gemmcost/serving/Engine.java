@@ -45,6 +45,11 @@ public enum Engine {
 
     /** vLLM's smaller server step budget, for GPUs under 70 GiB and A100s (its {@code get_batch_defaults}). */
     private static final int VLLM_SMALL_GPU_STEP_TOKENS = 2048;
+    /** vLLM's server {@code max_num_seqs} per rank on GPUs of 70 GiB or more but the A100, and on the others. */
+    private static final int VLLM_LARGE_GPU_MAX_SEQS = 1024;
+    private static final int VLLM_SMALL_GPU_MAX_SEQS = 256;
+    /** TensorRT-LLM's default {@code max_batch_size} per rank (its LLM API and {@code trtllm-serve}). */
+    private static final int TRTLLM_MAX_BATCH_SIZE = 2048;
     private static final long VLLM_LARGE_GPU_BYTES = 70 * Device.GIB;
 
     /**
@@ -66,6 +71,33 @@ public enum Engine {
         int chunk = memory < 35 * Device.GIB ? 2048 : memory < 60 * Device.GIB ? 4096
                 : memory < 160 * Device.GIB ? 8192 : 16384;
         return Math.max(1, chunk / attentionReplicas);
+    }
+
+    /**
+     * The most requests a worker of {@code attentionReplicas} attention replicas runs at once by default on
+     * {@code device}, whatever its memory holds: per rank, TensorRT-LLM's {@code max_batch_size} (2,048) and vLLM's
+     * server {@code max_num_seqs} (1,024 on GPUs of 70 GiB or more but the A100, else 256); SGLang sets its
+     * {@code max_running_requests} from its KV pool, which the memory check models ({@link Integer#MAX_VALUE}).
+     */
+    public int maxRunning(Device device, int attentionReplicas) {
+        if (attentionReplicas < 1)
+            throw new IllegalArgumentException("must be >= 1: attention replicas=" + attentionReplicas);
+        int perRank = switch (this) {
+            case TRTLLM -> TRTLLM_MAX_BATCH_SIZE;
+            case VLLM -> vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS : VLLM_SMALL_GPU_MAX_SEQS;
+            case SGLANG -> Integer.MAX_VALUE;
+        };
+        return (int) Math.min(Integer.MAX_VALUE, (long) perRank * attentionReplicas);
+    }
+
+    /** What sets {@link #maxRunning} on {@code device}, in words. */
+    public String runningLimit(Device device) {
+        return switch (this) {
+            case TRTLLM -> "TensorRT-LLM's max_batch_size, " + TRTLLM_MAX_BATCH_SIZE + " per attention replica";
+            case VLLM -> "vLLM's max_num_seqs, " + (vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS
+                    : VLLM_SMALL_GPU_MAX_SEQS) + " per attention replica on " + device.id();
+            case SGLANG -> "SGLang's KV pool";
+        };
     }
 
     private static boolean vllmLargeDefaults(Device device) {

@@ -158,7 +158,8 @@ sealed interface RowSetup {
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         long held = engine.kvTokensHeld(isl, osl);
-        int room = room(model, decodeLayout, device, wanted, held, kv);
+        int room = Math.min(room(model, decodeLayout, device, wanted, held, kv),
+                engine.maxRunning(device, decodeLayout.attentionReplicas()));
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Optional<String> release = release(row);

@@ -325,6 +325,26 @@ class PredictCommandTest {
     }
 
     @Test
+    void requestsBeyondTheEnginesLimitShouldWaitForAPlaceNotBeCostedAsRunning() throws IOException {
+        // vLLM runs at most 256 requests at once on an L40S (max_num_seqs under 70 GiB): the other 256 of 512 wait
+        JsonNode all = predictJson("--gpu", "l40s", "--engine", "vllm", "--concurrency", "256", "--isl", "512");
+        JsonNode half = predictJson("--gpu", "l40s", "--engine", "vllm", "--concurrency", "512", "--isl", "512");
+
+        assertThat(all.get("running_per_worker").asInt()).isEqualTo(256);
+        assertThat(half.get("running_per_worker").asInt()).isEqualTo(256);
+        double tpot = all.get("tpot_ms").asDouble();
+        assertThat(half.get("tpot_ms").asDouble()).isEqualTo(tpot); // the same 256 decode together
+        // Little's law over the closed loop of 512: 512 / (TTFT + 127 TPOT) = 256 / (steady + 127 TPOT)
+        double steadyMs = all.get("start").get("steady_ttft_us").asDouble() / 1e3;
+        assertThat(half.get("ttft_ms").asDouble()).isCloseTo(2 * steadyMs + 127 * tpot, within(1e-6));
+        CliRun text = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--engine", "vllm",
+                "--concurrency", "512", "--isl", "512", "--osl", "128");
+        assertThat(text.out().lines()).contains("admitted:  256 of the 512 requests a worker has run at once (vLLM's"
+                + " max_num_seqs, 256 per attention replica on l40s); the others wait for a place, which TTFT holds"
+                + " (Little's law over the closed loop) [modeled]");
+    }
+
+    @Test
     void aPlanThatDoesNotFitShouldBeRefusedWithItsNumbers() {
         CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
                 "8192", "--osl", "8192");
@@ -535,9 +555,10 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", narrow.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
                 "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: " + narrow + " cannot be laid out as tp=8,"
                 + " pp=1, ep=1, dp=1: 8 GPUs per attention replica do not divide the dense MLP's width 100" + NL);
-        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "2147483647",
-                "--isl", "16777216", "--osl", "16777216").err()).isEqualTo("gemmcost: " + SMALL_LLAMA + " on 1 x h100-sxm"
-                + " (tp=1, pp=1, ep=1, dp=1) does not fit: the KV cache of 2147483647 sequences of 33554432 tokens is"
+        // SGLang runs what its KV pool holds: no batch limit keeps these sequences from overflowing
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "sglang",
+                "--concurrency", "2147483647", "--isl", "16777216", "--osl", "16777216").err()).isEqualTo("gemmcost: " + SMALL_LLAMA + " on 1 x h100-sxm"
+                + " (tp=1, pp=1, ep=1, dp=1) does not fit: the KV cache of 2147483647 sequences of 25165824 tokens is"
                 + " beyond 2^63 bytes" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp32",
                 "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: Invalid value for option"

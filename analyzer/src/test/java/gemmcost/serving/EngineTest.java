@@ -34,6 +34,16 @@ class EngineTest {
     }
 
     @Test
+    void theEnginesShouldRunAtMostTheirDefaultBatchPerAttentionReplica() {
+        assertThat(Engine.TRTLLM.maxRunning(DeviceCatalog.require("h200"), 1)).isEqualTo(2048);
+        assertThat(Engine.TRTLLM.maxRunning(DeviceCatalog.require("h200"), 8)).isEqualTo(8 * 2048);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("h100-sxm"), 2)).isEqualTo(2 * 1024);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("l40s"), 1)).isEqualTo(256);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("a100-sxm-80gb"), 1)).isEqualTo(256);
+        assertThat(Engine.SGLANG.maxRunning(DeviceCatalog.require("b200"), 8)).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
     void sglangShouldDivideItsChunkAmongAttentionReplicas() {
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("b200"), 8)).isEqualTo(2048);
         assertThat(Engine.SGLANG.stepTokens(DeviceCatalog.require("h200"), 3)).isEqualTo(2730);

@@ -292,12 +292,25 @@ class RowSetupTest {
 
     @Test
     void moreSequencesThanTheKvCacheHoldsShouldRunAsManyAsFit() {
-        // 4 layers × 2 × 8 KV heads × 128 × 1 B (fp8) × 2,048 tokens = 16.8 MB a sequence, beside ~9.7 GB of weights
-        RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "100000", "isl", "1024", "osl", "1024",
-                "tp_size", "1", "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"));
+        // 4 layers × 2 × 8 KV heads × 128 × 2 B (bf16) × (1,024 + 2,048 / 2) tokens = 33.6 MB a sequence, beside
+        // ~9.7 GB of weights; SGLang has no batch limit of its own (its KV pool is it)
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("batch_size", "100000", "isl", "1024", "osl", "2048",
+                "tp_size", "1", "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8", "backend", "sglang"));
 
-        assertThat(s.decode().maxRunning()).isLessThan(100_000).isGreaterThan(5000);
-        assertRoomIsAllThatFits(s, 2048, 1);
+        assertThat(s.decode().maxRunning()).isLessThan(100_000).isGreaterThan(1500);
+        assertRoomIsAllThatFits(s, 2048, 2);
+    }
+
+    @Test
+    void moreSequencesThanTheEngineRunsAtOnceShouldWaitThoughTheKvCacheHoldsThem() {
+        // TensorRT-LLM's max_batch_size and vLLM's max_num_seqs on an H100 (80 GB) cap what runs, not its memory
+        String[] columns = {"batch_size", "5000", "isl", "128", "osl", "128", "tp_size", "1", "gemm_quant_mode",
+                "fp8", "moe_quant_mode", "fp8"};
+        assertThat(((RowSetup.Setup) setup(row(columns))).decode().maxRunning()).isEqualTo(2048);
+        String[] vllm = Arrays.copyOf(columns, columns.length + 2);
+        vllm[columns.length] = "backend";
+        vllm[columns.length + 1] = "vllm";
+        assertThat(((RowSetup.Setup) setup(row(vllm))).decode().maxRunning()).isEqualTo(1024);
     }
 
     /** The worker runs as many sequences of {@code tokens} as its memory holds, and not one more. */
@@ -311,14 +324,14 @@ class RowSetupTest {
 
     @Test
     void vllmAndSglangShouldHoldTheMeanKvLengthWhereTensorRtLlmReservesTheWholeOutput() {
-        String[] columns = {"batch_size", "100000", "isl", "1024", "osl", "1024", "tp_size", "1",
+        String[] columns = {"batch_size", "100000", "isl", "8192", "osl", "8192", "tp_size", "1",
                 "gemm_quant_mode", "fp8", "moe_quant_mode", "fp8"};
         for (String backend : new String[] {"vllm", "sglang"}) {
             String[] engine = Arrays.copyOf(columns, columns.length + 2);
             engine[columns.length] = "backend";
             engine[columns.length + 1] = backend;
-            // bf16 KV (the engines' auto) at 1,024 + 512 tokens
-            assertRoomIsAllThatFits((RowSetup.Setup) setup(row(engine)), 1536, 2);
+            // bf16 KV (the engines' auto) at 8,192 + 4,096 tokens: fewer than vLLM's 1,024 fit
+            assertRoomIsAllThatFits((RowSetup.Setup) setup(row(engine)), 12288, 2);
         }
     }
 
