@@ -25,7 +25,7 @@ final class PlanRanking {
     /** Why a plan is counted, not predicted: its key in JSON and its words in text. */
     enum Refusal {
         CANNOT_SPLIT("cannot_split", "not splitting the model (its heads, widths, experts or layers)"),
-        DOES_NOT_FIT("does_not_fit", "too small to hold the weights and --concurrency sequences"),
+        DOES_NOT_FIT("does_not_fit", "too small to hold the weights and the sequences the engine runs at once"),
         NO_LINKS("links_not_modeled", "communicating over links the model lacks"),
         STRADDLES("workers_span_nodes_unlike_the_first",
                 "with workers spanning nodes unlike the first (which each is costed as)");
@@ -46,9 +46,10 @@ final class PlanRanking {
 
     /** What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked). */
     private record Ranked(ServingPlans.Plan plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
-                          Set<Label> labels, Set<Label> tpotLabels, int promptChunks) {
-        Ranked(ServingPlans.Plan plan, ServingModel.Estimate e) {
-            this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks());
+                          Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits) {
+        Ranked(ServingPlans.Plan plan, ServingModel.Estimate e, int perWorker) {
+            this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks(),
+                    e.running(), e.running() < perWorker);
         }
     }
 
@@ -62,8 +63,9 @@ final class PlanRanking {
         refused.merge(reason, 1, Integer::sum);
     }
 
-    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate) {
-        predicted.add(new Ranked(plan, estimate));
+    /** {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once. */
+    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker) {
+        predicted.add(new Ranked(plan, estimate, perWorker));
     }
 
     private boolean within(Ranked r) {
@@ -124,11 +126,16 @@ final class PlanRanking {
         }
         out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  %-36s  %s%n", "rank", "tokens/s/GPU", "TTFT ms", "TPOT ms",
                 "plan", "labels");
+        boolean anyWaits = false;
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
             out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  %-36s  [%s]%n", i + 1, r.tokensPerSecPerGpu(),
-                    r.ttftMs(), r.tpotMs(), r.plan(), Label.join(r.labels()));
+                    r.ttftMs(), r.tpotMs(), r.plan() + (r.waits() ? " *" : ""), Label.join(r.labels()));
+            anyWaits |= r.waits();
         }
+        if (anyWaits)
+            out.println("*: the engine runs fewer requests a worker at once than it has (its batch limit); the others"
+                    + " wait for a place, which TTFT holds");
     }
 
     /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */
@@ -158,7 +165,8 @@ final class PlanRanking {
                     .put("workers", plan.workers()).put("tp", plan.layout().tp()).put("pp", plan.layout().pp())
                     .put("ep", plan.layout().ep()).put("dp", plan.layout().dp())
                     .put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
-                    .put("tpot_ms", r.tpotMs()).put("prompt_chunks", r.promptChunks());
+                    .put("tpot_ms", r.tpotMs()).put("prompt_chunks", r.promptChunks())
+                    .put("running_per_worker", r.running());
             Label.ids(r.labels()).forEach(node.putArray("labels")::add);
             Label.ids(r.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         }

@@ -184,7 +184,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--gpus", paramLabel = "N", description = "Instead of one plan, rank every agg plan on N GPUs"
             + " (workers x --pp stages of --tp GPUs; for a model with experts every --ep and --dp that divide --tp)"
-            + " that splits the model and holds --concurrency sequences, by output tokens/s/GPU.")
+            + " that splits the model and holds the sequences its engine runs at once, by output tokens/s/GPU.")
     Integer gpus;
 
     @Option(names = "--max-ttft-ms", paramLabel = "MS", description = "With --gpus: rank only plans whose TTFT is at"
@@ -248,11 +248,11 @@ final class PredictCommand implements Callable<Integer> {
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
+        int perStep = perStep(device, decodeLayout);
         // the engine runs no more than its limit at once; the others wait for a place, holding no KV cache
         int running = Math.min(Math.ceilDiv(concurrency, decodeWorkers),
-                defaults.maxRunning(device, decodeLayout.attentionReplicas()));
+                defaults.maxRunning(device, decodeLayout, perStep));
         Fit fit = Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
-        int perStep = perStep(device, decodeLayout);
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, running, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
@@ -370,7 +370,7 @@ final class PredictCommand implements Callable<Integer> {
                 continue;
             }
             int running = Math.min(Math.ceilDiv(concurrency, plan.workers()),
-                    engine().maxRunning(device, layout.attentionReplicas()));
+                    engine().maxRunning(device, layout, perStep(device, layout)));
             if (!Fit.holds(model, layout, device, running, tokens, kvDtype)) {
                 ranking.refuse(PlanRanking.Refusal.DOES_NOT_FIT);
                 continue;
@@ -385,7 +385,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), running, "--gpus");
             ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
-                    kvDtype.elementBytes(), costs.model()));
+                    kvDtype.elementBytes(), costs.model()), Math.ceilDiv(concurrency, plan.workers()));
         }
         PrintWriter out = spec.commandLine().getOut();
         int listed = top == null ? 10 : top;
@@ -559,7 +559,8 @@ final class PredictCommand implements Callable<Integer> {
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
         idleLine(prefill).ifPresent(line -> out.println("idle:      " + line));
-        admittedLine(device, e).ifPresent(line -> out.println("admitted:  " + line));
+        admittedLine(device, fit.layout(), prefill.stepTokens(), e)
+                .ifPresent(line -> out.println("admitted:  " + line));
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
                 labels);
@@ -577,14 +578,22 @@ final class PredictCommand implements Callable<Integer> {
                 Numbers.percent(e.prefillUtilisation()), Label.join(e.labels()));
     }
 
+    /** The wait for a place in the steady TTFT's sum, its name or its value, where some requests wait for one. */
+    private static String waitingTerm(ServingModel.Estimate e, boolean value) {
+        if (e.admissionWaitUs() == 0)
+            return "";
+        return " + " + (value ? Numbers.millis(e.admissionWaitUs()) : "wait for a place");
+    }
+
     /** Where a worker has more requests than its engine runs at once: how many run, and what the others do. */
-    private Optional<String> admittedLine(Device device, ServingModel.Estimate e) {
+    private Optional<String> admittedLine(Device device, Layout decodeLayout, int stepTokens,
+                                          ServingModel.Estimate e) {
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         if (e.running() >= wanted)
             return Optional.empty();
         return Optional.of(String.format(Locale.ROOT, "%d of the %d requests a worker has run at once (%s); the others"
                 + " wait for a place, which TTFT holds (Little's law over the closed loop) [modeled]", e.running(),
-                wanted, engine().runningLimit(device)));
+                wanted, engine().runningLimit(device, decodeLayout, stepTokens)));
     }
 
     /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */
@@ -615,14 +624,14 @@ final class PredictCommand implements Callable<Integer> {
                     start.burstSteps() - 1, tp, Numbers.millis(start.burstTtftUs()), osl - 1, joined);
         else if (mode == Mode.AGG)
             out.printf(Locale.ROOT, "  TPOT = T_d + (c_d - 1) / (osl s) T_p = %s + %d / (%d x %d) x %s ms;"
-                            + " steady TTFT = %s + arrival + queue = %s + %s + %s ms [%s]%n",
-                    Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, e.promptsPerStep(), tp, first, firstMs,
-                    Numbers.millis(e.arrivalUs()),
-                    Numbers.millis(e.queueWaitUs()), joined);
+                            + " steady TTFT = %s + arrival + queue%s = %s + %s + %s%s ms [%s]%n",
+                    Numbers.millis(e.decode().stepUs()), e.running() - 1, osl, e.promptsPerStep(), tp, first,
+                    waitingTerm(e, false), firstMs, Numbers.millis(e.arrivalUs()), Numbers.millis(e.queueWaitUs()),
+                    waitingTerm(e, true), joined);
         else
-            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer = %s + %s + %s ms"
-                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), first, firstMs,
-                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), joined);
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer%s = %s + %s + %s%s ms"
+                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), first, waitingTerm(e, false), firstMs,
+                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), waitingTerm(e, true), joined);
         if (start.weighs() == ServingModel.Weighs.FIRST_ROUND)
             out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first %d"
                             + " requests arrive together [%s]%n", Numbers.millis(start.steadyTtftUs()),
@@ -680,6 +689,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("prefill_batch", e.prefillBatch()).put("prompts_per_step", e.promptsPerStep())
                 .put("arrival_us", e.arrivalUs())
                 .put("queue_wait_us", e.queueWaitUs())
+                .put("admission_wait_us", e.admissionWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
                 .put("prefill_utilisation", e.prefillUtilisation())
                 .set("start", start(mapper, e));

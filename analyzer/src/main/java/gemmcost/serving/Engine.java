@@ -74,29 +74,39 @@ public enum Engine {
     }
 
     /**
-     * The most requests a worker of {@code attentionReplicas} attention replicas runs at once by default on
-     * {@code device}, whatever its memory holds: per rank, TensorRT-LLM's {@code max_batch_size} (2,048) and vLLM's
-     * server {@code max_num_seqs} (1,024 on GPUs of 70 GiB or more but the A100, else 256); SGLang sets its
-     * {@code max_running_requests} from its KV pool, which the memory check models ({@link Integer#MAX_VALUE}).
+     * The most requests a worker of {@code layout} runs at once by default on {@code device}, whatever its memory
+     * holds, with prompt-and-decode steps of {@code stepTokens} per attention replica: per replica, TensorRT-LLM's
+     * {@code max_batch_size} (2,048) for each of its pipeline stages' batches in flight (its engine admits
+     * {@code pp_size × max_batch_size}), vLLM's server {@code max_num_seqs} (1,024 on GPUs of 70 GiB or more but the
+     * A100, else 256); for both no more than the step budget, which holds each running sequence's decode token.
+     * SGLang's {@code max_running_requests} follows its KV pool and the model's context (at most 4,096 a rank): not
+     * modeled beyond the memory check ({@link Integer#MAX_VALUE}).
      */
-    public int maxRunning(Device device, int attentionReplicas) {
-        if (attentionReplicas < 1)
-            throw new IllegalArgumentException("must be >= 1: attention replicas=" + attentionReplicas);
-        int perRank = switch (this) {
-            case TRTLLM -> TRTLLM_MAX_BATCH_SIZE;
-            case VLLM -> vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS : VLLM_SMALL_GPU_MAX_SEQS;
+    public int maxRunning(Device device, Layout layout, int stepTokens) {
+        if (stepTokens < 1)
+            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens);
+        long perReplica = switch (this) {
+            case TRTLLM -> (long) Math.min(TRTLLM_MAX_BATCH_SIZE, stepTokens) * stages(layout);
+            case VLLM -> Math.min(vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS : VLLM_SMALL_GPU_MAX_SEQS,
+                    stepTokens);
             case SGLANG -> Integer.MAX_VALUE;
         };
-        return (int) Math.min(Integer.MAX_VALUE, (long) perRank * attentionReplicas);
+        return (int) Math.min(Integer.MAX_VALUE, perReplica * layout.attentionReplicas());
+    }
+
+    private static int stages(Layout layout) {
+        return layout instanceof Parallelism p ? p.pp() : 1;
     }
 
     /** What sets {@link #maxRunning} on {@code device}, in words. */
-    public String runningLimit(Device device) {
+    public String runningLimit(Device device, Layout layout, int stepTokens) {
+        String perReplica = maxRunning(device, layout, stepTokens) / layout.attentionReplicas() + " per attention replica";
         return switch (this) {
-            case TRTLLM -> "TensorRT-LLM's max_batch_size, " + TRTLLM_MAX_BATCH_SIZE + " per attention replica";
-            case VLLM -> "vLLM's max_num_seqs, " + (vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS
-                    : VLLM_SMALL_GPU_MAX_SEQS) + " per attention replica on " + device.id();
-            case SGLANG -> "SGLang's KV pool";
+            case TRTLLM -> "TensorRT-LLM's max_batch_size " + TRTLLM_MAX_BATCH_SIZE + " per pipeline stage and at most"
+                    + " the " + stepTokens + "-token step: " + perReplica;
+            case VLLM -> "vLLM's max_num_seqs on " + device.id() + ", at most the " + stepTokens + "-token step: "
+                    + perReplica;
+            case SGLANG -> "its KV cache";
         };
     }
 

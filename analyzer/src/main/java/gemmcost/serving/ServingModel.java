@@ -17,8 +17,9 @@ import java.util.Set;
  * TTFT, TPOT and throughput of a benchmark client that keeps {@code c} requests in flight, in steady state and
  * from the benchmark's start. The equations (README, "How predict models serving"):
  * <ul>
- *   <li>c_d = min(⌈c / decode workers⌉, what a worker's KV cache holds) sequences run on a worker; the rest wait to
- *       be admitted (only where a caller gives the room: predict refuses a plan whose memory is too small).</li>
+ *   <li>c_d = min(⌈c / decode workers⌉, what a worker runs at once: its engine's batch limit, and in validate-serving
+ *       what its KV cache holds) sequences run on a worker; the rest wait to be admitted (predict refuses a plan whose
+ *       memory is too small for c_d).</li>
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
@@ -62,14 +63,15 @@ public final class ServingModel {
      * The prediction, its parts and the labels of everything it is made of; {@code prefillLatencyLabels}: those of
      * the step L_p is timed by (through pipeline stages, maybe not {@code prefill}); {@code promptChunks}: the steps
      * a prompt longer than an agg step's budget spans; {@code promptsPerStep}: the prompts a worker's prefill step
-     * holds; {@code prefillBatch}: those on its busiest attention replica; {@code tpotStallsOnPrefill}: whether the
-     * TPOT holds prefill
-     * time (others' prefills stalling the decode steps), not the decode step's alone.
+     * holds; {@code prefillBatch}: those on its busiest attention replica; {@code admissionWaitUs}: a request's wait
+     * for a place where a worker has more than it runs at once (0 where all run); {@code tpotStallsOnPrefill}: whether
+     * the TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
      */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, double prefillLatencyUs, Set<Label> prefillLatencyLabels,
                            int promptChunks, int running, int promptsPerStep, int prefillBatch,
-                           double arrivalUs, double queueWaitUs, double kvTransferUs, double prefillUtilisation,
+                           double arrivalUs, double queueWaitUs, double admissionWaitUs, double kvTransferUs,
+                           double prefillUtilisation,
                            Start start, boolean tpotStallsOnPrefill) {
         /** Of TTFT and throughput (and of the whole estimate): both steps', L_p's step's, modeled. */
         public Set<Label> labels() {
@@ -170,9 +172,11 @@ public final class ServingModel {
             steady = solveTtft(latency + arrival, tp, tpot, admitted, slots, prefilling.count());
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
+        double queue = steady - latency - arrival;
         if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
             steady = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
                     - (r.osl() - 1) * tpot;
+        double admission = steady - latency - arrival - queue;
         int rounds = allRun ? r.rounds() : Request.STEADY_STATE;
         Weighs weighs = waves ? Weighs.EVERY_ROUND : rounds != Request.STEADY_STATE ? Weighs.FIRST_ROUND : Weighs.NONE;
         Start start = new Start(steady, burstPrefill + transfer, burstSteps, rounds, weighs);
@@ -182,7 +186,7 @@ public final class ServingModel {
         boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, firstTokens.labels(), chunks, sequences, prefillSequences, busiestReplica, arrival,
-                steady - latency - arrival, transfer, rho, start, stalls);
+                queue, admission, transfer, rho, start, stalls);
     }
 
     /**

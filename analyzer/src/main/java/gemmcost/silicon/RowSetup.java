@@ -158,14 +158,14 @@ sealed interface RowSetup {
         Path config = Path.of(row.text("model_path"));
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         long held = engine.kvTokensHeld(isl, osl);
+        int stepTokens = engine.stepTokens(device, decodeLayout.attentionReplicas());
         int room = Math.min(room(model, decodeLayout, device, wanted, held, kv),
-                engine.maxRunning(device, decodeLayout.attentionReplicas()));
+                engine.maxRunning(device, decodeLayout, stepTokens));
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Optional<String> release = release(row);
         Optional<LocalDate> measured = measured(row);
-        Workers decode = engine.workers(decodeLayout, decodeWorkers, 1, room,
-                engine.stepTokens(device, decodeLayout.attentionReplicas()), release, measured);
+        Workers decode = engine.workers(decodeLayout, decodeWorkers, 1, room, stepTokens, release, measured);
         Workers prefill = decode;
         if (!agg) {
             Layout prefillLayout = layout(row, engine, p, model);

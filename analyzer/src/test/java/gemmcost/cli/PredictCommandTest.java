@@ -340,8 +340,14 @@ class PredictCommandTest {
         CliRun text = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--engine", "vllm",
                 "--concurrency", "512", "--isl", "512", "--osl", "128");
         assertThat(text.out().lines()).contains("admitted:  256 of the 512 requests a worker has run at once (vLLM's"
-                + " max_num_seqs, 256 per attention replica on l40s); the others wait for a place, which TTFT holds"
-                + " (Little's law over the closed loop) [modeled]");
+                + " max_num_seqs on l40s, at most the 2048-token step: 256 per attention replica); the others wait for"
+                + " a place, which TTFT holds (Little's law over the closed loop) [modeled]");
+        // the steady TTFT's sum names the wait apart from the prefill queue's
+        assertThat(half.get("admission_wait_us").asDouble()).isCloseTo(half.get("ttft_ms").asDouble() * 1e3
+                - half.get("prefill_latency_us").asDouble() - half.get("arrival_us").asDouble()
+                - half.get("queue_wait_us").asDouble(), within(1e-6));
+        assertThat(half.get("queue_wait_us").asDouble()).isEqualTo(all.get("queue_wait_us").asDouble());
+        assertThat(all.get("admission_wait_us").asDouble()).isZero();
     }
 
     @Test

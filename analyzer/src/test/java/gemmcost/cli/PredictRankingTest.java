@@ -108,7 +108,7 @@ class PredictRankingTest {
     void noPlanToPredictAndOptionsThatDoNotApplyShouldBeRefusedInOneLine() {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "1", "--concurrency", "512",
                 "--isl", "8192", "--osl", "8192")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: no plan to predict:"
-                + " 1 too small to hold the weights and --concurrency sequences [modeled]" + NL));
+                + " 1 too small to hold the weights and the sequences the engine runs at once [modeled]" + NL));
         assertThat(run("--gpus", "4", "--tp", "2")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 4 and --tp: --gpus"
                 + " ranks every plan, give one or the other" + NL));
         assertThat(run("--gpus", "4", "--mode", "disagg").err()).isEqualTo("gemmcost: --gpus 4: ranks agg plans only"

@@ -35,12 +35,21 @@ class EngineTest {
 
     @Test
     void theEnginesShouldRunAtMostTheirDefaultBatchPerAttentionReplica() {
-        assertThat(Engine.TRTLLM.maxRunning(DeviceCatalog.require("h200"), 1)).isEqualTo(2048);
-        assertThat(Engine.TRTLLM.maxRunning(DeviceCatalog.require("h200"), 8)).isEqualTo(8 * 2048);
-        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("h100-sxm"), 2)).isEqualTo(2 * 1024);
-        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("l40s"), 1)).isEqualTo(256);
-        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("a100-sxm-80gb"), 1)).isEqualTo(256);
-        assertThat(Engine.SGLANG.maxRunning(DeviceCatalog.require("b200"), 8)).isEqualTo(Integer.MAX_VALUE);
+        Device h200 = DeviceCatalog.require("h200");
+        assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(1, 1, 1, 1), 8192)).isEqualTo(2048);
+        assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(8, 1, 8, 8), 8192)).isEqualTo(8 * 2048);
+        // one batch in flight per pipeline stage: pp_size × max_batch_size
+        assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(1, 2, 1, 1), 8192)).isEqualTo(2 * 2048);
+        // every running sequence's decode token counts against the step budget
+        assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(1, 1, 1, 1), 1000)).isEqualTo(1000);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("h100-sxm"), new Parallelism(2, 1, 1, 2), 8192))
+                .isEqualTo(2 * 1024);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("l40s"), new Parallelism(1, 1, 1, 1), 2048))
+                .isEqualTo(256);
+        assertThat(Engine.VLLM.maxRunning(DeviceCatalog.require("a100-sxm-80gb"), new Parallelism(1, 1, 1, 1), 2048))
+                .isEqualTo(256);
+        assertThat(Engine.SGLANG.maxRunning(DeviceCatalog.require("b200"), new Parallelism(8, 1, 8, 8), 2048))
+                .isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test
