@@ -78,7 +78,7 @@ final class PlanRanking {
                 .sorted(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed()).toList();
     }
 
-    /** {@code 31 predicted, 7 too small to hold the weights and --concurrency sequences}. */
+    /** {@code 31 predicted, 7 too small to hold the weights and the sequences the engine runs at once}. */
     private String counts() {
         return predicted.size() + " predicted" + (refused.isEmpty() ? "" : ", " + refusals());
     }

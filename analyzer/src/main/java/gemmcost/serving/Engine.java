@@ -100,7 +100,8 @@ public enum Engine {
 
     /** What sets {@link #maxRunning} on {@code device}, in words. */
     public String runningLimit(Device device, Layout layout, int stepTokens) {
-        String perReplica = maxRunning(device, layout, stepTokens) / layout.attentionReplicas() + " per attention replica";
+        String perReplica = maxRunning(device, layout, stepTokens) / layout.attentionReplicas()
+                + " per attention replica";
         return switch (this) {
             case TRTLLM -> "TensorRT-LLM's max_batch_size " + TRTLLM_MAX_BATCH_SIZE + " per pipeline stage and at most"
                     + " the " + stepTokens + "-token step: " + perReplica;

@@ -563,7 +563,8 @@ class PredictCommandTest {
                 + " pp=1, ep=1, dp=1: 8 GPUs per attention replica do not divide the dense MLP's width 100" + NL);
         // SGLang runs what its KV pool holds: no batch limit keeps these sequences from overflowing
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "sglang",
-                "--concurrency", "2147483647", "--isl", "16777216", "--osl", "16777216").err()).isEqualTo("gemmcost: " + SMALL_LLAMA + " on 1 x h100-sxm"
+                "--concurrency", "2147483647", "--isl", "16777216", "--osl", "16777216").err())
+                .isEqualTo("gemmcost: " + SMALL_LLAMA + " on 1 x h100-sxm"
                 + " (tp=1, pp=1, ep=1, dp=1) does not fit: the KV cache of 2147483647 sequences of 25165824 tokens is"
                 + " beyond 2^63 bytes" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--kv-dtype", "fp32",
