@@ -103,8 +103,9 @@ public enum Engine {
         String perReplica = maxRunning(device, layout, stepTokens) / layout.attentionReplicas()
                 + " per attention replica";
         return switch (this) {
-            case TRTLLM -> "TensorRT-LLM's max_batch_size " + TRTLLM_MAX_BATCH_SIZE + " per pipeline stage and at most"
-                    + " the " + stepTokens + "-token step: " + perReplica;
+            case TRTLLM -> "TensorRT-LLM's batch of at most max_batch_size " + TRTLLM_MAX_BATCH_SIZE + " and the "
+                    + stepTokens + "-token step" + (stages(layout) > 1 ? ", one in flight per pipeline stage" : "")
+                    + ": " + perReplica;
             case VLLM -> "vLLM's max_num_seqs on " + device.id() + ", at most the " + stepTokens + "-token step: "
                     + perReplica;
             case SGLANG -> "its KV cache";

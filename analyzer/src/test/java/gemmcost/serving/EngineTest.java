@@ -50,6 +50,11 @@ class EngineTest {
                 .isEqualTo(256);
         assertThat(Engine.SGLANG.maxRunning(DeviceCatalog.require("b200"), new Parallelism(8, 1, 8, 8), 2048))
                 .isEqualTo(Integer.MAX_VALUE);
+        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 8, 1, 1), 8192)).isEqualTo("TensorRT-LLM's"
+                + " batch of at most max_batch_size 2048 and the 8192-token step, one in flight per pipeline stage:"
+                + " 16384 per attention replica");
+        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 1, 1, 1), 1000)).isEqualTo("TensorRT-LLM's"
+                + " batch of at most max_batch_size 2048 and the 1000-token step: 1000 per attention replica");
     }
 
     @Test
