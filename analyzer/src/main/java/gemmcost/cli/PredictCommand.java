@@ -249,9 +249,7 @@ final class PredictCommand implements Callable<Integer> {
         Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
         int perStep = perStep(device, decodeLayout);
-        // the engine runs no more than its limit at once; the others wait for a place, holding no KV cache
-        int running = Math.min(Math.ceilDiv(concurrency, decodeWorkers),
-                defaults.maxRunning(device, decodeLayout, perStep));
+        int running = running(device, decodeLayout, decodeWorkers, perStep);
         Fit fit = Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, running, "--decode-workers");
         Workers prefill = decode;
@@ -369,8 +367,8 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
                 continue;
             }
-            int running = Math.min(Math.ceilDiv(concurrency, plan.workers()),
-                    engine().maxRunning(device, layout, perStep(device, layout)));
+            int perStep = perStep(device, layout);
+            int running = running(device, layout, plan.workers(), perStep);
             if (!Fit.holds(model, layout, device, running, tokens, kvDtype)) {
                 ranking.refuse(PlanRanking.Refusal.DOES_NOT_FIT);
                 continue;
@@ -383,7 +381,7 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(PlanRanking.Refusal.STRADDLES);
                 continue;
             }
-            Workers workers = workers(layout, plan.workers(), 1, perStep(device, layout), running, "--gpus");
+            Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
             ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
                     kvDtype.elementBytes(), costs.model()), Math.ceilDiv(concurrency, plan.workers()));
         }
@@ -432,6 +430,14 @@ final class PredictCommand implements Callable<Integer> {
     /** Prompt tokens an attention replica of {@code layout} prefills in one agg step: --step-tokens, else the engine's. */
     private int perStep(Device device, Layout layout) {
         return stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
+    }
+
+    /**
+     * The requests each of {@code workers} workers of {@code layout} runs at once: its share of --concurrency, no more
+     * than the engine's batch limit; the others wait for a place, holding no KV cache.
+     */
+    private int running(Device device, Layout layout, int workers, int stepTokens) {
+        return Math.min(Math.ceilDiv(concurrency, workers), engine().maxRunning(device, layout, stepTokens));
     }
 
     /** The engine named, else {@link Engine#DEFAULT}. */

@@ -63,6 +63,11 @@ final class ModelOps {
         return graph.op(id, name, gpus, new Work.Gemm(rows, k, n), after);
     }
 
+    /** A GEMM a quantised checkpoint keeps in bf16 ({@link Work.Gemm#unquantized}): the LM head, the router. */
+    private int unquantizedGemm(String id, String name, int[] gpus, long rows, long k, long n, int after) {
+        return graph.op(id, name, gpus, new Work.Gemm(new GemmShape(rows, k, n), 1, true), after);
+    }
+
     /**
      * Layer {@code layer}'s token mixer, its all-reduce over the replica, the residual add and the FFN's norm. Only the
      * first layer norms its input itself; the others get it normed by the layer before ({@link #residual}).
@@ -251,8 +256,7 @@ final class ModelOps {
      */
     int router(String id, int[] group, int after) {
         Experts e = model.experts();
-        int scores = graph.op(id + ".router", "router", group,
-                new Work.Gemm(new GemmShape(m, model.hidden(), e.experts()), 1, true), after);
+        int scores = unquantizedGemm(id + ".router", "router", group, m, model.hidden(), e.experts(), after);
         return graph.op(id + ".topk", "top-k of the router's scores", group,
                 new Work.Memory(tokens * ((double) e.experts() * SCORE_BYTES + (double) e.topK() * CHOICE_BYTES)),
                 scores);
@@ -355,7 +359,7 @@ final class ModelOps {
      * schemes quantise linear layers, not the vocabulary projection) and as {@code MemoryFootprint} holds it.
      */
     void lmHead(String prefix, int[] group, int after) {
-        graph.op(prefix + ".lm_head", "LM head", group, new Work.Gemm(new GemmShape(rows(sequences), model.hidden(),
-                Math.ceilDiv(model.vocab(), tp)), 1, true), after);
+        unquantizedGemm(prefix + ".lm_head", "LM head", group, rows(sequences), model.hidden(),
+                Math.ceilDiv(model.vocab(), tp), after);
     }
 }

@@ -173,10 +173,13 @@ public final class ServingModel {
         }
         double rho = utilisation(steady, tp, tpot, admitted, slots);
         double queue = steady - latency - arrival;
-        if (!allRun) // the others wait for a place: Little's law over all c of the closed loop
-            steady = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
+        double admission = 0;
+        if (!allRun) { // the others wait for a place: Little's law over all c of the closed loop
+            double all = (double) r.concurrency() / admitted.concurrency() * (steady + (r.osl() - 1) * tpot)
                     - (r.osl() - 1) * tpot;
-        double admission = steady - latency - arrival - queue;
+            admission = all - steady;
+            steady = all;
+        }
         int rounds = allRun ? r.rounds() : Request.STEADY_STATE;
         Weighs weighs = waves ? Weighs.EVERY_ROUND : rounds != Request.STEADY_STATE ? Weighs.FIRST_ROUND : Weighs.NONE;
         Start start = new Start(steady, burstPrefill + transfer, burstSteps, rounds, weighs);
