@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -176,6 +177,12 @@ final class PredictCommand implements Callable<Integer> {
                     + " Default: --engine's on --gpu, else 8192.")
     Integer stepTokens;
 
+    @Option(names = "--max-running", paramLabel = "N",
+            description = "The most sequences each attention replica runs at once (TensorRT-LLM's max_batch_size, a"
+                    + " batch per pipeline stage; vLLM's max_num_seqs; SGLang's max_running_requests / dp); the"
+                    + " others wait for a place. Default: --engine's on --gpu (SGLang: what its KV cache holds).")
+    Integer maxRunning;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -222,6 +229,8 @@ final class PredictCommand implements Callable<Integer> {
                     + Workers.MAX_PREFILL_BATCH);
         if (stepTokens != null)
             Options.requirePositive("--step-tokens", stepTokens);
+        if (maxRunning != null)
+            Options.requirePositive("--max-running", maxRunning);
         if (rounds < 0)
             throw new BadInputException("--rounds " + rounds + ": must be >= 0 (0: an endless run's steady state)");
         Options.requirePositive("--prefill-workers", prefillWorkers);
@@ -243,6 +252,7 @@ final class PredictCommand implements Callable<Integer> {
         Architecture read = HfConfigReader.read(config);
         Architecture model = weights == null ? read : read.withWeights(weights);
         Device device = DeviceCatalog.require(gpu);
+        checkVllmStep(device);
         if (gpus != null)
             return rankPlans(model, device);
         Layout decodeLayout = decodeLayout();
@@ -270,6 +280,9 @@ final class PredictCommand implements Callable<Integer> {
                 throw new BadInputException("the prefill workers' plan (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp): "
                         + e.getMessage());
             }
+            if (prefillBatch > batchLimit(device))
+                throw new BadInputException("--prefill-batch " + prefillBatch + ": over the " + batchLimit(device)
+                        + " sequences an attention replica runs at once (" + limitSource(device) + ")");
             try {
                 Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
                         prefillLayout.attentionReplicas(), prefillBatch, concurrency, prefillWorkers), isl, kvDtype);
@@ -424,7 +437,8 @@ final class PredictCommand implements Callable<Integer> {
                 .put("kv_dtype", kvDtype.id())
                 .put("engine", engine().id())
                 .put("engine_version", engineVersion)
-                .put("rounds", rounds);
+                .put("rounds", rounds)
+                .put("max_running", maxRunning);
     }
 
     /** Prompt tokens an attention replica of {@code layout} prefills in one agg step: --step-tokens, else the engine's. */
@@ -437,7 +451,41 @@ final class PredictCommand implements Callable<Integer> {
      * than the engine's batch limit; the others wait for a place, holding no KV cache.
      */
     private int running(Device device, Layout layout, int workers, int stepTokens) {
-        return Math.min(Math.ceilDiv(concurrency, workers), engine().maxRunning(device, layout, stepTokens));
+        return Math.min(Math.ceilDiv(concurrency, workers),
+                engine().maxRunning(layout, stepTokens, batchLimit(device)));
+    }
+
+    /** The most sequences an attention replica runs at once: --max-running, else the engine's default. */
+    private int batchLimit(Device device) {
+        return maxRunning != null ? maxRunning : engine().batchLimit(device);
+    }
+
+    /** Where {@link #batchLimit} comes from, in words. */
+    private String limitSource(Device device) {
+        return maxRunning != null ? "--max-running" : engine().id() + "'s " + engine().limitName() + " on " + device.id();
+    }
+
+    /**
+     * vLLM refuses a step budget below its batch limit ("max_num_batched_tokens must be greater than or equal to
+     * max_num_seqs": each running sequence's decode token is in the step), so predict does too. vLLM's budget is
+     * per rank, whatever the attention replicas.
+     */
+    private void checkVllmStep(Device device) {
+        if (engine() != Engine.VLLM || mode != Mode.AGG)
+            return;
+        int budget = stepTokens != null ? stepTokens : engine().stepTokens(device, 1);
+        if (budget >= batchLimit(device))
+            return;
+        String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
+                + " in the step";
+        if (stepTokens != null)
+            throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d tokens"
+                    + " with max_num_seqs %d (%s): %s; give --max-running %d or less too", stepTokens, stepTokens,
+                    batchLimit(device), maxRunning != null ? "--max-running" : "its default on " + device.id(), rule,
+                    stepTokens));
+        throw new BadInputException(String.format(Locale.ROOT, "--max-running %d: vLLM refuses max_num_seqs %d with its"
+                + " %d-token step on %s: %s; give --step-tokens %d or more too", maxRunning, maxRunning, budget,
+                device.id(), rule, maxRunning));
     }
 
     /** The engine named, else {@link Engine#DEFAULT}. */
@@ -495,7 +543,8 @@ final class PredictCommand implements Callable<Integer> {
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion)
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
-                        + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : "")),
+                        + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : ""))
+                        + (maxRunning == null ? "" : ", at most " + maxRunning + " running per attention replica"),
                 mode != Mode.AGG ? "" : perStep == null ? ", prefill steps of the engine's default size"
                         : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
     }
@@ -599,7 +648,8 @@ final class PredictCommand implements Callable<Integer> {
             return Optional.empty();
         return Optional.of(String.format(Locale.ROOT, "%d of the %d requests a worker has run at once (%s); the others"
                 + " wait for a place, which TTFT holds (Little's law over the closed loop) [modeled]", e.running(),
-                wanted, engine().runningLimit(device, decodeLayout, stepTokens)));
+                wanted, engine().runningLimit(device, decodeLayout, stepTokens,
+                        maxRunning == null ? OptionalInt.empty() : OptionalInt.of(maxRunning))));
     }
 
     /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */

@@ -6,6 +6,7 @@ import gemmcost.device.Device;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,22 +75,39 @@ public enum Engine {
     }
 
     /**
-     * The most requests a worker of {@code layout} runs at once by default on {@code device}, whatever its memory
-     * holds, with prompt-and-decode steps of {@code stepTokens} per attention replica: per replica, TensorRT-LLM's
-     * {@code max_batch_size} (2,048) for each of its pipeline stages' batches in flight (its engine admits
-     * {@code pp_size × max_batch_size}), vLLM's server {@code max_num_seqs} (1,024 on GPUs of 70 GiB or more but the
-     * A100, else 256); for both no more than the step budget, which holds each running sequence's decode token.
-     * SGLang's {@code max_running_requests} follows its KV pool and the model's context (at most 4,096 a rank): not
-     * modeled beyond the memory check ({@link Integer#MAX_VALUE}).
+     * The most sequences an attention replica runs at once by default on {@code device}, whatever its memory holds:
+     * TensorRT-LLM's {@code max_batch_size} (2,048), vLLM's server {@code max_num_seqs} (1,024 on GPUs of 70 GiB or
+     * more but the A100, else 256). SGLang's {@code max_running_requests} follows its KV pool and the model's context
+     * (at most 4,096 a rank): not modeled beyond the memory check ({@link Integer#MAX_VALUE}).
      */
-    public int maxRunning(Device device, Layout layout, int stepTokens) {
-        if (stepTokens < 1)
-            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens);
-        long perReplica = switch (this) {
-            case TRTLLM -> (long) Math.min(TRTLLM_MAX_BATCH_SIZE, stepTokens) * stages(layout);
-            case VLLM -> Math.min(vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS : VLLM_SMALL_GPU_MAX_SEQS,
-                    stepTokens);
+    public int batchLimit(Device device) {
+        return switch (this) {
+            case TRTLLM -> TRTLLM_MAX_BATCH_SIZE;
+            case VLLM -> vllmLargeDefaults(device) ? VLLM_LARGE_GPU_MAX_SEQS : VLLM_SMALL_GPU_MAX_SEQS;
             case SGLANG -> Integer.MAX_VALUE;
+        };
+    }
+
+    /** {@link #maxRunning(Layout, int, int)} with the engine's default {@link #batchLimit} on {@code device}. */
+    public int maxRunning(Device device, Layout layout, int stepTokens) {
+        return maxRunning(layout, stepTokens, batchLimit(device));
+    }
+
+    /**
+     * The most requests a worker of {@code layout} runs at once, with prompt-and-decode steps of {@code stepTokens}
+     * per attention replica and at most {@code batchLimit} sequences on each: per replica, TensorRT-LLM's batch
+     * limit for each of its pipeline stages' batches in flight (its engine admits {@code pp_size × max_batch_size}),
+     * vLLM's and SGLang's once; for TensorRT-LLM and vLLM no more than the step budget, which holds each running
+     * sequence's decode token (SGLang's decode steps hold no prompt: its budget does not bound them).
+     */
+    public int maxRunning(Layout layout, int stepTokens, int batchLimit) {
+        if (stepTokens < 1 || batchLimit < 1)
+            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens + ", batch limit="
+                    + batchLimit);
+        long perReplica = switch (this) {
+            case TRTLLM -> (long) Math.min(batchLimit, stepTokens) * stages(layout);
+            case VLLM -> Math.min(batchLimit, stepTokens);
+            case SGLANG -> batchLimit;
         };
         return (int) Math.min(Integer.MAX_VALUE, perReplica * layout.attentionReplicas());
     }
@@ -98,17 +116,27 @@ public enum Engine {
         return layout instanceof Parallelism p ? p.pp() : 1;
     }
 
-    /** What sets {@link #maxRunning} on {@code device}, in words. */
-    public String runningLimit(Device device, Layout layout, int stepTokens) {
-        String perReplica = maxRunning(device, layout, stepTokens) / layout.attentionReplicas()
+    /** What sets {@link #maxRunning}, in words: the engine's default batch limit on {@code device}, or the one given. */
+    public String runningLimit(Device device, Layout layout, int stepTokens, OptionalInt given) {
+        int limit = given.orElse(batchLimit(device));
+        String perReplica = maxRunning(layout, stepTokens, limit) / layout.attentionReplicas()
                 + " per attention replica";
+        String named = given.isPresent() ? "--max-running " + limit + " (" + limitName() + ")"
+                : limitName() + (this == VLLM ? " on " + device.id() : " " + limit);
         return switch (this) {
-            case TRTLLM -> "TensorRT-LLM's batch of at most max_batch_size " + TRTLLM_MAX_BATCH_SIZE + " and the "
-                    + stepTokens + "-token step" + (stages(layout) > 1 ? ", one in flight per pipeline stage" : "")
-                    + ": " + perReplica;
-            case VLLM -> "vLLM's max_num_seqs on " + device.id() + ", at most the " + stepTokens + "-token step: "
-                    + perReplica;
-            case SGLANG -> "its KV cache";
+            case TRTLLM -> "TensorRT-LLM's batch of at most " + named + " and the " + stepTokens + "-token step"
+                    + (stages(layout) > 1 ? ", one in flight per pipeline stage" : "") + ": " + perReplica;
+            case VLLM -> "vLLM's " + named + ", at most the " + stepTokens + "-token step: " + perReplica;
+            case SGLANG -> given.isPresent() ? "SGLang's " + named + ": " + perReplica : "its KV cache";
+        };
+    }
+
+    /** The engine's own name of its limit on the sequences a replica runs at once. */
+    public String limitName() {
+        return switch (this) {
+            case TRTLLM -> "max_batch_size";
+            case VLLM -> "max_num_seqs";
+            case SGLANG -> "max_running_requests";
         };
     }
 

@@ -351,6 +351,61 @@ class PredictCommandTest {
     }
 
     @Test
+    void maxRunningShouldReplaceTheEnginesBatchLimitOnEachReplicaAndEachPipelineStage() throws IOException {
+        // 64 run on an H100 with vLLM where 1,024 would: the 200 - 64 others wait, the 64 decode as at concurrency 64
+        JsonNode capped = predictJson("--gpu", "h100-sxm", "--engine", "vllm", "--concurrency", "200", "--isl",
+                "512", "--max-running", "64");
+        JsonNode sixtyFour = predictJson("--gpu", "h100-sxm", "--engine", "vllm", "--concurrency", "64", "--isl",
+                "512");
+        assertThat(capped.get("running_per_worker").asInt()).isEqualTo(64);
+        assertThat(capped.get("max_running").asInt()).isEqualTo(64);
+        assertThat(sixtyFour.get("max_running").isNull()).isTrue();
+        assertThat(capped.get("tpot_ms").asDouble()).isEqualTo(sixtyFour.get("tpot_ms").asDouble());
+        // TensorRT-LLM runs a batch of --max-running per pipeline stage: 2 x 48 of the 200
+        JsonNode staged = predictJson("--gpu", "h100-sxm", "--pp", "2", "--concurrency", "200", "--isl", "512",
+                "--max-running", "48");
+        assertThat(staged.get("running_per_worker").asInt()).isEqualTo(96);
+        CliRun text = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "sglang",
+                "--concurrency", "200", "--isl", "512", "--osl", "128", "--max-running", "64");
+        assertThat(text.out().lines()).contains("admitted:  64 of the 200 requests a worker has run at once (SGLang's"
+                + " --max-running 64 (max_running_requests): 64 per attention replica); the others wait for a place,"
+                + " which TTFT holds (Little's law over the closed loop) [modeled]");
+        assertThat(text.out()).contains(", engine sglang, at most 64 running per attention replica,");
+    }
+
+    @Test
+    void vllmsRefusalOfAStepBelowItsBatchLimitAndAPrefillBatchOverTheLimitShouldBeRefusedInOneLine() {
+        String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
+                + " in the step";
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--step-tokens", "512"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --step-tokens 512: vLLM refuses a step of 512 tokens with"
+                        + " max_num_seqs 1024 (its default on h100-sxm): " + rule + "; give --max-running 512 or less"
+                        + " too" + NL));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--engine", "vllm",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--max-running", "4096"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --max-running 4096: vLLM refuses max_num_seqs 4096 with its"
+                        + " 2048-token step on l40s: " + rule + "; give --step-tokens 4096 or more too" + NL));
+        // within its budget, or with another engine, the same options are taken
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--step-tokens", "512", "--max-running", "512")
+                .status()).isZero();
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "8", "--isl",
+                "512", "--osl", "128", "--step-tokens", "512").status()).isZero();
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "3000"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --prefill-batch 3000: over the 2048 sequences an attention"
+                        + " replica runs at once (trtllm's max_batch_size on h100-sxm)" + NL));
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "100", "--max-running", "64")
+                .err()).isEqualTo("gemmcost: --prefill-batch 100: over the 64 sequences an attention replica runs at"
+                        + " once (--max-running)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "8", "--isl",
+                "512", "--osl", "128", "--max-running", "0").err())
+                .isEqualTo("gemmcost: --max-running 0: must be >= 1" + NL);
+    }
+
+    @Test
     void aPlanThatDoesNotFitShouldBeRefusedWithItsNumbers() {
         CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
                 "8192", "--osl", "8192");
@@ -453,11 +508,11 @@ class PredictCommandTest {
                 "--concurrency", "512", "--isl", "8192", "--osl", "8192").err();
         assertThat(err).contains("(512 sequences, at most 256 on each of 2 attention replicas, of up to 16384 tokens");
         String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
-                "--prefill-batch", "4096", "--decode-workers", "64", "--concurrency", "64", "--isl", "100000", "--osl",
+                "--prefill-batch", "2048", "--decode-workers", "64", "--concurrency", "64", "--isl", "100000", "--osl",
                 "8").err();
-        // the prefill worker holds the prompts of its step: 64 (all the requests), not its batch of 4,096
+        // the prefill worker holds the prompts of its step: 64 (all the requests), not its batch of 2,048
         assertThat(prefill).startsWith("gemmcost: the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
-                + " --prefill-batch 4096): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ")
+                + " --prefill-batch 2048): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ")
                 .contains("(64 sequences of up to 100000 tokens");
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--prefill-tp", "0", "--concurrency", "4", "--isl", "512", "--osl", "8").err())

@@ -7,6 +7,7 @@ import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class EngineTest {
@@ -36,6 +37,7 @@ class EngineTest {
     @Test
     void theEnginesShouldRunAtMostTheirDefaultBatchPerAttentionReplica() {
         Device h200 = DeviceCatalog.require("h200");
+        OptionalInt none = OptionalInt.empty();
         assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(1, 1, 1, 1), 8192)).isEqualTo(2048);
         assertThat(Engine.TRTLLM.maxRunning(h200, new Parallelism(8, 1, 8, 8), 8192)).isEqualTo(8 * 2048);
         // one batch in flight per pipeline stage: pp_size × max_batch_size
@@ -50,11 +52,36 @@ class EngineTest {
                 .isEqualTo(256);
         assertThat(Engine.SGLANG.maxRunning(DeviceCatalog.require("b200"), new Parallelism(8, 1, 8, 8), 2048))
                 .isEqualTo(Integer.MAX_VALUE);
-        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 8, 1, 1), 8192)).isEqualTo("TensorRT-LLM's"
+        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 8, 1, 1), 8192, none))
+                .isEqualTo("TensorRT-LLM's"
                 + " batch of at most max_batch_size 2048 and the 8192-token step, one in flight per pipeline stage:"
                 + " 16384 per attention replica");
-        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 1, 1, 1), 1000)).isEqualTo("TensorRT-LLM's"
+        assertThat(Engine.TRTLLM.runningLimit(h200, new Parallelism(1, 1, 1, 1), 1000, none))
+                .isEqualTo("TensorRT-LLM's"
                 + " batch of at most max_batch_size 2048 and the 1000-token step: 1000 per attention replica");
+    }
+
+    @Test
+    void aGivenBatchLimitShouldReplaceTheDefaultOnEachReplicaWithinTheStepBudgetWhereTheStepHoldsDecodes() {
+        Parallelism fourReplicasTwoStages = new Parallelism(4, 2, 1, 4);
+        // TensorRT-LLM: 64 a batch, one batch in flight per stage, on each of 4 replicas
+        assertThat(Engine.TRTLLM.maxRunning(fourReplicasTwoStages, 8192, 64)).isEqualTo(64 * 2 * 4);
+        assertThat(Engine.TRTLLM.maxRunning(new Parallelism(1, 1, 1, 1), 48, 64)).isEqualTo(48);
+        assertThat(Engine.VLLM.maxRunning(new Parallelism(2, 1, 1, 2), 8192, 300)).isEqualTo(600);
+        // SGLang's prefill steps hold no decode token: a 2,048-token chunk does not bound its 3,000 running
+        assertThat(Engine.SGLANG.maxRunning(new Parallelism(1, 1, 1, 1), 2048, 3000)).isEqualTo(3000);
+        assertThat(Engine.SGLANG.batchLimit(DeviceCatalog.require("h200"))).isEqualTo(Integer.MAX_VALUE);
+        Device h100 = DeviceCatalog.require("h100-sxm");
+        assertThat(Engine.VLLM.runningLimit(h100, new Parallelism(1, 1, 1, 1), 8192, OptionalInt.of(300)))
+                .isEqualTo("vLLM's --max-running 300 (max_num_seqs), at most the 8192-token step: 300 per attention"
+                        + " replica");
+        assertThat(Engine.VLLM.runningLimit(h100, new Parallelism(1, 1, 1, 1), 8192, OptionalInt.empty()))
+                .isEqualTo("vLLM's max_num_seqs on h100-sxm, at most the 8192-token step: 1024 per attention"
+                        + " replica");
+        assertThat(Engine.SGLANG.runningLimit(h100, new Parallelism(2, 1, 1, 2), 8192, OptionalInt.of(50)))
+                .isEqualTo("SGLang's --max-running 50 (max_running_requests): 50 per attention replica");
+        assertThat(Engine.SGLANG.runningLimit(h100, new Parallelism(2, 1, 1, 2), 8192, OptionalInt.empty()))
+                .isEqualTo("its KV cache");
     }
 
     @Test
