@@ -134,8 +134,8 @@ final class PlanRanking {
             anyWaits |= r.waits();
         }
         if (anyWaits)
-            out.println("*: the engine runs fewer requests a worker at once than it has (its batch limit); the others"
-                    + " wait for a place, which TTFT holds");
+            out.println("*: the engine runs fewer requests a worker at once than it has (its batch limit, or the step"
+                    + " budget that holds each one's decode token); the others wait for a place, which TTFT holds");
     }
 
     /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */

@@ -178,9 +178,10 @@ final class PredictCommand implements Callable<Integer> {
     Integer stepTokens;
 
     @Option(names = "--max-running", paramLabel = "N",
-            description = "The most sequences each attention replica runs at once (TensorRT-LLM's max_batch_size, a"
-                    + " batch per pipeline stage; vLLM's max_num_seqs; SGLang's max_running_requests / dp); the"
-                    + " others wait for a place. Default: --engine's on --gpu (SGLang: what its KV cache holds).")
+            description = "The most sequences each attention replica of a worker (disagg: a decode worker) runs at once"
+                    + " (TensorRT-LLM's max_batch_size, a batch per pipeline stage; vLLM's max_num_seqs; SGLang's"
+                    + " max_running_requests / dp); the others wait for a place. Default: --engine's on --gpu (SGLang:"
+                    + " none but the memory check). A disagg --prefill-batch is checked against the engine's default.")
     Integer maxRunning;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -260,7 +261,7 @@ final class PredictCommand implements Callable<Integer> {
         long tokens = defaults.kvTokensHeld(isl, osl);
         int perStep = perStep(device, decodeLayout);
         int running = running(device, decodeLayout, decodeWorkers, perStep);
-        Fit fit = Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
+        Fit fit = decodeFit(model, device, decodeLayout, running, tokens);
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, running, "--decode-workers");
         Workers prefill = decode;
         if (mode == Mode.DISAGG) {
@@ -280,9 +281,7 @@ final class PredictCommand implements Callable<Integer> {
                 throw new BadInputException("the prefill workers' plan (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp): "
                         + e.getMessage());
             }
-            if (prefillBatch > batchLimit(device))
-                throw new BadInputException("--prefill-batch " + prefillBatch + ": over the " + batchLimit(device)
-                        + " sequences an attention replica runs at once (" + limitSource(device) + ")");
+            checkPrefillBatch(device, prefillLayout);
             try {
                 Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
                         prefillLayout.attentionReplicas(), prefillBatch, concurrency, prefillWorkers), isl, kvDtype);
@@ -460,32 +459,59 @@ final class PredictCommand implements Callable<Integer> {
         return maxRunning != null ? maxRunning : engine().batchLimit(device);
     }
 
-    /** Where {@link #batchLimit} comes from, in words. */
-    private String limitSource(Device device) {
-        return maxRunning != null ? "--max-running" : engine().id() + "'s " + engine().limitName() + " on " + device.id();
-    }
-
     /**
      * vLLM refuses a step budget below its batch limit ("max_num_batched_tokens must be greater than or equal to
      * max_num_seqs": each running sequence's decode token is in the step), so predict does too. vLLM's budget is
-     * per rank, whatever the attention replicas.
+     * per rank, whatever the attention replicas; in disagg it is the engine's default (--step-tokens is agg's).
      */
     private void checkVllmStep(Device device) {
-        if (engine() != Engine.VLLM || mode != Mode.AGG)
+        if (engine() != Engine.VLLM)
             return;
         int budget = stepTokens != null ? stepTokens : engine().stepTokens(device, 1);
         if (budget >= batchLimit(device))
             return;
         String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
                 + " in the step";
-        if (stepTokens != null)
-            throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d tokens"
-                    + " with max_num_seqs %d (%s): %s; give --max-running %d or less too", stepTokens, stepTokens,
-                    batchLimit(device), maxRunning != null ? "--max-running" : "its default on " + device.id(), rule,
-                    stepTokens));
-        throw new BadInputException(String.format(Locale.ROOT, "--max-running %d: vLLM refuses max_num_seqs %d with its"
-                + " %d-token step on %s: %s; give --step-tokens %d or more too", maxRunning, maxRunning, budget,
-                device.id(), rule, maxRunning));
+        if (stepTokens == null)
+            throw new BadInputException(String.format(Locale.ROOT, "--max-running %d: vLLM refuses max_num_seqs %d"
+                    + " with its %d-token step on %s: %s; give %s", maxRunning, maxRunning, budget, device.id(), rule,
+                    mode == Mode.AGG ? "--step-tokens " + maxRunning + " or more too" : "--max-running " + budget
+                            + " or less"));
+        throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d tokens"
+                + " with max_num_seqs %d (%s): %s; give %s", stepTokens, stepTokens, batchLimit(device),
+                maxRunning != null ? "--max-running" : "its default on " + device.id(), rule, maxRunning != null
+                        ? "--max-running " + stepTokens + " or less, or --step-tokens " + maxRunning + " or more"
+                        : "--max-running " + stepTokens + " or less too"));
+    }
+
+    /**
+     * A disaggregated prefill step holds no more prompts on an attention replica than the engine runs at once by
+     * default (TensorRT-LLM's batch per pipeline stage: the step's prompts are spread over its micro-batches).
+     */
+    private void checkPrefillBatch(Device device, Layout prefillLayout) {
+        int perReplica = engine().maxRunning(prefillLayout, Integer.MAX_VALUE, engine().batchLimit(device))
+                / prefillLayout.attentionReplicas();
+        if (prefillBatch > perReplica)
+            throw new BadInputException(String.format(Locale.ROOT, "--prefill-batch %d: over the %d sequences an"
+                    + " attention replica of the prefill workers runs at once (%s's %s on %s%s)", prefillBatch,
+                    perReplica, engine().id(), engine().limitName(), device.id(),
+                    perReplica > engine().batchLimit(device) ? ", a batch per pipeline stage" : ""));
+    }
+
+    /**
+     * The decode workers' fit; where their memory cannot hold the requests they run, the refusal says how many it
+     * holds, which --max-running would run while the others wait.
+     */
+    private Fit decodeFit(Architecture model, Device device, Layout decodeLayout, int running, long tokens) {
+        try {
+            return Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
+        } catch (Fit.Refused e) {
+            int room = e.memory() ? Fit.room(model, decodeLayout, device, running, tokens, kvDtype) : 0;
+            if (room == 0)
+                throw e;
+            throw new BadInputException(String.format(Locale.ROOT, "%s; its memory holds %d of the %d: --max-running"
+                    + " sets how many run, the others wait for a place", e.getMessage(), room, running));
+        }
     }
 
     /** The engine named, else {@link Engine#DEFAULT}. */
@@ -544,7 +570,7 @@ final class PredictCommand implements Callable<Integer> {
                         + (engineVersion == null ? "" : " " + engineVersion)
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
                         + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : ""))
-                        + (maxRunning == null ? "" : ", at most " + maxRunning + " running per attention replica"),
+                        + (maxRunning == null ? "" : ", --max-running " + maxRunning),
                 mode != Mode.AGG ? "" : perStep == null ? ", prefill steps of the engine's default size"
                         : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
     }
@@ -647,9 +673,10 @@ final class PredictCommand implements Callable<Integer> {
         if (e.running() >= wanted)
             return Optional.empty();
         return Optional.of(String.format(Locale.ROOT, "%d of the %d requests a worker has run at once (%s); the others"
-                + " wait for a place, which TTFT holds (Little's law over the closed loop) [modeled]", e.running(),
+                + " wait for a place, which TTFT holds (Little's law over the closed loop%s) [modeled]", e.running(),
                 wanted, engine().runningLimit(device, decodeLayout, stepTokens,
-                        maxRunning == null ? OptionalInt.empty() : OptionalInt.of(maxRunning))));
+                        maxRunning == null ? OptionalInt.empty() : OptionalInt.of(maxRunning)),
+                rounds == Request.STEADY_STATE ? "" : "'s steady state, for every one of the --rounds"));
     }
 
     /** How TPOT and TTFT follow from the two step times: waves, or the steady state and the start's share. */

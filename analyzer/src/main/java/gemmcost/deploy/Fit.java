@@ -108,4 +108,23 @@ public record Fit(Device device, Layout layout, List<MemoryFootprint> sides) {
         return sequences == 0 || footprint(model, layout, sequences, tokens, kvDtype).map(f -> f.fits(device))
                 .orElse(false);
     }
+
+    /**
+     * How many of {@code wanted} sequences of {@code tokens} a worker's memory holds beside its weights (0: not
+     * one): an engine runs that many and admits the others as they finish.
+     */
+    public static int room(Architecture model, Layout layout, Device device, int wanted, long tokens, Dtype kv) {
+        if (holds(model, layout, device, wanted, tokens, kv))
+            return wanted;
+        int low = 0;
+        int high = wanted;
+        while (high - low > 1) {
+            int mid = (low + high) >>> 1;
+            if (holds(model, layout, device, mid, tokens, kv))
+                low = mid;
+            else
+                high = mid;
+        }
+        return low;
+    }
 }

@@ -155,9 +155,10 @@ public final class ServingModel {
         // the requests of a prefill step leave together: each GPU sends its share of its replica's KV caches
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
                 busiestReplica * kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
-        int burstSteps = Math.ceilDiv(r.concurrency(), slots);
+        // the requests that run (where others wait for a place, the burst is not what TTFT weighs: the steady state is)
+        int burstSteps = Math.ceilDiv(admitted.concurrency(), slots);
         // the burst's prefill steps follow one another T_p apart, each done L_p after it starts
-        double burstPrefill = latency + tp * (meanBurstStep(r.concurrency(), slots) - 1);
+        double burstPrefill = latency + tp * (meanBurstStep(admitted.concurrency(), slots) - 1);
         boolean waves = mode == Mode.AGG && decode.batching() == Batching.PREFILL_FIRST && allRun;
         double tpot;
         double arrival;

@@ -159,7 +159,7 @@ sealed interface RowSetup {
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         long held = engine.kvTokensHeld(isl, osl);
         int stepTokens = engine.stepTokens(device, decodeLayout.attentionReplicas());
-        int room = Math.min(room(model, decodeLayout, device, wanted, held, kv),
+        int room = Math.min(Fit.room(model, decodeLayout, device, wanted, held, kv),
                 engine.maxRunning(device, decodeLayout, stepTokens));
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
@@ -178,25 +178,6 @@ sealed interface RowSetup {
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));
-    }
-
-    /**
-     * How many of {@code wanted} sequences of {@code tokens} a worker's memory holds beside its weights (0: not
-     * one): an engine runs that many and admits the others as they finish.
-     */
-    private static int room(Architecture model, Layout layout, Device device, int wanted, long tokens, Dtype kv) {
-        if (Fit.holds(model, layout, device, wanted, tokens, kv))
-            return wanted;
-        int low = 0;
-        int high = wanted;
-        while (high - low > 1) {
-            int mid = (low + high) >>> 1;
-            if (Fit.holds(model, layout, device, mid, tokens, kv))
-                low = mid;
-            else
-                high = mid;
-        }
-        return low;
     }
 
     /**

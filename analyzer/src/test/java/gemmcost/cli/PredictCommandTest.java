@@ -341,7 +341,8 @@ class PredictCommandTest {
                 "--concurrency", "512", "--isl", "512", "--osl", "128");
         assertThat(text.out().lines()).contains("admitted:  256 of the 512 requests a worker has run at once (vLLM's"
                 + " max_num_seqs on l40s, at most the 2048-token step: 256 per attention replica); the others wait for"
-                + " a place, which TTFT holds (Little's law over the closed loop) [modeled]");
+                + " a place, which TTFT holds (Little's law over the closed loop's steady state, for every one of the"
+                + " --rounds) [modeled]");
         // the steady TTFT's sum names the wait apart from the prefill queue's
         assertThat(half.get("admission_wait_us").asDouble()).isCloseTo(half.get("ttft_ms").asDouble() * 1e3
                 - half.get("prefill_latency_us").asDouble() - half.get("arrival_us").asDouble()
@@ -369,8 +370,14 @@ class PredictCommandTest {
                 "--concurrency", "200", "--isl", "512", "--osl", "128", "--max-running", "64");
         assertThat(text.out().lines()).contains("admitted:  64 of the 200 requests a worker has run at once (SGLang's"
                 + " --max-running 64 (max_running_requests): 64 per attention replica); the others wait for a place,"
-                + " which TTFT holds (Little's law over the closed loop) [modeled]");
-        assertThat(text.out()).contains(", engine sglang, at most 64 running per attention replica,");
+                + " which TTFT holds (Little's law over the closed loop's steady state, for every one of the --rounds)"
+                + " [modeled]");
+        assertThat(text.out()).contains(", engine sglang, --max-running 64,");
+        // the burst of a benchmark's first round is not weighed where requests wait: the steady state is
+        assertThat(capped.get("start").get("weighs").asText()).isEqualTo("none");
+        assertThat(capped.get("start").get("burst_steps").asInt()).isEqualTo(4); // 64 admitted, 16 prompts of 512 tokens a 8,192-token step
+        assertThat(capped.get("ttft_ms").asDouble()).isEqualTo(capped.get("start").get("steady_ttft_us").asDouble()
+                / 1e3);
     }
 
     @Test
@@ -395,11 +402,24 @@ class PredictCommandTest {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "3000"))
                 .isEqualTo(new CliRun(2, "", "gemmcost: --prefill-batch 3000: over the 2048 sequences an attention"
-                        + " replica runs at once (trtllm's max_batch_size on h100-sxm)" + NL));
-        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
-                "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "100", "--max-running", "64")
-                .err()).isEqualTo("gemmcost: --prefill-batch 100: over the 64 sequences an attention replica runs at"
-                        + " once (--max-running)" + NL);
+                        + " replica of the prefill workers runs at once (trtllm's max_batch_size on h100-sxm)" + NL));
+        // a prefill step's prompts are spread over the micro-batches of TensorRT-LLM's pipeline stages: 2 x 2,048
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--pp", "2",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "3000").status()).isZero();
+        // --max-running is the decode workers'; the prefill workers' batch is checked against the engine's default
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--mode", "disagg", "--engine",
+                "vllm", "--concurrency", "8", "--isl", "512", "--osl", "128", "--prefill-batch", "300",
+                "--max-running", "512").err()).isEqualTo("gemmcost: --prefill-batch 300: over the 256 sequences an"
+                + " attention replica of the prefill workers runs at once (vllm's max_num_seqs on l40s)" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--engine",
+                "vllm", "--concurrency", "8", "--isl", "512", "--osl", "128", "--max-running", "9000").err())
+                .isEqualTo("gemmcost: --max-running 9000: vLLM refuses max_num_seqs 9000 with its 8192-token step on"
+                        + " h100-sxm: " + rule + "; give --max-running 8192 or less" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--engine", "vllm",
+                "--concurrency", "8", "--isl", "512", "--osl", "128", "--step-tokens", "512", "--max-running", "600")
+                .err()).isEqualTo("gemmcost: --step-tokens 512: vLLM refuses a step of 512 tokens with max_num_seqs"
+                        + " 600 (--max-running): " + rule + "; give --max-running 512 or less, or --step-tokens 600"
+                        + " or more" + NL);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "8", "--isl",
                 "512", "--osl", "128", "--max-running", "0").err())
                 .isEqualTo("gemmcost: --max-running 0: must be >= 1" + NL);
@@ -410,10 +430,12 @@ class PredictCommandTest {
         CliRun run = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "512", "--isl",
                 "8192", "--osl", "8192");
 
-        // 2.08 GB of weights + 512 × 16,384 tokens × 32,768 B = 274.88 GB of KV cache
+        // 2.08 GB of weights + 512 × 16,384 tokens × 32,768 B = 274.88 GB of KV cache; the 43.49 GB less the weights
+        // hold (43.49 - 2.08) / 0.537 = 77.1 sequences of 0.537 GB
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: " + SMALL_LLAMA + " on 1 x l40s (tp=1, pp=1, ep=1, dp=1)"
                 + " does not fit: 2.08 GB of weights + 274.88 GB of KV cache per GPU (512 sequences of up to 16384"
-                + " tokens, KV in bf16) is over the 43.49 GB an engine uses of 48.32 GB (0.90) [modeled]" + NL));
+                + " tokens, KV in bf16) is over the 43.49 GB an engine uses of 48.32 GB (0.90) [modeled]; its memory"
+                + " holds 77 of the 512: --max-running sets how many run, the others wait for a place" + NL));
     }
 
     @Test

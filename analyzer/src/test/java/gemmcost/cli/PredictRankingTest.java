@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,6 +104,21 @@ class PredictRankingTest {
         assertThat(run("--gpus", "3", "--max-tpot-ms", "0.001").out()).contains("limits:    TPOT <= 0.001 ms: 0 of the"
                 + " 2 predicted within them" + NL + NL + "none within the limits: the shortest TTFT is ").contains(
                 String.format(Locale.ROOT, ", the shortest TPOT %.3f ms (", tpot));
+    }
+
+    @Test
+    void maxRunningShouldCapEveryPlansWorkersAndTheTextShouldMarkThePlansWhoseRequestsWait() throws IOException {
+        JsonNode json = json("--gpus", "2", "--max-running", "4");
+        assertThat(json.get("max_running").asInt()).isEqualTo(4);
+        Map<String, Integer> running = new TreeMap<>();
+        json.get("ranked").forEach(r -> running.put(r.get("plan").asText(), r.get("running_per_worker").asInt()));
+        // 16 requests: tp 2 runs 4 of them; TensorRT-LLM's 2 stages a batch of 4 each; 2 workers 4 of their 8 each
+        assertThat(running).isEqualTo(Map.of("tp=2, pp=1, ep=1, dp=1", 4, "tp=1, pp=2, ep=1, dp=1", 8,
+                "2 x (tp=1, pp=1, ep=1, dp=1)", 4));
+        CliRun run = run("--gpus", "2", "--max-running", "4");
+        assertThat(run.out()).contains(", --max-running 4,").contains(" *  ").endsWith(NL + "*: the engine runs fewer"
+                + " requests a worker at once than it has (its batch limit, or the step budget that holds each one's"
+                + " decode token); the others wait for a place, which TTFT holds" + NL);
     }
 
     @Test
