@@ -13,6 +13,7 @@ import gemmcost.comm.CommCheck;
 import gemmcost.gettime.Label;
 import gemmcost.serving.ServingModel;
 import gemmcost.silicon.Accuracy;
+import gemmcost.silicon.RowFilter;
 import gemmcost.silicon.ServingCheck;
 import gemmcost.silicon.SiliconCsv;
 import gemmcost.silicon.SiliconRow;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -80,6 +82,11 @@ final class ValidateServingCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON object (the last line).")
     boolean json;
 
+    @Option(names = "--where", paramLabel = "COLUMN=VALUE[,VALUE...]", description = "Only the rows whose COLUMN is"
+            + " one of the values as written (backend=vllm, system=h100_sxm,h200_sxm, mode=disagg); repeatable: rows"
+            + " that match every one.")
+    List<String> where = List.of();
+
     /** RFC 4180: a field holding a comma, a quote or a line break is quoted. */
     private static final ObjectWriter REPORT_CSV =
             CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build().writer();
@@ -99,9 +106,14 @@ final class ValidateServingCommand implements Callable<Integer> {
         if (!Files.isDirectory(modelDir))
             throw new BadInputException("--model-dir " + modelDir + (Files.exists(modelDir) ? ": not a folder"
                     : ": no such folder"));
+        List<RowFilter> filters = where.stream().map(w -> RowFilter.parse("--where", w)).toList();
         String comm = commCsv == null ? null : commLine(); // a bad file refused before the rows' long run
         long start = System.nanoTime();
-        List<SiliconRow> rows = SiliconCsv.read(against);
+        List<SiliconRow> rows = SiliconCsv.read(against).stream()
+                .filter(row -> filters.stream().allMatch(f -> f.matches(row))).toList();
+        if (rows.isEmpty())
+            throw new BadInputException("--where " + String.join(" --where ", where) + ": no row of " + against
+                    + " matches");
         List<ServingCheck.Outcome> outcomes = ServingCheck.run(rows, modelDir, gemmCsvs);
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Accuracy> groups = Accuracy.byGroup(outcomes);
@@ -119,12 +131,12 @@ final class ValidateServingCommand implements Callable<Integer> {
         for (ServingCheck.Outcome o : outcomes)
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
-        text(out, all, groups, engines, loads, refused, labels, seconds);
+        text(out, all, groups, engines, loads, refused, labels, seconds, filters);
         badRows(outcomes);
         if (comm != null)
             out.println(comm);
         if (json)
-            out.println(json(all, groups, engines, loads, refused, labels));
+            out.println(json(all, groups, engines, loads, refused, labels, filters));
         return Gemmcost.OK;
     }
 
@@ -140,9 +152,11 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
-                      List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds) {
-        out.printf(Locale.ROOT, "%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, all.rows(),
-                all.predicted(), all.rows() - all.predicted(), seconds);
+                      List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds,
+                      List<RowFilter> filters) {
+        out.printf(Locale.ROOT, "%s%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, filters.isEmpty() ? ""
+                : " where " + filters.stream().map(RowFilter::toString).collect(Collectors.joining(" and ")),
+                all.rows(), all.predicted(), all.rows() - all.predicted(), seconds);
         refused.forEach((reason, n) -> out.printf(Locale.ROOT, "  refused %5d: %s%n", n, reason));
         int inScope = inScope(all, refused);
         out.printf(Locale.ROOT, "in scope (measured, a catalog GPU, bf16/fp8/fp8_block, no architecture known to be"
@@ -202,10 +216,12 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private static String json(Accuracy all, List<Accuracy> groups, List<Accuracy> engines, List<Accuracy> loads,
-                               Map<String, Integer> refused, Set<Label> labels) {
+                               Map<String, Integer> refused, Set<Label> labels, List<RowFilter> filters) {
         ObjectMapper mapper = new ObjectMapper();
-        ObjectNode node = mapper.createObjectNode()
-                .put("rows", all.rows())
+        ObjectNode node = mapper.createObjectNode();
+        ArrayNode chosen = node.putArray("where");
+        filters.forEach(f -> chosen.add(f.toString()));
+        node.put("rows", all.rows())
                 .put("predicted", all.predicted())
                 .put("refused", all.rows() - all.predicted())
                 .put("in_scope", inScope(all, refused));

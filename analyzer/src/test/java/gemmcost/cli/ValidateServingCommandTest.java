@@ -314,6 +314,49 @@ class ValidateServingCommandTest {
                 .status()).isEqualTo(2);
     }
 
+    @Test
+    void whereShouldKeepTheRowsWhoseColumnIsOneOfTheValuesAndPredictThemAsInTheWholeFile() throws IOException {
+        Path rows = inputs();
+        String configs = dir.resolve("configs").toString();
+        String gemm = dir.resolve("gemm.csv").toString();
+        Path whole = dir.resolve("whole.csv");
+        Path some = dir.resolve("some.csv");
+        assertThat(CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir", configs, "--gemm-csv",
+                gemm, "--report", whole.toString()).status()).isZero();
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir", configs, "--gemm-csv",
+                gemm, "--report", some.toString(), "--json", "--where", "system=h200_sxm,gb200", "--where", "id=b,c");
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith(rows + " where system=h200_sxm,gb200 and id=b,c: 2 rows, 1 predicted, 1"
+                + " refused (");
+        JsonNode json = new ObjectMapper().readTree(run.out().lines().toList().getLast());
+        assertThat(json.get("where").toString()).isEqualTo("[\"system=h200_sxm,gb200\",\"id=b,c\"]");
+        assertThat(json.get("rows").asInt()).isEqualTo(2);
+        // row b's prediction is the whole file's
+        assertThat(reportRows(some)).extracting(f -> String.join(",", f)).containsExactly(
+                String.join(",", reportRows(whole).get(1)), String.join(",", reportRows(whole).get(2)));
+    }
+
+    @Test
+    void aWhereThatIsNoColumnOrMatchesNoRowShouldBeRefusedInOneLine() throws IOException {
+        Path rows = inputs();
+        String[] base = {"validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString(), "--where"};
+        assertThat(CliRun.of(append(base, "system"))).isEqualTo(new CliRun(2, "", "gemmcost: --where system: give"
+                + " COLUMN=VALUE[,VALUE...]" + NL));
+        assertThat(CliRun.of(append(base, "gpu=h200_sxm"))).isEqualTo(new CliRun(2, "", "gemmcost: --where"
+                + " gpu=h200_sxm: no column gpu (the columns: " + SiliconCsv.HEADER + ")" + NL));
+        assertThat(CliRun.of(append(base, "system=h100_sxm"))).isEqualTo(new CliRun(2, "", "gemmcost: --where"
+                + " system=h100_sxm: no row of " + rows + " matches" + NL));
+    }
+
+    private static String[] append(String[] args, String more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = more;
+        return all;
+    }
+
     /** The report's rows after its header, read as CSV (RFC 4180 quoting). */
     private static List<String[]> reportRows(Path report) throws IOException {
         try (MappingIterator<String[]> it = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).build()
