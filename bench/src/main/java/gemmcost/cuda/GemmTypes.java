@@ -29,6 +29,32 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
         return of(dtype, System.getenv());
     }
 
+    /** The first compute capability with TF32 tensor cores (Ampere); before it cuBLAS runs a TF32 GEMM in fp32. */
+    static final int TF32_MIN_MAJOR = 8;
+
+    /**
+     * {@code dtype}'s types on {@code device}: tf32 is refused on a GPU before Ampere, where cuBLAS falls back to
+     * fp32 math whose rounding passes the tf32 check, so a tf32 table would silently hold fp32 times.
+     */
+    static GemmTypes on(Dtype dtype, DeviceProperties device) {
+        String cc = device.computeCapability();
+        if (dtype == Dtype.TF32 && cc != null && major(cc) < TF32_MIN_MAJOR)
+            throw new BadInputException("--dtype tf32: " + device.name() + " (compute capability " + cc + ") has no"
+                    + " TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run it in fp32: measure --dtype"
+                    + " fp32");
+        return of(dtype);
+    }
+
+    /** The major of {@code 9.0}; an unreadable one as a new GPU's (nothing is refused for it). */
+    private static int major(String computeCapability) {
+        int dot = computeCapability.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? computeCapability : computeCapability.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return Integer.MAX_VALUE;
+        }
+    }
+
     /**
      * {@code dtype}'s types in the process environment {@code env}. With {@code NVIDIA_TF32_OVERRIDE=0} a TF32 GEMM
      * runs in fp32 and its rounding passes the tf32 check, so a tf32 table would silently hold fp32 times: refused.

@@ -65,7 +65,7 @@ final class NativeBackend<P, E> implements GemmBackend {
 
     @Override
     public GemmTrial open(GemmShape shape, Dtype dtype) {
-        GemmTypes types = GemmTypes.of(dtype);
+        GemmTypes types = GemmTypes.on(dtype, device);
         long e = types.elementBytes();
         Cleanup cleanup = new Cleanup();
         try {
@@ -99,7 +99,7 @@ final class NativeBackend<P, E> implements GemmBackend {
 
     @Override
     public float[] multiply(GemmShape shape, Dtype dtype, float[] aValues, float[] bValues) {
-        GemmTypes types = GemmTypes.of(dtype);
+        GemmTypes types = GemmTypes.on(dtype, device);
         long cBytes = shape.m() * shape.n() * types.elementBytes();
         try (Cleanup cleanup = new Cleanup()) {
             ByteBuffer aHost = types.encode(aValues);

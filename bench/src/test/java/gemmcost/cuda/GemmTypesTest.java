@@ -47,6 +47,23 @@ class GemmTypesTest {
     }
 
     @Test
+    void tf32ShouldBeRefusedOnAGpuBeforeAmpereWhereCublasRunsItInFp32() {
+        assertThatThrownBy(() -> GemmTypes.on(Dtype.TF32, device("7.0")))
+                .isInstanceOf(BadInputException.class).hasMessage("--dtype tf32: Tesla V100-SXM2-32GB (compute"
+                        + " capability 7.0) has no TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run it in"
+                        + " fp32: measure --dtype fp32");
+        assertThat(GemmTypes.on(Dtype.FP32, device("7.0")).computeType()).isEqualTo(68);
+        assertThat(GemmTypes.on(Dtype.TF32, device("8.0")).computeType()).isEqualTo(77);
+        assertThat(GemmTypes.on(Dtype.TF32, device("10.0")).computeType()).isEqualTo(77); // two digits: Blackwell
+        assertThat(GemmTypes.on(Dtype.TF32, device(null)).computeType()).isEqualTo(77); // unknown: not refused
+    }
+
+    private static DeviceProperties device(String computeCapability) {
+        return new DeviceProperties("Tesla V100-SXM2-32GB", computeCapability, 80, 32L << 30, 6L << 20, "13.0",
+                "13.0", "13.0.2", "0000:3B:00.0", null, false);
+    }
+
+    @Test
     void normalValuesShouldBeStandardNormalWithoutZerosAndDifferPerSeed() {
         int count = 1 << 16;
         ByteBuffer a = GemmTypes.of(Dtype.FP32).normalValues(4L * count, 1);

@@ -6,10 +6,12 @@ import gemmcost.bench.jmh.GpuEventProfiler;
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;
 import gemmcost.cuda.CudaProbe;
+import gemmcost.device.Dtype;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -90,6 +92,7 @@ final class JmhCommand implements Callable<Integer> {
                     + " (scripts/gemmcost jmh -l lists them)");
         }
         if (selected.stream().anyMatch(name -> name.startsWith(GemmBenchmark.class.getName() + "."))) {
+            requireParams(cmd);
             requireGpu(cmd);
         }
         return run(cmd);
@@ -111,6 +114,25 @@ final class JmhCommand implements Callable<Integer> {
         OutputFormat silent = OutputFormatFactory.createFormatInstance(System.out, VerboseMode.SILENT);
         return BenchmarkList.defaultList().find(silent, includes.isEmpty() ? List.of(".*") : includes, excludes)
                 .stream().map(BenchmarkListEntry::getUsername).toList();
+    }
+
+    /**
+     * GemmBenchmark's {@code -p} values checked before JMH forks: a bad one in its setup would end the run as an
+     * internal error (JMH wraps it), not as the one-line refusal of bad input.
+     */
+    private static void requireParams(CommandLineOptions cmd) {
+        for (String name : values(cmd, "dtype")) {
+            Dtype dtype = Dtype.require("jmh -p dtype", name);
+            if (dtype == Dtype.FP8 || dtype == Dtype.FP8_BLOCK)
+                throw new BadInputException("jmh -p dtype=" + name + ": not a bench dtype yet (bf16, fp16, tf32,"
+                        + " fp32)");
+        }
+        values(cmd, "shape").forEach(GemmBenchmark::parse);
+        values(cmd, "backend").forEach(Backends.Choice::parse);
+    }
+
+    private static Collection<String> values(CommandLineOptions cmd, String param) {
+        return cmd.getParameter(param).hasValue() ? cmd.getParameter(param).get() : List.of();
     }
 
     private static void requireGpu(CommandLineOptions cmd) {

@@ -64,12 +64,18 @@ public class GemmBenchmark {
         Path libDir = cudaLibDir.isEmpty() ? null : Path.of(cudaLibDir);
         Dtype type = Dtype.require("dtype", dtype);
         opened = Backends.open(Backends.Choice.parse(backend), CudaProbe.run(libDir), device).backend();
-        GpuEventProfiler.reading(Sweep.reading(opened));
-        CorrectnessCheck.require(opened, type);
-        trial = opened.open(parse(shape), type);
+        try {
+            GpuEventProfiler.reading(Sweep.reading(opened));
+            CorrectnessCheck.require(opened, type);
+            trial = opened.open(parse(shape), type);
+        } catch (RuntimeException e) { // JMH runs no tear-down after a failed set-up
+            opened.close();
+            opened = null;
+            throw e;
+        }
     }
 
-    static GemmShape parse(String text) {
+    public static GemmShape parse(String text) {
         String[] parts = text.split("x", -1);
         try {
             if (parts.length == 3) {

@@ -42,6 +42,18 @@ class JmhCommandTest {
     }
 
     @Test
+    void badGemmBenchmarkParamsShouldBeRefusedInOneLineBeforeJmhForks() {
+        String nl = System.lineSeparator();
+        assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "dtype=bf16,fp8")).isEqualTo(new CliRun(2, "",
+                "gemmcost: jmh -p dtype=fp8: not a bench dtype yet (bf16, fp16, tf32, fp32)" + nl));
+        assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "dtype=int3").err()).startsWith(
+                "gemmcost: jmh -p dtype int3: unknown dtype (");
+        assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "shape=64x64")).isEqualTo(new CliRun(2, "",
+                "gemmcost: shape: expected m x k x n as in 8192x8192x8192, got '64x64'" + nl));
+        assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "backend=cuda").status()).isEqualTo(2);
+    }
+
+    @Test
     void helpShouldBeThisCommandsUsageAsEveryCommandsIs() {
         CliRun run = CliRun.of("jmh", "--help");
 
