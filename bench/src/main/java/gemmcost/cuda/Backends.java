@@ -81,7 +81,12 @@ public final class Backends {
     private static Opened auto(CudaProbe.Result probe, int ordinal) {
         Optional<String> why = JcudaBinding.problem(probe.locator());
         if (why.isEmpty()) {
-            return jcuda(probe.locator(), ordinal, "; auto: its natives and cuBLAS 12 load");
+            GemmBackend backend = JcudaBinding.open(probe.locator(), ordinal);
+            Optional<String> tooOld = predatesDevice(backend.device());
+            if (tooOld.isEmpty())
+                return jcuda(probe.locator(), backend, "; auto: its natives and cuBLAS 12 load");
+            backend.close();
+            why = tooOld;
         }
         if (!probe.available()) {
             throw new BadInputException(neitherBinding(probe, why.get()));
@@ -112,7 +117,55 @@ public final class Backends {
 
     private static Opened jcuda(LibraryLocator locator, int ordinal, String note) {
         GemmBackend backend = JcudaBinding.open(locator, ordinal);
+        Optional<String> tooOld = predatesDevice(backend.device());
+        if (tooOld.isPresent()) {
+            backend.close();
+            throw new BadInputException("--backend jcuda: " + tooOld.get() + ": measure with --backend ffm and the"
+                    + " node's cuBLAS 13");
+        }
+        return jcuda(locator, backend, note);
+    }
+
+    private static Opened jcuda(LibraryLocator locator, GemmBackend backend, String note) {
         return new Opened(backend, "jcuda (JCuda/JCublas2 12.6 with " + locator.find("libcublas.so.12").getFirst()
                 + note + ")");
+    }
+
+    /** The first cuBLAS release with Blackwell's kernels (CUDA 12.8); an older one has none for compute 10.x. */
+    static final int[] BLACKWELL_CUBLAS = {12, 8};
+    /** The first compute capability major of Blackwell. */
+    static final int BLACKWELL_MAJOR = 10;
+
+    /**
+     * Why the cuBLAS loaded cannot measure {@code device}: one older than 12.8 on a Blackwell GPU (compute 10.x and
+     * later) has no kernels built for it, so its times would not be cuBLAS's own on that GPU; empty when it can, or
+     * when a version is not known.
+     */
+    static Optional<String> predatesDevice(DeviceProperties device) {
+        int[] cc = leadingInts(device.computeCapability(), 1);
+        int[] cublas = leadingInts(device.cublasVersion(), 2);
+        if (cc == null || cublas == null || cc[0] < BLACKWELL_MAJOR)
+            return Optional.empty();
+        boolean older = cublas[0] < BLACKWELL_CUBLAS[0]
+                || cublas[0] == BLACKWELL_CUBLAS[0] && cublas[1] < BLACKWELL_CUBLAS[1];
+        return older ? Optional.of("cuBLAS " + device.cublasVersion() + " predates " + device.name() + " (compute "
+                + device.computeCapability() + "), whose kernels came with cuBLAS 12.8") : Optional.empty();
+    }
+
+    /** The first {@code count} dot-separated integers of {@code version} ("12.6.4.1"), or null where there are not. */
+    private static int[] leadingInts(String version, int count) {
+        if (version == null)
+            return null;
+        String[] parts = version.split("\\.");
+        if (parts.length < count)
+            return null;
+        int[] out = new int[count];
+        try {
+            for (int i = 0; i < count; i++)
+                out[i] = Integer.parseInt(parts[i]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return out;
     }
 }
