@@ -7,7 +7,9 @@ package gemmcost.gettime;
  * point, their weighted mean (no slope at all).
  *
  * Neighbours come from {@link NeighbourCells} (a {@link KdTree} outside its lattice), nearest first, and enter the
- * fit in that order, so the answer does not depend on how they were found.
+ * fit in that order, so the answer does not depend on how they were found. With the residual come the bounds its
+ * neighbours set on the time: a GEMM no larger than the query on every axis does no more work, so takes no longer
+ * (on the tables, the time rises with each of m, k and n), and one no smaller takes no less.
  */
 final class LocalFit {
     static final int NEIGHBOURS = 12;
@@ -20,9 +22,11 @@ final class LocalFit {
 
     /** Per point x, y, z and residual side by side: a neighbour's four values come in one cache line. */
     private final double[] packed;
+    private final double[] timeUs;
     private final NeighbourCells cells;
 
-    LocalFit(double[] x, double[] y, double[] z, double[] residual) {
+    LocalFit(double[] x, double[] y, double[] z, double[] residual, double[] timeUs) {
+        this.timeUs = timeUs.clone();
         this.packed = new double[4 * x.length];
         for (int p = 0; p < x.length; p++) {
             packed[4 * p] = x[p];
@@ -33,14 +37,31 @@ final class LocalFit {
         this.cells = new NeighbourCells(x, y, z, NEIGHBOURS);
     }
 
-    /** The residual at a query and whether it is the far neighbours' weighted mean rather than a fit. */
-    record Answer(double residual, boolean far) {
+    /**
+     * The residual at a query, whether it is the far neighbours' weighted mean rather than a fit, and the time bounds
+     * the neighbours set: the longest of those no larger on every axis ({@code lowerUs}, 0 where there is none) and
+     * the shortest of those no smaller ({@code upperUs}, infinite where there is none).
+     */
+    record Answer(double residual, boolean far, double lowerUs, double upperUs) {
     }
 
     /** The fitted residual at (qx, qy, qz), and whether every neighbour is farther than {@link #FAR_OCTAVES}. */
     Answer answerAt(double qx, double qy, double qz) {
         KdTree.Nearest found = cells.nearest(qx, qy, qz);
-        return new Answer(residualAt(found, qx, qy, qz), found.dist2[0] > FAR_OCTAVES * FAR_OCTAVES);
+        double lower = 0;
+        double upper = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < found.size; i++) { // branch-free: the neighbours come in no order of size
+            int p = found.points[i];
+            double dx = packed[4 * p] - qx;
+            double dy = packed[4 * p + 1] - qy;
+            double dz = packed[4 * p + 2] - qz;
+            double t = timeUs[p];
+            boolean smaller = dx <= 0 & dy <= 0 & dz <= 0;
+            boolean larger = dx >= 0 & dy >= 0 & dz >= 0;
+            lower = smaller & t > lower ? t : lower;
+            upper = larger & t < upper ? t : upper;
+        }
+        return new Answer(residualAt(found, qx, qy, qz), found.dist2[0] > FAR_OCTAVES * FAR_OCTAVES, lower, upper);
     }
 
     /** The fitted residual at (qx, qy, qz) over these neighbours, nearest first. */

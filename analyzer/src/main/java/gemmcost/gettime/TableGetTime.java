@@ -98,12 +98,14 @@ public final class TableGetTime implements GetTime {
         all.putAll(new TreeMap<>(twinUs));
         long[][] shapes = new long[all.size()][];
         double[] residual = new double[all.size()];
+        double[] timesUs = new double[all.size()];
         double[][] log2 = new double[3][all.size()];
         int p = 0;
         for (var e : all.entrySet()) {
             GemmShape s = e.getKey();
             shapes[p] = new long[] {s.m(), s.k(), s.n()};
             residual[p] = residual(s, e.getValue());
+            timesUs[p] = e.getValue();
             for (int axis = 0; axis < 3; axis++) {
                 log2[axis][p] = Shapes.log2(shapes[p][axis]);
                 lowest[axis] = Math.min(lowest[axis], shapes[p][axis]);
@@ -112,7 +114,7 @@ public final class TableGetTime implements GetTime {
             p++;
         }
         this.lines = new Lines(shapes, residual);
-        this.fit = new LocalFit(log2[0], log2[1], log2[2], residual);
+        this.fit = new LocalFit(log2[0], log2[1], log2[2], residual, timesUs);
     }
 
     /**
@@ -267,7 +269,23 @@ public final class TableGetTime implements GetTime {
         if (!Double.isNaN(r))
             return new Residual(r, Method.ALONG_LINES);
         LocalFit.Answer a = fit.answerAt(Shapes.log2(m), Shapes.log2(k), Shapes.log2(n));
-        return new Residual(a.residual(), a.far() ? Method.FAR_MEAN : Method.LOCAL_FIT);
+        return new Residual(withinBounds(a, m, k, n), a.far() ? Method.FAR_MEAN : Method.LOCAL_FIT);
+    }
+
+    /**
+     * The fit's residual kept within the time bounds its neighbours set (the longest time of a smaller shape, the
+     * shortest of a larger one), where they do not contradict each other.
+     */
+    private double withinBounds(LocalFit.Answer a, long m, long k, long n) {
+        if (a.lowerUs() > a.upperUs())
+            return a.residual(); // the table itself falls as a shape grows there: no bound holds
+        double solUs = effectiveSolUs(m, k, n);
+        double r = a.residual();
+        if (a.lowerUs() > floorUs)
+            r = Math.max(r, Math.log((a.lowerUs() - floorUs) / solUs));
+        if (Double.isFinite(a.upperUs()))
+            r = Math.min(r, Math.log((a.upperUs() - floorUs) / solUs));
+        return r;
     }
 
     /**

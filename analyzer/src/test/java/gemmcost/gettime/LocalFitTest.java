@@ -33,16 +33,36 @@ class LocalFitTest {
         assertThat(FIT.answerAt(-3, -3, -3).residual()).isStrictlyBetween(0.0, 1.0);
     }
 
-    private static LocalFit gridWithResidualX() {
+    @Test
+    void theBoundsShouldBeTheLongestTimeOfASmallerNeighbourAndTheShortestOfALargerOne() {
+        // time = x + y + z + 1 on the grid: of the 12 nearest of (2.5, 2, 2), (2, 2, 2) is the largest no larger on
+        // every axis (7), (3, 2, 2) the smallest no smaller (8)
+        double[][] grid = grid();
+        double[] time = new double[grid[0].length];
+        for (int p = 0; p < time.length; p++)
+            time[p] = grid[0][p] + grid[1][p] + grid[2][p] + 1;
+        LocalFit.Answer a = new LocalFit(grid[0], grid[1], grid[2], grid[0].clone(), time).answerAt(2.5, 2, 2);
+        assertThat(a.lowerUs()).isEqualTo(7.0);
+        assertThat(a.upperUs()).isEqualTo(8.0);
+        // beyond the grid nothing among the neighbours is larger on every axis
+        LocalFit.Answer beyond = new LocalFit(grid[0], grid[1], grid[2], grid[0].clone(), time).answerAt(4.5, 4, 4);
+        assertThat(beyond.lowerUs()).isEqualTo(13.0);
+        assertThat(beyond.upperUs()).isInfinite();
+    }
+
+    private static double[][] grid() {
         int size = 125;
-        double[] x = new double[size];
-        double[] y = new double[size];
-        double[] z = new double[size];
+        double[][] xyz = new double[3][size];
         for (int p = 0; p < size; p++) {
-            x[p] = p / 25;
-            y[p] = p / 5 % 5;
-            z[p] = p % 5;
+            xyz[0][p] = p / 25;
+            xyz[1][p] = p / 5 % 5;
+            xyz[2][p] = p % 5;
         }
-        return new LocalFit(x, y, z, x.clone());
+        return xyz;
+    }
+
+    private static LocalFit gridWithResidualX() {
+        double[][] grid = grid();
+        return new LocalFit(grid[0], grid[1], grid[2], grid[0].clone(), new double[grid[0].length]);
     }
 }

@@ -165,6 +165,17 @@ class TableGetTimeTest {
 
     /** Inside the box but 5 octaves from either measured shape on every axis: no fit, their weighted mean, said so. */
     @Test
+    void theLocalFitShouldTakeNoLessThanASmallerNeighbourAndNoMoreThanALargerOne() {
+        // (64, 128, 64) is slow for its size; the fit over the three would carry it to the query, which lies between
+        // (64, 64, 64) at 10 us and (128, 128, 128) at 12 us on every axis: a GEMM between them takes between them
+        TableGetTime table = TableGetTime.of(Map.of(new GemmShape(64, 64, 64), 10.0, new GemmShape(128, 128, 128),
+                12.0, new GemmShape(64, 128, 64), 40.0), "non-monotone");
+        Estimate e = table.estimate(100, 100, 100);
+        assertThat(e.method()).isEqualTo(Method.LOCAL_FIT);
+        assertThat(e.timeUs()).isBetween(10.0, 12.0);
+    }
+
+    @Test
     void farFromEveryMeasuredShapeTheAnswerShouldSayItIsTheNeighboursMean() {
         TableGetTime table = TableGetTime.of(Map.of(
                 new GemmShape(64, 64, 64), 3.0,
