@@ -56,6 +56,9 @@ final class CriticalPathCommand implements Callable<Integer> {
     public Integer call() {
         long t0 = System.nanoTime();
         ImportedDag imported = DagFiles.read(dag, allowDangling);
+        if (importNotes && imported.notes().isEmpty())
+            throw new BadInputException("--import-notes: applies to a DOT file, whose nodes' costs are inferred from"
+                    + " their labels; " + dag + " is a JSON DAG, its costs given");
         Dag graph = imported.dag();
         long t1 = System.nanoTime();
         boolean communicates = IntStream.range(0, graph.size()).anyMatch(graph::communication);

@@ -34,7 +34,8 @@ final class DotOps {
         // "Output Projection" and "Input Embedding" name ops, not the graph's ends
         if (IO.matcher(op).matches() && !GEMM.matcher(op).find() && !MEMORY.matcher(op).find())
             return new Inference(new Work.Marker("graph input/output marker"), "graph input/output marker: 0 us");
-        if (op.contains("attention") || op.contains("attn") || op.contains("score"))
+        // an attention block's projections ("Attention Output Projection", "attn qkv proj") are GEMMs
+        if ((op.contains("attention") || op.contains("attn") || op.contains("score")) && !op.contains("proj"))
             return attention(op, label);
         if (MEMORY.matcher(op).find())
             return memory(label);
@@ -118,7 +119,7 @@ final class DotOps {
         List<DotLabel.Dim> dims = label.inputs().isEmpty() ? label.output() : label.inputs().get(0);
         Long batch = named(dims, "batch");
         Long seq = named(dims, "seq");
-        Long heads = named(dims, "head");
+        Long heads = named(dims, "head", "num_head", "n_head", "nhead");
         Long headDim = named(dims, "head_dim", "d_k", "d_head", "dim");
         if (batch == null || seq == null || heads == null || headDim == null)
             return unknown("attention without batch, seq_len, heads and head_dim in its label");

@@ -356,6 +356,10 @@ class GemmcostTest {
                 .isEqualTo(new CliRun(2, "", refused.formatted(16)));
         assertThat(CliRun.of("critical-path", "--dag", "../examples/diamond.json", "--profile", "l40s"))
                 .isEqualTo(new CliRun(2, "", refused.formatted(2)));
+        // a JSON DAG gives its costs: no inference to list (it had ended in an internal error)
+        assertThat(CliRun.of("critical-path", "--dag", "../examples/diamond.json", "--import-notes"))
+                .isEqualTo(new CliRun(2, "", "gemmcost: --import-notes: applies to a DOT file, whose nodes' costs are"
+                        + " inferred from their labels; ../examples/diamond.json is a JSON DAG, its costs given" + NL));
         Path own = Files.writeString(dir.resolve("own.json"), Files.readString(Path.of(baseline)).replaceFirst(
                 "\"network\": *\\{", "\"network\": {\"intra_node\": {\"name\": \"pcie\", \"busbw_gb_per_s\":"
                         + " {\"all_reduce\": 20}}, \"inter_node\": {\"name\": \"roce\"},"));

@@ -83,6 +83,24 @@ class DotDagReaderTest {
         assertThat(dag.work(3)).isEqualTo(new Work.Marker("graph input/output marker"));
     }
 
+    /** Review: "num_heads" names the heads too, and an attention block's projection is a GEMM (both had cost 0). */
+    @Test
+    void attentionHeadsNamedNumHeadsAndAnAttentionProjectionShouldBeCosted() throws IOException {
+        Path file = dot("""
+                digraph g {
+                  s [label="Attention Scores\\nInput: [batch_size=2, seq_len=1024, num_heads=4, head_dim=128]"];
+                  p [label="Attention Output Projection\\nInput: [B=32, S=16, H=512]\\nOutput: [B=32, S=16, H=4096]"];
+                  s -> p;
+                }
+                """);
+        Dag dag = DotDagReader.read(file, false).dag();
+
+        // QK^T per head: 2 × 4 products of (1024, 128, 1024)
+        assertThat(dag.work(0)).isEqualTo(new Work.Gemm(new GemmShape(1024, 128, 1024), 8));
+        // m = 32·16 token rows, k = 512, n = 4096
+        assertThat(dag.work(1)).isEqualTo(new Work.Gemm(new GemmShape(512, 512, 4096), 1));
+    }
+
     /** Review: a send and the receive drawn after it are one transfer, and had been costed twice in a row. */
     @Test
     void aReceiveAfterItsSendShouldBeTheTransfersEndNotASecondTransfer() throws IOException {
