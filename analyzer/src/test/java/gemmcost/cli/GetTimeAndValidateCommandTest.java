@@ -194,6 +194,26 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.out()).startsWith("{\"count\":1,").contains("\"median_ape_pct\":25.0,");
     }
 
+    /** Review: rows of another GPU than the table's were compared without a word. */
+    @Test
+    void rowsOfAnotherGpuThanTheTablesShouldBeSaidSo() throws IOException {
+        Path csv = dir.resolve("a100.csv");
+        Files.writeString(csv, "source,gpu,dtype,m,n,k,time_us,notes\nx,A100,bf16,4096,1024,1024,40,\n");
+        String note = "note: the rows are of A100, the table of %s: the error is how far one GPU's times are from"
+                + " another's";
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", csv.toString()).out().lines())
+                .contains(note.formatted("Test GPU"));
+        assertThat(CliRun.of("validate", "--profile", "h100-sxm", "--against", csv.toString()).out().lines())
+                .contains(note.formatted("h100-sxm"));
+        // a bare chip name may be any of its variants: no note
+        assertThat(CliRun.of("validate", "--profile", "a100-sxm-80gb", "--against", csv.toString()).out())
+                .doesNotContain("note:");
+        Path own = dir.resolve("own.csv");
+        Files.writeString(own, "source,gpu,dtype,m,n,k,time_us,notes\nx,test gpu,bf16,4096,1024,1024,40,\n");
+        assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", own.toString()).out())
+                .doesNotContain("note:");
+    }
+
     @Test
     void shouldNeverWriteTheReportOverAnInput() throws IOException {
         Path csv = dir.resolve("m.csv");

@@ -5,6 +5,8 @@ import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
+import gemmcost.device.Device;
+import gemmcost.device.DeviceCatalog;
 import gemmcost.gettime.ErrorStats;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
@@ -26,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -117,12 +120,36 @@ public final class ValidateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
+            otherGpu(rows.getFirst().gpu()).ifPresent(out::println);
             long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
             if (exact > 0)
                 out.printf(Locale.ROOT, "%d of the %d rows are shapes the table holds, answered as it holds them, not"
                         + " predicted%n", exact, s.count());
         }
         return Gemmcost.OK;
+    }
+
+    /**
+     * A note where the rows are of another GPU than the one the table is of (as far as the catalog tells the two
+     * apart, or their names do): their error then says how far one GPU's table is from another's times.
+     */
+    private Optional<String> otherGpu(String rowsGpu) {
+        Path file = Path.of(profile);
+        String tableGpu;
+        Optional<Device> device;
+        if (Files.isRegularFile(file)) {
+            Profile.Device d = ProfileJson.read(file).device();
+            tableGpu = d.name();
+            device = Optional.ofNullable(d.catalogId()).flatMap(DeviceCatalog::find)
+                    .or(() -> DeviceCatalog.matchName(d.name()));
+        } else {
+            device = DeviceCatalog.find(profile);
+            tableGpu = device.map(Device::id).orElse(profile);
+        }
+        boolean same = device.map(d -> DeviceCatalog.mayName(rowsGpu, d))
+                .orElse(tableGpu.equalsIgnoreCase(rowsGpu));
+        return same ? Optional.empty() : Optional.of("note: the rows are of " + rowsGpu + ", the table of " + tableGpu
+                + ": the error is how far one GPU's times are from another's");
     }
 
     /**
