@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -516,6 +517,24 @@ class GemmcostTest {
                 table.toString()).status()).isEqualTo(2);
         assertThat(Files.readString(table)).isEqualTo(Files.readString(Path.of("../profiles/nvidia-h200/bf16.json")));
         assertThat(Files.exists(html)).isFalse();
+    }
+
+    /** Review: the chart called an imported table's entries "measured". */
+    @Test
+    void theReportsChartShouldNameItsTablesEntriesAsTheTableDoes() throws IOException {
+        Path config = Path.of("../examples/seed-baseline-tp8pp2.json");
+        String measured = Files.readString(Path.of("../profiles/nvidia-h200/bf16.json"));
+        Path imported = Files.writeString(dir.resolve("imported.json"),
+                measured.replaceFirst("\"kind\": *\"measured\"", "\"kind\": \"imported\""));
+        for (var table : Map.of("../profiles/nvidia-h200/bf16.json", "measured", imported.toString(), "imported")
+                .entrySet()) {
+            Path page = dir.resolve(table.getValue() + ".html");
+            CliRun run = CliRun.of("report", "--config", config.toString(), "--profile", table.getKey(), "--out",
+                    page.toString());
+            assertThat(run.status()).as(run.err()).isZero();
+            assertThat(Files.readString(page)).contains("Dots: the table&#39;s entries (" + table.getValue() + ").")
+                    .doesNotContain("measured entries");
+        }
     }
 
     @Test
