@@ -55,6 +55,7 @@ class MeasurementCsvTest {
             empty gpu        | s,,fp16,1,2,3,1,x            | :2: column gpu: must not be empty: ''
             too few columns  | s,G,fp16,1,2,3,1             | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 7
             comma in notes   | s,G,fp16,1,2,3,1,a=1,b=2     | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 9
+            quoted notes     | s,G,fp16,1,2,3,1,"a,b"       | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 9 (the format has no quoting: a field holds no comma; notes use ';')
             """)
     void shouldRejectABadRowNamingFileLineColumnAndValue(String name, String row, String expected)
             throws IOException {
