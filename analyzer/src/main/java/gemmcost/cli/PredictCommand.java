@@ -507,10 +507,13 @@ final class PredictCommand implements Callable<Integer> {
             return Fit.check(config, model, device, decodeLayout, running, tokens, kvDtype);
         } catch (Fit.Refused e) {
             int room = e.memory() ? Fit.room(model, decodeLayout, device, running, tokens, kvDtype) : 0;
-            if (room == 0)
+            // --max-running counts a replica's sequences (TensorRT-LLM's: a pipeline stage's batch)
+            int perLimit = engine().maxRunning(decodeLayout, Integer.MAX_VALUE, 1);
+            if (room < perLimit)
                 throw e;
             throw new BadInputException(String.format(Locale.ROOT, "%s; its memory holds %d of the %d: --max-running"
-                    + " sets how many run, the others wait for a place", e.getMessage(), room, running));
+                    + " %d runs that many, the others wait for a place", e.getMessage(), room, running,
+                    room / perLimit));
         }
     }
 

@@ -35,7 +35,9 @@ import java.util.TreeMap;
  *       neighbouring lines show there, blended with the neighbours' own values shifted by their offset;</li>
  *   <li>anything else inside the measured box takes r from a locally weighted linear fit over the 12 nearest shapes
  *       in log2(m, k, n), clamped to the neighbours' range (efficiency is held, not extrapolated), or their weighted
- *       mean farther than {@link LocalFit#FAR_OCTAVES} from every measured shape;</li>
+ *       mean farther than {@link LocalFit#FAR_OCTAVES} from every measured shape; either kept between the longest
+ *       time of those neighbours no larger on every axis and the shortest of those no smaller
+ *       ({@link #withinBounds});</li>
  *   <li>a shape outside the box takes the r of the nearest shape inside it (each axis clamped to its measured range,
  *       answered by the rules above): just beyond a measured edge the answer continues that measurement.</li>
  * </ol>

@@ -303,9 +303,9 @@ public final class HtmlReport {
                 ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES)
                 : busiestPlanSite(in.plans()).stream().toList();
         html.element("p", in.costs().table() != null
-                ? "Dots: the table's entries (" + in.costs().table().provenance().kind().jsonName() + "). Line: Get_Time,"
-                + " coloured by its label (interpolated between them, extrapolated beyond them). Grey: the datasheet"
-                + " roofline (modeled)."
+                ? "Dots: the table's entries (" + in.costs().table().provenance().kind().jsonName() + ")."
+                + " Line: Get_Time, coloured by its label (interpolated between them, extrapolated beyond them)."
+                + " Grey: the datasheet roofline (modeled)."
                 : "No measured table: Get_Time is the datasheet roofline (modeled), the same shape at every (k, n); shown"
                 + " for the site the plans above spend the most GEMM time in. A measured profile (--profile FILE) shows"
                 + " its measurements here, one panel per site.");

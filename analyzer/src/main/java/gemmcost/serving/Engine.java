@@ -116,7 +116,7 @@ public enum Engine {
         return layout instanceof Parallelism p ? p.pp() : 1;
     }
 
-    /** What sets {@link #maxRunning}, in words: the engine's default batch limit on {@code device}, or the one given. */
+    /** What sets {@link #maxRunning}, in words: the engine's default batch limit on {@code device}, or that given. */
     public String runningLimit(Device device, Layout layout, int stepTokens, OptionalInt given) {
         int limit = given.orElse(batchLimit(device));
         String perReplica = maxRunning(layout, stepTokens, limit) / layout.attentionReplicas()

@@ -94,7 +94,8 @@ public final class ServingModel {
     /**
      * How the run's start enters TTFT. {@code steadyTtftUs}: a round's TTFT once the run has settled (with waves,
      * every round's); {@code burstTtftUs}: the mean TTFT of the first c requests, arriving together at idle workers
-     * in {@code burstSteps} prefill steps; {@code rounds}: the rounds measured ({@link Request#STEADY_STATE}
+     * in {@code burstSteps} prefill steps (of those that run at once, where the others wait for a
+     * place); {@code rounds}: the rounds measured ({@link Request#STEADY_STATE}
      * where not every request runs at once, or for an endless run); {@code weighs}: which rounds are bursts.
      */
     public record Start(double steadyTtftUs, double burstTtftUs, int burstSteps, int rounds, Weighs weighs) {

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * {@code backend=vllm,sglang}: the measured runs whose {@code backend} is one of the values, as written in the file
- * (an empty value matches an empty field), in the order given. Columns are {@link SiliconCsv#HEADER}'s.
+ * (an empty value matches an empty field, but for {@code id}: a row without one is named by its file and line), in
+ * the order given. Columns are {@link SiliconCsv#HEADER}'s.
  */
 public record RowFilter(String column, List<String> values) {
     private static final List<String> COLUMNS = List.of(SiliconCsv.HEADER.split(","));

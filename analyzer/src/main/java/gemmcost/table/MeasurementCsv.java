@@ -81,8 +81,8 @@ public final class MeasurementCsv {
     private static BadInputException wrongColumnCount(String line, String name, long lineNo) {
         int found = line.isEmpty() ? 0 : (int) line.chars().filter(c -> c == ',').count() + 1;
         return new BadInputException(name + ":" + lineNo + ": expected " + COLUMNS.length + " columns (" + HEADER
-                + "), found " + found + (line.indexOf('"') >= 0 ? " (the format has no quoting: a field holds no comma;"
-                + " notes use ';')" : ""));
+                + "), found " + found + (found > COLUMNS.length && line.indexOf('"') >= 0
+                ? " (the format has no quoting: a field holds no comma; notes use ';')" : ""));
     }
 
     /** The fields of one row, with the parsing that reports which column is bad. */

@@ -123,7 +123,7 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(
                 "{\"count\":2,\"reference_label\":\"imported\",\"prediction_labels\":[\"imported\"],"
-                        + "\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0}" + NL);
+                        + "\"median_ape_pct\":22.5,\"p90_ape_pct\":24.5,\"max_ape_pct\":25.0,\"same_gpu\":true}" + NL);
         assertThat(Files.readAllLines(rows)).containsExactly(
                 "line,m,k,n,reference_us,reference_label,predicted_us,label,ape_pct,method",
                 "2,1024,1024,1024,25.0,imported,20.0,imported,20.0000,exact",
@@ -140,7 +140,7 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(
                 "{\"count\":1,\"reference_label\":\"measured\",\"prediction_labels\":[\"imported\"],"
-                        + "\"median_ape_pct\":20.0,\"p90_ape_pct\":20.0,\"max_ape_pct\":20.0}" + NL);
+                        + "\"median_ape_pct\":20.0,\"p90_ape_pct\":20.0,\"max_ape_pct\":20.0,\"same_gpu\":true}" + NL);
     }
 
     @Test
@@ -205,10 +205,15 @@ class GetTimeAndValidateCommandTest {
                 .contains(note.formatted("Test GPU"));
         assertThat(CliRun.of("validate", "--profile", "h100-sxm", "--against", csv.toString()).out().lines())
                 .contains(note.formatted("h100-sxm"));
+        assertThat(CliRun.of("validate", "--profile", "h100-sxm", "--against", csv.toString(), "--json").out())
+                .contains(",\"same_gpu\":false}");
         // a bare chip name may be any of its variants: no note
         assertThat(CliRun.of("validate", "--profile", "a100-sxm-80gb", "--against", csv.toString()).out())
                 .doesNotContain("note:");
+        assertThat(CliRun.of("validate", "--profile", "a100-sxm-80gb", "--against", csv.toString(), "--json").out())
+                .contains(",\"same_gpu\":true}");
         Path own = dir.resolve("own.csv");
+        // out of the catalog, by name (one holding the other, whatever the case)
         Files.writeString(own, "source,gpu,dtype,m,n,k,time_us,notes\nx,test gpu,bf16,4096,1024,1024,40,\n");
         assertThat(CliRun.of("validate", "--profile", profile.toString(), "--against", own.toString()).out())
                 .doesNotContain("note:");

@@ -375,7 +375,8 @@ class PredictCommandTest {
         assertThat(text.out()).contains(", engine sglang, --max-running 64,");
         // the burst of a benchmark's first round is not weighed where requests wait: the steady state is
         assertThat(capped.get("start").get("weighs").asText()).isEqualTo("none");
-        assertThat(capped.get("start").get("burst_steps").asInt()).isEqualTo(4); // 64 admitted, 16 prompts of 512 tokens a 8,192-token step
+        // 64 admitted, 16 prompts of 512 tokens a 8,192-token step
+        assertThat(capped.get("start").get("burst_steps").asInt()).isEqualTo(4);
         assertThat(capped.get("ttft_ms").asDouble()).isEqualTo(capped.get("start").get("steady_ttft_us").asDouble()
                 / 1e3);
     }
@@ -435,7 +436,7 @@ class PredictCommandTest {
         assertThat(run).isEqualTo(new CliRun(2, "", "gemmcost: " + SMALL_LLAMA + " on 1 x l40s (tp=1, pp=1, ep=1, dp=1)"
                 + " does not fit: 2.08 GB of weights + 274.88 GB of KV cache per GPU (512 sequences of up to 16384"
                 + " tokens, KV in bf16) is over the 43.49 GB an engine uses of 48.32 GB (0.90) [modeled]; its memory"
-                + " holds 77 of the 512: --max-running sets how many run, the others wait for a place" + NL));
+                + " holds 77 of the 512: --max-running 77 runs that many, the others wait for a place" + NL));
     }
 
     @Test
@@ -529,6 +530,11 @@ class PredictCommandTest {
         String err = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--tp", "2", "--dp", "2",
                 "--concurrency", "512", "--isl", "8192", "--osl", "8192").err();
         assertThat(err).contains("(512 sequences, at most 256 on each of 2 attention replicas, of up to 16384 tokens");
+        // --max-running counts one replica's: half of what the worker's memory holds
+        java.util.regex.Matcher holds = java.util.regex.Pattern.compile("its memory holds (\\d+) of the 512:"
+                + " --max-running (\\d+) runs that many").matcher(err);
+        assertThat(holds.find()).as(err).isTrue();
+        assertThat(Integer.parseInt(holds.group(2))).isEqualTo(Integer.parseInt(holds.group(1)) / 2).isPositive();
         String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--prefill-batch", "2048", "--decode-workers", "64", "--concurrency", "64", "--isl", "100000", "--osl",
                 "8").err();

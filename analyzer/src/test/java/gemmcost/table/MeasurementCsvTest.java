@@ -55,7 +55,6 @@ class MeasurementCsvTest {
             empty gpu        | s,,fp16,1,2,3,1,x            | :2: column gpu: must not be empty: ''
             too few columns  | s,G,fp16,1,2,3,1             | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 7
             comma in notes   | s,G,fp16,1,2,3,1,a=1,b=2     | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 9
-            quoted notes     | s,G,fp16,1,2,3,1,"a,b"       | :2: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 9 (the format has no quoting: a field holds no comma; notes use ';')
             """)
     void shouldRejectABadRowNamingFileLineColumnAndValue(String name, String row, String expected)
             throws IOException {
@@ -73,6 +72,18 @@ class MeasurementCsvTest {
         // the blank line 3 is skipped, but counted
         assertThatThrownBy(() -> MeasurementCsv.read(file))
                 .hasMessage(file + ":4: expected 8 columns (source,gpu,dtype,m,n,k,time_us,notes), found 7");
+    }
+
+    /** Review: a quoted field with a comma said only "found 9"; a quote in a row of too few columns is no such case. */
+    @Test
+    void aQuotedFieldShouldBeToldTheFormatHasNoQuoting() throws IOException {
+        Path quoted = write(HEADER + "s,G,fp16,1,2,3,1,\"a,b\"\n");
+        assertThatThrownBy(() -> MeasurementCsv.read(quoted)).hasMessage(quoted + ":2: expected 8 columns"
+                + " (source,gpu,dtype,m,n,k,time_us,notes), found 9 (the format has no quoting: a field holds no"
+                + " comma; notes use ';')");
+        Path few = write(HEADER + "s,G,fp16,1,2,3,\"1\"\n");
+        assertThatThrownBy(() -> MeasurementCsv.read(few)).hasMessage(few + ":2: expected 8 columns"
+                + " (source,gpu,dtype,m,n,k,time_us,notes), found 7");
     }
 
     @Test

@@ -3,6 +3,7 @@ package gemmcost.cuda;
 import gemmcost.BadInputException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -111,18 +112,14 @@ public final class Backends {
             throw new BadInputException("cuBLAS library unusable: " + probe.cublas().orElseThrow() + ": "
                     + e.getMessage());
         }
+        requireKernels(backend, "ffm", note);
         return new Opened(backend, "ffm (FFM binding of " + probe.cudart().orElseThrow() + " and "
                 + probe.cublas().orElseThrow() + note + ")");
     }
 
     private static Opened jcuda(LibraryLocator locator, int ordinal, String note) {
         GemmBackend backend = JcudaBinding.open(locator, ordinal);
-        Optional<String> tooOld = predatesDevice(backend.device());
-        if (tooOld.isPresent()) {
-            backend.close();
-            throw new BadInputException("--backend jcuda: " + tooOld.get() + ": measure with --backend ffm and the"
-                    + " node's cuBLAS 13");
-        }
+        requireKernels(backend, "jcuda", note);
         return jcuda(locator, backend, note);
     }
 
@@ -131,25 +128,40 @@ public final class Backends {
                 + note + ")");
     }
 
-    /** The first cuBLAS release with Blackwell's kernels (CUDA 12.8); an older one has none for compute 10.x. */
-    static final int[] BLACKWELL_CUBLAS = {12, 8};
-    /** The first compute capability major of Blackwell. */
-    static final int BLACKWELL_MAJOR = 10;
+    /** Closes {@code backend} and refuses where its cuBLAS predates its GPU ({@link #predatesDevice}). */
+    private static void requireKernels(GemmBackend backend, String binding, String note) {
+        Optional<String> tooOld = predatesDevice(backend.device());
+        if (tooOld.isEmpty())
+            return;
+        backend.close();
+        throw new BadInputException(binding + ": " + tooOld.get() + note + "; measure with a cuBLAS of that release or"
+                + " later (--backend ffm and --cuda-lib-dir where it is installed)");
+    }
 
     /**
-     * Why the cuBLAS loaded cannot measure {@code device}: one older than 12.8 on a Blackwell GPU (compute 10.x and
-     * later) has no kernels built for it, so its times would not be cuBLAS's own on that GPU; empty when it can, or
-     * when a version is not known.
+     * The first cuBLAS release with kernels for each Blackwell compute capability (CUDA 12.8 brought 10.0, 10.1 and
+     * 12.0; CUDA 12.9 10.3 and 12.1): an older one has none built for the GPU (its architecture-specific kernels do
+     * not run on another). A compute capability not listed (before Blackwell, or one this list does not know) is not
+     * refused.
+     */
+    static final Map<String, String> FIRST_CUBLAS = Map.of("10.0", "12.8", "10.1", "12.8", "10.3", "12.9",
+            "12.0", "12.8", "12.1", "12.9");
+
+    /**
+     * Why the cuBLAS loaded cannot measure {@code device}: one older than the first with kernels for its Blackwell
+     * compute capability ({@link #FIRST_CUBLAS}), so its times would not be cuBLAS's own on that GPU; empty when it
+     * can, or when a version is not known.
      */
     static Optional<String> predatesDevice(DeviceProperties device) {
-        int[] cc = leadingInts(device.computeCapability(), 1);
+        String cc = device.computeCapability();
+        String first = cc == null ? null : FIRST_CUBLAS.get(cc);
         int[] cublas = leadingInts(device.cublasVersion(), 2);
-        if (cc == null || cublas == null || cc[0] < BLACKWELL_MAJOR)
+        int[] needed = leadingInts(first, 2);
+        if (needed == null || cublas == null)
             return Optional.empty();
-        boolean older = cublas[0] < BLACKWELL_CUBLAS[0]
-                || cublas[0] == BLACKWELL_CUBLAS[0] && cublas[1] < BLACKWELL_CUBLAS[1];
+        boolean older = cublas[0] < needed[0] || cublas[0] == needed[0] && cublas[1] < needed[1];
         return older ? Optional.of("cuBLAS " + device.cublasVersion() + " predates " + device.name() + " (compute "
-                + device.computeCapability() + "), whose kernels came with cuBLAS 12.8") : Optional.empty();
+                + cc + "), whose kernels came with cuBLAS " + first) : Optional.empty();
     }
 
     /** The first {@code count} dot-separated integers of {@code version} ("12.6.4.1"), or null where there are not. */

@@ -37,12 +37,17 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
      * fp32 math whose rounding passes the tf32 check, so a tf32 table would silently hold fp32 times.
      */
     static GemmTypes on(Dtype dtype, DeviceProperties device) {
+        return on(dtype, device, System.getenv());
+    }
+
+    /** {@link #on(Dtype, DeviceProperties)} in the process environment {@code env}. */
+    static GemmTypes on(Dtype dtype, DeviceProperties device, Map<String, String> env) {
         String cc = device.computeCapability();
         if (dtype == Dtype.TF32 && cc != null && major(cc) < TF32_MIN_MAJOR)
             throw new BadInputException("--dtype tf32: " + device.name() + " (compute capability " + cc + ") has no"
                     + " TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run it in fp32: measure --dtype"
                     + " fp32");
-        return of(dtype);
+        return of(dtype, env);
     }
 
     /** The major of {@code 9.0}; an unreadable one as a new GPU's (nothing is refused for it). */

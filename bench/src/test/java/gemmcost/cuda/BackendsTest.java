@@ -13,6 +13,10 @@ class BackendsTest {
         assertThat(Backends.predatesDevice(device("NVIDIA B200", "10.0", "12.8.3"))).isEmpty();
         assertThat(Backends.predatesDevice(device("NVIDIA B200", "10.0", "13.0.2"))).isEmpty();
         assertThat(Backends.predatesDevice(device("NVIDIA RTX PRO 6000", "12.0", "11.8.1"))).isPresent();
+        // compute 10.3 (B300) came with cuBLAS 12.9
+        assertThat(Backends.predatesDevice(device("NVIDIA B300", "10.3", "12.8.4"))).hasValue("cuBLAS 12.8.4 predates"
+                + " NVIDIA B300 (compute 10.3), whose kernels came with cuBLAS 12.9");
+        assertThat(Backends.predatesDevice(device("NVIDIA B300", "10.3", "12.9.1"))).isEmpty();
         // Hopper has its kernels in every cuBLAS 12; an unreadable version refuses nothing
         assertThat(Backends.predatesDevice(device("NVIDIA H200", "9.0", "12.1.3"))).isEmpty();
         assertThat(Backends.predatesDevice(device("NVIDIA B200", "10.0", "unknown"))).isEmpty();

@@ -48,14 +48,15 @@ class GemmTypesTest {
 
     @Test
     void tf32ShouldBeRefusedOnAGpuBeforeAmpereWhereCublasRunsItInFp32() {
-        assertThatThrownBy(() -> GemmTypes.on(Dtype.TF32, device("7.0")))
+        assertThatThrownBy(() -> GemmTypes.on(Dtype.TF32, device("7.0"), Map.of()))
                 .isInstanceOf(BadInputException.class).hasMessage("--dtype tf32: Tesla V100-SXM2-32GB (compute"
-                        + " capability 7.0) has no TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run it in"
-                        + " fp32: measure --dtype fp32");
-        assertThat(GemmTypes.on(Dtype.FP32, device("7.0")).computeType()).isEqualTo(68);
-        assertThat(GemmTypes.on(Dtype.TF32, device("8.0")).computeType()).isEqualTo(77);
-        assertThat(GemmTypes.on(Dtype.TF32, device("10.0")).computeType()).isEqualTo(77); // two digits: Blackwell
-        assertThat(GemmTypes.on(Dtype.TF32, device(null)).computeType()).isEqualTo(77); // unknown: not refused
+                        + " capability 7.0) has no TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run"
+                        + " it in fp32: measure --dtype fp32");
+        assertThat(GemmTypes.on(Dtype.FP32, device("7.0"), Map.of()).computeType()).isEqualTo(68);
+        assertThat(GemmTypes.on(Dtype.TF32, device("8.0"), Map.of()).computeType()).isEqualTo(77);
+        // two digits (Blackwell), and unknown: not refused
+        assertThat(GemmTypes.on(Dtype.TF32, device("10.0"), Map.of()).computeType()).isEqualTo(77);
+        assertThat(GemmTypes.on(Dtype.TF32, device(null), Map.of()).computeType()).isEqualTo(77);
     }
 
     private static DeviceProperties device(String computeCapability) {

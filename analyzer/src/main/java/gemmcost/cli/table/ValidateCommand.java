@@ -113,6 +113,7 @@ public final class ValidateCommand implements Callable<Integer> {
             node.put("median_ape_pct", s.medianApePct());
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
+            node.put("same_gpu", otherGpu(rows.getFirst().gpu()).isEmpty());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
             out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against,
@@ -138,16 +139,17 @@ public final class ValidateCommand implements Callable<Integer> {
         String tableGpu;
         Optional<Device> device;
         if (Files.isRegularFile(file)) {
-            Profile.Device d = ProfileJson.read(file).device();
-            tableGpu = d.name();
-            device = Optional.ofNullable(d.catalogId()).flatMap(DeviceCatalog::find)
-                    .or(() -> DeviceCatalog.matchName(d.name()));
+            Profile table = ProfileJson.read(file);
+            tableGpu = table.device().name();
+            device = GetTimes.catalogDevice(file, table);
         } else {
             device = DeviceCatalog.find(profile);
             tableGpu = device.map(Device::id).orElse(profile);
         }
-        boolean same = device.map(d -> DeviceCatalog.mayName(rowsGpu, d))
-                .orElse(tableGpu.equalsIgnoreCase(rowsGpu));
+        // out of the catalog, by name: "NVIDIA GeForce RTX 4090" is an "RTX 4090"
+        String a = tableGpu.toLowerCase(Locale.ROOT);
+        String b = rowsGpu.toLowerCase(Locale.ROOT);
+        boolean same = device.map(d -> DeviceCatalog.mayName(rowsGpu, d)).orElse(a.contains(b) || b.contains(a));
         return same ? Optional.empty() : Optional.of("note: the rows are of " + rowsGpu + ", the table of " + tableGpu
                 + ": the error is how far one GPU's times are from another's");
     }
