@@ -132,6 +132,14 @@ final class ModelCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "  fits %d x %s (%s): %s of the %.2f GB an engine uses%n",
                     placement.layout().gpus(), placement.device().id(), placement.layout(),
                     placement.describe(), placement.usableBytes() / 1e9);
+        if (placement != null && beyondContext(a))
+            out.printf(Locale.ROOT, "  beyond context: --isl + --osl = %d tokens, over the model's %d: engines refuse"
+                    + " such requests unless the context is extended%n", (long) fit.isl + fit.osl, a.contextTokens());
+    }
+
+    /** Whether the placement's sequences are longer than the model's context (where its config gives one). */
+    private boolean beyondContext(Architecture a) {
+        return a.contextTokens() > 0 && (long) fit.isl + fit.osl > a.contextTokens();
     }
 
     private static String attention(Attention attention) {
@@ -179,7 +187,8 @@ final class ModelCommand implements Callable<Integer> {
             node.put("weight_bytes_per_gpu", placement.footprint().weightBytes())
                     .put("kv_bytes_per_gpu", placement.footprint().kvBytes())
                     .put("state_bytes_per_gpu", placement.footprint().stateBytes())
-                    .put("usable_bytes_per_gpu", placement.usableBytes());
+                    .put("usable_bytes_per_gpu", placement.usableBytes())
+                    .put("beyond_context", beyondContext(a));
         return node.toString();
     }
 }

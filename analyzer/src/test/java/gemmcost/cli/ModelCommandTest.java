@@ -134,7 +134,12 @@ class ModelCommandTest {
         assertThat(CliRun.of("model", "--json", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
                 "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640718336,"
                 + "\"kv_bytes_per_gpu\":10737418240,\"state_bytes_per_gpu\":0,"
-                + "\"usable_bytes_per_gpu\":77309411328}" + NL);
+                + "\"usable_bytes_per_gpu\":77309411328,\"beyond_context\":false}" + NL);
+        // 200,000 + 1,024 tokens, over Llama-3.1's context of 131,072 (its max_position_embeddings)
+        CliRun beyond = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency", "1",
+                "--isl", "200000", "--osl", "1024");
+        assertThat(beyond.out()).endsWith("  beyond context: --isl + --osl = 201024 tokens, over the model's 131072:"
+                + " engines refuse such requests unless the context is extended" + NL);
     }
 
     @ParameterizedTest
