@@ -139,7 +139,7 @@ final class ModelCommand implements Callable<Integer> {
 
     /** Whether the placement's sequences are longer than the model's context (where its config gives one). */
     private boolean beyondContext(Architecture a) {
-        return a.contextTokens() > 0 && (long) fit.isl + fit.osl > a.contextTokens();
+        return a.beyondContext((long) fit.isl + fit.osl);
     }
 
     private static String attention(Attention attention) {

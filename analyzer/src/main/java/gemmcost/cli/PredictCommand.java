@@ -489,13 +489,13 @@ final class PredictCommand implements Callable<Integer> {
      * default (TensorRT-LLM's batch per pipeline stage: the step's prompts are spread over its micro-batches).
      */
     private void checkPrefillBatch(Device device, Layout prefillLayout) {
-        int perReplica = engine().maxRunning(prefillLayout, Integer.MAX_VALUE, engine().batchLimit(device))
-                / prefillLayout.attentionReplicas();
+        int stages = engine().batchesInFlight(prefillLayout) / prefillLayout.attentionReplicas();
+        long perReplica = (long) engine().batchLimit(device) * stages;
         if (prefillBatch > perReplica)
             throw new BadInputException(String.format(Locale.ROOT, "--prefill-batch %d: over the %d sequences an"
                     + " attention replica of the prefill workers runs at once (%s's %s on %s%s)", prefillBatch,
                     perReplica, engine().id(), engine().limitName(), device.id(),
-                    perReplica > engine().batchLimit(device) ? ", a batch per pipeline stage" : ""));
+                    stages > 1 ? ", a batch per pipeline stage" : ""));
     }
 
     /**
@@ -508,12 +508,12 @@ final class PredictCommand implements Callable<Integer> {
         } catch (Fit.Refused e) {
             int room = e.memory() ? Fit.room(model, decodeLayout, device, running, tokens, kvDtype) : 0;
             // --max-running counts a replica's sequences (TensorRT-LLM's: a pipeline stage's batch)
-            int perLimit = engine().maxRunning(decodeLayout, Integer.MAX_VALUE, 1);
-            if (room < perLimit)
+            int batches = engine().batchesInFlight(decodeLayout);
+            if (room < batches)
                 throw e;
             throw new BadInputException(String.format(Locale.ROOT, "%s; its memory holds %d of the %d: --max-running"
                     + " %d runs that many, the others wait for a place", e.getMessage(), room, running,
-                    room / perLimit));
+                    room / batches));
         }
     }
 
@@ -624,7 +624,7 @@ final class PredictCommand implements Callable<Integer> {
 
     /** Whether a request's prompt and output are longer than the model's context (where its config gives one). */
     private boolean beyondContext(Architecture model) {
-        return model.contextTokens() > 0 && (long) isl + osl > model.contextTokens();
+        return model.beyondContext((long) isl + osl);
     }
 
     private void text(Architecture model, Device device, Fit fit, Workers prefill, ServingModel.Estimate e,

@@ -30,18 +30,23 @@ public final class GetTimes {
         return typed(profile, dtype).getTime();
     }
 
-    /** A Get_Time and the dtype its answers are for (a table's own, or the roofline's). */
-    public record Typed(GetTime getTime, String dtype) {
+    /**
+     * A Get_Time, the dtype its answers are for (a table's own, or the roofline's), and the GPU they are of: its name
+     * as the table gives it (a catalog id for a roofline) and the catalog device, where it is one.
+     */
+    public record Typed(GetTime getTime, String dtype, String gpu, Optional<Device> device) {
     }
 
-    /** As {@link #open}, with the dtype: a profile file is read once for both. */
+    /** As {@link #open}, with the dtype and the GPU: a profile file is read once for all. */
     public static Typed typed(String profile, Dtype dtype) {
         Path file = Path.of(profile);
         if (Files.isRegularFile(file)) {
             Profile table = ProfileJson.read(file);
-            return new Typed(fromProfile(file, table), table.dtype());
+            return new Typed(fromProfile(file, table), table.dtype(), table.device().name(),
+                    catalogDevice(file, table));
         }
-        return new Typed(new RooflineGetTime(DeviceCatalog.requireForProfile(profile), dtype), dtype.id());
+        Device device = DeviceCatalog.requireForProfile(profile);
+        return new Typed(new RooflineGetTime(device, dtype), dtype.id(), device.id(), Optional.of(device));
     }
 
     /**

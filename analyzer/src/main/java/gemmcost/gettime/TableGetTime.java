@@ -283,7 +283,7 @@ public final class TableGetTime implements GetTime {
             return a.residual(); // the table itself falls as a shape grows there: no bound holds
         double solUs = effectiveSolUs(m, k, n);
         double r = a.residual();
-        if (a.lowerUs() > floorUs)
+        if (a.lowerUs() > 0) // a measured time, at least twice the floor
             r = Math.max(r, Math.log((a.lowerUs() - floorUs) / solUs));
         if (Double.isFinite(a.upperUs()))
             r = Math.min(r, Math.log((a.upperUs() - floorUs) / solUs));

@@ -104,12 +104,16 @@ public enum Engine {
         if (stepTokens < 1 || batchLimit < 1)
             throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens + ", batch limit="
                     + batchLimit);
-        long perReplica = switch (this) {
-            case TRTLLM -> (long) Math.min(batchLimit, stepTokens) * stages(layout);
-            case VLLM -> Math.min(batchLimit, stepTokens);
-            case SGLANG -> batchLimit;
-        };
-        return (int) Math.min(Integer.MAX_VALUE, perReplica * layout.attentionReplicas());
+        long perBatch = this == SGLANG ? batchLimit : Math.min(batchLimit, stepTokens);
+        return (int) Math.min(Integer.MAX_VALUE, perBatch * batchesInFlight(layout));
+    }
+
+    /**
+     * The batches of at most the batch limit a worker of {@code layout} runs at once: one per attention replica, and
+     * with TensorRT-LLM one per pipeline stage on each (its engine admits {@code pp_size × max_batch_size}).
+     */
+    public int batchesInFlight(Layout layout) {
+        return layout.attentionReplicas() * (this == TRTLLM ? stages(layout) : 1);
     }
 
     private static int stages(Layout layout) {

@@ -2,9 +2,7 @@ package gemmcost.silicon;
 
 import gemmcost.BadInputException;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code backend=vllm,sglang}: the measured runs whose {@code backend} is one of the values, as written in the file
@@ -31,9 +29,7 @@ public record RowFilter(String column, List<String> values) {
         if (!COLUMNS.contains(column))
             throw new BadInputException(option + " " + text + ": no column " + column + " (the columns: "
                     + SiliconCsv.HEADER + ")");
-        Set<String> values = new LinkedHashSet<>();
-        Arrays.stream(text.substring(eq + 1).split(",", -1)).map(String::strip).forEach(values::add);
-        return new RowFilter(column, List.copyOf(values));
+        return new RowFilter(column, Arrays.stream(text.substring(eq + 1).split(",", -1)).map(String::strip).toList());
     }
 
     public boolean matches(SiliconRow row) {

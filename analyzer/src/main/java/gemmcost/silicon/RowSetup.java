@@ -159,8 +159,8 @@ sealed interface RowSetup {
         int wanted = Math.ceilDiv(concurrency, decodeWorkers);
         long held = engine.kvTokensHeld(isl, osl);
         int stepTokens = engine.stepTokens(device, decodeLayout.attentionReplicas());
-        int room = Math.min(Fit.room(model, decodeLayout, device, wanted, held, kv),
-                engine.maxRunning(device, decodeLayout, stepTokens));
+        int room = Fit.room(model, decodeLayout, device,
+                Math.min(wanted, engine.maxRunning(device, decodeLayout, stepTokens)), held, kv);
         if (room == 0)
             Fit.check(config, model, device, decodeLayout, 1, held, kv); // says why in one line
         Optional<String> release = release(row);

@@ -5,7 +5,6 @@ import gemmcost.BadInputException;
 import gemmcost.InputFiles;
 import gemmcost.cli.Gemmcost;
 import gemmcost.cli.Options;
-import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
 import gemmcost.gettime.ErrorStats;
 import gemmcost.gettime.Estimate;
@@ -113,7 +112,7 @@ public final class ValidateCommand implements Callable<Integer> {
             node.put("median_ape_pct", s.medianApePct());
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
-            node.put("same_gpu", otherGpu(rows.getFirst().gpu()).isEmpty());
+            node.put("same_gpu", otherGpu(opened, rows.getFirst().gpu()).isEmpty());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
             out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against,
@@ -121,7 +120,7 @@ public final class ValidateCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "absolute error: median %.2f %%, p90 %.2f %%, max %.2f %%%n",
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
-            otherGpu(rows.getFirst().gpu()).ifPresent(out::println);
+            otherGpu(opened, rows.getFirst().gpu()).ifPresent(out::println);
             long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
             if (exact > 0)
                 out.printf(Locale.ROOT, "%d of the %d rows are shapes the table holds, answered as it holds them, not"
@@ -134,24 +133,14 @@ public final class ValidateCommand implements Callable<Integer> {
      * A note where the rows are of another GPU than the one the table is of (as far as the catalog tells the two
      * apart, or their names do): their error then says how far one GPU's table is from another's times.
      */
-    private Optional<String> otherGpu(String rowsGpu) {
-        Path file = Path.of(profile);
-        String tableGpu;
-        Optional<Device> device;
-        if (Files.isRegularFile(file)) {
-            Profile table = ProfileJson.read(file);
-            tableGpu = table.device().name();
-            device = GetTimes.catalogDevice(file, table);
-        } else {
-            device = DeviceCatalog.find(profile);
-            tableGpu = device.map(Device::id).orElse(profile);
-        }
+    private static Optional<String> otherGpu(GetTimes.Typed table, String rowsGpu) {
         // out of the catalog, by name: "NVIDIA GeForce RTX 4090" is an "RTX 4090"
-        String a = tableGpu.toLowerCase(Locale.ROOT);
+        String a = table.gpu().toLowerCase(Locale.ROOT);
         String b = rowsGpu.toLowerCase(Locale.ROOT);
-        boolean same = device.map(d -> DeviceCatalog.mayName(rowsGpu, d)).orElse(a.contains(b) || b.contains(a));
-        return same ? Optional.empty() : Optional.of("note: the rows are of " + rowsGpu + ", the table of " + tableGpu
-                + ": the error is how far one GPU's times are from another's");
+        boolean same = table.device().map(d -> DeviceCatalog.mayName(rowsGpu, d))
+                .orElse(a.contains(b) || b.contains(a));
+        return same ? Optional.empty() : Optional.of("note: the rows are of " + rowsGpu + ", the table of "
+                + table.gpu() + ": the error is how far one GPU's times are from another's");
     }
 
     /**

@@ -129,6 +129,11 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
         return embeddings + mixers + layers * normParametersPerLayer() + ffn + h;
     }
 
+    /** Whether a sequence of {@code tokens} (prompt and output) is longer than the context, where the config gives one. */
+    public boolean beyondContext(long tokens) {
+        return contextTokens() > 0 && tokens > contextTokens();
+    }
+
     /**
      * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head, routers and norms in bf16
      * (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
