@@ -155,29 +155,12 @@ public final class Backends {
     static Optional<String> predatesDevice(DeviceProperties device) {
         String cc = device.computeCapability();
         String first = cc == null ? null : FIRST_CUBLAS.get(cc);
-        int[] cublas = leadingInts(device.cublasVersion(), 2);
-        int[] needed = leadingInts(first, 2);
+        int[] cublas = DeviceProperties.versionParts(device.cublasVersion(), 2);
+        int[] needed = DeviceProperties.versionParts(first, 2);
         if (needed == null || cublas == null)
             return Optional.empty();
         boolean older = cublas[0] < needed[0] || cublas[0] == needed[0] && cublas[1] < needed[1];
         return older ? Optional.of("cuBLAS " + device.cublasVersion() + " predates " + device.name() + " (compute "
                 + cc + "), whose kernels came with cuBLAS " + first) : Optional.empty();
-    }
-
-    /** The first {@code count} dot-separated integers of {@code version} ("12.6.4.1"), or null where there are not. */
-    private static int[] leadingInts(String version, int count) {
-        if (version == null)
-            return null;
-        String[] parts = version.split("\\.");
-        if (parts.length < count)
-            return null;
-        int[] out = new int[count];
-        try {
-            for (int i = 0; i < count; i++)
-                out[i] = Integer.parseInt(parts[i]);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-        return out;
     }
 }

@@ -32,4 +32,21 @@ public record DeviceProperties(String name, String computeCapability, int smCoun
     public long l2FlushBytes() {
         return Math.max(2 * l2Bytes, 256L << 20);
     }
+
+    /** The first {@code count} dot-separated integers of {@code version} ("12.6.4.1"), or null where there are not. */
+    static int[] versionParts(String version, int count) {
+        if (version == null)
+            return null;
+        String[] parts = version.split("\\.");
+        if (parts.length < count)
+            return null;
+        int[] out = new int[count];
+        try {
+            for (int i = 0; i < count; i++)
+                out[i] = Integer.parseInt(parts[i]);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return out;
+    }
 }

@@ -43,21 +43,12 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
     /** {@link #on(Dtype, DeviceProperties)} in the process environment {@code env}. */
     static GemmTypes on(Dtype dtype, DeviceProperties device, Map<String, String> env) {
         String cc = device.computeCapability();
-        if (dtype == Dtype.TF32 && cc != null && major(cc) < TF32_MIN_MAJOR)
+        int[] major = DeviceProperties.versionParts(cc, 1); // unreadable: a new GPU's, nothing refused for it
+        if (dtype == Dtype.TF32 && major != null && major[0] < TF32_MIN_MAJOR)
             throw new BadInputException("--dtype tf32: " + device.name() + " (compute capability " + cc + ") has no"
                     + " TF32 tensor cores (Ampere, 8.0, and later), so cuBLAS would run it in fp32: measure --dtype"
                     + " fp32");
         return of(dtype, env);
-    }
-
-    /** The major of {@code 9.0}; an unreadable one as a new GPU's (nothing is refused for it). */
-    private static int major(String computeCapability) {
-        int dot = computeCapability.indexOf('.');
-        try {
-            return Integer.parseInt(dot < 0 ? computeCapability : computeCapability.substring(0, dot));
-        } catch (NumberFormatException e) {
-            return Integer.MAX_VALUE;
-        }
     }
 
     /**

@@ -6,7 +6,6 @@ import gemmcost.bench.jmh.GpuEventProfiler;
 import gemmcost.BadInputException;
 import gemmcost.cuda.Backends;
 import gemmcost.cuda.CudaProbe;
-import gemmcost.device.Dtype;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -121,12 +120,7 @@ final class JmhCommand implements Callable<Integer> {
      * internal error (JMH wraps it), not as the one-line refusal of bad input.
      */
     private static void requireParams(CommandLineOptions cmd) {
-        for (String name : values(cmd, "dtype")) {
-            Dtype dtype = Dtype.require("jmh -p dtype", name);
-            if (dtype == Dtype.FP8 || dtype == Dtype.FP8_BLOCK)
-                throw new BadInputException("jmh -p dtype=" + name + ": not a bench dtype yet (bf16, fp16, tf32,"
-                        + " fp32)");
-        }
+        BenchOptions.dtypes("jmh -p dtype", values(cmd, "dtype"));
         values(cmd, "shape").forEach(GemmBenchmark::parse);
         values(cmd, "backend").forEach(Backends.Choice::parse);
     }

@@ -45,7 +45,7 @@ class JmhCommandTest {
     void badGemmBenchmarkParamsShouldBeRefusedInOneLineBeforeJmhForks() {
         String nl = System.lineSeparator();
         assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "dtype=bf16,fp8")).isEqualTo(new CliRun(2, "",
-                "gemmcost: jmh -p dtype=fp8: not a bench dtype yet (bf16, fp16, tf32, fp32)" + nl));
+                "gemmcost: jmh -p dtype fp8: not a profile dtype yet (bf16, fp16, tf32, fp32)" + nl));
         assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "dtype=int3").err()).startsWith(
                 "gemmcost: jmh -p dtype int3: unknown dtype (");
         assertThat(CliRun.of("jmh", "GemmBenchmark", "-p", "shape=64x64")).isEqualTo(new CliRun(2, "",
