@@ -149,6 +149,8 @@ public final class CostModel {
                     "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s (%s))", a.flops(),
                     attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9,
                     memory.source());
+            case Work.Comm c when dag.gpuCountOf(v) == 1 -> String.format(Locale.ROOT,
+                    "%s of %.4g bytes over 1 GPU: nothing to exchange, 0 us (modeled)", c.collective().id(), c.bytes());
             case Work.Comm c when network.engineKernelWins(c.collective(), c.bytes(), dag.gpus(v)) -> String.format(
                     Locale.ROOT, "%s of %.4g bytes over %d GPUs: the engines' one-shot kernel (%s), faster than NCCL's"
                             + " α–β here", c.collective().id(), c.bytes(), dag.gpuCountOf(v),

@@ -4,12 +4,16 @@ import gemmcost.comm.Collective;
 import gemmcost.table.GemmShape;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /** Decides what an agent-DOT node does from its label text (the shape attribute carries no reliable meaning). */
 final class DotOps {
     /** Element bytes assumed for shapes in labels, which never state a dtype. */
     static final int BYTES = 2;
+    /** The largest GEMM dimension a label may give: cuBLAS takes 32-bit ones. */
+    private static final long MAX_DIM = 1L << 31;
 
     private static final Pattern IO = Pattern.compile("^(model |final |)(input|output)s?( .*)?$");
     private static final Pattern MEMORY = Pattern.compile(
@@ -106,6 +110,10 @@ final class DotOps {
         if (label.inputs().isEmpty() || label.output().isEmpty())
             return unknown("GEMM-like op without Input and Output shapes");
         List<DotLabel.Dim> in = label.inputs().get(0);
+        Optional<DotLabel.Dim> outOfRange = Stream.concat(in.stream(), label.output().stream())
+                .filter(d -> d.size() != null && (d.size() <= 0 || d.size() > MAX_DIM)).findFirst();
+        if (outOfRange.isPresent())
+            return unknown("GEMM-like op with a size " + outOfRange.get().size() + " not from 1 to 2^31");
         long[] inSplit = split(in);
         long[] outSplit = split(label.output());
         if (inSplit == null || outSplit == null)
@@ -147,7 +155,7 @@ final class DotOps {
         long features = 1;
         for (int i = 0; i < dims.size(); i++) {
             DotLabel.Dim d = dims.get(i);
-            if (d.size() == null || d.size() <= 0 || d.size() > 1L << 31)
+            if (d.size() == null)
                 return null;
             boolean token = named ? TOKEN_DIM.matcher(d.name()).find() : i < dims.size() - 1;
             if (token)

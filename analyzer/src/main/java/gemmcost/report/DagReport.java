@@ -91,11 +91,11 @@ public final class DagReport {
                     s.makespanUs() > 0 ? Numbers.percent(s.computeBusyUs(g) / s.makespanUs()) : "n/a");
     }
 
-    /** {@code interpolated 80.0%, modeled 20.0%}. */
+    /** {@code interpolated 80.0%, modeled 20.0%}; a path that takes no time: its labels, {@code modeled}. */
     static String labelShares(Map<Label, Double> byLabel) {
         double total = byLabel.values().stream().mapToDouble(Double::doubleValue).sum();
         if (total <= 0)
-            return "empty";
+            return Label.join(byLabel.keySet());
         return byLabel.entrySet().stream()
                 .map(e -> e.getKey().id() + " " + Numbers.percent(e.getValue() / total))
                 .collect(Collectors.joining(", "));

@@ -28,7 +28,8 @@ public record CriticalPath(double lengthUs, List<Integer> path) {
         for (int i = 0; i < n; i++) {
             int v = dag.topological(i);
             double finishUs = startUs[v] + durationUs[v];
-            if (last < 0 || finishUs > lastFinishUs) {
+            // a node of no time after the path's end ends the path too (a trailing marker is on it)
+            if (last < 0 || finishUs > lastFinishUs || finishUs == lastFinishUs && via[v] == last) {
                 last = v;
                 lastFinishUs = finishUs;
             }

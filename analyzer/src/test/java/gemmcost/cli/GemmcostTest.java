@@ -601,6 +601,21 @@ class GemmcostTest {
                 .contains("schedule makespan (GPUs shared):       5.008 us  [modeled+uncosted]");
     }
 
+    /** A path that takes no time names its labels, not "empty" (an all-reduce over one GPU). */
+    @Test
+    void aPathOfNoTimeShouldNameItsLabels() throws IOException {
+        Path file = Files.writeString(dir.resolve("one.json"), """
+                {"schema": "gemmcost.dag/1", "nodes": [{"id": "x", "gpus": [0],
+                  "comm": {"collective": "all_reduce", "bytes": 1000000}}], "edges": []}
+                """);
+
+        CliRun run = CliRun.of("critical-path", "--dag", file.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("critical path (unlimited resources):   0.000 us  [modeled]" + NL)
+                .contains("all_reduce of 1.000e+06 bytes over 1 GPU: nothing to exchange, 0 us (modeled)");
+    }
+
     /** A file named .json that is not JSON is a JSON fault ("not valid DOT" named a format it was never meant in). */
     @Test
     void aDagNamedJsonShouldBeReadAsJson() throws IOException {

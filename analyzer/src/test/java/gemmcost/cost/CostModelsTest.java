@@ -3,6 +3,7 @@ package gemmcost.cost;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import gemmcost.comm.Collective;
 import gemmcost.comm.Network;
 
 import gemmcost.BadInputException;
@@ -85,6 +86,18 @@ class CostModelsTest {
         // 1e6 B / 2.95e12 B/s = 0.34 µs, under the 2.4 µs floor no kernel beats
         assertThat(cost).isEqualTo(new CostModel.NodeCost(2.4, Label.MODELED));
         assertThat(model.explain(dag, v)).isEqualTo("1.000e+06 bytes: the 2.4 us kernel floor (modeled)");
+    }
+
+    @Test
+    void aCollectiveOverOneGpuTakesNothingAndSaysSoRatherThanQuotingItsLink() {
+        CostModel model = CostModels.open("h100-sxm", Dtype.BF16, Network.h100Default());
+        DagBuilder b = new DagBuilder();
+        int v = b.addNode("ar", null, 3, new Work.Comm(Collective.ALL_REDUCE, 1e6));
+        Dag dag = b.build("test");
+
+        assertThat(model.cost(dag, v).timeUs()).isZero();
+        assertThat(model.explain(dag, v)).isEqualTo(
+                "all_reduce of 1.000e+06 bytes over 1 GPU: nothing to exchange, 0 us (modeled)");
     }
 
     @Test

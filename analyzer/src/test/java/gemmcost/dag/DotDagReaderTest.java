@@ -101,6 +101,23 @@ class DotDagReaderTest {
         assertThat(dag.work(1)).isEqualTo(new Work.Gemm(new GemmShape(512, 512, 4096), 1));
     }
 
+    /** Review: a size cuBLAS cannot take had been called symbolic. */
+    @Test
+    void aGemmDimensionBeyond32BitsShouldBeNamedNotCalledSymbolic() throws IOException {
+        Path file = dot("""
+                digraph g {
+                  a [label="Linear\\nInput: [batch=4, hidden=3000000000]\\nOutput: [batch=4, hidden=8]"];
+                  b [label="Linear\\nInput: [batch=4, hidden=?]\\nOutput: [batch=4, hidden=8]"];
+                }
+                """);
+        ImportedDag imported = DotDagReader.read(file, false);
+
+        assertThat(imported.notes().get(0)).isEqualTo("not understood: GEMM-like op with a size 3000000000 not from 1"
+                + " to 2^31 (costed 0); GPUs none named");
+        assertThat(imported.notes().get(1)).isEqualTo("not understood: GEMM-like op with a symbolic or unnamed size"
+                + " (costed 0); GPUs none named");
+    }
+
     /** Review: a send and the receive drawn after it are one transfer, and had been costed twice in a row. */
     @Test
     void aReceiveAfterItsSendShouldBeTheTransfersEndNotASecondTransfer() throws IOException {

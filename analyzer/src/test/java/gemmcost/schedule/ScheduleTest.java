@@ -44,6 +44,20 @@ class ScheduleTest {
     }
 
     @Test
+    void aTrailingNodeOfNoTimeEndsThePathButAnEqualFinishElsewhereDoesNot() {
+        DagBuilder b = new DagBuilder();
+        int a = b.addNode("a", null, 0, us(10));
+        int side = b.addNode("side", null, 1, us(10));
+        int end = b.addNode("end", null, 0, us(0));
+        b.addEdge(a, end);
+        Dag dag = b.build("trailing");
+        CriticalPath cp = CriticalPath.of(dag, times(dag));
+        // a ends at 10, as side does; end, of no time after a, ends a's path at 10; side is on no path to it
+        assertThat(cp.lengthUs()).isEqualTo(10.0);
+        assertThat(dag.ids(cp.path())).containsExactly("a", "end");
+    }
+
+    @Test
     void diamondOnTwoGpusRunsBothBranchesAtOnce() {
         Dag dag = diamond(1);
         Schedule s = Schedule.of(dag, times(dag));
