@@ -156,7 +156,8 @@ final class PlanRanking {
         header.put("plans", predicted.size() + refusedCount()).put("predicted", predicted.size())
                 .put("within_limits", ranked.size());
         ObjectNode reasons = header.putObject("refused");
-        refused.forEach((reason, n) -> reasons.put(reason.key, n));
+        for (Refusal reason : Refusal.values()) // every reason, 0 where none: a reader need not know which may be
+            reasons.put(reason.key, refused.getOrDefault(reason, 0));
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);

@@ -29,7 +29,8 @@ class PredictRankingTest {
         // 1 worker of tp 4, tp 2 x pp 2 or pp 4; 2 workers of tp 2 or pp 2; 4 workers of one GPU: all split 32 heads
         assertThat(ranking.get("plans").asInt()).isEqualTo(6);
         assertThat(ranking.get("predicted").asInt()).isEqualTo(6);
-        assertThat(ranking.get("refused").size()).isZero();
+        assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0}");
         JsonNode ranked = ranking.get("ranked");
         assertThat(ranked).hasSize(6);
         double previous = Double.POSITIVE_INFINITY;
@@ -147,17 +148,19 @@ class PredictRankingTest {
         JsonNode l40s = json(List.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16",
                 "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
         // tp 2 and pp 2 communicate; two workers of one GPU do not
-        assertThat(l40s.get("refused").toString()).isEqualTo("{\"links_not_modeled\":2}");
+        assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
         // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
         // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
-        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,"
-                + "\"workers_span_nodes_unlike_the_first\":3}");
+        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
         // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
         JsonNode six = json("--gpus", "6", "--top", "100");
-        assertThat(six.get("refused").toString()).isEqualTo("{\"cannot_split\":3}");
+        assertThat(six.get("refused").get("cannot_split").asInt()).isEqualTo(3);
+        assertThat(six.get("refused").get("does_not_fit").asInt()).isZero();
         assertThat(six.get("ranked").findValuesAsText("plan")).contains("2 x (tp=1, pp=3, ep=1, dp=1)").hasSize(6);
     }
 
