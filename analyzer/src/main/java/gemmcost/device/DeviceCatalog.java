@@ -67,7 +67,7 @@ public final class DeviceCatalog {
         return find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                 + (Files.isDirectory(Path.of(profile)) ? ": a directory, not a profile file"
                 : Files.exists(Path.of(profile)) ? ": not a regular file (a profile is a table's .json)"
-                : ": no such file, and not a catalog device (" + ids() + ")")));
+                : ": no such file, and not a catalog device" + didYouMean(profile) + " (" + ids() + ")")));
     }
 
     /** Every catalog device, in a stable order. */
@@ -123,7 +123,12 @@ public final class DeviceCatalog {
     /** The device with this catalog id; bad input naming the known ids otherwise. */
     public static Device require(String id) {
         return find(id).orElseThrow(() -> new BadInputException(
-                "unknown device '" + id + "' (catalog: " + ids() + ")"));
+                "unknown device '" + id + "'" + didYouMean(id) + " (catalog: " + ids() + ")"));
+    }
+
+    /** {@code ": did you mean h200?"} where a name the catalog does not hold denotes one it does ({@code h200-sxm}). */
+    public static String didYouMean(String name) {
+        return matchName(name).map(d -> ": did you mean " + d.id() + "?").orElse("");
     }
 
     /** The catalog ids, comma-separated. */

@@ -146,6 +146,9 @@ class GemmcostTest {
         String out = dir.resolve("x.json").toString();
         assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "bogus",
                 "--out", out).err()).startsWith("gemmcost: --device bogus: unknown device (catalog: ");
+        assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "H100_SXM",
+                "--out", out).err()).startsWith("gemmcost: --device H100_SXM: unknown device: did you mean h100-sxm?"
+                + " (catalog: ");
         assertThat(CliRun.of("import-csv", csv.toString(), "--gpu", "H100", "--dtype", "fp16", "--device", "b200",
                 "--out", out)).isEqualTo(new CliRun(2, "", "gemmcost: --device b200: --gpu H100 names a h100-sxm; the"
                 + " device recorded must be the one the rows were measured on" + NL));

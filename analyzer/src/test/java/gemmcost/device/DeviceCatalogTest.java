@@ -47,6 +47,15 @@ class DeviceCatalogTest {
                 .hasMessage("unknown device 'h300' (catalog: a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200)");
     }
 
+    @Test
+    void aNameThatDenotesACatalogDeviceShouldBeSuggested() {
+        assertThatThrownBy(() -> DeviceCatalog.require("h200-sxm")).hasMessage("unknown device 'h200-sxm': did you"
+                + " mean h200? (catalog: a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200)");
+        assertThatThrownBy(() -> DeviceCatalog.requireForProfile("B200_SXM")).hasMessage("--profile B200_SXM: no such"
+                + " file, and not a catalog device: did you mean b200? (a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s,"
+                + " b200)");
+    }
+
     @ParameterizedTest
     @CsvSource(nullValues = "none", value = {
             "NVIDIA H100 80GB HBM3, h100-sxm", "NVIDIA H100 PCIe, h100-pcie", "NVIDIA H100 NVL, none",

@@ -62,7 +62,8 @@ public final class ImportCsvCommand implements Callable<Integer> {
         Options.requireOutput("--out", out, "FILE", List.of(csv));
         if (catalogId != null) {
             Device device = DeviceCatalog.find(catalogId).orElseThrow(() -> new BadInputException("--device "
-                    + catalogId + ": unknown device (catalog: " + DeviceCatalog.ids() + ")"));
+                    + catalogId + ": unknown device" + DeviceCatalog.didYouMean(catalogId) + " (catalog: "
+                    + DeviceCatalog.ids() + ")"));
             if (!DeviceCatalog.mayName(gpu, device))
                 throw new BadInputException("--device " + catalogId + ": --gpu " + gpu + DeviceCatalog.matchName(gpu)
                         .map(named -> " names a " + named.id()).orElse(" is no " + device.id() + " by its name")
