@@ -134,7 +134,8 @@ final class PredictCommand implements Callable<Integer> {
     int prefillWorkers;
 
     @Option(names = "--prefill-batch", defaultValue = "1", paramLabel = "N", description = "disagg: the prompts each"
-            + " attention replica of a prefill worker prefills in one step (its engine's batch limit). Default: 1.")
+            + " attention replica of a prefill worker prefills in one step (its engine's batch limit), as far as its"
+            + " step budget (--step-tokens) holds them. Default: 1.")
     int prefillBatch;
 
     @Option(names = "--decode-workers", defaultValue = "1",
@@ -172,8 +173,9 @@ final class PredictCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--step-tokens", paramLabel = "N",
-            description = "agg: prompt tokens each attention replica prefills in one step (TensorRT-LLM's"
-                    + " max_num_tokens, vLLM's max_num_batched_tokens, SGLang's chunked_prefill_size / dp)."
+            description = "Prompt tokens each attention replica prefills in one step (TensorRT-LLM's"
+                    + " max_num_tokens, vLLM's max_num_batched_tokens, SGLang's chunked_prefill_size / dp); in"
+                    + " disagg the prefill workers', which holds --prefill-batch to what fits."
                     + " Default: --engine's on --gpu, else 8192.")
     Integer stepTokens;
 
@@ -222,9 +224,6 @@ final class PredictCommand implements Callable<Integer> {
         if (isl > MAX_TOKENS || osl > MAX_TOKENS)
             throw new BadInputException("--isl " + isl + " --osl " + osl + ": each must be <= " + MAX_TOKENS
                     + " tokens (beyond any model's context)");
-        if (stepTokens != null && mode != Mode.AGG)
-            throw new BadInputException("--step-tokens " + stepTokens + ": applies to --mode agg only (in disagg the"
-                    + " prefill workers' batch is --prefill-batch prompts per replica)");
         if (prefillBatch < 1 || prefillBatch > Workers.MAX_PREFILL_BATCH)
             throw new BadInputException("--prefill-batch " + prefillBatch + ": must be 1 to "
                     + Workers.MAX_PREFILL_BATCH);
@@ -259,7 +258,7 @@ final class PredictCommand implements Callable<Integer> {
         Layout decodeLayout = decodeLayout();
         Engine defaults = engine();
         long tokens = defaults.kvTokensHeld(isl, osl);
-        int perStep = perStep(device, decodeLayout);
+        int perStep = decodeStepTokens(device, decodeLayout);
         int running = running(device, decodeLayout, decodeWorkers, perStep);
         Fit fit = decodeFit(model, device, decodeLayout, running, tokens);
         Workers decode = workers(decodeLayout, decodeWorkers, 1, perStep, running, "--decode-workers");
@@ -284,13 +283,14 @@ final class PredictCommand implements Callable<Integer> {
             checkPrefillBatch(device, prefillLayout);
             try {
                 Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
-                        prefillLayout.attentionReplicas(), prefillBatch, concurrency, prefillWorkers), isl, kvDtype);
+                        prefillLayout.attentionReplicas(), ServingModel.disaggPromptsPerStep(prefillBatch,
+                                perStep(device, prefillLayout), isl), concurrency, prefillWorkers), isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (e.memory() ? ", with --prefill-batch " + prefillBatch : "") + "): " + e.getMessage());
             }
-            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep, Integer.MAX_VALUE,
-                    "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep(device, prefillLayout),
+                    Integer.MAX_VALUE, "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
             throw new BadInputException(Network.linksNotModeled("--gpu", device.id())
@@ -440,9 +440,18 @@ final class PredictCommand implements Callable<Integer> {
                 .put("max_running", maxRunning);
     }
 
-    /** Prompt tokens an attention replica of {@code layout} prefills in one agg step: --step-tokens, else the engine's. */
+    /**
+     * Prompt tokens an attention replica of {@code layout} prefills in one step (the agg workers', the disaggregated
+     * prefill workers'): --step-tokens, else the engine's.
+     */
     private int perStep(Device device, Layout layout) {
         return stepTokens != null ? stepTokens : engine().stepTokens(device, layout.attentionReplicas());
+    }
+
+    /** The decode workers' step budget: in agg {@link #perStep}; in disagg the engine's (--step-tokens: prefill). */
+    private int decodeStepTokens(Device device, Layout decodeLayout) {
+        return mode == Mode.AGG ? perStep(device, decodeLayout)
+                : engine().stepTokens(device, decodeLayout.attentionReplicas());
     }
 
     /**
@@ -462,17 +471,24 @@ final class PredictCommand implements Callable<Integer> {
     /**
      * vLLM refuses a step budget below its batch limit ("max_num_batched_tokens must be greater than or equal to
      * max_num_seqs": each running sequence's decode token is in the step), so predict does too. vLLM's budget is
-     * per rank, whatever the attention replicas; in disagg it is the engine's default (--step-tokens is agg's).
+     * per rank, whatever the attention replicas. In disagg the decode workers' budget is the engine's default and
+     * --step-tokens the prefill workers', whose batch limit is the engine's default.
      */
     private void checkVllmStep(Device device) {
         if (engine() != Engine.VLLM)
             return;
-        int budget = stepTokens != null ? stepTokens : engine().stepTokens(device, 1);
-        if (budget >= batchLimit(device))
-            return;
         String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
                 + " in the step";
-        if (stepTokens == null)
+        int engineBudget = engine().stepTokens(device, 1);
+        if (mode == Mode.DISAGG && stepTokens != null && stepTokens < engine().batchLimit(device))
+            throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d"
+                    + " tokens with max_num_seqs %d (the prefill workers', its default on %s): %s; give --step-tokens"
+                    + " %d or more", stepTokens, stepTokens, engine().batchLimit(device), device.id(), rule,
+                    engine().batchLimit(device)));
+        int budget = stepTokens != null && mode == Mode.AGG ? stepTokens : engineBudget;
+        if (budget >= batchLimit(device))
+            return;
+        if (stepTokens == null || mode == Mode.DISAGG)
             throw new BadInputException(String.format(Locale.ROOT, "--max-running %d: vLLM refuses max_num_seqs %d"
                     + " with its %d-token step on %s: %s; give %s", maxRunning, maxRunning, budget, device.id(), rule,
                     mode == Mode.AGG ? "--step-tokens " + maxRunning + " or more too" : "--max-running " + budget
@@ -574,8 +590,9 @@ final class PredictCommand implements Callable<Integer> {
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
                         + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : ""))
                         + (maxRunning == null ? "" : ", --max-running " + maxRunning),
-                mode != Mode.AGG ? "" : perStep == null ? ", prefill steps of the engine's default size"
-                        : ", prefill steps of up to " + perStep + " prompt tokens per attention replica");
+                perStep == null ? ", prefill steps of the engine's default size" : ", " + (mode == Mode.AGG
+                        ? "prefill steps" : "prefill workers' steps") + " of up to " + perStep + " prompt tokens per"
+                        + " attention replica");
     }
 
     /** How the engine fits a prompt into its agg step budget, where it does not fit whole: a line, if any. */
@@ -643,7 +660,8 @@ final class PredictCommand implements Callable<Integer> {
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
         idleLine(prefill).ifPresent(line -> out.println("idle:      " + line));
-        admittedLine(device, fit.layout(), prefill.stepTokens(), e)
+        budgetLine(prefill).ifPresent(line -> out.println("budget:    " + line));
+        admittedLine(device, fit.layout(), decodeStepTokens(device, fit.layout()), e)
                 .ifPresent(line -> out.println("admitted:  " + line));
         out.println();
         out.printf(Locale.ROOT, "TTFT                 %12s ms  %s%n", String.format(Locale.ROOT, "%.2f", e.ttftMs()),
@@ -667,6 +685,16 @@ final class PredictCommand implements Callable<Integer> {
         if (e.admissionWaitUs() == 0)
             return "";
         return " + " + (value ? Numbers.millis(e.admissionWaitUs()) : "wait for a place");
+    }
+
+    /** In disagg, where the prefill workers' step budget holds fewer prompts than --prefill-batch: a line. */
+    private Optional<String> budgetLine(Workers prefill) {
+        int perStep = ServingModel.disaggPromptsPerStep(prefill, isl);
+        if (mode == Mode.AGG || perStep == prefillBatch)
+            return Optional.empty();
+        return Optional.of(String.format(Locale.ROOT, "--prefill-batch %d, but the prefill workers' %d-token step"
+                + " (%s's %s; --step-tokens) holds %d prompt(s) of %d tokens: a step prefills %d [modeled]",
+                prefillBatch, prefill.stepTokens(), engine().id(), engine().stepTokensName(), perStep, isl, perStep));
     }
 
     /** Where a worker has more requests than its engine runs at once: how many run, and what the others do. */
@@ -751,7 +779,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("prefill_layout", mode == Mode.DISAGG ? prefill.layout().toString() : null)
                 .put("prefill_workers", mode == Mode.DISAGG ? prefillWorkers : decodeWorkers)
                 .put("schedules_ahead", mode == Mode.AGG ? prefill.schedulesAhead() : null)
-                .put("step_tokens", mode == Mode.AGG ? prefill.stepTokens() : null)
+                .put("step_tokens", prefill.stepTokens())
                 .put("prompt_chunks", e.promptChunks())
                 .put("running_per_worker", e.running())
                 .put("ttft_ms", e.ttftMs())

@@ -144,6 +144,15 @@ public enum Engine {
         };
     }
 
+    /** The engine's own name of its budget of prompt tokens a step ({@link #stepTokens}). */
+    public String stepTokensName() {
+        return switch (this) {
+            case TRTLLM -> "max_num_tokens";
+            case VLLM -> "max_num_batched_tokens";
+            case SGLANG -> "chunked_prefill_size";
+        };
+    }
+
     private static boolean vllmLargeDefaults(Device device) {
         return device.memoryBytes() >= VLLM_LARGE_GPU_BYTES && !device.name().toLowerCase(Locale.ROOT).contains("a100");
     }

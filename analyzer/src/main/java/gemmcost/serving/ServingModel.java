@@ -23,13 +23,13 @@ import java.util.Set;
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
- *       step, so they arrive together); in disagg the prefill workers' batch; never more prompts than the worker's
- *       share of the c requests: s prompts a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is
- *       the time of. vLLM and SGLang split a prompt over k steps of what the agg budget leaves for it
- *       ({@link #promptChunks}); its compute is costed as one step of the whole prompt (the chunks' FLOPs add up to
- *       it; the earlier chunks' KV cache read again by the later ones is left out). L_p:
- *       from a prefill step's start to its prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).
- *       </li>
+ *       step, so they arrive together); in disagg the prefill workers' batch, as far as their step budget holds
+ *       it ({@link #disaggPromptsPerStep}); never more prompts than the worker's share of the c requests: s prompts
+ *       a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is the time of. vLLM and SGLang split
+ *       a prompt over k steps of what the agg budget leaves for it ({@link #promptChunks}); its compute is costed as
+ *       one step of the whole prompt (the chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the
+ *       later ones is left out). L_p: from a prefill step's start to its prompts' first tokens, T_p on one
+ *       micro-batch ({@link #prefillLatencyUs}).</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · s) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
  *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
@@ -142,8 +142,9 @@ public final class ServingModel {
         // each attention replica schedules its own sequences against its own budget (vLLM's data-parallel ranks)
         int chunks = mode == Mode.AGG
                 ? promptChunks(decode, Math.ceilDiv(sequences, decode.layout().attentionReplicas()), r.isl()) : 1;
-        int prefillSequences = promptsPerStep(replicas, prefilling.prefillBatch() * burst, admitted.concurrency(),
-                prefilling.count());
+        int perReplica = mode == Mode.AGG ? prefilling.prefillBatch() * burst
+                : disaggPromptsPerStep(prefilling, r.isl());
+        int prefillSequences = promptsPerStep(replicas, perReplica, admitted.concurrency(), prefilling.count());
         int slots = Math.multiplyExact(prefillSequences, prefilling.count()); // prompts a step prefills, all workers
         int busiestReplica = Math.ceilDiv(prefillSequences, replicas);
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
@@ -192,6 +193,20 @@ public final class ServingModel {
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, firstTokens.labels(), chunks, sequences, prefillSequences, busiestReplica, arrival,
                 queue, admission, transfer, rho, start, stalls);
+    }
+
+    /**
+     * The prompts a disaggregated prefill worker's attention replica prefills in one step: its batch, no more than
+     * its step budget of prompt tokens holds (at least one: an engine runs a longer prompt alone, or in chunks whose
+     * FLOPs add up to it), as each engine's scheduler admits prompts up to its token budget.
+     */
+    public static int disaggPromptsPerStep(Workers prefill, int isl) {
+        return disaggPromptsPerStep(prefill.prefillBatch(), prefill.stepTokens(), isl);
+    }
+
+    /** {@link #disaggPromptsPerStep(Workers, int)} of a batch and a step budget. */
+    public static int disaggPromptsPerStep(int batch, int stepTokens, int isl) {
+        return Math.min(batch, Math.max(1, stepTokens / isl));
     }
 
     /**

@@ -171,10 +171,11 @@ sealed interface RowSetup {
             Layout prefillLayout = layout(row, engine, p, model);
             int batch = row.intOr("prefill_batch_size", 1);
             int workers = row.intOr("prefill_num_workers", 1);
+            int prefillStep = engine.stepTokens(device, prefillLayout.attentionReplicas());
             Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
-                    prefillLayout.attentionReplicas(), batch, concurrency, workers), isl, kv);
-            prefill = engine.workers(prefillLayout, workers, batch, Integer.MAX_VALUE,
-                    decode.stepTokens(), release, measured);
+                    prefillLayout.attentionReplicas(), ServingModel.disaggPromptsPerStep(batch, prefillStep, isl),
+                    concurrency, workers), isl, kv);
+            prefill = engine.workers(prefillLayout, workers, batch, Integer.MAX_VALUE, prefillStep, release, measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));

@@ -117,13 +117,9 @@ class PredictCommandTest {
         // 64 sequences: TensorRT-LLM reserves 512 + 128 tokens each, SGLang holds 512 + 64 on average
         assertThat(trtllm.get("kv_bytes_per_gpu").asLong() * 576)
                 .isEqualTo(sglang.get("kv_bytes_per_gpu").asLong() * 640);
-        // in disagg the prefill workers' batch is set: no step budget
+        // in disagg the budget is the prefill workers': SGLang's 16,384 on a B200, over their 2 attention replicas
         assertThat(predictJson("--gpu", "b200", "--engine", "sglang", "--mode", "disagg", "--concurrency", "64",
-                "--isl", "512").get("step_tokens").isNull()).isTrue();
-        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "b200", "--mode", "disagg", "--step-tokens",
-                "4096", "--concurrency", "1", "--isl", "8", "--osl", "8").err()).isEqualTo("gemmcost: --step-tokens"
-                + " 4096: applies to --mode agg only (in disagg the prefill workers' batch is --prefill-batch prompts per"
-                + " replica)" + NL);
+                "--isl", "512", "--prefill-tp", "2", "--prefill-dp", "2").get("step_tokens").asInt()).isEqualTo(8192);
         // SGLang on H100 (80 GiB) keeps 8,192, and divides it among attention replicas: 4 of 2,048 each
         assertThat(predictJson("--gpu", "h100-sxm", "--engine", "sglang", "--concurrency", "64", "--isl", "512")
                 .get("step_tokens").asInt()).isEqualTo(8192);
@@ -491,6 +487,22 @@ class PredictCommandTest {
         assertThat(four.at("/prefill_step/step_us").asDouble()).isEqualTo(agg.at("/prefill_step/step_us").asDouble());
         assertThat(predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--concurrency", "64", "--isl", "512")
                 .get("prefill_batch").asInt()).isEqualTo(1);
+        // TensorRT-LLM's 8,192-token step holds 2 prompts of 4,096: a batch of 4 prefills 2 a step, said so
+        CliRun capped = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "4", "--concurrency", "64", "--isl", "4096", "--osl", "64");
+        assertThat(capped.out()).contains("budget:    --prefill-batch 4, but the prefill workers' 8192-token step"
+                + " (trtllm's max_num_tokens; --step-tokens) holds 2 prompt(s) of 4096 tokens: a step prefills 2"
+                + " [modeled]" + NL).contains("prefill (T_p, 2 request(s) per attention replica)");
+        JsonNode wider = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "4", "--step-tokens",
+                "16384", "--concurrency", "64", "--isl", "4096");
+        assertThat(wider.get("prefill_batch").asInt()).isEqualTo(4);
+        assertThat(wider.get("step_tokens").asInt()).isEqualTo(16384);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--engine",
+                "vllm", "--step-tokens", "512", "--concurrency", "8", "--isl", "512", "--osl", "64").err())
+                .isEqualTo("gemmcost: --step-tokens 512: vLLM refuses a step of 512 tokens with max_num_seqs 1024 (the"
+                        + " prefill workers', its default on h100-sxm): max_num_batched_tokens must be >= max_num_seqs,"
+                        + " as every running sequence's decode token is in the step; give --step-tokens 1024 or more"
+                        + NL);
         for (String batch : List.of("0", "4097", "1073741824"))
             assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--tp", "2",
                     "--dp", "2", "--prefill-batch", batch, "--concurrency", "1", "--isl", "8", "--osl", "8"))
@@ -536,8 +548,8 @@ class PredictCommandTest {
         assertThat(holds.find()).as(err).isTrue();
         assertThat(Integer.parseInt(holds.group(2))).isEqualTo(Integer.parseInt(holds.group(1)) / 2).isPositive();
         String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
-                "--prefill-batch", "2048", "--decode-workers", "64", "--concurrency", "64", "--isl", "100000", "--osl",
-                "8").err();
+                "--prefill-batch", "2048", "--step-tokens", "204800000", "--decode-workers", "64", "--concurrency",
+                "64", "--isl", "100000", "--osl", "8").err();
         // the prefill worker holds the prompts of its step: 64 (all the requests), not its batch of 2,048
         assertThat(prefill).startsWith("gemmcost: the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
                 + " --prefill-batch 2048): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ")
