@@ -22,6 +22,7 @@ import gemmcost.model.hf.HfConfigReader;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
 import gemmcost.search.ServingPlans;
+import gemmcost.serving.Batching;
 import gemmcost.serving.Engine;
 import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
@@ -281,16 +282,19 @@ final class PredictCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             checkPrefillBatch(device, prefillLayout);
+            int prefillStep = perStep(device, prefillLayout);
+            int batch = engine().prefillBatch(prefillLayout, prefillBatch, prefillStep, isl);
             try {
                 Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
-                        prefillLayout.attentionReplicas(), ServingModel.disaggPromptsPerStep(prefillBatch,
-                                perStep(device, prefillLayout), isl), concurrency, prefillWorkers), isl, kvDtype);
+                        prefillLayout.attentionReplicas(), batch, concurrency, prefillWorkers), isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
-                        + (e.memory() ? ", with --prefill-batch " + prefillBatch : "") + "): " + e.getMessage());
+                        + (!e.memory() ? "" : batch == prefillBatch ? ", with --prefill-batch " + prefillBatch
+                        : batch > 1 ? ", with the " + batch + " prompts of --prefill-batch " + prefillBatch
+                        + " their step budget holds" : "") + "): " + e.getMessage());
             }
-            prefill = workers(prefillLayout, prefillWorkers, prefillBatch, perStep(device, prefillLayout),
-                    Integer.MAX_VALUE, "--prefill-workers");
+            prefill = workers(prefillLayout, prefillWorkers, batch, prefillStep, Integer.MAX_VALUE,
+                    "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
             throw new BadInputException(Network.linksNotModeled("--gpu", device.id())
@@ -472,7 +476,7 @@ final class PredictCommand implements Callable<Integer> {
      * vLLM refuses a step budget below its batch limit ("max_num_batched_tokens must be greater than or equal to
      * max_num_seqs": each running sequence's decode token is in the step), so predict does too. vLLM's budget is
      * per rank, whatever the attention replicas. In disagg the decode workers' budget is the engine's default and
-     * --step-tokens the prefill workers', whose batch limit is the engine's default.
+     * --step-tokens the prefill workers', whose batch limit is --prefill-batch.
      */
     private void checkVllmStep(Device device) {
         if (engine() != Engine.VLLM)
@@ -480,11 +484,11 @@ final class PredictCommand implements Callable<Integer> {
         String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
                 + " in the step";
         int engineBudget = engine().stepTokens(device, 1);
-        if (mode == Mode.DISAGG && stepTokens != null && stepTokens < engine().batchLimit(device))
+        if (mode == Mode.DISAGG && stepTokens != null && stepTokens < prefillBatch)
             throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d"
-                    + " tokens with max_num_seqs %d (the prefill workers', its default on %s): %s; give --step-tokens"
-                    + " %d or more", stepTokens, stepTokens, engine().batchLimit(device), device.id(), rule,
-                    engine().batchLimit(device)));
+                    + " tokens with max_num_seqs %d (--prefill-batch, the prefill workers'): %s; give --step-tokens"
+                    + " %d or more, or --prefill-batch %d or less", stepTokens, stepTokens, prefillBatch, rule,
+                    prefillBatch, stepTokens));
         int budget = stepTokens != null && mode == Mode.AGG ? stepTokens : engineBudget;
         if (budget >= batchLimit(device))
             return;
@@ -595,11 +599,17 @@ final class PredictCommand implements Callable<Integer> {
                         + " attention replica");
     }
 
-    /** How the engine fits a prompt into its agg step budget, where it does not fit whole: a line, if any. */
+    /** How the engine fits a prompt into a step budget (agg, or the prefill workers'), where it does not fit whole. */
     private Optional<String> chunking(Workers workers, ServingModel.Estimate e) {
-        if (mode != Mode.AGG)
-            return Optional.empty();
         int budget = workers.stepTokens();
+        if (mode != Mode.AGG)
+            return isl <= budget ? Optional.empty() : Optional.of(workers.batching() == Batching.MIXED
+                    ? String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens of a prefill worker's step:"
+                    + " TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default is off);"
+                    + " costed as one step of the whole prompt [modeled]", isl, budget)
+                    : String.format(Locale.ROOT, "chunked:   a prefill worker splits a prompt of %d tokens over %d"
+                    + " steps of up to %d: costed as one step of the whole prompt [modeled]", isl,
+                    Math.ceilDiv(isl, budget), budget));
         String line = switch (workers.batching()) {
             case CHUNKED -> e.promptChunks() == 1 ? null : String.format(Locale.ROOT, "chunked:   the engine splits"
                     + " a prompt of %d tokens over %d steps, each of what the %d-token budget leaves beside the others'"
@@ -660,7 +670,7 @@ final class PredictCommand implements Callable<Integer> {
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
         idleLine(prefill).ifPresent(line -> out.println("idle:      " + line));
-        budgetLine(prefill).ifPresent(line -> out.println("budget:    " + line));
+        budgetLine(prefill, e).ifPresent(line -> out.println("budget:    " + line));
         admittedLine(device, fit.layout(), decodeStepTokens(device, fit.layout()), e)
                 .ifPresent(line -> out.println("admitted:  " + line));
         out.println();
@@ -687,14 +697,27 @@ final class PredictCommand implements Callable<Integer> {
         return " + " + (value ? Numbers.millis(e.admissionWaitUs()) : "wait for a place");
     }
 
-    /** In disagg, where the prefill workers' step budget holds fewer prompts than --prefill-batch: a line. */
-    private Optional<String> budgetLine(Workers prefill) {
-        int perStep = ServingModel.disaggPromptsPerStep(prefill, isl);
-        if (mode == Mode.AGG || perStep == prefillBatch)
+    /**
+     * In disagg, where the prefill workers' step budget, not --prefill-batch or their share of the requests, sets the
+     * prompts of a step on an attention replica: a line.
+     */
+    private Optional<String> budgetLine(Workers prefill, ServingModel.Estimate e) {
+        int replicas = prefill.layout().attentionReplicas();
+        int unbudgeted = Math.ceilDiv(ServingModel.promptsPerStep(replicas, prefillBatch, concurrency,
+                prefill.count()), replicas);
+        if (mode == Mode.AGG || isl > prefill.stepTokens() || e.prefillBatch() >= unbudgeted)
             return Optional.empty();
-        return Optional.of(String.format(Locale.ROOT, "--prefill-batch %d, but the prefill workers' %d-token step"
-                + " (%s's %s; --step-tokens) holds %d prompt(s) of %d tokens: a step prefills %d [modeled]",
-                prefillBatch, prefill.stepTokens(), engine().id(), engine().stepTokensName(), perStep, isl, perStep));
+        return Optional.of(String.format(Locale.ROOT, "--prefill-batch %d, but the prefill workers' %d-token step on"
+                + " an attention replica (%s) holds %d prompt(s) of %d tokens%s: a step prefills %d there [modeled]",
+                prefillBatch, prefill.stepTokens(), stepTokensName(replicas), prefill.stepTokens() / isl, isl,
+                e.prefillBatch() > prefill.stepTokens() / isl ? ", one budget for each pipeline stage's batch" : "",
+                e.prefillBatch()));
+    }
+
+    /** The engine's name of the step budget an attention replica has, and the option that sets it. */
+    private String stepTokensName(int replicas) {
+        return engine().id() + "'s " + engine().stepTokensName() + (engine() == Engine.SGLANG && replicas > 1
+                ? " / dp" : "") + "; --step-tokens";
     }
 
     /** Where a worker has more requests than its engine runs at once: how many run, and what the others do. */

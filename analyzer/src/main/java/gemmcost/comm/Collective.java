@@ -34,6 +34,14 @@ public enum Collective {
         };
     }
 
+    /**
+     * Whether it moves data among its own ranks only, so that over one rank there is nothing to exchange; a
+     * send/recv or an M-to-N listed on one GPU still crosses to another.
+     */
+    public boolean amongItsRanks() {
+        return this != SEND_RECV && this != M_TO_N;
+    }
+
     /** The JSON name, e.g. {@code all_reduce}. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -30,7 +30,7 @@ public record LinkTier(String name, double baseLatencyUs, double hopLatencyUs,
 
     /** Time of {@code collective} over {@code ranks} ranks with message size {@code bytes}; 0 for one rank. */
     public double timeUs(Collective collective, double bytes, int ranks) {
-        if (ranks < 2 && collective != Collective.SEND_RECV && collective != Collective.M_TO_N)
+        if (ranks < 2 && collective.amongItsRanks())
             return 0;
         int n = Math.max(ranks, 2);
         return baseLatencyUs + collective.steps(n) * hopLatencyUs + bandwidthUs(collective, bytes, n);

@@ -149,8 +149,9 @@ public final class CostModel {
                     "fused attention: max(%.4g FLOP / %.4g TFLOP/s (%s), %.4g bytes / %.4g GB/s (%s))", a.flops(),
                     attention.flopsPerSec() / 1e12, attention.source(), a.bytes(), memory.bytesPerSec() / 1e9,
                     memory.source());
-            case Work.Comm c when dag.gpuCountOf(v) == 1 -> String.format(Locale.ROOT,
-                    "%s of %.4g bytes over 1 GPU: nothing to exchange, 0 us (modeled)", c.collective().id(), c.bytes());
+            case Work.Comm c when dag.gpuCountOf(v) == 1 && c.collective().amongItsRanks() -> String.format(
+                    Locale.ROOT, "%s of %.4g bytes over 1 GPU: nothing to exchange, 0 us (modeled)",
+                    c.collective().id(), c.bytes());
             case Work.Comm c when network.engineKernelWins(c.collective(), c.bytes(), dag.gpus(v)) -> String.format(
                     Locale.ROOT, "%s of %.4g bytes over %d GPUs: the engines' one-shot kernel (%s), faster than NCCL's"
                             + " α–β here", c.collective().id(), c.bytes(), dag.gpuCountOf(v),
@@ -159,8 +160,9 @@ public final class CostModel {
                 int[] gpus = dag.gpus(v);
                 LinkTier tier = network.tier(gpus);
                 double share = network.nicShare(c.collective(), gpus);
-                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPUs on %s (α–β: %.3g µs + %.4g GB/s"
-                        + " busbw%s%s)", c.collective().id(), c.bytes(), dag.gpuCountOf(v), tier.name(), tier.baseLatencyUs(),
+                yield String.format(Locale.ROOT, "%s of %.4g bytes over %d GPU%s on %s (α–β: %.3g µs + %.4g GB/s"
+                        + " busbw%s%s)", c.collective().id(), c.bytes(), dag.gpuCountOf(v),
+                        dag.gpuCountOf(v) == 1 ? "" : "s", tier.name(), tier.baseLatencyUs(),
                         share * tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9, share == 1 ? ""
                                 : String.format(Locale.ROOT, ", %.0f %% of whole nodes': the node with the fewest"
                                 + " of these GPUs has as many NICs", 100 * share), network.sameNode(gpus) ? ""

@@ -12,8 +12,6 @@ import java.util.stream.Stream;
 final class DotOps {
     /** Element bytes assumed for shapes in labels, which never state a dtype. */
     static final int BYTES = 2;
-    /** The largest GEMM dimension a label may give: cuBLAS takes 32-bit ones. */
-    private static final long MAX_DIM = 1L << 31;
 
     private static final Pattern IO = Pattern.compile("^(model |final |)(input|output)s?( .*)?$");
     private static final Pattern MEMORY = Pattern.compile(
@@ -110,15 +108,17 @@ final class DotOps {
         if (label.inputs().isEmpty() || label.output().isEmpty())
             return unknown("GEMM-like op without Input and Output shapes");
         List<DotLabel.Dim> in = label.inputs().get(0);
-        Optional<DotLabel.Dim> outOfRange = Stream.concat(in.stream(), label.output().stream())
-                .filter(d -> d.size() != null && (d.size() <= 0 || d.size() > MAX_DIM)).findFirst();
-        if (outOfRange.isPresent())
-            return unknown("GEMM-like op with a size " + outOfRange.get().size() + " not from 1 to 2^31");
+        Optional<DotLabel.Dim> empty = Stream.concat(in.stream(), label.output().stream())
+                .filter(d -> d.size() != null && d.size() <= 0).findFirst();
+        if (empty.isPresent())
+            return unknown("GEMM-like op with a size " + empty.get().size());
         long[] inSplit = split(in);
         long[] outSplit = split(label.output());
         if (inSplit == null || outSplit == null)
             return unknown("GEMM-like op with a symbolic or unnamed size");
         GemmShape shape = new GemmShape(inSplit[0], inSplit[1], outSplit[1]);
+        if (Math.max(shape.m(), Math.max(shape.k(), shape.n())) > Integer.MAX_VALUE)
+            return unknown("GEMM-like op " + shape + " with a dimension beyond 2^31 - 1 (cuBLAS's are 32-bit)");
         return new Inference(new Work.Gemm(shape, 1), "GEMM " + shape + " from Input/Output (m = token dims)");
     }
 

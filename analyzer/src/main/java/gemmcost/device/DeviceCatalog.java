@@ -67,7 +67,8 @@ public final class DeviceCatalog {
         return find(profile).orElseThrow(() -> new BadInputException("--profile " + profile
                 + (Files.isDirectory(Path.of(profile)) ? ": a directory, not a profile file"
                 : Files.exists(Path.of(profile)) ? ": not a regular file (a profile is a table's .json)"
-                : ": no such file, and not a catalog device" + didYouMean(profile) + " (" + ids() + ")")));
+                : ": no such file, and not a catalog device" + (looksLikeAPath(profile) ? "" : didYouMean(profile))
+                + " (" + ids() + ")")));
     }
 
     /** Every catalog device, in a stable order. */
@@ -90,7 +91,7 @@ public final class DeviceCatalog {
         if (name.contains("H100")) {
             id = name.contains("PCIE") ? "h100-pcie" : name.contains("NVL") ? null : "h100-sxm";
         } else if (name.contains("H200")) {
-            id = name.contains("NVL") ? null : "h200";
+            id = name.contains("NVL") || name.contains("GH200") ? null : "h200";
         } else if (name.contains("A100")) {
             id = name.contains("SXM") && name.contains("80GB") ? "a100-sxm-80gb" : null;
         } else if (name.contains("L40S")) {
@@ -124,6 +125,10 @@ public final class DeviceCatalog {
     public static Device require(String id) {
         return find(id).orElseThrow(() -> new BadInputException(
                 "unknown device '" + id + "'" + didYouMean(id) + " (catalog: " + ids() + ")"));
+    }
+
+    private static boolean looksLikeAPath(String profile) {
+        return profile.contains("/") || profile.contains(java.io.File.separator) || profile.endsWith(".json");
     }
 
     /** {@code ": did you mean h200?"} where a name the catalog does not hold denotes one it does ({@code h200-sxm}). */

@@ -91,12 +91,15 @@ public final class DagReport {
                     s.makespanUs() > 0 ? Numbers.percent(s.computeBusyUs(g) / s.makespanUs()) : "n/a");
     }
 
-    /** {@code interpolated 80.0%, modeled 20.0%}; a path that takes no time: its labels, {@code modeled}. */
+    /**
+     * {@code interpolated 80.0%, modeled 20.0%}, without labels of no time but {@code uncosted} (ops not understood);
+     * a path that takes no time: its labels, {@code modeled}.
+     */
     static String labelShares(Map<Label, Double> byLabel) {
         double total = byLabel.values().stream().mapToDouble(Double::doubleValue).sum();
         if (total <= 0)
             return Label.join(byLabel.keySet());
-        return byLabel.entrySet().stream()
+        return byLabel.entrySet().stream().filter(e -> e.getValue() > 0 || e.getKey() == Label.UNCOSTED)
                 .map(e -> e.getKey().id() + " " + Numbers.percent(e.getValue() / total))
                 .collect(Collectors.joining(", "));
     }

@@ -116,6 +116,20 @@ public enum Engine {
         return layout.attentionReplicas() * (this == TRTLLM ? stages(layout) : 1);
     }
 
+    /**
+     * The prompts an attention replica of a disaggregated prefill worker of {@code layout} prefills in one step: its
+     * {@code batch}, no more than its step budget of prompt tokens holds (each engine's scheduler admits prompts up to
+     * it; at least one, a longer prompt running alone or in chunks whose FLOPs add up to it), with TensorRT-LLM a
+     * budget for each pipeline stage's batch in flight.
+     */
+    public int prefillBatch(Layout layout, int batch, int stepTokens, int isl) {
+        if (batch < 1 || stepTokens < 1 || isl < 1)
+            throw new IllegalArgumentException("must be >= 1: batch=" + batch + ", step tokens=" + stepTokens
+                    + ", isl=" + isl);
+        long fits = (long) Math.max(1, stepTokens / isl) * (this == TRTLLM ? stages(layout) : 1);
+        return (int) Math.min(batch, fits);
+    }
+
     private static int stages(Layout layout) {
         return layout instanceof Parallelism p ? p.pp() : 1;
     }

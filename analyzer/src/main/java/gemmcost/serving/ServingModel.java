@@ -24,7 +24,7 @@ import java.util.Set;
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
  *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
  *       step, so they arrive together); in disagg the prefill workers' batch, as far as their step budget holds
- *       it ({@link #disaggPromptsPerStep}); never more prompts than the worker's share of the c requests: s prompts
+ *       it ({@link Engine#prefillBatch}); never more prompts than the worker's share of the c requests: s prompts
  *       a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is the time of. vLLM and SGLang split
  *       a prompt over k steps of what the agg budget leaves for it ({@link #promptChunks}); its compute is costed as
  *       one step of the whole prompt (the chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the
@@ -142,9 +142,8 @@ public final class ServingModel {
         // each attention replica schedules its own sequences against its own budget (vLLM's data-parallel ranks)
         int chunks = mode == Mode.AGG
                 ? promptChunks(decode, Math.ceilDiv(sequences, decode.layout().attentionReplicas()), r.isl()) : 1;
-        int perReplica = mode == Mode.AGG ? prefilling.prefillBatch() * burst
-                : disaggPromptsPerStep(prefilling, r.isl());
-        int prefillSequences = promptsPerStep(replicas, perReplica, admitted.concurrency(), prefilling.count());
+        int prefillSequences = promptsPerStep(replicas, prefilling.prefillBatch() * burst, admitted.concurrency(),
+                prefilling.count());
         int slots = Math.multiplyExact(prefillSequences, prefilling.count()); // prompts a step prefills, all workers
         int busiestReplica = Math.ceilDiv(prefillSequences, replicas);
         StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
@@ -193,20 +192,6 @@ public final class ServingModel {
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, firstTokens.labels(), chunks, sequences, prefillSequences, busiestReplica, arrival,
                 queue, admission, transfer, rho, start, stalls);
-    }
-
-    /**
-     * The prompts a disaggregated prefill worker's attention replica prefills in one step: its batch, no more than
-     * its step budget of prompt tokens holds (at least one: an engine runs a longer prompt alone, or in chunks whose
-     * FLOPs add up to it), as each engine's scheduler admits prompts up to its token budget.
-     */
-    public static int disaggPromptsPerStep(Workers prefill, int isl) {
-        return disaggPromptsPerStep(prefill.prefillBatch(), prefill.stepTokens(), isl);
-    }
-
-    /** {@link #disaggPromptsPerStep(Workers, int)} of a batch and a step budget. */
-    public static int disaggPromptsPerStep(int batch, int stepTokens, int isl) {
-        return Math.min(batch, Math.max(1, stepTokens / isl));
     }
 
     /**

@@ -8,9 +8,10 @@ import java.util.Objects;
  * {@code count} identical engine instances (workers), each laid out as {@code layout}, each attention replica
  * prefilling {@code prefillBatch} requests in one step, each worker running at most {@code maxRunning} requests at
  * once (its engine's batch limit, or what its KV cache holds; more wait to be admitted, as every engine's scheduler
- * does), each attention replica prefilling at most {@code stepTokens} prompt tokens in one step of aggregated serving,
- * which {@code batching} schedules among the decode steps; {@code schedulesAhead}: each step is scheduled while the
- * one before it runs ({@link Engine#schedulesAhead}).
+ * does), each attention replica prefilling at most {@code stepTokens} prompt tokens in one step (in aggregated
+ * serving {@code batching} schedules the prompts among the decode steps; a disaggregated prefill worker's
+ * {@code prefillBatch} is what its budget holds already, {@link Engine#prefillBatch}); {@code schedulesAhead}: each
+ * step is scheduled while the one before it runs ({@link Engine#schedulesAhead}).
  */
 public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
                       boolean schedulesAhead) {

@@ -172,10 +172,11 @@ sealed interface RowSetup {
             int batch = row.intOr("prefill_batch_size", 1);
             int workers = row.intOr("prefill_num_workers", 1);
             int prefillStep = engine.stepTokens(device, prefillLayout.attentionReplicas());
+            int perStep = engine.prefillBatch(prefillLayout, batch, prefillStep, isl);
             Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
-                    prefillLayout.attentionReplicas(), ServingModel.disaggPromptsPerStep(batch, prefillStep, isl),
-                    concurrency, workers), isl, kv);
-            prefill = engine.workers(prefillLayout, workers, batch, Integer.MAX_VALUE, prefillStep, release, measured);
+                    prefillLayout.attentionReplicas(), perStep, concurrency, workers), isl, kv);
+            prefill = engine.workers(prefillLayout, workers, perStep, Integer.MAX_VALUE, prefillStep, release,
+                    measured);
         }
         return new Setup(model, device, dtype, engine, kv.elementBytes(), mode,
                 prefill, decode, new Request(concurrency, isl, osl, Request.AICONFIGURATOR_ROUNDS));

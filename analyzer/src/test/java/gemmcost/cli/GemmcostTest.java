@@ -617,6 +617,15 @@ class GemmcostTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("critical path (unlimited resources):   0.000 us  [modeled]" + NL)
                 .contains("all_reduce of 1.000e+06 bytes over 1 GPU: nothing to exchange, 0 us (modeled)");
+        // after 10 us given, the all-reduce of no time ends the path, and its label takes no share of it
+        Path after = Files.writeString(dir.resolve("after.json"), """
+                {"schema": "gemmcost.dag/1", "nodes": [{"id": "a", "gpu": 0, "duration_us": 10},
+                  {"id": "x", "gpus": [0], "comm": {"collective": "all_reduce", "bytes": 1000000}}],
+                  "edges": [["a", "x"]]}
+                """);
+        CliRun ended = CliRun.of("critical-path", "--dag", after.toString());
+        assertThat(ended.out()).contains("critical path (unlimited resources):   10.00 us  [given 100.0%]" + NL)
+                .contains("ops on the critical path (2):");
     }
 
     /** A file named .json that is not JSON is a JSON fault ("not valid DOT" named a format it was never meant in). */

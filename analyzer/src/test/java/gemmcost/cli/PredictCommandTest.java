@@ -490,19 +490,37 @@ class PredictCommandTest {
         // TensorRT-LLM's 8,192-token step holds 2 prompts of 4,096: a batch of 4 prefills 2 a step, said so
         CliRun capped = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--prefill-batch", "4", "--concurrency", "64", "--isl", "4096", "--osl", "64");
-        assertThat(capped.out()).contains("budget:    --prefill-batch 4, but the prefill workers' 8192-token step"
-                + " (trtllm's max_num_tokens; --step-tokens) holds 2 prompt(s) of 4096 tokens: a step prefills 2"
-                + " [modeled]" + NL).contains("prefill (T_p, 2 request(s) per attention replica)");
+        assertThat(capped.out()).contains("budget:    --prefill-batch 4, but the prefill workers' 8192-token step on"
+                + " an attention replica (trtllm's max_num_tokens; --step-tokens) holds 2 prompt(s) of 4096 tokens: a"
+                + " step prefills 2 there [modeled]" + NL)
+                .contains("prefill (T_p, 2 request(s) per attention replica)");
+        // with one request the step holds it whatever the budget: no budget line
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "4", "--concurrency", "1", "--isl", "4096", "--osl", "64").out())
+                .doesNotContain("budget:").contains("prefill (T_p, 1 request(s) per attention replica)");
+        // TensorRT-LLM's budget is each pipeline stage's batch's: 4 stages x 2
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-pp", "4", "--prefill-batch", "16", "--concurrency", "64", "--isl", "4096", "--osl", "64")
+                .out()).contains("holds 2 prompt(s) of 4096 tokens, one budget for each pipeline stage's batch: a step"
+                + " prefills 8 there [modeled]");
+        // a prompt longer than the step: said as in agg, no budget line
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "2", "--concurrency", "8", "--isl", "16384", "--osl", "64").out())
+                .doesNotContain("budget:").contains("chunked:   isl 16384 is over the 8192 tokens of a prefill"
+                        + " worker's step: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set");
         JsonNode wider = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "4", "--step-tokens",
                 "16384", "--concurrency", "64", "--isl", "4096");
         assertThat(wider.get("prefill_batch").asInt()).isEqualTo(4);
         assertThat(wider.get("step_tokens").asInt()).isEqualTo(16384);
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--engine",
-                "vllm", "--step-tokens", "512", "--concurrency", "8", "--isl", "512", "--osl", "64").err())
-                .isEqualTo("gemmcost: --step-tokens 512: vLLM refuses a step of 512 tokens with max_num_seqs 1024 (the"
-                        + " prefill workers', its default on h100-sxm): max_num_batched_tokens must be >= max_num_seqs,"
-                        + " as every running sequence's decode token is in the step; give --step-tokens 1024 or more"
-                        + NL);
+                "vllm", "--prefill-batch", "1000", "--step-tokens", "512", "--concurrency", "8", "--isl", "512",
+                "--osl", "64").err()).isEqualTo("gemmcost: --step-tokens 512: vLLM refuses a step of 512 tokens with"
+                + " max_num_seqs 1000 (--prefill-batch, the prefill workers'): max_num_batched_tokens must be >="
+                + " max_num_seqs, as every running sequence's decode token is in the step; give --step-tokens 1000 or"
+                + " more, or --prefill-batch 512 or less" + NL);
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--engine",
+                "vllm", "--prefill-batch", "4", "--step-tokens", "512", "--concurrency", "8", "--isl", "128", "--osl",
+                "64").status()).isZero();
         for (String batch : List.of("0", "4097", "1073741824"))
             assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg", "--tp", "2",
                     "--dp", "2", "--prefill-batch", batch, "--concurrency", "1", "--isl", "8", "--osl", "8"))
@@ -550,6 +568,12 @@ class PredictCommandTest {
         String prefill = CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--prefill-batch", "2048", "--step-tokens", "204800000", "--decode-workers", "64", "--concurrency",
                 "64", "--isl", "100000", "--osl", "8").err();
+        // a step of 3,200,000 tokens holds 32 of the 2,048 prompts of 100,000 tokens: the 32 overflow, said so
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
+                "--prefill-batch", "2048", "--step-tokens", "3200000", "--decode-workers", "64", "--concurrency",
+                "64", "--isl", "100000", "--osl", "8").err()).startsWith("gemmcost: the prefill workers"
+                + " (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with the 32 prompts of --prefill-batch 2048 their step"
+                + " budget holds): ").contains("(32 sequences of up to 100000 tokens");
         // the prefill worker holds the prompts of its step: 64 (all the requests), not its batch of 2,048
         assertThat(prefill).startsWith("gemmcost: the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp, with"
                 + " --prefill-batch 2048): " + SMALL_LLAMA + " on 1 x h100-sxm (tp=1, pp=1, ep=1, dp=1) does not fit: ")

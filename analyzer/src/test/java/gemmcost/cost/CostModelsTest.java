@@ -98,6 +98,12 @@ class CostModelsTest {
         assertThat(model.cost(dag, v).timeUs()).isZero();
         assertThat(model.explain(dag, v)).isEqualTo(
                 "all_reduce of 1.000e+06 bytes over 1 GPU: nothing to exchange, 0 us (modeled)");
+        // a send listed on one GPU still crosses to another: costed, and explained by its link
+        int send = b.addNode("send", null, 3, new Work.Comm(Collective.SEND_RECV, 1e6));
+        Dag withSend = b.build("test");
+        assertThat(model.cost(withSend, send).timeUs()).isPositive();
+        assertThat(model.explain(withSend, send)).startsWith("send_recv of 1.000e+06 bytes over 1 GPU on ")
+                .contains("α–β");
     }
 
     @Test

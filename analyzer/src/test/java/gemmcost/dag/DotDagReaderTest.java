@@ -108,14 +108,21 @@ class DotDagReaderTest {
                 digraph g {
                   a [label="Linear\\nInput: [batch=4, hidden=3000000000]\\nOutput: [batch=4, hidden=8]"];
                   b [label="Linear\\nInput: [batch=4, hidden=?]\\nOutput: [batch=4, hidden=8]"];
+                  c [label="Linear\\nInput: [batch=65536, seq=65536, hidden=8]\\nOutput: [batch=65536, seq=65536, \
+                hidden=8]"];
+                  d [label="Linear\\nInput: [batch=0, hidden=8]\\nOutput: [batch=0, hidden=8]"];
                 }
                 """);
         ImportedDag imported = DotDagReader.read(file, false);
 
-        assertThat(imported.notes().get(0)).isEqualTo("not understood: GEMM-like op with a size 3000000000 not from 1"
-                + " to 2^31 (costed 0); GPUs none named");
+        assertThat(imported.notes().get(0)).isEqualTo("not understood: GEMM-like op (m=4, k=3000000000, n=8) with a"
+                + " dimension beyond 2^31 - 1 (cuBLAS's are 32-bit) (costed 0); GPUs none named");
         assertThat(imported.notes().get(1)).isEqualTo("not understood: GEMM-like op with a symbolic or unnamed size"
                 + " (costed 0); GPUs none named");
+        // m = 65,536 × 65,536 token rows: each size fits 32 bits, the product does not
+        assertThat(imported.notes().get(2)).startsWith("not understood: GEMM-like op (m=4294967296, k=8, n=8) with a"
+                + " dimension beyond 2^31 - 1");
+        assertThat(imported.notes().get(3)).startsWith("not understood: GEMM-like op with a size 0 (costed 0)");
     }
 
     /** Review: a send and the receive drawn after it are one transfer, and had been costed twice in a row. */

@@ -54,6 +54,14 @@ class DeviceCatalogTest {
         assertThatThrownBy(() -> DeviceCatalog.requireForProfile("B200_SXM")).hasMessage("--profile B200_SXM: no such"
                 + " file, and not a catalog device: did you mean b200? (a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s,"
                 + " b200)");
+        // a mistyped table's path is no device: suggesting one would swap a measured table for a roofline
+        assertThatThrownBy(() -> DeviceCatalog.requireForProfile("profiles/nvidia-h200/bf16.jsn")).hasMessage(
+                "--profile profiles/nvidia-h200/bf16.jsn: no such file, and not a catalog device (a100-sxm-80gb,"
+                        + " h100-sxm, h100-pcie, h200, l40s, b200)");
+        // a GH200 is no H200 SXM (another memory, another chip beside it)
+        assertThat(DeviceCatalog.matchName("NVIDIA GH200 480GB")).isEmpty();
+        assertThatThrownBy(() -> DeviceCatalog.require("gh200")).hasMessage("unknown device 'gh200' (catalog:"
+                + " a100-sxm-80gb, h100-sxm, h100-pcie, h200, l40s, b200)");
     }
 
     @ParameterizedTest

@@ -35,6 +35,21 @@ class EngineTest {
     }
 
     @Test
+    void aDisaggregatedPrefillBatchShouldBeWhatTheStepBudgetHoldsPerPipelineStageWithTensorRtLlm() {
+        Parallelism one = new Parallelism(1, 1, 1, 1);
+        Parallelism fourStages = new Parallelism(1, 4, 1, 1);
+        // 8,192 tokens hold 2 prompts of 4,096, and 2 of 3,000 (8,192 // 3,000)
+        assertThat(Engine.TRTLLM.prefillBatch(one, 8, 8192, 4096)).isEqualTo(2);
+        assertThat(Engine.VLLM.prefillBatch(one, 8, 8192, 3000)).isEqualTo(2);
+        assertThat(Engine.SGLANG.prefillBatch(one, 1, 8192, 512)).isEqualTo(1); // the batch, where it is smaller
+        // a prompt longer than the step still runs, alone
+        assertThat(Engine.VLLM.prefillBatch(one, 8, 2048, 4096)).isEqualTo(1);
+        // TensorRT-LLM's budget is each in-flight batch's: 4 stages x 2 prompts
+        assertThat(Engine.TRTLLM.prefillBatch(fourStages, 16, 8192, 4096)).isEqualTo(8);
+        assertThat(Engine.VLLM.prefillBatch(fourStages, 16, 8192, 4096)).isEqualTo(2);
+    }
+
+    @Test
     void theEnginesShouldRunAtMostTheirDefaultBatchPerAttentionReplica() {
         Device h200 = DeviceCatalog.require("h200");
         OptionalInt none = OptionalInt.empty();

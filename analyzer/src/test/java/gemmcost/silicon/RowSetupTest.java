@@ -120,6 +120,21 @@ class RowSetupTest {
         assertThat(s.prefill().count()).isEqualTo(3);
         assertThat(s.prefill().layout()).isEqualTo(new Parallelism(8, 1, 8, 1));
         assertThat(s.kvBytes()).isEqualTo(2); // SGLang's auto: bf16
+        // their step: SGLang's chunked_prefill_size on an H200 (8,192) whole on their one attention replica
+        assertThat(s.prefill().stepTokens()).isEqualTo(8192);
+        assertThat(s.prefill().prefillBatch()).isEqualTo(1);
+    }
+
+    @Test
+    void aDisaggregatedPrefillBatchShouldBeWhatThePrefillWorkersStepHolds() {
+        // 8 prompts of 4,096 tokens recorded; TensorRT-LLM's 8,192-token step on each of 2 attention replicas holds 2
+        RowSetup.Setup s = (RowSetup.Setup) setup(row("mode", "disagg", "isl", "4096", "silicon_data_source",
+                "silicon_concurrency=64", "prefill_tp_size", "2", "prefill_attention_dp_size", "2",
+                "prefill_batch_size", "8", "prefill_num_workers", "1", "decode_tp_size", "8", "decode_num_workers",
+                "1"));
+
+        assertThat(s.prefill().stepTokens()).isEqualTo(8192);
+        assertThat(s.prefill().prefillBatch()).isEqualTo(2);
     }
 
     /**
