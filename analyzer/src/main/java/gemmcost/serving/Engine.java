@@ -126,8 +126,13 @@ public enum Engine {
         if (batch < 1 || stepTokens < 1 || isl < 1)
             throw new IllegalArgumentException("must be >= 1: batch=" + batch + ", step tokens=" + stepTokens
                     + ", isl=" + isl);
-        long fits = (long) Math.max(1, stepTokens / isl) * (this == TRTLLM ? stages(layout) : 1);
+        long fits = (long) Math.max(1, stepTokens / isl) * stepBudgets(layout);
         return (int) Math.min(batch, fits);
+    }
+
+    /** The step budgets an attention replica's step has: TensorRT-LLM's one for each pipeline stage's batch. */
+    private int stepBudgets(Layout layout) {
+        return this == TRTLLM ? stages(layout) : 1;
     }
 
     private static int stages(Layout layout) {
@@ -190,7 +195,7 @@ public enum Engine {
     public Workers workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens,
                            Optional<String> version, Optional<LocalDate> measured) {
         return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching(),
-                schedulesAhead(layout, version, measured));
+                schedulesAhead(layout, version, measured), stepBudgets(layout));
     }
 
     /**

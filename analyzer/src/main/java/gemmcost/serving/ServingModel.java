@@ -22,8 +22,8 @@ import java.util.Set;
  *       memory is too small for c_d).</li>
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
  *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
- *       budget of prompt tokens ({@link Workers#stepTokens}) holds (requests that finished in one step come back in one
- *       step, so they arrive together); in disagg the prefill workers' batch, as far as their step budget holds
+ *       budget of prompt tokens ({@link Workers#stepTokens}, TensorRT-LLM's one for each pipeline stage's batch) holds
+ *       (requests that finished in one step come back in one step, so they arrive together); in disagg the prefill workers' batch, as far as their step budget holds
  *       it ({@link Engine#prefillBatch}); never more prompts than the worker's share of the c requests: s prompts
  *       a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is the time of. vLLM and SGLang split
  *       a prompt over k steps of what the agg budget leaves for it ({@link #promptChunks}); its compute is costed as
@@ -137,7 +137,7 @@ public final class ServingModel {
         // the running sequences' decode tokens count against the budget too (TensorRT-LLM, vLLM); taking them off the
         // prompts' room predicted the silicon rows' TTFT worse (median 42.4 -> 46.9 %): the room only caps what a
         // bunched steady state prefills together, and how runs bunch is what the TTFT error hinges on
-        int burst = mode == Mode.AGG ? Math.clamp(prefilling.stepTokens() / r.isl(), 1,
+        int burst = mode == Mode.AGG ? Math.clamp(prefilling.promptsInBudget(r.isl()), 1,
                 Math.ceilDiv(admitted.concurrency(), prefilling.prefillSlots())) : 1;
         // each attention replica schedules its own sequences against its own budget (vLLM's data-parallel ranks)
         int chunks = mode == Mode.AGG

@@ -11,11 +11,14 @@ import java.util.Objects;
  * does), each attention replica prefilling at most {@code stepTokens} prompt tokens in one step (in aggregated
  * serving {@code batching} schedules the prompts among the decode steps; a disaggregated prefill worker's
  * {@code prefillBatch} is what its budget holds already, {@link Engine#prefillBatch}); {@code schedulesAhead}: each
- * step is scheduled while the one before it runs ({@link Engine#schedulesAhead}).
+ * step is scheduled while the one before it runs ({@link Engine#schedulesAhead}); {@code stepBudgets}: the budgets of
+ * {@code stepTokens} an attention replica's step has (TensorRT-LLM's one for each pipeline stage's batch in flight).
  */
 public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
-                      boolean schedulesAhead) {
+                      boolean schedulesAhead, int stepBudgets) {
     public Workers {
+        if (stepBudgets < 1)
+            throw new IllegalArgumentException("must be >= 1: step budgets=" + stepBudgets);
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(batching, "batching");
         if (stepTokens < 1)
@@ -40,9 +43,20 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 
+    /** Workers whose attention replicas' steps have one budget of {@code stepTokens}. */
+    public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
+                   boolean schedulesAhead) {
+        this(layout, count, prefillBatch, maxRunning, stepTokens, batching, schedulesAhead, 1);
+    }
+
     /** These workers with each step scheduled while the one before it runs ({@code ahead}), or not. */
     public Workers withSchedulesAhead(boolean ahead) {
-        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead);
+        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead, stepBudgets);
+    }
+
+    /** The whole prompts of {@code isl} tokens an attention replica's step holds: at least one (run alone, or split). */
+    public int promptsInBudget(int isl) {
+        return (int) Math.min(Integer.MAX_VALUE, (long) stepBudgets * Math.max(1, stepTokens / isl));
     }
 
     public int gpus() {

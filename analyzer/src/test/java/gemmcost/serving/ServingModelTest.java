@@ -18,6 +18,7 @@ import gemmcost.plan.Step;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -269,6 +270,24 @@ class ServingModelTest {
         assertThat(alone.prefillLatencyUs()).isNotEqualTo(alone.prefill().criticalPathUs());
         assertThat(alone.labels()).containsExactlyInAnyOrder(Label.MEASURED, Label.EXTRAPOLATED, Label.MODELED);
         assertThat(alone.tpotLabels()).containsExactlyInAnyOrder(Label.MEASURED, Label.MODELED);
+    }
+
+    /** TensorRT-LLM's budget is each pipeline stage's batch's: two stages' step holds 2 x 2 prompts of 100 tokens. */
+    @Test
+    void aStepOfSeveralBudgetsShouldHoldThePromptsOfEach() {
+        Parallelism twoStages = new Parallelism(1, 2, 1, 1);
+        Workers one = mixed(twoStages, 1, Integer.MAX_VALUE, 250);
+        Workers two = new Workers(twoStages, 1, 1, Integer.MAX_VALUE, 250, Batching.MIXED, false, 2);
+        Request request = new Request(16, 100, 50);
+
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, one, one, request, 2, TestCosts.teraFlopGigaByte(100))
+                .prefillBatch()).isEqualTo(2);
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, two, two, request, 2, TestCosts.teraFlopGigaByte(100))
+                .prefillBatch()).isEqualTo(4);
+        assertThat(Engine.TRTLLM.workers(twoStages, 1, 1, 8, 8192, Optional.empty(), Optional.empty()).stepBudgets())
+                .isEqualTo(2);
+        assertThat(Engine.VLLM.workers(twoStages, 1, 1, 8, 8192, Optional.empty(), Optional.empty()).stepBudgets())
+                .isEqualTo(1);
     }
 
     @Test
