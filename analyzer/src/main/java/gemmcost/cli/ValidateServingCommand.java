@@ -13,6 +13,7 @@ import gemmcost.comm.CommCheck;
 import gemmcost.gettime.Label;
 import gemmcost.serving.ServingModel;
 import gemmcost.silicon.Accuracy;
+import gemmcost.silicon.Repeats;
 import gemmcost.silicon.RowFilter;
 import gemmcost.silicon.ServingCheck;
 import gemmcost.silicon.SiliconCsv;
@@ -131,12 +132,13 @@ final class ValidateServingCommand implements Callable<Integer> {
         for (ServingCheck.Outcome o : outcomes)
             if (o.predicted())
                 labels.addAll(o.estimate().labels());
-        text(out, all, groups, engines, loads, refused, labels, seconds, filters);
+        Repeats repeats = Repeats.of(rows);
+        text(out, all, groups, engines, loads, refused, labels, seconds, filters, repeats);
         badRows(outcomes);
         if (comm != null)
             out.println(comm);
         if (json)
-            out.println(json(all, groups, engines, loads, refused, labels, filters));
+            out.println(json(all, groups, engines, loads, refused, labels, filters, repeats));
         return Gemmcost.OK;
     }
 
@@ -153,7 +155,7 @@ final class ValidateServingCommand implements Callable<Integer> {
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,
                       List<Accuracy> loads, Map<String, Integer> refused, Set<Label> labels, double seconds,
-                      List<RowFilter> filters) {
+                      List<RowFilter> filters, Repeats repeats) {
         out.printf(Locale.ROOT, "%s%s: %d rows, %d predicted, %d refused (%.1f s)%n", against, filters.isEmpty() ? ""
                 : " where " + filters.stream().map(RowFilter::toString).collect(Collectors.joining(" and ")),
                 all.rows(), all.predicted(), all.rows() - all.predicted(), seconds);
@@ -162,6 +164,10 @@ final class ValidateServingCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "in scope (measured, a catalog GPU, bf16/fp8/fp8_block, no architecture known to be"
                 + " unmodeled): %d rows, %s predicted%n", inScope,
                 inScope == 0 ? "-" : pct(100.0 * all.predicted() / inScope));
+        if (repeats.rows() > 0)
+            out.printf(Locale.ROOT, "repeats: %d rows repeat an earlier row's measurement (model, system, engine, mode,"
+                    + " isl, osl, TTFT and TPOT alike: one run under another id), %d of them under another plan; every"
+                    + " row counts below%n", repeats.rows(), repeats.underAnotherPlan());
         out.println("errors of the predictions [" + Label.join(labels) + "]: absolute % error median and p90, signed"
                 + " median (bias)");
         String row = "%-52s %5s %5s  %8s %8s %8s  %8s %8s %8s%n";
@@ -216,7 +222,8 @@ final class ValidateServingCommand implements Callable<Integer> {
     }
 
     private static String json(Accuracy all, List<Accuracy> groups, List<Accuracy> engines, List<Accuracy> loads,
-                               Map<String, Integer> refused, Set<Label> labels, List<RowFilter> filters) {
+                               Map<String, Integer> refused, Set<Label> labels, List<RowFilter> filters,
+                               Repeats repeats) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode node = mapper.createObjectNode();
         ArrayNode chosen = node.putArray("where");
@@ -224,7 +231,9 @@ final class ValidateServingCommand implements Callable<Integer> {
         node.put("rows", all.rows())
                 .put("predicted", all.predicted())
                 .put("refused", all.rows() - all.predicted())
-                .put("in_scope", inScope(all, refused));
+                .put("in_scope", inScope(all, refused))
+                .put("repeated_rows", repeats.rows())
+                .put("repeated_under_another_plan", repeats.underAnotherPlan());
         Label.ids(labels).forEach(node.putArray("labels")::add);
         put(node, all);
         ObjectNode reasons = node.putObject("refused_by_reason");

@@ -75,16 +75,15 @@ sealed interface RowSetup {
         try {
             row.ttftMs();
             row.tpotMs();
+            if (row.positiveInt("osl") < 2)
+                return new Refused(NOT_MEASURED, row.where() + ": osl 1 has no TPOT");
         } catch (BadInputException e) {
             return new Refused(NOT_MEASURED, e.getMessage());
         }
+        // what puts a run out of scope (its GPU, format or architecture) is judged before what makes it a bad row
         String device = DEVICES.get(row.text("system"));
         if (device == null)
             return new Refused(NO_DEVICE, row.text("system"));
-        Engine engine = Engine.parse(row.text("backend")).orElse(null);
-        if (engine == null)
-            return new Refused(BAD_ROW, row.where() + ": column backend: must be one of trtllm, vllm, sglang: '"
-                    + row.text("backend") + "'");
         String gemmQuant = row.text("gemm_quant_mode");
         String moeQuant = row.text("moe_quant_mode");
         // neither format is modeled: refused whichever of them the model's config would choose
@@ -105,6 +104,10 @@ sealed interface RowSetup {
             return new Refused(QUANTIZATION, quant);
         String dtype = format.get();
         model = model.withWeights(WeightFormat.parse(dtype).orElseThrow());
+        Engine engine = Engine.parse(row.text("backend")).orElse(null);
+        if (engine == null)
+            return new Refused(BAD_ROW, row.where() + ": column backend: must be one of trtllm, vllm, sglang: '"
+                    + row.text("backend") + "'");
         boolean fp8Kv = engine == Engine.TRTLLM && !dtype.equals("bf16");
         try {
             return setup(row, engine, model, DeviceCatalog.require(device), dtype, fp8Kv ? Dtype.FP8 : Dtype.BF16);
@@ -136,8 +139,6 @@ sealed interface RowSetup {
                                   Dtype kv) {
         int isl = row.positiveInt("isl");
         int osl = row.positiveInt("osl");
-        if (osl < 2)
-            throw new BadInputException(row.where() + ": osl 1 has no TPOT");
         Mode mode = Mode.parse(row.text("mode")).orElseThrow(() -> new BadInputException(row.where()
                 + ": column mode: must be agg or disagg: '" + row.text("mode") + "'"));
         boolean agg = mode == Mode.AGG;

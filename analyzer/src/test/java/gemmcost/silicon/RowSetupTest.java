@@ -358,6 +358,14 @@ class RowSetupTest {
         RowSetup.Refused r = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8", "backend", "tgi"));
         assertThat(r.reason()).isEqualTo(RowSetup.BAD_ROW);
         assertThat(r.detail()).isEqualTo("rows.csv:2: column backend: must be one of trtllm, vllm, sglang: 'tgi'");
+        // a run out of scope for its format is so whatever its engine column holds (review: scope had hung on order)
+        assertThat(setup(row("batch_size", "4", "tp_size", "8", "backend", "tgi", "gemm_quant_mode", "nvfp4",
+                "moe_quant_mode", "nvfp4"))).isEqualTo(new RowSetup.Refused(RowSetup.QUANTIZATION,
+                "gemm_quant_mode nvfp4, moe_quant_mode nvfp4"));
+        // an output of one token has no TPOT to judge: out of scope, not a bad row
+        RowSetup.Refused oneToken = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8", "osl", "1"));
+        assertThat(oneToken).isEqualTo(new RowSetup.Refused(RowSetup.NOT_MEASURED, "rows.csv:2: osl 1 has no TPOT"));
+        assertThat(ServingCheck.outOfScope(oneToken.reason())).isTrue();
     }
 
     @Test

@@ -72,6 +72,15 @@ class SiliconCsvTest {
         assertRefused("\n" + NEEDED + ",\"id\n", ":2: not CSV: Missing closing quote for value");
         assertRefused("", ": empty file, expected a header with the columns " + SiliconCsv.HEADER);
         assertRefused(NEEDED + "\n\n", ": no rows under the header");
+        assertRefused(NEEDED + ",id\n12.5,250," + PLAN + ",a\n13,260," + PLAN + ",a\n", ":3: id a is that of "
+                + dir.resolve("rows.csv") + ":2 too: a run is named once");
+    }
+
+    @Test
+    void aLineOfEmptyFieldsShouldBePassedOverNotReadAsARun() throws IOException {
+        Path f = file(NEEDED + "\n12.5,250," + PLAN + "\n" + ",".repeat(29) + "\n");
+
+        assertThat(SiliconCsv.read(f)).hasSize(1);
     }
 
     @Test
