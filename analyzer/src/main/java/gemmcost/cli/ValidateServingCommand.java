@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.DoubleSummaryStatistics;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -135,6 +136,7 @@ final class ValidateServingCommand implements Callable<Integer> {
         Repeats repeats = Repeats.of(rows);
         text(out, all, groups, engines, loads, refused, labels, seconds, filters, repeats);
         badRows(outcomes);
+        sharedIds(rows);
         if (comm != null)
             out.println(comm);
         if (json)
@@ -151,6 +153,21 @@ final class ValidateServingCommand implements Callable<Integer> {
         if (bad.size() > SHOWN_BAD_ROWS)
             err.printf(Locale.ROOT, "gemmcost: ... and %d more bad rows%s%n", bad.size() - SHOWN_BAD_ROWS,
                     report == null ? " (--report lists them all)" : " (in " + report + ")");
+    }
+
+    /** An id given to several rows: said on stderr (the first few), every row read and reported under it. */
+    private void sharedIds(List<SiliconRow> rows) {
+        Map<String, List<String>> at = new LinkedHashMap<>();
+        for (SiliconRow row : rows)
+            at.computeIfAbsent(row.id(), id -> new ArrayList<>()).add(row.where());
+        List<String> shared = at.entrySet().stream().filter(e -> e.getValue().size() > 1)
+                .map(e -> "id " + e.getKey() + " names " + e.getValue().size() + " rows (" + String.join(", ",
+                        e.getValue()) + "): each is read and reported under it").toList();
+        PrintWriter err = spec.commandLine().getErr();
+        shared.stream().limit(SHOWN_BAD_ROWS).forEach(line -> err.println("gemmcost: note: " + line));
+        if (shared.size() > SHOWN_BAD_ROWS)
+            err.printf(Locale.ROOT, "gemmcost: note: ... and %d more ids given to several rows%n",
+                    shared.size() - SHOWN_BAD_ROWS);
     }
 
     private void text(PrintWriter out, Accuracy all, List<Accuracy> groups, List<Accuracy> engines,

@@ -20,8 +20,8 @@ import java.util.Set;
  * Reads measured serving runs in AIConfigurator's {@code silicon_sample.csv} columns ({@value #HEADER}), by the names
  * in the file's header: in any order, quoted where a field holds a comma, other columns ignored. {@link #OPTIONAL}
  * columns may be left out (read as empty); a line of empty fields is passed over; any other missing column, a row of
- * the wrong width, a field of a column read that holds a line break, a quote never closed and an id given twice are
- * refused in one line naming the file and line.
+ * the wrong width, a field of a column read that holds a line break and a quote never closed are refused in one line
+ * naming the file and line.
  */
 public final class SiliconCsv {
     public static final String HEADER = "id,silicon_data_source,backend,backend_version,model_path,system,precision,"
@@ -56,7 +56,6 @@ public final class SiliconCsv {
             inRecord = false;
             Map<String, Integer> at = columnsAt(file + ":" + line, header);
             List<SiliconRow> rows = new ArrayList<>();
-            Map<String, String> idsAt = new HashMap<>();
             while (records.hasNextValue()) {
                 line = records.getCurrentLocation().getLineNr();
                 inRecord = true;
@@ -68,12 +67,7 @@ public final class SiliconCsv {
                 if (fields.length != header.length)
                     throw new BadInputException(where + ": expected " + header.length + " columns, found "
                             + fields.length);
-                SiliconRow row = new SiliconRow(where, named(where, fields, at));
-                String first = idsAt.putIfAbsent(row.id(), where);
-                if (first != null)
-                    throw new BadInputException(where + ": id " + row.id() + " is that of " + first + " too: a run"
-                            + " is named once");
-                rows.add(row);
+                rows.add(new SiliconRow(where, named(where, fields, at)));
             }
             if (rows.isEmpty())
                 throw new BadInputException(file + ": no rows under the header");

@@ -221,6 +221,21 @@ class ValidateServingCommandTest {
                 .isEqualTo(new CliRun(2, "", "gemmcost: --model-dir " + rows + ": not a folder" + NL));
     }
 
+    /** Review: an id given twice was passed over in silence; both rows are read, and a note says so. */
+    @Test
+    void anIdGivenToTwoRowsShouldBeNotedAndBothRowsRead() throws IOException {
+        Path rows = inputs();
+        Files.writeString(rows, row("b", "h200_sxm", 8, 1, 50, 2) + "\n", StandardOpenOption.APPEND);
+
+        CliRun run = CliRun.of("validate-serving", "--against", rows.toString(), "--model-dir",
+                dir.resolve("configs").toString(), "--gemm-csv", dir.resolve("gemm.csv").toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.err()).isEqualTo("gemmcost: note: id b names 2 rows (" + rows + ":3, " + rows + ":5): each is"
+                + " read and reported under it" + NL);
+        assertThat(run.out()).startsWith(rows + ": 4 rows, 3 predicted, 1 refused");
+    }
+
     /**
      * A checkpoint quantised by a tool whose scheme the config reader does not read (compressed-tensors here): its
      * runs are predicted in the format their row records, and the report says the config's scheme was not read.
