@@ -136,7 +136,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--prefill-batch", defaultValue = "1", paramLabel = "N", description = "disagg: the prompts each"
             + " attention replica of a prefill worker prefills in one step (its engine's batch limit), as far as its"
-            + " step budget (--step-tokens) holds them. Default: 1.")
+            + " step budget (--step-tokens; TensorRT-LLM: one per pipeline stage's batch) holds them. Default: 1.")
     int prefillBatch;
 
     @Option(names = "--decode-workers", defaultValue = "1",
@@ -176,7 +176,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--step-tokens", paramLabel = "N",
             description = "Prompt tokens each attention replica prefills in one step (TensorRT-LLM's"
                     + " max_num_tokens, vLLM's max_num_batched_tokens, SGLang's chunked_prefill_size / dp); in"
-                    + " disagg the prefill workers', which holds --prefill-batch to what fits."
+                    + " disagg the prefill workers', which holds --prefill-batch to what fits (TensorRT-LLM: one"
+                    + " budget per pipeline stage's batch)."
                     + " Default: --engine's on --gpu, else 8192.")
     Integer stepTokens;
 
@@ -606,10 +607,10 @@ final class PredictCommand implements Callable<Integer> {
             return isl <= budget ? Optional.empty() : Optional.of(workers.batching() == Batching.MIXED
                     ? String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens of a prefill worker's step:"
                     + " TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default is off);"
-                    + " costed as one step of the whole prompt [modeled]", isl, budget)
+                    + " each prompt costed whole [modeled]", isl, budget)
                     : String.format(Locale.ROOT, "chunked:   a prefill worker splits a prompt of %d tokens over %d"
-                    + " steps of up to %d: costed as one step of the whole prompt [modeled]", isl,
-                    Math.ceilDiv(isl, budget), budget));
+                    + " steps of up to %d: each prompt costed whole [modeled]", isl, Math.ceilDiv(isl, budget),
+                    budget));
         String line = switch (workers.batching()) {
             case CHUNKED -> e.promptChunks() == 1 ? null : String.format(Locale.ROOT, "chunked:   the engine splits"
                     + " a prompt of %d tokens over %d steps, each of what the %d-token budget leaves beside the others'"
@@ -620,7 +621,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " one step of the whole prompt", isl, e.promptChunks(), budget);
             case MIXED -> isl <= budget ? null : String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens"
                     + " of a step: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default"
-                    + " is off); costed as one step of the whole prompt", isl, budget);
+                    + " is off); each prompt costed whole", isl, budget);
         };
         return Optional.ofNullable(line).map(text -> text + " [modeled]");
     }
@@ -705,13 +706,14 @@ final class PredictCommand implements Callable<Integer> {
         int replicas = prefill.layout().attentionReplicas();
         int unbudgeted = Math.ceilDiv(ServingModel.promptsPerStep(replicas, prefillBatch, concurrency,
                 prefill.count()), replicas);
-        if (mode == Mode.AGG || isl > prefill.stepTokens() || e.prefillBatch() >= unbudgeted)
+        if (mode == Mode.AGG || e.prefillBatch() >= unbudgeted)
             return Optional.empty();
+        int perBudget = Math.max(1, prefill.stepTokens() / isl);
         return Optional.of(String.format(Locale.ROOT, "--prefill-batch %d, but the prefill workers' %d-token step on"
-                + " an attention replica (%s) holds %d prompt(s) of %d tokens%s: a step prefills %d there [modeled]",
-                prefillBatch, prefill.stepTokens(), stepTokensName(replicas), prefill.stepTokens() / isl, isl,
-                e.prefillBatch() > prefill.stepTokens() / isl ? ", one budget for each pipeline stage's batch" : "",
-                e.prefillBatch()));
+                + " an attention replica (%s) holds %d prompt(s) of %d tokens%s%s: a step prefills %d there [modeled]",
+                prefillBatch, prefill.stepTokens(), stepTokensName(replicas), perBudget, isl,
+                isl > prefill.stepTokens() ? " (a longer one alone, in chunks)" : "",
+                e.prefillBatch() > perBudget ? ", one budget for each pipeline stage's batch" : "", e.prefillBatch()));
     }
 
     /** The engine's name of the step budget an attention replica has, and the option that sets it. */

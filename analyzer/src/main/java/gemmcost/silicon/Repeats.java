@@ -18,6 +18,8 @@ public record Repeats(int rows, int underAnotherPlan) {
             "prefill_moe_tp_size", "prefill_moe_ep_size", "decode_num_workers", "decode_tp_size", "decode_pp_size",
             "decode_attention_dp_size", "decode_moe_tp_size", "decode_moe_ep_size");
 
+    private static final String ONE = Double.toString(1);
+
     public static Repeats of(List<SiliconRow> rows) {
         Map<List<String>, SiliconRow> first = new HashMap<>();
         int repeats = 0;
@@ -39,9 +41,9 @@ public record Repeats(int rows, int underAnotherPlan) {
             String text = row.text(column);
             boolean plan = PLAN.contains(column);
             if (!Numbers.isDecimal(text))
-                return plan && text.isEmpty() ? "1" : text;
+                return plan && text.isEmpty() ? ONE : text;
             double value = Double.parseDouble(text);
-            return plan && value == 0 ? "1" : Double.toString(value);
+            return plan && value == 0 ? ONE : Double.toString(value);
         }).toList();
     }
 }

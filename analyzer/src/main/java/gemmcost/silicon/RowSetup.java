@@ -1,6 +1,7 @@
 package gemmcost.silicon;
 
 import gemmcost.BadInputException;
+import gemmcost.Numbers;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
@@ -75,8 +76,8 @@ sealed interface RowSetup {
         try {
             row.ttftMs();
             row.tpotMs();
-            if (row.positiveInt("osl") < 2)
-                return new Refused(NOT_MEASURED, row.where() + ": osl 1 has no TPOT");
+            if (Numbers.isDecimal(row.text("osl")) && Double.parseDouble(row.text("osl")) == 1)
+                return new Refused(NOT_MEASURED, row.where() + ": osl 1 has no TPOT"); // another bad osl: a bad row
         } catch (BadInputException e) {
             return new Refused(NOT_MEASURED, e.getMessage());
         }
@@ -138,7 +139,7 @@ sealed interface RowSetup {
     private static RowSetup setup(SiliconRow row, Engine engine, Architecture model, Device device, String dtype,
                                   Dtype kv) {
         int isl = row.positiveInt("isl");
-        int osl = row.positiveInt("osl");
+        int osl = row.positiveInt("osl"); // 1 refused as not measured before
         Mode mode = Mode.parse(row.text("mode")).orElseThrow(() -> new BadInputException(row.where()
                 + ": column mode: must be agg or disagg: '" + row.text("mode") + "'"));
         boolean agg = mode == Mode.AGG;

@@ -503,11 +503,15 @@ class PredictCommandTest {
                 "--prefill-pp", "4", "--prefill-batch", "16", "--concurrency", "64", "--isl", "4096", "--osl", "64")
                 .out()).contains("holds 2 prompt(s) of 4096 tokens, one budget for each pipeline stage's batch: a step"
                 + " prefills 8 there [modeled]");
-        // a prompt longer than the step: said as in agg, no budget line
+        // a prompt longer than the step: said as in agg, and the batch it cuts
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--mode", "disagg",
                 "--prefill-batch", "2", "--concurrency", "8", "--isl", "16384", "--osl", "64").out())
-                .doesNotContain("budget:").contains("chunked:   isl 16384 is over the 8192 tokens of a prefill"
-                        + " worker's step: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set");
+                .contains("budget:    --prefill-batch 2, but the prefill workers' 8192-token step on an attention"
+                        + " replica (trtllm's max_num_tokens; --step-tokens) holds 1 prompt(s) of 16384 tokens (a"
+                        + " longer one alone, in chunks): a step prefills 1 there [modeled]")
+                .contains("chunked:   isl 16384 is over the 8192 tokens of a prefill worker's step: TensorRT-LLM"
+                        + " refuses such a prompt unless enable_chunked_prefill is set (its default is off); each"
+                        + " prompt costed whole [modeled]");
         JsonNode wider = predictJson("--gpu", "h100-sxm", "--mode", "disagg", "--prefill-batch", "4", "--step-tokens",
                 "16384", "--concurrency", "64", "--isl", "4096");
         assertThat(wider.get("prefill_batch").asInt()).isEqualTo(4);

@@ -24,8 +24,8 @@ class RepeatsTest {
     void aRunUnderAnotherIdShouldCountAsARepeatAndAnotherPlanBeSaid() {
         List<SiliconRow> rows = List.of(
                 row("a", "moe_ep_size", "4"),
-                // the same run: its sizes written otherwise (978.40 ms, moe_tp 0 and 1 both unsplit)
-                row("b", "silicon_ttft_ms", "978.40", "moe_tp_size", "0", "moe_ep_size", "4.0"),
+                // the same run: its sizes written otherwise (978.40 ms; moe_tp empty, 0 and 1 all unsplit)
+                row("b", "silicon_ttft_ms", "978.40", "moe_tp_size", "0", "moe_ep_size", "4.0", "pp_size", "1"),
                 // the same run recorded on 16 GPUs: another plan
                 row("c", "tp_size", "16", "moe_tp_size", "4", "moe_ep_size", "4"),
                 // another run: its TPOT differs in the last digit

@@ -366,6 +366,10 @@ class RowSetupTest {
         RowSetup.Refused oneToken = (RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8", "osl", "1"));
         assertThat(oneToken).isEqualTo(new RowSetup.Refused(RowSetup.NOT_MEASURED, "rows.csv:2: osl 1 has no TPOT"));
         assertThat(ServingCheck.outOfScope(oneToken.reason())).isTrue();
+        // any other osl that is no output length is a bad row, in scope (review: it had gone out of scope)
+        for (String osl : new String[] {"abc", "0", ""})
+            assertThat(((RowSetup.Refused) setup(row("batch_size", "4", "tp_size", "8", "osl", osl))).reason())
+                    .as(osl).isEqualTo(RowSetup.BAD_ROW);
     }
 
     @Test
