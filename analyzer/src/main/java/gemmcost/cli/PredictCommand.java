@@ -510,7 +510,7 @@ final class PredictCommand implements Callable<Integer> {
      * default (TensorRT-LLM's batch per pipeline stage: the step's prompts are spread over its micro-batches).
      */
     private void checkPrefillBatch(Device device, Layout prefillLayout) {
-        int stages = engine().batchesInFlight(prefillLayout) / prefillLayout.attentionReplicas();
+        int stages = engine().batchesPerReplica(prefillLayout);
         long perReplica = (long) engine().batchLimit(device) * stages;
         if (prefillBatch > perReplica)
             throw new BadInputException(String.format(Locale.ROOT, "--prefill-batch %d: over the %d sequences an"
@@ -708,7 +708,7 @@ final class PredictCommand implements Callable<Integer> {
                 prefill.count()), replicas);
         if (mode == Mode.AGG || e.prefillBatch() >= unbudgeted)
             return Optional.empty();
-        int perBudget = Math.max(1, prefill.stepTokens() / isl);
+        int perBudget = Workers.promptsPerBudget(prefill.stepTokens(), isl);
         return Optional.of(String.format(Locale.ROOT, "--prefill-batch %d, but the prefill workers' %d-token step on"
                 + " an attention replica (%s) holds %d prompt(s) of %d tokens%s%s: a step prefills %d there [modeled]",
                 prefillBatch, prefill.stepTokens(), stepTokensName(replicas), perBudget, isl,

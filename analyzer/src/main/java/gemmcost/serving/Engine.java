@@ -113,7 +113,7 @@ public enum Engine {
      * with TensorRT-LLM one per pipeline stage on each (its engine admits {@code pp_size × max_batch_size}).
      */
     public int batchesInFlight(Layout layout) {
-        return layout.attentionReplicas() * (this == TRTLLM ? stages(layout) : 1);
+        return layout.attentionReplicas() * batchesPerReplica(layout);
     }
 
     /**
@@ -126,12 +126,15 @@ public enum Engine {
         if (batch < 1 || stepTokens < 1 || isl < 1)
             throw new IllegalArgumentException("must be >= 1: batch=" + batch + ", step tokens=" + stepTokens
                     + ", isl=" + isl);
-        long fits = (long) Math.max(1, stepTokens / isl) * stepBudgets(layout);
+        long fits = (long) Workers.promptsPerBudget(stepTokens, isl) * batchesPerReplica(layout);
         return (int) Math.min(batch, fits);
     }
 
-    /** The step budgets an attention replica's step has: TensorRT-LLM's one for each pipeline stage's batch. */
-    private int stepBudgets(Layout layout) {
+    /**
+     * The batches an attention replica of {@code layout} has in flight, each with its own batch limit and step
+     * budget: with TensorRT-LLM one for each pipeline stage, else one.
+     */
+    public int batchesPerReplica(Layout layout) {
         return this == TRTLLM ? stages(layout) : 1;
     }
 
@@ -195,7 +198,7 @@ public enum Engine {
     public Workers workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens,
                            Optional<String> version, Optional<LocalDate> measured) {
         return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching(),
-                schedulesAhead(layout, version, measured), stepBudgets(layout));
+                schedulesAhead(layout, version, measured), batchesPerReplica(layout));
     }
 
     /**

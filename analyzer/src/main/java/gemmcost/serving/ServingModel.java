@@ -21,15 +21,15 @@ import java.util.Set;
  *       what its KV cache holds) sequences run on a worker; the rest wait to be admitted (predict refuses a plan whose
  *       memory is too small for c_d).</li>
  *   <li>T_d: one decode step of the c_d sequences, at the mean KV length isl + osl/2 (decode attention is linear in
- *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step
- *       budget of prompt tokens ({@link Workers#stepTokens}, TensorRT-LLM's one for each pipeline stage's batch) holds
- *       (requests that finished in one step come back in one step, so they arrive together); in disagg the prefill workers' batch, as far as their step budget holds
- *       it ({@link Engine#prefillBatch}); never more prompts than the worker's share of the c requests: s prompts
- *       a step on a worker, ⌈s / replicas⌉ on its busiest replica, which T_p is the time of. vLLM and SGLang split
- *       a prompt over k steps of what the agg budget leaves for it ({@link #promptChunks}); its compute is costed as
- *       one step of the whole prompt (the chunks' FLOPs add up to it; the earlier chunks' KV cache read again by the
- *       later ones is left out). L_p: from a prefill step's start to its prompts' first tokens, T_p on one
- *       micro-batch ({@link #prefillLatencyUs}).</li>
+ *       it). T_p: one prefill step of q requests on each attention replica: in agg the q that the engine's step budget
+ *       of prompt tokens ({@link Workers#stepTokens}, TensorRT-LLM's one for each pipeline stage's batch) holds
+ *       (requests that finished in one step come back in one step, so they arrive together); in disagg the prefill
+ *       workers' batch, as far as their step budget holds it ({@link Engine#prefillBatch}); never more prompts than the
+ *       worker's share of the c requests: s prompts a step on a worker, ⌈s / replicas⌉ on its busiest replica, which
+ *       T_p is the time of. vLLM and SGLang split a prompt over k steps of what the agg budget leaves for it ({@link
+ *       #promptChunks}); its compute is costed as one step of the whole prompt (the chunks' FLOPs add up to it; the
+ *       earlier chunks' KV cache read again by the later ones is left out). L_p: from a prefill step's start to its
+ *       prompts' first tokens, T_p on one micro-batch ({@link #prefillLatencyUs}).</li>
  *   <li>agg: TPOT = T_d + (c_d − 1)/(osl · s) · T_p — while a request decodes, each of the other c_d − 1 is
  *       replaced about once, and its prefill stalls every decode step of the worker; disagg: TPOT = T_d.</li>
  *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d

@@ -17,12 +17,11 @@ import java.util.Objects;
 public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
                       boolean schedulesAhead, int stepBudgets) {
     public Workers {
-        if (stepBudgets < 1)
-            throw new IllegalArgumentException("must be >= 1: step budgets=" + stepBudgets);
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(batching, "batching");
-        if (stepTokens < 1)
-            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens);
+        if (stepTokens < 1 || stepBudgets < 1)
+            throw new IllegalArgumentException("must be >= 1: step tokens=" + stepTokens + ", step budgets="
+                    + stepBudgets);
         if (maxRunning < 1)
             throw new IllegalArgumentException("must be >= 1: max running=" + maxRunning);
         if (prefillBatch < 1 || prefillBatch > MAX_PREFILL_BATCH)
@@ -54,9 +53,14 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
         return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead, stepBudgets);
     }
 
-    /** The whole prompts of {@code isl} tokens an attention replica's step holds: at least one (run alone, or split). */
+    /** The whole prompts of {@code isl} tokens an attention replica's step holds, over all its budgets. */
     public int promptsInBudget(int isl) {
-        return (int) Math.min(Integer.MAX_VALUE, (long) stepBudgets * Math.max(1, stepTokens / isl));
+        return (int) Math.min(Integer.MAX_VALUE, (long) stepBudgets * promptsPerBudget(stepTokens, isl));
+    }
+
+    /** The whole prompts of {@code isl} tokens a budget of {@code stepTokens} holds: at least one (alone, or split). */
+    public static int promptsPerBudget(int stepTokens, int isl) {
+        return Math.max(1, stepTokens / isl);
     }
 
     public int gpus() {
