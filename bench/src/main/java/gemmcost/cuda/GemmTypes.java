@@ -25,10 +25,6 @@ record GemmTypes(Dtype dtype, int dataType, int computeType, int elementBytes) {
     /** The environment variable with which {@code 0} makes cuBLAS run TF32 GEMMs in full fp32. */
     static final String TF32_OVERRIDE = "NVIDIA_TF32_OVERRIDE";
 
-    static GemmTypes of(Dtype dtype) {
-        return of(dtype, System.getenv());
-    }
-
     /** The first compute capability with TF32 tensor cores (Ampere); before it cuBLAS runs a TF32 GEMM in fp32. */
     static final int TF32_MIN_MAJOR = 8;
 

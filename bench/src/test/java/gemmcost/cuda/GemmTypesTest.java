@@ -13,8 +13,8 @@ class GemmTypesTest {
     @Test
     void shouldEncodeEachDtypeAsCublasExpectsIt() {
         // 1.5 = 0x3FC00000 in fp32: bf16 keeps its top 16 bits, fp16 is 0x3E00
-        assertThat(GemmTypes.of(Dtype.BF16).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3FC0);
-        assertThat(GemmTypes.of(Dtype.FP16).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3E00);
+        assertThat(GemmTypes.of(Dtype.BF16, Map.of()).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3FC0);
+        assertThat(GemmTypes.of(Dtype.FP16, Map.of()).encode(new float[] {1.5f}).getShort(0)).isEqualTo((short) 0x3E00);
         assertThat(GemmTypes.of(Dtype.TF32, Map.of()).encode(new float[] {1.5f}).getInt(0)).isEqualTo(0x3FC00000);
     }
 
@@ -22,16 +22,16 @@ class GemmTypesTest {
     void shouldDecodeWhatItEncodes() {
         float[] values = {1.5f, -0.25f, 3f};
         for (Dtype dtype : new Dtype[] {Dtype.BF16, Dtype.FP16, Dtype.FP32}) {
-            GemmTypes types = GemmTypes.of(dtype);
+            GemmTypes types = GemmTypes.of(dtype, Map.of());
             assertThat(types.decode(types.encode(values), 3)).containsExactly(values);
         }
     }
 
     @Test
     void shouldUseFp32AccumulationAndTf32OnlyWhenAskedFor() {
-        assertThat(GemmTypes.of(Dtype.BF16)).isEqualTo(new GemmTypes(Dtype.BF16, 14, 68, 2));
-        assertThat(GemmTypes.of(Dtype.FP16)).isEqualTo(new GemmTypes(Dtype.FP16, 2, 68, 2));
-        assertThat(GemmTypes.of(Dtype.FP32)).isEqualTo(new GemmTypes(Dtype.FP32, 0, 68, 4));
+        assertThat(GemmTypes.of(Dtype.BF16, Map.of())).isEqualTo(new GemmTypes(Dtype.BF16, 14, 68, 2));
+        assertThat(GemmTypes.of(Dtype.FP16, Map.of())).isEqualTo(new GemmTypes(Dtype.FP16, 2, 68, 2));
+        assertThat(GemmTypes.of(Dtype.FP32, Map.of())).isEqualTo(new GemmTypes(Dtype.FP32, 0, 68, 4));
         assertThat(GemmTypes.of(Dtype.TF32, Map.of())).isEqualTo(new GemmTypes(Dtype.TF32, 0, 77, 4));
         assertThat(GemmTypes.of(Dtype.TF32, Map.of("NVIDIA_TF32_OVERRIDE", "1"))).isEqualTo(
                 new GemmTypes(Dtype.TF32, 0, 77, 4));
@@ -67,8 +67,8 @@ class GemmTypesTest {
     @Test
     void normalValuesShouldBeStandardNormalWithoutZerosAndDifferPerSeed() {
         int count = 1 << 16;
-        ByteBuffer a = GemmTypes.of(Dtype.FP32).normalValues(4L * count, 1);
-        ByteBuffer b = GemmTypes.of(Dtype.FP32).normalValues(4L * count, 2);
+        ByteBuffer a = GemmTypes.of(Dtype.FP32, Map.of()).normalValues(4L * count, 1);
+        ByteBuffer b = GemmTypes.of(Dtype.FP32, Map.of()).normalValues(4L * count, 2);
         double sum = 0;
         double squares = 0;
         int outsideOneSigma = 0;
