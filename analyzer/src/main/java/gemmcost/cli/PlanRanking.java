@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.gettime.Label;
 import gemmcost.search.ServingPlans;
+import gemmcost.serving.Mode;
 import gemmcost.serving.ServingModel;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The plans {@code predict --gpus} predicted, those within the TTFT and TPOT limits ranked by output tokens/s/GPU
- * (every plan uses all the GPUs, so it is also the rank by throughput), and the plans that cannot run counted by why.
+ * The plans {@code predict --gpus} predicted (agg or disaggregated), those within the TTFT and TPOT limits ranked by
+ * output tokens/s/GPU (every plan uses all the GPUs, so it is also the rank by throughput), and the plans that cannot
+ * run counted by why.
  */
 final class PlanRanking {
     /** Why a plan is counted, not predicted: its key in JSON and its words in text. */
@@ -28,7 +30,9 @@ final class PlanRanking {
         DOES_NOT_FIT("does_not_fit", "too small to hold the weights and the sequences the engine runs at once"),
         NO_LINKS("links_not_modeled", "communicating over links the model lacks"),
         STRADDLES("workers_span_nodes_unlike_the_first",
-                "with workers spanning nodes unlike the first (which each is costed as)");
+                "with workers spanning nodes unlike the first (which each is costed as)"),
+        PREFILL_BATCH("prefill_batch_over_engine_limit",
+                "with --prefill-batch over what an attention replica of the prefill workers runs at once");
 
         private final String key;
         private final String words;
@@ -39,32 +43,37 @@ final class PlanRanking {
         }
     }
 
+    /** The plan column's width at least: an agg plan of several workers fits, a disaggregated one widens it. */
+    private static final int PLAN_WIDTH = 36;
+
     private final Double maxTtftMs;
     private final Double maxTpotMs;
+    private final Mode mode;
     private final List<Ranked> predicted = new ArrayList<>();
     private final Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
 
     /** What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked). */
-    private record Ranked(ServingPlans.Plan plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
+    private record Ranked(ServingPlans.Choice plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
                           Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits) {
-        Ranked(ServingPlans.Plan plan, ServingModel.Estimate e, int perWorker) {
+        Ranked(ServingPlans.Choice plan, ServingModel.Estimate e, int perWorker) {
             this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks(),
                     e.running(), e.running() < perWorker);
         }
     }
 
-    /** {@code null}: no limit. */
-    PlanRanking(Double maxTtftMs, Double maxTpotMs) {
+    /** {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated). */
+    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode) {
         this.maxTtftMs = maxTtftMs;
         this.maxTpotMs = maxTpotMs;
+        this.mode = mode;
     }
 
     void refuse(Refusal reason) {
         refused.merge(reason, 1, Integer::sum);
     }
 
-    /** {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once. */
-    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker) {
+    /** {@code perWorker}: the requests each of the plan's (decode) workers has, of which the estimate's run at once. */
+    void add(ServingPlans.Choice plan, ServingModel.Estimate estimate, int perWorker) {
         predicted.add(new Ranked(plan, estimate, perWorker));
     }
 
@@ -112,8 +121,8 @@ final class PlanRanking {
         requireSome(gpus);
         List<Ranked> ranked = ranked();
         out.println(header);
-        out.printf(Locale.ROOT, "plans:     %d agg plans on %d GPUs: %s%n", predicted.size() + refusedCount(), gpus,
-                counts());
+        out.printf(Locale.ROOT, "plans:     %d %s plans on %d GPUs: %s%n", predicted.size() + refusedCount(),
+                mode.id(), gpus, counts());
         if (!limits().isEmpty())
             out.printf(Locale.ROOT, "limits:    %s: %d of the %d predicted within them%n", limits(), ranked.size(),
                     predicted.size());
@@ -124,18 +133,25 @@ final class PlanRanking {
                             Ranked::tpotLabels));
             return;
         }
-        out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  %-36s  %s%n", "rank", "tokens/s/GPU", "TTFT ms", "TPOT ms",
-                "plan", "labels");
+        List<Ranked> listed = ranked.subList(0, Math.min(top, ranked.size()));
+        String plan = "%-" + listed.stream().mapToInt(r -> planText(r).length()).reduce(PLAN_WIDTH, Math::max) + "s";
+        out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  " + plan + "  %s%n", "rank", "tokens/s/GPU", "TTFT ms",
+                "TPOT ms", "plan", "labels");
         boolean anyWaits = false;
-        for (int i = 0; i < Math.min(top, ranked.size()); i++) {
-            Ranked r = ranked.get(i);
-            out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  %-36s  [%s]%n", i + 1, r.tokensPerSecPerGpu(),
-                    r.ttftMs(), r.tpotMs(), r.plan() + (r.waits() ? " *" : ""), Label.join(r.labels()));
+        for (int i = 0; i < listed.size(); i++) {
+            Ranked r = listed.get(i);
+            out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  " + plan + "  [%s]%n", i + 1,
+                    r.tokensPerSecPerGpu(), r.ttftMs(), r.tpotMs(), planText(r), Label.join(r.labels()));
             anyWaits |= r.waits();
         }
         if (anyWaits)
-            out.println("*: the engine runs fewer requests a worker at once than it has (its batch limit, or the step"
-                    + " budget that holds each one's decode token); the others wait for a place, which TTFT holds");
+            out.println("*: the engine runs fewer requests a " + (mode == Mode.AGG ? "" : "decode ") + "worker at once"
+                    + " than it has (its batch limit, or the step budget that holds each one's decode token); the"
+                    + " others wait for a place, which TTFT holds");
+    }
+
+    private static String planText(Ranked r) {
+        return r.plan() + (r.waits() ? " *" : "");
     }
 
     /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */
@@ -161,16 +177,25 @@ final class PlanRanking {
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
-            ServingPlans.Plan plan = r.plan();
-            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", plan.toString())
-                    .put("workers", plan.workers()).put("tp", plan.layout().tp()).put("pp", plan.layout().pp())
-                    .put("ep", plan.layout().ep()).put("dp", plan.layout().dp())
-                    .put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
+            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", r.plan().toString());
+            switch (r.plan()) {
+                case ServingPlans.Plan agg -> layout(node, agg);
+                case ServingPlans.Split split -> {
+                    layout(node.putObject("prefill"), split.prefill());
+                    layout(node.putObject("decode"), split.decode());
+                }
+            }
+            node.put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
                     .put("tpot_ms", r.tpotMs()).put("prompt_chunks", r.promptChunks())
                     .put("running_per_worker", r.running());
             Label.ids(r.labels()).forEach(node.putArray("labels")::add);
             Label.ids(r.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         }
         return header.toString();
+    }
+
+    private static void layout(ObjectNode node, ServingPlans.Plan plan) {
+        node.put("workers", plan.workers()).put("tp", plan.layout().tp()).put("pp", plan.layout().pp())
+                .put("ep", plan.layout().ep()).put("dp", plan.layout().dp());
     }
 }

@@ -28,10 +28,12 @@ import gemmcost.serving.Mode;
 import gemmcost.serving.Request;
 import gemmcost.serving.ServingModel;
 import gemmcost.serving.StepCost;
+import gemmcost.serving.StepCosts;
 import gemmcost.serving.Workers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,7 +56,7 @@ import picocli.CommandLine.Spec;
                 "memory-bound ops from bytes and FLOPs; communication from the alpha-beta model) and turn them into",
                 "what a benchmark client keeping --concurrency requests in flight measures. Every number carries its",
                 "labels; the equations are in the README (How predict models serving). With --gpus N instead of a",
-                "plan, every agg plan on N GPUs is predicted and ranked by output tokens/s/GPU."},
+                "plan, every plan of --mode on N GPUs is predicted and ranked by output tokens/s/GPU."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost predict --model ../shared/data/model-configs/meta-llama--Llama-3.1-70B.config.json"
@@ -68,6 +70,8 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
     /** 16 M tokens: beyond every published context window, and far from overflowing a token count. */
     private static final int MAX_TOKENS = 1 << 24;
+    /** Disaggregated plans one --gpus ranks at most: DeepSeek-R1 has 10,780 on 16 GPUs, 93,141 on 32 (6 s here). */
+    private static final int MAX_SPLITS = 200_000;
 
     @Spec
     CommandSpec spec;
@@ -194,9 +198,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--html", paramLabel = "FILE", description = "Also write the decode step and prefill DAGs as HTML.")
     Path html;
 
-    @Option(names = "--gpus", paramLabel = "N", description = "Instead of one plan, rank every agg plan on N GPUs"
-            + " (workers x --pp stages of --tp GPUs; for a model with experts every --ep and --dp that divide --tp)"
-            + " that splits the model and holds the sequences its engine runs at once, by output tokens/s/GPU.")
+    @Option(names = "--gpus", paramLabel = "N", description = "Instead of one plan, rank every plan of --mode on N"
+            + " GPUs (agg: workers x --pp stages of --tp GPUs, for a model with experts every --ep and --dp that divide"
+            + " --tp; disagg: every split of the N GPUs between prefill and decode workers, each side any such plan)"
+            + " that splits the model and holds what its engine runs at once, by output tokens/s/GPU.")
     Integer gpus;
 
     @Option(names = "--max-ttft-ms", paramLabel = "MS", description = "With --gpus: rank only plans whose TTFT is at"
@@ -356,12 +361,10 @@ final class PredictCommand implements Callable<Integer> {
             return;
         }
         for (String option : List.of("--tp", "--pp", "--ep", "--dp", "--afd", "--micro-batches", "--decode-workers",
-                "--html"))
+                "--prefill-workers", "--prefill-tp", "--prefill-pp", "--prefill-ep", "--prefill-dp", "--html"))
             if (parsed.hasMatchedOption(option))
                 throw new BadInputException("--gpus " + gpus + " and " + option + ": --gpus ranks every plan, give"
                         + " one or the other");
-        if (mode != Mode.AGG)
-            throw new BadInputException("--gpus " + gpus + ": ranks agg plans only (--mode " + mode.id() + ")");
         if (maxTtftMs != null && !(maxTtftMs > 0 && Double.isFinite(maxTtftMs)))
             throw new BadInputException("--max-ttft-ms " + maxTtftMs + ": must be a positive number of ms");
         if (maxTpotMs != null && !(maxTpotMs > 0 && Double.isFinite(maxTpotMs)))
@@ -370,53 +373,124 @@ final class PredictCommand implements Callable<Integer> {
             Options.requirePositive("--top", top);
     }
 
-    /** Every agg plan on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason. */
+    /**
+     * Every plan of --mode on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason.
+     */
     private int rankPlans(Architecture model, Device device) {
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        long tokens = engine().kvTokensHeld(isl, osl);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs);
-        for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus)) {
-            Parallelism layout = plan.layout();
-            String misfit = layout.misfit(model);
-            if (misfit != null) {
-                ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
-                continue;
-            }
-            int perStep = perStep(device, layout);
-            int running = running(device, layout, plan.workers(), perStep);
-            if (!Fit.holds(model, layout, device, running, tokens, kvDtype)) {
-                ranking.refuse(PlanRanking.Refusal.DOES_NOT_FIT);
-                continue;
-            }
-            if (layout.gpus() > 1 && !Network.modelsLinksOf(device.id())) {
-                ranking.refuse(PlanRanking.Refusal.NO_LINKS);
-                continue;
-            }
-            if (!plan.workersSpanNodesAlike(perNode)) {
-                ranking.refuse(PlanRanking.Refusal.STRADDLES);
-                continue;
-            }
-            Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
-            ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request,
-                    kvDtype.elementBytes(), costs.model()), Math.ceilDiv(concurrency, plan.workers()));
-        }
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode);
+        if (mode == Mode.AGG)
+            for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
+                rankAgg(model, device, plan, perNode, request, costs, ranking);
+        else
+            rankSplits(model, device, perNode, request, new StepCosts(model, costs.model()), ranking);
         PrintWriter out = spec.commandLine().getOut();
         int listed = top == null ? 10 : top;
         if (json)
             out.println(ranking.json(rankingHeader(model, device, costs), gpus, listed));
         else
             ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s%s",
-                    model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens),
+                    model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens)
+                            + (mode == Mode.AGG ? "" : ", --prefill-batch " + prefillBatch),
                     costs.model().getTime().source(), beyondContext(model) ? "\n" + contextLine(model) : ""), gpus,
                     listed);
         return Gemmcost.OK;
     }
 
+    private void rankAgg(Architecture model, Device device, ServingPlans.Plan plan, int perNode, Request request,
+                         CostModels.Opened costs, PlanRanking ranking) {
+        Parallelism layout = plan.layout();
+        if (layout.misfit(model) != null) {
+            ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
+            return;
+        }
+        int perStep = perStep(device, layout);
+        int running = running(device, layout, plan.workers(), perStep);
+        PlanRanking.Refusal refusal = !Fit.holds(model, layout, device, running, engine().kvTokensHeld(isl, osl),
+                kvDtype) ? PlanRanking.Refusal.DOES_NOT_FIT : unlinked(device, plan, perNode);
+        if (refusal != null) {
+            ranking.refuse(refusal);
+            return;
+        }
+        Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
+        ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request, kvDtype.elementBytes(),
+                costs.model()), Math.ceilDiv(concurrency, plan.workers()));
+    }
+
+    /**
+     * Why {@code plan}'s GPUs cannot be costed: links not modeled where they talk (an agg worker of several GPUs, any
+     * disaggregated plan's KV caches), or workers that straddle nodes unlike the one each is costed as.
+     */
+    private static PlanRanking.Refusal unlinked(Device device, ServingPlans.Choice plan, int perNode) {
+        boolean talks = switch (plan) {
+            case ServingPlans.Plan agg -> agg.layout().gpus() > 1;
+            case ServingPlans.Split split -> true;
+        };
+        if (talks && !Network.modelsLinksOf(device.id()))
+            return PlanRanking.Refusal.NO_LINKS;
+        return plan.workersSpanNodesAlike(perNode) ? null : PlanRanking.Refusal.STRADDLES;
+    }
+
+    /**
+     * Every split of --gpus between prefill and decode workers: each side's workers checked once (its steps costed
+     * once, by {@code steps}), every pair predicted.
+     */
+    private void rankSplits(Architecture model, Device device, int perNode, Request request, StepCosts steps,
+                            PlanRanking ranking) {
+        Map<ServingPlans.Plan, Side> prefills = new HashMap<>();
+        Map<ServingPlans.Plan, Side> decodes = new HashMap<>();
+        for (ServingPlans.Split split : ServingPlans.enumerateSplits(model, gpus, MAX_SPLITS)) {
+            Side prefill = prefills.computeIfAbsent(split.prefill(), p -> prefillSide(model, device, p));
+            Side decode = decodes.computeIfAbsent(split.decode(), d -> decodeSide(model, device, d));
+            PlanRanking.Refusal refusal = prefill.refusal() != null ? prefill.refusal()
+                    : decode.refusal() != null ? decode.refusal() : unlinked(device, split, perNode);
+            if (refusal != null)
+                ranking.refuse(refusal);
+            else
+                ranking.add(split, ServingModel.predict(Mode.DISAGG, prefill.workers(), decode.workers(), request,
+                        kvDtype.elementBytes(), steps), Math.ceilDiv(concurrency, split.decode().workers()));
+        }
+    }
+
+    /** One side of a disaggregated plan: its workers, or why it cannot run (then {@code workers} is null). */
+    private record Side(Workers workers, PlanRanking.Refusal refusal) {
+    }
+
+    /** The prefill workers of {@code plan}, as a disaggregated predict lays them out. */
+    private Side prefillSide(Architecture model, Device device, ServingPlans.Plan plan) {
+        Parallelism layout = plan.layout();
+        if (layout.misfit(model) != null)
+            return new Side(null, PlanRanking.Refusal.CANNOT_SPLIT);
+        if (prefillBatch > prefillBatchLimit(device, layout))
+            return new Side(null, PlanRanking.Refusal.PREFILL_BATCH);
+        int perStep = perStep(device, layout);
+        int batch = engine().prefillBatch(layout, prefillBatch, perStep, isl);
+        if (!Fit.holds(model, layout, device, ServingModel.promptsPerStep(layout.attentionReplicas(), batch,
+                concurrency, plan.workers()), isl, kvDtype))
+            return new Side(null, PlanRanking.Refusal.DOES_NOT_FIT);
+        return new Side(workers(layout, plan.workers(), batch, perStep, Integer.MAX_VALUE, "--gpus"), null);
+    }
+
+    /** The decode workers of {@code plan}, as a disaggregated predict lays them out. */
+    private Side decodeSide(Architecture model, Device device, ServingPlans.Plan plan) {
+        Parallelism layout = plan.layout();
+        if (layout.misfit(model) != null)
+            return new Side(null, PlanRanking.Refusal.CANNOT_SPLIT);
+        int perStep = decodeStepTokens(device, layout);
+        int running = running(device, layout, plan.workers(), perStep);
+        if (!Fit.holds(model, layout, device, running, engine().kvTokensHeld(isl, osl), kvDtype))
+            return new Side(null, PlanRanking.Refusal.DOES_NOT_FIT);
+        return new Side(workers(layout, plan.workers(), 1, perStep, running, "--gpus"), null);
+    }
+
     /** What the ranking's JSON says of its inputs: {@link #inputs}, and the options of the ranking. */
     private ObjectNode rankingHeader(Architecture model, Device device, CostModels.Opened costs) {
-        return inputs(new ObjectMapper(), model, device, gpus)
+        ObjectNode header = inputs(new ObjectMapper(), model, device, gpus);
+        if (mode == Mode.DISAGG)
+            header.put("prefill_batch", prefillBatch);
+        return header
                 .put("step_tokens", stepTokens)
                 .put("overlap_scheduler", overlapScheduler)
                 .put("max_ttft_ms", maxTtftMs)
@@ -511,12 +585,17 @@ final class PredictCommand implements Callable<Integer> {
      */
     private void checkPrefillBatch(Device device, Layout prefillLayout) {
         int stages = engine().batchesPerReplica(prefillLayout);
-        long perReplica = (long) engine().batchLimit(device) * stages;
+        long perReplica = prefillBatchLimit(device, prefillLayout);
         if (prefillBatch > perReplica)
             throw new BadInputException(String.format(Locale.ROOT, "--prefill-batch %d: over the %d sequences an"
                     + " attention replica of the prefill workers runs at once (%s's %s on %s%s)", prefillBatch,
                     perReplica, engine().id(), engine().limitName(), device.id(),
                     stages > 1 ? ", a batch per pipeline stage" : ""));
+    }
+
+    /** The most prompts an attention replica of prefill workers laid out as {@code layout} runs at once. */
+    private long prefillBatchLimit(Device device, Layout layout) {
+        return (long) engine().batchLimit(device) * engine().batchesPerReplica(layout);
     }
 
     /**

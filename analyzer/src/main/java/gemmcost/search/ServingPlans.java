@@ -6,21 +6,32 @@ import gemmcost.deploy.Parallelism;
 import gemmcost.model.hf.Architecture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The aggregated serving plans of a HuggingFace model on N GPUs: {@code workers} identical engine instances, each
+ * The serving plans of a HuggingFace model on N GPUs. Aggregated: {@code workers} identical engine instances, each
  * {@code pp} pipeline stages of {@code tp} GPUs, with, for a model with experts, every expert-parallel split
  * {@code ep} and every count of attention replicas {@code dp} that divide {@code tp} (a dense model's only replicas
- * are its workers). Whether a plan splits the model's heads and widths, and fits, is for its caller to check.
+ * are its workers). Disaggregated: every split of the GPUs between prefill and decode workers, each side any
+ * aggregated plan of its GPUs. Whether a plan splits the model's heads and widths, and fits, is for its caller to
+ * check.
  */
 public final class ServingPlans {
     private ServingPlans() {
     }
 
+    /** A plan {@code predict --gpus} ranks: aggregated ({@link Plan}) or disaggregated ({@link Split}). */
+    public sealed interface Choice permits Plan, Split {
+        int gpus();
+
+        /** Whether every worker spans nodes of {@code gpusPerNode} as the one it is costed as (on GPU 0 on). */
+        boolean workersSpanNodesAlike(int gpusPerNode);
+    }
+
     /** {@code workers} engine instances laid out as {@code layout}. */
-    public record Plan(int workers, Parallelism layout) {
+    public record Plan(int workers, Parallelism layout) implements Choice {
         public Plan {
             if (workers < 1)
                 throw new IllegalArgumentException("must be >= 1: workers=" + workers);
@@ -36,11 +47,17 @@ public final class ServingPlans {
          * Whether the workers, back to back from GPU 0 on nodes of {@code gpusPerNode}, each span nodes as the first
          * does (as many GPUs on each node it touches, in either order): a worker is costed on GPUs 0 … tp·pp − 1.
          */
+        @Override
         public boolean workersSpanNodesAlike(int gpusPerNode) {
+            return workersSpanNodesAlike(0, gpusPerNode);
+        }
+
+        /** {@link #workersSpanNodesAlike(int)} for workers back to back from GPU {@code firstGpu}. */
+        boolean workersSpanNodesAlike(int firstGpu, int gpusPerNode) {
             int g = layout.gpus();
-            List<Long> first = spread(0, g, gpusPerNode);
-            for (int w = 1; w < workers; w++)
-                if (!spread(w * g, g, gpusPerNode).equals(first))
+            List<Long> costedOn = spread(0, g, gpusPerNode);
+            for (int w = 0; w < workers; w++)
+                if (!spread(firstGpu + w * g, g, gpusPerNode).equals(costedOn))
                     return false;
             return true;
         }
@@ -59,6 +76,31 @@ public final class ServingPlans {
         }
     }
 
+    /** Disaggregated: {@code prefill}'s workers on the first GPUs, {@code decode}'s back to back after them. */
+    public record Split(Plan prefill, Plan decode) implements Choice {
+        public Split {
+            if (prefill == null || decode == null)
+                throw new IllegalArgumentException("prefill and decode plans: " + prefill + ", " + decode);
+        }
+
+        @Override
+        public int gpus() {
+            return prefill.gpus() + decode.gpus();
+        }
+
+        @Override
+        public boolean workersSpanNodesAlike(int gpusPerNode) {
+            return prefill.workersSpanNodesAlike(0, gpusPerNode)
+                    && decode.workersSpanNodesAlike(prefill.gpus(), gpusPerNode);
+        }
+
+        /** {@code prefill 2 x (tp=4, pp=1, ep=1, dp=1) + decode tp=8, pp=1, ep=1, dp=1}. */
+        @Override
+        public String toString() {
+            return "prefill " + prefill + " + decode " + decode;
+        }
+    }
+
     /** Every plan that uses all {@code gpus}: fewer workers first, then fewer stages, then fewer expert groups. */
     public static List<Plan> enumerate(Architecture model, int gpus) {
         if (gpus < 1 || gpus > Limits.MAX_GPUS)
@@ -73,6 +115,31 @@ public final class ServingPlans {
                         plans.add(new Plan(workers, new Parallelism(tp, pp, ep, dp)));
             }
         return plans;
+    }
+
+    /**
+     * Every disaggregated plan that uses all {@code gpus}: fewer prefill GPUs first, each side's plans in
+     * {@link #enumerate}'s order; refused where there would be more than {@code most}.
+     */
+    public static List<Split> enumerateSplits(Architecture model, int gpus, int most) {
+        if (gpus < 2 || gpus > Limits.MAX_GPUS)
+            throw new BadInputException("--gpus " + gpus + ": must be 2 to " + Limits.MAX_GPUS + " for disaggregated"
+                    + " plans (prefill and decode workers on GPUs of their own)");
+        long count = 0;
+        for (int p = 1; p < gpus; p++)
+            count += (long) enumerate(model, p).size() * enumerate(model, gpus - p).size();
+        if (count > most)
+            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: %d disaggregated plans, more than the"
+                    + " %d ranked in one run; rank fewer GPUs (the plans of one node's GPUs are usually the question)",
+                    gpus, count, most));
+        List<Split> splits = new ArrayList<>();
+        for (int p = 1; p < gpus; p++) {
+            List<Plan> decode = enumerate(model, gpus - p);
+            for (Plan prefill : enumerate(model, p))
+                for (Plan d : decode)
+                    splits.add(new Split(prefill, d));
+        }
+        return splits;
     }
 
     static List<Integer> divisors(int n) {

@@ -126,12 +126,20 @@ public final class ServingModel {
     /** {@code prefill} is {@code decode} in agg mode. */
     public static Estimate predict(Architecture model, Mode mode, Workers prefill, Workers decode, Request r,
                                    int kvBytesPerElement, CostModel cost) {
+        return predict(mode, prefill, decode, r, kvBytesPerElement, new StepCosts(model, cost));
+    }
+
+    /** {@code prefill} is {@code decode} in agg mode; each step costed once by {@code steps}. */
+    public static Estimate predict(Mode mode, Workers prefill, Workers decode, Request r, int kvBytesPerElement,
+                                   StepCosts steps) {
+        Architecture model = steps.model();
+        CostModel cost = steps.cost();
         int wanted = Math.ceilDiv(r.concurrency(), decode.count());
         int sequences = Math.min(wanted, decode.maxRunning());
         boolean allRun = sequences == wanted;
         Request admitted = allRun ? r : new Request(sequences * decode.count(), r.isl(), r.osl());
-        StepCost decodeStep = StepCost.of("decode step", model, decode.layout(),
-                new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement), cost);
+        StepCost decodeStep = steps.of("decode step", decode.layout(),
+                new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement));
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
         int replicas = prefilling.layout().attentionReplicas();
         // the running sequences' decode tokens count against the budget too (TensorRT-LLM, vLLM); taking them off the
@@ -146,12 +154,12 @@ public final class ServingModel {
                 prefilling.count());
         int slots = Math.multiplyExact(prefillSequences, prefilling.count()); // prompts a step prefills, all workers
         int busiestReplica = Math.ceilDiv(prefillSequences, replicas);
-        StepCost prefillStep = StepCost.of("prefill", model, prefilling.layout(), new Step(Phase.PREFILL,
-                prefillSequences, r.isl(), kvBytesPerElement), cost);
+        StepCost prefillStep = steps.of("prefill", prefilling.layout(), new Step(Phase.PREFILL,
+                prefillSequences, r.isl(), kvBytesPerElement));
         double td = decodeStep.stepUs();
         double tp = prefillStep.stepUs();
-        StepCost firstTokens = firstTokenStep(model, prefilling.layout(), prefillStep, prefillSequences, r.isl(),
-                kvBytesPerElement, cost);
+        StepCost firstTokens = firstTokenStep(steps, prefilling.layout(), prefillStep, prefillSequences, r.isl(),
+                kvBytesPerElement);
         double latency = prefillLatencyUs(prefilling.layout(), firstTokens, prefillSequences);
         // the requests of a prefill step leave together: each GPU sends its share of its replica's KV caches
         double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
@@ -237,14 +245,14 @@ public final class ServingModel {
      * a prompt, so then the step of one whole prompt per micro-batch on each replica that holds one (the experts get
      * the prompts there are, not one for every replica).
      */
-    static StepCost firstTokenStep(Architecture model, Layout layout, StepCost step, int sequences, int isl,
-                                   int kvBytesPerElement, CostModel cost) {
+    static StepCost firstTokenStep(StepCosts steps, Layout layout, StepCost step, int sequences, int isl,
+                                   int kvBytesPerElement) {
         int micro = layout.microBatches();
         if (micro == 1 || Math.ceilDiv(sequences, layout.attentionReplicas()) >= micro)
             return step;
-        return StepCost.of("prefill of one prompt per micro-batch", model, layout,
+        return steps.of("prefill of one prompt per micro-batch", layout,
                 new Step(Phase.PREFILL, micro * Math.min(layout.attentionReplicas(), sequences), isl,
-                        kvBytesPerElement, 1), cost);
+                        kvBytesPerElement, 1));
     }
 
     /**

@@ -15,7 +15,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code predict --gpus N}: every agg plan on N GPUs, predicted as {@code predict} predicts each, and ranked. */
+/**
+ * {@code predict --gpus N}: every agg (or disaggregated) plan on N GPUs, predicted as {@code predict} predicts each,
+ * and ranked.
+ */
 class PredictRankingTest {
     private static final String NL = System.lineSeparator();
     private static final String SMALL_LLAMA = "../examples/small-llama.config.json";
@@ -30,7 +33,8 @@ class PredictRankingTest {
         assertThat(ranking.get("plans").asInt()).isEqualTo(6);
         assertThat(ranking.get("predicted").asInt()).isEqualTo(6);
         assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0}");
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0,"
+                + "\"prefill_batch_over_engine_limit\":0}");
         JsonNode ranked = ranking.get("ranked");
         assertThat(ranked).hasSize(6);
         double previous = Double.POSITIVE_INFINITY;
@@ -70,6 +74,65 @@ class PredictRankingTest {
                     .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble());
             assertThat(plan.get("tpot_labels")).isEqualTo(alone.get("tpot_labels"));
         }
+    }
+
+    /**
+     * Disaggregated: 4 GPUs split 1 + 3, 2 + 2 and 3 + 1, each side any of the plans of its GPUs (1, 3 and 3 of them:
+     * 15 pairs); tp 3 does not divide the 32 heads, on either side (2 pairs). Every ranked pair is what a single
+     * disaggregated predict of its two plans gives.
+     */
+    @Test
+    void eachRankedDisaggregatedPlanShouldBeWhatPredictPredictsForIt() throws IOException {
+        List<String> request = new ArrayList<>(REQUEST);
+        request.addAll(List.of("--mode", "disagg", "--prefill-batch", "2", "--json"));
+
+        JsonNode ranking = json(request, "--gpus", "4", "--top", "100");
+
+        assertThat(ranking.get("plans").asInt()).isEqualTo(15);
+        assertThat(ranking.get("predicted").asInt()).isEqualTo(13);
+        assertThat(ranking.get("refused").get("cannot_split").asInt()).isEqualTo(2);
+        assertThat(ranking.get("prefill_batch").asInt()).isEqualTo(2);
+        assertThat(ranking.get("ranked")).hasSize(13);
+        assertThat(ranking.get("ranked").findValuesAsText("plan")).contains(
+                "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
+                "prefill 2 x (tp=1, pp=1, ep=1, dp=1) + decode tp=1, pp=2, ep=1, dp=1");
+        double previous = Double.POSITIVE_INFINITY;
+        for (JsonNode plan : ranking.get("ranked")) {
+            JsonNode prefill = plan.get("prefill");
+            JsonNode decode = plan.get("decode");
+            JsonNode alone = json(request, "--prefill-tp", prefill.get("tp").asText(), "--prefill-pp",
+                    prefill.get("pp").asText(), "--prefill-workers", prefill.get("workers").asText(), "--tp",
+                    decode.get("tp").asText(), "--pp", decode.get("pp").asText(), "--decode-workers",
+                    decode.get("workers").asText());
+            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(plan.get("plan").asText())
+                    .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble()).isLessThanOrEqualTo(previous);
+            assertThat(plan.get("ttft_ms").asDouble()).isEqualTo(alone.get("ttft_ms").asDouble());
+            assertThat(plan.get("tpot_ms").asDouble()).isEqualTo(alone.get("tpot_ms").asDouble());
+            assertThat(plan.get("labels")).isEqualTo(alone.get("labels"));
+            previous = plan.get("tokens_per_s_per_gpu").asDouble();
+        }
+    }
+
+    /** The text names the mode and the prefill batch, and widens the plan column to the pairs it lists. */
+    @Test
+    void theDisaggregatedTextShouldNameItsPlansAndRefuseAPrefillBatchTheEngineDoesNotRun() throws IOException {
+        CliRun run = run("--gpus", "4", "--mode", "disagg", "--top", "1");
+        JsonNode best = json("--gpus", "4", "--mode", "disagg").get("ranked").get(0);
+        String plan = best.get("plan").asText();
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("prefill steps of the engine's default size, --prefill-batch 1" + NL)
+                .contains(NL + "plans:     15 disagg plans on 4 GPUs: 13 predicted, 2 not splitting the model (its"
+                        + " heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms"
+                        + "  plan" + " ".repeat(plan.length() - 2) + "labels" + NL)
+                .endsWith(NL + String.format(Locale.ROOT, "   1  %12.1f  %10.2f  %9.3f  %s  [modeled]",
+                        best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
+                        best.get("tpot_ms").asDouble(), plan) + NL);
+        assertThat(plan.length()).isGreaterThan(36);
+        // TensorRT-LLM runs at most 2,048 sequences on an attention replica, one batch per pipeline stage
+        assertThat(run("--gpus", "2", "--mode", "disagg", "--prefill-batch", "4096").err()).isEqualTo("gemmcost:"
+                + " --gpus 2: no plan to predict: 1 with --prefill-batch over what an attention replica of the prefill"
+                + " workers runs at once [modeled]" + NL);
     }
 
     @Test
@@ -129,8 +192,10 @@ class PredictRankingTest {
                 + " 1 too small to hold the weights and the sequences the engine runs at once [modeled]" + NL));
         assertThat(run("--gpus", "4", "--tp", "2")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 4 and --tp: --gpus"
                 + " ranks every plan, give one or the other" + NL));
-        assertThat(run("--gpus", "4", "--mode", "disagg").err()).isEqualTo("gemmcost: --gpus 4: ranks agg plans only"
-                + " (--mode disagg)" + NL);
+        assertThat(run("--gpus", "4", "--mode", "disagg", "--prefill-workers", "2").err()).isEqualTo("gemmcost:"
+                + " --gpus 4 and --prefill-workers: --gpus ranks every plan, give one or the other" + NL);
+        assertThat(run("--gpus", "1", "--mode", "disagg").err()).isEqualTo("gemmcost: --gpus 1: must be 2 to 65536"
+                + " for disaggregated plans (prefill and decode workers on GPUs of their own)" + NL);
         assertThat(run("--top", "3").err()).isEqualTo("gemmcost: --top: applies with --gpus only (ranking the plans on"
                 + " N GPUs)" + NL);
         assertThat(run("--gpus", "4", "--max-ttft-ms", "0").err()).isEqualTo("gemmcost: --max-ttft-ms 0.0: must be a"
@@ -149,13 +214,19 @@ class PredictRankingTest {
                 "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
         // tp 2 and pp 2 communicate; two workers of one GPU do not
         assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0}");
+                + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0,"
+                + "\"prefill_batch_over_engine_limit\":0}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
+        // disaggregated, the KV caches cross the links: no plan on L40S
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16", "--isl", "512",
+                "--osl", "128", "--gpus", "2", "--mode", "disagg").err()).isEqualTo("gemmcost: --gpus 2: no plan to"
+                + " predict: 1 communicating over links the model lacks [modeled]" + NL);
         // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
         // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
         assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3}");
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3,"
+                + "\"prefill_batch_over_engine_limit\":0}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
         // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
         JsonNode six = json("--gpus", "6", "--top", "100");

@@ -55,6 +55,45 @@ class ServingPlansTest {
     }
 
     @Test
+    void disaggregatedPlansShouldPairEveryPlanOfThePrefillGpusWithEveryPlanOfTheRest() {
+        Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
+
+        List<ServingPlans.Split> splits = ServingPlans.enumerateSplits(dense, 4, 100);
+
+        // 1 + 3 GPUs: 1 x 3 plans (tp 3, pp 3, 3 workers); 2 + 2: 3 x 3 (tp 2, pp 2, 2 workers); 3 + 1: 3 x 1
+        assertThat(splits).hasSize(3 + 9 + 3).allMatch(split -> split.gpus() == 4);
+        assertThat(splits.subList(0, 4).stream().map(ServingPlans.Split::toString).toList()).containsExactly(
+                "prefill tp=1, pp=1, ep=1, dp=1 + decode tp=3, pp=1, ep=1, dp=1",
+                "prefill tp=1, pp=1, ep=1, dp=1 + decode tp=1, pp=3, ep=1, dp=1",
+                "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
+                "prefill tp=2, pp=1, ep=1, dp=1 + decode tp=2, pp=1, ep=1, dp=1");
+        assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 4, 14)).isInstanceOf(BadInputException.class)
+                .hasMessage("--gpus 4: 15 disaggregated plans, more than the 14 ranked in one run; rank fewer GPUs (the"
+                        + " plans of one node's GPUs are usually the question)");
+        assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 1, 100)).isInstanceOf(BadInputException.class)
+                .hasMessage("--gpus 1: must be 2 to 65536 for disaggregated plans (prefill and decode workers on GPUs"
+                        + " of their own)");
+    }
+
+    /** The decode workers start after the prefill GPUs, and each is costed as a worker from GPU 0 on. */
+    @Test
+    void theDecodeWorkersOfADisaggregatedPlanShouldSpanNodesAsAWorkerFromGpuZeroDoes() {
+        ServingPlans.Plan four = new ServingPlans.Plan(1, new Parallelism(4, 1, 1, 1));
+        ServingPlans.Plan twoOfFour = new ServingPlans.Plan(2, new Parallelism(4, 1, 1, 1));
+        ServingPlans.Plan six = new ServingPlans.Plan(1, new Parallelism(2, 3, 1, 1));
+
+        // GPUs 0-3, then 4-7 and 8-11: each decode worker on one node, as on GPUs 0-3
+        assertThat(new ServingPlans.Split(four, twoOfFour).workersSpanNodesAlike(8)).isTrue();
+        // GPUs 0-5, then 6-9: 2 + 2 across nodes, where a worker on GPUs 0-3 is on one
+        assertThat(new ServingPlans.Split(six, four).workersSpanNodesAlike(8)).isFalse();
+        // the prefill side as an agg plan: 6 GPUs, then 2 + 4
+        assertThat(new ServingPlans.Split(new ServingPlans.Plan(2, six.layout()), four).workersSpanNodesAlike(8))
+                .isFalse();
+        assertThatThrownBy(() -> new ServingPlans.Split(four, null)).hasMessage("prefill and decode plans: tp=4,"
+                + " pp=1, ep=1, dp=1, null");
+    }
+
+    @Test
     void aGpuCountBeyondTheLimitsShouldBeRefused() {
         Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
 

@@ -428,7 +428,7 @@ class ServingModelTest {
         StepCost step = StepCost.of("prefill", MOE, layout,
                 new Step(Phase.PREFILL, 1, 100, 2), COSTS);
 
-        StepCost first = ServingModel.firstTokenStep(MOE, layout, step, 1, 100, 2, COSTS);
+        StepCost first = ServingModel.firstTokenStep(new StepCosts(MOE, COSTS), layout, step, 1, 100, 2);
 
         // one request: its whole prompt in a micro-batch on one replica, and the experts (layer 1, on stage 1) gather
         // its 100 tokens (× 1024 × 2 B), not a prompt for each of the 4 replicas
