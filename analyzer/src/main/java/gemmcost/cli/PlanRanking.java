@@ -24,15 +24,15 @@ import java.util.function.ToDoubleFunction;
  * run counted by why.
  */
 final class PlanRanking {
-    /** Why a plan is counted, not predicted: its key in JSON and its words in text. */
+    /** Why a plan is counted, not predicted (the first reason that holds): its key in JSON and its words in text. */
     enum Refusal {
         CANNOT_SPLIT("cannot_split", "not splitting the model (its heads, widths, experts or layers)"),
+        PREFILL_BATCH("prefill_batch_over_engine_limit",
+                "with --prefill-batch over what an attention replica of the prefill workers runs at once"),
         DOES_NOT_FIT("does_not_fit", "too small to hold the weights and the sequences the engine runs at once"),
         NO_LINKS("links_not_modeled", "communicating over links the model lacks"),
         STRADDLES("workers_span_nodes_unlike_the_first",
-                "with workers spanning nodes unlike the first (which each is costed as)"),
-        PREFILL_BATCH("prefill_batch_over_engine_limit",
-                "with --prefill-batch over what an attention replica of the prefill workers runs at once");
+                "with workers spanning nodes unlike the first (which each is costed as)");
 
         private final String key;
         private final String words;

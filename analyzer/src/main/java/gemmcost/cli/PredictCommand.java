@@ -33,13 +33,16 @@ import gemmcost.serving.Workers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +73,7 @@ import picocli.CommandLine.Spec;
 final class PredictCommand implements Callable<Integer> {
     /** 16 M tokens: beyond every published context window, and far from overflowing a token count. */
     private static final int MAX_TOKENS = 1 << 24;
-    /** Disaggregated plans one --gpus ranks at most: DeepSeek-R1 has 10,780 on 16 GPUs, 93,141 on 32 (6 s here). */
+    /** Disaggregated plans one --gpus ranks at most: DeepSeek-R1 has 10,780 on 16 GPUs, 93,141 on 32 (6-8 s here). */
     private static final int MAX_SPLITS = 200_000;
 
     @Spec
@@ -288,18 +291,17 @@ final class PredictCommand implements Callable<Integer> {
                         + e.getMessage());
             }
             checkPrefillBatch(device, prefillLayout);
-            int prefillStep = perStep(device, prefillLayout);
-            int batch = engine().prefillBatch(prefillLayout, prefillBatch, prefillStep, isl);
+            PrefillStep step = prefillStep(device, prefillLayout, prefillWorkers);
+            int batch = step.batch();
             try {
-                Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
-                        prefillLayout.attentionReplicas(), batch, concurrency, prefillWorkers), isl, kvDtype);
+                Fit.check(config, model, device, prefillLayout, step.prompts(), isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (!e.memory() ? "" : batch == prefillBatch ? ", with --prefill-batch " + prefillBatch
                         : batch > 1 ? ", with the " + batch + " prompts of --prefill-batch " + prefillBatch
                         + " their step budget holds" : "") + "): " + e.getMessage());
             }
-            prefill = workers(prefillLayout, prefillWorkers, batch, prefillStep, Integer.MAX_VALUE,
+            prefill = workers(prefillLayout, prefillWorkers, batch, step.tokens(), Integer.MAX_VALUE,
                     "--prefill-workers");
         }
         if (!Network.modelsLinksOf(device.id()) && (mode == Mode.DISAGG || decodeLayout.gpus() > 1))
@@ -377,6 +379,10 @@ final class PredictCommand implements Callable<Integer> {
      * Every plan of --mode on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason.
      */
     private int rankPlans(Architecture model, Device device) {
+        if (mode == Mode.DISAGG) { // before the tables are read: refusals that no plan escapes
+            ServingPlans.requireSplits(model, gpus, MAX_SPLITS);
+            checkPrefillBatch(device, new Parallelism(1, gpus - 1, 1, 1)); // the most batches a replica has
+        }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
@@ -409,7 +415,7 @@ final class PredictCommand implements Callable<Integer> {
         int perStep = perStep(device, layout);
         int running = running(device, layout, plan.workers(), perStep);
         PlanRanking.Refusal refusal = !Fit.holds(model, layout, device, running, engine().kvTokensHeld(isl, osl),
-                kvDtype) ? PlanRanking.Refusal.DOES_NOT_FIT : unlinked(device, plan, perNode);
+                kvDtype) ? PlanRanking.Refusal.DOES_NOT_FIT : placementRefusal(device, plan, perNode);
         if (refusal != null) {
             ranking.refuse(refusal);
             return;
@@ -423,7 +429,7 @@ final class PredictCommand implements Callable<Integer> {
      * Why {@code plan}'s GPUs cannot be costed: links not modeled where they talk (an agg worker of several GPUs, any
      * disaggregated plan's KV caches), or workers that straddle nodes unlike the one each is costed as.
      */
-    private static PlanRanking.Refusal unlinked(Device device, ServingPlans.Choice plan, int perNode) {
+    private static PlanRanking.Refusal placementRefusal(Device device, ServingPlans.Choice plan, int perNode) {
         boolean talks = switch (plan) {
             case ServingPlans.Plan agg -> agg.layout().gpus() > 1;
             case ServingPlans.Split split -> true;
@@ -434,8 +440,9 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * Every split of --gpus between prefill and decode workers: each side's workers checked once (its steps costed
-     * once, by {@code steps}), every pair predicted.
+     * Every split of --gpus between prefill and decode workers, every pair predicted: each side's workers checked once,
+     * and each step costed once for every pair that has it ({@code steps}). A pair refused on both sides counts the
+     * first of {@link PlanRanking.Refusal}'s reasons.
      */
     private void rankSplits(Architecture model, Device device, int perNode, Request request, StepCosts steps,
                             PlanRanking ranking) {
@@ -444,8 +451,8 @@ final class PredictCommand implements Callable<Integer> {
         for (ServingPlans.Split split : ServingPlans.enumerateSplits(model, gpus, MAX_SPLITS)) {
             Side prefill = prefills.computeIfAbsent(split.prefill(), p -> prefillSide(model, device, p));
             Side decode = decodes.computeIfAbsent(split.decode(), d -> decodeSide(model, device, d));
-            PlanRanking.Refusal refusal = prefill.refusal() != null ? prefill.refusal()
-                    : decode.refusal() != null ? decode.refusal() : unlinked(device, split, perNode);
+            PlanRanking.Refusal refusal = Stream.of(prefill.refusal(), decode.refusal()).filter(Objects::nonNull)
+                    .min(Comparator.naturalOrder()).orElseGet(() -> placementRefusal(device, split, perNode));
             if (refusal != null)
                 ranking.refuse(refusal);
             else
@@ -465,12 +472,26 @@ final class PredictCommand implements Callable<Integer> {
             return new Side(null, PlanRanking.Refusal.CANNOT_SPLIT);
         if (prefillBatch > prefillBatchLimit(device, layout))
             return new Side(null, PlanRanking.Refusal.PREFILL_BATCH);
-        int perStep = perStep(device, layout);
-        int batch = engine().prefillBatch(layout, prefillBatch, perStep, isl);
-        if (!Fit.holds(model, layout, device, ServingModel.promptsPerStep(layout.attentionReplicas(), batch,
-                concurrency, plan.workers()), isl, kvDtype))
+        PrefillStep step = prefillStep(device, layout, plan.workers());
+        if (!Fit.holds(model, layout, device, step.prompts(), isl, kvDtype))
             return new Side(null, PlanRanking.Refusal.DOES_NOT_FIT);
-        return new Side(workers(layout, plan.workers(), batch, perStep, Integer.MAX_VALUE, "--gpus"), null);
+        return new Side(workers(layout, plan.workers(), step.batch(), step.tokens(), Integer.MAX_VALUE, "--gpus"),
+                null);
+    }
+
+    /**
+     * A prefill worker's step, of {@code workers} laid out as {@code layout}: its budget of prompt {@code tokens}, the
+     * {@code batch} of --prefill-batch that budget holds on each attention replica, and the {@code prompts} a worker's
+     * step has of the requests.
+     */
+    private record PrefillStep(int tokens, int batch, int prompts) {
+    }
+
+    private PrefillStep prefillStep(Device device, Layout layout, int workers) {
+        int tokens = perStep(device, layout);
+        int batch = engine().prefillBatch(layout, prefillBatch, tokens, isl);
+        return new PrefillStep(tokens, batch, ServingModel.promptsPerStep(layout.attentionReplicas(), batch,
+                concurrency, workers));
     }
 
     /** The decode workers of {@code plan}, as a disaggregated predict lays them out. */
@@ -674,9 +695,9 @@ final class PredictCommand implements Callable<Integer> {
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
                         + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : ""))
                         + (maxRunning == null ? "" : ", --max-running " + maxRunning),
-                perStep == null ? ", prefill steps of the engine's default size" : ", " + (mode == Mode.AGG
-                        ? "prefill steps" : "prefill workers' steps") + " of up to " + perStep + " prompt tokens per"
-                        + " attention replica");
+                ", " + (mode == Mode.AGG ? "prefill steps" : "prefill workers' steps") + (perStep == null
+                        ? " of the engine's default size" : " of up to " + perStep + " prompt tokens per attention"
+                        + " replica"));
     }
 
     /** How the engine fits a prompt into a step budget (agg, or the prefill workers'), where it does not fit whole. */

@@ -76,7 +76,10 @@ public final class ServingPlans {
         }
     }
 
-    /** Disaggregated: {@code prefill}'s workers on the first GPUs, {@code decode}'s back to back after them. */
+    /**
+     * Disaggregated: {@code prefill}'s workers and {@code decode}'s on GPUs of their own, one side's back to back
+     * after the other's.
+     */
     public record Split(Plan prefill, Plan decode) implements Choice {
         public Split {
             if (prefill == null || decode == null)
@@ -88,10 +91,13 @@ public final class ServingPlans {
             return prefill.gpus() + decode.gpus();
         }
 
+        /** Whether the prefill workers first, or else the decode workers first, place every worker alike. */
         @Override
         public boolean workersSpanNodesAlike(int gpusPerNode) {
             return prefill.workersSpanNodesAlike(0, gpusPerNode)
-                    && decode.workersSpanNodesAlike(prefill.gpus(), gpusPerNode);
+                    && decode.workersSpanNodesAlike(prefill.gpus(), gpusPerNode)
+                    || decode.workersSpanNodesAlike(0, gpusPerNode)
+                    && prefill.workersSpanNodesAlike(decode.gpus(), gpusPerNode);
         }
 
         /** {@code prefill 2 x (tp=4, pp=1, ep=1, dp=1) + decode tp=8, pp=1, ep=1, dp=1}. */
@@ -119,19 +125,10 @@ public final class ServingPlans {
 
     /**
      * Every disaggregated plan that uses all {@code gpus}: fewer prefill GPUs first, each side's plans in
-     * {@link #enumerate}'s order; refused where there would be more than {@code most}.
+     * {@link #enumerate}'s order; refused, before any is made, where there would be more than {@code most}.
      */
     public static List<Split> enumerateSplits(Architecture model, int gpus, int most) {
-        if (gpus < 2 || gpus > Limits.MAX_GPUS)
-            throw new BadInputException("--gpus " + gpus + ": must be 2 to " + Limits.MAX_GPUS + " for disaggregated"
-                    + " plans (prefill and decode workers on GPUs of their own)");
-        long count = 0;
-        for (int p = 1; p < gpus; p++)
-            count += (long) enumerate(model, p).size() * enumerate(model, gpus - p).size();
-        if (count > most)
-            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: %d disaggregated plans, more than the"
-                    + " %d ranked in one run; rank fewer GPUs (the plans of one node's GPUs are usually the question)",
-                    gpus, count, most));
+        requireSplits(model, gpus, most);
         List<Split> splits = new ArrayList<>();
         for (int p = 1; p < gpus; p++) {
             List<Plan> decode = enumerate(model, gpus - p);
@@ -142,7 +139,43 @@ public final class ServingPlans {
         return splits;
     }
 
+    /** Refuses {@code gpus} that cannot be split, or whose splits are more than {@code most} (counted, not made). */
+    public static void requireSplits(Architecture model, int gpus, int most) {
+        if (gpus < 2 || gpus > Limits.MAX_GPUS)
+            throw new BadInputException("--gpus " + gpus + ": must be 2 to " + Limits.MAX_GPUS + " for disaggregated"
+                    + " plans (prefill and decode workers on GPUs of their own)");
+        boolean experts = model.experts() != null;
+        long count = 0;
+        for (int p = 1; p < gpus && count <= most; p++)
+            count += count(p, experts) * count(gpus - p, experts);
+        if (count > most)
+            throw new BadInputException(String.format(Locale.ROOT, "--gpus %d: more than %d disaggregated plans,"
+                    + " the most ranked in one run; rank fewer GPUs (the plans of one node's GPUs are usually the"
+                    + " question)", gpus, most));
+    }
+
+    /** {@code enumerate(model, gpus).size()} without making them: workers × stages × (ep × dp with experts). */
+    static long count(int gpus, boolean experts) {
+        long count = 0;
+        for (int workers : divisors(gpus))
+            for (int pp : divisors(gpus / workers)) {
+                long splits = experts ? divisors(gpus / workers / pp).size() : 1;
+                count += splits * splits;
+            }
+        return count;
+    }
+
+    /** The divisors of {@code n}, smallest first (found up to √n: {@link #requireSplits} counts many numbers' plans). */
     static List<Integer> divisors(int n) {
-        return IntStream.rangeClosed(1, n).filter(d -> n % d == 0).boxed().toList();
+        List<Integer> small = new ArrayList<>();
+        List<Integer> large = new ArrayList<>();
+        for (int d = 1; (long) d * d <= n; d++)
+            if (n % d == 0) {
+                small.add(d);
+                if (d != n / d)
+                    large.addFirst(n / d);
+            }
+        small.addAll(large);
+        return small;
     }
 }

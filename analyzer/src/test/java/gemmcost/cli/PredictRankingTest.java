@@ -32,9 +32,8 @@ class PredictRankingTest {
         // 1 worker of tp 4, tp 2 x pp 2 or pp 4; 2 workers of tp 2 or pp 2; 4 workers of one GPU: all split 32 heads
         assertThat(ranking.get("plans").asInt()).isEqualTo(6);
         assertThat(ranking.get("predicted").asInt()).isEqualTo(6);
-        assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0,"
-                + "\"prefill_batch_over_engine_limit\":0}");
+        assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0}");
         JsonNode ranked = ranking.get("ranked");
         assertThat(ranked).hasSize(6);
         double previous = Double.POSITIVE_INFINITY;
@@ -113,6 +112,47 @@ class PredictRankingTest {
         }
     }
 
+    /**
+     * A model with experts on each engine, with a step budget and a batch limit given: each ranked pair, its --ep and
+     * --dp on both sides included, is what a single disaggregated predict gives (every pair with TensorRT-LLM, the
+     * first 8 with vLLM and SGLang).
+     */
+    @Test
+    void eachRankedDisaggregatedPlanOfAModelWithExpertsShouldBeWhatPredictPredictsOnEveryEngine(@TempDir Path dir)
+            throws IOException {
+        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
+                {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
+                 "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
+                 "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
+                 "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+        for (String engine : List.of("trtllm", "vllm", "sglang")) {
+            List<String> request = List.of("predict", "--model", moe.toString(), "--gpu", "h100-sxm", "--engine",
+                    engine, "--mode", "disagg", "--concurrency", "40", "--isl", "1000", "--osl", "64",
+                    "--prefill-batch", "3", "--step-tokens", "2500", "--max-running", "8", "--json");
+
+            JsonNode ranking = json(request, "--gpus", "4", "--top", engine.equals("trtllm") ? "100" : "8");
+
+            JsonNode ranked = ranking.get("ranked");
+            assertThat(ranked).as(engine).hasSize(engine.equals("trtllm") ? 40 : 8);
+            if (engine.equals("trtllm")) // 48 pairs, 8 of them with tp 3 on a side, which the 8 heads refuse
+                assertThat(ranked).anyMatch(plan -> plan.at("/prefill/ep").asInt() > 1
+                        && plan.at("/decode/dp").asInt() > 1);
+            for (JsonNode plan : ranked) {
+                JsonNode alone = json(request, "--prefill-tp", plan.at("/prefill/tp").asText(), "--prefill-pp",
+                        plan.at("/prefill/pp").asText(), "--prefill-ep", plan.at("/prefill/ep").asText(),
+                        "--prefill-dp", plan.at("/prefill/dp").asText(), "--prefill-workers",
+                        plan.at("/prefill/workers").asText(), "--tp", plan.at("/decode/tp").asText(), "--pp",
+                        plan.at("/decode/pp").asText(), "--ep", plan.at("/decode/ep").asText(), "--dp",
+                        plan.at("/decode/dp").asText(), "--decode-workers", plan.at("/decode/workers").asText());
+                String pair = engine + ": " + plan.get("plan").asText();
+                assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(pair)
+                        .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble());
+                assertThat(plan.get("ttft_ms").asDouble()).as(pair).isEqualTo(alone.get("ttft_ms").asDouble());
+                assertThat(plan.get("running_per_worker").asInt()).as(pair).isEqualTo(alone.get("running_per_worker").asInt());
+            }
+        }
+    }
+
     /** The text names the mode and the prefill batch, and widens the plan column to the pairs it lists. */
     @Test
     void theDisaggregatedTextShouldNameItsPlansAndRefuseAPrefillBatchTheEngineDoesNotRun() throws IOException {
@@ -121,7 +161,7 @@ class PredictRankingTest {
         String plan = best.get("plan").asText();
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("prefill steps of the engine's default size, --prefill-batch 1" + NL)
+        assertThat(run.out()).contains("prefill workers' steps of the engine's default size, --prefill-batch 1" + NL)
                 .contains(NL + "plans:     15 disagg plans on 4 GPUs: 13 predicted, 2 not splitting the model (its"
                         + " heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms"
                         + "  plan" + " ".repeat(plan.length() - 2) + "labels" + NL)
@@ -129,10 +169,15 @@ class PredictRankingTest {
                         best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
                         best.get("tpot_ms").asDouble(), plan) + NL);
         assertThat(plan.length()).isGreaterThan(36);
-        // TensorRT-LLM runs at most 2,048 sequences on an attention replica, one batch per pipeline stage
+        // TensorRT-LLM runs at most 2,048 sequences on an attention replica, a batch per pipeline stage: on 3 GPUs a
+        // prefill worker of 2 stages runs 3,000 (beside a decode worker of 1 GPU), the 5 other pairs' do not
+        assertThat(run("--gpus", "3", "--mode", "disagg", "--prefill-batch", "3000").out()).contains(NL + "plans:     6"
+                + " disagg plans on 3 GPUs: 1 predicted, 5 with --prefill-batch over what an attention replica of the"
+                + " prefill workers runs at once" + NL);
+        // where no plan has enough stages, refused before any is made, as a single predict refuses it
         assertThat(run("--gpus", "2", "--mode", "disagg", "--prefill-batch", "4096").err()).isEqualTo("gemmcost:"
-                + " --gpus 2: no plan to predict: 1 with --prefill-batch over what an attention replica of the prefill"
-                + " workers runs at once [modeled]" + NL);
+                + " --prefill-batch 4096: over the 2048 sequences an attention replica of the prefill workers runs at"
+                + " once (trtllm's max_batch_size on h100-sxm)" + NL);
     }
 
     @Test
@@ -213,9 +258,8 @@ class PredictRankingTest {
         JsonNode l40s = json(List.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16",
                 "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
         // tp 2 and pp 2 communicate; two workers of one GPU do not
-        assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0,"
-                + "\"prefill_batch_over_engine_limit\":0}");
+        assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
         // disaggregated, the KV caches cross the links: no plan on L40S
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16", "--isl", "512",
@@ -224,9 +268,8 @@ class PredictRankingTest {
         // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
         // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
-        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,\"does_not_fit\":0,"
-                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3,"
-                + "\"prefill_batch_over_engine_limit\":0}");
+        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+                + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
         // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
         JsonNode six = json("--gpus", "6", "--top", "100");

@@ -68,14 +68,15 @@ class ServingPlansTest {
                 "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
                 "prefill tp=2, pp=1, ep=1, dp=1 + decode tp=2, pp=1, ep=1, dp=1");
         assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 4, 14)).isInstanceOf(BadInputException.class)
-                .hasMessage("--gpus 4: 15 disaggregated plans, more than the 14 ranked in one run; rank fewer GPUs (the"
-                        + " plans of one node's GPUs are usually the question)");
+                .hasMessage("--gpus 4: more than 14 disaggregated plans, the most ranked in one run; rank fewer GPUs"
+                        + " (the plans of one node's GPUs are usually the question)");
+        ServingPlans.requireSplits(dense, 4, 15);
         assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 1, 100)).isInstanceOf(BadInputException.class)
                 .hasMessage("--gpus 1: must be 2 to 65536 for disaggregated plans (prefill and decode workers on GPUs"
                         + " of their own)");
     }
 
-    /** The decode workers start after the prefill GPUs, and each is costed as a worker from GPU 0 on. */
+    /** Each side's workers are costed as a worker from GPU 0 on: the prefill side first, else the decode side. */
     @Test
     void theDecodeWorkersOfADisaggregatedPlanShouldSpanNodesAsAWorkerFromGpuZeroDoes() {
         ServingPlans.Plan four = new ServingPlans.Plan(1, new Parallelism(4, 1, 1, 1));
@@ -84,13 +85,40 @@ class ServingPlansTest {
 
         // GPUs 0-3, then 4-7 and 8-11: each decode worker on one node, as on GPUs 0-3
         assertThat(new ServingPlans.Split(four, twoOfFour).workersSpanNodesAlike(8)).isTrue();
-        // GPUs 0-5, then 6-9: 2 + 2 across nodes, where a worker on GPUs 0-3 is on one
+        // GPUs 0-5, then 6-9 (2 + 2 across nodes, where a worker on GPUs 0-3 is on one): the decode worker first,
+        // on GPUs 0-3, then the prefill worker on 4-9 (4 + 2, where one on GPUs 0-5 is on one node)
         assertThat(new ServingPlans.Split(six, four).workersSpanNodesAlike(8)).isFalse();
-        // the prefill side as an agg plan: 6 GPUs, then 2 + 4
+        // the decode worker first on GPUs 0-3, the prefill worker on 4-7 and both on one node each
+        assertThat(new ServingPlans.Split(four, new ServingPlans.Plan(1, new Parallelism(2, 3, 1, 1)))
+                .workersSpanNodesAlike(8)).isFalse();
+        ServingPlans.Plan eight = new ServingPlans.Plan(1, new Parallelism(8, 1, 1, 1));
+        // 4 then 8 straddles (GPUs 4-11); 8 then 4 does not
+        assertThat(new ServingPlans.Split(four, eight).workersSpanNodesAlike(8)).isTrue();
+        assertThat(new ServingPlans.Split(eight, four).workersSpanNodesAlike(8)).isTrue();
+        // the prefill side as an agg plan: 6 GPUs, then 2 + 4, in either order
         assertThat(new ServingPlans.Split(new ServingPlans.Plan(2, six.layout()), four).workersSpanNodesAlike(8))
                 .isFalse();
         assertThatThrownBy(() -> new ServingPlans.Split(four, null)).hasMessage("prefill and decode plans: tp=4,"
                 + " pp=1, ep=1, dp=1, null");
+    }
+
+    /** Counted as {@link ServingPlans#enumerate} makes them, and the divisors found up to the square root. */
+    @Test
+    void plansShouldBeCountedWithoutMakingThem() {
+        Architecture dense = new Architecture("dense", 2, 128, 100, false, GQA, 2, 256, null, WeightFormat.BF16);
+        Architecture moe = new Architecture("moe", 4, 128, 100, false, GQA, 0, 0, new Experts(8, 2, 64, 0),
+                WeightFormat.BF16);
+
+        for (int gpus : List.of(1, 2, 4, 6, 12, 16, 36))
+            assertThat(List.of(ServingPlans.count(gpus, false), ServingPlans.count(gpus, true))).as("%d GPUs", gpus)
+                    .containsExactly((long) ServingPlans.enumerate(dense, gpus).size(),
+                            (long) ServingPlans.enumerate(moe, gpus).size());
+        assertThat(ServingPlans.divisors(36)).containsExactly(1, 2, 3, 4, 6, 9, 12, 18, 36);
+        assertThat(ServingPlans.divisors(1)).containsExactly(1);
+        assertThat(ServingPlans.divisors(65_521)).containsExactly(1, 65_521);
+        // 65,536 GPUs of a model with experts: refused after the first few splits' counts
+        assertThatThrownBy(() -> ServingPlans.requireSplits(moe, 65_536, 200_000)).hasMessageStartingWith(
+                "--gpus 65536: more than 200000 disaggregated plans");
     }
 
     @Test
