@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,6 +25,12 @@ class PredictRankingTest {
     private static final String SMALL_LLAMA = "../examples/small-llama.config.json";
     private static final List<String> REQUEST = List.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm",
             "--concurrency", "16", "--isl", "512", "--osl", "128");
+    /** 8 heads, 4 layers, 8 experts of which 2 a token. */
+    private static final String TINY_MOE = """
+            {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
+             "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
+             "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
+             "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""";
 
     @Test
     void eachRankedPlanShouldBeWhatPredictPredictsForItMostTokensPerGpuFirst() throws IOException {
@@ -32,20 +39,14 @@ class PredictRankingTest {
         // 1 worker of tp 4, tp 2 x pp 2 or pp 4; 2 workers of tp 2 or pp 2; 4 workers of one GPU: all split 32 heads
         assertThat(ranking.get("plans").asInt()).isEqualTo(6);
         assertThat(ranking.get("predicted").asInt()).isEqualTo(6);
-        assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+        assertThat(ranking.get("refused").toString()).isEqualTo("{\"cannot_split\":0,"
+                + "\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
                 + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0}");
         JsonNode ranked = ranking.get("ranked");
         assertThat(ranked).hasSize(6);
-        double previous = Double.POSITIVE_INFINITY;
+        assertMostTokensFirst(ranked);
         for (JsonNode plan : ranked) {
-            JsonNode alone = json("--tp", plan.get("tp").asText(), "--pp", plan.get("pp").asText(), "--decode-workers",
-                    plan.get("workers").asText());
-            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).isEqualTo(alone.get("tokens_per_s_per_gpu")
-                    .asDouble()).isLessThanOrEqualTo(previous);
-            assertThat(plan.get("ttft_ms").asDouble()).isEqualTo(alone.get("ttft_ms").asDouble());
-            assertThat(plan.get("tpot_ms").asDouble()).isEqualTo(alone.get("tpot_ms").asDouble());
-            assertThat(plan.get("labels")).isEqualTo(alone.get("labels"));
-            previous = plan.get("tokens_per_s_per_gpu").asDouble();
+            assertPredictedAlike(plan, alone(withJson(REQUEST), plan), plan.get("plan").asText());
         }
     }
 
@@ -53,11 +54,7 @@ class PredictRankingTest {
     @Test
     void eachRankedPlanOfAModelWithExpertsShouldBeWhatPredictPredictsForItsEpAndDp(@TempDir Path dir)
             throws IOException {
-        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
-                {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
-                 "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
-                 "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
-                 "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), TINY_MOE);
         List<String> request = List.of("predict", "--model", moe.toString(), "--gpu", "h100-sxm", "--concurrency",
                 "16", "--isl", "512", "--osl", "128", "--json");
 
@@ -66,12 +63,7 @@ class PredictRankingTest {
         assertThat(ranking.get("ranked")).hasSize(ranking.get("predicted").asInt());
         assertThat(ranking.get("ranked")).anyMatch(plan -> plan.get("ep").asInt() > 1 && plan.get("dp").asInt() > 1);
         for (JsonNode plan : ranking.get("ranked")) {
-            JsonNode alone = json(request, "--tp", plan.get("tp").asText(), "--pp", plan.get("pp").asText(), "--ep",
-                    plan.get("ep").asText(), "--dp", plan.get("dp").asText(), "--decode-workers",
-                    plan.get("workers").asText());
-            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(plan.get("plan").asText())
-                    .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble());
-            assertThat(plan.get("tpot_labels")).isEqualTo(alone.get("tpot_labels"));
+            assertPredictedAlike(plan, alone(request, plan), plan.get("plan").asText());
         }
     }
 
@@ -95,20 +87,9 @@ class PredictRankingTest {
         assertThat(ranking.get("ranked").findValuesAsText("plan")).contains(
                 "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
                 "prefill 2 x (tp=1, pp=1, ep=1, dp=1) + decode tp=1, pp=2, ep=1, dp=1");
-        double previous = Double.POSITIVE_INFINITY;
+        assertMostTokensFirst(ranking.get("ranked"));
         for (JsonNode plan : ranking.get("ranked")) {
-            JsonNode prefill = plan.get("prefill");
-            JsonNode decode = plan.get("decode");
-            JsonNode alone = json(request, "--prefill-tp", prefill.get("tp").asText(), "--prefill-pp",
-                    prefill.get("pp").asText(), "--prefill-workers", prefill.get("workers").asText(), "--tp",
-                    decode.get("tp").asText(), "--pp", decode.get("pp").asText(), "--decode-workers",
-                    decode.get("workers").asText());
-            assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(plan.get("plan").asText())
-                    .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble()).isLessThanOrEqualTo(previous);
-            assertThat(plan.get("ttft_ms").asDouble()).isEqualTo(alone.get("ttft_ms").asDouble());
-            assertThat(plan.get("tpot_ms").asDouble()).isEqualTo(alone.get("tpot_ms").asDouble());
-            assertThat(plan.get("labels")).isEqualTo(alone.get("labels"));
-            previous = plan.get("tokens_per_s_per_gpu").asDouble();
+            assertPredictedAlike(plan, alone(request, plan), plan.get("plan").asText());
         }
     }
 
@@ -120,11 +101,7 @@ class PredictRankingTest {
     @Test
     void eachRankedDisaggregatedPlanOfAModelWithExpertsShouldBeWhatPredictPredictsOnEveryEngine(@TempDir Path dir)
             throws IOException {
-        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), """
-                {"architectures": ["Qwen3MoeForCausalLM"], "hidden_size": 256, "num_hidden_layers": 4,
-                 "num_attention_heads": 8, "num_key_value_heads": 4, "head_dim": 32, "vocab_size": 1000,
-                 "num_experts": 8, "num_experts_per_tok": 2, "moe_intermediate_size": 128,
-                 "tie_word_embeddings": false, "torch_dtype": "bfloat16"}""");
+        Path moe = Files.writeString(dir.resolve("tiny-moe.config.json"), TINY_MOE);
         for (String engine : List.of("trtllm", "vllm", "sglang")) {
             List<String> request = List.of("predict", "--model", moe.toString(), "--gpu", "h100-sxm", "--engine",
                     engine, "--mode", "disagg", "--concurrency", "40", "--isl", "1000", "--osl", "64",
@@ -137,18 +114,12 @@ class PredictRankingTest {
             if (engine.equals("trtllm")) // 48 pairs, 8 of them with tp 3 on a side, which the 8 heads refuse
                 assertThat(ranked).anyMatch(plan -> plan.at("/prefill/ep").asInt() > 1
                         && plan.at("/decode/dp").asInt() > 1);
+            assertMostTokensFirst(ranked);
             for (JsonNode plan : ranked) {
-                JsonNode alone = json(request, "--prefill-tp", plan.at("/prefill/tp").asText(), "--prefill-pp",
-                        plan.at("/prefill/pp").asText(), "--prefill-ep", plan.at("/prefill/ep").asText(),
-                        "--prefill-dp", plan.at("/prefill/dp").asText(), "--prefill-workers",
-                        plan.at("/prefill/workers").asText(), "--tp", plan.at("/decode/tp").asText(), "--pp",
-                        plan.at("/decode/pp").asText(), "--ep", plan.at("/decode/ep").asText(), "--dp",
-                        plan.at("/decode/dp").asText(), "--decode-workers", plan.at("/decode/workers").asText());
+                JsonNode alone = alone(request, plan);
                 String pair = engine + ": " + plan.get("plan").asText();
-                assertThat(plan.get("tokens_per_s_per_gpu").asDouble()).as(pair)
-                        .isEqualTo(alone.get("tokens_per_s_per_gpu").asDouble());
-                assertThat(plan.get("ttft_ms").asDouble()).as(pair).isEqualTo(alone.get("ttft_ms").asDouble());
-                assertThat(plan.get("running_per_worker").asInt()).as(pair).isEqualTo(alone.get("running_per_worker").asInt());
+                assertPredictedAlike(plan, alone, pair);
+                assertThat(plan.get("running_per_worker")).as(pair).isEqualTo(alone.get("running_per_worker"));
             }
         }
     }
@@ -258,7 +229,8 @@ class PredictRankingTest {
         JsonNode l40s = json(List.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--concurrency", "16",
                 "--isl", "512", "--osl", "128", "--json"), "--gpus", "2");
         // tp 2 and pp 2 communicate; two workers of one GPU do not
-        assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+        assertThat(l40s.get("refused").toString()).isEqualTo("{\"cannot_split\":0,"
+                + "\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
                 + "\"links_not_modeled\":2,\"workers_span_nodes_unlike_the_first\":0}");
         assertThat(l40s.at("/ranked/0/plan").asText()).isEqualTo("2 x (tp=1, pp=1, ep=1, dp=1)");
         // disaggregated, the KV caches cross the links: no plan on L40S
@@ -268,7 +240,8 @@ class PredictRankingTest {
         // 12 GPUs: tp 12, 6 and 3 do not divide the 32 heads (3 + 2 + 1 plans); 2 workers of 6 GPUs (tp 2 x pp 3,
         // pp 6) span 6 then 2 + 4, and 4 workers of 3 (pp 3) 3, 3, 2 + 1, 3; the other 9 are predicted
         JsonNode twelve = json("--gpus", "12", "--top", "100");
-        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
+        assertThat(twelve.get("refused").toString()).isEqualTo("{\"cannot_split\":6,"
+                + "\"prefill_batch_over_engine_limit\":0,\"does_not_fit\":0,"
                 + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":3}");
         assertThat(twelve.get("predicted").asInt()).isEqualTo(9);
         // 6 GPUs of one node: tp 6 and 3 do not divide the heads (3 plans); 2 workers of pp 3 sit as the first does
@@ -278,6 +251,38 @@ class PredictRankingTest {
         assertThat(six.get("ranked").findValuesAsText("plan")).contains("2 x (tp=1, pp=3, ep=1, dp=1)").hasSize(6);
     }
 
+    /** The single predict of a ranked plan: its layout's options, in disagg both sides'. */
+    private static JsonNode alone(List<String> request, JsonNode plan) throws IOException {
+        List<String> options = new ArrayList<>();
+        if (plan.has("prefill")) {
+            options.addAll(layoutOptions("--prefill-", plan.get("prefill"), "--prefill-workers"));
+            options.addAll(layoutOptions("--", plan.get("decode"), "--decode-workers"));
+        } else {
+            options.addAll(layoutOptions("--", plan, "--decode-workers"));
+        }
+        return json(request, options.toArray(String[]::new));
+    }
+
+    private static List<String> layoutOptions(String prefix, JsonNode layout, String workers) {
+        List<String> options = new ArrayList<>();
+        for (String size : List.of("tp", "pp", "ep", "dp"))
+            options.addAll(List.of(prefix + size, layout.get(size).asText()));
+        options.addAll(List.of(workers, layout.get("workers").asText()));
+        return options;
+    }
+
+    private static void assertMostTokensFirst(JsonNode ranked) {
+        List<Double> rates = new ArrayList<>();
+        ranked.forEach(plan -> rates.add(plan.get("tokens_per_s_per_gpu").asDouble()));
+        assertThat(rates).isSortedAccordingTo(Comparator.reverseOrder());
+    }
+
+    /** A ranked plan's figures and labels are those of its predict alone. */
+    private static void assertPredictedAlike(JsonNode ranked, JsonNode alone, String what) {
+        for (String field : List.of("tokens_per_s_per_gpu", "ttft_ms", "tpot_ms", "labels", "tpot_labels"))
+            assertThat(ranked.get(field)).as(what + ": " + field).isEqualTo(alone.get(field));
+    }
+
     private static CliRun run(String... options) {
         List<String> args = new ArrayList<>(REQUEST);
         args.addAll(List.of(options));
@@ -285,9 +290,13 @@ class PredictRankingTest {
     }
 
     private static JsonNode json(String... options) throws IOException {
-        List<String> request = new ArrayList<>(REQUEST);
-        request.add("--json");
-        return json(request, options);
+        return json(withJson(REQUEST), options);
+    }
+
+    private static List<String> withJson(List<String> request) {
+        List<String> json = new ArrayList<>(request);
+        json.add("--json");
+        return json;
     }
 
     private static JsonNode json(List<String> request, String... options) throws IOException {
