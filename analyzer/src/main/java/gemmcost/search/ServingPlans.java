@@ -165,7 +165,7 @@ public final class ServingPlans {
         return count;
     }
 
-    /** The divisors of {@code n}, smallest first (found up to √n: {@link #requireSplits} counts many numbers' plans). */
+    /** The divisors of {@code n}, smallest first, found up to √n: {@link #requireSplits} counts many numbers'. */
     static List<Integer> divisors(int n) {
         List<Integer> small = new ArrayList<>();
         List<Integer> large = new ArrayList<>();
