@@ -52,12 +52,17 @@ final class PlanRanking {
     private final List<Ranked> predicted = new ArrayList<>();
     private final Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
 
-    /** What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked). */
+    /**
+     * What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked);
+     * {@code prefillFirst}: of a disaggregated plan, whether its prefill workers sit on the first GPUs.
+     */
     private record Ranked(ServingPlans.Choice plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
-                          Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits) {
-        Ranked(ServingPlans.Choice plan, ServingModel.Estimate e, int perWorker) {
+                          Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits,
+                          int prefillBatch, int promptsPerStep, double prefillUtilisation, boolean prefillFirst) {
+        Ranked(ServingPlans.Choice plan, ServingModel.Estimate e, int perWorker, boolean prefillFirst) {
             this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks(),
-                    e.running(), e.running() < perWorker);
+                    e.running(), e.running() < perWorker, e.prefillBatch(), e.promptsPerStep(),
+                    e.prefillUtilisation(), prefillFirst);
         }
     }
 
@@ -72,9 +77,14 @@ final class PlanRanking {
         refused.merge(reason, 1, Integer::sum);
     }
 
-    /** {@code perWorker}: the requests each of the plan's (decode) workers has, of which the estimate's run at once. */
-    void add(ServingPlans.Choice plan, ServingModel.Estimate estimate, int perWorker) {
-        predicted.add(new Ranked(plan, estimate, perWorker));
+    /** {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once. */
+    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker) {
+        predicted.add(new Ranked(plan, estimate, perWorker, false));
+    }
+
+    /** {@code perWorker}: a decode worker's requests; {@code prefillFirst}: whether the prefill workers go first. */
+    void add(ServingPlans.Split plan, ServingModel.Estimate estimate, int perWorker, boolean prefillFirst) {
+        predicted.add(new Ranked(plan, estimate, perWorker, prefillFirst));
     }
 
     private boolean within(Ranked r) {
@@ -154,9 +164,13 @@ final class PlanRanking {
         return r.plan() + (r.waits() ? " *" : "");
     }
 
-    /** The plan with the least of {@code metric}, e.g. {@code 123.45 ms (tp=8, pp=1, ep=8, dp=8) [modeled]}. */
+    /**
+     * The plan with the least of {@code metric} (of several, the most tokens/s/GPU), e.g. {@code 123.45 ms (tp=8,
+     * pp=1, ep=8, dp=8) [modeled]}.
+     */
     private String shortest(ToDoubleFunction<Ranked> metric, String format, Function<Ranked, Set<Label>> labels) {
-        Ranked best = predicted.stream().min(Comparator.comparingDouble(metric)).orElseThrow();
+        Ranked best = predicted.stream().min(Comparator.comparingDouble(metric)
+                .thenComparing(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed())).orElseThrow();
         return String.format(Locale.ROOT, format, metric.applyAsDouble(best)) + " (" + best.plan() + ") ["
                 + Label.join(labels.apply(best)) + "]";
     }
@@ -183,6 +197,9 @@ final class PlanRanking {
                 case ServingPlans.Split split -> {
                     layout(node.putObject("prefill"), split.prefill());
                     layout(node.putObject("decode"), split.decode());
+                    node.put("first_gpus", r.prefillFirst() ? "prefill" : "decode")
+                            .put("prefill_batch", r.prefillBatch()).put("prompts_per_step", r.promptsPerStep())
+                            .put("prefill_utilisation", r.prefillUtilisation());
                 }
             }
             node.put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())

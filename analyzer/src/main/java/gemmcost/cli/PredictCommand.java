@@ -399,7 +399,8 @@ final class PredictCommand implements Callable<Integer> {
         else
             ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s%s",
                     model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens)
-                            + (mode == Mode.AGG ? "" : ", --prefill-batch " + prefillBatch),
+                            + (mode == Mode.AGG ? "" : ", --prefill-batch " + prefillBatch + " (as far as each"
+                            + " plan's prefill step budget holds it)"),
                     costs.model().getTime().source(), beyondContext(model) ? "\n" + contextLine(model) : ""), gpus,
                     listed);
         return Gemmcost.OK;
@@ -457,7 +458,8 @@ final class PredictCommand implements Callable<Integer> {
                 ranking.refuse(refusal);
             else
                 ranking.add(split, ServingModel.predict(Mode.DISAGG, prefill.workers(), decode.workers(), request,
-                        kvDtype.elementBytes(), steps), Math.ceilDiv(concurrency, split.decode().workers()));
+                        kvDtype.elementBytes(), steps), Math.ceilDiv(concurrency, split.decode().workers()),
+                        split.prefillFirst(perNode));
         }
     }
 
@@ -510,7 +512,7 @@ final class PredictCommand implements Callable<Integer> {
     private ObjectNode rankingHeader(Architecture model, Device device, CostModels.Opened costs) {
         ObjectNode header = inputs(new ObjectMapper(), model, device, gpus);
         if (mode == Mode.DISAGG)
-            header.put("prefill_batch", prefillBatch);
+            header.put("prefill_batch_given", prefillBatch);
         return header
                 .put("step_tokens", stepTokens)
                 .put("overlap_scheduler", overlapScheduler)

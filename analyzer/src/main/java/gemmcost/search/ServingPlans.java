@@ -94,10 +94,14 @@ public final class ServingPlans {
         /** Whether the prefill workers first, or else the decode workers first, place every worker alike. */
         @Override
         public boolean workersSpanNodesAlike(int gpusPerNode) {
-            return prefill.workersSpanNodesAlike(0, gpusPerNode)
-                    && decode.workersSpanNodesAlike(prefill.gpus(), gpusPerNode)
-                    || decode.workersSpanNodesAlike(0, gpusPerNode)
+            return prefillFirst(gpusPerNode) || decode.workersSpanNodesAlike(0, gpusPerNode)
                     && prefill.workersSpanNodesAlike(decode.gpus(), gpusPerNode);
+        }
+
+        /** Whether the prefill workers on the first GPUs place every worker alike (then they go first). */
+        public boolean prefillFirst(int gpusPerNode) {
+            return prefill.workersSpanNodesAlike(0, gpusPerNode)
+                    && decode.workersSpanNodesAlike(prefill.gpus(), gpusPerNode);
         }
 
         /** {@code prefill 2 x (tp=4, pp=1, ep=1, dp=1) + decode tp=8, pp=1, ep=1, dp=1}. */

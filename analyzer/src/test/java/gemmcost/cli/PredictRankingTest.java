@@ -82,7 +82,7 @@ class PredictRankingTest {
         assertThat(ranking.get("plans").asInt()).isEqualTo(15);
         assertThat(ranking.get("predicted").asInt()).isEqualTo(13);
         assertThat(ranking.get("refused").get("cannot_split").asInt()).isEqualTo(2);
-        assertThat(ranking.get("prefill_batch").asInt()).isEqualTo(2);
+        assertThat(ranking.get("prefill_batch_given").asInt()).isEqualTo(2);
         assertThat(ranking.get("ranked")).hasSize(13);
         assertThat(ranking.get("ranked").findValuesAsText("plan")).contains(
                 "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
@@ -119,9 +119,28 @@ class PredictRankingTest {
                 JsonNode alone = alone(request, plan);
                 String pair = engine + ": " + plan.get("plan").asText();
                 assertPredictedAlike(plan, alone, pair);
-                assertThat(plan.get("running_per_worker")).as(pair).isEqualTo(alone.get("running_per_worker"));
+                // the prefill batch each plan's budget holds (2 prompts of 1,000 tokens in 2,500 tokens a stage),
+                // which may be fewer than the 3 given
+                for (String field : List.of("running_per_worker", "prefill_batch", "prompts_per_step",
+                        "prefill_utilisation"))
+                    assertThat(plan.get(field)).as(pair + ": " + field).isEqualTo(alone.get(field));
             }
         }
+    }
+
+    /**
+     * 12 GPUs of 8-GPU nodes: a prefill worker of 4 GPUs first would put a decode worker of 8 on GPUs 4-11, across
+     * nodes, so the decode worker goes first; 8 then 4 places the prefill worker first.
+     */
+    @Test
+    void theJsonShouldSayWhichSideOfADisaggregatedPlanIsOnTheFirstGpus() throws IOException {
+        JsonNode ranking = json("--gpus", "12", "--mode", "disagg", "--top", "1000");
+
+        Map<String, String> first = new TreeMap<>();
+        ranking.get("ranked").forEach(r -> first.put(r.get("plan").asText(), r.get("first_gpus").asText()));
+        assertThat(first).containsEntry("prefill tp=4, pp=1, ep=1, dp=1 + decode tp=8, pp=1, ep=1, dp=1", "decode")
+                .containsEntry("prefill tp=8, pp=1, ep=1, dp=1 + decode tp=4, pp=1, ep=1, dp=1", "prefill");
+        assertThat(ranking.get("prefill_batch_given").asInt()).isEqualTo(1);
     }
 
     /** The text names the mode and the prefill batch, and widens the plan column to the pairs it lists. */
@@ -132,7 +151,8 @@ class PredictRankingTest {
         String plan = best.get("plan").asText();
 
         assertThat(run.status()).as(run.err()).isZero();
-        assertThat(run.out()).contains("prefill workers' steps of the engine's default size, --prefill-batch 1" + NL)
+        assertThat(run.out()).contains("prefill workers' steps of the engine's default size, --prefill-batch 1 (as far"
+                        + " as each plan's prefill step budget holds it)" + NL)
                 .contains(NL + "plans:     15 disagg plans on 4 GPUs: 13 predicted, 2 not splitting the model (its"
                         + " heads, widths, experts or layers)" + NL + NL + "rank  tokens/s/GPU     TTFT ms    TPOT ms"
                         + "  plan" + " ".repeat(plan.length() - 2) + "labels" + NL)
@@ -140,6 +160,24 @@ class PredictRankingTest {
                         best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
                         best.get("tpot_ms").asDouble(), plan) + NL);
         assertThat(plan.length()).isGreaterThan(36);
+        // a disaggregated plan's TPOT is its decode step's: pairs of one decode side tie, the most tokens/s/GPU named
+        // (with 4,096-token prompts a prefill worker of 2 stages, not the first enumerated, of tp 2)
+        List<String> longPrompts = List.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency",
+                "16", "--isl", "4096", "--osl", "64", "--gpus", "4", "--mode", "disagg");
+        JsonNode all = json(withJson(longPrompts), "--top", "100").get("ranked");
+        double tpot = all.findValues("tpot_ms").stream().mapToDouble(JsonNode::asDouble).min().orElseThrow();
+        List<JsonNode> tied = new ArrayList<>();
+        all.forEach(r -> {
+            if (r.get("tpot_ms").asDouble() == tpot)
+                tied.add(r);
+        });
+        assertThat(tied).hasSizeGreaterThan(1);
+        assertThat(tied.get(0).get("plan").asText()).isEqualTo("prefill tp=1, pp=2, ep=1, dp=1 + decode tp=2, pp=1,"
+                + " ep=1, dp=1");
+        List<String> limited = new ArrayList<>(longPrompts);
+        limited.addAll(List.of("--max-ttft-ms", "0.001"));
+        assertThat(CliRun.of(limited.toArray(String[]::new)).out()).contains(String.format(Locale.ROOT,
+                ", the shortest TPOT %.3f ms (%s) [modeled]", tpot, tied.get(0).get("plan").asText()));
         // TensorRT-LLM runs at most 2,048 sequences on an attention replica, a batch per pipeline stage: on 3 GPUs a
         // prefill worker of 2 stages runs 3,000 (beside a decode worker of 1 GPU), the 5 other pairs' do not
         assertThat(run("--gpus", "3", "--mode", "disagg", "--prefill-batch", "3000").out()).contains(NL + "plans:     6"
