@@ -54,15 +54,18 @@ final class PlanRanking {
 
     /**
      * What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked);
-     * {@code prefillFirst}: of a disaggregated plan, whether its prefill workers sit on the first GPUs.
+     * of a disaggregated plan, {@code prefillFirst}: whether its prefill workers sit on the first GPUs, and
+     * {@code overBudget}: whether a prompt is longer than their step budget.
      */
     private record Ranked(ServingPlans.Choice plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
                           Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits,
-                          int prefillBatch, int promptsPerStep, double prefillUtilisation, boolean prefillFirst) {
-        Ranked(ServingPlans.Choice plan, ServingModel.Estimate e, int perWorker, boolean prefillFirst) {
+                          int prefillBatch, int promptsPerStep, double prefillUtilisation, boolean prefillFirst,
+                          boolean overBudget) {
+        Ranked(ServingPlans.Choice plan, ServingModel.Estimate e, int perWorker, boolean prefillFirst,
+               boolean overBudget) {
             this(plan, e.ttftMs(), e.tpotMs(), e.tokensPerSecPerGpu(), e.labels(), e.tpotLabels(), e.promptChunks(),
                     e.running(), e.running() < perWorker, e.prefillBatch(), e.promptsPerStep(),
-                    e.prefillUtilisation(), prefillFirst);
+                    e.prefillUtilisation(), prefillFirst, overBudget);
         }
     }
 
@@ -79,12 +82,16 @@ final class PlanRanking {
 
     /** {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once. */
     void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker) {
-        predicted.add(new Ranked(plan, estimate, perWorker, false));
+        predicted.add(new Ranked(plan, estimate, perWorker, false, false));
     }
 
-    /** {@code perWorker}: a decode worker's requests; {@code prefillFirst}: whether the prefill workers go first. */
-    void add(ServingPlans.Split plan, ServingModel.Estimate estimate, int perWorker, boolean prefillFirst) {
-        predicted.add(new Ranked(plan, estimate, perWorker, prefillFirst));
+    /**
+     * {@code perWorker}: a decode worker's requests; {@code prefillFirst}: whether the prefill workers go first;
+     * {@code overBudget}: whether a prompt is longer than the prefill workers' step budget.
+     */
+    void add(ServingPlans.Split plan, ServingModel.Estimate estimate, int perWorker, boolean prefillFirst,
+             boolean overBudget) {
+        predicted.add(new Ranked(plan, estimate, perWorker, prefillFirst, overBudget));
     }
 
     private boolean within(Ranked r) {
@@ -148,12 +155,17 @@ final class PlanRanking {
         out.printf(Locale.ROOT, "%4s  %12s  %10s  %9s  " + plan + "  %s%n", "rank", "tokens/s/GPU", "TTFT ms",
                 "TPOT ms", "plan", "labels");
         boolean anyWaits = false;
+        boolean anyOverBudget = false;
         for (int i = 0; i < listed.size(); i++) {
             Ranked r = listed.get(i);
             out.printf(Locale.ROOT, "%4d  %12.1f  %10.2f  %9.3f  " + plan + "  [%s]%n", i + 1,
                     r.tokensPerSecPerGpu(), r.ttftMs(), r.tpotMs(), planText(r), Label.join(r.labels()));
             anyWaits |= r.waits();
+            anyOverBudget |= r.overBudget();
         }
+        if (anyOverBudget)
+            out.println("^: a prompt is longer than the prefill workers' step budget: TensorRT-LLM refuses it unless"
+                    + " enable_chunked_prefill is set, vLLM and SGLang split it over steps; each prompt costed whole");
         if (anyWaits)
             out.println("*: the engine runs fewer requests a " + (mode == Mode.AGG ? "" : "decode ") + "worker at once"
                     + " than it has (its batch limit, or the step budget that holds each one's decode token); the"
@@ -161,7 +173,7 @@ final class PlanRanking {
     }
 
     private static String planText(Ranked r) {
-        return r.plan() + (r.waits() ? " *" : "");
+        return r.plan() + (r.overBudget() ? " ^" : "") + (r.waits() ? " *" : "");
     }
 
     /**
@@ -198,6 +210,7 @@ final class PlanRanking {
                     layout(node.putObject("prefill"), split.prefill());
                     layout(node.putObject("decode"), split.decode());
                     node.put("first_gpus", r.prefillFirst() ? "prefill" : "decode")
+                            .put("prompt_over_prefill_budget", r.overBudget())
                             .put("prefill_batch", r.prefillBatch()).put("prompts_per_step", r.promptsPerStep())
                             .put("prefill_utilisation", r.prefillUtilisation());
                 }

@@ -459,7 +459,7 @@ final class PredictCommand implements Callable<Integer> {
             else
                 ranking.add(split, ServingModel.predict(Mode.DISAGG, prefill.workers(), decode.workers(), request,
                         kvDtype.elementBytes(), steps), Math.ceilDiv(concurrency, split.decode().workers()),
-                        split.prefillFirst(perNode));
+                        split.prefillFirst(perNode), isl > prefill.workers().stepTokens());
         }
     }
 

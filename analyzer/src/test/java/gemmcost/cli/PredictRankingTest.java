@@ -160,6 +160,14 @@ class PredictRankingTest {
                         best.get("tokens_per_s_per_gpu").asDouble(), best.get("ttft_ms").asDouble(),
                         best.get("tpot_ms").asDouble(), plan) + NL);
         assertThat(plan.length()).isGreaterThan(36);
+        // 512-token prompts over a prefill step budget of 256: every pair marked, as a single predict's chunked: line
+        CliRun chunked = run("--gpus", "4", "--mode", "disagg", "--step-tokens", "256", "--top", "2");
+        assertThat(chunked.out()).contains(" ^  ").endsWith(NL + "^: a prompt is longer than the prefill workers' step"
+                + " budget: TensorRT-LLM refuses it unless enable_chunked_prefill is set, vLLM and SGLang split it over"
+                + " steps; each prompt costed whole" + NL);
+        assertThat(json("--gpus", "4", "--mode", "disagg", "--step-tokens", "256").get("ranked").findValues(
+                "prompt_over_prefill_budget")).hasSize(10).allMatch(JsonNode::asBoolean);
+        assertThat(best.get("prompt_over_prefill_budget").asBoolean()).isFalse();
         // a disaggregated plan's TPOT is its decode step's: pairs of one decode side tie, the most tokens/s/GPU named
         // (with 4,096-token prompts a prefill worker of 2 stages, not the first enumerated, of tp 2)
         List<String> longPrompts = List.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency",
