@@ -49,6 +49,7 @@ final class PlanRanking {
     private final Double maxTtftMs;
     private final Double maxTpotMs;
     private final Mode mode;
+    private final String weights;
     private final List<Ranked> predicted = new ArrayList<>();
     private final Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
 
@@ -69,11 +70,15 @@ final class PlanRanking {
         }
     }
 
-    /** {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated). */
-    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode) {
+    /**
+     * {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated); {@code weights}: what the
+     * model's weights alone need, said where no plan holds them and the sequences.
+     */
+    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode, String weights) {
         this.maxTtftMs = maxTtftMs;
         this.maxTpotMs = maxTpotMs;
         this.mode = mode;
+        this.weights = weights;
     }
 
     void refuse(Refusal reason) {
@@ -128,10 +133,14 @@ final class PlanRanking {
         return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value) : Double.toString(value);
     }
 
-    /** Refused (exit 2) where no plan could be predicted: the question has no answer on these GPUs. */
+    /**
+     * Refused (exit 2) where no plan could be predicted: the question has no answer on these GPUs; where plans were too
+     * small, {@code weights} says what the weights alone need.
+     */
     private void requireSome(int gpus) {
         if (predicted.isEmpty())
-            throw new BadInputException("--gpus " + gpus + ": no plan to predict: " + refusals() + " [modeled]");
+            throw new BadInputException("--gpus " + gpus + ": no plan to predict: " + refusals()
+                    + (refused.containsKey(Refusal.DOES_NOT_FIT) ? "; " + weights : "") + " [modeled]");
     }
 
     void text(PrintWriter out, String header, int gpus, int top) {

@@ -11,6 +11,7 @@ import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
 import gemmcost.deploy.Fit;
 import gemmcost.deploy.Layout;
+import gemmcost.deploy.MemoryFootprint;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
 import gemmcost.device.DeviceCatalog;
@@ -386,7 +387,7 @@ final class PredictCommand implements Callable<Integer> {
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode);
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode, weightsNeed(model, device));
         if (mode == Mode.AGG)
             for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
                 rankAgg(model, device, plan, perNode, request, costs, ranking);
@@ -404,6 +405,15 @@ final class PredictCommand implements Callable<Integer> {
                     costs.model().getTime().source(), beyondContext(model) ? "\n" + contextLine(model) : ""), gpus,
                     listed);
         return Gemmcost.OK;
+    }
+
+    /** {@code the weights alone take 688.59 GB, at least 5 GPUs of the 135.11 GB an engine uses (each side)}. */
+    private String weightsNeed(Architecture model, Device device) {
+        long usable = MemoryFootprint.usableBytes(device);
+        long least = Math.ceilDiv(model.weightBytes(), usable);
+        return String.format(Locale.ROOT, "the weights alone take %.2f GB, at least %d GPU%s of the %.2f GB an engine"
+                + " uses%s", model.weightBytes() / 1e9, least, least == 1 ? "" : "s", usable / 1e9,
+                mode == Mode.AGG ? "" : " on each side");
     }
 
     private void rankAgg(Architecture model, Device device, ServingPlans.Plan plan, int perNode, Request request,

@@ -251,7 +251,12 @@ class PredictRankingTest {
     void noPlanToPredictAndOptionsThatDoNotApplyShouldBeRefusedInOneLine() {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "1", "--concurrency", "512",
                 "--isl", "8192", "--osl", "8192")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: no plan to predict:"
-                + " 1 too small to hold the weights and the sequences the engine runs at once [modeled]" + NL));
+                + " 1 too small to hold the weights and the sequences the engine runs at once; the weights alone take"
+                + " 2.08 GB, at least 1 GPU of the 43.49 GB an engine uses [modeled]" + NL));
+        // 1.04 B parameters of 2 bytes, against 90 % of a GPU's memory (80 GiB on an H100); disaggregated, each side
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--gpus", "2", "--mode", "disagg",
+                "--concurrency", "4096", "--isl", "8192", "--osl", "8192").err()).endsWith("; the weights alone take"
+                + " 2.08 GB, at least 1 GPU of the 77.31 GB an engine uses on each side [modeled]" + NL);
         assertThat(run("--gpus", "4", "--tp", "2")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 4 and --tp: --gpus"
                 + " ranks every plan, give one or the other" + NL));
         assertThat(run("--gpus", "4", "--mode", "disagg", "--prefill-workers", "2").err()).isEqualTo("gemmcost:"
