@@ -3,6 +3,7 @@ package gemmcost.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
+import gemmcost.deploy.Parallelism;
 import gemmcost.gettime.Label;
 import gemmcost.search.ServingPlans;
 import gemmcost.serving.Mode;
@@ -212,7 +213,8 @@ final class PlanRanking {
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
-            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", r.plan().toString());
+            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", r.plan().toString())
+                    .put("options", options(r.plan()));
             switch (r.plan()) {
                 case ServingPlans.Plan agg -> layout(node, agg);
                 case ServingPlans.Split split -> {
@@ -231,6 +233,21 @@ final class PlanRanking {
             Label.ids(r.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         }
         return header.toString();
+    }
+
+    /** The options that make {@code predict} predict {@code plan} alone, e.g. {@code --tp 8 --pp 1 --ep 8 --dp 4}. */
+    static String options(ServingPlans.Choice plan) {
+        return switch (plan) {
+            case ServingPlans.Plan agg -> options("--", agg, "--decode-workers");
+            case ServingPlans.Split split -> options("--prefill-", split.prefill(), "--prefill-workers") + " "
+                    + options("--", split.decode(), "--decode-workers");
+        };
+    }
+
+    private static String options(String prefix, ServingPlans.Plan plan, String workers) {
+        Parallelism layout = plan.layout();
+        return String.format(Locale.ROOT, "%1$stp %2$d %1$spp %3$d %1$sep %4$d %1$sdp %5$d %6$s %7$d", prefix,
+                layout.tp(), layout.pp(), layout.ep(), layout.dp(), workers, plan.workers());
     }
 
     private static void layout(ObjectNode node, ServingPlans.Plan plan) {

@@ -44,6 +44,8 @@ class PredictRankingTest {
                 + "\"links_not_modeled\":0,\"workers_span_nodes_unlike_the_first\":0}");
         JsonNode ranked = ranking.get("ranked");
         assertThat(ranked).hasSize(6);
+        assertThat(ranked.findValuesAsText("options")).contains("--tp 2 --pp 1 --ep 1 --dp 1 --decode-workers 2",
+                "--tp 1 --pp 4 --ep 1 --dp 1 --decode-workers 1");
         assertMostTokensFirst(ranked);
         for (JsonNode plan : ranked) {
             assertPredictedAlike(plan, alone(withJson(REQUEST), plan), plan.get("plan").asText());
@@ -84,6 +86,9 @@ class PredictRankingTest {
         assertThat(ranking.get("refused").get("cannot_split").asInt()).isEqualTo(2);
         assertThat(ranking.get("prefill_batch_given").asInt()).isEqualTo(2);
         assertThat(ranking.get("ranked")).hasSize(13);
+        assertThat(ranking.at("/ranked/0/options").asText()).matches("--prefill-tp \\d+ --prefill-pp \\d+"
+                + " --prefill-ep 1 --prefill-dp 1 --prefill-workers \\d+ --tp \\d+ --pp \\d+ --ep 1 --dp 1"
+                + " --decode-workers \\d+");
         assertThat(ranking.get("ranked").findValuesAsText("plan")).contains(
                 "prefill tp=1, pp=1, ep=1, dp=1 + decode 3 x (tp=1, pp=1, ep=1, dp=1)",
                 "prefill 2 x (tp=1, pp=1, ep=1, dp=1) + decode tp=1, pp=2, ep=1, dp=1");
@@ -302,24 +307,9 @@ class PredictRankingTest {
         assertThat(six.get("ranked").findValuesAsText("plan")).contains("2 x (tp=1, pp=3, ep=1, dp=1)").hasSize(6);
     }
 
-    /** The single predict of a ranked plan: its layout's options, in disagg both sides'. */
+    /** The single predict of a ranked plan: the options its JSON gives for it. */
     private static JsonNode alone(List<String> request, JsonNode plan) throws IOException {
-        List<String> options = new ArrayList<>();
-        if (plan.has("prefill")) {
-            options.addAll(layoutOptions("--prefill-", plan.get("prefill"), "--prefill-workers"));
-            options.addAll(layoutOptions("--", plan.get("decode"), "--decode-workers"));
-        } else {
-            options.addAll(layoutOptions("--", plan, "--decode-workers"));
-        }
-        return json(request, options.toArray(String[]::new));
-    }
-
-    private static List<String> layoutOptions(String prefix, JsonNode layout, String workers) {
-        List<String> options = new ArrayList<>();
-        for (String size : List.of("tp", "pp", "ep", "dp"))
-            options.addAll(List.of(prefix + size, layout.get(size).asText()));
-        options.addAll(List.of(workers, layout.get("workers").asText()));
-        return options;
+        return json(request, plan.get("options").asText().split(" "));
     }
 
     private static void assertMostTokensFirst(JsonNode ranked) {
