@@ -235,7 +235,10 @@ final class PlanRanking {
         return header.toString();
     }
 
-    /** The options that make {@code predict} predict {@code plan} alone, e.g. {@code --tp 8 --pp 1 --ep 8 --dp 4}. */
+    /**
+     * The options that make {@code predict} predict {@code plan} alone, e.g. {@code --tp 8 --pp 1 --ep 8 --dp 4
+     * --decode-workers 2}, after {@code --prefill-tp …} for a disaggregated one.
+     */
     static String options(ServingPlans.Choice plan) {
         return switch (plan) {
             case ServingPlans.Plan agg -> options("--", agg, "--decode-workers");

@@ -407,7 +407,7 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** {@code the weights alone take 688.59 GB, at least 5 GPUs of the 135.11 GB an engine uses (each side)}. */
+    /** {@code the weights alone take 672.99 GB, at least 5 GPUs of the 136.26 GB an engine uses[ on each side]}. */
     private String weightsNeed(Architecture model, Device device) {
         long usable = MemoryFootprint.usableBytes(device);
         long least = Math.ceilDiv(model.weightBytes(), usable);
