@@ -51,13 +51,14 @@ final class PlanRanking {
     private final Double maxTpotMs;
     private final Mode mode;
     private final String weights;
+    private final String overBudget;
     private final List<Ranked> predicted = new ArrayList<>();
     private final Map<Refusal, Integer> refused = new EnumMap<>(Refusal.class);
 
     /**
      * What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked);
-     * of a disaggregated plan, {@code prefillFirst}: whether its prefill workers sit on the first GPUs, and
-     * {@code overBudget}: whether a prompt is longer than their step budget.
+     * {@code overBudget}: whether a prompt is longer than the step budget (in disagg the prefill workers'); of a
+     * disaggregated plan, {@code prefillFirst}: whether its prefill workers sit on the first GPUs.
      */
     private record Ranked(ServingPlans.Choice plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
                           Set<Label> labels, Set<Label> tpotLabels, int promptChunks, int running, boolean waits,
@@ -73,22 +74,27 @@ final class PlanRanking {
 
     /**
      * {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated); {@code weights}: what the
-     * model's weights alone need, said where no plan holds them and the sequences.
+     * model's weights alone need, said where no plan holds them and the sequences; {@code overBudget}: what the engine
+     * does with a prompt longer than a step budget, said where a listed plan has one.
      */
-    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode, String weights) {
+    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode, String weights, String overBudget) {
         this.maxTtftMs = maxTtftMs;
         this.maxTpotMs = maxTpotMs;
         this.mode = mode;
         this.weights = weights;
+        this.overBudget = overBudget;
     }
 
     void refuse(Refusal reason) {
         refused.merge(reason, 1, Integer::sum);
     }
 
-    /** {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once. */
-    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker) {
-        predicted.add(new Ranked(plan, estimate, perWorker, false, false));
+    /**
+     * {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once;
+     * {@code overBudget}: whether a prompt is longer than a step budget.
+     */
+    void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker, boolean overBudget) {
+        predicted.add(new Ranked(plan, estimate, perWorker, false, overBudget));
     }
 
     /**
@@ -174,8 +180,8 @@ final class PlanRanking {
             anyOverBudget |= r.overBudget();
         }
         if (anyOverBudget)
-            out.println("^: a prompt is longer than the prefill workers' step budget: TensorRT-LLM refuses it unless"
-                    + " enable_chunked_prefill is set, vLLM and SGLang split it over steps; each prompt costed whole");
+            out.println("^: a prompt is longer than the " + (mode == Mode.AGG ? "" : "prefill workers' ")
+                    + "step budget: " + overBudget);
         if (anyWaits)
             out.println("*: the engine runs fewer requests a " + (mode == Mode.AGG ? "" : "decode ") + "worker at once"
                     + " than it has (its batch limit, or the step budget that holds each one's decode token); the"
@@ -221,12 +227,12 @@ final class PlanRanking {
                     layout(node.putObject("prefill"), split.prefill());
                     layout(node.putObject("decode"), split.decode());
                     node.put("first_gpus", r.prefillFirst() ? "prefill" : "decode")
-                            .put("prompt_over_prefill_budget", r.overBudget())
                             .put("prefill_batch", r.prefillBatch()).put("prompts_per_step", r.promptsPerStep())
                             .put("prefill_utilisation", r.prefillUtilisation());
                 }
             }
-            node.put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
+            node.put("prompt_over_step_budget", r.overBudget())
+                    .put("tokens_per_s_per_gpu", r.tokensPerSecPerGpu()).put("ttft_ms", r.ttftMs())
                     .put("tpot_ms", r.tpotMs()).put("prompt_chunks", r.promptChunks())
                     .put("running_per_worker", r.running());
             Label.ids(r.labels()).forEach(node.putArray("labels")::add);

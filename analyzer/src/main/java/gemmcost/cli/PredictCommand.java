@@ -387,7 +387,10 @@ final class PredictCommand implements Callable<Integer> {
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode, weightsNeed(model, device));
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode, weightsNeed(model, device),
+                engine().batching() == Batching.MIXED ? "TensorRT-LLM refuses such a prompt unless"
+                        + " enable_chunked_prefill is set (its default is off); each prompt costed whole [modeled]"
+                        : "the engine splits it over steps; each prompt costed whole [modeled]");
         if (mode == Mode.AGG)
             for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
                 rankAgg(model, device, plan, perNode, request, costs, ranking);
@@ -407,13 +410,19 @@ final class PredictCommand implements Callable<Integer> {
         return Gemmcost.OK;
     }
 
-    /** {@code the weights alone take 672.99 GB, at least 5 GPUs of the 136.26 GB an engine uses[ on each side]}. */
+    /**
+     * What the weights alone need of --gpus: {@code the weights alone take 672.99 GB, at least 5 GPUs of the 136.26 GB
+     * an engine uses (10 in all, 5 on each side)}; where they would fit, that the sequences' KV cache is what does not.
+     */
     private String weightsNeed(Architecture model, Device device) {
         long usable = MemoryFootprint.usableBytes(device);
         long least = Math.ceilDiv(model.weightBytes(), usable);
-        return String.format(Locale.ROOT, "the weights alone take %.2f GB, at least %d GPU%s of the %.2f GB an engine"
-                + " uses%s", model.weightBytes() / 1e9, least, least == 1 ? "" : "s", usable / 1e9,
-                mode == Mode.AGG ? "" : " on each side");
+        long all = mode == Mode.AGG ? least : 2 * least;
+        String need = String.format(Locale.ROOT, "the weights alone take %.2f GB, at least %d GPU%s of the %.2f GB an"
+                + " engine uses%s", model.weightBytes() / 1e9, all, all == 1 ? "" : "s", usable / 1e9,
+                mode == Mode.AGG ? "" : " (" + least + " on each side)");
+        return all > gpus ? need : need + ", so it is the KV cache of the sequences the engine runs at once that does"
+                + " not fit (fewer --concurrency, a --max-running or --kv-dtype fp8 may)";
     }
 
     private void rankAgg(Architecture model, Device device, ServingPlans.Plan plan, int perNode, Request request,
@@ -433,7 +442,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
         ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request, kvDtype.elementBytes(),
-                costs.model()), Math.ceilDiv(concurrency, plan.workers()));
+                costs.model()), Math.ceilDiv(concurrency, plan.workers()), isl > perStep);
     }
 
     /**

@@ -168,11 +168,17 @@ class PredictRankingTest {
         // 512-token prompts over a prefill step budget of 256: every pair marked, as a single predict's chunked: line
         CliRun chunked = run("--gpus", "4", "--mode", "disagg", "--step-tokens", "256", "--top", "2");
         assertThat(chunked.out()).contains(" ^  ").endsWith(NL + "^: a prompt is longer than the prefill workers' step"
-                + " budget: TensorRT-LLM refuses it unless enable_chunked_prefill is set, vLLM and SGLang split it over"
-                + " steps; each prompt costed whole" + NL);
+                + " budget: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default is"
+                + " off); each prompt costed whole [modeled]" + NL);
         assertThat(json("--gpus", "4", "--mode", "disagg", "--step-tokens", "256").get("ranked").findValues(
-                "prompt_over_prefill_budget")).hasSize(10).allMatch(JsonNode::asBoolean);
-        assertThat(best.get("prompt_over_prefill_budget").asBoolean()).isFalse();
+                "prompt_over_step_budget")).hasSize(10).allMatch(JsonNode::asBoolean);
+        assertThat(best.get("prompt_over_step_budget").asBoolean()).isFalse();
+        // agg, as a single predict's chunked: line: vLLM splits the prompt
+        assertThat(run("--gpus", "2", "--engine", "vllm", "--step-tokens", "256", "--max-running", "256").out())
+                .endsWith(NL + "^: a prompt is longer than the step budget: the engine splits it over steps; each"
+                        + " prompt costed whole [modeled]" + NL);
+        assertThat(json("--gpus", "2").get("ranked").findValues("prompt_over_step_budget"))
+                .noneMatch(JsonNode::asBoolean);
         // a disaggregated plan's TPOT is its decode step's: pairs of one decode side tie, the most tokens/s/GPU named
         // (with 4,096-token prompts a prefill worker of 2 stages, not the first enumerated, of tp 2)
         List<String> longPrompts = List.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency",
@@ -252,16 +258,39 @@ class PredictRankingTest {
                 + " decode token); the others wait for a place, which TTFT holds" + NL);
     }
 
+    /** Where the weights alone are more than the GPUs hold, the refusal says so and no more. */
+    @Test
+    void weightsBeyondTheGpusShouldBeSaidAlone(@TempDir Path dir) throws IOException {
+        // Llama-3.1-405B's sizes: 126 layers of 16,384 wide, 53,248 in the MLP, 128,256 tokens, untied: 405.9 B
+        // parameters of 2 bytes; 77.31 GB an H100 engine uses, 11 GPUs on each side
+        Path large = Files.writeString(dir.resolve("large-llama.config.json"), """
+                {"architectures": ["LlamaForCausalLM"], "hidden_size": 16384, "num_hidden_layers": 126,
+                 "num_attention_heads": 128, "num_key_value_heads": 8, "intermediate_size": 53248,
+                 "vocab_size": 128256, "tie_word_embeddings": false, "max_position_embeddings": 131072,
+                 "torch_dtype": "bfloat16"}""");
+
+        CliRun run = CliRun.of("predict", "--model", large.toString(), "--gpu", "h100-sxm", "--gpus", "4", "--mode",
+                "disagg", "--concurrency", "1", "--isl", "512", "--osl", "128");
+
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).endsWith("; the weights alone take 811.71 GB, at least 22 GPUs of the 77.31 GB an engine"
+                + " uses (11 on each side) [modeled]" + NL);
+    }
+
     @Test
     void noPlanToPredictAndOptionsThatDoNotApplyShouldBeRefusedInOneLine() {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "1", "--concurrency", "512",
                 "--isl", "8192", "--osl", "8192")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 1: no plan to predict:"
                 + " 1 too small to hold the weights and the sequences the engine runs at once; the weights alone take"
-                + " 2.08 GB, at least 1 GPU of the 43.49 GB an engine uses [modeled]" + NL));
+                + " 2.08 GB, at least 1 GPU of the 43.49 GB an engine uses, so it is the KV cache of the sequences the"
+                + " engine runs at once that does not fit (fewer --concurrency, a --max-running or --kv-dtype fp8 may)"
+                + " [modeled]" + NL));
         // 1.04 B parameters of 2 bytes, against 90 % of a GPU's memory (80 GiB on an H100); disaggregated, each side
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--gpus", "2", "--mode", "disagg",
                 "--concurrency", "4096", "--isl", "8192", "--osl", "8192").err()).endsWith("; the weights alone take"
-                + " 2.08 GB, at least 1 GPU of the 77.31 GB an engine uses on each side [modeled]" + NL);
+                + " 2.08 GB, at least 2 GPUs of the 77.31 GB an engine uses (1 on each side), so it is the KV cache of"
+                + " the sequences the engine runs at once that does not fit (fewer --concurrency, a --max-running or"
+                + " --kv-dtype fp8 may) [modeled]" + NL);
         assertThat(run("--gpus", "4", "--tp", "2")).isEqualTo(new CliRun(2, "", "gemmcost: --gpus 4 and --tp: --gpus"
                 + " ranks every plan, give one or the other" + NL));
         assertThat(run("--gpus", "4", "--mode", "disagg", "--prefill-workers", "2").err()).isEqualTo("gemmcost:"
