@@ -57,7 +57,7 @@ final class PlanRanking {
 
     /**
      * What a ranked plan shows: a few numbers, not the estimate's costed DAGs (thousands of plans may be ranked);
-     * {@code overBudget}: whether a prompt is longer than the step budget (in disagg the prefill workers'); of a
+     * {@code overBudget}: whether a prompt does not fit whole in a step (in disagg a prefill worker's); of a
      * disaggregated plan, {@code prefillFirst}: whether its prefill workers sit on the first GPUs.
      */
     private record Ranked(ServingPlans.Choice plan, double ttftMs, double tpotMs, double tokensPerSecPerGpu,
@@ -75,7 +75,7 @@ final class PlanRanking {
     /**
      * {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated); {@code weights}: what the
      * model's weights alone need, said where no plan holds them and the sequences; {@code overBudget}: what the engine
-     * does with a prompt longer than a step budget, said where a listed plan has one.
+     * does with a prompt that does not fit whole in a step, said where a listed plan has one.
      */
     PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode, String weights, String overBudget) {
         this.maxTtftMs = maxTtftMs;
@@ -91,7 +91,7 @@ final class PlanRanking {
 
     /**
      * {@code perWorker}: the requests each of the plan's workers has, of which the estimate's run at once;
-     * {@code overBudget}: whether a prompt is longer than a step budget.
+     * {@code overBudget}: whether a prompt does not fit whole in a step.
      */
     void add(ServingPlans.Plan plan, ServingModel.Estimate estimate, int perWorker, boolean overBudget) {
         predicted.add(new Ranked(plan, estimate, perWorker, false, overBudget));
@@ -99,7 +99,7 @@ final class PlanRanking {
 
     /**
      * {@code perWorker}: a decode worker's requests; {@code prefillFirst}: whether the prefill workers go first;
-     * {@code overBudget}: whether a prompt is longer than the prefill workers' step budget.
+     * {@code overBudget}: whether a prompt does not fit whole in a prefill worker's step.
      */
     void add(ServingPlans.Split plan, ServingModel.Estimate estimate, int perWorker, boolean prefillFirst,
              boolean overBudget) {
@@ -180,8 +180,8 @@ final class PlanRanking {
             anyOverBudget |= r.overBudget();
         }
         if (anyOverBudget)
-            out.println("^: a prompt is longer than the " + (mode == Mode.AGG ? "" : "prefill workers' ")
-                    + "step budget: " + overBudget);
+            out.println("^: a prompt does not fit whole in a " + (mode == Mode.AGG ? "" : "prefill worker's ")
+                    + "step (predict's chunked: line): " + overBudget);
         if (anyWaits)
             out.println("*: the engine runs fewer requests a " + (mode == Mode.AGG ? "" : "decode ") + "worker at once"
                     + " than it has (its batch limit, or the step budget that holds each one's decode token); the"

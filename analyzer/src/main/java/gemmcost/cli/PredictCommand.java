@@ -76,6 +76,9 @@ final class PredictCommand implements Callable<Integer> {
     private static final int MAX_TOKENS = 1 << 24;
     /** Disaggregated plans one --gpus ranks at most: DeepSeek-R1 has 10,780 on 16 GPUs, 93,141 on 32 (6-8 s here). */
     private static final int MAX_SPLITS = 200_000;
+    /** What TensorRT-LLM does with a prompt longer than its step budget, and what predict does. */
+    private static final String TRT_REFUSES_LONG_PROMPTS = "TensorRT-LLM refuses such a prompt unless"
+            + " enable_chunked_prefill is set (its default is off); each prompt costed whole";
 
     @Spec
     CommandSpec spec;
@@ -380,22 +383,22 @@ final class PredictCommand implements Callable<Integer> {
      * Every plan of --mode on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason.
      */
     private int rankPlans(Architecture model, Device device) {
+        List<ServingPlans.Split> splits = List.of();
         if (mode == Mode.DISAGG) { // before the tables are read: refusals that no plan escapes
-            ServingPlans.requireSplits(model, gpus, MAX_SPLITS);
+            splits = ServingPlans.enumerateSplits(model, gpus, MAX_SPLITS);
             checkPrefillBatch(device, new Parallelism(1, gpus - 1, 1, 1)); // the most batches a replica has
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
         PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode, weightsNeed(model, device),
-                engine().batching() == Batching.MIXED ? "TensorRT-LLM refuses such a prompt unless"
-                        + " enable_chunked_prefill is set (its default is off); each prompt costed whole [modeled]"
-                        : "the engine splits it over steps; each prompt costed whole [modeled]");
+                (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
+                        : "the engine splits it over steps; each prompt costed whole") + " [modeled]");
         if (mode == Mode.AGG)
             for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
                 rankAgg(model, device, plan, perNode, request, costs, ranking);
         else
-            rankSplits(model, device, perNode, request, new StepCosts(model, costs.model()), ranking);
+            rankSplits(model, device, splits, perNode, request, new StepCosts(model, costs.model()), ranking);
         PrintWriter out = spec.commandLine().getOut();
         int listed = top == null ? 10 : top;
         if (json)
@@ -441,8 +444,9 @@ final class PredictCommand implements Callable<Integer> {
             return;
         }
         Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
-        ranking.add(plan, ServingModel.predict(model, Mode.AGG, workers, workers, request, kvDtype.elementBytes(),
-                costs.model()), Math.ceilDiv(concurrency, plan.workers()), isl > perStep);
+        ServingModel.Estimate e = ServingModel.predict(model, Mode.AGG, workers, workers, request,
+                kvDtype.elementBytes(), costs.model());
+        ranking.add(plan, e, Math.ceilDiv(concurrency, plan.workers()), chunking(workers, e).isPresent());
     }
 
     /**
@@ -464,21 +468,23 @@ final class PredictCommand implements Callable<Integer> {
      * and each step costed once for every pair that has it ({@code steps}). A pair refused on both sides counts the
      * first of {@link PlanRanking.Refusal}'s reasons.
      */
-    private void rankSplits(Architecture model, Device device, int perNode, Request request, StepCosts steps,
-                            PlanRanking ranking) {
+    private void rankSplits(Architecture model, Device device, List<ServingPlans.Split> splits, int perNode,
+                            Request request, StepCosts steps, PlanRanking ranking) {
         Map<ServingPlans.Plan, Side> prefills = new HashMap<>();
         Map<ServingPlans.Plan, Side> decodes = new HashMap<>();
-        for (ServingPlans.Split split : ServingPlans.enumerateSplits(model, gpus, MAX_SPLITS)) {
+        for (ServingPlans.Split split : splits) {
             Side prefill = prefills.computeIfAbsent(split.prefill(), p -> prefillSide(model, device, p));
             Side decode = decodes.computeIfAbsent(split.decode(), d -> decodeSide(model, device, d));
             PlanRanking.Refusal refusal = Stream.of(prefill.refusal(), decode.refusal()).filter(Objects::nonNull)
                     .min(Comparator.naturalOrder()).orElseGet(() -> placementRefusal(device, split, perNode));
-            if (refusal != null)
+            if (refusal != null) {
                 ranking.refuse(refusal);
-            else
-                ranking.add(split, ServingModel.predict(Mode.DISAGG, prefill.workers(), decode.workers(), request,
-                        kvDtype.elementBytes(), steps), Math.ceilDiv(concurrency, split.decode().workers()),
-                        split.prefillFirst(perNode), isl > prefill.workers().stepTokens());
+                continue;
+            }
+            ServingModel.Estimate e = ServingModel.predict(Mode.DISAGG, prefill.workers(), decode.workers(), request,
+                    kvDtype.elementBytes(), steps);
+            ranking.add(split, e, Math.ceilDiv(concurrency, split.decode().workers()), split.prefillFirst(perNode),
+                    chunking(prefill.workers(), e).isPresent());
         }
     }
 
@@ -726,9 +732,8 @@ final class PredictCommand implements Callable<Integer> {
         int budget = workers.stepTokens();
         if (mode != Mode.AGG)
             return isl <= budget ? Optional.empty() : Optional.of(workers.batching() == Batching.MIXED
-                    ? String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens of a prefill worker's step:"
-                    + " TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default is off);"
-                    + " each prompt costed whole [modeled]", isl, budget)
+                    ? String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens of a prefill worker's step: %s"
+                    + " [modeled]", isl, budget, TRT_REFUSES_LONG_PROMPTS)
                     : String.format(Locale.ROOT, "chunked:   a prefill worker splits a prompt of %d tokens over %d"
                     + " steps of up to %d: each prompt costed whole [modeled]", isl, Math.ceilDiv(isl, budget),
                     budget));
@@ -741,8 +746,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " splits a prompt of %d tokens over %d prefill steps of up to %d, one after another: costed as"
                     + " one step of the whole prompt", isl, e.promptChunks(), budget);
             case MIXED -> isl <= budget ? null : String.format(Locale.ROOT, "chunked:   isl %d is over the %d tokens"
-                    + " of a step: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default"
-                    + " is off); each prompt costed whole", isl, budget);
+                    + " of a step: %s", isl, budget, TRT_REFUSES_LONG_PROMPTS);
         };
         return Optional.ofNullable(line).map(text -> text + " [modeled]");
     }

@@ -144,7 +144,7 @@ public final class ServingPlans {
     }
 
     /** Refuses {@code gpus} that cannot be split, or whose splits are more than {@code most} (counted, not made). */
-    public static void requireSplits(Architecture model, int gpus, int most) {
+    static void requireSplits(Architecture model, int gpus, int most) {
         if (gpus < 2 || gpus > Limits.MAX_GPUS)
             throw new BadInputException("--gpus " + gpus + ": must be 2 to " + Limits.MAX_GPUS + " for disaggregated"
                     + " plans (prefill and decode workers on GPUs of their own)");

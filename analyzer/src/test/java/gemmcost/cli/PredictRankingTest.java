@@ -167,16 +167,23 @@ class PredictRankingTest {
         assertThat(plan.length()).isGreaterThan(36);
         // 512-token prompts over a prefill step budget of 256: every pair marked, as a single predict's chunked: line
         CliRun chunked = run("--gpus", "4", "--mode", "disagg", "--step-tokens", "256", "--top", "2");
-        assertThat(chunked.out()).contains(" ^  ").endsWith(NL + "^: a prompt is longer than the prefill workers' step"
-                + " budget: TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is set (its default is"
-                + " off); each prompt costed whole [modeled]" + NL);
+        assertThat(chunked.out()).contains(" ^  ").endsWith(NL + "^: a prompt does not fit whole in a prefill worker's"
+                + " step (predict's chunked: line): TensorRT-LLM refuses such a prompt unless enable_chunked_prefill is"
+                + " set (its default is off); each prompt costed whole [modeled]" + NL);
         assertThat(json("--gpus", "4", "--mode", "disagg", "--step-tokens", "256").get("ranked").findValues(
                 "prompt_over_step_budget")).hasSize(10).allMatch(JsonNode::asBoolean);
         assertThat(best.get("prompt_over_step_budget").asBoolean()).isFalse();
         // agg, as a single predict's chunked: line: vLLM splits the prompt
         assertThat(run("--gpus", "2", "--engine", "vllm", "--step-tokens", "256", "--max-running", "256").out())
-                .endsWith(NL + "^: a prompt is longer than the step budget: the engine splits it over steps; each"
-                        + " prompt costed whole [modeled]" + NL);
+                .endsWith(NL + "^: a prompt does not fit whole in a step (predict's chunked: line): the engine splits"
+                        + " it over steps; each prompt costed whole [modeled]" + NL);
+        // vLLM's budget of 520 holds a 512-token prompt alone, not beside the other 15 running sequences' decode
+        // tokens (505 left): one worker of 16 is marked, two workers of 8 (513 left) are not
+        Map<String, Boolean> split = new TreeMap<>();
+        json("--gpus", "2", "--engine", "vllm", "--step-tokens", "520", "--max-running", "256").get("ranked")
+                .forEach(r -> split.put(r.get("plan").asText(), r.get("prompt_over_step_budget").asBoolean()));
+        assertThat(split).containsEntry("tp=2, pp=1, ep=1, dp=1", true)
+                .containsEntry("2 x (tp=1, pp=1, ep=1, dp=1)", false);
         assertThat(json("--gpus", "2").get("ranked").findValues("prompt_over_step_budget"))
                 .noneMatch(JsonNode::asBoolean);
         // a disaggregated plan's TPOT is its decode step's: pairs of one decode side tie, the most tokens/s/GPU named

@@ -70,7 +70,7 @@ class ServingPlansTest {
         assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 4, 14)).isInstanceOf(BadInputException.class)
                 .hasMessage("--gpus 4: more than 14 disaggregated plans, the most ranked in one run; rank fewer GPUs"
                         + " (the plans of one node's GPUs are usually the question)");
-        ServingPlans.requireSplits(dense, 4, 15);
+        assertThat(ServingPlans.enumerateSplits(dense, 4, 15)).hasSize(15); // as many as allowed
         assertThatThrownBy(() -> ServingPlans.enumerateSplits(dense, 1, 100)).isInstanceOf(BadInputException.class)
                 .hasMessage("--gpus 1: must be 2 to 65536 for disaggregated plans (prefill and decode workers on GPUs"
                         + " of their own)");
