@@ -8,6 +8,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
+import gemmcost.model.hf.QkNorm;
 import gemmcost.table.GemmShape;
 
 /**
@@ -76,18 +77,20 @@ final class ModelOps {
         int norm = layer == 0 ? elementwise(id + ".norm1", "norm", group, tokens, 1, after) : after;
         int out = !model.fullAttentionAt(layer) ? gatedDeltaNet(id, group, model.linearAttention(), norm)
                 : switch (model.attention()) {
-                    case Attention.Gqa g -> gqa(id, group, g, norm);
+                    case Attention.Gqa g -> gqa(id, group, replica, g, norm);
                     case Attention.Mla a -> mla(id, group, a, norm);
                 };
         return addAndNorm(id + ".norm2", group, allReduce(id + ".attn", replica, out));
     }
 
-    private int gqa(String id, int[] group, Attention.Gqa g, int after) {
+    private int gqa(String id, int[] group, int[] replica, Attention.Gqa g, int after) {
         long heads = g.heads() / tp;
         long kvHeads = g.kvHeadsPerGpu(tp);
         int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(),
                 heads * g.queryWidthPerHead() + 2 * kvHeads * g.headDim(), after);
-        int rope = ropeAndCacheWrite(id, group, (heads + kvHeads) * g.headDim(), g.kvElementsPerTokenPerGpu(tp), qkv);
+        int normed = qkNorm(id, group, replica, g.qkNorm(), (heads + kvHeads) * g.headDim(), qkv);
+        int rope = ropeAndCacheWrite(id, group, (heads + kvHeads) * g.headDim(), g.kvElementsPerTokenPerGpu(tp),
+                normed);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
                 Long.MAX_VALUE, rope);
         if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
@@ -188,6 +191,26 @@ final class ModelOps {
     private int ropeAndCacheWrite(String id, int[] group, long rotatedPerToken, long cachedPerToken, int after) {
         return graph.op(id + ".rope", "rotary embedding and KV-cache write", group, new Work.Memory(tokens
                 * (2.0 * rotatedPerToken * BYTES + (double) cachedPerToken * step.kvBytesPerElement())), after);
+    }
+
+    /** A norm's fp32 sums of squares per token: the query's and the key's. */
+    private static final int QK_SQUARE_SUMS_BYTES = 2 * 4;
+
+    /**
+     * The query and key heads normed ({@link QkNorm}): a kernel of their own in every engine that reads and writes
+     * {@code normedPerToken} elements of each token (TensorRT-LLM fuses it with the rotary embedding, then writes the
+     * cache in its QKV preprocessing; vLLM and SGLang run RMSNorm kernels before theirs), so at least a kernel floor
+     * more than a layer without it in a decode step. A norm over the whole layer's heads on tensor-parallel GPUs first
+     * all-reduces each token's two sums of squares (vLLM's MiniMax-M2: one all-reduce of both).
+     */
+    private int qkNorm(String id, int[] group, int[] replica, QkNorm norm, long normedPerToken, int after) {
+        if (norm == QkNorm.NONE)
+            return after;
+        int sums = after;
+        if (norm == QkNorm.PER_LAYER && replica.length > 1)
+            sums = graph.op(id + ".qk_norm_all_reduce", "all-reduce (QK norm's sums of squares)", replica,
+                    new Work.Comm(Collective.ALL_REDUCE, tokens * QK_SQUARE_SUMS_BYTES), after);
+        return graph.op(id + ".qk_norm", "QK norm", group, new Work.Memory(2.0 * tokens * normedPerToken * BYTES), sums);
     }
 
     /** {@code op}, and {@code other} where there is one (-1: none), for an op that waits for both. */

@@ -13,6 +13,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
+import gemmcost.model.hf.QkNorm;
 import gemmcost.model.hf.WeightFormat;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -186,7 +187,7 @@ class ModelDagTest {
      * of 8, 4 value heads of 16, a 4-tap convolution, fp32 state.
      */
     private static Architecture hybrid() {
-        return new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true), 0, 0,
+        return new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true, QkNorm.PER_HEAD), 0, 0,
                 new Experts(8, 2, 32, 0), WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
     }
 
@@ -212,6 +213,29 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L3.output_gate"))).isEqualTo(new Work.Memory(3.0 * 6 * 2 * 16 * 2));
         assertThat(ids(dag))
                 .noneMatch(id -> id.startsWith("mb0.L0.attention") || id.startsWith("mb0.L1.delta_rule"));
+    }
+
+    @Test
+    void qkNormedHeadsShouldBeAKernelOfTheirOwnBetweenTheProjectionAndTheRotaryEmbedding() {
+        // per head (the hybrid's attention layers, tp 2): 2 query heads and 1 KV head of 16 read and written, 6 tokens
+        Dag dag = ModelDag.build("t", hybrid(), new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
+        assertThat(dag.work(node(dag, "mb0.L1.qk_norm"))).isEqualTo(new Work.Memory(2.0 * 6 * (2 + 1) * 16 * 2));
+        assertThat(successors(dag, "mb0.L1.qkv")).containsExactly("mb0.L1.qk_norm");
+        assertThat(successors(dag, "mb0.L1.qk_norm")).containsExactly("mb0.L1.rope");
+        assertThat(ids(dag)).noneMatch(id -> id.endsWith("qk_norm_all_reduce"));
+
+        // over the whole layer, tp 2: each token's two fp32 sums of squares all-reduced over the replica first
+        Architecture perLayer = new Architecture("per-layer", 1, 64, 100, false,
+                new Attention.Gqa(4, 2, 16, false, QkNorm.PER_LAYER), 1, 128, null, WeightFormat.BF16);
+        Dag tp2 = ModelDag.build("t", perLayer, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
+        assertThat(tp2.work(node(tp2, "mb0.L0.qk_norm_all_reduce")))
+                .isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 6 * 2 * 4));
+        assertThat(successors(tp2, "mb0.L0.qk_norm_all_reduce")).containsExactly("mb0.L0.qk_norm");
+        // on one GPU there is nothing to sum across; without a QK norm, no op
+        Dag one = ModelDag.build("t", perLayer, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
+        assertThat(successors(one, "mb0.L0.qkv")).containsExactly("mb0.L0.qk_norm");
+        Dag llama = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1), DECODE_64);
+        assertThat(successors(llama, "mb0.L0.qkv")).containsExactly("mb0.L0.rope");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package gemmcost.model.hf;
 
+import java.util.Objects;
+
 /** How a layer attends: grouped-query attention (MHA and MQA are its ends) or DeepSeek's multi-head latent attention. */
 public sealed interface Attention {
     int heads();
@@ -24,17 +26,19 @@ public sealed interface Attention {
     /**
      * {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each; with
      * {@code outputGate} the query projection also makes a per-element gate for the attention's output (Qwen3.5's
-     * gated attention: twice the query width).
+     * gated attention: twice the query width); {@code qkNorm} says how the query and key heads are normed before the
+     * rotary embedding.
      */
-    record Gqa(int heads, int kvHeads, int headDim, boolean outputGate) implements Attention {
+    record Gqa(int heads, int kvHeads, int headDim, boolean outputGate, QkNorm qkNorm) implements Attention {
         public Gqa {
             if (heads < 1 || kvHeads < 1 || headDim < 1 || heads % kvHeads != 0)
                 throw new IllegalArgumentException("must be >= 1 with kv heads dividing heads: heads=" + heads
                         + ", kvHeads=" + kvHeads + ", headDim=" + headDim);
+            Objects.requireNonNull(qkNorm, "qkNorm");
         }
 
         public Gqa(int heads, int kvHeads, int headDim) {
-            this(heads, kvHeads, headDim, false);
+            this(heads, kvHeads, headDim, false, QkNorm.NONE);
         }
 
         /** The query projection's outputs per query head: the query, and the gate where there is one. */
@@ -58,7 +62,16 @@ public sealed interface Attention {
             long heads = this.heads / tp;
             long q = heads * queryWidthPerHead();
             long o = heads * headDim;
-            return hidden * (q + o) + 2 * hidden * kvHeadsPerGpu(tp) * headDim;
+            return hidden * (q + o) + 2 * hidden * kvHeadsPerGpu(tp) * headDim + qkNormWeightsPerGpu(tp);
+        }
+
+        /** The QK norms' weights on one of {@code tp} GPUs: both whole per head, or its heads' share of a layer's. */
+        private long qkNormWeightsPerGpu(int tp) {
+            return switch (qkNorm) {
+                case NONE -> 0;
+                case PER_HEAD -> 2L * headDim;
+                case PER_LAYER -> (heads / tp + kvHeadsPerGpu(tp)) * headDim;
+            };
         }
 
         @Override

@@ -35,7 +35,7 @@ public final class HfConfigReader {
             "rope_scaling", "rotary_dim", "max_position_embeddings", "attention_dropout", "use_cache", "pretraining_tp",
             "router_aux_loss_coef", "aux_loss_alpha", "seq_aux", "router_jitter_noise", "output_router_logits",
             "norm_topk_prob", "scoring_func", "topk_method", "n_group",
-            "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size", "qk_norm_type", "use_qk_norm",
+            "topk_group", "routed_scaling_factor", "use_routing_bias", "ep_size",
             "max_window_layers", "num_nextn_predict_layers", "num_mtp_modules", "mtp_transformer_layers", "use_mtp",
             "rope_parameters", "mtp_num_hidden_layers", "mtp_use_dedicated_embeddings", "rope_interleave",
             "indexer_rope_interleave");
@@ -94,7 +94,7 @@ public final class HfConfigReader {
                     "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"),
             "MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok"),
             "MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
-                    "shared_intermediate_size", "attn_type_list"),
+                    "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type"),
             "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
                     "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
                     "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"),
@@ -418,7 +418,27 @@ public final class HfConfigReader {
             throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
         else
             headDim = hidden / heads;
-        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"));
+        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch));
+    }
+
+    /**
+     * Qwen3's classes norm every query and key head (their {@code q_norm} and {@code k_norm} take no config field);
+     * MiniMax-M2 where {@code use_qk_norm} is set, over the whole layer unless {@code qk_norm_type} says per head (its
+     * config class's default is {@code per_layer}).
+     */
+    private QkNorm qkNorm(String arch) {
+        if (arch.equals("Qwen3ForCausalLM") || arch.equals("Qwen3MoeForCausalLM") || arch.equals(QWEN3_5_MOE))
+            return QkNorm.PER_HEAD;
+        if (!bool("use_qk_norm"))
+            return QkNorm.NONE;
+        JsonNode type = root.get("qk_norm_type");
+        String name = type == null || type.isNull() ? "per_layer" : type.isTextual() ? type.asText() : "";
+        if (name.equals("per_layer"))
+            return QkNorm.PER_LAYER;
+        if (name.equals("per_head"))
+            return QkNorm.PER_HEAD;
+        throw unmodeled(UnmodeledException.Kind.FIELD, "qk_norm_type", "only \"per_layer\" and \"per_head\" are"
+                + " modelled, was " + type);
     }
 
     /** MLA; {@code sparse}: with DeepSeek Sparse Attention's indexer, whose three sizes the config must give. */

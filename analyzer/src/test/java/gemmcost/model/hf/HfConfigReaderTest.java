@@ -114,7 +114,8 @@ class HfConfigReaderTest {
         Architecture q = HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3.5-397B-A17B.config.json"));
 
         long h = 4096;
-        long gated = h * (32 * 256 * 2) + 2 * h * (2 * 256) + 32 * 256 * h; // q with its output gate, k, v, o
+        long gated = h * (32 * 256 * 2) + 2 * h * (2 * 256) + 32 * 256 * h // q with its output gate, k, v, o
+                + 2 * 256; // the query's and key's per-head norms
         long qkv = 2 * 16 * 128 + 64 * 128; // the channels the convolution runs over
         long deltaNet = h * (qkv + 64 * 128 + 2 * 64) // in_proj: q, k, v, the gate z; β and decay per value head
                 + qkv * 4 + 2 * 64 + 128 // 4-tap convolution, A_log and dt_bias, the gated norm
@@ -151,7 +152,8 @@ class HfConfigReaderTest {
     void aTinyHybridShouldCountItsAttentionAndLinearAttentionLayersEachAsTheyAre() throws IOException {
         Architecture tiny = HfConfigReader.read(write(HYBRID.formatted("", "float32", "bfloat16", LAYER_TYPES)));
 
-        long gated = 64 * (4 * 32 + 4 * 16) + 2 * 64 * (2 * 16); // q and gate 4 × 32, o 4 × 16; k, v 2 × 16
+        // q and gate 4 × 32, o 4 × 16; k, v 2 × 16; the query's and key's per-head norms
+        long gated = 64 * (4 * 32 + 4 * 16) + 2 * 64 * (2 * 16) + 2 * 16;
         long convChannels = 2 * 2 * 8 + 4 * 16;
         long deltaNet = 64 * (convChannels + 4 * 16 + 2 * 4) + convChannels * 4 + 2 * 4 + 16 + 4 * 16 * 64;
         long moe = 8 * 3 * 64 * 32 + 3 * 64 * 32 + 8 * 64;
@@ -287,6 +289,34 @@ class HfConfigReaderTest {
                 + " \"layer_types\": null")));
 
         assertThat(dumped).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))));
+    }
+
+    @Test
+    void qwen3sHeadsAndMiniMaxsLayerShouldBeQkNormedAsTheirClassesAndConfigsSay() throws IOException {
+        Attention.Gqa qwen = (Attention.Gqa) HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3-32B.config.json"))
+                .attention();
+        assertThat(qwen.qkNorm()).isEqualTo(QkNorm.PER_HEAD);
+        // 64 query heads and 8 KV heads of 128, the two norms of 128 on every GPU
+        assertThat(qwen.parametersPerGpu(5120, 8)).isEqualTo(5120L * (8 * 128 * 2 + 2 * 128) + 2 * 128);
+        Path config = SharedData.modelConfig("MiniMaxAI--MiniMax-M2.5.config.json");
+        Attention.Gqa miniMax = (Attention.Gqa) HfConfigReader.read(config).attention();
+        assertThat(miniMax.qkNorm()).isEqualTo(QkNorm.PER_LAYER);
+        // 48 query heads and 8 KV heads of 128: on 4 GPUs the norms' share is 12 + 2 heads' weights
+        assertThat(miniMax.parametersPerGpu(3072, 4) - new Attention.Gqa(48, 8, 128).parametersPerGpu(3072, 4))
+                .isEqualTo((12 + 2) * 128);
+        String m25 = Files.readString(config);
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(m25.replace("\"per_layer\"", "\"per_head\"")))
+                .attention()).qkNorm()).isEqualTo(QkNorm.PER_HEAD);
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(m25.replace("\"use_qk_norm\": true",
+                "\"use_qk_norm\": false"))).attention()).qkNorm()).isEqualTo(QkNorm.NONE);
+        Path other = write(m25.replace("\"per_layer\"", "\"per_group\""));
+        assertThatThrownBy(() -> HfConfigReader.read(other)).hasMessage(other
+                + ": qk_norm_type: only \"per_layer\" and \"per_head\" are modelled, was \"per_group\"");
+        // a Llama has none, and does not take the field
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(TINY.formatted(""))).attention()).qkNorm())
+                .isEqualTo(QkNorm.NONE);
+        Path llama = write(TINY.formatted(", \"use_qk_norm\": true"));
+        assertThatThrownBy(() -> HfConfigReader.read(llama)).hasMessageStartingWith(llama + ": use_qk_norm: ");
     }
 
     /** MiniMax-M2's attn_type_list: softmax attention (1) in every layer is M2; M1's lightning attention (0) is not. */
