@@ -144,8 +144,12 @@ final class ModelCommand implements Callable<Integer> {
 
     private static String attention(Attention attention) {
         return switch (attention) {
-            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s", g.heads(),
-                    g.kvHeads(), g.headDim(), g.outputGate() ? ", output gate" : "");
+            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s%s", g.heads(),
+                    g.kvHeads(), g.headDim(), g.outputGate() ? ", output gate" : "", switch (g.qkNorm()) {
+                        case NONE -> "";
+                        case PER_HEAD -> ", QK norm per head";
+                        case PER_LAYER -> ", QK norm over the layer";
+                    });
             case Attention.Mla m -> String.format(Locale.ROOT,
                     "MLA, %d heads, query rank %d, KV latent %d + rotary key %d, value head %d%s", m.heads(),
                     m.qLoraRank(), m.kvLoraRank(), m.qkRopeDim(), m.vHeadDim(), m.indexer() == null ? ""

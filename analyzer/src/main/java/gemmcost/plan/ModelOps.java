@@ -201,15 +201,19 @@ final class ModelOps {
      * {@code normedPerToken} elements of each token (TensorRT-LLM fuses it with the rotary embedding, then writes the
      * cache in its QKV preprocessing; vLLM and SGLang run RMSNorm kernels before theirs), so at least a kernel floor
      * more than a layer without it in a decode step. A norm over the whole layer's heads on tensor-parallel GPUs first
-     * all-reduces each token's two sums of squares (vLLM's MiniMax-M2: one all-reduce of both).
+     * sums each token's squares on every GPU (a read of the heads), all-reduces the two sums (vLLM's MiniMax-M2: one
+     * all-reduce of both), then scales the heads.
      */
     private int qkNorm(String id, int[] group, int[] replica, QkNorm norm, long normedPerToken, int after) {
         if (norm == QkNorm.NONE)
             return after;
         int sums = after;
-        if (norm == QkNorm.PER_LAYER && replica.length > 1)
+        if (norm == QkNorm.PER_LAYER && replica.length > 1) {
+            int partial = graph.op(id + ".qk_norm_sums", "QK norm's sums of squares", group,
+                    new Work.Memory(tokens * (normedPerToken * BYTES + QK_SQUARE_SUMS_BYTES)), after);
             sums = graph.op(id + ".qk_norm_all_reduce", "all-reduce (QK norm's sums of squares)", replica,
-                    new Work.Comm(Collective.ALL_REDUCE, tokens * QK_SQUARE_SUMS_BYTES), after);
+                    new Work.Comm(Collective.ALL_REDUCE, tokens * QK_SQUARE_SUMS_BYTES), partial);
+        }
         return graph.op(id + ".qk_norm", "QK norm", group, new Work.Memory(2.0 * tokens * normedPerToken * BYTES), sums);
     }
 

@@ -42,7 +42,7 @@ class ModelCommandTest {
         // 3 linear layers, each 4 value heads × 8 × 16 bf16 and 3 taps of 2 · 2 · 8 + 4 · 16 = 96 channels
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().lines()).contains(
-                "attention: GQA, 4 query heads, 2 KV heads of 16, output gate, in 1 of 4 layers",
+                "attention: GQA, 4 query heads, 2 KV heads of 16, output gate, QK norm per head, in 1 of 4 layers",
                 "linear:    Gated DeltaNet in 3 of 4 layers, 2 key heads of 8, 4 value heads of 16, convolution of 4,"
                         + " state in 2-byte elements",
                 "  KV cache / token  128 B in bf16, 64 B in fp8",

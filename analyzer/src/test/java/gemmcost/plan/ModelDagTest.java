@@ -224,16 +224,24 @@ class ModelDagTest {
         assertThat(successors(dag, "mb0.L1.qk_norm")).containsExactly("mb0.L1.rope");
         assertThat(ids(dag)).noneMatch(id -> id.endsWith("qk_norm_all_reduce"));
 
-        // over the whole layer, tp 2: each token's two fp32 sums of squares all-reduced over the replica first
+        // over the whole layer, tp 2: each GPU sums its heads' squares (2 query heads and 1 KV head of 16 read, two
+        // fp32 sums written per token), the replica all-reduces the two sums, then the heads are scaled
         Architecture perLayer = new Architecture("per-layer", 1, 64, 100, false,
                 new Attention.Gqa(4, 2, 16, false, QkNorm.PER_LAYER), 1, 128, null, WeightFormat.BF16);
         Dag tp2 = ModelDag.build("t", perLayer, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
-        assertThat(tp2.work(node(tp2, "mb0.L0.qk_norm_all_reduce")))
-                .isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 6 * 2 * 4));
+        assertThat(successors(tp2, "mb0.L0.qkv")).containsExactly("mb0.L0.qk_norm_sums");
+        assertThat(tp2.work(node(tp2, "mb0.L0.qk_norm_sums"))).isEqualTo(new Work.Memory(6 * ((2 + 1) * 16 * 2 + 8)));
+        assertThat(successors(tp2, "mb0.L0.qk_norm_sums")).containsExactly("mb0.L0.qk_norm_all_reduce");
+        int allReduce = node(tp2, "mb0.L0.qk_norm_all_reduce");
+        assertThat(tp2.work(allReduce)).isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 6 * 2 * 4));
+        assertThat(tp2.gpus(allReduce)).containsExactly(0, 1);
         assertThat(successors(tp2, "mb0.L0.qk_norm_all_reduce")).containsExactly("mb0.L0.qk_norm");
-        // on one GPU there is nothing to sum across; without a QK norm, no op
+        assertThat(tp2.work(node(tp2, "mb0.L0.qk_norm"))).isEqualTo(new Work.Memory(2.0 * 6 * (2 + 1) * 16 * 2));
+        // on one GPU, or a replica of one (attention dp 2 on 2 GPUs), there is nothing to sum across
         Dag one = ModelDag.build("t", perLayer, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
         assertThat(successors(one, "mb0.L0.qkv")).containsExactly("mb0.L0.qk_norm");
+        Dag replicas = ModelDag.build("t", perLayer, new Parallelism(2, 1, 1, 2), new Step(Phase.DECODE, 6, 100, 2));
+        assertThat(successors(replicas, "mb0.L0.qkv")).containsExactly("mb0.L0.qk_norm");
         Dag llama = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(1, 1, 1, 1), DECODE_64);
         assertThat(successors(llama, "mb0.L0.qkv")).containsExactly("mb0.L0.rope");
     }

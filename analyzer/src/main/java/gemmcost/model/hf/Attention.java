@@ -65,12 +65,15 @@ public sealed interface Attention {
             return hidden * (q + o) + 2 * hidden * kvHeadsPerGpu(tp) * headDim + qkNormWeightsPerGpu(tp);
         }
 
-        /** The QK norms' weights on one of {@code tp} GPUs: both whole per head, or its heads' share of a layer's. */
+        /**
+         * The QK norms' weights on one of {@code tp} GPUs: both whole per head, or a {@code tp}-th of a layer's (vLLM
+         * shards them so even where the KV heads are copied).
+         */
         private long qkNormWeightsPerGpu(int tp) {
             return switch (qkNorm) {
                 case NONE -> 0;
                 case PER_HEAD -> 2L * headDim;
-                case PER_LAYER -> (heads / tp + kvHeadsPerGpu(tp)) * headDim;
+                case PER_LAYER -> (long) (heads + kvHeads) * headDim / tp;
             };
         }
 

@@ -423,22 +423,17 @@ public final class HfConfigReader {
 
     /**
      * Qwen3's classes norm every query and key head (their {@code q_norm} and {@code k_norm} take no config field);
-     * MiniMax-M2 where {@code use_qk_norm} is set, over the whole layer unless {@code qk_norm_type} says per head (its
-     * config class's default is {@code per_layer}).
+     * MiniMax-M2's norms the whole layer's query and key, as the engines run it whatever its config says, so its
+     * {@code use_qk_norm} and {@code qk_norm_type} are read only at their class defaults, true and {@code per_layer}.
      */
     private QkNorm qkNorm(String arch) {
         if (arch.equals("Qwen3ForCausalLM") || arch.equals("Qwen3MoeForCausalLM") || arch.equals(QWEN3_5_MOE))
             return QkNorm.PER_HEAD;
-        if (!bool("use_qk_norm"))
+        if (!arch.equals("MiniMaxM2ForCausalLM"))
             return QkNorm.NONE;
-        JsonNode type = root.get("qk_norm_type");
-        String name = type == null || type.isNull() ? "per_layer" : type.isTextual() ? type.asText() : "";
-        if (name.equals("per_layer"))
-            return QkNorm.PER_LAYER;
-        if (name.equals("per_head"))
-            return QkNorm.PER_HEAD;
-        throw unmodeled(UnmodeledException.Kind.FIELD, "qk_norm_type", "only \"per_layer\" and \"per_head\" are"
-                + " modelled, was " + type);
+        requireValue("use_qk_norm", true);
+        requireValue("qk_norm_type", "per_layer");
+        return QkNorm.PER_LAYER;
     }
 
     /** MLA; {@code sparse}: with DeepSeek Sparse Attention's indexer, whose three sizes the config must give. */

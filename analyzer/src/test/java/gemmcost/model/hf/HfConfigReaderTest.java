@@ -292,31 +292,42 @@ class HfConfigReaderTest {
     }
 
     @Test
-    void qwen3sHeadsAndMiniMaxsLayerShouldBeQkNormedAsTheirClassesAndConfigsSay() throws IOException {
+    void qwen3sHeadsAndMiniMaxsLayerShouldBeQkNormedAsTheirClassesAndTheEnginesDo() throws IOException {
         Attention.Gqa qwen = (Attention.Gqa) HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3-32B.config.json"))
                 .attention();
         assertThat(qwen.qkNorm()).isEqualTo(QkNorm.PER_HEAD);
+        assertThat(((Attention.Gqa) HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3-30B-A3B.config.json"))
+                .attention()).qkNorm()).isEqualTo(QkNorm.PER_HEAD);
         // 64 query heads and 8 KV heads of 128, the two norms of 128 on every GPU
         assertThat(qwen.parametersPerGpu(5120, 8)).isEqualTo(5120L * (8 * 128 * 2 + 2 * 128) + 2 * 128);
         Path config = SharedData.modelConfig("MiniMaxAI--MiniMax-M2.5.config.json");
         Attention.Gqa miniMax = (Attention.Gqa) HfConfigReader.read(config).attention();
         assertThat(miniMax.qkNorm()).isEqualTo(QkNorm.PER_LAYER);
-        // 48 query heads and 8 KV heads of 128: on 4 GPUs the norms' share is 12 + 2 heads' weights
-        assertThat(miniMax.parametersPerGpu(3072, 4) - new Attention.Gqa(48, 8, 128).parametersPerGpu(3072, 4))
-                .isEqualTo((12 + 2) * 128);
+        // 48 query heads and 8 KV heads of 128: a 4th of the norms' (48 + 8) × 128 weights on each of 4 GPUs, and a
+        // 16th on each of 16, though there the KV heads are copies
+        long withoutNorms4 = new Attention.Gqa(48, 8, 128).parametersPerGpu(3072, 4);
+        assertThat(miniMax.parametersPerGpu(3072, 4) - withoutNorms4).isEqualTo((48 + 8) * 128 / 4);
+        long withoutNorms16 = new Attention.Gqa(48, 8, 128).parametersPerGpu(3072, 16);
+        assertThat(miniMax.parametersPerGpu(3072, 16) - withoutNorms16).isEqualTo((48 + 8) * 128 / 16);
+        // the engines norm MiniMax-M2's layer whatever its config says: left out, its class defaults; others refused
         String m25 = Files.readString(config);
-        assertThat(((Attention.Gqa) HfConfigReader.read(write(m25.replace("\"per_layer\"", "\"per_head\"")))
-                .attention()).qkNorm()).isEqualTo(QkNorm.PER_HEAD);
-        assertThat(((Attention.Gqa) HfConfigReader.read(write(m25.replace("\"use_qk_norm\": true",
-                "\"use_qk_norm\": false"))).attention()).qkNorm()).isEqualTo(QkNorm.NONE);
-        Path other = write(m25.replace("\"per_layer\"", "\"per_group\""));
-        assertThatThrownBy(() -> HfConfigReader.read(other)).hasMessage(other
-                + ": qk_norm_type: only \"per_layer\" and \"per_head\" are modelled, was \"per_group\"");
+        assertThat(HfConfigReader.read(write(m25.replace("\"use_qk_norm\": true,", "")
+                .replace("\"qk_norm_type\": \"per_layer\",", ""))).attention()).isEqualTo(miniMax);
+        Path perHead = write(m25.replace("\"per_layer\"", "\"per_head\""));
+        assertThatThrownBy(() -> HfConfigReader.read(perHead)).hasMessage(perHead
+                + ": qk_norm_type: only \"per_layer\" is modelled, was \"per_head\"");
+        Path noType = write(m25.replace("\"per_layer\"", "null"));
+        assertThatThrownBy(() -> HfConfigReader.read(noType)).hasMessage(noType
+                + ": qk_norm_type: only \"per_layer\" is modelled, was null");
+        Path off = write(m25.replace("\"use_qk_norm\": true", "\"use_qk_norm\": false"));
+        assertThatThrownBy(() -> HfConfigReader.read(off)).hasMessage(off
+                + ": use_qk_norm: only true is modelled, was false");
         // a Llama has none, and does not take the field
         assertThat(((Attention.Gqa) HfConfigReader.read(write(TINY.formatted(""))).attention()).qkNorm())
                 .isEqualTo(QkNorm.NONE);
         Path llama = write(TINY.formatted(", \"use_qk_norm\": true"));
-        assertThatThrownBy(() -> HfConfigReader.read(llama)).hasMessageStartingWith(llama + ": use_qk_norm: ");
+        assertThatThrownBy(() -> HfConfigReader.read(llama)).hasMessage(llama
+                + ": use_qk_norm: not modelled by gemmcost for LlamaForCausalLM");
     }
 
     /** MiniMax-M2's attn_type_list: softmax attention (1) in every layer is M2; M1's lightning attention (0) is not. */
