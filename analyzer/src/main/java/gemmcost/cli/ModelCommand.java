@@ -144,8 +144,9 @@ final class ModelCommand implements Callable<Integer> {
 
     private static String attention(Attention attention) {
         return switch (attention) {
-            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s%s", g.heads(),
-                    g.kvHeads(), g.headDim(), g.outputGate() ? ", output gate" : "", switch (g.qkNorm()) {
+            case Attention.Gqa g -> String.format(Locale.ROOT, "GQA, %d query heads, %d KV heads of %d%s%s%s",
+                    g.heads(), g.kvHeads(), g.headDim(), g.qkvBias() ? ", QKV bias" : "",
+                    g.outputGate() ? ", output gate" : "", switch (g.qkNorm()) {
                         case NONE -> "";
                         case PER_HEAD -> ", QK norm per head";
                         case PER_LAYER -> ", QK norm over the layer";

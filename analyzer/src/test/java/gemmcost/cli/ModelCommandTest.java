@@ -93,6 +93,21 @@ class ModelCommandTest {
     }
 
     @Test
+    void qwen2sBiasAndQwen3sNormShouldBeNamed() throws IOException {
+        String dense = """
+                {"architectures": ["%s"], "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                 "num_key_value_heads": 2, "intermediate_size": 128, "vocab_size": 100, "head_dim": 16}""";
+        Path qwen2 = Files.writeString(dir.resolve("qwen2.config.json"), dense.formatted("Qwen2ForCausalLM")
+                .replace(", \"head_dim\": 16", ""));
+        Path qwen3 = Files.writeString(dir.resolve("qwen3.config.json"), dense.formatted("Qwen3ForCausalLM"));
+
+        assertThat(CliRun.of("model", qwen2.toString()).out().lines())
+                .contains("attention: GQA, 4 query heads, 2 KV heads of 16, QKV bias");
+        assertThat(CliRun.of("model", qwen3.toString()).out().lines())
+                .contains("attention: GQA, 4 query heads, 2 KV heads of 16, QK norm per head");
+    }
+
+    @Test
     void textShouldDescribeTheArchitectureAndLabelTheSizes() throws IOException {
         Path config = tinyMixtral();
 

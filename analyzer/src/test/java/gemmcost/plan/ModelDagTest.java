@@ -187,7 +187,8 @@ class ModelDagTest {
      * of 8, 4 value heads of 16, a 4-tap convolution, fp32 state.
      */
     private static Architecture hybrid() {
-        return new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true, QkNorm.PER_HEAD), 0, 0,
+        return new Architecture("hybrid", 4, 64, 100, false, new Attention.Gqa(4, 2, 16, true, QkNorm.PER_HEAD, false),
+                0, 0,
                 new Experts(8, 2, 32, 0), WeightFormat.BF16, new GatedDeltaNet(2, 4, 8, 16, 4, 4), 2);
     }
 
@@ -227,7 +228,7 @@ class ModelDagTest {
         // over the whole layer, tp 2: each GPU sums its heads' squares (2 query heads and 1 KV head of 16 read, two
         // fp32 sums written per token), the replica all-reduces the two sums, then the heads are scaled
         Architecture perLayer = new Architecture("per-layer", 1, 64, 100, false,
-                new Attention.Gqa(4, 2, 16, false, QkNorm.PER_LAYER), 1, 128, null, WeightFormat.BF16);
+                new Attention.Gqa(4, 2, 16, false, QkNorm.PER_LAYER, false), 1, 128, null, WeightFormat.BF16);
         Dag tp2 = ModelDag.build("t", perLayer, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 6, 100, 2));
         assertThat(successors(tp2, "mb0.L0.qkv")).containsExactly("mb0.L0.qk_norm_sums");
         assertThat(tp2.work(node(tp2, "mb0.L0.qk_norm_sums"))).isEqualTo(new Work.Memory(6 * ((2 + 1) * 16 * 2 + 8)));

@@ -27,9 +27,11 @@ public sealed interface Attention {
      * {@code kvHeads} K and V heads of {@code headDim}, shared by {@code heads / kvHeads} query heads each; with
      * {@code outputGate} the query projection also makes a per-element gate for the attention's output (Qwen3.5's
      * gated attention: twice the query width); {@code qkNorm} says how the query and key heads are normed before the
-     * rotary embedding.
+     * rotary embedding; with {@code qkvBias} the query, key and value projections add a bias (Qwen2's), which every
+     * engine adds in the GEMM's epilogue: weights, no op of its own.
      */
-    record Gqa(int heads, int kvHeads, int headDim, boolean outputGate, QkNorm qkNorm) implements Attention {
+    record Gqa(int heads, int kvHeads, int headDim, boolean outputGate, QkNorm qkNorm, boolean qkvBias)
+            implements Attention {
         public Gqa {
             if (heads < 1 || kvHeads < 1 || headDim < 1 || heads % kvHeads != 0)
                 throw new IllegalArgumentException("must be >= 1 with kv heads dividing heads: heads=" + heads
@@ -38,7 +40,7 @@ public sealed interface Attention {
         }
 
         public Gqa(int heads, int kvHeads, int headDim) {
-            this(heads, kvHeads, headDim, false, QkNorm.NONE);
+            this(heads, kvHeads, headDim, false, QkNorm.NONE, false);
         }
 
         /** The query projection's outputs per query head: the query, and the gate where there is one. */
@@ -62,7 +64,9 @@ public sealed interface Attention {
             long heads = this.heads / tp;
             long q = heads * queryWidthPerHead();
             long o = heads * headDim;
-            return hidden * (q + o) + 2 * hidden * kvHeadsPerGpu(tp) * headDim + qkNormWeightsPerGpu(tp);
+            long kv = 2 * kvHeadsPerGpu(tp) * headDim;
+            long bias = qkvBias ? heads * headDim + kv : 0;
+            return hidden * (q + o + kv) + bias + qkNormWeightsPerGpu(tp);
         }
 
         /**

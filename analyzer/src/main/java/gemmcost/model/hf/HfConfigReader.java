@@ -89,6 +89,8 @@ public final class HfConfigReader {
     /** Architectures read, and the fields each models beyond {@link #COMMON}. */
     static final Map<String, Set<String>> SUPPORTED = Map.of(
             "LlamaForCausalLM", Set.of("head_dim", "mlp_bias"),
+            "MistralForCausalLM", Set.of("head_dim", "sliding_window"),
+            "Qwen2ForCausalLM", Set.of("sliding_window", "use_sliding_window"),
             "Qwen3ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window"),
             "Qwen3MoeForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window", "num_experts",
                     "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"),
@@ -223,7 +225,8 @@ public final class HfConfigReader {
     private Architecture build(String arch, int layers, int hidden, int vocab, boolean tied, Attention attention,
                                WeightFormat weights) {
         return switch (arch) {
-            case "LlamaForCausalLM", "Qwen3ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
+            case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM" ->
+                    new Architecture(arch, layers, hidden, vocab, tied,
                     attention, layers, positive("intermediate_size"), null, weights);
             case "Qwen3MoeForCausalLM" -> {
                 requireValue("decoder_sparse_step", 1);
@@ -395,11 +398,16 @@ public final class HfConfigReader {
                     "sliding-window attention is not modelled, was " + root.get("sliding_window"));
     }
 
+    /** The classes whose head width, where the config leaves it out, is hidden_size / num_attention_heads. */
+    private static final Set<String> HEAD_DIM_FROM_HIDDEN = new TreeSet<>(Set.of("LlamaForCausalLM",
+            "MistralForCausalLM", "MixtralForCausalLM", "Qwen2ForCausalLM"));
+
     /**
      * Grouped-query attention. A field left out takes what the architecture's HuggingFace class takes: Llama's KV
-     * heads are its query heads, and Llama's and Mixtral's head width is hidden_size / heads; the other classes'
-     * defaults are fixed numbers (Mixtral's 8 KV heads, Qwen3's 128-wide heads) that a config of another size would
-     * not mean, so there such a field must be given.
+     * heads are its query heads, and {@link #HEAD_DIM_FROM_HIDDEN}'s head width is hidden_size / heads; the other
+     * defaults are fixed numbers (Mistral's and Mixtral's 8 KV heads, Qwen2's 32, Qwen3's 128-wide heads) that a
+     * config of another size would not mean, so there such a field must be given. Qwen2's query, key and value
+     * projections have a bias (its class's, no config field).
      */
     private Attention gqa(String arch, int heads, int hidden) {
         boolean llama = arch.equals("LlamaForCausalLM");
@@ -411,14 +419,15 @@ public final class HfConfigReader {
         int headDim;
         if (root.has("head_dim") && !root.get("head_dim").isNull())
             headDim = positive("head_dim");
-        else if (!llama && !arch.equals("MixtralForCausalLM"))
-            throw bad("head_dim", "missing (only LlamaForCausalLM and MixtralForCausalLM default it to hidden_size /"
-                    + " num_attention_heads)");
+        else if (!HEAD_DIM_FROM_HIDDEN.contains(arch))
+            throw bad("head_dim", "missing (only " + String.join(", ", HEAD_DIM_FROM_HIDDEN) + " default it to"
+                    + " hidden_size / num_attention_heads)");
         else if (hidden % heads != 0)
             throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
         else
             headDim = hidden / heads;
-        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch));
+        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch),
+                arch.equals("Qwen2ForCausalLM"));
     }
 
     /**

@@ -248,7 +248,8 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ": architectures: ")
                 .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, GlmMoeDsaForCausalLM,"
-                        + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MixtralForCausalLM, Qwen3ForCausalLM,"
+                        + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM, MixtralForCausalLM,"
+                        + " Qwen2ForCausalLM, Qwen3ForCausalLM,"
                         + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
     }
 
@@ -273,6 +274,43 @@ class HfConfigReaderTest {
         assertThat(tiny.kvBytesPerToken(1)).isEqualTo(2 * 2 * 2 * 16);
         assertThat(HfConfigReader.read(write(TINY.formatted(", \"quantization_config\": null"))).weights())
                 .isEqualTo(WeightFormat.BF16);
+    }
+
+    @Test
+    void mistralShouldBeReadAsTheLlamaItIsAndItsSlidingWindowRefusedWhereOn() throws IOException {
+        // Mistral-7B-v0.3's and Mistral-Large's configs: Llama's fields, sliding_window null, KV heads given
+        String mistral = TINY.formatted(", \"sliding_window\": null").replace("LlamaForCausalLM", "MistralForCausalLM");
+        Architecture read = HfConfigReader.read(write(mistral));
+        assertThat(read.name()).isEqualTo("MistralForCausalLM");
+        assertThat(read.parameters()).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))).parameters());
+        assertThat(HfConfigReader.read(write(mistral.replace("\"sliding_window\": null", "\"head_dim\": 32")))
+                .attention().parametersPerGpu(64, 1)).isEqualTo(64 * (4 * 32 + 2 * 2 * 32 + 4 * 32));
+        // Mistral-7B-v0.1 attends within a window of 4,096 tokens
+        Path windowed = write(mistral.replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
+        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed
+                + ": sliding_window: sliding-window attention is not modelled, was 4096");
+    }
+
+    @Test
+    void qwen2ShouldAddItsQueryKeyAndValueBiasesToTheLlamaLayer() throws IOException {
+        // Qwen2.5's configs: use_sliding_window false beside a sliding_window size, KV heads given, no head_dim
+        String qwen2 = TINY.formatted(", \"use_sliding_window\": false, \"sliding_window\": 131072,"
+                + " \"max_window_layers\": 2").replace("LlamaForCausalLM", "Qwen2ForCausalLM");
+        Architecture read = HfConfigReader.read(write(qwen2));
+        Attention.Gqa attention = (Attention.Gqa) read.attention();
+        assertThat(attention.qkvBias()).isTrue();
+        assertThat(attention.qkNorm()).isEqualTo(QkNorm.NONE);
+        // a bias on 4 query heads and 2 KV heads of 16 (K and V) in each of the 2 layers
+        assertThat(read.parameters() - HfConfigReader.read(write(TINY.formatted(""))).parameters())
+                .isEqualTo(2 * (4 * 16 + 2 * 2 * 16));
+        // on 2 GPUs: 2 query heads' and 1 KV head's
+        assertThat(attention.parametersPerGpu(64, 2)).isEqualTo(64 * (2 * 16 + 2 * 16 + 2 * 16) + 2 * 16 + 2 * 16);
+        Path windowed = write(qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true"));
+        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed
+                + ": use_sliding_window: sliding-window attention is not modelled, was 131072");
+        Path noKvHeads = write(qwen2.replace("\"num_key_value_heads\": 2,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(noKvHeads)).hasMessage(noKvHeads + ": num_key_value_heads:"
+                + " missing (only LlamaForCausalLM defaults it to num_attention_heads)");
     }
 
     /**
@@ -436,7 +474,8 @@ class HfConfigReaderTest {
         // shared expert, below): sizes of those models, not of this config, so it must give them
         Path qwen3 = write(TINY.formatted("").replace("LlamaForCausalLM", "Qwen3ForCausalLM"));
         assertThatThrownBy(() -> HfConfigReader.read(qwen3)).hasMessage(qwen3 + ": head_dim: missing (only"
-                + " LlamaForCausalLM and MixtralForCausalLM default it to hidden_size / num_attention_heads)");
+                + " LlamaForCausalLM, MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM default it to"
+                + " hidden_size / num_attention_heads)");
         Path mixtral = write(TINY.formatted("").replace("LlamaForCausalLM", "MixtralForCausalLM")
                 .replace("\"num_key_value_heads\": 2,", ""));
         assertThatThrownBy(() -> HfConfigReader.read(mixtral)).hasMessage(mixtral + ": num_key_value_heads: missing"
