@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads a HuggingFace {@code config.json} into an {@link Architecture}. Every field is either modelled, listed as
@@ -72,6 +74,14 @@ public final class HfConfigReader {
     /** The context a model serves: engines refuse a longer prompt and output by default. */
     private static final String CONTEXT_FIELD = "max_position_embeddings";
 
+    /** DeepSeek-V2 and V2.5: V3's layers (MLA, dense then MoE), softmax routing, no multi-token prediction. */
+    static final String DEEPSEEK_V2 = "DeepseekV2ForCausalLM";
+
+    /** The fields DeepSeek-V2's and V3's layers are read from. */
+    private static final Set<String> DEEPSEEK_FIELDS = Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim",
+            "qk_rope_head_dim", "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
+            "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq");
+
     /** GLM-5: DeepSeek-V3's layers with DeepSeek Sparse Attention's indexer. */
     static final String GLM_MOE_DSA = "GlmMoeDsaForCausalLM";
 
@@ -87,27 +97,24 @@ public final class HfConfigReader {
             "image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id");
 
     /** Architectures read, and the fields each models beyond {@link #COMMON}. */
-    static final Map<String, Set<String>> SUPPORTED = Map.of(
-            "LlamaForCausalLM", Set.of("head_dim", "mlp_bias"),
-            "MistralForCausalLM", Set.of("head_dim", "sliding_window"),
-            "Qwen2ForCausalLM", Set.of("sliding_window", "use_sliding_window"),
-            "Qwen3ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window"),
-            "Qwen3MoeForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window", "num_experts",
-                    "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers"),
-            "MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok"),
-            "MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
-                    "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type"),
-            "DeepseekV3ForCausalLM", Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim",
-                    "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
-                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq"),
-            GLM_MOE_DSA, Set.of("q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "qk_head_dim",
-                    "head_dim", "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
-                    "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq", "index_n_heads",
-                    "index_head_dim", "index_topk"),
-            QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
+    static final Map<String, Set<String>> SUPPORTED = Map.ofEntries(
+            Map.entry("LlamaForCausalLM", Set.of("head_dim", "mlp_bias")),
+            Map.entry("MistralForCausalLM", Set.of("head_dim", "sliding_window")),
+            Map.entry("Qwen2ForCausalLM", Set.of("sliding_window", "use_sliding_window")),
+            Map.entry("Qwen3ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window")),
+            Map.entry("Qwen3MoeForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window", "num_experts",
+                    "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers")),
+            Map.entry("MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok")),
+            Map.entry("MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
+                    "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type")),
+            Map.entry(DEEPSEEK_V2, DEEPSEEK_FIELDS),
+            Map.entry("DeepseekV3ForCausalLM", DEEPSEEK_FIELDS),
+            Map.entry(GLM_MOE_DSA, Stream.concat(DEEPSEEK_FIELDS.stream(), Stream.of("qk_head_dim", "head_dim",
+                    "index_n_heads", "index_head_dim", "index_topk")).collect(Collectors.toUnmodifiableSet())),
+            Map.entry(QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
                     "moe_intermediate_size", "shared_expert_intermediate_size", "mlp_only_layers",
                     "full_attention_interval", "layer_types", "linear_num_key_heads", "linear_num_value_heads",
-                    "linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim", "mamba_ssm_dtype"));
+                    "linear_key_head_dim", "linear_value_head_dim", "linear_conv_kernel_dim", "mamba_ssm_dtype")));
 
     /**
      * Largest value read of each size (65,536 for one not listed): beyond every published model, and small enough
@@ -207,8 +214,8 @@ public final class HfConfigReader {
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
         int heads = positive("num_attention_heads");
-        Attention attention = arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA)
-                ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
+        boolean latent = arch.equals(DEEPSEEK_V2) || arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA);
+        Attention attention = latent ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
         if (!arch.equals(QWEN3_5_MOE))
             requireLayerTypes(layers, 1);
         requireSoftmaxAttention(layers);
@@ -249,7 +256,7 @@ public final class HfConfigReader {
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
                     atLeastZero("shared_intermediate_size")), weights);
-            case "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
+            case DEEPSEEK_V2, "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
                 requireValue("moe_layer_freq", 1);
                 // required: the class defaults (3 and 1) are DeepSeek-V3's own sizes, not a rule
                 int denseLayers = nonNegative("first_k_dense_replace");
@@ -453,6 +460,9 @@ public final class HfConfigReader {
         requireValue("head_dim", rope); // …and the rotary width again
         DsaIndexer indexer = sparse
                 ? new DsaIndexer(positive("index_n_heads"), positive("index_head_dim"), positive("index_topk")) : null;
+        if (root.has("q_lora_rank") && root.get("q_lora_rank").isNull())
+            throw unmodeled(UnmodeledException.Kind.FIELD, "q_lora_rank", "null (the query projected without a"
+                    + " low-rank bottleneck, as in DeepSeek-V2-Lite) is not modelled");
         return new Attention.Mla(heads, positive("q_lora_rank"), positive("kv_lora_rank"), nope, rope,
                 positive("v_head_dim"), indexer);
     }

@@ -70,6 +70,37 @@ class HfConfigReaderTest {
         assertThat(r1.weights()).isEqualTo(WeightFormat.FP8_BLOCK);
     }
 
+    /** DeepSeek-V2's sizes as its config gives them (softmax routing over groups, no MTP module). */
+    private static final String DEEPSEEK_V2 = """
+            {"architectures": ["DeepseekV2ForCausalLM"], "hidden_size": 5120, "num_hidden_layers": 60,
+             "num_attention_heads": 128, "num_key_value_heads": 128, "q_lora_rank": 1536, "kv_lora_rank": 512,
+             "qk_nope_head_dim": 128, "qk_rope_head_dim": 64, "v_head_dim": 128, "intermediate_size": 12288,
+             "moe_intermediate_size": 1536, "n_routed_experts": 160, "n_shared_experts": 2,
+             "num_experts_per_tok": 6, "first_k_dense_replace": 1, "moe_layer_freq": 1, "vocab_size": 102400,
+             "hidden_act": "silu", "tie_word_embeddings": false, "topk_method": "group_limited_greedy",
+             "n_group": 8, "topk_group": 3, "scoring_func": "softmax", "norm_topk_prob": false,
+             "routed_scaling_factor": 16.0, "aux_loss_alpha": 0.001, "seq_aux": true, "torch_dtype": "bfloat16"}""";
+
+    @Test
+    void deepSeekV2ShouldHaveItsPublished236BParametersAnd21BActive() throws IOException {
+        Architecture v2 = HfConfigReader.read(write(DEEPSEEK_V2));
+
+        long h = 5120;
+        long mla = h * 1536 + 1536 + 1536L * 128 * (128 + 64) + h * (512 + 64) + 512 + 512L * 128 * (128 + 128)
+                + 128L * 128 * h; // as DeepSeek-R1's, above
+        long moe = 160 * 3 * h * 1536 + 2 * 3 * h * 1536 + 160 * h; // routed experts, 2 shared, router
+        long total = 2 * 102_400 * h + 60 * (mla + 2 * h) + 3 * h * 12_288 + 59 * moe + h;
+        assertThat(v2.parameters()).isEqualTo(total).isBetween(235_000_000_000L, 237_000_000_000L); // "236B"
+        assertThat(v2.activeParameters()).isEqualTo(total - 59L * (160 - 6) * 3 * h * 1536)
+                .isBetween(21_000_000_000L, 22_000_000_000L); // "21B activated"
+        assertThat(v2.kvBytesPerToken(2)).isEqualTo(60 * (512 + 64) * 2);
+        // DeepSeek-V2-Lite projects its query without the low-rank bottleneck
+        Path lite = write(DEEPSEEK_V2.replace("\"q_lora_rank\": 1536", "\"q_lora_rank\": null"));
+        assertThatThrownBy(() -> HfConfigReader.read(lite)).isInstanceOf(BadInputException.class).hasMessage(lite
+                + ": q_lora_rank: null (the query projected without a low-rank bottleneck, as in DeepSeek-V2-Lite)"
+                + " is not modelled");
+    }
+
     @Test
     void glm5ShouldHaveItsPublished744BParametersAndCacheAnIndexKeyBesideItsLatent() {
         Architecture glm = HfConfigReader.read(SharedData.modelConfig("zhipuai--GLM-5.config.json"));
@@ -247,7 +278,8 @@ class HfConfigReaderTest {
         Path file = SharedData.modelConfig(model + ".config.json");
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ": architectures: ")
-                .hasMessageEndingWith(" is not supported (supported: DeepseekV3ForCausalLM, GlmMoeDsaForCausalLM,"
+                .hasMessageEndingWith(" is not supported (supported: DeepseekV2ForCausalLM, DeepseekV3ForCausalLM,"
+                        + " GlmMoeDsaForCausalLM,"
                         + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM, MixtralForCausalLM,"
                         + " Qwen2ForCausalLM, Qwen3ForCausalLM,"
                         + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
