@@ -29,9 +29,9 @@ import picocli.CommandLine.Spec;
         header = "Show a HuggingFace model config as gemmcost reads it.",
         description = {"Read a HuggingFace config.json (and a ModelOpt hf_quant_config.json beside it, if any) and",
                 "print the architecture gemmcost costs, its weights and the KV cache one token adds (and the state",
-                "a linear-attention model keeps per sequence). Supported: Llama, Qwen3, Qwen3-MoE, Qwen3.5, Mixtral,",
-                "MiniMax-M2, DeepSeek-V3/R1, GLM-5; any other architecture, and any field gemmcost does not model,",
-                "is refused naming it. The sizes are modeled: counted from the config.",
+                "a linear-attention model keeps per sequence). Supported: Llama, Mistral, Qwen2/2.5, Qwen3,",
+                "Qwen3-MoE, Qwen3.5, Mixtral, MiniMax-M2, DeepSeek-V2/V3/R1, GLM-5; any other architecture, and any",
+                "field gemmcost does not model, is refused naming it. The sizes are modeled: counted from the config.",
                 "With --gpu, the weights and KV cache one GPU of the fullest pipeline stage holds, refused (exit 2)",
                 "when over the 90 %% of its memory an engine gives them (vLLM's default gpu_memory_utilization)."},
         footerHeading = "%nExamples:%n",
@@ -122,7 +122,7 @@ final class ModelCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  parameters        %.2f B (%.2f B active per token)%n", a.parameters() / 1e9,
                 a.activeParameters() / 1e9);
         out.printf(Locale.ROOT, "  weight bytes      %.2f GB (linear layers at %d byte(s) per weight; embeddings, LM"
-                + " head, routers and norms in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
+                + " head, routers, norms and biases in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
         out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
                 a.kvBytesPerToken(1));
         if (a.linearAttention() != null)
@@ -173,13 +173,35 @@ final class ModelCommand implements Callable<Integer> {
                         : ", a shared expert of width " + e.sharedIntermediate());
     }
 
+    /** The attention's sizes as {@link #attention} prints them, and its kind ({@code gqa} or {@code mla}). */
+    private static ObjectNode attentionJson(ObjectNode parent, Attention attention) {
+        ObjectNode node = parent.objectNode();
+        return switch (attention) {
+            case Attention.Gqa g -> node.put("kind", "gqa").put("heads", g.heads()).put("kv_heads", g.kvHeads())
+                    .put("head_dim", g.headDim()).put("qkv_bias", g.qkvBias()).put("output_gate", g.outputGate())
+                    .put("qk_norm", g.qkNorm().name().toLowerCase(Locale.ROOT));
+            case Attention.Mla m -> {
+                node.put("kind", "mla").put("heads", m.heads()).put("q_lora_rank", m.qLoraRank())
+                        .put("kv_lora_rank", m.kvLoraRank()).put("qk_nope_head_dim", m.qkNopeDim())
+                        .put("qk_rope_head_dim", m.qkRopeDim()).put("v_head_dim", m.vHeadDim());
+                yield node.set("indexer", m.indexer() == null ? null : node.objectNode()
+                        .put("heads", m.indexer().heads()).put("head_dim", m.indexer().headDim())
+                        .put("top_k", m.indexer().topK()));
+            }
+        };
+    }
+
     private String json(Architecture a, Fit placement) {
         ObjectNode node = new ObjectMapper().createObjectNode()
                 .put("config", config.toString())
                 .put("architecture", a.name())
                 .put("layers", a.layers())
-                .put("dense_layers", a.denseLayers())
-                .put("weights", a.weights().id())
+                .put("dense_layers", a.denseLayers());
+        node.set("attention", attentionJson(node, a.attention()));
+        node.set("experts", a.experts() == null ? null : node.objectNode().put("routed", a.experts().experts())
+                .put("width", a.experts().expertIntermediate()).put("top_k", a.experts().topK())
+                .put("shared_width", a.experts().sharedIntermediate()));
+        node.put("weights", a.weights().id())
                 .put("context_tokens", a.contextTokens() > 0 ? a.contextTokens() : null)
                 .put("parameters", a.parameters())
                 .put("active_parameters", a.activeParameters())

@@ -129,14 +129,17 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
                                       boolean heads) {
         long linear = 0;
         long routers = 0;
+        long mixerUnquantised = 0;
         for (int layer = first; layer < last; layer++) {
-            linear += model.mixerParametersPerGpu(layer, tp);
+            long mixerBf16 = model.mixerUnquantizedParametersPerGpu(layer, tp);
+            linear += model.mixerParametersPerGpu(layer, tp) - mixerBf16;
+            mixerUnquantised += mixerBf16;
             linear += layer < model.denseLayers() ? model.denseFfnParameters() / tp
                     : model.sharedExpertParameters() / tp;
             routers += layer < model.denseLayers() ? 0 : model.routerParameters();
         }
         boolean lmHead = heads && !(model.tiedEmbeddings() && embeds);
-        long unquantised = (last - first) * model.normParametersPerLayer() + routers
+        long unquantised = (last - first) * model.normParametersPerLayer() + routers + mixerUnquantised
                 + ((embeds ? 1 : 0) + (lmHead ? 1 : 0)) * model.embeddingParameters() / tp;
         return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }

@@ -59,6 +59,10 @@ class ModelCommandTest {
                 + " 64, value head 256, sparse: an indexer of 32 heads of 128 picks the top 2048",
                 "context:   202752 tokens of prompt and output (modeled: as vLLM derives max_model_len from the"
                         + " config)");
+        CliRun json = CliRun.of("model", "--json", SharedData.modelConfig("zhipuai--GLM-5.config.json").toString());
+        assertThat(json.out()).contains("\"attention\":{\"kind\":\"mla\",\"heads\":64,\"q_lora_rank\":2048,"
+                + "\"kv_lora_rank\":512,\"qk_nope_head_dim\":192,\"qk_rope_head_dim\":64,\"v_head_dim\":256,"
+                + "\"indexer\":{\"heads\":32,\"head_dim\":128,\"top_k\":2048}}");
     }
 
     @Test
@@ -71,7 +75,7 @@ class ModelCommandTest {
         // 12,800, norms 2 · 128 + 64, routers 2 · 256 = 13,632 · 2 = 27,264; 100,992 B in all
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out().lines()).contains("  weight bytes      0.00 GB (linear layers at 1 byte(s) per weight;"
-                + " embeddings, LM head, routers and norms in bf16)");
+                + " embeddings, LM head, routers, norms and biases in bf16)");
         CliRun json = CliRun.of("model", "--json", "--weights", "fp8", config.toString());
         assertThat(json.out()).contains("\"weight_bytes\":100992,");
     }
@@ -87,7 +91,10 @@ class ModelCommandTest {
         // active: 2 of 4 experts, so 2 layers × 2 × 6,144 fewer; KV: 2 layers × (K, V) × 2 heads × 16
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
-                + "\"layers\":2,\"dense_layers\":0,\"weights\":\"bf16\",\"context_tokens\":null,\"parameters\":87360,"
+                + "\"layers\":2,\"dense_layers\":0,\"attention\":{\"kind\":\"gqa\",\"heads\":4,\"kv_heads\":2,"
+                + "\"head_dim\":16,\"qkv_bias\":false,\"output_gate\":false,\"qk_norm\":\"none\"},"
+                + "\"experts\":{\"routed\":4,\"width\":32,\"top_k\":2,\"shared_width\":0},"
+                + "\"weights\":\"bf16\",\"context_tokens\":null,\"parameters\":87360,"
                 + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"
                 + "\"kv_bytes_per_token_fp8\":128,\"state_bytes_per_sequence\":0,\"label\":\"modeled\"}" + NL);
     }
@@ -105,6 +112,11 @@ class ModelCommandTest {
                 .contains("attention: GQA, 4 query heads, 2 KV heads of 16, QKV bias");
         assertThat(CliRun.of("model", qwen3.toString()).out().lines())
                 .contains("attention: GQA, 4 query heads, 2 KV heads of 16, QK norm per head");
+        assertThat(CliRun.of("model", "--json", qwen2.toString()).out()).contains("\"attention\":{\"kind\":\"gqa\","
+                + "\"heads\":4,\"kv_heads\":2,\"head_dim\":16,\"qkv_bias\":true,\"output_gate\":false,"
+                + "\"qk_norm\":\"none\"},\"experts\":null,");
+        assertThat(CliRun.of("model", "--json", qwen3.toString()).out()).contains("\"qkv_bias\":false,"
+                + "\"output_gate\":false,\"qk_norm\":\"per_head\"}");
     }
 
     @Test

@@ -82,6 +82,14 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     }
 
     /**
+     * The part of {@link #mixerParametersPerGpu} a quantised checkpoint keeps in bf16: attention's norms and biases (a
+     * linear-attention layer's few non-GEMM weights count with its GEMMs').
+     */
+    public long mixerUnquantizedParametersPerGpu(int layer, int tp) {
+        return fullAttentionAt(layer) ? attention.unquantizedParametersPerGpu(tp) : 0;
+    }
+
+    /**
      * Bytes one sequence of {@code tokens} keeps in layers [first, last) on one of {@code tp} GPUs: the KV cache of
      * the attention layers at {@code kvBytesPerElement}, and the state of the linear-attention ones.
      *
@@ -135,12 +143,14 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     }
 
     /**
-     * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head, routers and norms in bf16
-     * (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
+     * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head, routers, norms and biases
+     * in bf16 (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
      */
     public long weightBytes() {
         long unquantised = (tiedEmbeddings ? 1 : 2) * embeddingParameters() + layers * normParametersPerLayer() + hidden
                 + moeLayers() * routerParameters();
+        for (int layer = 0; layer < layers; layer++)
+            unquantised += mixerUnquantizedParametersPerGpu(layer, 1);
         return (parameters() - unquantised) * weights.bytesPerWeight() + unquantised * UNQUANTISED_BYTES;
     }
 

@@ -15,6 +15,12 @@ public sealed interface Attention {
     /** One GPU's share of {@link #parameters} when the heads are split over {@code tp} GPUs. */
     long parametersPerGpu(long hidden, int tp);
 
+    /**
+     * The part of {@link #parametersPerGpu} that is no GEMM's weight, its norms and biases, which a quantised
+     * checkpoint keeps in bf16.
+     */
+    long unquantizedParametersPerGpu(int tp);
+
     /** One GPU's share of {@link #kvElementsPerToken} when the heads are split over {@code tp} GPUs. */
     long kvElementsPerTokenPerGpu(int tp);
 
@@ -65,8 +71,14 @@ public sealed interface Attention {
             long q = heads * queryWidthPerHead();
             long o = heads * headDim;
             long kv = 2 * kvHeadsPerGpu(tp) * headDim;
-            long bias = qkvBias ? heads * headDim + kv : 0;
-            return hidden * (q + o + kv) + bias + qkNormWeightsPerGpu(tp);
+            return hidden * (q + o + kv) + unquantizedParametersPerGpu(tp);
+        }
+
+        /** The query, key and value biases of the GPU's heads, and its QK norms' weights. */
+        @Override
+        public long unquantizedParametersPerGpu(int tp) {
+            long bias = qkvBias ? (heads / tp + 2 * kvHeadsPerGpu(tp)) * headDim : 0;
+            return bias + qkNormWeightsPerGpu(tp);
         }
 
         /**
@@ -134,6 +146,12 @@ public sealed interface Attention {
             long whole = hidden * qLoraRank + qLoraRank + hidden * (kvLoraRank + qkRopeDim) + kvLoraRank
                     + indexerParameters(hidden);
             return whole + (parameters(hidden) - whole) / tp;
+        }
+
+        /** The query and KV latents' norms, whole on every GPU (the indexer's own norm aside). */
+        @Override
+        public long unquantizedParametersPerGpu(int tp) {
+            return qLoraRank + kvLoraRank;
         }
 
         /** The latent is not split by heads: every GPU of the group caches all of it. */

@@ -100,7 +100,7 @@ public final class HfConfigReader {
     static final Map<String, Set<String>> SUPPORTED = Map.ofEntries(
             Map.entry("LlamaForCausalLM", Set.of("head_dim", "mlp_bias")),
             Map.entry("MistralForCausalLM", Set.of("head_dim", "sliding_window")),
-            Map.entry("Qwen2ForCausalLM", Set.of("sliding_window", "use_sliding_window")),
+            Map.entry("Qwen2ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window")),
             Map.entry("Qwen3ForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window")),
             Map.entry("Qwen3MoeForCausalLM", Set.of("head_dim", "sliding_window", "use_sliding_window", "num_experts",
                     "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers")),
@@ -210,9 +210,9 @@ public final class HfConfigReader {
         requireValue("hidden_act", "silu");
         requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
-        refuseSlidingWindow();
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
+        refuseSlidingWindow(arch, layers);
         int heads = positive("num_attention_heads");
         boolean latent = arch.equals(DEEPSEEK_V2) || arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA);
         Attention attention = latent ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
@@ -396,13 +396,26 @@ public final class HfConfigReader {
         }
     }
 
-    private void refuseSlidingWindow() {
-        boolean on = root.has("use_sliding_window") ? bool("use_sliding_window")
-                : root.has("sliding_window") && !root.get("sliding_window").isNull();
-        if (on)
-            throw unmodeled(UnmodeledException.Kind.FIELD,
-                    root.has("use_sliding_window") ? "use_sliding_window" : "sliding_window",
-                    "sliding-window attention is not modelled, was " + root.get("sliding_window"));
+    /**
+     * Sliding-window attention, refused where some layer would slide. Qwen's classes switch it with
+     * {@code use_sliding_window} (false where left out) and slide only the layers from {@code max_window_layers} on;
+     * the others slide every layer wherever {@code sliding_window} is set.
+     */
+    private void refuseSlidingWindow(String arch, int layers) {
+        JsonNode window = root.get("sliding_window");
+        boolean sized = window != null && !window.isNull();
+        if (!Set.of("Qwen2ForCausalLM", "Qwen3ForCausalLM", "Qwen3MoeForCausalLM").contains(arch)) {
+            if (sized)
+                throw unmodeled(UnmodeledException.Kind.FIELD, "sliding_window",
+                        "sliding-window attention is not modelled, was " + window);
+            return;
+        }
+        if (!bool("use_sliding_window") || !sized)
+            return;
+        int from = root.has("max_window_layers") ? nonNegative("max_window_layers") : 0;
+        if (from < layers)
+            throw unmodeled(UnmodeledException.Kind.FIELD, "use_sliding_window", "true (a window of " + window
+                    + " tokens in layers " + from + " to " + (layers - 1) + " by max_window_layers) is not modelled");
     }
 
     /** The classes whose head width, where the config leaves it out, is hidden_size / num_attention_heads. */
@@ -420,7 +433,9 @@ public final class HfConfigReader {
         boolean llama = arch.equals("LlamaForCausalLM");
         if (!llama && !root.has("num_key_value_heads"))
             throw bad("num_key_value_heads", "missing (only LlamaForCausalLM defaults it to num_attention_heads)");
-        int kvHeads = root.has("num_key_value_heads") ? positive("num_key_value_heads") : heads;
+        // null: every class takes the query heads, as Llama's does where the field is left out
+        JsonNode kvField = root.get("num_key_value_heads");
+        int kvHeads = kvField != null && !kvField.isNull() ? positive("num_key_value_heads") : heads;
         if (heads % kvHeads != 0)
             throw bad("num_key_value_heads", "must divide num_attention_heads (" + heads + "), was " + kvHeads);
         int headDim;

@@ -337,12 +337,29 @@ class HfConfigReaderTest {
                 .isEqualTo(2 * (4 * 16 + 2 * 2 * 16));
         // on 2 GPUs: 2 query heads' and 1 KV head's
         assertThat(attention.parametersPerGpu(64, 2)).isEqualTo(64 * (2 * 16 + 2 * 16 + 2 * 16) + 2 * 16 + 2 * 16);
-        Path windowed = write(qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true"));
-        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed
-                + ": use_sliding_window: sliding-window attention is not modelled, was 131072");
+        // in fp8 the GEMMs' weights take a byte, the biases stay bf16 with the tied embedding and the norms
+        long linear = 2 * (64 * 64 + 2 * 64 * 32 + 64 * 64 + 3 * 64 * 128);
+        long bf16 = 100 * 64 + 2 * 2 * 64 + 64 + 2 * (4 * 16 + 2 * 2 * 16);
+        assertThat(read.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(linear + 2 * bf16);
+        // the window is switched on by use_sliding_window (false where left out) in the layers from
+        // max_window_layers on: refused only where some layer slides
+        Path windowed = write(qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
+                .replace("\"max_window_layers\": 2", "\"max_window_layers\": 1"));
+        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed + ": use_sliding_window: true (a"
+                + " window of 131072 tokens in layers 1 to 1 by max_window_layers) is not modelled");
+        assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false",
+                "\"use_sliding_window\": true")))).isEqualTo(read); // max_window_layers 2 of 2: no layer slides
+        assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false, ", "")))).isEqualTo(read);
+        // a head width may be given, as Llama's
+        assertThat(HfConfigReader.read(write(qwen2.replace("\"max_window_layers\": 2",
+                "\"max_window_layers\": 2, \"head_dim\": 16")))).isEqualTo(read);
         Path noKvHeads = write(qwen2.replace("\"num_key_value_heads\": 2,", ""));
         assertThatThrownBy(() -> HfConfigReader.read(noKvHeads)).hasMessage(noKvHeads + ": num_key_value_heads:"
                 + " missing (only LlamaForCausalLM defaults it to num_attention_heads)");
+        // null is the query heads' count in every class: 4 KV heads of 16
+        Architecture nullKvHeads = HfConfigReader.read(write(qwen2.replace("\"num_key_value_heads\": 2",
+                "\"num_key_value_heads\": null")));
+        assertThat(nullKvHeads.kvBytesPerToken(1)).isEqualTo(2 * 2 * 4 * 16);
     }
 
     /**
