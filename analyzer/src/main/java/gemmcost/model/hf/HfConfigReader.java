@@ -82,6 +82,13 @@ public final class HfConfigReader {
             "qk_rope_head_dim", "v_head_dim", "n_routed_experts", "n_shared_experts", "moe_intermediate_size",
             "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq");
 
+    /**
+     * GLM-4.5 and 4.6: DeepSeek-V3's dense-then-MoE layers (a sigmoid router, one shared expert) under grouped-query
+     * attention whose query, key and value projections add a bias ({@code attention_bias}) and whose heads may be
+     * QK-normed ({@code use_qk_norm}), with the rotary embedding on part of each head.
+     */
+    static final String GLM4_MOE = "Glm4MoeForCausalLM";
+
     /** GLM-5: DeepSeek-V3's layers with DeepSeek Sparse Attention's indexer. */
     static final String GLM_MOE_DSA = "GlmMoeDsaForCausalLM";
 
@@ -108,6 +115,9 @@ public final class HfConfigReader {
             Map.entry("MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
                     "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type")),
             Map.entry(DEEPSEEK_V2, DEEPSEEK_FIELDS),
+            Map.entry(GLM4_MOE, Set.of("head_dim", "partial_rotary_factor", "use_qk_norm", "n_routed_experts",
+                    "n_shared_experts", "moe_intermediate_size", "num_experts_per_tok", "first_k_dense_replace",
+                    "moe_layer_freq")),
             Map.entry("DeepseekV3ForCausalLM", DEEPSEEK_FIELDS),
             Map.entry(GLM_MOE_DSA, Stream.concat(DEEPSEEK_FIELDS.stream(), Stream.of("qk_head_dim", "head_dim",
                     "index_n_heads", "index_head_dim", "index_topk")).collect(Collectors.toUnmodifiableSet())),
@@ -208,7 +218,8 @@ public final class HfConfigReader {
                 SUPPORTED.get(arch)));
         requireDecoderOnly();
         requireValue("hidden_act", "silu");
-        requireValue("attention_bias", false);
+        if (!arch.equals(GLM4_MOE))
+            requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
@@ -256,7 +267,7 @@ public final class HfConfigReader {
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
                     atLeastZero("shared_intermediate_size")), weights);
-            case DEEPSEEK_V2, "DeepseekV3ForCausalLM", GLM_MOE_DSA -> {
+            case DEEPSEEK_V2, "DeepseekV3ForCausalLM", GLM_MOE_DSA, GLM4_MOE -> {
                 requireValue("moe_layer_freq", 1);
                 // required: the class defaults (3 and 1) are DeepSeek-V3's own sizes, not a rule
                 int denseLayers = nonNegative("first_k_dense_replace");
@@ -448,18 +459,24 @@ public final class HfConfigReader {
             throw bad("head_dim", "absent, and hidden_size (" + hidden + ") is not a multiple of heads (" + heads + ")");
         else
             headDim = hidden / heads;
+        JsonNode rotary = root.get("partial_rotary_factor"); // the rotated share of a head: a kernel floor in decode
+        if (rotary != null && !(rotary.isNumber() && rotary.asDouble() > 0 && rotary.asDouble() <= 1))
+            throw bad("partial_rotary_factor", "must be a number in (0, 1], was " + rotary);
         return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch),
-                arch.equals("Qwen2ForCausalLM"));
+                arch.equals("Qwen2ForCausalLM") || arch.equals(GLM4_MOE) && bool("attention_bias"));
     }
 
     /**
-     * Qwen3's classes norm every query and key head (their {@code q_norm} and {@code k_norm} take no config field);
+     * Qwen3's classes norm every query and key head (their {@code q_norm} and {@code k_norm} take no config field),
+     * GLM-4.5's where {@code use_qk_norm} says so;
      * MiniMax-M2's norms the whole layer's query and key, as the engines run it whatever its config says, so its
      * {@code use_qk_norm} and {@code qk_norm_type} are read only at their class defaults, true and {@code per_layer}.
      */
     private QkNorm qkNorm(String arch) {
         if (arch.equals("Qwen3ForCausalLM") || arch.equals("Qwen3MoeForCausalLM") || arch.equals(QWEN3_5_MOE))
             return QkNorm.PER_HEAD;
+        if (arch.equals(GLM4_MOE)) // its q_norm and k_norm are head_dim wide
+            return bool("use_qk_norm") ? QkNorm.PER_HEAD : QkNorm.NONE;
         if (!arch.equals("MiniMaxM2ForCausalLM"))
             return QkNorm.NONE;
         requireValue("use_qk_norm", true);

@@ -101,6 +101,36 @@ class HfConfigReaderTest {
                 + " is not modelled");
     }
 
+    /** A tiny GLM-4.5: 3 layers (1 dense), 4 heads and 2 KV heads of 16 with biases and QK norms, 4 experts of 32. */
+    private static final String GLM4 = """
+            {"architectures": ["Glm4MoeForCausalLM"], "hidden_size": 64, "num_hidden_layers": 3,
+             "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "attention_bias": true,
+             "use_qk_norm": true, "partial_rotary_factor": 0.5, "intermediate_size": 128, "moe_intermediate_size": 32,
+             "n_routed_experts": 4, "n_shared_experts": 1, "num_experts_per_tok": 2, "first_k_dense_replace": 1,
+             "n_group": 1, "topk_group": 1, "routed_scaling_factor": 2.5, "norm_topk_prob": true,
+             "num_nextn_predict_layers": 1, "vocab_size": 100, "hidden_act": "silu", "tie_word_embeddings": false}""";
+
+    @Test
+    void glm45ShouldBeDeepSeekV3sLayersUnderBiasedQkNormedGqa() throws IOException {
+        Architecture glm = HfConfigReader.read(write(GLM4));
+
+        assertThat(glm.attention()).isEqualTo(new Attention.Gqa(4, 2, 16, false, QkNorm.PER_HEAD, true));
+        // per layer: q, k, v, o 12,288, their biases 4 · 16 + 2 · 2 · 16, the QK norms 2 · 16, two norms 128; the dense
+        // layer's MLP 3 · 64 · 128; each MoE layer's 4 experts and the shared one of 3 · 64 · 32, router 64 · 4
+        long perLayer = 12_288 + 128 + 32 + 128;
+        long moe = 5 * 3 * 64 * 32 + 64 * 4;
+        long total = 2 * 100 * 64 + 3 * perLayer + 3 * 64 * 128 + 2 * moe + 64;
+        assertThat(glm.parameters()).isEqualTo(total).isEqualTo(137_120);
+        assertThat(glm.activeParameters()).isEqualTo(total - 2 * 2 * 3 * 64 * 32);
+        assertThat(glm.denseLayers()).isOne();
+        // GLM-4.5-Air: no QK norm
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(GLM4.replace("\"use_qk_norm\": true",
+                "\"use_qk_norm\": false"))).attention()).qkNorm()).isEqualTo(QkNorm.NONE);
+        Path rotary = write(GLM4.replace("\"partial_rotary_factor\": 0.5", "\"partial_rotary_factor\": 0"));
+        assertThatThrownBy(() -> HfConfigReader.read(rotary)).hasMessage(rotary
+                + ": partial_rotary_factor: must be a number in (0, 1], was 0");
+    }
+
     @Test
     void glm5ShouldHaveItsPublished744BParametersAndCacheAnIndexKeyBesideItsLatent() {
         Architecture glm = HfConfigReader.read(SharedData.modelConfig("zhipuai--GLM-5.config.json"));
@@ -279,7 +309,7 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessageStartingWith(file + ": architectures: ")
                 .hasMessageEndingWith(" is not supported (supported: DeepseekV2ForCausalLM, DeepseekV3ForCausalLM,"
-                        + " GlmMoeDsaForCausalLM,"
+                        + " Glm4MoeForCausalLM, GlmMoeDsaForCausalLM,"
                         + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM, MixtralForCausalLM,"
                         + " Qwen2ForCausalLM, Qwen3ForCausalLM,"
                         + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
