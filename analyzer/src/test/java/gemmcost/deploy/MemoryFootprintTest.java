@@ -55,7 +55,8 @@ class MemoryFootprintTest {
         MemoryFootprint f = MemoryFootprint.of(r1, new Parallelism(8, 1, 8, 8), 256, 4096, 1);
 
         long h = 7168;
-        long mla = h * 1536 + 1536 + 1536L * 128 * 192 + h * 576 + 512 + 512L * 128 * 256 + 128L * 128 * h;
+        long mla = h * 1536 + 1536L * 128 * 192 + h * 576 + 512L * 128 * 256 + 128L * 128 * h;
+        long latentNorms = (1536 + 512) * 2; // the query's and KV latent's norms, in bf16
         long dense = 3 * h * 18_432;
         long router = 256 * h * 2; // whole, in bf16
         long moe = 256 * 3 * h * 2048 / 8 + 3 * h * 2048 + router; // routed experts split; shared expert whole
@@ -63,8 +64,8 @@ class MemoryFootprintTest {
         long embeddingAndHead = 2 * (129_280 * h) * 2;
         // attention DP: each GPU a whole replica of MLA, dense MLPs, shared experts, embedding and LM head (fp8 linear
         // layers at 1 byte per weight, bf16 embeddings, routers and norms)
-        assertThat(f.weightBytes()).isEqualTo(61 * (mla + norms) + 3 * dense + 58 * moe + embeddingAndHead)
-                .isEqualTo(100_816_885_760L);
+        assertThat(f.weightBytes()).isEqualTo(61 * (mla + latentNorms + norms) + 3 * dense + 58 * moe
+                + embeddingAndHead).isEqualTo(100_817_010_688L);
         // 256 / 8 = 32 sequences per replica × 4096 tokens × 61 layers × (512 + 64) × 1 byte (fp8)
         assertThat(f.kvBytes()).isEqualTo(32L * 4096 * 61 * 576);
         assertThat(f.fits(DeviceCatalog.require("h200"))).isTrue();
