@@ -1,6 +1,8 @@
 package gemmcost.serving;
 
 import gemmcost.comm.Collective;
+import gemmcost.comm.LinkTier;
+import gemmcost.comm.Network;
 import gemmcost.cost.CostModel;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
@@ -35,10 +37,10 @@ import java.util.Set;
  *   <li>TTFT = L_p + W + (agg, when c_d > 1: T_d/2, the decode step of the others a new request arrives in; T_d
  *       more where the engine schedules a step ahead (the next step is already set when it arrives); T_d more for
  *       each step its prompt is mixed into (one, or a chunked prompt's k), each also a decode step, as TPOT counts
- *       it; disagg: the transfer of each prefill GPU's share of its replica's KV caches to the decode worker). W, the
- *       wait for prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p / slots (slots: the s prompts
- *       of a step on every worker that prefills), capped at the (c − 1) · T_p / slots of every other
- *       request's prefill ahead.</li>
+ *       it; disagg: the transfer of each prefill GPU's share of its replica's KV caches to the decode worker, over
+ *       {@link #kvLink}). W, the wait for prefills ahead, is the M/D/1 queue's ρ·T_p / (2(1 − ρ)) with ρ = X · T_p /
+ *       slots (slots: the s prompts of a step on every worker that prefills), capped at the (c − 1) · T_p / slots of
+ *       every other request's prefill ahead.</li>
  *   <li>X = c / (TTFT + (osl − 1) · TPOT) requests/s (Little's law for a closed loop), solved with TTFT by
  *       bisection; where requests wait to be admitted, TTFT grows until X = c / (TTFT + (osl − 1) · TPOT);
  *       tokens/s/GPU = X · osl / GPUs.</li>
@@ -123,6 +125,15 @@ public final class ServingModel {
         }
     }
 
+    /**
+     * The link a disaggregated prefill worker sends its KV caches to a decode worker over: NVLink where every prefill
+     * and decode GPU shares one node, else the inter-node link (a larger deployment's prefill and decode workers are
+     * taken to be on different nodes).
+     */
+    static LinkTier kvLink(Network network, Workers prefill, Workers decode) {
+        return prefill.gpus() + decode.gpus() <= network.gpusPerNode() ? network.intraNode() : network.interNode();
+    }
+
     /** {@code prefill} is {@code decode} in agg mode. */
     public static Estimate predict(Architecture model, Mode mode, Workers prefill, Workers decode, Request r,
                                    int kvBytesPerElement, CostModel cost) {
@@ -162,7 +173,7 @@ public final class ServingModel {
                 kvBytesPerElement);
         double latency = prefillLatencyUs(prefilling.layout(), firstTokens, prefillSequences);
         // the requests of a prefill step leave together: each GPU sends its share of its replica's KV caches
-        double transfer = mode == Mode.AGG ? 0 : cost.network().interNode().timeUs(Collective.SEND_RECV,
+        double transfer = mode == Mode.AGG ? 0 : kvLink(cost.network(), prefill, decode).timeUs(Collective.SEND_RECV,
                 busiestReplica * kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         // the requests that run (where others wait for a place, the burst is not what TTFT weighs: the steady state is)
         int burstSteps = Math.ceilDiv(admitted.concurrency(), slots);

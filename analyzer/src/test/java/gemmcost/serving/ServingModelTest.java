@@ -215,16 +215,25 @@ class ServingModelTest {
         ServingModel.Estimate e = ServingModel.predict(MODEL, Mode.DISAGG, prefill, decode, new Request(8, 100, 50), 2,
                 COSTS);
 
-        // 100 tokens × 4 layers × 2 × 2 KV heads × 128 × 2 B over the inter-node send/recv tier
+        // 100 tokens × 4 layers × 2 × 2 KV heads × 128 × 2 B over NVLink's send/recv tier: the 4 GPUs share a node
         double kvBytes = 100.0 * 4 * 2 * 2 * 128 * 2;
+        assertThat(COSTS.network().gpusPerNode()).isEqualTo(8);
         assertThat(e.kvTransferUs()).isEqualTo(
-                COSTS.network().interNode().timeUs(Collective.SEND_RECV, kvBytes, 2));
+                COSTS.network().intraNode().timeUs(Collective.SEND_RECV, kvBytes, 2));
         assertThat(e.tpotMs() * 1e3).isCloseTo(e.decode().stepUs(), within(1e-9));
         double tp = e.prefill().stepUs();
         double ttft = e.ttftMs() * 1e3;
         double rho = 8 / (ttft + 49 * e.tpotMs() * 1e3) * tp / 2; // two prefill workers
         assertThat(ttft).isCloseTo(tp + e.kvTransferUs() + rho * tp / (2 * (1 - rho)), within(1e-6));
         assertThat(e.gpus()).isEqualTo(4);
+
+        // with a decode worker of 8 GPUs the 10 do not fit a node: the inter-node tier, as prefill and decode nodes
+        Workers wide = mixed(new Parallelism(8, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        ServingModel.Estimate apart = ServingModel.predict(MODEL, Mode.DISAGG, prefill, wide, new Request(8, 100, 50),
+                2, COSTS);
+        assertThat(apart.kvTransferUs()).isEqualTo(
+                COSTS.network().interNode().timeUs(Collective.SEND_RECV, kvBytes, 2));
+        assertThat(apart.kvTransferUs()).isGreaterThan(e.kvTransferUs());
     }
 
     /** TPOT carries the prefill's labels only where prefills stall its decode steps: in agg with others running. */
@@ -450,7 +459,7 @@ class ServingModelTest {
         // three requests' KV caches (as in the test above, one each) over the same links
         double kvBytes = 100.0 * 4 * 2 * 2 * 128 * 2;
         assertThat(e.kvTransferUs()).isEqualTo(
-                COSTS.network().interNode().timeUs(Collective.SEND_RECV, 3 * kvBytes, 2));
+                COSTS.network().intraNode().timeUs(Collective.SEND_RECV, 3 * kvBytes, 2));
     }
 
     /**
