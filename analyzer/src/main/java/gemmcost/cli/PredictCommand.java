@@ -893,9 +893,10 @@ final class PredictCommand implements Callable<Integer> {
                     waitingTerm(e, false), firstMs, Numbers.millis(e.arrivalUs()), Numbers.millis(e.queueWaitUs()),
                     waitingTerm(e, true), joined);
         else
-            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer%s = %s + %s + %s%s ms"
-                            + " [%s]%n", Numbers.millis(e.decode().stepUs()), first, waitingTerm(e, false), firstMs,
-                    Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()), waitingTerm(e, true), joined);
+            out.printf(Locale.ROOT, "  TPOT = T_d = %s ms; steady TTFT = %s + queue + KV transfer (%s)%s = %s + %s"
+                            + " + %s%s ms [%s]%n", Numbers.millis(e.decode().stepUs()), first, e.kvLink(),
+                    waitingTerm(e, false), firstMs, Numbers.millis(e.queueWaitUs()), Numbers.millis(e.kvTransferUs()),
+                    waitingTerm(e, true), joined);
         if (start.weighs() == ServingModel.Weighs.FIRST_ROUND)
             out.printf(Locale.ROOT, "  TTFT = steady + (burst - steady) / rounds = %s + (%s - %s) / %d ms: the first %d"
                             + " requests arrive together [%s]%n", Numbers.millis(start.steadyTtftUs()),
@@ -955,6 +956,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("queue_wait_us", e.queueWaitUs())
                 .put("admission_wait_us", e.admissionWaitUs())
                 .put("kv_transfer_us", e.kvTransferUs())
+                .put("kv_link", e.kvLink().isEmpty() ? null : e.kvLink())
                 .put("prefill_utilisation", e.prefillUtilisation())
                 .set("start", start(mapper, e));
         return node.toString();

@@ -198,7 +198,16 @@ public enum Engine {
     public Workers workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens,
                            Optional<String> version, Optional<LocalDate> measured) {
         return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching(),
-                schedulesAhead(layout, version, measured), batchesPerReplica(layout));
+                schedulesAhead(layout, version, measured), batchesPerReplica(layout), kvOverNvlink());
+    }
+
+    /**
+     * Whether a disaggregated prefill worker's KV caches reach a decode worker on the same node over NVLink:
+     * TensorRT-LLM's and vLLM's connectors (NIXL, over UCX's CUDA IPC within a node) do; SGLang's default transfer
+     * backend, Mooncake, sends over RDMA (or TCP) through the network cards even there.
+     */
+    public boolean kvOverNvlink() {
+        return this != SGLANG;
     }
 
     /**

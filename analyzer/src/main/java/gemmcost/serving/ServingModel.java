@@ -66,14 +66,15 @@ public final class ServingModel {
      * the step L_p is timed by (through pipeline stages, maybe not {@code prefill}); {@code promptChunks}: the steps
      * a prompt longer than an agg step's budget spans; {@code promptsPerStep}: the prompts a worker's prefill step
      * holds; {@code prefillBatch}: those on its busiest attention replica; {@code admissionWaitUs}: a request's wait
-     * for a place where a worker has more than it runs at once (0 where all run); {@code tpotStallsOnPrefill}: whether
-     * the TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
+     * for a place where a worker has more than it runs at once (0 where all run); {@code kvLink}: the link tier a
+     * disaggregated prefill worker's KV caches cross ({@link #kvLink}; empty in agg); {@code tpotStallsOnPrefill}:
+     * whether the TPOT holds prefill time (others' prefills stalling the decode steps), not the decode step's alone.
      */
     public record Estimate(double ttftMs, double tpotMs, double tokensPerSecPerGpu, int gpus,
                            StepCost decode, StepCost prefill, double prefillLatencyUs, Set<Label> prefillLatencyLabels,
                            int promptChunks, int running, int promptsPerStep, int prefillBatch,
                            double arrivalUs, double queueWaitUs, double admissionWaitUs, double kvTransferUs,
-                           double prefillUtilisation,
+                           String kvLink, double prefillUtilisation,
                            Start start, boolean tpotStallsOnPrefill) {
         /** Of TTFT and throughput (and of the whole estimate): both steps', L_p's step's, modeled. */
         public Set<Label> labels() {
@@ -127,11 +128,12 @@ public final class ServingModel {
 
     /**
      * The link a disaggregated prefill worker sends its KV caches to a decode worker over: NVLink where every prefill
-     * and decode GPU shares one node, else the inter-node link (a larger deployment's prefill and decode workers are
-     * taken to be on different nodes).
+     * and decode GPU shares one node and the engine's connector uses it ({@link Workers#kvOverNvlink}), else the
+     * inter-node link (a larger deployment's prefill and decode workers are taken to be on different nodes).
      */
     static LinkTier kvLink(Network network, Workers prefill, Workers decode) {
-        return prefill.gpus() + decode.gpus() <= network.gpusPerNode() ? network.intraNode() : network.interNode();
+        boolean oneNode = prefill.gpus() + decode.gpus() <= network.gpusPerNode();
+        return oneNode && prefill.kvOverNvlink() ? network.intraNode() : network.interNode();
     }
 
     /** {@code prefill} is {@code decode} in agg mode. */
@@ -173,7 +175,8 @@ public final class ServingModel {
                 kvBytesPerElement);
         double latency = prefillLatencyUs(prefilling.layout(), firstTokens, prefillSequences);
         // the requests of a prefill step leave together: each GPU sends its share of its replica's KV caches
-        double transfer = mode == Mode.AGG ? 0 : kvLink(cost.network(), prefill, decode).timeUs(Collective.SEND_RECV,
+        LinkTier link = mode == Mode.AGG ? null : kvLink(cost.network(), prefill, decode);
+        double transfer = link == null ? 0 : link.timeUs(Collective.SEND_RECV,
                 busiestReplica * kvShardBytes(model, prefilling.layout(), r.isl(), kvBytesPerElement), 2);
         // the requests that run (where others wait for a place, the burst is not what TTFT weighs: the steady state is)
         int burstSteps = Math.ceilDiv(admitted.concurrency(), slots);
@@ -210,7 +213,7 @@ public final class ServingModel {
         boolean stalls = waves ? burstSteps > 1 : mode == Mode.AGG && sequences > 1;
         return new Estimate(ttft / 1e3, tpot / 1e3, requestsPerSec * r.osl() / gpus, gpus, decodeStep, prefillStep,
                 latency, firstTokens.labels(), chunks, sequences, prefillSequences, busiestReplica, arrival,
-                queue, admission, transfer, rho, start, stalls);
+                queue, admission, transfer, link == null ? "" : link.name(), rho, start, stalls);
     }
 
     /**

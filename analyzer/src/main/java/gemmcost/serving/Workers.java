@@ -12,10 +12,12 @@ import java.util.Objects;
  * serving {@code batching} schedules the prompts among the decode steps; a disaggregated prefill worker's
  * {@code prefillBatch} is what its budget holds already, {@link Engine#prefillBatch}); {@code schedulesAhead}: each
  * step is scheduled while the one before it runs ({@link Engine#schedulesAhead}); {@code stepBudgets}: the budgets of
- * {@code stepTokens} an attention replica's step has (TensorRT-LLM's one for each pipeline stage's batch in flight).
+ * {@code stepTokens} an attention replica's step has (TensorRT-LLM's one for each pipeline stage's batch in flight);
+ * {@code kvOverNvlink}: a disaggregated prefill worker's KV connector sends over NVLink to a decode worker on its node
+ * ({@link Engine#kvOverNvlink}), else over the network cards even there.
  */
 public record Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
-                      boolean schedulesAhead, int stepBudgets) {
+                      boolean schedulesAhead, int stepBudgets, boolean kvOverNvlink) {
     public Workers {
         Objects.requireNonNull(layout, "layout");
         Objects.requireNonNull(batching, "batching");
@@ -42,15 +44,16 @@ public record Workers(Layout layout, int count, int prefillBatch, int maxRunning
      */
     public static final int DEFAULT_STEP_TOKENS = 8192;
 
-    /** Workers whose attention replicas' steps have one budget of {@code stepTokens}. */
+    /** Workers whose attention replicas' steps have one budget of {@code stepTokens}, their KV sent over NVLink. */
     public Workers(Layout layout, int count, int prefillBatch, int maxRunning, int stepTokens, Batching batching,
                    boolean schedulesAhead) {
-        this(layout, count, prefillBatch, maxRunning, stepTokens, batching, schedulesAhead, 1);
+        this(layout, count, prefillBatch, maxRunning, stepTokens, batching, schedulesAhead, 1, true);
     }
 
     /** These workers with each step scheduled while the one before it runs ({@code ahead}), or not. */
     public Workers withSchedulesAhead(boolean ahead) {
-        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead, stepBudgets);
+        return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching, ahead, stepBudgets,
+                kvOverNvlink);
     }
 
     /** The whole prompts of {@code isl} tokens an attention replica's step holds, over all its budgets. */

@@ -11,6 +11,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.QkNorm;
 import gemmcost.model.hf.WeightFormat;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,21 @@ class MemoryFootprintTest {
         assertThat(f.kvBytes()).isEqualTo(32L * 4096 * 61 * 576);
         assertThat(f.fits(DeviceCatalog.require("h200"))).isTrue();
         assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isFalse();
+    }
+
+    @Test
+    void anFp8QwenTwosBiasesShouldBeSplitWithTheirHeadsAndStayBf16() {
+        // 2 dense layers, 4 query heads and 2 KV heads of 16 with q, k, v biases, MLP 128, tied vocabulary of 100
+        Architecture qwen2 = new Architecture("qwen2", 2, 64, 100, true,
+                new Attention.Gqa(4, 2, 16, false, QkNorm.NONE, true), 2, 128, null, WeightFormat.FP8);
+
+        MemoryFootprint f = MemoryFootprint.of(qwen2, new Parallelism(2, 1, 1, 1), 1, 10, 1);
+
+        // per GPU and layer: q and o of 2 query heads, k and v of 1 KV head (64 · 6 · 16) and half the MLP, 1 byte
+        // each; the biases of those heads (2 · 16 + 2 · 16) and the layer's two norms in bf16; half the embedding in bf16
+        long linear = 64 * 6 * 16 + 3 * 64 * 128 / 2;
+        long bf16 = (2 * 16 + 2 * 16) + 2 * 64;
+        assertThat(f.weightBytes()).isEqualTo(2 * (linear + 2 * bf16) + 100 * 64 / 2 * 2);
     }
 
     @Test

@@ -234,6 +234,32 @@ class ServingModelTest {
         assertThat(apart.kvTransferUs()).isEqualTo(
                 COSTS.network().interNode().timeUs(Collective.SEND_RECV, kvBytes, 2));
         assertThat(apart.kvTransferUs()).isGreaterThan(e.kvTransferUs());
+        assertThat(e.kvLink()).isEqualTo(COSTS.network().intraNode().name());
+        assertThat(apart.kvLink()).isEqualTo(COSTS.network().interNode().name());
+    }
+
+    @Test
+    void theKvCachesShouldCrossNvlinkOnlyWhereTheWholeDeploymentSharesANodeAndTheEngineSendsOverIt() {
+        Workers decode = mixed(new Parallelism(4, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Request request = new Request(8, 100, 50);
+        String nvlink = COSTS.network().intraNode().name();
+        String network = COSTS.network().interNode().name();
+
+        // 4 + 4 GPUs fill a node of 8; 5 + 4 do not
+        Workers four = mixed(new Parallelism(1, 1, 1, 1), 4, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Workers five = mixed(new Parallelism(1, 1, 1, 1), 5, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        assertThat(ServingModel.predict(MODEL, Mode.DISAGG, four, decode, request, 2, COSTS).kvLink()).isEqualTo(nvlink);
+        assertThat(ServingModel.predict(MODEL, Mode.DISAGG, five, decode, request, 2, COSTS).kvLink())
+                .isEqualTo(network);
+        // SGLang's Mooncake sends through the network cards even within the node; agg sends nothing
+        Workers sglang = Engine.SGLANG.workers(new Parallelism(1, 1, 1, 1), 4, 1, Integer.MAX_VALUE,
+                Workers.DEFAULT_STEP_TOKENS, Optional.empty(), Optional.empty());
+        assertThat(sglang.kvOverNvlink()).isFalse();
+        assertThat(Engine.TRTLLM.kvOverNvlink()).isTrue();
+        assertThat(Engine.VLLM.kvOverNvlink()).isTrue();
+        assertThat(ServingModel.predict(MODEL, Mode.DISAGG, sglang, decode, request, 2, COSTS).kvLink())
+                .isEqualTo(network);
+        assertThat(ServingModel.predict(MODEL, Mode.AGG, decode, decode, request, 2, COSTS).kvLink()).isEmpty();
     }
 
     /** TPOT carries the prefill's labels only where prefills stall its decode steps: in agg with others running. */
@@ -286,7 +312,7 @@ class ServingModelTest {
     void aStepOfSeveralBudgetsShouldHoldThePromptsOfEach() {
         Parallelism twoStages = new Parallelism(1, 2, 1, 1);
         Workers one = mixed(twoStages, 1, Integer.MAX_VALUE, 250);
-        Workers two = new Workers(twoStages, 1, 1, Integer.MAX_VALUE, 250, Batching.MIXED, false, 2);
+        Workers two = new Workers(twoStages, 1, 1, Integer.MAX_VALUE, 250, Batching.MIXED, false, 2, true);
         Request request = new Request(16, 100, 50);
 
         assertThat(ServingModel.predict(MODEL, Mode.AGG, one, one, request, 2, TestCosts.teraFlopGigaByte(100))

@@ -28,8 +28,9 @@ public final class HfConfigReader {
      * Token ids, initialisation, norm epsilon, RoPE constants and context limit (read for the context only), dropout,
      * routing-score details (the same experts' work whichever are chosen), training-only losses and router noise; and
      * the multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
-     * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} only
-     * matters with the sliding window, which is refused when on; {@code rope_parameters} is the newer configs' RoPE
+     * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} says
+     * which layers slide where the sliding window is on ({@link #refuseSlidingWindow}); {@code rope_parameters} is the
+     * newer configs' RoPE
      * constants, {@code *rope_interleave} how rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
@@ -113,7 +114,7 @@ public final class HfConfigReader {
                     "num_experts_per_tok", "moe_intermediate_size", "decoder_sparse_step", "mlp_only_layers")),
             Map.entry("MixtralForCausalLM", Set.of("sliding_window", "num_local_experts", "num_experts_per_tok")),
             Map.entry("MiniMaxM2ForCausalLM", Set.of("head_dim", "num_local_experts", "num_experts_per_tok",
-                    "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type")),
+                    "shared_intermediate_size", "attn_type_list", "use_qk_norm", "qk_norm_type", "sliding_window")),
             Map.entry(DEEPSEEK_V2, DEEPSEEK_FIELDS),
             Map.entry(GLM4_MOE, Set.of("head_dim", "partial_rotary_factor", "use_qk_norm", "n_routed_experts",
                     "n_shared_experts", "moe_intermediate_size", "num_experts_per_tok", "first_k_dense_replace",
@@ -407,6 +408,9 @@ public final class HfConfigReader {
         }
     }
 
+    /** Qwen2's, Qwen3's and Qwen3-MoE's config classes' {@code max_window_layers} where a config leaves it out. */
+    private static final int QWEN_MAX_WINDOW_LAYERS = 28;
+
     /**
      * Sliding-window attention, refused where some layer would slide. Qwen's classes switch it with
      * {@code use_sliding_window} (false where left out) and slide only the layers from {@code max_window_layers} on;
@@ -423,15 +427,19 @@ public final class HfConfigReader {
         }
         if (!bool("use_sliding_window") || !sized)
             return;
-        int from = root.has("max_window_layers") ? nonNegative("max_window_layers") : 0;
+        int from = root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
         if (from < layers)
             throw unmodeled(UnmodeledException.Kind.FIELD, "use_sliding_window", "true (a window of " + window
                     + " tokens in layers " + from + " to " + (layers - 1) + " by max_window_layers) is not modelled");
     }
 
     /** The classes whose head width, where the config leaves it out, is hidden_size / num_attention_heads. */
-    private static final Set<String> HEAD_DIM_FROM_HIDDEN = new TreeSet<>(Set.of("LlamaForCausalLM",
+    private static final Set<String> HEAD_DIM_FROM_HIDDEN = new TreeSet<>(Set.of(GLM4_MOE, "LlamaForCausalLM",
             "MistralForCausalLM", "MixtralForCausalLM", "Qwen2ForCausalLM"));
+
+    /** The classes that read a null {@code num_key_value_heads} as {@code num_attention_heads} (full MHA). */
+    private static final Set<String> NULL_KV_HEADS_ARE_HEADS = Set.of("LlamaForCausalLM", "MistralForCausalLM",
+            "MixtralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Qwen3MoeForCausalLM", "MiniMaxM2ForCausalLM");
 
     /**
      * Grouped-query attention. A field left out takes what the architecture's HuggingFace class takes: Llama's KV
@@ -444,9 +452,11 @@ public final class HfConfigReader {
         boolean llama = arch.equals("LlamaForCausalLM");
         if (!llama && !root.has("num_key_value_heads"))
             throw bad("num_key_value_heads", "missing (only LlamaForCausalLM defaults it to num_attention_heads)");
-        // null: every class takes the query heads, as Llama's does where the field is left out
         JsonNode kvField = root.get("num_key_value_heads");
-        int kvHeads = kvField != null && !kvField.isNull() ? positive("num_key_value_heads") : heads;
+        boolean nullKv = kvField != null && kvField.isNull();
+        if (nullKv && !NULL_KV_HEADS_ARE_HEADS.contains(arch))
+            throw bad("num_key_value_heads", "null, which " + arch + " does not read as num_attention_heads");
+        int kvHeads = kvField != null && !nullKv ? positive("num_key_value_heads") : heads;
         if (heads % kvHeads != 0)
             throw bad("num_key_value_heads", "must divide num_attention_heads (" + heads + "), was " + kvHeads);
         int headDim;
@@ -486,6 +496,9 @@ public final class HfConfigReader {
 
     /** MLA; {@code sparse}: with DeepSeek Sparse Attention's indexer, whose three sizes the config must give. */
     private Attention mla(int heads, boolean sparse) {
+        JsonNode kvHeads = root.get("num_key_value_heads"); // every head's own key and value: read, not used
+        if (kvHeads != null && !kvHeads.isNull())
+            positive("num_key_value_heads");
         int nope = positive("qk_nope_head_dim");
         int rope = positive("qk_rope_head_dim");
         requireValue("qk_head_dim", nope + rope); // GLM-5 states the sums it implies…

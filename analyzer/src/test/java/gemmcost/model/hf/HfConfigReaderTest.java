@@ -94,6 +94,9 @@ class HfConfigReaderTest {
         assertThat(v2.activeParameters()).isEqualTo(total - 59L * (160 - 6) * 3 * h * 1536)
                 .isBetween(21_000_000_000L, 22_000_000_000L); // "21B activated"
         assertThat(v2.kvBytesPerToken(2)).isEqualTo(60 * (512 + 64) * 2);
+        // in fp8: the latent norms (1,536 + 512 a layer) stay bf16 with the embeddings, norms and routers
+        long bf16 = 2 * 102_400 * h + 60 * (1536 + 512 + 2 * h) + 59 * 160 * h + h;
+        assertThat(v2.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(total - bf16 + 2 * bf16);
         // DeepSeek-V2-Lite projects its query without the low-rank bottleneck
         Path lite = write(DEEPSEEK_V2.replace("\"q_lora_rank\": 1536", "\"q_lora_rank\": null"));
         assertThatThrownBy(() -> HfConfigReader.read(lite)).isInstanceOf(BadInputException.class).hasMessage(lite
@@ -123,6 +126,15 @@ class HfConfigReaderTest {
         assertThat(glm.parameters()).isEqualTo(total).isEqualTo(137_120);
         assertThat(glm.activeParameters()).isEqualTo(total - 2 * 2 * 3 * 64 * 32);
         assertThat(glm.denseLayers()).isOne();
+        // in fp8 the biases and QK norms stay bf16 with the embeddings, norms and routers
+        long bf16 = 2 * 100 * 64 + 3 * (128 + 32 + 2 * 64) + 2 * 64 * 4 + 64;
+        assertThat(glm.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(total - bf16 + 2 * bf16);
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(GLM4.replace("\"attention_bias\": true",
+                "\"attention_bias\": false"))).attention()).qkvBias()).isFalse();
+        // its class does not read a null KV head count as the query heads' (transformers then fails to build it)
+        Path nullKv = write(GLM4.replace("\"num_key_value_heads\": 2", "\"num_key_value_heads\": null"));
+        assertThatThrownBy(() -> HfConfigReader.read(nullKv)).hasMessage(nullKv + ": num_key_value_heads: null,"
+                + " which Glm4MoeForCausalLM does not read as num_attention_heads");
         // GLM-4.5-Air: no QK norm
         assertThat(((Attention.Gqa) HfConfigReader.read(write(GLM4.replace("\"use_qk_norm\": true",
                 "\"use_qk_norm\": false"))).attention()).qkNorm()).isEqualTo(QkNorm.NONE);
@@ -380,6 +392,13 @@ class HfConfigReaderTest {
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false",
                 "\"use_sliding_window\": true")))).isEqualTo(read); // max_window_layers 2 of 2: no layer slides
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false, ", "")))).isEqualTo(read);
+        // without max_window_layers the class's 28 hold: 2 layers do not slide, 30 do from layer 28
+        String noMaxWindow = qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
+                .replace(", \"max_window_layers\": 2", "");
+        assertThat(HfConfigReader.read(write(noMaxWindow))).isEqualTo(read);
+        Path deep = write(noMaxWindow.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 30"));
+        assertThatThrownBy(() -> HfConfigReader.read(deep)).hasMessage(deep + ": use_sliding_window: true (a window"
+                + " of 131072 tokens in layers 28 to 29 by max_window_layers) is not modelled");
         // a head width may be given, as Llama's
         assertThat(HfConfigReader.read(write(qwen2.replace("\"max_window_layers\": 2",
                 "\"max_window_layers\": 2, \"head_dim\": 16")))).isEqualTo(read);
@@ -553,8 +572,8 @@ class HfConfigReaderTest {
         // shared expert, below): sizes of those models, not of this config, so it must give them
         Path qwen3 = write(TINY.formatted("").replace("LlamaForCausalLM", "Qwen3ForCausalLM"));
         assertThatThrownBy(() -> HfConfigReader.read(qwen3)).hasMessage(qwen3 + ": head_dim: missing (only"
-                + " LlamaForCausalLM, MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM default it to"
-                + " hidden_size / num_attention_heads)");
+                + " Glm4MoeForCausalLM, LlamaForCausalLM, MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM"
+                + " default it to hidden_size / num_attention_heads)");
         Path mixtral = write(TINY.formatted("").replace("LlamaForCausalLM", "MixtralForCausalLM")
                 .replace("\"num_key_value_heads\": 2,", ""));
         assertThatThrownBy(() -> HfConfigReader.read(mixtral)).hasMessage(mixtral + ": num_key_value_heads: missing"
