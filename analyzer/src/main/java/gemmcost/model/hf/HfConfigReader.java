@@ -30,8 +30,7 @@ public final class HfConfigReader {
      * the multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
      * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} says
      * which layers slide where the sliding window is on ({@link #refuseSlidingWindow}); {@code rope_parameters} is the
-     * newer configs' RoPE
-     * constants, {@code *rope_interleave} how rotary pairs are laid out.
+     * newer configs' RoPE constants, {@code *rope_interleave} how rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
             "bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "rms_norm_eps", "rope_theta",
@@ -84,7 +83,7 @@ public final class HfConfigReader {
             "num_experts_per_tok", "first_k_dense_replace", "moe_layer_freq");
 
     /**
-     * GLM-4.5 and 4.6: DeepSeek-V3's dense-then-MoE layers (a sigmoid router, one shared expert) under grouped-query
+     * GLM-4.5 and 4.6: DeepSeek-V3's dense-then-MoE layers (a sigmoid router, shared experts) under grouped-query
      * attention whose query, key and value projections add a bias ({@code attention_bias}) and whose heads may be
      * QK-normed ({@code use_qk_norm}), with the rotary embedding on part of each head.
      */
@@ -244,9 +243,8 @@ public final class HfConfigReader {
     private Architecture build(String arch, int layers, int hidden, int vocab, boolean tied, Attention attention,
                                WeightFormat weights) {
         return switch (arch) {
-            case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM" ->
-                    new Architecture(arch, layers, hidden, vocab, tied,
-                    attention, layers, positive("intermediate_size"), null, weights);
+            case "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM" -> new Architecture(
+                    arch, layers, hidden, vocab, tied, attention, layers, positive("intermediate_size"), null, weights);
             case "Qwen3MoeForCausalLM" -> {
                 requireValue("decoder_sparse_step", 1);
                 refuseMlpOnlyLayers();
@@ -408,7 +406,11 @@ public final class HfConfigReader {
         }
     }
 
-    /** Qwen2's, Qwen3's and Qwen3-MoE's config classes' {@code max_window_layers} where a config leaves it out. */
+    /** The classes whose sliding window {@code use_sliding_window} switches on, from {@code max_window_layers}. */
+    private static final Set<String> QWEN_WINDOW_SWITCH = Set.of("Qwen2ForCausalLM", "Qwen3ForCausalLM",
+            "Qwen3MoeForCausalLM");
+
+    /** Their config classes' {@code max_window_layers} where a config leaves it out. */
     private static final int QWEN_MAX_WINDOW_LAYERS = 28;
 
     /**
@@ -419,7 +421,7 @@ public final class HfConfigReader {
     private void refuseSlidingWindow(String arch, int layers) {
         JsonNode window = root.get("sliding_window");
         boolean sized = window != null && !window.isNull();
-        if (!Set.of("Qwen2ForCausalLM", "Qwen3ForCausalLM", "Qwen3MoeForCausalLM").contains(arch)) {
+        if (!QWEN_WINDOW_SWITCH.contains(arch)) {
             if (sized)
                 throw unmodeled(UnmodeledException.Kind.FIELD, "sliding_window",
                         "sliding-window attention is not modelled, was " + window);
@@ -439,14 +441,15 @@ public final class HfConfigReader {
 
     /** The classes that read a null {@code num_key_value_heads} as {@code num_attention_heads} (full MHA). */
     private static final Set<String> NULL_KV_HEADS_ARE_HEADS = Set.of("LlamaForCausalLM", "MistralForCausalLM",
-            "MixtralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Qwen3MoeForCausalLM", "MiniMaxM2ForCausalLM");
+            "MixtralForCausalLM", "Qwen2ForCausalLM", "Qwen3ForCausalLM", "Qwen3MoeForCausalLM",
+            "MiniMaxM2ForCausalLM");
 
     /**
      * Grouped-query attention. A field left out takes what the architecture's HuggingFace class takes: Llama's KV
      * heads are its query heads, and {@link #HEAD_DIM_FROM_HIDDEN}'s head width is hidden_size / heads; the other
      * defaults are fixed numbers (Mistral's and Mixtral's 8 KV heads, Qwen2's 32, Qwen3's 128-wide heads) that a
      * config of another size would not mean, so there such a field must be given. Qwen2's query, key and value
-     * projections have a bias (its class's, no config field).
+     * projections have a bias (its class's, no config field), GLM-4.5's where {@code attention_bias} says so.
      */
     private Attention gqa(String arch, int heads, int hidden) {
         boolean llama = arch.equals("LlamaForCausalLM");
@@ -478,9 +481,9 @@ public final class HfConfigReader {
 
     /**
      * Qwen3's classes norm every query and key head (their {@code q_norm} and {@code k_norm} take no config field),
-     * GLM-4.5's where {@code use_qk_norm} says so;
-     * MiniMax-M2's norms the whole layer's query and key, as the engines run it whatever its config says, so its
-     * {@code use_qk_norm} and {@code qk_norm_type} are read only at their class defaults, true and {@code per_layer}.
+     * GLM-4.5's where {@code use_qk_norm} says so; MiniMax-M2's norms the whole layer's query and key, as the engines
+     * run it whatever its config says, so its {@code use_qk_norm} and {@code qk_norm_type} are read only at their class
+     * defaults, true and {@code per_layer}.
      */
     private QkNorm qkNorm(String arch) {
         if (arch.equals("Qwen3ForCausalLM") || arch.equals("Qwen3MoeForCausalLM") || arch.equals(QWEN3_5_MOE))
