@@ -430,20 +430,14 @@ final class PredictCommand implements Callable<Integer> {
 
     private void rankAgg(Architecture model, Device device, ServingPlans.Plan plan, int perNode, Request request,
                          CostModels.Opened costs, PlanRanking ranking) {
-        Parallelism layout = plan.layout();
-        if (layout.misfit(model) != null) {
-            ranking.refuse(PlanRanking.Refusal.CANNOT_SPLIT);
-            return;
-        }
-        int perStep = perStep(device, layout);
-        int running = running(device, layout, plan.workers(), perStep);
-        PlanRanking.Refusal refusal = !Fit.holds(model, layout, device, running, engine().kvTokensHeld(isl, osl),
-                kvDtype) ? PlanRanking.Refusal.DOES_NOT_FIT : placementRefusal(device, plan, perNode);
+        Side side = decodeSide(model, device, plan);
+        PlanRanking.Refusal refusal = side.refusal() != null ? side.refusal()
+                : placementRefusal(device, plan, perNode);
         if (refusal != null) {
             ranking.refuse(refusal);
             return;
         }
-        Workers workers = workers(layout, plan.workers(), 1, perStep, running, "--gpus");
+        Workers workers = side.workers();
         ServingModel.Estimate e = ServingModel.predict(model, Mode.AGG, workers, workers, request,
                 kvDtype.elementBytes(), costs.model());
         ranking.add(plan, e, Math.ceilDiv(concurrency, plan.workers()), chunking(workers, e).isPresent());
@@ -488,7 +482,7 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** One side of a disaggregated plan: its workers, or why it cannot run (then {@code workers} is null). */
+    /** A plan's workers (an agg plan's, or one side of a disaggregated one), or why they cannot run (then null). */
     private record Side(Workers workers, PlanRanking.Refusal refusal) {
     }
 
@@ -521,7 +515,10 @@ final class PredictCommand implements Callable<Integer> {
                 concurrency, workers));
     }
 
-    /** The decode workers of {@code plan}, as a disaggregated predict lays them out. */
+    /**
+     * The workers of {@code plan} that decode, as predict lays them out: an agg plan's, or a disaggregated plan's
+     * decode side ({@link #decodeStepTokens} gives each mode's step budget).
+     */
     private Side decodeSide(Architecture model, Device device, ServingPlans.Plan plan) {
         Parallelism layout = plan.layout();
         if (layout.misfit(model) != null)
