@@ -1,6 +1,7 @@
 package gemmcost.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.deploy.Fit;
 import gemmcost.device.Device;
@@ -11,6 +12,7 @@ import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.HfConfigReader;
+import gemmcost.model.hf.SlidingWindow;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.serving.Engine;
 import java.io.PrintWriter;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = {"Read a HuggingFace config.json (and a ModelOpt hf_quant_config.json beside it, if any) and",
                 "print the architecture gemmcost costs, its weights and the KV cache one token adds (and the state",
                 "a linear-attention model keeps per sequence). Supported: Llama, Mistral, Qwen2/2.5, Qwen3,",
-                "Qwen3-MoE, Qwen3.5, Mixtral, MiniMax-M2, DeepSeek-V2/V3/R1, GLM-4.5/4.6, GLM-5; any other",
+                "Qwen3-MoE, Qwen3.5, Mixtral, MiniMax-M2, DeepSeek-V2/V3/R1, GLM-4.5/4.6, GLM-5, gpt-oss; any other",
                 "architecture, and any field gemmcost does not model, is refused naming it. The sizes are modeled:",
                 "counted from the config.",
                 "With --gpu, the weights and KV cache one GPU of the fullest pipeline stage holds, refused (exit 2)",
@@ -51,7 +53,8 @@ final class ModelCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--weights", paramLabel = "FORMAT", description = "The linear layers' weight format (bf16, fp8,"
-            + " fp8_block), for a checkpoint whose config does not say; default: what the config says.")
+            + " fp8_block), for a checkpoint whose config does not say, or says a format gemmcost does not read (mxfp4,"
+            + " compressed-tensors); default: what the config says.")
     WeightFormat weights;
 
     @ArgGroup(exclusive = false, heading = "%nDoes it fit (with --gpu):%n")
@@ -82,8 +85,7 @@ final class ModelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Architecture read = HfConfigReader.read(config);
-        Architecture a = weights == null ? read : read.withWeights(weights);
+        Architecture a = HfConfigReader.read(config, weights);
         Fit placement = fit == null ? null : place(a);
         PrintWriter out = spec.commandLine().getOut();
         if (json)
@@ -110,7 +112,7 @@ final class ModelCommand implements Callable<Integer> {
                 a.vocab(), a.tiedEmbeddings() ? ", tied embeddings" : "");
         int fullLayers = a.fullAttentionLayers(0, a.layers());
         out.println("attention: " + attention(a.attention()) + (a.linearAttention() == null ? ""
-                : String.format(Locale.ROOT, ", in %d of %d layers", fullLayers, a.layers())));
+                : String.format(Locale.ROOT, ", in %d of %d layers", fullLayers, a.layers())) + window(a));
         if (a.linearAttention() != null)
             out.println("linear:    " + linear(a, a.layers() - fullLayers));
         if (a.experts() != null)
@@ -124,8 +126,9 @@ final class ModelCommand implements Callable<Integer> {
                 a.activeParameters() / 1e9);
         out.printf(Locale.ROOT, "  weight bytes      %.2f GB (linear layers at %d byte(s) per weight; embeddings, LM"
                 + " head, routers, norms and biases in bf16)%n", a.weightBytes() / 1e9, a.weights().bytesPerWeight());
-        out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%n", a.kvBytesPerToken(2),
-                a.kvBytesPerToken(1));
+        out.printf(Locale.ROOT, "  KV cache / token  %d B in bf16, %d B in fp8%s%n", a.kvBytesPerToken(2),
+                a.kvBytesPerToken(1), a.slidingWindow() == null ? "" : String.format(Locale.ROOT,
+                        " (a windowed layer's up to %d tokens)", a.slidingWindow().tokens()));
         if (a.linearAttention() != null)
             out.printf(Locale.ROOT, "  state / sequence  %d B (linear attention, whatever the length)%n",
                     a.stateBytesPerSequence());
@@ -160,6 +163,13 @@ final class ModelCommand implements Callable<Integer> {
         };
     }
 
+    /** {@code , a sliding window of 128 tokens in 18 of 36 layers}, or nothing without one. */
+    private static String window(Architecture a) {
+        SlidingWindow w = a.slidingWindow();
+        return w == null ? "" : String.format(Locale.ROOT, ", a sliding window of %d tokens in %d of %d layers",
+                w.tokens(), w.layers().size(), a.layers());
+    }
+
     private static String linear(Architecture a, int linearLayers) {
         GatedDeltaNet d = a.linearAttention();
         return String.format(Locale.ROOT, "Gated DeltaNet in %d of %d layers, %d key heads of %d, %d value heads of"
@@ -169,9 +179,9 @@ final class ModelCommand implements Callable<Integer> {
     }
 
     private static String experts(Experts e) {
-        return String.format(Locale.ROOT, "%d routed, each an MLP of width %d, top-%d%s", e.experts(),
+        return String.format(Locale.ROOT, "%d routed, each an MLP of width %d, top-%d%s%s", e.experts(),
                 e.expertIntermediate(), e.topK(), e.sharedIntermediate() == 0 ? ""
-                        : ", a shared expert of width " + e.sharedIntermediate());
+                        : ", a shared expert of width " + e.sharedIntermediate(), e.biases() ? ", with biases" : "");
     }
 
     /** The attention's sizes as {@link #attention} prints them, and its kind ({@code gqa} or {@code mla}). */
@@ -198,10 +208,14 @@ final class ModelCommand implements Callable<Integer> {
                 .put("architecture", a.name())
                 .put("layers", a.layers())
                 .put("dense_layers", a.denseLayers());
-        node.set("attention", attentionJson(node, a.attention()));
+        ObjectNode attention = attentionJson(node, a.attention());
+        SlidingWindow w = a.slidingWindow();
+        attention.set("sliding_window", w == null ? null : node.objectNode().put("tokens", w.tokens())
+                .set("layers", node.arrayNode().addAll(w.sorted().stream().map(IntNode::valueOf).toList())));
+        node.set("attention", attention);
         node.set("experts", a.experts() == null ? null : node.objectNode().put("routed", a.experts().experts())
                 .put("width", a.experts().expertIntermediate()).put("top_k", a.experts().topK())
-                .put("shared_width", a.experts().sharedIntermediate()));
+                .put("shared_width", a.experts().sharedIntermediate()).put("biases", a.experts().biases()));
         node.put("weights", a.weights().id())
                 .put("context_tokens", a.contextTokens() > 0 ? a.contextTokens() : null)
                 .put("parameters", a.parameters())

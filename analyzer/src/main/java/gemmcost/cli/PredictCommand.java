@@ -98,7 +98,8 @@ final class PredictCommand implements Callable<Integer> {
     Path gemmCsv;
 
     @Option(names = "--weights", paramLabel = "FORMAT",
-            description = "The linear layers' format (bf16, fp8, fp8_block). Default: what the config says.")
+            description = "The linear layers' format (bf16, fp8, fp8_block), also over a format the config says that"
+                    + " gemmcost does not read (mxfp4, compressed-tensors). Default: what the config says.")
     WeightFormat weights;
 
     @Option(names = "--kv-dtype", defaultValue = "bf16", paramLabel = "DTYPE", converter = Options.KvDtype.class,
@@ -263,8 +264,7 @@ final class PredictCommand implements Callable<Integer> {
                     + layout.pp + " (no vLLM release schedules a step ahead with pipeline stages)");
         checkOverlapScheduler();
         checkRanking();
-        Architecture read = HfConfigReader.read(config);
-        Architecture model = weights == null ? read : read.withWeights(weights);
+        Architecture model = HfConfigReader.read(config, weights);
         Device device = DeviceCatalog.require(gpu);
         checkVllmStep(device);
         if (gpus != null)

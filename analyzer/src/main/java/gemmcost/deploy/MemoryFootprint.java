@@ -84,8 +84,8 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
                 true, true), 0, model.layers());
         MemoryFootprint attention = new MemoryFootprint(replica.weightBytes(), replica.kvBytes(),
                 replica.stateBytes(), Gpu.ATTENTION);
-        MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertParameters()
-                / afd.ffnGpus() * model.weights().bytesPerWeight(), 0, 0, Gpu.FFN);
+        MemoryFootprint ffn = new MemoryFootprint(model.moeLayers() * model.routedExpertBytes() / afd.ffnGpus(), 0, 0,
+                Gpu.FFN);
         return attention.totalBytes() >= ffn.totalBytes() ? List.of(attention, ffn) : List.of(ffn, attention);
     }
 
@@ -112,7 +112,7 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
             int moeLayers = last - Math.max(first, Math.min(last, model.denseLayers()));
             long weights = attentionSide(model, layout.attentionTp(), first, last, stage == 0,
                     stage == layout.pp() - 1)
-                    + moeLayers * model.routedExpertParameters() / layout.tp() * model.weights().bytesPerWeight();
+                    + moeLayers * model.routedExpertBytes() / layout.tp();
             MemoryFootprint f = cache.holding(weights, first, last);
             if (f.totalBytes() > worst.totalBytes())
                 worst = f;

@@ -77,13 +77,14 @@ final class ModelOps {
         int norm = layer == 0 ? elementwise(id + ".norm1", "norm", group, tokens, 1, after) : after;
         int out = !model.fullAttentionAt(layer) ? gatedDeltaNet(id, group, model.linearAttention(), norm)
                 : switch (model.attention()) {
-                    case Attention.Gqa g -> gqa(id, group, replica, g, norm);
+                    case Attention.Gqa g -> gqa(id, layer, group, replica, g, norm);
                     case Attention.Mla a -> mla(id, group, a, norm);
                 };
         return addAndNorm(id + ".norm2", group, allReduce(id + ".attn", replica, out));
     }
 
-    private int gqa(String id, int[] group, int[] replica, Attention.Gqa g, int after) {
+    /** Grouped-query attention; in a layer with a sliding window each query attends to the window's tokens only. */
+    private int gqa(String id, int layer, int[] group, int[] replica, Attention.Gqa g, int after) {
         long heads = g.heads() / tp;
         long kvHeads = g.kvHeadsPerGpu(tp);
         int qkv = gemm(id + ".qkv", "QKV projection", group, m, model.hidden(),
@@ -92,7 +93,7 @@ final class ModelOps {
         int rope = ropeAndCacheWrite(id, group, (heads + kvHeads) * g.headDim(), g.kvElementsPerTokenPerGpu(tp),
                 normed);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
-                Long.MAX_VALUE, rope);
+                model.attendedTokens(layer, Long.MAX_VALUE), rope);
         if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
             attention = graph.op(id + ".output_gate", "attention output gate", group,
                     new Work.Memory(3.0 * tokens * heads * g.headDim() * BYTES), attention);
@@ -247,10 +248,10 @@ final class ModelOps {
     /**
      * A fused attention kernel over {@code heads} query heads and {@code kvHeads} key/value heads of key width
      * {@code qkDim} and value width {@code vDim}, with {@code kvPerToken} cached elements per token, each query
-     * attending to at most {@code window} of them (sparse attention's top-k). Decode: each sequence's new token against
-     * its {@code tokens}-long cache, of which it reads what it attends to. Prefill: causal, so the t·(t+1)/2 query-key
-     * pairs of a t-token prompt (fewer with a window); Q, K, V and the output move once (the new tokens' cache entries
-     * are written before it, with the rotary embedding).
+     * attending to at most {@code window} of them (sparse attention's top-k, a sliding window). Decode: each
+     * sequence's new token against its {@code tokens}-long cache, of which it reads what it attends to. Prefill:
+     * causal, so the t·(t+1)/2 query-key pairs of a t-token prompt (fewer with a window); Q, K, V and the output move
+     * once (the new tokens' cache entries are written before it, with the rotary embedding).
      */
     private int attention(String id, int[] group, long heads, long kvHeads, long qkDim, long vDim, long kvPerToken,
                           long window, int... after) {

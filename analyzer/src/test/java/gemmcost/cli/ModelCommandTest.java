@@ -62,7 +62,7 @@ class ModelCommandTest {
         CliRun json = CliRun.of("model", "--json", SharedData.modelConfig("zhipuai--GLM-5.config.json").toString());
         assertThat(json.out()).contains("\"attention\":{\"kind\":\"mla\",\"heads\":64,\"q_lora_rank\":2048,"
                 + "\"kv_lora_rank\":512,\"qk_nope_head_dim\":192,\"qk_rope_head_dim\":64,\"v_head_dim\":256,"
-                + "\"indexer\":{\"heads\":32,\"head_dim\":128,\"top_k\":2048}}");
+                + "\"indexer\":{\"heads\":32,\"head_dim\":128,\"top_k\":2048},\"sliding_window\":null}");
     }
 
     @Test
@@ -92,11 +92,26 @@ class ModelCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
                 + "\"layers\":2,\"dense_layers\":0,\"attention\":{\"kind\":\"gqa\",\"heads\":4,\"kv_heads\":2,"
-                + "\"head_dim\":16,\"qkv_bias\":false,\"output_gate\":false,\"qk_norm\":\"none\"},"
-                + "\"experts\":{\"routed\":4,\"width\":32,\"top_k\":2,\"shared_width\":0},"
+                + "\"head_dim\":16,\"qkv_bias\":false,\"output_gate\":false,\"qk_norm\":\"none\",\"sliding_window\":null},"
+                + "\"experts\":{\"routed\":4,\"width\":32,\"top_k\":2,\"shared_width\":0,\"biases\":false},"
                 + "\"weights\":\"bf16\",\"context_tokens\":null,\"parameters\":87360,"
                 + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"
                 + "\"kv_bytes_per_token_fp8\":128,\"state_bytes_per_sequence\":0,\"label\":\"modeled\"}" + NL);
+    }
+
+    @Test
+    void aSlidingWindowShouldBeShownWithTheLayersItSlides() throws IOException {
+        Path config = Files.writeString(dir.resolve("windowed.config.json"), Files.readString(tinyMixtral())
+                .replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
+
+        CliRun run = CliRun.of("model", config.toString());
+
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains(
+                "attention: GQA, 4 query heads, 2 KV heads of 16, a sliding window of 4096 tokens in 2 of 2 layers",
+                "  KV cache / token  256 B in bf16, 128 B in fp8 (a windowed layer's up to 4096 tokens)");
+        assertThat(CliRun.of("model", "--json", config.toString()).out())
+                .contains("\"qk_norm\":\"none\",\"sliding_window\":{\"tokens\":4096,\"layers\":[0,1]}},");
     }
 
     @Test
@@ -114,9 +129,9 @@ class ModelCommandTest {
                 .contains("attention: GQA, 4 query heads, 2 KV heads of 16, QK norm per head");
         assertThat(CliRun.of("model", "--json", qwen2.toString()).out()).contains("\"attention\":{\"kind\":\"gqa\","
                 + "\"heads\":4,\"kv_heads\":2,\"head_dim\":16,\"qkv_bias\":true,\"output_gate\":false,"
-                + "\"qk_norm\":\"none\"},\"experts\":null,");
+                + "\"qk_norm\":\"none\",\"sliding_window\":null},\"experts\":null,");
         assertThat(CliRun.of("model", "--json", qwen3.toString()).out()).contains("\"qkv_bias\":false,"
-                + "\"output_gate\":false,\"qk_norm\":\"per_head\"}");
+                + "\"output_gate\":false,\"qk_norm\":\"per_head\",\"sliding_window\":null}");
     }
 
     @Test
@@ -135,7 +150,7 @@ class ModelCommandTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"num_experts_per_tok\": 2 | \"num_experts_per_tok\": 5 | num_experts_per_tok: must be <= num_local_experts (4), was 5",
-            "\"sliding_window\": null | \"sliding_window\": 4096 | sliding_window: sliding-window attention is not modelled, was 4096",
+            "\"sliding_window\": null | \"sliding_window\": -1 | sliding_window: must be >= 1, was -1",
             "\"hidden_act\": \"silu\" | \"hidden_act\": \"silu\", \"tie_word_embeddings\": 1 | tie_word_embeddings: must be true or false, was 1"})
     void aConfigGemmcostCannotCostShouldExitTwoWithOneLineNamingTheField(String field, String changed, String message)
             throws IOException {

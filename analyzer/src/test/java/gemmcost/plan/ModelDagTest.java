@@ -14,8 +14,10 @@ import gemmcost.model.hf.DsaIndexer;
 import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.QkNorm;
+import gemmcost.model.hf.SlidingWindow;
 import gemmcost.model.hf.WeightFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -303,6 +305,34 @@ class ModelDagTest {
                 .isEqualTo(new Work.Memory(200 * (2 * (4 + 1) * 8 * 2 + 24 * 2)));
         Work.Attention allPairs = (Work.Attention) prefill.work(node(prefill, "mb0.L0.index_scores"));
         assertThat(allPairs.flops()).isEqualTo(200 * 201 / 2 * 2.0 * 2 * 4);
+    }
+
+    @Test
+    void aSlidingWindowLayerShouldReadAndAttendToItsWindowOnly() {
+        // 2 layers of 4 query heads and 2 KV heads of 16, layer 0 with a window of 50 tokens
+        Architecture windowed = new Architecture("windowed", 2, 64, 100, false, new Attention.Gqa(4, 2, 16), 2, 128,
+                null, WeightFormat.BF16).withSlidingWindow(new SlidingWindow(50, Set.of(0)));
+
+        Dag decode = ModelDag.build("t", windowed, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
+        // each of 3 sequences reads 50 of its 200 cached tokens in layer 0 (K and V of 2 heads of 16, bf16), all of
+        // them in layer 1; the new token's 4 query heads and output (16 wide each for Q·K and for V) move once
+        Work.Attention window = (Work.Attention) decode.work(node(decode, "mb0.L0.attention"));
+        assertThat(window.bytes()).isEqualTo(3 * 50 * 64 * 2 + 3 * 4 * (16 + 16) * 2);
+        assertThat(window.flops()).isEqualTo(2.0 * 3 * 4 * 50 * (16 + 16));
+        Work.Attention full = (Work.Attention) decode.work(node(decode, "mb0.L1.attention"));
+        assertThat(full.bytes()).isEqualTo(3 * 200 * 64 * 2 + 3 * 4 * (16 + 16) * 2);
+
+        Dag prefill = ModelDag.build("t", windowed, new Parallelism(1, 1, 1, 1), new Step(Phase.PREFILL, 1, 200, 2));
+        // the first 50 queries attend to 1 … 50 tokens, the other 150 to 50 each; causal over all 200 in layer 1
+        Work.Attention banded = (Work.Attention) prefill.work(node(prefill, "mb0.L0.attention"));
+        assertThat(banded.flops()).isEqualTo(2.0 * 4 * (50 * 51 / 2 + 150 * 50) * (16 + 16));
+        Work.Attention causal = (Work.Attention) prefill.work(node(prefill, "mb0.L1.attention"));
+        assertThat(causal.flops()).isEqualTo(2.0 * 4 * (200 * 201 / 2) * (16 + 16));
+
+        // the cache one sequence of 200 tokens holds: 50 tokens in layer 0, 200 in layer 1, 64 elements a token
+        assertThat(windowed.kvBytesPerSequencePerGpu(0, 2, 1, 200, 2)).isEqualTo((50 + 200) * 64 * 2);
+        assertThat(windowed.kvBytesPerSequencePerGpu(1, 2, 2, 200, 1)).isEqualTo(200 * 32);
+        assertThat(windowed.kvBytesPerSequencePerGpu(0, 1, 1, 30, 2)).isEqualTo(30 * 64 * 2);
     }
 
     @Test

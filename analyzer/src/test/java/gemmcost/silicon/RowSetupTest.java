@@ -276,11 +276,11 @@ class RowSetupTest {
     @Test
     void theConfigReadersRefusalsShouldBeCountedByKind(@TempDir Path dir) throws IOException {
         String llama = Files.readString(Path.of("../examples/small-llama.config.json"));
-        Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("LlamaForCausalLM", "GptOssForCausalLM"));
+        Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("LlamaForCausalLM", "Llama4ForCausalLM"));
         Path configs = dir;
         assertThat(RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs, HfConfigReader::read).toString())
                 .startsWith("Refused[reason=" + RowSetup.ARCHITECTURE + ", detail=" + configs
-                        + "/org--moe.config.json: architectures: GptOssForCausalLM is not supported");
+                        + "/org--moe.config.json: architectures: Llama4ForCausalLM is not supported");
         Files.writeString(dir.resolve("org--moe.config.json"), llama.replace("\"torch_dtype\": \"bfloat16\"",
                 "\"torch_dtype\": \"bfloat16\", \"quantization_config\": {\"quant_method\": \"nvfp4\"}"));
         assertThat(((RowSetup.Refused) RowSetup.of(row("batch_size", "4", "tp_size", "8"), configs,

@@ -9,11 +9,13 @@ import java.util.Objects;
  * LM head (the same matrix when {@code tiedEmbeddings}). RMSNorms: two per layer and a final one. A hybrid model
  * mixes tokens with {@code linearAttention} in every layer but each {@code fullAttentionInterval}-th, which has
  * {@code attention} ({@code null} and 1: attention in every layer). {@code contextTokens}: the longest prompt and
- * output its config says engines serve by default (0: the config does not say).
+ * output its config says engines serve by default (0: the config does not say). {@code slidingWindow}: the attention
+ * layers that attend to a window of the last tokens only ({@code null}: none).
  */
 public record Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
                            int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights,
-                           GatedDeltaNet linearAttention, int fullAttentionInterval, int contextTokens) {
+                           GatedDeltaNet linearAttention, int fullAttentionInterval, int contextTokens,
+                           SlidingWindow slidingWindow) {
     public Architecture {
         if (contextTokens < 0)
             throw new IllegalArgumentException("must be >= 0 (0: not given): contextTokens=" + contextTokens);
@@ -31,6 +33,19 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
                     + denseLayers + ", layers=" + layers);
         if (denseLayers > 0 && denseIntermediate < 1)
             throw new IllegalArgumentException("must be >= 1 with dense layers: denseIntermediate=" + denseIntermediate);
+        if (slidingWindow != null)
+            for (int layer : slidingWindow.layers())
+                if (layer >= layers || !fullAttentionAt(layer, fullAttentionInterval))
+                    throw new IllegalArgumentException("a sliding window must be in an attention layer below layers ("
+                            + layers + "): layer " + layer);
+    }
+
+    /** A model without sliding-window attention. */
+    public Architecture(String name, int layers, int hidden, int vocab, boolean tiedEmbeddings, Attention attention,
+                        int denseLayers, int denseIntermediate, Experts experts, WeightFormat weights,
+                        GatedDeltaNet linearAttention, int fullAttentionInterval, int contextTokens) {
+        this(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate, experts, weights,
+                linearAttention, fullAttentionInterval, contextTokens, null);
     }
 
     /** A model whose context is not given. */
@@ -51,13 +66,24 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     /** The same architecture with its linear layers stored as {@code format} (a checkpoint whose config omits it). */
     public Architecture withWeights(WeightFormat format) {
         return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
-                experts, format, linearAttention, fullAttentionInterval, contextTokens);
+                experts, format, linearAttention, fullAttentionInterval, contextTokens, slidingWindow);
     }
 
     /** The same architecture serving at most {@code tokens} of prompt and output (0: not given). */
     public Architecture withContext(int tokens) {
         return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
-                experts, weights, linearAttention, fullAttentionInterval, tokens);
+                experts, weights, linearAttention, fullAttentionInterval, tokens, slidingWindow);
+    }
+
+    /** The same architecture with {@code window} ({@code null}: none). */
+    public Architecture withSlidingWindow(SlidingWindow window) {
+        return new Architecture(name, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
+                experts, weights, linearAttention, fullAttentionInterval, contextTokens, window);
+    }
+
+    /** The tokens layer {@code layer}'s attention reads and caches of a {@code tokens}-long sequence. */
+    public long attendedTokens(int layer, long tokens) {
+        return slidingWindow != null && slidingWindow.slides(layer) ? slidingWindow.tokensHeld(tokens) : tokens;
     }
 
     /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */
@@ -102,14 +128,18 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /**
      * Bytes of the KV cache one sequence of {@code tokens} fills in the attention layers of [first, last) on one of
-     * {@code tp} GPUs, at {@code kvBytesPerElement} (and a sparse-attention index key per token).
+     * {@code tp} GPUs, at {@code kvBytesPerElement} (and a sparse-attention index key per token); a windowed layer
+     * holds the window's tokens at most.
      *
      * @throws ArithmeticException beyond 2^63 bytes
      */
     public long kvBytesPerSequencePerGpu(int first, int last, int tp, long tokens, int kvBytesPerElement) {
         long perToken = Math.addExact(Math.multiplyExact(attention.kvElementsPerTokenPerGpu(tp), kvBytesPerElement),
                 attention.indexKeyBytesPerToken());
-        return Math.multiplyExact(Math.multiplyExact(tokens, perToken), fullAttentionLayers(first, last));
+        int windowed = slidingWindow == null ? 0 : slidingWindow.layersIn(first, last);
+        long held = Math.addExact(Math.multiplyExact(tokens, fullAttentionLayers(first, last) - windowed),
+                windowed == 0 ? 0 : Math.multiplyExact(slidingWindow.tokensHeld(tokens), windowed));
+        return Math.multiplyExact(held, perToken);
     }
 
     /** Bytes of one sequence's state in the linear-attention layers of [first, last) on one of {@code tp} GPUs. */
@@ -144,11 +174,12 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /**
      * Bytes of all weights: the linear layers in the weight format, the embeddings, LM head, routers, norms and biases
-     * in bf16 (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block bytes) aside.
+     * (attention's and experts') in bf16 (fp8 checkpoints never quantise them); block scales (1/16,384 of fp8 block
+     * bytes) aside.
      */
     public long weightBytes() {
         long unquantised = (tiedEmbeddings ? 1 : 2) * embeddingParameters() + layers * normParametersPerLayer() + hidden
-                + moeLayers() * routerParameters();
+                + moeLayers() * (routerParameters() + routedExpertBiasParameters());
         for (int layer = 0; layer < layers; layer++)
             unquantised += mixerUnquantizedParametersPerGpu(layer, 1);
         return (parameters() - unquantised) * weights.bytesPerWeight() + unquantised * UNQUANTISED_BYTES;
@@ -187,9 +218,19 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
         return experts == null ? 0 : swiGlu(hidden, experts.sharedIntermediate());
     }
 
-    /** One MoE layer's router; 0 for a dense model. */
+    /** One MoE layer's router (and its bias); 0 for a dense model. */
     public long routerParameters() {
-        return experts == null ? 0 : (long) hidden * experts.experts();
+        return experts == null ? 0 : experts.routerParameters(hidden);
+    }
+
+    /** One MoE layer's routed experts' biases, bf16 in every checkpoint; 0 for a dense model or one without. */
+    public long routedExpertBiasParameters() {
+        return experts == null ? 0 : experts.experts() * experts.expertBiases(hidden);
+    }
+
+    /** Bytes of one MoE layer's routed experts: their weights in the weight format, their biases in bf16. */
+    public long routedExpertBytes() {
+        return routedExpertParameters() * weights.bytesPerWeight() + routedExpertBiasParameters() * UNQUANTISED_BYTES;
     }
 
     /** Weights one token's forward pass reads: the dense part, its top-k and shared experts, the LM head. */

@@ -89,6 +89,13 @@ public final class HfConfigReader {
      */
     static final String GLM4_MOE = "Glm4MoeForCausalLM";
 
+    /**
+     * gpt-oss: every layer MoE (experts and router with biases, a clamped SwiGLU: {@code swiglu_limit}, the same
+     * element-wise work) under grouped-query attention with biases that slides a window in every other layer
+     * ({@code layer_types}); {@code initial_context_length} is its pretraining context (the RoPE scaling's base).
+     */
+    static final String GPT_OSS = "GptOssForCausalLM";
+
     /** GLM-5: DeepSeek-V3's layers with DeepSeek Sparse Attention's indexer. */
     static final String GLM_MOE_DSA = "GlmMoeDsaForCausalLM";
 
@@ -119,6 +126,8 @@ public final class HfConfigReader {
                     "n_shared_experts", "moe_intermediate_size", "num_experts_per_tok", "first_k_dense_replace",
                     "moe_layer_freq")),
             Map.entry("DeepseekV3ForCausalLM", DEEPSEEK_FIELDS),
+            Map.entry(GPT_OSS, Set.of("head_dim", "sliding_window", "num_local_experts", "num_experts_per_tok",
+                    "experts_per_token", "swiglu_limit", "initial_context_length")),
             Map.entry(GLM_MOE_DSA, Stream.concat(DEEPSEEK_FIELDS.stream(), Stream.of("qk_head_dim", "head_dim",
                     "index_n_heads", "index_head_dim", "index_topk")).collect(Collectors.toUnmodifiableSet())),
             Map.entry(QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
@@ -136,7 +145,7 @@ public final class HfConfigReader {
             Map.entry("num_experts", 4096), Map.entry("num_local_experts", 4096), Map.entry("n_routed_experts", 4096),
             Map.entry("n_shared_experts", 16), Map.entry("num_attention_heads", 4096),
             Map.entry("num_key_value_heads", 4096), Map.entry("head_dim", 4096),
-            Map.entry(CONTEXT_FIELD, 1 << 30));
+            Map.entry(CONTEXT_FIELD, 1 << 30), Map.entry("sliding_window", 1 << 30));
 
     private final String file;
     /** Where {@link #root} sits in the file ({@code text_config.} in a vision-language config), for messages. */
@@ -161,6 +170,15 @@ public final class HfConfigReader {
      */
     public static Architecture readArchitecture(Path config) {
         return new HfConfigReader(config.toString(), "", InputFiles.json(config)).architecture(null, false);
+    }
+
+    /**
+     * The architecture of {@code config} with its linear layers in {@code stated} where given ({@code null}: what the
+     * config says): the format its user serves it in, read past whatever format the config states, even one gemmcost
+     * does not read (gpt-oss's mxfp4, a compressed-tensors checkpoint).
+     */
+    public static Architecture read(Path config, WeightFormat stated) {
+        return stated == null ? read(config) : readArchitecture(config).withWeights(stated);
     }
 
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
@@ -218,23 +236,24 @@ public final class HfConfigReader {
                 SUPPORTED.get(arch)));
         requireDecoderOnly();
         requireValue("hidden_act", "silu");
-        if (!arch.equals(GLM4_MOE))
+        if (!arch.equals(GLM4_MOE) && !arch.equals(GPT_OSS))
             requireValue("attention_bias", false);
         requireValue("mlp_bias", false);
         int hidden = positive("hidden_size");
         int layers = positive("num_hidden_layers");
-        refuseSlidingWindow(arch, layers);
+        SlidingWindow window = slidingWindow(arch, layers);
         int heads = positive("num_attention_heads");
         boolean latent = arch.equals(DEEPSEEK_V2) || arch.equals("DeepseekV3ForCausalLM") || arch.equals(GLM_MOE_DSA);
         Attention attention = latent ? mla(heads, arch.equals(GLM_MOE_DSA)) : gqa(arch, heads, hidden);
         if (!arch.equals(QWEN3_5_MOE))
-            requireLayerTypes(layers, 1);
+            requireLayerTypes(layers, 1, window);
         requireSoftmaxAttention(layers);
         int context = contextTokens();
         WeightFormat weights = weightFormat.get();
         int vocab = positive("vocab_size");
         try {
-            return build(arch, layers, hidden, vocab, tied, attention, weights).withContext(context);
+            return build(arch, layers, hidden, vocab, tied, attention, weights).withContext(context)
+                    .withSlidingWindow(window);
         } catch (IllegalArgumentException e) { // a combination of sizes no field check caught: still one line
             throw bad("$", e.getMessage());
         }
@@ -254,7 +273,7 @@ public final class HfConfigReader {
             case QWEN3_5_MOE -> {
                 refuseMlpOnlyLayers();
                 int interval = positive("full_attention_interval");
-                requireLayerTypes(layers, interval);
+                requireLayerTypes(layers, interval, null);
                 GatedDeltaNet linear = interval == 1 ? null : new GatedDeltaNet(positive("linear_num_key_heads"),
                         positive("linear_num_value_heads"), positive("linear_key_head_dim"),
                         positive("linear_value_head_dim"), positive("linear_conv_kernel_dim"), stateBytesPerElement());
@@ -262,6 +281,12 @@ public final class HfConfigReader {
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0, experts("num_experts",
                         positive("moe_intermediate_size"), atLeastZero("shared_expert_intermediate_size")), weights,
                         linear, interval);
+            }
+            case GPT_OSS -> {
+                Experts routed = experts("num_local_experts", positive("intermediate_size"), 0);
+                requireValue("experts_per_token", routed.topK()); // the original release's name of the same count
+                yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0, new Experts(routed.experts(),
+                        routed.topK(), routed.expertIntermediate(), 0, true), weights);
             }
             case "MixtralForCausalLM", "MiniMaxM2ForCausalLM" -> new Architecture(arch, layers, hidden, vocab, tied,
                     attention, 0, 0, experts("num_local_experts", positive("intermediate_size"),
@@ -345,16 +370,21 @@ public final class HfConfigReader {
         return entries;
     }
 
-    /** {@code layer_types}, where given, must be the interval's pattern: full attention in every interval-th layer. */
-    private void requireLayerTypes(int layers, int interval) {
+    /**
+     * {@code layer_types}, where given, must be what the other fields say: attention in every interval-th layer
+     * (linear attention in the others), sliding where {@code window} slides, full elsewhere.
+     */
+    private void requireLayerTypes(int layers, int interval, SlidingWindow window) {
         JsonNode types = perLayer("layer_types", layers);
         if (types == null)
             return;
         for (int layer = 0; layer < layers; layer++) {
-            String expected = Architecture.fullAttentionAt(layer, interval) ? "full_attention" : "linear_attention";
+            String expected = !Architecture.fullAttentionAt(layer, interval) ? "linear_attention"
+                    : window != null && window.slides(layer) ? "sliding_attention" : "full_attention";
             if (!types.get(layer).asText("").equals(expected))
-                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", (interval == 1 ? "only full attention"
-                        : "only full attention in the last of every full_attention_interval (" + interval + ") layers")
+                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", (interval > 1
+                        ? "only full attention in the last of every full_attention_interval (" + interval + ") layers"
+                        : window == null ? "only full attention" : "only the layers the sliding window says")
                         + " is modelled, was " + types.get(layer) + " at layer " + layer);
         }
     }
@@ -414,25 +444,27 @@ public final class HfConfigReader {
     private static final int QWEN_MAX_WINDOW_LAYERS = 28;
 
     /**
-     * Sliding-window attention, refused where some layer would slide. Qwen's classes switch it with
-     * {@code use_sliding_window} (false where left out) and slide only the layers from {@code max_window_layers} on;
-     * the others slide every layer wherever {@code sliding_window} is set.
+     * The layers with a sliding window of {@code sliding_window} tokens ({@code null}: none). Qwen's classes switch it
+     * with {@code use_sliding_window} (false where left out) and slide only the layers from {@code max_window_layers}
+     * on; gpt-oss's slides the layers {@code layer_types} calls {@code sliding_attention} (every other one from the
+     * first where it is left out, as its config class fills it); the others slide every layer wherever
+     * {@code sliding_window} is set.
      */
-    private void refuseSlidingWindow(String arch, int layers) {
-        JsonNode window = root.get("sliding_window");
-        boolean sized = window != null && !window.isNull();
-        if (!QWEN_WINDOW_SWITCH.contains(arch)) {
-            if (sized)
-                throw unmodeled(UnmodeledException.Kind.FIELD, "sliding_window",
-                        "sliding-window attention is not modelled, was " + window);
-            return;
+    private SlidingWindow slidingWindow(String arch, int layers) {
+        boolean sized = root.hasNonNull("sliding_window");
+        Set<Integer> sliding = new TreeSet<>();
+        if (arch.equals(GPT_OSS)) {
+            JsonNode types = perLayer("layer_types", layers);
+            for (int layer = 0; layer < layers; layer++)
+                if (types == null ? layer % 2 == 0 : types.get(layer).asText("").equals("sliding_attention"))
+                    sliding.add(layer);
+        } else if (!QWEN_WINDOW_SWITCH.contains(arch) ? sized : bool("use_sliding_window") && sized) {
+            int from = !QWEN_WINDOW_SWITCH.contains(arch) ? 0
+                    : root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
+            for (int layer = from; layer < layers; layer++)
+                sliding.add(layer);
         }
-        if (!bool("use_sliding_window") || !sized)
-            return;
-        int from = root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
-        if (from < layers)
-            throw unmodeled(UnmodeledException.Kind.FIELD, "use_sliding_window", "true (a window of " + window
-                    + " tokens in layers " + from + " to " + (layers - 1) + " by max_window_layers) is not modelled");
+        return sliding.isEmpty() ? null : new SlidingWindow(positive("sliding_window"), sliding);
     }
 
     /** The classes whose head width, where the config leaves it out, is hidden_size / num_attention_heads. */
@@ -449,7 +481,8 @@ public final class HfConfigReader {
      * heads are its query heads, and {@link #HEAD_DIM_FROM_HIDDEN}'s head width is hidden_size / heads; the other
      * defaults are fixed numbers (Mistral's and Mixtral's 8 KV heads, Qwen2's 32, Qwen3's 128-wide heads) that a
      * config of another size would not mean, so there such a field must be given. Qwen2's query, key and value
-     * projections have a bias (its class's, no config field), GLM-4.5's where {@code attention_bias} says so.
+     * projections have a bias (its class's, no config field), GLM-4.5's and gpt-oss's where {@code attention_bias} says
+     * so.
      */
     private Attention gqa(String arch, int heads, int hidden) {
         boolean llama = arch.equals("LlamaForCausalLM");
@@ -475,8 +508,11 @@ public final class HfConfigReader {
         JsonNode rotary = root.get("partial_rotary_factor"); // the rotated share of a head: a kernel floor in decode
         if (rotary != null && !(rotary.isNumber() && rotary.asDouble() > 0 && rotary.asDouble() <= 1))
             throw bad("partial_rotary_factor", "must be a number in (0, 1], was " + rotary);
-        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch),
-                arch.equals("Qwen2ForCausalLM") || arch.equals(GLM4_MOE) && bool("attention_bias"));
+        // gpt-oss's output projection's bias and attention sinks (2,944 weights a layer, 0.0001 % of gpt-oss-120b)
+        // are left out: the kernels that add them cost the same
+        boolean qkvBias = arch.equals("Qwen2ForCausalLM")
+                || (arch.equals(GLM4_MOE) || arch.equals(GPT_OSS)) && bool("attention_bias");
+        return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch), qkvBias);
     }
 
     /**

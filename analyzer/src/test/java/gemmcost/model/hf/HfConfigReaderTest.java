@@ -8,6 +8,8 @@ import gemmcost.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -314,17 +316,82 @@ class HfConfigReaderTest {
         assertThat(a.weights()).isEqualTo(weights);
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"moonshotai--Kimi-K2.5", "openai--gpt-oss-120b"})
-    void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture(String model) {
-        Path file = SharedData.modelConfig(model + ".config.json");
+    @Test
+    void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture() {
+        Path file = SharedData.modelConfig("moonshotai--Kimi-K2.5.config.json");
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
-                .hasMessageStartingWith(file + ": architectures: ")
-                .hasMessageEndingWith(" is not supported (supported: DeepseekV2ForCausalLM, DeepseekV3ForCausalLM,"
-                        + " Glm4MoeForCausalLM, GlmMoeDsaForCausalLM,"
-                        + " LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM, MixtralForCausalLM,"
-                        + " Qwen2ForCausalLM, Qwen3ForCausalLM,"
+                .hasMessage(file + ": architectures: KimiK25ForConditionalGeneration is not supported (supported:"
+                        + " DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, Glm4MoeForCausalLM, GlmMoeDsaForCausalLM,"
+                        + " GptOssForCausalLM, LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM,"
+                        + " MixtralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
                         + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
+    }
+
+    @Test
+    void gptOssShouldBeReadInTheFormatItsUserStatesOverItsMxfp4() {
+        Path file = SharedData.modelConfig("openai--gpt-oss-120b.config.json");
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(UnmodeledException.class)
+                .hasMessage(file + ": quantization_config.quant_method: \"mxfp4\" is not modelled (fp8 is)");
+        Architecture oss = HfConfigReader.read(file, WeightFormat.FP8);
+        assertThat(oss.weights()).isEqualTo(WeightFormat.FP8);
+        // OpenAI's model card: 116.8 B parameters; every other layer of 36 slides a window of 128 tokens
+        assertThat(oss.parameters()).isBetween(116_800_000_000L, 116_849_999_999L);
+        assertThat(oss.slidingWindow().tokens()).isEqualTo(128);
+        assertThat(oss.slidingWindow().sorted()).containsExactlyElementsOf(IntStream.range(0, 18).map(i -> 2 * i)
+                .boxed().toList());
+        assertThat(oss.experts()).isEqualTo(new Experts(128, 4, 2880, 0, true));
+        assertThat(oss.contextTokens()).isEqualTo(131072); // yarn: 4,096 × 32
+        // a stated format over a config gemmcost reads replaces it
+        assertThat(HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3-235B-A22B-FP8.config.json"), WeightFormat.BF16)
+                .weights()).isEqualTo(WeightFormat.BF16);
+    }
+
+    /** gpt-oss's layers, small: 8 query heads and 2 KV heads of 16, 8 experts of 32, top-2, a window of 16. */
+    private static final String GPT_OSS = """
+            {"architectures": ["GptOssForCausalLM"], "hidden_size": 64, "num_hidden_layers": 4,
+             "num_attention_heads": 8, "num_key_value_heads": 2, "head_dim": 16, "intermediate_size": 32,
+             "vocab_size": 100, "tie_word_embeddings": false, "attention_bias": true, "hidden_act": "silu",
+             "num_local_experts": 8, "num_experts_per_tok": 2, "experts_per_token": 2, "swiglu_limit": 7.0,
+             "sliding_window": 16, "initial_context_length": 4096%s}""";
+
+    @Test
+    void gptOssShouldSlideEveryOtherLayerAndCountItsExpertsBiases() throws IOException {
+        Architecture oss = HfConfigReader.read(write(GPT_OSS.formatted("")));
+        assertThat(oss.slidingWindow()).isEqualTo(new SlidingWindow(16, Set.of(0, 2)));
+        assertThat(oss.attention()).isEqualTo(new Attention.Gqa(8, 2, 16, false, QkNorm.NONE, true));
+        assertThat(oss.experts()).isEqualTo(new Experts(8, 2, 32, 0, true));
+        // the layers' kinds, where given, say which slide
+        assertThat(HfConfigReader.read(write(GPT_OSS.formatted(", \"layer_types\": [\"sliding_attention\","
+                + " \"full_attention\", \"sliding_attention\", \"full_attention\"]")))).isEqualTo(oss);
+        assertThat(HfConfigReader.read(write(GPT_OSS.formatted(", \"layer_types\": [\"full_attention\","
+                + " \"full_attention\", \"full_attention\", \"sliding_attention\"]"))).slidingWindow())
+                .isEqualTo(new SlidingWindow(16, Set.of(3)));
+        // untied 100 × 64 twice; per layer: q 64×128, o 128×64, k and v 64×(2×16) each, their biases 128 + 2×32;
+        // 8 experts of 3×64×32 with biases 2×32 + 64, the router 64×8 and its bias 8, two norms; a final norm
+        long attention = 64 * 128 + 128 * 64 + 2 * 64 * 32;
+        long biases = 128 + 2 * 32;
+        long experts = 8 * (3 * 64 * 32 + 2 * 32 + 64);
+        long router = 64 * 8 + 8;
+        assertThat(oss.parameters()).isEqualTo(2 * 100 * 64 + 4 * (attention + biases + experts + router + 2 * 64) + 64);
+        // in fp8 every bias stays bf16 with the embeddings, routers and norms
+        long bf16 = 2 * 100 * 64 + 4 * (biases + 8 * (2 * 32 + 64) + router + 2 * 64) + 64;
+        assertThat(oss.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(oss.parameters() - bf16 + 2 * bf16);
+        // a token reads its 2 experts' weights and biases
+        assertThat(oss.parameters() - oss.activeParameters()).isEqualTo(4 * 6 * (3 * 64 * 32 + 2 * 32 + 64));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            ", \"layer_types\": [\"chunked_attention\", \"full_attention\", \"sliding_attention\","
+                    + " \"full_attention\"] | layer_types: only the layers the sliding window says is modelled, was"
+                    + " \"chunked_attention\" at layer 0",
+            ", \"experts_per_token\": 3 | experts_per_token: only 2 is modelled, was 3"})
+    void aGptOssFieldThatDisagreesShouldBeRefusedNamingIt(String fields, String message) throws IOException {
+        Path file = write(GPT_OSS.formatted(fields).replace("\"experts_per_token\": 2, ", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
+                .hasMessage(file + ": " + message);
+        Path unsized = write(GPT_OSS.formatted("").replace("\"sliding_window\": 16, ", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing");
     }
 
     @Test
@@ -351,7 +418,7 @@ class HfConfigReaderTest {
     }
 
     @Test
-    void mistralShouldBeReadAsTheLlamaItIsAndItsSlidingWindowRefusedWhereOn() throws IOException {
+    void mistralShouldBeReadAsTheLlamaItIsWithItsSlidingWindowInEveryLayer() throws IOException {
         // Mistral-7B-v0.3's and Mistral-Large's configs: Llama's fields, sliding_window null, KV heads given
         String mistral = TINY.formatted(", \"sliding_window\": null").replace("LlamaForCausalLM", "MistralForCausalLM");
         Architecture read = HfConfigReader.read(write(mistral));
@@ -359,10 +426,14 @@ class HfConfigReaderTest {
         assertThat(read.parameters()).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))).parameters());
         assertThat(HfConfigReader.read(write(mistral.replace("\"sliding_window\": null", "\"head_dim\": 32")))
                 .attention().parametersPerGpu(64, 1)).isEqualTo(64 * (4 * 32 + 2 * 2 * 32 + 4 * 32));
-        // Mistral-7B-v0.1 attends within a window of 4,096 tokens
-        Path windowed = write(mistral.replace("\"sliding_window\": null", "\"sliding_window\": 4096"));
-        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed
-                + ": sliding_window: sliding-window attention is not modelled, was 4096");
+        assertThat(read.slidingWindow()).isNull();
+        // Mistral-7B-v0.1 attends within a window of 4,096 tokens in every layer
+        Architecture windowed = HfConfigReader.read(write(mistral.replace("\"sliding_window\": null",
+                "\"sliding_window\": 4096")));
+        assertThat(windowed.slidingWindow()).isEqualTo(new SlidingWindow(4096, Set.of(0, 1)));
+        assertThat(windowed.withSlidingWindow(null)).isEqualTo(read);
+        Path zero = write(mistral.replace("\"sliding_window\": null", "\"sliding_window\": 0"));
+        assertThatThrownBy(() -> HfConfigReader.read(zero)).hasMessage(zero + ": sliding_window: must be >= 1, was 0");
     }
 
     @Test
@@ -384,11 +455,18 @@ class HfConfigReaderTest {
         long bf16 = 100 * 64 + 2 * 2 * 64 + 64 + 2 * (4 * 16 + 2 * 2 * 16);
         assertThat(read.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(linear + 2 * bf16);
         // the window is switched on by use_sliding_window (false where left out) in the layers from
-        // max_window_layers on: refused only where some layer slides
-        Path windowed = write(qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
-                .replace("\"max_window_layers\": 2", "\"max_window_layers\": 1"));
-        assertThatThrownBy(() -> HfConfigReader.read(windowed)).hasMessage(windowed + ": use_sliding_window: true (a"
-                + " window of 131072 tokens in layers 1 to 1 by max_window_layers) is not modelled");
+        // max_window_layers on
+        String windowed = qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
+                .replace("\"max_window_layers\": 2", "\"max_window_layers\": 1");
+        assertThat(HfConfigReader.read(write(windowed)).slidingWindow()).isEqualTo(new SlidingWindow(131072, Set.of(1)));
+        // newer transformers write the layers' kinds: they must say the same
+        assertThat(HfConfigReader.read(write(windowed.replace("\"max_window_layers\": 1", "\"max_window_layers\": 1,"
+                + " \"layer_types\": [\"full_attention\", \"sliding_attention\"]"))).slidingWindow())
+                .isEqualTo(new SlidingWindow(131072, Set.of(1)));
+        Path disagree = write(windowed.replace("\"max_window_layers\": 1", "\"max_window_layers\": 1,"
+                + " \"layer_types\": [\"sliding_attention\", \"sliding_attention\"]"));
+        assertThatThrownBy(() -> HfConfigReader.read(disagree)).hasMessage(disagree + ": layer_types: only the layers"
+                + " the sliding window says is modelled, was \"sliding_attention\" at layer 0");
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false",
                 "\"use_sliding_window\": true")))).isEqualTo(read); // max_window_layers 2 of 2: no layer slides
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false, ", "")))).isEqualTo(read);
@@ -396,9 +474,8 @@ class HfConfigReaderTest {
         String noMaxWindow = qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
                 .replace(", \"max_window_layers\": 2", "");
         assertThat(HfConfigReader.read(write(noMaxWindow))).isEqualTo(read);
-        Path deep = write(noMaxWindow.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 30"));
-        assertThatThrownBy(() -> HfConfigReader.read(deep)).hasMessage(deep + ": use_sliding_window: true (a window"
-                + " of 131072 tokens in layers 28 to 29 by max_window_layers) is not modelled");
+        assertThat(HfConfigReader.read(write(noMaxWindow.replace("\"num_hidden_layers\": 2",
+                "\"num_hidden_layers\": 30"))).slidingWindow()).isEqualTo(new SlidingWindow(131072, Set.of(28, 29)));
         // a head width may be given, as Llama's
         assertThat(HfConfigReader.read(write(qwen2.replace("\"max_window_layers\": 2",
                 "\"max_window_layers\": 2, \"head_dim\": 16")))).isEqualTo(read);
