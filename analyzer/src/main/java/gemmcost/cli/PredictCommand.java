@@ -264,7 +264,7 @@ final class PredictCommand implements Callable<Integer> {
                     + layout.pp + " (no vLLM release schedules a step ahead with pipeline stages)");
         checkOverlapScheduler();
         checkRanking();
-        Architecture model = HfConfigReader.read(config, weights);
+        Architecture model = engine().windowCaches(HfConfigReader.read(config, weights), mode);
         Device device = DeviceCatalog.require(gpu);
         checkVllmStep(device);
         if (gpus != null)
@@ -298,7 +298,7 @@ final class PredictCommand implements Callable<Integer> {
             PrefillStep step = prefillStep(device, prefillLayout, prefillWorkers);
             int batch = step.batch();
             try {
-                Fit.check(config, model, device, prefillLayout, step.prompts(), isl, kvDtype);
+                Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, step.prompts(), isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (!e.memory() ? "" : batch == prefillBatch ? ", with --prefill-batch " + prefillBatch
@@ -494,7 +494,7 @@ final class PredictCommand implements Callable<Integer> {
         if (prefillBatch > prefillBatchLimit(device, layout))
             return new Side(null, PlanRanking.Refusal.PREFILL_BATCH);
         PrefillStep step = prefillStep(device, layout, plan.workers());
-        if (!Fit.holds(model, layout, device, step.prompts(), isl, kvDtype))
+        if (!Fit.holds(model.withWholeWindowCaches(), layout, device, step.prompts(), isl, kvDtype))
             return new Side(null, PlanRanking.Refusal.DOES_NOT_FIT);
         return new Side(workers(layout, plan.workers(), step.batch(), step.tokens(), Integer.MAX_VALUE, "--gpus"),
                 null);

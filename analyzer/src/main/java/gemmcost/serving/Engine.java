@@ -3,6 +3,7 @@ package gemmcost.serving;
 import gemmcost.deploy.Layout;
 import gemmcost.deploy.Parallelism;
 import gemmcost.device.Device;
+import gemmcost.model.hf.Architecture;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
@@ -199,6 +200,16 @@ public enum Engine {
                            Optional<String> version, Optional<LocalDate> measured) {
         return new Workers(layout, count, prefillBatch, maxRunning, stepTokens, batching(),
                 schedulesAhead(layout, version, measured), batchesPerReplica(layout), kvOverNvlink());
+    }
+
+    /**
+     * {@code model} with its sliding windows' caches as the engine holds them in {@code mode}: the window's tokens,
+     * but for vLLM in disagg, whose KV connector turns its hybrid KV-cache manager off (its log: "Turning off hybrid
+     * kv cache manager because --kv-transfer-config is set"), so that a windowed layer holds every token as a full one
+     * does, in memory and in the transfer.
+     */
+    public Architecture windowCaches(Architecture model, Mode mode) {
+        return this == VLLM && mode == Mode.DISAGG ? model.withWholeWindowCaches() : model;
     }
 
     /**

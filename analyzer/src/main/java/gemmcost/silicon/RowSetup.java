@@ -143,6 +143,7 @@ sealed interface RowSetup {
         Mode mode = Mode.parse(row.text("mode")).orElseThrow(() -> new BadInputException(row.where()
                 + ": column mode: must be agg or disagg: '" + row.text("mode") + "'"));
         boolean agg = mode == Mode.AGG;
+        model = engine.windowCaches(model, mode);
         String p = agg ? "" : "prefill_";
         String d = agg ? "" : "decode_";
         OptionalInt recorded = recordedConcurrency(row);
@@ -175,7 +176,8 @@ sealed interface RowSetup {
             int workers = row.intOr("prefill_num_workers", 1);
             int prefillStep = engine.stepTokens(device, prefillLayout.attentionReplicas());
             int perStep = engine.prefillBatch(prefillLayout, batch, prefillStep, isl);
-            Fit.check(config, model, device, prefillLayout, ServingModel.promptsPerStep(
+            // a prompt's windowed layers hold all of it while it is prefilled
+            Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, ServingModel.promptsPerStep(
                     prefillLayout.attentionReplicas(), perStep, concurrency, workers), isl, kv);
             prefill = engine.workers(prefillLayout, workers, perStep, Integer.MAX_VALUE, prefillStep, release,
                     measured);

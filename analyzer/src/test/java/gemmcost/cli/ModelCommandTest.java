@@ -92,7 +92,8 @@ class ModelCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"config\":\"" + config + "\",\"architecture\":\"MixtralForCausalLM\","
                 + "\"layers\":2,\"dense_layers\":0,\"attention\":{\"kind\":\"gqa\",\"heads\":4,\"kv_heads\":2,"
-                + "\"head_dim\":16,\"qkv_bias\":false,\"output_gate\":false,\"qk_norm\":\"none\",\"sliding_window\":null},"
+                + "\"head_dim\":16,\"qkv_bias\":false,\"output_gate\":false,\"qk_norm\":\"none\","
+                + "\"sliding_window\":null},"
                 + "\"experts\":{\"routed\":4,\"width\":32,\"top_k\":2,\"shared_width\":0,\"biases\":false},"
                 + "\"weights\":\"bf16\",\"context_tokens\":null,\"parameters\":87360,"
                 + "\"active_parameters\":62784,\"weight_bytes\":174720,\"kv_bytes_per_token_bf16\":256,"

@@ -716,7 +716,7 @@ class PredictCommandTest {
         for (Path config : configs) {
             Architecture model;
             try {
-                model = HfConfigReader.read(config);
+                model = HfConfigReader.read(config, null); // as predict reads it: no --weights
             } catch (BadInputException e) {
                 assertThat(CliRun.of("predict", "--model", config.toString(), "--gpu", "h200", "--concurrency", "32",
                         "--isl", "1024", "--osl", "256")).as(config.toString())

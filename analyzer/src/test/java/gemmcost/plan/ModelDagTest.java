@@ -333,6 +333,15 @@ class ModelDagTest {
         assertThat(windowed.kvBytesPerSequencePerGpu(0, 2, 1, 200, 2)).isEqualTo((50 + 200) * 64 * 2);
         assertThat(windowed.kvBytesPerSequencePerGpu(1, 2, 2, 200, 1)).isEqualTo(200 * 32);
         assertThat(windowed.kvBytesPerSequencePerGpu(0, 1, 1, 30, 2)).isEqualTo(30 * 64 * 2);
+        // where the engine keeps whole caches (or a prompt is being prefilled) layer 0 holds all 200, but reads 50
+        Architecture whole = windowed.withWholeWindowCaches();
+        assertThat(whole.kvBytesPerSequencePerGpu(0, 2, 1, 200, 2)).isEqualTo(2 * 200 * 64 * 2);
+        Dag wholeDecode = ModelDag.build("t", whole, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
+        assertThat(wholeDecode.work(node(wholeDecode, "mb0.L0.attention"))).isEqualTo(window);
+        // over 2 GPUs each holds one KV head of the 2, and reads 50 tokens of it for its 2 query heads
+        Dag split = ModelDag.build("t", windowed, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
+        assertThat(((Work.Attention) split.work(node(split, "mb0.L0.attention"))).bytes())
+                .isEqualTo(3 * 50 * 32 * 2 + 3 * 2 * (16 + 16) * 2);
     }
 
     @Test

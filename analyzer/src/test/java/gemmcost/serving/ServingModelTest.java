@@ -13,6 +13,7 @@ import gemmcost.model.Phase;
 import gemmcost.model.hf.Architecture;
 import gemmcost.model.hf.Attention;
 import gemmcost.model.hf.Experts;
+import gemmcost.model.hf.SlidingWindow;
 import gemmcost.model.hf.WeightFormat;
 import gemmcost.plan.Step;
 import java.util.EnumSet;
@@ -236,6 +237,30 @@ class ServingModelTest {
         assertThat(apart.kvTransferUs()).isGreaterThan(e.kvTransferUs());
         assertThat(e.kvLink()).isEqualTo(COSTS.network().intraNode().name());
         assertThat(apart.kvLink()).isEqualTo(COSTS.network().interNode().name());
+    }
+
+    @Test
+    void aWindowedLayerShouldSendItsWindowUnlessTheEngineKeepsWholeCachesInDisagg() {
+        // layers 0 and 2 of 4 slide a window of 30 tokens: a 100-token prompt sends 30 + 100 + 30 + 100 tokens' KV
+        Architecture windowed = MODEL.withSlidingWindow(new SlidingWindow(30, Set.of(0, 2)));
+        Workers prefill = mixed(new Parallelism(1, 1, 1, 1), 2, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Workers decode = mixed(new Parallelism(2, 1, 1, 1), 1, Integer.MAX_VALUE, Workers.DEFAULT_STEP_TOKENS);
+        Request request = new Request(8, 100, 50);
+        double perToken = 2 * 2 * 128 * 2;
+
+        ServingModel.Estimate e = ServingModel.predict(Engine.TRTLLM.windowCaches(windowed, Mode.DISAGG), Mode.DISAGG,
+                prefill, decode, request, 2, COSTS);
+        assertThat(e.kvTransferUs()).isEqualTo(
+                COSTS.network().intraNode().timeUs(Collective.SEND_RECV, (30 + 100 + 30 + 100) * perToken, 2));
+        // vLLM's KV connector turns its hybrid KV-cache manager off: every layer holds and sends the whole prompt
+        ServingModel.Estimate vllm = ServingModel.predict(Engine.VLLM.windowCaches(windowed, Mode.DISAGG),
+                Mode.DISAGG, prefill, decode, request, 2, COSTS);
+        assertThat(vllm.kvTransferUs()).isEqualTo(
+                COSTS.network().intraNode().timeUs(Collective.SEND_RECV, 4 * 100 * perToken, 2));
+        assertThat(Engine.VLLM.windowCaches(windowed, Mode.AGG)).isEqualTo(windowed);
+        assertThat(Engine.SGLANG.windowCaches(windowed, Mode.DISAGG)).isEqualTo(windowed);
+        // what the layers attend to does not change: the decode step is the same
+        assertThat(vllm.decode().stepUs()).isEqualTo(e.decode().stepUs());
     }
 
     @Test

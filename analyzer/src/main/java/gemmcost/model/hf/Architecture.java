@@ -81,9 +81,19 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
                 experts, weights, linearAttention, fullAttentionInterval, contextTokens, window);
     }
 
-    /** The tokens layer {@code layer}'s attention reads and caches of a {@code tokens}-long sequence. */
+    /**
+     * The same architecture with its windowed layers' caches holding every token, as a full-attention layer's do
+     * (where the engine does not free what slides out, or while a prefill writes a whole prompt); they attend to the
+     * window still.
+     */
+    public Architecture withWholeWindowCaches() {
+        return slidingWindow == null ? this : withSlidingWindow(new SlidingWindow(slidingWindow.tokens(),
+                slidingWindow.layers(), false));
+    }
+
+    /** The tokens of a {@code tokens}-long sequence layer {@code layer}'s attention reads. */
     public long attendedTokens(int layer, long tokens) {
-        return slidingWindow != null && slidingWindow.slides(layer) ? slidingWindow.tokensHeld(tokens) : tokens;
+        return slidingWindow != null && slidingWindow.slides(layer) ? slidingWindow.attended(tokens) : tokens;
     }
 
     /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */
@@ -129,7 +139,7 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
     /**
      * Bytes of the KV cache one sequence of {@code tokens} fills in the attention layers of [first, last) on one of
      * {@code tp} GPUs, at {@code kvBytesPerElement} (and a sparse-attention index key per token); a windowed layer
-     * holds the window's tokens at most.
+     * holds what {@link SlidingWindow#cached} says.
      *
      * @throws ArithmeticException beyond 2^63 bytes
      */
@@ -138,7 +148,7 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
                 attention.indexKeyBytesPerToken());
         int windowed = slidingWindow == null ? 0 : slidingWindow.layersIn(first, last);
         long held = Math.addExact(Math.multiplyExact(tokens, fullAttentionLayers(first, last) - windowed),
-                windowed == 0 ? 0 : Math.multiplyExact(slidingWindow.tokensHeld(tokens), windowed));
+                windowed == 0 ? 0 : Math.multiplyExact(slidingWindow.cached(tokens), windowed));
         return Math.multiplyExact(held, perToken);
     }
 

@@ -29,7 +29,7 @@ public final class HfConfigReader {
      * routing-score details (the same experts' work whichever are chosen), training-only losses and router noise; and
      * the multi-token-prediction modules ({@code num_nextn_predict_layers}, MiniMax's {@code *mtp*}), which serving
      * without speculative decoding does not run (Qwen3.5's {@code mtp_*} too). Qwen's {@code max_window_layers} says
-     * which layers slide where the sliding window is on ({@link #refuseSlidingWindow}); {@code rope_parameters} is the
+     * which layers slide where the sliding window is on ({@link #slidingWindow}); {@code rope_parameters} is the
      * newer configs' RoPE constants, {@code *rope_interleave} how rotary pairs are laid out.
      */
     static final Set<String> COST_NEUTRAL = Set.of("architectures", "model_type", "transformers_version", "auto_map",
@@ -66,7 +66,10 @@ public final class HfConfigReader {
             BooleanNode.FALSE, "cross_attention_hidden_size", NullNode.instance, "pruned_heads",
             JsonNodeFactory.instance.objectNode());
 
-    /** Read by every architecture; {@code layer_types} (newer transformers write it) must be full attention. */
+    /**
+     * Read by every architecture; {@code layer_types} (newer transformers write it) must say what the other fields do
+     * ({@link #requireLayerTypes}).
+     */
     private static final Set<String> COMMON = Set.of("hidden_size", "num_hidden_layers", "num_attention_heads",
             "num_key_value_heads", "intermediate_size", "vocab_size", "tie_word_embeddings", "hidden_act",
             "attention_bias", "torch_dtype", "dtype", "quantization_config", "layer_types");
@@ -103,12 +106,25 @@ public final class HfConfigReader {
     static final String QWEN3_5_MOE = "Qwen3_5MoeForConditionalGeneration";
 
     /**
-     * The top-level fields of a vision-language checkpoint besides its {@code text_config}: token ids, and the vision
-     * tower, which a text request never runs (its weights, about 0.1 % of Qwen3.5-397B's, modeled, are not counted).
+     * Kimi-K2.5: a vision-language checkpoint whose {@code text_config} is a {@code DeepseekV3ForCausalLM} (Kimi-K2's
+     * layers), read as that.
+     */
+    static final String KIMI_K25 = "KimiK25ForConditionalGeneration";
+
+    /** The decoder each vision-language checkpoint's {@code text_config} holds. */
+    private static final Map<String, String> TEXT_DECODER = Map.of(QWEN3_5_MOE, QWEN3_5_MOE, KIMI_K25,
+            "DeepseekV3ForCausalLM");
+
+    /**
+     * The top-level fields of a vision-language checkpoint besides its {@code text_config}: token ids, the loss's
+     * ignored label, and the vision tower and its placeholders, which a text request never runs (the tower's weights,
+     * about 0.1 % of Qwen3.5-397B's, modeled, are not counted).
      */
     static final Set<String> MULTIMODAL_TOP_LEVEL = Set.of("architectures", "model_type", "transformers_version",
             "text_config", "tie_word_embeddings", "quantization_config", "torch_dtype", "dtype", "vision_config",
-            "image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id");
+            "image_token_id", "video_token_id", "vision_start_token_id", "vision_end_token_id", "auto_map",
+            "bos_token_id", "eos_token_id", "pad_token_id", "ignore_index", "media_placeholder_token_id",
+            "video_placeholder", "use_unified_vision_chunk");
 
     /** Architectures read, and the fields each models beyond {@link #COMMON}. */
     static final Map<String, Set<String>> SUPPORTED = Map.ofEntries(
@@ -130,6 +146,7 @@ public final class HfConfigReader {
                     "experts_per_token", "swiglu_limit", "initial_context_length")),
             Map.entry(GLM_MOE_DSA, Stream.concat(DEEPSEEK_FIELDS.stream(), Stream.of("qk_head_dim", "head_dim",
                     "index_n_heads", "index_head_dim", "index_topk")).collect(Collectors.toUnmodifiableSet())),
+            Map.entry(KIMI_K25, Set.of()),
             Map.entry(QWEN3_5_MOE, Set.of("head_dim", "attn_output_gate", "num_experts", "num_experts_per_tok",
                     "moe_intermediate_size", "shared_expert_intermediate_size", "mlp_only_layers",
                     "full_attention_interval", "layer_types", "linear_num_key_heads", "linear_num_value_heads",
@@ -178,7 +195,16 @@ public final class HfConfigReader {
      * does not read (gpt-oss's mxfp4, a compressed-tensors checkpoint).
      */
     public static Architecture read(Path config, WeightFormat stated) {
-        return stated == null ? read(config) : readArchitecture(config).withWeights(stated);
+        if (stated != null)
+            return readArchitecture(config).withWeights(stated);
+        try {
+            return read(config);
+        } catch (UnmodeledException e) {
+            if (e.kind() != UnmodeledException.Kind.QUANTIZATION)
+                throw e;
+            throw new UnmodeledException(e.kind(), e.getMessage() + "; --weights FORMAT costs its GEMMs in a format"
+                    + " gemmcost reads");
+        }
     }
 
     /** {@code X.hf_quant_config.json} beside {@code X.config.json}, or {@code hf_quant_config.json} beside {@code config.json}. */
@@ -195,7 +221,7 @@ public final class HfConfigReader {
         if (!root.isObject())
             throw bad("$", "must be a JSON object");
         String arch = architectureName();
-        if (!arch.equals(QWEN3_5_MOE))
+        if (!TEXT_DECODER.containsKey(arch))
             return decoder(arch, () -> format ? weights(quantConfig) : WeightFormat.BF16, bool("tie_word_embeddings"));
         return textModel(arch, quantConfig, format);
     }
@@ -211,11 +237,15 @@ public final class HfConfigReader {
         if (text == null || !text.isObject())
             throw bad("text_config", "must be a JSON object, was " + text);
         HfConfigReader decoder = new HfConfigReader(file, "text_config.", text);
+        String decoderArch = TEXT_DECODER.get(arch);
+        JsonNode named = text.get("architectures"); // Kimi-K2.5's names its decoder: it must be the one read
+        if (named != null && !named.equals(JsonNodeFactory.instance.arrayNode().add(decoderArch)))
+            throw decoder.bad("architectures", "must be [\"" + decoderArch + "\"] in a " + arch + ", was " + named);
         String tie = "tie_word_embeddings";
         boolean tied = root.has(tie) ? bool(tie) : decoder.bool(tie);
         if (root.has(tie) && text.has(tie) && decoder.bool(tie) != tied)
             throw decoder.bad(tie, "must agree with the top level's " + tied + ", was " + text.get(tie));
-        return decoder.decoder(arch, () -> {
+        return decoder.decoder(decoderArch, () -> {
             if (!format)
                 return WeightFormat.BF16;
             WeightFormat top = weights(quantConfig);
@@ -437,34 +467,45 @@ public final class HfConfigReader {
     }
 
     /** The classes whose sliding window {@code use_sliding_window} switches on, from {@code max_window_layers}. */
-    private static final Set<String> QWEN_WINDOW_SWITCH = Set.of("Qwen2ForCausalLM", "Qwen3ForCausalLM",
-            "Qwen3MoeForCausalLM");
+    private static final Set<String> QWEN_WINDOW_SWITCH = Set.of("Qwen2ForCausalLM", "Qwen3ForCausalLM");
 
     /** Their config classes' {@code max_window_layers} where a config leaves it out. */
     private static final int QWEN_MAX_WINDOW_LAYERS = 28;
 
     /**
-     * The layers with a sliding window of {@code sliding_window} tokens ({@code null}: none). Qwen's classes switch it
-     * with {@code use_sliding_window} (false where left out) and slide only the layers from {@code max_window_layers}
-     * on; gpt-oss's slides the layers {@code layer_types} calls {@code sliding_attention} (every other one from the
-     * first where it is left out, as its config class fills it); the others slide every layer wherever
-     * {@code sliding_window} is set.
+     * The layers with a sliding window of {@code sliding_window} tokens ({@code null}: none). Qwen2's and Qwen3's
+     * classes switch it with {@code use_sliding_window} (false where left out) and slide only the layers from
+     * {@code max_window_layers} on; Qwen3-MoE's switch is refused (transformers' class slides every layer, engines
+     * differ); gpt-oss's slides the layers {@code layer_types} calls {@code sliding_attention} (every other one from
+     * the first where it is left out, as its config class fills it); the others slide every layer wherever
+     * {@code sliding_window} is set. Where some layer slides, the size must be given: a class's default (Mistral's
+     * and Qwen's 4,096, gpt-oss's 128) is one model's size.
      */
     private SlidingWindow slidingWindow(String arch, int layers) {
-        boolean sized = root.hasNonNull("sliding_window");
+        boolean switched = QWEN_WINDOW_SWITCH.contains(arch) || arch.equals("Qwen3MoeForCausalLM");
+        boolean nullWindow = root.has("sliding_window") && root.get("sliding_window").isNull();
+        if (switched && (!bool("use_sliding_window") || nullWindow))
+            return null;
+        if (arch.equals("Qwen3MoeForCausalLM"))
+            throw unmodeled(UnmodeledException.Kind.FIELD, "use_sliding_window", "true is not modelled for " + arch
+                    + " (transformers' class slides every layer, Qwen2's and Qwen3's the layers from"
+                    + " max_window_layers on)");
         Set<Integer> sliding = new TreeSet<>();
-        if (arch.equals(GPT_OSS)) {
-            JsonNode types = perLayer("layer_types", layers);
-            for (int layer = 0; layer < layers; layer++)
-                if (types == null ? layer % 2 == 0 : types.get(layer).asText("").equals("sliding_attention"))
-                    sliding.add(layer);
-        } else if (!QWEN_WINDOW_SWITCH.contains(arch) ? sized : bool("use_sliding_window") && sized) {
-            int from = !QWEN_WINDOW_SWITCH.contains(arch) ? 0
-                    : root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
-            for (int layer = from; layer < layers; layer++)
+        int from = !switched ? 0
+                : root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
+        JsonNode types = arch.equals(GPT_OSS) ? perLayer("layer_types", layers) : null;
+        for (int layer = from; layer < layers; layer++)
+            if (!arch.equals(GPT_OSS) || (types == null ? layer % 2 == 0
+                    : types.get(layer).asText("").equals("sliding_attention")))
                 sliding.add(layer);
-        }
-        return sliding.isEmpty() ? null : new SlidingWindow(positive("sliding_window"), sliding);
+        boolean windowed = switched || arch.equals(GPT_OSS) || arch.equals("MistralForCausalLM") ? !nullWindow
+                : root.hasNonNull("sliding_window");
+        if (!windowed || sliding.isEmpty())
+            return null;
+        if (!root.has("sliding_window"))
+            throw bad("sliding_window", "missing, where " + arch + "'s class slides by a default of one model's"
+                    + " size: give it" + (switched || arch.equals(GPT_OSS) ? "" : ", or null for no window"));
+        return new SlidingWindow(positive("sliding_window"), sliding);
     }
 
     /** The classes whose head width, where the config leaves it out, is hidden_size / num_attention_heads. */
@@ -481,8 +522,8 @@ public final class HfConfigReader {
      * heads are its query heads, and {@link #HEAD_DIM_FROM_HIDDEN}'s head width is hidden_size / heads; the other
      * defaults are fixed numbers (Mistral's and Mixtral's 8 KV heads, Qwen2's 32, Qwen3's 128-wide heads) that a
      * config of another size would not mean, so there such a field must be given. Qwen2's query, key and value
-     * projections have a bias (its class's, no config field), GLM-4.5's and gpt-oss's where {@code attention_bias} says
-     * so.
+     * projections have a bias (its class's, no config field), GLM-4.5's where {@code attention_bias} says so, gpt-oss's
+     * unless it says not (its class's default is true).
      */
     private Attention gqa(String arch, int heads, int hidden) {
         boolean llama = arch.equals("LlamaForCausalLM");
@@ -510,8 +551,8 @@ public final class HfConfigReader {
             throw bad("partial_rotary_factor", "must be a number in (0, 1], was " + rotary);
         // gpt-oss's output projection's bias and attention sinks (2,944 weights a layer, 0.0001 % of gpt-oss-120b)
         // are left out: the kernels that add them cost the same
-        boolean qkvBias = arch.equals("Qwen2ForCausalLM")
-                || (arch.equals(GLM4_MOE) || arch.equals(GPT_OSS)) && bool("attention_bias");
+        boolean qkvBias = arch.equals("Qwen2ForCausalLM") || arch.equals(GLM4_MOE) && bool("attention_bias")
+                || arch.equals(GPT_OSS) && (!root.hasNonNull("attention_bias") || bool("attention_bias"));
         return new Attention.Gqa(heads, kvHeads, headDim, bool("attn_output_gate"), qkNorm(arch), qkvBias);
     }
 
@@ -568,7 +609,12 @@ public final class HfConfigReader {
         return WeightFormat.BF16;
     }
 
+    /** The fp8 schemes; any other {@code quant_method} is named before the fields it brings. */
     private WeightFormat quantization(JsonNode q) {
+        String method = q.path("quant_method").asText("");
+        if (!method.equals("fp8"))
+            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config.quant_method",
+                    "\"" + method + "\" is not modelled (fp8 is)");
         for (Iterator<String> it = q.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!Set.of("quant_method", "fmt", "activation_scheme", "weight_block_size", "modules_to_not_convert")
@@ -576,10 +622,6 @@ public final class HfConfigReader {
                 throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config." + field,
                         "not modelled by gemmcost");
         }
-        String method = q.path("quant_method").asText("");
-        if (!method.equals("fp8"))
-            throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config.quant_method",
-                    "\"" + method + "\" is not modelled (fp8 is)");
         JsonNode block = q.get("weight_block_size");
         if (block == null || block.isNull())
             return WeightFormat.FP8;

@@ -317,14 +317,40 @@ class HfConfigReaderTest {
     }
 
     @Test
-    void anUnsupportedSharedConfigShouldBeRefusedNamingItsArchitecture() {
-        Path file = SharedData.modelConfig("moonshotai--Kimi-K2.5.config.json");
+    void anUnsupportedArchitectureShouldBeRefusedNamingEverySupportedOne() throws IOException {
+        Path file = write(TINY.formatted("").replace("LlamaForCausalLM", "Llama4ForCausalLM"));
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
-                .hasMessage(file + ": architectures: KimiK25ForConditionalGeneration is not supported (supported:"
+                .hasMessage(file + ": architectures: Llama4ForCausalLM is not supported (supported:"
                         + " DeepseekV2ForCausalLM, DeepseekV3ForCausalLM, Glm4MoeForCausalLM, GlmMoeDsaForCausalLM,"
-                        + " GptOssForCausalLM, LlamaForCausalLM, MiniMaxM2ForCausalLM, MistralForCausalLM,"
-                        + " MixtralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
+                        + " GptOssForCausalLM, KimiK25ForConditionalGeneration, LlamaForCausalLM, MiniMaxM2ForCausalLM,"
+                        + " MistralForCausalLM, MixtralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM,"
                         + " Qwen3MoeForCausalLM, Qwen3_5MoeForConditionalGeneration)");
+    }
+
+    @Test
+    void kimiK25ShouldBeReadAsTheDeepSeekV3ItsTextConfigHolds() throws IOException {
+        Path file = SharedData.modelConfig("moonshotai--Kimi-K2.5.config.json");
+        // its routed experts are int4 (compressed-tensors), a format gemmcost does not read: named first
+        assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(UnmodeledException.class).hasMessage(file
+                + ": text_config.quantization_config.quant_method: \"compressed-tensors\" is not modelled (fp8 is)");
+        Architecture kimi = HfConfigReader.read(file, WeightFormat.FP8_BLOCK);
+        assertThat(kimi.name()).isEqualTo("DeepseekV3ForCausalLM");
+        assertThat(kimi.experts()).isEqualTo(new Experts(384, 8, 2048, 2048));
+        assertThat(kimi.denseLayers()).isEqualTo(1);
+        // Moonshot's model card: 1 T parameters, 32 B activated
+        assertThat(kimi.parameters()).isBetween(1_020_000_000_000L, 1_040_000_000_000L);
+        assertThat(kimi.activeParameters()).isBetween(32_000_000_000L, 33_000_000_000L);
+
+        // a text_config naming another decoder is refused
+        String wrapper = "{\"architectures\": [\"KimiK25ForConditionalGeneration\"], \"vision_config\": {},"
+                + " \"ignore_index\": -100, \"text_config\": %s}";
+        Path other = write(wrapper.formatted(DEEPSEEK_V2));
+        assertThatThrownBy(() -> HfConfigReader.read(other)).isInstanceOf(BadInputException.class).hasMessage(other
+                + ": text_config.architectures: must be [\"DeepseekV3ForCausalLM\"] in a"
+                + " KimiK25ForConditionalGeneration, was [\"DeepseekV2ForCausalLM\"]");
+        Architecture v2AsV3 = HfConfigReader.read(write(wrapper.formatted(DEEPSEEK_V2
+                .replace("DeepseekV2ForCausalLM", "DeepseekV3ForCausalLM"))));
+        assertThat(v2AsV3.parameters()).isEqualTo(HfConfigReader.read(write(DEEPSEEK_V2)).parameters());
     }
 
     @Test
@@ -332,6 +358,10 @@ class HfConfigReaderTest {
         Path file = SharedData.modelConfig("openai--gpt-oss-120b.config.json");
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(UnmodeledException.class)
                 .hasMessage(file + ": quantization_config.quant_method: \"mxfp4\" is not modelled (fp8 is)");
+        // where a user can state the format, the refusal says how
+        assertThatThrownBy(() -> HfConfigReader.read(file, null)).isInstanceOf(UnmodeledException.class)
+                .hasMessage(file + ": quantization_config.quant_method: \"mxfp4\" is not modelled (fp8 is); --weights"
+                        + " FORMAT costs its GEMMs in a format gemmcost reads");
         Architecture oss = HfConfigReader.read(file, WeightFormat.FP8);
         assertThat(oss.weights()).isEqualTo(WeightFormat.FP8);
         // OpenAI's model card: 116.8 B parameters; every other layer of 36 slides a window of 128 tokens
@@ -342,8 +372,8 @@ class HfConfigReaderTest {
         assertThat(oss.experts()).isEqualTo(new Experts(128, 4, 2880, 0, true));
         assertThat(oss.contextTokens()).isEqualTo(131072); // yarn: 4,096 × 32
         // a stated format over a config gemmcost reads replaces it
-        assertThat(HfConfigReader.read(SharedData.modelConfig("Qwen--Qwen3-235B-A22B-FP8.config.json"), WeightFormat.BF16)
-                .weights()).isEqualTo(WeightFormat.BF16);
+        Path qwen = SharedData.modelConfig("Qwen--Qwen3-235B-A22B-FP8.config.json");
+        assertThat(HfConfigReader.read(qwen, WeightFormat.BF16).weights()).isEqualTo(WeightFormat.BF16);
     }
 
     /** gpt-oss's layers, small: 8 query heads and 2 KV heads of 16, 8 experts of 32, top-2, a window of 16. */
@@ -360,6 +390,11 @@ class HfConfigReaderTest {
         assertThat(oss.slidingWindow()).isEqualTo(new SlidingWindow(16, Set.of(0, 2)));
         assertThat(oss.attention()).isEqualTo(new Attention.Gqa(8, 2, 16, false, QkNorm.NONE, true));
         assertThat(oss.experts()).isEqualTo(new Experts(8, 2, 32, 0, true));
+        // its class's attention_bias is true where left out
+        assertThat(HfConfigReader.read(write(GPT_OSS.formatted("").replace("\"attention_bias\": true, ", ""))))
+                .isEqualTo(oss);
+        assertThat(((Attention.Gqa) HfConfigReader.read(write(GPT_OSS.formatted("")
+                .replace("\"attention_bias\": true", "\"attention_bias\": false"))).attention()).qkvBias()).isFalse();
         // the layers' kinds, where given, say which slide
         assertThat(HfConfigReader.read(write(GPT_OSS.formatted(", \"layer_types\": [\"sliding_attention\","
                 + " \"full_attention\", \"sliding_attention\", \"full_attention\"]")))).isEqualTo(oss);
@@ -372,7 +407,8 @@ class HfConfigReaderTest {
         long biases = 128 + 2 * 32;
         long experts = 8 * (3 * 64 * 32 + 2 * 32 + 64);
         long router = 64 * 8 + 8;
-        assertThat(oss.parameters()).isEqualTo(2 * 100 * 64 + 4 * (attention + biases + experts + router + 2 * 64) + 64);
+        long layer = attention + biases + experts + router + 2 * 64;
+        assertThat(oss.parameters()).isEqualTo(2 * 100 * 64 + 4 * layer + 64);
         // in fp8 every bias stays bf16 with the embeddings, routers and norms
         long bf16 = 2 * 100 * 64 + 4 * (biases + 8 * (2 * 32 + 64) + router + 2 * 64) + 64;
         assertThat(oss.withWeights(WeightFormat.FP8).weightBytes()).isEqualTo(oss.parameters() - bf16 + 2 * bf16);
@@ -391,7 +427,8 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ": " + message);
         Path unsized = write(GPT_OSS.formatted("").replace("\"sliding_window\": 16, ", ""));
-        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing");
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
+                + " GptOssForCausalLM's class slides by a default of one model's size: give it");
     }
 
     @Test
@@ -424,7 +461,7 @@ class HfConfigReaderTest {
         Architecture read = HfConfigReader.read(write(mistral));
         assertThat(read.name()).isEqualTo("MistralForCausalLM");
         assertThat(read.parameters()).isEqualTo(HfConfigReader.read(write(TINY.formatted(""))).parameters());
-        assertThat(HfConfigReader.read(write(mistral.replace("\"sliding_window\": null", "\"head_dim\": 32")))
+        assertThat(HfConfigReader.read(write(mistral.replace("null", "null, \"head_dim\": 32")))
                 .attention().parametersPerGpu(64, 1)).isEqualTo(64 * (4 * 32 + 2 * 2 * 32 + 4 * 32));
         assertThat(read.slidingWindow()).isNull();
         // Mistral-7B-v0.1 attends within a window of 4,096 tokens in every layer
@@ -434,6 +471,14 @@ class HfConfigReaderTest {
         assertThat(windowed.withSlidingWindow(null)).isEqualTo(read);
         Path zero = write(mistral.replace("\"sliding_window\": null", "\"sliding_window\": 0"));
         assertThatThrownBy(() -> HfConfigReader.read(zero)).hasMessage(zero + ": sliding_window: must be >= 1, was 0");
+        // left out, Mistral's class slides by 4,096 tokens: one model's size, so it must be given
+        Path unsized = write(mistral.replace(", \"sliding_window\": null", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
+                + " MistralForCausalLM's class slides by a default of one model's size: give it, or null for no"
+                + " window");
+        // Mixtral's class has no window where it is left out
+        assertThat(HfConfigReader.read(write(TINY.formatted(", \"num_local_experts\": 4, \"num_experts_per_tok\": 2")
+                .replace("LlamaForCausalLM", "MixtralForCausalLM"))).slidingWindow()).isNull();
     }
 
     @Test
@@ -458,7 +503,8 @@ class HfConfigReaderTest {
         // max_window_layers on
         String windowed = qwen2.replace("\"use_sliding_window\": false", "\"use_sliding_window\": true")
                 .replace("\"max_window_layers\": 2", "\"max_window_layers\": 1");
-        assertThat(HfConfigReader.read(write(windowed)).slidingWindow()).isEqualTo(new SlidingWindow(131072, Set.of(1)));
+        assertThat(HfConfigReader.read(write(windowed)).slidingWindow())
+                .isEqualTo(new SlidingWindow(131072, Set.of(1)));
         // newer transformers write the layers' kinds: they must say the same
         assertThat(HfConfigReader.read(write(windowed.replace("\"max_window_layers\": 1", "\"max_window_layers\": 1,"
                 + " \"layer_types\": [\"full_attention\", \"sliding_attention\"]"))).slidingWindow())
@@ -476,6 +522,16 @@ class HfConfigReaderTest {
         assertThat(HfConfigReader.read(write(noMaxWindow))).isEqualTo(read);
         assertThat(HfConfigReader.read(write(noMaxWindow.replace("\"num_hidden_layers\": 2",
                 "\"num_hidden_layers\": 30"))).slidingWindow()).isEqualTo(new SlidingWindow(131072, Set.of(28, 29)));
+        // switched on with no size, the class's 4,096 would slide: refused; a null size is no window
+        Path unsized = write(windowed.replace("\"sliding_window\": 131072,", ""));
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
+                + " Qwen2ForCausalLM's class slides by a default of one model's size: give it");
+        assertThat(HfConfigReader.read(write(windowed.replace("131072", "null"))).slidingWindow()).isNull();
+        // Qwen3-MoE's class slides every layer where switched on, unlike Qwen2's and Qwen3's: refused
+        Path moe = write(windowed.replace("Qwen2ForCausalLM", "Qwen3MoeForCausalLM"));
+        assertThatThrownBy(() -> HfConfigReader.read(moe)).isInstanceOf(UnmodeledException.class).hasMessage(moe
+                + ": use_sliding_window: true is not modelled for Qwen3MoeForCausalLM (transformers' class slides"
+                + " every layer, Qwen2's and Qwen3's the layers from max_window_layers on)");
         // a head width may be given, as Llama's
         assertThat(HfConfigReader.read(write(qwen2.replace("\"max_window_layers\": 2",
                 "\"max_window_layers\": 2, \"head_dim\": 16")))).isEqualTo(read);
