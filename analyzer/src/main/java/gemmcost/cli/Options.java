@@ -194,6 +194,8 @@ public final class Options {
         root.registerConverter(GpuSplit.class, GpuSplit::parse);
         root.registerConverter(Mode.class, text -> Mode.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": must be agg or disagg")));
+        root.registerConverter(PredictCommand.Modes.class, text -> PredictCommand.Modes.parse(text).orElseThrow(
+                () -> new TypeConversionException(text + ": must be agg, disagg or both")));
         root.registerConverter(Phase.class, text -> Phase.parse(text).orElseThrow(
                 () -> new TypeConversionException(text + ": must be prefill or decode")));
         root.registerConverter(Dtype.class, text -> Dtype.parse(text).orElseThrow(

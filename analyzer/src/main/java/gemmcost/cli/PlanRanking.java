@@ -49,7 +49,8 @@ final class PlanRanking {
 
     private final Double maxTtftMs;
     private final Double maxTpotMs;
-    private final Mode mode;
+    /** {@code agg}, {@code disagg} or {@code both}: which plans the ranking holds. */
+    private final String modes;
     private final String weights;
     private final String overBudget;
     private final List<Ranked> predicted = new ArrayList<>();
@@ -73,14 +74,14 @@ final class PlanRanking {
     }
 
     /**
-     * {@code null}: no limit; {@code mode}: the plans' (all agg, or all disaggregated); {@code weights}: what the
-     * model's weights alone need, said where no plan holds them and the sequences; {@code overBudget}: what the engine
-     * does with a prompt that does not fit whole in a step, said where a listed plan has one.
+     * {@code null}: no limit; {@code modes}: the plans' ({@code agg}, {@code disagg} or {@code both}); {@code weights}:
+     * what the model's weights alone need, said where no plan holds them and the sequences; {@code overBudget}: what
+     * the engine does with a prompt that does not fit whole in a step, said where a listed plan has one.
      */
-    PlanRanking(Double maxTtftMs, Double maxTpotMs, Mode mode, String weights, String overBudget) {
+    PlanRanking(Double maxTtftMs, Double maxTpotMs, String modes, String weights, String overBudget) {
         this.maxTtftMs = maxTtftMs;
         this.maxTpotMs = maxTpotMs;
-        this.mode = mode;
+        this.modes = modes;
         this.weights = weights;
         this.overBudget = overBudget;
     }
@@ -155,7 +156,7 @@ final class PlanRanking {
         List<Ranked> ranked = ranked();
         out.println(header);
         out.printf(Locale.ROOT, "plans:     %d %s plans on %d GPUs: %s%n", predicted.size() + refusedCount(),
-                mode.id(), gpus, counts());
+                modes.equals("both") ? "agg and disagg" : modes, gpus, counts());
         if (!limits().isEmpty())
             out.printf(Locale.ROOT, "limits:    %s: %d of the %d predicted within them%n", limits(), ranked.size(),
                     predicted.size());
@@ -180,10 +181,12 @@ final class PlanRanking {
             anyOverBudget |= r.overBudget();
         }
         if (anyOverBudget)
-            out.println("^: a prompt does not fit whole in a " + (mode == Mode.AGG ? "" : "prefill worker's ")
-                    + "step (predict's chunked: line): " + overBudget);
+            out.println("^: a prompt does not fit whole in a " + (modes.equals("agg") ? "" : modes.equals("disagg")
+                    ? "prefill worker's " : "(disagg: prefill worker's) ") + "step (predict's chunked: line): "
+                    + overBudget);
         if (anyWaits)
-            out.println("*: the engine runs fewer requests a " + (mode == Mode.AGG ? "" : "decode ") + "worker at once"
+            out.println("*: the engine runs fewer requests a " + (modes.equals("agg") ? "" : modes.equals("disagg")
+                    ? "decode " : "(disagg: decode) ") + "worker at once"
                     + " than it has (its batch limit, or the step budget that holds each one's decode token); the"
                     + " others wait for a place, which TTFT holds");
     }
@@ -219,7 +222,10 @@ final class PlanRanking {
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
-            ObjectNode node = list.addObject().put("rank", i + 1).put("plan", r.plan().toString())
+            ObjectNode node = list.addObject().put("rank", i + 1).put("mode", switch (r.plan()) {
+                case ServingPlans.Plan agg -> Mode.AGG.id();
+                case ServingPlans.Split split -> Mode.DISAGG.id();
+            }).put("plan", r.plan().toString())
                     .put("options", options(r.plan()));
             switch (r.plan()) {
                 case ServingPlans.Plan agg -> layout(node, agg);

@@ -34,6 +34,7 @@ import gemmcost.serving.Workers;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -127,9 +128,24 @@ final class PredictCommand implements Callable<Integer> {
     int osl;
 
     @Option(names = "--mode", defaultValue = "agg", paramLabel = "MODE",
-            description = "agg (prefill and decode on the same GPUs) or disagg (separate prefill workers)."
-                    + " Default: ${DEFAULT-VALUE}.")
-    Mode mode;
+            description = "agg (prefill and decode on the same GPUs) or disagg (separate prefill workers); with --gpus"
+                    + " also both: every agg and every disagg plan in one ranking. Default: ${DEFAULT-VALUE}.")
+    Modes modes;
+
+    /** What {@code --mode} takes: a serving mode, or both of them for a ranking. */
+    enum Modes {
+        AGG, DISAGG, BOTH;
+
+        static Optional<Modes> parse(String text) {
+            return Arrays.stream(values()).filter(m -> m.name().toLowerCase(Locale.ROOT).equals(text)).findFirst();
+        }
+    }
+
+    /**
+     * The mode being predicted: --mode's, or with {@code --mode both} agg, then disagg while the ranking predicts
+     * the disaggregated plans ({@link #rankPlans}).
+     */
+    private Mode mode;
 
     @Option(names = "--prefill-tp", description = "disagg: the prefill workers' --tp. Default: --tp.")
     Integer prefillTp;
@@ -208,8 +224,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--gpus", paramLabel = "N", description = "Instead of one plan, rank every plan of --mode on N"
             + " GPUs (agg: workers x --pp stages of --tp GPUs, for a model with experts every --ep and --dp that divide"
-            + " --tp; disagg: every split of the N GPUs between prefill and decode workers, each side any such plan)"
-            + " that splits the model and holds what its engine runs at once, by output tokens/s/GPU.")
+            + " --tp; disagg: every split of the N GPUs between prefill and decode workers, each side any such plan;"
+            + " both: all of them) that splits the model and holds what its engine runs at once, by output"
+            + " tokens/s/GPU.")
     Integer gpus;
 
     @Option(names = "--max-ttft-ms", paramLabel = "MS", description = "With --gpus: rank only plans whose TTFT is at"
@@ -225,11 +242,14 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        mode = modes == Modes.DISAGG ? Mode.DISAGG : Mode.AGG;
+        if (modes == Modes.BOTH && gpus == null)
+            throw new BadInputException("--mode both: ranks the plans of both modes, so applies with --gpus only");
         if (profile != null && gemmCsv != null)
             throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
         if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
                 || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")
-                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
+                || modes == Modes.AGG && spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
             throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         Options.requireFolder("--html", html);
         Options.requirePositive("--concurrency", concurrency);
@@ -255,7 +275,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " only engine whose modeled scheduling depends on its release)");
         if (engineVersion != null && !Engine.isRelease(engineVersion))
             throw new BadInputException("--engine-version " + engineVersion + ": not a release such as 0.12.0");
-        if (engineVersion != null && mode != Mode.AGG)
+        if (engineVersion != null && modes != Modes.AGG)
             throw new BadInputException("--engine-version " + engineVersion + ": applies to --mode agg only (the"
                     + " release changes how decode steps are scheduled, which a disaggregated run's TTFT does not"
                     + " model)");
@@ -343,7 +363,7 @@ final class PredictCommand implements Callable<Integer> {
         if (overlapScheduler == null)
             return;
         String option = overlapScheduler ? "--overlap-scheduler" : "--no-overlap-scheduler";
-        if (mode != Mode.AGG)
+        if (modes != Modes.AGG)
             throw new BadInputException(option + ": applies to --mode agg only (a disaggregated run's TTFT does not"
                     + " model the decode worker's steps)");
         if (engine() == Engine.SGLANG)
@@ -380,25 +400,32 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * Every plan of --mode on {@code --gpus} predicted, ranked and printed; the ones that cannot run counted by reason.
+     * Every plan of --mode on {@code --gpus} predicted, ranked and printed (with {@code --mode both} the agg plans,
+     * then the disaggregated ones, in one ranking); the ones that cannot run counted by reason.
      */
     private int rankPlans(Architecture model, Device device) {
+        boolean agg = modes != Modes.DISAGG;
+        boolean disagg = modes != Modes.AGG;
+        Architecture disaggModel = engine().windowCaches(model, Mode.DISAGG);
         List<ServingPlans.Split> splits = List.of();
-        if (mode == Mode.DISAGG) { // before the tables are read: refusals that no plan escapes
-            splits = ServingPlans.enumerateSplits(model, gpus, MAX_SPLITS);
+        if (disagg) { // before the tables are read: refusals that no plan escapes
+            splits = ServingPlans.enumerateSplits(disaggModel, gpus, MAX_SPLITS);
             checkPrefillBatch(device, new Parallelism(1, gpus - 1, 1, 1)); // the most batches a replica has
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, mode, weightsNeed(model, device),
-                (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, modeId(),
+                weightsNeed(model, device), (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
                         : "the engine splits it over steps; each prompt costed whole") + " [modeled]");
-        if (mode == Mode.AGG)
+        if (agg)
             for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
                 rankAgg(model, device, plan, perNode, request, costs, ranking);
-        else
-            rankSplits(model, device, splits, perNode, request, new StepCosts(model, costs.model()), ranking);
+        if (disagg) {
+            mode = Mode.DISAGG; // the decode workers' step budget and the workers' scheduling are disagg's now
+            rankSplits(disaggModel, device, splits, perNode, request, new StepCosts(disaggModel, costs.model()),
+                    ranking);
+        }
         PrintWriter out = spec.commandLine().getOut();
         int listed = top == null ? 10 : top;
         if (json)
@@ -406,7 +433,7 @@ final class PredictCommand implements Callable<Integer> {
         else
             ranking.text(out, String.format(Locale.ROOT, "%s (%s, %s weights) on %d x %s%n%s%nGEMMs:     %s%s",
                     model.name(), config, model.weights().id(), gpus, device.id(), request(stepTokens)
-                            + (mode == Mode.AGG ? "" : ", --prefill-batch " + prefillBatch + " (as far as each"
+                            + (!disagg ? "" : ", --prefill-batch " + prefillBatch + " (as far as each"
                             + " plan's prefill step budget holds it)"),
                     costs.model().getTime().source(), beyondContext(model) ? "\n" + contextLine(model) : ""), gpus,
                     listed);
@@ -420,10 +447,11 @@ final class PredictCommand implements Callable<Integer> {
     private String weightsNeed(Architecture model, Device device) {
         long usable = MemoryFootprint.usableBytes(device);
         long least = Math.ceilDiv(model.weightBytes(), usable);
-        long all = mode == Mode.AGG ? least : 2 * least;
+        long all = modes != Modes.DISAGG ? least : 2 * least;
         String need = String.format(Locale.ROOT, "the weights alone take %.2f GB, at least %d GPU%s of the %.2f GB an"
                 + " engine uses%s", model.weightBytes() / 1e9, all, all == 1 ? "" : "s", usable / 1e9,
-                mode == Mode.AGG ? "" : " (" + least + " on each side)");
+                modes == Modes.AGG ? "" : modes == Modes.DISAGG ? " (" + least + " on each side)"
+                        : " (" + 2 * least + " disaggregated, " + least + " on each side)");
         return all > gpus ? need : need + ", so it is the KV cache of the sequences the engine runs at once that does"
                 + " not fit (fewer --concurrency, a --max-running or --kv-dtype fp8 may)";
     }
@@ -533,7 +561,7 @@ final class PredictCommand implements Callable<Integer> {
     /** What the ranking's JSON says of its inputs: {@link #inputs}, and the options of the ranking. */
     private ObjectNode rankingHeader(Architecture model, Device device, CostModels.Opened costs) {
         ObjectNode header = inputs(new ObjectMapper(), model, device, gpus);
-        if (mode == Mode.DISAGG)
+        if (modes != Modes.AGG)
             header.put("prefill_batch_given", prefillBatch);
         return header
                 .put("step_tokens", stepTokens)
@@ -551,7 +579,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("weights", model.weights().id())
                 .put("gpu", device.id())
                 .put("gpus", gpus)
-                .put("mode", mode.id())
+                .put("mode", modeId())
                 .put("concurrency", concurrency)
                 .put("isl", isl)
                 .put("osl", osl)
@@ -711,15 +739,22 @@ final class PredictCommand implements Callable<Integer> {
                 + prefill.layout();
     }
 
+    /** {@code agg}, {@code disagg} or {@code both}, as --mode says. */
+    private String modeId() {
+        return modes.name().toLowerCase(Locale.ROOT);
+    }
+
     /** The request line; {@code perStep} null: each plan's engine default. */
     private String request(Integer perStep) {
-        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s", mode.id(), concurrency,
+        return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s",
+                modes == Modes.BOTH ? "agg and disagg" : modeId(), concurrency,
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion)
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")
                         + (gpus != null && overlapScheduler ? " (plans without pipeline stages)" : ""))
                         + (maxRunning == null ? "" : ", --max-running " + maxRunning),
-                ", " + (mode == Mode.AGG ? "prefill steps" : "prefill workers' steps") + (perStep == null
+                ", " + (modes == Modes.AGG ? "prefill steps" : modes == Modes.DISAGG ? "prefill workers' steps"
+                        : "prefill steps (in disagg the prefill workers')") + (perStep == null
                         ? " of the engine's default size" : " of up to " + perStep + " prompt tokens per attention"
                         + " replica"));
     }

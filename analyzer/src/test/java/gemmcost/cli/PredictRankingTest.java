@@ -284,6 +284,42 @@ class PredictRankingTest {
                 + " uses (11 on each side) [modeled]" + NL);
     }
 
+    /**
+     * {@code --mode both}: the 6 agg plans and the 15 disaggregated pairs of 4 GPUs in one ranking, each ranked as its
+     * mode's own ranking and a single predict of it give it.
+     */
+    @Test
+    void bothModesShouldRankEveryAggAndDisaggregatedPlanTogetherAsEachModePredictsIt() throws IOException {
+        List<String> request = new ArrayList<>(REQUEST);
+        request.addAll(List.of("--prefill-batch", "2", "--json"));
+
+        JsonNode both = json(request, "--mode", "both", "--gpus", "4", "--top", "100");
+
+        assertThat(both.get("mode").asText()).isEqualTo("both");
+        assertThat(both.get("plans").asInt()).isEqualTo(6 + 15);
+        assertThat(both.get("predicted").asInt()).isEqualTo(6 + 13);
+        assertThat(both.get("refused").get("cannot_split").asInt()).isEqualTo(2);
+        JsonNode ranked = both.get("ranked");
+        assertThat(ranked.findValuesAsText("mode")).containsOnly("agg", "disagg").contains("agg", "disagg")
+                .hasSize(19);
+        assertMostTokensFirst(ranked);
+        for (JsonNode plan : ranked) {
+            List<String> alone = new ArrayList<>(request);
+            alone.addAll(List.of("--mode", plan.get("mode").asText()));
+            if (plan.get("mode").asText().equals("agg"))
+                alone.removeAll(List.of("--prefill-batch", "2"));
+            assertPredictedAlike(plan, alone(alone, plan), plan.get("plan").asText());
+        }
+        // without --gpus there is no ranking to hold both
+        assertThat(run("--mode", "both").err()).isEqualTo("gemmcost: --mode both: ranks the plans of both modes, so"
+                + " applies with --gpus only" + NL);
+        assertThat(run("--mode", "all").err()).isEqualTo("gemmcost: Invalid value for option '--mode': all: must be"
+                + " agg, disagg or both (usage: gemmcost predict --help)" + NL);
+        assertThat(run("--gpus", "4", "--mode", "both", "--overlap-scheduler").err()).isEqualTo("gemmcost:"
+                + " --overlap-scheduler: applies to --mode agg only (a disaggregated run's TTFT does not model the"
+                + " decode worker's steps)" + NL);
+    }
+
     @Test
     void noPlanToPredictAndOptionsThatDoNotApplyShouldBeRefusedInOneLine() {
         assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--gpu", "l40s", "--gpus", "1", "--concurrency", "512",
