@@ -166,8 +166,8 @@ final class ModelCommand implements Callable<Integer> {
     /** {@code , a sliding window of 128 tokens in 18 of 36 layers}, or nothing without one. */
     private static String window(Architecture a) {
         SlidingWindow w = a.slidingWindow();
-        return w == null ? "" : String.format(Locale.ROOT, ", a sliding window of %d tokens in %d of %d layers",
-                w.tokens(), w.layers().size(), a.layers());
+        return w == null ? "" : String.format(Locale.ROOT, ", a sliding window of %d token%s in %d of %d layers",
+                w.tokens(), w.tokens() == 1 ? "" : "s", w.layers().size(), a.layers());
     }
 
     private static String linear(Architecture a, int linearLayers) {

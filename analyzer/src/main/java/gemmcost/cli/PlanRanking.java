@@ -200,10 +200,15 @@ final class PlanRanking {
      * pp=1, ep=8, dp=8) [modeled]}.
      */
     private String shortest(ToDoubleFunction<Ranked> metric, String format, Function<Ranked, Set<Label>> labels) {
-        Ranked best = predicted.stream().min(Comparator.comparingDouble(metric)
-                .thenComparing(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed())).orElseThrow();
+        Ranked best = shortest(metric);
         return String.format(Locale.ROOT, format, metric.applyAsDouble(best)) + " (" + best.plan() + ") ["
                 + Label.join(labels.apply(best)) + "]";
+    }
+
+    /** The plan with the least of {@code metric}; of several, the most tokens/s/GPU. */
+    private Ranked shortest(ToDoubleFunction<Ranked> metric) {
+        return predicted.stream().min(Comparator.comparingDouble(metric)
+                .thenComparing(Comparator.comparingDouble(Ranked::tokensPerSecPerGpu).reversed())).orElseThrow();
     }
 
     private int refusedCount() {
@@ -219,14 +224,21 @@ final class PlanRanking {
         ObjectNode reasons = header.putObject("refused");
         for (Refusal reason : Refusal.values()) // every reason, 0 where none: a reader need not know which may be
             reasons.put(reason.key, refused.getOrDefault(reason, 0));
+        if (ranked.isEmpty()) // what the text says then: the shortest of each, and its plan
+            for (String metric : List.of("ttft", "tpot")) {
+                boolean ttft = metric.equals("ttft");
+                Ranked best = shortest(ttft ? Ranked::ttftMs : Ranked::tpotMs);
+                ObjectNode node = header.putObject("shortest_" + metric).put("ms", ttft ? best.ttftMs() : best.tpotMs())
+                        .put("mode", mode(best.plan())).put("plan", best.plan().toString());
+                Label.ids(ttft ? best.labels() : best.tpotLabels()).forEach(node.putArray("labels")::add);
+            }
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
-            ObjectNode node = list.addObject().put("rank", i + 1).put("mode", switch (r.plan()) {
-                case ServingPlans.Plan agg -> Mode.AGG.id();
-                case ServingPlans.Split split -> Mode.DISAGG.id();
-            }).put("plan", r.plan().toString())
-                    .put("options", options(r.plan()));
+            ObjectNode node = list.addObject().put("rank", i + 1).put("mode", mode(r.plan()))
+                    .put("plan", r.plan().toString())
+                    .put("options", (modes.equals("both") ? "--mode " + mode(r.plan()) + " " : "")
+                            + options(r.plan()));
             switch (r.plan()) {
                 case ServingPlans.Plan agg -> layout(node, agg);
                 case ServingPlans.Split split -> {
@@ -247,9 +259,17 @@ final class PlanRanking {
         return header.toString();
     }
 
+    private static String mode(ServingPlans.Choice plan) {
+        return switch (plan) {
+            case ServingPlans.Plan agg -> Mode.AGG.id();
+            case ServingPlans.Split split -> Mode.DISAGG.id();
+        };
+    }
+
     /**
      * The options that make {@code predict} predict {@code plan} alone, e.g. {@code --tp 8 --pp 1 --ep 8 --dp 4
-     * --decode-workers 2}, after {@code --prefill-tp …} for a disaggregated one.
+     * --decode-workers 2}, after {@code --prefill-tp …} for a disaggregated one (in a ranking of both modes after
+     * {@code --mode agg} or {@code --mode disagg}, which replaces {@code --mode both}).
      */
     static String options(ServingPlans.Choice plan) {
         return switch (plan) {

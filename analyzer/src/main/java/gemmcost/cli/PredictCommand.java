@@ -147,6 +147,9 @@ final class PredictCommand implements Callable<Integer> {
      */
     private Mode mode;
 
+    /** A disaggregated plan's prefill workers' fit, shown beside the decode workers'; null in agg. */
+    private Fit prefillFit;
+
     @Option(names = "--prefill-tp", description = "disagg: the prefill workers' --tp. Default: --tp.")
     Integer prefillTp;
 
@@ -247,9 +250,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new BadInputException("--mode both: ranks the plans of both modes, so applies with --gpus only");
         if (profile != null && gemmCsv != null)
             throw new BadInputException("--profile and --gemm-csv: give one GEMM table, not both");
-        if (mode == Mode.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
+        if (modes == Modes.AGG && (prefillTp != null || prefillPp != null || prefillEp != null || prefillDp != null
                 || spec.commandLine().getParseResult().hasMatchedOption("--prefill-workers")
-                || modes == Modes.AGG && spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
+                || spec.commandLine().getParseResult().hasMatchedOption("--prefill-batch")))
             throw new BadInputException("--prefill-*: apply to --mode disagg only (in agg the decode GPUs prefill)");
         Options.requireFolder("--html", html);
         Options.requirePositive("--concurrency", concurrency);
@@ -318,7 +321,8 @@ final class PredictCommand implements Callable<Integer> {
             PrefillStep step = prefillStep(device, prefillLayout, prefillWorkers);
             int batch = step.batch();
             try {
-                Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, step.prompts(), isl, kvDtype);
+                prefillFit = Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, step.prompts(),
+                        isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (!e.memory() ? "" : batch == prefillBatch ? ", with --prefill-batch " + prefillBatch
@@ -405,7 +409,7 @@ final class PredictCommand implements Callable<Integer> {
      */
     private int rankPlans(Architecture model, Device device) {
         boolean agg = modes != Modes.DISAGG;
-        boolean disagg = modes != Modes.AGG;
+        boolean disagg = modes == Modes.DISAGG || modes == Modes.BOTH && gpus >= 2; // on 1 GPU, both is agg's plans
         Architecture disaggModel = engine().windowCaches(model, Mode.DISAGG);
         List<ServingPlans.Split> splits = List.of();
         if (disagg) { // before the tables are read: refusals that no plan escapes
@@ -415,7 +419,7 @@ final class PredictCommand implements Callable<Integer> {
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, modeId(),
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, agg && disagg ? "both" : agg ? "agg" : "disagg",
                 weightsNeed(model, device), (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
                         : "the engine splits it over steps; each prompt costed whole") + " [modeled]");
         if (agg)
@@ -822,8 +826,9 @@ final class PredictCommand implements Callable<Integer> {
         out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
                 + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source()
                 + " (modeled)");
-        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", fit.describe(),
-                fit.usableBytes() / 1e9);
+        out.printf(Locale.ROOT, "fits:      %s of the %.2f GB an engine uses (modeled)%n", prefillFit == null
+                ? fit.describe() : "decode workers: " + fit.describe() + "; prefill workers (each prompt whole): "
+                + prefillFit.describe(), fit.usableBytes() / 1e9);
         if (beyondContext(model))
             out.println(contextLine(model));
         chunking(prefill, e).ifPresent(out::println);
@@ -980,6 +985,10 @@ final class PredictCommand implements Callable<Integer> {
         fit.sides().forEach(side -> kinds.addObject().put("gpu", side.gpu().name().toLowerCase(Locale.ROOT))
                 .put("weight_bytes", side.weightBytes()).put("kv_bytes", side.kvBytes())
                 .put("state_bytes", side.stateBytes()));
+        if (prefillFit != null) // a disaggregated plan's prefill GPU, its prompts' caches whole
+            kinds.addObject().put("gpu", "prefill").put("weight_bytes", prefillFit.footprint().weightBytes())
+                    .put("kv_bytes", prefillFit.footprint().kvBytes())
+                    .put("state_bytes", prefillFit.footprint().stateBytes());
         node.set("decode_step", step(mapper, e.decode()));
         node.set("prefill_step", step(mapper, e.prefill()));
         node.put("prefill_latency_us", e.prefillLatencyUs())

@@ -122,8 +122,8 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
 
     /**
      * Bytes of what goes with attention in layers [first, last) on one GPU of a replica split over {@code tp}:
-     * attention, dense MLPs, shared experts and norms; routers whole; the embedding and LM head when the span
-     * starts or ends the model.
+     * attention, dense MLPs, shared experts and norms; routers whole; the embedding and LM head (and the final norm)
+     * when the span starts or ends the model.
      */
     private static long attentionSide(Architecture model, int tp, int first, int last, boolean embeds,
                                       boolean heads) {
@@ -140,7 +140,8 @@ public record MemoryFootprint(long weightBytes, long kvBytes, long stateBytes, G
         }
         boolean lmHead = heads && !(model.tiedEmbeddings() && embeds);
         long unquantised = (last - first) * model.normParametersPerLayer() + routers + mixerUnquantised
-                + ((embeds ? 1 : 0) + (lmHead ? 1 : 0)) * model.embeddingParameters() / tp;
+                + ((embeds ? 1 : 0) + (lmHead ? 1 : 0)) * model.embeddingParameters() / tp
+                + (heads ? model.hidden() : 0); // the final norm, with the LM head
         return linear * model.weights().bytesPerWeight() + unquantised * Architecture.UNQUANTISED_BYTES;
     }
 

@@ -170,12 +170,12 @@ class ModelCommandTest {
         CliRun run = CliRun.of("model", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency", "64",
                 "--isl", "3072", "--osl", "1024");
 
-        // MemoryFootprintTest derives these: 17,640,718,336 B of weights; 64 × 4096 × 80 × 2 × 128 × 2 B of KV
+        // MemoryFootprintTest derives these: 17,640,734,720 B of weights; 64 × 4096 × 80 × 2 × 128 × 2 B of KV
         assertThat(run.status()).isZero();
         assertThat(run.out()).endsWith("  fits 8 x h100-sxm (tp=8, pp=1, ep=1, dp=1): 17.64 GB of weights + 10.74 GB"
                 + " of KV cache per GPU of the 77.31 GB an engine uses" + NL);
         assertThat(CliRun.of("model", "--json", llama.toString(), "--gpu", "h100-sxm", "--tp", "8", "--concurrency",
-                "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640718336,"
+                "64", "--isl", "3072", "--osl", "1024").out()).endsWith(",\"weight_bytes_per_gpu\":17640734720,"
                 + "\"kv_bytes_per_gpu\":10737418240,\"state_bytes_per_gpu\":0,"
                 + "\"usable_bytes_per_gpu\":77309411328,\"beyond_context\":false}" + NL);
         // 200,000 + 1,024 tokens, over Llama-3.1's context of 131,072 (its max_position_embeddings)

@@ -286,6 +286,30 @@ class PredictCommandTest {
         assertThat(disagg.get("idle_prefill_workers").asInt()).isEqualTo(4);
     }
 
+    /**
+     * A disaggregated plan says what a prefill GPU holds beside what a decode GPU does: here the whole model on one
+     * GPU, as {@code model} counts it, and the one prompt its step prefills, whole.
+     */
+    @Test
+    void aDisaggregatedPlanShouldShowWhatItsPrefillGpusHold() throws IOException {
+        JsonNode disagg = predictJson("--gpu", "h100-sxm", "--concurrency", "4", "--isl", "512", "--mode", "disagg",
+                "--tp", "2", "--prefill-tp", "1");
+        JsonNode model = new ObjectMapper().readTree(CliRun.of("model", SMALL_LLAMA, "--json").out());
+
+        JsonNode kinds = disagg.get("bytes_by_gpu_kind");
+        assertThat(kinds.findValuesAsText("gpu")).containsExactly("any", "prefill");
+        assertThat(kinds.get(1).get("weight_bytes").asLong()).isEqualTo(model.get("weight_bytes").asLong());
+        assertThat(kinds.get(1).get("kv_bytes").asLong())
+                .isEqualTo(512 * model.get("kv_bytes_per_token_bf16").asLong());
+        assertThat(CliRun.of("predict", "--model", SMALL_LLAMA, "--osl", "128", "--gpu", "h100-sxm", "--concurrency",
+                "4", "--isl", "512", "--mode", "disagg", "--tp", "2", "--prefill-tp", "1").out())
+                .containsPattern("fits:      decode workers: [0-9.]+ GB of weights \\+ [0-9.]+ GB of KV cache per GPU;"
+                        + " prefill workers \\(each prompt whole\\): 2\\.08 GB of weights \\+ 0\\.[0-9]+ GB of KV"
+                        + " cache per GPU of the 77\\.31 GB an engine uses \\(modeled\\)");
+        assertThat(predictJson("--gpu", "h100-sxm", "--concurrency", "4", "--isl", "512").get("bytes_by_gpu_kind")
+                .findValuesAsText("gpu")).containsExactly("any");
+    }
+
     /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */
     @Test
     void aRequestLongerThanTheModelsContextShouldBeSaidSo(@TempDir Path dir) throws IOException {

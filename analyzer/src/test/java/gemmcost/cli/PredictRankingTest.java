@@ -303,13 +303,28 @@ class PredictRankingTest {
         assertThat(ranked.findValuesAsText("mode")).containsOnly("agg", "disagg").contains("agg", "disagg")
                 .hasSize(19);
         assertMostTokensFirst(ranked);
+        // each plan's options begin with its mode, which replaces --mode both
         for (JsonNode plan : ranked) {
+            assertThat(plan.get("options").asText()).startsWith("--mode " + plan.get("mode").asText() + " --");
             List<String> alone = new ArrayList<>(request);
-            alone.addAll(List.of("--mode", plan.get("mode").asText()));
             if (plan.get("mode").asText().equals("agg"))
                 alone.removeAll(List.of("--prefill-batch", "2"));
             assertPredictedAlike(plan, alone(alone, plan), plan.get("plan").asText());
         }
+        // on one GPU there is no disaggregated plan: the agg plans are ranked
+        JsonNode one = json(request, "--mode", "both", "--gpus", "1");
+        assertThat(one.get("ranked").findValuesAsText("mode")).containsExactly("agg");
+        // where none is within the limits, the JSON says the shortest TTFT and TPOT, as the text does
+        JsonNode none = json(request, "--mode", "both", "--gpus", "4", "--max-ttft-ms", "0.001");
+        assertThat(none.get("ranked")).isEmpty();
+        Map<Double, String> byTtft = new TreeMap<>();
+        ranked.forEach(plan -> byTtft.put(plan.get("ttft_ms").asDouble(), plan.get("plan").asText()));
+        assertThat(none.at("/shortest_ttft/ms").asDouble()).isEqualTo(byTtft.keySet().iterator().next());
+        assertThat(none.at("/shortest_ttft/plan").asText()).isEqualTo(byTtft.values().iterator().next());
+        assertThat(none.at("/shortest_tpot/labels")).isNotEmpty();
+        // --prefill-* other than the batch: the plan's, which --gpus replaces
+        assertThat(run("--gpus", "4", "--mode", "both", "--prefill-tp", "2").err()).isEqualTo("gemmcost: --gpus 4"
+                + " and --prefill-tp: --gpus ranks every plan, give one or the other" + NL);
         // without --gpus there is no ranking to hold both
         assertThat(run("--mode", "both").err()).isEqualTo("gemmcost: --mode both: ranks the plans of both modes, so"
                 + " applies with --gpus only" + NL);

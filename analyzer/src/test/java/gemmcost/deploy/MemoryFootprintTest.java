@@ -33,7 +33,9 @@ class MemoryFootprintTest {
         long mlp = 3L * 8192 * 28_672 / 8;
         long perLayerBytes = (attention + mlp) * 2 + 2 * 8192 * 2; // bf16, and two bf16 norms
         long embeddingAndHeadBytes = 2 * (128_256L * 8192 / 8) * 2;
-        assertThat(f.weightBytes()).isEqualTo(80 * perLayerBytes + embeddingAndHeadBytes).isEqualTo(17_640_718_336L);
+        long finalNormBytes = 8192 * 2;
+        assertThat(f.weightBytes()).isEqualTo(80 * perLayerBytes + embeddingAndHeadBytes + finalNormBytes)
+                .isEqualTo(17_640_734_720L);
         // 64 sequences × 4096 tokens × 80 layers × (K, V) × 1 head × 128 × 2 bytes
         assertThat(f.kvBytes()).isEqualTo(64L * 4096 * 80 * 2 * 128 * 2);
         assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isTrue();
@@ -45,7 +47,7 @@ class MemoryFootprintTest {
 
         MemoryFootprint f = MemoryFootprint.of(llama, new Parallelism(1, 1, 1, 1), 1, 1, 2);
 
-        assertThat(f.weightBytes()).isEqualTo(141_107_396_608L); // every weight but the final norm, 2 bytes each
+        assertThat(f.weightBytes()).isEqualTo(llama.weightBytes()).isEqualTo(141_107_412_992L); // all, 2 bytes each
         assertThat(f.fits(DeviceCatalog.require("h100-sxm"))).isFalse(); // 0.9 × 80 GB usable
     }
 
@@ -62,11 +64,11 @@ class MemoryFootprintTest {
         long router = 256 * h * 2; // whole, in bf16
         long moe = 256 * 3 * h * 2048 / 8 + 3 * h * 2048 + router; // routed experts split; shared expert whole
         long norms = 2 * h * 2;
-        long embeddingAndHead = 2 * (129_280 * h) * 2;
+        long embeddingAndHead = 2 * (129_280 * h) * 2 + h * 2; // and the final norm
         // attention DP: each GPU a whole replica of MLA, dense MLPs, shared experts, embedding and LM head (fp8 linear
         // layers at 1 byte per weight, bf16 embeddings, routers and norms)
         assertThat(f.weightBytes()).isEqualTo(61 * (mla + latentNorms + norms) + 3 * dense + 58 * moe
-                + embeddingAndHead).isEqualTo(100_817_010_688L);
+                + embeddingAndHead).isEqualTo(100_817_025_024L);
         // 256 / 8 = 32 sequences per replica × 4096 tokens × 61 layers × (512 + 64) × 1 byte (fp8)
         assertThat(f.kvBytes()).isEqualTo(32L * 4096 * 61 * 576);
         assertThat(f.fits(DeviceCatalog.require("h200"))).isTrue();
@@ -82,10 +84,11 @@ class MemoryFootprintTest {
         MemoryFootprint f = MemoryFootprint.of(qwen2, new Parallelism(2, 1, 1, 1), 1, 10, 1);
 
         // per GPU and layer: q and o of 2 query heads, k and v of 1 KV head (64 · 6 · 16) and half the MLP, 1 byte
-        // each; the biases of those heads (2 · 16 + 2 · 16) and the layer's two norms in bf16; half the embedding in bf16
+        // each; the biases of those heads (2 · 16 + 2 · 16) and the layer's two norms in bf16; half the embedding and
+        // the final norm in bf16
         long linear = 64 * 6 * 16 + 3 * 64 * 128 / 2;
         long bf16 = (2 * 16 + 2 * 16) + 2 * 64;
-        assertThat(f.weightBytes()).isEqualTo(2 * (linear + 2 * bf16) + 100 * 64 / 2 * 2);
+        assertThat(f.weightBytes()).isEqualTo(2 * (linear + 2 * bf16) + 100 * 64 / 2 * 2 + 64 * 2);
     }
 
     @Test

@@ -202,8 +202,8 @@ public final class HfConfigReader {
         } catch (UnmodeledException e) {
             if (e.kind() != UnmodeledException.Kind.QUANTIZATION)
                 throw e;
-            throw new UnmodeledException(e.kind(), e.getMessage() + "; --weights FORMAT costs its GEMMs in a format"
-                    + " gemmcost reads");
+            throw new UnmodeledException(e.kind(), e.getMessage() + "; --weights bf16, fp8 or fp8_block costs its"
+                    + " GEMMs in the format it is served in");
         }
     }
 
@@ -245,7 +245,7 @@ public final class HfConfigReader {
         boolean tied = root.has(tie) ? bool(tie) : decoder.bool(tie);
         if (root.has(tie) && text.has(tie) && decoder.bool(tie) != tied)
             throw decoder.bad(tie, "must agree with the top level's " + tied + ", was " + text.get(tie));
-        return decoder.decoder(decoderArch, () -> {
+        Architecture read = decoder.decoder(decoderArch, () -> {
             if (!format)
                 return WeightFormat.BF16;
             WeightFormat top = weights(quantConfig);
@@ -255,6 +255,7 @@ public final class HfConfigReader {
                         + inText.id());
             return top != WeightFormat.BF16 ? top : inText;
         }, tied);
+        return arch.equals(decoderArch) ? read : read.withName(arch + " (" + decoderArch + ")");
     }
 
     /**
@@ -314,7 +315,10 @@ public final class HfConfigReader {
             }
             case GPT_OSS -> {
                 Experts routed = experts("num_local_experts", positive("intermediate_size"), 0);
-                requireValue("experts_per_token", routed.topK()); // the original release's name of the same count
+                JsonNode named = root.get("experts_per_token"); // the original release's name of the same count
+                if (named != null && !(named.isInt() && named.asInt() == routed.topK()))
+                    throw bad("experts_per_token", "must equal num_experts_per_tok (" + routed.topK() + "), was "
+                            + named);
                 yield new Architecture(arch, layers, hidden, vocab, tied, attention, 0, 0, new Experts(routed.experts(),
                         routed.topK(), routed.expertIntermediate(), 0, true), weights);
             }
@@ -411,13 +415,22 @@ public final class HfConfigReader {
         for (int layer = 0; layer < layers; layer++) {
             String expected = !Architecture.fullAttentionAt(layer, interval) ? "linear_attention"
                     : window != null && window.slides(layer) ? "sliding_attention" : "full_attention";
-            if (!types.get(layer).asText("").equals(expected))
-                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", (interval > 1
-                        ? "only full attention in the last of every full_attention_interval (" + interval + ") layers"
-                        : window == null ? "only full attention" : "only the layers the sliding window says")
-                        + " is modelled, was " + types.get(layer) + " at layer " + layer);
+            JsonNode type = types.get(layer);
+            if (type.asText("").equals(expected))
+                continue;
+            if (!type.isTextual() || !LAYER_TYPES.contains(type.asText()))
+                throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "only " + String.join(", ", LAYER_TYPES)
+                        + " are modelled, was " + type + " at layer " + layer);
+            throw unmodeled(UnmodeledException.Kind.FIELD, "layer_types", "must be \"" + expected + "\" at layer "
+                    + layer + " (" + (interval > 1 ? "full attention in the last of every full_attention_interval ("
+                    + interval + ") layers" : window == null ? "no sliding window is on"
+                    : "the sliding window is in " + window.layers().size() + " of the " + layers + " layers, "
+                    + (window.slides(layer) ? "this one among them" : "not this one")) + "), was " + type);
         }
     }
+
+    /** The kinds of layer {@code layer_types} may name. */
+    private static final List<String> LAYER_TYPES = List.of("full_attention", "sliding_attention", "linear_attention");
 
     /**
      * MiniMax's {@code attn_type_list}, where given: softmax attention (1) in every layer, as in M2; 0, MiniMax-M1's
@@ -503,8 +516,9 @@ public final class HfConfigReader {
         if (!windowed || sliding.isEmpty())
             return null;
         if (!root.has("sliding_window"))
-            throw bad("sliding_window", "missing, where " + arch + "'s class slides by a default of one model's"
-                    + " size: give it" + (switched || arch.equals(GPT_OSS) ? "" : ", or null for no window"));
+            throw bad("sliding_window", "missing, though " + sliding.size() + " of the " + layers + " layers slide ("
+                    + arch + "'s class would take " + (arch.equals(GPT_OSS) ? 128 : 4096) + " tokens, one model's"
+                    + " window): give it" + (switched || arch.equals(GPT_OSS) ? "" : ", or null for none"));
         return new SlidingWindow(positive("sliding_window"), sliding);
     }
 

@@ -266,9 +266,9 @@ class HfConfigReaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "| float32 | bfloat16 | , \"layer_types\": [\"full_attention\", \"linear_attention\","
-                    + " \"linear_attention\", \"full_attention\"] | text_config.layer_types: only full attention"
-                    + " in the last of every full_attention_interval (2) layers is modelled, was \"full_attention\""
-                    + " at layer 0",
+                    + " \"linear_attention\", \"full_attention\"] | text_config.layer_types: must be"
+                    + " \"linear_attention\" at layer 0 (full attention in the last of every full_attention_interval"
+                    + " (2) layers), was \"full_attention\"",
             "| float32 | bfloat16 | , \"sliding_window\": 128 | text_config.sliding_window: not modelled by gemmcost"
                     + " for Qwen3_5MoeForConditionalGeneration",
             ", \"audio_config\": {} | float32 | bfloat16 | | audio_config: not modelled by gemmcost for"
@@ -334,7 +334,7 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(UnmodeledException.class).hasMessage(file
                 + ": text_config.quantization_config.quant_method: \"compressed-tensors\" is not modelled (fp8 is)");
         Architecture kimi = HfConfigReader.read(file, WeightFormat.FP8_BLOCK);
-        assertThat(kimi.name()).isEqualTo("DeepseekV3ForCausalLM");
+        assertThat(kimi.name()).isEqualTo("KimiK25ForConditionalGeneration (DeepseekV3ForCausalLM)");
         assertThat(kimi.experts()).isEqualTo(new Experts(384, 8, 2048, 2048));
         assertThat(kimi.denseLayers()).isEqualTo(1);
         // Moonshot's model card: 1 T parameters, 32 B activated
@@ -361,7 +361,7 @@ class HfConfigReaderTest {
         // where a user can state the format, the refusal says how
         assertThatThrownBy(() -> HfConfigReader.read(file, null)).isInstanceOf(UnmodeledException.class)
                 .hasMessage(file + ": quantization_config.quant_method: \"mxfp4\" is not modelled (fp8 is); --weights"
-                        + " FORMAT costs its GEMMs in a format gemmcost reads");
+                        + " bf16, fp8 or fp8_block costs its GEMMs in the format it is served in");
         Architecture oss = HfConfigReader.read(file, WeightFormat.FP8);
         assertThat(oss.weights()).isEqualTo(WeightFormat.FP8);
         // OpenAI's model card: 116.8 B parameters; every other layer of 36 slides a window of 128 tokens
@@ -419,16 +419,17 @@ class HfConfigReaderTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             ", \"layer_types\": [\"chunked_attention\", \"full_attention\", \"sliding_attention\","
-                    + " \"full_attention\"] | layer_types: only the layers the sliding window says is modelled, was"
-                    + " \"chunked_attention\" at layer 0",
-            ", \"experts_per_token\": 3 | experts_per_token: only 2 is modelled, was 3"})
+                    + " \"full_attention\"] | layer_types: only full_attention, sliding_attention, linear_attention are"
+                    + " modelled, was \"chunked_attention\" at layer 0",
+            ", \"experts_per_token\": 3 | experts_per_token: must equal num_experts_per_tok (2), was 3"})
     void aGptOssFieldThatDisagreesShouldBeRefusedNamingIt(String fields, String message) throws IOException {
         Path file = write(GPT_OSS.formatted(fields).replace("\"experts_per_token\": 2, ", ""));
         assertThatThrownBy(() -> HfConfigReader.read(file)).isInstanceOf(BadInputException.class)
                 .hasMessage(file + ": " + message);
         Path unsized = write(GPT_OSS.formatted("").replace("\"sliding_window\": 16, ", ""));
-        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
-                + " GptOssForCausalLM's class slides by a default of one model's size: give it");
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, though"
+                + " 2 of the 4 layers slide (GptOssForCausalLM's class would take 128 tokens, one model's window):"
+                + " give it");
     }
 
     @Test
@@ -473,9 +474,9 @@ class HfConfigReaderTest {
         assertThatThrownBy(() -> HfConfigReader.read(zero)).hasMessage(zero + ": sliding_window: must be >= 1, was 0");
         // left out, Mistral's class slides by 4,096 tokens: one model's size, so it must be given
         Path unsized = write(mistral.replace(", \"sliding_window\": null", ""));
-        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
-                + " MistralForCausalLM's class slides by a default of one model's size: give it, or null for no"
-                + " window");
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, though"
+                + " 2 of the 2 layers slide (MistralForCausalLM's class would take 4096 tokens, one model's window):"
+                + " give it, or null for none");
         // Mixtral's class has no window where it is left out
         assertThat(HfConfigReader.read(write(TINY.formatted(", \"num_local_experts\": 4, \"num_experts_per_tok\": 2")
                 .replace("LlamaForCausalLM", "MixtralForCausalLM"))).slidingWindow()).isNull();
@@ -511,8 +512,9 @@ class HfConfigReaderTest {
                 .isEqualTo(new SlidingWindow(131072, Set.of(1)));
         Path disagree = write(windowed.replace("\"max_window_layers\": 1", "\"max_window_layers\": 1,"
                 + " \"layer_types\": [\"sliding_attention\", \"sliding_attention\"]"));
-        assertThatThrownBy(() -> HfConfigReader.read(disagree)).hasMessage(disagree + ": layer_types: only the layers"
-                + " the sliding window says is modelled, was \"sliding_attention\" at layer 0");
+        assertThatThrownBy(() -> HfConfigReader.read(disagree)).hasMessage(disagree + ": layer_types: must be"
+                + " \"full_attention\" at layer 0 (the sliding window is in 1 of the 2 layers, not this one), was"
+                + " \"sliding_attention\"");
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false",
                 "\"use_sliding_window\": true")))).isEqualTo(read); // max_window_layers 2 of 2: no layer slides
         assertThat(HfConfigReader.read(write(qwen2.replace("\"use_sliding_window\": false, ", "")))).isEqualTo(read);
@@ -524,8 +526,9 @@ class HfConfigReaderTest {
                 "\"num_hidden_layers\": 30"))).slidingWindow()).isEqualTo(new SlidingWindow(131072, Set.of(28, 29)));
         // switched on with no size, the class's 4,096 would slide: refused; a null size is no window
         Path unsized = write(windowed.replace("\"sliding_window\": 131072,", ""));
-        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, where"
-                + " Qwen2ForCausalLM's class slides by a default of one model's size: give it");
+        assertThatThrownBy(() -> HfConfigReader.read(unsized)).hasMessage(unsized + ": sliding_window: missing, though"
+                + " 1 of the 2 layers slide (Qwen2ForCausalLM's class would take 4096 tokens, one model's window):"
+                + " give it");
         assertThat(HfConfigReader.read(write(windowed.replace("131072", "null"))).slidingWindow()).isNull();
         // Qwen3-MoE's class slides every layer where switched on, unlike Qwen2's and Qwen3's: refused
         Path moe = write(windowed.replace("Qwen2ForCausalLM", "Qwen3MoeForCausalLM"));
@@ -668,8 +671,8 @@ class HfConfigReaderTest {
             ", \"max_position_embeddings\": 8192, \"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 4,"
                     + " \"original_max_position_embeddings\": 0} | rope_scaling.original_max_position_embeddings: must"
                     + " be an integer from 1 to 1073741824, was 0",
-            ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: only full attention is"
-                    + " modelled, was \"sliding_attention\" at layer 1",
+            ", \"layer_types\": [\"full_attention\", \"sliding_attention\"] | layer_types: must be"
+                    + " \"full_attention\" at layer 1 (no sliding window is on), was \"sliding_attention\"",
             ", \"hidden_act\": \"gelu\" | hidden_act: only \"silu\" is modelled, was \"gelu\"",
             ", \"attention_bias\": true | attention_bias: only false is modelled, was true",
             ", \"head_dim\": 0 | head_dim: must be >= 1, was 0",
