@@ -77,8 +77,9 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
 
     /** The same architecture under another name (a wrapper's around the decoder it holds). */
     public Architecture withName(String wrapped) {
-        return new Architecture(wrapped, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers, denseIntermediate,
-                experts, weights, linearAttention, fullAttentionInterval, contextTokens, slidingWindow);
+        return new Architecture(wrapped, layers, hidden, vocab, tiedEmbeddings, attention, denseLayers,
+                denseIntermediate, experts, weights, linearAttention, fullAttentionInterval, contextTokens,
+                slidingWindow);
     }
 
     /** The same architecture with {@code window} ({@code null}: none). */
