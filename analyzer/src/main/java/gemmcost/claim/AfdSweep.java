@@ -105,7 +105,7 @@ public record AfdSweep(Afd afd, List<Point> points) {
         }
         if (misfit != null)
             return new Result(null, request.concurrency(), gpus, misfit);
-        Step step = new Step(Phase.DECODE, sequences, request.meanKvTokens(), kv.elementBytes());
+        Step step = new Step(Phase.DECODE, sequences, request.meanKvTokens(), kv.elementBytes(), 0, request.isl());
         return new Result(StepCost.of(layout.toString(), model, layout, step, cost), request.concurrency(), gpus, null);
     }
 

@@ -258,7 +258,7 @@ final class ModelOps {
         double t = step.tokens();
         Work.Attention work;
         if (step.phase() == Phase.DECODE) {
-            double read = Math.min(t, window);
+            double read = step.attended(window);
             work = new Work.Attention(2.0 * sequences * heads * read * (qkDim + vDim),
                     sequences * read * kvPerToken * step.kvBytesPerElement() + tokens * heads * (qkDim + vDim) * BYTES);
         } else {

@@ -152,7 +152,7 @@ public final class ServingModel {
         boolean allRun = sequences == wanted;
         Request admitted = allRun ? r : new Request(sequences * decode.count(), r.isl(), r.osl());
         StepCost decodeStep = steps.of("decode step", decode.layout(),
-                new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement));
+                new Step(Phase.DECODE, sequences, r.meanKvTokens(), kvBytesPerElement, 0, r.isl()));
         Workers prefilling = mode == Mode.AGG ? decode : prefill;
         int replicas = prefilling.layout().attentionReplicas();
         // the running sequences' decode tokens count against the budget too (TensorRT-LLM, vLLM); taking them off the

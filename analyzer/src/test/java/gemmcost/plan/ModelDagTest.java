@@ -338,6 +338,16 @@ class ModelDagTest {
         assertThat(whole.kvBytesPerSequencePerGpu(0, 2, 1, 200, 2)).isEqualTo(2 * 200 * 64 * 2);
         Dag wholeDecode = ModelDag.build("t", whole, new Parallelism(1, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
         assertThat(wholeDecode.work(node(wholeDecode, "mb0.L0.attention"))).isEqualTo(window);
+        // a request's decode steps read 100 … 300 tokens (mean 200): against a window of 150, each step reads
+        // min(t, 150), on average ((150² − 100²) / 2 + 150 · 150) / 200 = 143.75 tokens, not min(200, 150)
+        Step spread = new Step(Phase.DECODE, 3, 200, 2, 0, 100);
+        assertThat(spread.attended(150)).isEqualTo(143.75);
+        assertThat(spread.attended(50)).isEqualTo(50);
+        assertThat(spread.attended(400)).isEqualTo(200);
+        Architecture wide = windowed.withSlidingWindow(new SlidingWindow(150, Set.of(0)));
+        Dag spreadDecode = ModelDag.build("t", wide, new Parallelism(1, 1, 1, 1), spread);
+        assertThat(((Work.Attention) spreadDecode.work(node(spreadDecode, "mb0.L0.attention"))).bytes())
+                .isEqualTo(3 * 143.75 * 64 * 2 + 3 * 4 * (16 + 16) * 2);
         // over 2 GPUs each holds one KV head of the 2, and reads 50 tokens of it for its 2 query heads
         Dag split = ModelDag.build("t", windowed, new Parallelism(2, 1, 1, 1), new Step(Phase.DECODE, 3, 200, 2));
         assertThat(((Work.Attention) split.work(node(split, "mb0.L0.attention"))).bytes())
