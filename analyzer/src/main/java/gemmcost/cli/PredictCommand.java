@@ -289,7 +289,9 @@ final class PredictCommand implements Callable<Integer> {
         checkRanking();
         Architecture model = engine().windowCaches(HfConfigReader.read(config, weights), mode);
         Device device = DeviceCatalog.require(gpu);
-        checkVllmStep(device);
+        checkVllmStep(device, mode);
+        if (modes == Modes.BOTH && gpus >= 2) // its disaggregated plans as --mode disagg checks them
+            checkVllmStep(device, Mode.DISAGG);
         if (gpus != null)
             return rankPlans(model, device);
         Layout decodeLayout = decodeLayout();
@@ -413,20 +415,25 @@ final class PredictCommand implements Callable<Integer> {
         Architecture disaggModel = engine().windowCaches(model, Mode.DISAGG);
         List<ServingPlans.Split> splits = List.of();
         if (disagg) { // before the tables are read: refusals that no plan escapes
-            splits = ServingPlans.enumerateSplits(disaggModel, gpus, MAX_SPLITS);
+            try {
+                splits = ServingPlans.enumerateSplits(disaggModel, gpus, MAX_SPLITS);
+            } catch (BadInputException e) {
+                throw modes != Modes.BOTH ? e : new BadInputException(e.getMessage() + "; or --mode agg to rank the"
+                        + " agg plans alone");
+            }
             checkPrefillBatch(device, new Parallelism(1, gpus - 1, 1, 1)); // the most batches a replica has
         }
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, agg && disagg ? "both" : agg ? "agg" : "disagg",
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, modeId(),
                 weightsNeed(model, device), (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
                         : "the engine splits it over steps; each prompt costed whole") + " [modeled]");
         if (agg)
             for (ServingPlans.Plan plan : ServingPlans.enumerate(model, gpus))
                 rankAgg(model, device, plan, perNode, request, costs, ranking);
         if (disagg) {
-            mode = Mode.DISAGG; // the decode workers' step budget and the workers' scheduling are disagg's now
+            mode = Mode.DISAGG; // the decode workers' step budget and the prompts' chunking are disagg's now
             rankSplits(disaggModel, device, splits, perNode, request, new StepCosts(disaggModel, costs.model()),
                     ranking);
         }
@@ -630,24 +637,24 @@ final class PredictCommand implements Callable<Integer> {
      * per rank, whatever the attention replicas. In disagg the decode workers' budget is the engine's default and
      * --step-tokens the prefill workers', whose batch limit is --prefill-batch.
      */
-    private void checkVllmStep(Device device) {
+    private void checkVllmStep(Device device, Mode checked) {
         if (engine() != Engine.VLLM)
             return;
         String rule = "max_num_batched_tokens must be >= max_num_seqs, as every running sequence's decode token is"
                 + " in the step";
         int engineBudget = engine().stepTokens(device, 1);
-        if (mode == Mode.DISAGG && stepTokens != null && stepTokens < prefillBatch)
+        if (checked == Mode.DISAGG && stepTokens != null && stepTokens < prefillBatch)
             throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d"
                     + " tokens with max_num_seqs %d (--prefill-batch, the prefill workers'): %s; give --step-tokens"
                     + " %d or more, or --prefill-batch %d or less", stepTokens, stepTokens, prefillBatch, rule,
                     prefillBatch, stepTokens));
-        int budget = stepTokens != null && mode == Mode.AGG ? stepTokens : engineBudget;
+        int budget = stepTokens != null && checked == Mode.AGG ? stepTokens : engineBudget;
         if (budget >= batchLimit(device))
             return;
-        if (stepTokens == null || mode == Mode.DISAGG)
+        if (stepTokens == null || checked == Mode.DISAGG)
             throw new BadInputException(String.format(Locale.ROOT, "--max-running %d: vLLM refuses max_num_seqs %d"
                     + " with its %d-token step on %s: %s; give %s", maxRunning, maxRunning, budget, device.id(), rule,
-                    mode == Mode.AGG ? "--step-tokens " + maxRunning + " or more too" : "--max-running " + budget
+                    checked == Mode.AGG ? "--step-tokens " + maxRunning + " or more too" : "--max-running " + budget
                             + " or less"));
         throw new BadInputException(String.format(Locale.ROOT, "--step-tokens %d: vLLM refuses a step of %d tokens"
                 + " with max_num_seqs %d (%s): %s; give %s", stepTokens, stepTokens, batchLimit(device),

@@ -310,6 +310,34 @@ class PredictCommandTest {
                 .findValuesAsText("gpu")).containsExactly("any");
     }
 
+    /**
+     * A model whose 2 layers slide a window of 64 tokens, disaggregated on 2 GPUs: a decode GPU holds each of its 4
+     * sequences' window, but whole sequences with vLLM (its KV connector turns its hybrid KV-cache manager off), and
+     * a prefill GPU its prompt whole with every engine.
+     */
+    @Test
+    void aSlidingWindowsCacheShouldBeHeldAsEachEngineHoldsIt(@TempDir Path dir) throws IOException {
+        Path mistral = Files.writeString(dir.resolve("windowed.config.json"), """
+                {"architectures": ["MistralForCausalLM"], "hidden_size": 256, "num_hidden_layers": 2,
+                 "num_attention_heads": 4, "num_key_value_heads": 2, "intermediate_size": 512, "vocab_size": 1000,
+                 "sliding_window": 64}""");
+        long perToken = new ObjectMapper().readTree(CliRun.of("model", mistral.toString(), "--json").out())
+                .get("kv_bytes_per_token_bf16").asLong(); // both layers, 2 KV heads of 64, K and V
+        assertThat(perToken).isEqualTo(2 * 2 * 2 * 64 * 2);
+        List<String> plan = List.of("predict", "--model", mistral.toString(), "--gpu", "h100-sxm", "--concurrency",
+                "4", "--isl", "512", "--osl", "128", "--mode", "disagg", "--json");
+
+        for (String engine : List.of("trtllm", "sglang", "vllm")) {
+            CliRun run = CliRun.of(append(plan.toArray(String[]::new), "--engine", engine));
+            assertThat(run.status()).as(run.err()).isZero();
+            JsonNode kinds = new ObjectMapper().readTree(run.out()).get("bytes_by_gpu_kind");
+            // TensorRT-LLM reserves isl + osl a sequence, vLLM and SGLang hold isl + osl / 2 on average
+            long held = engine.equals("vllm") ? 512 + 64 : 64;
+            assertThat(kinds.get(0).get("kv_bytes").asLong()).as(engine).isEqualTo(4 * held * perToken);
+            assertThat(kinds.get(1).get("kv_bytes").asLong()).as(engine).isEqualTo(512 * perToken);
+        }
+    }
+
     /** The example's max_position_embeddings is 8,192: 8,000 + 192 fits, 8,000 + 193 does not. */
     @Test
     void aRequestLongerThanTheModelsContextShouldBeSaidSo(@TempDir Path dir) throws IOException {

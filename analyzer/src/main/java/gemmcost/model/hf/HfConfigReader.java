@@ -239,7 +239,8 @@ public final class HfConfigReader {
         HfConfigReader decoder = new HfConfigReader(file, "text_config.", text);
         String decoderArch = TEXT_DECODER.get(arch);
         JsonNode named = text.get("architectures"); // Kimi-K2.5's names its decoder: it must be the one read
-        if (named != null && !named.equals(JsonNodeFactory.instance.arrayNode().add(decoderArch)))
+        if (!arch.equals(decoderArch) && named != null
+                && !named.equals(JsonNodeFactory.instance.arrayNode().add(decoderArch)))
             throw decoder.bad("architectures", "must be [\"" + decoderArch + "\"] in a " + arch + ", was " + named);
         String tie = "tie_word_embeddings";
         boolean tied = root.has(tie) ? bool(tie) : decoder.bool(tie);
@@ -625,10 +626,12 @@ public final class HfConfigReader {
 
     /** The fp8 schemes; any other {@code quant_method} is named before the fields it brings. */
     private WeightFormat quantization(JsonNode q) {
-        String method = q.path("quant_method").asText("");
-        if (!method.equals("fp8"))
+        JsonNode method = q.get("quant_method");
+        if (method == null || method.isNull())
+            throw bad("quantization_config.quant_method", "missing");
+        if (!method.asText("").equals("fp8"))
             throw unmodeled(UnmodeledException.Kind.QUANTIZATION, "quantization_config.quant_method",
-                    "\"" + method + "\" is not modelled (fp8 is)");
+                    method + " is not modelled (fp8 is)");
         for (Iterator<String> it = q.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!Set.of("quant_method", "fmt", "activation_scheme", "weight_block_size", "modules_to_not_convert")
