@@ -333,7 +333,8 @@ class PredictRankingTest {
         List<String> vllm = List.of("--engine", "vllm", "--gpus", "4", "--max-running", "2", "--step-tokens", "4",
                 "--prefill-batch", "8");
         String refusal = run(append(vllm, "--mode", "disagg")).err();
-        assertThat(refusal).startsWith("gemmcost: --step-tokens 4: vLLM refuses a step of 4 tokens with max_num_seqs 8");
+        assertThat(refusal).startsWith("gemmcost: --step-tokens 4: vLLM refuses a step of 4 tokens with"
+                + " max_num_seqs 8");
         assertThat(run(append(vllm, "--mode", "both")).err()).isEqualTo(refusal);
         // without --gpus there is no ranking to hold both
         assertThat(run("--mode", "both").err()).isEqualTo("gemmcost: --mode both: ranks the plans of both modes, so"
