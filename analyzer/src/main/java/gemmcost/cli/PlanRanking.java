@@ -49,8 +49,8 @@ final class PlanRanking {
 
     private final Double maxTtftMs;
     private final Double maxTpotMs;
-    /** {@code agg}, {@code disagg} or {@code both}: which plans the ranking holds. */
-    private final String modes;
+    /** Which plans the ranking holds: agg, disagg or both. */
+    private final PredictCommand.Modes modes;
     private final String weights;
     private final String overBudget;
     private final List<Ranked> predicted = new ArrayList<>();
@@ -78,7 +78,7 @@ final class PlanRanking {
      * what the model's weights alone need, said where no plan holds them and the sequences; {@code overBudget}: what
      * the engine does with a prompt that does not fit whole in a step, said where a listed plan has one.
      */
-    PlanRanking(Double maxTtftMs, Double maxTpotMs, String modes, String weights, String overBudget) {
+    PlanRanking(Double maxTtftMs, Double maxTpotMs, PredictCommand.Modes modes, String weights, String overBudget) {
         this.maxTtftMs = maxTtftMs;
         this.maxTpotMs = maxTpotMs;
         this.modes = modes;
@@ -156,7 +156,7 @@ final class PlanRanking {
         List<Ranked> ranked = ranked();
         out.println(header);
         out.printf(Locale.ROOT, "plans:     %d %s plans on %d GPUs: %s%n", predicted.size() + refusedCount(),
-                modes.equals("both") ? "agg and disagg" : modes, gpus, counts());
+                modes.words(), gpus, counts());
         if (!limits().isEmpty())
             out.printf(Locale.ROOT, "limits:    %s: %d of the %d predicted within them%n", limits(), ranked.size(),
                     predicted.size());
@@ -181,14 +181,21 @@ final class PlanRanking {
             anyOverBudget |= r.overBudget();
         }
         if (anyOverBudget)
-            out.println("^: a prompt does not fit whole in a " + (modes.equals("agg") ? "" : modes.equals("disagg")
-                    ? "prefill worker's " : "(disagg: prefill worker's) ") + "step (predict's chunked: line): "
-                    + overBudget);
+            out.println("^: a prompt does not fit whole in a " + disaggSide("prefill worker's") + "step (predict's"
+                    + " chunked: line): " + overBudget);
         if (anyWaits)
-            out.println("*: the engine runs fewer requests a " + (modes.equals("agg") ? "" : modes.equals("disagg")
-                    ? "decode " : "(disagg: decode) ") + "worker at once"
+            out.println("*: the engine runs fewer requests a " + disaggSide("decode") + "worker at once"
                     + " than it has (its batch limit, or the step budget that holds each one's decode token); the"
                     + " others wait for a place, which TTFT holds");
+    }
+
+    /** {@code side + " "} of a disaggregated ranking, said as disagg's in one of both modes; nothing in agg. */
+    private String disaggSide(String side) {
+        return switch (modes) {
+            case AGG -> "";
+            case DISAGG -> side + " ";
+            case BOTH -> "(disagg: " + side + ") ";
+        };
     }
 
     private static String planText(Ranked r) {
@@ -203,6 +210,13 @@ final class PlanRanking {
         Ranked best = shortest(metric);
         return String.format(Locale.ROOT, format, metric.applyAsDouble(best)) + " (" + best.plan() + ") ["
                 + Label.join(labels.apply(best)) + "]";
+    }
+
+    /** {@link #shortest(ToDoubleFunction)} into {@code node}: its time, mode, plan and labels. */
+    private void shortest(ObjectNode node, ToDoubleFunction<Ranked> metric, Function<Ranked, Set<Label>> labels) {
+        Ranked best = shortest(metric);
+        node.put("ms", metric.applyAsDouble(best)).put("mode", mode(best.plan())).put("plan", best.plan().toString());
+        Label.ids(labels.apply(best)).forEach(node.putArray("labels")::add);
     }
 
     /** The plan with the least of {@code metric}; of several, the most tokens/s/GPU. */
@@ -224,20 +238,16 @@ final class PlanRanking {
         ObjectNode reasons = header.putObject("refused");
         for (Refusal reason : Refusal.values()) // every reason, 0 where none: a reader need not know which may be
             reasons.put(reason.key, refused.getOrDefault(reason, 0));
-        if (ranked.isEmpty()) // what the text says then: the shortest of each, and its plan
-            for (String metric : List.of("ttft", "tpot")) {
-                boolean ttft = metric.equals("ttft");
-                Ranked best = shortest(ttft ? Ranked::ttftMs : Ranked::tpotMs);
-                ObjectNode node = header.putObject("shortest_" + metric).put("ms", ttft ? best.ttftMs() : best.tpotMs())
-                        .put("mode", mode(best.plan())).put("plan", best.plan().toString());
-                Label.ids(ttft ? best.labels() : best.tpotLabels()).forEach(node.putArray("labels")::add);
-            }
+        if (ranked.isEmpty()) { // what the text says then: the shortest of each, and its plan
+            shortest(header.putObject("shortest_ttft"), Ranked::ttftMs, Ranked::labels);
+            shortest(header.putObject("shortest_tpot"), Ranked::tpotMs, Ranked::tpotLabels);
+        }
         ArrayNode list = header.putArray("ranked");
         for (int i = 0; i < Math.min(top, ranked.size()); i++) {
             Ranked r = ranked.get(i);
             ObjectNode node = list.addObject().put("rank", i + 1).put("mode", mode(r.plan()))
                     .put("plan", r.plan().toString())
-                    .put("options", (modes.equals("both") ? "--mode " + mode(r.plan()) + " " : "")
+                    .put("options", (modes == PredictCommand.Modes.BOTH ? "--mode " + mode(r.plan()) + " " : "")
                             + options(r.plan()));
             switch (r.plan()) {
                 case ServingPlans.Plan agg -> layout(node, agg);

@@ -137,7 +137,17 @@ final class PredictCommand implements Callable<Integer> {
         AGG, DISAGG, BOTH;
 
         static Optional<Modes> parse(String text) {
-            return Arrays.stream(values()).filter(m -> m.name().toLowerCase(Locale.ROOT).equals(text)).findFirst();
+            return Arrays.stream(values()).filter(m -> m.id().equals(text)).findFirst();
+        }
+
+        /** {@code agg}, {@code disagg} or {@code both}, as --mode takes it. */
+        String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** {@code agg}, {@code disagg} or {@code agg and disagg}, for a sentence. */
+        String words() {
+            return this == BOTH ? "agg and disagg" : id();
         }
     }
 
@@ -323,8 +333,7 @@ final class PredictCommand implements Callable<Integer> {
             PrefillStep step = prefillStep(device, prefillLayout, prefillWorkers);
             int batch = step.batch();
             try {
-                prefillFit = Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, step.prompts(),
-                        isl, kvDtype);
+                prefillFit = Fit.checkPrefill(config, model, device, prefillLayout, step.prompts(), isl, kvDtype);
             } catch (Fit.Refused e) {
                 throw new BadInputException("the prefill workers (--prefill-tp/pp/ep/dp, else --tp/pp/ep/dp"
                         + (!e.memory() ? "" : batch == prefillBatch ? ", with --prefill-batch " + prefillBatch
@@ -426,7 +435,7 @@ final class PredictCommand implements Callable<Integer> {
         CostModels.Opened costs = CostModels.forServing(device, model.weights().id(), profile, gemmCsv);
         int perNode = costs.model().network().gpusPerNode();
         Request request = new Request(concurrency, isl, osl, rounds);
-        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, modeId(),
+        PlanRanking ranking = new PlanRanking(maxTtftMs, maxTpotMs, modes,
                 weightsNeed(model, device), (engine().batching() == Batching.MIXED ? TRT_REFUSES_LONG_PROMPTS
                         : "the engine splits it over steps; each prompt costed whole") + " [modeled]");
         if (agg)
@@ -533,7 +542,7 @@ final class PredictCommand implements Callable<Integer> {
         if (prefillBatch > prefillBatchLimit(device, layout))
             return new Side(null, PlanRanking.Refusal.PREFILL_BATCH);
         PrefillStep step = prefillStep(device, layout, plan.workers());
-        if (!Fit.holds(model.withWholeWindowCaches(), layout, device, step.prompts(), isl, kvDtype))
+        if (!Fit.holdsPrefill(model, layout, device, step.prompts(), isl, kvDtype))
             return new Side(null, PlanRanking.Refusal.DOES_NOT_FIT);
         return new Side(workers(layout, plan.workers(), step.batch(), step.tokens(), Integer.MAX_VALUE, "--gpus"),
                 null);
@@ -590,7 +599,7 @@ final class PredictCommand implements Callable<Integer> {
                 .put("weights", model.weights().id())
                 .put("gpu", device.id())
                 .put("gpus", gpus)
-                .put("mode", modeId())
+                .put("mode", modes.id())
                 .put("concurrency", concurrency)
                 .put("isl", isl)
                 .put("osl", osl)
@@ -750,15 +759,10 @@ final class PredictCommand implements Callable<Integer> {
                 + prefill.layout();
     }
 
-    /** {@code agg}, {@code disagg} or {@code both}, as --mode says. */
-    private String modeId() {
-        return modes.name().toLowerCase(Locale.ROOT);
-    }
-
     /** The request line; {@code perStep} null: each plan's engine default. */
     private String request(Integer perStep) {
         return String.format(Locale.ROOT, "%s, concurrency %d, isl %d, osl %d, KV cache %s%s%s",
-                modes == Modes.BOTH ? "agg and disagg" : modeId(), concurrency,
+                modes.words(), concurrency,
                 isl, osl, kvDtype.id(), ", engine " + engine().id() + (engine == null ? " (default)" : "")
                         + (engineVersion == null ? "" : " " + engineVersion)
                         + (overlapScheduler == null ? "" : ", overlap scheduler " + (overlapScheduler ? "on" : "off")

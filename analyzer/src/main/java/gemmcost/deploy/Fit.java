@@ -110,6 +110,21 @@ public record Fit(Device device, Layout layout, List<MemoryFootprint> sides) {
     }
 
     /**
+     * {@link #check} of a disaggregated prefill worker prefilling {@code prompts} prompts of {@code isl} tokens: a
+     * prompt is written whole before any of it slides out of a sliding window, so its windowed layers hold all of it.
+     */
+    public static Fit checkPrefill(Path config, Architecture model, Device device, Layout layout, long prompts,
+                                   long isl, Dtype kvDtype) {
+        return check(config, model.withWholeWindowCaches(), device, layout, prompts, isl, kvDtype);
+    }
+
+    /** {@link #holds} of a disaggregated prefill worker, its prompts whole as {@link #checkPrefill} holds them. */
+    public static boolean holdsPrefill(Architecture model, Layout layout, Device device, long prompts, long isl,
+                                       Dtype kvDtype) {
+        return holds(model.withWholeWindowCaches(), layout, device, prompts, isl, kvDtype);
+    }
+
+    /**
      * How many of {@code wanted} sequences of {@code tokens} a worker's memory holds beside its weights (0: not
      * one): an engine runs that many and admits the others as they finish.
      */

@@ -93,7 +93,7 @@ final class ModelOps {
         int rope = ropeAndCacheWrite(id, group, (heads + kvHeads) * g.headDim(), g.kvElementsPerTokenPerGpu(tp),
                 normed);
         int attention = attention(id, group, heads, kvHeads, g.headDim(), g.headDim(), g.kvElementsPerTokenPerGpu(tp),
-                model.attendedTokens(layer, Long.MAX_VALUE), rope);
+                model.windowTokens(layer), rope);
         if (g.outputGate()) // sigmoid(gate) times the output: reads both, writes one
             attention = graph.op(id + ".output_gate", "attention output gate", group,
                     new Work.Memory(3.0 * tokens * heads * g.headDim() * BYTES), attention);

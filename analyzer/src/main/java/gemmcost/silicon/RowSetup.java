@@ -176,8 +176,7 @@ sealed interface RowSetup {
             int workers = row.intOr("prefill_num_workers", 1);
             int prefillStep = engine.stepTokens(device, prefillLayout.attentionReplicas());
             int perStep = engine.prefillBatch(prefillLayout, batch, prefillStep, isl);
-            // a prompt's windowed layers hold all of it while it is prefilled
-            Fit.check(config, model.withWholeWindowCaches(), device, prefillLayout, ServingModel.promptsPerStep(
+            Fit.checkPrefill(config, model, device, prefillLayout, ServingModel.promptsPerStep(
                     prefillLayout.attentionReplicas(), perStep, concurrency, workers), isl, kv);
             prefill = engine.workers(prefillLayout, workers, perStep, Integer.MAX_VALUE, prefillStep, release,
                     measured);

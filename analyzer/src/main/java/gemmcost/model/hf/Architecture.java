@@ -98,9 +98,9 @@ public record Architecture(String name, int layers, int hidden, int vocab, boole
                 slidingWindow.layers(), false));
     }
 
-    /** The tokens of a {@code tokens}-long sequence layer {@code layer}'s attention reads. */
-    public long attendedTokens(int layer, long tokens) {
-        return slidingWindow != null && slidingWindow.slides(layer) ? slidingWindow.attended(tokens) : tokens;
+    /** The last tokens layer {@code layer}'s attention attends to: its sliding window's, else every one. */
+    public long windowTokens(int layer) {
+        return slidingWindow != null && slidingWindow.slides(layer) ? slidingWindow.tokens() : Long.MAX_VALUE;
     }
 
     /** Whether layer {@code layer} (from 0) has {@link #attention}, not linear attention. */

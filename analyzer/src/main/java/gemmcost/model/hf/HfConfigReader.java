@@ -497,13 +497,17 @@ public final class HfConfigReader {
      */
     private SlidingWindow slidingWindow(String arch, int layers) {
         boolean switched = QWEN_WINDOW_SWITCH.contains(arch) || arch.equals("Qwen3MoeForCausalLM");
-        boolean nullWindow = root.has("sliding_window") && root.get("sliding_window").isNull();
-        if (switched && (!bool("use_sliding_window") || nullWindow))
+        JsonNode size = root.get("sliding_window");
+        if (size != null && size.isNull() || switched && !bool("use_sliding_window")) // null: no window in any class
             return null;
         if (arch.equals("Qwen3MoeForCausalLM"))
             throw unmodeled(UnmodeledException.Kind.FIELD, "use_sliding_window", "true is not modelled for " + arch
                     + " (transformers' class slides every layer, Qwen2's and Qwen3's the layers from"
                     + " max_window_layers on)");
+        // the classes whose layers slide by a default size where sliding_window is left out
+        boolean slidesByDefault = switched || arch.equals(GPT_OSS) || arch.equals("MistralForCausalLM");
+        if (size == null && !slidesByDefault)
+            return null;
         Set<Integer> sliding = new TreeSet<>();
         int from = !switched ? 0
                 : root.has("max_window_layers") ? nonNegative("max_window_layers") : QWEN_MAX_WINDOW_LAYERS;
@@ -512,11 +516,9 @@ public final class HfConfigReader {
             if (!arch.equals(GPT_OSS) || (types == null ? layer % 2 == 0
                     : types.get(layer).asText("").equals("sliding_attention")))
                 sliding.add(layer);
-        boolean windowed = switched || arch.equals(GPT_OSS) || arch.equals("MistralForCausalLM") ? !nullWindow
-                : root.hasNonNull("sliding_window");
-        if (!windowed || sliding.isEmpty())
+        if (sliding.isEmpty())
             return null;
-        if (!root.has("sliding_window"))
+        if (size == null)
             throw bad("sliding_window", "missing, though " + sliding.size() + " of the " + layers + " layers slide ("
                     + arch + "'s class would take " + (arch.equals(GPT_OSS) ? 128 : 4096) + " tokens, one model's"
                     + " window): give it" + (switched || arch.equals(GPT_OSS) ? "" : ", or null for none"));

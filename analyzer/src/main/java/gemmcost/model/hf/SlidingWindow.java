@@ -33,14 +33,9 @@ public record SlidingWindow(int tokens, Set<Integer> layers, boolean freesOutsid
         return (int) layers.stream().filter(layer -> layer >= first && layer < last).count();
     }
 
-    /** Tokens of a {@code tokens}-long sequence a windowed layer attends to. */
-    public long attended(long tokens) {
-        return Math.min(tokens, this.tokens);
-    }
-
     /** Tokens of a {@code tokens}-long sequence a windowed layer's cache holds. */
     public long cached(long tokens) {
-        return freesOutside ? attended(tokens) : tokens;
+        return freesOutside ? Math.min(tokens, this.tokens) : tokens;
     }
 
     /** The windowed layers in order, for a report. */
