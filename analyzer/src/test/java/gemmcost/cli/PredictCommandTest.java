@@ -688,6 +688,22 @@ class PredictCommandTest {
                 + " (Qwen3MoeForCausalLM, bf16 weights) decoding on 16 x h200, isl 4096, osl 1024, KV cache fp8" + NL);
     }
 
+    /** A checkpoint in a format gemmcost does not read is swept in the one its user states with --afd-weights. */
+    @Test
+    void anAfdModelInAnUnreadFormatShouldBeSweptInTheStatedOne(@TempDir Path dir) throws IOException {
+        String config = Files.readString(tinyMoe(dir)).replace("\"torch_dtype\"",
+                "\"quantization_config\": {\"quant_method\": \"mxfp4\"}, \"torch_dtype\"");
+        Path mxfp4 = Files.writeString(dir.resolve("mxfp4.config.json"), config);
+
+        assertThat(CliRun.of("check-claim", "--afd-model", mxfp4.toString())).isEqualTo(new CliRun(2, "", "gemmcost: "
+                + mxfp4 + ": quantization_config.quant_method: \"mxfp4\" is not modelled (fp8 is); --afd-weights"
+                + " bf16, fp8 or fp8_block costs its GEMMs in the format it is served in" + NL));
+        CliRun run = CliRun.of("check-claim", "--afd-model", mxfp4.toString(), "--afd-weights", "fp8",
+                "--afd-concurrency", "64");
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains(" (Qwen3MoeForCausalLM, fp8 weights) decoding on 16 x h200");
+    }
+
     /**
      * AFD's JSON: the per-GPU bytes are the fuller side's (the FFN GPU's experts here) and each side's are listed:
      * the attention GPUs hold 64 sequences x 2048 tokens x 4 layers x (K, V) x 4 heads x 32 x 2 B = 16.8 MB of KV.

@@ -37,7 +37,7 @@ final class AfdSection {
 
     /** Reads and checks the options: a one-line refusal (exit 2) for any that cannot be, before the claim's screen. */
     static Prepared prepare(CheckClaimCommand.AfdOptions o) {
-        Architecture model = HfConfigReader.read(o.model);
+        Architecture model = HfConfigReader.read(o.model, o.weights, "--afd-weights");
         Device device = DeviceCatalog.require(o.gpu);
         if (!Network.modelsLinksOf(device.id()))
             throw new BadInputException(Network.linksNotModeled("--afd-gpu", device.id())

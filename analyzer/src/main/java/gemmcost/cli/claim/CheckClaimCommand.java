@@ -14,6 +14,7 @@ import gemmcost.model.Deployment;
 import gemmcost.model.Phase;
 import gemmcost.model.Plan;
 import gemmcost.model.PlanMemory;
+import gemmcost.model.hf.WeightFormat;
 import gemmcost.report.HtmlReport;
 import gemmcost.schedule.DagAnalysis;
 import java.io.PrintWriter;
@@ -67,6 +68,11 @@ public final class CheckClaimCommand implements Callable<Integer> {
         @Option(names = "--afd-model", required = true, paramLabel = "CONFIG.json",
                 description = "A HuggingFace MoE config.json (e.g. DeepSeek-R1, Qwen3-235B-A22B).")
         Path model;
+
+        @Option(names = "--afd-weights", paramLabel = "FORMAT", description = "The model's linear layers' format"
+                + " (bf16, fp8, fp8_block), also over one the config says that gemmcost does not read (mxfp4,"
+                + " compressed-tensors). Default: what the config says.")
+        WeightFormat weights;
 
         @Option(names = "--afd-gpu", defaultValue = "h200", paramLabel = "DEVICE",
                 description = "A catalog device id, 8 per node. Default: ${DEFAULT-VALUE}.")

@@ -192,9 +192,15 @@ public final class HfConfigReader {
     /**
      * The architecture of {@code config} with its linear layers in {@code stated} where given ({@code null}: what the
      * config says): the format its user serves it in, read past whatever format the config states, even one gemmcost
-     * does not read (gpt-oss's mxfp4, a compressed-tensors checkpoint).
+     * does not read (gpt-oss's mxfp4, a compressed-tensors checkpoint). A format it does not read is refused with a
+     * hint to {@code --weights}.
      */
     public static Architecture read(Path config, WeightFormat stated) {
+        return read(config, stated, "--weights");
+    }
+
+    /** As {@link #read(Path, WeightFormat)}, the hint naming {@code option}, the command's own for the format. */
+    public static Architecture read(Path config, WeightFormat stated, String option) {
         if (stated != null)
             return readArchitecture(config).withWeights(stated);
         try {
@@ -202,7 +208,7 @@ public final class HfConfigReader {
         } catch (UnmodeledException e) {
             if (e.kind() != UnmodeledException.Kind.QUANTIZATION)
                 throw e;
-            throw new UnmodeledException(e.kind(), e.getMessage() + "; --weights bf16, fp8 or fp8_block costs its"
+            throw new UnmodeledException(e.kind(), e.getMessage() + "; " + option + " bf16, fp8 or fp8_block costs its"
                     + " GEMMs in the format it is served in");
         }
     }
