@@ -40,7 +40,9 @@ public record Afd(int attentionGpus, int attentionTp, int ffnGpus, int microBatc
         if (model.experts().experts() % ffnGpus != 0)
             return "the " + ffnGpus + " FFN GPUs do not divide the " + model.experts().experts() + " experts";
         String widths = Layout.widthMisfit(model, attentionTp, 1);
-        return widths != null ? widths : Layout.headMisfit(model, attentionTp, "tp");
+        if (widths == null)
+            widths = Layout.headMisfit(model, attentionTp, "tp");
+        return widths != null ? widths : Layout.blockMisfit(model, attentionTp, 1);
     }
 
     @Override

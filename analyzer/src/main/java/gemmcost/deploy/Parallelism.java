@@ -53,6 +53,8 @@ public record Parallelism(int tp, int pp, int ep, int dp) implements Layout {
         if (heads != null)
             return heads;
         String widths = Layout.widthMisfit(model, attentionTp(), tp / ep);
+        if (widths == null)
+            widths = Layout.blockMisfit(model, attentionTp(), tp / ep);
         if (widths != null)
             return widths;
         if (model.experts() == null && ep > 1)

@@ -263,8 +263,8 @@ sealed interface RowSetup {
      * more GPUs than {@code tp_size}, the others are attention replicas: vLLM's {@code --data-parallel-size} runs the
      * experts tensor-parallel over every replica's GPUs unless expert parallelism is on, so tp 1 with moe_tp 2 is
      * read as two replicas of one GPU (235 GB of Qwen3-235B-A22B-FP8 cannot be on one H200). One known slip of the
-     * data is read as its id says: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id
-     * naming {@code _tpN_epN}.
+     * data is read as N GPUs: {@code tp_size} = N², {@code moe_tp_size} = {@code moe_ep_size} = N with an id
+     * naming {@code _tpN_epN}, or where the N² GPUs are a plan no engine loads (their fp8 scale blocks cut).
      */
     private static Layout layout(SiliconRow row, Engine engine, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
@@ -275,10 +275,13 @@ sealed interface RowSetup {
                     model);
         int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
         int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
+        int pp = row.intOr(prefix + "pp_size", 1);
         if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
-                && row.id().contains("_tp" + moeTp + "_ep" + moeEp)) {
+                && (row.id().contains("_tp" + moeTp + "_ep" + moeEp)
+                || new Parallelism(Math.multiplyExact(tp, dp), pp, moeEp, dp).misfit(model) != null)) {
             // the collector wrote N² into tp_size (or attention_dp_size) and N into both moe columns for these runs;
-            // their ids name tp N and ep N: N GPUs, attention over them (or N replicas), experts expert-parallel
+            // their ids name tp N and ep N, or the N² GPUs are a plan no engine loads: N GPUs, attention over them
+            // (or N replicas), experts expert-parallel
             if (dp == 1)
                 tp = moeEp;
             else
@@ -292,8 +295,7 @@ sealed interface RowSetup {
         if (moeGpus != (long) tp * dp)
             throw new PlanRefused(String.format(Locale.ROOT, "%s: plan: moe_tp %d x moe_ep %d is not tp %d x"
                     + " attention_dp %d GPUs", row.where(), moeTp, moeEp, tp, dp));
-        return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), moeEp, dp),
-                model);
+        return checked(row, new Parallelism(Math.multiplyExact(tp, dp), pp, moeEp, dp), model);
     }
 
     private static Parallelism checked(SiliconRow row, Parallelism layout, Architecture model) {

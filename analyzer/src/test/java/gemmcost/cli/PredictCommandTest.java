@@ -745,6 +745,28 @@ class PredictCommandTest {
                 + " plans of one model and workload (give both files the same $.model)" + NL));
     }
 
+    /**
+     * fp8_block's scales come in 128 × 128 blocks, and no engine loads a tensor-parallel slice that cuts one: tp 2
+     * splits each expert of 128 into 64 a GPU (expert-parallel, each expert stays whole), and 4 KV heads of 32 into
+     * 64 a GPU (a tp of 1 keeps them whole); in bf16 both load.
+     */
+    @Test
+    void aSplitThatCutsFp8BlockScalesShouldBeRefused(@TempDir Path dir) throws IOException {
+        String moe = tinyMoe(dir).toString();
+        String[] plan = {"predict", "--model", moe, "--gpu", "h200", "--concurrency", "4", "--isl", "256", "--osl",
+                "16", "--tp", "2"};
+        String cut = " not whole 128-wide blocks of its fp8_block scales, which the engines refuse to load" + NL;
+
+        assertThat(CliRun.of(append(plan, "--weights", "fp8_block")).err()).isEqualTo("gemmcost: " + moe
+                + " cannot be laid out as tp=2, pp=1, ep=1, dp=1: 2 GPUs split the KV heads' width 128 into 64 a GPU,"
+                + cut);
+        assertThat(CliRun.of(append(plan, "--weights", "fp8_block", "--dp", "2")).err()).isEqualTo("gemmcost: " + moe
+                + " cannot be laid out as tp=2, pp=1, ep=1, dp=2: 2 GPUs split the expert width 128 into 64 a GPU,"
+                + cut);
+        assertThat(CliRun.of(append(plan, "--weights", "fp8_block", "--dp", "2", "--ep", "2")).status()).isZero();
+        assertThat(CliRun.of(plan).status()).isZero();
+    }
+
     @Test
     void widthsAKvCacheOrADtypeThatCannotBeShouldBeRefusedInOneLine(@TempDir Path dir) throws IOException {
         Path narrow = Files.writeString(dir.resolve("narrow.config.json"), Files.readString(Path.of(SMALL_LLAMA))

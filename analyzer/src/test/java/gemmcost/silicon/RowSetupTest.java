@@ -38,9 +38,13 @@ class RowSetupTest {
     }
 
     private static RowSetup setup(SiliconRow row) {
+        return setup(row, MOE);
+    }
+
+    private static RowSetup setup(SiliconRow row, Architecture model) {
         return RowSetup.of(row, Path.of("configs"), config -> {
             assertThat(config).isEqualTo(Path.of("configs/org--moe.config.json"));
-            return MOE;
+            return model;
         });
     }
 
@@ -188,6 +192,29 @@ class RowSetupTest {
         assertThat(dp.request().concurrency()).isEqualTo(256);
     }
 
+    /**
+     * The same slip without a plan in the id: 16 GPUs would split a shared expert of 1,024 into 64 a GPU, half a block
+     * of fp8_block's scales, which no engine loads, so the row's 4 × 4 are its 4 GPUs; in bf16 16 GPUs can be.
+     */
+    @Test
+    void aTpSizeThatIsTpTimesEpShouldBeReadAsNGpusWhereTheRecordedPlanCannotBeLoaded() {
+        Architecture shared = new Architecture("Qwen3MoeForCausalLM", 4, 4096, 1000, false,
+                new Attention.Gqa(64, 8, 128), 0, 0, new Experts(64, 8, 1536, 1024), WeightFormat.BF16);
+        String[] plan = {"id", "qwen_agg_c16_cfg615", "batch_size", "16", "tp_size", "16", "moe_tp_size", "4",
+                "moe_ep_size", "4"};
+
+        RowSetup.Setup fp8Block = (RowSetup.Setup) setup(row(with(plan, "moe_quant_mode", "fp8_block")), shared);
+        RowSetup.Setup bf16 = (RowSetup.Setup) setup(row(with(plan, "moe_quant_mode", "")), shared);
+
+        assertThat(fp8Block.decode().layout()).isEqualTo(new Parallelism(4, 1, 4, 1));
+        assertThat(bf16.decode().layout()).isEqualTo(new Parallelism(16, 1, 4, 1));
+        // without the slip's signature such a plan is refused, naming the cut
+        assertThat(setup(row("batch_size", "16", "tp_size", "16", "moe_quant_mode", "fp8_block"), shared))
+                .isEqualTo(new RowSetup.Refused("plan not expressible", "rows.csv:2: plan: 16 GPUs split the shared"
+                        + " expert's width 1024 into 64 a GPU, not whole 128-wide blocks of its fp8_block scales, which"
+                        + " the engines refuse to load"));
+    }
+
     @Test
     void aVllmRunShouldScheduleAheadByItsVersionElseByTheDayItWasMeasured() {
         String[] plan = {"backend", "vllm", "batch_size", "4", "tp_size", "8"};
@@ -221,17 +248,14 @@ class RowSetupTest {
         assertThat(padded.request().concurrency()).isEqualTo(7);
     }
 
-    private static String[] with(String[] pairs, String last) {
-        String[] all = Arrays.copyOf(pairs, pairs.length + 1);
-        all[pairs.length] = last;
+    private static String[] with(String[] pairs, String... more) {
+        String[] all = Arrays.copyOf(pairs, pairs.length + more.length);
+        System.arraycopy(more, 0, all, pairs.length, more.length);
         return all;
     }
 
     private static boolean aheadWith(String[] plan, String column, String value) {
-        String[] pairs = Arrays.copyOf(plan, plan.length + 2);
-        pairs[plan.length] = column;
-        pairs[plan.length + 1] = value;
-        return ((RowSetup.Setup) setup(row(pairs))).decode().schedulesAhead();
+        return ((RowSetup.Setup) setup(row(with(plan, column, value)))).decode().schedulesAhead();
     }
 
     @Test

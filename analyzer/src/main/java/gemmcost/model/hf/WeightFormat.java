@@ -13,6 +13,9 @@ public enum WeightFormat {
     /** fp8 e4m3 with one scale per 128×128 block (DeepSeek-V3's recipe); the scales are 1/16384 of the bytes. */
     FP8_BLOCK(1);
 
+    /** The edge of fp8_block's square scale blocks, in weights. */
+    public static final int BLOCK_EDGE = 128;
+
     private final int bytesPerWeight;
 
     WeightFormat(int bytesPerWeight) {
