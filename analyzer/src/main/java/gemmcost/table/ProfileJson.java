@@ -47,18 +47,31 @@ public final class ProfileJson {
         return new ProfileReader(file.toString()).profile(InputFiles.json(file, MAPPER));
     }
 
-    /** Writes atomically: to a temporary file in the same directory, then renamed over {@code file}. */
+    /**
+     * Writes atomically: to a temporary file beside the file a symbolic link {@code file} names (or {@code file}
+     * itself), then renamed over it, so a link stays a link. A device or pipe ({@code /dev/null}) is written into, as
+     * a shell's redirection would: a rename would replace it.
+     */
     public static void write(Path file, Profile profile) {
         byte[] bytes = toJson(profile).getBytes(StandardCharsets.UTF_8);
-        Path dir = file.toAbsolutePath().getParent();
-        if (dir == null || file.getFileName() == null || Files.isDirectory(file))
+        Path target = throughLinks(file);
+        if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
+            try {
+                Files.write(target, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                return;
+            } catch (IOException e) {
+                throw InputFiles.cannotWrite(file, e);
+            }
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || target.getFileName() == null || Files.isDirectory(target))
             throw new BadInputException(file + ": cannot write: a directory, not a file");
-        Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime()
-                + ".tmp");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + System.nanoTime() + ".tmp");
         try {
             Files.createDirectories(dir);
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw InputFiles.cannotWrite(file, e);
         } finally {
@@ -68,6 +81,18 @@ public final class ProfileJson {
                 // best effort: the rename either happened or the error above is the one to report
             }
         }
+    }
+
+    /** The file {@code file} names through its symbolic links (up to 40, as Linux follows), else {@code file}. */
+    private static Path throughLinks(Path file) {
+        Path path = file;
+        try {
+            for (int hops = 0; hops < 40 && Files.isSymbolicLink(path); hops++)
+                path = path.toAbsolutePath().resolveSibling(Files.readSymbolicLink(path));
+        } catch (IOException e) {
+            throw InputFiles.cannotWrite(file, e);
+        }
+        return path;
     }
 
     /** The exact text {@link #write} writes, ending with a newline. */

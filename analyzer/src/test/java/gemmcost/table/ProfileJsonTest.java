@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** These tests seal the profile format: changing what they assert means a new schema version. */
 class ProfileJsonTest {
@@ -93,6 +94,24 @@ class ProfileJsonTest {
             ProfileJson.write(file, profile);
             assertThat(ProfileJson.read(file)).isEqualTo(profile);
         }
+    }
+
+    /** Review: a rename over the path had replaced a link with a file, and /dev/full with a regular file (as root). */
+    @Test
+    void shouldWriteThroughALinkAndIntoADevice() throws IOException {
+        Path target = dir.resolve("tables/h100.json");
+        Files.createDirectories(target.getParent());
+        Path link = Files.createSymbolicLink(dir.resolve("latest.json"), Path.of("tables/h100.json"));
+
+        ProfileJson.write(link, ExampleProfiles.minimal());
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(ProfileJson.read(target)).isEqualTo(ExampleProfiles.minimal());
+        Path devNull = Path.of("/dev/null");
+        assumeTrue(Files.exists(devNull) && !Files.isRegularFile(devNull));
+        ProfileJson.write(devNull, ExampleProfiles.minimal());
+        assertThat(Files.isRegularFile(devNull)).isFalse();
+        assertThat(Files.size(devNull)).isZero();
     }
 
     @Test
