@@ -62,8 +62,8 @@ public record Estimate(double timeUs, Label label, Method method, double octaves
             case LAUNCH_FLOOR -> "the table's fastest measured time, the least a launch took (the shape's own"
                     + " estimate is below it)";
             case ROOFLINE -> "roofline speed of light from datasheet peaks (no efficiency loss)";
-            case KERNEL_FLOOR -> "the " + RooflineGetTime.KERNEL_FLOOR_US + " us kernel floor (the datasheet roofline"
-                    + " is below it)";
+            case KERNEL_FLOOR -> "the " + RooflineGetTime.KERNEL_FLOOR_US + " us kernel floor (the shape's own"
+                    + " estimate is below it)";
         };
         if (!axisOutside.isEmpty()) { // extrapolated, whatever the label says of the table (a simulated one's)
             return how + "; " + (octavesOutside < 0.05 ? "just" : String.format(Locale.ROOT, "%.1f octaves",

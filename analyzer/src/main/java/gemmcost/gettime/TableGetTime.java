@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * <p>The method follows what the prior art found to generalise (AIConfigurator's util-space transfer): times are
  * not interpolated directly but as a <em>residual against the table's own roofline</em>,
  * {@code r = ln((t - t0) / sol(m, k, n))}, where {@code sol} uses the highest FLOP rate and operand-traffic rate the
- * table itself shows and {@code t0} is half the fastest measured time (the launch floor no shape avoids). The
- * residual varies slowly with shape, so:
+ * table itself shows and {@code t0} is half the fastest measured time (the launch floor no shape avoids), or 0 where
+ * that shape ran at {@value #NO_LAUNCH_EFFICIENCY} of the table's roofline or more (a table of large shapes only, such
+ * as the seed's, measured no launch). The residual varies slowly with shape, so:
  * <ol>
  *   <li>a measured shape returns its measured time verbatim;</li>
  *   <li>a shape whose transpose (n, k, m) was measured takes that time: C^T = B^T·A^T is the same work; transposes
@@ -41,8 +42,9 @@ import java.util.TreeMap;
  *   <li>a shape outside the box takes the r of the nearest shape inside it (each axis clamped to its measured range,
  *       answered by the rules above): just beyond a measured edge the answer continues that measurement.</li>
  * </ol>
- * The result is never below the table's fastest measured time (the least a launch took) nor below the table's own
- * roofline (every measured point is above it). That roofline's rates were
+ * The result is never below the table's fastest measured time (the least a launch took; without a measured launch,
+ * the datasheet roofline's {@value RooflineGetTime#KERNEL_FLOOR_US} µs kernel floor, modeled) nor below the table's
+ * own roofline (every measured point is above it). That roofline's rates were
  * measured on the device, so no answer is faster than the device has shown it can be; the datasheet does not clamp
  * further: where a table beats its datasheet's DRAM bandwidth (L40S, whose 96 MB L2 holds small weights), that is
  * what the device does. Only a table none of whose shapes is memory-bound on its datasheet (NeuSight's H100 fp32, m
@@ -63,10 +65,18 @@ public final class TableGetTime implements GetTime {
     /** The launch floor {@code t0} as a fraction of the fastest measured time. */
     static final double FLOOR_FRACTION = 0.5;
 
+    /**
+     * A fastest shape that ran at this fraction of the table's own roofline or more measured no launch: nothing in
+     * its time is overhead (a table of large shapes only, such as the seed's); then {@code t0} is 0.
+     */
+    static final double NO_LAUNCH_EFFICIENCY = 0.9;
+
     private final Map<GemmShape, Double> measuredUs;
     private final Map<GemmShape, Double> twinUs;
     private final double floorUs;
     private final double fastestUs;
+    /** Whether the fastest shape measured its launch (else the table has no small shape: seed shapes only). */
+    private final boolean launchBound;
     private final double flopsPerUs;
     private final double elementsPerUs;
     private final Lines lines;
@@ -77,8 +87,8 @@ public final class TableGetTime implements GetTime {
 
     private TableGetTime(Map<GemmShape, Double> measuredUs, String source, Optional<Roofline> datasheet) {
         this.measuredUs = Map.copyOf(measuredUs);
-        this.fastestUs = measuredUs.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        this.floorUs = FLOOR_FRACTION * fastestUs;
+        Map.Entry<GemmShape, Double> fastest = new TreeMap<>(measuredUs).entrySet().stream()
+                .min(Map.Entry.comparingByValue()).orElseThrow();
         double flops = 0;
         double elements = 0;
         for (var e : measuredUs.entrySet()) {
@@ -93,6 +103,10 @@ public final class TableGetTime implements GetTime {
                         / trafficUnmeasured.get().elementBytes() / 1e6);
         this.source = Objects.requireNonNull(source, "source") + (trafficUnmeasured.isEmpty() ? ""
                 : "; no shape memory-bound on the datasheet: operand traffic at its DRAM bandwidth");
+        GemmShape f = fastest.getKey();
+        this.launchBound = effectiveSolUs(f.m(), f.k(), f.n()) < NO_LAUNCH_EFFICIENCY * fastest.getValue();
+        this.fastestUs = fastest.getValue();
+        this.floorUs = launchBound ? FLOOR_FRACTION * fastestUs : 0;
         this.twinUs = transposesAgree(measuredUs) ? agreeingTwins(measuredUs) : Map.of();
 
         // In shape order, whatever order the caller's map has: the fit's ties then fall the same way every time.
@@ -298,6 +312,9 @@ public final class TableGetTime implements GetTime {
     private Estimate answer(double r, Method method, long m, long k, long n) {
         double solUs = effectiveSolUs(m, k, n);
         double timeUs = Math.max(floorUs + Math.exp(r) * solUs, solUs);
+        if (!launchBound) // no shape measured a launch: the datasheet roofline's kernel floor stands in
+            return timeUs >= RooflineGetTime.KERNEL_FLOOR_US ? labelled(timeUs, method, m, k, n)
+                    : Estimate.of(RooflineGetTime.KERNEL_FLOOR_US, Label.MODELED, Method.KERNEL_FLOOR);
         return timeUs >= fastestUs ? labelled(timeUs, method, m, k, n)
                 : labelled(fastestUs, Method.LAUNCH_FLOOR, m, k, n);
     }

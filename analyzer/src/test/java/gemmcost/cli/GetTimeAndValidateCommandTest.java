@@ -51,7 +51,7 @@ class GetTimeAndValidateCommandTest {
 
         // 11 bf16 elements, 22 B at 3.35 TB/s: 7e-6 µs, far under the 2.4 µs no GEMM kernel beats
         assertThat(run.out().lines().findFirst()).hasValue("Get_Time(1, 2, 3) = 2.400 us  [modeled] the 2.4 us kernel"
-                + " floor (the datasheet roofline is below it)");
+                + " floor (the shape's own estimate is below it)");
     }
 
     @Test

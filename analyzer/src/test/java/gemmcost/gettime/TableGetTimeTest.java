@@ -128,6 +128,25 @@ class TableGetTimeTest {
     }
 
     /**
+     * Review: a table of the seed's large shapes only (what {@code profile --shapes seed} measures) had floored every
+     * smaller GEMM at its fastest time, 277.8 µs. Its fastest shape runs at the table's own roofline, overhead-free:
+     * no launch measured, so t0 = 0, the edge's efficiency held, and the datasheet's kernel floor under it. Here
+     * (4096, 1024, 1024) at 50 µs alone sets both rates; held at m = 1024: 50 · sol(1024) / sol(4096) = 50 / 3 µs.
+     */
+    @Test
+    void aTableThatMeasuredNoLaunchShouldFallBackToTheKernelFloor() {
+        TableGetTime large = TableGetTime.of(Map.of(new GemmShape(4096, 1024, 1024), 50.0), "large shapes only");
+        double held = 50 * solUs(1024, 1024, 1024) / solUs(4096, 1024, 1024);
+        assertThat(held).isCloseTo(50.0 / 3, within(1e-9));
+
+        assertThat(large.estimate(1024, 1024, 1024).timeUs()).isCloseTo(held, within(1e-9));
+        Estimate tiny = large.estimate(1, 1, 1);
+        assertThat(tiny.timeUs()).isEqualTo(RooflineGetTime.KERNEL_FLOOR_US);
+        assertThat(tiny.label()).isEqualTo(Label.MODELED);
+        assertThat(tiny.method()).isEqualTo(Method.KERNEL_FLOOR);
+    }
+
+    /**
      * A table none of whose shapes is memory-bound on its datasheet has measured no traffic rate: there the datasheet's
      * bandwidth is the roofline's traffic term. Datasheet: 5e13 FLOP/s, 1e12 B/s, 2-byte elements (ridge 50 FLOP/B);
      * (256, 256, 256) at 2 µs does 85.3 FLOP/B, (256, 1024, 1024) at 14 µs 170.7: both compute-bound.
