@@ -298,12 +298,16 @@ public final class HtmlReport {
 
     private static void profile(Html html, Input in) {
         html.open("section", "id", "profile-chart").element("h2", "Achieved TFLOP/s against m, per (k, n)");
+        Profile table = in.costs().table();
         // without a table every site shows the same roofline: one panel, the site the plans spend most time in
-        List<ProfileChart.Site> sites = in.costs().table() != null
-                ? ProfileChart.tableSites(in.costs().table(), PROFILE_SITES)
-                : busiestPlanSite(in.plans()).stream().toList();
-        html.element("p", in.costs().table() != null
-                ? "Dots: the table's entries (" + in.costs().table().provenance().kind().jsonName() + ")."
+        List<ProfileChart.Site> sites = ProfileChart.gemmSites(gemmTimeUs(in.plans()), table,
+                table == null ? 1 : PROFILE_SITES);
+        boolean planSites = !sites.isEmpty();
+        if (!planSites && table != null)
+            sites = ProfileChart.tableSites(table, PROFILE_SITES);
+        html.element("p", table != null
+                ? (planSites ? "Panels: the (k, n) the plans above spend the most GEMM time in. " : "")
+                + "Dots: the table's entries (" + table.provenance().kind().jsonName() + ")."
                 + " Line: Get_Time, coloured by its label (interpolated between them, extrapolated beyond them)."
                 + " Grey: the datasheet roofline (modeled)."
                 : "No measured table: Get_Time is the datasheet roofline (modeled), the same shape at every (k, n); shown"
@@ -315,15 +319,14 @@ public final class HtmlReport {
         html.close("div").close("section");
     }
 
-    /** The (k, n) of the plans' GEMMs with the most time, for a profile without a table (none without GEMMs). */
-    private static Optional<ProfileChart.Site> busiestPlanSite(List<PlanView> plans) {
+    /** The plans' GEMM time per (k, n). */
+    private static Map<List<Long>, Double> gemmTimeUs(List<PlanView> plans) {
         Map<List<Long>, Double> time = new LinkedHashMap<>();
         for (PlanView p : plans)
             for (int v = 0; v < p.analysis().dag().size(); v++)
                 if (p.analysis().dag().work(v) instanceof Work.Gemm g)
                     time.merge(List.of(g.shape().k(), g.shape().n()), p.analysis().costing().timeUs(v), Double::sum);
-        return time.entrySet().stream().max(Map.Entry.comparingByValue())
-                .map(e -> new ProfileChart.Site(e.getKey().get(0), e.getKey().get(1), List.of()));
+        return time;
     }
 
 }

@@ -30,18 +30,40 @@ final class ProfileChart {
     private ProfileChart() {
     }
 
-    /** A (k, n) site with its measured entries (possibly none). */
-    record Site(long k, long n, List<ProfileEntry> measured) {
+    /**
+     * A (k, n) site with its table entries (possibly none), in increasing m, and the label they carry: the table's
+     * kind ({@code measured}, {@code imported}, {@code simulated}).
+     */
+    record Site(long k, long n, List<ProfileEntry> measured, String entriesLabel) {
     }
 
     /** The sites of a table with the most m values, at most {@code limit}. */
     static List<Site> tableSites(Profile table, int limit) {
+        return bySite(table).entrySet().stream().filter(e -> e.getValue().size() >= 2)
+                .sorted(Comparator.comparingInt((Map.Entry<List<Long>, List<ProfileEntry>> e) -> -e.getValue().size()))
+                .limit(limit).map(e -> site(e.getKey(), e.getValue(), table)).toList();
+    }
+
+    /**
+     * The (k, n) sites of {@code gemmTimeUs} (a GEMM time per site), the longest first, at most {@code limit}, each
+     * with the entries {@code table} has there (none without a table).
+     */
+    static List<Site> gemmSites(Map<List<Long>, Double> gemmTimeUs, Profile table, int limit) {
+        Map<List<Long>, List<ProfileEntry>> entries = table == null ? Map.of() : bySite(table);
+        return gemmTimeUs.entrySet().stream().sorted(Map.Entry.<List<Long>, Double>comparingByValue().reversed())
+                .limit(limit).map(e -> site(e.getKey(), entries.getOrDefault(e.getKey(), List.of()), table)).toList();
+    }
+
+    private static Map<List<Long>, List<ProfileEntry>> bySite(Profile table) {
         Map<List<Long>, List<ProfileEntry>> bySite = new LinkedHashMap<>();
         for (ProfileEntry e : table.entries())
             bySite.computeIfAbsent(List.of(e.shape().k(), e.shape().n()), key -> new ArrayList<>()).add(e);
-        return bySite.entrySet().stream().filter(e -> e.getValue().size() >= 2)
-                .sorted(Comparator.comparingInt((Map.Entry<List<Long>, List<ProfileEntry>> e) -> -e.getValue().size()))
-                .limit(limit).map(e -> new Site(e.getKey().get(0), e.getKey().get(1), e.getValue())).toList();
+        return bySite;
+    }
+
+    private static Site site(List<Long> kn, List<ProfileEntry> entries, Profile table) {
+        List<ProfileEntry> byM = entries.stream().sorted(Comparator.comparingLong(e -> e.shape().m())).toList();
+        return new Site(kn.get(0), kn.get(1), byM, table == null ? "none" : table.provenance().kind().jsonName());
     }
 
     static void render(Html html, Site site, long mLow, long mHigh, GetTime getTime, Roofline roofline) {
@@ -103,8 +125,8 @@ final class ProfileChart {
         for (ProfileEntry e : site.measured()) {
             html.open("circle", "class", "measured", "r", 3.0, "cx", x(e.shape().m(), logLo, logSpan),
                     "cy", H - y.px(tflops(e.shape(), e.timeUs()), H));
-            html.element("title", String.format(Locale.ROOT, "%s: %s µs, %.1f TFLOP/s [measured]", e.shape(),
-                    Numbers.micros(e.timeUs()), tflops(e.shape(), e.timeUs())));
+            html.element("title", String.format(Locale.ROOT, "%s: %s µs, %.1f TFLOP/s [%s]", e.shape(),
+                    Numbers.micros(e.timeUs()), tflops(e.shape(), e.timeUs()), site.entriesLabel()));
             html.close("circle");
         }
         html.close("g").close("svg");

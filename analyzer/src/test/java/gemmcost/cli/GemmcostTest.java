@@ -522,7 +522,7 @@ class GemmcostTest {
         assertThat(Files.exists(html)).isFalse();
     }
 
-    /** Review: the chart called an imported table's entries "measured". */
+    /** Review: the chart called an imported table's entries "measured", in its caption and then its tooltips. */
     @Test
     void theReportsChartShouldNameItsTablesEntriesAsTheTableDoes() throws IOException {
         Path config = Path.of("../examples/seed-baseline-tp8pp2.json");
@@ -535,8 +535,12 @@ class GemmcostTest {
             CliRun run = CliRun.of("report", "--config", config.toString(), "--profile", table.getKey(), "--out",
                     page.toString());
             assertThat(run.status()).as(run.err()).isZero();
+            String other = table.getValue().equals("measured") ? "imported" : "measured";
+            // each dot's tooltip says it too, and the panels are the plan's own GEMM sites
             assertThat(Files.readString(page)).contains("Dots: the table&#39;s entries (" + table.getValue() + ").")
-                    .doesNotContain("measured entries");
+                    .doesNotContain("measured entries").contains("TFLOP/s [" + table.getValue() + "]</title></circle>")
+                    .doesNotContain("TFLOP/s [" + other + "]</title></circle>")
+                    .contains("Panels: the (k, n) the plans above spend the most GEMM time in.");
         }
     }
 
