@@ -28,6 +28,13 @@ public final class NcclCsv {
      */
     static final double LEAST_US = RooflineGetTime.KERNEL_FLOOR_US / 10;
 
+    /**
+     * Nor is a time over a 1 s stall plus twice the message (what a ring sends per rank) at 1 MB/s, far slower than
+     * any link between GPUs (PCIe 1.0 x1 moves 250 MB/s): {@code 1e300} is a typo or a unit mistake.
+     */
+    static final double SLOWEST_LINK_BYTES_PER_SEC = 1e6;
+    static final double MOST_STALL_US = 1e6;
+
     private NcclCsv() {
     }
 
@@ -59,7 +66,12 @@ public final class NcclCsv {
         if (timeUs < LEAST_US)
             throw bad(where, 6, String.format(Locale.ROOT, "under %.2f us, a tenth of the %.1f us kernel floor no"
                     + " collective beats: not a measurement", LEAST_US, RooflineGetTime.KERNEL_FLOOR_US), f[6]);
-        return new Row(f[0], collective, (int) ranks, Math.multiplyExact(elements, elementBytes), timeUs);
+        long bytes = Math.multiplyExact(elements, elementBytes);
+        double mostUs = MOST_STALL_US + 2.0 * bytes / SLOWEST_LINK_BYTES_PER_SEC * 1e6;
+        if (timeUs > mostUs)
+            throw bad(where, 6, String.format(Locale.ROOT, "over %.3g us, a 1 s stall and twice its %d bytes at 1 MB/s:"
+                    + " not a measurement (a unit mistake?)", mostUs, bytes), f[6]);
+        return new Row(f[0], collective, (int) ranks, bytes, timeUs);
     }
 
     /** An integer of the column's range, or one line naming it with that range ({@code 2^50} written so). */

@@ -92,6 +92,8 @@ class CheckCommCommandTest {
             "H100_SXM,2.29.2,all_reduce,half,2,256,NaN | :2: column time_us: not a number: 'NaN'",
             "H100_SXM,2.29.2,all_reduce,half,2,256,0.0001 | :2: column time_us: under 0.24 us, a tenth of the 2.4 us"
                     + " kernel floor no collective beats: not a measurement: '0.0001'",
+            "H100_SXM,2.29.2,all_reduce,half,2,256,1e300 | :2: column time_us: over 1.00e+06 us, a 1 s stall and twice"
+                    + " its 512 bytes at 1 MB/s: not a measurement (a unit mistake?): '1e300'",
             "H100_SXM,2.29.2,all_reduce,half,2,256 | :2: expected 7 columns, found 6",
             "A100,2.29.2,all_reduce,half,2,256,5.0 | : no rows of gpu 'H100_SXM' (it has 'A100')",
             "\"H100_SXM\",2.29.2,all_reduce,half,2,256,5.0 | :2: quoted fields are not read here: write the values"
