@@ -834,6 +834,8 @@ final class PredictCommand implements Callable<Integer> {
                 e.gpus(), device.id(), workersText(fit, prefill));
         out.println(request(prefill.stepTokens()));
         out.println("GEMMs:     " + costs.model().getTime().source());
+        costs.model().farthestExtrapolation().ifPresent(far -> out.println("           farthest beyond the table: "
+                + far + " [extrapolated]"));
         out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
                 + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source()
                 + " (modeled)");
@@ -987,6 +989,7 @@ final class PredictCommand implements Callable<Integer> {
         Label.ids(e.labels()).forEach(node.putArray("labels")::add);
         Label.ids(e.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         node.put("gemm_source", costs.model().getTime().source())
+                .put("gemm_farthest_extrapolation", costs.model().farthestExtrapolation().orElse(null))
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
                 .put("state_bytes_per_gpu", fit.footprint().stateBytes())

@@ -9,10 +9,13 @@ import gemmcost.gettime.GetTime;
 import gemmcost.gettime.Label;
 import gemmcost.gettime.RooflineGetTime;
 import gemmcost.table.GemmShape;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Prices DAG nodes: a GEMM by Get_Time, a memory-bound op as bytes over the {@link MemoryBandwidth} (measured
@@ -89,6 +92,19 @@ public final class CostModel {
         Estimate estimate = getTime.estimate(shape);
         cache.put(shape, estimate);
         return estimate;
+    }
+
+    /**
+     * The GEMM answered so far farthest beyond its table's measured range, e.g. {@code (m=1, k=2880, n=368640): 2.5
+     * octaves beyond the measured n range}; empty where none was extrapolated.
+     */
+    public Optional<String> farthestExtrapolation() {
+        return Stream.concat(estimates.entrySet().stream(), unquantizedEstimates.entrySet().stream())
+                .filter(e -> e.getValue().label() == Label.EXTRAPOLATED)
+                .max(Comparator.comparingDouble((Map.Entry<GemmShape, Estimate> e) -> e.getValue().octavesOutside())
+                        .thenComparing(Map.Entry::getKey))
+                .map(e -> String.format(Locale.ROOT, "%s: %.1f octaves beyond the measured %s range", e.getKey(),
+                        e.getValue().octavesOutside(), e.getValue().axisOutside()));
     }
 
     /** A node's time and how it was obtained. */

@@ -746,6 +746,28 @@ class PredictCommandTest {
     }
 
     /**
+     * Review: a table of one shape answered the whole model 10^8 × slower, labelled extrapolated without saying how far.
+     * Its shape (1, 3, 2) and transpose span n ≤ 2; the LM head's n, the vocabulary of 32,000, is log2(32000 / 2) =
+     * 13.97 octaves beyond, the farthest of the plan's GEMMs (the decode step's, m = 4, and the prefill's tie).
+     */
+    @Test
+    void theFarthestExtrapolationShouldBeSaid(@TempDir Path dir) throws IOException {
+        Path tiny = Files.writeString(dir.resolve("tiny.csv"), "source,gpu,dtype,m,n,k,time_us,notes\n"
+                + "x,H100_SXM,bf16,1,2,3,5,\n");
+        String[] plan = {"predict", "--model", SMALL_LLAMA, "--gpu", "h100-sxm", "--concurrency", "4", "--isl", "512",
+                "--osl", "64"};
+        String far = "(m=4, k=2048, n=32000): 14.0 octaves beyond the measured n range";
+
+        assertThat(CliRun.of(append(plan, "--gemm-csv", tiny.toString())).out()).contains(NL
+                + "           farthest beyond the table: " + far + " [extrapolated]" + NL);
+        JsonNode json = new ObjectMapper().readTree(CliRun.of(append(plan, "--gemm-csv", tiny.toString(), "--json"))
+                .out().lines().toList().getLast());
+        assertThat(json.get("gemm_farthest_extrapolation").asText()).isEqualTo(far);
+        // the datasheet roofline extrapolates nothing
+        assertThat(CliRun.of(plan).out()).doesNotContain("farthest beyond");
+    }
+
+    /**
      * fp8_block's scales come in 128 × 128 blocks, and no engine loads a tensor-parallel slice that cuts one: tp 2
      * splits each expert of 128 into 64 a GPU (expert-parallel, each expert stays whole), and 4 KV heads of 32 into
      * 64 a GPU (a tp of 1 keeps them whole); in bf16 both load.
