@@ -746,7 +746,7 @@ class PredictCommandTest {
     }
 
     /**
-     * Review: a table of one shape answered the whole model 10^8 × slower, labelled extrapolated without saying how far.
+     * Review: a table of one shape answered the whole model 10^8 × slower, labelled extrapolated, not saying how far.
      * Its shape (1, 3, 2) and transpose span n ≤ 2; the LM head's n, the vocabulary of 32,000, is log2(32000 / 2) =
      * 13.97 octaves beyond, the farthest of the plan's GEMMs (the decode step's, m = 4, and the prefill's tie).
      */
