@@ -163,8 +163,21 @@ public final class DeploymentReader {
                     busbw.put(c, positiveNumber(bw, at + ".busbw_gb_per_s", c.id()) * 1e9);
         }
         return new LinkTier(text(t, at, "name", defaults.name()),
-                t.has("base_latency_us") ? number(t, at, "base_latency_us") : defaults.baseLatencyUs(),
-                t.has("hop_latency_us") ? number(t, at, "hop_latency_us") : defaults.hopLatencyUs(), busbw);
+                t.has("base_latency_us") ? latency(t, at, "base_latency_us") : defaults.baseLatencyUs(),
+                t.has("hop_latency_us") ? latency(t, at, "hop_latency_us") : defaults.hopLatencyUs(), busbw);
+    }
+
+    /**
+     * A link's latency is microseconds: over a second it is no link's (a unit mistake), and a DAG's times built on
+     * it would overflow far from the field that caused it.
+     */
+    static final double MOST_LATENCY_US = 1e6;
+
+    private double latency(JsonNode t, String at, String key) {
+        double us = number(t, at, key);
+        if (us > MOST_LATENCY_US)
+            throw bad(at + "." + key, t.get(key) + ": over 1 s (1000000 us), no link's latency (a unit mistake?)");
+        return us;
     }
 
     private Phase phase(String text, String at) {

@@ -50,6 +50,9 @@ class DeploymentReaderTest {
                     + "$.network.intra_node.busbw_gb_per_s.all_reduce: -5: must be a number > 0",
             "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": {\"all_reduce\": 0}}|"
                     + "$.network.intra_node.busbw_gb_per_s.all_reduce: 0: must be a number > 0",
+            "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"base_latency_us\": 1e308}|"
+                    + "$.network.intra_node.base_latency_us: 1.0E308: over 1 s (1000000 us), no link's latency (a unit"
+                    + " mistake?)",
             "gemmcost.deployment/1|gemmcost.deployment/2|$.schema: gemmcost.deployment/2: this gemmcost reads"
                     + " gemmcost.deployment/1 (or a config without the key)"})
     void shouldRefuseAnImpossibleBaselineNamingFieldAndValue(String from, String to, String message) throws IOException {
