@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
 import gemmcost.comm.Network;
+import gemmcost.cost.CostModel;
 import gemmcost.cost.CostModels;
 import gemmcost.dag.WorkKind;
 import gemmcost.deploy.Afd;
@@ -835,7 +836,7 @@ final class PredictCommand implements Callable<Integer> {
         out.println(request(prefill.stepTokens()));
         out.println("GEMMs:     " + costs.model().getTime().source());
         costs.model().farthestExtrapolation().ifPresent(far -> out.println("           farthest beyond the table: "
-                + far + " [extrapolated]"));
+                + far.describe() + " [" + far.estimate().label().id() + "]"));
         out.println("memory:    ops other than GEMMs at " + costs.model().memory().source() + " ("
                 + costs.model().memory().label().id() + "); attention: " + costs.model().attention().source()
                 + " (modeled)");
@@ -989,7 +990,8 @@ final class PredictCommand implements Callable<Integer> {
         Label.ids(e.labels()).forEach(node.putArray("labels")::add);
         Label.ids(e.tpotLabels()).forEach(node.putArray("tpot_labels")::add);
         node.put("gemm_source", costs.model().getTime().source())
-                .put("gemm_farthest_extrapolation", costs.model().farthestExtrapolation().orElse(null))
+                .put("gemm_farthest_extrapolation", costs.model().farthestExtrapolation()
+                        .map(CostModel.Extrapolation::describe).orElse(null))
                 .put("weight_bytes_per_gpu", fit.footprint().weightBytes())
                 .put("kv_bytes_per_gpu", fit.footprint().kvBytes())
                 .put("state_bytes_per_gpu", fit.footprint().stateBytes())

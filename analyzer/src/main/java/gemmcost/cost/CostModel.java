@@ -96,15 +96,24 @@ public final class CostModel {
 
     /**
      * The GEMM answered so far farthest beyond its table's measured range, e.g. {@code (m=1, k=2880, n=368640): 2.5
-     * octaves beyond the measured n range}; empty where none was extrapolated.
+     * octaves beyond the measured n range} with its answer's label ({@code extrapolated}; a stand-in table's
+     * {@code simulated}); empty where none lay beyond.
      */
-    public Optional<String> farthestExtrapolation() {
+    public Optional<Extrapolation> farthestExtrapolation() {
         return Stream.concat(estimates.entrySet().stream(), unquantizedEstimates.entrySet().stream())
-                .filter(e -> e.getValue().label() == Label.EXTRAPOLATED)
+                .filter(e -> !e.getValue().axisOutside().isEmpty())
                 .max(Comparator.comparingDouble((Map.Entry<GemmShape, Estimate> e) -> e.getValue().octavesOutside())
                         .thenComparing(Map.Entry::getKey))
-                .map(e -> String.format(Locale.ROOT, "%s: %.1f octaves beyond the measured %s range", e.getKey(),
-                        e.getValue().octavesOutside(), e.getValue().axisOutside()));
+                .map(e -> new Extrapolation(e.getKey(), e.getValue()));
+    }
+
+    /** A GEMM answered beyond its table's measured range, and that answer. */
+    public record Extrapolation(GemmShape shape, Estimate estimate) {
+        /** {@code (m=…, k=…, n=…): 2.5 octaves beyond the measured n range}. */
+        public String describe() {
+            return String.format(Locale.ROOT, "%s: %.1f octaves beyond the measured %s range", shape,
+                    estimate.octavesOutside(), estimate.axisOutside());
+        }
     }
 
     /** A node's time and how it was obtained. */

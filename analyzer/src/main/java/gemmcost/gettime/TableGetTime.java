@@ -87,8 +87,8 @@ public final class TableGetTime implements GetTime {
 
     private TableGetTime(Map<GemmShape, Double> measuredUs, String source, Optional<Roofline> datasheet) {
         this.measuredUs = Map.copyOf(measuredUs);
-        Map.Entry<GemmShape, Double> fastest = new TreeMap<>(measuredUs).entrySet().stream()
-                .min(Map.Entry.comparingByValue()).orElseThrow();
+        Map.Entry<GemmShape, Double> fastest = measuredUs.entrySet().stream()
+                .min(Map.Entry.<GemmShape, Double>comparingByValue().thenComparing(Map.Entry::getKey)).orElseThrow();
         double flops = 0;
         double elements = 0;
         for (var e : measuredUs.entrySet()) {
