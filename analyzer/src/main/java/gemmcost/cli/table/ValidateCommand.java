@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -44,9 +45,9 @@ import picocli.CommandLine.Spec;
         header = "Predict independent measurements with Get_Time; report the error.",
         description = {
                 "Predict every row of a measurements CSV (neutral format; the rows of one GPU: --gpu picks",
-                "it from a file of several), or every entry of another profile (e.g. shapes held out of a",
-                "sweep), with Get_Time from PROFILE, and print the count, median, p90 and max absolute",
-                "percentage error."},
+                "it from a file of several; the rows of the table's dtype, where the file holds several),",
+                "or every entry of another profile (e.g. shapes held out of a sweep), with Get_Time from",
+                "PROFILE, and print the count, median, p90 and max absolute percentage error."},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  scripts/gemmcost validate --profile h100-sxm --against ../shared/data/gemm-public/llmcompass.csv",
@@ -113,6 +114,7 @@ public final class ValidateCommand implements Callable<Integer> {
             node.put("p90_ape_pct", s.p90ApePct());
             node.put("max_ape_pct", s.maxApePct());
             node.put("same_gpu", otherGpu(opened, rows.getFirst().gpu()).isEmpty());
+            node.put("rows_of_other_dtypes", reference.otherDtypes().values().stream().mapToInt(n -> n).sum());
             out.println(new ObjectMapper().writeValueAsString(node));
         } else {
             out.printf(Locale.ROOT, "%d rows of %s (%s) predicted from %s%n", s.count(), against,
@@ -121,6 +123,10 @@ public final class ValidateCommand implements Callable<Integer> {
                     s.medianApePct(), s.p90ApePct(), s.maxApePct());
             out.println("predictions: " + labelCounts(result));
             otherGpu(opened, rows.getFirst().gpu()).ifPresent(out::println);
+            if (!reference.otherDtypes().isEmpty())
+                out.println("left out: " + reference.otherDtypes().entrySet().stream()
+                        .map(e -> e.getValue() + (e.getValue() == 1 ? " row of " : " rows of ") + e.getKey()).collect(Collectors.joining(", "))
+                        + " (the table is " + opened.dtype() + ")");
             long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
             if (exact > 0)
                 out.printf(Locale.ROOT, "%d of the %d rows are shapes the table holds, answered as it holds them, not"
@@ -145,9 +151,10 @@ public final class ValidateCommand implements Callable<Integer> {
 
     /**
      * The times predictions are checked against, and what they are: a held-out profile's kind (measured, simulated,
-     * imported), or {@code imported} for a CSV of someone's measurements.
+     * imported), or {@code imported} for a CSV of someone's measurements; and the rows of other dtypes than the
+     * table's that were left out, by dtype.
      */
-    private record Reference(List<Measurement> rows, Label label) {
+    private record Reference(List<Measurement> rows, Label label, Map<String, Integer> otherDtypes) {
     }
 
     /** The entries of a held-out profile as measurements, refused when its dtype is not the one predicted. */
@@ -160,12 +167,13 @@ public final class ValidateCommand implements Callable<Integer> {
         List<ProfileEntry> entries = held.entries();
         return new Reference(IntStream.range(0, entries.size()).mapToObj(i -> new Measurement(file.toString(),
                 held.device().name(), held.dtype(), entries.get(i).shape(), entries.get(i).timeUs(), "", i + 1))
-                .toList(), GetTimes.verbatim(held.provenance().kind()));
+                .toList(), GetTimes.verbatim(held.provenance().kind()), Map.of());
     }
 
     /**
      * The rows of a measurements CSV of one GPU ({@code --gpu}'s, needed where it holds several: a median over several
-     * GPUs' rows says nothing of any one), refused when one is of another dtype than the one predicted.
+     * GPUs' rows says nothing of any one) and of the dtype predicted: where the GPU's rows hold several dtypes (XLA's
+     * bf16 and tf32 of one GPU), those of the others are left out and counted; where none is of it, refused.
      */
     private Reference rowsOf(Path file, String predictedDtype) {
         List<Measurement> all = MeasurementCsv.read(file);
@@ -176,12 +184,21 @@ public final class ValidateCommand implements Callable<Integer> {
         if (gpu == null && gpus.size() > 1)
             throw new BadInputException("--against " + file + ": rows of " + gpus.size() + " GPUs ("
                     + String.join(", ", gpus) + "): pick one with --gpu");
-        List<Measurement> rows = gpu == null ? all : all.stream().filter(r -> r.gpu().equals(gpu)).toList();
-        for (Measurement r : rows)
-            if (!predictedDtype.equals(r.dtype()))
-                throw new BadInputException("--against " + file + ":" + r.line() + ": dtype " + r.dtype() + ", but "
-                        + profile + " is " + predictedDtype + ": compare like with like (keep the rows of one dtype)");
-        return new Reference(rows, Label.IMPORTED);
+        List<Measurement> ofGpu = gpu == null ? all : all.stream().filter(r -> r.gpu().equals(gpu)).toList();
+        Map<String, Integer> otherDtypes = new TreeMap<>();
+        ofGpu.stream().filter(r -> !predictedDtype.equals(r.dtype()))
+                .forEach(r -> otherDtypes.merge(r.dtype(), 1, Integer::sum));
+        List<Measurement> rows = ofGpu.stream().filter(r -> predictedDtype.equals(r.dtype())).toList();
+        if (rows.isEmpty() && otherDtypes.size() == 1) {
+            Measurement first = ofGpu.getFirst();
+            throw new BadInputException("--against " + file + ":" + first.line() + ": dtype " + first.dtype()
+                    + ", but " + profile + " is " + predictedDtype + ": compare like with like");
+        }
+        if (rows.isEmpty() && !ofGpu.isEmpty())
+            throw new BadInputException("--against " + file + ": no row of dtype " + predictedDtype + ", the dtype of "
+                    + profile + " (its dtypes: " + String.join(", ", otherDtypes.keySet()) + "): compare like with"
+                    + " like");
+        return new Reference(rows, Label.IMPORTED, otherDtypes);
     }
 
     private static String labelCounts(Validation.Result result) {
