@@ -82,7 +82,31 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo("{\"m\":4096,\"k\":1024,\"n\":1024,\"time_us\":50.0,\"label\":\"imported\","
                 + "\"method\":\"exact\",\"explain\":\"exact table hit\",\"source\":\"imported: " + profile
-                + " (Test GPU, bf16, 2 shapes, device not in the catalog)\"}" + NL);
+                + " (Test GPU, bf16, 2 shapes, device not in the catalog)\","
+                + "\"datasheet_roofline_us\":null,\"faster_than_datasheet\":false}" + NL);
+    }
+
+    /** Review: an answer faster than the GPU's datasheet allows was said only as a count on the source line. */
+    @Test
+    void anAnswerFasterThanTheDatasheetAllowsShouldSaySo() {
+        Path table = dir.resolve("h100.json");
+        ProfileJson.write(table, new Profile(Profile.Device.named("H100 SXM", "h100-sxm"), Profile.Host.UNKNOWN,
+                Profile.Timing.UNKNOWN, "bf16", null,
+                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
+                List.of(new ProfileEntry(new GemmShape(1, 8192, 8192), 10.0, 3),
+                        new ProfileEntry(new GemmShape(8192, 8192, 8192), 1500.0, 3))));
+
+        CliRun fast = CliRun.of("get-time", "--profile", table.toString(), "1", "8192", "8192");
+        CliRun json = CliRun.of("get-time", "--profile", table.toString(), "--json", "1", "8192", "8192");
+        CliRun slow = CliRun.of("get-time", "--profile", table.toString(), "8192", "8192", "8192");
+
+        // (8192 + 8192² + 8192) bf16 elements, 134,250,496 B at 3.35 TB/s: 40.07 µs, where the table says 10
+        assertThat(fast.out().lines().toList().getLast()).isEqualTo("note: faster than the h100-sxm datasheet's"
+                + " roofline for this shape, 40.07 us: the table's times beat its DRAM bandwidth or peak here (operands"
+                + " held in L2, a boost clock)");
+        assertThat(json.out()).contains(",\"faster_than_datasheet\":true}").contains("\"datasheet_roofline_us\":40.07");
+        // 2·8192³ FLOP at 989.4 TFLOP/s: 1111.3 µs, under the 1500 measured
+        assertThat(slow.out()).doesNotContain("note:");
     }
 
     @Test

@@ -8,8 +8,10 @@ import gemmcost.cli.Options;
 import gemmcost.device.Dtype;
 import gemmcost.gettime.Estimate;
 import gemmcost.gettime.GetTime;
+import gemmcost.gettime.GetTimes;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,8 +58,12 @@ public final class GetTimeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GetTime getTime = dtype.open(profile).getTime();
+        GetTimes.Typed typed = dtype.open(profile);
+        GetTime getTime = typed.getTime();
         Estimate e = getTime.estimate(m, k, n);
+        Optional<Double> datasheetUs = typed.device()
+                .flatMap(d -> Dtype.parse(typed.dtype()).flatMap(d::roofline)).map(r -> r.timeUs(m, k, n));
+        boolean beatsDatasheet = datasheetUs.filter(us -> e.timeUs() < us).isPresent();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode node = new ObjectMapper().createObjectNode()
@@ -67,11 +73,17 @@ public final class GetTimeCommand implements Callable<Integer> {
                     .put("method", e.method().name().toLowerCase(Locale.ROOT))
                     .put("explain", e.explain())
                     .put("source", getTime.source());
-            out.println(node);
+            datasheetUs.ifPresentOrElse(us -> node.put("datasheet_roofline_us", us),
+                    () -> node.putNull("datasheet_roofline_us"));
+            out.println(node.put("faster_than_datasheet", beatsDatasheet));
         } else {
             out.printf(Locale.ROOT, "Get_Time(%d, %d, %d) = %s us  [%s] %s%n", m, k, n,
                     Numbers.micros(e.timeUs()), e.label().id(), e.explain());
             out.println("source: " + getTime.source());
+            if (beatsDatasheet)
+                out.printf(Locale.ROOT, "note: faster than the %s datasheet's roofline for this shape, %s us: the"
+                        + " table's times beat its DRAM bandwidth or peak here (operands held in L2, a boost clock)%n",
+                        typed.device().orElseThrow().id(), Numbers.micros(datasheetUs.orElseThrow()));
         }
         return Gemmcost.OK;
     }
