@@ -107,32 +107,27 @@ public final class ModelDag {
     }
 
     /**
-     * A MoE layer whose experts share the stage's GPUs with attention. {@code ep = 1}: every GPU holds a 1/tp slice
-     * of every expert and needs every token of the stage (all-gathered from the replicas when {@code dp > 1}, the
-     * outputs reduce-scattered back). {@code ep > 1}: each GPU of a replica sends its 1/(tp/dp) of the replica's
-     * tokens to their experts' GPUs by all-to-all (dispatch) and gets them back (combine). Where a GPU ends up with
-     * a part of its replica's tokens, the replica all-gathers them.
+     * A MoE layer whose experts share the stage's GPUs with attention. Without attention replicas ({@code dp = 1})
+     * every GPU holds every token of the stage: {@link #replicatedMoe}. With them, {@code ep = 1}: every GPU holds a
+     * 1/tp slice of every expert and needs every token of the stage, all-gathered from the replicas, the outputs
+     * reduce-scattered back. {@code ep > 1}: each GPU of a replica sends its 1/(tp/dp) of the replica's tokens to
+     * their experts' GPUs by all-to-all (dispatch) and gets them back (combine). Where a GPU ends up with a part of
+     * its replica's tokens, the replica all-gathers them.
      */
     private int colocatedMoe(String id, Parallelism p, int[] group, int[] replica, int mixed) {
         Experts e = model.experts();
         int expertTp = p.tp() / p.ep();
         int router = ops.router(id, group, mixed);
-        boolean oneAllReduce = p.ep() == 1 && p.dp() == 1;
-        int shared = ops.sharedExpert(id, group, replica, oneAllReduce, mixed);
+        if (p.dp() == 1)
+            return replicatedMoe(id, p, group, replica, router, mixed);
+        int shared = ops.sharedExpert(id, group, replica, false, mixed);
         if (p.ep() == 1) {
-            int in = router;
-            if (p.dp() > 1)
-                in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
-                        new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
+            int in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
+                    new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
             int experts = ops.sumExpertOutputs(id, group, stageTokens * e.topK(), e.topK(),
                     ops.experts(id, group, e.experts(), stageTokens * e.topK(), stageTokens, expertTp, in));
-            if (p.dp() == 1 && p.tp() > 1)
-                return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)",
-                        group, new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
-            int out = experts;
-            if (p.dp() > 1)
-                out = ops.gatherReplica(id, replica, graph.op(id + ".moe_scatter", "reduce-scatter expert outputs",
-                        group, new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageTokens)), experts));
+            int out = ops.gatherReplica(id, replica, graph.op(id + ".moe_scatter", "reduce-scatter expert outputs",
+                    group, new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageTokens)), experts));
             return ops.residual(id, group, shared, out);
         }
         double perGpu = stageTokens / p.tp() * e.topK() * expertTp;
@@ -144,5 +139,25 @@ public final class ModelDag {
                 new Work.Comm(Collective.ALL_TO_ALL, ops.hiddenBytes(perGpu)), experts);
         int summed = ops.sumExpertOutputs(id, group, perGpu, e.topK() * expertTp, combine);
         return ops.residual(id, group, shared, ops.gatherReplica(id, replica, summed));
+    }
+
+    /**
+     * A MoE layer on GPUs that all hold every token of the stage (no attention replicas: attention's all-reduce left
+     * them there): each GPU runs its experts (all of them, a 1/tp slice each, where {@code ep = 1}; E/ep of them,
+     * each split over tp/ep GPUs, otherwise) on the rows routed to them, and one all-reduce sums the routed and the
+     * shared experts' partial outputs. An engine fact: vLLM's FusedMoE runs all-to-all kernels only with data
+     * parallelism, and SGLang and TensorRT-LLM without attention data parallelism all-reduce the MoE output as a
+     * dense MLP's.
+     */
+    private int replicatedMoe(String id, Parallelism p, int[] group, int[] replica, int router, int mixed) {
+        Experts e = model.experts();
+        int shared = ops.sharedExpert(id, group, replica, true, mixed);
+        double routed = stageTokens * e.topK() / p.ep();
+        int experts = ops.sumExpertOutputs(id, group, routed, (double) e.topK() / p.ep(),
+                ops.experts(id, group, e.experts() / p.ep(), routed, stageTokens, p.tp() / p.ep(), router));
+        if (p.tp() == 1)
+            return ops.residual(id, group, shared, experts);
+        return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)", group,
+                new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
     }
 }

@@ -10,6 +10,7 @@ import gemmcost.model.hf.Experts;
 import gemmcost.model.hf.GatedDeltaNet;
 import gemmcost.model.hf.QkNorm;
 import gemmcost.table.GemmShape;
+import java.util.Locale;
 
 /**
  * The ops of a real model's layer on one GPU of an attention replica tensor-parallel over {@code tp} GPUs, for
@@ -306,27 +307,39 @@ final class ModelOps {
      * {@code local} experts on each GPU of {@code group}, each split over {@code expertTp} GPUs, receiving
      * {@code routedRows} token rows in all from the {@code stageTokens} tokens the router spread over every expert.
      * Only the experts some token chose run: with uniform top-k routing, an expert is idle with probability
-     * (1 − k/E)^tokens. Their up (gate and up) and down GEMMs are each costed as one GEMM of the active experts'
-     * weights side by side, as a grouped MoE kernel runs them. That one GEMM reads one expert's rows; the others'
-     * move once more, in the dispatch's format: TensorRT-LLM's expand kernel writes the routed rows in their experts'
-     * order, and vLLM's and SGLang's fused MoE kernel reads them in that order itself.
+     * (1 − k/E)^tokens, and where the experts are spread over several GPUs (or groups of {@code expertTp}) the step
+     * waits for the one that runs the most ({@link Routing#busiestActiveExperts}), each on the rows of an active
+     * expert on average. Their up (gate and up) and down GEMMs are each costed as one GEMM of those experts' weights
+     * side by side, as a grouped MoE kernel runs them. That one GEMM reads one expert's rows; the others' move once
+     * more, in the dispatch's format: TensorRT-LLM's expand kernel writes the routed rows in their experts' order, and
+     * vLLM's and SGLang's fused MoE kernel reads them in that order itself.
      */
     int experts(String id, int[] group, int local, double routedRows, double stageTokens, int expertTp, int after) {
         Experts e = model.experts();
-        double idle = Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
-        int active = (int) Math.max(1, Math.min(local, Math.ceil(local * (1 - idle) - 1e-9)));
+        double chosen = 1 - Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
+        // an active expert's rows: the routed rows over the experts a GPU runs on average, whole
+        double meanActive = Math.max(1, Math.ceil(local * chosen - 1e-9));
+        double busiest = Math.min(local, Math.max(1, Routing.busiestActiveExperts(local, e.experts() / local,
+                chosen)));
         int permute = graph.op(id + ".experts.permute", "routed rows in their experts' order", group,
                 new Work.Memory(routedRows * model.hidden() * dispatchBytes()), after);
-        return mlp(id + ".experts", active + " routed experts", group, rows(routedRows / active),
-                e.expertIntermediate() / expertTp, active, permute);
+        return mlp(id + ".experts", experts(busiest) + " routed experts", group, rows(routedRows / meanActive),
+                e.expertIntermediate() / expertTp, busiest, permute);
+    }
+
+    /** A count of experts as a name says it: whole, or to two decimals where it is an expectation. */
+    private static String experts(double count) {
+        return Math.abs(count - Math.rint(count)) < 1e-9 ? Long.toString(Math.round(count))
+                : String.format(Locale.ROOT, "%.2f", count);
     }
 
     /**
      * Each token's {@code partsPerToken} expert outputs (its top-k, and their slices where an expert is split over
-     * GPUs) weighted and summed into one row, where they meet: {@code rows} of them read, one per token written (a
-     * kernel of its own in every engine: TensorRT-LLM's finalize, vLLM's and SGLang's MoE sum).
+     * GPUs; on average fewer than one where a GPU holds 1/ep of the experts and every token) weighted and summed into
+     * one row, where they meet: {@code rows} of them read, one per token written (a kernel of its own in every engine:
+     * TensorRT-LLM's finalize, vLLM's and SGLang's MoE sum).
      */
-    int sumExpertOutputs(String id, int[] group, double rows, int partsPerToken, int after) {
+    int sumExpertOutputs(String id, int[] group, double rows, double partsPerToken, int after) {
         return graph.op(id + ".experts.sum", "expert outputs weighted and summed", group,
                 new Work.Memory(hiddenBytes(rows + rows / partsPerToken)), after);
     }
@@ -340,12 +353,16 @@ final class ModelOps {
         return Math.min(BYTES, model.weights().bytesPerWeight());
     }
 
-    /** {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code rows} rows each: up, activation, down. */
-    private int mlp(String id, String name, int[] group, long rows, long width, long groups, int after) {
-        int up = gemm(id + ".up", name + " gate and up", group, rows, model.hidden(), groups * 2 * width, after);
+    /**
+     * {@code groups} SwiGLU MLPs of {@code width} side by side, on {@code rows} rows each: up, activation, down (an
+     * expected number of experts may be fractional: the GEMMs' n rounded).
+     */
+    private int mlp(String id, String name, int[] group, long rows, long width, double groups, int after) {
+        int up = gemm(id + ".up", name + " gate and up", group, rows, model.hidden(), Math.round(groups * 2 * width),
+                after);
         int act = graph.op(id + ".act", name + " activation", group,
                 new Work.Memory(3.0 * groups * rows * width * BYTES), up);
-        return gemm(id + ".down", name + " down", group, rows, width, groups * model.hidden(), act);
+        return gemm(id + ".down", name + " down", group, rows, width, Math.round(groups * model.hidden()), act);
     }
 
     /**

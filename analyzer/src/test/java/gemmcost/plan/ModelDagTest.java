@@ -96,19 +96,26 @@ class ModelDagTest {
         assertThat(successors(dag, "mb0.L1.experts.sum")).containsExactly("mb0.L1.moe_all_reduce");
     }
 
+    /**
+     * Review: expert parallelism without attention replicas had been costed as a dispatch, a combine and a gather,
+     * where every engine (vLLM's FusedMoE runs all-to-all kernels only with data parallelism; SGLang's standard
+     * dispatcher and TensorRT-LLM without attention DP compute on the GPU's own tokens) all-reduces the MoE output.
+     */
     @Test
-    void aReplicaOfSeveralGpusShouldAllGatherWhatItsGpusGotBackFromTheExperts() {
-        // one replica over tp 8 (dp 1): 64 tokens, each GPU dispatching its 8, top-2: 16 rows; then the replica
-        // all-gathers its 64 tokens (64 × 1024 × 2 B) before the residual add
+    void expertParallelismWithoutReplicasShouldRunEachGpusExpertsOnItsTokensAndAllReduceOnce() {
+        // one replica over tp 8 (dp 1): every GPU holds the 64 tokens; its 2 of the 16 experts get 64 × 2 / 8 = 16
+        // routed rows, 8 each; the 16 rows are summed into the 64 tokens' partial outputs, all-reduced once
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 1), DECODE_64);
 
-        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
-        int gather = node(dag, "mb0.L1.replica_gather");
-        assertThat(dag.work(gather)).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 64 * 1024 * 2));
-        assertThat(dag.gpus(gather)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-        // attention's all-reduce over the 8 GPUs of the replica too
-        assertThat(dag.work(node(dag, "mb0.L1.attn_all_reduce"))).isEqualTo(
-                new Work.Comm(Collective.ALL_REDUCE, 64 * 1024 * 2));
+        assertThat(ids(dag)).noneMatch(id -> id.contains("dispatch") || id.contains("combine")
+                || id.contains("gather"));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2 * 512));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((16 + 64) * 1024 * 2));
+        int allReduce = node(dag, "mb0.L1.moe_all_reduce");
+        assertThat(dag.work(allReduce)).isEqualTo(new Work.Comm(Collective.ALL_REDUCE, 64 * 1024 * 2));
+        assertThat(dag.gpus(allReduce)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(successors(dag, "mb0.L1.experts.sum")).containsExactly("mb0.L1.moe_all_reduce");
     }
 
     @Test
@@ -172,6 +179,21 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024));
         assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024));
+    }
+
+    /** Review: the step had run a GPU's mean number of chosen experts, where it waits for the GPU with the most. */
+    @Test
+    void oneTokensExpertsOverTwoGpusShouldCostTheBusiestGpusExpectedShare() {
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(2, 1, 2, 1),
+                new Step(Phase.DECODE, 1, 100, 2));
+
+        // each of a GPU's 8 experts chosen with 2/16 = 0.125: Binomial(8, 0.125) has F(0..6) = 0.34361, 0.73631,
+        // 0.93266, 0.98876, 0.99878, 0.99992, 0.99999; the busiest of 2 runs Σ (1 − F(j)²) = 1.4949 experts on
+        // average (the mean 1): n = 1.4949 × 2 × 512 = 1531 for gate and up, 1.4949 × 1024 = 1531 down, on one row
+        int up = node(dag, "mb0.L1.experts.up");
+        assertThat(dag.work(up)).isEqualTo(new Work.Gemm(1, 1024, 1531));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(1, 512, 1531));
+        assertThat(dag.name(up)).isEqualTo("1.49 routed experts gate and up");
     }
 
     @Test
