@@ -89,12 +89,9 @@ class GetTimeAndValidateCommandTest {
     /** Review: an answer faster than the GPU's datasheet allows was said only as a count on the source line. */
     @Test
     void anAnswerFasterThanTheDatasheetAllowsShouldSaySo() {
-        Path table = dir.resolve("h100.json");
-        ProfileJson.write(table, new Profile(Profile.Device.named("H100 SXM", "h100-sxm"), Profile.Host.UNKNOWN,
-                Profile.Timing.UNKNOWN, "bf16", null,
-                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
-                List.of(new ProfileEntry(new GemmShape(1, 8192, 8192), 10.0, 3),
-                        new ProfileEntry(new GemmShape(8192, 8192, 8192), 1500.0, 3))));
+        Path table = importedTable("h100.json", Profile.Device.named("H100 SXM", "h100-sxm"), "bf16",
+                new ProfileEntry(new GemmShape(1, 8192, 8192), 10.0, 3),
+                new ProfileEntry(new GemmShape(8192, 8192, 8192), 1500.0, 3));
 
         CliRun fast = CliRun.of("get-time", "--profile", table.toString(), "1", "8192", "8192");
         CliRun json = CliRun.of("get-time", "--profile", table.toString(), "--json", "1", "8192", "8192");
@@ -111,11 +108,8 @@ class GetTimeAndValidateCommandTest {
 
     @Test
     void aCatalogDeviceWithoutAPeakForTheDtypeShouldSaySoNotThatTheDeviceIsUnknown() {
-        Path table = dir.resolve("fp8e5.json");
-        ProfileJson.write(table, new Profile(Profile.Device.named("B200", "b200"), Profile.Host.UNKNOWN,
-                Profile.Timing.UNKNOWN, "fp8_e4m3xe4m3", null,
-                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
-                List.of(new ProfileEntry(new GemmShape(1024, 1024, 1024), 20.0, 3))));
+        Path table = importedTable("fp8e5.json", Profile.Device.named("B200", "b200"), "fp8_e4m3xe4m3",
+                new ProfileEntry(new GemmShape(1024, 1024, 1024), 20.0, 3));
         assertThat(CliRun.of("get-time", "--profile", table.toString(), "1024", "1024", "1024").out())
                 .endsWith("source: imported: " + table + " (B200, fp8_e4m3xe4m3, 1 shapes, no datasheet peak for"
                         + " fp8_e4m3xe4m3)" + NL);
@@ -299,6 +293,14 @@ class GetTimeAndValidateCommandTest {
     }
 
     /** A measured profile of one shape, 1024³ in 25 µs, in DTYPE. */
+    private Path importedTable(String name, Profile.Device device, String dtype, ProfileEntry... entries) {
+        Path file = dir.resolve(name);
+        ProfileJson.write(file, new Profile(device, Profile.Host.UNKNOWN, Profile.Timing.UNKNOWN, dtype, null,
+                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
+                List.of(entries)));
+        return file;
+    }
+
     private Path heldOut(String dtype) {
         Path file = dir.resolve(dtype + "-held-out.json");
         ProfileJson.write(file, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,
