@@ -31,6 +31,8 @@ final class ModelOps {
     private final double tokens;
     private final long m;
     private final int tp;
+    private double[] busiestKey;
+    private double busiest;
 
     ModelOps(OpGraph graph, Architecture model, Step step, double sequences, int tp) {
         this.graph = graph;
@@ -307,24 +309,34 @@ final class ModelOps {
      * {@code local} experts on each GPU of {@code group}, each split over {@code expertTp} GPUs, receiving
      * {@code routedRows} token rows in all from the {@code stageTokens} tokens the router spread over every expert.
      * Only the experts some token chose run: with uniform top-k routing, an expert is idle with probability
-     * (1 − k/E)^tokens, and where the experts are spread over several GPUs (or groups of {@code expertTp}) the step
-     * waits for the one that runs the most ({@link Routing#busiestActiveExperts}), each on the rows of an active
-     * expert on average. Their up (gate and up) and down GEMMs are each costed as one GEMM of those experts' weights
-     * side by side, as a grouped MoE kernel runs them. That one GEMM reads one expert's rows; the others' move once
-     * more, in the dispatch's format: TensorRT-LLM's expand kernel writes the routed rows in their experts' order, and
-     * vLLM's and SGLang's fused MoE kernel reads them in that order itself.
+     * (1 − k/E)^tokens: on one GPU (or group of {@code expertTp}) the whole number of experts that makes on average,
+     * and where the experts are spread over several, the step waits for the one that runs the most
+     * ({@link Routing#busiestActiveExperts}), each on the rows of an active expert on average. Their up (gate and up)
+     * and down GEMMs are each costed as one GEMM of those experts' weights side by side, as a grouped MoE kernel runs
+     * them. That one GEMM reads one expert's rows; the others' move once more, in the dispatch's format: TensorRT-LLM's
+     * expand kernel writes the routed rows in their experts' order, and vLLM's and SGLang's fused MoE kernel reads them
+     * in that order itself.
      */
     int experts(String id, int[] group, int local, double routedRows, double stageTokens, int expertTp, int after) {
         Experts e = model.experts();
         double chosen = 1 - Math.pow(1 - (double) e.topK() / e.experts(), stageTokens);
-        // an active expert's rows: the routed rows over the experts a GPU runs on average, whole
-        double meanActive = Math.max(1, Math.ceil(local * chosen - 1e-9));
-        double busiest = Math.min(local, Math.max(1, Routing.busiestActiveExperts(local, e.experts() / local,
-                chosen)));
+        // the whole number of experts a GPU runs on average: an active expert's rows are the routed rows over it
+        double meanActive = Math.max(1, Math.min(local, Math.ceil(local * chosen - 1e-9)));
+        int gpus = e.experts() / local;
+        double busiest = gpus == 1 ? meanActive : busiestActiveExperts(local, gpus, chosen);
         int permute = graph.op(id + ".experts.permute", "routed rows in their experts' order", group,
                 new Work.Memory(routedRows * model.hidden() * dispatchBytes()), after);
         return mlp(id + ".experts", experts(busiest) + " routed experts", group, rows(routedRows / meanActive),
                 e.expertIntermediate() / expertTp, busiest, permute);
+    }
+
+    /** {@link Routing#busiestActiveExperts}, at least one, computed once for a step's layers (they share it). */
+    private double busiestActiveExperts(int local, int gpus, double chosen) {
+        if (busiestKey == null || busiestKey[0] != local || busiestKey[1] != gpus || busiestKey[2] != chosen) {
+            busiestKey = new double[] {local, gpus, chosen};
+            busiest = Math.min(local, Math.max(1, Routing.busiestActiveExperts(local, gpus, chosen)));
+        }
+        return busiest;
     }
 
     /** A count of experts as a name says it: whole, or to two decimals where it is an expectation. */

@@ -292,7 +292,7 @@ class GetTimeAndValidateCommandTest {
         assertThat(run.out()).startsWith("{\"count\":1,\"reference_label\":\"measured\"");
     }
 
-    /** A measured profile of one shape, 1024³ in 25 µs, in DTYPE. */
+    /** An imported table of {@code entries} on {@code device}, written to {@code name} in the test's folder. */
     private Path importedTable(String name, Profile.Device device, String dtype, ProfileEntry... entries) {
         Path file = dir.resolve(name);
         ProfileJson.write(file, new Profile(device, Profile.Host.UNKNOWN, Profile.Timing.UNKNOWN, dtype, null,
@@ -301,6 +301,7 @@ class GetTimeAndValidateCommandTest {
         return file;
     }
 
+    /** A measured profile of one shape, 1024³ in 25 µs, in DTYPE. */
     private Path heldOut(String dtype) {
         Path file = dir.resolve(dtype + "-held-out.json");
         ProfileJson.write(file, new Profile(Profile.Device.named("Test GPU", null), Profile.Host.UNKNOWN,

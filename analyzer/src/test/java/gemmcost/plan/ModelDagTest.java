@@ -119,6 +119,32 @@ class ModelDagTest {
     }
 
     @Test
+    void aReplicaOfSeveralGpusShouldAllGatherWhatItsGpusGotBackFromTheExperts() {
+        // 2 replicas of tp 4 (dp 2, ep 8): a replica's 32 tokens, each of its GPUs dispatching its 8, top-2: 16
+        // rows; then each replica all-gathers its 32 tokens (32 × 1024 × 2 B) over its own 4 GPUs
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 2), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        int gather = node(dag, "mb0.L1.replica_gather");
+        assertThat(dag.work(gather)).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 32 * 1024 * 2));
+        assertThat(dag.gpus(gather)).containsExactly(0, 1, 2, 3);
+        assertThat(successors(dag, "mb0.L1.replica_gather")).containsExactly("mb0.L1.residual");
+    }
+
+    @Test
+    void expertsSplitOverGpusWithoutReplicasShouldRunEachSliceOnItsTokensAndAllReduceOnce() {
+        // tp 8, ep 4 (dp 1): each of the 4 pairs of GPUs holds 4 of the 16 experts, each split 2 ways (256 columns);
+        // 64 × 2 / 4 = 32 rows reach a pair's 4 experts, all chosen by some token: 8 rows each
+        Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 4, 1), DECODE_64);
+
+        assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(8, 1024, 4 * 2 * 256));
+        assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 256, 4 * 1024));
+        assertThat(dag.work(node(dag, "mb0.L1.moe_all_reduce"))).isEqualTo(
+                new Work.Comm(Collective.ALL_REDUCE, 64 * 1024 * 2));
+        assertThat(ids(dag)).noneMatch(id -> id.contains("dispatch"));
+    }
+
+    @Test
     void sequencesThatDoNotDivideShouldBeAnAverageShareWithGemmRowsRoundedUp() {
         // 3 sequences over 2 pipeline micro-batches: 1.5 each; m = 2, but the KV read is 1.5 sequences' worth
         Architecture dense = new Architecture("dense", 2, 1024, 1000, false, new Attention.Gqa(8, 8, 128), 2, 2048,

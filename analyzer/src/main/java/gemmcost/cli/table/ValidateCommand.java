@@ -73,7 +73,8 @@ public final class ValidateCommand implements Callable<Integer> {
     String gpu;
 
     @Option(names = "--json", description = "Print exactly one JSON object: count, the reference times' label,"
-            + " the predictions' labels, median/p90/max APE in %%.")
+            + " the predictions' labels, median/p90/max APE in %%, whether the rows are of the table's GPU, the rows"
+            + " left out for their dtype.")
     boolean json;
 
     @Option(names = "--report", paramLabel = "ROWS.csv", description = "Also write every row's prediction.")
