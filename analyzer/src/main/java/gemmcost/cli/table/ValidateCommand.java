@@ -126,8 +126,8 @@ public final class ValidateCommand implements Callable<Integer> {
             otherGpu(opened, rows.getFirst().gpu()).ifPresent(out::println);
             if (!reference.otherDtypes().isEmpty())
                 out.println("left out: " + reference.otherDtypes().entrySet().stream()
-                        .map(e -> e.getValue() + (e.getValue() == 1 ? " row of " : " rows of ") + e.getKey()).collect(Collectors.joining(", "))
-                        + " (the table is " + opened.dtype() + ")");
+                        .map(e -> e.getValue() + (e.getValue() == 1 ? " row of " : " rows of ") + e.getKey())
+                        .collect(Collectors.joining(", ")) + " (the table is " + opened.dtype() + ")");
             long exact = result.rows().stream().filter(r -> r.estimate().method() == Estimate.Method.EXACT).count();
             if (exact > 0)
                 out.printf(Locale.ROOT, "%d of the %d rows are shapes the table holds, answered as it holds them, not"
