@@ -31,8 +31,6 @@ final class ModelOps {
     private final double tokens;
     private final long m;
     private final int tp;
-    private double[] busiestKey;
-    private double busiest;
 
     ModelOps(OpGraph graph, Architecture model, Step step, double sequences, int tp) {
         this.graph = graph;
@@ -323,20 +321,12 @@ final class ModelOps {
         // the whole number of experts a GPU runs on average: an active expert's rows are the routed rows over it
         double meanActive = Math.max(1, Math.min(local, Math.ceil(local * chosen - 1e-9)));
         int gpus = e.experts() / local;
-        double busiest = gpus == 1 ? meanActive : busiestActiveExperts(local, gpus, chosen);
+        double busiest = gpus == 1 ? meanActive
+                : Math.min(local, Math.max(1, Routing.busiestActiveExperts(local, gpus, chosen)));
         int permute = graph.op(id + ".experts.permute", "routed rows in their experts' order", group,
                 new Work.Memory(routedRows * model.hidden() * dispatchBytes()), after);
         return mlp(id + ".experts", experts(busiest) + " routed experts", group, rows(routedRows / meanActive),
                 e.expertIntermediate() / expertTp, busiest, permute);
-    }
-
-    /** {@link Routing#busiestActiveExperts}, at least one, computed once for a step's layers (they share it). */
-    private double busiestActiveExperts(int local, int gpus, double chosen) {
-        if (busiestKey == null || busiestKey[0] != local || busiestKey[1] != gpus || busiestKey[2] != chosen) {
-            busiestKey = new double[] {local, gpus, chosen};
-            busiest = Math.min(local, Math.max(1, Routing.busiestActiveExperts(local, gpus, chosen)));
-        }
-        return busiest;
     }
 
     /** A count of experts as a name says it: whole, or to two decimals where it is an expectation. */

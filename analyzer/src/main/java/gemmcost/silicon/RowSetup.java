@@ -269,13 +269,12 @@ sealed interface RowSetup {
     private static Layout layout(SiliconRow row, Engine engine, String prefix, Architecture model) {
         int tp = row.positiveInt(prefix + "tp_size");
         int dp = unsetIsOne(row, prefix + "attention_dp_size");
+        int pp = row.intOr(prefix + "pp_size", 1);
         // dense, or no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
         if (model.experts() == null || unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
-            return checked(row, new Parallelism(Math.multiplyExact(tp, dp), row.intOr(prefix + "pp_size", 1), 1, dp),
-                    model);
+            return checked(row, new Parallelism(Math.multiplyExact(tp, dp), pp, 1, dp), model);
         int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
         int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
-        int pp = row.intOr(prefix + "pp_size", 1);
         if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
                 && (row.id().contains("_tp" + moeTp + "_ep" + moeEp)
                 || new Parallelism(Math.multiplyExact(tp, dp), pp, moeEp, dp).misfit(model) != null)) {
