@@ -35,6 +35,14 @@ public final class GetTimes {
      * as the table gives it (a catalog id for a roofline) and the catalog device, where it is one.
      */
     public record Typed(GetTime getTime, String dtype, String gpu, Optional<Device> device) {
+        /** The device's datasheet roofline for the dtype, where the catalog has both. */
+        public Optional<Roofline> datasheet() {
+            return GetTimes.datasheet(device, dtype);
+        }
+    }
+
+    private static Optional<Roofline> datasheet(Optional<Device> device, String dtype) {
+        return device.flatMap(d -> Dtype.parse(dtype).flatMap(d::roofline));
     }
 
     /** As {@link #open}, with the dtype and the GPU: a profile file is read once for all. */
@@ -61,7 +69,7 @@ public final class GetTimes {
             times.put(e.shape(), e.timeUs());
         }
         Optional<Device> device = catalogDevice(file, profile);
-        Roofline datasheet = device.flatMap(d -> Dtype.parse(profile.dtype()).flatMap(d::roofline)).orElse(null);
+        Roofline datasheet = datasheet(device, profile.dtype()).orElse(null);
         // the CUDA stand-in's times are no measurement (its tiniest shapes take less than any GPU could): not checked
         boolean simulated = profile.provenance().kind() == Profile.Kind.SIMULATED;
         int beyondDatasheet = simulated ? 0

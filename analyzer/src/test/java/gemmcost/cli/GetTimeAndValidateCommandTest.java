@@ -99,11 +99,23 @@ class GetTimeAndValidateCommandTest {
 
         // (8192 + 8192² + 8192) bf16 elements, 134,250,496 B at 3.35 TB/s: 40.07 µs, where the table says 10
         assertThat(fast.out().lines().toList().getLast()).isEqualTo("note: faster than the h100-sxm datasheet's"
-                + " roofline for this shape, 40.07 us: the table's times beat its DRAM bandwidth or peak here (operands"
-                + " held in L2, a boost clock)");
+                + " roofline for this shape, 40.07 us [modeled]: the table's times beat its DRAM bandwidth or peak here"
+                + " (operands held in L2, a boost clock)");
         assertThat(json.out()).contains(",\"faster_than_datasheet\":true}").contains("\"datasheet_roofline_us\":40.07");
         // 2·8192³ FLOP at 989.4 TFLOP/s: 1111.3 µs, under the 1500 measured
         assertThat(slow.out()).doesNotContain("note:");
+    }
+
+    /** A stand-in's times are no measurement: its source line counts none beyond the datasheet, nor does an answer. */
+    @Test
+    void aSimulatedAnswerFasterThanTheDatasheetShouldNotBeNoted() {
+        Path table = table("standin.json", Profile.Kind.SIMULATED, Profile.Device.named("H100 SXM", "h100-sxm"), "bf16",
+                new ProfileEntry(new GemmShape(1, 8192, 8192), 10.0, 3));
+
+        CliRun run = CliRun.of("get-time", "--profile", table.toString(), "--json", "1", "8192", "8192");
+
+        assertThat(run.out()).contains("\"label\":\"simulated\"").contains("\"datasheet_roofline_us\":40.07")
+                .endsWith(",\"faster_than_datasheet\":false}" + NL);
     }
 
     @Test
@@ -294,10 +306,14 @@ class GetTimeAndValidateCommandTest {
 
     /** An imported table of {@code entries} on {@code device}, written to {@code name} in the test's folder. */
     private Path importedTable(String name, Profile.Device device, String dtype, ProfileEntry... entries) {
+        return table(name, Profile.Kind.IMPORTED, device, dtype, entries);
+    }
+
+    /** A table of {@code kind} of {@code entries} on {@code device}, written to {@code name} in the test's folder. */
+    private Path table(String name, Profile.Kind kind, Profile.Device device, String dtype, ProfileEntry... entries) {
         Path file = dir.resolve(name);
         ProfileJson.write(file, new Profile(device, Profile.Host.UNKNOWN, Profile.Timing.UNKNOWN, dtype, null,
-                new Profile.Provenance(Profile.Kind.IMPORTED, "imported from test", "0", "unknown", Instant.EPOCH),
-                List.of(entries)));
+                new Profile.Provenance(kind, "made by test", "0", "unknown", Instant.EPOCH), List.of(entries)));
         return file;
     }
 
