@@ -108,56 +108,41 @@ public final class ModelDag {
 
     /**
      * A MoE layer whose experts share the stage's GPUs with attention. Without attention replicas ({@code dp = 1})
-     * every GPU holds every token of the stage: {@link #replicatedMoe}. With them, {@code ep = 1}: every GPU holds a
-     * 1/tp slice of every expert and needs every token of the stage, all-gathered from the replicas, the outputs
-     * reduce-scattered back. {@code ep > 1}: each GPU of a replica sends its 1/(tp/dp) of the replica's tokens to
-     * their experts' GPUs by all-to-all (dispatch) and gets them back (combine). Where a GPU ends up with a part of
-     * its replica's tokens, the replica all-gathers them.
+     * every GPU holds every token of the stage and one all-reduce sums the routed and the shared experts' partial
+     * outputs (vLLM's FusedMoE runs all-to-all kernels only with data parallelism; SGLang and TensorRT-LLM without
+     * attention data parallelism all-reduce the MoE output as a dense MLP's). With replicas, as the engines run it
+     * by default on a node of NVLink (TensorRT-LLM's fused MoE without MNNVL or DeepEP, vLLM's
+     * {@code allgather_reducescatter} backend, SGLang without DeepEP): every GPU all-gathers the stage's tokens, runs
+     * its experts on the rows routed to them and reduce-scatters the outputs back, and a replica of several GPUs
+     * all-gathers its tokens. DeepEP's all-to-all, which a deployment sets up, is not modeled.
      */
     private int colocatedMoe(String id, Parallelism p, int[] group, int[] replica, int mixed) {
-        Experts e = model.experts();
-        int expertTp = p.tp() / p.ep();
         int router = ops.router(id, group, mixed);
-        if (p.dp() == 1)
-            return replicatedMoe(id, p, group, replica, router, mixed);
-        int shared = ops.sharedExpert(id, group, replica, false, mixed);
-        if (p.ep() == 1) {
-            int in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
-                    new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
-            int experts = ops.sumExpertOutputs(id, group, stageTokens * e.topK(), e.topK(),
-                    ops.experts(id, group, e.experts(), stageTokens * e.topK(), stageTokens, expertTp, in));
-            int out = ops.gatherReplica(id, replica, graph.op(id + ".moe_scatter", "reduce-scatter expert outputs",
-                    group, new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageTokens)), experts));
-            return ops.residual(id, group, shared, out);
+        if (p.dp() == 1) {
+            int shared = ops.sharedExpert(id, group, replica, true, mixed);
+            int experts = localExperts(id, p, group, router);
+            if (p.tp() == 1)
+                return ops.residual(id, group, shared, experts);
+            return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)", group,
+                    new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
         }
-        double perGpu = stageTokens / p.tp() * e.topK() * expertTp;
-        int dispatch = graph.op(id + ".dispatch", "dispatch to experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, perGpu * model.hidden() * ops.dispatchBytes()), router);
-        int experts = ops.experts(id, group, e.experts() / p.ep(), stageTokens * e.topK() / p.ep(), stageTokens,
-                expertTp, dispatch);
-        int combine = graph.op(id + ".combine", "combine from experts (all-to-all)", group,
-                new Work.Comm(Collective.ALL_TO_ALL, ops.hiddenBytes(perGpu)), experts);
-        int summed = ops.sumExpertOutputs(id, group, perGpu, e.topK() * expertTp, combine);
-        return ops.residual(id, group, shared, ops.gatherReplica(id, replica, summed));
+        int shared = ops.sharedExpert(id, group, replica, false, mixed);
+        int in = graph.op(id + ".moe_gather", "all-gather tokens for the experts", group,
+                new Work.Comm(Collective.ALL_GATHER, ops.hiddenBytes(stageTokens)), router);
+        int experts = localExperts(id, p, group, in);
+        int out = ops.gatherReplica(id, replica, graph.op(id + ".moe_scatter", "reduce-scatter expert outputs", group,
+                new Work.Comm(Collective.REDUCE_SCATTER, ops.hiddenBytes(stageTokens)), experts));
+        return ops.residual(id, group, shared, out);
     }
 
     /**
-     * A MoE layer on GPUs that all hold every token of the stage (no attention replicas: attention's all-reduce left
-     * them there): each GPU runs its experts (all of them, a 1/tp slice each, where {@code ep = 1}; E/ep of them,
-     * each split over tp/ep GPUs, otherwise) on the rows routed to them, and one all-reduce sums the routed and the
-     * shared experts' partial outputs. An engine fact: vLLM's FusedMoE runs all-to-all kernels only with data
-     * parallelism, and SGLang and TensorRT-LLM without attention data parallelism all-reduce the MoE output as a
-     * dense MLP's.
+     * Each GPU's experts (all of them, a 1/tp slice each, where {@code ep = 1}; E/ep of them, each split over tp/ep
+     * GPUs, otherwise) on the rows of the stage's tokens routed to them, their outputs weighted and summed per token.
      */
-    private int replicatedMoe(String id, Parallelism p, int[] group, int[] replica, int router, int mixed) {
+    private int localExperts(String id, Parallelism p, int[] group, int after) {
         Experts e = model.experts();
-        int shared = ops.sharedExpert(id, group, replica, true, mixed);
         double routed = stageTokens * e.topK() / p.ep();
-        int experts = ops.sumExpertOutputs(id, group, routed, (double) e.topK() / p.ep(),
-                ops.experts(id, group, e.experts() / p.ep(), routed, stageTokens, p.tp() / p.ep(), router));
-        if (p.tp() == 1)
-            return ops.residual(id, group, shared, experts);
-        return ops.residual(id, group, graph.op(id + ".moe_all_reduce", "all-reduce (experts and shared)", group,
-                new Work.Comm(Collective.ALL_REDUCE, ops.hiddenBytes(stageTokens)), experts, shared), -1);
+        return ops.sumExpertOutputs(id, group, routed, (double) e.topK() / p.ep(),
+                ops.experts(id, group, e.experts() / p.ep(), routed, stageTokens, p.tp() / p.ep(), after));
     }
 }

@@ -46,16 +46,23 @@ class ModelDagTest {
         throw new AssertionError("no op " + id);
     }
 
+    /**
+     * The engines' default with attention replicas on a node (TensorRT-LLM without MNNVL or DeepEP, vLLM's
+     * allgather_reducescatter, SGLang without DeepEP): all-gather the stage's tokens, reduce-scatter the outputs;
+     * it had been costed as DeepEP's all-to-all dispatch and combine.
+     */
     @Test
-    void expertParallelDispatchShouldSendEachGpusTokensTopKTimes() {
+    void expertParallelismWithReplicasShouldAllGatherTheTokensAndReduceScatterTheOutputs() {
         // tp 8 = 8 attention replicas (dp 8) of 8 sequences each; experts over 8 GPUs (ep 8), 2 per GPU
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 8), DECODE_64);
 
-        // each GPU sends its 64 / 8 = 8 tokens to 2 experts: 16 rows × 1024 × 2 B
-        int dispatch = node(dag, "mb0.L1.dispatch");
-        assertThat(dag.work(dispatch)).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
-        assertThat(dag.gpus(dispatch)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
-        assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        // every GPU gathers the stage's 64 tokens (64 × 1024 × 2 B) and scatters their summed outputs back
+        int gather = node(dag, "mb0.L1.moe_gather");
+        assertThat(dag.work(gather)).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 64 * 1024 * 2));
+        assertThat(dag.gpus(gather)).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+        assertThat(dag.work(node(dag, "mb0.L1.moe_scatter")))
+                .isEqualTo(new Work.Comm(Collective.REDUCE_SCATTER, 64 * 1024 * 2));
+        assertThat(ids(dag)).noneMatch(id -> id.contains("dispatch") || id.contains("combine"));
         // 64 × 2 / 8 = 16 rows reach a GPU's 2 experts, both chosen by some token: 8 rows each, weights side by side
         assertThat(dag.work(node(dag, "mb0.L1.experts.up"))).isEqualTo(new Work.Gemm(8, 1024, 2 * 2 * 512));
         assertThat(dag.work(node(dag, "mb0.L1.experts.down"))).isEqualTo(new Work.Gemm(8, 512, 2 * 1024));
@@ -77,13 +84,13 @@ class ModelDagTest {
         assertThat(dag.work(node(dag, "mb0.L1.topk"))).isEqualTo(new Work.Memory(8 * (16 * 4 + 2 * 8)));
         // the 16 rows move once in their experts' order, in bf16
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024 * 2));
-        // back on its GPU, each of 8 tokens' 2 outputs are read and summed into one row
-        assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((16 + 8) * 1024 * 2));
+        // the 16 outputs are read and summed into the 64 tokens' partial rows the reduce-scatter takes
+        assertThat(dag.work(node(dag, "mb0.L1.experts.sum"))).isEqualTo(new Work.Memory((16 + 64) * 1024 * 2));
         assertThat(ids(dag))
-                .containsSubsequence("mb0.L1.router", "mb0.L1.topk", "mb0.L1.dispatch", "mb0.L1.experts.permute",
-                        "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.combine", "mb0.L1.experts.sum");
+                .containsSubsequence("mb0.L1.router", "mb0.L1.topk", "mb0.L1.moe_gather", "mb0.L1.experts.permute",
+                        "mb0.L1.experts.up", "mb0.L1.experts.down", "mb0.L1.experts.sum", "mb0.L1.moe_scatter");
         assertThat(dag.predecessorCount(node(dag, "mb0.L1.experts.sum"))).isOne();
-        assertThat(dag.successorCount(node(dag, "mb0.L1.combine"))).isOne();
+        assertThat(successors(dag, "mb0.L1.experts.sum")).containsExactly("mb0.L1.moe_scatter");
     }
 
     @Test
@@ -120,11 +127,11 @@ class ModelDagTest {
 
     @Test
     void aReplicaOfSeveralGpusShouldAllGatherWhatItsGpusGotBackFromTheExperts() {
-        // 2 replicas of tp 4 (dp 2, ep 8): a replica's 32 tokens, each of its GPUs dispatching its 8, top-2: 16
-        // rows; then each replica all-gathers its 32 tokens (32 × 1024 × 2 B) over its own 4 GPUs
+        // 2 replicas of tp 4 (dp 2, ep 8): the reduce-scatter leaves each GPU 8 of the 64 tokens; then each replica
+        // all-gathers its 32 tokens (32 × 1024 × 2 B) over its own 4 GPUs
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.BF16), new Parallelism(8, 1, 8, 2), DECODE_64);
 
-        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        assertThat(successors(dag, "mb0.L1.moe_scatter")).containsExactly("mb0.L1.replica_gather");
         int gather = node(dag, "mb0.L1.replica_gather");
         assertThat(dag.work(gather)).isEqualTo(new Work.Comm(Collective.ALL_GATHER, 32 * 1024 * 2));
         assertThat(dag.gpus(gather)).containsExactly(0, 1, 2, 3);
@@ -167,9 +174,9 @@ class ModelDagTest {
         Work.Attention attention = (Work.Attention) dag.work(node(dag, "mb0.L1.attention"));
         assertThat(attention.bytes()).isEqualTo(2 * 100 * (8 * 2 * 128) * 2 + 2 * 8 * 256 * 2);
         assertThat(dag.work(node(dag, "mb0.L0.mlp.up"))).isEqualTo(new Work.Gemm(2, 1024, 2 * 2048));
-        // the experts get the 12 tokens there are, not 8 × 2: each GPU dispatches 12 / 8 tokens to 2 experts
-        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(
-                new Work.Comm(Collective.ALL_TO_ALL, 12.0 / 8 * 2 * 1024 * 2));
+        // the experts get the 12 tokens there are, not 8 × 2: the gather brings 12, 12 × 2 / 8 rows reach a GPU
+        assertThat(dag.work(node(dag, "mb0.L1.moe_gather"))).isEqualTo(
+                new Work.Comm(Collective.ALL_GATHER, 12 * 1024 * 2));
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(12.0 * 2 / 8 * 1024 * 2));
     }
 
@@ -199,11 +206,11 @@ class ModelDagTest {
     }
 
     @Test
-    void fp8ExpertsShouldBeDispatchedInFp8AndCombinedInBf16() {
+    void fp8ExpertsShouldGatherTheTokensInBf16AndPermuteTheirRowsInFp8() {
         Dag dag = ModelDag.build("t", smallMoe(WeightFormat.FP8), new Parallelism(8, 1, 8, 8), DECODE_64);
 
-        assertThat(dag.work(node(dag, "mb0.L1.dispatch"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024));
-        assertThat(dag.work(node(dag, "mb0.L1.combine"))).isEqualTo(new Work.Comm(Collective.ALL_TO_ALL, 16 * 1024 * 2));
+        assertThat(dag.work(node(dag, "mb0.L1.moe_gather"))).isEqualTo(
+                new Work.Comm(Collective.ALL_GATHER, 64 * 1024 * 2));
         assertThat(dag.work(node(dag, "mb0.L1.experts.permute"))).isEqualTo(new Work.Memory(16 * 1024));
     }
 
