@@ -3,6 +3,7 @@ package gemmcost.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import gemmcost.BadInputException;
 import gemmcost.InputFiles;
+import gemmcost.Limits;
 import gemmcost.comm.Collective;
 import gemmcost.comm.LinkTier;
 import gemmcost.comm.Network;
@@ -38,7 +39,7 @@ public final class DeploymentReader {
         String schema = text(root, "$", "schema", SCHEMA);
         if (!schema.equals(SCHEMA))
             throw bad("$.schema", schema + ": this gemmcost reads " + SCHEMA + " (or a config without the key)");
-        int gpus = positive(root, "$", "gpus");
+        int gpus = atMost(root, "$", "gpus", Limits.MAX_GPUS);
         ModelSpec model = model(require(root, "$", "model"));
         Workload workload = workload(require(root, "$", "model"));
         Plan plan = plan(require(root, "$", "plan"), model, gpus);

@@ -1,6 +1,7 @@
 package gemmcost.search;
 
 import gemmcost.BadInputException;
+import gemmcost.Limits;
 import gemmcost.model.Deployment;
 import gemmcost.model.ModelSpec;
 import gemmcost.model.Plan;
@@ -17,8 +18,8 @@ import java.util.stream.IntStream;
  */
 public record PlanSpace(int gpus, List<Integer> microBatches) {
     public PlanSpace {
-        if (gpus < 1)
-            throw new BadInputException("--gpus " + gpus + ": must be >= 1");
+        if (gpus < 1 || gpus > Limits.MAX_GPUS)
+            throw new BadInputException("--gpus " + gpus + ": must be 1 to " + Limits.MAX_GPUS);
         microBatches = List.copyOf(new LinkedHashSet<>(microBatches)); // a count given twice is one plan, not two
         for (int mb : microBatches)
             if (mb < 1)

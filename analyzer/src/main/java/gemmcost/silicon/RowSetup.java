@@ -194,6 +194,8 @@ sealed interface RowSetup {
     private static OptionalInt recordedConcurrency(SiliconRow row) {
         Optional<String> recorded = sourceField(row, SOURCE_CONCURRENCY);
         if (recorded.isPresent()) {
+            if (!row.text("batch_size").isEmpty())
+                row.positiveInt("batch_size"); // not used then, but a bad value is a bad row
             Matcher integer = POSITIVE_INT.matcher(recorded.get());
             if (!integer.matches())
                 throw badSource(row, "silicon_concurrency", recorded.get(), "an integer from 1 to " + MAX_CONCURRENCY);
@@ -270,11 +272,12 @@ sealed interface RowSetup {
         int tp = row.positiveInt(prefix + "tp_size");
         int dp = unsetIsOne(row, prefix + "attention_dp_size");
         int pp = row.intOr(prefix + "pp_size", 1);
-        // dense, or no MoE split recorded: the experts tensor-parallel over all of the stage's GPUs
+        int moeTp = unsetIsOne(row, prefix + "moe_tp_size"); // read (a bad value refused) even where not used
+        int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
+        // dense (the data write its MoE columns as 1 or tp_size), or no MoE split recorded: the experts
+        // tensor-parallel over all of the stage's GPUs
         if (model.experts() == null || unset(row, prefix + "moe_tp_size") && unset(row, prefix + "moe_ep_size"))
             return checked(row, new Parallelism(Math.multiplyExact(tp, dp), pp, 1, dp), model);
-        int moeTp = unsetIsOne(row, prefix + "moe_tp_size");
-        int moeEp = unsetIsOne(row, prefix + "moe_ep_size");
         if (moeTp == moeEp && moeTp > 1 && (long) tp * dp == (long) moeTp * moeEp
                 && (row.id().contains("_tp" + moeTp + "_ep" + moeEp)
                 || new Parallelism(Math.multiplyExact(tp, dp), pp, moeEp, dp).misfit(model) != null)) {

@@ -60,12 +60,20 @@ public record SiliconRow(String where, Map<String, String> columns) {
     /** The least measured time accepted, in ms: a nanosecond, shorter than any kernel, step or network hop. */
     static final double MIN_MS = 1e-6;
 
-    /** The column's finite positive number, at least {@link #MIN_MS}. */
+    /**
+     * The most measured time accepted, in ms: a day. No run of a serving benchmark waits that long for a token (the
+     * public runs' longest TTFT is 462 s); {@code 1e308} is a typo or a unit mistake, and would weigh in the statistics.
+     */
+    static final double MAX_MS = 86_400_000;
+
+    /** The column's finite positive number, from {@link #MIN_MS} to {@link #MAX_MS}. */
     private static double positive(String where, Map<String, String> columns, String column) {
         String text = columns.get(column);
         if (Numbers.isDecimal(text)) {
             double v = Double.parseDouble(text);
-            if (v >= MIN_MS && Double.isFinite(v))
+            if (v > MAX_MS)
+                throw bad(where, columns, column, "over a day (86400000 ms): not a measurement (a unit mistake?)");
+            if (v >= MIN_MS)
                 return v;
             if (v > 0 && Double.isFinite(v)) // 1e-320 passed as > 0 and made the % error Infinity
                 throw bad(where, columns, column, "must be at least a nanosecond (1e-6 ms): no serving time is"

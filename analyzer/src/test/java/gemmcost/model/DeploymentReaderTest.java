@@ -43,6 +43,7 @@ class DeploymentReaderTest {
             "\"batch\": 1024|\"batch\": 1099511627776|$.model.batch: 1099511627776: must be an integer from 1 to"
                     + " 2147483647",
             "\"batch\": 1024|\"batch\": 0|$.model.batch: 0: must be an integer from 1 to 2147483647",
+            "\"gpus\": 16|\"gpus\": 2147483647|$.gpus: 2147483647: at most 65536",
             "\"gpus_per_node\": 8|\"gpus_per_node\": 8, \"intra_node\": {\"busbw_gb_per_s\": 100}|"
                     + "$.network.intra_node.busbw_gb_per_s: must be an object (keys: all_reduce, all_gather,"
                     + " reduce_scatter, all_to_all, broadcast, send_recv, m_to_n)",

@@ -1,6 +1,8 @@
 package gemmcost.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import gemmcost.BadInputException;
 import gemmcost.claim.SeedPlans;
 
 import gemmcost.claim.SeedDeployments;
@@ -60,6 +62,21 @@ class PlanSearchTest {
             assertThat(e.tpotUs()).isEqualTo(expected);
             assertThat(e.rank() == 0).isEqualTo(e.candidate().seed().startsWith("seed baseline as the seed costs"));
         }
+    }
+
+    /** Review: a config's routing imbalance other than the seed's 1.0 had left the seed's MA layout unmarked. */
+    @Test
+    void theSeedsMaLayoutShouldBeMarkedAtTheConfigsImbalance() {
+        List<Candidate> marked = SeedPlans.mark(new PlanSpace(16, List.of(1)).enumerate(SEED, 1.5));
+
+        assertThat(marked).filteredOn(c -> c.seed().equals("seed MA-separation")).singleElement()
+                .extracting(c -> ((Plan.MaSeparation) c.deployment().plan()).imbalance()).isEqualTo(1.5);
+    }
+
+    @Test
+    void gpusBeyondWhatALayoutMaySpanShouldBeRefusedBeforeAnyPlanIsMade() {
+        assertThatThrownBy(() -> new PlanSpace(Integer.MAX_VALUE, List.of(1))).isInstanceOf(BadInputException.class)
+                .hasMessage("--gpus 2147483647: must be 1 to 65536");
     }
 
     @Test
