@@ -62,7 +62,8 @@ public record SiliconRow(String where, Map<String, String> columns) {
 
     /**
      * The most measured time accepted, in ms: a day. No run of a serving benchmark waits that long for a token (the
-     * public runs' longest TTFT is 462 s); {@code 1e308} is a typo or a unit mistake, and would weigh in the statistics.
+     * public runs' longest TTFT is 462 s); {@code 1e308} is a typo or a unit mistake, and would weigh in the
+     * statistics.
      */
     static final double MAX_MS = 86_400_000;
 
