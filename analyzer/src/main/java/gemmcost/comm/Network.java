@@ -79,10 +79,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
 
     /**
      * Time of {@code collective} with message size {@code bytes} among {@code gpus}. Within a node: the intra-node
-     * tier. Across nodes, as NCCL runs it hierarchically (rings or trees within each node, then across nodes): the
-     * inter-node tier's base latency and its bandwidth over all the ranks, with the inter-node steps of the nodes
-     * and the intra-node steps of the GPUs of a node, each at its tier's hop latency. A flat ring of 16 GPUs over
-     * two nodes would pay 30 inter-node hops where NCCL pays 2. The inter-node busbw of an all-reduce, all-gather,
+     * tier. Across nodes, the inter-node tier's base latency and its bandwidth over all the ranks, with the
+     * inter-node steps of the nodes and intra-node steps, each at its tier's hop latency, as NCCL's latency model
+     * counts them: an all-reduce as its tree (the steps of the GPUs of a node; a flat ring of 16 GPUs over two nodes
+     * would pay 30 inter-node hops where NCCL pays 2), an all-gather or reduce-scatter as its one ring of all the
+     * ranks (n − 1 steps, nodes − 1 of them across the network). The inter-node busbw of an all-reduce, all-gather,
      * reduce-scatter or broadcast is that of whole nodes, each GPU's NIC carrying its share: a node that brings fewer
      * GPUs to the group brings as many fewer NICs (NCCL relays only through the group's own ranks), and the node
      * with the fewest sets the rate (GPUs 0–11 on nodes of 8: 4 of 8 NICs, half the busbw). An all-to-all's,
@@ -96,8 +97,11 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         Collection<Long> perNodeGpus = perNodeGpus(gpus);
         int nodes = perNodeGpus.size();
         int perNode = Math.ceilDiv(gpus.length, nodes);
+        int intraSteps = RING_ACROSS_NODES.contains(collective)
+                ? collective.steps(gpus.length) - collective.steps(nodes)
+                : perNode > 1 ? collective.steps(perNode) : 0;
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
-                + (perNode > 1 ? collective.steps(perNode) * intraNode.hopLatencyUs() : 0);
+                + intraSteps * intraNode.hopLatencyUs();
         return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nicShare(collective, perNodeGpus);
     }
 
@@ -122,6 +126,12 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         return Arrays.stream(gpus).boxed().collect(Collectors.groupingBy(g -> g / gpusPerNode, Collectors.counting()))
                 .values();
     }
+
+    /**
+     * The collectives NCCL runs across nodes as one ring of all the ranks (it has no tree for them): n − 1 steps, of
+     * which nodes − 1 cross the network (NCCL's own latency model in {@code src/graph/tuning.cc}).
+     */
+    private static final Set<Collective> RING_ACROSS_NODES = Set.of(ALL_GATHER, REDUCE_SCATTER);
 
     /** The collectives whose inter-node busbw is a whole node's NICs' ({@link #timeUs}). */
     private static final Set<Collective> NIC_AGGREGATED = Set.of(ALL_REDUCE, ALL_GATHER, REDUCE_SCATTER, BROADCAST);

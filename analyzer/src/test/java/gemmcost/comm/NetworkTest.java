@@ -75,14 +75,18 @@ class NetworkTest {
         int[] twoNodes = IntStream.range(0, 16).toArray();
         int[] eightAndFour = IntStream.range(0, 12).toArray();
         double bytes = 64e6;
-        double latency = 5 + Collective.ALL_GATHER.steps(2) * 12 + Collective.ALL_GATHER.steps(6) * 0.8;
+        // one ring of the 12 (NCCL has no tree for an all-gather): 11 steps, 1 across the network, 10 within nodes
+        double latency = 5 + 1 * 12 + 10 * 0.8;
         double bandwidth = bytes * Collective.ALL_GATHER.busBandwidthFactor(12) / 370e9 * 1e6;
 
         assertThat(net.timeUs(Collective.ALL_GATHER, bytes, eightAndFour)).isCloseTo(latency + 2 * bandwidth,
                 within(1e-6));
-        assertThat(net.timeUs(Collective.ALL_GATHER, bytes, twoNodes)).isCloseTo(5
-                + Collective.ALL_GATHER.steps(2) * 12 + Collective.ALL_GATHER.steps(8) * 0.8
+        assertThat(net.timeUs(Collective.ALL_GATHER, bytes, twoNodes)).isCloseTo(5 + 1 * 12 + 14 * 0.8
                 + bytes * Collective.ALL_GATHER.busBandwidthFactor(16) / 370e9 * 1e6, within(1e-6));
+        // an all-reduce as NCCL's tree: 2 steps across the network and 2 × 5 within a node (6 GPUs a node at most
+        // of 12 over 2), not a ring's 2 × 11 − 2 = 20 within nodes
+        assertThat(net.timeUs(Collective.ALL_REDUCE, bytes, eightAndFour)).isCloseTo(5 + 2 * 12 + 10 * 0.8
+                + 2 * bytes * Collective.ALL_REDUCE.busBandwidthFactor(12) / 370e9 * 1e6, within(1e-6));
         assertThat(net.nicShare(Collective.REDUCE_SCATTER, eightAndFour)).isEqualTo(0.5);
         assertThat(net.nicShare(Collective.ALL_REDUCE, new int[] {6, 7, 8, 9, 10, 11})).isEqualTo(0.25);
         assertThat(net.nicShare(Collective.SEND_RECV, new int[] {7, 8})).isEqualTo(1);
