@@ -96,13 +96,26 @@ public record Network(int gpusPerNode, LinkTier intraNode, LinkTier interNode, O
         }
         Collection<Long> perNodeGpus = perNodeGpus(gpus);
         int nodes = perNodeGpus.size();
-        int perNode = Math.ceilDiv(gpus.length, nodes);
-        int intraSteps = RING_ACROSS_NODES.contains(collective)
-                ? collective.steps(gpus.length) - collective.steps(nodes)
-                : perNode > 1 ? collective.steps(perNode) : 0;
         double latency = interNode.baseLatencyUs() + collective.steps(nodes) * interNode.hopLatencyUs()
-                + intraSteps * intraNode.hopLatencyUs();
+                + intraNodeSteps(collective, gpus.length, nodes) * intraNode.hopLatencyUs();
         return latency + interNode.bandwidthUs(collective, bytes, gpus.length) / nicShare(collective, perNodeGpus);
+    }
+
+    /** The steps within nodes of {@code collective} over {@code gpus} on {@code nodes} nodes ({@link #timeUs}). */
+    private static int intraNodeSteps(Collective collective, int gpus, int nodes) {
+        if (RING_ACROSS_NODES.contains(collective))
+            return collective.steps(gpus) - collective.steps(nodes);
+        int perNode = Math.ceilDiv(gpus, nodes);
+        return perNode > 1 ? collective.steps(perNode) : 0;
+    }
+
+    /** How {@link #timeUs} counts the steps of {@code collective} among {@code gpus} of several nodes, in words. */
+    public String crossNodeSteps(Collective collective, int[] gpus) {
+        int nodes = perNodeGpus(gpus).size();
+        String steps = collective.steps(nodes) + " on " + interNode.name() + ", "
+                + intraNodeSteps(collective, gpus.length, nodes) + " on " + intraNode.name();
+        return RING_ACROSS_NODES.contains(collective) ? "one ring of all " + gpus.length + " ranks, steps: " + steps
+                : "hierarchical, steps: " + steps;
     }
 
     /**

@@ -191,7 +191,7 @@ public final class CostModel {
                         share * tier.busBandwidthBytesPerSec().get(c.collective()) / 1e9, share == 1 ? ""
                                 : String.format(Locale.ROOT, ", %.0f %% of whole nodes': the node with the fewest"
                                 + " of these GPUs has as many NICs", 100 * share), network.sameNode(gpus) ? ""
-                                : "; hierarchical: steps within a node on " + network.intraNode().name());
+                                : "; " + network.crossNodeSteps(c.collective(), gpus));
             }
             case Work.Marker m -> m.what() + ": no work of its own, 0 us (modeled)";
             case Work.Unknown u -> "not understood (" + u.why() + "): costed 0";

@@ -87,6 +87,10 @@ class NetworkTest {
         // of 12 over 2), not a ring's 2 × 11 − 2 = 20 within nodes
         assertThat(net.timeUs(Collective.ALL_REDUCE, bytes, eightAndFour)).isCloseTo(5 + 2 * 12 + 10 * 0.8
                 + 2 * bytes * Collective.ALL_REDUCE.busBandwidthFactor(12) / 370e9 * 1e6, within(1e-6));
+        assertThat(net.crossNodeSteps(Collective.ALL_GATHER, eightAndFour))
+                .isEqualTo("one ring of all 12 ranks, steps: 1 on infiniband, 10 on nvlink");
+        assertThat(net.crossNodeSteps(Collective.ALL_REDUCE, eightAndFour))
+                .isEqualTo("hierarchical, steps: 2 on infiniband, 10 on nvlink");
         assertThat(net.nicShare(Collective.REDUCE_SCATTER, eightAndFour)).isEqualTo(0.5);
         assertThat(net.nicShare(Collective.ALL_REDUCE, new int[] {6, 7, 8, 9, 10, 11})).isEqualTo(0.25);
         assertThat(net.nicShare(Collective.SEND_RECV, new int[] {7, 8})).isEqualTo(1);
