@@ -2,6 +2,7 @@ package gemmcost.silicon;
 
 import gemmcost.BadInputException;
 import gemmcost.Numbers;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -72,11 +73,12 @@ public record SiliconRow(String where, Map<String, String> columns) {
         String text = columns.get(column);
         if (Numbers.isDecimal(text)) {
             double v = Double.parseDouble(text);
-            if (v > MAX_MS)
-                throw bad(where, columns, column, "over a day (86400000 ms): not a measurement (a unit mistake?)");
+            if (v > MAX_MS) // 1e999 too: it parses as Infinity
+                throw bad(where, columns, column, String.format(Locale.ROOT, "over a day (%.0f ms): not a measurement"
+                        + " (a unit mistake?)", MAX_MS));
             if (v >= MIN_MS)
                 return v;
-            if (v > 0 && Double.isFinite(v)) // 1e-320 passed as > 0 and made the % error Infinity
+            if (v > 0) // 1e-320 passed as > 0 and made the % error Infinity
                 throw bad(where, columns, column, "must be at least a nanosecond (1e-6 ms): no serving time is"
                         + " shorter");
         }
